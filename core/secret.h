@@ -1,0 +1,24 @@
+/*
+ * Secrets (tokens, passwords) come from the environment or from files
+ * named in config — never from argv — and never appear in output or logs.
+ */
+#ifndef OG_SECRET_H
+#define OG_SECRET_H
+
+#include <cjson/cJSON.h>
+
+/*
+ * Look up secret @name:
+ *   "github.token"    env GITHUB_TOKEN, GH_TOKEN, or file collectors.github.token_file
+ *   "smtp.user"       env OPSGRADE_SMTP_USER or mail.user
+ *   "smtp.password"   env OPSGRADE_SMTP_PASSWORD or file mail.password_file
+ *   "registry:HOST"   "user:password" from env OPSGRADE_REGISTRY_USER /
+ *                     OPSGRADE_REGISTRY_PASSWORD, else ~/.docker/config.json
+ *                     auths[HOST].auth (base64 decoded) — DOCKER_CONFIG honoured
+ * Returns a new string (caller wipes with og_secret_free), or NULL when
+ * none is configured.  A file must not be readable by group/others.
+ */
+char *og_secret_get(const cJSON *config, const char *name);
+void og_secret_free(char *s);	/* zeroes, then frees; NULL-safe */
+
+#endif
