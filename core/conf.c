@@ -106,7 +106,7 @@ og_config_load(const char *path, cJSON **ret_cfg, char **ret_err)
 				       r == -EFBIG ? "file too large" : strerror(-r));
 		return r;
 	}
-	cfg = cJSON_ParseWithLengthOpts(buf, len, &end, true);
+	cfg = cJSON_ParseWithLengthOpts(buf, len + 1, &end, true);
 	if (!cfg || !cJSON_IsObject(cfg)) {
 		*ret_err = og_asprintf("%s: %s at byte %zu", name,
 				       cfg ? "the config must be a JSON object"
