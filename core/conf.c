@@ -407,10 +407,14 @@ og_config_register_plugins(const struct og_config_plugin *plugins, size_t n)
 static int
 collector_option_type(const char *path)
 {
-	const char *name = path + strlen("collectors."), *dot = strchr(name, '.');
 	const struct og_option *o = NULL;
+	const char *name, *dot;
 
-	if (strncmp(path, "collectors.", 11) != 0 || !dot)
+	if (strncmp(path, "collectors.", 11) != 0)
+		return -1;
+	name = path + 11;
+	dot = strchr(name, '.');
+	if (!dot)
 		return -1;
 	for (size_t i = 0; i < n_known_plugins; i++)
 		if (strlen(known_plugins[i].name) == (size_t)(dot - name) &&
