@@ -241,7 +241,6 @@ static const struct sig_item iac_items[] = {
 };
 static const struct sig_item mon_items[] = {
 	{ SIG_MON_PROMETHEUS, "prometheus" },
-	{ SIG_MON_ALERTING, "alertmanager" },
 	{ SIG_MON_GRAFANA, "grafana" }, { SIG_MON_LOKI, "loki" },
 	{ SIG_MON_OTEL, "opentelemetry" }, { SIG_MON_SENTRY, "sentry" },
 	{ SIG_MON_DATADOG, "datadog" }, { SIG_MON_NEWRELIC, "newrelic" },
