@@ -229,7 +229,14 @@ line_of_key(const char *buf, const char *key)
 	const char *hit;
 
 	snprintf(quoted, n, "\"%s\"", key);
-	hit = strstr(buf, quoted);
+	/* the key, not the same text as a value ("test": "jest") */
+	for (hit = strstr(buf, quoted); hit; hit = strstr(hit + 1, quoted)) {
+		const char *after = hit + n - 1;
+
+		after += strspn(after, " \t\r\n");
+		if (*after == ':')
+			break;
+	}
 	free(quoted);
 	return hit ? repo_line_of(buf, (size_t)(hit - buf)) : 0;
 }

@@ -127,6 +127,24 @@ is_test_file(const char *b)
 	return false;
 }
 
+/* jest/vitest configs: coverage settings are keys with "coverage" in them
+ * (collectCoverage, coverageThreshold, coverage: {...}). */
+static void
+coverage_in_config(struct repo *r, const struct repo_file *f)
+{
+	const char *hit;
+	char *buf;
+	size_t len;
+
+	if (repo_read(r, f->path, &buf, &len) < 0)
+		return;
+	hit = repo_strcasestr(buf, "coverage");
+	if (hit)
+		repo_signal(r, SIG_TEST_COVERAGE, f->path,
+			    repo_line_of(buf, (size_t)(hit - buf)));
+	free(buf);
+}
+
 static void
 tests(struct repo *r, const struct repo_file *f)
 {
@@ -153,6 +171,9 @@ tests(struct repo *r, const struct repo_file *f)
 	    (repo_has_prefix(f->base, "artillery") &&
 	     (repo_has_suffix(f->base, ".yml") || repo_has_suffix(f->base, ".yaml"))))
 		repo_signal(r, SIG_TEST_LOAD, f->path, 0);
+	if ((repo_has_prefix(f->base, "jest.config.") ||
+	     repo_has_prefix(f->base, "vitest.config.")) && !f->is_dir)
+		coverage_in_config(r, f);
 	if (repo_has_prefix(f->base, ".nycrc") || !strcmp(f->base, ".coveragerc") ||
 	    repo_has_prefix(f->base, ".c8rc") ||
 	    !strcmp(f->base, "codecov.yml") || !strcmp(f->base, "codecov.yaml") ||
