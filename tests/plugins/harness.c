@@ -354,13 +354,14 @@ main(int argc, char **argv)
 		puts(ctx.lines[i]);
 		free(ctx.lines[i]);
 	}
+	/* ctx.name points into the plugin: report before unloading it */
+	if (rc < 0)
+		fprintf(stderr, "mock-host: %s failed: %s\n", ctx.name,
+			strerror(-rc));
 	dlclose(dl);
 	for (size_t i = 0; i < ctx.n; i++) {
 		free(ctx.dups[i]);
 		free(ctx.lists[i]);
 	}
-	if (rc < 0)
-		fprintf(stderr, "mock-host: %s failed: %s\n", ctx.name,
-			strerror(-rc));
 	return rc < 0 ? 1 : 0;
 }

@@ -108,6 +108,34 @@ def missing_path():
     assert not facts(lines)
 
 
+def example_end_to_end():
+    """opsgrade collect on data/example/acme-shop: the repo facts in
+    report.json are exactly the plugin's, with evidence."""
+    exe = os.environ.get("OPSGRADE")
+    if not exe or not os.path.exists(exe):
+        print("skip example end-to-end: OPSGRADE not set")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "report.json")
+        env = dict(os.environ, SOURCE_DATE_EPOCH="1767225600")
+        p = subprocess.run([exe, "collect",
+                            os.path.join(SRC, "data/example/acme-shop"),
+                            "-o", out, "--quiet"],
+                           capture_output=True, text=True, env=env, timeout=120)
+        assert p.returncode == 0, p.stderr
+        with open(out) as f:
+            rep = json.load(f)
+    col = [c for c in rep["collectors"] if c["name"] == "repo"]
+    assert col and col[0]["status"] == "ok", rep["collectors"]
+    got = {f["key"]: (f["type"], f["value"], f["evidence"])
+           for f in rep["facts"] if f["source"] == "repo"}
+    with open(os.path.join(HERE, "expected", "acme-shop.jsonl")) as f:
+        want = {l["fact"]: (l["type"], l["value"], l["evidence"])
+                for l in map(json.loads, f) if "fact" in l}
+    assert got == want, "differs: %s" % sorted(
+        set(got.items()) ^ set(want.items()), key=str)
+
+
 check("mature fixture: exact facts and evidence",
       exact("mature", os.path.join(SRC, "tests/fixtures/repo/mature")))
 check("bare fixture: exact facts and evidence",
@@ -117,4 +145,8 @@ check("YAML edge cases: exact facts and evidence",
 check("invalid workflow named with line and column", edge_stderr)
 check("hostile checkout: fifo, symlinks, oversized, alias bomb, depth", hostile)
 check("missing checkout fails with the path", missing_path)
+check("example acme-shop: plugin facts",
+      exact("acme-shop", os.path.join(SRC, "data/example/acme-shop")))
+check("example acme-shop end to end through opsgrade collect",
+      example_end_to_end)
 sys.exit(1 if failures else 0)
