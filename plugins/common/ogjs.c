@@ -720,6 +720,31 @@ ogjs_value(struct ogjs *r, struct ogjs_arena *arena, cJSON **ret_json)
 }
 
 int
+ogjs_string(struct ogjs *r, struct ogjs_arena *arena, char **dst)
+{
+	char *copy = NULL;
+	cJSON *j;
+	int ret;
+
+	ret = ogjs_value(r, arena, &j);
+	if (ret < 0)
+		return ret;
+	if (cJSON_IsString(j)) {
+		copy = strdup(j->valuestring);
+		if (!copy)
+			ret = ogjs_fail(r, "out of memory");
+	} else if (!cJSON_IsNull(j)) {
+		ret = ogjs_fail(r, "expected a string");
+	}
+	ogjs_arena_reset(arena);
+	if (ret == 0) {
+		free(*dst);
+		*dst = copy;
+	}
+	return ret;
+}
+
+int
 ogjs_expect_end(struct ogjs *r)
 {
 	int c;
@@ -854,4 +879,52 @@ ogjs_mark_clear(struct ogjs_mark *m)
 	free(m->segs);
 	m->segs = NULL;
 	m->depth = 0;
+}
+
+int
+ogjs_defer_add(struct ogjs *r, struct ogjs_defer *d, const char *key)
+{
+	int ret;
+
+	if (d->n >= OGJS_DEFER_MAX)
+		return ogjs_fail(r, "too many keys out of order");
+	ret = ogjs_mark(r, &d->marks[d->n]);
+	if (ret < 0)
+		return ret;
+	snprintf(d->keys[d->n], sizeof(d->keys[0]), "%s", key);
+	d->n++;
+	return ogjs_skip(r);
+}
+
+void
+ogjs_defer_clear(struct ogjs_defer *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		ogjs_mark_clear(&d->marks[i]);
+	d->n = 0;
+}
+
+int
+ogjs_defer_run(struct ogjs *r, struct ogjs_defer *d,
+	       int (*fn)(void *arg, const char *key), void *arg)
+{
+	struct ogjs_mark end = { 0 };
+	size_t i;
+	int ret;
+
+	if (!d->n)
+		return 0;
+	ret = ogjs_mark(r, &end);
+	for (i = 0; ret >= 0 && i < d->n; i++) {
+		ret = ogjs_seek(r, &d->marks[i]);
+		if (ret >= 0)
+			ret = fn(arg, d->keys[i]);
+	}
+	if (ret >= 0)
+		ret = ogjs_seek(r, &end);
+	ogjs_mark_clear(&end);
+	ogjs_defer_clear(d);
+	return ret;
 }

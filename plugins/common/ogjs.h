@@ -74,6 +74,10 @@ int ogjs_skip(struct ogjs *r);
  * lives until ogjs_arena_reset(@arena); never cJSON_Delete() it. */
 int ogjs_value(struct ogjs *r, struct ogjs_arena *arena, cJSON **ret_json);
 
+/* Read a string or null into *dst (malloc'd, NULL for null; the old
+ * value is freed); any other type is an error. */
+int ogjs_string(struct ogjs *r, struct ogjs_arena *arena, char **dst);
+
 /* After the top-level value: only whitespace may follow. */
 int ogjs_expect_end(struct ogjs *r);
 
@@ -96,6 +100,24 @@ const char *ogjs_name(const struct ogjs *r);
 int ogjs_mark(struct ogjs *r, struct ogjs_mark *ret_mark);
 int ogjs_seek(struct ogjs *r, const struct ogjs_mark *mark);
 void ogjs_mark_clear(struct ogjs_mark *mark);
+
+/* Keys met before the context they need (SARIF "results" before "tool",
+ * Trivy "Results" before "SchemaVersion"): remember where the value is,
+ * skip it, and come back once the enclosing object is read. */
+#define OGJS_DEFER_MAX 8
+
+struct ogjs_defer {
+	struct ogjs_mark marks[OGJS_DEFER_MAX];
+	char keys[OGJS_DEFER_MAX][OGJS_KEY_MAX];
+	size_t n;
+};
+
+int ogjs_defer_add(struct ogjs *r, struct ogjs_defer *d, const char *key);
+/* Seek to each deferred value, call @fn(arg, key) to consume it, then
+ * return to where the reader was.  Clears @d. */
+int ogjs_defer_run(struct ogjs *r, struct ogjs_defer *d,
+		   int (*fn)(void *arg, const char *key), void *arg);
+void ogjs_defer_clear(struct ogjs_defer *d);
 
 /* Bump allocator for cJSON trees; @max_bytes caps it (0 = 256 MiB). */
 struct ogjs_arena *ogjs_arena_new(size_t max_bytes);

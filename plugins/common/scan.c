@@ -2,6 +2,7 @@
  * Shared helpers of the scanner plugins (see scan.h).
  */
 #include "scan.h"
+#include "ogjs.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -233,6 +234,33 @@ scan_u32(struct scan_item *it, const cJSON *obj, const char *key)
 		return 0;
 	}
 	return (uint32_t)d;
+}
+
+void
+scan_item_error(struct og_ctx *ctx, const struct og_host *host,
+		const struct ogjs *r, const char *file, size_t *count,
+		const char *msg)
+{
+	char path[256];
+
+	if ((*count)++ < SCAN_ITEM_ERRORS_LOGGED)
+		host->log(ctx, OG_LOG_ERROR, "%s: %s: %s; item skipped", file,
+			  ogjs_path(r, path, sizeof(path)), msg);
+}
+
+void
+scan_item_errors_done(struct og_ctx *ctx, const struct og_host *host,
+		      const char *file, size_t count)
+{
+	char msg[512];
+
+	if (!count)
+		return;
+	if (count > SCAN_ITEM_ERRORS_LOGGED)
+		host->log(ctx, OG_LOG_ERROR, "%s: %zu more items skipped", file,
+			  count - SCAN_ITEM_ERRORS_LOGGED);
+	snprintf(msg, sizeof(msg), "%s: %zu items skipped", file, count);
+	host->set_partial(ctx, msg);
 }
 
 /* ---- severities -------------------------------------------------------- */

@@ -53,6 +53,16 @@ uint32_t scan_u32(struct scan_item *it, const cJSON *obj, const char *key);
 void scan_item_fail(struct scan_item *it, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Log "FILE: $.path: msg; item skipped" (the first SCAN_ITEM_ERRORS_LOGGED
+ * per file) and count it in *count. */
+struct ogjs;
+void scan_item_error(struct og_ctx *ctx, const struct og_host *host,
+		     const struct ogjs *r, const char *file, size_t *count,
+		     const char *msg);
+/* At the end of a file: log how many more were skipped, set partial. */
+void scan_item_errors_done(struct og_ctx *ctx, const struct og_host *host,
+			   const char *file, size_t count);
+
 /* ---- severities -------------------------------------------------------- */
 
 /* "CRITICAL", "High", "moderate", "informational" … → severity; returns

@@ -22,7 +22,6 @@
 #include "../common/scan.h"
 
 #define TRIVY_ITEM_MAX_BYTES	((size_t)16 << 20)
-#define TRIVY_DEFER_MAX		8
 #define TRIVY_ARTIFACTS_MAX	64
 
 enum trivy_format {
@@ -58,12 +57,6 @@ struct trivy_state {
 	char *evidence;			/* first report read */
 };
 
-struct defer {
-	struct ogjs_mark marks[TRIVY_DEFER_MAX];
-	char keys[TRIVY_DEFER_MAX][OGJS_KEY_MAX];
-	size_t n;
-};
-
 /* One file being read. */
 struct tfile {
 	struct trivy_state *st;
@@ -93,30 +86,14 @@ set_str(char **dst, const char *s)
 static void
 item_error(struct tfile *tf, const char *msg)
 {
-	char path[256];
-
-	if (tf->item_errors++ < SCAN_ITEM_ERRORS_LOGGED)
-		tf->st->host->log(tf->st->ctx, OG_LOG_ERROR,
-				  "%s: %s: %s; item skipped", tf->path,
-				  ogjs_path(tf->r, path, sizeof(path)), msg);
+	scan_item_error(tf->st->ctx, tf->st->host, tf->r, tf->path,
+			&tf->item_errors, msg);
 }
 
-/* Read a string (or null) value into *dst. */
 static int
 read_string(struct tfile *tf, char **dst)
 {
-	cJSON *j;
-	int ret;
-
-	ret = ogjs_value(tf->r, tf->st->arena, &j);
-	if (ret < 0)
-		return ret;
-	if (cJSON_IsString(j))
-		set_str(dst, j->valuestring);
-	else if (!cJSON_IsNull(j))
-		ret = ogjs_fail(tf->r, "expected a string");
-	ogjs_arena_reset(tf->st->arena);
-	return ret;
+	return ogjs_string(tf->r, tf->st->arena, dst);
 }
 
 static int
@@ -129,56 +106,6 @@ expect_type(struct tfile *tf, int want, const char *what)
 	if (t != want)
 		return ogjs_fail(tf->r, "expected %s", what);
 	return 0;
-}
-
-static int
-defer_add(struct tfile *tf, struct defer *d, const char *key)
-{
-	int ret;
-
-	if (d->n >= TRIVY_DEFER_MAX)
-		return ogjs_fail(tf->r, "too many keys out of order");
-	ret = ogjs_mark(tf->r, &d->marks[d->n]);
-	if (ret < 0)
-		return ret;
-	snprintf(d->keys[d->n], sizeof(d->keys[0]), "%s", key);
-	d->n++;
-	return ogjs_skip(tf->r);
-}
-
-static void
-defer_clear(struct defer *d)
-{
-	size_t i;
-
-	for (i = 0; i < d->n; i++)
-		ogjs_mark_clear(&d->marks[i]);
-	d->n = 0;
-}
-
-/* Come back to each deferred value, hand it to @fn, and return to where
- * the reader was. */
-static int
-defer_run(struct tfile *tf, struct defer *d,
-	  int (*fn)(struct tfile *, const char *, bool))
-{
-	struct ogjs_mark end;
-	size_t i;
-	int ret;
-
-	if (!d->n)
-		return 0;
-	ret = ogjs_mark(tf->r, &end);
-	for (i = 0; ret >= 0 && i < d->n; i++) {
-		ret = ogjs_seek(tf->r, &d->marks[i]);
-		if (ret >= 0)
-			ret = fn(tf, d->keys[i], true);
-	}
-	if (ret >= 0)
-		ret = ogjs_seek(tf->r, &end);
-	ogjs_mark_clear(&end);
-	defer_clear(d);
-	return ret;
 }
 
 /* ---- conversion of one item ------------------------------------------ */
@@ -622,8 +549,9 @@ read_misconf_summary(struct tfile *tf)
 }
 
 static int
-result_key(struct tfile *tf, const char *key, bool ready)
+result_key(void *arg, const char *key)
 {
+	struct tfile *tf = arg;
 	struct trivy_state *st = tf->st;
 	static const struct {
 		const char *key;
@@ -648,7 +576,6 @@ result_key(struct tfile *tf, const char *key, bool ready)
 	for (i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
 		if (strcmp(key, arrays[i].key) != 0)
 			continue;
-		(void)ready;
 		if (!tf->dry) {
 			st->misconf_scanned |= arrays[i].kind == ITEM_MISCONF;
 			st->secret_scanned |= arrays[i].kind == ITEM_SECRET;
@@ -690,7 +617,7 @@ note_class(struct tfile *tf)
 static int
 read_result(struct tfile *tf)
 {
-	struct defer d = { .n = 0 };
+	struct ogjs_defer d = { .n = 0 };
 	const char *key;
 	int ret;
 
@@ -704,17 +631,17 @@ read_result(struct tfile *tf)
 		/* Items need Target and Class first (Trivy writes them first;
 		 * other writers may not). */
 		if (is_item_key(key) && !tf->target)
-			ret = defer_add(tf, &d, key);
+			ret = ogjs_defer_add(tf->r, &d, key);
 		else
-			ret = result_key(tf, key, true);
+			ret = result_key(tf, key);
 		if (ret < 0)
 			break;
 	}
 	if (ret >= 0) {
 		note_class(tf);
-		ret = defer_run(tf, &d, result_key);
+		ret = ogjs_defer_run(tf->r, &d, result_key, tf);
 	}
-	defer_clear(&d);
+	ogjs_defer_clear(&d);
 	return ret;
 }
 
@@ -737,11 +664,11 @@ read_results(struct tfile *tf)
 /* ---- trivy k8s --------------------------------------------------------- */
 
 static int
-resource_key(struct tfile *tf, const char *key, bool ready)
+resource_key(void *arg, const char *key)
 {
+	struct tfile *tf = arg;
 	char buf[1024];
 
-	(void)ready;
 	if (strcmp(key, "Namespace") == 0)
 		return read_string(tf, &tf->k8s_ns);
 	if (strcmp(key, "Kind") == 0)
@@ -762,7 +689,7 @@ resource_key(struct tfile *tf, const char *key, bool ready)
 static int
 read_resources(struct tfile *tf)
 {
-	struct defer d = { .n = 0 };
+	struct ogjs_defer d = { .n = 0 };
 	const char *key;
 	int ret;
 
@@ -778,15 +705,15 @@ read_resources(struct tfile *tf)
 		set_str(&tf->k8s_name, NULL);
 		while ((ret = ogjs_next_key(tf->r, &key)) == 1) {
 			if (strcmp(key, "Results") == 0 && !tf->k8s_name)
-				ret = defer_add(tf, &d, key);
+				ret = ogjs_defer_add(tf->r, &d, key);
 			else
-				ret = resource_key(tf, key, true);
+				ret = resource_key(tf, key);
 			if (ret < 0)
 				break;
 		}
 		if (ret >= 0)
-			ret = defer_run(tf, &d, resource_key);
-		defer_clear(&d);
+			ret = ogjs_defer_run(tf->r, &d, resource_key, tf);
+		ogjs_defer_clear(&d);
 		if (ret < 0)
 			break;
 	}
@@ -840,9 +767,9 @@ read_trivy_meta(struct tfile *tf)
 }
 
 static int
-top_key(struct tfile *tf, const char *key, bool ready)
+top_key(void *arg, const char *key)
 {
-	(void)ready;
+	struct tfile *tf = arg;
 	if (strcmp(key, "SchemaVersion") == 0)
 		return read_schema(tf);
 	if (strcmp(key, "ClusterName") == 0)
@@ -881,7 +808,7 @@ is_body_key(const char *key)
 static int
 read_top_object(struct tfile *tf)
 {
-	struct defer d = { .n = 0 };
+	struct ogjs_defer d = { .n = 0 };
 	const char *key;
 	int ret;
 
@@ -892,16 +819,16 @@ read_top_object(struct tfile *tf)
 		if (is_body_key(key) &&
 		    ((!tf->have_schema && !tf->cluster) ||
 		     (!tf->artifact_name && !tf->cluster)))
-			ret = defer_add(tf, &d, key);
+			ret = ogjs_defer_add(tf->r, &d, key);
 		else
-			ret = top_key(tf, key, true);
+			ret = top_key(tf, key);
 	}
 	if (ret >= 0 && !tf->have_schema && !tf->cluster)
 		ret = ogjs_fail(tf->r, "not a Trivy report: no SchemaVersion "
 				"(nor ClusterName of a k8s report)");
 	if (ret >= 0)
-		ret = defer_run(tf, &d, top_key);
-	defer_clear(&d);
+		ret = ogjs_defer_run(tf->r, &d, top_key, tf);
+	ogjs_defer_clear(&d);
 	return ret;
 }
 
@@ -1004,17 +931,7 @@ read_file(struct trivy_state *st, const char *path)
 		goto failed;
 	note_file(st, &tf);
 	st->files_ok++;
-	if (tf.item_errors) {
-		char msg[256];
-
-		if (tf.item_errors > SCAN_ITEM_ERRORS_LOGGED)
-			st->host->log(st->ctx, OG_LOG_ERROR,
-				      "%s: %zu more items skipped", path,
-				      tf.item_errors - SCAN_ITEM_ERRORS_LOGGED);
-		snprintf(msg, sizeof(msg), "%s: %zu items skipped", path,
-			 tf.item_errors);
-		st->host->set_partial(st->ctx, msg);
-	}
+	scan_item_errors_done(st->ctx, st->host, path, tf.item_errors);
 	goto cleanup;
 failed:
 	st->files_failed++;
