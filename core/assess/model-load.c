@@ -171,17 +171,20 @@ og_parse_effort(const char *s, int64_t *ret_minutes)
 char *
 og_effort_text(int64_t min)
 {
+	double v;
+	const char *unit;
+
 	if (min < 60)
 		return og_asprintf("%lld minute%s", (long long)min, min == 1 ? "" : "s");
-	if (min < 480 || min % 480)
-		return min % 60 ? og_asprintf("%.1f hours", (double)min / 60.0)
-				: og_asprintf("%lld hour%s", (long long)(min / 60),
-					      min == 60 ? "" : "s");
-	if (min < 2400 || min % 2400)
-		return og_asprintf("%lld day%s", (long long)(min / 480),
-				   min == 480 ? "" : "s");
-	return og_asprintf("%lld week%s", (long long)(min / 2400),
-			   min == 2400 ? "" : "s");
+	if (min < 480)
+		v = (double)min / 60.0, unit = "hour";
+	else if (min < 2400 || min % 2400)
+		v = (double)min / 480.0, unit = "day";
+	else
+		v = (double)min / 2400.0, unit = "week";
+	/* one decimal at most: "1.5 hours", "7.5 days", "2 weeks" */
+	v = round(v * 10) / 10;
+	return og_asprintf("%g %s%s", v, unit, v == 1 ? "" : "s");
 }
 
 static void
