@@ -283,13 +283,31 @@ evidence_of(const struct og_mm_cap *cp, const struct og_fact_env *env)
 	return ev;
 }
 
-char *og_observe_hint(const struct og_mm_cap *cp);
-char *
-og_observe_hint(const struct og_mm_cap *cp)
+/* What would observe an unknown capability: the collector to enable, or,
+ * when it ran and still said nothing, the keys it would have to report. */
+static char *
+observe_hint(const struct og_mm_cap *cp, const struct og_fact_env *env)
 {
+	cJSON *keys;
+	char *list, *s;
+
 	if (!strcmp(cp->observed_by, "assessment"))
-		return og_strdup0("needs the delivery events or scan results these KPIs come from");
-	return og_asprintf("enable the %s collector", cp->observed_by);
+		return og_strdup0("needs the delivery events, coverage report or scan results the KPIs come from");
+	if (!og_env_ran(env, cp->observed_by))
+		return og_asprintf("enable the %s collector", cp->observed_by);
+	keys = cJSON_CreateArray();
+	og_rule_keys(cp->rule, keys);
+	list = og_strdup0("");
+	for (cJSON *it = keys->child; it; it = it->next) {
+		char *t = og_asprintf("%s%s%s", list, *list ? ", " : "", it->valuestring);
+
+		free(list);
+		list = t;
+	}
+	cJSON_Delete(keys);
+	s = og_asprintf("the %s collector ran but did not report %s", cp->observed_by, list);
+	free(list);
+	return s;
 }
 
 cJSON *
@@ -319,7 +337,7 @@ og_score_capabilities(const struct og_scored *sc, const struct og_fact_env *env)
 			cJSON_AddNullToObject(o, "current");
 		}
 		if (sc->status[i] == OG_CAP_UNKNOWN) {
-			hint = og_observe_hint(cp);
+			hint = observe_hint(cp, env);
 			cJSON_AddStringToObject(o, "observe_hint", hint);
 			free(hint);
 		} else {
