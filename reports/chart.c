@@ -103,7 +103,8 @@ og_chart_hbars(cairo_t *cr, const struct og_chart_style *cs, double x, double y,
 	       double w, double h, const struct og_bar *bars, size_t n, double max,
 	       const char *unit, double label_frac)
 {
-	double row, lw = w * label_frac, vw = cs->fs * 6.5;
+	double row, lw = w * label_frac;
+	double vw = og_text_width(cs->tx, "not measured", cs->fs * 0.85, OG_TX_ITALIC) + cs->fs * 0.3;
 	double bx = x + lw + cs->fs * 0.6, bw = w - lw - vw - cs->fs * 1.2;
 	char buf[64];
 
@@ -134,7 +135,7 @@ og_chart_hbars(cairo_t *cr, const struct og_chart_style *cs, double x, double y,
 			snprintf(buf, sizeof(buf), "%s", b->value_text);
 		else
 			og_fmt_value(b->have, b->value, unit, buf, sizeof(buf));
-		text_mid(cr, cs, bx + bw + cs->fs * 0.6, cy, vw, cs->fs,
+		text_mid(cr, cs, bx + bw + cs->fs * 0.6, cy, vw, b->have ? cs->fs : cs->fs * 0.85,
 			 b->have ? OG_TX_BOLD : OG_TX_ITALIC, b->have ? og_ink : og_muted, buf);
 	}
 }
@@ -225,6 +226,17 @@ og_chart_line(cairo_t *cr, const struct og_chart_style *cs, double x, double y,
 		cairo_fill(cr);
 	}
 	cairo_restore(cr);
+	if (n <= 16) {
+		for (size_t i = 0; i < n; i++) {
+			double X = px + pw * i / (double)(n - 1);
+			double Y = py + ph * (1 - (fmin(fmax(v[i], min), max) - min) / (max - min));
+			char buf[32];
+
+			og_fmt_value(true, v[i], NULL, buf, sizeof(buf));
+			text_mid(cr, cs, X - cs->fs * 3, Y - cs->fs * 1.1, cs->fs * 6, cs->fs * 0.85,
+				 OG_TX_CENTER | OG_TX_BOLD, og_ink, buf);
+		}
+	}
 	if (labels) {
 		double lw = pw / 2;
 
@@ -326,21 +338,29 @@ og_chart_tile(cairo_t *cr, const struct og_chart_style *cs, double x, double y,
 	      const char *status, const char *sub)
 {
 	struct og_rgb sc = og_status_color(status);
-	double pad = cs->fs * 0.8, chip_h = cs->fs * 1.6, chip_w;
+	double pad = cs->fs * 0.8, chip_h = cs->fs * 1.5, chip_w, inner = w - 2 * pad - cs->fs * 0.35;
+	double vsize = cs->fs * 2.0, ty, th;
+	bool unmeasured = status && strcmp(status, "not measured") == 0;
 
 	og_chart_rrect(cr, x, y, w, h, cs->fs * 0.5, og_chart_tint(og_track, 0.55));
 	og_chart_rrect(cr, x, y, cs->fs * 0.35, h, 1, sc);
-	og_text_draw(cr, cs->tx, x + pad, y + pad, w - 2 * pad, cs->fs, OG_TX_ONELINE,
-		     og_muted, title);
-	og_text_draw(cr, cs->tx, x + pad, y + pad + cs->fs * 1.5, w - 2 * pad, cs->fs * 2.1,
-		     OG_TX_BOLD | OG_TX_ONELINE, status && strcmp(status, "not measured") == 0 ? og_muted : og_ink,
-		     value);
-	chip_w = fmin(w - 2 * pad, og_text_width(cs->tx, status, cs->fs * 0.85, OG_TX_BOLD) +
-		      cs->fs * 1.4);
-	og_chart_rrect(cr, x + pad, y + h - pad - chip_h, chip_w, chip_h, chip_h / 2, sc);
-	text_mid(cr, cs, x + pad, y + h - pad - chip_h / 2, chip_w, cs->fs * 0.85,
+	x += cs->fs * 0.35;
+	th = og_text_draw(cr, cs->tx, x + pad, y + pad * 0.8, inner, cs->fs * 0.85, 0, og_muted, title);
+	if (th > cs->fs * 2.4)
+		th = cs->fs * 2.4;
+	ty = y + pad * 0.8 + th + cs->fs * 0.2;
+	/* the value shrinks to fit its tile rather than being cut */
+	if (unmeasured)
+		vsize = cs->fs * 1.15;
+	while (vsize > cs->fs && og_text_width(cs->tx, value, vsize, OG_TX_BOLD) > inner)
+		vsize *= 0.9;
+	og_text_draw(cr, cs->tx, x + pad, ty, inner, vsize, OG_TX_BOLD | OG_TX_ONELINE,
+		     unmeasured ? og_muted : og_ink, value);
+	if (sub && !unmeasured)
+		og_text_draw(cr, cs->tx, x + pad, ty + vsize * 1.25, inner, cs->fs * 0.8,
+			     OG_TX_ONELINE, og_muted, sub);
+	chip_w = fmin(inner, og_text_width(cs->tx, status, cs->fs * 0.8, OG_TX_BOLD) + cs->fs * 1.2);
+	og_chart_rrect(cr, x + pad, y + h - pad * 0.8 - chip_h, chip_w, chip_h, chip_h / 2, sc);
+	text_mid(cr, cs, x + pad, y + h - pad * 0.8 - chip_h / 2, chip_w, cs->fs * 0.8,
 		 OG_TX_CENTER | OG_TX_BOLD, og_white, status ? status : "");
-	if (sub)
-		og_text_draw(cr, cs->tx, x + pad + chip_w + pad * 0.6, y + h - pad - chip_h + cs->fs * 0.2,
-			     w - chip_w - 2.6 * pad, cs->fs * 0.8, OG_TX_ONELINE, og_muted, sub);
 }

@@ -362,6 +362,9 @@ og_doc_contents(struct og_doc *d)
 {
 	for (int i = 0; i < d->n_known; i++) {
 		const struct og_doc_section *s = &d->known[i];
+
+		if (s->level != 1)
+			continue;	/* the outline has the subsections */
 		bool top = s->level == 1;
 		double size = top ? 10 : 9, ind = top ? 0 : 14;
 		double h = og_text_measure(d->tx, s->title, size, OG_TX_ONELINE, d->w - 60 - ind);

@@ -197,12 +197,12 @@ cover(struct pdf *p)
 		     d->st->organisation ? d->st->organisation : "opsgrade");
 	if (cr)
 		cairo_tag_begin(cr, "H1", NULL);
-	og_text_draw(cr, d->tx, d->x, 70, d->w * 0.75, 25, OG_TX_BOLD, og_white,
+	og_text_draw(cr, d->tx, d->x, 66, d->w, 26, OG_TX_BOLD | OG_TX_ONELINE, og_white,
 		     "DevOps Maturity Assessment");
 	if (cr)
 		cairo_tag_end(cr, "H1");
-	og_text_draw(cr, d->tx, d->x, 110, d->w * 0.8, 14, OG_TX_ONELINE, og_white,
-		     p->subject);
+	og_text_draw(cr, d->tx, d->x, 110, d->w * 0.8, 15, OG_TX_ONELINE,
+		     og_chart_tint(d->st->accent, 0.88), p->subject);
 	d->y = band + 22;
 
 	snprintf(line, sizeof(line), "%s  \xc2\xb7  %s%s%s%s", p->date_long,
@@ -252,7 +252,7 @@ kpi_tiles(struct pdf *p, const cJSON *kpis, int max)
 	if (n > max)
 		n = max;
 	tw = (d->w - gap * (n - 1)) / n;
-	y = og_doc_box(d, 66);
+	y = og_doc_box(d, 70);
 	cJSON_ArrayForEach(k, kpis) {
 		double v;
 		bool have = og_rj_num(k, "value", &v);
@@ -262,9 +262,9 @@ kpi_tiles(struct pdf *p, const cJSON *kpis, int max)
 			break;
 		og_fmt_value(have, v, og_rj_str(k, "unit"), val, sizeof(val));
 		if (d->cr)
-			og_chart_tile(d->cr, &d->cs, d->x + i * (tw + gap), y, tw, 60,
+			og_chart_tile(d->cr, &d->cs, d->x + i * (tw + gap), y, tw, 64,
 				      og_rj_str(k, "name") ? og_rj_str(k, "name") : og_rj_str(k, "id"),
-				      val, og_rj_str(k, "status") ? og_rj_str(k, "status") : "not measured",
+				      val, have && og_rj_str(k, "status") ? og_rj_str(k, "status") : "not measured",
 				      NULL);
 		i++;
 	}

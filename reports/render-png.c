@@ -123,7 +123,7 @@ areas_card(struct png *g, double x, double y, double w, double h)
 			     og_muted, "not measured");
 		return;
 	}
-	og_chart_hbars(g->cr, &g->cs, x + 20, y + 60, w - 40, h - 76, bars, n, 100, "%", 0.36);
+	og_chart_hbars(g->cr, &g->cs, x + 10, y + 60, w - 30, h - 76, bars, n, 100, "%", 0.42);
 }
 
 static void
@@ -144,10 +144,12 @@ kpi_card(struct png *g, double x, double y, double w, double h)
 		if (i == TILES_MAX)
 			break;
 		og_fmt_value(have, v, og_rj_str(k, "unit"), val, sizeof(val));
-		snprintf(sub, sizeof(sub), "%s%s", band ? "DORA " : "", band ? band : "");
+		snprintf(sub, sizeof(sub), "target %s%s%s",
+			 og_rj_str(k, "target_text") ? og_rj_str(k, "target_text") : "not set",
+			 band ? "  \xc2\xb7  DORA " : "", band ? band : "");
 		og_chart_tile(g->cr, &g->cs, x + 20 + (i % 2) * (tw + 20), y + 56 + (i / 2) * (th + 16),
 			      tw, th, og_rj_str(k, "name") ? og_rj_str(k, "name") : og_rj_str(k, "id"),
-			      val, status, band ? sub : NULL);
+			      val, status, sub);
 		i++;
 	}
 	if (i == 0)
