@@ -491,6 +491,65 @@ og_pipeline_render_from(struct og_pipeline *p)
 	return code;
 }
 
+static int
+status_rank(const cJSON *c)
+{
+	static const char *const order[] = { "skipped", "ok", "partial", "failed" };
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(c, "status");
+
+	for (int i = 0; i < 4; i++)
+		if (cJSON_IsString(s) && !strcmp(s->valuestring, order[i]))
+			return i;
+	return 3;
+}
+
+static void
+add_number(cJSON *dst, const cJSON *src, const char *key)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(dst, key);
+	const cJSON *b = cJSON_GetObjectItemCaseSensitive(src, key);
+
+	if (cJSON_IsNumber(a) && cJSON_IsNumber(b))
+		cJSON_SetNumberValue((cJSON *)a, a->valuedouble + b->valuedouble);
+}
+
+/*
+ * One entry per collector across shards: the worst status of the shards
+ * that ran it (a skip counts only when no shard ran it), counts and
+ * durations summed, so a failure in any shard stays visible.
+ */
+static void
+merge_collector(cJSON *collectors, const cJSON *c)
+{
+	const char *name = cJSON_GetObjectItemCaseSensitive(c, "name")->valuestring;
+	cJSON *cur;
+
+	cJSON_ArrayForEach(cur, collectors) {
+		const cJSON *counts_src, *m;
+		cJSON *counts_dst;
+
+		if (strcmp(cJSON_GetObjectItemCaseSensitive(cur, "name")->valuestring,
+			   name) != 0)
+			continue;
+		if (status_rank(c) > status_rank(cur)) {
+			cJSON_ReplaceItemInObjectCaseSensitive(
+				cur, "status",
+				cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(c, "status"), 1));
+			m = cJSON_GetObjectItemCaseSensitive(c, "message");
+			cJSON_ReplaceItemInObjectCaseSensitive(
+				cur, "message", m ? cJSON_Duplicate(m, 1) : cJSON_CreateNull());
+		}
+		add_number(cur, c, "duration_ms");
+		counts_src = cJSON_GetObjectItemCaseSensitive(c, "counts");
+		counts_dst = cJSON_GetObjectItemCaseSensitive(cur, "counts");
+		add_number(counts_dst, counts_src, "facts");
+		add_number(counts_dst, counts_src, "findings");
+		add_number(counts_dst, counts_src, "events");
+		return;
+	}
+	cJSON_AddItemToArray(collectors, cJSON_Duplicate(c, 1));
+}
+
 int
 og_pipeline_merge(struct og_pipeline *p)
 {
@@ -528,12 +587,10 @@ og_pipeline_merge(struct og_pipeline *p)
 				subject = "";
 			}
 		}
-		/* Collectors of every shard are kept; same name twice stays
-		 * twice (one per shard) so failures are not hidden. */
 		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(d, "collectors"))
 			if (cJSON_IsObject(c) &&
 			    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(c, "name")))
-				cJSON_AddItemToArray(collectors, cJSON_Duplicate(c, 1));
+				merge_collector(collectors, c);
 		cJSON_Delete(d);
 	}
 	if (code == EXIT_OK) {
