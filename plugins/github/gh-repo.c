@@ -186,6 +186,8 @@ evidence(struct gh_repo *r, int which)
 
 /* ---- construction and phases ------------------------------------------ */
 
+static void start_phase1(struct gh_repo *r);
+
 struct gh_repo *
 gh_repo_new(struct gh *g, const char *full_name, const cJSON *repo_object)
 {
@@ -199,8 +201,9 @@ gh_repo_new(struct gh *g, const char *full_name, const cJSON *repo_object)
 	r->bools = cJSON_CreateObject();
 	if (repo_object)
 		r->repo = cJSON_Duplicate(repo_object, true);
-	r->phase = repo_object ? 1 : 0;
-	if (!repo_object) {
+	if (repo_object) {
+		start_phase1(r);
+	} else {
 		char *p = xasprintf("/repos/%s", full_name);
 
 		gh_list_init(&r->l[L_REPO], g->api, p);
