@@ -90,16 +90,18 @@ og_arena_strdup(struct og_arena *a, const char *s)
 char *
 og_arena_intern(struct og_arena *a, const char *s)
 {
-	size_t idx, len;
+	size_t slot, len;
+	bool is_new;
 	char *copy;
 
 	if (!s)
 		return NULL;
-	if (og_strmap_get(&a->strings, s, &idx))
-		return (char *)(uintptr_t)idx;	/* the value is the copy */
+	slot = og_strmap_slot(&a->strings, s, &is_new);
+	if (!is_new)
+		return (char *)a->strings.keys[slot];
 	len = strlen(s);
 	copy = og_arena_alloc(a, len + 1);
 	memcpy(copy, s, len);
-	og_strmap_put(&a->strings, copy, (size_t)(uintptr_t)copy);
+	a->strings.keys[slot] = copy;	/* the map must not keep @s */
 	return copy;
 }

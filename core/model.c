@@ -290,16 +290,21 @@ og_model_finding_by_fingerprint(const struct og_model *m, const char *fp)
 static void
 hash_field(uint64_t h[2], const char *s)
 {
-	/* Length-prefixing keeps "ab"+"c" apart from "a"+"bc". */
+	/* Chaining each field's hash into the next keeps "ab"+"c" apart
+	 * from "a"+"bc" (the length is part of each hash). */
 	size_t len = s ? strlen(s) : 0;
-	uint64_t l = len;
 
-	h[0] = og_hash64(&l, sizeof(l), h[0]);
-	h[1] = og_hash64(&l, sizeof(l), h[1]);
-	if (len) {
-		h[0] = og_hash64(s, len, h[0]);
-		h[1] = og_hash64(s, len, h[1]);
-	}
+	h[0] = og_hash64(s ? s : "", len, h[0]);
+	h[1] ^= h[0] * 0x9e3779b97f4a7c15ULL;	/* second half: order-sensitive */
+}
+
+static void
+hex64(uint64_t v, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (int i = 15; i >= 0; i--, v >>= 4)
+		out[i] = digits[v & 15];
 }
 
 /* Fingerprint into @out (33 bytes). */
@@ -317,14 +322,20 @@ fingerprint_buf(const struct og_finding *f, char out[33])
 		hash_field(h, f->package);
 		hash_field(h, f->installed_version);
 	} else {
-		char line[16];
+		uint32_t line = f->n_locations ? f->locations[0].line : 0;
+		/* little-endian bytes, whatever the machine */
+		unsigned char lb[4] = { (unsigned char)line,
+					(unsigned char)(line >> 8),
+					(unsigned char)(line >> 16),
+					(unsigned char)(line >> 24) };
 
-		snprintf(line, sizeof(line), "%" PRIu32,
-			 f->n_locations ? f->locations[0].line : 0);
 		hash_field(h, f->n_locations ? f->locations[0].file : NULL);
-		hash_field(h, line);
+		h[0] = og_hash64(lb, sizeof(lb), h[0]);
+		h[1] = og_hash64(lb, sizeof(lb), h[1]);
 	}
-	snprintf(out, 33, "%016" PRIx64 "%016" PRIx64, h[0], h[1]);
+	hex64(h[0], out);
+	hex64(h[1], out + 16);
+	out[32] = '\0';
 }
 
 char *
@@ -376,141 +387,83 @@ static struct og_model_finding *
 finding_slot(struct og_model *m, const char *fp, bool *ret_new)
 {
 	struct og_model_finding *mf;
-	size_t idx;
+	size_t slot;
 
-	if (og_strmap_get(&m->finding_idx, fp, &idx)) {
-		*ret_new = false;
-		return m->findings[idx];
-	}
-	if (m->n_findings >= OG_FINDINGS_MAX)
+	slot = og_strmap_slot(&m->finding_idx, fp, ret_new);
+	if (!*ret_new)
+		return m->findings[m->finding_idx.vals[slot]];
+	if (m->n_findings >= OG_FINDINGS_MAX) {
+		/* Give the slot back: the map must not keep @fp. */
+		og_strmap_clear(&m->finding_idx);
+		for (size_t i = 0; i < m->n_findings; i++)
+			og_strmap_put(&m->finding_idx, m->findings[i]->fingerprint, i);
 		return NULL;
+	}
 	mf = og_arena_alloc(&m->arena, sizeof(*mf));
 	mf->fingerprint = og_arena_strdup(&m->arena, fp);
 	push_ptr((void ***)&m->findings, &m->n_findings, mf);
-	og_strmap_put(&m->finding_idx, mf->fingerprint, m->n_findings - 1);
-	*ret_new = true;
+	m->finding_idx.keys[slot] = mf->fingerprint;
+	m->finding_idx.vals[slot] = m->n_findings - 1;
 	m->findings_dirty = true;
 	return mf;
 }
 
-/* Scalar fields of a finding, shared by plugin and model input. */
-struct finding_fields {
-	enum og_finding_kind kind;
-	const char *id, *title, *package, *installed_version, *fixed_version;
-	const char *status_detail, *url, *published, *suppression;
-	enum og_severity severity;
-	double score;
-	bool suppressed;
-};
-
-/* Fill an empty field; @shared: the value repeats across findings. */
 static void
 set_if_empty(struct og_arena *a, char **dst, const char *src, bool shared)
 {
+	/* @shared: the value repeats across findings, so intern it. */
 	if (!*dst && src && *src)
 		*dst = shared ? og_arena_intern(a, src) : og_arena_strdup(a, src);
 }
 
+/* Merge the scalar fields of @src into @mf (new or existing). */
 static void
 merge_fields(struct og_arena *a, struct og_model_finding *mf,
-	     const struct finding_fields *ff, bool is_new)
+	     const struct og_model_finding *src, bool is_new)
 {
 	if (is_new) {
-		mf->kind = ff->kind;
-		mf->id = og_arena_strdup(a, ff->id);
-		mf->severity = ff->severity;
-		mf->score = ff->score;
-		mf->suppressed = ff->suppressed;
-		mf->suppression = ff->suppressed
-			? og_arena_intern(a, ff->suppression) : NULL;
+		mf->kind = src->kind;
+		mf->id = og_arena_strdup(a, src->id);
+		mf->severity = src->severity;
+		mf->score = src->score;
+		mf->suppressed = src->suppressed;
+		mf->suppression = src->suppressed
+			? og_arena_intern(a, src->suppression) : NULL;
 	} else {
 		/* Two sources may rate one issue differently: keep the
 		 * highest, so merging never hides a critical. */
-		if (ff->severity > mf->severity)
-			mf->severity = ff->severity;
-		if (ff->score > mf->score)
-			mf->score = ff->score;
-		if (mf->suppressed && !ff->suppressed) {
+		if (src->severity > mf->severity)
+			mf->severity = src->severity;
+		if (src->score > mf->score)
+			mf->score = src->score;
+		if (mf->suppressed && !src->suppressed) {
 			mf->suppressed = false;
 			mf->suppression = NULL;
 		}
 	}
-	set_if_empty(a, &mf->title, ff->title, false);
-	set_if_empty(a, &mf->package, ff->package, true);
-	set_if_empty(a, &mf->installed_version, ff->installed_version, true);
-	set_if_empty(a, &mf->fixed_version, ff->fixed_version, true);
-	set_if_empty(a, &mf->status_detail, ff->status_detail, true);
-	set_if_empty(a, &mf->url, ff->url, false);
-	set_if_empty(a, &mf->published, ff->published, true);
-}
-
-int
-og_model_add_finding(struct og_model *m, const struct og_finding *f,
-		     const char *source)
-{
-	struct finding_fields ff;
-	struct og_model_finding *mf;
-	char fp[33];
-	bool is_new;
-
-	if (!f->id || !*f->id || (unsigned)f->kind > OG_FINDING_LICENSE ||
-	    (unsigned)f->severity > OG_SEV_CRITICAL)
-		return -EINVAL;
-	if (!f->fingerprint || !*f->fingerprint)
-		fingerprint_buf(f, fp);
-	mf = finding_slot(m, f->fingerprint && *f->fingerprint ? f->fingerprint
-							      : fp, &is_new);
-	if (!mf)
-		return -E2BIG;
-	ff = (struct finding_fields){
-		.kind = f->kind, .id = f->id, .title = f->title,
-		.package = f->package,
-		.installed_version = f->installed_version,
-		.fixed_version = f->fixed_version,
-		.status_detail = f->status_detail, .url = f->url,
-		.published = f->published, .suppression = f->suppression,
-		.severity = f->severity,
-		.score = isfinite(f->score) && f->score >= 0 ? f->score : -1,
-		.suppressed = f->suppressed,
-	};
-	merge_fields(&m->arena, mf, &ff, is_new);
-	m->findings_dirty = true;
-	for (const char *const *t = f->tags; t && *t; t++)
-		astrset_add(&m->arena, &mf->tags, &mf->n_tags, *t);
-	astrset_add(&m->arena, &mf->tools, &mf->n_tools, f->tool);
-	astrset_add(&m->arena, &mf->sources, &mf->n_sources, source);
-	for (size_t i = 0; i < f->n_locations; i++) {
-		const struct og_location *l = &f->locations[i];
-
-		add_location(&m->arena, mf, l->target, l->file, l->line, l->column,
-			     l->layer);
-	}
-	return 0;
+	set_if_empty(a, &mf->title, src->title, false);
+	set_if_empty(a, &mf->package, src->package, true);
+	set_if_empty(a, &mf->installed_version, src->installed_version, true);
+	set_if_empty(a, &mf->fixed_version, src->fixed_version, true);
+	set_if_empty(a, &mf->status_detail, src->status_detail, true);
+	set_if_empty(a, &mf->url, src->url, false);
+	set_if_empty(a, &mf->published, src->published, true);
 }
 
 int
 og_model_add_model_finding(struct og_model *m, const struct og_model_finding *f)
 {
-	struct finding_fields ff;
 	struct og_model_finding *mf;
 	bool is_new;
 
-	if (!f->fingerprint || !f->id)
+	if (!f->fingerprint || !f->id || !*f->id ||
+	    (unsigned)f->kind > OG_FINDING_LICENSE ||
+	    (unsigned)f->severity > OG_SEV_CRITICAL)
 		return -EINVAL;
 	mf = finding_slot(m, f->fingerprint, &is_new);
 	if (!mf)
 		return -E2BIG;
-	ff = (struct finding_fields){
-		.kind = f->kind, .id = f->id, .title = f->title,
-		.package = f->package,
-		.installed_version = f->installed_version,
-		.fixed_version = f->fixed_version,
-		.status_detail = f->status_detail, .url = f->url,
-		.published = f->published, .suppression = f->suppression,
-		.severity = f->severity, .score = f->score,
-		.suppressed = f->suppressed,
-	};
-	merge_fields(&m->arena, mf, &ff, is_new);
+	merge_fields(&m->arena, mf, f, is_new);
 	m->findings_dirty = true;
 	for (size_t i = 0; i < f->n_tags; i++)
 		astrset_add(&m->arena, &mf->tags, &mf->n_tags, f->tags[i]);
@@ -525,6 +478,56 @@ og_model_add_model_finding(struct og_model *m, const struct og_model_finding *f)
 			     l->layer);
 	}
 	return 0;
+}
+
+#define INLINE_LOCATIONS 8
+
+/* A plugin's finding, viewed as a model finding (borrowed pointers). */
+int
+og_model_add_finding(struct og_model *m, const struct og_finding *f,
+		     const char *source)
+{
+	struct og_model_location inline_locs[INLINE_LOCATIONS], *locs = inline_locs;
+	struct og_model_finding v;
+	size_t n_tags = 0;
+	char fp[33];
+	int r;
+
+	if (!f->fingerprint || !*f->fingerprint)
+		fingerprint_buf(f, fp);
+	while (f->tags && f->tags[n_tags])
+		n_tags++;
+	if (f->n_locations > INLINE_LOCATIONS)
+		locs = og_xcalloc(f->n_locations, sizeof(*locs));
+	for (size_t i = 0; i < f->n_locations; i++)
+		locs[i] = (struct og_model_location){
+			.target = (char *)f->locations[i].target,
+			.file = (char *)f->locations[i].file,
+			.line = f->locations[i].line,
+			.column = f->locations[i].column,
+			.layer = (char *)f->locations[i].layer,
+		};
+	v = (struct og_model_finding){
+		.fingerprint = (char *)(f->fingerprint && *f->fingerprint
+						? f->fingerprint : fp),
+		.kind = f->kind, .id = (char *)f->id, .title = (char *)f->title,
+		.severity = f->severity,
+		.score = isfinite(f->score) && f->score >= 0 ? f->score : -1,
+		.package = (char *)f->package,
+		.installed_version = (char *)f->installed_version,
+		.fixed_version = (char *)f->fixed_version,
+		.status_detail = (char *)f->status_detail, .url = (char *)f->url,
+		.published = (char *)f->published, .suppressed = f->suppressed,
+		.suppression = (char *)f->suppression,
+		.tags = (char **)f->tags, .n_tags = n_tags,
+		.tools = (char **)&f->tool, .n_tools = f->tool ? 1 : 0,
+		.sources = (char **)&source, .n_sources = source ? 1 : 0,
+		.locations = locs, .n_locations = f->n_locations,
+	};
+	r = og_model_add_model_finding(m, &v);
+	if (locs != inline_locs)
+		free(locs);
+	return r;
 }
 
 int
