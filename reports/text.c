@@ -4,7 +4,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include <fontconfig/fontconfig.h>
+
 #include "core/util.h"
+#include "render.h"
 #include "text.h"
 
 #define TEXT_BYTES_MAX	16384	/* one block of text: longer is cut with … */
@@ -166,4 +169,13 @@ og_out_cairo_write(void *closure, const unsigned char *data, unsigned int len)
 
 	og_out_write(o, data, len);
 	return o->err ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+}
+
+void
+og_render_shutdown(void)
+{
+	/* order matters: the fontmap holds cairo fonts which hold FcPatterns */
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	FcFini();
 }
