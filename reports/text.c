@@ -97,7 +97,8 @@ og_text_layout(struct og_text *t, const char *s, double size, unsigned flags,
 			/* long tokens (hashes, CVE ids, paths) break too */
 			pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
 			pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
-			pango_layout_set_height(l, -OG_TX_MAX_LINES);
+			pango_layout_set_height(l, flags & OG_TX_CLAMP ? -OG_TX_CELL_LINES
+								 : -OG_TX_MAX_LINES);
 		}
 	}
 	if (flags & OG_TX_CENTER)
