@@ -1,14 +1,15 @@
 /*
- * report.json: the document as read, written canonically.  cJSON keeps
- * member order and prints numbers the same way every time, so rendering
- * one document twice gives identical bytes.
+ * report.json: the document as read, written by the core's one canonical
+ * writer (og_report_write: cJSON keeps member order and prints numbers
+ * the same way every time, temporary file + rename), so "render --from"
+ * and "collect" produce the same bytes for the same document.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 
+#include "core/report-json.h"
 #include "render.h"
 #include "rdoc.h"
 
@@ -16,31 +17,17 @@ int
 og_render_json(const cJSON *report, const cJSON *config, const char *path,
 	       char **ret_err)
 {
-	struct og_out out = { .fd = -1 };
-	char *text = NULL;
+	char *err = NULL;
 	int r;
 
 	if (!cJSON_IsObject(report)) {
 		og_rerr(ret_err, "%s: the report document is not a JSON object", path);
 		return -EINVAL;
 	}
-	text = cJSON_Print(report);
-	if (!text) {
-		r = -ENOMEM;
-		og_rerr(ret_err, "%s: cannot serialise the report", path);
-		goto out;
-	}
-	r = og_out_open(&out, path);
+	r = og_report_write(report, path, &err);
 	if (r < 0) {
-		og_rerr(ret_err, "%s: cannot create a temporary file: %s", path, strerror(-r));
-		goto out;
+		og_rerr(ret_err, "%s", err ? err : "cannot write the report");
+		free(err);
 	}
-	og_out_write(&out, text, strlen(text));
-	og_out_write(&out, "\n", 1);
-	r = og_out_finish(&out, path, true);
-	if (r < 0)
-		og_rerr(ret_err, "%s: write failed: %s", path, strerror(-r));
-out:
-	cJSON_free(text);
 	return r;
 }
