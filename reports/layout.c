@@ -152,8 +152,12 @@ og_doc_heading(struct og_doc *d, int level, const char *text)
 	const char *tname = level == 1 ? "H1" : level == 2 ? "H2" : "H3";
 
 	if (level == 1) {
-		if (d->page == 0 || d->y > d->top)
+		/* a section starts a page unless the one before left most of
+		 * the page empty (short or "not measured" sections) */
+		if (d->page == 0 || d->y > d->top + (d->bottom - d->top) * 0.4)
 			og_doc_new_page(d);
+		else if (d->y > d->top)
+			og_doc_space(d, 22);
 	} else {
 		/* keep the heading with at least a few lines of what follows */
 		og_doc_space(d, level == 2 ? 10 : 6);
@@ -261,7 +265,7 @@ row_height(struct og_doc *d, const struct og_col *cols, int ncols,
 
 	for (int c = 0; c < ncols; c++) {
 		double cw = d->w * cols[c].frac - 2 * PAD;
-		unsigned fl = head ? OG_TX_BOLD : cols[c].flags | row[c].flags;
+		unsigned fl = head ? OG_TX_BOLD : cols[c].flags | row[c].flags | OG_TX_CLAMP;
 		const char *t = head ? cols[c].title : row[c].text;
 		double h = og_text_measure(d->tx, t ? t : "", size,
 					   row && !head && row[c].chip ? fl | OG_TX_BOLD : fl,
@@ -295,15 +299,15 @@ draw_row(struct og_doc *d, const struct og_col *cols, int ncols,
 
 		if (!head && row[c].chip) {
 			double th = og_text_measure(d->tx, t ? t : "", size,
-						    OG_TX_BOLD | cols[c].flags | row[c].flags,
+						    OG_TX_BOLD | OG_TX_CLAMP | cols[c].flags | row[c].flags,
 						    cw - 2 * PAD - 8);
 			og_chart_rrect(cr, x + PAD - 2, d->y + PAD - 1.5,
 				       cw - 2 * PAD + 4, th + 3, 3, row[c].color);
 			og_text_draw(cr, d->tx, x + PAD + 2, d->y + PAD, cw - 2 * PAD - 8, size,
-				     OG_TX_BOLD | cols[c].flags | row[c].flags, og_white, t);
+				     OG_TX_BOLD | OG_TX_CLAMP | cols[c].flags | row[c].flags, og_white, t);
 		} else {
 			og_text_draw(cr, d->tx, x + PAD, d->y + PAD, cw - 2 * PAD, size,
-				     head ? OG_TX_BOLD : cols[c].flags | row[c].flags,
+				     head ? OG_TX_BOLD : cols[c].flags | row[c].flags | OG_TX_CLAMP,
 				     head ? og_white : og_ink, t);
 		}
 		x += cw;
@@ -362,14 +366,12 @@ og_doc_contents(struct og_doc *d)
 {
 	for (int i = 0; i < d->n_known; i++) {
 		const struct og_doc_section *s = &d->known[i];
+		double size = 10, h;
+		char pg[16];
 
 		if (s->level != 1)
 			continue;	/* the outline has the subsections */
-		bool top = s->level == 1;
-		double size = top ? 10 : 9, ind = top ? 0 : 14;
-		double h = og_text_measure(d->tx, s->title, size, OG_TX_ONELINE, d->w - 60 - ind);
-		char pg[16];
-
+		h = og_text_measure(d->tx, s->title, size, OG_TX_ONELINE, d->w - 60);
 		og_doc_ensure(d, h);
 		snprintf(pg, sizeof(pg), "%d", s->page);
 		if (d->cr) {
@@ -378,13 +380,12 @@ og_doc_contents(struct og_doc *d)
 			snprintf(attrs, sizeof(attrs), "page=%d", s->page);
 			cairo_tag_begin(d->cr, CAIRO_TAG_LINK, attrs);
 		}
-		og_text_draw(d->cr, d->tx, d->x + ind, d->y, d->w - 60 - ind, size,
-			     OG_TX_ONELINE | (top ? OG_TX_BOLD : 0), top ? og_ink : og_muted,
-			     s->title);
+		og_text_draw(d->cr, d->tx, d->x, d->y, d->w - 60, size,
+			     OG_TX_ONELINE | OG_TX_BOLD, og_ink, s->title);
 		og_text_draw(d->cr, d->tx, d->x + d->w - 60, d->y, 60, size,
 			     OG_TX_RIGHT | OG_TX_ONELINE, og_muted, pg);
 		if (d->cr)
 			cairo_tag_end(d->cr, CAIRO_TAG_LINK);
-		d->y += h + (top ? 4 : 1.5);
+		d->y += h + 4;
 	}
 }

@@ -4,7 +4,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include <fontconfig/fontconfig.h>
+
 #include "core/util.h"
+#include "render.h"
 #include "text.h"
 
 #define TEXT_BYTES_MAX	16384	/* one block of text: longer is cut with … */
@@ -94,7 +97,8 @@ og_text_layout(struct og_text *t, const char *s, double size, unsigned flags,
 			/* long tokens (hashes, CVE ids, paths) break too */
 			pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
 			pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
-			pango_layout_set_height(l, -OG_TX_MAX_LINES);
+			pango_layout_set_height(l, flags & OG_TX_CLAMP ? -OG_TX_CELL_LINES
+								 : -OG_TX_MAX_LINES);
 		}
 	}
 	if (flags & OG_TX_CENTER)
@@ -166,4 +170,13 @@ og_out_cairo_write(void *closure, const unsigned char *data, unsigned int len)
 
 	og_out_write(o, data, len);
 	return o->err ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+}
+
+void
+og_render_shutdown(void)
+{
+	/* order matters: the fontmap holds cairo fonts which hold FcPatterns */
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	FcFini();
 }

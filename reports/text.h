@@ -22,9 +22,11 @@ enum {
 	OG_TX_RIGHT	= 1 << 4,
 	OG_TX_ONELINE	= 1 << 5,	/* ellipsize instead of wrapping */
 	OG_TX_LIGHT	= 1 << 6,
+	OG_TX_CLAMP	= 1 << 7,	/* at most OG_TX_CELL_LINES lines */
 };
 
 #define OG_TX_MAX_LINES	60	/* a single block never grows past this */
+#define OG_TX_CELL_LINES 10	/* a table cell: the rest is in report.json */
 
 struct og_text {
 	PangoContext *ctx;

@@ -75,6 +75,7 @@ main(int argc, char **argv)
 	}
 	fprintf(stderr, "render-driver: unknown format '%s'\n", argv[1]);
 out:
+	og_render_shutdown();
 	free(err);
 	cJSON_Delete(config);
 	cJSON_Delete(report);

@@ -146,6 +146,18 @@ class PdfTest(Base):
         self.assertGreaterEqual(int(info["Pages"]), 9)
         self.assertIn("A4", info["Page size"])
 
+    def test_outline(self):
+        pdf = self.pdf()
+        p = subprocess.run(["qpdf", "--json", "--json-key=outlines", pdf],
+                           capture_output=True, text=True, check=True)
+        outlines = json.loads(p.stdout)["outlines"]
+        titles = [o["title"] for o in outlines]
+        self.assertEqual(titles[0], "1. Executive summary")
+        self.assertEqual(len(titles), 8)
+        current = outlines[1]
+        self.assertEqual(current["title"], "2. Current state")
+        self.assertIn("CI/CD Pipeline: 90% complete", [k["title"] for k in current["kids"]])
+
     def test_letter_and_accent(self):
         pdf = self.pdf(config={"report": {"paper": "letter", "accent": "#AA3300"}})
         self.assertIn("612 x 792", self.info(pdf)["Page size"])
