@@ -504,3 +504,34 @@ og_out_finish(struct og_out *o, const char *path, bool ok)
 	}
 	return r;
 }
+
+void
+og_rj_severity_counts(const cJSON *report, double counts[OG_SEV_COUNT],
+		      bool *ret_have)
+{
+	const cJSON *sec = og_rj_obj(og_rj_obj(report, "assessment"), "security");
+	const cJSON *open = og_rj_obj(sec, "open"), *f;
+	const cJSON *scanned = cJSON_GetObjectItemCaseSensitive(sec, "scanned");
+
+	memset(counts, 0, sizeof(double) * OG_SEV_COUNT);
+	*ret_have = true;
+	if (cJSON_IsFalse(scanned)) {
+		*ret_have = false;	/* no scanner ran: zeros would be invented */
+		return;
+	}
+	if (open) {
+		for (int i = 0; i < OG_SEV_COUNT; i++)
+			og_rj_num(open, og_sev_names[i], &counts[i]);
+		return;
+	}
+	if (!og_rj_arr(report, "findings")) {
+		*ret_have = false;
+		return;
+	}
+	cJSON_ArrayForEach(f, og_rj_arr(report, "findings")) {
+		const char *st = og_rj_str(f, "status");
+
+		if (!st || strcmp(st, "suppressed") != 0)
+			counts[og_sev_rank(og_rj_str(f, "severity"))]++;
+	}
+}

@@ -47,6 +47,11 @@ int og_rj_count(const cJSON *arr);
 /* Severity names in rank order and their rank (unknown strings -> 5). */
 extern const char *const og_sev_names[OG_SEV_COUNT];
 int og_sev_rank(const char *s);
+/* Open findings per severity (og_sev_names order) from the assessment's
+ * security block, else from the findings list.  *ret_have is false when
+ * no scanner ran ("not measured", not zero). */
+void og_rj_severity_counts(const cJSON *report, double counts[OG_SEV_COUNT],
+			   bool *ret_have);
 struct og_rgb og_sev_color(int rank);
 struct og_rgb og_status_color(const char *status);
 

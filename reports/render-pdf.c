@@ -132,30 +132,6 @@ previous_snapshot(const struct pdf *p)
 	return n >= 2 ? cJSON_GetArrayItem(snaps, n - 2) : NULL;
 }
 
-static void
-severity_counts(const struct pdf *p, double counts[OG_SEV_COUNT], bool *ret_have)
-{
-	const cJSON *open = og_rj_obj(og_rj_obj(p->as, "security"), "open"), *f;
-
-	memset(counts, 0, sizeof(double) * OG_SEV_COUNT);
-	*ret_have = true;
-	if (open) {
-		for (int i = 0; i < OG_SEV_COUNT; i++)
-			og_rj_num(open, og_sev_names[i], &counts[i]);
-		return;
-	}
-	if (!og_rj_arr(p->report, "findings")) {
-		*ret_have = false;
-		return;
-	}
-	cJSON_ArrayForEach(f, og_rj_arr(p->report, "findings")) {
-		const char *st = og_rj_str(f, "status");
-
-		if (!st || strcmp(st, "suppressed") != 0)
-			counts[og_sev_rank(og_rj_str(f, "severity"))]++;
-	}
-}
-
 /* ---------------------------------------------------------------- cover */
 
 static void
@@ -811,7 +787,7 @@ sec_security(struct pdf *p)
 	int shown = 0;
 
 	og_doc_heading(d, 1, T_SECURITY);
-	severity_counts(p, counts, &have);
+	og_rj_severity_counts(p->report, counts, &have);
 	for (int i = 0; i < 4; i++) {
 		bars[i] = (struct og_bar){ .label = og_sev_names[i], .have = have,
 					   .value = counts[i], .color = og_sev_color(i) };
@@ -829,8 +805,13 @@ sec_security(struct pdf *p)
 
 		og_text_draw(d->cr, d->tx, d->x, y, half, 9.5, OG_TX_BOLD, og_ink, "Open findings by severity");
 		og_text_draw(d->cr, d->tx, d->x + half + 20, y, half, 9.5, OG_TX_BOLD, og_ink, "By source");
-		if (d->cr) {
+		if (d->cr && !have)
+			og_text_draw(d->cr, d->tx, d->x, y + 70, half, 9,
+				     OG_TX_ITALIC | OG_TX_CENTER, og_muted,
+				     "not measured: no scan results");
+		else if (d->cr)
 			og_chart_vbars(d->cr, &d->cs, d->x, y + 18, half, 128, bars, 4);
+		if (d->cr) {
 			if (ns)
 				og_chart_vbars(d->cr, &d->cs, d->x + half + 20, y + 18, half, 128, sbars, ns);
 			else
@@ -840,7 +821,7 @@ sec_security(struct pdf *p)
 	}
 	og_doc_space(d, 6);
 	if (!have) {
-		note(p, "Findings: not measured (no findings list in this report).");
+		note(p, "Findings: not measured (no scanner results: give --trivy or --sarif, or enable the github collector).");
 	} else {
 		double fx = -1, nf = -1, sup = -1;
 

@@ -160,22 +160,17 @@ kpi_card(struct png *g, double x, double y, double w, double h)
 static void
 severity_card(struct png *g, double x, double y, double w, double h)
 {
-	const cJSON *open = og_rj_obj(og_rj_obj(g->as, "security"), "open"), *f;
-	double c[OG_SEV_COUNT] = { 0 };
+	double c[OG_SEV_COUNT];
 	struct og_bar bars[4];
-	bool have = open || og_rj_arr(g->report, "findings");
+	bool have;
 
 	card(g, x, y, w, h, "Open findings by severity");
-	if (open) {
-		for (int i = 0; i < OG_SEV_COUNT; i++)
-			og_rj_num(open, og_sev_names[i], &c[i]);
-	} else {
-		cJSON_ArrayForEach(f, og_rj_arr(g->report, "findings")) {
-			const char *st = og_rj_str(f, "status");
-
-			if (!st || strcmp(st, "suppressed") != 0)
-				c[og_sev_rank(og_rj_str(f, "severity"))]++;
-		}
+	og_rj_severity_counts(g->report, c, &have);
+	if (!have) {
+		og_text_draw(g->cr, g->tx, x + 20, y + h / 2, w - 40, 18,
+			     OG_TX_CENTER | OG_TX_ITALIC, og_muted,
+			     "not measured: no scan results (Trivy, SARIF)");
+		return;
 	}
 	for (int i = 0; i < 4; i++)
 		bars[i] = (struct og_bar){ .label = og_sev_names[i], .have = have, .value = c[i],
