@@ -111,7 +111,8 @@ struct reg_semver {
 bool reg_semver_parse(const char *tag, struct reg_semver *ret);
 int reg_semver_cmp(const struct reg_semver *a, const struct reg_semver *b);
 /* Pick what to inspect from a tag list: "latest" when present plus the
- * @max highest semver tags, after @filter (may be NULL); when no tag is
+ * @max highest semver release tags (prereleases only when there is no
+ * release), after @filter (may be NULL); when no tag is
  * semver or latest, the last @max tags in lexical order.  Artifact tags
  * never count.  Appends to @ret in a stable order (latest first). */
 void reg_tags_select(const char *const *tags, size_t n, const regex_t *filter,

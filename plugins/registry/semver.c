@@ -189,8 +189,16 @@ reg_tags_select(const char *const *tags, size_t n, const regex_t *filter,
 	if (latest)
 		reg_strv_push(ret, "latest");
 	if (nc > 0) {
+		size_t taken = 0;
+
 		qsort(c, nc, sizeof(*c), cand_cmp_desc);
-		for (i = 0; i < nc && i < max; i++)
+		/* releases first; prereleases only when no release exists */
+		for (i = 0; i < nc && taken < max; i++)
+			if (!c[i].v.pre) {
+				reg_strv_push(ret, c[i].tag);
+				taken++;
+			}
+		for (i = 0; i < nc && taken == 0 && i < max; i++)
 			reg_strv_push(ret, c[i].tag);
 	} else if (!latest && np > 0) {
 		qsort(plain, np, sizeof(*plain), str_cmp);
