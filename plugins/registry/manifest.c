@@ -61,6 +61,7 @@ desc_clear(struct reg_desc *d)
 	free(d->digest);
 	free(d->artifact_type);
 	free(d->platform);
+	free(d->predicate_type);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -105,6 +106,15 @@ desc_parse(const cJSON *o, const char *path, struct reg_desc *d, char **ret_err)
 				      : reg_asprintf("%s/%s", os, arch);
 	ann = cJSON_GetObjectItemCaseSensitive(o, "annotations");
 	reftype = jstr(ann, "vnd.docker.reference.type");
+	{
+		const char *pt = jstr(ann, "in-toto.io/predicate-type");
+
+		if (!pt)
+			pt = jstr(ann, "dev.sigstore.bundle.predicateType");
+		if (!pt)
+			pt = jstr(ann, "predicateType");
+		d->predicate_type = reg_strdup(pt);
+	}
 	/* BuildKit attestation manifests sit in the index as unknown/unknown */
 	d->attestation = (reftype && (strcmp(reftype, "attestation-manifest") == 0 ||
 				      strcmp(reftype, "builder") == 0)) ||
@@ -411,7 +421,36 @@ reg_artifact_kind(const char *type)
 	if (contains(type, "in-toto") || contains(type, "dsse") ||
 	    contains(type, "attestation") || contains(type, "provenance"))
 		k |= REG_ART_ATTESTATION;
+	if (contains(type, "provenance") || contains(type, "slsa"))
+		k |= REG_ART_PROVENANCE;
 	return k;
+}
+
+unsigned
+reg_predicate_kind(const char *predicate)
+{
+	if (!predicate || !*predicate)
+		return 0;
+	if (contains(predicate, "sigstore.dev/cosign/sign"))
+		return REG_ART_SIGNATURE;
+	if (contains(predicate, "slsa.dev/provenance"))
+		return REG_ART_PROVENANCE | REG_ART_ATTESTATION;
+	if (contains(predicate, "spdx") || contains(predicate, "cyclonedx"))
+		return REG_ART_SBOM | REG_ART_ATTESTATION;
+	return REG_ART_ATTESTATION;
+}
+
+unsigned
+reg_desc_kind(const struct reg_desc *d)
+{
+	unsigned k = reg_artifact_kind(d->artifact_type ? d->artifact_type
+							: d->media_type);
+	unsigned pk = reg_predicate_kind(d->predicate_type);
+
+	/* a bundle or envelope carrying a predicate is what the predicate says */
+	if (pk && !(pk & REG_ART_SIGNATURE))
+		k &= ~(unsigned)REG_ART_SIGNATURE;
+	return k | pk;
 }
 
 unsigned
@@ -420,6 +459,16 @@ reg_referrers_kinds(const struct reg_manifest *index)
 	unsigned k = 0;
 
 	for (size_t i = 0; i < index->n_manifests; i++)
-		k |= reg_artifact_kind(index->manifests[i].artifact_type);
+		k |= reg_desc_kind(&index->manifests[i]);
+	return k;
+}
+
+unsigned
+reg_layers_kinds(const struct reg_manifest *m)
+{
+	unsigned k = 0;
+
+	for (size_t i = 0; i < m->n_layers; i++)
+		k |= reg_desc_kind(&m->layers[i]);
 	return k;
 }

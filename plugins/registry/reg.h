@@ -143,6 +143,7 @@ struct reg_desc {
 	int64_t size;
 	char *platform;		/* "os/arch[/variant]" or NULL */
 	bool attestation;	/* BuildKit attestation / unknown platform */
+	char *predicate_type;	/* in-toto predicate from annotations */
 };
 
 struct reg_manifest {
@@ -182,11 +183,20 @@ enum {
 	REG_ART_SIGNATURE = 1,
 	REG_ART_SBOM = 2,
 	REG_ART_ATTESTATION = 4,
+	REG_ART_PROVENANCE = 8,
 };
 /* Classify an artifactType / layer media type. */
 unsigned reg_artifact_kind(const char *type);
+/* Classify an in-toto predicate type (SLSA, SPDX, CycloneDX, cosign). */
+unsigned reg_predicate_kind(const char *predicate);
+/* Kind of one descriptor: its artifactType or media type, refined by its
+ * predicate annotation (a Sigstore bundle of an SBOM is no signature). */
+unsigned reg_desc_kind(const struct reg_desc *d);
 /* Union of the kinds of an index's descriptors (referrers list). */
 unsigned reg_referrers_kinds(const struct reg_manifest *index);
+/* Union of the kinds of a manifest's layers (.att tags, BuildKit
+ * attestation manifests). */
+unsigned reg_layers_kinds(const struct reg_manifest *m);
 
 /* ---- client.c ---- */
 struct reg_client;

@@ -32,7 +32,8 @@ struct image {
 	char *media_type;
 	struct reg_strv platforms;
 	char *user;
-	enum tri nonroot, healthcheck, signed_, sbom, attested;
+	enum tri nonroot, healthcheck, signed_, sbom, attested, provenance;
+	unsigned kinds;		/* artifacts seen inside the index (BuildKit) */
 	char *sig_via;		/* how the signature was found */
 	char *label_source, *label_revision, *label_version;
 	int64_t created;	/* newest platform, 0 = unknown */
@@ -43,13 +44,13 @@ struct image {
 struct rollup {
 	size_t count, failed;
 	size_t repos, repos_semver, repos_latest;
-	size_t n_yes[5], n_known[5];	/* per enum roll_key */
+	size_t n_yes[6], n_known[6];	/* per enum roll_key */
 	size_t multi, src, rev, ver;
 	int64_t oldest;			/* created time of the oldest image */
 	bool have_oldest;
 };
 
-enum roll_key { R_SIGNED, R_NONROOT, R_HEALTH, R_SBOM, R_ATTESTED };
+enum roll_key { R_SIGNED, R_NONROOT, R_HEALTH, R_SBOM, R_ATTESTED, R_PROV };
 
 struct state {
 	struct og_ctx *ctx;
@@ -455,7 +456,7 @@ inspect_artifacts(struct state *s, const struct reg_ref *ref, struct image *img)
 	struct reg_call call;
 	char *base = base_url(s, ref);
 	const char *hex = img->digest + 7;
-	unsigned kinds = 0;
+	unsigned kinds = img->kinds;
 	bool unknown = false;
 	size_t i;
 
@@ -468,9 +469,10 @@ inspect_artifacts(struct state *s, const struct reg_ref *ref, struct image *img)
 			unsigned k = i == 0 ? REG_ART_SIGNATURE
 				   : i == 1 ? REG_ART_ATTESTATION : REG_ART_SBOM;
 
-			/* an attestation may carry an SBOM predicate */
-			for (size_t l = 0; l < f[i].m.n_layers; l++)
-				k |= reg_artifact_kind(f[i].m.layers[l].media_type);
+			/* an attestation may carry an SBOM or SLSA predicate */
+			k |= reg_layers_kinds(&f[i].m);
+			if (i == 1)
+				k &= ~(unsigned)REG_ART_SIGNATURE;
 			kinds |= k;
 			if (!img->sig_via && (k & REG_ART_SIGNATURE))
 				img->sig_via = reg_strdup("cosign tag");
@@ -519,9 +521,39 @@ inspect_artifacts(struct state *s, const struct reg_ref *ref, struct image *img)
 	img->sbom = kinds & REG_ART_SBOM ? T_YES : unknown ? T_UNKNOWN : T_NO;
 	img->attested = kinds & REG_ART_ATTESTATION ? T_YES
 			: unknown ? T_UNKNOWN : T_NO;
+	img->provenance = kinds & REG_ART_PROVENANCE ? T_YES
+			  : unknown ? T_UNKNOWN : T_NO;
 	for (i = 0; i < 4; i++)
 		free(owned[i]);
 	free(base);
+}
+
+/* BuildKit stores SBOM and provenance as attestation manifests inside
+ * the index (vnd.docker.reference.type = attestation-manifest). */
+static void
+inspect_index_attestations(struct state *s, const struct reg_ref *ref,
+			   const struct reg_manifest *index, struct image *img)
+{
+	const char *refs[REG_PLATFORMS_MAX];
+	struct fetched f[REG_PLATFORMS_MAX];
+	size_t n = 0;
+
+	for (size_t i = 0; i < index->n_manifests && n < REG_PLATFORMS_MAX; i++)
+		if (index->manifests[i].attestation &&
+		    reg_digest_valid(index->manifests[i].digest))
+			refs[n++] = index->manifests[i].digest;
+	if (n == 0)
+		return;
+	fetch_manifests(s, ref, refs, n, f);
+	for (size_t i = 0; i < n; i++) {
+		if (!f[i].err)
+			img->kinds |= reg_layers_kinds(&f[i].m) &
+				      ~(unsigned)REG_ART_SIGNATURE;
+		else
+			s->host->log(s->ctx, OG_LOG_WARN, "%s: attestation: %s",
+				     img->name, f[i].err);
+		fetched_clear(&f[i]);
+	}
 }
 
 /* ---- one image ---- */
@@ -589,6 +621,8 @@ inspect(struct state *s, const struct reg_ref *ref, const char *reference,
 		if (err)
 			goto out;
 		err = inspect_configs(s, ref, child, n, img);
+		if (!err)
+			inspect_index_attestations(s, ref, &top.m, img);
 		/* labels may sit on the index as annotations only */
 		if (!img->label_source)
 			img->label_source = reg_strdup(top.m.ann_source);
@@ -677,6 +711,8 @@ emit_image(struct state *s, const struct image *img, const char *evidence)
 	fact_tri(s, K("sbom"), img->sbom, evidence, "referrer lookups failed");
 	fact_tri(s, K("attestation"), img->attested, evidence,
 		 "referrer lookups failed");
+	fact_tri(s, K("provenance"), img->provenance, evidence,
+		 "referrer lookups failed");
 #undef K
 }
 
@@ -701,6 +737,7 @@ roll_image(struct state *s, const struct image *img)
 	roll_tri(r, R_HEALTH, img->healthcheck);
 	roll_tri(r, R_SBOM, img->sbom);
 	roll_tri(r, R_ATTESTED, img->attested);
+	roll_tri(r, R_PROV, img->provenance);
 	r->multi += img->platforms.n > 1;
 	r->src += img->label_source != NULL;
 	r->rev += img->label_revision != NULL;
@@ -742,6 +779,7 @@ emit_rollup(struct state *s)
 		{ "registry.images.all_healthcheck", R_HEALTH },
 		{ "registry.images.sbom_attached", R_SBOM },
 		{ "registry.images.attested", R_ATTESTED },
+		{ "registry.images.provenance_attached", R_PROV },
 	};
 
 	s->host->fact_number(s->ctx, "registry.images.count", (double)r->count,
@@ -756,13 +794,11 @@ emit_rollup(struct state *s)
 	emit_all(s, "registry.images.labels.source", r->src, r->count, NULL);
 	emit_all(s, "registry.images.labels.revision", r->rev, r->count, NULL);
 	emit_all(s, "registry.images.labels.version", r->ver, r->count, NULL);
-	if (r->count > 0)
-		s->host->fact_number(s->ctx, "registry.images.signed_share",
-				     r->n_known[R_SIGNED]
-					     ? 100.0 * (double)r->n_yes[R_SIGNED] /
-						       (double)r->n_known[R_SIGNED]
-					     : 0,
-				     "%", NULL);
+	if (r->n_known[R_SIGNED] > 0)
+		s->host->fact_number(s->ctx, "registry.images.signed_ratio",
+				     (double)r->n_yes[R_SIGNED] /
+					     (double)r->n_known[R_SIGNED],
+				     NULL, NULL);
 	if (r->have_oldest)
 		s->host->fact_number(s->ctx, "registry.images.max_age_days",
 				     (double)((s->host->now(s->ctx) - r->oldest) /

@@ -155,12 +155,31 @@ class Registry:
                 self.push_manifest(repo, t, body, media)
         return d, body, cfg["size"] + sum(l["size"] for l in lays)
 
-    def push_index(self, repo, tags, children, annotations=None):
-        """children: [(digest, bytes, platform dict)]"""
+    def push_buildkit_attestation(self, repo, subject_digest, predicate):
+        """A BuildKit-style attestation manifest for an index entry."""
+        cfg = self.push_blob(repo, b"{}")
+        stmt = self.push_blob(repo, canon({"_type": "https://in-toto.io/"
+                                           "Statement/v0.1",
+                                           "predicateType": predicate}))
+        m = {"schemaVersion": 2, "mediaType": OCI_MANIFEST,
+             "config": dict(mediaType=OCI_CONFIG, **cfg),
+             "layers": [dict(mediaType="application/vnd.in-toto+json",
+                             annotations={"in-toto.io/predicate-type":
+                                          predicate}, **stmt)]}
+        body = canon(m)
+        d = self.push_manifest(repo, digest(body), body, OCI_MANIFEST)
+        return {"mediaType": OCI_MANIFEST, "digest": d, "size": len(body),
+                "platform": {"architecture": "unknown", "os": "unknown"},
+                "annotations": {"vnd.docker.reference.digest": subject_digest,
+                                "vnd.docker.reference.type":
+                                "attestation-manifest"}}
+
+    def push_index(self, repo, tags, children, annotations=None, extra=()):
+        """children: [(digest, bytes, platform dict)]; extra: descriptors"""
         idx = {"schemaVersion": 2, "mediaType": OCI_INDEX,
                "manifests": [{"mediaType": OCI_MANIFEST, "digest": d,
                               "size": len(b), "platform": p}
-                             for d, b, p in children]}
+                             for d, b, p in children] + list(extra)}
         if annotations:
             idx["annotations"] = annotations
         body = canon(idx)

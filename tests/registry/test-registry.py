@@ -94,7 +94,10 @@ def seed_plain(reg):
                                     layers=(b"multi-" + arch.encode(),),
                                     push_tags=False)
         children.append((d, body, {"architecture": arch, "os": "linux"}))
-    d_multi, idx = reg.push_index("app/multi", ["2.1.0", "latest"], children)
+    prov = reg.push_buildkit_attestation("app/multi", children[0][0],
+                                         "https://slsa.dev/provenance/v0.2")
+    d_multi, idx = reg.push_index("app/multi", ["2.1.0", "latest"], children,
+                                  extra=[prov])
     reg.push_cosign_signature("app/multi", d_multi)
     reg.push_referrer_sbom("app/multi", d_multi, len(idx))
     return d_root, size_root, d_multi
@@ -150,8 +153,16 @@ def test_plain(tmp):
     check(val(r, "registry.images.all_nonroot") is False, "rollup: all_nonroot")
     check(val(r, "registry.images.multi_platform") is False,
           "rollup: multi_platform (all)")
-    check(val(r, "registry.images.signed_share") == 100 / 3,
-          "rollup: signed share")
+    check(val(r, "registry.images.signed_ratio") == 1 / 3,
+          "rollup: signed ratio")
+    check(val(r, multi + "provenance") is True and
+          val(r, multi + "attestation") is True,
+          "multi: SLSA provenance from the BuildKit attestation manifest")
+    check(val(r, multi + "platforms") == ["linux/amd64", "linux/arm64"],
+          "multi: attestation entry is not a platform")
+    check(val(r, "registry.images.provenance_attached") is False and
+          val(r, "registry.images.sbom_attached") is False,
+          "rollup: provenance/sbom not on every image")
     check(val(r, "registry.repositories.semver_tags") is True,
           "rollup: repositories with semver tags")
     check(val(r, "registry.repo.%s/app/root.tags.count" % h) == 5,

@@ -371,6 +371,38 @@ test_manifests(void)
 	      REG_ART_ATTESTATION);
 	CHECK(reg_artifact_kind("application/vnd.oci.image.config.v1+json") == 0);
 	CHECK(reg_artifact_kind(NULL) == 0);
+	CHECK(reg_predicate_kind("https://slsa.dev/provenance/v1") ==
+	      (REG_ART_PROVENANCE | REG_ART_ATTESTATION));
+	CHECK(reg_predicate_kind("https://spdx.dev/Document") ==
+	      (REG_ART_SBOM | REG_ART_ATTESTATION));
+	CHECK(reg_predicate_kind("https://cyclonedx.org/bom") ==
+	      (REG_ART_SBOM | REG_ART_ATTESTATION));
+	CHECK(reg_predicate_kind("https://sigstore.dev/cosign/sign/v1") ==
+	      REG_ART_SIGNATURE);
+	CHECK(reg_predicate_kind("https://example.com/vuln") ==
+	      REG_ART_ATTESTATION);
+	{
+		/* a Sigstore bundle of an SBOM attestation is no image signature */
+		struct reg_desc d = { 0 };
+
+		d.artifact_type = "application/vnd.dev.sigstore.bundle.v0.3+json";
+		CHECK(reg_desc_kind(&d) == REG_ART_SIGNATURE);
+		d.predicate_type = "https://sigstore.dev/cosign/sign/v1";
+		CHECK(reg_desc_kind(&d) == REG_ART_SIGNATURE);
+		d.predicate_type = "https://spdx.dev/Document";
+		CHECK(reg_desc_kind(&d) == (REG_ART_SBOM | REG_ART_ATTESTATION));
+	}
+	s = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+	    "{\"digest\":\"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a\","
+	    "\"platform\":{\"os\":\"unknown\",\"architecture\":\"unknown\"}},"
+	    "{\"digest\":\"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a\","
+	    "\"artifactType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\","
+	    "\"annotations\":{\"dev.sigstore.bundle.predicateType\":\"https://slsa.dev/provenance/v1\","
+	    "\"vnd.docker.reference.type\":\"attestation-manifest\"}}]}";
+	CHECK(reg_manifest_parse(s, strlen(s), NULL, &m, &err) == 0);
+	CHECK(m.manifests[0].attestation && m.manifests[1].attestation);
+	CHECK(reg_referrers_kinds(&m) == (REG_ART_PROVENANCE | REG_ART_ATTESTATION));
+	reg_manifest_clear(&m);
 }
 
 static void
