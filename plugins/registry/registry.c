@@ -495,7 +495,9 @@ inspect_artifacts(struct state *s, const struct reg_ref *ref, struct image *img)
 		if (!img->sig_via && (k & REG_ART_SIGNATURE))
 			img->sig_via = reg_strdup("referrers API");
 		kinds |= k;
-	} else if (f[0].status == 404) {
+	} else if (f[0].status == 404 || f[0].status == 400 ||
+		   f[0].status == 405 || f[0].status == 501) {
+		/* no referrers API (404 per spec; some answer 400/405/501) */
 		fetched_clear(&f[0]);
 		fetch_manifests(s, ref, &tags[3], 1, &f[0]);
 		if (f[0].status == 200 && !f[0].err &&
@@ -1027,7 +1029,7 @@ registry_collect(struct og_ctx *ctx, void *data)
 		collect_one(s, s->images[i]);
 	emit_rollup(s);
 	/* every image failed: the collector saw nothing at all */
-	return s->roll.count == 0 ? -EIO : 0;
+	return s->roll.count == 0 && s->roll.failed > 0 ? -EIO : 0;
 }
 
 OG_PLUGIN_DEFINE(.name = "registry", .version = "1.0",
