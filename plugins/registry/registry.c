@@ -253,7 +253,8 @@ list_tags(struct state *s, const struct reg_ref *ref, struct reg_strv *ret)
 		next = reg_link_next(reg_header(call.resp, "link"), call.url);
 		cJSON_Delete(doc);
 		/* a next link must stay on the same registry and move on */
-		if (next && strncmp(next, base, strlen(base)) != 0) {
+		if (next && (strncmp(next, base, strlen(base)) != 0 ||
+			     next[strlen(base)] != '/')) {
 			s->host->log(s->ctx, OG_LOG_WARN, "%s: ignoring tag page "
 				     "link to another host", ref->repo);
 			free(next);
