@@ -421,6 +421,206 @@ test_time(void)
 	CHECK(reg_parse_time("yesterday", &t) == -EINVAL);
 }
 
+
+/* ---- client.c against a scripted host ---- */
+
+struct og_ctx {
+	int unused;
+};
+
+#define MOCK_MAX 32
+static struct {
+	char url[512];
+	char authz[256];	/* our own Authorization header, if any */
+	char auth[64];		/* host-held credential name, if any */
+} seen[MOCK_MAX];
+static size_t n_seen;
+static bool mock_secret;
+static int mock_mode;	/* which registry behaviour to play */
+
+static const char *const hdr_bearer[] = {
+	"www-authenticate: Bearer realm=\"https://auth.test/token\",service=\"svc\"",
+	NULL,
+};
+static const char *const hdr_basic[] = {
+	"www-authenticate: Basic realm=\"r\"", NULL,
+};
+static const char *const hdr_none[] = { NULL };
+
+static struct og_http_response *
+mock_answer(const struct og_http_request *q)
+{
+	struct og_http_response *r = calloc(1, sizeof(*r));
+	const char *authz = NULL;
+	bool token_url = strncmp(q->url, "https://auth.test/", 18) == 0;
+
+	for (const char *const *h = q->headers; h && *h; h++)
+		if (strncmp(*h, "Authorization:", 14) == 0)
+			authz = *h;
+	if (n_seen < MOCK_MAX) {
+		snprintf(seen[n_seen].url, sizeof(seen[0].url), "%s", q->url);
+		snprintf(seen[n_seen].authz, sizeof(seen[0].authz), "%s",
+			 authz ? authz : "");
+		snprintf(seen[n_seen].auth, sizeof(seen[0].auth), "%s",
+			 q->auth ? q->auth : "");
+		n_seen++;
+	}
+	r->struct_size = sizeof(*r);
+	r->headers = hdr_none;
+	r->body = "";
+	if (token_url) {
+		r->status = mock_mode == 3 ? 401 : 200;
+		r->body = "{\"token\":\"T0KEN\",\"expires_in\":120}";
+	} else if (mock_mode == 0 || mock_mode == 3) {	/* Bearer */
+		r->status = authz && strcmp(authz, "Authorization: Bearer T0KEN") == 0
+				    ? 200 : 401;
+		if (r->status == 401)
+			r->headers = hdr_bearer;
+	} else if (mock_mode == 1) {			/* endless 401 */
+		r->status = 401;
+		r->headers = hdr_bearer;
+	} else {					/* Basic */
+		r->status = q->auth ? 200 : 401;
+		if (r->status == 401)
+			r->headers = hdr_basic;
+	}
+	r->body_len = strlen(r->body);
+	return r;
+}
+
+static int
+mock_batch(struct og_ctx *ctx, const struct og_http_request *const *reqs,
+	   size_t n, struct og_http_response **ret)
+{
+	for (size_t i = 0; i < n; i++)
+		ret[i] = mock_answer(reqs[i]);
+	return 0;
+}
+
+static void
+mock_free(struct og_ctx *ctx, struct og_http_response *r)
+{
+	free(r);
+}
+
+static bool
+mock_secret_available(struct og_ctx *ctx, const char *name)
+{
+	return mock_secret && strcmp(name, "registry:reg.test") == 0;
+}
+
+static int64_t
+mock_now(struct og_ctx *ctx)
+{
+	return 1000;
+}
+
+static void
+mock_log(struct og_ctx *ctx, enum og_log_level l, const char *fmt, ...)
+{
+}
+
+static const struct og_host mock_host = {
+	.abi_major = OPSGRADE_PLUGIN_ABI,
+	.struct_size = sizeof(struct og_host),
+	.log = mock_log,
+	.secret_available = mock_secret_available,
+	.http_batch = mock_batch,
+	.http_free = mock_free,
+	.now = mock_now,
+};
+
+static int
+run_one(struct reg_client *c, const char *url, struct reg_call *call)
+{
+	memset(call, 0, sizeof(*call));
+	call->url = reg_strdup(url);
+	call->host = "reg.test";
+	call->scope = reg_strdup("repository:x/y:pull");
+	call->accept = REG_ACCEPT_MANIFESTS;
+	return reg_client_run(c, call, 1);
+}
+
+static void
+test_client(void)
+{
+	struct og_ctx ctx;
+	struct reg_client *c;
+	struct reg_call call;
+
+	/* Bearer: 401, token with service + scope, retry with the token;
+	 * the next call reuses it; another host never sees it */
+	mock_mode = 0;
+	mock_secret = true;
+	n_seen = 0;
+	c = reg_client_new(&ctx, &mock_host);
+	CHECK(run_one(c, "https://reg.test/v2/x/y/manifests/1", &call) == 0);
+	CHECK(call.resp && call.resp->status == 200 && !call.err);
+	CHECK(n_seen == 3);
+	CHECK_STR(seen[1].url, "https://auth.test/token?service=svc&scope=repository%3Ax%2Fy%3Apull");
+	CHECK_STR(seen[1].auth, "registry:reg.test");
+	CHECK_STR(seen[2].authz, "Authorization: Bearer T0KEN");
+	reg_call_clear(c, &call);
+	CHECK(run_one(c, "https://reg.test/v2/x/y/blobs/z", &call) == 0);
+	CHECK(n_seen == 4 && call.resp->status == 200);
+	reg_call_clear(c, &call);
+	run_one(c, "https://cdn.test/v2/x/y/blobs/z", &call);
+	CHECK(n_seen >= 5 && seen[4].authz[0] == '\0');
+	reg_call_clear(c, &call);
+	reg_client_free(c);
+
+	/* endless 401: one token fetch, one retry, then a clear error */
+	mock_mode = 1;
+	n_seen = 0;
+	c = reg_client_new(&ctx, &mock_host);
+	run_one(c, "https://reg.test/v2/x/y/manifests/1", &call);
+	CHECK(n_seen == 3);
+	CHECK(call.err && strstr(call.err, "again after authenticating"));
+	CHECK(call.err && !strstr(call.err, "T0KEN"));
+	reg_call_clear(c, &call);
+	reg_client_free(c);
+
+	/* Basic without a configured credential: no retry */
+	mock_mode = 2;
+	mock_secret = false;
+	n_seen = 0;
+	c = reg_client_new(&ctx, &mock_host);
+	run_one(c, "https://reg.test/v2/x/y/manifests/1", &call);
+	CHECK(n_seen == 1 && call.err && strstr(call.err, "none is configured"));
+	reg_call_clear(c, &call);
+	reg_client_free(c);
+	/* ... and with one: the host attaches it on the retry */
+	mock_secret = true;
+	n_seen = 0;
+	c = reg_client_new(&ctx, &mock_host);
+	run_one(c, "https://reg.test/v2/x/y/manifests/1", &call);
+	CHECK(n_seen == 2 && !call.err && call.resp->status == 200);
+	CHECK_STR(seen[1].auth, "registry:reg.test");
+	reg_call_clear(c, &call);
+	reg_client_free(c);
+
+	/* token endpoint refuses: error names it; the ping's challenge does
+	 * not make every later call ask again (negative cache) */
+	mock_mode = 3;
+	n_seen = 0;
+	c = reg_client_new(&ctx, &mock_host);
+	{
+		struct og_http_response ping = { .struct_size = sizeof(ping),
+						 .status = 401,
+						 .headers = hdr_bearer };
+
+		reg_client_note_challenge(c, "reg.test", &ping);
+	}
+	run_one(c, "https://reg.test/v2/x/y/manifests/1", &call);
+	CHECK(call.err && strstr(call.err, "refused the configured credentials"));
+	reg_call_clear(c, &call);
+	n_seen = 0;
+	run_one(c, "https://reg.test/v2/x/y/manifests/2", &call);
+	CHECK(n_seen == 2);	/* request, token after the 401; no prefetch */
+	reg_call_clear(c, &call);
+	reg_client_free(c);
+}
+
 /* ---- shared corpus ---- */
 
 static char *
@@ -559,6 +759,7 @@ main(void)
 	test_select();
 	test_manifests();
 	test_time();
+	test_client();
 	test_corpus(shared ? shared : "../shared");
 	printf("%d checks, %d failed\n", checks, failed);
 	return failed ? 1 : 0;
