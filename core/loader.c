@@ -168,6 +168,21 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The same file reached twice (--plugin-dir naming the build tree, a
+ * symlink) is one plugin, not a duplicate of itself. */
+static bool
+already_listed(const struct og_plugin_set *s, const char *path)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+
+	if (!realpath(path, a))
+		return false;
+	for (size_t i = 0; i < s->n; i++)
+		if (realpath(s->entries[i].path, b) && strcmp(a, b) == 0)
+			return true;
+	return false;
+}
+
 /* Append every *.so under @dir (and, for the build tree, one level of
  * subdirectories) to @s, sorted for a deterministic order. */
 static void
@@ -206,7 +221,7 @@ scan_dir(struct og_plugin_set *s, const char *dir, bool nested)
 			free(names[i]);
 			continue;
 		}
-		if (s->n >= OG_PLUGINS_MAX) {
+		if (s->n >= OG_PLUGINS_MAX || already_listed(s, names[i])) {
 			free(names[i]);
 			continue;
 		}
