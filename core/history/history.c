@@ -205,7 +205,8 @@ add_sorted_open(cJSON *snap, const cJSON *findings)
 		n++;
 	}
 	/* The struct starts with the string pointer: str_cmp works on it. */
-	qsort(v, n, sizeof(*v), str_cmp);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), str_cmp);
 
 	open = cJSON_AddObjectToObject(snap, "open");
 	for (size_t i = 0; i < N_SEVERITIES; i++)
@@ -431,7 +432,8 @@ load_snapshots(const char *dir, const char *subject, struct snaps *out)
 		s.n++;
 	}
 	closedir(d);
-	qsort(s.v, s.n, sizeof(*s.v), snap_cmp);
+	if (s.n > 1)
+		qsort(s.v, s.n, sizeof(*s.v), snap_cmp);
 done:
 	*out = s;
 	return 0;
@@ -468,7 +470,8 @@ sorted_keys(const cJSON *obj, size_t *ret_n)
 
 	cJSON_ArrayForEach(it, obj)
 		v[i++] = it->string;
-	qsort(v, n, sizeof(*v), str_cmp);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), str_cmp);
 	*ret_n = n;
 	return v;
 }

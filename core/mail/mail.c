@@ -995,10 +995,9 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
 		r = rc == CURLE_OPERATION_TIMEDOUT ? -ETIMEDOUT :
 		    rc == CURLE_COULDNT_CONNECT ? -ECONNREFUSED : -EIO;
-		err = og_asprintf("mail: sending to %s failed: %s (curl: %s%s"
-				  "%s)", shown, explain(rc),
-				  curl_easy_strerror(rc), errbuf[0] ? ": " : "",
-				  errbuf);
+		err = og_asprintf("mail: sending to %s failed: %s (curl: %s)",
+				  shown, explain(rc), errbuf[0] ? errbuf :
+				  curl_easy_strerror(rc));
 		if (code > 0) {
 			char *t = og_asprintf("%s [last SMTP reply %ld]", err,
 					      code);
