@@ -1,0 +1,540 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "conf.h"
+#include "util.h"
+
+enum key_type { K_STR, K_NUM, K_BOOL, K_LIST };
+
+struct key {
+	const char *path;	/* fnmatch pattern over the dotted path */
+	enum key_type type;
+};
+
+/*
+ * Every key outside collectors.*; collectors are checked against the
+ * options their plugins declare.  Keep in step with README "Config".
+ */
+static const struct key schema[] = {
+	{ "subject", K_STR },
+	{ "output_dir", K_STR },
+	{ "formats", K_LIST },
+	{ "jobs", K_NUM },
+	{ "plugin_dirs", K_LIST },
+
+	{ "assessment.model", K_STR },
+	{ "assessment.extra_models", K_LIST },
+	{ "assessment.threshold", K_NUM },
+	{ "assessment.window_days", K_NUM },
+	{ "assessment.coverage", K_STR },
+	{ "assessment.targets.*", K_NUM },
+
+	{ "gates.min_level", K_NUM },
+	{ "gates.max_findings.*", K_NUM },
+	{ "gates.required_capabilities", K_LIST },
+	{ "gates.kpis.*.min", K_NUM },
+	{ "gates.kpis.*.max", K_NUM },
+	{ "gates.fail_on", K_STR },
+
+	{ "report.organisation", K_STR },
+	{ "report.logo", K_STR },
+	{ "report.accent", K_STR },
+	{ "report.paper", K_STR },
+	{ "report.font", K_STR },
+	{ "report.scale", K_NUM },
+	{ "report.junit_strict", K_BOOL },
+	{ "report.junit_min_severity", K_STR },
+	{ "report.junit_schema", K_STR },
+
+	{ "history.enabled", K_BOOL },
+	{ "history.dir", K_STR },
+	{ "history.retention_days", K_NUM },
+
+	{ "mail.to", K_LIST },
+	{ "mail.from", K_STR },
+	{ "mail.subject", K_STR },
+	{ "mail.smtp_url", K_STR },
+	{ "mail.smtp_tls", K_STR },
+	{ "mail.user", K_STR },
+	{ "mail.password_file", K_STR },
+	{ "mail.on", K_STR },
+	{ "mail.timeout", K_NUM },
+
+	{ "http.max_in_flight", K_NUM },
+	{ "http.connect_timeout", K_NUM },
+	{ "http.timeout", K_NUM },
+	{ "http.cache_dir", K_STR },
+	{ "http.max_wait", K_NUM },
+	{ "http.max_response_bytes", K_NUM },
+	{ "http.retries", K_NUM },
+};
+
+/* Keys every collector section has, besides its declared options. */
+static const struct og_option common_options[] = {
+	{ "enabled", OG_OPT_BOOL, "run this collector (default: opt-in ones only when configured)" },
+	{ "timeout", OG_OPT_NUMBER, "seconds before the collector is killed (default 300)" },
+	{ NULL, 0, NULL },
+};
+
+static const char *const type_names[] = { "a string", "a number", "true or false",
+					  "a list of strings" };
+
+int
+og_config_load(const char *path, cJSON **ret_cfg, char **ret_err)
+{
+	const char *name = path ? path : "opsgrade.json";
+	const char *end = NULL;
+	cJSON *cfg;
+	char *buf;
+	size_t len;
+	int r;
+
+	r = og_read_file(name, OG_CONFIG_MAX_BYTES, &buf, &len);
+	if (r == -ENOENT && !path) {
+		*ret_cfg = cJSON_CreateObject();
+		return 0;
+	}
+	if (r < 0) {
+		*ret_err = og_asprintf("cannot read config '%s': %s", name,
+				       r == -EFBIG ? "file too large" : strerror(-r));
+		return r;
+	}
+	cfg = cJSON_ParseWithLengthOpts(buf, len + 1, &end, true);
+	if (!cfg || !cJSON_IsObject(cfg)) {
+		*ret_err = og_asprintf("%s: %s at byte %zu", name,
+				       cfg ? "the config must be a JSON object"
+					   : "invalid JSON",
+				       cfg || !end ? (size_t)0 : (size_t)(end - buf));
+		cJSON_Delete(cfg);
+		free(buf);
+		return -EINVAL;
+	}
+	free(buf);
+	*ret_cfg = cfg;
+	return 0;
+}
+
+static const struct key *
+schema_find(const char *path)
+{
+	for (size_t i = 0; i < sizeof(schema) / sizeof(schema[0]); i++)
+		if (fnmatch(schema[i].path, path, FNM_PERIOD) == 0)
+			return &schema[i];
+	return NULL;
+}
+
+/* Does some schema key live under @path (so @path may be an object)? */
+static bool
+schema_has_prefix(const char *path)
+{
+	size_t len = strlen(path);
+
+	for (size_t i = 0; i < sizeof(schema) / sizeof(schema[0]); i++) {
+		const char *p = schema[i].path;
+		char *prefix;
+		bool ok;
+
+		/* Compare against the pattern cut at the same depth. */
+		prefix = og_strdup0(p);
+		for (char *d = prefix; (d = strchr(d, '.')); d++) {
+			*d = '\0';
+			ok = fnmatch(prefix, path, 0) == 0;
+			*d = '.';
+			if (ok && len) {
+				free(prefix);
+				return true;
+			}
+		}
+		free(prefix);
+	}
+	return false;
+}
+
+static const struct og_option *
+option_find(const struct og_option *opts, const char *key)
+{
+	for (; opts && opts->key; opts++)
+		if (strcmp(opts->key, key) == 0)
+			return opts;
+	return NULL;
+}
+
+static enum key_type
+option_key_type(enum og_option_type t)
+{
+	switch (t) {
+	case OG_OPT_BOOL:
+		return K_BOOL;
+	case OG_OPT_NUMBER:
+		return K_NUM;
+	case OG_OPT_LIST:
+		return K_LIST;
+	default:
+		return K_STR;
+	}
+}
+
+static bool
+value_fits(const cJSON *v, enum key_type t, bool lenient)
+{
+	const cJSON *it;
+
+	/* Values set from the command line arrive as strings; a plugin reads
+	 * them as strings anyway, so accept them for its scalar options. */
+	if (lenient && cJSON_IsString(v) && t != K_LIST)
+		return true;
+	switch (t) {
+	case K_STR:
+		return cJSON_IsString(v);
+	case K_NUM:
+		return cJSON_IsNumber(v) && isfinite(v->valuedouble);
+	case K_BOOL:
+		return cJSON_IsBool(v);
+	case K_LIST:
+		if (cJSON_IsString(v))
+			return true;
+		if (!cJSON_IsArray(v))
+			return false;
+		cJSON_ArrayForEach(it, v)
+			if (!cJSON_IsString(it))
+				return false;
+		return true;
+	}
+	return false;
+}
+
+static int
+type_error(const char *origin, const char *path, enum key_type t, char **ret_err)
+{
+	*ret_err = og_asprintf("%s: %s: must be %s", origin, path, type_names[t]);
+	return -EINVAL;
+}
+
+static int
+validate_collectors(const cJSON *sec, const char *origin,
+		    const struct og_config_plugin *plugins, size_t n,
+		    char **ret_err)
+{
+	const cJSON *c, *k;
+
+	if (!cJSON_IsObject(sec)) {
+		*ret_err = og_asprintf("%s: collectors: must be an object", origin);
+		return -EINVAL;
+	}
+	cJSON_ArrayForEach(c, sec) {
+		const struct og_config_plugin *p = NULL;
+
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(plugins[i].name, c->string) == 0)
+				p = &plugins[i];
+		if (!p) {
+			*ret_err = og_asprintf("%s: collectors.%s: no such collector "
+					       "(see 'opsgrade plugins')", origin,
+					       c->string);
+			return -EINVAL;
+		}
+		if (!cJSON_IsObject(c)) {
+			*ret_err = og_asprintf("%s: collectors.%s: must be an object",
+					       origin, c->string);
+			return -EINVAL;
+		}
+		cJSON_ArrayForEach(k, c) {
+			const struct og_option *o = option_find(p->options, k->string);
+			char *path;
+			int r = 0;
+
+			if (!o)
+				o = option_find(common_options, k->string);
+			path = og_asprintf("collectors.%s.%s", c->string, k->string);
+			if (!o) {
+				*ret_err = og_asprintf("%s: %s: unknown key", origin, path);
+				r = -EINVAL;
+			} else if (!value_fits(k, option_key_type(o->type), true)) {
+				r = type_error(origin, path, option_key_type(o->type),
+					       ret_err);
+			}
+			free(path);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+struct validation {
+	const char *origin;
+	const struct og_config_plugin *plugins;
+	size_t n_plugins;
+};
+
+static int
+validate_node(const cJSON *node, const char *prefix,
+	      const struct validation *v, char **ret_err)
+{
+	const cJSON *k;
+
+	cJSON_ArrayForEach(k, node) {
+		char *path = *prefix ? og_asprintf("%s.%s", prefix, k->string)
+				     : og_strdup0(k->string);
+		const struct key *s = schema_find(path);
+		int r = 0;
+
+		if (!*prefix && strcmp(k->string, "collectors") == 0)
+			r = validate_collectors(k, v->origin, v->plugins,
+						v->n_plugins, ret_err);
+		else if (s && !value_fits(k, s->type, false))
+			r = type_error(v->origin, path, s->type, ret_err);
+		else if (!s && cJSON_IsObject(k) && schema_has_prefix(path))
+			r = validate_node(k, path, v, ret_err);
+		else if (!s) {
+			*ret_err = og_asprintf("%s: %s: unknown key", v->origin,
+					       path);
+			r = -EINVAL;
+		}
+		free(path);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int
+og_config_validate(const cJSON *cfg, const char *origin,
+		   const struct og_config_plugin *plugins, size_t n_plugins,
+		   char **ret_err)
+{
+	const struct validation v = { origin, plugins, n_plugins };
+
+	return validate_node(cfg, "", &v, ret_err);
+}
+
+const cJSON *
+og_config_get(const cJSON *cfg, const char *path)
+{
+	const cJSON *node = cfg;
+	char *copy = og_strdup0(path), *save = NULL;
+
+	for (char *tok = strtok_r(copy, ".", &save); tok && node;
+	     tok = strtok_r(NULL, ".", &save))
+		node = cJSON_IsObject(node)
+			       ? cJSON_GetObjectItemCaseSensitive(node, tok)
+			       : NULL;
+	free(copy);
+	return node;
+}
+
+const char *
+og_config_str(const cJSON *cfg, const char *path, const char *def)
+{
+	const cJSON *v = og_config_get(cfg, path);
+
+	return cJSON_IsString(v) ? v->valuestring : def;
+}
+
+double
+og_config_num(const cJSON *cfg, const char *path, double def)
+{
+	const cJSON *v = og_config_get(cfg, path);
+
+	if (cJSON_IsNumber(v))
+		return v->valuedouble;
+	if (cJSON_IsString(v)) {
+		char *end;
+		double d = strtod(v->valuestring, &end);
+
+		if (end != v->valuestring && *end == '\0' && isfinite(d))
+			return d;
+	}
+	return def;
+}
+
+bool
+og_config_bool(const cJSON *cfg, const char *path, bool def)
+{
+	const cJSON *v = og_config_get(cfg, path);
+
+	if (cJSON_IsBool(v))
+		return cJSON_IsTrue(v);
+	if (cJSON_IsString(v))
+		return strcmp(v->valuestring, "true") == 0 ||
+		       strcmp(v->valuestring, "1") == 0 ||
+		       strcmp(v->valuestring, "yes") == 0;
+	return def;
+}
+
+size_t
+og_config_strv(const cJSON *cfg, const char *path, const char ***ret_v)
+{
+	const cJSON *v = og_config_get(cfg, path), *it;
+	const char **out;
+	size_t n = 0;
+
+	*ret_v = NULL;
+	if (cJSON_IsString(v)) {
+		out = og_xcalloc(2, sizeof(*out));
+		out[0] = v->valuestring;
+		*ret_v = out;
+		return 1;
+	}
+	if (!cJSON_IsArray(v))
+		return 0;
+	out = og_xcalloc((size_t)cJSON_GetArraySize(v) + 1, sizeof(*out));
+	cJSON_ArrayForEach(it, v)
+		if (cJSON_IsString(it))
+			out[n++] = it->valuestring;
+	*ret_v = out;
+	return n;
+}
+
+static const struct og_config_plugin *known_plugins;
+static size_t n_known_plugins;
+
+void
+og_config_register_plugins(const struct og_config_plugin *plugins, size_t n)
+{
+	known_plugins = plugins;
+	n_known_plugins = n;
+}
+
+/* Declared type of collectors.NAME.KEY, or -1. */
+static int
+collector_option_type(const char *path)
+{
+	const struct og_option *o = NULL;
+	const char *name, *dot;
+
+	if (strncmp(path, "collectors.", 11) != 0)
+		return -1;
+	name = path + 11;
+	dot = strchr(name, '.');
+	if (!dot)
+		return -1;
+	for (size_t i = 0; i < n_known_plugins; i++)
+		if (strlen(known_plugins[i].name) == (size_t)(dot - name) &&
+		    !strncmp(known_plugins[i].name, name, (size_t)(dot - name)))
+			o = option_find(known_plugins[i].options, dot + 1);
+	if (!o)
+		o = option_find(common_options, dot + 1);
+	return o ? (int)option_key_type(o->type) : -1;
+}
+
+/* Type of @path for --set: the schema's, else a collector option's,
+ * which the validator checks later; unknown paths are kept as strings
+ * and rejected by the validator with their name. */
+static int
+set_leaf(cJSON *parent, const char *leaf, const char *path, const char *value,
+	 char **ret_err)
+{
+	const struct key *s = schema_find(path);
+	cJSON *cur = cJSON_GetObjectItemCaseSensitive(parent, leaf);
+	int ctype = collector_option_type(path);
+	bool is_list = (s && s->type == K_LIST) || ctype == K_LIST;
+	cJSON *v;
+
+	if (is_list && !*value) {
+		/* "KEY=" clears a list, so a flag can replace the file's. */
+		if (cur)
+			cJSON_ReplaceItemInObjectCaseSensitive(parent, leaf,
+							      cJSON_CreateArray());
+		else
+			cJSON_AddItemToObject(parent, leaf, cJSON_CreateArray());
+		return 0;
+	}
+	if (s && s->type == K_NUM) {
+		char *end;
+		double d = strtod(value, &end);
+
+		if (end == value || *end || !isfinite(d)) {
+			*ret_err = og_asprintf("%s: '%s' is not a number", path, value);
+			return -EINVAL;
+		}
+		v = cJSON_CreateNumber(d);
+	} else if (s && s->type == K_BOOL) {
+		if (strcmp(value, "true") && strcmp(value, "false")) {
+			*ret_err = og_asprintf("%s: '%s' is not true or false", path,
+					       value);
+			return -EINVAL;
+		}
+		v = cJSON_CreateBool(value[0] == 't');
+	} else {
+		v = cJSON_CreateString(value);
+	}
+	if (is_list) {
+		if (!cur || !cJSON_IsArray(cur)) {
+			cJSON *arr = cJSON_CreateArray();
+
+			if (cur && cJSON_IsString(cur))
+				cJSON_AddItemToArray(arr, cJSON_Duplicate(cur, 1));
+			if (cur)
+				cJSON_ReplaceItemInObjectCaseSensitive(parent, leaf, arr);
+			else
+				cJSON_AddItemToObject(parent, leaf, arr);
+			cur = arr;
+		}
+		cJSON_AddItemToArray(cur, v);
+	} else if (cur) {
+		cJSON_ReplaceItemInObjectCaseSensitive(parent, leaf, v);
+	} else {
+		cJSON_AddItemToObject(parent, leaf, v);
+	}
+	return 0;
+}
+
+int
+og_config_set(cJSON *cfg, const char *path, const char *value, char **ret_err)
+{
+	char *copy = og_strdup0(path), *dot, *seg = copy;
+	cJSON *node = cfg;
+	int r;
+
+	if (!*path || path[0] == '.' || og_str_has_suffix(path, ".") ||
+	    strstr(path, "..")) {
+		*ret_err = og_asprintf("'%s' is not a config key path", path);
+		free(copy);
+		return -EINVAL;
+	}
+	while ((dot = strchr(seg, '.'))) {
+		cJSON *next;
+
+		*dot = '\0';
+		next = cJSON_GetObjectItemCaseSensitive(node, seg);
+		if (!next) {
+			next = cJSON_AddObjectToObject(node, seg);
+		} else if (!cJSON_IsObject(next)) {
+			*ret_err = og_asprintf("%s: '%s' is not an object", path, seg);
+			free(copy);
+			return -EINVAL;
+		}
+		node = next;
+		seg = dot + 1;
+	}
+	r = set_leaf(node, seg, path, value, ret_err);
+	free(copy);
+	return r;
+}
+
+int
+og_config_set_assignment(cJSON *cfg, const char *assignment, char **ret_err)
+{
+	const char *eq = strchr(assignment, '=');
+	char *key;
+	int r;
+
+	if (!eq || eq == assignment) {
+		*ret_err = og_asprintf("--set '%s': expected KEY=VALUE", assignment);
+		return -EINVAL;
+	}
+	/* "KEY+=V" is accepted as an explicit append (lists append anyway). */
+	key = og_asprintf("%.*s", (int)(eq - assignment - (eq[-1] == '+')),
+			  assignment);
+	r = og_config_set(cfg, key, eq + 1, ret_err);
+	free(key);
+	return r;
+}

@@ -1,0 +1,389 @@
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "host.h"
+#include "jsonw.h"
+#include "model.h"
+#include "secret.h"
+#include "util.h"
+
+#define OG_LOG_MESSAGE_MAX	4096	/* longer messages are cut */
+
+struct og_ctx {
+	const struct og_plugin_entry *entry;
+	const cJSON *config;
+	int fd;
+	bool broken;		/* pipe closed: stop writing */
+	struct og_jw w;
+	char **stash;		/* strings handed to the plugin; freed at exit */
+	size_t n_stash;
+	const char ***lists;
+	size_t n_lists;
+	void *http;		/* struct og_http *, created on first use */
+};
+
+static void
+emit_line(struct og_ctx *ctx)
+{
+	const char *p;
+	size_t left;
+
+	og_jw_close(&ctx->w, '}');
+	if (ctx->broken)
+		goto out;
+	/* One line per record; the parent parses line by line. */
+	ctx->w.buf[ctx->w.len] = '\n';
+	p = ctx->w.buf;
+	left = ctx->w.len + 1;
+	while (left) {
+		ssize_t n = write(ctx->fd, p, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ctx->broken = true;
+			break;
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+out:
+	og_jw_reset(&ctx->w);
+}
+
+static void
+begin(struct og_ctx *ctx, const char *type)
+{
+	og_jw_reset(&ctx->w);
+	og_jw_open(&ctx->w, '{');
+	og_jw_kstr(&ctx->w, "t", type);
+}
+
+static void
+host_log(struct og_ctx *ctx, enum og_log_level level, const char *fmt, ...)
+{
+	char msg[OG_LOG_MESSAGE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	begin(ctx, "log");
+	og_jw_key(&ctx->w, "level");
+	og_jw_int(&ctx->w, (int)level);
+	og_jw_kstr(&ctx->w, "msg", msg);
+	emit_line(ctx);
+}
+
+static char *
+stash(struct og_ctx *ctx, char *s)
+{
+	ctx->stash = og_xrealloc_array(ctx->stash, ctx->n_stash + 1,
+				       sizeof(*ctx->stash));
+	ctx->stash[ctx->n_stash++] = s;
+	return s;
+}
+
+static const cJSON *
+option(struct og_ctx *ctx, const char *key)
+{
+	char *path = og_asprintf("collectors.%s.%s", ctx->entry->desc.name, key);
+	const cJSON *v = og_config_get(ctx->config, path);
+
+	free(path);
+	return v;
+}
+
+static const char *
+host_config_get(struct og_ctx *ctx, const char *key)
+{
+	const cJSON *v = option(ctx, key);
+
+	if (cJSON_IsString(v))
+		return v->valuestring;
+	if (cJSON_IsBool(v))
+		return cJSON_IsTrue(v) ? "true" : "false";
+	if (cJSON_IsNumber(v))
+		return stash(ctx, og_asprintf("%.17g", v->valuedouble));
+	if (cJSON_IsArray(v) && cJSON_GetArraySize(v) > 0 &&
+	    cJSON_IsString(cJSON_GetArrayItem(v, 0)))
+		return cJSON_GetArrayItem(v, 0)->valuestring;
+	return NULL;
+}
+
+static const char *const *
+host_config_get_list(struct og_ctx *ctx, const char *key, size_t *ret_n)
+{
+	char *path = og_asprintf("collectors.%s.%s", ctx->entry->desc.name, key);
+	const char **v = NULL;
+	size_t n = og_config_strv(ctx->config, path, &v);
+
+	free(path);
+	*ret_n = n;
+	if (!v)
+		return NULL;
+	ctx->lists = og_xrealloc_array(ctx->lists, ctx->n_lists + 1,
+				       sizeof(*ctx->lists));
+	ctx->lists[ctx->n_lists++] = v;
+	return v;
+}
+
+static void
+fact_head(struct og_ctx *ctx, const char *key, const char *type,
+	  const char *evidence)
+{
+	char now[32];
+
+	begin(ctx, "fact");
+	og_jw_kstr(&ctx->w, "key", key);
+	og_jw_kstr(&ctx->w, "type", type);
+	og_jw_kstr_opt(&ctx->w, "evidence", evidence);
+	og_format_time(og_now(), now, sizeof(now));
+	og_jw_kstr(&ctx->w, "observed_at", now);
+	og_jw_key(&ctx->w, "value");
+}
+
+static int
+host_fact_bool(struct og_ctx *ctx, const char *key, bool value,
+	       const char *evidence)
+{
+	if (!key)
+		return -EINVAL;
+	fact_head(ctx, key, "bool", evidence);
+	og_jw_bool(&ctx->w, value);
+	emit_line(ctx);
+	return 0;
+}
+
+static int
+host_fact_number(struct og_ctx *ctx, const char *key, double value,
+		 const char *unit, const char *evidence)
+{
+	if (!key || !isfinite(value))
+		return -EINVAL;
+	fact_head(ctx, key, "number", evidence);
+	og_jw_num(&ctx->w, value);
+	og_jw_kstr_opt(&ctx->w, "unit", unit);
+	emit_line(ctx);
+	return 0;
+}
+
+static int
+host_fact_string(struct og_ctx *ctx, const char *key, const char *value,
+		 const char *evidence)
+{
+	if (!key || !value)
+		return -EINVAL;
+	fact_head(ctx, key, "string", evidence);
+	og_jw_str(&ctx->w, value);
+	emit_line(ctx);
+	return 0;
+}
+
+static int
+host_fact_list(struct og_ctx *ctx, const char *key, const char *const *items,
+	       size_t n_items, const char *evidence)
+{
+	if (!key || (n_items && !items))
+		return -EINVAL;
+	fact_head(ctx, key, "list", evidence);
+	og_jw_open(&ctx->w, '[');
+	for (size_t i = 0; i < n_items; i++)
+		og_jw_str(&ctx->w, items[i] ? items[i] : "");
+	og_jw_close(&ctx->w, ']');
+	emit_line(ctx);
+	return 0;
+}
+
+static int
+host_fact_unknown(struct og_ctx *ctx, const char *key, const char *reason)
+{
+	if (!key)
+		return -EINVAL;
+	fact_head(ctx, key, "unknown", NULL);
+	og_jw_null(&ctx->w);
+	og_jw_kstr(&ctx->w, "reason", reason ? reason : "not observed");
+	emit_line(ctx);
+	return 0;
+}
+
+static int
+host_finding(struct og_ctx *ctx, const struct og_finding *f)
+{
+	struct og_finding c = { 0 };
+	char *fp;
+
+	if (!f || f->struct_size < offsetof(struct og_finding, n_locations) +
+					  sizeof(f->n_locations))
+		return -EINVAL;
+	/* Zero-extend an older plugin's smaller struct. */
+	memcpy(&c, f, f->struct_size < sizeof(c) ? f->struct_size : sizeof(c));
+	if (!c.id || !*c.id || (unsigned)c.kind > OG_FINDING_LICENSE ||
+	    (unsigned)c.severity > OG_SEV_CRITICAL ||
+	    (c.n_locations && !c.locations))
+		return -EINVAL;
+	fp = c.fingerprint && *c.fingerprint ? og_strdup0(c.fingerprint)
+					     : og_finding_fingerprint(&c);
+	begin(ctx, "finding");
+	og_jw_kstr(&ctx->w, "fingerprint", fp);
+	og_jw_kstr(&ctx->w, "kind", og_finding_kind_name(c.kind));
+	og_jw_kstr(&ctx->w, "id", c.id);
+	og_jw_kstr_opt(&ctx->w, "title", c.title);
+	og_jw_kstr(&ctx->w, "severity", og_severity_name(c.severity));
+	if (c.score >= 0 && isfinite(c.score)) {
+		og_jw_key(&ctx->w, "score");
+		og_jw_num(&ctx->w, c.score);
+	}
+	og_jw_kstr_opt(&ctx->w, "package", c.package);
+	og_jw_kstr_opt(&ctx->w, "installed_version", c.installed_version);
+	og_jw_kstr_opt(&ctx->w, "fixed_version", c.fixed_version);
+	og_jw_kstr_opt(&ctx->w, "status_detail", c.status_detail);
+	og_jw_kstr_opt(&ctx->w, "url", c.url);
+	og_jw_kstr_opt(&ctx->w, "published", c.published);
+	og_jw_kstr(&ctx->w, "status", c.suppressed ? "suppressed" : "open");
+	if (c.suppressed)
+		og_jw_kstr(&ctx->w, "suppression",
+			   c.suppression ? c.suppression : "suppressed");
+	og_jw_key(&ctx->w, "tools");
+	og_jw_open(&ctx->w, '[');
+	if (c.tool)
+		og_jw_str(&ctx->w, c.tool);
+	og_jw_close(&ctx->w, ']');
+	og_jw_key(&ctx->w, "tags");
+	og_jw_open(&ctx->w, '[');
+	for (const char *const *t = c.tags; t && *t; t++)
+		og_jw_str(&ctx->w, *t);
+	og_jw_close(&ctx->w, ']');
+	og_jw_key(&ctx->w, "locations");
+	og_jw_open(&ctx->w, '[');
+	for (size_t i = 0; i < c.n_locations; i++) {
+		const struct og_location *l = &c.locations[i];
+
+		og_jw_open(&ctx->w, '{');
+		og_jw_kstr_opt(&ctx->w, "target", l->target);
+		og_jw_kstr_opt(&ctx->w, "file", l->file);
+		og_jw_kstr_opt(&ctx->w, "layer", l->layer);
+		if (l->line) {
+			og_jw_key(&ctx->w, "line");
+			og_jw_int(&ctx->w, l->line);
+		}
+		if (l->column) {
+			og_jw_key(&ctx->w, "column");
+			og_jw_int(&ctx->w, l->column);
+		}
+		og_jw_close(&ctx->w, '}');
+	}
+	og_jw_close(&ctx->w, ']');
+	emit_line(ctx);
+	free(fp);
+	return 0;
+}
+
+static int
+host_event(struct og_ctx *ctx, const struct og_event *e)
+{
+	char t[32];
+
+	if (!e || e->struct_size < offsetof(struct og_event, n_attrs) +
+					  sizeof(e->n_attrs) ||
+	    !e->type || (e->n_attrs && !e->attrs))
+		return -EINVAL;
+	begin(ctx, "event");
+	og_jw_kstr(&ctx->w, "type", e->type);
+	og_format_time(e->time, t, sizeof(t));
+	og_jw_kstr(&ctx->w, "time", t);
+	og_jw_kstr_opt(&ctx->w, "id", e->id);
+	og_jw_key(&ctx->w, "attrs");
+	og_jw_open(&ctx->w, '{');
+	for (size_t i = 0; i < e->n_attrs; i++)
+		if (e->attrs[i].key)
+			og_jw_kstr(&ctx->w, e->attrs[i].key,
+				   e->attrs[i].value ? e->attrs[i].value : "");
+	og_jw_close(&ctx->w, '}');
+	emit_line(ctx);
+	return 0;
+}
+
+static void
+host_set_partial(struct og_ctx *ctx, const char *reason)
+{
+	begin(ctx, "partial");
+	og_jw_kstr(&ctx->w, "reason", reason ? reason : "incomplete");
+	emit_line(ctx);
+}
+
+static bool
+host_secret_available(struct og_ctx *ctx, const char *name)
+{
+	char *s = og_secret_get(ctx->config, name);
+	bool ok = s != NULL;
+
+	og_secret_free(s);
+	return ok;
+}
+
+static int64_t
+host_now(struct og_ctx *ctx)
+{
+	return og_now();
+}
+
+static const struct og_host host_table = {
+	.abi_major = OPSGRADE_PLUGIN_ABI,
+	.struct_size = sizeof(struct og_host),
+	.log = host_log,
+	.config_get = host_config_get,
+	.config_get_list = host_config_get_list,
+	.fact_bool = host_fact_bool,
+	.fact_number = host_fact_number,
+	.fact_string = host_fact_string,
+	.fact_list = host_fact_list,
+	.fact_unknown = host_fact_unknown,
+	.finding = host_finding,
+	.event = host_event,
+	.set_partial = host_set_partial,
+	.secret_available = host_secret_available,
+	.now = host_now,
+};
+
+int
+og_host_run_child(const struct og_plugin_entry *e, const cJSON *config, int fd)
+{
+	struct og_ctx ctx = { .entry = e, .config = config, .fd = fd };
+	void *state = NULL;
+	int r;
+
+	og_jw_init(&ctx.w);
+	r = e->desc.init ? e->desc.init(&ctx, &host_table, &state) : 0;
+	if (r < 0) {
+		host_log(&ctx, OG_LOG_ERROR, "init failed: %s", strerror(-r));
+	} else {
+		r = e->desc.collect(&ctx, state);
+		if (r < 0)
+			host_log(&ctx, OG_LOG_ERROR, "collect failed: %s",
+				 strerror(-r));
+		if (e->desc.fini)
+			e->desc.fini(state);
+	}
+	begin(&ctx, "done");
+	og_jw_key(&ctx.w, "rc");
+	og_jw_int(&ctx.w, r);
+	emit_line(&ctx);
+	for (size_t i = 0; i < ctx.n_stash; i++)
+		free(ctx.stash[i]);
+	free(ctx.stash);
+	for (size_t i = 0; i < ctx.n_lists; i++)
+		free(ctx.lists[i]);
+	free(ctx.lists);
+	og_jw_clear(&ctx.w);
+	return r < 0 ? 1 : 0;
+}

@@ -1,0 +1,298 @@
+#include "config.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "loader.h"
+#include "util.h"
+
+#define OG_PLUGINS_MAX 256
+
+bool
+og_running_uninstalled(void)
+{
+	static int cached = -1;
+	char exe[PATH_MAX], root[PATH_MAX];
+	ssize_t n;
+
+	if (cached >= 0)
+		return cached;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	cached = 0;
+	if (n > 0 && realpath(OG_BUILD_PLUGINDIR "/..", root)) {
+		size_t len = strlen(root);
+
+		exe[n] = '\0';
+		cached = strncmp(exe, root, len) == 0 && exe[len] == '/';
+	}
+	return cached;
+}
+
+const char *
+og_data_dir(void)
+{
+	const char *env = getenv("OPSGRADE_DATA_DIR");
+
+	if (env && *env)
+		return env;
+	return og_running_uninstalled() ? OG_SOURCE_DATADIR : OG_DATADIR;
+}
+
+static int
+check_one(const char *path, bool is_dir, char **ret_why)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		*ret_why = og_asprintf("cannot stat '%s': %s", path, strerror(errno));
+		return -errno;
+	}
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		*ret_why = og_asprintf("'%s' is owned by uid %u, neither root nor you",
+				       path, (unsigned)st.st_uid);
+		return -EPERM;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		/* A root-owned sticky directory (/tmp) lets others add files
+		 * but not replace ours, as ssh accepts. */
+		if (is_dir && (st.st_mode & S_ISVTX) && st.st_uid == 0)
+			return 0;
+		*ret_why = og_asprintf("'%s' is writable by group or others "
+				       "(chmod go-w it): anyone in them could "
+				       "make opsgrade run their code", path);
+		return -EPERM;
+	}
+	return 0;
+}
+
+int
+og_path_check_safe(const char *path, char **ret_why)
+{
+	char real[PATH_MAX], *slash;
+	int r;
+
+	if (!realpath(path, real)) {
+		*ret_why = og_asprintf("cannot resolve '%s': %s", path, strerror(errno));
+		return -errno;
+	}
+	r = check_one(real, false, ret_why);
+	while (r == 0 && (slash = strrchr(real, '/'))) {
+		if (slash == real) {
+			r = check_one("/", true, ret_why);
+			break;
+		}
+		*slash = '\0';
+		r = check_one(real, true, ret_why);
+	}
+	return r;
+}
+
+static bool
+valid_name(const char *s)
+{
+	if (!s || !*s || strlen(s) > 64)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_' || *s == '-'))
+			return false;
+	return true;
+}
+
+/* Fill @e from the file at e->path; never fails, records why instead. */
+static void
+load_entry(struct og_plugin_entry *e)
+{
+	const struct og_plugin *d;
+	char *why = NULL;
+	uint32_t size;
+
+	e->state = OG_PLUGIN_REFUSED;
+	if (og_path_check_safe(e->path, &why) < 0) {
+		e->message = og_asprintf("refused: %s", why);
+		free(why);
+		return;
+	}
+	e->handle = dlopen(e->path, RTLD_NOW | RTLD_LOCAL);
+	if (!e->handle) {
+		e->message = og_asprintf("cannot load: %s", dlerror());
+		return;
+	}
+	d = dlsym(e->handle, OPSGRADE_PLUGIN_SYMBOL);
+	if (!d) {
+		e->message = og_asprintf("refused: no '%s' symbol (not an opsgrade "
+					 "plugin)", OPSGRADE_PLUGIN_SYMBOL);
+		return;
+	}
+	/* The ABI major comes first so it can be read before trusting any
+	 * other member's layout. */
+	e->abi_major = d->abi_major;
+	if (d->abi_major != OPSGRADE_PLUGIN_ABI) {
+		e->message = og_asprintf("refused: built for plugin ABI %u, this "
+					 "opsgrade supports ABI %u",
+					 d->abi_major, OPSGRADE_PLUGIN_ABI);
+		return;
+	}
+	size = d->struct_size;
+	if (size > sizeof(struct og_plugin)) {
+		e->message = og_asprintf("refused: descriptor is %u bytes, newer "
+					 "than this opsgrade's %zu (update opsgrade)",
+					 size, sizeof(struct og_plugin));
+		return;
+	}
+	if (size < offsetof(struct og_plugin, fini) + sizeof(d->fini)) {
+		e->message = og_asprintf("refused: descriptor of %u bytes is too "
+					 "small to be valid", size);
+		return;
+	}
+	memset(&e->desc, 0, sizeof(e->desc));
+	memcpy(&e->desc, d, size);
+	if (!valid_name(e->desc.name) || !e->desc.collect) {
+		e->message = og_strdup0("refused: invalid name (use [a-z0-9_-]) "
+					"or no collect()");
+		return;
+	}
+	e->state = OG_PLUGIN_LOADED;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Append every *.so under @dir (and, for the build tree, one level of
+ * subdirectories) to @s, sorted for a deterministic order. */
+static void
+scan_dir(struct og_plugin_set *s, const char *dir, bool nested)
+{
+	char **names = NULL;
+	size_t n = 0;
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((de = readdir(d)) && n < OG_PLUGINS_MAX) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (og_str_has_suffix(de->d_name, ".so")) {
+			names = og_xrealloc_array(names, n + 1, sizeof(*names));
+			names[n++] = og_asprintf("%s/%s", dir, de->d_name);
+		} else if (nested) {
+			char *sub = og_asprintf("%s/%s", dir, de->d_name);
+			struct stat st;
+
+			if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode)) {
+				names = og_xrealloc_array(names, n + 1, sizeof(*names));
+				names[n++] = sub;
+			} else {
+				free(sub);
+			}
+		}
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		if (!og_str_has_suffix(names[i], ".so")) {
+			scan_dir(s, names[i], false);
+			free(names[i]);
+			continue;
+		}
+		if (s->n >= OG_PLUGINS_MAX) {
+			free(names[i]);
+			continue;
+		}
+		s->entries = og_xrealloc_array(s->entries, s->n + 1,
+					       sizeof(*s->entries));
+		memset(&s->entries[s->n], 0, sizeof(s->entries[0]));
+		s->entries[s->n].path = names[i];
+		load_entry(&s->entries[s->n]);
+		s->n++;
+	}
+	free(names);
+}
+
+struct og_plugin_set *
+og_loader_discover(const char *const *dirs, size_t n_dirs)
+{
+	struct og_plugin_set *s = og_xcalloc(1, sizeof(*s));
+	const char *env = getenv("OPSGRADE_PLUGIN_PATH");
+
+	for (size_t i = 0; i < n_dirs; i++)
+		scan_dir(s, dirs[i], false);
+	if (env && *env) {
+		char *copy = og_strdup0(env), *save = NULL;
+
+		for (char *t = strtok_r(copy, ":", &save); t;
+		     t = strtok_r(NULL, ":", &save))
+			scan_dir(s, t, false);
+		free(copy);
+	}
+	/* OPSGRADE_NO_DEFAULT_PLUGINS=1 limits the search to the explicit
+	 * dirs: tests and sandboxed runs use it. */
+	if (getenv("OPSGRADE_NO_DEFAULT_PLUGINS"))
+		;
+	else if (og_running_uninstalled())
+		scan_dir(s, OG_BUILD_PLUGINDIR, true);
+	else
+		scan_dir(s, OG_PLUGINDIR, false);
+
+	/* First one of a name wins; later ones are reported. */
+	for (size_t i = 0; i < s->n; i++) {
+		struct og_plugin_entry *e = &s->entries[i];
+
+		if (e->state != OG_PLUGIN_LOADED)
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			struct og_plugin_entry *f = &s->entries[j];
+
+			if (f->state == OG_PLUGIN_LOADED &&
+			    strcmp(f->desc.name, e->desc.name) == 0) {
+				e->state = OG_PLUGIN_DUPLICATE;
+				e->message = og_asprintf("duplicate of '%s' (%s), "
+							 "which comes first",
+							 f->desc.name, f->path);
+				break;
+			}
+		}
+	}
+	return s;
+}
+
+const struct og_plugin_entry *
+og_plugin_set_find(const struct og_plugin_set *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->entries[i].state == OG_PLUGIN_LOADED &&
+		    strcmp(s->entries[i].desc.name, name) == 0)
+			return &s->entries[i];
+	return NULL;
+}
+
+struct og_plugin_set *
+og_plugin_set_free(struct og_plugin_set *s)
+{
+	const char *keep = getenv("OG_NO_DLCLOSE");
+
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < s->n; i++) {
+		/* OG_NO_DLCLOSE=1 keeps plugins mapped so ASan and valgrind
+		 * can name functions inside them in leak reports. */
+		if (s->entries[i].handle && !(keep && *keep == '1'))
+			dlclose(s->entries[i].handle);
+		free(s->entries[i].path);
+		free(s->entries[i].message);
+	}
+	free(s->entries);
+	free(s);
+	return NULL;
+}

@@ -1,0 +1,122 @@
+/*
+ * The opsgrade CLI: the edge where errors are logged and exit codes
+ * decided.  Everything below returns errors instead of printing them.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "conf.h"
+#include "loader.h"
+#include "model.h"
+#include "pipeline.h"
+#include "report-json.h"
+#include "runner.h"
+#include "util.h"
+
+
+static int
+cmd_plugins(struct og_pipeline *p)
+{
+	const struct og_plugin_set *s = p->plugins;
+
+	if (p->cli->json) {
+		cJSON *a = cJSON_CreateArray();
+		char *text;
+
+		for (size_t i = 0; i < s->n; i++) {
+			const struct og_plugin_entry *e = &s->entries[i];
+			cJSON *o = cJSON_CreateObject();
+			bool ok = e->state == OG_PLUGIN_LOADED;
+
+			cJSON_AddStringToObject(o, "name", ok || e->state == OG_PLUGIN_DUPLICATE
+							   ? e->desc.name : "");
+			cJSON_AddStringToObject(o, "version", ok ? e->desc.version ? e->desc.version : "" : "");
+			cJSON_AddNumberToObject(o, "abi", e->abi_major);
+			cJSON_AddStringToObject(o, "path", e->path);
+			cJSON_AddStringToObject(o, "status",
+						ok ? "loaded" : e->state == OG_PLUGIN_DUPLICATE
+							? "duplicate" : "refused");
+			if (e->message)
+				cJSON_AddStringToObject(o, "message", e->message);
+			if (ok && e->desc.summary)
+				cJSON_AddStringToObject(o, "summary", e->desc.summary);
+			cJSON_AddItemToArray(a, o);
+		}
+		text = cJSON_Print(a);
+		puts(text);
+		cJSON_free(text);
+		cJSON_Delete(a);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		const struct og_plugin_entry *e = &s->entries[i];
+
+		if (e->state == OG_PLUGIN_LOADED)
+			printf("%-12s %-8s ABI %u  %s\n             %s\n",
+			       e->desc.name, e->desc.version ? e->desc.version : "?",
+			       e->abi_major, e->path,
+			       e->desc.summary ? e->desc.summary : "");
+		else
+			printf("%-12s %-8s ABI %u  %s\n             %s\n",
+			       e->state == OG_PLUGIN_DUPLICATE ? e->desc.name : "-",
+			       e->state == OG_PLUGIN_DUPLICATE ? "duplicate" : "refused",
+			       e->abi_major, e->path, e->message);
+	}
+	if (s->n == 0)
+		printf("no plugins found\n");
+	return EXIT_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct og_cli cli;
+	struct og_pipeline p = { 0 };
+	int r, code;
+
+	r = og_cli_parse(argc, argv, &cli);
+	if (r == -1)
+		return EXIT_OK;
+	if (r > 0)
+		return EXIT_USAGE;
+	if (cli.quiet)
+		og_log_set_level(OG_PRIO_WARN);
+	p.cli = &cli;
+	code = og_pipeline_setup(&p);
+	if (code != EXIT_OK)
+		goto out;
+	switch (cli.cmd) {
+	case OG_CMD_PLUGINS:
+		code = cmd_plugins(&p);
+		break;
+	case OG_CMD_REPORT:
+	case OG_CMD_COLLECT:
+		code = og_pipeline_collect_and_report(&p);
+		break;
+	case OG_CMD_RENDER:
+		code = og_pipeline_render_from(&p);
+		break;
+	case OG_CMD_MERGE:
+		code = og_pipeline_merge(&p);
+		break;
+	case OG_CMD_HISTORY:
+		code = og_pipeline_history(&p);
+		break;
+	case OG_CMD_NONE:
+		code = EXIT_USAGE;
+		break;
+	}
+out:
+	og_pipeline_clear(&p);
+	og_cli_clear(&cli);
+	return code;
+}

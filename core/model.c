@@ -1,0 +1,675 @@
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "strmap.h"
+#include "util.h"
+
+struct og_model {
+	struct og_strmap fact_idx;
+	struct og_model_fact **facts;
+	size_t n_facts;
+
+	struct og_strmap finding_idx;
+	struct og_model_finding **findings;
+	size_t n_findings;
+
+	struct og_model_event **events;
+	size_t n_events;
+
+	/* Sorted views, rebuilt lazily after an add. */
+	const struct og_model_fact **sorted_facts;
+	const struct og_model_finding **sorted_findings;
+	const struct og_model_event **sorted_events;
+	bool facts_dirty, findings_dirty, events_dirty;
+};
+
+static const char *const severity_names[] = {
+	"unknown", "info", "low", "medium", "high", "critical",
+};
+
+static const char *const kind_names[] = {
+	"vulnerability", "code-alert", "misconfiguration", "secret", "license",
+};
+
+static const char *const value_type_names[] = {
+	"unknown", "bool", "number", "string", "list",
+};
+
+const char *
+og_severity_name(enum og_severity s)
+{
+	return (unsigned)s <= OG_SEV_CRITICAL ? severity_names[s] : "unknown";
+}
+
+enum og_severity
+og_severity_from_name(const char *s)
+{
+	for (int i = 0; s && i <= OG_SEV_CRITICAL; i++)
+		if (strcasecmp(s, severity_names[i]) == 0)
+			return (enum og_severity)i;
+	return OG_SEV_UNKNOWN;
+}
+
+const char *
+og_finding_kind_name(enum og_finding_kind k)
+{
+	return (unsigned)k <= OG_FINDING_LICENSE ? kind_names[k] : "unknown";
+}
+
+int
+og_finding_kind_from_name(const char *s, enum og_finding_kind *ret)
+{
+	for (int i = 0; s && i <= OG_FINDING_LICENSE; i++)
+		if (strcmp(s, kind_names[i]) == 0) {
+			*ret = (enum og_finding_kind)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const char *
+og_value_type_name(enum og_value_type t)
+{
+	return (unsigned)t <= OG_VALUE_LIST ? value_type_names[t] : "unknown";
+}
+
+struct og_model *
+og_model_new(void)
+{
+	struct og_model *m = og_xcalloc(1, sizeof(*m));
+
+	og_strmap_init(&m->fact_idx);
+	og_strmap_init(&m->finding_idx);
+	return m;
+}
+
+static void
+free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void
+fact_free(struct og_model_fact *f)
+{
+	free(f->key);
+	free(f->str);
+	free_strv(f->list, f->n_list);
+	free(f->unit);
+	free(f->evidence);
+	free(f->source);
+	free_strv(f->sources, f->n_sources);
+	free(f);
+}
+
+static void
+location_clear(struct og_model_location *l)
+{
+	free(l->target);
+	free(l->file);
+	free(l->layer);
+}
+
+static void
+finding_free(struct og_model_finding *f)
+{
+	free(f->fingerprint);
+	free(f->id);
+	free(f->title);
+	free(f->package);
+	free(f->installed_version);
+	free(f->fixed_version);
+	free(f->status_detail);
+	free(f->url);
+	free(f->published);
+	free(f->suppression);
+	free_strv(f->tags, f->n_tags);
+	free_strv(f->tools, f->n_tools);
+	free_strv(f->sources, f->n_sources);
+	for (size_t i = 0; i < f->n_locations; i++)
+		location_clear(&f->locations[i]);
+	free(f->locations);
+	free(f);
+}
+
+static void
+event_free(struct og_model_event *e)
+{
+	free(e->type);
+	free(e->id);
+	free(e->source);
+	for (size_t i = 0; i < e->n_attrs; i++) {
+		free(e->attrs[i].key);
+		free(e->attrs[i].value);
+	}
+	free(e->attrs);
+	free(e);
+}
+
+struct og_model *
+og_model_free(struct og_model *m)
+{
+	if (!m)
+		return NULL;
+	for (size_t i = 0; i < m->n_facts; i++)
+		fact_free(m->facts[i]);
+	for (size_t i = 0; i < m->n_findings; i++)
+		finding_free(m->findings[i]);
+	for (size_t i = 0; i < m->n_events; i++)
+		event_free(m->events[i]);
+	free(m->facts);
+	free(m->findings);
+	free(m->events);
+	free(m->sorted_facts);
+	free(m->sorted_findings);
+	free(m->sorted_events);
+	og_strmap_clear(&m->fact_idx);
+	og_strmap_clear(&m->finding_idx);
+	free(m);
+	return NULL;
+}
+
+/* Append @p to a growable array whose capacity doubles at powers of two. */
+static void
+push_ptr(void ***arr, size_t *n, void *p)
+{
+	if ((*n & (*n - 1)) == 0)	/* n is 0 or a power of two: grow */
+		*arr = og_xrealloc_array(*arr, *n ? *n * 2 : 8, sizeof(void *));
+	(*arr)[(*n)++] = p;
+}
+
+/* Insert @s into the sorted unique string set (*v, *n); copies it. */
+static void
+strset_add(char ***v, size_t *n, const char *s)
+{
+	size_t i = 0;
+
+	if (!s || !*s)
+		return;
+	while (i < *n && strcmp((*v)[i], s) < 0)
+		i++;
+	if (i < *n && strcmp((*v)[i], s) == 0)
+		return;
+	*v = og_xrealloc_array(*v, *n + 1, sizeof(char *));
+	memmove(*v + i + 1, *v + i, (*n - i) * sizeof(char *));
+	(*v)[i] = og_strdup0(s);
+	(*n)++;
+}
+
+static void
+fact_copy_value(struct og_model_fact *dst, const struct og_model_fact *src)
+{
+	free(dst->str);
+	free_strv(dst->list, dst->n_list);
+	free(dst->unit);
+	free(dst->evidence);
+	dst->type = src->type;
+	dst->b = src->b;
+	dst->num = src->num;
+	dst->str = og_strdup0(src->str);
+	dst->n_list = src->n_list;
+	dst->list = src->n_list ? og_xcalloc(src->n_list, sizeof(char *)) : NULL;
+	for (size_t i = 0; i < src->n_list; i++)
+		dst->list[i] = og_strdup0(src->list[i]);
+	dst->unit = og_strdup0(src->unit);
+	dst->evidence = og_strdup0(src->evidence);
+	dst->observed_at = src->observed_at;
+}
+
+int
+og_model_add_fact(struct og_model *m, const struct og_model_fact *f)
+{
+	struct og_model_fact *cur;
+	bool replace;
+	size_t idx;
+
+	if (!f->key || !*f->key)
+		return -EINVAL;
+	if (f->type == OG_VALUE_NUMBER && !isfinite(f->num))
+		return -EINVAL;
+	if (!og_strmap_get(&m->fact_idx, f->key, &idx)) {
+		if (m->n_facts >= OG_FACTS_MAX)
+			return -E2BIG;
+		cur = og_xcalloc(1, sizeof(*cur));
+		cur->key = og_strdup0(f->key);
+		cur->source = og_strdup0(f->source);
+		fact_copy_value(cur, f);
+		push_ptr((void ***)&m->facts, &m->n_facts, cur);
+		og_strmap_put(&m->fact_idx, cur->key, m->n_facts - 1);
+	} else {
+		cur = m->facts[idx];
+		/* Merge rule (docs/report-json.md): known beats unknown; true
+		 * wins for bools; else the first source in name order. */
+		if (cur->type == OG_VALUE_UNKNOWN)
+			replace = f->type != OG_VALUE_UNKNOWN ||
+				  (f->source && cur->source &&
+				   strcmp(f->source, cur->source) < 0);
+		else if (f->type == OG_VALUE_UNKNOWN)
+			replace = false;
+		else if (cur->type == OG_VALUE_BOOL && f->type == OG_VALUE_BOOL &&
+			 cur->b != f->b)
+			replace = f->b;
+		else
+			replace = f->source && cur->source &&
+				  strcmp(f->source, cur->source) < 0;
+		if (replace) {
+			fact_copy_value(cur, f);
+			free(cur->source);
+			cur->source = og_strdup0(f->source);
+		}
+	}
+	strset_add(&cur->sources, &cur->n_sources, f->source);
+	for (size_t i = 0; i < f->n_sources; i++)
+		strset_add(&cur->sources, &cur->n_sources, f->sources[i]);
+	m->facts_dirty = true;
+	return 0;
+}
+
+const struct og_model_fact *
+og_model_fact(const struct og_model *m, const char *key)
+{
+	size_t idx;
+
+	if (!og_strmap_get(&m->fact_idx, key, &idx))
+		return NULL;
+	return m->facts[idx];
+}
+
+const struct og_model_finding *
+og_model_finding_by_fingerprint(const struct og_model *m, const char *fp)
+{
+	size_t idx;
+
+	if (!og_strmap_get(&m->finding_idx, fp, &idx))
+		return NULL;
+	return m->findings[idx];
+}
+
+static void
+hash_field(uint64_t h[2], const char *s)
+{
+	/* Length-prefixing keeps "ab"+"c" apart from "a"+"bc". */
+	size_t len = s ? strlen(s) : 0;
+	uint64_t l = len;
+
+	h[0] = og_hash64(&l, sizeof(l), h[0]);
+	h[1] = og_hash64(&l, sizeof(l), h[1]);
+	if (len) {
+		h[0] = og_hash64(s, len, h[0]);
+		h[1] = og_hash64(s, len, h[1]);
+	}
+}
+
+char *
+og_finding_fingerprint(const struct og_finding *f)
+{
+	uint64_t h[2] = { 0x6f707367ULL, 0x72616465ULL };
+
+	hash_field(h, og_finding_kind_name(f->kind));
+	hash_field(h, f->id);
+	if (f->kind == OG_FINDING_VULNERABILITY ||
+	    f->kind == OG_FINDING_LICENSE) {
+		/* The same CVE in the same package version is one finding
+		 * however many images or targets carry it. */
+		hash_field(h, f->package);
+		hash_field(h, f->installed_version);
+	} else {
+		char line[16];
+
+		snprintf(line, sizeof(line), "%" PRIu32,
+			 f->n_locations ? f->locations[0].line : 0);
+		hash_field(h, f->n_locations ? f->locations[0].file : NULL);
+		hash_field(h, line);
+	}
+	return og_asprintf("%016" PRIx64 "%016" PRIx64, h[0], h[1]);
+}
+
+static bool
+location_eq(const struct og_model_location *a, const char *target,
+	    const char *file, uint32_t line, uint32_t column, const char *layer)
+{
+	return a->line == line && a->column == column &&
+	       !strcmp(a->target ? a->target : "", target ? target : "") &&
+	       !strcmp(a->file ? a->file : "", file ? file : "") &&
+	       !strcmp(a->layer ? a->layer : "", layer ? layer : "");
+}
+
+static void
+add_location(struct og_model_finding *mf, const char *target, const char *file,
+	     uint32_t line, uint32_t column, const char *layer)
+{
+	struct og_model_location *l;
+
+	if (!target && !file && !layer)
+		return;
+	for (size_t i = 0; i < mf->n_locations; i++)
+		if (location_eq(&mf->locations[i], target, file, line, column,
+				layer))
+			return;
+	if (mf->n_locations >= OG_LOCATIONS_PER_FINDING_MAX)
+		return;
+	mf->locations = og_xrealloc_array(mf->locations, mf->n_locations + 1,
+					  sizeof(*mf->locations));
+	l = &mf->locations[mf->n_locations++];
+	l->target = og_strdup0(target);
+	l->file = og_strdup0(file);
+	l->line = line;
+	l->column = column;
+	l->layer = og_strdup0(layer);
+}
+
+/* Find or create the finding with @fp; *ret_new says which. */
+static struct og_model_finding *
+finding_slot(struct og_model *m, const char *fp, bool *ret_new)
+{
+	struct og_model_finding *mf;
+	size_t idx;
+
+	if (og_strmap_get(&m->finding_idx, fp, &idx)) {
+		*ret_new = false;
+		return m->findings[idx];
+	}
+	if (m->n_findings >= OG_FINDINGS_MAX)
+		return NULL;
+	mf = og_xcalloc(1, sizeof(*mf));
+	mf->fingerprint = og_strdup0(fp);
+	push_ptr((void ***)&m->findings, &m->n_findings, mf);
+	og_strmap_put(&m->finding_idx, mf->fingerprint, m->n_findings - 1);
+	*ret_new = true;
+	m->findings_dirty = true;
+	return mf;
+}
+
+/* Scalar fields of a finding, shared by plugin and model input. */
+struct finding_fields {
+	enum og_finding_kind kind;
+	const char *id, *title, *package, *installed_version, *fixed_version;
+	const char *status_detail, *url, *published, *suppression;
+	enum og_severity severity;
+	double score;
+	bool suppressed;
+};
+
+static void
+set_if_empty(char **dst, const char *src)
+{
+	if (!*dst && src && *src)
+		*dst = og_strdup0(src);
+}
+
+static void
+merge_fields(struct og_model_finding *mf, const struct finding_fields *ff,
+	     bool is_new)
+{
+	if (is_new) {
+		mf->kind = ff->kind;
+		mf->id = og_strdup0(ff->id);
+		mf->severity = ff->severity;
+		mf->score = ff->score;
+		mf->suppressed = ff->suppressed;
+		mf->suppression = ff->suppressed ? og_strdup0(ff->suppression)
+						 : NULL;
+	} else {
+		/* Two sources may rate one issue differently: keep the
+		 * highest, so merging never hides a critical. */
+		if (ff->severity > mf->severity)
+			mf->severity = ff->severity;
+		if (ff->score > mf->score)
+			mf->score = ff->score;
+		if (mf->suppressed && !ff->suppressed) {
+			mf->suppressed = false;
+			free(mf->suppression);
+			mf->suppression = NULL;
+		}
+	}
+	set_if_empty(&mf->title, ff->title);
+	set_if_empty(&mf->package, ff->package);
+	set_if_empty(&mf->installed_version, ff->installed_version);
+	set_if_empty(&mf->fixed_version, ff->fixed_version);
+	set_if_empty(&mf->status_detail, ff->status_detail);
+	set_if_empty(&mf->url, ff->url);
+	set_if_empty(&mf->published, ff->published);
+}
+
+int
+og_model_add_finding(struct og_model *m, const struct og_finding *f,
+		     const char *source)
+{
+	struct finding_fields ff;
+	struct og_model_finding *mf;
+	char *fp = NULL;
+	bool is_new;
+
+	if (!f->id || !*f->id || (unsigned)f->kind > OG_FINDING_LICENSE ||
+	    (unsigned)f->severity > OG_SEV_CRITICAL)
+		return -EINVAL;
+	if (f->fingerprint && *f->fingerprint)
+		fp = og_strdup0(f->fingerprint);
+	else
+		fp = og_finding_fingerprint(f);
+	mf = finding_slot(m, fp, &is_new);
+	free(fp);
+	if (!mf)
+		return -E2BIG;
+	ff = (struct finding_fields){
+		.kind = f->kind, .id = f->id, .title = f->title,
+		.package = f->package,
+		.installed_version = f->installed_version,
+		.fixed_version = f->fixed_version,
+		.status_detail = f->status_detail, .url = f->url,
+		.published = f->published, .suppression = f->suppression,
+		.severity = f->severity,
+		.score = isfinite(f->score) && f->score >= 0 ? f->score : -1,
+		.suppressed = f->suppressed,
+	};
+	merge_fields(mf, &ff, is_new);
+	m->findings_dirty = true;
+	for (const char *const *t = f->tags; t && *t; t++)
+		strset_add(&mf->tags, &mf->n_tags, *t);
+	strset_add(&mf->tools, &mf->n_tools, f->tool);
+	strset_add(&mf->sources, &mf->n_sources, source);
+	for (size_t i = 0; i < f->n_locations; i++) {
+		const struct og_location *l = &f->locations[i];
+
+		add_location(mf, l->target, l->file, l->line, l->column,
+			     l->layer);
+	}
+	return 0;
+}
+
+int
+og_model_add_model_finding(struct og_model *m, const struct og_model_finding *f)
+{
+	struct finding_fields ff;
+	struct og_model_finding *mf;
+	bool is_new;
+
+	if (!f->fingerprint || !f->id)
+		return -EINVAL;
+	mf = finding_slot(m, f->fingerprint, &is_new);
+	if (!mf)
+		return -E2BIG;
+	ff = (struct finding_fields){
+		.kind = f->kind, .id = f->id, .title = f->title,
+		.package = f->package,
+		.installed_version = f->installed_version,
+		.fixed_version = f->fixed_version,
+		.status_detail = f->status_detail, .url = f->url,
+		.published = f->published, .suppression = f->suppression,
+		.severity = f->severity, .score = f->score,
+		.suppressed = f->suppressed,
+	};
+	merge_fields(mf, &ff, is_new);
+	m->findings_dirty = true;
+	for (size_t i = 0; i < f->n_tags; i++)
+		strset_add(&mf->tags, &mf->n_tags, f->tags[i]);
+	for (size_t i = 0; i < f->n_tools; i++)
+		strset_add(&mf->tools, &mf->n_tools, f->tools[i]);
+	for (size_t i = 0; i < f->n_sources; i++)
+		strset_add(&mf->sources, &mf->n_sources, f->sources[i]);
+	for (size_t i = 0; i < f->n_locations; i++) {
+		const struct og_model_location *l = &f->locations[i];
+
+		add_location(mf, l->target, l->file, l->line, l->column,
+			     l->layer);
+	}
+	return 0;
+}
+
+int
+og_model_add_event(struct og_model *m, const struct og_model_event *e)
+{
+	struct og_model_event *ne;
+
+	if (!e->type || !*e->type)
+		return -EINVAL;
+	if (m->n_events >= OG_EVENTS_MAX)
+		return -E2BIG;
+	ne = og_xcalloc(1, sizeof(*ne));
+	ne->type = og_strdup0(e->type);
+	ne->time = e->time;
+	ne->id = og_strdup0(e->id);
+	ne->source = og_strdup0(e->source);
+	ne->n_attrs = e->n_attrs;
+	ne->attrs = og_xcalloc(e->n_attrs, sizeof(*ne->attrs));
+	for (size_t i = 0; i < e->n_attrs; i++) {
+		ne->attrs[i].key = og_strdup0(e->attrs[i].key);
+		ne->attrs[i].value = og_strdup0(e->attrs[i].value);
+	}
+	push_ptr((void ***)&m->events, &m->n_events, ne);
+	m->events_dirty = true;
+	return 0;
+}
+
+static bool
+event_eq(const struct og_model_event *a, const struct og_model_event *b)
+{
+	return a->time == b->time && !strcmp(a->type, b->type) &&
+	       !strcmp(a->id ? a->id : "", b->id ? b->id : "") &&
+	       !strcmp(a->source ? a->source : "", b->source ? b->source : "");
+}
+
+int
+og_model_merge(struct og_model *dst, const struct og_model *src)
+{
+	struct og_strmap seen;
+	int r = 0;
+
+	for (size_t i = 0; i < src->n_facts && r == 0; i++)
+		r = og_model_add_fact(dst, src->facts[i]);
+	for (size_t i = 0; i < src->n_findings && r == 0; i++)
+		r = og_model_add_model_finding(dst, src->findings[i]);
+	if (r < 0)
+		return r;
+	/* Shards of one org run never overlap, but merging a report with
+	 * itself must not double its events: skip exact duplicates that
+	 * carry an id. */
+	og_strmap_init(&seen);
+	for (size_t i = 0; i < dst->n_events; i++)
+		if (dst->events[i]->id)
+			og_strmap_put(&seen, dst->events[i]->id, i);
+	for (size_t i = 0; i < src->n_events && r == 0; i++) {
+		const struct og_model_event *e = src->events[i];
+		size_t j;
+
+		if (e->id && og_strmap_get(&seen, e->id, &j) &&
+		    event_eq(dst->events[j], e))
+			continue;
+		r = og_model_add_event(dst, e);
+	}
+	og_strmap_clear(&seen);
+	return r;
+}
+
+static int
+cmp_fact(const void *a, const void *b)
+{
+	const struct og_model_fact *x = *(const struct og_model_fact *const *)a;
+	const struct og_model_fact *y = *(const struct og_model_fact *const *)b;
+
+	return strcmp(x->key, y->key);
+}
+
+static int
+cmp_finding(const void *a, const void *b)
+{
+	const struct og_model_finding *x = *(const struct og_model_finding *const *)a;
+	const struct og_model_finding *y = *(const struct og_model_finding *const *)b;
+
+	if (x->severity != y->severity)
+		return x->severity > y->severity ? -1 : 1;
+	return strcmp(x->fingerprint, y->fingerprint);
+}
+
+static int
+cmp_str0(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+static int
+cmp_event(const void *a, const void *b)
+{
+	const struct og_model_event *x = *(const struct og_model_event *const *)a;
+	const struct og_model_event *y = *(const struct og_model_event *const *)b;
+	int c;
+
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	if ((c = strcmp(x->type, y->type)))
+		return c;
+	if ((c = cmp_str0(x->source, y->source)))
+		return c;
+	return cmp_str0(x->id, y->id);
+}
+
+/* Refresh a sorted copy of @items if @dirty. */
+static const void **
+sorted_view(const void ***view, bool *dirty, void *const *items, size_t n,
+	    int (*cmp)(const void *, const void *))
+{
+	if (*dirty || !*view) {
+		*view = og_xrealloc_array((void *)*view, n, sizeof(void *));
+		if (n)
+			memcpy(*view, items, n * sizeof(void *));
+		qsort(*view, n, sizeof(void *), cmp);
+		*dirty = false;
+	}
+	return *view;
+}
+
+const struct og_model_fact *const *
+og_model_facts(struct og_model *m, size_t *ret_n)
+{
+	*ret_n = m->n_facts;
+	return (const struct og_model_fact *const *)sorted_view(
+		(const void ***)&m->sorted_facts, &m->facts_dirty,
+		(void *const *)m->facts, m->n_facts, cmp_fact);
+}
+
+const struct og_model_finding *const *
+og_model_findings(struct og_model *m, size_t *ret_n)
+{
+	*ret_n = m->n_findings;
+	return (const struct og_model_finding *const *)sorted_view(
+		(const void ***)&m->sorted_findings, &m->findings_dirty,
+		(void *const *)m->findings, m->n_findings, cmp_finding);
+}
+
+const struct og_model_event *const *
+og_model_events(struct og_model *m, size_t *ret_n)
+{
+	*ret_n = m->n_events;
+	return (const struct og_model_event *const *)sorted_view(
+		(const void ***)&m->sorted_events, &m->events_dirty,
+		(void *const *)m->events, m->n_events, cmp_event);
+}

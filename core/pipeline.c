@@ -1,0 +1,445 @@
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pipeline.h"
+#include "report-json.h"
+#include "runner.h"
+#include "util.h"
+
+#define DEFAULT_OUTPUT_DIR "opsgrade-report"
+
+int
+og_pipeline_setup(struct og_pipeline *p)
+{
+	const char **dirs = NULL, **cfg_dirs = NULL;
+	size_t n_cfg, n;
+	char *err = NULL;
+	int r;
+
+	p->lock_fd = -1;
+	r = og_config_load(p->cli->config_path, &p->config, &err);
+	if (r < 0) {
+		og_log_error("%s", err);
+		free(err);
+		return EXIT_USAGE;
+	}
+
+	/* --plugin-dir first, then config plugin_dirs, then the env/default
+	 * path inside og_loader_discover. */
+	n_cfg = og_config_strv(p->config, "plugin_dirs", &cfg_dirs);
+	n = p->cli->n_plugin_dirs + n_cfg;
+	dirs = og_xcalloc(n + 1, sizeof(*dirs));
+	for (size_t i = 0; i < p->cli->n_plugin_dirs; i++)
+		dirs[i] = p->cli->plugin_dirs[i];
+	for (size_t i = 0; i < n_cfg; i++)
+		dirs[p->cli->n_plugin_dirs + i] = cfg_dirs[i];
+	p->plugins = og_loader_discover(dirs, n);
+	free(dirs);
+	free(cfg_dirs);
+
+	p->config_plugins = og_xcalloc(p->plugins->n + 1, sizeof(*p->config_plugins));
+	for (size_t i = 0; i < p->plugins->n; i++) {
+		const struct og_plugin_entry *e = &p->plugins->entries[i];
+
+		if (e->state != OG_PLUGIN_LOADED)
+			continue;
+		p->config_plugins[p->n_config_plugins].name = e->desc.name;
+		p->config_plugins[p->n_config_plugins].options = e->desc.options;
+		p->n_config_plugins++;
+	}
+	og_config_register_plugins(p->config_plugins, p->n_config_plugins);
+
+	r = og_config_validate(p->config,
+			       p->cli->config_path ? p->cli->config_path
+						   : "opsgrade.json",
+			       p->config_plugins, p->n_config_plugins, &err);
+	if (r < 0)
+		goto bad;
+	for (size_t i = 0; i < p->cli->n_sets; i++) {
+		r = og_config_set_assignment(p->config, p->cli->sets[i], &err);
+		if (r < 0)
+			goto bad;
+	}
+	/* report/collect PATH is the repo collector's checkout. */
+	if ((p->cli->cmd == OG_CMD_REPORT || p->cli->cmd == OG_CMD_COLLECT) &&
+	    p->cli->n_inputs > 0) {
+		if (p->cli->n_inputs > 1) {
+			og_log_error("%s takes one PATH, got %zu",
+				     og_command_name(p->cli->cmd), p->cli->n_inputs);
+			return EXIT_USAGE;
+		}
+		if (og_plugin_set_find(p->plugins, "repo")) {
+			r = og_config_set(p->config, "collectors.repo.path",
+					  p->cli->inputs[0], &err);
+			if (r < 0)
+				goto bad;
+		}
+	}
+	r = og_config_validate(p->config, "command line", p->config_plugins,
+			       p->n_config_plugins, &err);
+	if (r < 0)
+		goto bad;
+	for (size_t i = 0; i < p->plugins->n; i++) {
+		const struct og_plugin_entry *e = &p->plugins->entries[i];
+
+		if (e->state != OG_PLUGIN_LOADED && p->cli->cmd != OG_CMD_PLUGINS)
+			og_log_warn("plugin '%s' %s, ignoring", e->path, e->message);
+	}
+	return EXIT_OK;
+bad:
+	og_log_error("%s", err);
+	free(err);
+	return EXIT_USAGE;
+}
+
+void
+og_pipeline_clear(struct og_pipeline *p)
+{
+	if (p->lock_fd >= 0)
+		close(p->lock_fd);
+	free(p->config_plugins);
+	og_plugin_set_free(p->plugins);
+	cJSON_Delete(p->config);
+}
+
+/* Opt-out collectors run unless disabled; opt-in ones only when their
+ * section exists (a flag or the config named them). */
+static bool
+collector_selected(const struct og_pipeline *p, const struct og_plugin_entry *e)
+{
+	char *path = og_asprintf("collectors.%s", e->desc.name);
+	const cJSON *sec = og_config_get(p->config, path);
+	bool on;
+
+	free(path);
+	on = e->desc.opt_in ? sec != NULL : true;
+	if (sec && cJSON_IsObject(sec)) {
+		const cJSON *en = cJSON_GetObjectItemCaseSensitive(sec, "enabled");
+
+		if (en)
+			on = cJSON_IsTrue(en) ||
+			     (cJSON_IsString(en) && !strcmp(en->valuestring, "true"));
+	}
+	return on;
+}
+
+static char *
+default_subject(const struct og_pipeline *p)
+{
+	const char *s = og_config_str(p->config, "subject", NULL);
+	char real[PATH_MAX], *slash;
+
+	if (s)
+		return og_strdup0(s);
+	if ((s = og_config_str(p->config, "collectors.github.repo", NULL)))
+		return og_strdup0(s);
+	if ((s = og_config_str(p->config, "collectors.github.org", NULL)))
+		return og_strdup0(s);
+	s = og_config_str(p->config, "collectors.repo.path", ".");
+	if (!realpath(s, real))
+		return og_strdup0(s);
+	slash = strrchr(real, '/');
+	return og_strdup0(slash && slash[1] ? slash + 1 : real);
+}
+
+static cJSON *
+new_document(const char *subject)
+{
+	cJSON *doc = cJSON_CreateObject();
+	char now[32];
+
+	og_format_time(og_now(), now, sizeof(now));
+	cJSON_AddStringToObject(doc, "schema", OG_REPORT_SCHEMA);
+	cJSON_AddStringToObject(doc, "generated_at", now);
+	cJSON_AddStringToObject(doc, "opsgrade_version", OG_VERSION);
+	cJSON_AddStringToObject(doc, "subject", subject);
+	return doc;
+}
+
+static cJSON *
+collector_json(const struct og_run_result *r)
+{
+	const struct og_plugin_entry *e = r->entry;
+	cJSON *o = cJSON_CreateObject(), *counts;
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+
+	cJSON_AddStringToObject(o, "name", e->desc.name);
+	cJSON_AddStringToObject(o, "version", e->desc.version ? e->desc.version : "");
+	cJSON_AddStringToObject(o, "path", e->path);
+	cJSON_AddStringToObject(o, "status", og_run_status_name(r->status));
+	if (r->message)
+		cJSON_AddStringToObject(o, "message", r->message);
+	else
+		cJSON_AddNullToObject(o, "message");
+	/* Wall time varies run to run; reproducible mode leaves it out
+	 * rather than invent a figure. */
+	if (sde && *sde)
+		cJSON_AddNullToObject(o, "duration_ms");
+	else
+		cJSON_AddNumberToObject(o, "duration_ms", (double)r->duration_ms);
+	counts = cJSON_AddObjectToObject(o, "counts");
+	cJSON_AddNumberToObject(counts, "facts", (double)r->n_facts);
+	cJSON_AddNumberToObject(counts, "findings", (double)r->n_findings);
+	cJSON_AddNumberToObject(counts, "events", (double)r->n_events);
+	return o;
+}
+
+static int
+cmp_collector(const void *a, const void *b)
+{
+	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+
+	return strcmp(cJSON_GetObjectItemCaseSensitive(x, "name")->valuestring,
+		      cJSON_GetObjectItemCaseSensitive(y, "name")->valuestring);
+}
+
+/* Rebuild doc.collectors sorted by name (deterministic output). */
+static void
+sort_collectors(cJSON *doc)
+{
+	cJSON *a = cJSON_DetachItemFromObjectCaseSensitive(doc, "collectors");
+	cJSON **items, *it, *sorted = cJSON_CreateArray();
+	size_t n = 0;
+
+	items = og_xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(*items));
+	while ((it = cJSON_DetachItemFromArray(a, 0)))
+		items[n++] = it;
+	qsort(items, n, sizeof(*items), cmp_collector);
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(sorted, items[i]);
+	free(items);
+	cJSON_Delete(a);
+	cJSON_AddItemToObject(doc, "collectors", sorted);
+}
+
+static int
+ensure_dir(const char *dir)
+{
+	char *copy = og_strdup0(dir);
+	int r = 0;
+
+	for (char *p = copy + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0755) < 0 && errno != EEXIST)
+			r = -errno;
+		*p = '/';
+	}
+	if (r == 0 && mkdir(copy, 0755) < 0 && errno != EEXIST)
+		r = -errno;
+	free(copy);
+	return r;
+}
+
+/*
+ * Assess, render and (for report) deliver @doc built over @m.  Returns
+ * the exit code contribution of gates/output.
+ */
+static int
+finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m,
+	      bool render)
+{
+	const char *outdir = og_config_str(p->config, "output_dir",
+					   DEFAULT_OUTPUT_DIR);
+	char *path, *err = NULL;
+	int r, code = EXIT_OK;
+
+	if (!cJSON_GetObjectItemCaseSensitive(doc, "assessment"))
+		cJSON_AddNullToObject(doc, "assessment");
+	if (!cJSON_GetObjectItemCaseSensitive(doc, "gates"))
+		cJSON_AddArrayToObject(doc, "gates");
+	if (!cJSON_GetObjectItemCaseSensitive(doc, "history"))
+		cJSON_AddNullToObject(doc, "history");
+	(void)m;
+	(void)render;
+
+	if (p->cli->cmd == OG_CMD_COLLECT || p->cli->cmd == OG_CMD_MERGE) {
+		path = og_strdup0(p->cli->out);
+		if (!path) {
+			r = ensure_dir(outdir);
+			if (r < 0) {
+				og_log_error("cannot create '%s': %s", outdir, strerror(-r));
+				return EXIT_OUTPUT;
+			}
+			path = og_asprintf("%s/report.json", outdir);
+		}
+	} else {
+		r = ensure_dir(outdir);
+		if (r < 0) {
+			og_log_error("cannot create '%s': %s", outdir, strerror(-r));
+			return EXIT_OUTPUT;
+		}
+		path = og_asprintf("%s/report.json", outdir);
+	}
+	r = og_report_write(doc, path, &err);
+	if (r < 0) {
+		og_log_error("%s", err);
+		free(err);
+		code = EXIT_OUTPUT;
+	} else {
+		og_log_info("wrote %s", path);
+	}
+	free(path);
+	return code;
+}
+
+int
+og_pipeline_collect_and_report(struct og_pipeline *p)
+{
+	const struct og_plugin_entry **run = NULL;
+	struct og_run_result *results = NULL;
+	struct og_model *m = og_model_new();
+	cJSON *doc, *collectors;
+	char *subject = default_subject(p);
+	size_t n = 0;
+	long jobs = (long)og_config_num(p->config, "jobs", 0);
+	bool incomplete = false;
+	int code;
+
+	if (jobs <= 0)
+		jobs = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
+	doc = new_document(subject);
+	collectors = cJSON_AddArrayToObject(doc, "collectors");
+	run = og_xcalloc(p->plugins->n + 1, sizeof(*run));
+	for (size_t i = 0; i < p->plugins->n; i++) {
+		const struct og_plugin_entry *e = &p->plugins->entries[i];
+
+		if (e->state != OG_PLUGIN_LOADED)
+			continue;
+		if (collector_selected(p, e)) {
+			run[n++] = e;
+		} else {
+			struct og_run_result skip = {
+				.entry = e, .status = OG_RUN_SKIPPED,
+				.message = og_strdup0(e->desc.opt_in
+					? "not configured (this collector is opt-in)"
+					: "disabled in config"),
+			};
+
+			cJSON_AddItemToArray(collectors, collector_json(&skip));
+			og_run_result_clear(&skip);
+		}
+	}
+	results = og_xcalloc(n + 1, sizeof(*results));
+	og_run_collectors(run, n, p->config, (int)jobs, m, results);
+	for (size_t i = 0; i < n; i++) {
+		if (results[i].status == OG_RUN_FAILED ||
+		    results[i].status == OG_RUN_PARTIAL) {
+			incomplete = true;
+			og_log_warn("collector '%s' %s: %s", run[i]->desc.name,
+				    og_run_status_name(results[i].status),
+				    results[i].message ? results[i].message : "");
+		}
+		cJSON_AddItemToArray(collectors, collector_json(&results[i]));
+		og_run_result_clear(&results[i]);
+	}
+	sort_collectors(doc);
+	og_report_add_model(doc, m);
+	code = finish_report(p, doc, m, p->cli->cmd == OG_CMD_REPORT);
+	if (code == EXIT_OK && incomplete)
+		code = EXIT_INCOMPLETE;
+	cJSON_Delete(doc);
+	og_model_free(m);
+	free(results);
+	free(run);
+	free(subject);
+	return code;
+}
+
+int
+og_pipeline_render_from(struct og_pipeline *p)
+{
+	struct og_model *m = NULL;
+	cJSON *doc = NULL;
+	char *err = NULL;
+	int code;
+
+	if (!p->cli->from) {
+		og_log_error("render needs --from report.json");
+		return EXIT_USAGE;
+	}
+	if (og_report_load(p->cli->from, &doc, &m, &err) < 0) {
+		og_log_error("%s", err);
+		free(err);
+		return EXIT_USAGE;
+	}
+	code = finish_report(p, doc, m, true);
+	cJSON_Delete(doc);
+	og_model_free(m);
+	return code;
+}
+
+int
+og_pipeline_merge(struct og_pipeline *p)
+{
+	struct og_model *m = og_model_new();
+	cJSON *doc = NULL, *collectors = NULL;
+	const char *subject = NULL;
+	int code = EXIT_OK;
+
+	if (p->cli->n_inputs < 1 || !p->cli->out) {
+		og_log_error("merge needs input files and -o out.json");
+		og_model_free(m);
+		return EXIT_USAGE;
+	}
+	collectors = cJSON_CreateArray();
+	for (size_t i = 0; i < p->cli->n_inputs; i++) {
+		struct og_model *part = NULL;
+		cJSON *d = NULL, *c;
+		char *err = NULL;
+
+		if (og_report_load(p->cli->inputs[i], &d, &part, &err) < 0) {
+			og_log_error("%s", err);
+			free(err);
+			code = EXIT_USAGE;
+			break;
+		}
+		og_model_merge(m, part);
+		og_model_free(part);
+		if (!subject) {
+			const cJSON *s = cJSON_GetObjectItemCaseSensitive(d, "subject");
+
+			if (cJSON_IsString(s))
+				subject = og_config_str(p->config, "subject", NULL);
+			if (!subject && cJSON_IsString(s)) {
+				doc = new_document(s->valuestring);
+				subject = "";
+			}
+		}
+		/* Collectors of every shard are kept; same name twice stays
+		 * twice (one per shard) so failures are not hidden. */
+		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(d, "collectors"))
+			if (cJSON_IsObject(c) &&
+			    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(c, "name")))
+				cJSON_AddItemToArray(collectors, cJSON_Duplicate(c, 1));
+		cJSON_Delete(d);
+	}
+	if (code == EXIT_OK) {
+		if (!doc)
+			doc = new_document(subject ? subject : "merged");
+		cJSON_AddItemToObject(doc, "collectors", collectors);
+		collectors = NULL;
+		sort_collectors(doc);
+		og_report_add_model(doc, m);
+		code = finish_report(p, doc, m, false);
+	}
+	cJSON_Delete(collectors);
+	cJSON_Delete(doc);
+	og_model_free(m);
+	return code;
+}
+
+int
+og_pipeline_history(struct og_pipeline *p)
+{
+	og_log_error("history is not available in this build");
+	return EXIT_USAGE;
+}

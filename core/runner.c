@@ -1,0 +1,394 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "host.h"
+#include "report-json.h"
+#include "runner.h"
+#include "util.h"
+
+struct slot {
+	struct og_run_result *res;
+	pid_t pid;
+	int fd;			/* read end; -1 once EOF */
+	char *buf;
+	size_t len;
+	long long start_ms, deadline_ms;
+	int timeout_s;
+	bool done_seen;		/* got the final "done" record */
+	int done_rc;
+	bool partial;
+	char *partial_reason;
+	char *failure;		/* first fatal problem seen by the parent */
+	bool reaped;
+	int wstatus;
+	bool timed_out;
+};
+
+const char *
+og_run_status_name(enum og_run_status s)
+{
+	static const char *const names[] = { "ok", "partial", "failed", "skipped" };
+
+	return names[s];
+}
+
+void
+og_run_result_clear(struct og_run_result *r)
+{
+	free(r->message);
+	r->message = NULL;
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+child_main(const struct og_plugin_entry *e, const cJSON *config, int fd)
+{
+	int devnull = open("/dev/null", O_RDONLY);
+
+	/* Own process group, so a timeout kills whatever the plugin forked. */
+	setpgid(0, 0);
+	signal(SIGPIPE, SIG_IGN);
+	/* A crash must end the child by its signal, so the parent can name
+	 * it; sanitizer runtimes would otherwise turn it into exit(1). */
+	signal(SIGSEGV, SIG_DFL);
+	signal(SIGBUS, SIG_DFL);
+	signal(SIGFPE, SIG_DFL);
+	signal(SIGILL, SIG_DFL);
+	signal(SIGABRT, SIG_DFL);
+	if (devnull >= 0) {
+		dup2(devnull, STDIN_FILENO);
+		close(devnull);
+	}
+	/* Plugins must not write into our stdout; their stray prints go to
+	 * stderr where a human sees them. */
+	dup2(STDERR_FILENO, STDOUT_FILENO);
+	fflush(NULL);
+	_exit(og_host_run_child(e, config, fd));
+}
+
+static void
+fail(struct slot *s, char *msg)
+{
+	if (!s->failure)
+		s->failure = msg;
+	else
+		free(msg);
+}
+
+static void
+handle_line(struct slot *s, struct og_model *m, const char *line)
+{
+	const char *name = s->res->entry->desc.name;
+	const cJSON *t;
+	cJSON *o;
+	char *err = NULL;
+	int r = 0;
+
+	o = cJSON_Parse(line);
+	t = cJSON_GetObjectItemCaseSensitive(o, "t");
+	if (!cJSON_IsString(t)) {
+		fail(s, og_strdup0("sent data that is not an opsgrade record "
+				   "(garbage on the plugin pipe)"));
+		cJSON_Delete(o);
+		return;
+	}
+	if (!strcmp(t->valuestring, "fact")) {
+		r = og_fact_from_json(m, o, name, &err);
+		s->res->n_facts += r == 0;
+	} else if (!strcmp(t->valuestring, "finding")) {
+		r = og_finding_from_json(m, o, name, &err);
+		s->res->n_findings += r == 0;
+	} else if (!strcmp(t->valuestring, "event")) {
+		r = og_event_from_json(m, o, name, &err);
+		s->res->n_events += r == 0;
+	} else if (!strcmp(t->valuestring, "log")) {
+		const cJSON *lv = cJSON_GetObjectItemCaseSensitive(o, "level");
+		const cJSON *msg = cJSON_GetObjectItemCaseSensitive(o, "msg");
+		int level = cJSON_IsNumber(lv) ? lv->valueint : OG_LOG_INFO;
+
+		if (level < 0 || level > OG_LOG_DEBUG)
+			level = OG_LOG_INFO;
+		og_log((enum og_log_prio)level, "[%s] %s", name,
+		       cJSON_IsString(msg) ? msg->valuestring : "");
+	} else if (!strcmp(t->valuestring, "partial")) {
+		const cJSON *why = cJSON_GetObjectItemCaseSensitive(o, "reason");
+
+		s->partial = true;
+		if (!s->partial_reason && cJSON_IsString(why))
+			s->partial_reason = og_strdup0(why->valuestring);
+	} else if (!strcmp(t->valuestring, "done")) {
+		const cJSON *rc = cJSON_GetObjectItemCaseSensitive(o, "rc");
+
+		s->done_seen = true;
+		s->done_rc = cJSON_IsNumber(rc) ? rc->valueint : -EINVAL;
+	} else {
+		fail(s, og_asprintf("sent an unknown record type '%s'",
+				    t->valuestring));
+	}
+	if (r < 0) {
+		/* A bad record is the plugin's bug: keep the rest, say so. */
+		og_log_warn("[%s] rejected a record: %s", name, err);
+		s->partial = true;
+		if (!s->partial_reason)
+			s->partial_reason = og_asprintf("rejected a record: %s", err);
+	}
+	free(err);
+	cJSON_Delete(o);
+}
+
+static void
+drain(struct slot *s, struct og_model *m)
+{
+	char chunk[65536];
+	ssize_t n;
+
+	n = read(s->fd, chunk, sizeof(chunk));
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		close(s->fd);
+		s->fd = -1;
+		return;
+	}
+	if (s->failure)
+		return;		/* already condemned: ignore the rest */
+	s->buf = og_xrealloc_array(s->buf, s->len + (size_t)n + 1, 1);
+	memcpy(s->buf + s->len, chunk, (size_t)n);
+	s->len += (size_t)n;
+	s->buf[s->len] = '\0';
+	for (;;) {
+		char *nl = memchr(s->buf, '\n', s->len);
+		size_t used;
+
+		if (!nl) {
+			if (s->len > OG_STREAM_LINE_MAX) {
+				fail(s, og_strdup0("sent a record over 16 MiB"));
+				kill(-s->pid, SIGKILL);
+			}
+			return;
+		}
+		*nl = '\0';
+		handle_line(s, m, s->buf);
+		if (s->failure) {
+			kill(-s->pid, SIGKILL);
+			s->len = 0;
+			return;
+		}
+		used = (size_t)(nl - s->buf) + 1;
+		memmove(s->buf, s->buf + used, s->len - used);
+		s->len -= used;
+	}
+}
+
+static int
+start(struct slot *s, const cJSON *config)
+{
+	const struct og_plugin_entry *e = s->res->entry;
+	char *path = og_asprintf("collectors.%s.timeout", e->desc.name);
+	int fds[2];
+	pid_t pid;
+
+	s->timeout_s = (int)og_config_num(config, path,
+					  OG_COLLECTOR_TIMEOUT_DEFAULT);
+	free(path);
+	if (s->timeout_s <= 0)
+		s->timeout_s = OG_COLLECTOR_TIMEOUT_DEFAULT;
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		int r = -errno;
+
+		close(fds[0]);
+		close(fds[1]);
+		return r;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		child_main(e, config, fds[1]);
+	}
+	setpgid(pid, pid);	/* also here: no race with the first kill */
+	close(fds[1]);
+	s->pid = pid;
+	s->fd = fds[0];
+	s->start_ms = now_ms();
+	s->deadline_ms = s->start_ms + (long long)s->timeout_s * 1000;
+	return 0;
+}
+
+static const char *
+signal_name(int sig)
+{
+	const char *n = sigabbrev_np(sig);
+	static char buf[32];
+
+	if (n) {
+		snprintf(buf, sizeof(buf), "SIG%s", n);
+		return buf;
+	}
+	snprintf(buf, sizeof(buf), "signal %d", sig);
+	return buf;
+}
+
+/* Decide the status of a finished slot. */
+static void
+finish(struct slot *s)
+{
+	struct og_run_result *res = s->res;
+
+	res->duration_ms = now_ms() - s->start_ms;
+	if (s->timed_out) {
+		res->status = OG_RUN_FAILED;
+		res->message = og_asprintf("timed out after %d s", s->timeout_s);
+	} else if (s->failure) {
+		res->status = OG_RUN_FAILED;
+		res->message = s->failure;
+		s->failure = NULL;
+	} else if (WIFSIGNALED(s->wstatus)) {
+		res->status = OG_RUN_FAILED;
+		res->message = og_asprintf("killed by %s",
+					   signal_name(WTERMSIG(s->wstatus)));
+	} else if (!s->done_seen) {
+		res->status = OG_RUN_FAILED;
+		res->message = og_asprintf("exited early with status %d",
+					   WEXITSTATUS(s->wstatus));
+	} else if (s->done_rc < 0) {
+		res->status = OG_RUN_FAILED;
+		res->message = og_asprintf("collect failed: %s",
+					   strerror(-s->done_rc));
+	} else if (s->partial) {
+		res->status = OG_RUN_PARTIAL;
+		res->message = s->partial_reason;
+		s->partial_reason = NULL;
+	} else {
+		res->status = OG_RUN_OK;
+	}
+	/* What a failed collector sent before it failed is kept; say so. */
+	if (res->status == OG_RUN_FAILED &&
+	    res->n_facts + res->n_findings + res->n_events > 0) {
+		char *m = og_asprintf("%s; kept %zu facts, %zu findings, %zu "
+				      "events sent before (partial)",
+				      res->message, res->n_facts,
+				      res->n_findings, res->n_events);
+
+		free(res->message);
+		res->message = m;
+	}
+	free(s->buf);
+	free(s->partial_reason);
+	free(s->failure);
+}
+
+int
+og_run_collectors(const struct og_plugin_entry *const *entries, size_t n,
+		  const cJSON *config, int jobs, struct og_model *m,
+		  struct og_run_result *results)
+{
+	struct slot *slots = og_xcalloc(n, sizeof(*slots));
+	struct pollfd *pfd = og_xcalloc(n, sizeof(*pfd));
+	size_t next = 0, active = 0, finished = 0;
+
+	if (jobs < 1)
+		jobs = 1;
+	for (size_t i = 0; i < n; i++) {
+		slots[i].res = &results[i];
+		slots[i].fd = -1;
+		results[i].entry = entries[i];
+	}
+	while (finished < n) {
+		size_t np = 0;
+		long long now, wait = 1000;
+		int r;
+
+		while (active < (size_t)jobs && next < n) {
+			struct slot *s = &slots[next++];
+
+			r = start(s, config);
+			if (r < 0) {
+				s->reaped = true;
+				s->res->status = OG_RUN_FAILED;
+				s->res->message = og_asprintf("cannot start: %s",
+							      strerror(-r));
+				finished++;
+				continue;
+			}
+			active++;
+		}
+		now = now_ms();
+		for (size_t i = 0; i < next; i++) {
+			struct slot *s = &slots[i];
+
+			if (!s->pid || s->reaped)
+				continue;
+			if (s->fd >= 0) {
+				pfd[np].fd = s->fd;
+				pfd[np].events = POLLIN;
+				np++;
+			} else {
+				wait = 20;	/* pipe closed: poll for the exit */
+			}
+			if (s->deadline_ms - now < wait)
+				wait = s->deadline_ms - now > 0 ? s->deadline_ms - now : 0;
+		}
+		if (poll(pfd, np, (int)wait) < 0 && errno != EINTR)
+			break;
+		for (size_t i = 0, k = 0; i < next; i++) {
+			struct slot *s = &slots[i];
+
+			if (!s->pid || s->reaped)
+				continue;
+			if (s->fd >= 0) {
+				if (pfd[k].revents)
+					drain(s, m);
+				k++;
+			}
+		}
+		now = now_ms();
+		for (size_t i = 0; i < next; i++) {
+			struct slot *s = &slots[i];
+
+			if (!s->pid || s->reaped)
+				continue;
+			if (now >= s->deadline_ms && !s->timed_out) {
+				s->timed_out = true;
+				kill(-s->pid, SIGKILL);
+			}
+			if (s->fd >= 0 && !s->timed_out)
+				continue;
+			if (waitpid(s->pid, &s->wstatus,
+				    s->timed_out ? 0 : WNOHANG) == s->pid) {
+				if (s->fd >= 0) {
+					close(s->fd);
+					s->fd = -1;
+				}
+				s->reaped = true;
+				finish(s);
+				active--;
+				finished++;
+			}
+		}
+	}
+	free(slots);
+	free(pfd);
+	return 0;
+}

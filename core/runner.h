@@ -1,0 +1,41 @@
+/*
+ * Isolated execution: each collector in its own child process with a
+ * timeout; what it emits streams back and is merged into the model.
+ */
+#ifndef OG_RUNNER_H
+#define OG_RUNNER_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "loader.h"
+#include "model.h"
+
+#define OG_COLLECTOR_TIMEOUT_DEFAULT	300	/* seconds */
+#define OG_STREAM_LINE_MAX		(16u << 20)
+
+enum og_run_status { OG_RUN_OK, OG_RUN_PARTIAL, OG_RUN_FAILED, OG_RUN_SKIPPED };
+
+struct og_run_result {
+	const struct og_plugin_entry *entry;	/* borrowed */
+	enum og_run_status status;
+	char *message;
+	long long duration_ms;
+	size_t n_facts, n_findings, n_events;
+};
+
+const char *og_run_status_name(enum og_run_status s);
+
+/*
+ * Run @n entries, at most @jobs at a time, merging into @m.  Results are
+ * written to @results[i] (caller-provided array of @n, zeroed).  Never
+ * fails because a collector did: that one is marked failed.
+ */
+int og_run_collectors(const struct og_plugin_entry *const *entries, size_t n,
+		      const cJSON *config, int jobs, struct og_model *m,
+		      struct og_run_result *results);
+
+void og_run_result_clear(struct og_run_result *r);
+
+#endif

@@ -1,0 +1,364 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static enum og_log_prio log_max = OG_PRIO_INFO;
+
+void
+og_log_set_level(enum og_log_prio max)
+{
+	log_max = max;
+}
+
+void
+og_logv(enum og_log_prio p, const char *fmt, va_list ap)
+{
+	static const char *const prefix[] = { "error: ", "warning: ", "", "debug: " };
+
+	if (p > log_max)
+		return;
+	fprintf(stderr, "opsgrade: %s", prefix[p]);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void
+og_log(enum og_log_prio p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	og_logv(p, fmt, ap);
+	va_end(ap);
+}
+
+static void
+oom(void)
+{
+	/* As Redis's zmalloc: running out of memory is not a recoverable
+	 * input error for a report generator; die loudly, never corrupt. */
+	fputs("opsgrade: out of memory\n", stderr);
+	abort();
+}
+
+void *
+og_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *
+og_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *
+og_xrealloc_array(void *p, size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		oom();
+	p = realloc(p, n * size != 0 ? n * size : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *
+og_strdup0(const char *s)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	d = strdup(s);
+	if (!d)
+		oom();
+	return d;
+}
+
+char *
+og_asprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		oom();
+	return s;
+}
+
+bool
+og_str_has_suffix(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && memcmp(s + a - b, suffix, b) == 0;
+}
+
+int
+og_read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		r = -EISDIR;
+		goto out;
+	}
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
+		r = -EFBIG;
+		goto out;
+	}
+	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
+	buf = og_xmalloc(cap);
+	for (;;) {
+		ssize_t n;
+
+		if (len + 1 >= cap) {
+			if (cap > max) {
+				r = -EFBIG;
+				goto out;
+			}
+			cap *= 2;
+			buf = og_xrealloc_array(buf, cap, 1);
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max) {
+			r = -EFBIG;
+			goto out;
+		}
+	}
+	buf[len] = '\0';
+	*ret_buf = buf;
+	buf = NULL;
+	if (ret_len)
+		*ret_len = len;
+	r = 0;
+out:
+	free(buf);
+	close(fd);
+	return r;
+}
+
+int
+og_open_tmp(const char *path, int *ret_fd, char **ret_tmp)
+{
+	const char *slash = strrchr(path, '/');
+	char *tmp;
+	int fd;
+
+	if (slash)
+		tmp = og_asprintf("%.*s/.%s.XXXXXX", (int)(slash - path), path,
+				  slash + 1);
+	else
+		tmp = og_asprintf(".%s.XXXXXX", path);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		int r = -errno;
+
+		free(tmp);
+		return r;
+	}
+	/* mkstemp makes 0600; reports are meant to be read by others. */
+	(void)fchmod(fd, 0644);
+	*ret_fd = fd;
+	*ret_tmp = tmp;
+	return 0;
+}
+
+int
+og_commit_tmp(const char *tmp, const char *path)
+{
+	if (rename(tmp, path) < 0) {
+		int r = -errno;
+
+		(void)unlink(tmp);
+		return r;
+	}
+	return 0;
+}
+
+int
+og_write_file_atomic(const char *path, const void *data, size_t len)
+{
+	const char *p = data;
+	char *tmp = NULL;
+	int fd = -1, r;
+
+	r = og_open_tmp(path, &fd, &tmp);
+	if (r < 0)
+		return r;
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			goto fail;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		fd = -1;
+		r = -errno;
+		goto fail;
+	}
+	fd = -1;
+	r = og_commit_tmp(tmp, path);
+	free(tmp);
+	return r;
+fail:
+	if (fd >= 0)
+		close(fd);
+	(void)unlink(tmp);
+	free(tmp);
+	return r;
+}
+
+int64_t
+og_now(void)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+
+	if (s && *s) {
+		char *end;
+		long long v;
+
+		errno = 0;
+		v = strtoll(s, &end, 10);
+		if (!errno && *end == '\0' && v >= 0)
+			return v;
+	}
+	return (int64_t)time(NULL);
+}
+
+void
+og_format_time(int64_t t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static bool
+digits(const char *s, int n, int *ret)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*ret = v;
+	return true;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian), no timegm/TZ. */
+static int64_t
+days_from_civil(int y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int
+og_parse_time(const char *s, int64_t *ret_t)
+{
+	int y, mo, d, h = 0, mi = 0, se = 0, oh = 0, om = 0, sign = 0;
+	const char *p;
+
+	if (!s || strlen(s) < 10 || !digits(s, 4, &y) || s[4] != '-' ||
+	    !digits(s + 5, 2, &mo) || s[7] != '-' || !digits(s + 8, 2, &d))
+		return -EINVAL;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31)
+		return -EINVAL;
+	p = s + 10;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		if (!digits(p + 1, 2, &h) || p[3] != ':' || !digits(p + 4, 2, &mi))
+			return -EINVAL;
+		p += 6;
+		if (*p == ':') {
+			if (!digits(p + 1, 2, &se))
+				return -EINVAL;
+			p += 3;
+		}
+		if (*p == '.' || *p == ',') {
+			p++;
+			while (*p >= '0' && *p <= '9')
+				p++;
+		}
+		if (*p == 'Z' || *p == 'z') {
+			p++;
+		} else if (*p == '+' || *p == '-') {
+			sign = *p == '+' ? 1 : -1;
+			if (!digits(p + 1, 2, &oh))
+				return -EINVAL;
+			p += 3;
+			if (*p == ':')
+				p++;
+			if (!digits(p, 2, &om))
+				return -EINVAL;
+			p += 2;
+		}
+		if (*p != '\0' || h > 23 || mi > 59 || se > 60)
+			return -EINVAL;
+	} else if (*p != '\0') {
+		return -EINVAL;
+	}
+	*ret_t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se -
+		 sign * (oh * 3600 + om * 60);
+	return 0;
+}
