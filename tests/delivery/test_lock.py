@@ -62,8 +62,10 @@ def concurrent():
               "%s: every run exits 0%s (%s)" % (mode, " or 75" if mode == "lock" else "", codes))
         files = glob.glob(os.path.join(hist, "*"))
         snaps = [f for f in files if os.path.basename(f).startswith("snapshot-")]
-        check(len(snaps) == codes.count(0) and len(files) == len(snaps),
-              "%s: one snapshot per successful run, no stray files" % mode)
+        hidden = [os.path.basename(f) for f in glob.glob(os.path.join(hist, ".*"))]
+        check(len(snaps) == codes.count(0) and len(files) == len(snaps)
+              and hidden == [".opsgrade-history.lock"],
+              "%s: one snapshot per successful run, no stray or temporary files" % mode)
         ok = True
         for f in snaps:
             with open(f) as fh:
