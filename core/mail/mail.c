@@ -834,6 +834,23 @@ build_mime(CURL *curl, const char *text, const char *html,
 	return mime;
 }
 
+/* "formats" (string or list) includes pdf; absent means the default
+ * set, which does. */
+static bool
+wants_pdf(const cJSON *config)
+{
+	const cJSON *f = og_jget(config, "formats"), *it;
+
+	if (!f)
+		return true;
+	if (og_jstr(f))
+		return !strcmp(f->valuestring, "pdf");
+	cJSON_ArrayForEach(it, f)
+		if (og_jstr(it) && !strcmp(it->valuestring, "pdf"))
+			return true;
+	return false;
+}
+
 static long
 timeout_seconds(const cJSON *config)
 {
@@ -927,8 +944,10 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 		png = NULL;
 	}
 	if (!regular_file(pdf)) {
-		og_log_warn("mail: %s/report.pdf not found; sending the "
-			    "summary without the PDF", outdir);
+		/* Only worth a warning when a PDF was asked for. */
+		if (wants_pdf(config))
+			og_log_warn("mail: %s/report.pdf not found; sending "
+				    "the summary without the PDF", outdir);
 		free(pdf);
 		pdf = NULL;
 	}
