@@ -35,6 +35,7 @@ static const struct key schema[] = {
 	{ "assessment.window_days", K_NUM },
 	{ "assessment.coverage", K_STR },
 	{ "assessment.targets.*", K_NUM },
+	{ "assessment.band_year", K_NUM },
 
 	{ "gates.min_level", K_NUM },
 	{ "gates.max_findings.*", K_NUM },

@@ -353,6 +353,7 @@ static const struct og_host host_table = {
 	.set_partial = host_set_partial,
 	.secret_available = host_secret_available,
 	.now = host_now,
+	.parse_time = og_parse_time,
 };
 
 int

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "model.h"
 #include "strmap.h"
 #include "util.h"
@@ -22,6 +23,10 @@ struct og_model {
 
 	struct og_model_event **events;
 	size_t n_events;
+
+	/* Findings, their strings and arrays: millions of small objects
+	 * that live exactly as long as the model. */
+	struct og_arena arena;
 
 	/* Sorted views, rebuilt lazily after an add. */
 	const struct og_model_fact **sorted_facts;
@@ -87,6 +92,7 @@ og_model_new(void)
 
 	og_strmap_init(&m->fact_idx);
 	og_strmap_init(&m->finding_idx);
+	og_arena_init(&m->arena);
 	return m;
 }
 
@@ -112,36 +118,6 @@ fact_free(struct og_model_fact *f)
 }
 
 static void
-location_clear(struct og_model_location *l)
-{
-	free(l->target);
-	free(l->file);
-	free(l->layer);
-}
-
-static void
-finding_free(struct og_model_finding *f)
-{
-	free(f->fingerprint);
-	free(f->id);
-	free(f->title);
-	free(f->package);
-	free(f->installed_version);
-	free(f->fixed_version);
-	free(f->status_detail);
-	free(f->url);
-	free(f->published);
-	free(f->suppression);
-	free_strv(f->tags, f->n_tags);
-	free_strv(f->tools, f->n_tools);
-	free_strv(f->sources, f->n_sources);
-	for (size_t i = 0; i < f->n_locations; i++)
-		location_clear(&f->locations[i]);
-	free(f->locations);
-	free(f);
-}
-
-static void
 event_free(struct og_model_event *e)
 {
 	free(e->type);
@@ -162,8 +138,6 @@ og_model_free(struct og_model *m)
 		return NULL;
 	for (size_t i = 0; i < m->n_facts; i++)
 		fact_free(m->facts[i]);
-	for (size_t i = 0; i < m->n_findings; i++)
-		finding_free(m->findings[i]);
 	for (size_t i = 0; i < m->n_events; i++)
 		event_free(m->events[i]);
 	free(m->facts);
@@ -174,6 +148,7 @@ og_model_free(struct og_model *m)
 	free(m->sorted_events);
 	og_strmap_clear(&m->fact_idx);
 	og_strmap_clear(&m->finding_idx);
+	og_arena_clear(&m->arena);
 	free(m);
 	return NULL;
 }
@@ -202,6 +177,24 @@ strset_add(char ***v, size_t *n, const char *s)
 	*v = og_xrealloc_array(*v, *n + 1, sizeof(char *));
 	memmove(*v + i + 1, *v + i, (*n - i) * sizeof(char *));
 	(*v)[i] = og_strdup0(s);
+	(*n)++;
+}
+
+/* strset_add for arena-owned sets: interned strings, arena arrays. */
+static void
+astrset_add(struct og_arena *a, char ***v, size_t *n, const char *s)
+{
+	size_t i = 0;
+
+	if (!s || !*s)
+		return;
+	while (i < *n && strcmp((*v)[i], s) < 0)
+		i++;
+	if (i < *n && strcmp((*v)[i], s) == 0)
+		return;
+	*v = og_arena_grow(a, *v, *n, sizeof(char *));
+	memmove(*v + i + 1, *v + i, (*n - i) * sizeof(char *));
+	(*v)[i] = og_arena_intern(a, s);
 	(*n)++;
 }
 
@@ -309,8 +302,9 @@ hash_field(uint64_t h[2], const char *s)
 	}
 }
 
-char *
-og_finding_fingerprint(const struct og_finding *f)
+/* Fingerprint into @out (33 bytes). */
+static void
+fingerprint_buf(const struct og_finding *f, char out[33])
 {
 	uint64_t h[2] = { 0x6f707367ULL, 0x72616465ULL };
 
@@ -330,7 +324,16 @@ og_finding_fingerprint(const struct og_finding *f)
 		hash_field(h, f->n_locations ? f->locations[0].file : NULL);
 		hash_field(h, line);
 	}
-	return og_asprintf("%016" PRIx64 "%016" PRIx64, h[0], h[1]);
+	snprintf(out, 33, "%016" PRIx64 "%016" PRIx64, h[0], h[1]);
+}
+
+char *
+og_finding_fingerprint(const struct og_finding *f)
+{
+	char buf[33];
+
+	fingerprint_buf(f, buf);
+	return og_strdup0(buf);
 }
 
 static bool
@@ -344,8 +347,9 @@ location_eq(const struct og_model_location *a, const char *target,
 }
 
 static void
-add_location(struct og_model_finding *mf, const char *target, const char *file,
-	     uint32_t line, uint32_t column, const char *layer)
+add_location(struct og_arena *a, struct og_model_finding *mf,
+	     const char *target, const char *file, uint32_t line,
+	     uint32_t column, const char *layer)
 {
 	struct og_model_location *l;
 
@@ -357,14 +361,14 @@ add_location(struct og_model_finding *mf, const char *target, const char *file,
 			return;
 	if (mf->n_locations >= OG_LOCATIONS_PER_FINDING_MAX)
 		return;
-	mf->locations = og_xrealloc_array(mf->locations, mf->n_locations + 1,
-					  sizeof(*mf->locations));
+	mf->locations = og_arena_grow(a, mf->locations, mf->n_locations,
+				      sizeof(*mf->locations));
 	l = &mf->locations[mf->n_locations++];
-	l->target = og_strdup0(target);
-	l->file = og_strdup0(file);
+	l->target = og_arena_intern(a, target);
+	l->file = og_arena_intern(a, file);
 	l->line = line;
 	l->column = column;
-	l->layer = og_strdup0(layer);
+	l->layer = og_arena_intern(a, layer);
 }
 
 /* Find or create the finding with @fp; *ret_new says which. */
@@ -380,8 +384,8 @@ finding_slot(struct og_model *m, const char *fp, bool *ret_new)
 	}
 	if (m->n_findings >= OG_FINDINGS_MAX)
 		return NULL;
-	mf = og_xcalloc(1, sizeof(*mf));
-	mf->fingerprint = og_strdup0(fp);
+	mf = og_arena_alloc(&m->arena, sizeof(*mf));
+	mf->fingerprint = og_arena_strdup(&m->arena, fp);
 	push_ptr((void ***)&m->findings, &m->n_findings, mf);
 	og_strmap_put(&m->finding_idx, mf->fingerprint, m->n_findings - 1);
 	*ret_new = true;
@@ -399,25 +403,26 @@ struct finding_fields {
 	bool suppressed;
 };
 
+/* Fill an empty field; @shared: the value repeats across findings. */
 static void
-set_if_empty(char **dst, const char *src)
+set_if_empty(struct og_arena *a, char **dst, const char *src, bool shared)
 {
 	if (!*dst && src && *src)
-		*dst = og_strdup0(src);
+		*dst = shared ? og_arena_intern(a, src) : og_arena_strdup(a, src);
 }
 
 static void
-merge_fields(struct og_model_finding *mf, const struct finding_fields *ff,
-	     bool is_new)
+merge_fields(struct og_arena *a, struct og_model_finding *mf,
+	     const struct finding_fields *ff, bool is_new)
 {
 	if (is_new) {
 		mf->kind = ff->kind;
-		mf->id = og_strdup0(ff->id);
+		mf->id = og_arena_strdup(a, ff->id);
 		mf->severity = ff->severity;
 		mf->score = ff->score;
 		mf->suppressed = ff->suppressed;
-		mf->suppression = ff->suppressed ? og_strdup0(ff->suppression)
-						 : NULL;
+		mf->suppression = ff->suppressed
+			? og_arena_intern(a, ff->suppression) : NULL;
 	} else {
 		/* Two sources may rate one issue differently: keep the
 		 * highest, so merging never hides a critical. */
@@ -427,17 +432,16 @@ merge_fields(struct og_model_finding *mf, const struct finding_fields *ff,
 			mf->score = ff->score;
 		if (mf->suppressed && !ff->suppressed) {
 			mf->suppressed = false;
-			free(mf->suppression);
 			mf->suppression = NULL;
 		}
 	}
-	set_if_empty(&mf->title, ff->title);
-	set_if_empty(&mf->package, ff->package);
-	set_if_empty(&mf->installed_version, ff->installed_version);
-	set_if_empty(&mf->fixed_version, ff->fixed_version);
-	set_if_empty(&mf->status_detail, ff->status_detail);
-	set_if_empty(&mf->url, ff->url);
-	set_if_empty(&mf->published, ff->published);
+	set_if_empty(a, &mf->title, ff->title, false);
+	set_if_empty(a, &mf->package, ff->package, true);
+	set_if_empty(a, &mf->installed_version, ff->installed_version, true);
+	set_if_empty(a, &mf->fixed_version, ff->fixed_version, true);
+	set_if_empty(a, &mf->status_detail, ff->status_detail, true);
+	set_if_empty(a, &mf->url, ff->url, false);
+	set_if_empty(a, &mf->published, ff->published, true);
 }
 
 int
@@ -446,18 +450,16 @@ og_model_add_finding(struct og_model *m, const struct og_finding *f,
 {
 	struct finding_fields ff;
 	struct og_model_finding *mf;
-	char *fp = NULL;
+	char fp[33];
 	bool is_new;
 
 	if (!f->id || !*f->id || (unsigned)f->kind > OG_FINDING_LICENSE ||
 	    (unsigned)f->severity > OG_SEV_CRITICAL)
 		return -EINVAL;
-	if (f->fingerprint && *f->fingerprint)
-		fp = og_strdup0(f->fingerprint);
-	else
-		fp = og_finding_fingerprint(f);
-	mf = finding_slot(m, fp, &is_new);
-	free(fp);
+	if (!f->fingerprint || !*f->fingerprint)
+		fingerprint_buf(f, fp);
+	mf = finding_slot(m, f->fingerprint && *f->fingerprint ? f->fingerprint
+							      : fp, &is_new);
 	if (!mf)
 		return -E2BIG;
 	ff = (struct finding_fields){
@@ -471,16 +473,16 @@ og_model_add_finding(struct og_model *m, const struct og_finding *f,
 		.score = isfinite(f->score) && f->score >= 0 ? f->score : -1,
 		.suppressed = f->suppressed,
 	};
-	merge_fields(mf, &ff, is_new);
+	merge_fields(&m->arena, mf, &ff, is_new);
 	m->findings_dirty = true;
 	for (const char *const *t = f->tags; t && *t; t++)
-		strset_add(&mf->tags, &mf->n_tags, *t);
-	strset_add(&mf->tools, &mf->n_tools, f->tool);
-	strset_add(&mf->sources, &mf->n_sources, source);
+		astrset_add(&m->arena, &mf->tags, &mf->n_tags, *t);
+	astrset_add(&m->arena, &mf->tools, &mf->n_tools, f->tool);
+	astrset_add(&m->arena, &mf->sources, &mf->n_sources, source);
 	for (size_t i = 0; i < f->n_locations; i++) {
 		const struct og_location *l = &f->locations[i];
 
-		add_location(mf, l->target, l->file, l->line, l->column,
+		add_location(&m->arena, mf, l->target, l->file, l->line, l->column,
 			     l->layer);
 	}
 	return 0;
@@ -508,18 +510,18 @@ og_model_add_model_finding(struct og_model *m, const struct og_model_finding *f)
 		.severity = f->severity, .score = f->score,
 		.suppressed = f->suppressed,
 	};
-	merge_fields(mf, &ff, is_new);
+	merge_fields(&m->arena, mf, &ff, is_new);
 	m->findings_dirty = true;
 	for (size_t i = 0; i < f->n_tags; i++)
-		strset_add(&mf->tags, &mf->n_tags, f->tags[i]);
+		astrset_add(&m->arena, &mf->tags, &mf->n_tags, f->tags[i]);
 	for (size_t i = 0; i < f->n_tools; i++)
-		strset_add(&mf->tools, &mf->n_tools, f->tools[i]);
+		astrset_add(&m->arena, &mf->tools, &mf->n_tools, f->tools[i]);
 	for (size_t i = 0; i < f->n_sources; i++)
-		strset_add(&mf->sources, &mf->n_sources, f->sources[i]);
+		astrset_add(&m->arena, &mf->sources, &mf->n_sources, f->sources[i]);
 	for (size_t i = 0; i < f->n_locations; i++) {
 		const struct og_model_location *l = &f->locations[i];
 
-		add_location(mf, l->target, l->file, l->line, l->column,
+		add_location(&m->arena, mf, l->target, l->file, l->line, l->column,
 			     l->layer);
 	}
 	return 0;

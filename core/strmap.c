@@ -36,19 +36,26 @@ void
 og_strmap_clear(struct og_strmap *m)
 {
 	free(m->keys);
+	free(m->hashes);
 	free(m->vals);
 	og_strmap_init(m);
 }
 
 static size_t
-slot_of(const struct og_strmap *m, const char *key)
+slot_of(const struct og_strmap *m, const char *key, uint64_t h)
 {
 	size_t mask = m->cap - 1;
-	size_t i = (size_t)og_hash64(key, strlen(key), 0) & mask;
+	size_t i = (size_t)h & mask;
 
-	while (m->keys[i] && strcmp(m->keys[i], key) != 0)
+	while (m->keys[i] && (m->hashes[i] != h || strcmp(m->keys[i], key) != 0))
 		i = (i + 1) & mask;
 	return i;
+}
+
+static uint64_t
+key_hash(const char *key)
+{
+	return og_hash64(key, strlen(key), 0);
 }
 
 bool
@@ -58,7 +65,7 @@ og_strmap_get(const struct og_strmap *m, const char *key, size_t *ret_val)
 
 	if (m->cap == 0)
 		return false;
-	i = slot_of(m, key);
+	i = slot_of(m, key, key_hash(key));
 	if (!m->keys[i])
 		return false;
 	*ret_val = m->vals[i];
@@ -72,25 +79,36 @@ grow(struct og_strmap *m)
 
 	m->cap = old.cap ? old.cap * 2 : 64;
 	m->keys = og_xcalloc(m->cap, sizeof(*m->keys));
+	m->hashes = og_xcalloc(m->cap, sizeof(*m->hashes));
 	m->vals = og_xcalloc(m->cap, sizeof(*m->vals));
-	m->n = 0;
-	for (size_t i = 0; i < old.cap; i++)
-		if (old.keys[i])
-			og_strmap_put(m, old.keys[i], old.vals[i]);
+	m->n = old.n;
+	for (size_t i = 0; i < old.cap; i++) {
+		size_t j;
+
+		if (!old.keys[i])
+			continue;
+		j = slot_of(m, old.keys[i], old.hashes[i]);
+		m->keys[j] = old.keys[i];
+		m->hashes[j] = old.hashes[i];
+		m->vals[j] = old.vals[i];
+	}
 	free(old.keys);
+	free(old.hashes);
 	free(old.vals);
 }
 
 void
 og_strmap_put(struct og_strmap *m, const char *key, size_t val)
 {
+	uint64_t h = key_hash(key);
 	size_t i;
 
 	if ((m->n + 1) * 4 >= m->cap * 3)	/* keep load under 3/4 */
 		grow(m);
-	i = slot_of(m, key);
+	i = slot_of(m, key, h);
 	if (!m->keys[i]) {
 		m->keys[i] = key;
+		m->hashes[i] = h;
 		m->n++;
 	}
 	m->vals[i] = val;

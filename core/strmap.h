@@ -11,6 +11,7 @@
 
 struct og_strmap {
 	const char **keys;
+	uint64_t *hashes;	/* compared before strcmp: most probes miss */
 	size_t *vals;
 	size_t cap;		/* power of two, or 0 */
 	size_t n;

@@ -10,7 +10,10 @@ ex=data/example
 args=(report "$ex/acme-shop" --output-dir example-report --subject "acme-shop")
 for f in "$ex"/scans/*.json; do [ -e "$f" ] && args+=(--trivy "$f"); done
 for f in "$ex"/scans/*.sarif; do [ -e "$f" ] && args+=(--sarif "$f"); done
-[ -e "$ex/events.json" ] && args+=(--set "collectors.events.file=$ex/events.json")
+# Delivery events (what a CD system would export), dated up to today.
+mkdir -p example-report
+/usr/bin/python3 "$ex/make-events.py" example-report/events.json ${SOURCE_DATE_EPOCH:-}
+args+=(--set "collectors.events.file=example-report/events.json")
 [ -e "$ex/coverage.xml" ] && args+=(--coverage "$ex/coverage.xml")
 set +e
 ./build/core/opsgrade "${args[@]}" --history example-report/history

@@ -1,0 +1,930 @@
+/*
+ * Streaming JSON reader: see ogjs.h.  Grammar per RFC 8259; the walker is
+ * recursive but bounded by max_depth, so deep nesting is an error, never a
+ * stack overflow.
+ */
+#include "ogjs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define OGJS_BUF		65536
+#define OGJS_VALUE_DEFAULT	((size_t)64 << 20)
+#define OGJS_ARENA_DEFAULT	((size_t)256 << 20)
+#define OGJS_ARENA_CHUNK	((size_t)64 << 10)
+
+struct seg {
+	bool is_array;
+	uint64_t count;		/* keys or elements seen so far */
+	char key[OGJS_KEY_MAX];
+};
+
+struct ogjs {
+	int fd;
+	char *name;
+	unsigned char buf[OGJS_BUF];
+	size_t pos, len;
+	uint64_t base;		/* file offset of buf[0] */
+	bool eof;
+	unsigned max_depth;
+	unsigned depth;
+	struct seg *segs;
+	/* capture for ogjs_value */
+	bool capturing;
+	char *cap;
+	size_t cap_len, cap_size, cap_max;
+	int err;
+	char errmsg[768];
+};
+
+/* ---- arena ------------------------------------------------------------ */
+
+struct chunk {
+	struct chunk *next;
+	size_t size, used;
+	unsigned char data[];
+};
+
+struct ogjs_arena {
+	struct chunk *head;
+	size_t total, max, peak;
+};
+
+struct ogjs_arena *
+ogjs_arena_new(size_t max_bytes)
+{
+	struct ogjs_arena *a = calloc(1, sizeof(*a));
+
+	if (a)
+		a->max = max_bytes ? max_bytes : OGJS_ARENA_DEFAULT;
+	return a;
+}
+
+/* Keep the first (newest) chunk for reuse; free the rest. */
+void
+ogjs_arena_reset(struct ogjs_arena *a)
+{
+	struct chunk *c, *next;
+
+	if (!a || !a->head)
+		return;
+	for (c = a->head->next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	a->head->next = NULL;
+	a->head->used = 0;
+	a->total = a->head->size;
+}
+
+struct ogjs_arena *
+ogjs_arena_free(struct ogjs_arena *a)
+{
+	if (a) {
+		ogjs_arena_reset(a);
+		free(a->head);
+		free(a);
+	}
+	return NULL;
+}
+
+size_t
+ogjs_arena_peak(const struct ogjs_arena *a)
+{
+	return a ? a->peak : 0;
+}
+
+static void *
+arena_alloc(struct ogjs_arena *a, size_t n)
+{
+	struct chunk *c = a->head;
+	size_t want;
+
+	n = (n + 15) & ~(size_t)15;
+	if (!c || c->size - c->used < n) {
+		want = n > OGJS_ARENA_CHUNK ? n : OGJS_ARENA_CHUNK;
+		if (a->total + want > a->max)
+			return NULL;
+		c = malloc(sizeof(*c) + want);
+		if (!c)
+			return NULL;
+		c->size = want;
+		c->used = 0;
+		c->next = a->head;
+		a->head = c;
+		a->total += want;
+		if (a->total > a->peak)
+			a->peak = a->total;
+	}
+	c->used += n;
+	return c->data + c->used - n;
+}
+
+char *
+ogjs_arena_strdup(struct ogjs_arena *a, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = arena_alloc(a, n);
+
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
+/* cJSON's hooks are process-global and shared with the host, so they
+ * point at the arena only for the duration of one parse. */
+static struct ogjs_arena *hook_arena;
+
+static void *
+hook_malloc(size_t n)
+{
+	return arena_alloc(hook_arena, n);
+}
+
+static void
+hook_free(void *p)
+{
+	(void)p;	/* freed with the arena */
+}
+
+/* ---- errors and paths ------------------------------------------------ */
+
+uint64_t
+ogjs_offset(const struct ogjs *r)
+{
+	return r->base + r->pos;
+}
+
+const char *
+ogjs_name(const struct ogjs *r)
+{
+	return r->name;
+}
+
+static bool
+is_ident(const char *k)
+{
+	if (!*k)
+		return false;
+	for (; *k; k++)
+		if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') ||
+		      (*k >= '0' && *k <= '9') || *k == '_' || *k == '$' ||
+		      *k == '-'))
+			return false;
+	return true;
+}
+
+const char *
+ogjs_path(const struct ogjs *r, char *buf, size_t size)
+{
+	size_t n;
+	unsigned i;
+
+	if (!size)
+		return buf;
+	n = (size_t)snprintf(buf, size, "$");
+	for (i = 0; i < r->depth && n < size; i++) {
+		const struct seg *s = &r->segs[i];
+
+		if (s->is_array) {
+			if (s->count)
+				n += (size_t)snprintf(buf + n, size - n, "[%llu]",
+					(unsigned long long)(s->count - 1));
+		} else if (s->count) {
+			n += (size_t)snprintf(buf + n, size - n,
+					      is_ident(s->key) ? ".%s" :
+					      "[\"%s\"]", s->key);
+		}
+	}
+	return buf;
+}
+
+static int
+fail_va(struct ogjs *r, const char *fmt, va_list ap)
+{
+	char path[256], msg[384];
+
+	if (r->err)
+		return r->err;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	snprintf(r->errmsg, sizeof(r->errmsg), "%s: byte %llu at %s: %s",
+		 r->name, (unsigned long long)ogjs_offset(r),
+		 ogjs_path(r, path, sizeof(path)), msg);
+	r->err = -EINVAL;
+	return r->err;
+}
+
+int
+ogjs_fail(struct ogjs *r, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = fail_va(r, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+const char *
+ogjs_error(const struct ogjs *r)
+{
+	return r->err ? r->errmsg : NULL;
+}
+
+/* ---- bytes ----------------------------------------------------------- */
+
+static int
+refill(struct ogjs *r)
+{
+	ssize_t n;
+
+	if (r->eof)
+		return 0;
+	r->base += r->len;
+	r->pos = r->len = 0;
+	do
+		n = read(r->fd, r->buf, sizeof(r->buf));
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		int e = -errno;
+
+		ogjs_fail(r, "read error: %s", strerror(errno));
+		r->err = e;
+		return e;
+	}
+	if (n == 0)
+		r->eof = true;
+	r->len = (size_t)n;
+	return (int)n;
+}
+
+/* Next byte without consuming it, or -1 at end of input (or error). */
+static inline int
+peekc(struct ogjs *r)
+{
+	if (r->pos == r->len && refill(r) <= 0)
+		return -1;
+	return r->buf[r->pos];
+}
+
+static int
+capture(struct ogjs *r, const unsigned char *p, size_t n)
+{
+	if (r->cap_len + n > r->cap_max)
+		return ogjs_fail(r, "value larger than %zu bytes", r->cap_max);
+	if (r->cap_len + n + 1 > r->cap_size) {
+		size_t sz = r->cap_size ? r->cap_size : 4096;
+		char *p2;
+
+		while (sz < r->cap_len + n + 1)
+			sz *= 2;
+		p2 = realloc(r->cap, sz);
+		if (!p2)
+			return ogjs_fail(r, "out of memory");
+		r->cap = p2;
+		r->cap_size = sz;
+	}
+	memcpy(r->cap + r->cap_len, p, n);
+	r->cap_len += n;
+	return 0;
+}
+
+/* Consume the byte peekc() returned. */
+static inline int
+advance(struct ogjs *r)
+{
+	if (r->capturing && capture(r, &r->buf[r->pos], 1) < 0)
+		return r->err;
+	r->pos++;
+	return 0;
+}
+
+static int
+skip_ws(struct ogjs *r)
+{
+	int c;
+
+	for (;;) {
+		c = peekc(r);
+		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+			return c;
+		r->pos++;	/* whitespace is never captured */
+	}
+}
+
+static const char *
+describe(int c)
+{
+	static char b[24];
+
+	if (c < 0)
+		return "end of input (truncated?)";
+	if (c >= 0x20 && c < 0x7f)
+		snprintf(b, sizeof(b), "'%c'", c);
+	else
+		snprintf(b, sizeof(b), "byte 0x%02x", c);
+	return b;
+}
+
+static int
+expect(struct ogjs *r, int want, const char *what)
+{
+	int c = skip_ws(r);
+
+	if (r->err)
+		return r->err;
+	if (c != want)
+		return ogjs_fail(r, "expected %s, found %s", what, describe(c));
+	return advance(r);
+}
+
+/* ---- strings, numbers, literals -------------------------------------- */
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static void
+put_utf8(char *out, size_t cap, size_t *n, unsigned cp)
+{
+	unsigned char b[4];
+	size_t k = 0, i;
+
+	if (cp < 0x80) {
+		b[k++] = (unsigned char)cp;
+	} else if (cp < 0x800) {
+		b[k++] = (unsigned char)(0xc0 | (cp >> 6));
+		b[k++] = (unsigned char)(0x80 | (cp & 0x3f));
+	} else {
+		b[k++] = (unsigned char)(0xe0 | (cp >> 12));
+		b[k++] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		b[k++] = (unsigned char)(0x80 | (cp & 0x3f));
+	}
+	for (i = 0; i < k; i++)
+		if (out && *n + 1 < cap)
+			out[(*n)++] = (char)b[i];
+}
+
+/*
+ * Read a string (reader at its opening quote).  When @out is given the
+ * decoded text goes there, truncated to @cap - 1 bytes.  Surrogate pairs
+ * are decoded per unit: only keys are decoded, and those are ASCII in
+ * every format we read.
+ */
+static int
+read_string(struct ogjs *r, char *out, size_t cap)
+{
+	size_t n = 0;
+	int c, i, h;
+	unsigned cp;
+
+	if (advance(r) < 0)
+		return r->err;
+	for (;;) {
+		/* Fast path: run of plain bytes inside the buffer. */
+		if (!out && r->pos < r->len) {
+			const unsigned char *p = r->buf + r->pos;
+			const unsigned char *end = r->buf + r->len;
+			const unsigned char *q = p;
+
+			while (q < end && *q != '"' && *q != '\\' && *q >= 0x20)
+				q++;
+			if (q > p) {
+				if (r->capturing &&
+				    capture(r, p, (size_t)(q - p)) < 0)
+					return r->err;
+				r->pos += (size_t)(q - p);
+			}
+		}
+		c = peekc(r);
+		if (c < 0)
+			return ogjs_fail(r, "unterminated string (truncated?)");
+		if (c < 0x20)
+			return ogjs_fail(r, "control character 0x%02x in string",
+					 c);
+		if (advance(r) < 0)
+			return r->err;
+		if (c == '"')
+			break;
+		if (c != '\\') {
+			if (out && n + 1 < cap)
+				out[n++] = (char)c;
+			continue;
+		}
+		c = peekc(r);
+		if (c < 0)
+			return ogjs_fail(r, "unterminated string (truncated?)");
+		if (advance(r) < 0)
+			return r->err;
+		switch (c) {
+		case '"': case '\\': case '/':
+			break;
+		case 'b': c = '\b'; break;
+		case 'f': c = '\f'; break;
+		case 'n': c = '\n'; break;
+		case 'r': c = '\r'; break;
+		case 't': c = '\t'; break;
+		case 'u':
+			cp = 0;
+			for (i = 0; i < 4; i++) {
+				h = hexval(peekc(r));
+				if (h < 0)
+					return ogjs_fail(r,
+						"bad \\u escape in string");
+				if (advance(r) < 0)
+					return r->err;
+				cp = cp * 16 + (unsigned)h;
+			}
+			put_utf8(out, cap, &n, cp);
+			continue;
+		default:
+			return ogjs_fail(r, "bad escape \\%c in string",
+					 c >= 0x20 && c < 0x7f ? c : '?');
+		}
+		if (out && n + 1 < cap)
+			out[n++] = (char)c;
+	}
+	if (out)
+		out[n] = '\0';
+	return 0;
+}
+
+static int
+digits(struct ogjs *r)
+{
+	int c, n = 0;
+
+	while ((c = peekc(r)) >= '0' && c <= '9') {
+		if (advance(r) < 0)
+			return r->err;
+		n++;
+	}
+	if (!n)
+		return ogjs_fail(r, "bad number: expected a digit, found %s",
+				 describe(c));
+	return 0;
+}
+
+static int
+read_number(struct ogjs *r)
+{
+	int c = peekc(r);
+
+	if (c == '-' && advance(r) < 0)
+		return r->err;
+	if (peekc(r) == '0') {
+		if (advance(r) < 0)
+			return r->err;
+	} else if (digits(r) < 0) {
+		return r->err;
+	}
+	if (peekc(r) == '.') {
+		if (advance(r) < 0 || digits(r) < 0)
+			return r->err;
+	}
+	c = peekc(r);
+	if (c == 'e' || c == 'E') {
+		if (advance(r) < 0)
+			return r->err;
+		c = peekc(r);
+		if ((c == '+' || c == '-') && advance(r) < 0)
+			return r->err;
+		if (digits(r) < 0)
+			return r->err;
+	}
+	return 0;
+}
+
+static int
+read_literal(struct ogjs *r, const char *lit)
+{
+	for (; *lit; lit++) {
+		int c = peekc(r);
+
+		if (c != *lit)
+			return ogjs_fail(r, "invalid literal, found %s",
+					 describe(c));
+		if (advance(r) < 0)
+			return r->err;
+	}
+	return 0;
+}
+
+/* ---- structure ------------------------------------------------------- */
+
+int
+ogjs_peek(struct ogjs *r)
+{
+	int c;
+
+	if (r->err)
+		return r->err;
+	c = skip_ws(r);
+	if (r->err)
+		return r->err;
+	switch (c) {
+	case '{': case '[': case '"': case 't': case 'f':
+		return c;
+	case 'n':
+		return 'z';
+	case '-':
+		return 'n';
+	default:
+		if (c >= '0' && c <= '9')
+			return 'n';
+		return ogjs_fail(r, "expected a value, found %s", describe(c));
+	}
+}
+
+static int
+push(struct ogjs *r, bool is_array)
+{
+	struct seg *s;
+
+	if (r->depth >= r->max_depth)
+		return ogjs_fail(r, "nesting deeper than %u levels",
+				 r->max_depth);
+	s = &r->segs[r->depth++];
+	s->is_array = is_array;
+	s->count = 0;
+	s->key[0] = '\0';
+	return 0;
+}
+
+int
+ogjs_enter_object(struct ogjs *r)
+{
+	if (r->err)
+		return r->err;
+	if (expect(r, '{', "an object") < 0)
+		return r->err;
+	return push(r, false);
+}
+
+int
+ogjs_enter_array(struct ogjs *r)
+{
+	if (r->err)
+		return r->err;
+	if (expect(r, '[', "an array") < 0)
+		return r->err;
+	return push(r, true);
+}
+
+int
+ogjs_next_key(struct ogjs *r, const char **ret_key)
+{
+	struct seg *s = &r->segs[r->depth - 1];
+	int c;
+
+	if (r->err)
+		return r->err;
+	c = skip_ws(r);
+	if (c == '}') {
+		if (advance(r) < 0)
+			return r->err;
+		r->depth--;
+		return 0;
+	}
+	if (s->count) {
+		if (c != ',')
+			return ogjs_fail(r, "expected ',' or '}', found %s",
+					 describe(c));
+		if (advance(r) < 0)
+			return r->err;
+		c = skip_ws(r);
+	}
+	if (c != '"')
+		return ogjs_fail(r, "expected a key string, found %s",
+				 describe(c));
+	if (read_string(r, s->key, sizeof(s->key)) < 0)
+		return r->err;
+	s->count++;
+	if (expect(r, ':', "':'") < 0)
+		return r->err;
+	*ret_key = s->key;
+	return 1;
+}
+
+int
+ogjs_next_elem(struct ogjs *r)
+{
+	struct seg *s = &r->segs[r->depth - 1];
+	int c;
+
+	if (r->err)
+		return r->err;
+	c = skip_ws(r);
+	if (c == ']') {
+		if (advance(r) < 0)
+			return r->err;
+		r->depth--;
+		return 0;
+	}
+	if (s->count) {
+		if (c != ',')
+			return ogjs_fail(r, "expected ',' or ']', found %s",
+					 describe(c));
+		if (advance(r) < 0)
+			return r->err;
+	}
+	s->count++;
+	return 1;
+}
+
+int
+ogjs_skip(struct ogjs *r)
+{
+	const char *key;
+	int t, ret;
+
+	t = ogjs_peek(r);
+	switch (t) {
+	case '{':
+		if (ogjs_enter_object(r) < 0)
+			return r->err;
+		while ((ret = ogjs_next_key(r, &key)) == 1)
+			if (ogjs_skip(r) < 0)
+				return r->err;
+		return ret;
+	case '[':
+		if (ogjs_enter_array(r) < 0)
+			return r->err;
+		while ((ret = ogjs_next_elem(r)) == 1)
+			if (ogjs_skip(r) < 0)
+				return r->err;
+		return ret;
+	case '"':
+		return read_string(r, NULL, 0);
+	case 'n':
+		return read_number(r);
+	case 't':
+		return read_literal(r, "true");
+	case 'f':
+		return read_literal(r, "false");
+	case 'z':
+		return read_literal(r, "null");
+	default:
+		return t < 0 ? t : r->err;
+	}
+}
+
+int
+ogjs_value(struct ogjs *r, struct ogjs_arena *arena, cJSON **ret_json)
+{
+	cJSON_Hooks hooks = { .malloc_fn = hook_malloc, .free_fn = hook_free };
+	const char *end = NULL;
+	unsigned depth0 = r->depth;
+	cJSON *json;
+	int ret;
+
+	if (ogjs_peek(r) < 0)
+		return r->err;
+	r->capturing = true;
+	r->cap_len = 0;
+	ret = ogjs_skip(r);
+	r->capturing = false;
+	if (ret < 0)
+		return ret;
+	if (capture(r, (const unsigned char *)"", 1) < 0)
+		return r->err;
+	r->cap_len--;
+	hook_arena = arena;
+	cJSON_InitHooks(&hooks);
+	json = cJSON_ParseWithLengthOpts(r->cap, r->cap_len, &end, false);
+	cJSON_InitHooks(NULL);
+	hook_arena = NULL;
+	if (!json) {
+		/* The grammar was checked above, so this is the arena cap, a
+		 * nesting level cJSON refuses, or a bad number. */
+		r->depth = depth0;
+		return ogjs_fail(r, "cannot parse this value (%zu bytes): "
+				 "too large or too deep", r->cap_len);
+	}
+	*ret_json = json;
+	return 0;
+}
+
+int
+ogjs_string(struct ogjs *r, struct ogjs_arena *arena, char **dst)
+{
+	char *copy = NULL;
+	cJSON *j;
+	int ret;
+
+	ret = ogjs_value(r, arena, &j);
+	if (ret < 0)
+		return ret;
+	if (cJSON_IsString(j)) {
+		copy = strdup(j->valuestring);
+		if (!copy)
+			ret = ogjs_fail(r, "out of memory");
+	} else if (!cJSON_IsNull(j)) {
+		ret = ogjs_fail(r, "expected a string");
+	}
+	ogjs_arena_reset(arena);
+	if (ret == 0) {
+		free(*dst);
+		*dst = copy;
+	}
+	return ret;
+}
+
+int
+ogjs_expect_end(struct ogjs *r)
+{
+	int c;
+
+	if (r->err)
+		return r->err;
+	c = skip_ws(r);
+	if (r->err)
+		return r->err;
+	if (c >= 0)
+		return ogjs_fail(r, "unexpected %s after the document",
+				 describe(c));
+	return 0;
+}
+
+/* ---- lifecycle and marks -------------------------------------------- */
+
+int
+ogjs_open(const char *path, const char *display,
+	  const struct ogjs_limits *limits, struct ogjs **ret_reader)
+{
+	struct ogjs *r;
+	unsigned depth = limits && limits->max_depth ? limits->max_depth :
+			 OGJS_DEPTH_DEFAULT;
+	int fd, e;
+
+	if (depth > OGJS_DEPTH_MAX)
+		depth = OGJS_DEPTH_MAX;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		goto nomem;
+	r->segs = calloc(depth, sizeof(*r->segs));
+	r->name = strdup(display ? display : path);
+	if (!r->segs || !r->name)
+		goto nomem;
+	r->fd = fd;
+	r->max_depth = depth;
+	r->cap_max = limits && limits->max_value_bytes ?
+		     limits->max_value_bytes : OGJS_VALUE_DEFAULT;
+	*ret_reader = r;
+	return 0;
+nomem:
+	e = -ENOMEM;
+	close(fd);
+	if (r) {
+		free(r->segs);
+		free(r->name);
+		free(r);
+	}
+	return e;
+}
+
+struct ogjs *
+ogjs_free(struct ogjs *r)
+{
+	if (r) {
+		close(r->fd);
+		free(r->segs);
+		free(r->name);
+		free(r->cap);
+		free(r);
+	}
+	return NULL;
+}
+
+static int
+seek_to(struct ogjs *r, uint64_t off)
+{
+	if (lseek(r->fd, (off_t)off, SEEK_SET) < 0)
+		return -errno;
+	r->base = off;
+	r->pos = r->len = 0;
+	r->eof = false;
+	return 0;
+}
+
+int
+ogjs_rewind(struct ogjs *r)
+{
+	int ret = seek_to(r, 0);
+
+	if (ret < 0)
+		return ret;
+	r->depth = 0;
+	r->err = 0;
+	r->errmsg[0] = '\0';
+	r->capturing = false;
+	return 0;
+}
+
+int
+ogjs_mark(struct ogjs *r, struct ogjs_mark *ret_mark)
+{
+	void *segs = NULL;
+
+	if (r->err)
+		return r->err;
+	if (r->depth) {
+		segs = malloc(r->depth * sizeof(struct seg));
+		if (!segs)
+			return -ENOMEM;
+		memcpy(segs, r->segs, r->depth * sizeof(struct seg));
+	}
+	ret_mark->offset = ogjs_offset(r);
+	ret_mark->depth = r->depth;
+	ret_mark->segs = segs;
+	return 0;
+}
+
+int
+ogjs_seek(struct ogjs *r, const struct ogjs_mark *m)
+{
+	int ret;
+
+	if (r->err)
+		return r->err;
+	ret = seek_to(r, m->offset);
+	if (ret < 0)
+		return ogjs_fail(r, "seek failed: %s", strerror(-ret));
+	r->depth = m->depth;
+	if (m->depth)
+		memcpy(r->segs, m->segs, m->depth * sizeof(struct seg));
+	return 0;
+}
+
+void
+ogjs_mark_clear(struct ogjs_mark *m)
+{
+	free(m->segs);
+	m->segs = NULL;
+	m->depth = 0;
+}
+
+int
+ogjs_defer_add(struct ogjs *r, struct ogjs_defer *d, const char *key)
+{
+	int ret;
+
+	if (d->n >= OGJS_DEFER_MAX)
+		return ogjs_fail(r, "too many keys out of order");
+	ret = ogjs_mark(r, &d->marks[d->n]);
+	if (ret < 0)
+		return ret;
+	snprintf(d->keys[d->n], sizeof(d->keys[0]), "%s", key);
+	d->n++;
+	return ogjs_skip(r);
+}
+
+void
+ogjs_defer_clear(struct ogjs_defer *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		ogjs_mark_clear(&d->marks[i]);
+	d->n = 0;
+}
+
+int
+ogjs_defer_run(struct ogjs *r, struct ogjs_defer *d,
+	       int (*fn)(void *arg, const char *key), void *arg)
+{
+	struct ogjs_mark end = { 0 };
+	size_t i;
+	int ret;
+
+	if (!d->n)
+		return 0;
+	ret = ogjs_mark(r, &end);
+	for (i = 0; ret >= 0 && i < d->n; i++) {
+		ret = ogjs_seek(r, &d->marks[i]);
+		if (ret >= 0)
+			ret = fn(arg, d->keys[i]);
+	}
+	if (ret >= 0)
+		ret = ogjs_seek(r, &end);
+	ogjs_mark_clear(&end);
+	ogjs_defer_clear(d);
+	return ret;
+}

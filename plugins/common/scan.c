@@ -1,0 +1,506 @@
+/*
+ * Shared helpers of the scanner plugins (see scan.h).
+ */
+#include "scan.h"
+#include "ogjs.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <glob.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+/* ---- inputs ----------------------------------------------------------- */
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool
+has_glob_chars(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+static int
+add_path(struct scan_inputs *in, size_t *cap, const char *p)
+{
+	if (in->n >= SCAN_INPUTS_MAX)
+		return -E2BIG;
+	if (in->n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 16;
+		char **np = realloc(in->paths, nc * sizeof(*np));
+
+		if (!np)
+			return -ENOMEM;
+		in->paths = np;
+		*cap = nc;
+	}
+	in->paths[in->n] = strdup(p);
+	if (!in->paths[in->n])
+		return -ENOMEM;
+	in->n++;
+	return 0;
+}
+
+int
+scan_inputs_load(struct og_ctx *ctx, const struct og_host *host,
+		 const char *key, struct scan_inputs *ret_inputs)
+{
+	struct scan_inputs in = { 0 };
+	const char *const *list;
+	size_t n = 0, cap = 0, i, j, w;
+	int ret = 0;
+
+	list = host->config_get_list(ctx, key, &n);
+	for (i = 0; list && i < n; i++) {
+		glob_t g;
+		int gr;
+
+		if (!list[i] || !*list[i])
+			continue;
+		if (!has_glob_chars(list[i])) {
+			ret = add_path(&in, &cap, list[i]);
+			if (ret < 0)
+				goto cleanup;
+			continue;
+		}
+		gr = glob(list[i], GLOB_ERR, NULL, &g);
+		if (gr == GLOB_NOMATCH) {
+			host->log(ctx, OG_LOG_ERROR,
+				  "%s: pattern %s matches no file", key,
+				  list[i]);
+			in.n_missing++;
+		} else if (gr != 0) {
+			host->log(ctx, OG_LOG_ERROR,
+				  "%s: cannot expand pattern %s", key, list[i]);
+			in.n_missing++;
+		}
+		for (j = 0; gr == 0 && j < g.gl_pathc && ret == 0; j++)
+			ret = add_path(&in, &cap, g.gl_pathv[j]);
+		if (gr == 0 || gr == GLOB_NOMATCH)
+			globfree(&g);
+		if (ret == -E2BIG)
+			host->log(ctx, OG_LOG_ERROR,
+				  "%s: more than %d files; the rest are ignored",
+				  key, SCAN_INPUTS_MAX);
+		if (ret < 0)
+			goto cleanup;
+	}
+	if (in.n)
+		qsort(in.paths, in.n, sizeof(*in.paths), cmp_str);
+	for (i = w = 0; i < in.n; i++) {
+		if (w && strcmp(in.paths[w - 1], in.paths[i]) == 0)
+			free(in.paths[i]);
+		else
+			in.paths[w++] = in.paths[i];
+	}
+	in.n = w;
+	*ret_inputs = in;
+	return 0;
+cleanup:
+	scan_inputs_clear(&in);
+	return ret;
+}
+
+void
+scan_inputs_clear(struct scan_inputs *in)
+{
+	size_t i;
+
+	for (i = 0; i < in->n; i++)
+		free(in->paths[i]);
+	free(in->paths);
+	memset(in, 0, sizeof(*in));
+}
+
+/* ---- checked getters -------------------------------------------------- */
+
+void
+scan_item_fail(struct scan_item *it, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (it->err[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(it->err, sizeof(it->err), fmt, ap);
+	va_end(ap);
+}
+
+static const char *
+type_name(const cJSON *j)
+{
+	if (cJSON_IsString(j))
+		return "string";
+	if (cJSON_IsNumber(j))
+		return "number";
+	if (cJSON_IsBool(j))
+		return "boolean";
+	if (cJSON_IsArray(j))
+		return "array";
+	if (cJSON_IsObject(j))
+		return "object";
+	return "invalid";
+}
+
+/* The member @key of @obj or NULL; JSON null counts as absent. */
+static const cJSON *
+member(const cJSON *obj, const char *key)
+{
+	const cJSON *j;
+
+	if (!cJSON_IsObject(obj))
+		return NULL;
+	j = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsNull(j) ? NULL : j;
+}
+
+const char *
+scan_str(struct scan_item *it, const cJSON *obj, const char *key)
+{
+	const cJSON *j = member(obj, key);
+
+	if (!j)
+		return NULL;
+	if (!cJSON_IsString(j)) {
+		scan_item_fail(it, "%s: expected string, got %s", key,
+			       type_name(j));
+		return NULL;
+	}
+	return j->valuestring;
+}
+
+const cJSON *
+scan_obj(struct scan_item *it, const cJSON *obj, const char *key)
+{
+	const cJSON *j = member(obj, key);
+
+	if (j && !cJSON_IsObject(j)) {
+		scan_item_fail(it, "%s: expected object, got %s", key,
+			       type_name(j));
+		return NULL;
+	}
+	return j;
+}
+
+const cJSON *
+scan_arr(struct scan_item *it, const cJSON *obj, const char *key)
+{
+	const cJSON *j = member(obj, key);
+
+	if (j && !cJSON_IsArray(j)) {
+		scan_item_fail(it, "%s: expected array, got %s", key,
+			       type_name(j));
+		return NULL;
+	}
+	return j;
+}
+
+bool
+scan_num(struct scan_item *it, const cJSON *obj, const char *key,
+	 double *ret)
+{
+	const cJSON *j = member(obj, key);
+
+	if (!j)
+		return false;
+	if (!cJSON_IsNumber(j) || !isfinite(j->valuedouble)) {
+		scan_item_fail(it, "%s: expected number, got %s", key,
+			       type_name(j));
+		return false;
+	}
+	*ret = j->valuedouble;
+	return true;
+}
+
+uint32_t
+scan_u32(struct scan_item *it, const cJSON *obj, const char *key)
+{
+	double d;
+
+	if (!scan_num(it, obj, key, &d))
+		return 0;
+	if (d < 0 || d > 4294967295.0 || d != floor(d)) {
+		scan_item_fail(it, "%s: %g is not a line/column number", key,
+			       d);
+		return 0;
+	}
+	return (uint32_t)d;
+}
+
+void
+scan_item_error(struct og_ctx *ctx, const struct og_host *host,
+		const struct ogjs *r, const char *file, size_t *count,
+		const char *msg)
+{
+	char path[256];
+
+	if ((*count)++ < SCAN_ITEM_ERRORS_LOGGED)
+		host->log(ctx, OG_LOG_ERROR, "%s: %s: %s; item skipped", file,
+			  ogjs_path(r, path, sizeof(path)), msg);
+}
+
+void
+scan_item_errors_done(struct og_ctx *ctx, const struct og_host *host,
+		      const char *file, size_t count)
+{
+	char msg[512];
+
+	if (!count)
+		return;
+	if (count > SCAN_ITEM_ERRORS_LOGGED)
+		host->log(ctx, OG_LOG_ERROR, "%s: %zu more items skipped", file,
+			  count - SCAN_ITEM_ERRORS_LOGGED);
+	snprintf(msg, sizeof(msg), "%s: %zu items skipped", file, count);
+	host->set_partial(ctx, msg);
+}
+
+/* ---- severities -------------------------------------------------------- */
+
+bool
+scan_severity_word(const char *s, enum og_severity *ret)
+{
+	static const struct {
+		const char *word;
+		enum og_severity sev;
+	} words[] = {
+		{ "critical", OG_SEV_CRITICAL },
+		{ "high", OG_SEV_HIGH },
+		{ "medium", OG_SEV_MEDIUM },
+		{ "moderate", OG_SEV_MEDIUM },
+		{ "low", OG_SEV_LOW },
+		{ "info", OG_SEV_INFO },
+		{ "informational", OG_SEV_INFO },
+		{ "negligible", OG_SEV_INFO },
+		{ "unknown", OG_SEV_UNKNOWN },
+	};
+	size_t i;
+
+	if (!s)
+		return false;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		if (strcasecmp(s, words[i].word) == 0) {
+			*ret = words[i].sev;
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *
+scan_severity_key(enum og_severity s)
+{
+	static const char *const names[] = {
+		"unknown", "info", "low", "medium", "high", "critical",
+	};
+
+	return (unsigned)s <= OG_SEV_CRITICAL ? names[s] : "unknown";
+}
+
+void
+scan_count(struct scan_counts *c, const struct og_finding *f)
+{
+	c->total++;
+	if (f->suppressed)
+		c->suppressed++;
+	else if ((unsigned)f->severity <= OG_SEV_CRITICAL)
+		c->open[f->severity]++;
+}
+
+size_t
+scan_counts_open(const struct scan_counts *c)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i <= OG_SEV_CRITICAL; i++)
+		n += c->open[i];
+	return n;
+}
+
+/* ---- SHA-256 (FIPS 180-4) ---------------------------------------------- */
+
+static const uint32_t K[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
+	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
+	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+	0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
+	0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+	0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+	0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+static void
+sha256_block(struct scan_sha256 *s, const unsigned char *p)
+{
+	uint32_t w[64], a, b, c, d, e, f, g, h, t1, t2;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	for (i = 16; i < 64; i++)
+		w[i] = (ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10)) +
+		       w[i - 7] +
+		       (ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3)) +
+		       w[i - 16];
+	a = s->h[0]; b = s->h[1]; c = s->h[2]; d = s->h[3];
+	e = s->h[4]; f = s->h[5]; g = s->h[6]; h = s->h[7];
+	for (i = 0; i < 64; i++) {
+		t1 = h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) +
+		     ((e & f) ^ (~e & g)) + K[i] + w[i];
+		t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) +
+		     ((a & b) ^ (a & c) ^ (b & c));
+		h = g; g = f; f = e; e = d + t1;
+		d = c; c = b; b = a; a = t1 + t2;
+	}
+	s->h[0] += a; s->h[1] += b; s->h[2] += c; s->h[3] += d;
+	s->h[4] += e; s->h[5] += f; s->h[6] += g; s->h[7] += h;
+}
+
+void
+scan_sha256_init(struct scan_sha256 *s)
+{
+	static const uint32_t iv[8] = {
+		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+	};
+
+	memcpy(s->h, iv, sizeof(iv));
+	s->len = 0;
+	s->fill = 0;
+}
+
+void
+scan_sha256_update(struct scan_sha256 *s, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+
+	s->len += n;
+	while (n) {
+		size_t k = 64 - s->fill < n ? 64 - s->fill : n;
+
+		memcpy(s->buf + s->fill, p, k);
+		s->fill += k;
+		p += k;
+		n -= k;
+		if (s->fill == 64) {
+			sha256_block(s, s->buf);
+			s->fill = 0;
+		}
+	}
+}
+
+void
+scan_sha256_final(struct scan_sha256 *s, unsigned char out[32])
+{
+	uint64_t bits = s->len * 8;
+	unsigned char pad = 0x80, zero = 0, lenb[8];
+	int i;
+
+	scan_sha256_update(s, &pad, 1);
+	while (s->fill != 56)
+		scan_sha256_update(s, &zero, 1);
+	for (i = 0; i < 8; i++)
+		lenb[i] = (unsigned char)(bits >> (56 - 8 * i));
+	scan_sha256_update(s, lenb, 8);
+	for (i = 0; i < 8; i++) {
+		out[4 * i] = (unsigned char)(s->h[i] >> 24);
+		out[4 * i + 1] = (unsigned char)(s->h[i] >> 16);
+		out[4 * i + 2] = (unsigned char)(s->h[i] >> 8);
+		out[4 * i + 3] = (unsigned char)s->h[i];
+	}
+}
+
+void
+scan_hash_hex(const char *const *parts, size_t n, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	struct scan_sha256 s;
+	unsigned char d[32];
+	size_t i;
+
+	scan_sha256_init(&s);
+	for (i = 0; i < n; i++) {
+		if (i)
+			scan_sha256_update(&s, "", 1);
+		if (parts[i])
+			scan_sha256_update(&s, parts[i], strlen(parts[i]));
+	}
+	scan_sha256_final(&s, d);
+	for (i = 0; i < 32; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+/* ---- strings ------------------------------------------------------------ */
+
+const char *
+scan_first_line(const char *s, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	if (!s || !*s || !size)
+		return NULL;
+	while (s[n] && s[n] != '\n' && s[n] != '\r' && n + 1 < size)
+		n++;
+	/* Do not cut a UTF-8 sequence in half. */
+	if (s[n] && s[n] != '\n' && s[n] != '\r')
+		while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return n ? buf : NULL;
+}
+
+void
+scan_tags_reset(struct scan_tags *t)
+{
+	t->n = 0;
+	t->v[0] = NULL;
+}
+
+void
+scan_tags_add_cwe(struct scan_tags *t, const char *s)
+{
+	const char *p;
+
+	for (p = s; p && (p = strcasestr(p, "cwe")); ) {
+		unsigned long id;
+		char *end, name[16];
+		size_t i;
+
+		p += 3;
+		if (*p == '-' || *p == '_' || *p == ':')
+			p++;
+		if (!isdigit((unsigned char)*p))
+			continue;
+		id = strtoul(p, &end, 10);
+		p = end;
+		if (id == 0 || id > 99999)
+			continue;
+		snprintf(name, sizeof(name), "CWE-%lu", id);
+		for (i = 0; i < t->n && strcmp(t->v[i], name) != 0; i++)
+			;
+		if (i < t->n || t->n >= 32)
+			continue;
+		memcpy(t->store[t->n], name, sizeof(name));
+		t->v[t->n] = t->store[t->n];
+		t->v[++t->n] = NULL;
+	}
+}

@@ -1,0 +1,117 @@
+/*
+ * Helpers shared by the trivy and codeql plugins: input lists with globs,
+ * type-checked cJSON getters that remember the first type error, severity
+ * words, per-severity counters and SHA-256 fingerprints.
+ */
+#ifndef OG_SCAN_H
+#define OG_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+#include <opsgrade/plugin.h>
+
+#define SCAN_INPUTS_MAX		10000	/* files after glob expansion */
+#define SCAN_ITEM_ERRORS_LOGGED	20	/* per file; the rest are counted */
+
+/* ---- inputs ----------------------------------------------------------- */
+
+struct scan_inputs {
+	char **paths;		/* sorted, unique */
+	size_t n;
+	size_t n_missing;	/* patterns that matched nothing */
+};
+
+/* Expand the config list @key (files or glob patterns).  Patterns that
+ * match nothing are logged as errors and counted in n_missing. */
+int scan_inputs_load(struct og_ctx *ctx, const struct og_host *host,
+		     const char *key, struct scan_inputs *ret_inputs);
+void scan_inputs_clear(struct scan_inputs *in);
+
+/* ---- checked getters -------------------------------------------------- */
+
+/*
+ * One item being converted (a vulnerability, a SARIF result).  Getters
+ * return NULL / false on absent keys or JSON null; a wrong type records
+ * the first error ("Severity: expected string, got number") in @err and
+ * returns NULL too, so the caller checks item.err once at the end.
+ */
+struct scan_item {
+	char err[256];
+};
+
+const char *scan_str(struct scan_item *it, const cJSON *obj, const char *key);
+const cJSON *scan_obj(struct scan_item *it, const cJSON *obj, const char *key);
+const cJSON *scan_arr(struct scan_item *it, const cJSON *obj, const char *key);
+/* Number: *ret set only when present and numeric. */
+bool scan_num(struct scan_item *it, const cJSON *obj, const char *key,
+	      double *ret);
+/* A 1-based line/column: integer 0..UINT32_MAX, else a type error. */
+uint32_t scan_u32(struct scan_item *it, const cJSON *obj, const char *key);
+void scan_item_fail(struct scan_item *it, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Log "FILE: $.path: msg; item skipped" (the first SCAN_ITEM_ERRORS_LOGGED
+ * per file) and count it in *count. */
+struct ogjs;
+void scan_item_error(struct og_ctx *ctx, const struct og_host *host,
+		     const struct ogjs *r, const char *file, size_t *count,
+		     const char *msg);
+/* At the end of a file: log how many more were skipped, set partial. */
+void scan_item_errors_done(struct og_ctx *ctx, const struct og_host *host,
+			   const char *file, size_t count);
+
+/* ---- severities -------------------------------------------------------- */
+
+/* "CRITICAL", "High", "moderate", "informational" … → severity; returns
+ * false for words it does not know. */
+bool scan_severity_word(const char *s, enum og_severity *ret);
+const char *scan_severity_key(enum og_severity s);	/* "critical" … */
+
+struct scan_counts {
+	size_t open[OG_SEV_CRITICAL + 1];
+	size_t suppressed;
+	size_t total;
+};
+
+void scan_count(struct scan_counts *c, const struct og_finding *f);
+size_t scan_counts_open(const struct scan_counts *c);
+
+/* ---- hashing ----------------------------------------------------------- */
+
+/* Lowercase hex SHA-256 of the parts joined with NUL bytes (NULL parts are
+ * empty); @out has room for 65 bytes. */
+void scan_hash_hex(const char *const *parts, size_t n, char out[65]);
+
+struct scan_sha256 {
+	uint32_t h[8];
+	uint64_t len;
+	unsigned char buf[64];
+	size_t fill;
+};
+
+void scan_sha256_init(struct scan_sha256 *s);
+void scan_sha256_update(struct scan_sha256 *s, const void *data, size_t n);
+void scan_sha256_final(struct scan_sha256 *s, unsigned char out[32]);
+
+/* ---- strings ------------------------------------------------------------ */
+
+/* Copy the first line of @s, at most @max bytes (UTF-8 safe cut), into
+ * @buf of @size bytes; returns @buf or NULL when @s is NULL/empty. */
+const char *scan_first_line(const char *s, char *buf, size_t size);
+
+/* Append "CWE-<n>" for each cwe id found in @s (as in "external/cwe/cwe-079"
+ * or "CWE-79: …") to @tags (capacity @cap, NULL-terminated, strings
+ * stored in @store of @store_size bytes).  Duplicates are dropped. */
+struct scan_tags {
+	const char *v[33];
+	size_t n;
+	char store[32][16];
+};
+
+void scan_tags_reset(struct scan_tags *t);
+void scan_tags_add_cwe(struct scan_tags *t, const char *s);
+
+#endif /* OG_SCAN_H */

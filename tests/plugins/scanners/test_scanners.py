@@ -1,0 +1,362 @@
+#!/usr/bin/python3
+"""Tests for the trivy and codeql plugins, run through the stub host.
+
+usage: test_scanners.py HARNESS TRIVY.so CODEQL.so SUITE
+SUITE: corpus | fixtures | badinput | fuzz
+
+corpus   every file of $OG_SHARED/corpus/{trivy,sarif} (or $OG_CORPUS):
+         counts per kind+severity+state equal expected.py's independent
+         count; skipped (77) when the corpus is absent.
+fixtures our fixtures: counts equal the hand-written expected.json (and
+         the oracle), secrets' Match text never printed, facts present.
+badinput broken documents: error naming file + byte offset + JSON path,
+         partial/failed status, nothing emitted, no crash.
+fuzz     every fixture/corpus file cut at many offsets: either the full
+         result (the cut removed only trailing whitespace) or nothing and
+         an error; never a crash.
+"""
+import collections
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import expected  # noqa: E402
+
+HARNESS, TRIVY, CODEQL, SUITE = sys.argv[1:5]
+SRC = os.environ.get("OG_SOURCE_ROOT",
+                     os.path.join(os.path.dirname(__file__), "../../.."))
+FIX = os.path.join(SRC, "tests", "fixtures")
+failures = []
+
+
+def check(cond, msg):
+    if not cond:
+        failures.append(msg)
+        print("FAIL:", msg)
+
+
+def run(plugin, key, files, env_extra=None):
+    env = dict(os.environ)
+    env.update(env_extra or {})
+    args = [HARNESS, plugin] + ["%s=%s" % (key, f) for f in files]
+    p = subprocess.run(args, capture_output=True, text=True, env=env,
+                       timeout=300)
+    if p.returncode not in (0, 1):
+        raise AssertionError("harness crashed (rc %d) on %s: %s" %
+                             (p.returncode, files, p.stderr[-500:]))
+    lines = p.stdout.splitlines()
+    objs = [json.loads(x) for x in lines]
+    return lines, objs
+
+
+def status(objs):
+    return [o["status"] for o in objs if "status" in o][0]
+
+
+def logs(objs, level="error"):
+    return [o["log"]["msg"] for o in objs
+            if "log" in o and o["log"]["level"] == level]
+
+
+def plugin_for(path):
+    if path.endswith(".sarif") or "/sarif/" in path:
+        return CODEQL, "sarif", expected.sarif_counts
+    return TRIVY, "reports", expected.trivy_counts
+
+
+def fmt(c):
+    return {"/".join(k): v for k, v in sorted(c.items())}
+
+
+def suite_corpus():
+    corpus = os.environ.get("OG_CORPUS") or \
+        os.path.join(os.environ.get("OG_SHARED", ""), "corpus")
+    if not os.path.isdir(os.path.join(corpus, "trivy")):
+        print("SKIP: no corpus at", corpus)
+        sys.exit(77)
+    n = 0
+    for sub, ext in (("trivy", ".json"), ("sarif", ".sarif")):
+        d = os.path.join(corpus, sub)
+        for name in sorted(os.listdir(d)):
+            if not name.endswith(ext):
+                continue
+            path = os.path.join(d, name)
+            plugin, key, oracle = plugin_for(path)
+            lines, objs = run(plugin, key, [path])
+            got = expected.harness_counts(lines)
+            want = oracle(path)
+            st = status(objs)
+            check(st["status"] == "ok", "%s: status %s, errors %s" %
+                  (name, st, logs(objs)))
+            check(got == want, "%s: got %s, oracle %s" %
+                  (name, fmt(got), fmt(want)))
+            check(sum(got.values()) > 0, "%s: no findings" % name)
+            print("ok %s %s" % (name, fmt(got)))
+            n += 1
+    # Match text of Trivy secrets never leaves the plugin.
+    sec = os.path.join(corpus, "trivy", "secrets.json")
+    if os.path.exists(sec):
+        with open(sec, encoding="utf-8") as f:
+            doc = json.load(f)
+        lines, _ = run(TRIVY, "reports", [sec])
+        out = "\n".join(lines)
+        for r in doc["Results"]:
+            for s in r.get("Secrets") or []:
+                check(s["Match"] not in out, "secret Match text printed")
+                for ln in (s.get("Code") or {}).get("Lines") or []:
+                    if ln.get("Content"):
+                        check(ln["Content"] not in out,
+                              "secret code line printed")
+    # Multi-file run: counts add up.
+    paths = [os.path.join(corpus, "trivy", x) for x in
+             ("alpine-310.json", "ubuntu-1804.v0.50.0.json")]
+    lines, objs = run(TRIVY, "reports", paths)
+    want = expected.trivy_counts(paths[0]) + expected.trivy_counts(paths[1])
+    check(expected.harness_counts(lines) == want, "multi-file counts")
+    print("corpus: %d files" % n)
+
+
+def suite_fixtures():
+    for sub in ("trivy", "sarif"):
+        d = os.path.join(FIX, sub)
+        with open(os.path.join(d, "expected.json"), encoding="utf-8") as f:
+            exp = json.load(f)
+        for name, counts in sorted(exp.items()):
+            if name.startswith("_"):
+                continue
+            path = os.path.join(d, name)
+            plugin, key, oracle = plugin_for(path)
+            lines, objs = run(plugin, key, [path])
+            got = fmt(expected.harness_counts(lines))
+            check(status(objs)["status"] == "ok",
+                  "%s: %s %s" % (name, status(objs), logs(objs)))
+            check(got == counts, "%s: got %s, want %s" % (name, got, counts))
+            check(fmt(oracle(path)) == counts,
+                  "%s: oracle disagrees with expected.json" % name)
+            print("ok %s" % name)
+    # Secrets: the Match text never appears.
+    lines, _ = run(TRIVY, "reports", [os.path.join(FIX, "trivy",
+                                                   "fs-repo.json")])
+    check(not any("NEVER-PRINT" in x for x in lines), "Match text printed")
+    # Same CVE + package version in two images: two emissions without a
+    # fingerprint (the core merges them into one finding, two locations).
+    lines, objs = run(TRIVY, "reports", [
+        os.path.join(FIX, "trivy", "image-debian.json"),
+        os.path.join(FIX, "trivy", "image-other.json")])
+    same = [o["finding"] for o in objs if "finding" in o and
+            o["finding"]["id"] == "CVE-2099-0001"]
+    check(len(same) == 2 and all("fingerprint" not in f for f in same) and
+          len({f["locations"][0]["target"] for f in same}) == 2,
+          "same CVE across images: %s" % same)
+    facts = {o["fact"]["key"]: o["fact"] for o in objs if "fact" in o}
+    check(facts["trivy.scan.present"]["value"] is True, "scan.present")
+    check(facts["trivy.image.scanned"]["value"] is True, "image.scanned")
+    check(facts["trivy.vulns.critical"]["value"] == 2, "vulns.critical")
+    check(facts["trivy.vulns.high"]["value"] == 2, "vulns.high")
+    # fixable: 0001 x2, 0006, GHSA = 4 of 8 open
+    check(abs(facts["trivy.vulns.fixable_ratio"]["value"] - 0.5) < 1e-9,
+          "fixable_ratio %s" % facts["trivy.vulns.fixable_ratio"])
+    check(facts["trivy.version"]["value"] == "0.58.1", "trivy.version")
+    # Multi-run SARIF facts and dedup identities.
+    lines, objs = run(CODEQL, "sarif", [os.path.join(FIX, "sarif", "*.sarif")])
+    facts = {o["fact"]["key"]: o["fact"] for o in objs if "fact" in o}
+    check(facts["sast.present"]["value"] is True, "sast.present")
+    check(facts["sast.tools"]["value"] == ["codeql", "semgrep oss",
+                                           "gitleaks"],
+          "sast.tools %s" % facts["sast.tools"])
+    check(facts["sast.alerts.open"]["value"] == 16, "sast.alerts.open")
+    check(facts["codeql.alerts.open"]["value"] == 11, "codeql.alerts.open")
+    fps = [o["finding"]["fingerprint"] for o in objs if "finding" in o]
+    check(len(fps) == len(set(fps)), "distinct results share a fingerprint")
+    print("fixtures: ok")
+
+
+BAD = [
+    # (name, plugin, content, expected text in the error)
+    ("truncated.json", "trivy", '{"SchemaVersion": 2, "Results": [{"Target": "x", '
+     '"Vulnerabilities": [{"VulnerabilityID": "CVE-1", "Severity": "HIGH"},',
+     "$.Results[0].Vulnerabilities"),
+    ("invalid.json", "trivy", '{"SchemaVersion": 2, "Results": [{"Target" "x"}]}',
+     "$.Results[0]"),
+    ("schema3.json", "trivy", '{"SchemaVersion": 3, "Results": []}',
+     "unsupported SchemaVersion 3"),
+    ("noschema.json", "trivy", '{"Results": [{"Target": "x", "Vulnerabilities": '
+     '[{"VulnerabilityID": "CVE-1"}]}]}', "no SchemaVersion"),
+    ("results-object.json", "trivy", '{"SchemaVersion": 2, "Results": {"a": 1}}',
+     "$.Results: expected an array"),
+    ("vuln-string.json", "trivy", '{"SchemaVersion": 2, "Results": [{"Target": "x", '
+     '"Vulnerabilities": ["CVE-1"]}]}', "$.Results[0].Vulnerabilities[0]"),
+    ("deep.json", "trivy", '{"SchemaVersion": 2, "Results": [{"Target": "x", '
+     '"Vulnerabilities": [{"VulnerabilityID": "CVE-1", "Custom": ' +
+     "[" * 5000 + "]" * 5000 + "}]}]}", "nesting deeper than"),
+    ("trailing.json", "trivy", '{"SchemaVersion": 2, "Results": []} {}',
+     "after the document"),
+    ("empty.json", "trivy", "", "end of input"),
+    ("scalar.json", "trivy", "42", "not a Trivy report"),
+    ("nul.json", "trivy", '{"SchemaVersion": 2, "Results": [{"Target": "a\x01"}]}',
+     "control character"),
+    ("v1.sarif", "codeql", '{"version": "1.0.0", "runs": []}',
+     "unsupported SARIF version"),
+    ("noversion.sarif", "codeql", '{"runs": [{"tool": {"driver": {"name": "x"}}, '
+     '"results": [{"ruleId": "a"}]}]}', "no \"version\""),
+    ("notool.sarif", "codeql", '{"version": "2.1.0", "runs": [{"results": '
+     '[{"ruleId": "a"}]}]}', "run without a tool"),
+    ("truncated.sarif", "codeql", '{"version": "2.1.0", "runs": [{"tool": {"driver": '
+     '{"name": "x"}}, "results": [{"ruleId": "a", "message": {"text": "hi',
+     "$.runs[0].results[0].message.text"),
+    ("runs-string.sarif", "codeql", '{"version": "2.1.0", "runs": "x"}',
+     "$.runs: expected an array"),
+    ("badnum.sarif", "codeql", '{"version": "2.1.0", "runs": [{"tool": {"driver": '
+     '{"name": "x", "rules": [{"id": "a", "p": 01}]}}}]}', "tool.driver.rules[0].p"),
+]
+
+# Items that are wrong but leave the file readable: the bad item is
+# skipped with an error naming its path, the rest is kept, status partial.
+BAD_ITEMS = [
+    ("item-type.json", "trivy", '{"SchemaVersion": 2, "ArtifactName": "a", '
+     '"Results": [{"Target": "x", "Vulnerabilities": ['
+     '{"VulnerabilityID": "CVE-1", "Severity": 4}, '
+     '{"VulnerabilityID": "CVE-2", "Severity": "LOW"}, '
+     '{"PkgName": "no-id"}]}]}', 1,
+     ["$.Results[0].Vulnerabilities[0]: Severity: expected string",
+      "$.Results[0].Vulnerabilities[2]: VulnerabilityID missing"]),
+    ("item-line.json", "trivy", '{"SchemaVersion": 2, "ArtifactName": "a", '
+     '"Results": [{"Target": "x", "Secrets": ['
+     '{"RuleID": "r", "StartLine": -3}, {"RuleID": "r", "StartLine": 1e30},'
+     '{"RuleID": "r", "StartLine": 2}]}]}', 1,
+     ["$.Results[0].Secrets[0]: StartLine", "$.Results[0].Secrets[1]"]),
+    ("item.sarif", "codeql", '{"version": "2.1.0", "runs": [{"tool": {"driver": '
+     '{"name": "x"}}, "results": [{"message": {"text": "no rule"}}, '
+     '{"ruleId": "a", "level": "fatal"}, {"ruleId": "a", "locations": 3}, '
+     '{"ruleId": "a"}]}]}', 1,
+     ["$.runs[0].results[0]: no ruleId", "$.runs[0].results[1]: level",
+      "$.runs[0].results[2]: locations: expected array"]),
+]
+
+
+def suite_badinput():
+    with tempfile.TemporaryDirectory() as tmp:
+        good = os.path.join(FIX, "trivy", "legacy-array.json")
+        for name, which, content, needle in BAD:
+            path = os.path.join(tmp, name)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(content)
+            plugin, key = (TRIVY, "reports") if which == "trivy" else \
+                (CODEQL, "sarif")
+            lines, objs = run(plugin, key, [path])
+            errs = logs(objs)
+            st = status(objs)
+            check(st["findings"] == 0, "%s: emitted %d findings" %
+                  (name, st["findings"]))
+            check(st["status"] == "failed", "%s: status %s" % (name, st))
+            check(any(path in e and needle in e and "byte" in e
+                      for e in errs),
+                  "%s: no error naming file, offset and %r: %s" %
+                  (name, needle, errs))
+            print("ok %s: %s" % (name, errs[0] if errs else "-"))
+            # With a good file next to it: good one read, status partial.
+            if which == "trivy":
+                lines, objs = run(TRIVY, "reports", [path, good])
+                check(status(objs)["status"] == "partial" and
+                      status(objs)["findings"] == 2,
+                      "%s + good: %s" % (name, status(objs)))
+        for name, which, content, n_ok, needles in BAD_ITEMS:
+            path = os.path.join(tmp, name)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(content)
+            plugin, key = (TRIVY, "reports") if which == "trivy" else \
+                (CODEQL, "sarif")
+            lines, objs = run(plugin, key, [path])
+            errs = logs(objs)
+            st = status(objs)
+            check(st["status"] == "partial" and st["findings"] == n_ok,
+                  "%s: %s" % (name, st))
+            for needle in needles:
+                check(any(path in e and needle in e for e in errs),
+                      "%s: no error with %r: %s" % (name, needle, errs))
+            print("ok %s" % name)
+        # Missing file and a pattern matching nothing.
+        lines, objs = run(TRIVY, "reports", [os.path.join(tmp, "nope.json"),
+                                             os.path.join(tmp, "*.nomatch")])
+        check(status(objs)["status"] == "failed", "missing file status")
+        check(len(logs(objs)) >= 2, "missing file errors: %s" % logs(objs))
+        # Absurd size: one item larger than the 16 MiB cap.
+        path = os.path.join(tmp, "huge.json")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write('{"SchemaVersion": 2, "Results": [{"Target": "x", '
+                    '"Vulnerabilities": [{"VulnerabilityID": "CVE-1", '
+                    '"Description": "')
+            f.write("A" * (17 << 20))
+            f.write('"}]}]}')
+        lines, objs = run(TRIVY, "reports", [path])
+        check(status(objs)["findings"] == 0 and
+              any("larger than" in e for e in logs(objs)),
+              "huge item: %s" % logs(objs))
+    print("badinput: ok")
+
+
+def fuzz_files():
+    files = []
+    for sub in ("trivy", "sarif"):
+        d = os.path.join(FIX, sub)
+        files += [os.path.join(d, x) for x in sorted(os.listdir(d))
+                  if x != "expected.json"]
+    corpus = os.environ.get("OG_CORPUS") or \
+        os.path.join(os.environ.get("OG_SHARED", ""), "corpus")
+    for sub in ("trivy", "sarif"):
+        d = os.path.join(corpus, sub)
+        if os.path.isdir(d):
+            files += [os.path.join(d, x) for x in sorted(os.listdir(d))
+                      if x.endswith((".json", ".sarif")) and
+                      not x.startswith("LARGE")]
+    return files
+
+
+def suite_fuzz():
+    cuts = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in fuzz_files():
+            with open(path, "rb") as f:
+                data = f.read()
+            plugin, key, oracle = plugin_for(path)
+            full = oracle(path)
+            n = len(data)
+            offsets = sorted({0, 1, n - 1, n - 2} |
+                             {n * k // 23 for k in range(1, 23)})
+            for off in offsets:
+                if off < 0 or off >= n:
+                    continue
+                cut = os.path.join(tmp, os.path.basename(path))
+                with open(cut, "wb") as f:
+                    f.write(data[:off])
+                lines, objs = run(plugin, key, [cut])
+                got = expected.harness_counts(lines)
+                st = status(objs)
+                if data[off:].strip():
+                    check(st["findings"] == 0 and st["status"] == "failed"
+                          and logs(objs),
+                          "%s cut at %d: %s" % (path, off, st))
+                else:
+                    check(got == full, "%s cut at %d (whitespace): %s" %
+                          (path, off, fmt(got)))
+                cuts += 1
+            # Flip one structural byte in the middle: never a crash, and
+            # either an error or (if still valid JSON) some result.
+            mid = n // 2
+            for repl in (b"}", b"\"", b"\x00"):
+                bad = os.path.join(tmp, "flip-" + os.path.basename(path))
+                with open(bad, "wb") as f:
+                    f.write(data[:mid] + repl + data[mid + 1:])
+                run(plugin, key, [bad])
+                cuts += 1
+    print("fuzz: %d variants, no crash" % cuts)
+
+
+{"corpus": suite_corpus, "fixtures": suite_fixtures,
+ "badinput": suite_badinput, "fuzz": suite_fuzz}[SUITE]()
+if failures:
+    print("%d failure(s)" % len(failures))
+    sys.exit(1)
