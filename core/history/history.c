@@ -831,6 +831,35 @@ areas_mean(const cJSON *areas)
 	return n ? sum / n : -1;
 }
 
+/* "Trend" lines over the last few snapshots: level and open
+ * critical/high, oldest first. */
+static void
+print_trend(FILE *out, const struct snaps *s)
+{
+	static const char *const rows[] = { "level", "critical", "high" };
+	size_t first = s->n > 12 ? s->n - 12 : 0;
+
+	if (s->n < 2)
+		return;
+	fprintf(out, "\nTrend (last %zu):\n", s->n - first);
+	for (size_t k = 0; k < 3; k++) {
+		fprintf(out, "  %-15s", rows[k]);
+		for (size_t i = first; i < s->n; i++) {
+			const cJSON *v = k == 0 ?
+				og_jget(s->v[i].doc, "level") :
+				og_jget2(s->v[i].doc, "open", rows[k]);
+
+			if (i > first)
+				fputs(" ->", out);
+			if (cJSON_IsNumber(v))
+				fprintf(out, " %.0f", v->valuedouble);
+			else
+				fputs(" -", out);
+		}
+		fputc('\n', out);
+	}
+}
+
 static void
 print_text(FILE *out, const char *dir, const struct snaps *s,
 	   const cJSON *h)
@@ -859,6 +888,7 @@ print_text(FILE *out, const char *dir, const struct snaps *s,
 		else
 			fprintf(out, "  %6s\n", "-");
 	}
+	print_trend(out, s);
 	if (!d)
 		return;
 	fprintf(out, "\nSince %s:\n", og_jget(h, "previous_at")->valuestring);

@@ -128,6 +128,7 @@ def sequence():
     p = run(["history", cfg, "acme/widgets"])
     check(p.returncode == 0 and "5 snapshots" in p.stdout and "2026-12-23" in p.stdout,
           "history text lists 5 snapshots")
+    check("level           2 -> 3 -> 3 -> 3 -> 4" in p.stdout, "history text shows the level trend")
     p = run(["history", cfg, "acme/widgets", "--json"])
     j = json.loads(p.stdout)
     check([s["level"] for s in j["snapshots"]] == [2, 3, 3, 3, 4]
