@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "assess/assess.h"
 #include "pipeline.h"
 #include "report-json.h"
 #include "runner.h"
@@ -252,13 +253,32 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m,
 	char *path, *err = NULL;
 	int r, code = EXIT_OK;
 
-	if (!cJSON_GetObjectItemCaseSensitive(doc, "assessment"))
+	/* collect writes only the model; everything else assesses (again,
+	 * for render and merge: the model may have changed, or the maturity
+	 * model or gates in config). */
+	cJSON_DeleteItemFromObjectCaseSensitive(doc, "assessment");
+	cJSON_DeleteItemFromObjectCaseSensitive(doc, "gates");
+	if (p->cli->cmd == OG_CMD_COLLECT) {
 		cJSON_AddNullToObject(doc, "assessment");
-	if (!cJSON_GetObjectItemCaseSensitive(doc, "gates"))
 		cJSON_AddArrayToObject(doc, "gates");
+	} else {
+		cJSON *assessment = NULL, *gates = NULL;
+
+		r = og_assess(m, p->config,
+			      cJSON_GetObjectItemCaseSensitive(doc, "collectors"),
+			      og_now(), &assessment, &gates, &err);
+		if (r < 0) {
+			og_log_error("%s", err);
+			free(err);
+			return EXIT_USAGE;
+		}
+		cJSON_AddItemToObject(doc, "assessment", assessment);
+		cJSON_AddItemToObject(doc, "gates", gates);
+		if (og_gates_failed(gates))
+			code = EXIT_GATE;
+	}
 	if (!cJSON_GetObjectItemCaseSensitive(doc, "history"))
 		cJSON_AddNullToObject(doc, "history");
-	(void)m;
 	(void)render;
 
 	if (p->cli->cmd == OG_CMD_COLLECT || p->cli->cmd == OG_CMD_MERGE) {
@@ -288,6 +308,10 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m,
 		og_log_info("wrote %s", path);
 	}
 	free(path);
+	if (p->cli->cmd == OG_CMD_REPORT && !p->cli->quiet)
+		og_assess_print_summary(cJSON_GetObjectItemCaseSensitive(doc, "assessment"),
+					cJSON_GetObjectItemCaseSensitive(doc, "gates"),
+					stdout);
 	return code;
 }
 
@@ -344,6 +368,7 @@ og_pipeline_collect_and_report(struct og_pipeline *p)
 	sort_collectors(doc);
 	og_report_add_model(doc, m);
 	code = finish_report(p, doc, m, p->cli->cmd == OG_CMD_REPORT);
+	/* A failed gate (1) outranks an incomplete run (3) for CI. */
 	if (code == EXIT_OK && incomplete)
 		code = EXIT_INCOMPLETE;
 	cJSON_Delete(doc);
