@@ -280,6 +280,10 @@ snapshot_from_report(const cJSON *report, const char *subject, int64_t at)
 	cJSON_AddItemToObject(s, "areas",
 			      map_by_id(og_jget(a, "areas"), "completeness"));
 	cJSON_AddItemToObject(s, "kpis", map_by_id(og_jget(a, "kpis"), "value"));
+	/* Without a scanner the zero counts are not measurements: say so,
+	 * so trends and deltas do not read "0 open" or "all fixed". */
+	cJSON_AddBoolToObject(s, "scanned", !cJSON_IsFalse(
+			og_jget2(a, "security", "scanned")));
 	add_sorted_open(s, og_jget(report, "findings"));
 	cJSON_AddItemToObject(s, "capabilities",
 			      map_by_id(og_jget(a, "capabilities"), "status"));
@@ -445,14 +449,15 @@ static cJSON *
 series_entry(const cJSON *snap)
 {
 	static const char *const keep[] = {
-		"at", "level", "areas", "kpis", "open",
+		"at", "level", "areas", "kpis", "open", "scanned",
 	};
 	const cJSON *model = og_jget(snap, "model");
 	cJSON *e = cJSON_CreateObject();
 
 	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
-		cJSON_AddItemToObject(e, keep[i],
-				      cJSON_Duplicate(og_jget(snap, keep[i]), 1));
+		if (og_jget(snap, keep[i]))
+			cJSON_AddItemToObject(e, keep[i], cJSON_Duplicate(
+					og_jget(snap, keep[i]), 1));
 	/* Extension: lets charts mark methodology changes. */
 	if (cJSON_IsObject(model))
 		cJSON_AddItemToObject(e, "model",
@@ -547,9 +552,21 @@ level_value(const cJSON *snap)
 				   cJSON_CreateNull();
 }
 
+static bool
+scanned(const cJSON *snap)
+{
+	return !cJSON_IsFalse(og_jget(snap, "scanned"));
+}
+
 static cJSON *
 compute_delta(const cJSON *prev, const cJSON *cur)
 {
+	/* Findings compare only when both runs scanned for them. */
+	static const char empty[] = "{}";
+	bool both = scanned(prev) && scanned(cur);
+	cJSON *none = cJSON_Parse(empty);
+	const cJSON *fprev = both ? og_jget(prev, "findings") : none;
+	const cJSON *fcur = both ? og_jget(cur, "findings") : none;
 	cJSON *d = cJSON_CreateObject();
 	cJSON *lv = cJSON_AddObjectToObject(d, "level");
 	cJSON *fnew = cJSON_AddArrayToObject(d, "findings_new");
@@ -562,9 +579,13 @@ compute_delta(const cJSON *prev, const cJSON *cur)
 
 	cJSON_AddItemToObject(lv, "from", level_value(prev));
 	cJSON_AddItemToObject(lv, "to", level_value(cur));
-	still = key_diff(og_jget(prev, "findings"), og_jget(cur, "findings"),
-			 NULL, fnew, ffixed, &na, &nr);
-	cJSON_AddNumberToObject(d, "findings_still_open", (double)still);
+	still = key_diff(fprev, fcur, NULL, fnew, ffixed, &na, &nr);
+	if (both)
+		cJSON_AddNumberToObject(d, "findings_still_open",
+					(double)still);
+	else
+		cJSON_AddNullToObject(d, "findings_still_open");
+	cJSON_AddBoolToObject(d, "findings_compared", both);
 	key_diff(og_jget(prev, "capabilities"), og_jget(cur, "capabilities"),
 		 is_met, gained, lost, NULL, NULL);
 	cJSON_AddItemToObject(d, "capabilities_gained", gained);
@@ -573,8 +594,8 @@ compute_delta(const cJSON *prev, const cJSON *cur)
 	/* Extensions (docs/report-json.md, "history"). */
 	cJSON_AddNumberToObject(d, "findings_new_count", (double)na);
 	cJSON_AddNumberToObject(d, "findings_fixed_count", (double)nr);
-	key_diff(og_jget(prev, "findings"), og_jget(cur, "findings"),
-		 is_critical_high, chn, chf, NULL, NULL);
+	key_diff(fprev, fcur, is_critical_high, chn, chf, NULL, NULL);
+	cJSON_Delete(none);
 	cJSON_AddBoolToObject(d, "critical_high_changed",
 			      cJSON_GetArraySize(chn) ||
 			      cJSON_GetArraySize(chf));
@@ -847,7 +868,8 @@ print_trend(FILE *out, const struct snaps *s)
 		for (size_t i = first; i < s->n; i++) {
 			const cJSON *v = k == 0 ?
 				og_jget(s->v[i].doc, "level") :
-				og_jget2(s->v[i].doc, "open", rows[k]);
+				scanned(s->v[i].doc) ?
+				og_jget2(s->v[i].doc, "open", rows[k]) : NULL;
 
 			if (i > first)
 				fputs(" ->", out);
@@ -880,9 +902,13 @@ print_text(FILE *out, const char *dir, const struct snaps *s,
 			og_jget(doc, "at")->valuestring,
 			og_jget(doc, "subject")->valuestring);
 		print_level(out, og_jget(doc, "level"));
-		for (size_t k = 0; k < 4; k++)
-			fprintf(out, " %5.0f",
-				num_or(og_jget(open, severities[k]), 0));
+		for (size_t k = 0; k < 4; k++) {
+			if (scanned(doc))
+				fprintf(out, " %5.0f", num_or(og_jget(open,
+						severities[k]), 0));
+			else
+				fprintf(out, " %5s", "-");
+		}
 		if (m >= 0)
 			fprintf(out, "  %5.1f%%\n", m);
 		else
@@ -896,11 +922,15 @@ print_text(FILE *out, const char *dir, const struct snaps *s,
 	print_level(out, og_jget2(d, "level", "from"));
 	fprintf(out, " ->");
 	print_level(out, og_jget2(d, "level", "to"));
-	fprintf(out, "\n  findings         %.0f new, %.0f fixed, %.0f still "
-		"open\n",
-		num_or(og_jget(d, "findings_new_count"), 0),
-		num_or(og_jget(d, "findings_fixed_count"), 0),
-		num_or(og_jget(d, "findings_still_open"), 0));
+	if (cJSON_IsTrue(og_jget(d, "findings_compared")))
+		fprintf(out, "\n  findings         %.0f new, %.0f fixed, %.0f "
+			"still open\n",
+			num_or(og_jget(d, "findings_new_count"), 0),
+			num_or(og_jget(d, "findings_fixed_count"), 0),
+			num_or(og_jget(d, "findings_still_open"), 0));
+	else
+		fprintf(out, "\n  findings         not compared (no scanner "
+			"ran in one of the two runs)\n");
 	fprintf(out, "  capabilities     %d gained, %d lost\n",
 		cJSON_GetArraySize(og_jget(d, "capabilities_gained")),
 		cJSON_GetArraySize(og_jget(d, "capabilities_lost")));

@@ -433,9 +433,22 @@ sum_findings(struct w *w, const cJSON *report)
 		}
 	}
 	w_line(w, "h2", "Security");
-	w_line(w, "p", "Open findings: critical %.0f, high %.0f, medium %.0f, "
-	       "low %.0f.", c[0], c[1], c[2], c[3]);
-	if (cJSON_IsObject(d)) {
+	if (cJSON_IsFalse(og_jget2(og_jget(report, "assessment"), "security",
+				   "scanned")))
+		w_line(w, "p", "Open findings: not measured (no security "
+		       "scanner ran).");
+	else
+		w_line(w, "p", "Open findings: critical %.0f, high %.0f, "
+		       "medium %.0f, low %.0f.", c[0], c[1], c[2], c[3]);
+	if (cJSON_IsObject(d) && cJSON_IsFalse(og_jget(d,
+						"findings_compared"))) {
+		w_line(w, "p", "Since %.10s: findings not compared (no "
+		       "scanner ran in one of the two runs); %d capabilities "
+		       "gained, %d lost.",
+		       str_or(og_jget(h, "previous_at"), "?"),
+		       cJSON_GetArraySize(og_jget(d, "capabilities_gained")),
+		       cJSON_GetArraySize(og_jget(d, "capabilities_lost")));
+	} else if (cJSON_IsObject(d)) {
 		const cJSON *nn = og_jget(d, "findings_new_count");
 		const cJSON *nf = og_jget(d, "findings_fixed_count");
 
@@ -533,9 +546,10 @@ sum_gaps(struct w *w, const cJSON *report)
 static void
 sum_kpis(struct w *w, const cJSON *report)
 {
-	static const char *const head[] = { "KPI", "Value", "Target",
-					    "Status" };
-	static const int widths[] = { 34, 16, 16, 0 };
+	/* Target last: its text is long and would break the columns. */
+	static const char *const head[] = { "KPI", "Value", "Status",
+					    "Target" };
+	static const int widths[] = { 36, 16, 18, 0 };
 	const cJSON *k;
 	int n = 0;
 
@@ -560,8 +574,8 @@ sum_kpis(struct w *w, const cJSON *report)
 		cells[0] = str_or(og_jget(k, "name"),
 				  str_or(og_jget(k, "id"), "?"));
 		cells[1] = val;
-		cells[2] = str_or(og_jget(k, "target_text"), "-");
-		cells[3] = str_or(og_jget(k, "status"), "-");
+		cells[2] = str_or(og_jget(k, "status"), "-");
+		cells[3] = str_or(og_jget(k, "target_text"), "-");
 		w_row(w, false, cells, widths, 4);
 	}
 	if (n)

@@ -40,7 +40,7 @@ def finding(fp, sev, ident=None, package=None, fixed=None, status="open"):
 
 
 def report(epoch, level, findings, caps, areas=None, kpis=None, gates=None,
-           subject="acme/widgets"):
+           subject="acme/widgets", scanned=True):
     """A report.json document shaped like docs/report-json.md."""
     names = {1: "Initial", 2: "Managed", 3: "Defined", 4: "Quantified", 5: "Optimizing"}
     areas = areas or {"ci": 50, "security": 40}
@@ -86,7 +86,7 @@ def report(epoch, level, findings, caps, areas=None, kpis=None, gates=None,
                       "band": None, "band_year": 2023, "reason": None, "evidence": None}
                      for k, v in kpis.items()],
             "security": {"open": open_, "suppressed": 0, "by_source": {}, "fixable": 0,
-                         "not_fixable": 0},
+                         "not_fixable": 0, "scanned": scanned},
         },
         "gates": gates or [],
         "history": None,

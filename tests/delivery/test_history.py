@@ -187,4 +187,24 @@ def unwritable():
           "unusable history dir: clear error (%s)" % p.stderr.strip())
 
 
-main([sequence, retention, default_dir, unwritable])
+def unscanned():
+    """A run without a scanner neither "fixes" nor "opens" findings."""
+    d = os.path.join(TMP, "unscanned")
+    os.makedirs(d)
+    cfg = write_json(os.path.join(d, "cfg.json"), {"history": {"dir": os.path.join(d, "h")},
+                                                  "mail": {"to": "a@b.org", "on": "change"}})
+    record(d, report(T0, 2, [finding("aa", "critical")], {}), T0, cfg, "scan")
+    out, _ = record(d, report(T0 + WEEK, 2, [], {}, scanned=False), T0 + WEEK, cfg, "noscan")
+    dl = out["history"]["delta"]
+    check(dl["findings_compared"] is False and dl["findings_fixed"] == []
+          and dl["findings_still_open"] is None and dl["critical_high_changed"] is False,
+          "no scanner this run: findings not compared, nothing 'fixed'")
+    check(out["history"]["snapshots"][-1]["scanned"] is False, "series marks the unscanned run")
+    check(run(["wanted", os.path.join(d, "noscan.out.json"), cfg]).stdout.strip() == "no",
+          "mail.on change: an unscanned run is not a change")
+    p = run(["history", cfg, "acme/widgets"])
+    check("not compared" in p.stdout and "critical        1 -> -" in p.stdout,
+          "history text shows '-' for the unscanned run")
+
+
+main([sequence, retention, default_dir, unwritable, unscanned])

@@ -200,4 +200,21 @@ def errors():
               "config error %s: %s" % (name, p.stderr.strip()))
 
 
-main([delivered, utf8_subject, errors])
+def unscanned_body():
+    if not have_aiosmtpd():
+        print("ok - # SKIP python3-aiosmtpd not installed")
+        return
+    md = os.path.join(TMP, "maildir-unscanned")
+    rep = write_json(os.path.join(TMP, "report-unscanned.json"), report(T1, 2, [], {}, scanned=False))
+    srv = Aiosmtpd(md)
+    try:
+        p = run(["mail", rep, cfg("unscanned", smtp_url="smtp://127.0.0.1:%d" % srv.port,
+                                  smtp_tls="none"), OUT])
+    finally:
+        srv.stop()
+    text = received(md)[0].get_body(("plain",)).get_content()
+    check(p.returncode == 0 and "Open findings: not measured (no security scanner ran)." in text
+          and "critical 0" not in text, "no scanner: findings 'not measured', not zero" + ("" if "critical 0" not in text else text))
+
+
+main([delivered, utf8_subject, errors, unscanned_body])
