@@ -10,6 +10,7 @@
 
 #include "assess/assess.h"
 #include "pipeline.h"
+#include "render.h"
 #include "report-json.h"
 #include "runner.h"
 #include "util.h"
@@ -240,6 +241,112 @@ ensure_dir(const char *dir)
 	return r;
 }
 
+static const struct {
+	const char *format;
+	const char *file;
+	int (*render)(const cJSON *, const cJSON *, const char *, char **);
+} renderers[] = {
+	{ "json", "report.json", og_render_json },
+	{ "junit", "junit.xml", og_render_junit },
+	{ "png", "summary.png", og_render_png },
+	{ "pdf", "report.pdf", og_render_pdf },
+};
+
+static int
+check_formats(const cJSON *config, char **ret_err)
+{
+	const char **fmts = NULL;
+	size_t n = og_config_strv(config, "formats", &fmts);
+	int r = 0;
+
+	for (size_t i = 0; i < n && r == 0; i++) {
+		bool known = false;
+
+		for (size_t k = 0; k < sizeof(renderers) / sizeof(renderers[0]); k++)
+			known |= strcmp(fmts[i], renderers[k].format) == 0;
+		if (!known) {
+			*ret_err = og_asprintf("formats: unknown format '%s' (use pdf, "
+					       "png, junit, json)", fmts[i]);
+			r = -EINVAL;
+		}
+	}
+	free(fmts);
+	return r;
+}
+
+static bool
+format_wanted(const cJSON *config, const char *format)
+{
+	const char **fmts = NULL;
+	size_t n = og_config_strv(config, "formats", &fmts);
+	bool on = og_config_get(config, "formats") == NULL;	/* default: all */
+
+	for (size_t i = 0; i < n; i++)
+		on |= strcmp(fmts[i], format) == 0;
+	free(fmts);
+	return on;
+}
+
+/* collect and merge: the model alone, to -o or OUTDIR/report.json. */
+static int
+write_model_only(struct og_pipeline *p, const cJSON *doc, const char *outdir,
+		 int code)
+{
+	char *path, *err = NULL;
+	int r;
+
+	if (p->cli->out) {
+		path = og_strdup0(p->cli->out);
+	} else {
+		r = ensure_dir(outdir);
+		if (r < 0) {
+			og_log_error("cannot create '%s': %s", outdir, strerror(-r));
+			return EXIT_OUTPUT;
+		}
+		path = og_asprintf("%s/report.json", outdir);
+	}
+	r = og_report_write(doc, path, &err);
+	if (r < 0) {
+		og_log_error("%s", err);
+		free(err);
+		code = EXIT_OUTPUT;
+	} else {
+		og_log_info("wrote %s", path);
+	}
+	free(path);
+	return code;
+}
+
+/* report and render: every wanted format into OUTDIR.  One failing
+ * renderer does not stop the others. */
+static int
+render_all(struct og_pipeline *p, const cJSON *doc, const char *outdir, int code)
+{
+	int r = ensure_dir(outdir);
+
+	if (r < 0) {
+		og_log_error("cannot create '%s': %s", outdir, strerror(-r));
+		return EXIT_OUTPUT;
+	}
+	for (size_t k = 0; k < sizeof(renderers) / sizeof(renderers[0]); k++) {
+		char *path, *err = NULL;
+
+		if (!format_wanted(p->config, renderers[k].format))
+			continue;
+		path = og_asprintf("%s/%s", outdir, renderers[k].file);
+		r = renderers[k].render(doc, p->config, path, &err);
+		if (r < 0) {
+			og_log_error("%s", err ? err : path);
+			code = EXIT_OUTPUT;
+		} else {
+			og_log_info("wrote %s", path);
+		}
+		free(err);
+		free(path);
+	}
+	return code;
+}
+
 /*
  * Assess, render and (for report) deliver @doc built over @m.  Returns
  * the exit code contribution of gates/output.
@@ -250,9 +357,14 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m,
 {
 	const char *outdir = og_config_str(p->config, "output_dir",
 					   DEFAULT_OUTPUT_DIR);
-	char *path, *err = NULL;
+	char *err = NULL;
 	int r, code = EXIT_OK;
 
+	if (check_formats(p->config, &err) < 0) {
+		og_log_error("%s", err);
+		free(err);
+		return EXIT_USAGE;
+	}
 	/* collect writes only the model; everything else assesses (again,
 	 * for render and merge: the model may have changed, or the maturity
 	 * model or gates in config). */
@@ -281,33 +393,10 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m,
 		cJSON_AddNullToObject(doc, "history");
 	(void)render;
 
-	if (p->cli->cmd == OG_CMD_COLLECT || p->cli->cmd == OG_CMD_MERGE) {
-		path = og_strdup0(p->cli->out);
-		if (!path) {
-			r = ensure_dir(outdir);
-			if (r < 0) {
-				og_log_error("cannot create '%s': %s", outdir, strerror(-r));
-				return EXIT_OUTPUT;
-			}
-			path = og_asprintf("%s/report.json", outdir);
-		}
-	} else {
-		r = ensure_dir(outdir);
-		if (r < 0) {
-			og_log_error("cannot create '%s': %s", outdir, strerror(-r));
-			return EXIT_OUTPUT;
-		}
-		path = og_asprintf("%s/report.json", outdir);
-	}
-	r = og_report_write(doc, path, &err);
-	if (r < 0) {
-		og_log_error("%s", err);
-		free(err);
-		code = EXIT_OUTPUT;
-	} else {
-		og_log_info("wrote %s", path);
-	}
-	free(path);
+	if (p->cli->cmd == OG_CMD_COLLECT || p->cli->cmd == OG_CMD_MERGE)
+		code = write_model_only(p, doc, outdir, code);
+	else
+		code = render_all(p, doc, outdir, code);
 	if (p->cli->cmd == OG_CMD_REPORT && !p->cli->quiet)
 		og_assess_print_summary(cJSON_GetObjectItemCaseSensitive(doc, "assessment"),
 					cJSON_GetObjectItemCaseSensitive(doc, "gates"),
@@ -402,6 +491,65 @@ og_pipeline_render_from(struct og_pipeline *p)
 	return code;
 }
 
+static int
+status_rank(const cJSON *c)
+{
+	static const char *const order[] = { "skipped", "ok", "partial", "failed" };
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(c, "status");
+
+	for (int i = 0; i < 4; i++)
+		if (cJSON_IsString(s) && !strcmp(s->valuestring, order[i]))
+			return i;
+	return 3;
+}
+
+static void
+add_number(cJSON *dst, const cJSON *src, const char *key)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(dst, key);
+	const cJSON *b = cJSON_GetObjectItemCaseSensitive(src, key);
+
+	if (cJSON_IsNumber(a) && cJSON_IsNumber(b))
+		cJSON_SetNumberValue((cJSON *)a, a->valuedouble + b->valuedouble);
+}
+
+/*
+ * One entry per collector across shards: the worst status of the shards
+ * that ran it (a skip counts only when no shard ran it), counts and
+ * durations summed, so a failure in any shard stays visible.
+ */
+static void
+merge_collector(cJSON *collectors, const cJSON *c)
+{
+	const char *name = cJSON_GetObjectItemCaseSensitive(c, "name")->valuestring;
+	cJSON *cur;
+
+	cJSON_ArrayForEach(cur, collectors) {
+		const cJSON *counts_src, *m;
+		cJSON *counts_dst;
+
+		if (strcmp(cJSON_GetObjectItemCaseSensitive(cur, "name")->valuestring,
+			   name) != 0)
+			continue;
+		if (status_rank(c) > status_rank(cur)) {
+			cJSON_ReplaceItemInObjectCaseSensitive(
+				cur, "status",
+				cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(c, "status"), 1));
+			m = cJSON_GetObjectItemCaseSensitive(c, "message");
+			cJSON_ReplaceItemInObjectCaseSensitive(
+				cur, "message", m ? cJSON_Duplicate(m, 1) : cJSON_CreateNull());
+		}
+		add_number(cur, c, "duration_ms");
+		counts_src = cJSON_GetObjectItemCaseSensitive(c, "counts");
+		counts_dst = cJSON_GetObjectItemCaseSensitive(cur, "counts");
+		add_number(counts_dst, counts_src, "facts");
+		add_number(counts_dst, counts_src, "findings");
+		add_number(counts_dst, counts_src, "events");
+		return;
+	}
+	cJSON_AddItemToArray(collectors, cJSON_Duplicate(c, 1));
+}
+
 int
 og_pipeline_merge(struct og_pipeline *p)
 {
@@ -439,12 +587,10 @@ og_pipeline_merge(struct og_pipeline *p)
 				subject = "";
 			}
 		}
-		/* Collectors of every shard are kept; same name twice stays
-		 * twice (one per shard) so failures are not hidden. */
 		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(d, "collectors"))
 			if (cJSON_IsObject(c) &&
 			    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(c, "name")))
-				cJSON_AddItemToArray(collectors, cJSON_Duplicate(c, 1));
+				merge_collector(collectors, c);
 		cJSON_Delete(d);
 	}
 	if (code == EXIT_OK) {

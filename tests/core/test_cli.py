@@ -143,7 +143,13 @@ def main():
     run(["collect", "--plugin-dir", d, "-o", both], tmp, env)
     p = run(["merge", s1, s2, "-o", merged], tmp, env)
     check(p.returncode == 0, "merge ok: " + p.stderr)
-    m, o = json.load(open(merged)), json.load(open(both))
+    # collect does not assess; merging the single run alone does, the
+    # same way merging the shards does.
+    both_assessed = os.path.join(tmp, "both-assessed.json")
+    run(["merge", both, "-o", both_assessed], tmp, env)
+    m, o = json.load(open(merged)), json.load(open(both_assessed))
+    check(m["assessment"] is not None, "merge assesses")
+    check(collectors(m) == collectors(o), "merged collectors list equals single run")
     for k in ("facts", "findings", "events", "assessment", "gates"):
         check(m[k] == o[k], "merge equals single run: " + k)
     p = run(["merge", s1, os.path.join(tmp, "missing.json"), "-o", merged], tmp)
