@@ -96,6 +96,11 @@ def mail():
     if os.path.exists(pdf):
         with open(pdf, "rb") as f:
             check(att and att[0].get_content() == f.read(), "attached PDF = written PDF")
+    png = os.path.join(OUT, "summary.png")
+    if os.path.exists(png):
+        imgs = [p for p in msgs[0].walk() if p.get_content_type() == "image/png"]
+        with open(png, "rb") as f:
+            check(imgs and imgs[0].get_content() == f.read(), "inline PNG = written summary.png")
     port = free_port()
     os.unlink(os.path.join(OUT, "report.json"))
     p = og(["report"] + BASE + ["--mail-to", "cto@example.org", "--mail-from", "og@example.org",
