@@ -67,6 +67,7 @@ static const struct key schema[] = {
 	{ "mail.password_file", K_STR },
 	{ "mail.on", K_STR },
 	{ "mail.timeout", K_NUM },
+	{ "mail.cainfo", K_STR },	/* PEM CA bundle for a private SMTP CA */
 
 	{ "http.max_in_flight", K_NUM },
 	{ "http.connect_timeout", K_NUM },

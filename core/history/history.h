@@ -14,4 +14,39 @@
  */
 int og_history_record(cJSON *report, const cJSON *config, char **ret_err);
 
+/* ---- appended by the delivery branch ---- */
+#include <stdbool.h>
+#include <stdio.h>
+
+#define OG_HISTORY_SCHEMA		"opsgrade.snapshot/1"
+#define OG_HISTORY_RETENTION_DAYS	400
+#define OG_HISTORY_SNAPSHOTS_MAX	10000	/* files read per directory */
+#define OG_HISTORY_SNAPSHOT_BYTES	((size_t)64 << 20)
+#define OG_HISTORY_FINDINGS_MAX		200000	/* fingerprints per snapshot */
+#define OG_HISTORY_SERIES_MAX		520	/* snapshots put in report.json */
+#define OG_HISTORY_DELTA_LIST_MAX	1000	/* fingerprints per delta list */
+
+/*
+ * The history directory for @subject under @config: "history.dir" when
+ * set, else $XDG_STATE_HOME/opsgrade/<subject>/ (~/.local/state/...),
+ * with the subject reduced to [A-Za-z0-9._-] (others become '_').
+ * Returns 0 and a new string, or -ENOENT with *ret_err when no home
+ * directory is known.
+ */
+int og_history_dir(const cJSON *config, const char *subject,
+		   char **ret_dir, char **ret_err);
+
+/* @subject reduced to a file-name-safe slug (as used for the directory
+ * and the mailed PDF's name), at most 120 bytes; caller frees. */
+char *og_history_slug(const char *subject);
+
+/*
+ * `opsgrade history [--json]`: list the snapshots for @subject (NULL:
+ * every subject found in the directory) with the trend and the change
+ * between the last two.  Returns 0, or a negative errno after printing
+ * an error (no snapshots is not an error).
+ */
+int og_history_print(const cJSON *config, const char *subject, bool json,
+		     FILE *out);
+
 #endif

@@ -1,0 +1,1003 @@
+/*
+ * History snapshots and the trend/delta in report["history"].
+ *
+ * One file per run, "snapshot-YYYYMMDDTHHMMSSZ.json", written atomically
+ * (temp + fsync + rename) into the subject's history directory.  A run
+ * with the same timestamp replaces its snapshot (reruns under a fixed
+ * SOURCE_DATE_EPOCH are idempotent).  Reading never trusts the directory:
+ * anything that does not parse as our schema is warned about and skipped,
+ * and is never deleted by retention.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "history/history.h"
+#include "history/jsonget.h"
+#include "util.h"
+
+#define SNAP_PREFIX	"snapshot-"
+#define SNAP_SUFFIX	".json"
+#define DIR_LOCK	".opsgrade-history.lock"
+#define SUBJECT_DIR_MAX	120
+
+static const char *const severities[] = {
+	"critical", "high", "medium", "low", "info", "unknown",
+};
+#define N_SEVERITIES (sizeof(severities) / sizeof(severities[0]))
+
+struct snap {
+	char *file;		/* basename in the directory */
+	int64_t at;
+	cJSON *doc;
+};
+
+struct snaps {
+	struct snap *v;
+	size_t n;
+};
+
+static void
+snaps_clear(struct snaps *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->v[i].file);
+		cJSON_Delete(s->v[i].doc);
+	}
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+static int
+snap_cmp(const void *a, const void *b)
+{
+	const struct snap *x = a, *y = b;
+
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return strcmp(x->file, y->file);
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* ---- directory ---- */
+
+char *
+og_history_slug(const char *subject)
+{
+	size_t n = subject ? strlen(subject) : 0;
+	char *s;
+
+	if (n > SUBJECT_DIR_MAX)
+		n = SUBJECT_DIR_MAX;
+	if (n == 0)
+		return og_strdup0("_");
+	s = og_xmalloc(n + 1);
+	for (size_t i = 0; i < n; i++) {
+		char c = subject[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    (c == '.' && i > 0))
+			s[i] = c;
+		else
+			s[i] = '_';	/* '/' too: one directory level */
+	}
+	s[n] = '\0';
+	return s;
+}
+
+int
+og_history_dir(const cJSON *config, const char *subject, char **ret_dir,
+	       char **ret_err)
+{
+	const char *dir = og_jstr(og_jget2(config, "history", "dir"));
+	const char *state = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+	struct passwd *pw;
+	char *san;
+
+	if (dir) {
+		*ret_dir = og_strdup0(dir);
+		return 0;
+	}
+	san = og_history_slug(subject);
+	/* The XDG spec says relative values are invalid: ignore them. */
+	if (state && state[0] == '/') {
+		*ret_dir = og_asprintf("%s/opsgrade/%s", state, san);
+		free(san);
+		return 0;
+	}
+	if (!home || home[0] != '/') {
+		pw = getpwuid(getuid());
+		home = pw ? pw->pw_dir : NULL;
+	}
+	if (!home || home[0] != '/') {
+		free(san);
+		*ret_err = og_strdup0("history: no history directory: set "
+				      "history.dir (--history DIR), "
+				      "XDG_STATE_HOME or HOME");
+		return -ENOENT;
+	}
+	*ret_dir = og_asprintf("%s/.local/state/opsgrade/%s", home, san);
+	free(san);
+	return 0;
+}
+
+/* mkdir -p, new levels 0700 (history reveals security posture). */
+static int
+mkdir_p(const char *path)
+{
+	char *p = og_strdup0(path);
+	int r = 0;
+
+	for (char *s = p + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+
+		*s = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST) {
+			r = -errno;
+			break;
+		}
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	free(p);
+	return r;
+}
+
+/* ---- snapshot from a report ---- */
+
+static void
+add_sorted_open(cJSON *snap, const cJSON *findings)
+{
+	struct { char *fp; const char *sev; } *v = NULL;
+	size_t n = 0, cap = 0;
+	long counts[N_SEVERITIES] = { 0 };
+	const cJSON *f;
+	cJSON *open, *fps;
+	bool truncated = false;
+
+	cJSON_ArrayForEach(f, findings) {
+		const char *st = og_jstr(og_jget(f, "status"));
+		const char *fp = og_jstr(og_jget(f, "fingerprint"));
+		const char *sev = og_jstr(og_jget(f, "severity"));
+		size_t k = N_SEVERITIES - 1;	/* "unknown" */
+
+		if (!st || strcmp(st, "open"))
+			continue;
+		for (size_t i = 0; sev && i < N_SEVERITIES; i++)
+			if (!strcmp(sev, severities[i]))
+				k = i;
+		counts[k]++;
+		if (!fp)
+			continue;
+		if (n == OG_HISTORY_FINDINGS_MAX) {
+			truncated = true;
+			continue;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = og_xrealloc_array(v, cap, sizeof(*v));
+		}
+		v[n].fp = (char *)fp;
+		v[n].sev = severities[k];
+		n++;
+	}
+	/* The struct starts with the string pointer: str_cmp works on it. */
+	if (n > 1)
+		qsort(v, n, sizeof(*v), str_cmp);
+
+	open = cJSON_AddObjectToObject(snap, "open");
+	for (size_t i = 0; i < N_SEVERITIES; i++)
+		cJSON_AddNumberToObject(open, severities[i], (double)counts[i]);
+	fps = cJSON_AddObjectToObject(snap, "findings");
+	for (size_t i = 0; i < n; i++) {
+		/* The report is deduplicated; guard anyway. */
+		if (i > 0 && !strcmp(v[i].fp, v[i - 1].fp))
+			continue;
+		cJSON_AddStringToObject(fps, v[i].fp, v[i].sev);
+	}
+	if (truncated)
+		cJSON_AddTrueToObject(snap, "findings_truncated");
+	free(v);
+}
+
+/* {id: member} from an array of objects carrying "id". */
+static cJSON *
+map_by_id(const cJSON *arr, const char *member)
+{
+	cJSON *obj = cJSON_CreateObject();
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, arr) {
+		const char *id = og_jstr(og_jget(it, "id"));
+		const cJSON *v = og_jget(it, member);
+
+		if (!id || og_jget(obj, id))
+			continue;
+		if (cJSON_IsNumber(v) || cJSON_IsString(v))
+			cJSON_AddItemToObject(obj, id, cJSON_Duplicate(v, 0));
+		else
+			cJSON_AddNullToObject(obj, id);
+	}
+	return obj;
+}
+
+static cJSON *
+snapshot_from_report(const cJSON *report, const char *subject, int64_t at)
+{
+	const cJSON *a = og_jget(report, "assessment");
+	const cJSON *model = og_jget(a, "model");
+	const cJSON *level = og_jget(a, "level");
+	char ts[32];
+	cJSON *s = cJSON_CreateObject();
+
+	og_format_time(at, ts, sizeof(ts));
+	cJSON_AddStringToObject(s, "schema", OG_HISTORY_SCHEMA);
+	cJSON_AddStringToObject(s, "subject", subject);
+	cJSON_AddStringToObject(s, "at", ts);
+	if (og_jstr(og_jget(report, "opsgrade_version")))
+		cJSON_AddStringToObject(s, "opsgrade_version",
+				og_jget(report, "opsgrade_version")->valuestring);
+	if (cJSON_IsObject(model)) {
+		cJSON *m = cJSON_AddObjectToObject(s, "model");
+		const char *id = og_jstr(og_jget(model, "id"));
+		const cJSON *ver = og_jget(model, "version");
+
+		if (id)
+			cJSON_AddStringToObject(m, "id", id);
+		if (cJSON_IsString(ver) || cJSON_IsNumber(ver))
+			cJSON_AddItemToObject(m, "version",
+					      cJSON_Duplicate(ver, 0));
+	} else {
+		cJSON_AddNullToObject(s, "model");
+	}
+	if (cJSON_IsNumber(level))
+		cJSON_AddNumberToObject(s, "level", level->valuedouble);
+	else
+		cJSON_AddNullToObject(s, "level");
+	cJSON_AddItemToObject(s, "areas",
+			      map_by_id(og_jget(a, "areas"), "completeness"));
+	cJSON_AddItemToObject(s, "kpis", map_by_id(og_jget(a, "kpis"), "value"));
+	/* Without a scanner the zero counts are not measurements: say so,
+	 * so trends and deltas do not read "0 open" or "all fixed". */
+	cJSON_AddBoolToObject(s, "scanned", !cJSON_IsFalse(
+			og_jget2(a, "security", "scanned")));
+	add_sorted_open(s, og_jget(report, "findings"));
+	cJSON_AddItemToObject(s, "capabilities",
+			      map_by_id(og_jget(a, "capabilities"), "status"));
+	cJSON_AddItemToObject(s, "gates",
+			      map_by_id(og_jget(report, "gates"), "status"));
+	return s;
+}
+
+/* ---- reading the directory ---- */
+
+/* NULL when @doc is a valid snapshot, else why not (static text). */
+static const char *
+snapshot_invalid(const cJSON *doc, int64_t *ret_at)
+{
+	static const char *const objects[] = {
+		"areas", "kpis", "open", "findings", "capabilities", "gates",
+	};
+	const char *schema = og_jstr(og_jget(doc, "schema"));
+	const char *at = og_jstr(og_jget(doc, "at"));
+	const cJSON *level = og_jget(doc, "level");
+	const cJSON *it;
+
+	if (!cJSON_IsObject(doc))
+		return "not a JSON object";
+	if (!schema || strcmp(schema, OG_HISTORY_SCHEMA))
+		return "not an opsgrade snapshot (schema is not "
+		       OG_HISTORY_SCHEMA ")";
+	if (!og_jstr(og_jget(doc, "subject")))
+		return "$.subject is missing";
+	if (!at || og_parse_time(at, ret_at) < 0)
+		return "$.at is not a timestamp";
+	if (!cJSON_IsNull(level) && !cJSON_IsNumber(level))
+		return "$.level is not a number or null";
+	for (size_t i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
+		if (!cJSON_IsObject(og_jget(doc, objects[i])))
+			return "a member ($.areas, $.kpis, $.open, $.findings, "
+			       "$.capabilities, $.gates) is not an object";
+	cJSON_ArrayForEach(it, og_jget(doc, "open"))
+		if (!cJSON_IsNumber(it))
+			return "$.open has a non-number count";
+	cJSON_ArrayForEach(it, og_jget(doc, "findings"))
+		if (!cJSON_IsString(it))
+			return "$.findings has a non-string severity";
+	cJSON_ArrayForEach(it, og_jget(doc, "capabilities"))
+		if (!cJSON_IsString(it))
+			return "$.capabilities has a non-string status";
+	return NULL;
+}
+
+static bool
+is_snapshot_name(const char *name)
+{
+	return !strncmp(name, SNAP_PREFIX, strlen(SNAP_PREFIX)) &&
+	       og_str_has_suffix(name, SNAP_SUFFIX);
+}
+
+/*
+ * Load every valid snapshot in @dir whose subject is @subject (any when
+ * NULL), sorted oldest first.  A missing directory is empty history.
+ */
+static int
+load_snapshots(const char *dir, const char *subject, struct snaps *out)
+{
+	struct snaps s = { 0 };
+	size_t cap = 0, seen = 0;
+	struct dirent *de;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d) {
+		if (errno == ENOENT)
+			goto done;
+		return -errno;
+	}
+	while ((de = readdir(d))) {
+		const char *name = de->d_name;
+		const char *why = NULL;
+		char *path, *buf = NULL;
+		size_t len;
+		cJSON *doc = NULL;
+		int64_t at = 0;
+		struct stat st;
+		int r;
+
+		/* Our own temp files, the lock, editor backups: quiet. */
+		if (name[0] == '.')
+			continue;
+		path = og_asprintf("%s/%s", dir, name);
+		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+			if (!is_snapshot_name(name))
+				og_log_warn("history: %s: not a snapshot, "
+					    "skipped", path);
+			free(path);
+			continue;
+		}
+		if (!is_snapshot_name(name)) {
+			og_log_warn("history: %s: foreign file (not named "
+				    SNAP_PREFIX "*" SNAP_SUFFIX "), skipped",
+				    path);
+			free(path);
+			continue;
+		}
+		if (++seen > OG_HISTORY_SNAPSHOTS_MAX) {
+			og_log_warn("history: %s: more than %d snapshots, "
+				    "skipping %s", dir,
+				    OG_HISTORY_SNAPSHOTS_MAX, name);
+			free(path);
+			continue;
+		}
+		r = og_read_file(path, OG_HISTORY_SNAPSHOT_BYTES, &buf, &len);
+		if (r < 0) {
+			og_log_warn("history: %s: cannot read (%s), skipped",
+				    path, strerror(-r));
+			free(path);
+			continue;
+		}
+		doc = cJSON_ParseWithLength(buf, len);
+		if (!doc) {
+			const char *e = cJSON_GetErrorPtr();
+			long off = e && e >= buf && e <= buf + len ?
+				(long)(e - buf) : (long)len;
+
+			og_log_warn("history: %s: corrupt snapshot (invalid "
+				    "JSON near byte %ld of %zu), skipped",
+				    path, off, len);
+		} else if ((why = snapshot_invalid(doc, &at))) {
+			og_log_warn("history: %s: %s, skipped", path, why);
+		} else if (subject &&
+			   strcmp(og_jget(doc, "subject")->valuestring,
+				  subject)) {
+			og_log_warn("history: %s: belongs to subject \"%s\", "
+				    "not \"%s\", skipped", path,
+				    og_jget(doc, "subject")->valuestring,
+				    subject);
+			why = "foreign";
+		}
+		free(buf);
+		free(path);
+		if (!doc || why) {
+			cJSON_Delete(doc);
+			continue;
+		}
+		if (s.n == cap) {
+			cap = cap ? cap * 2 : 16;
+			s.v = og_xrealloc_array(s.v, cap, sizeof(*s.v));
+		}
+		s.v[s.n].file = og_strdup0(name);
+		s.v[s.n].at = at;
+		s.v[s.n].doc = doc;
+		s.n++;
+	}
+	closedir(d);
+	if (s.n > 1)
+		qsort(s.v, s.n, sizeof(*s.v), snap_cmp);
+done:
+	*out = s;
+	return 0;
+}
+
+/* ---- trend and delta ---- */
+
+static cJSON *
+series_entry(const cJSON *snap)
+{
+	static const char *const keep[] = {
+		"at", "level", "areas", "kpis", "open", "scanned",
+	};
+	const cJSON *model = og_jget(snap, "model");
+	cJSON *e = cJSON_CreateObject();
+
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+		if (og_jget(snap, keep[i]))
+			cJSON_AddItemToObject(e, keep[i], cJSON_Duplicate(
+					og_jget(snap, keep[i]), 1));
+	/* Extension: lets charts mark methodology changes. */
+	if (cJSON_IsObject(model))
+		cJSON_AddItemToObject(e, "model",
+				      cJSON_Duplicate(model, 1));
+	return e;
+}
+
+/* Sorted keys of an object (borrowed strings). */
+static char **
+sorted_keys(const cJSON *obj, size_t *ret_n)
+{
+	size_t n = (size_t)cJSON_GetArraySize(obj), i = 0;
+	char **v = og_xcalloc(n ? n : 1, sizeof(*v));
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, obj)
+		v[i++] = it->string;
+	if (n > 1)
+		qsort(v, n, sizeof(*v), str_cmp);
+	*ret_n = n;
+	return v;
+}
+
+/*
+ * Set differences of two objects' keys, filtered by @keep on the value
+ * (NULL keeps all): keys only in @now go to @added, only in @before to
+ * @removed; returns how many are in both.  Lists are capped; the full
+ * counts go into *_count members when given.
+ */
+static long
+key_diff(const cJSON *before, const cJSON *now,
+	 bool (*keep)(const cJSON *v), cJSON *added, cJSON *removed,
+	 long *ret_added, long *ret_removed)
+{
+	size_t nb, nn, i = 0, j = 0;
+	char **b = sorted_keys(before, &nb);
+	char **n = sorted_keys(now, &nn);
+	long both = 0, na = 0, nr = 0;
+
+	while (i < nb || j < nn) {
+		int c = i == nb ? 1 : j == nn ? -1 : strcmp(b[i], n[j]);
+		const char *k = c <= 0 ? b[i] : n[j];
+		bool kb = c <= 0 &&
+			(!keep || keep(og_jget(before, k)));
+		bool kn = c >= 0 &&
+			(!keep || keep(og_jget(now, k)));
+
+		if (kb && kn) {
+			both++;
+		} else if (kn) {
+			if (na++ < OG_HISTORY_DELTA_LIST_MAX)
+				cJSON_AddItemToArray(added,
+						     cJSON_CreateString(k));
+		} else if (kb) {
+			if (nr++ < OG_HISTORY_DELTA_LIST_MAX)
+				cJSON_AddItemToArray(removed,
+						     cJSON_CreateString(k));
+		}
+		if (c <= 0)
+			i++;
+		if (c >= 0)
+			j++;
+	}
+	free(b);
+	free(n);
+	if (ret_added)
+		*ret_added = na;
+	if (ret_removed)
+		*ret_removed = nr;
+	return both;
+}
+
+static bool
+is_met(const cJSON *v)
+{
+	return cJSON_IsString(v) && !strcmp(v->valuestring, "met");
+}
+
+static bool
+is_critical_high(const cJSON *v)
+{
+	return cJSON_IsString(v) && (!strcmp(v->valuestring, "critical") ||
+				     !strcmp(v->valuestring, "high"));
+}
+
+static cJSON *
+level_value(const cJSON *snap)
+{
+	const cJSON *l = og_jget(snap, "level");
+
+	return cJSON_IsNumber(l) ? cJSON_CreateNumber(l->valuedouble) :
+				   cJSON_CreateNull();
+}
+
+static bool
+scanned(const cJSON *snap)
+{
+	return !cJSON_IsFalse(og_jget(snap, "scanned"));
+}
+
+static cJSON *
+compute_delta(const cJSON *prev, const cJSON *cur)
+{
+	/* Findings compare only when both runs scanned for them. */
+	static const char empty[] = "{}";
+	bool both = scanned(prev) && scanned(cur);
+	cJSON *none = cJSON_Parse(empty);
+	const cJSON *fprev = both ? og_jget(prev, "findings") : none;
+	const cJSON *fcur = both ? og_jget(cur, "findings") : none;
+	cJSON *d = cJSON_CreateObject();
+	cJSON *lv = cJSON_AddObjectToObject(d, "level");
+	cJSON *fnew = cJSON_AddArrayToObject(d, "findings_new");
+	cJSON *ffixed = cJSON_AddArrayToObject(d, "findings_fixed");
+	cJSON *gained = cJSON_CreateArray(), *lost = cJSON_CreateArray();
+	cJSON *chn = cJSON_CreateArray(), *chf = cJSON_CreateArray();
+	cJSON *gates = cJSON_CreateArray(), *open;
+	const cJSON *g;
+	long still, na, nr;
+
+	cJSON_AddItemToObject(lv, "from", level_value(prev));
+	cJSON_AddItemToObject(lv, "to", level_value(cur));
+	still = key_diff(fprev, fcur, NULL, fnew, ffixed, &na, &nr);
+	if (both)
+		cJSON_AddNumberToObject(d, "findings_still_open",
+					(double)still);
+	else
+		cJSON_AddNullToObject(d, "findings_still_open");
+	cJSON_AddBoolToObject(d, "findings_compared", both);
+	key_diff(og_jget(prev, "capabilities"), og_jget(cur, "capabilities"),
+		 is_met, gained, lost, NULL, NULL);
+	cJSON_AddItemToObject(d, "capabilities_gained", gained);
+	cJSON_AddItemToObject(d, "capabilities_lost", lost);
+
+	/* Extensions (docs/report-json.md, "history"). */
+	cJSON_AddNumberToObject(d, "findings_new_count", (double)na);
+	cJSON_AddNumberToObject(d, "findings_fixed_count", (double)nr);
+	key_diff(fprev, fcur, is_critical_high, chn, chf, NULL, NULL);
+	cJSON_Delete(none);
+	cJSON_AddBoolToObject(d, "critical_high_changed",
+			      cJSON_GetArraySize(chn) ||
+			      cJSON_GetArraySize(chf));
+	cJSON_Delete(chn);
+	cJSON_Delete(chf);
+	/* A gate that appeared, vanished or flipped status. */
+	cJSON_ArrayForEach(g, og_jget(cur, "gates")) {
+		const cJSON *p = og_jget(og_jget(prev, "gates"), g->string);
+
+		if (!p || !cJSON_IsString(p) || !cJSON_IsString(g) ||
+		    strcmp(p->valuestring, g->valuestring))
+			cJSON_AddItemToArray(gates,
+					     cJSON_CreateString(g->string));
+	}
+	cJSON_ArrayForEach(g, og_jget(prev, "gates"))
+		if (!og_jget(og_jget(cur, "gates"), g->string))
+			cJSON_AddItemToArray(gates,
+					     cJSON_CreateString(g->string));
+	cJSON_AddItemToObject(d, "gates_changed", gates);
+	open = cJSON_AddObjectToObject(d, "open");
+	for (size_t i = 0; i < N_SEVERITIES; i++) {
+		const cJSON *a = og_jget(og_jget(prev, "open"), severities[i]);
+		const cJSON *b = og_jget(og_jget(cur, "open"), severities[i]);
+		cJSON *o = cJSON_AddObjectToObject(open, severities[i]);
+
+		cJSON_AddNumberToObject(o, "from",
+					cJSON_IsNumber(a) ? a->valuedouble : 0);
+		cJSON_AddNumberToObject(o, "to",
+					cJSON_IsNumber(b) ? b->valuedouble : 0);
+	}
+	return d;
+}
+
+/*
+ * report["history"]-shaped object from @s (oldest first) and @cur (this
+ * run, may be NULL: then the last of @s is "current").  NULL when there
+ * is nothing earlier to compare with.
+ */
+static cJSON *
+history_object(const struct snaps *s, size_t n_before, const cJSON *cur)
+{
+	const cJSON *prev;
+	size_t first;
+	cJSON *h, *arr;
+	char ts[32];
+
+	if (n_before == 0)
+		return NULL;
+	prev = s->v[n_before - 1].doc;
+	h = cJSON_CreateObject();
+	arr = cJSON_AddArrayToObject(h, "snapshots");
+	first = n_before + 1 > OG_HISTORY_SERIES_MAX ?
+		n_before + 1 - OG_HISTORY_SERIES_MAX : 0;
+	for (size_t i = first; i < n_before; i++)
+		cJSON_AddItemToArray(arr, series_entry(s->v[i].doc));
+	cJSON_AddItemToArray(arr, series_entry(cur));
+	og_format_time(s->v[n_before - 1].at, ts, sizeof(ts));
+	cJSON_AddStringToObject(h, "previous_at", ts);
+	cJSON_AddItemToObject(h, "current_at",
+			      cJSON_Duplicate(og_jget(cur, "at"), 0));
+	cJSON_AddItemToObject(h, "delta", compute_delta(prev, cur));
+	return h;
+}
+
+/* ---- record ---- */
+
+static int64_t
+retention_seconds(const cJSON *config)
+{
+	double days = OG_HISTORY_RETENTION_DAYS;
+
+	if (!og_jnum(og_jget2(config, "history", "retention_days"), &days) ||
+	    days < 0)
+		days = OG_HISTORY_RETENTION_DAYS;
+	if (days > 36500)
+		days = 36500;
+	return (int64_t)(days * 86400.0);
+}
+
+static void
+prune(const char *dir, const struct snaps *s, int64_t now, int64_t keep)
+{
+	if (keep <= 0)	/* retention_days 0: keep everything */
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		char *path;
+
+		if (s->v[i].at >= now - keep)
+			continue;
+		path = og_asprintf("%s/%s", dir, s->v[i].file);
+		if (unlink(path) == 0)
+			og_log_info("history: removed %s (older than "
+				    "retention)", path);
+		else if (errno != ENOENT)
+			og_log_warn("history: cannot remove %s: %s", path,
+				    strerror(errno));
+		free(path);
+	}
+}
+
+/*
+ * Serialise concurrent writers of one directory (blocking; held for
+ * milliseconds).  --lock is the run-level guard; this one keeps the
+ * read-compare-write of the history consistent even without it.
+ */
+static int
+dir_lock(const char *dir)
+{
+	char *path = og_asprintf("%s/" DIR_LOCK, dir);
+	int fd, r;
+
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+	free(path);
+	if (fd < 0)
+		return -errno;
+	do {
+		r = flock(fd, LOCK_EX);
+	} while (r < 0 && errno == EINTR);
+	if (r < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+static void
+snapshot_filename(int64_t at, char *buf, size_t size)
+{
+	struct tm tm;
+	time_t t = (time_t)at;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, size, SNAP_PREFIX "%Y%m%dT%H%M%SZ" SNAP_SUFFIX, &tm);
+}
+
+int
+og_history_record(cJSON *report, const cJSON *config, char **ret_err)
+{
+	const char *subject = og_jstr(og_jget(report, "subject"));
+	const char *gen = og_jstr(og_jget(report, "generated_at"));
+	struct snaps s = { 0 };
+	char *dir = NULL, *path = NULL, *text = NULL, *err = NULL;
+	char name[64];
+	cJSON *cur = NULL, *hist;
+	size_t n_before = 0;
+	int64_t at;
+	int lockfd = -1, r;
+
+	if (!og_jbool(og_jget2(config, "history", "enabled"), true))
+		return 0;
+	if (!subject)
+		subject = "unnamed";
+	if (!gen || og_parse_time(gen, &at) < 0)
+		at = og_now();
+
+	r = og_history_dir(config, subject, &dir, &err);
+	if (r < 0)
+		goto out;
+	r = mkdir_p(dir);
+	if (r < 0) {
+		err = og_asprintf("history: cannot create %s: %s", dir,
+				  strerror(-r));
+		goto out;
+	}
+	lockfd = dir_lock(dir);
+	if (lockfd < 0) {
+		r = lockfd;
+		err = og_asprintf("history: cannot lock %s: %s", dir,
+				  strerror(-r));
+		goto out;
+	}
+	r = load_snapshots(dir, subject, &s);
+	if (r < 0) {
+		err = og_asprintf("history: cannot read %s: %s", dir,
+				  strerror(-r));
+		goto out;
+	}
+	/* Earlier runs only: a snapshot at the same second is replaced,
+	 * later ones (a rerun with an older SOURCE_DATE_EPOCH) ignored. */
+	while (n_before < s.n && s.v[n_before].at < at)
+		n_before++;
+
+	cur = snapshot_from_report(report, subject, at);
+	hist = history_object(&s, n_before, cur);
+	if (!hist)
+		hist = cJSON_CreateNull();
+	if (og_jget(report, "history"))
+		cJSON_ReplaceItemInObjectCaseSensitive(report, "history", hist);
+	else
+		cJSON_AddItemToObject(report, "history", hist);
+
+	snapshot_filename(at, name, sizeof(name));
+	path = og_asprintf("%s/%s", dir, name);
+	text = cJSON_PrintUnformatted(cur);
+	if (!text) {
+		r = -ENOMEM;
+		err = og_strdup0("history: out of memory");
+		goto out;
+	}
+	r = og_write_file_atomic(path, text, strlen(text));
+	if (r < 0) {
+		err = og_asprintf("history: cannot write %s: %s", path,
+				  strerror(-r));
+		goto out;
+	}
+	prune(dir, &s, at, retention_seconds(config));
+	r = 0;
+out:
+	if (lockfd >= 0)
+		close(lockfd);
+	snaps_clear(&s);
+	cJSON_Delete(cur);
+	free(text);
+	free(path);
+	free(dir);
+	if (r < 0)
+		*ret_err = err;
+	else
+		free(err);
+	return r;
+}
+
+/* ---- `opsgrade history` ---- */
+
+static double
+num_or(const cJSON *v, double dflt)
+{
+	return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}
+
+static void
+print_level(FILE *out, const cJSON *v)
+{
+	if (cJSON_IsNumber(v))
+		fprintf(out, "%5d", (int)v->valuedouble);
+	else
+		fprintf(out, "%5s", "-");
+}
+
+/* Mean of the known area percentages, or -1. */
+static double
+areas_mean(const cJSON *areas)
+{
+	double sum = 0;
+	int n = 0;
+	const cJSON *a;
+
+	cJSON_ArrayForEach(a, areas)
+		if (cJSON_IsNumber(a)) {
+			sum += a->valuedouble;
+			n++;
+		}
+	return n ? sum / n : -1;
+}
+
+/* "Trend" lines over the last few snapshots: level and open
+ * critical/high, oldest first. */
+static void
+print_trend(FILE *out, const struct snaps *s)
+{
+	static const char *const rows[] = { "level", "critical", "high" };
+	size_t first = s->n > 12 ? s->n - 12 : 0;
+
+	if (s->n < 2)
+		return;
+	fprintf(out, "\nTrend (last %zu):\n", s->n - first);
+	for (size_t k = 0; k < 3; k++) {
+		fprintf(out, "  %-15s", rows[k]);
+		for (size_t i = first; i < s->n; i++) {
+			const cJSON *v = k == 0 ?
+				og_jget(s->v[i].doc, "level") :
+				scanned(s->v[i].doc) ?
+				og_jget2(s->v[i].doc, "open", rows[k]) : NULL;
+
+			if (i > first)
+				fputs(" ->", out);
+			if (cJSON_IsNumber(v))
+				fprintf(out, " %.0f", v->valuedouble);
+			else
+				fputs(" -", out);
+		}
+		fputc('\n', out);
+	}
+}
+
+static void
+print_text(FILE *out, const char *dir, const struct snaps *s,
+	   const cJSON *h)
+{
+	const cJSON *d = og_jget(h, "delta");
+
+	fprintf(out, "History in %s: %zu snapshot%s\n", dir, s->n,
+		s->n == 1 ? "" : "s");
+	if (s->n == 0)
+		return;
+	fprintf(out, "\n%-20s  %-24s %5s %5s %5s %5s %5s  %s\n", "date",
+		"subject", "level", "crit", "high", "med", "low", "areas avg");
+	for (size_t i = 0; i < s->n; i++) {
+		const cJSON *doc = s->v[i].doc, *open = og_jget(doc, "open");
+		double m = areas_mean(og_jget(doc, "areas"));
+
+		fprintf(out, "%-20s  %-24.24s ",
+			og_jget(doc, "at")->valuestring,
+			og_jget(doc, "subject")->valuestring);
+		print_level(out, og_jget(doc, "level"));
+		for (size_t k = 0; k < 4; k++) {
+			if (scanned(doc))
+				fprintf(out, " %5.0f", num_or(og_jget(open,
+						severities[k]), 0));
+			else
+				fprintf(out, " %5s", "-");
+		}
+		if (m >= 0)
+			fprintf(out, "  %5.1f%%\n", m);
+		else
+			fprintf(out, "  %6s\n", "-");
+	}
+	print_trend(out, s);
+	if (!d)
+		return;
+	fprintf(out, "\nSince %s:\n", og_jget(h, "previous_at")->valuestring);
+	fprintf(out, "  level            ");
+	print_level(out, og_jget2(d, "level", "from"));
+	fprintf(out, " ->");
+	print_level(out, og_jget2(d, "level", "to"));
+	if (cJSON_IsTrue(og_jget(d, "findings_compared")))
+		fprintf(out, "\n  findings         %.0f new, %.0f fixed, %.0f "
+			"still open\n",
+			num_or(og_jget(d, "findings_new_count"), 0),
+			num_or(og_jget(d, "findings_fixed_count"), 0),
+			num_or(og_jget(d, "findings_still_open"), 0));
+	else
+		fprintf(out, "\n  findings         not compared (no scanner "
+			"ran in one of the two runs)\n");
+	fprintf(out, "  capabilities     %d gained, %d lost\n",
+		cJSON_GetArraySize(og_jget(d, "capabilities_gained")),
+		cJSON_GetArraySize(og_jget(d, "capabilities_lost")));
+}
+
+int
+og_history_print(const cJSON *config, const char *subject, bool json,
+		 FILE *out)
+{
+	struct snaps s = { 0 };
+	char *dir = NULL, *err = NULL, *text = NULL;
+	cJSON *h = NULL, *doc = NULL, *arr;
+	int r;
+
+	r = og_history_dir(config, subject, &dir, &err);
+	if (r < 0) {
+		og_log_error("%s", err);
+		goto out;
+	}
+	r = load_snapshots(dir, subject, &s);
+	if (r < 0) {
+		og_log_error("history: cannot read %s: %s", dir, strerror(-r));
+		goto out;
+	}
+	if (s.n >= 2)
+		h = history_object(&s, s.n - 1, s.v[s.n - 1].doc);
+	if (!json) {
+		print_text(out, dir, &s, h);
+		r = 0;
+		goto out;
+	}
+	doc = cJSON_CreateObject();
+	cJSON_AddStringToObject(doc, "dir", dir);
+	if (subject)
+		cJSON_AddStringToObject(doc, "subject", subject);
+	else
+		cJSON_AddNullToObject(doc, "subject");
+	arr = cJSON_AddArrayToObject(doc, "snapshots");
+	for (size_t i = 0; i < s.n; i++) {
+		cJSON *e = series_entry(s.v[i].doc);
+
+		cJSON_AddItemToObject(e, "subject", cJSON_Duplicate(
+				og_jget(s.v[i].doc, "subject"), 0));
+		cJSON_AddStringToObject(e, "file", s.v[i].file);
+		cJSON_AddItemToArray(arr, e);
+	}
+	cJSON_AddItemToObject(doc, "previous_at",
+			      h ? cJSON_Duplicate(og_jget(h, "previous_at"), 0)
+				: cJSON_CreateNull());
+	cJSON_AddItemToObject(doc, "delta",
+			      h ? cJSON_Duplicate(og_jget(h, "delta"), 1)
+				: cJSON_CreateNull());
+	text = cJSON_Print(doc);
+	if (!text) {
+		r = -ENOMEM;
+		goto out;
+	}
+	fprintf(out, "%s\n", text);
+	r = 0;
+out:
+	if (r == 0 && (fflush(out) != 0 || ferror(out)))
+		r = -EIO;
+	cJSON_Delete(doc);
+	cJSON_Delete(h);
+	snaps_clear(&s);
+	free(text);
+	free(err);
+	free(dir);
+	return r;
+}

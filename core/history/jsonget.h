@@ -1,0 +1,73 @@
+/*
+ * Tiny typed getters over cJSON trees shared by history and mail (the
+ * report document and the config).  Config values set with --set may be
+ * strings ("30", "true"), so the number/bool getters accept those too.
+ * All results are borrowed from the tree.
+ */
+#ifndef OG_JSONGET_H
+#define OG_JSONGET_H
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+static inline const cJSON *
+og_jget(const cJSON *obj, const char *key)
+{
+	if (!obj || !cJSON_IsObject(obj))
+		return NULL;
+	return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+static inline const cJSON *
+og_jget2(const cJSON *obj, const char *k1, const char *k2)
+{
+	return og_jget(og_jget(obj, k1), k2);
+}
+
+/* A non-empty string, or NULL. */
+static inline const char *
+og_jstr(const cJSON *v)
+{
+	if (!cJSON_IsString(v) || !v->valuestring || !v->valuestring[0])
+		return NULL;
+	return v->valuestring;
+}
+
+static inline bool
+og_jnum(const cJSON *v, double *ret)
+{
+	char *end;
+	double d;
+
+	if (cJSON_IsNumber(v)) {
+		*ret = v->valuedouble;
+		return true;
+	}
+	if (!og_jstr(v))
+		return false;
+	d = strtod(v->valuestring, &end);
+	if (end == v->valuestring || *end)
+		return false;
+	*ret = d;
+	return true;
+}
+
+static inline bool
+og_jbool(const cJSON *v, bool dflt)
+{
+	const char *s;
+
+	if (cJSON_IsBool(v))
+		return cJSON_IsTrue(v);
+	s = og_jstr(v);
+	if (s && (!strcmp(s, "true") || !strcmp(s, "1") || !strcmp(s, "yes")))
+		return true;
+	if (s && (!strcmp(s, "false") || !strcmp(s, "0") || !strcmp(s, "no")))
+		return false;
+	return dflt;
+}
+
+#endif

@@ -1,0 +1,1071 @@
+/*
+ * Email delivery with libcurl's SMTP and MIME API (curl 7.88):
+ *
+ *   multipart/mixed
+ *     multipart/alternative
+ *       text/plain            summary: level, top gaps, KPIs, new criticals
+ *       multipart/related     (text/html alone when there is no PNG)
+ *         text/html           same summary, <img src="cid:...">
+ *         image/png           summary.png, inline
+ *     application/pdf         report.pdf, attachment, base64
+ *
+ * libcurl adds MIME-Version and the multipart Content-Types; it does not
+ * add Date or Message-ID, so we do.  Binary parts must be base64: a PDF
+ * sent 8bit has lines longer than SMTP allows (reports.md §4).  STARTTLS
+ * is required for smtp:// unless mail.smtp_tls is "none".
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <cjson/cJSON.h>
+
+#include "history/history.h"
+#include "history/jsonget.h"
+#include "mail/mail.h"
+#include "secret.h"
+#include "util.h"
+
+#define RCPT_MAX		100
+#define ADDR_MAX		320
+#define SUBJECT_MAX		200	/* bytes of UTF-8 before encoding */
+#define TOP_GAPS		5
+#define NEW_CRITICAL_MAX	10
+#define TIMEOUT_DEFAULT		120
+#define CONNECT_TIMEOUT_MAX	30
+#define PNG_CID			"summary.png@opsgrade"
+
+/* ---- small helpers ---- */
+
+static const char *
+str_or(const cJSON *v, const char *dflt)
+{
+	const char *s = og_jstr(v);
+
+	return s ? s : dflt;
+}
+
+/* 12 / 12.5 / 0.25 / 1234: short and C-locale. */
+static void
+fmt_num(char *buf, size_t size, double v)
+{
+	if (fabs(v - round(v)) < 1e-9 || fabs(v) >= 100)
+		snprintf(buf, size, "%.0f", v);
+	else if (fabs(v) >= 1)
+		snprintf(buf, size, "%.1f", v);
+	else
+		snprintf(buf, size, "%.2f", v);
+}
+
+/* "YYYY-MM-DD" of an RFC 3339 string, or of the clock. */
+static void
+report_date(const cJSON *report, char *buf, size_t size)
+{
+	const char *gen = og_jstr(og_jget(report, "generated_at"));
+	int64_t t;
+
+	if (!gen || og_parse_time(gen, &t) < 0)
+		t = og_now();
+	og_format_time(t, buf, size);
+	if (strlen(buf) >= 10)
+		buf[10] = '\0';
+}
+
+/* Visible ASCII and spaces only: nothing that could break a header. */
+static bool
+header_safe(const char *s, bool allow_space)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x21 || (unsigned char)*s > 0x7e) {
+			if (!(allow_space && *s == ' '))
+				return false;
+		}
+	return true;
+}
+
+/* The addr-spec of "addr" or "Name <addr>", validated; caller frees. */
+static char *
+addr_spec(const char *s)
+{
+	const char *lt = strchr(s, '<'), *gt;
+	char *a;
+
+	if (!header_safe(s, true) || strlen(s) > ADDR_MAX)
+		return NULL;
+	if (lt) {
+		gt = strchr(lt, '>');
+		if (!gt || gt[1] != '\0')
+			return NULL;
+		a = og_asprintf("%.*s", (int)(gt - lt - 1), lt + 1);
+	} else {
+		a = og_strdup0(s);
+	}
+	if (!strchr(a, '@') || strchr(a, ' ') || strchr(a, '<') ||
+	    strchr(a, '>') || strchr(a, ',') || a[0] == '@') {
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* mail.to as a string or array of strings. */
+static size_t
+recipients(const cJSON *config, const char **v, size_t max)
+{
+	const cJSON *to = og_jget2(config, "mail", "to"), *it;
+	size_t n = 0;
+
+	if (og_jstr(to)) {
+		v[n++] = to->valuestring;
+		return n;
+	}
+	cJSON_ArrayForEach(it, to) {
+		if (!og_jstr(it))
+			continue;
+		if (n == max)
+			break;
+		v[n++] = it->valuestring;
+	}
+	return n;
+}
+
+/*
+ * RFC 2047: ASCII text unchanged; otherwise "=?UTF-8?B?...?=" words of at
+ * most 45 input bytes (75 chars encoded), split between UTF-8 sequences,
+ * separated by a space (decoders drop it between encoded words).
+ */
+static char *
+rfc2047(const char *s)
+{
+	static const char b64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		"0123456789+/";
+	size_t len = strlen(s), cap, o = 0;
+	char *out;
+
+	if (header_safe(s, true))
+		return og_strdup0(s);
+	cap = len * 2 + (len / 45 + 1) * 14 + 16;
+	out = og_xmalloc(cap);
+	for (size_t i = 0; i < len;) {
+		size_t n = len - i > 45 ? 45 : len - i;
+
+		/* Back off to a UTF-8 sequence start. */
+		while (n > 1 && i + n < len &&
+		       ((unsigned char)s[i + n] & 0xc0) == 0x80)
+			n--;
+		if (o)
+			out[o++] = ' ';
+		memcpy(out + o, "=?UTF-8?B?", 10);
+		o += 10;
+		for (size_t k = 0; k < n; k += 3) {
+			unsigned v = (unsigned char)s[i + k] << 16;
+			size_t m = n - k;
+
+			if (m > 1)
+				v |= (unsigned char)s[i + k + 1] << 8;
+			if (m > 2)
+				v |= (unsigned char)s[i + k + 2];
+			out[o++] = b64[(v >> 18) & 63];
+			out[o++] = b64[(v >> 12) & 63];
+			out[o++] = m > 1 ? b64[(v >> 6) & 63] : '=';
+			out[o++] = m > 2 ? b64[v & 63] : '=';
+		}
+		memcpy(out + o, "?=", 2);
+		o += 2;
+		i += n;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Subject text (UTF-8): config, else "opsgrade: S — Level N (DATE)". */
+static char *
+subject_text(const cJSON *report, const cJSON *config)
+{
+	const char *custom = og_jstr(og_jget2(config, "mail", "subject"));
+	const char *subj = str_or(og_jget(report, "subject"), "unnamed");
+	const cJSON *level = og_jget2(report, "assessment", "level");
+	char date[32], *s;
+	size_t n;
+
+	report_date(report, date, sizeof(date));
+	if (custom)
+		s = og_strdup0(custom);
+	else if (cJSON_IsNumber(level))
+		s = og_asprintf("opsgrade: %s \u2014 Level %d (%s)", subj,
+				(int)level->valuedouble, date);
+	else
+		s = og_asprintf("opsgrade: %s (%s)", subj, date);
+	/* Control characters (a CR/LF in a subject name) become spaces. */
+	for (char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	n = strlen(s);
+	if (n > SUBJECT_MAX) {
+		n = SUBJECT_MAX;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+		s[n] = '\0';
+	}
+	return s;
+}
+
+static void
+date_header(char *buf, size_t size)
+{
+	static const char *const wd[] = {
+		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat",
+	};
+	static const char *const mon[] = {
+		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+	};
+	time_t t = (time_t)og_now();
+	struct tm tm;
+
+	/* By hand, not strftime: the names must not follow the locale. */
+	gmtime_r(&t, &tm);
+	snprintf(buf, size, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000",
+		 wd[tm.tm_wday], tm.tm_mday, mon[tm.tm_mon],
+		 tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+static char *
+message_id(const char *from_addr)
+{
+	const char *dom = strrchr(from_addr, '@');
+	unsigned long long rnd = 0;
+
+	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd))
+		rnd ^= (unsigned long long)getpid() << 32 ^
+		       (unsigned long long)time(NULL);
+	return og_asprintf("Message-ID: <opsgrade.%lld.%016llx@%s>",
+			   (long long)og_now(), rnd,
+			   dom && dom[1] ? dom + 1 : "opsgrade.invalid");
+}
+
+/* ---- the summary, once for text and once for HTML ---- */
+
+struct w {
+	FILE *f;
+	bool html;
+};
+
+static void
+esc(struct w *w, const char *s)
+{
+	if (!w->html) {
+		fputs(s, w->f);
+		return;
+	}
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", w->f); break;
+		case '>': fputs("&gt;", w->f); break;
+		case '&': fputs("&amp;", w->f); break;
+		case '"': fputs("&quot;", w->f); break;
+		default: fputc(*s, w->f);
+		}
+	}
+}
+
+static void __attribute__((format(printf, 3, 4)))
+w_line(struct w *w, const char *tag, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	if (w->html)
+		fprintf(w->f, "<%s>", tag);
+	else if (!strcmp(tag, "li"))
+		fputs("  - ", w->f);
+	else if (!strcmp(tag, "h2"))
+		fputc('\n', w->f);
+	esc(w, s);
+	if (w->html)
+		fprintf(w->f, "</%s>\n", tag);
+	else
+		fputc('\n', w->f);
+	if (!w->html && !strcmp(tag, "h2")) {
+		for (size_t i = strlen(s); i > 0; i--)
+			fputc('-', w->f);
+		fputc('\n', w->f);
+	}
+	free(s);
+}
+
+static void
+w_block(struct w *w, const char *tag, bool open)
+{
+	if (w->html)
+		fprintf(w->f, open ? "<%s>\n" : "</%s>\n", tag);
+}
+
+/* A table row; text mode pads to @widths (0 = no padding). */
+static void
+w_row(struct w *w, bool head, const char *const *cells,
+      const int *widths, size_t n)
+{
+	if (w->html)
+		fputs("<tr>", w->f);
+	else
+		fputs("  ", w->f);
+	for (size_t i = 0; i < n; i++) {
+		if (w->html) {
+			fputs(head ? "<th>" : "<td>", w->f);
+			esc(w, cells[i]);
+			fputs(head ? "</th>" : "</td>", w->f);
+		} else if (i + 1 < n) {
+			fprintf(w->f, "%-*s  ", widths[i], cells[i]);
+		} else {
+			fputs(cells[i], w->f);
+		}
+	}
+	fputs(w->html ? "</tr>\n" : "\n", w->f);
+}
+
+static const char *
+area_name(const cJSON *report, const char *id)
+{
+	const cJSON *a;
+
+	cJSON_ArrayForEach(a, og_jget2(report, "assessment", "areas"))
+		if (!strcmp(str_or(og_jget(a, "id"), ""), id))
+			return str_or(og_jget(a, "name"), id);
+	return id;
+}
+
+static void
+sum_level(struct w *w, const cJSON *report)
+{
+	const cJSON *a = og_jget(report, "assessment");
+	const cJSON *h = og_jget(report, "history");
+	const cJSON *d = og_jget(h, "delta");
+	const cJSON *level = og_jget(a, "level");
+	const cJSON *from = og_jget2(d, "level", "from");
+	const char *prev = og_jstr(og_jget(h, "previous_at"));
+	const cJSON *it;
+
+	if (!cJSON_IsNumber(level)) {
+		w_line(w, "p", "Maturity level: not assessed.");
+		return;
+	}
+	if (prev && cJSON_IsNumber(from) &&
+	    (int)from->valuedouble != (int)level->valuedouble)
+		w_line(w, "p", "Maturity level: %d of 5 (%s), was %d on %.10s.",
+		       (int)level->valuedouble,
+		       str_or(og_jget(a, "level_name"), "?"),
+		       (int)from->valuedouble, prev);
+	else if (prev)
+		w_line(w, "p", "Maturity level: %d of 5 (%s), unchanged since "
+		       "%.10s.", (int)level->valuedouble,
+		       str_or(og_jget(a, "level_name"), "?"), prev);
+	else
+		w_line(w, "p", "Maturity level: %d of 5 (%s).",
+		       (int)level->valuedouble,
+		       str_or(og_jget(a, "level_name"), "?"));
+	if (og_jstr(og_jget(a, "summary")))
+		w_line(w, "p", "%s", og_jget(a, "summary")->valuestring);
+
+	if (cJSON_GetArraySize(og_jget(a, "areas")) == 0)
+		return;
+	w_line(w, "h2", "Completeness by area");
+	w_block(w, "table", true);
+	cJSON_ArrayForEach(it, og_jget(a, "areas")) {
+		const cJSON *pct = og_jget(it, "completeness");
+		char num[32];
+		const char *cells[2];
+		static const int widths[] = { 34, 0 };
+
+		if (cJSON_IsNumber(pct))
+			snprintf(num, sizeof(num), "%.0f%%", pct->valuedouble);
+		else
+			snprintf(num, sizeof(num), "not measured");
+		cells[0] = str_or(og_jget(it, "name"),
+				  str_or(og_jget(it, "id"), "?"));
+		cells[1] = num;
+		w_row(w, false, cells, widths, 2);
+	}
+	w_block(w, "table", false);
+}
+
+static void
+sum_findings(struct w *w, const cJSON *report)
+{
+	static const char *const sev[] = { "critical", "high", "medium", "low" };
+	const cJSON *open = og_jget2(og_jget(report, "assessment"),
+				     "security", "open");
+	const cJSON *h = og_jget(report, "history");
+	const cJSON *d = og_jget(h, "delta");
+	double c[4] = { 0 };
+	const cJSON *f;
+
+	if (cJSON_IsObject(open)) {
+		for (size_t i = 0; i < 4; i++) {
+			const cJSON *v = og_jget(open, sev[i]);
+
+			c[i] = cJSON_IsNumber(v) ? v->valuedouble : 0;
+		}
+	} else {
+		cJSON_ArrayForEach(f, og_jget(report, "findings")) {
+			const char *s = str_or(og_jget(f, "severity"), "");
+
+			if (strcmp(str_or(og_jget(f, "status"), ""), "open"))
+				continue;
+			for (size_t i = 0; i < 4; i++)
+				if (!strcmp(s, sev[i]))
+					c[i]++;
+		}
+	}
+	w_line(w, "h2", "Security");
+	if (cJSON_IsFalse(og_jget2(og_jget(report, "assessment"), "security",
+				   "scanned")))
+		w_line(w, "p", "Open findings: not measured (no security "
+		       "scanner ran).");
+	else
+		w_line(w, "p", "Open findings: critical %.0f, high %.0f, "
+		       "medium %.0f, low %.0f.", c[0], c[1], c[2], c[3]);
+	if (cJSON_IsObject(d) && cJSON_IsFalse(og_jget(d,
+						"findings_compared"))) {
+		w_line(w, "p", "Since %.10s: findings not compared (no "
+		       "scanner ran in one of the two runs); %d capabilities "
+		       "gained, %d lost.",
+		       str_or(og_jget(h, "previous_at"), "?"),
+		       cJSON_GetArraySize(og_jget(d, "capabilities_gained")),
+		       cJSON_GetArraySize(og_jget(d, "capabilities_lost")));
+	} else if (cJSON_IsObject(d)) {
+		const cJSON *nn = og_jget(d, "findings_new_count");
+		const cJSON *nf = og_jget(d, "findings_fixed_count");
+
+		w_line(w, "p", "Since %.10s: %d new, %d fixed, %d still open; "
+		       "%d capabilities gained, %d lost.",
+		       str_or(og_jget(h, "previous_at"), "?"),
+		       cJSON_IsNumber(nn) ? (int)nn->valuedouble :
+			cJSON_GetArraySize(og_jget(d, "findings_new")),
+		       cJSON_IsNumber(nf) ? (int)nf->valuedouble :
+			cJSON_GetArraySize(og_jget(d, "findings_fixed")),
+		       (int)cJSON_GetNumberValue(og_jget(d,
+					"findings_still_open")),
+		       cJSON_GetArraySize(og_jget(d, "capabilities_gained")),
+		       cJSON_GetArraySize(og_jget(d, "capabilities_lost")));
+	}
+}
+
+/* Critical findings new since the last snapshot (all open criticals
+ * when there is no history). */
+static void
+sum_new_critical(struct w *w, const cJSON *report)
+{
+	const cJSON *d = og_jget2(report, "history", "delta");
+	const cJSON *fresh = og_jget(d, "findings_new");
+	const cJSON *f;
+	int shown = 0, more = 0;
+
+	cJSON_ArrayForEach(f, og_jget(report, "findings")) {
+		const char *fp = str_or(og_jget(f, "fingerprint"), "");
+		bool is_new = !cJSON_IsArray(fresh);
+		const cJSON *x;
+
+		if (strcmp(str_or(og_jget(f, "severity"), ""), "critical") ||
+		    strcmp(str_or(og_jget(f, "status"), ""), "open"))
+			continue;
+		cJSON_ArrayForEach(x, fresh)
+			if (cJSON_IsString(x) && !strcmp(x->valuestring, fp))
+				is_new = true;
+		if (!is_new)
+			continue;
+		if (shown == NEW_CRITICAL_MAX) {
+			more++;
+			continue;
+		}
+		if (shown++ == 0) {
+			w_line(w, "h2", cJSON_IsArray(fresh) ?
+			       "New critical findings" : "Critical findings");
+			w_block(w, "ul", true);
+		}
+		w_line(w, "li", "%s%s%s%s%s%s", str_or(og_jget(f, "id"), "?"),
+		       og_jstr(og_jget(f, "package")) ? " in " : "",
+		       str_or(og_jget(f, "package"), ""),
+		       og_jstr(og_jget(f, "fixed_version")) ?
+				" (fixed in " : "",
+		       str_or(og_jget(f, "fixed_version"), ""),
+		       og_jstr(og_jget(f, "fixed_version")) ? ")" : "");
+	}
+	if (more)
+		w_line(w, "li", "and %d more", more);
+	if (shown)
+		w_block(w, "ul", false);
+}
+
+static void
+sum_gaps(struct w *w, const cJSON *report)
+{
+	const cJSON *g;
+	int n = 0;
+
+	cJSON_ArrayForEach(g, og_jget2(report, "assessment", "gaps")) {
+		const cJSON *prio = og_jget(g, "priority");
+		char p[32];
+
+		if (n == TOP_GAPS)
+			break;
+		if (n++ == 0) {
+			w_line(w, "h2", "Top gaps");
+			w_block(w, "ol", true);
+		}
+		if (cJSON_IsNumber(prio))
+			snprintf(p, sizeof(p), "P%d", (int)prio->valuedouble);
+		else
+			snprintf(p, sizeof(p), "%s", str_or(prio, "-"));
+		w_line(w, "li", "[%s] %s (%s)%s%s", p,
+		       str_or(og_jget(g, "title"),
+			      str_or(og_jget(g, "id"), "?")),
+		       area_name(report, str_or(og_jget(g, "area"), "?")),
+		       og_jstr(og_jget(g, "impact")) ? ": " : "",
+		       str_or(og_jget(g, "impact"), ""));
+	}
+	if (n)
+		w_block(w, "ol", false);
+}
+
+static void
+sum_kpis(struct w *w, const cJSON *report)
+{
+	/* Target last: its text is long and would break the columns. */
+	static const char *const head[] = { "KPI", "Value", "Status",
+					    "Target" };
+	static const int widths[] = { 36, 16, 18, 0 };
+	const cJSON *k;
+	int n = 0;
+
+	cJSON_ArrayForEach(k, og_jget2(report, "assessment", "kpis")) {
+		const cJSON *v = og_jget(k, "value");
+		char val[64], num[32];
+		const char *cells[4];
+
+		if (n++ == 0) {
+			w_line(w, "h2", "KPIs");
+			w_block(w, "table", true);
+			w_row(w, true, head, widths, 4);
+		}
+		if (cJSON_IsNumber(v)) {
+			fmt_num(num, sizeof(num), v->valuedouble);
+			snprintf(val, sizeof(val), "%s%s%s", num,
+				 og_jstr(og_jget(k, "unit")) ? " " : "",
+				 str_or(og_jget(k, "unit"), ""));
+		} else {
+			snprintf(val, sizeof(val), "not measured");
+		}
+		cells[0] = str_or(og_jget(k, "name"),
+				  str_or(og_jget(k, "id"), "?"));
+		cells[1] = val;
+		cells[2] = str_or(og_jget(k, "status"), "-");
+		cells[3] = str_or(og_jget(k, "target_text"), "-");
+		w_row(w, false, cells, widths, 4);
+	}
+	if (n)
+		w_block(w, "table", false);
+}
+
+static void
+sum_gates(struct w *w, const cJSON *report)
+{
+	const cJSON *g;
+	int pass = 0, fail = 0;
+
+	cJSON_ArrayForEach(g, og_jget(report, "gates")) {
+		if (!strcmp(str_or(og_jget(g, "status"), ""), "fail"))
+			fail++;
+		else
+			pass++;
+	}
+	if (pass + fail == 0)
+		return;
+	w_line(w, "h2", "Policy gates");
+	w_line(w, "p", "%d passed, %d failed.", pass, fail);
+	if (!fail)
+		return;
+	w_block(w, "ul", true);
+	cJSON_ArrayForEach(g, og_jget(report, "gates")) {
+		char *act, *exp;
+
+		if (strcmp(str_or(og_jget(g, "status"), ""), "fail"))
+			continue;
+		act = cJSON_PrintUnformatted(og_jget(g, "actual"));
+		exp = cJSON_PrintUnformatted(og_jget(g, "expected"));
+		w_line(w, "li", "%s: %s (actual %s, expected %s)",
+		       str_or(og_jget(g, "id"), "?"),
+		       str_or(og_jget(g, "description"), ""),
+		       act ? act : "?", exp ? exp : "?");
+		free(act);
+		free(exp);
+	}
+	w_block(w, "ul", false);
+}
+
+static char *
+summary(const cJSON *report, bool html, bool with_png, const char *pdfname)
+{
+	const char *subj = str_or(og_jget(report, "subject"), "unnamed");
+	char *buf = NULL;
+	size_t len = 0;
+	struct w w = { .html = html };
+
+	w.f = open_memstream(&buf, &len);
+	if (!w.f)
+		abort();
+	if (html) {
+		fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+		      "<title>", w.f);
+		esc(&w, subj);
+		fputs("</title></head><body>\n", w.f);
+	}
+	w_line(&w, "h1", "opsgrade report: %s", subj);
+	w_line(&w, "p", "Generated %s by opsgrade %s.",
+	       str_or(og_jget(report, "generated_at"), "?"),
+	       str_or(og_jget(report, "opsgrade_version"), OG_VERSION));
+	if (html && with_png)
+		fputs("<p><img src=\"cid:" PNG_CID "\" alt=\"Summary "
+		      "dashboard\" style=\"max-width:100%\"></p>\n", w.f);
+	sum_level(&w, report);
+	sum_gaps(&w, report);
+	sum_kpis(&w, report);
+	sum_findings(&w, report);
+	sum_new_critical(&w, report);
+	sum_gates(&w, report);
+	if (pdfname)
+		w_line(&w, "p", "The full report is attached as %s.", pdfname);
+	if (html)
+		fputs("</body></html>\n", w.f);
+	if (fclose(w.f) != 0)
+		abort();
+	return buf;
+}
+
+/* ---- wanted? ---- */
+
+static bool
+report_failed(const cJSON *report)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, og_jget(report, "gates"))
+		if (!strcmp(str_or(og_jget(it, "status"), ""), "fail"))
+			return true;
+	cJSON_ArrayForEach(it, og_jget(report, "collectors"))
+		if (!strcmp(str_or(og_jget(it, "status"), ""), "failed"))
+			return true;
+	return false;
+}
+
+bool
+og_mail_wanted(const cJSON *report, const cJSON *config)
+{
+	const char *to[1];
+	const char *on = str_or(og_jget2(config, "mail", "on"), "always");
+	const cJSON *h = og_jget(report, "history");
+	const cJSON *d = og_jget(h, "delta");
+	const cJSON *from = og_jget2(d, "level", "from");
+	const cJSON *now = og_jget2(d, "level", "to");
+
+	if (recipients(config, to, 1) == 0)
+		return false;
+	if (!strcmp(on, "failure"))
+		return report_failed(report);
+	if (strcmp(on, "change"))
+		return true;	/* "always" (config.c rejects others) */
+	/* change: no earlier snapshot counts as a change (first report). */
+	if (!cJSON_IsObject(d))
+		return true;
+	if (cJSON_IsNumber(from) != cJSON_IsNumber(now) ||
+	    (cJSON_IsNumber(from) &&
+	     (int)from->valuedouble != (int)now->valuedouble))
+		return true;
+	if (cJSON_GetArraySize(og_jget(d, "gates_changed")) > 0)
+		return true;
+	return !cJSON_IsFalse(og_jget(d, "critical_high_changed"));
+}
+
+/* ---- sending ---- */
+
+static bool
+regular_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* A clear sentence for the usual failures (the caller exits 4). */
+static const char *
+explain(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return "cannot resolve the SMTP host";
+	case CURLE_COULDNT_CONNECT:
+		return "cannot connect to the SMTP server (refused or "
+		       "unreachable)";
+	case CURLE_OPERATION_TIMEDOUT:
+		return "timed out (mail.timeout)";
+	case CURLE_USE_SSL_FAILED:
+		return "the server does not offer STARTTLS, which is "
+		       "required; use smtps://, or --smtp-tls none for a "
+		       "plain relay on localhost";
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+		return "TLS handshake or certificate verification failed";
+	case CURLE_LOGIN_DENIED:
+	case CURLE_AUTH_ERROR:
+		return "the server rejected the login (check "
+		       "OPSGRADE_SMTP_USER / OPSGRADE_SMTP_PASSWORD or "
+		       "mail.password_file)";
+	case CURLE_GOT_NOTHING:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_WEIRD_SERVER_REPLY:
+	case CURLE_PARTIAL_FILE:
+		return "the server closed the connection or rejected the "
+		       "message";
+	default:
+		return "sending failed";
+	}
+}
+
+/* scheme://host[:port] of @url, refusing credentials in it. */
+static int
+parse_url(const char *url, char **ret_shown, bool *ret_smtps, char **ret_err)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL, *user = NULL;
+	int r = -EINVAL;
+
+	if (!u)
+		abort();
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+		*ret_err = og_strdup0("mail: mail.smtp_url is not a valid URL "
+				      "(smtp://host:587 or smtps://host:465)");
+		goto out;
+	}
+	if (strcmp(scheme, "smtp") && strcmp(scheme, "smtps")) {
+		*ret_err = og_asprintf("mail: mail.smtp_url: scheme \"%s\" is "
+				       "not smtp or smtps", scheme);
+		goto out;
+	}
+	if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK) {
+		*ret_err = og_strdup0("mail: mail.smtp_url must not contain "
+				      "credentials; use OPSGRADE_SMTP_USER / "
+				      "OPSGRADE_SMTP_PASSWORD or "
+				      "mail.password_file");
+		goto out;
+	}
+	curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+	*ret_shown = og_asprintf("%s://%s%s%s", scheme, host, port ? ":" : "",
+				 port ? port : "");
+	*ret_smtps = !strcmp(scheme, "smtps");
+	r = 0;
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_free(user);
+	curl_url_cleanup(u);
+	return r;
+}
+
+static curl_mimepart *
+add_text(curl_mime *m, const char *text, const char *type)
+{
+	curl_mimepart *p = curl_mime_addpart(m);
+
+	curl_mime_data(p, text, CURL_ZERO_TERMINATED);
+	curl_mime_type(p, type);
+	/* 7-bit safe, and no line can exceed SMTP's 998 limit. */
+	curl_mime_encoder(p, "quoted-printable");
+	return p;
+}
+
+static curl_mime *
+build_mime(CURL *curl, const char *text, const char *html,
+	   const char *png, const char *pdf, const char *pdfname,
+	   struct curl_slist **ret_pngh)
+{
+	curl_mime *mime = curl_mime_init(curl);
+	curl_mime *alt = curl_mime_init(curl);
+	curl_mimepart *p;
+
+	add_text(alt, text, "text/plain; charset=utf-8");
+	if (png) {
+		curl_mime *rel = curl_mime_init(curl);
+		struct curl_slist *h = NULL;
+
+		add_text(rel, html, "text/html; charset=utf-8");
+		p = curl_mime_addpart(rel);
+		curl_mime_filedata(p, png);
+		curl_mime_filename(p, "summary.png");
+		curl_mime_type(p, "image/png");
+		curl_mime_encoder(p, "base64");
+		h = curl_slist_append(h, "Content-ID: <" PNG_CID ">");
+		h = curl_slist_append(h, "Content-Disposition: inline; "
+				      "filename=\"summary.png\"");
+		/* Owned by us (take_ownership 0): freed after the send. */
+		curl_mime_headers(p, h, 0);
+		*ret_pngh = h;
+		p = curl_mime_addpart(alt);
+		curl_mime_subparts(p, rel);
+		curl_mime_type(p, "multipart/related");
+	} else {
+		add_text(alt, html, "text/html; charset=utf-8");
+	}
+	p = curl_mime_addpart(mime);
+	curl_mime_subparts(p, alt);
+	curl_mime_type(p, "multipart/alternative");
+	if (pdf) {
+		p = curl_mime_addpart(mime);
+		curl_mime_filedata(p, pdf);
+		curl_mime_filename(p, pdfname);
+		curl_mime_type(p, "application/pdf");
+		curl_mime_encoder(p, "base64");
+	}
+	return mime;
+}
+
+/* "formats" (string or list) includes pdf; absent means the default
+ * set, which does. */
+static bool
+wants_pdf(const cJSON *config)
+{
+	const cJSON *f = og_jget(config, "formats"), *it;
+
+	if (!f)
+		return true;
+	if (og_jstr(f))
+		return !strcmp(f->valuestring, "pdf");
+	cJSON_ArrayForEach(it, f)
+		if (og_jstr(it) && !strcmp(it->valuestring, "pdf"))
+			return true;
+	return false;
+}
+
+static long
+timeout_seconds(const cJSON *config)
+{
+	double t = TIMEOUT_DEFAULT;
+
+	if (!og_jnum(og_jget2(config, "mail", "timeout"), &t) || t <= 0)
+		t = TIMEOUT_DEFAULT;
+	if (t > 3600)
+		t = 3600;
+	return (long)ceil(t);
+}
+
+int
+og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
+	     char **ret_err)
+{
+	const char *to[RCPT_MAX];
+	const char *from = og_jstr(og_jget2(config, "mail", "from"));
+	const char *url = og_jstr(og_jget2(config, "mail", "smtp_url"));
+	const char *tls = str_or(og_jget2(config, "mail", "smtp_tls"),
+				 "required");
+	const char *cainfo = og_jstr(og_jget2(config, "mail", "cainfo"));
+	struct curl_slist *rcpt = NULL, *hdr = NULL, *pngh = NULL;
+	char *shown = NULL, *from_addr = NULL, *subj = NULL, *enc = NULL;
+	char *line = NULL, *text = NULL, *html = NULL, *err = NULL;
+	char *png = NULL, *pdf = NULL, *pdfname = NULL, *slug = NULL;
+	char *user = NULL, *pass = NULL, *to_line = NULL;
+	char errbuf[CURL_ERROR_SIZE] = "", date[64];
+	curl_mime *mime = NULL;
+	CURL *curl = NULL;
+	bool smtps = false, plain;
+	size_t n_to;
+	long timeout, code = 0;
+	CURLcode rc;
+	int r = -EINVAL;
+
+	n_to = recipients(config, to, RCPT_MAX);
+	if (n_to == 0) {
+		err = og_strdup0("mail: no recipients (mail.to / --mail-to)");
+		goto out;
+	}
+	if (!from || !(from_addr = addr_spec(from))) {
+		err = og_asprintf("mail: %s (mail.from / --mail-from)",
+				  from ? "the sender address is not valid" :
+					 "no sender address");
+		goto out;
+	}
+	if (!url) {
+		err = og_strdup0("mail: no SMTP server (mail.smtp_url / "
+				 "--smtp-url)");
+		goto out;
+	}
+	if (strcmp(tls, "required") && strcmp(tls, "none")) {
+		err = og_asprintf("mail: mail.smtp_tls is \"%s\", expected "
+				  "\"required\" or \"none\"", tls);
+		goto out;
+	}
+	r = parse_url(url, &shown, &smtps, &err);
+	if (r < 0)
+		goto out;
+	r = -EINVAL;
+	plain = !smtps && !strcmp(tls, "none");
+
+	to_line = og_strdup0("To: ");
+	for (size_t i = 0; i < n_to; i++) {
+		char *a = addr_spec(to[i]), *t;
+
+		if (!a) {
+			err = og_asprintf("mail: recipient %zu (\"%s\") is not "
+					  "a valid address", i + 1,
+					  header_safe(to[i], true) ? to[i] :
+					  "(control characters)");
+			goto out;
+		}
+		t = og_asprintf("<%s>", a);
+		rcpt = curl_slist_append(rcpt, t);
+		free(t);
+		free(a);
+		t = og_asprintf("%s%s%s", to_line, i ? ", " : "", to[i]);
+		free(to_line);
+		to_line = t;
+	}
+
+	slug = og_history_slug(str_or(og_jget(report, "subject"), "unnamed"));
+	report_date(report, date, sizeof(date));
+	pdfname = og_asprintf("opsgrade-%s-%s.pdf", slug, date);
+	png = og_asprintf("%s/summary.png", outdir);
+	pdf = og_asprintf("%s/report.pdf", outdir);
+	if (!regular_file(png)) {
+		free(png);
+		png = NULL;
+	}
+	if (!regular_file(pdf)) {
+		/* Only worth a warning when a PDF was asked for. */
+		if (wants_pdf(config))
+			og_log_warn("mail: %s/report.pdf not found; sending "
+				    "the summary without the PDF", outdir);
+		free(pdf);
+		pdf = NULL;
+	}
+	text = summary(report, false, false, pdf ? pdfname : NULL);
+	html = summary(report, true, png != NULL, pdf ? pdfname : NULL);
+
+	subj = subject_text(report, config);
+	enc = rfc2047(subj);
+	line = og_asprintf("Subject: %s", enc);
+	hdr = curl_slist_append(hdr, line);
+	free(line);
+	date_header(date, sizeof(date));
+	hdr = curl_slist_append(hdr, date);
+	line = og_asprintf("From: %s", from);
+	hdr = curl_slist_append(hdr, line);
+	free(line);
+	hdr = curl_slist_append(hdr, to_line);
+	line = message_id(from_addr);
+	hdr = curl_slist_append(hdr, line);
+	free(line);
+	line = NULL;
+	/* RFC 3834: tells auto-responders not to answer. */
+	hdr = curl_slist_append(hdr, "Auto-Submitted: auto-generated");
+	hdr = curl_slist_append(hdr, "X-Mailer: opsgrade " OG_VERSION);
+
+	curl = curl_easy_init();
+	if (!curl) {
+		r = -ENOMEM;
+		err = og_strdup0("mail: cannot initialise libcurl");
+		goto out;
+	}
+	mime = build_mime(curl, text, html, png, pdf, pdfname, &pngh);
+	timeout = timeout_seconds(config);
+	line = og_asprintf("<%s>", from_addr);
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	curl_easy_setopt(curl, CURLOPT_MAIL_FROM, line);
+	curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdr);
+	curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime);
+	curl_easy_setopt(curl, CURLOPT_USE_SSL,
+			 plain ? (long)CURLUSESSL_NONE : (long)CURLUSESSL_ALL);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeout);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT,
+			 timeout < CONNECT_TIMEOUT_MAX ? timeout :
+			 CONNECT_TIMEOUT_MAX);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	if (cainfo)
+		curl_easy_setopt(curl, CURLOPT_CAINFO, cainfo);
+	user = og_secret_get(config, "smtp.user");
+	pass = og_secret_get(config, "smtp.password");
+	if (user)
+		curl_easy_setopt(curl, CURLOPT_USERNAME, user);
+	if (pass)
+		curl_easy_setopt(curl, CURLOPT_PASSWORD, pass);
+	if (plain)
+		og_log_warn("mail: mail.smtp_tls is \"none\": sending to %s "
+			    "without TLS%s", shown,
+			    user ? ", credentials included" : "");
+
+	rc = curl_easy_perform(curl);
+	if (rc != CURLE_OK) {
+		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+		r = rc == CURLE_OPERATION_TIMEDOUT ? -ETIMEDOUT :
+		    rc == CURLE_COULDNT_CONNECT ? -ECONNREFUSED : -EIO;
+		err = og_asprintf("mail: sending to %s failed: %s (curl: %s)",
+				  shown, explain(rc), errbuf[0] ? errbuf :
+				  curl_easy_strerror(rc));
+		if (code > 0) {
+			char *t = og_asprintf("%s [last SMTP reply %ld]", err,
+					      code);
+
+			free(err);
+			err = t;
+		}
+		goto out;
+	}
+	og_log_info("mail: sent to %zu recipient%s via %s", n_to,
+		    n_to == 1 ? "" : "s", shown);
+	r = 0;
+out:
+	curl_mime_free(mime);
+	curl_easy_cleanup(curl);
+	curl_slist_free_all(pngh);
+	curl_slist_free_all(hdr);
+	curl_slist_free_all(rcpt);
+	og_secret_free(user);
+	og_secret_free(pass);
+	free(line);
+	free(to_line);
+	free(shown);
+	free(from_addr);
+	free(subj);
+	free(enc);
+	free(text);
+	free(html);
+	free(png);
+	free(pdf);
+	free(pdfname);
+	free(slug);
+	if (r < 0)
+		*ret_err = err;
+	else
+		free(err);
+	return r;
+}

@@ -1,0 +1,190 @@
+/*
+ * Test driver for the delivery module (history, lock, mail), linked with
+ * libopsgrade.  It stands in for the CLI so the module can be tested on
+ * its own; the Python tests in tests/delivery run it.
+ *
+ *   delivery-driver record REPORT CONFIG OUT [--lock FILE]
+ *       og_history_record on REPORT, write the result to OUT
+ *       (exit 75 when FILE is locked, 4 on failure)
+ *   delivery-driver history CONFIG SUBJECT|- [--json]
+ *   delivery-driver wanted REPORT CONFIG        prints yes / no
+ *   delivery-driver mail REPORT CONFIG OUTDIR   exit 4 on failure
+ *   delivery-driver hold-lock FILE              lock, print "locked",
+ *                                               release at stdin EOF
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <curl/curl.h>
+#include <cjson/cJSON.h>
+
+#include "history/history.h"
+#include "history/lock.h"
+#include "mail/mail.h"
+#include "util.h"
+
+static cJSON *
+load_json(const char *path)
+{
+	char *buf;
+	size_t len;
+	cJSON *doc;
+	int r;
+
+	r = og_read_file(path, OG_FILE_MAX_BYTES, &buf, &len);
+	if (r < 0) {
+		fprintf(stderr, "delivery-driver: %s: %s\n", path,
+			strerror(-r));
+		exit(2);
+	}
+	doc = cJSON_ParseWithLength(buf, len);
+	free(buf);
+	if (!doc) {
+		fprintf(stderr, "delivery-driver: %s: invalid JSON\n", path);
+		exit(2);
+	}
+	return doc;
+}
+
+static int
+cmd_record(int argc, char **argv)
+{
+	cJSON *report, *config;
+	char *err = NULL, *text;
+	int fd = -1, r;
+
+	if (argc != 5 && !(argc == 7 && !strcmp(argv[5], "--lock")))
+		return EX_USAGE;
+	if (argc == 7) {
+		r = og_lock_acquire(argv[6], &fd);
+		if (r == -EWOULDBLOCK) {
+			long pid = og_lock_holder(argv[6]);
+
+			fprintf(stderr, "opsgrade: another run holds the lock "
+				"%s (pid %ld); try again later\n", argv[6],
+				pid);
+			return EX_TEMPFAIL;
+		}
+		if (r < 0) {
+			fprintf(stderr, "opsgrade: cannot open lock file %s: "
+				"%s\n", argv[6], strerror(-r));
+			return 4;
+		}
+	}
+	report = load_json(argv[2]);
+	config = load_json(argv[3]);
+	r = og_history_record(report, config, &err);
+	if (r < 0) {
+		fprintf(stderr, "opsgrade: %s\n", err);
+		free(err);
+		r = 4;
+		goto out;
+	}
+	text = cJSON_Print(report);
+	r = og_write_file_atomic(argv[4], text, strlen(text)) < 0 ? 4 : 0;
+	free(text);
+out:
+	cJSON_Delete(report);
+	cJSON_Delete(config);
+	og_lock_release(fd);
+	return r;
+}
+
+static int
+cmd_history(int argc, char **argv)
+{
+	cJSON *config;
+	bool json = argc == 5 && !strcmp(argv[4], "--json");
+	int r;
+
+	if (argc != 4 && !json)
+		return EX_USAGE;
+	config = load_json(argv[2]);
+	r = og_history_print(config, strcmp(argv[3], "-") ? argv[3] : NULL,
+			     json, stdout);
+	cJSON_Delete(config);
+	return r < 0 ? 1 : 0;
+}
+
+static int
+cmd_wanted(int argc, char **argv)
+{
+	cJSON *report, *config;
+
+	if (argc != 4)
+		return EX_USAGE;
+	report = load_json(argv[2]);
+	config = load_json(argv[3]);
+	puts(og_mail_wanted(report, config) ? "yes" : "no");
+	cJSON_Delete(report);
+	cJSON_Delete(config);
+	return 0;
+}
+
+static int
+cmd_mail(int argc, char **argv)
+{
+	cJSON *report, *config;
+	char *err = NULL;
+	int r;
+
+	if (argc != 5)
+		return EX_USAGE;
+	report = load_json(argv[2]);
+	config = load_json(argv[3]);
+	r = og_mail_send(report, config, argv[4], &err);
+	if (r < 0) {
+		fprintf(stderr, "opsgrade: %s\n", err);
+		free(err);
+	}
+	cJSON_Delete(report);
+	cJSON_Delete(config);
+	return r < 0 ? 4 : 0;
+}
+
+static int
+cmd_hold_lock(int argc, char **argv)
+{
+	int fd, r;
+
+	if (argc != 3)
+		return EX_USAGE;
+	r = og_lock_acquire(argv[2], &fd);
+	if (r < 0) {
+		fprintf(stderr, "hold-lock: %s\n", strerror(-r));
+		return r == -EWOULDBLOCK ? EX_TEMPFAIL : 1;
+	}
+	printf("locked\n");
+	fflush(stdout);
+	while (getchar() != EOF)
+		;
+	og_lock_release(fd);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	int r = EX_USAGE;
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (argc >= 2 && !strcmp(argv[1], "record"))
+		r = cmd_record(argc, argv);
+	else if (argc >= 2 && !strcmp(argv[1], "history"))
+		r = cmd_history(argc, argv);
+	else if (argc >= 2 && !strcmp(argv[1], "wanted"))
+		r = cmd_wanted(argc, argv);
+	else if (argc >= 2 && !strcmp(argv[1], "mail"))
+		r = cmd_mail(argc, argv);
+	else if (argc >= 2 && !strcmp(argv[1], "hold-lock"))
+		r = cmd_hold_lock(argc, argv);
+	if (r == EX_USAGE)
+		fprintf(stderr, "usage: see tests/delivery/delivery-driver.c\n");
+	curl_global_cleanup();
+	return r;
+}
