@@ -9,6 +9,9 @@
 #include <unistd.h>
 
 #include "assess/assess.h"
+#include "history/history.h"
+#include "history/lock.h"
+#include "mail/mail.h"
 #include "pipeline.h"
 #include "render.h"
 #include "report-json.h"
@@ -93,6 +96,21 @@ og_pipeline_setup(struct og_pipeline *p)
 
 		if (e->state != OG_PLUGIN_LOADED && p->cli->cmd != OG_CMD_PLUGINS)
 			og_log_warn("plugin '%s' %s, ignoring", e->path, e->message);
+	}
+	if (p->cli->lock && p->cli->cmd != OG_CMD_PLUGINS &&
+	    p->cli->cmd != OG_CMD_HISTORY) {
+		r = og_lock_acquire(p->cli->lock, &p->lock_fd);
+		if (r == -EWOULDBLOCK) {
+			og_log_error("another opsgrade run (pid %ld) holds the lock "
+				     "%s; try again later",
+				     og_lock_holder(p->cli->lock), p->cli->lock);
+			return EXIT_LOCKED;
+		}
+		if (r < 0) {
+			og_log_error("cannot open lock file %s: %s",
+				     p->cli->lock, strerror(-r));
+			return EXIT_OUTPUT;
+		}
 	}
 	return EXIT_OK;
 bad:
@@ -392,6 +410,14 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m,
 	if (!cJSON_GetObjectItemCaseSensitive(doc, "history"))
 		cJSON_AddNullToObject(doc, "history");
 	(void)render;
+	/* History before rendering: the renderers draw report["history"]. */
+	if (p->cli->cmd == OG_CMD_REPORT &&
+	    og_history_record(doc, p->config, &err) < 0) {
+		og_log_error("%s", err);
+		free(err);
+		err = NULL;
+		code = EXIT_OUTPUT;
+	}
 
 	if (p->cli->cmd == OG_CMD_COLLECT || p->cli->cmd == OG_CMD_MERGE)
 		code = write_model_only(p, doc, outdir, code);
@@ -401,6 +427,15 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m,
 		og_assess_print_summary(cJSON_GetObjectItemCaseSensitive(doc, "assessment"),
 					cJSON_GetObjectItemCaseSensitive(doc, "gates"),
 					stdout);
+	/* Mail last, once every file is written (it attaches the final
+	 * report.pdf); a failed send leaves the files and exits 4. */
+	if (p->cli->cmd == OG_CMD_REPORT && code != EXIT_OUTPUT &&
+	    og_mail_wanted(doc, p->config) &&
+	    og_mail_send(doc, p->config, outdir, &err) < 0) {
+		og_log_error("%s", err);
+		free(err);
+		code = EXIT_OUTPUT;
+	}
 	return code;
 }
 
@@ -611,6 +646,12 @@ og_pipeline_merge(struct og_pipeline *p)
 int
 og_pipeline_history(struct og_pipeline *p)
 {
-	og_log_error("history is not available in this build");
-	return EXIT_USAGE;
+	/* No subject configured but a directory given: list it all. */
+	char *subject = og_config_str(p->config, "subject", NULL) ||
+			!og_config_str(p->config, "history.dir", NULL) ?
+			default_subject(p) : NULL;
+	int r = og_history_print(p->config, subject, p->cli->json, stdout);
+
+	free(subject);
+	return r < 0 ? EXIT_OUTPUT : EXIT_OK;
 }
