@@ -47,6 +47,8 @@ struct trivy_state {
 	size_t files_ok, files_failed;
 	struct scan_counts vulns, misconfs, secrets, licenses;
 	size_t vulns_fixable;		/* open vulns with a FixedVersion */
+	size_t vulns_emitted;		/* before merging across targets */
+	struct scan_seen vulns_seen;	/* distinct id + package + version */
 	size_t misconf_passed;		/* PASS entries + MisconfSummary */
 	bool image_scanned, fs_scanned, misconf_scanned, secret_scanned;
 	bool license_scanned;
@@ -224,7 +226,11 @@ emit(struct tfile *tf, struct og_finding *f, struct scan_counts *c)
 		item_error(tf, "the host refused the finding");
 		return;
 	}
+	if (!c)
+		return;		/* a duplicate of a counted finding */
 	scan_count(c, f);
+	if (c == &tf->st->vulns && !f->suppressed && f->fixed_version)
+		tf->st->vulns_fixable++;
 }
 
 static int
@@ -236,7 +242,7 @@ convert_vuln(struct tfile *tf, const cJSON *v, const char *suppression)
 	struct scan_item it = { { 0 } };
 	struct scan_tags tags;
 	const cJSON *cwes, *e;
-	const char *source, *pkgpath;
+	const char *source, *pkgpath, *parts[3];
 
 	scan_tags_reset(&tags);
 	f.kind = OG_FINDING_VULNERABILITY;
@@ -285,10 +291,14 @@ convert_vuln(struct tfile *tf, const cJSON *v, const char *suppression)
 	}
 	/* fingerprint stays NULL: the core derives it from kind, id,
 	 * package and installed version, so one CVE in one package version
-	 * across several images is one finding with several locations. */
-	emit(tf, &f, &st->vulns);
-	if (!f.suppressed && f.fixed_version)
-		st->vulns_fixable++;
+	 * across several images is one finding with several locations.  The
+	 * facts count it once too. */
+	parts[0] = f.id;
+	parts[1] = f.package;
+	parts[2] = f.installed_version;
+	emit(tf, &f, scan_seen_add(&st->vulns_seen, parts, 3) ? &st->vulns :
+		     NULL);
+	st->vulns_emitted++;
 	return 0;
 }
 
@@ -1029,6 +1039,8 @@ emit_facts(struct trivy_state *st)
 	else
 		h->fact_unknown(st->ctx, "trivy.vulns.fixable_ratio",
 				"no open vulnerabilities");
+	h->fact_number(st->ctx, "trivy.vulns.occurrences",
+		       (double)st->vulns_emitted, NULL, st->evidence);
 	h->fact_number(st->ctx, "trivy.vulns.fixable",
 		       (double)st->vulns_fixable, NULL, st->evidence);
 	if (st->version)
@@ -1104,6 +1116,7 @@ trivy_fini(void *state)
 	if (!st)
 		return;
 	scan_inputs_clear(&st->in);
+	scan_seen_clear(&st->vulns_seen);
 	ogjs_arena_free(st->arena);
 	free(st->version);
 	free(st->created_at);

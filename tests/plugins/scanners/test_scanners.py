@@ -155,10 +155,12 @@ def suite_fixtures():
     facts = {o["fact"]["key"]: o["fact"] for o in objs if "fact" in o}
     check(facts["trivy.scan.present"]["value"] is True, "scan.present")
     check(facts["trivy.image.scanned"]["value"] is True, "image.scanned")
-    check(facts["trivy.vulns.critical"]["value"] == 2, "vulns.critical")
+    # Facts count distinct (id, package, version), like the merged model.
+    check(facts["trivy.vulns.critical"]["value"] == 1, "vulns.critical")
     check(facts["trivy.vulns.high"]["value"] == 2, "vulns.high")
-    # fixable: 0001 x2, 0006, GHSA = 4 of 8 open
-    check(abs(facts["trivy.vulns.fixable_ratio"]["value"] - 0.5) < 1e-9,
+    check(facts["trivy.vulns.occurrences"]["value"] == 10, "occurrences")
+    # fixable: 0001, 0006, GHSA = 3 of 7 open
+    check(abs(facts["trivy.vulns.fixable_ratio"]["value"] - 3 / 7) < 1e-9,
           "fixable_ratio %s" % facts["trivy.vulns.fixable_ratio"])
     check(facts["trivy.version"]["value"] == "0.58.1", "trivy.version")
     # Multi-run SARIF facts and dedup identities.
