@@ -1024,10 +1024,15 @@ emit_facts(struct trivy_state *st)
 		  "the scanner was off)");
 	fact_seen(st, "trivy.license.scanned", st->license_scanned,
 		  "no licence results in the Trivy reports");
+	/* Counts only for scanners that left a trace: a 0 would claim
+	 * they looked. */
 	fact_counts(st, "vulns", &st->vulns, true);
-	fact_counts(st, "misconfigs", &st->misconfs, st->misconf_scanned);
-	fact_counts(st, "secrets", &st->secrets, false);
-	fact_counts(st, "licenses", &st->licenses, false);
+	if (st->misconf_scanned)
+		fact_counts(st, "misconfigs", &st->misconfs, true);
+	if (st->secret_scanned)
+		fact_counts(st, "secrets", &st->secrets, false);
+	if (st->license_scanned)
+		fact_counts(st, "licenses", &st->licenses, false);
 	if (st->misconf_scanned)
 		h->fact_number(st->ctx, "trivy.misconfigs.passed",
 			       (double)st->misconf_passed, NULL,

@@ -174,6 +174,21 @@ def suite_fixtures():
     check(facts["codeql.alerts.open"]["value"] == 11, "codeql.alerts.open")
     fps = [o["finding"]["fingerprint"] for o in objs if "finding" in o]
     check(len(fps) == len(set(fps)), "distinct results share a fingerprint")
+    # The bundled example (data/example/scans, see its README).
+    ex = os.path.join(SRC, "data", "example", "scans")
+    lines, objs = run(TRIVY, "reports",
+                      [os.path.join(ex, "acme-shop-image.trivy.json")])
+    check(fmt(expected.harness_counts(lines)) == {
+        "vulnerability/high/open": 1, "vulnerability/medium/open": 2,
+        "vulnerability/low/open": 2}, "example trivy counts")
+    facts = {o["fact"]["key"]: o["fact"] for o in objs if "fact" in o}
+    check(facts["trivy.vulns.fixable"]["value"] == 4, "example fixable")
+    check("trivy.misconfigs.open" not in facts, "misconfig count made up")
+    lines, objs = run(CODEQL, "sarif",
+                      [os.path.join(ex, "acme-shop.codeql.sarif")])
+    check(fmt(expected.harness_counts(lines)) == {
+        "code-alert/high/open": 1, "code-alert/high/suppressed": 1},
+        "example sarif counts")
     print("fixtures: ok")
 
 
