@@ -189,7 +189,80 @@ def suite_fixtures():
     check(fmt(expected.harness_counts(lines)) == {
         "code-alert/high/open": 1, "code-alert/high/suppressed": 1},
         "example sarif counts")
+    suite_github_alerts()
     print("fixtures: ok")
+
+
+def http_name(url):
+    return "".join(c if c.isalnum() and c.isascii() or c in ".-" else "_"
+                   for c in url)
+
+
+def suite_github_alerts():
+    api = "http://127.0.0.1:9/api"
+    url = api + "/repos/acme/shop/code-scanning/alerts?state=open&" \
+        "per_page=100&page=1"
+    alerts = [
+        {"number": 7, "state": "open",
+         "html_url": "https://github.example/acme/shop/security/code-scanning/7",
+         "rule": {"id": "js/sql-injection", "severity": "error",
+                  "security_severity_level": "high",
+                  "description": "Database query built from user-controlled sources",
+                  "tags": ["security", "external/cwe/cwe-089"]},
+         "tool": {"name": "CodeQL", "version": "2.20.0"},
+         "most_recent_instance": {"ref": "refs/heads/main", "state": "open",
+                                  "location": {"path": "src/db.js", "start_line": 12,
+                                               "start_column": 5}}},
+        {"number": 8, "state": "open",
+         "rule": {"id": "js/path-injection", "severity": "warning",
+                  "security_severity_level": None, "description": "Path"},
+         "tool": {"name": "CodeQL"},
+         "most_recent_instance": {"location": {"path": "src/files.js",
+                                               "start_line": 3}}},
+        {"number": 9, "rule": {"severity": "note"}, "tool": {"name": "CodeQL"}},
+    ]
+    sarif = os.path.join(FIX, "sarif", "multirun.sarif")
+    with tempfile.TemporaryDirectory() as tmp:
+        with open(os.path.join(tmp, http_name(url)), "w") as f:
+            json.dump(alerts, f)
+        env = {"OG_HARNESS_HTTP_DIR": tmp, "OG_HARNESS_SECRETS": "github.token"}
+        args = HARNESS, CODEQL
+        p = subprocess.run(list(args) + ["sarif=" + sarif, "github_alerts=true",
+                                         "github_repo=acme/shop",
+                                         "github_api_url=" + api],
+                           capture_output=True, text=True, timeout=60,
+                           env=dict(os.environ, **env))
+        objs = [json.loads(x) for x in p.stdout.splitlines()]
+        finds = [o["finding"] for o in objs if "finding" in o]
+        https = [o["http"] for o in objs if "http" in o]
+        check(len(https) == 1 and https[0]["auth"] == "github", "http %s" % https)
+        sql = [f for f in finds if f["id"] == "js/sql-injection"]
+        check(len(sql) == 2 and sql[0]["fingerprint"] == sql[1]["fingerprint"],
+              "API alert at a SARIF result's place shares its fingerprint")
+        path = [f for f in finds if f["id"] == "js/path-injection"]
+        check(len(path) == 1 and path[0]["severity"] == "medium" and
+              path[0]["locations"][0]["file"] == "src/files.js",
+              "API alert: %s" % path)
+        facts = {o["fact"]["key"]: o["fact"] for o in objs if "fact" in o}
+        check(facts["sast.alerts.open"]["value"] == 15, "open with API %s" %
+              facts["sast.alerts.open"])
+        check(status(objs)["status"] == "partial" and
+              any("$[2]: rule.id missing" in e for e in logs(objs)),
+              "bad alert: %s" % logs(objs))
+        # No token: not read, partial; 404: partial with the URL logged.
+        for extra, needle in (({"OG_HARNESS_SECRETS": ""}, "GitHub token"),
+                              ({"OG_HARNESS_HTTP_DIR": "/nonexistent"},
+                               "HTTP 404")):
+            p = subprocess.run(list(args) + ["github_alerts=true",
+                                             "github_repo=acme/shop",
+                                             "github_api_url=" + api],
+                               capture_output=True, text=True, timeout=60,
+                               env=dict(os.environ, **dict(env, **extra)))
+            objs = [json.loads(x) for x in p.stdout.splitlines()]
+            check(status(objs)["status"] == "failed" and
+                  any(needle in e for e in logs(objs)),
+                  "github_alerts %s: %s" % (needle, logs(objs)))
+    print("ok github_alerts")
 
 
 BAD = [
