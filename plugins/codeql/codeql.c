@@ -93,18 +93,6 @@ item_error(struct cfile *cf, const char *msg)
 			&cf->item_errors, msg);
 }
 
-static int
-expect_type(struct cfile *cf, int want, const char *what)
-{
-	int t = ogjs_peek(cf->r);
-
-	if (t < 0)
-		return t;
-	if (t != want)
-		return ogjs_fail(cf->r, "expected %s", what);
-	return 0;
-}
-
 /* ---- run context ------------------------------------------------------- */
 
 static void
@@ -188,7 +176,7 @@ read_tool(struct cfile *cf)
 	cJSON *tool;
 	int ret;
 
-	ret = expect_type(cf, '{', "a tool object");
+	ret = ogjs_expect(cf->r, '{', "a tool object");
 	if (ret < 0)
 		return ret;
 	if (cf->dry) {
@@ -225,7 +213,7 @@ read_artifacts(struct cfile *cf)
 	cJSON *a;
 	int ret;
 
-	ret = expect_type(cf, '[', "an array of artifacts");
+	ret = ogjs_expect(cf->r, '[', "an array of artifacts");
 	if (ret < 0)
 		return ret;
 	if (cf->dry)
@@ -715,11 +703,11 @@ read_results(struct cfile *cf)
 
 	if (ogjs_peek(r) == 'z')
 		return ogjs_skip(r);
-	ret = expect_type(cf, '[', "an array of results");
+	ret = ogjs_expect(cf->r, '[', "an array of results");
 	if (ret < 0 || (ret = ogjs_enter_array(r)) < 0)
 		return ret;
 	while ((ret = ogjs_next_elem(r)) == 1) {
-		ret = expect_type(cf, '{', "a result object");
+		ret = ogjs_expect(cf->r, '{', "a result object");
 		if (ret < 0)
 			return ret;
 		if (cf->dry) {
@@ -761,7 +749,7 @@ read_run(struct cfile *cf)
 	const char *key;
 	int ret;
 
-	ret = expect_type(cf, '{', "a run object");
+	ret = ogjs_expect(cf->r, '{', "a run object");
 	if (ret < 0 || (ret = ogjs_enter_object(cf->r)) < 0)
 		return ret;
 	run_clear(cf);
@@ -793,7 +781,7 @@ read_runs(struct cfile *cf)
 {
 	int ret;
 
-	ret = expect_type(cf, '[', "an array of runs");
+	ret = ogjs_expect(cf->r, '[', "an array of runs");
 	if (ret < 0 || (ret = ogjs_enter_array(cf->r)) < 0)
 		return ret;
 	while ((ret = ogjs_next_elem(cf->r)) == 1)
@@ -829,7 +817,7 @@ read_document(struct cfile *cf)
 	const char *key;
 	int ret;
 
-	ret = expect_type(cf, '{', "a SARIF log object");
+	ret = ogjs_expect(cf->r, '{', "a SARIF log object");
 	if (ret >= 0)
 		ret = ogjs_enter_object(cf->r);
 	while (ret >= 0 && (ret = ogjs_next_key(cf->r, &key)) == 1) {

@@ -98,18 +98,6 @@ read_string(struct tfile *tf, char **dst)
 	return ogjs_string(tf->r, tf->st->arena, dst);
 }
 
-static int
-expect_type(struct tfile *tf, int want, const char *what)
-{
-	int t = ogjs_peek(tf->r);
-
-	if (t < 0)
-		return t;
-	if (t != want)
-		return ogjs_fail(tf->r, "expected %s", what);
-	return 0;
-}
-
 /* ---- conversion of one item ------------------------------------------ */
 
 static enum og_severity
@@ -504,11 +492,11 @@ read_items(struct tfile *tf, enum item_kind kind)
 
 	if (ogjs_peek(r) == 'z')
 		return ogjs_skip(r);
-	ret = expect_type(tf, '[', "an array");
+	ret = ogjs_expect(tf->r, '[', "an array");
 	if (ret < 0 || (ret = ogjs_enter_array(r)) < 0)
 		return ret;
 	while ((ret = ogjs_next_elem(r)) == 1) {
-		ret = expect_type(tf, '{', "an object");
+		ret = ogjs_expect(tf->r, '{', "an object");
 		if (ret < 0)
 			return ret;
 		if (tf->dry) {
@@ -631,7 +619,7 @@ read_result(struct tfile *tf)
 	const char *key;
 	int ret;
 
-	ret = expect_type(tf, '{', "a result object");
+	ret = ogjs_expect(tf->r, '{', "a result object");
 	if (ret < 0 || (ret = ogjs_enter_object(tf->r)) < 0)
 		return ret;
 	set_str(&tf->target, NULL);
@@ -662,7 +650,7 @@ read_results(struct tfile *tf)
 
 	if (ogjs_peek(tf->r) == 'z')
 		return ogjs_skip(tf->r);
-	ret = expect_type(tf, '[', "an array of results");
+	ret = ogjs_expect(tf->r, '[', "an array of results");
 	if (ret < 0 || (ret = ogjs_enter_array(tf->r)) < 0)
 		return ret;
 	while ((ret = ogjs_next_elem(tf->r)) == 1)
@@ -703,11 +691,11 @@ read_resources(struct tfile *tf)
 	const char *key;
 	int ret;
 
-	ret = expect_type(tf, '[', "an array of resources");
+	ret = ogjs_expect(tf->r, '[', "an array of resources");
 	if (ret < 0 || (ret = ogjs_enter_array(tf->r)) < 0)
 		return ret;
 	while ((ret = ogjs_next_elem(tf->r)) == 1) {
-		ret = expect_type(tf, '{', "a resource object");
+		ret = ogjs_expect(tf->r, '{', "a resource object");
 		if (ret < 0 || (ret = ogjs_enter_object(tf->r)) < 0)
 			break;
 		set_str(&tf->k8s_ns, NULL);
