@@ -35,6 +35,7 @@ static const struct key schema[] = {
 	{ "assessment.window_days", K_NUM },
 	{ "assessment.coverage", K_STR },
 	{ "assessment.targets.*", K_NUM },
+	{ "assessment.band_year", K_NUM },
 
 	{ "gates.min_level", K_NUM },
 	{ "gates.max_findings.*", K_NUM },
@@ -106,7 +107,7 @@ og_config_load(const char *path, cJSON **ret_cfg, char **ret_err)
 				       r == -EFBIG ? "file too large" : strerror(-r));
 		return r;
 	}
-	cfg = cJSON_ParseWithLengthOpts(buf, len, &end, true);
+	cfg = cJSON_ParseWithLengthOpts(buf, len + 1, &end, true);
 	if (!cfg || !cJSON_IsObject(cfg)) {
 		*ret_err = og_asprintf("%s: %s at byte %zu", name,
 				       cfg ? "the config must be a JSON object"
@@ -407,10 +408,14 @@ og_config_register_plugins(const struct og_config_plugin *plugins, size_t n)
 static int
 collector_option_type(const char *path)
 {
-	const char *name = path + strlen("collectors."), *dot = strchr(name, '.');
 	const struct og_option *o = NULL;
+	const char *name, *dot;
 
-	if (strncmp(path, "collectors.", 11) != 0 || !dot)
+	if (strncmp(path, "collectors.", 11) != 0)
+		return -1;
+	name = path + 11;
+	dot = strchr(name, '.');
+	if (!dot)
 		return -1;
 	for (size_t i = 0; i < n_known_plugins; i++)
 		if (strlen(known_plugins[i].name) == (size_t)(dot - name) &&

@@ -11,6 +11,7 @@
 
 #include "conf.h"
 #include "host.h"
+#include "http/http.h"
 #include "jsonw.h"
 #include "model.h"
 #include "secret.h"
@@ -28,7 +29,6 @@ struct og_ctx {
 	size_t n_stash;
 	const char ***lists;
 	size_t n_lists;
-	void *http;		/* struct og_http *, created on first use */
 };
 
 static void
@@ -353,6 +353,9 @@ static const struct og_host host_table = {
 	.set_partial = host_set_partial,
 	.secret_available = host_secret_available,
 	.now = host_now,
+	.parse_time = og_parse_time,
+	.http_batch = og_http_host_batch,
+	.http_free = og_http_host_free,
 };
 
 int
@@ -363,6 +366,9 @@ og_host_run_child(const struct og_plugin_entry *e, const cJSON *config, int fd)
 	int r;
 
 	og_jw_init(&ctx.w);
+	/* The HTTP client starts on the first request, so collectors that
+	 * never use it never start curl. */
+	og_http_host_setup(config, e->desc.name);
 	r = e->desc.init ? e->desc.init(&ctx, &host_table, &state) : 0;
 	if (r < 0) {
 		host_log(&ctx, OG_LOG_ERROR, "init failed: %s", strerror(-r));
@@ -374,6 +380,7 @@ og_host_run_child(const struct og_plugin_entry *e, const cJSON *config, int fd)
 		if (e->desc.fini)
 			e->desc.fini(state);
 	}
+	og_http_host_teardown();
 	begin(&ctx, "done");
 	og_jw_key(&ctx.w, "rc");
 	og_jw_int(&ctx.w, r);

@@ -236,7 +236,11 @@ og_loader_discover(const char *const *dirs, size_t n_dirs)
 			scan_dir(s, t, false);
 		free(copy);
 	}
-	if (og_running_uninstalled())
+	/* OPSGRADE_NO_DEFAULT_PLUGINS=1 limits the search to the explicit
+	 * dirs: tests and sandboxed runs use it. */
+	if (getenv("OPSGRADE_NO_DEFAULT_PLUGINS"))
+		;
+	else if (og_running_uninstalled())
 		scan_dir(s, OG_BUILD_PLUGINDIR, true);
 	else
 		scan_dir(s, OG_PLUGINDIR, false);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "model.h"
 #include "strmap.h"
 #include "util.h"
@@ -22,6 +23,10 @@ struct og_model {
 
 	struct og_model_event **events;
 	size_t n_events;
+
+	/* Findings, their strings and arrays: millions of small objects
+	 * that live exactly as long as the model. */
+	struct og_arena arena;
 
 	/* Sorted views, rebuilt lazily after an add. */
 	const struct og_model_fact **sorted_facts;
@@ -87,6 +92,7 @@ og_model_new(void)
 
 	og_strmap_init(&m->fact_idx);
 	og_strmap_init(&m->finding_idx);
+	og_arena_init(&m->arena);
 	return m;
 }
 
@@ -112,36 +118,6 @@ fact_free(struct og_model_fact *f)
 }
 
 static void
-location_clear(struct og_model_location *l)
-{
-	free(l->target);
-	free(l->file);
-	free(l->layer);
-}
-
-static void
-finding_free(struct og_model_finding *f)
-{
-	free(f->fingerprint);
-	free(f->id);
-	free(f->title);
-	free(f->package);
-	free(f->installed_version);
-	free(f->fixed_version);
-	free(f->status_detail);
-	free(f->url);
-	free(f->published);
-	free(f->suppression);
-	free_strv(f->tags, f->n_tags);
-	free_strv(f->tools, f->n_tools);
-	free_strv(f->sources, f->n_sources);
-	for (size_t i = 0; i < f->n_locations; i++)
-		location_clear(&f->locations[i]);
-	free(f->locations);
-	free(f);
-}
-
-static void
 event_free(struct og_model_event *e)
 {
 	free(e->type);
@@ -162,8 +138,6 @@ og_model_free(struct og_model *m)
 		return NULL;
 	for (size_t i = 0; i < m->n_facts; i++)
 		fact_free(m->facts[i]);
-	for (size_t i = 0; i < m->n_findings; i++)
-		finding_free(m->findings[i]);
 	for (size_t i = 0; i < m->n_events; i++)
 		event_free(m->events[i]);
 	free(m->facts);
@@ -174,6 +148,7 @@ og_model_free(struct og_model *m)
 	free(m->sorted_events);
 	og_strmap_clear(&m->fact_idx);
 	og_strmap_clear(&m->finding_idx);
+	og_arena_clear(&m->arena);
 	free(m);
 	return NULL;
 }
@@ -202,6 +177,24 @@ strset_add(char ***v, size_t *n, const char *s)
 	*v = og_xrealloc_array(*v, *n + 1, sizeof(char *));
 	memmove(*v + i + 1, *v + i, (*n - i) * sizeof(char *));
 	(*v)[i] = og_strdup0(s);
+	(*n)++;
+}
+
+/* strset_add for arena-owned sets: interned strings, arena arrays. */
+static void
+astrset_add(struct og_arena *a, char ***v, size_t *n, const char *s)
+{
+	size_t i = 0;
+
+	if (!s || !*s)
+		return;
+	while (i < *n && strcmp((*v)[i], s) < 0)
+		i++;
+	if (i < *n && strcmp((*v)[i], s) == 0)
+		return;
+	*v = og_arena_grow(a, *v, *n, sizeof(char *));
+	memmove(*v + i + 1, *v + i, (*n - i) * sizeof(char *));
+	(*v)[i] = og_arena_intern(a, s);
 	(*n)++;
 }
 
@@ -297,20 +290,26 @@ og_model_finding_by_fingerprint(const struct og_model *m, const char *fp)
 static void
 hash_field(uint64_t h[2], const char *s)
 {
-	/* Length-prefixing keeps "ab"+"c" apart from "a"+"bc". */
+	/* Chaining each field's hash into the next keeps "ab"+"c" apart
+	 * from "a"+"bc" (the length is part of each hash). */
 	size_t len = s ? strlen(s) : 0;
-	uint64_t l = len;
 
-	h[0] = og_hash64(&l, sizeof(l), h[0]);
-	h[1] = og_hash64(&l, sizeof(l), h[1]);
-	if (len) {
-		h[0] = og_hash64(s, len, h[0]);
-		h[1] = og_hash64(s, len, h[1]);
-	}
+	h[0] = og_hash64(s ? s : "", len, h[0]);
+	h[1] ^= h[0] * 0x9e3779b97f4a7c15ULL;	/* second half: order-sensitive */
 }
 
-char *
-og_finding_fingerprint(const struct og_finding *f)
+static void
+hex64(uint64_t v, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (int i = 15; i >= 0; i--, v >>= 4)
+		out[i] = digits[v & 15];
+}
+
+/* Fingerprint into @out (33 bytes). */
+static void
+fingerprint_buf(const struct og_finding *f, char out[33])
 {
 	uint64_t h[2] = { 0x6f707367ULL, 0x72616465ULL };
 
@@ -323,14 +322,29 @@ og_finding_fingerprint(const struct og_finding *f)
 		hash_field(h, f->package);
 		hash_field(h, f->installed_version);
 	} else {
-		char line[16];
+		uint32_t line = f->n_locations ? f->locations[0].line : 0;
+		/* little-endian bytes, whatever the machine */
+		unsigned char lb[4] = { (unsigned char)line,
+					(unsigned char)(line >> 8),
+					(unsigned char)(line >> 16),
+					(unsigned char)(line >> 24) };
 
-		snprintf(line, sizeof(line), "%" PRIu32,
-			 f->n_locations ? f->locations[0].line : 0);
 		hash_field(h, f->n_locations ? f->locations[0].file : NULL);
-		hash_field(h, line);
+		h[0] = og_hash64(lb, sizeof(lb), h[0]);
+		h[1] = og_hash64(lb, sizeof(lb), h[1]);
 	}
-	return og_asprintf("%016" PRIx64 "%016" PRIx64, h[0], h[1]);
+	hex64(h[0], out);
+	hex64(h[1], out + 16);
+	out[32] = '\0';
+}
+
+char *
+og_finding_fingerprint(const struct og_finding *f)
+{
+	char buf[33];
+
+	fingerprint_buf(f, buf);
+	return og_strdup0(buf);
 }
 
 static bool
@@ -344,8 +358,9 @@ location_eq(const struct og_model_location *a, const char *target,
 }
 
 static void
-add_location(struct og_model_finding *mf, const char *target, const char *file,
-	     uint32_t line, uint32_t column, const char *layer)
+add_location(struct og_arena *a, struct og_model_finding *mf,
+	     const char *target, const char *file, uint32_t line,
+	     uint32_t column, const char *layer)
 {
 	struct og_model_location *l;
 
@@ -357,14 +372,14 @@ add_location(struct og_model_finding *mf, const char *target, const char *file,
 			return;
 	if (mf->n_locations >= OG_LOCATIONS_PER_FINDING_MAX)
 		return;
-	mf->locations = og_xrealloc_array(mf->locations, mf->n_locations + 1,
-					  sizeof(*mf->locations));
+	mf->locations = og_arena_grow(a, mf->locations, mf->n_locations,
+				      sizeof(*mf->locations));
 	l = &mf->locations[mf->n_locations++];
-	l->target = og_strdup0(target);
-	l->file = og_strdup0(file);
+	l->target = og_arena_intern(a, target);
+	l->file = og_arena_intern(a, file);
 	l->line = line;
 	l->column = column;
-	l->layer = og_strdup0(layer);
+	l->layer = og_arena_intern(a, layer);
 }
 
 /* Find or create the finding with @fp; *ret_new says which. */
@@ -372,157 +387,147 @@ static struct og_model_finding *
 finding_slot(struct og_model *m, const char *fp, bool *ret_new)
 {
 	struct og_model_finding *mf;
-	size_t idx;
+	size_t slot;
 
-	if (og_strmap_get(&m->finding_idx, fp, &idx)) {
-		*ret_new = false;
-		return m->findings[idx];
-	}
-	if (m->n_findings >= OG_FINDINGS_MAX)
+	slot = og_strmap_slot(&m->finding_idx, fp, ret_new);
+	if (!*ret_new)
+		return m->findings[m->finding_idx.vals[slot]];
+	if (m->n_findings >= OG_FINDINGS_MAX) {
+		/* Give the slot back: the map must not keep @fp. */
+		og_strmap_clear(&m->finding_idx);
+		for (size_t i = 0; i < m->n_findings; i++)
+			og_strmap_put(&m->finding_idx, m->findings[i]->fingerprint, i);
 		return NULL;
-	mf = og_xcalloc(1, sizeof(*mf));
-	mf->fingerprint = og_strdup0(fp);
+	}
+	mf = og_arena_alloc(&m->arena, sizeof(*mf));
+	mf->fingerprint = og_arena_strdup(&m->arena, fp);
 	push_ptr((void ***)&m->findings, &m->n_findings, mf);
-	og_strmap_put(&m->finding_idx, mf->fingerprint, m->n_findings - 1);
-	*ret_new = true;
+	m->finding_idx.keys[slot] = mf->fingerprint;
+	m->finding_idx.vals[slot] = m->n_findings - 1;
 	m->findings_dirty = true;
 	return mf;
 }
 
-/* Scalar fields of a finding, shared by plugin and model input. */
-struct finding_fields {
-	enum og_finding_kind kind;
-	const char *id, *title, *package, *installed_version, *fixed_version;
-	const char *status_detail, *url, *published, *suppression;
-	enum og_severity severity;
-	double score;
-	bool suppressed;
-};
-
 static void
-set_if_empty(char **dst, const char *src)
+set_if_empty(struct og_arena *a, char **dst, const char *src, bool shared)
 {
+	/* @shared: the value repeats across findings, so intern it. */
 	if (!*dst && src && *src)
-		*dst = og_strdup0(src);
+		*dst = shared ? og_arena_intern(a, src) : og_arena_strdup(a, src);
 }
 
+/* Merge the scalar fields of @src into @mf (new or existing). */
 static void
-merge_fields(struct og_model_finding *mf, const struct finding_fields *ff,
-	     bool is_new)
+merge_fields(struct og_arena *a, struct og_model_finding *mf,
+	     const struct og_model_finding *src, bool is_new)
 {
 	if (is_new) {
-		mf->kind = ff->kind;
-		mf->id = og_strdup0(ff->id);
-		mf->severity = ff->severity;
-		mf->score = ff->score;
-		mf->suppressed = ff->suppressed;
-		mf->suppression = ff->suppressed ? og_strdup0(ff->suppression)
-						 : NULL;
+		mf->kind = src->kind;
+		mf->id = og_arena_strdup(a, src->id);
+		mf->severity = src->severity;
+		mf->score = src->score;
+		mf->suppressed = src->suppressed;
+		mf->suppression = src->suppressed
+			? og_arena_intern(a, src->suppression) : NULL;
 	} else {
 		/* Two sources may rate one issue differently: keep the
 		 * highest, so merging never hides a critical. */
-		if (ff->severity > mf->severity)
-			mf->severity = ff->severity;
-		if (ff->score > mf->score)
-			mf->score = ff->score;
-		if (mf->suppressed && !ff->suppressed) {
+		if (src->severity > mf->severity)
+			mf->severity = src->severity;
+		if (src->score > mf->score)
+			mf->score = src->score;
+		if (mf->suppressed && !src->suppressed) {
 			mf->suppressed = false;
-			free(mf->suppression);
 			mf->suppression = NULL;
 		}
 	}
-	set_if_empty(&mf->title, ff->title);
-	set_if_empty(&mf->package, ff->package);
-	set_if_empty(&mf->installed_version, ff->installed_version);
-	set_if_empty(&mf->fixed_version, ff->fixed_version);
-	set_if_empty(&mf->status_detail, ff->status_detail);
-	set_if_empty(&mf->url, ff->url);
-	set_if_empty(&mf->published, ff->published);
-}
-
-int
-og_model_add_finding(struct og_model *m, const struct og_finding *f,
-		     const char *source)
-{
-	struct finding_fields ff;
-	struct og_model_finding *mf;
-	char *fp = NULL;
-	bool is_new;
-
-	if (!f->id || !*f->id || (unsigned)f->kind > OG_FINDING_LICENSE ||
-	    (unsigned)f->severity > OG_SEV_CRITICAL)
-		return -EINVAL;
-	if (f->fingerprint && *f->fingerprint)
-		fp = og_strdup0(f->fingerprint);
-	else
-		fp = og_finding_fingerprint(f);
-	mf = finding_slot(m, fp, &is_new);
-	free(fp);
-	if (!mf)
-		return -E2BIG;
-	ff = (struct finding_fields){
-		.kind = f->kind, .id = f->id, .title = f->title,
-		.package = f->package,
-		.installed_version = f->installed_version,
-		.fixed_version = f->fixed_version,
-		.status_detail = f->status_detail, .url = f->url,
-		.published = f->published, .suppression = f->suppression,
-		.severity = f->severity,
-		.score = isfinite(f->score) && f->score >= 0 ? f->score : -1,
-		.suppressed = f->suppressed,
-	};
-	merge_fields(mf, &ff, is_new);
-	m->findings_dirty = true;
-	for (const char *const *t = f->tags; t && *t; t++)
-		strset_add(&mf->tags, &mf->n_tags, *t);
-	strset_add(&mf->tools, &mf->n_tools, f->tool);
-	strset_add(&mf->sources, &mf->n_sources, source);
-	for (size_t i = 0; i < f->n_locations; i++) {
-		const struct og_location *l = &f->locations[i];
-
-		add_location(mf, l->target, l->file, l->line, l->column,
-			     l->layer);
-	}
-	return 0;
+	set_if_empty(a, &mf->title, src->title, false);
+	set_if_empty(a, &mf->package, src->package, true);
+	set_if_empty(a, &mf->installed_version, src->installed_version, true);
+	set_if_empty(a, &mf->fixed_version, src->fixed_version, true);
+	set_if_empty(a, &mf->status_detail, src->status_detail, true);
+	set_if_empty(a, &mf->url, src->url, false);
+	set_if_empty(a, &mf->published, src->published, true);
 }
 
 int
 og_model_add_model_finding(struct og_model *m, const struct og_model_finding *f)
 {
-	struct finding_fields ff;
 	struct og_model_finding *mf;
 	bool is_new;
 
-	if (!f->fingerprint || !f->id)
+	if (!f->fingerprint || !f->id || !*f->id ||
+	    (unsigned)f->kind > OG_FINDING_LICENSE ||
+	    (unsigned)f->severity > OG_SEV_CRITICAL)
 		return -EINVAL;
 	mf = finding_slot(m, f->fingerprint, &is_new);
 	if (!mf)
 		return -E2BIG;
-	ff = (struct finding_fields){
-		.kind = f->kind, .id = f->id, .title = f->title,
-		.package = f->package,
-		.installed_version = f->installed_version,
-		.fixed_version = f->fixed_version,
-		.status_detail = f->status_detail, .url = f->url,
-		.published = f->published, .suppression = f->suppression,
-		.severity = f->severity, .score = f->score,
-		.suppressed = f->suppressed,
-	};
-	merge_fields(mf, &ff, is_new);
+	merge_fields(&m->arena, mf, f, is_new);
 	m->findings_dirty = true;
 	for (size_t i = 0; i < f->n_tags; i++)
-		strset_add(&mf->tags, &mf->n_tags, f->tags[i]);
+		astrset_add(&m->arena, &mf->tags, &mf->n_tags, f->tags[i]);
 	for (size_t i = 0; i < f->n_tools; i++)
-		strset_add(&mf->tools, &mf->n_tools, f->tools[i]);
+		astrset_add(&m->arena, &mf->tools, &mf->n_tools, f->tools[i]);
 	for (size_t i = 0; i < f->n_sources; i++)
-		strset_add(&mf->sources, &mf->n_sources, f->sources[i]);
+		astrset_add(&m->arena, &mf->sources, &mf->n_sources, f->sources[i]);
 	for (size_t i = 0; i < f->n_locations; i++) {
 		const struct og_model_location *l = &f->locations[i];
 
-		add_location(mf, l->target, l->file, l->line, l->column,
+		add_location(&m->arena, mf, l->target, l->file, l->line, l->column,
 			     l->layer);
 	}
 	return 0;
+}
+
+#define INLINE_LOCATIONS 8
+
+/* A plugin's finding, viewed as a model finding (borrowed pointers). */
+int
+og_model_add_finding(struct og_model *m, const struct og_finding *f,
+		     const char *source)
+{
+	struct og_model_location inline_locs[INLINE_LOCATIONS], *locs = inline_locs;
+	struct og_model_finding v;
+	size_t n_tags = 0;
+	char fp[33];
+	int r;
+
+	if (!f->fingerprint || !*f->fingerprint)
+		fingerprint_buf(f, fp);
+	while (f->tags && f->tags[n_tags])
+		n_tags++;
+	if (f->n_locations > INLINE_LOCATIONS)
+		locs = og_xcalloc(f->n_locations, sizeof(*locs));
+	for (size_t i = 0; i < f->n_locations; i++)
+		locs[i] = (struct og_model_location){
+			.target = (char *)f->locations[i].target,
+			.file = (char *)f->locations[i].file,
+			.line = f->locations[i].line,
+			.column = f->locations[i].column,
+			.layer = (char *)f->locations[i].layer,
+		};
+	v = (struct og_model_finding){
+		.fingerprint = (char *)(f->fingerprint && *f->fingerprint
+						? f->fingerprint : fp),
+		.kind = f->kind, .id = (char *)f->id, .title = (char *)f->title,
+		.severity = f->severity,
+		.score = isfinite(f->score) && f->score >= 0 ? f->score : -1,
+		.package = (char *)f->package,
+		.installed_version = (char *)f->installed_version,
+		.fixed_version = (char *)f->fixed_version,
+		.status_detail = (char *)f->status_detail, .url = (char *)f->url,
+		.published = (char *)f->published, .suppressed = f->suppressed,
+		.suppression = (char *)f->suppression,
+		.tags = (char **)f->tags, .n_tags = n_tags,
+		.tools = (char **)&f->tool, .n_tools = f->tool ? 1 : 0,
+		.sources = (char **)&source, .n_sources = source ? 1 : 0,
+		.locations = locs, .n_locations = f->n_locations,
+	};
+	r = og_model_add_model_finding(m, &v);
+	if (locs != inline_locs)
+		free(locs);
+	return r;
 }
 
 int

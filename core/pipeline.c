@@ -8,7 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "assess/assess.h"
 #include "pipeline.h"
+#include "render.h"
 #include "report-json.h"
 #include "runner.h"
 #include "util.h"
@@ -239,38 +241,62 @@ ensure_dir(const char *dir)
 	return r;
 }
 
-/*
- * Assess, render and (for report) deliver @doc built over @m.  Returns
- * the exit code contribution of gates/output.
- */
+static const struct {
+	const char *format;
+	const char *file;
+	int (*render)(const cJSON *, const cJSON *, const char *, char **);
+} renderers[] = {
+	{ "json", "report.json", og_render_json },
+	{ "junit", "junit.xml", og_render_junit },
+	{ "png", "summary.png", og_render_png },
+	{ "pdf", "report.pdf", og_render_pdf },
+};
+
 static int
-finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m,
-	      bool render)
+check_formats(const cJSON *config, char **ret_err)
 {
-	const char *outdir = og_config_str(p->config, "output_dir",
-					   DEFAULT_OUTPUT_DIR);
-	char *path, *err = NULL;
-	int r, code = EXIT_OK;
+	const char **fmts = NULL;
+	size_t n = og_config_strv(config, "formats", &fmts);
+	int r = 0;
 
-	if (!cJSON_GetObjectItemCaseSensitive(doc, "assessment"))
-		cJSON_AddNullToObject(doc, "assessment");
-	if (!cJSON_GetObjectItemCaseSensitive(doc, "gates"))
-		cJSON_AddArrayToObject(doc, "gates");
-	if (!cJSON_GetObjectItemCaseSensitive(doc, "history"))
-		cJSON_AddNullToObject(doc, "history");
-	(void)m;
-	(void)render;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		bool known = false;
 
-	if (p->cli->cmd == OG_CMD_COLLECT || p->cli->cmd == OG_CMD_MERGE) {
-		path = og_strdup0(p->cli->out);
-		if (!path) {
-			r = ensure_dir(outdir);
-			if (r < 0) {
-				og_log_error("cannot create '%s': %s", outdir, strerror(-r));
-				return EXIT_OUTPUT;
-			}
-			path = og_asprintf("%s/report.json", outdir);
+		for (size_t k = 0; k < sizeof(renderers) / sizeof(renderers[0]); k++)
+			known |= strcmp(fmts[i], renderers[k].format) == 0;
+		if (!known) {
+			*ret_err = og_asprintf("formats: unknown format '%s' (use pdf, "
+					       "png, junit, json)", fmts[i]);
+			r = -EINVAL;
 		}
+	}
+	free(fmts);
+	return r;
+}
+
+static bool
+format_wanted(const cJSON *config, const char *format)
+{
+	const char **fmts = NULL;
+	size_t n = og_config_strv(config, "formats", &fmts);
+	bool on = og_config_get(config, "formats") == NULL;	/* default: all */
+
+	for (size_t i = 0; i < n; i++)
+		on |= strcmp(fmts[i], format) == 0;
+	free(fmts);
+	return on;
+}
+
+/* collect and merge: the model alone, to -o or OUTDIR/report.json. */
+static int
+write_model_only(struct og_pipeline *p, const cJSON *doc, const char *outdir,
+		 int code)
+{
+	char *path, *err = NULL;
+	int r;
+
+	if (p->cli->out) {
+		path = og_strdup0(p->cli->out);
 	} else {
 		r = ensure_dir(outdir);
 		if (r < 0) {
@@ -288,6 +314,93 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m,
 		og_log_info("wrote %s", path);
 	}
 	free(path);
+	return code;
+}
+
+/* report and render: every wanted format into OUTDIR.  One failing
+ * renderer does not stop the others. */
+static int
+render_all(struct og_pipeline *p, const cJSON *doc, const char *outdir, int code)
+{
+	int r = ensure_dir(outdir);
+
+	if (r < 0) {
+		og_log_error("cannot create '%s': %s", outdir, strerror(-r));
+		return EXIT_OUTPUT;
+	}
+	for (size_t k = 0; k < sizeof(renderers) / sizeof(renderers[0]); k++) {
+		char *path, *err = NULL;
+
+		if (!format_wanted(p->config, renderers[k].format))
+			continue;
+		path = og_asprintf("%s/%s", outdir, renderers[k].file);
+		r = renderers[k].render(doc, p->config, path, &err);
+		if (r < 0) {
+			og_log_error("%s", err ? err : path);
+			code = EXIT_OUTPUT;
+		} else {
+			og_log_info("wrote %s", path);
+		}
+		free(err);
+		free(path);
+	}
+	return code;
+}
+
+/*
+ * Assess, render and (for report) deliver @doc built over @m.  Returns
+ * the exit code contribution of gates/output.
+ */
+static int
+finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m,
+	      bool render)
+{
+	const char *outdir = og_config_str(p->config, "output_dir",
+					   DEFAULT_OUTPUT_DIR);
+	char *err = NULL;
+	int r, code = EXIT_OK;
+
+	if (check_formats(p->config, &err) < 0) {
+		og_log_error("%s", err);
+		free(err);
+		return EXIT_USAGE;
+	}
+	/* collect writes only the model; everything else assesses (again,
+	 * for render and merge: the model may have changed, or the maturity
+	 * model or gates in config). */
+	cJSON_DeleteItemFromObjectCaseSensitive(doc, "assessment");
+	cJSON_DeleteItemFromObjectCaseSensitive(doc, "gates");
+	if (p->cli->cmd == OG_CMD_COLLECT) {
+		cJSON_AddNullToObject(doc, "assessment");
+		cJSON_AddArrayToObject(doc, "gates");
+	} else {
+		cJSON *assessment = NULL, *gates = NULL;
+
+		r = og_assess(m, p->config,
+			      cJSON_GetObjectItemCaseSensitive(doc, "collectors"),
+			      og_now(), &assessment, &gates, &err);
+		if (r < 0) {
+			og_log_error("%s", err);
+			free(err);
+			return EXIT_USAGE;
+		}
+		cJSON_AddItemToObject(doc, "assessment", assessment);
+		cJSON_AddItemToObject(doc, "gates", gates);
+		if (og_gates_failed(gates))
+			code = EXIT_GATE;
+	}
+	if (!cJSON_GetObjectItemCaseSensitive(doc, "history"))
+		cJSON_AddNullToObject(doc, "history");
+	(void)render;
+
+	if (p->cli->cmd == OG_CMD_COLLECT || p->cli->cmd == OG_CMD_MERGE)
+		code = write_model_only(p, doc, outdir, code);
+	else
+		code = render_all(p, doc, outdir, code);
+	if (p->cli->cmd == OG_CMD_REPORT && !p->cli->quiet)
+		og_assess_print_summary(cJSON_GetObjectItemCaseSensitive(doc, "assessment"),
+					cJSON_GetObjectItemCaseSensitive(doc, "gates"),
+					stdout);
 	return code;
 }
 
@@ -344,6 +457,7 @@ og_pipeline_collect_and_report(struct og_pipeline *p)
 	sort_collectors(doc);
 	og_report_add_model(doc, m);
 	code = finish_report(p, doc, m, p->cli->cmd == OG_CMD_REPORT);
+	/* A failed gate (1) outranks an incomplete run (3) for CI. */
 	if (code == EXIT_OK && incomplete)
 		code = EXIT_INCOMPLETE;
 	cJSON_Delete(doc);
@@ -375,6 +489,65 @@ og_pipeline_render_from(struct og_pipeline *p)
 	cJSON_Delete(doc);
 	og_model_free(m);
 	return code;
+}
+
+static int
+status_rank(const cJSON *c)
+{
+	static const char *const order[] = { "skipped", "ok", "partial", "failed" };
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(c, "status");
+
+	for (int i = 0; i < 4; i++)
+		if (cJSON_IsString(s) && !strcmp(s->valuestring, order[i]))
+			return i;
+	return 3;
+}
+
+static void
+add_number(cJSON *dst, const cJSON *src, const char *key)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(dst, key);
+	const cJSON *b = cJSON_GetObjectItemCaseSensitive(src, key);
+
+	if (cJSON_IsNumber(a) && cJSON_IsNumber(b))
+		cJSON_SetNumberValue((cJSON *)a, a->valuedouble + b->valuedouble);
+}
+
+/*
+ * One entry per collector across shards: the worst status of the shards
+ * that ran it (a skip counts only when no shard ran it), counts and
+ * durations summed, so a failure in any shard stays visible.
+ */
+static void
+merge_collector(cJSON *collectors, const cJSON *c)
+{
+	const char *name = cJSON_GetObjectItemCaseSensitive(c, "name")->valuestring;
+	cJSON *cur;
+
+	cJSON_ArrayForEach(cur, collectors) {
+		const cJSON *counts_src, *m;
+		cJSON *counts_dst;
+
+		if (strcmp(cJSON_GetObjectItemCaseSensitive(cur, "name")->valuestring,
+			   name) != 0)
+			continue;
+		if (status_rank(c) > status_rank(cur)) {
+			cJSON_ReplaceItemInObjectCaseSensitive(
+				cur, "status",
+				cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(c, "status"), 1));
+			m = cJSON_GetObjectItemCaseSensitive(c, "message");
+			cJSON_ReplaceItemInObjectCaseSensitive(
+				cur, "message", m ? cJSON_Duplicate(m, 1) : cJSON_CreateNull());
+		}
+		add_number(cur, c, "duration_ms");
+		counts_src = cJSON_GetObjectItemCaseSensitive(c, "counts");
+		counts_dst = cJSON_GetObjectItemCaseSensitive(cur, "counts");
+		add_number(counts_dst, counts_src, "facts");
+		add_number(counts_dst, counts_src, "findings");
+		add_number(counts_dst, counts_src, "events");
+		return;
+	}
+	cJSON_AddItemToArray(collectors, cJSON_Duplicate(c, 1));
 }
 
 int
@@ -414,12 +587,10 @@ og_pipeline_merge(struct og_pipeline *p)
 				subject = "";
 			}
 		}
-		/* Collectors of every shard are kept; same name twice stays
-		 * twice (one per shard) so failures are not hidden. */
 		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(d, "collectors"))
 			if (cJSON_IsObject(c) &&
 			    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(c, "name")))
-				cJSON_AddItemToArray(collectors, cJSON_Duplicate(c, 1));
+				merge_collector(collectors, c);
 		cJSON_Delete(d);
 	}
 	if (code == EXIT_OK) {

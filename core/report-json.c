@@ -524,7 +524,7 @@ og_report_load(const char *path, cJSON **ret_doc, struct og_model **ret_m,
 		*ret_err = og_asprintf("cannot read '%s': %s", path, strerror(-r));
 		return r;
 	}
-	doc = cJSON_ParseWithLengthOpts(buf, len, &end, true);
+	doc = cJSON_ParseWithLengthOpts(buf, len + 1, &end, true);
 	if (!doc) {
 		*ret_err = og_asprintf("%s: invalid JSON at byte %zu", path,
 				       end ? (size_t)(end - buf) : (size_t)0);

@@ -67,6 +67,13 @@ child_main(const struct og_plugin_entry *e, const cJSON *config, int fd)
 	/* Own process group, so a timeout kills whatever the plugin forked. */
 	setpgid(0, 0);
 	signal(SIGPIPE, SIG_IGN);
+	/* A crash must end the child by its signal, so the parent can name
+	 * it; sanitizer runtimes would otherwise turn it into exit(1). */
+	signal(SIGSEGV, SIG_DFL);
+	signal(SIGBUS, SIG_DFL);
+	signal(SIGFPE, SIG_DFL);
+	signal(SIGILL, SIG_DFL);
+	signal(SIGABRT, SIG_DFL);
 	if (devnull >= 0) {
 		dup2(devnull, STDIN_FILENO);
 		close(devnull);

@@ -5,7 +5,9 @@
 #ifndef OG_ASSESS_H
 #define OG_ASSESS_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <cjson/cJSON.h>
 
@@ -24,5 +26,15 @@
 int og_assess(struct og_model *m, const cJSON *config,
 	      const cJSON *collectors, int64_t now,
 	      cJSON **ret_assessment, cJSON **ret_gates, char **ret_err);
+
+/*
+ * One-screen terminal summary of @assessment (level, areas, top gaps,
+ * KPIs) and @gates (may be NULL).  Plain text, at most ~40 lines.
+ */
+void og_assess_print_summary(const cJSON *assessment, const cJSON *gates,
+			     FILE *out);
+
+/* True when any gate in @gates has status "fail" (exit code 1). */
+bool og_gates_failed(const cJSON *gates);
 
 #endif

@@ -255,6 +255,11 @@ struct og_host {
 
 	/* Current time as the run sees it (SOURCE_DATE_EPOCH when set). */
 	int64_t (*now)(struct og_ctx *ctx);
+
+	/* Parse an RFC 3339 / ISO 8601 timestamp ("2026-11-02T10:00:00Z",
+	 * "+02:00" offsets, fractions, or a plain date) into UTC seconds.
+	 * 0 or -EINVAL. */
+	int (*parse_time)(const char *s, int64_t *ret_t);
 };
 
 /* An option the plugin accepts in collectors.<name>; the host rejects

@@ -1,0 +1,44 @@
+#!/bin/sh
+# Benchmark: the github collector over an org of N fixture repositories
+# served from loopback with LATENCY seconds per request.  Reports wall
+# time, requests per repository, and what a second (warm-cache) run sends.
+#
+#   bench/github-org.sh [BUILD_DIR] [N=1000] [LATENCY=0.05] [IN_FLIGHT=8]
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+build=${1:-$here/../build}
+exec /usr/bin/python3 - "$here/../tests/http" "$build" "${2:-1000}" "${3:-0.05}" "${4:-8}" <<'PY'
+import json, os, subprocess, sys, tempfile, time
+tests, build, n, latency, in_flight = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
+sys.path.insert(0, tests)
+import ghdata, ghfixture
+
+fx = ghfixture.Fixture(latency=latency, rate_limit=1000000)
+ghdata.add_bench_org(fx.routes, "bench", n)
+fx.start()
+cache = tempfile.TemporaryDirectory(prefix="og-bench-cache-")
+cfg = {"collectors": {"github": {"org": "bench", "api_url": fx.url}},
+       "http": {"cache_dir": cache.name, "max_in_flight": in_flight}}
+with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+    json.dump(cfg, f)
+env = dict(os.environ, GITHUB_TOKEN="bench-token", SOURCE_DATE_EPOCH=str(ghdata.NOW))
+
+def once(label):
+    before = len(fx.requests())
+    t0 = time.monotonic()
+    p = subprocess.run([os.path.join(build, "tests/http/github-harness"),
+                        os.path.join(build, "plugins/github/github.so"), f.name],
+                       capture_output=True, text=True, env=env)
+    wall = time.monotonic() - t0
+    reqs = fx.requests()[before:]
+    cond = sum(1 for r in reqs if "if-none-match" in r[2])
+    facts = sum(1 for l in p.stdout.splitlines() if '"t":"fact"' in l)
+    print("%-5s rc=%d wall=%.1fs requests=%d (%.1f/repo) conditional=%d facts=%d"
+          % (label, p.returncode, wall, len(reqs), len(reqs) / n, cond, facts))
+
+print("github-org bench: %d repos, %.0f ms latency, max_in_flight %d" % (n, latency * 1000, in_flight))
+once("cold")
+once("warm")
+os.unlink(f.name)
+fx.stop()
+PY

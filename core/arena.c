@@ -1,0 +1,107 @@
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "util.h"
+
+#define CHUNK_BYTES ((size_t)1 << 20)
+
+struct og_arena_chunk {
+	struct og_arena_chunk *next;
+	size_t used, cap;
+	_Alignas(16) unsigned char data[];
+};
+
+void
+og_arena_init(struct og_arena *a)
+{
+	a->head = NULL;
+	og_strmap_init(&a->strings);
+}
+
+void
+og_arena_clear(struct og_arena *a)
+{
+	struct og_arena_chunk *c = a->head;
+
+	while (c) {
+		struct og_arena_chunk *next = c->next;
+
+		free(c);
+		c = next;
+	}
+	og_strmap_clear(&a->strings);
+	a->head = NULL;
+}
+
+void *
+og_arena_alloc(struct og_arena *a, size_t size)
+{
+	struct og_arena_chunk *c = a->head;
+	void *p;
+
+	size = (size + 15) & ~(size_t)15;
+	if (!c || c->cap - c->used < size) {
+		size_t cap = size > CHUNK_BYTES ? size : CHUNK_BYTES;
+
+		/* calloc: fresh chunks are zero, so allocations need no memset */
+		c = og_xcalloc(1, sizeof(*c) + cap);
+		c->cap = cap;
+		c->next = a->head;
+		a->head = c;
+	}
+	p = c->data + c->used;
+	c->used += size;
+	return p;
+}
+
+void *
+og_arena_grow(struct og_arena *a, void *arr, size_t n, size_t size)
+{
+	void *nu;
+
+	if (n != 0 && (n & (n - 1)) != 0)
+		return arr;
+	if (size && n > SIZE_MAX / 2 / size)
+		abort();
+	nu = og_arena_alloc(a, (n ? n * 2 : 1) * size);
+	if (n)
+		memcpy(nu, arr, n * size);
+	return nu;
+}
+
+char *
+og_arena_strdup(struct og_arena *a, const char *s)
+{
+	size_t len;
+	char *copy;
+
+	if (!s)
+		return NULL;
+	len = strlen(s);
+	copy = og_arena_alloc(a, len + 1);
+	memcpy(copy, s, len);
+	return copy;
+}
+
+char *
+og_arena_intern(struct og_arena *a, const char *s)
+{
+	size_t slot, len;
+	bool is_new;
+	char *copy;
+
+	if (!s)
+		return NULL;
+	slot = og_strmap_slot(&a->strings, s, &is_new);
+	if (!is_new)
+		return (char *)a->strings.keys[slot];
+	len = strlen(s);
+	copy = og_arena_alloc(a, len + 1);
+	memcpy(copy, s, len);
+	a->strings.keys[slot] = copy;	/* the map must not keep @s */
+	return copy;
+}

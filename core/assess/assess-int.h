@@ -1,0 +1,201 @@
+/*
+ * Internals of the assessment engine, shared by the files in core/assess/.
+ * Nothing here is part of the public API (assess.h is).
+ */
+#ifndef OG_ASSESS_INT_H
+#define OG_ASSESS_INT_H
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "model.h"
+
+/* Caps on what a model file can make us allocate or recurse into. */
+#define OG_MM_FILE_MAX		((size_t)16 << 20)
+#define OG_MM_CAPS_MAX		10000
+#define OG_MM_AREAS_MAX		200
+#define OG_MM_RULE_DEPTH_MAX	32
+#define OG_MM_RULE_NODES_MAX	256
+#define OG_MM_TEXT_MAX		65536
+#define OG_MM_EXTRA_MAX		32
+#define OG_LEVEL_MAX		5
+
+/* Three-valued logic. */
+enum og_tri { OG_FALSE = 0, OG_TRUE = 1, OG_UNKNOWN = 2 };
+
+enum og_rule_kind { OG_RULE_ALL, OG_RULE_ANY, OG_RULE_NOT, OG_RULE_CMP };
+enum og_rule_op {
+	OG_OP_EXISTS, OG_OP_EQ, OG_OP_NE, OG_OP_GE, OG_OP_LE, OG_OP_IN,
+	OG_OP_MATCHES,
+};
+
+struct og_rule {
+	enum og_rule_kind kind;
+	struct og_rule **kids;	/* ALL, ANY (n_kids), NOT (1) */
+	size_t n_kids;
+	enum og_rule_op op;	/* CMP */
+	char *fact;
+	cJSON *value;		/* owned copy; NULL for exists */
+	regex_t re;		/* MATCHES */
+	bool re_ok;
+};
+
+struct og_mm_tool {
+	char *name;
+	char *tier;		/* "free" or "paid" */
+	double monthly_usd;	/* 0 for free */
+	char *per;		/* "month", "user", "host", ... */
+	char *free_tier;	/* what the free tier gives, may be NULL */
+	char *noted;		/* YYYY-MM-DD the price was noted */
+};
+
+struct og_mm_cap {
+	char *id;
+	char *title;
+	char *area;
+	int level;		/* 1-5 */
+	double weight;
+	int priority;		/* 1 critical, 2 important, 3 nice-to-have */
+	char *effort;		/* human text, derived from effort_minutes */
+	int64_t effort_minutes;
+	int phase;		/* roadmap phase hint, 1-based */
+	char *impact;
+	char *target;
+	char *current;		/* current-state template when unmet */
+	char *solution_text;
+	char *snippet;		/* may be NULL */
+	char *lang;		/* snippet language, may be NULL */
+	char **depends_on;
+	size_t n_depends_on;
+	struct og_mm_tool *tools;
+	size_t n_tools;
+	char *observed_by;	/* collector name that observes the facts */
+	char *scorecard;	/* OpenSSF Scorecard check, may be NULL */
+	struct og_rule *rule;
+};
+
+struct og_mm_area {
+	char *id;
+	char *name;
+};
+
+struct og_mm_level {
+	int level;
+	char *name;
+	char *summary;
+};
+
+struct og_mm_phase {
+	int phase;
+	char *name;
+};
+
+struct og_mm {
+	char *id;
+	char *version;
+	char *path;		/* first file; extras listed after ", " */
+	struct og_mm_level levels[OG_LEVEL_MAX];
+	struct og_mm_area *areas;
+	size_t n_areas;
+	struct og_mm_phase *phases;
+	size_t n_phases;
+	struct og_mm_cap *caps;
+	size_t n_caps;
+};
+
+/* model-load.c */
+int og_mm_load(const char *path, const char *const *extra, size_t n_extra,
+	       struct og_mm **ret_mm, char **ret_err);
+/* Parse a model document already in memory (@name for messages). */
+int og_mm_parse(const char *name, const char *text, struct og_mm *mm,
+		bool extension, char **ret_err);
+int og_mm_finish(struct og_mm *mm, char **ret_err);
+struct og_mm *og_mm_free(struct og_mm *mm);
+const struct og_mm_cap *og_mm_cap(const struct og_mm *mm, const char *id);
+int og_parse_effort(const char *s, int64_t *ret_minutes);
+char *og_effort_text(int64_t minutes);
+
+/* rules.c */
+/*
+ * Fact environment for rule evaluation: model facts plus facts the engine
+ * derives (kpi.*, findings.*), which shadow model facts of the same key.
+ */
+struct og_fact_env {
+	const struct og_model *m;
+	struct og_model_fact *derived;
+	size_t n_derived;
+	size_t cap_derived;
+	/* collectors that ran (ok/partial): their silence is an observation */
+	char **ran;
+	size_t n_ran;
+};
+const struct og_model_fact *og_env_fact(const struct og_fact_env *env,
+					const char *key);
+void og_env_add_number(struct og_fact_env *env, const char *key, double v,
+		       const char *unit, const char *evidence);
+void og_env_add_string(struct og_fact_env *env, const char *key,
+		       const char *v, const char *evidence);
+bool og_env_ran(const struct og_fact_env *env, const char *collector);
+void og_env_fini(struct og_fact_env *env);
+
+int og_rule_parse(const cJSON *j, const char *path, int depth, size_t *nodes,
+		  struct og_rule **ret, char **ret_err);
+struct og_rule *og_rule_free(struct og_rule *r);
+/* @observed_by: the capability's collector, for `exists` on absent keys. */
+enum og_tri og_rule_eval(const struct og_rule *r,
+			 const struct og_fact_env *env,
+			 const char *observed_by);
+/* Append every fact key the rule reads to @arr (cJSON strings, unique). */
+void og_rule_keys(const struct og_rule *r, cJSON *arr);
+
+/* score.c: per-capability status and the level / area figures. */
+enum og_cap_status { OG_CAP_MET, OG_CAP_MISSING, OG_CAP_UNKNOWN };
+const char *og_cap_status_name(enum og_cap_status s);
+struct og_scored {
+	const struct og_mm *mm;
+	enum og_cap_status *status;	/* per mm->caps index */
+	int level;
+	double threshold;
+};
+void og_score_caps(const struct og_mm *mm, const struct og_fact_env *env,
+		   struct og_scored *sc);
+/* Expand "{fact.key}" in a current-state template; caller frees. */
+char *og_expand_template(const char *tpl, const struct og_fact_env *env);
+cJSON *og_score_levels(struct og_scored *sc, cJSON **ret_next);
+cJSON *og_score_areas(const struct og_scored *sc, cJSON **ret_strengths,
+		      cJSON **ret_improvements);
+cJSON *og_score_capabilities(const struct og_scored *sc,
+			     const struct og_fact_env *env);
+
+/* gaps.c, roadmap.c, costs.c */
+cJSON *og_gaps(const struct og_scored *sc, const struct og_fact_env *env);
+cJSON *og_quick_wins(const struct og_scored *sc);
+cJSON *og_roadmap(const struct og_scored *sc);
+cJSON *og_costs(const struct og_scored *sc);
+
+/* kpi.c */
+struct og_kpi_opts {
+	int64_t now;
+	int window_days;
+	int band_year;		/* 2021 or 2023 */
+	const char *coverage;	/* Cobertura XML or lcov path, may be NULL */
+	const cJSON *targets;	/* assessment.targets, may be NULL */
+};
+int og_kpis(struct og_model *m, const struct og_kpi_opts *o,
+	    struct og_fact_env *env, cJSON **ret_kpis, char **ret_err);
+int og_coverage_read(const char *path, double *ret_pct, char **ret_err);
+double og_median(double *v, size_t n);	/* sorts @v; n > 0 */
+cJSON *og_security(struct og_model *m, struct og_fact_env *env);
+
+/* gates.c */
+int og_gates(const cJSON *gates_cfg, const cJSON *assessment,
+	     struct og_model *m, cJSON **ret_gates, char **ret_err);
+
+/* config helpers (assess.c) */
+bool og_cfg_number(const cJSON *j, double *ret);
+
+#endif /* OG_ASSESS_INT_H */

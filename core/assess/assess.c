@@ -1,0 +1,323 @@
+/*
+ * og_assess(): config + merged model -> `assessment` and `gates`.
+ *
+ * Order matters: the security picture and the KPIs are computed first
+ * because they add derived facts (findings.open.*, kpi.*) that capability
+ * rules may read; then every capability is evaluated once and the level,
+ * areas, gaps, roadmap, quick wins and costs are derived from those
+ * statuses.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "assess.h"
+#include "assess-int.h"
+#include "config.h"
+#include "util.h"
+
+#define MODEL_FILE	"maturity-model.json"
+
+bool
+og_cfg_number(const cJSON *j, double *ret)
+{
+	char *end;
+	double v;
+
+	if (cJSON_IsNumber(j)) {
+		*ret = j->valuedouble;
+		return true;
+	}
+	/* --set a.b=0.9 may arrive as a string */
+	if (!cJSON_IsString(j) || !*j->valuestring)
+		return false;
+	errno = 0;
+	v = strtod(j->valuestring, &end);
+	if (*end || errno)
+		return false;
+	*ret = v;
+	return true;
+}
+
+static char *
+default_model_path(void)
+{
+	const char *env = getenv("OPSGRADE_DATA_DIR");
+	char *p;
+
+	if (env && *env)
+		return og_asprintf("%s/%s", env, MODEL_FILE);
+	p = og_asprintf("%s/%s", OG_DATADIR, MODEL_FILE);
+	if (!access(p, R_OK))
+		return p;
+	free(p);
+	/* running from the build tree, not installed */
+	return og_asprintf("%s/%s", OG_SOURCE_DATADIR, MODEL_FILE);
+}
+
+struct opts {
+	char *model;
+	char **extra;
+	size_t n_extra;
+	double threshold;
+	int window_days;
+	int band_year;
+	const char *coverage;
+	const cJSON *targets;
+};
+
+static int
+cfg_err(char **ret_err, const char *key, const char *what)
+{
+	*ret_err = og_asprintf("assessment.%s: %s", key, what);
+	return -EINVAL;
+}
+
+static int
+read_opts(const cJSON *config, struct opts *o, char **ret_err)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(config, "assessment"), *j;
+	double v;
+
+	o->threshold = 0.8;
+	o->window_days = 90;
+	o->band_year = 2023;
+	if (a && !cJSON_IsObject(a))
+		return cfg_err(ret_err, "", "expected an object");
+
+	j = cJSON_GetObjectItemCaseSensitive(a, "model");
+	if (j && (!cJSON_IsString(j) || !*j->valuestring))
+		return cfg_err(ret_err, "model", "expected a file name");
+	o->model = j ? og_strdup0(j->valuestring) : default_model_path();
+
+	j = cJSON_GetObjectItemCaseSensitive(a, "extra_models");
+	if (cJSON_IsString(j)) {
+		o->extra = og_xcalloc(1, sizeof(char *));
+		o->extra[o->n_extra++] = og_strdup0(j->valuestring);
+	} else if (cJSON_IsArray(j)) {
+		const cJSON *it;
+
+		o->extra = og_xcalloc((size_t)cJSON_GetArraySize(j) + 1, sizeof(char *));
+		cJSON_ArrayForEach(it, j) {
+			if (!cJSON_IsString(it))
+				return cfg_err(ret_err, "extra_models", "expected file names");
+			o->extra[o->n_extra++] = og_strdup0(it->valuestring);
+		}
+	} else if (j) {
+		return cfg_err(ret_err, "extra_models", "expected a file name or a list of them");
+	}
+
+	if ((j = cJSON_GetObjectItemCaseSensitive(a, "threshold"))) {
+		if (!og_cfg_number(j, &v) || !(v > 0) || v > 1)
+			return cfg_err(ret_err, "threshold", "expected a number > 0 and <= 1");
+		o->threshold = v;
+	}
+	if ((j = cJSON_GetObjectItemCaseSensitive(a, "window_days"))) {
+		if (!og_cfg_number(j, &v) || v != floor(v) || v < 1 || v > 3650)
+			return cfg_err(ret_err, "window_days", "expected whole days, 1-3650");
+		o->window_days = (int)v;
+	}
+	if ((j = cJSON_GetObjectItemCaseSensitive(a, "band_year"))) {
+		if (!og_cfg_number(j, &v) || (v != 2021 && v != 2023))
+			return cfg_err(ret_err, "band_year", "expected 2021 or 2023");
+		o->band_year = (int)v;
+	}
+	if ((j = cJSON_GetObjectItemCaseSensitive(a, "coverage"))) {
+		if (!cJSON_IsString(j) || !*j->valuestring)
+			return cfg_err(ret_err, "coverage", "expected a file name");
+		o->coverage = j->valuestring;
+	}
+	if ((j = cJSON_GetObjectItemCaseSensitive(a, "targets"))) {
+		if (!cJSON_IsObject(j))
+			return cfg_err(ret_err, "targets", "expected an object {kpi: number}");
+		o->targets = j;
+	}
+	return 0;
+}
+
+static void
+opts_fini(struct opts *o)
+{
+	free(o->model);
+	for (size_t i = 0; i < o->n_extra; i++)
+		free(o->extra[i]);
+	free(o->extra);
+}
+
+static void
+collect_ran(const cJSON *collectors, struct og_fact_env *env)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, collectors) {
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(it, "name");
+		const cJSON *s = cJSON_GetObjectItemCaseSensitive(it, "status");
+
+		if (!cJSON_IsString(n) || !cJSON_IsString(s) ||
+		    (strcmp(s->valuestring, "ok") && strcmp(s->valuestring, "partial")))
+			continue;
+		env->ran = og_xrealloc_array(env->ran, env->n_ran + 1, sizeof(char *));
+		env->ran[env->n_ran++] = og_strdup0(n->valuestring);
+	}
+}
+
+static char *
+area_names(const struct og_mm *mm, const cJSON *ids, size_t max)
+{
+	char *s = og_strdup0("");
+	const cJSON *it;
+	size_t n = 0;
+
+	cJSON_ArrayForEach(it, ids) {
+		const char *name = it->valuestring;
+		char *t;
+
+		for (size_t a = 0; a < mm->n_areas; a++)
+			if (!strcmp(mm->areas[a].id, it->valuestring))
+				name = mm->areas[a].name;
+		if (n == max) {
+			t = og_asprintf("%s and others", s);
+		} else {
+			t = og_asprintf("%s%s%s", s, n ? ", " : "", name);
+		}
+		free(s);
+		s = t;
+		if (n++ == max)
+			break;
+	}
+	return s;
+}
+
+static char *
+summary_text(const struct og_scored *sc, const cJSON *strengths,
+	     const cJSON *improvements, const cJSON *gaps, const cJSON *next)
+{
+	const struct og_mm *mm = sc->mm;
+	size_t met = 0, miss = 0, unk = 0, crit = 0;
+	char *st = area_names(mm, strengths, 4), *im = area_names(mm, improvements, 4);
+	char *s, *t;
+	const cJSON *it;
+
+	for (size_t i = 0; i < mm->n_caps; i++) {
+		met += sc->status[i] == OG_CAP_MET;
+		miss += sc->status[i] == OG_CAP_MISSING;
+		unk += sc->status[i] == OG_CAP_UNKNOWN;
+	}
+	cJSON_ArrayForEach(it, gaps)
+		crit += cJSON_GetObjectItemCaseSensitive(it, "priority")->valueint == 1;
+	s = og_asprintf("Level %d (%s) of 5. %zu of %zu capabilities are met, %zu missing and "
+			"%zu could not be observed.",
+			sc->level, mm->levels[sc->level - 1].name, met, mm->n_caps, miss, unk);
+	if (*st) {
+		t = og_asprintf("%s Strengths: %s.", s, st);
+		free(s);
+		s = t;
+	}
+	if (*im) {
+		t = og_asprintf("%s Areas for improvement: %s.", s, im);
+		free(s);
+		s = t;
+	}
+	if (crit) {
+		t = og_asprintf("%s %zu critical gap%s.", s, crit, crit == 1 ? "" : "s");
+		free(s);
+		s = t;
+	}
+	if (cJSON_IsObject(next)) {
+		const cJSON *needs = cJSON_GetObjectItemCaseSensitive(next, "needs");
+
+		t = og_asprintf("%s Level %d (%s) needs %d more capabilit%s at that level.", s,
+				cJSON_GetObjectItemCaseSensitive(next, "level")->valueint,
+				cJSON_GetObjectItemCaseSensitive(next, "name")->valuestring,
+				cJSON_GetArraySize(needs), cJSON_GetArraySize(needs) == 1 ? "y" : "ies");
+		free(s);
+		s = t;
+	}
+	free(st);
+	free(im);
+	return s;
+}
+
+int
+og_assess(struct og_model *m, const cJSON *config, const cJSON *collectors,
+	  int64_t now, cJSON **ret_assessment, cJSON **ret_gates, char **ret_err)
+{
+	struct opts o = { 0 };
+	struct og_mm *mm = NULL;
+	struct og_fact_env env = { .m = m };
+	struct og_scored sc = { 0 };
+	struct og_kpi_opts ko;
+	cJSON *as = NULL, *gates = NULL, *kpis = NULL, *security, *levels, *next;
+	cJSON *areas, *strengths, *improvements, *gaps, *mj;
+	char *err = NULL, *summary;
+	int r;
+
+	if ((r = read_opts(config, &o, &err)) < 0)
+		goto out;
+	if ((r = og_mm_load(o.model, (const char *const *)o.extra, o.n_extra, &mm, &err)) < 0)
+		goto out;
+	collect_ran(collectors, &env);
+
+	security = og_security(m, &env);
+	ko = (struct og_kpi_opts){
+		.now = now, .window_days = o.window_days, .band_year = o.band_year,
+		.coverage = o.coverage, .targets = o.targets,
+	};
+	if ((r = og_kpis(m, &ko, &env, &kpis, &err)) < 0) {
+		cJSON_Delete(security);
+		goto out;
+	}
+
+	sc.threshold = o.threshold;
+	og_score_caps(mm, &env, &sc);
+	levels = og_score_levels(&sc, &next);
+	areas = og_score_areas(&sc, &strengths, &improvements);
+	gaps = og_gaps(&sc, &env);
+
+	as = cJSON_CreateObject();
+	mj = cJSON_AddObjectToObject(as, "model");
+	cJSON_AddStringToObject(mj, "id", mm->id);
+	cJSON_AddStringToObject(mj, "version", mm->version);
+	cJSON_AddStringToObject(mj, "path", mm->path);
+	cJSON_AddNumberToObject(as, "threshold", o.threshold);
+	cJSON_AddNumberToObject(as, "level", sc.level);
+	cJSON_AddStringToObject(as, "level_name", mm->levels[sc.level - 1].name);
+	cJSON_AddItemToObject(as, "levels", levels);
+	cJSON_AddItemToObject(as, "next_level", next);
+	summary = summary_text(&sc, strengths, improvements, gaps, next);
+	cJSON_AddStringToObject(as, "summary", summary);
+	free(summary);
+	cJSON_AddItemToObject(as, "areas", areas);
+	cJSON_AddItemToObject(as, "strengths", strengths);
+	cJSON_AddItemToObject(as, "improvements", improvements);
+	cJSON_AddItemToObject(as, "capabilities", og_score_capabilities(&sc, &env));
+	cJSON_AddItemToObject(as, "gaps", gaps);
+	cJSON_AddItemToObject(as, "roadmap", og_roadmap(&sc));
+	cJSON_AddItemToObject(as, "quick_wins", og_quick_wins(&sc));
+	cJSON_AddItemToObject(as, "costs", og_costs(&sc));
+	cJSON_AddNumberToObject(as, "window_days", o.window_days);
+	cJSON_AddNumberToObject(as, "band_year", o.band_year);
+	cJSON_AddItemToObject(as, "kpis", kpis);
+	kpis = NULL;
+	cJSON_AddItemToObject(as, "security", security);
+
+	if ((r = og_gates(cJSON_GetObjectItemCaseSensitive(config, "gates"), as, m,
+			  &gates, &err)) < 0)
+		goto out;
+	*ret_assessment = as;
+	*ret_gates = gates;
+	as = NULL;
+	r = 0;
+out:
+	cJSON_Delete(as);
+	cJSON_Delete(kpis);
+	free(sc.status);
+	og_env_fini(&env);
+	og_mm_free(mm);
+	opts_fini(&o);
+	if (r < 0)
+		*ret_err = err;
+	return r;
+}

@@ -1,0 +1,339 @@
+/*
+ * Policy gates (config "gates"): min_level, max_findings{severity: n},
+ * required_capabilities[], kpis{id: {min|max}}, fail_on (severity).
+ * Each gate becomes {"id","description","status","actual","expected"};
+ * any "fail" makes `opsgrade report` exit 1 (og_gates_failed()).
+ * A required capability that is unknown, or a KPI that is not measured,
+ * fails: a gate passes only on evidence.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assess.h"
+#include "assess-int.h"
+#include "util.h"
+
+static const enum og_severity sev_order[] = {
+	OG_SEV_CRITICAL, OG_SEV_HIGH, OG_SEV_MEDIUM, OG_SEV_LOW, OG_SEV_INFO,
+	OG_SEV_UNKNOWN,
+};
+
+static cJSON *
+gate(cJSON *arr, const char *id, const char *desc, bool pass)
+{
+	cJSON *g = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(g, "id", id);
+	cJSON_AddStringToObject(g, "description", desc);
+	cJSON_AddStringToObject(g, "status", pass ? "pass" : "fail");
+	cJSON_AddItemToArray(arr, g);
+	return g;
+}
+
+static int
+bad(char **ret_err, const char *key, const char *what)
+{
+	*ret_err = og_asprintf("gates.%s: %s", key, what);
+	return -EINVAL;
+}
+
+static size_t
+open_at(struct og_model *m, enum og_severity s, bool at_or_above)
+{
+	size_t n, c = 0;
+	const struct og_model_finding *const *fs = og_model_findings(m, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		if (fs[i]->suppressed)
+			continue;
+		if (at_or_above ? (fs[i]->severity >= s && fs[i]->severity != OG_SEV_UNKNOWN)
+				: fs[i]->severity == s)
+			c++;
+	}
+	return c;
+}
+
+static bool
+valid_sev(const char *s)
+{
+	return !strcmp(s, "unknown") || og_severity_from_name(s) != OG_SEV_UNKNOWN;
+}
+
+static const cJSON *
+find_by_id(const cJSON *arr, const char *id)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, arr) {
+		const cJSON *j = cJSON_GetObjectItemCaseSensitive(it, "id");
+
+		if (cJSON_IsString(j) && !strcmp(j->valuestring, id))
+			return it;
+	}
+	return NULL;
+}
+
+static int
+gate_min_level(const cJSON *cfg, const cJSON *as, cJSON *out, char **ret_err)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(cfg, "min_level");
+	double want;
+	int lv = cJSON_GetObjectItemCaseSensitive(as, "level")->valueint;
+	cJSON *g;
+	char *d;
+
+	if (!j)
+		return 0;
+	if (!og_cfg_number(j, &want) || want != floor(want) || want < 1 || want > OG_LEVEL_MAX)
+		return bad(ret_err, "min_level", "expected an integer 1-5");
+	d = og_asprintf("maturity level at least %d", (int)want);
+	g = gate(out, "min_level", d, lv >= (int)want);
+	free(d);
+	cJSON_AddNumberToObject(g, "actual", lv);
+	cJSON_AddNumberToObject(g, "expected", want);
+	return 0;
+}
+
+static int
+gate_max_findings(const cJSON *cfg, struct og_model *m, cJSON *out, char **ret_err)
+{
+	const cJSON *mf = cJSON_GetObjectItemCaseSensitive(cfg, "max_findings"), *it;
+
+	if (!mf)
+		return 0;
+	if (!cJSON_IsObject(mf))
+		return bad(ret_err, "max_findings", "expected an object {severity: count}");
+	cJSON_ArrayForEach(it, mf) {
+		double v;
+
+		if (!valid_sev(it->string)) {
+			char *k = og_asprintf("max_findings.%s", it->string);
+			int r = bad(ret_err, k, "unknown severity (critical, high, medium, low, info, unknown)");
+			free(k);
+			return r;
+		}
+		if (!og_cfg_number(it, &v) || v < 0 || v != floor(v)) {
+			char *k = og_asprintf("max_findings.%s", it->string);
+			int r = bad(ret_err, k, "expected a count >= 0");
+			free(k);
+			return r;
+		}
+	}
+	/* severity order, not config order: deterministic output */
+	for (size_t s = 0; s < sizeof(sev_order) / sizeof(sev_order[0]); s++) {
+		const char *name = og_severity_name(sev_order[s]);
+		const cJSON *j = cJSON_GetObjectItemCaseSensitive(mf, name);
+		double v;
+		size_t c;
+		char *id, *d;
+		cJSON *g;
+
+		if (!j)
+			continue;
+		og_cfg_number(j, &v);
+		c = open_at(m, sev_order[s], false);
+		id = og_asprintf("max_findings.%s", name);
+		d = og_asprintf("at most %g open %s findings", v, name);
+		g = gate(out, id, d, (double)c <= v);
+		cJSON_AddNumberToObject(g, "actual", (double)c);
+		cJSON_AddNumberToObject(g, "expected", v);
+		free(id);
+		free(d);
+	}
+	return 0;
+}
+
+static int
+gate_required(const cJSON *cfg, const cJSON *as, cJSON *out, char **ret_err)
+{
+	const cJSON *rc = cJSON_GetObjectItemCaseSensitive(cfg, "required_capabilities");
+	const cJSON *caps = cJSON_GetObjectItemCaseSensitive(as, "capabilities");
+	cJSON *list;
+	const cJSON *it;
+
+	if (!rc)
+		return 0;
+	/* a list key may hold a string or an array of strings */
+	if (cJSON_IsString(rc)) {
+		list = cJSON_CreateArray();
+		cJSON_AddItemToArray(list, cJSON_CreateString(rc->valuestring));
+	} else if (cJSON_IsArray(rc)) {
+		list = cJSON_Duplicate(rc, true);
+	} else {
+		return bad(ret_err, "required_capabilities", "expected a list of capability ids");
+	}
+	cJSON_ArrayForEach(it, list) {
+		const cJSON *cap, *st;
+		char *id, *d;
+		cJSON *g;
+
+		if (!cJSON_IsString(it) || !(cap = find_by_id(caps, it->valuestring))) {
+			char *msg = og_asprintf("\"%s\" is not a capability of the maturity model",
+						cJSON_IsString(it) ? it->valuestring : "?");
+			int r = bad(ret_err, "required_capabilities", msg);
+
+			free(msg);
+			cJSON_Delete(list);
+			return r;
+		}
+		st = cJSON_GetObjectItemCaseSensitive(cap, "status");
+		id = og_asprintf("required_capability.%s", it->valuestring);
+		d = og_asprintf("capability %s (%s) is met", it->valuestring,
+				cJSON_GetObjectItemCaseSensitive(cap, "title")->valuestring);
+		g = gate(out, id, d, !strcmp(st->valuestring, "met"));
+		cJSON_AddStringToObject(g, "actual", st->valuestring);
+		cJSON_AddStringToObject(g, "expected", "met");
+		free(id);
+		free(d);
+	}
+	cJSON_Delete(list);
+	return 0;
+}
+
+static int
+gate_kpis(const cJSON *cfg, const cJSON *as, cJSON *out, char **ret_err)
+{
+	const cJSON *kc = cJSON_GetObjectItemCaseSensitive(cfg, "kpis");
+	const cJSON *kpis = cJSON_GetObjectItemCaseSensitive(as, "kpis");
+	const cJSON *it;
+	size_t n = 0;
+	const cJSON **sorted;
+
+	if (!kc)
+		return 0;
+	if (!cJSON_IsObject(kc))
+		return bad(ret_err, "kpis", "expected an object {kpi: {min|max: number}}");
+	sorted = og_xcalloc((size_t)cJSON_GetArraySize(kc) + 1, sizeof(*sorted));
+	cJSON_ArrayForEach(it, kc) {
+		size_t k = n++;
+
+		/* insertion sort by id: deterministic gate order */
+		while (k > 0 && strcmp(sorted[k - 1]->string, it->string) > 0) {
+			sorted[k] = sorted[k - 1];
+			k--;
+		}
+		sorted[k] = it;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const cJSON *spec = sorted[i], *kpi = find_by_id(kpis, spec->string);
+		static const char *const bounds[] = { "min", "max" };
+
+		if (!kpi || !cJSON_IsObject(spec) || !spec->child) {
+			char *k = og_asprintf("kpis.%s", spec->string);
+			int r = bad(ret_err, k, kpi ? "expected {\"min\": n} and/or {\"max\": n}"
+						    : "unknown KPI (see docs/report-json.md)");
+			free(k);
+			free(sorted);
+			return r;
+		}
+		for (const cJSON *b = spec->child; b; b = b->next)
+			if (strcmp(b->string, "min") && strcmp(b->string, "max")) {
+				char *k = og_asprintf("kpis.%s.%s", spec->string, b->string);
+				int r = bad(ret_err, k, "unknown bound (min or max)");
+				free(k);
+				free(sorted);
+				return r;
+			}
+		for (size_t bi = 0; bi < 2; bi++) {
+			const cJSON *bj = cJSON_GetObjectItemCaseSensitive(spec, bounds[bi]);
+			const cJSON *val = cJSON_GetObjectItemCaseSensitive(kpi, "value");
+			const cJSON *st = cJSON_GetObjectItemCaseSensitive(kpi, "status");
+			double lim;
+			bool pass;
+			char *id, *d;
+			cJSON *g;
+
+			if (!bj)
+				continue;
+			if (!og_cfg_number(bj, &lim)) {
+				char *k = og_asprintf("kpis.%s.%s", spec->string, bounds[bi]);
+				int r = bad(ret_err, k, "expected a number");
+				free(k);
+				free(sorted);
+				return r;
+			}
+			id = og_asprintf("kpi.%s.%s", spec->string, bounds[bi]);
+			d = og_asprintf("%s %s %g", cJSON_GetObjectItemCaseSensitive(kpi, "name")->valuestring,
+					bi ? "at most" : "at least", lim);
+			if (cJSON_IsNumber(val))
+				pass = bi ? val->valuedouble <= lim : val->valuedouble >= lim;
+			else	/* null: not measured fails; "nothing to measure" (good) passes */
+				pass = !strcmp(st->valuestring, "good");
+			g = gate(out, id, d, pass);
+			if (cJSON_IsNumber(val))
+				cJSON_AddNumberToObject(g, "actual", val->valuedouble);
+			else
+				cJSON_AddStringToObject(g, "actual", st->valuestring);
+			cJSON_AddNumberToObject(g, "expected", lim);
+			free(id);
+			free(d);
+		}
+	}
+	free(sorted);
+	return 0;
+}
+
+static int
+gate_fail_on(const cJSON *cfg, struct og_model *m, cJSON *out, char **ret_err)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(cfg, "fail_on");
+	enum og_severity s;
+	size_t c;
+	char *id, *d;
+	cJSON *g;
+
+	if (!j || (cJSON_IsString(j) && (!strcmp(j->valuestring, "none") ||
+					 !strcmp(j->valuestring, "never"))))
+		return 0;
+	if (!cJSON_IsString(j) || (s = og_severity_from_name(j->valuestring)) == OG_SEV_UNKNOWN)
+		return bad(ret_err, "fail_on", "expected a severity (critical, high, medium, low, info) or none");
+	c = open_at(m, s, true);
+	id = og_asprintf("fail_on.%s", j->valuestring);
+	d = og_asprintf("no open findings of severity %s or above", j->valuestring);
+	g = gate(out, id, d, c == 0);
+	cJSON_AddNumberToObject(g, "actual", (double)c);
+	cJSON_AddNumberToObject(g, "expected", 0);
+	free(id);
+	free(d);
+	return 0;
+}
+
+int
+og_gates(const cJSON *cfg, const cJSON *assessment, struct og_model *m,
+	 cJSON **ret_gates, char **ret_err)
+{
+	cJSON *out = cJSON_CreateArray();
+	int r;
+
+	if (cfg && !cJSON_IsObject(cfg)) {
+		cJSON_Delete(out);
+		*ret_err = og_strdup0("gates: expected an object");
+		return -EINVAL;
+	}
+	if (cfg && ((r = gate_min_level(cfg, assessment, out, ret_err)) < 0 ||
+		    (r = gate_max_findings(cfg, m, out, ret_err)) < 0 ||
+		    (r = gate_required(cfg, assessment, out, ret_err)) < 0 ||
+		    (r = gate_kpis(cfg, assessment, out, ret_err)) < 0 ||
+		    (r = gate_fail_on(cfg, m, out, ret_err)) < 0)) {
+		cJSON_Delete(out);
+		return r;
+	}
+	*ret_gates = out;
+	return 0;
+}
+
+bool
+og_gates_failed(const cJSON *gates)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, gates) {
+		const cJSON *st = cJSON_GetObjectItemCaseSensitive(it, "status");
+
+		if (cJSON_IsString(st) && !strcmp(st->valuestring, "fail"))
+			return true;
+	}
+	return false;
+}

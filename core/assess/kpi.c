@@ -1,0 +1,772 @@
+/*
+ * KPIs: the four DORA metrics from delivery events (definitions and bands
+ * as Four Keys and Apache DevLake compute them, for the 2021 and 2023
+ * State of DevOps reports), build success rate, test coverage (Cobertura
+ * XML or lcov) and the open-findings picture.
+ *
+ * The window is the W whole UTC days ending with the day of `now`
+ * (days today-W+1 .. today), never counting events after `now`.  A KPI
+ * whose inputs are missing is "not measured" with the reason, never 0.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "assess-int.h"
+#include "util.h"
+
+#define DAY	86400
+
+enum dir { DIR_MIN, DIR_MAX };	/* target is a minimum / a maximum */
+
+struct kdef {
+	const char *id;
+	const char *name;
+	const char *unit;
+	double target;
+	enum dir dir;
+	const char *target_fmt;	/* printf with the target */
+};
+
+static const struct kdef kdefs[] = {
+	{ "deployment_frequency", "Deployment frequency", "days/week", 5, DIR_MIN,
+	  "deployments on >= %g days a week (daily)" },
+	{ "lead_time_for_changes", "Lead time for changes", "hours", 24, DIR_MAX,
+	  "<= %g hours from first commit to production" },
+	{ "change_failure_rate", "Change failure rate", "%", 5, DIR_MAX,
+	  "<= %g%% of deployments cause an incident" },
+	{ "time_to_restore", "Time to restore service", "hours", 0.5, DIR_MAX,
+	  "<= %g hours from incident to resolution" },
+	{ "build_success_rate", "Build success rate", "%", 95, DIR_MIN,
+	  ">= %g%% of completed CI runs succeed" },
+	{ "test_coverage", "Test coverage", "%", 90, DIR_MIN,
+	  ">= %g%% of lines covered" },
+	{ "open_critical_high", "Open critical/high findings", "findings", 0, DIR_MAX,
+	  "<= %g open critical or high findings" },
+	{ "oldest_critical_age", "Age of the oldest open critical finding", "days", 30,
+	  DIR_MAX, "no open critical older than %g days" },
+};
+#define N_KPIS (sizeof(kdefs) / sizeof(kdefs[0]))
+
+struct kres {
+	bool measured;
+	double value;
+	bool no_value;		/* measured, but nothing to measure (good) */
+	const char *band2021, *band2023;
+	char *reason;
+	char *evidence;
+};
+
+static const char *
+attr(const struct og_model_event *e, const char *key)
+{
+	for (size_t i = 0; i < e->n_attrs; i++)
+		if (!strcmp(e->attrs[i].key, key))
+			return e->attrs[i].value;
+	return NULL;
+}
+
+static int64_t
+day_of(int64_t t)
+{
+	return t >= 0 ? t / DAY : -((-t + DAY - 1) / DAY);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+double
+og_median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+struct win {
+	int64_t now, today;
+	int days;
+};
+
+static bool
+in_window(const struct win *w, int64_t t)
+{
+	return t <= w->now && day_of(t) > w->today - w->days;
+}
+
+static bool
+deploy_ok(const struct og_model_event *e)
+{
+	const char *st = attr(e, "status");
+
+	return !strcmp(e->type, "deployment") && (!st || !strcmp(st, "success"));
+}
+
+/* ---- deployment frequency ---- */
+
+static double
+median_days_per_bucket(const int64_t *days, size_t n, const struct win *w,
+		       int bucket)
+{
+	int nb = w->days / bucket;
+	double *cnt;
+	double med;
+
+	if (nb < 1)
+		nb = 1;
+	cnt = og_xcalloc((size_t)nb, sizeof(*cnt));
+	/* days[] is unique; bucket k holds days (today-bucket*(k+1), today-bucket*k] */
+	for (size_t i = 0; i < n; i++) {
+		int64_t k = (w->today - days[i]) / bucket;
+
+		if (k >= 0 && k < nb)
+			cnt[k] += 1;
+	}
+	med = og_median(cnt, (size_t)nb);
+	free(cnt);
+	return med;
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+kpi_deploy_freq(const struct og_model_event *const *ev, size_t n_ev,
+		const struct win *w, struct kres *r)
+{
+	int64_t *days = og_xcalloc(n_ev + 1, sizeof(*days));
+	size_t n = 0, nd = 0, any = 0, deploys = 0;
+	double wk, mo;
+
+	for (size_t i = 0; i < n_ev; i++) {
+		if (strcmp(ev[i]->type, "deployment"))
+			continue;
+		any++;
+		if (deploy_ok(ev[i]) && in_window(w, ev[i]->time)) {
+			days[n++] = day_of(ev[i]->time);
+			deploys++;
+		}
+	}
+	if (!any) {
+		r->reason = og_strdup0("no deployment events (the github collector reports GitHub Deployments, "
+				       "runs of collectors.github.deploy_workflow, or releases)");
+		free(days);
+		return;
+	}
+	qsort(days, n, sizeof(*days), cmp_i64);
+	for (size_t i = 0; i < n; i++)
+		if (!nd || days[nd - 1] != days[i])
+			days[nd++] = days[i];
+	wk = median_days_per_bucket(days, nd, w, 7);
+	mo = median_days_per_bucket(days, nd, w, 30);
+	r->measured = true;
+	r->value = wk;
+	/* Frequency, not volume: days with a successful deployment. */
+	r->band2023 = wk >= 5 ? "elite" : wk >= 1 ? "high" : mo >= 1 ? "medium" : "low";
+	/* 2021: >= 1 per month is high; >= 1 per six months (any in a window of
+	 * at most half a year) medium. */
+	r->band2021 = wk >= 5 ? "elite" : mo >= 1 ? "high" : nd >= 1 ? "medium" : "low";
+	r->evidence = og_asprintf("%zu successful deployments on %zu distinct days in %d days; "
+				  "median %g deployment days per week, %g per 30 days",
+				  deploys, nd, w->days, wk, mo);
+	free(days);
+}
+
+/* ---- lead time ---- */
+
+static int
+cmp_time(const void *a, const void *b)
+{
+	return cmp_i64(a, b);
+}
+
+static void
+kpi_lead_time(const struct og_model_event *const *ev, size_t n_ev,
+	      const struct win *w, struct kres *r)
+{
+	int64_t *dep = og_xcalloc(n_ev + 1, sizeof(*dep));
+	double *lt = og_xcalloc(n_ev + 1, sizeof(*lt));
+	size_t nd = 0, n = 0, prs = 0, undeployed = 0, bad = 0;
+	bool any_deploy = false;
+
+	for (size_t i = 0; i < n_ev; i++) {
+		if (!strcmp(ev[i]->type, "deployment"))
+			any_deploy = true;
+		if (deploy_ok(ev[i]))
+			dep[nd++] = ev[i]->time;
+	}
+	qsort(dep, nd, sizeof(*dep), cmp_time);
+	for (size_t i = 0; i < n_ev; i++) {
+		const char *fc;
+		int64_t first, end = 0;
+
+		if (strcmp(ev[i]->type, "pr_merged") || !in_window(w, ev[i]->time))
+			continue;
+		prs++;
+		fc = attr(ev[i], "first_commit_at");
+		if (!fc || og_parse_time(fc, &first) < 0) {
+			bad++;
+			continue;
+		}
+		if (any_deploy) {
+			/* the first successful deployment at or after the merge ships it */
+			size_t lo = 0, hi = nd;
+
+			while (lo < hi) {
+				size_t mid = (lo + hi) / 2;
+
+				if (dep[mid] < ev[i]->time)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo == nd) {
+				undeployed++;
+				continue;
+			}
+			end = dep[lo];
+		} else {
+			end = ev[i]->time;
+		}
+		if (end - first <= 0)
+			continue;	/* clock skew or rewritten history */
+		lt[n++] = (double)(end - first) / 3600.0;
+	}
+	if (!n) {
+		r->reason = prs ? og_asprintf("%zu merged pull requests in the window but none with a usable "
+					      "first commit time and deployment (%zu without first_commit_at, %zu not deployed yet)",
+					      prs, bad, undeployed)
+				: og_strdup0("no merged pull requests in the window (github collector)");
+		goto out;
+	}
+	r->measured = true;
+	r->value = round(og_median(lt, n) * 100) / 100;
+	r->band2023 = r->value < 24 ? "elite" : r->value < 168 ? "high"
+		    : r->value < 720 ? "medium" : "low";
+	r->band2021 = r->value < 1 ? "elite" : r->value < 168 ? "high"
+		    : r->value < 4380 ? "medium" : "low";
+	r->evidence = any_deploy
+		? og_asprintf("median over %zu merged pull requests: first commit to the first successful "
+			      "deployment at or after the merge", n)
+		: og_asprintf("median over %zu merged pull requests: first commit to merge (no deployment "
+			      "events, so deploy time is not included)", n);
+out:
+	free(dep);
+	free(lt);
+}
+
+/* ---- change failure rate ---- */
+
+static void
+kpi_cfr(const struct og_model_event *const *ev, size_t n_ev,
+	const struct win *w, const struct og_fact_env *env, struct kres *r)
+{
+	size_t *dep = og_xcalloc(n_ev + 1, sizeof(*dep));
+	bool *failed = og_xcalloc(n_ev + 1, sizeof(*failed));
+	size_t nd = 0, nf = 0, incidents = 0;
+	const struct og_model_fact *tracked = og_env_fact(env, "github.incidents.tracked");
+
+	/* events are sorted by time (docs/report-json.md) */
+	for (size_t i = 0; i < n_ev; i++)
+		if (deploy_ok(ev[i]))
+			dep[nd++] = i;
+	for (size_t i = 0; i < n_ev; i++)
+		if (!strcmp(ev[i]->type, "incident"))
+			incidents++;
+	if (!incidents && !(tracked && tracked->type == OG_VALUE_BOOL && tracked->b)) {
+		r->reason = og_strdup0("no incident events (set collectors.github.incident_label "
+				       "so the github collector reports incidents)");
+		goto out;
+	}
+	{
+		size_t in_win = 0;
+
+		for (size_t k = 0; k < nd; k++)
+			in_win += in_window(w, ev[dep[k]]->time);
+		if (!in_win) {
+			r->reason = og_strdup0("no successful deployments in the window");
+			goto out;
+		}
+		/* DevLake: an incident belongs to the last successful deployment
+		 * that finished before the incident was created. */
+		for (size_t i = 0; i < n_ev; i++) {
+			size_t cause = nd;
+
+			if (strcmp(ev[i]->type, "incident"))
+				continue;
+			for (size_t k = 0; k < nd && ev[dep[k]]->time <= ev[i]->time; k++)
+				cause = k;
+			if (cause < nd && in_window(w, ev[dep[cause]]->time) &&
+			    !failed[cause]) {
+				failed[cause] = true;
+				nf++;
+			}
+		}
+		r->measured = true;
+		r->value = round(1000.0 * (double)nf / (double)in_win) / 10;
+		r->band2023 = r->value <= 5 ? "elite" : r->value <= 10 ? "high"
+			    : r->value <= 15 ? "medium" : "low";
+		r->band2021 = r->value <= 15 ? "elite" : r->value <= 20 ? "high"
+			    : r->value <= 30 ? "medium" : "low";
+		r->evidence = og_asprintf("%zu of %zu successful deployments in the window were followed "
+					  "by an incident before the next deployment", nf, in_win);
+	}
+out:
+	free(dep);
+	free(failed);
+}
+
+/* ---- time to restore ---- */
+
+static void
+kpi_restore(const struct og_model_event *const *ev, size_t n_ev,
+	    const struct win *w, struct kres *r)
+{
+	double *h = og_xcalloc(n_ev + 1, sizeof(*h));
+	size_t n = 0, open = 0;
+
+	for (size_t i = 0; i < n_ev; i++) {
+		const char *res;
+		int64_t t;
+
+		if (strcmp(ev[i]->type, "incident") || !in_window(w, ev[i]->time))
+			continue;
+		res = attr(ev[i], "resolved_at");
+		if (!res || og_parse_time(res, &t) < 0 || t > w->now) {
+			open++;
+			continue;
+		}
+		if (t >= ev[i]->time)
+			h[n++] = (double)(t - ev[i]->time) / 3600.0;
+	}
+	if (!n) {
+		r->reason = open ? og_asprintf("%zu incidents in the window, none resolved", open)
+				 : og_strdup0("no incidents in the window (github collector, "
+					      "collectors.github.incident_label)");
+		free(h);
+		return;
+	}
+	r->measured = true;
+	r->value = round(og_median(h, n) * 100) / 100;
+	r->band2023 = r->band2021 = r->value < 1 ? "elite" : r->value < 24 ? "high"
+				  : r->value < 168 ? "medium" : "low";
+	r->evidence = og_asprintf("median over %zu resolved incidents (created to resolved); %zu still open",
+				  n, open);
+	free(h);
+}
+
+/* ---- build success rate ---- */
+
+static void
+kpi_builds(const struct og_model_event *const *ev, size_t n_ev,
+	   const struct win *w, struct kres *r)
+{
+	size_t ok = 0, bad = 0, other = 0;
+
+	for (size_t i = 0; i < n_ev; i++) {
+		const char *c;
+
+		if (strcmp(ev[i]->type, "workflow_run") || !in_window(w, ev[i]->time))
+			continue;
+		c = attr(ev[i], "conclusion");
+		if (c && !strcmp(c, "success"))
+			ok++;
+		/* as DevLake: cancelled and timed-out runs are failures */
+		else if (c && (!strcmp(c, "failure") || !strcmp(c, "cancelled") ||
+			       !strcmp(c, "timed_out") || !strcmp(c, "startup_failure")))
+			bad++;
+		else
+			other++;	/* skipped, neutral, action_required, in progress */
+	}
+	if (!ok && !bad) {
+		r->reason = og_strdup0("no completed CI workflow runs in the window (github collector)");
+		return;
+	}
+	r->measured = true;
+	r->value = round(1000.0 * (double)ok / (double)(ok + bad)) / 10;
+	r->evidence = og_asprintf("%zu of %zu completed workflow runs succeeded (cancelled and timed out "
+				  "count as failed; %zu skipped/neutral/unfinished runs not counted)",
+				  ok, ok + bad, other);
+}
+
+/* ---- coverage ---- */
+
+static int
+coverage_xml(const char *path, const char *buf, size_t len, double *ret,
+	     char **ret_err)
+{
+	xmlDocPtr doc = xmlReadMemory(buf, (int)len, path, NULL,
+				      XML_PARSE_NONET | XML_PARSE_NOERROR |
+				      XML_PARSE_NOWARNING);
+	xmlNodePtr root;
+	xmlChar *lv = NULL, *lc = NULL, *lr = NULL;
+	int r = -EINVAL;
+
+	if (!doc) {
+		const xmlError *e = xmlGetLastError();
+
+		*ret_err = og_asprintf("%s: not well-formed XML (line %d)", path, e ? e->line : 0);
+		return -EINVAL;
+	}
+	root = xmlDocGetRootElement(doc);
+	if (!root || xmlStrcmp(root->name, BAD_CAST "coverage")) {
+		*ret_err = og_asprintf("%s: not a Cobertura report (root element is not <coverage>)", path);
+		goto out;
+	}
+	lv = xmlGetProp(root, BAD_CAST "lines-valid");
+	lc = xmlGetProp(root, BAD_CAST "lines-covered");
+	lr = xmlGetProp(root, BAD_CAST "line-rate");
+	if (lv && lc && atof((const char *)lv) > 0) {
+		*ret = 100.0 * atof((const char *)lc) / atof((const char *)lv);
+		r = 0;
+	} else if (lr) {
+		char *end;
+		double v = strtod((const char *)lr, &end);
+
+		if (end != (char *)lr && !*end && v >= 0 && v <= 1) {
+			*ret = 100.0 * v;
+			r = 0;
+		}
+	}
+	if (r < 0)
+		*ret_err = og_asprintf("%s: <coverage> has no usable line-rate or lines-covered/lines-valid", path);
+out:
+	xmlFree(lv);
+	xmlFree(lc);
+	xmlFree(lr);
+	xmlFreeDoc(doc);
+	return r;
+}
+
+static int
+coverage_lcov(const char *path, const char *buf, double *ret, char **ret_err)
+{
+	double lf = 0, lh = 0;
+	size_t lineno = 0, records = 0;
+
+	for (const char *p = buf; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t l = nl ? (size_t)(nl - p) : strlen(p);
+
+		lineno++;
+		if (l > 3 && (!strncmp(p, "LF:", 3) || !strncmp(p, "LH:", 3))) {
+			char *end;
+			double v = strtod(p + 3, &end);
+
+			if (end == p + 3 || v < 0) {
+				*ret_err = og_asprintf("%s:%zu: bad %.2s count", path, lineno, p);
+				return -EINVAL;
+			}
+			if (p[1] == 'F')
+				lf += v, records++;
+			else
+				lh += v;
+		}
+		p += l + (nl ? 1 : 0);
+	}
+	if (!records || lf <= 0 || lh > lf) {
+		*ret_err = og_asprintf("%s: not an lcov tracefile with LF/LH line counts", path);
+		return -EINVAL;
+	}
+	*ret = 100.0 * lh / lf;
+	return 0;
+}
+
+int
+og_coverage_read(const char *path, double *ret_pct, char **ret_err)
+{
+	char *buf = NULL;
+	size_t len;
+	const char *p;
+	double pct = 0;
+	int r = og_read_file(path, (size_t)256 << 20, &buf, &len);
+
+	if (r < 0) {
+		*ret_err = og_asprintf("%s: cannot read coverage report: %s", path,
+				       r == -EFBIG ? "larger than 256 MiB" : strerror(-r));
+		return r;
+	}
+	for (p = buf; *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'; p++)
+		;
+	if (*p == '<' || !strncmp(p, "\xEF\xBB\xBF<", 4))
+		r = coverage_xml(path, buf, len, &pct, ret_err);
+	else
+		r = coverage_lcov(path, buf, &pct, ret_err);
+	free(buf);
+	if (r >= 0)
+		*ret_pct = round(pct * 10) / 10;
+	return r;
+}
+
+/* ---- findings ---- */
+
+static bool
+scanned(struct og_model *m, const struct og_fact_env *env)
+{
+	static const char *const keys[] = {
+		"trivy.scan.present", "sast.present", "github.vulnerability_alerts", NULL,
+	};
+	size_t n;
+
+	og_model_findings(m, &n);
+	if (n)
+		return true;
+	for (size_t i = 0; keys[i]; i++) {
+		const struct og_model_fact *f = og_env_fact(env, keys[i]);
+
+		if (f && f->type == OG_VALUE_BOOL && f->b)
+			return true;
+	}
+	return false;
+}
+
+static void
+kpi_findings(struct og_model *m, const struct og_fact_env *env,
+	     const struct win *w, struct kres *crit_high, struct kres *age)
+{
+	size_t n, c = 0, h = 0, dated = 0;
+	const struct og_model_finding *const *fs = og_model_findings(m, &n);
+	int64_t oldest = INT64_MAX;
+
+	if (!scanned(m, env)) {
+		crit_high->reason = og_strdup0("no scan results (give --trivy or --sarif, or enable the "
+					       "github collector for Dependabot alerts)");
+		age->reason = og_strdup0(crit_high->reason);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int64_t t;
+
+		if (fs[i]->suppressed)
+			continue;
+		if (fs[i]->severity == OG_SEV_HIGH)
+			h++;
+		if (fs[i]->severity != OG_SEV_CRITICAL)
+			continue;
+		c++;
+		if (fs[i]->published && og_parse_time(fs[i]->published, &t) >= 0) {
+			dated++;
+			if (t < oldest)
+				oldest = t;
+		}
+	}
+	crit_high->measured = true;
+	crit_high->value = (double)(c + h);
+	crit_high->evidence = og_asprintf("%zu critical and %zu high open findings (suppressed ones not counted)",
+					  c, h);
+	if (!c) {
+		age->measured = true;
+		age->no_value = true;
+		age->reason = og_strdup0("no open critical findings");
+		age->evidence = og_strdup0("no open critical findings");
+	} else if (!dated) {
+		age->reason = og_asprintf("%zu open critical findings, none with a publication date", c);
+	} else {
+		age->measured = true;
+		age->value = oldest >= w->now ? 0 : (double)((w->now - oldest) / DAY);
+		age->evidence = og_asprintf("days since the oldest open critical's advisory was published "
+					    "(%zu of %zu critical findings dated)", dated, c);
+	}
+}
+
+cJSON *
+og_security(struct og_model *m, struct og_fact_env *env)
+{
+	static const enum og_severity sevs[] = {
+		OG_SEV_CRITICAL, OG_SEV_HIGH, OG_SEV_MEDIUM, OG_SEV_LOW, OG_SEV_INFO,
+		OG_SEV_UNKNOWN,
+	};
+	size_t n, supp = 0, fix = 0, nofix = 0;
+	const struct og_model_finding *const *fs = og_model_findings(m, &n);
+	cJSON *o = cJSON_CreateObject(), *open = cJSON_AddObjectToObject(o, "open");
+	cJSON *by = cJSON_CreateObject();
+	double cnt[6] = { 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		if (fs[i]->suppressed) {
+			supp++;
+			continue;
+		}
+		for (size_t s = 0; s < 6; s++)
+			if (fs[i]->severity == sevs[s])
+				cnt[s]++;
+		if (fs[i]->kind == OG_FINDING_VULNERABILITY) {
+			if (fs[i]->fixed_version && *fs[i]->fixed_version)
+				fix++;
+			else
+				nofix++;
+		}
+		for (size_t k = 0; k < fs[i]->n_sources; k++) {
+			cJSON *c = cJSON_GetObjectItemCaseSensitive(by, fs[i]->sources[k]);
+
+			if (c)
+				cJSON_SetNumberValue(c, c->valuedouble + 1);
+			else
+				cJSON_AddNumberToObject(by, fs[i]->sources[k], 1);
+		}
+	}
+	for (size_t s = 0; s < 6; s++)
+		cJSON_AddNumberToObject(open, og_severity_name(sevs[s]), cnt[s]);
+	cJSON_AddNumberToObject(o, "suppressed", (double)supp);
+	/* by_source keys sorted for byte-stable output */
+	{
+		cJSON *sorted = cJSON_CreateObject();
+
+		while (by->child) {
+			cJSON *min = by->child;
+
+			for (cJSON *it = by->child; it; it = it->next)
+				if (strcmp(it->string, min->string) < 0)
+					min = it;
+			cJSON_AddItemToObject(sorted, min->string,
+					      cJSON_DetachItemViaPointer(by, min));
+		}
+		cJSON_Delete(by);
+		cJSON_AddItemToObject(o, "by_source", sorted);
+	}
+	cJSON_AddNumberToObject(o, "fixable", (double)fix);
+	cJSON_AddNumberToObject(o, "not_fixable", (double)nofix);
+	cJSON_AddBoolToObject(o, "scanned", scanned(m, env));
+	if (scanned(m, env)) {
+		static const char *const names[] = { "critical", "high", "medium", "low" };
+
+		for (size_t s = 0; s < 4; s++) {
+			char *k = og_asprintf("findings.open.%s", names[s]);
+
+			og_env_add_number(env, k, cnt[s], NULL, "open findings in this report");
+			free(k);
+		}
+	}
+	return o;
+}
+
+/* ---- assembly ---- */
+
+static void
+add_str_or_null(cJSON *o, const char *k, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, k, v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+int
+og_kpis(struct og_model *m, const struct og_kpi_opts *o,
+	struct og_fact_env *env, cJSON **ret_kpis, char **ret_err)
+{
+	struct kres res[N_KPIS] = { 0 };
+	struct win w = { .now = o->now, .today = day_of(o->now), .days = o->window_days };
+	size_t n_ev;
+	const struct og_model_event *const *ev = og_model_events(m, &n_ev);
+	double targets[N_KPIS];
+	cJSON *arr;
+	int r;
+
+	for (size_t k = 0; k < N_KPIS; k++)
+		targets[k] = kdefs[k].target;
+	if (o->targets) {
+		for (const cJSON *it = o->targets->child; it; it = it->next) {
+			size_t k;
+			double v;
+
+			for (k = 0; k < N_KPIS; k++)
+				if (!strcmp(kdefs[k].id, it->string))
+					break;
+			if (k == N_KPIS || !og_cfg_number(it, &v) || !isfinite(v)) {
+				*ret_err = og_asprintf("assessment.targets.%s: %s", it->string,
+						       k == N_KPIS ? "unknown KPI (see docs/report-json.md)"
+								   : "expected a number");
+				return -EINVAL;
+			}
+			targets[k] = v;
+		}
+	}
+	if (o->coverage) {
+		double pct;
+
+		if ((r = og_coverage_read(o->coverage, &pct, ret_err)) < 0)
+			return r;
+		res[5].measured = true;
+		res[5].value = pct;
+		res[5].evidence = og_strdup0(o->coverage);
+	} else {
+		res[5].reason = og_strdup0("no coverage report given (--coverage FILE, Cobertura XML or lcov)");
+	}
+	kpi_deploy_freq(ev, n_ev, &w, &res[0]);
+	kpi_lead_time(ev, n_ev, &w, &res[1]);
+	kpi_cfr(ev, n_ev, &w, env, &res[2]);
+	kpi_restore(ev, n_ev, &w, &res[3]);
+	kpi_builds(ev, n_ev, &w, &res[4]);
+	kpi_findings(m, env, &w, &res[6], &res[7]);
+
+	arr = cJSON_CreateArray();
+	for (size_t k = 0; k < N_KPIS; k++) {
+		const struct kdef *d = &kdefs[k];
+		struct kres *x = &res[k];
+		cJSON *j = cJSON_CreateObject(), *bands;
+		const char *band = o->band_year == 2021 ? x->band2021 : x->band2023;
+		char *tt = og_asprintf(d->target_fmt, targets[k]);
+		bool good;
+
+		cJSON_AddStringToObject(j, "id", d->id);
+		cJSON_AddStringToObject(j, "name", d->name);
+		if (x->measured && !x->no_value)
+			cJSON_AddNumberToObject(j, "value", x->value);
+		else
+			cJSON_AddNullToObject(j, "value");
+		cJSON_AddStringToObject(j, "unit", d->unit);
+		cJSON_AddNumberToObject(j, "window_days", o->window_days);
+		cJSON_AddNumberToObject(j, "target", targets[k]);
+		cJSON_AddStringToObject(j, "target_text", tt);
+		cJSON_AddStringToObject(j, "direction", d->dir == DIR_MIN ? "min" : "max");
+		free(tt);
+		good = x->no_value || (d->dir == DIR_MIN ? x->value >= targets[k]
+							 : x->value <= targets[k]);
+		cJSON_AddStringToObject(j, "status", !x->measured ? "not measured"
+						     : good ? "good" : "needs improvement");
+		add_str_or_null(j, "band", x->measured ? band : NULL);
+		if (x->band2023 && x->measured) {
+			cJSON_AddNumberToObject(j, "band_year", o->band_year);
+			bands = cJSON_AddObjectToObject(j, "bands");
+			cJSON_AddStringToObject(bands, "2021", x->band2021);
+			cJSON_AddStringToObject(bands, "2023", x->band2023);
+		} else {
+			cJSON_AddNullToObject(j, "band_year");
+			cJSON_AddNullToObject(j, "bands");
+		}
+		add_str_or_null(j, "reason", x->reason);
+		add_str_or_null(j, "evidence", x->evidence);
+		cJSON_AddItemToArray(arr, j);
+
+		if (x->measured && !x->no_value) {
+			char *key = og_asprintf("kpi.%s", d->id);
+
+			og_env_add_number(env, key, x->value, d->unit, x->evidence);
+			if (band) {
+				char *bk = og_asprintf("kpi.%s.band", d->id);
+
+				og_env_add_string(env, bk, band, x->evidence);
+				free(bk);
+			}
+			free(key);
+		}
+		free(x->reason);
+		free(x->evidence);
+	}
+	*ret_kpis = arr;
+	return 0;
+}

@@ -1,0 +1,1465 @@
+/*
+ * One repository: which API lists it needs, in phases, and the facts and
+ * events made from the answers.  Permission outcomes become fact_unknown
+ * with the permission that would unlock them, never false or zero.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "gh.h"
+
+enum {
+	L_REPO, L_PROT, L_RULES, L_TREE, L_RUNS, L_DEPLOYS, L_RELEASES,
+	L_PULLS, L_ISSUES, L_DEPENDABOT, L_CS_ALERTS, L_CS_ANALYSES,
+	L_VULN_ALERTS, L_ENVS, L_HOOKS, L_COMMITS, L_N
+};
+
+#define NEEDS_ADMIN	"needs admin rights on the repository (fine-grained: Administration: read)"
+#define NEEDS_SA	"needs admin rights or the security manager role (GitHub shows security_and_analysis only to them)"
+#define NEEDS_DEPENDABOT "needs a token with security_events scope (fine-grained: Dependabot alerts: read)"
+#define NEEDS_CS	"needs a token with security_events scope (fine-grained: Code scanning alerts: read)"
+#define NEEDS_HOOKS	"needs admin rights on the repository (fine-grained: Webhooks: read)"
+
+struct piece {
+	struct gh_list list;
+	int64_t from, to;	/* created=from..to, inclusive */
+};
+
+struct gh_repo {
+	struct gh *g;
+	char *full;		/* owner/name */
+	char *prefix;		/* "" or "repos.<name>." */
+	cJSON *repo;		/* owned copy of the repository object */
+	char *branch;		/* default branch */
+	int phase;
+	bool failed;		/* the repository itself could not be read */
+	struct gh_list l[L_N];
+
+	struct piece *pieces;	/* runs window split by created= */
+	size_t n_pieces;
+	bool runs_split;
+
+	struct gh_list *statuses;	/* one per production deployment */
+	const cJSON **status_of;	/* the deployment of statuses[i] */
+	size_t n_statuses;
+	struct gh_list *pr_commits;
+	const cJSON **pr_of;
+	size_t n_pr;
+	struct gh_list *pr_reviews;
+	const cJSON **review_of;
+	size_t n_reviews;
+
+	cJSON *bools;		/* key (without "github.") -> bool, for org */
+};
+
+/* ---- small helpers --------------------------------------------------- */
+
+static char *
+xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	return s;
+}
+
+static void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+static bool
+jbool(const cJSON *o, const char *key)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, key));
+}
+
+static const cJSON *
+jget(const cJSON *o, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(o, key);
+}
+
+static void
+fmt_time(int64_t t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static bool
+matches(const regex_t *re, bool ok, const char *s)
+{
+	return ok && s && regexec(re, s, 0, NULL, 0) == 0;
+}
+
+/* ---- facts with the repo's prefix ------------------------------------ */
+
+static char *
+fkey(struct gh_repo *r, const char *key)
+{
+	/* key: "github.x" (repo-level) or another namespace ("ci.present") */
+	if (!r->prefix[0])
+		return xasprintf("%s", key);
+	if (strncmp(key, "github.", 7) == 0)
+		return xasprintf("github.%s%s", r->prefix, key + 7);
+	return xasprintf("github.%s%s", r->prefix, key);
+}
+
+static void
+f_bool(struct gh_repo *r, const char *key, bool v, const char *evidence)
+{
+	char *k = fkey(r, key);
+
+	r->g->host->fact_bool(r->g->ctx, k, v, evidence);
+	cJSON_DeleteItemFromObjectCaseSensitive(r->bools, key);
+	cJSON_AddBoolToObject(r->bools, key, v);
+	free(k);
+}
+
+static void
+f_num(struct gh_repo *r, const char *key, double v, const char *unit,
+      const char *evidence)
+{
+	char *k = fkey(r, key);
+
+	r->g->host->fact_number(r->g->ctx, k, v, unit, evidence);
+	free(k);
+}
+
+static void
+f_str(struct gh_repo *r, const char *key, const char *v,
+      const char *evidence)
+{
+	char *k = fkey(r, key);
+
+	if (v)
+		r->g->host->fact_string(r->g->ctx, k, v, evidence);
+	free(k);
+}
+
+static void
+f_unknown(struct gh_repo *r, const char *key, const char *reason)
+{
+	char *k = fkey(r, key);
+
+	r->g->host->fact_unknown(r->g->ctx, k, reason);
+	free(k);
+}
+
+static void
+f_unknown_list(struct gh_repo *r, const struct gh_list *l, const char *needs,
+	       const char *const *keys)
+{
+	char *why = gh_list_reason(l, needs);
+
+	for (; *keys; keys++)
+		f_unknown(r, *keys, why);
+	free(why);
+}
+
+static char *
+evidence(struct gh_repo *r, int which)
+{
+	return xasprintf("GET %s", r->l[which].path);
+}
+
+/* ---- construction and phases ------------------------------------------ */
+
+static void start_phase1(struct gh_repo *r);
+
+struct gh_repo *
+gh_repo_new(struct gh *g, const char *full_name, const cJSON *repo_object)
+{
+	struct gh_repo *r = xcalloc(1, sizeof(*r));
+	const char *slash = strchr(full_name, '/');
+
+	r->g = g;
+	r->full = xasprintf("%s", full_name);
+	r->prefix = g->org ? xasprintf("repos.%s.", slash ? slash + 1 :
+				       full_name) : xasprintf("%s", "");
+	r->bools = cJSON_CreateObject();
+	if (repo_object)
+		r->repo = cJSON_Duplicate(repo_object, true);
+	if (repo_object) {
+		start_phase1(r);
+	} else {
+		char *p = xasprintf("/repos/%s", full_name);
+
+		gh_list_init(&r->l[L_REPO], g->api, p);
+		free(p);
+	}
+	return r;
+}
+
+void
+gh_repo_free(struct gh_repo *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < L_N; i++)
+		gh_list_clear(&r->l[i]);
+	for (size_t i = 0; i < r->n_pieces; i++)
+		gh_list_clear(&r->pieces[i].list);
+	for (size_t i = 0; i < r->n_statuses; i++)
+		gh_list_clear(&r->statuses[i]);
+	for (size_t i = 0; i < r->n_pr; i++)
+		gh_list_clear(&r->pr_commits[i]);
+	for (size_t i = 0; i < r->n_reviews; i++)
+		gh_list_clear(&r->pr_reviews[i]);
+	free(r->pieces);
+	free(r->statuses);
+	free(r->status_of);
+	free(r->pr_commits);
+	free(r->pr_of);
+	free(r->pr_reviews);
+	free(r->review_of);
+	cJSON_Delete(r->repo);
+	cJSON_Delete(r->bools);
+	free(r->branch);
+	free(r->full);
+	free(r->prefix);
+	free(r);
+}
+
+static void
+list_at(struct gh_repo *r, int which, bool paginate, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void
+list_at(struct gh_repo *r, int which, bool paginate, const char *fmt, ...)
+{
+	va_list ap;
+	char *path;
+
+	va_start(ap, fmt);
+	if (vasprintf(&path, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	gh_list_init(&r->l[which], r->g->api, path);
+	r->l[which].paginate = paginate;
+	free(path);
+}
+
+static void
+runs_piece(struct piece *p, struct gh_repo *r, int64_t from, int64_t to)
+{
+	char a[32], b[32], *path;
+
+	fmt_time(from, a, sizeof(a));
+	fmt_time(to, b, sizeof(b));
+	path = xasprintf("/repos/%s/actions/runs?created=%s..%s&per_page=%d",
+			 r->full, a, b, GH_PER_PAGE);
+	gh_list_init(&p->list, r->g->api, path);
+	p->list.paginate = true;
+	p->list.wrap = "workflow_runs";
+	p->list.max_pages = GH_RUNS_FILTER_CAP / GH_PER_PAGE;
+	p->from = from;
+	p->to = to;
+	free(path);
+}
+
+static void
+start_phase1(struct gh_repo *r)
+{
+	struct gh *g = r->g;
+	const char *b = gh_str(r->repo, "default_branch");
+	const char *f = r->full;
+	char since[32], since90[32];
+
+	r->branch = xasprintf("%s", b ? b : "main");
+	fmt_time(g->since, since, sizeof(since));
+	fmt_time(g->now - 90 * 86400, since90, sizeof(since90));
+
+	list_at(r, L_PROT, false, "/repos/%s/branches/%s/protection", f,
+		r->branch);
+	list_at(r, L_RULES, true, "/repos/%s/rules/branches/%s?per_page=%d",
+		f, r->branch, GH_PER_PAGE);
+	list_at(r, L_TREE, false, "/repos/%s/git/trees/%s?recursive=1", f,
+		r->branch);
+	/* one window first; split by created= when it holds > 1,000 runs */
+	r->pieces = xcalloc(1, sizeof(*r->pieces));
+	r->n_pieces = 1;
+	runs_piece(&r->pieces[0], r, g->since, g->now);
+	list_at(r, L_DEPLOYS, true, "/repos/%s/deployments?per_page=%d", f,
+		GH_PER_PAGE);
+	r->l[L_DEPLOYS].time_field = "created_at";
+	r->l[L_DEPLOYS].stop_before = g->since;
+	list_at(r, L_RELEASES, true, "/repos/%s/releases?per_page=%d", f,
+		GH_PER_PAGE);
+	r->l[L_RELEASES].max_pages = 10;
+	list_at(r, L_PULLS, true,
+		"/repos/%s/pulls?state=closed&sort=updated&direction=desc&per_page=%d",
+		f, GH_PER_PAGE);
+	r->l[L_PULLS].time_field = "updated_at";
+	r->l[L_PULLS].stop_before = g->since;
+	list_at(r, L_ISSUES, true,
+		"/repos/%s/issues?labels=%s&state=all&since=%s&per_page=%d",
+		f, g->incident_label, since, GH_PER_PAGE);
+	list_at(r, L_DEPENDABOT, true,
+		"/repos/%s/dependabot/alerts?state=open&per_page=%d", f,
+		GH_PER_PAGE);
+	list_at(r, L_CS_ALERTS, true,
+		"/repos/%s/code-scanning/alerts?state=open&per_page=%d", f,
+		GH_PER_PAGE);
+	list_at(r, L_CS_ANALYSES, false,
+		"/repos/%s/code-scanning/analyses?per_page=1", f);
+	list_at(r, L_VULN_ALERTS, false, "/repos/%s/vulnerability-alerts", f);
+	list_at(r, L_ENVS, false, "/repos/%s/environments?per_page=%d", f,
+		GH_PER_PAGE);
+	list_at(r, L_HOOKS, true, "/repos/%s/hooks?per_page=%d", f,
+		GH_PER_PAGE);
+	list_at(r, L_COMMITS, true,
+		"/repos/%s/commits?sha=%s&since=%s&per_page=1", f, r->branch,
+		since90);
+	r->l[L_COMMITS].max_pages = 1;
+	r->phase = 1;
+}
+
+size_t
+gh_repo_pending(struct gh_repo *r, struct gh_list **out, size_t max)
+{
+	size_t k = 0;
+
+#define PUSH(list) do { if (k < max && (list)->next_url) out[k++] = (list); } while (0)
+	if (r->phase == 0) {
+		PUSH(&r->l[L_REPO]);
+	} else if (r->phase == 1) {
+		for (int i = L_PROT; i < L_N; i++)
+			PUSH(&r->l[i]);
+		PUSH(&r->pieces[0].list);
+	} else {
+		for (size_t i = 0; i < r->n_pieces; i++)
+			PUSH(&r->pieces[i].list);
+		for (size_t i = 0; i < r->n_statuses; i++)
+			PUSH(&r->statuses[i]);
+		for (size_t i = 0; i < r->n_pr; i++)
+			PUSH(&r->pr_commits[i]);
+		for (size_t i = 0; i < r->n_reviews; i++)
+			PUSH(&r->pr_reviews[i]);
+	}
+#undef PUSH
+	return k;
+}
+
+/* Pieces of the runs window that hit the 1,000 cap are split in two. */
+static bool
+split_runs(struct gh_repo *r)
+{
+	bool again = false;
+	size_t n = r->n_pieces;
+
+	for (size_t i = 0; i < n; i++) {
+		struct piece *p = &r->pieces[i];
+		int64_t mid;
+
+		if (p->list.total_count <= GH_RUNS_FILTER_CAP ||
+		    p->to - p->from < 120 || r->n_pieces >= GH_RUNS_SPLITS_MAX)
+			continue;
+		mid = p->from + (p->to - p->from) / 2;
+		r->pieces = realloc(r->pieces,
+				    (r->n_pieces + 1) * sizeof(*r->pieces));
+		if (!r->pieces)
+			abort();
+		p = &r->pieces[i];
+		{
+			int64_t from = p->from, to = p->to;
+
+			gh_list_clear(&p->list);
+			runs_piece(p, r, from, mid);
+			runs_piece(&r->pieces[r->n_pieces], r, mid + 1, to);
+		}
+		r->n_pieces++;
+		r->runs_split = true;
+		again = true;
+	}
+	return again;
+}
+
+static bool
+is_prod_deployment(struct gh_repo *r, const cJSON *d)
+{
+	return matches(&r->g->prod_re, r->g->prod_re_ok,
+		       gh_str(d, "environment"));
+}
+
+static void
+start_phase2(struct gh_repo *r)
+{
+	struct gh *g = r->g;
+	const cJSON *it;
+	size_t n;
+
+	split_runs(r);
+
+	/* statuses of production deployments in the window */
+	n = (size_t)cJSON_GetArraySize(r->l[L_DEPLOYS].items);
+	r->statuses = xcalloc(n, sizeof(*r->statuses));
+	r->status_of = xcalloc(n, sizeof(*r->status_of));
+	cJSON_ArrayForEach(it, r->l[L_DEPLOYS].items) {
+		const cJSON *id = jget(it, "id");
+		char *path;
+
+		if (r->n_statuses >= GH_DEPLOY_STATUS_MAX)
+			break;
+		if (gh_time(it, "created_at") < g->since ||
+		    !is_prod_deployment(r, it) || !cJSON_IsNumber(id))
+			continue;
+		path = xasprintf("/repos/%s/deployments/%.0f/statuses?per_page=%d",
+				 r->full, id->valuedouble, GH_PER_PAGE);
+		gh_list_init(&r->statuses[r->n_statuses], g->api, path);
+		r->statuses[r->n_statuses].paginate = true;
+		r->statuses[r->n_statuses].max_pages = 3;
+		r->status_of[r->n_statuses++] = it;
+		free(path);
+	}
+
+	/* first commit of merged PRs (lead time), reviews of the last ones */
+	n = (size_t)cJSON_GetArraySize(r->l[L_PULLS].items);
+	r->pr_commits = xcalloc(n, sizeof(*r->pr_commits));
+	r->pr_of = xcalloc(n, sizeof(*r->pr_of));
+	r->pr_reviews = xcalloc(n, sizeof(*r->pr_reviews));
+	r->review_of = xcalloc(n, sizeof(*r->review_of));
+	cJSON_ArrayForEach(it, r->l[L_PULLS].items) {
+		const cJSON *num = jget(it, "number");
+		char *path;
+
+		if (gh_time(it, "merged_at") < g->since || !cJSON_IsNumber(num))
+			continue;
+		if (r->n_pr < GH_PR_DETAIL_MAX) {
+			path = xasprintf("/repos/%s/pulls/%.0f/commits?per_page=1",
+					 r->full, num->valuedouble);
+			gh_list_init(&r->pr_commits[r->n_pr], g->api, path);
+			r->pr_commits[r->n_pr].paginate = true;
+			r->pr_commits[r->n_pr].max_pages = 1;
+			r->pr_of[r->n_pr++] = it;
+			free(path);
+		}
+		if (r->n_reviews < GH_PR_REVIEW_MAX) {
+			path = xasprintf("/repos/%s/pulls/%.0f/reviews?per_page=%d",
+					 r->full, num->valuedouble, GH_PER_PAGE);
+			gh_list_init(&r->pr_reviews[r->n_reviews], g->api,
+				     path);
+			r->pr_reviews[r->n_reviews].paginate = true;
+			r->pr_reviews[r->n_reviews].max_pages = 2;
+			r->review_of[r->n_reviews++] = it;
+			free(path);
+		}
+	}
+	r->phase = 2;
+}
+
+int
+gh_repo_advance(struct gh_repo *r)
+{
+	switch (r->phase) {
+	case 0:
+		if (!gh_list_ok(&r->l[L_REPO]) || !r->l[L_REPO].object) {
+			r->failed = true;
+			r->phase = 9;
+			return 0;
+		}
+		r->repo = cJSON_Duplicate(r->l[L_REPO].object, true);
+		start_phase1(r);
+		return 1;
+	case 1:
+		start_phase2(r);
+		return 1;
+	case 2:
+		/* keep splitting the runs window while a piece is capped */
+		if (split_runs(r))
+			return 1;
+		r->phase = 9;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* ---- emitting ---------------------------------------------------------- */
+
+static void
+emit_event(struct gh_repo *r, const char *type, int64_t t, const char *id,
+	   struct og_attr *attrs, size_t n)
+{
+	struct og_event e = {
+		.struct_size = sizeof(e),
+		.type = type,
+		.time = t,
+		.id = id,
+		.attrs = attrs,
+		.n_attrs = n,
+	};
+
+	r->g->host->event(r->g->ctx, &e);
+}
+
+static void
+emit_repo_facts(struct gh_repo *r)
+{
+	const cJSON *repo = r->repo, *sa = jget(repo, "security_and_analysis");
+	const cJSON *topics = jget(repo, "topics"), *lic = jget(repo, "license");
+	char *ev = xasprintf("GET /repos/%s", r->full);
+	static const struct {
+		const char *json, *key;
+	} sa_keys[] = {
+		{ "secret_scanning", "github.secret_scanning" },
+		{ "secret_scanning_push_protection", "github.push_protection" },
+		{ "dependabot_security_updates",
+		  "github.dependabot_security_updates" },
+	};
+
+	f_bool(r, "github.repo.archived", jbool(repo, "archived"), ev);
+	f_str(r, "github.repo.default_branch", r->branch, ev);
+	f_str(r, "github.repo.visibility", gh_str(repo, "visibility"), ev);
+	if (cJSON_IsObject(lic))
+		f_str(r, "github.repo.license", gh_str(lic, "spdx_id"), ev);
+	if (cJSON_IsArray(topics)) {
+		size_t n = 0, cap = (size_t)cJSON_GetArraySize(topics);
+		const char **items = xcalloc(cap, sizeof(char *));
+		const cJSON *t;
+		char *k = fkey(r, "github.repo.topics");
+
+		cJSON_ArrayForEach(t, topics)
+			if (cJSON_IsString(t))
+				items[n++] = t->valuestring;
+		r->g->host->fact_list(r->g->ctx, k, items, n, ev);
+		free(k);
+		free(items);
+	}
+	for (size_t i = 0; i < sizeof(sa_keys) / sizeof(sa_keys[0]); i++) {
+		const cJSON *o = jget(sa, sa_keys[i].json);
+		const char *st = gh_str(o, "status");
+
+		if (st)
+			f_bool(r, sa_keys[i].key, strcmp(st, "enabled") == 0, ev);
+		else
+			f_unknown(r, sa_keys[i].key, "not measured: " NEEDS_SA);
+	}
+	free(ev);
+}
+
+static bool
+rule_present(const cJSON *rules, const char *type, const cJSON **ret_params)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, rules) {
+		const char *t = gh_str(it, "type");
+
+		if (t && strcmp(t, type) == 0) {
+			if (ret_params)
+				*ret_params = jget(it, "parameters");
+			return true;
+		}
+	}
+	return false;
+}
+
+static void
+emit_protection(struct gh_repo *r)
+{
+	const struct gh_list *cl = &r->l[L_PROT], *rl = &r->l[L_RULES];
+	const cJSON *p = cl->object, *rules = rl->items, *pr = NULL;
+	bool classic = gh_list_ok(cl) && p;
+	bool classic_none = cl->status == 404 && !cl->error;
+	bool rules_ok = gh_list_ok(rl);
+	bool has_rules = rules_ok && cJSON_GetArraySize(rules) > 0;
+	const cJSON *reviews = classic ? jget(p, "required_pull_request_reviews") : NULL;
+	const cJSON *checks = classic ? jget(p, "required_status_checks") : NULL;
+	char *ev = classic ? evidence(r, L_PROT) : evidence(r, L_RULES);
+	static const char *const all[] = {
+		"github.branch_protection.enabled",
+		"github.branch_protection.required_reviews",
+		"github.branch_protection.status_checks",
+		"github.branch_protection.signed_commits",
+		"github.branch_protection.force_push_blocked",
+		"github.branch_protection.deletion_blocked",
+		"github.branch_protection.enforce_admins",
+		"github.branch_protection.codeowner_reviews",
+		"github.branch_protection.dismiss_stale",
+		NULL,
+	};
+	double n_reviews = 0;
+	bool pr_rule;
+
+	if (!classic && !classic_none && !has_rules) {
+		/* cannot read classic protection and no ruleset shows */
+		f_unknown_list(r, cl, NEEDS_ADMIN, all);
+		goto out;
+	}
+	if (!classic && !has_rules) {
+		/* 404 "Branch not protected" and no active ruleset */
+		f_bool(r, all[0], false, ev);
+		f_num(r, all[1], 0, NULL, ev);
+		for (size_t i = 2; all[i]; i++)
+			f_bool(r, all[i], false, ev);
+		goto out;
+	}
+	f_bool(r, all[0], true, ev);
+
+	pr_rule = rule_present(rules, "pull_request", &pr);
+	if (reviews) {
+		const cJSON *c = jget(reviews, "required_approving_review_count");
+
+		if (cJSON_IsNumber(c))
+			n_reviews = c->valuedouble;
+	}
+	if (pr_rule) {
+		const cJSON *c = jget(pr, "required_approving_review_count");
+
+		if (cJSON_IsNumber(c) && c->valuedouble > n_reviews)
+			n_reviews = c->valuedouble;
+	}
+	f_num(r, all[1], n_reviews, NULL, ev);
+	f_bool(r, all[2],
+	       (checks && (cJSON_GetArraySize(jget(checks, "contexts")) > 0 ||
+			   cJSON_GetArraySize(jget(checks, "checks")) > 0)) ||
+	       rule_present(rules, "required_status_checks", NULL), ev);
+	f_bool(r, all[3],
+	       (classic && jbool(jget(p, "required_signatures"), "enabled")) ||
+	       rule_present(rules, "required_signatures", NULL), ev);
+	f_bool(r, all[4],
+	       (classic && !jbool(jget(p, "allow_force_pushes"), "enabled")) ||
+	       rule_present(rules, "non_fast_forward", NULL), ev);
+	f_bool(r, all[5],
+	       (classic && !jbool(jget(p, "allow_deletions"), "enabled")) ||
+	       rule_present(rules, "deletion", NULL), ev);
+	if (classic)
+		f_bool(r, all[6], jbool(jget(p, "enforce_admins"), "enabled"),
+		       ev);
+	else
+		f_unknown(r, all[6], "not measured: ruleset bypass actors "
+			  "need admin rights to read (" NEEDS_ADMIN ")");
+	f_bool(r, all[7], jbool(reviews, "require_code_owner_reviews") ||
+	       (pr_rule && jbool(pr, "require_code_owner_review")), ev);
+	f_bool(r, all[8], jbool(reviews, "dismiss_stale_reviews") ||
+	       (pr_rule && jbool(pr, "dismiss_stale_reviews_on_push")), ev);
+out:
+	free(ev);
+}
+
+/* Files on the default branch, from one recursive tree. */
+static void
+emit_tree(struct gh_repo *r)
+{
+	const struct gh_list *l = &r->l[L_TREE];
+	const cJSON *tree = jget(l->object, "tree"), *it;
+	bool truncated = jbool(l->object, "truncated");
+	struct {
+		const char *key;
+		bool found;
+	} f[] = {
+		{ "ci.present", false },		/* 0 */
+		{ "deps.update_tool.present", false },	/* 1 */
+		{ "github.codeowners", false },		/* 2 */
+		{ "docs.codeowners.present", false },	/* 3 */
+		{ "github.security_policy", false },	/* 4 */
+		{ "docs.security_policy.present", false }, /* 5 */
+		{ "container.dockerfile.present", false }, /* 6 */
+		{ "container.dockerignore.present", false }, /* 7 */
+		{ "container.compose.present", false },	/* 8 */
+		{ "docs.readme.present", false },	/* 9 */
+		{ "docs.license.present", false },	/* 10 */
+		{ "docs.contributing.present", false },	/* 11 */
+		{ "release.changelog.present", false },	/* 12 */
+	};
+	size_t nf = sizeof(f) / sizeof(f[0]);
+	double workflows = 0;
+	char *ev = evidence(r, L_TREE);
+
+	if (!gh_list_ok(l) || !cJSON_IsArray(tree)) {
+		char *why = gh_list_reason(l, NULL);
+
+		for (size_t i = 0; i < nf; i++)
+			f_unknown(r, f[i].key, why);
+		f_unknown(r, "ci.workflows.count", why);
+		free(why);
+		goto out;
+	}
+	cJSON_ArrayForEach(it, tree) {
+		const char *p = gh_str(it, "path"), *base;
+		const char *type = gh_str(it, "type");
+		bool top;
+
+		if (!p || !type || strcmp(type, "blob") != 0)
+			continue;
+		base = strrchr(p, '/');
+		base = base ? base + 1 : p;
+		top = base == p;
+		if (strncmp(p, ".github/workflows/", 18) == 0 &&
+		    !strchr(p + 18, '/') &&
+		    (strstr(base, ".yml") || strstr(base, ".yaml"))) {
+			workflows++;
+			f[0].found = true;
+		}
+		if (!strcmp(p, ".gitlab-ci.yml") || !strcmp(p, "Jenkinsfile") ||
+		    !strcmp(p, ".circleci/config.yml") ||
+		    !strcmp(p, "azure-pipelines.yml"))
+			f[0].found = true;
+		if (!strcmp(p, ".github/dependabot.yml") ||
+		    !strcmp(p, ".github/dependabot.yaml") ||
+		    ((top || !strncmp(p, ".github/", 8)) &&
+		     (!strncmp(base, "renovate.json", 13) ||
+		      !strncmp(base, ".renovaterc", 11))))
+			f[1].found = true;
+		if (!strcmp(p, "CODEOWNERS") || !strcmp(p, ".github/CODEOWNERS") ||
+		    !strcmp(p, "docs/CODEOWNERS"))
+			f[2].found = f[3].found = true;
+		if (!strcasecmp(base, "SECURITY.md") &&
+		    (top || !strcmp(p, ".github/SECURITY.md") ||
+		     !strcasecmp(p, "docs/SECURITY.md")))
+			f[4].found = f[5].found = true;
+		if (!strncmp(base, "Dockerfile", 10) ||
+		    !strncmp(base, "Containerfile", 13) ||
+		    strstr(base, ".dockerfile"))
+			f[6].found = true;
+		if (!strcmp(base, ".dockerignore"))
+			f[7].found = true;
+		if (top && (!strncmp(base, "docker-compose.", 15) ||
+			    !strncmp(base, "compose.y", 9)))
+			f[8].found = true;
+		if (top && !strncasecmp(base, "README", 6))
+			f[9].found = true;
+		if (top && (!strncasecmp(base, "LICENSE", 7) ||
+			    !strncasecmp(base, "LICENCE", 7) ||
+			    !strncasecmp(base, "COPYING", 7)))
+			f[10].found = true;
+		if ((top || !strcmp(p, ".github/CONTRIBUTING.md") ||
+		     !strcasecmp(p, "docs/CONTRIBUTING.md")) &&
+		    !strncasecmp(base, "CONTRIBUTING", 12))
+			f[11].found = true;
+		if (top && (!strncasecmp(base, "CHANGELOG", 9) ||
+			    !strncasecmp(base, "CHANGES", 7)))
+			f[12].found = true;
+	}
+	for (size_t i = 0; i < nf; i++) {
+		if (f[i].found || !truncated)
+			f_bool(r, f[i].key, f[i].found, ev);
+		else
+			f_unknown(r, f[i].key, "not measured: the git tree is "
+				  "larger than GitHub returns in one call "
+				  "(truncated)");
+	}
+	if (truncated)
+		f_unknown(r, "ci.workflows.count", "not measured: git tree truncated");
+	else
+		f_num(r, "ci.workflows.count", workflows, NULL, ev);
+out:
+	free(ev);
+}
+
+static const char *
+severity_of_alert(const cJSON *a, bool code_scanning)
+{
+	if (code_scanning) {
+		const cJSON *rule = jget(a, "rule");
+		const char *s = gh_str(rule, "security_severity_level");
+
+		if (s)
+			return s;
+		s = gh_str(rule, "severity");
+		/* CodeQL non-security levels */
+		if (s && !strcmp(s, "error"))
+			return "high";
+		if (s && !strcmp(s, "warning"))
+			return "medium";
+		if (s && !strcmp(s, "note"))
+			return "low";
+		return s;
+	}
+	{
+		const char *s = gh_str(jget(a, "security_advisory"), "severity");
+
+		if (!s)
+			s = gh_str(jget(a, "security_vulnerability"), "severity");
+		if (s && !strcmp(s, "moderate"))
+			return "medium";
+		return s;
+	}
+}
+
+static void
+emit_alert_counts(struct gh_repo *r, int which, const char *base,
+		  bool code_scanning)
+{
+	static const char *const sev[] = { "critical", "high", "medium", "low" };
+	const struct gh_list *l = &r->l[which];
+	double n[4] = { 0 };
+	const cJSON *a;
+	char *ev = evidence(r, which), key[128];
+
+	if (!gh_list_ok(l) || l->truncated) {
+		const char *needs = code_scanning ? NEEDS_CS : NEEDS_DEPENDABOT;
+		char *why;
+
+		if (l->truncated)
+			why = xasprintf("not measured: more than %d pages of alerts",
+					l->max_pages);
+		else if (l->status == 403 && l->message &&
+			 strcasestr(l->message, "disabled"))
+			why = xasprintf("not measured: %s", l->message);
+		else if (l->status == 403 && l->message &&
+			 (strcasestr(l->message, "Advanced Security") ||
+			  strcasestr(l->message, "Code Security")))
+			why = xasprintf("not measured: needs GitHub Advanced "
+					"Security / Code Security on this "
+					"repository (GitHub: %s)", l->message);
+		else if (l->status == 404 && code_scanning)
+			why = xasprintf("not measured: no code scanning "
+					"analysis on the default branch");
+		else
+			why = gh_list_reason(l, needs);
+		for (size_t i = 0; i < 4; i++) {
+			snprintf(key, sizeof(key), "%s.%s", base, sev[i]);
+			f_unknown(r, key, why);
+		}
+		snprintf(key, sizeof(key), "%s.open", base);
+		f_unknown(r, key, why);
+		free(why);
+		goto out;
+	}
+	cJSON_ArrayForEach(a, l->items) {
+		const char *s = severity_of_alert(a, code_scanning);
+
+		for (size_t i = 0; s && i < 4; i++)
+			if (!strcmp(s, sev[i]))
+				n[i]++;
+	}
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(key, sizeof(key), "%s.%s", base, sev[i]);
+		f_num(r, key, n[i], NULL, ev);
+	}
+	snprintf(key, sizeof(key), "%s.open", base);
+	f_num(r, key, cJSON_GetArraySize(l->items), NULL, ev);
+out:
+	free(ev);
+}
+
+static void
+emit_security(struct gh_repo *r)
+{
+	const struct gh_list *va = &r->l[L_VULN_ALERTS], *da = &r->l[L_DEPENDABOT];
+	const struct gh_list *an = &r->l[L_CS_ANALYSES], *hk = &r->l[L_HOOKS];
+	bool admin = jbool(jget(r->repo, "permissions"), "admin");
+	char *ev;
+
+	emit_alert_counts(r, L_DEPENDABOT, "github.dependabot.alerts", false);
+	emit_alert_counts(r, L_CS_ALERTS, "github.code_scanning.alerts", true);
+
+	/* Dependabot alerts on? several answers can tell */
+	if (va->status == 204 && !va->error) {
+		ev = evidence(r, L_VULN_ALERTS);
+		f_bool(r, "github.vulnerability_alerts", true, ev);
+	} else if (gh_list_ok(da)) {
+		ev = evidence(r, L_DEPENDABOT);
+		f_bool(r, "github.vulnerability_alerts", true, ev);
+	} else if (da->status == 403 && da->message &&
+		   strcasestr(da->message, "disabled")) {
+		ev = evidence(r, L_DEPENDABOT);
+		f_bool(r, "github.vulnerability_alerts", false, ev);
+	} else if (va->status == 404 && admin && !va->error) {
+		ev = evidence(r, L_VULN_ALERTS);
+		f_bool(r, "github.vulnerability_alerts", false, ev);
+	} else {
+		char *why = gh_list_reason(va, NEEDS_ADMIN);
+
+		ev = NULL;
+		f_unknown(r, "github.vulnerability_alerts", why);
+		free(why);
+	}
+	free(ev);
+
+	ev = evidence(r, L_CS_ANALYSES);
+	if (gh_list_ok(an))
+		f_bool(r, "github.code_scanning.enabled",
+		       cJSON_GetArraySize(an->object) > 0, ev);
+	else if (an->status == 404 && !an->error)
+		f_bool(r, "github.code_scanning.enabled", false, ev);
+	else if (an->status == 403 && an->message &&
+		 (strcasestr(an->message, "Advanced Security") ||
+		  strcasestr(an->message, "Code Security")))
+		f_bool(r, "github.code_scanning.enabled", false, ev);
+	else {
+		char *why = gh_list_reason(an, NEEDS_CS);
+
+		f_unknown(r, "github.code_scanning.enabled", why);
+		free(why);
+	}
+	free(ev);
+
+	ev = evidence(r, L_HOOKS);
+	if (gh_list_ok(hk) && !hk->truncated) {
+		bool all = true;
+		const cJSON *h;
+
+		cJSON_ArrayForEach(h, hk->items)
+			if (!gh_str(jget(h, "config"), "secret"))
+				all = false;
+		f_bool(r, "github.webhooks.all_secret", all, ev);
+	} else {
+		char *why = gh_list_reason(hk, NEEDS_HOOKS);
+
+		f_unknown(r, "github.webhooks.all_secret", why);
+		free(why);
+	}
+	free(ev);
+}
+
+static bool
+is_semver(const char *tag)
+{
+	int a, b, c, n = 0;
+
+	if (!tag)
+		return false;
+	if (*tag == 'v' || *tag == 'V')
+		tag++;
+	return sscanf(tag, "%d.%d.%d%n", &a, &b, &c, &n) == 3 &&
+	       (tag[n] == '\0' || tag[n] == '-' || tag[n] == '+');
+}
+
+static void
+emit_releases(struct gh_repo *r)
+{
+	const struct gh_list *l = &r->l[L_RELEASES];
+	const cJSON *rel;
+	bool semver = true, signed_ = false, sbom = false;
+	int with_assets = 0, count = 0;
+	char *ev = evidence(r, L_RELEASES);
+
+	if (!gh_list_ok(l)) {
+		static const char *const keys[] = {
+			"github.releases.count", "github.releases.semver",
+			"github.releases.signed", "github.releases.sbom", NULL };
+
+		f_unknown_list(r, l, NULL, keys);
+		goto out;
+	}
+	cJSON_ArrayForEach(rel, l->items) {
+		const cJSON *assets = jget(rel, "assets"), *a;
+		int64_t t = gh_time(rel, "published_at");
+
+		if (jbool(rel, "draft"))
+			continue;
+		count++;
+		if (!is_semver(gh_str(rel, "tag_name")))
+			semver = false;
+		if (t >= r->g->since && !jbool(rel, "prerelease")) {
+			const char *tag = gh_str(rel, "tag_name");
+			struct og_attr at[] = { { "tag", tag ? tag : "" },
+						{ "repo", r->full } };
+			const cJSON *id = jget(rel, "id");
+			char idbuf[32];
+
+			snprintf(idbuf, sizeof(idbuf), "%.0f",
+				 cJSON_IsNumber(id) ? id->valuedouble : 0.0);
+			emit_event(r, "release", t, idbuf, at, 2);
+		}
+		/* Scorecard looks at the last five releases with assets */
+		if (cJSON_GetArraySize(assets) == 0 || with_assets >= 5)
+			continue;
+		with_assets++;
+		cJSON_ArrayForEach(a, assets) {
+			const char *n = gh_str(a, "name");
+
+			if (!n)
+				continue;
+			if (strstr(n, ".sig") || strstr(n, ".asc") ||
+			    strstr(n, ".minisig") || strstr(n, ".sigstore") ||
+			    strstr(n, ".intoto.jsonl") || strstr(n, ".sign"))
+				signed_ = true;
+			if (strcasestr(n, "sbom") || strcasestr(n, "spdx") ||
+			    strcasestr(n, "cyclonedx") || strstr(n, ".cdx."))
+				sbom = true;
+		}
+	}
+	if (l->truncated)
+		f_unknown(r, "github.releases.count",
+			  "not measured: more releases than were read");
+	else
+		f_num(r, "github.releases.count", count, NULL, ev);
+	if (count)
+		f_bool(r, "github.releases.semver", semver, ev);
+	else
+		f_unknown(r, "github.releases.semver", "not measured: no releases");
+	if (with_assets) {
+		f_bool(r, "github.releases.signed", signed_, ev);
+		f_bool(r, "github.releases.sbom", sbom, ev);
+	} else {
+		f_unknown(r, "github.releases.signed",
+			  "not measured: no release with assets");
+		f_unknown(r, "github.releases.sbom",
+			  "not measured: no release with assets");
+	}
+out:
+	free(ev);
+}
+
+static void
+emit_environments(struct gh_repo *r)
+{
+	const struct gh_list *l = &r->l[L_ENVS];
+	const cJSON *envs = jget(l->object, "environments"), *e;
+	const cJSON *tc = jget(l->object, "total_count");
+	bool prod_seen = false, prot = false;
+	char *ev = evidence(r, L_ENVS);
+
+	if (!gh_list_ok(l) || !cJSON_IsArray(envs)) {
+		static const char *const keys[] = { "github.environments.count",
+			"github.environments.protected", NULL };
+
+		f_unknown_list(r, l, NULL, keys);
+		goto out;
+	}
+	f_num(r, "github.environments.count",
+	      cJSON_IsNumber(tc) ? tc->valuedouble : cJSON_GetArraySize(envs),
+	      NULL, ev);
+	cJSON_ArrayForEach(e, envs) {
+		const cJSON *rules = jget(e, "protection_rules"), *pr;
+
+		if (!matches(&r->g->prod_re, r->g->prod_re_ok, gh_str(e, "name")))
+			continue;
+		prod_seen = true;
+		cJSON_ArrayForEach(pr, rules) {
+			const char *t = gh_str(pr, "type");
+
+			if (t && (!strcmp(t, "required_reviewers") ||
+				  !strcmp(t, "wait_timer")))
+				prot = true;
+		}
+	}
+	if (prod_seen)
+		f_bool(r, "github.environments.protected", prot, ev);
+	else
+		f_unknown(r, "github.environments.protected",
+			  "not measured: no production environment (by "
+			  "prod_environment)");
+out:
+	free(ev);
+}
+
+/* Workflow runs in the window -> workflow_run events; deploy fallback. */
+static size_t
+emit_runs(struct gh_repo *r, bool deploy_fallback, size_t *ret_deploys)
+{
+	cJSON *seen = cJSON_CreateObject();
+	size_t n = 0, deploys = 0;
+	bool all_ok = true;
+
+	for (size_t i = 0; i < r->n_pieces; i++) {
+		const struct gh_list *l = &r->pieces[i].list;
+		const cJSON *run;
+
+		if (!gh_list_ok(l))
+			all_ok = false;
+		cJSON_ArrayForEach(run, l->items) {
+			const cJSON *id = jget(run, "id");
+			const char *name = gh_str(run, "name");
+			const char *concl = gh_str(run, "conclusion");
+			const char *branch = gh_str(run, "head_branch");
+			const char *sha = gh_str(run, "head_sha");
+			int64_t start = gh_time(run, "run_started_at");
+			int64_t end = gh_time(run, "updated_at");
+			int64_t created = gh_time(run, "created_at");
+			char idbuf[32], dur[32];
+			struct og_attr at[7];
+			size_t k = 0;
+
+			if (!cJSON_IsNumber(id) || !concl || created < 0)
+				continue;	/* still running */
+			snprintf(idbuf, sizeof(idbuf), "%.0f", id->valuedouble);
+			if (cJSON_GetObjectItemCaseSensitive(seen, idbuf))
+				continue;
+			cJSON_AddTrueToObject(seen, idbuf);
+			if (start < 0)
+				start = created;
+			snprintf(dur, sizeof(dur), "%lld",
+				 (long long)(end >= start ? end - start : 0));
+			at[k++] = (struct og_attr){ "name", name ? name : "" };
+			at[k++] = (struct og_attr){ "conclusion", concl };
+			at[k++] = (struct og_attr){ "duration_s", dur };
+			at[k++] = (struct og_attr){ "event",
+				gh_str(run, "event") ? gh_str(run, "event") : "" };
+			at[k++] = (struct og_attr){ "branch", branch ? branch : "" };
+			at[k++] = (struct og_attr){ "repo", r->full };
+			emit_event(r, "workflow_run", start, idbuf, at, k);
+			n++;
+
+			if (!deploy_fallback ||
+			    !matches(&r->g->deploy_re, r->g->deploy_re_ok, name) ||
+			    !branch || strcmp(branch, r->branch) != 0 ||
+			    (strcmp(concl, "success") && strcmp(concl, "failure")))
+				continue;
+			{
+				struct og_attr d[] = {
+					{ "environment", "production" },
+					{ "status", concl },
+					{ "sha", sha ? sha : "" },
+					{ "origin", "workflow" },
+					{ "repo", r->full },
+				};
+
+				emit_event(r, "deployment", end >= 0 ? end : start,
+					   idbuf, d, 5);
+				deploys++;
+			}
+		}
+	}
+	cJSON_Delete(seen);
+	if (!all_ok) {
+		const struct gh_list *l = &r->pieces[0].list;
+		char *why = gh_list_reason(l, "needs Actions: read");
+
+		f_unknown(r, "github.workflow_runs.count", why);
+		free(why);
+	} else {
+		char *ev = xasprintf("GET /repos/%s/actions/runs?created=...%s",
+				     r->full, r->runs_split ? " (window split)" : "");
+
+		f_num(r, "github.workflow_runs.count", (double)n, NULL, ev);
+		free(ev);
+	}
+	*ret_deploys = deploys;
+	return n;
+}
+
+/* Latest decisive status of a deployment: success beats the rest. */
+static const cJSON *
+decisive_status(const cJSON *statuses)
+{
+	const cJSON *s, *failure = NULL;
+
+	cJSON_ArrayForEach(s, statuses) {
+		const char *st = gh_str(s, "state");
+
+		if (st && !strcmp(st, "success"))
+			return s;
+		if (st && (!strcmp(st, "failure") || !strcmp(st, "error")) &&
+		    !failure)
+			failure = s;
+	}
+	return failure;
+}
+
+static void
+emit_delivery(struct gh_repo *r)
+{
+	struct gh *g = r->g;
+	const struct gh_list *dl = &r->l[L_DEPLOYS];
+	size_t deploys = 0, any_in_window = 0, wf_deploys = 0;
+	const char *source = "none";
+	const cJSON *d;
+	char *ev = evidence(r, L_DEPLOYS);
+
+	cJSON_ArrayForEach(d, dl->items)
+		if (gh_time(d, "created_at") >= g->since)
+			any_in_window++;
+	if (gh_list_ok(dl))
+		f_bool(r, "github.deployments.present", any_in_window > 0, ev);
+	else {
+		char *why = gh_list_reason(dl, "needs Deployments: read");
+
+		f_unknown(r, "github.deployments.present", why);
+		free(why);
+	}
+
+	for (size_t i = 0; i < r->n_statuses; i++) {
+		const cJSON *dep = r->status_of[i], *st, *id = jget(dep, "id");
+		const char *state, *sha = gh_str(dep, "sha");
+		const char *env = gh_str(dep, "environment");
+		char idbuf[32];
+
+		if (!gh_list_ok(&r->statuses[i]))
+			continue;
+		st = decisive_status(r->statuses[i].items);
+		if (!st)
+			continue;
+		state = gh_str(st, "state");
+		snprintf(idbuf, sizeof(idbuf), "%.0f",
+			 cJSON_IsNumber(id) ? id->valuedouble : 0.0);
+		{
+			struct og_attr at[] = {
+				{ "environment", env ? env : "" },
+				{ "status", !strcmp(state, "success") ?
+					    "success" : "failure" },
+				{ "sha", sha ? sha : "" },
+				{ "origin", "deployments" },
+				{ "repo", r->full },
+			};
+
+			emit_event(r, "deployment", gh_time(st, "created_at"),
+				   idbuf, at, 5);
+		}
+		deploys++;
+	}
+	if (deploys) {
+		source = "deployments";
+		emit_runs(r, false, &wf_deploys);
+	} else {
+		emit_runs(r, true, &wf_deploys);
+		if (wf_deploys) {
+			source = "workflow";
+		} else {
+			/* releases in the window stand in for deployments */
+			const cJSON *rel;
+
+			cJSON_ArrayForEach(rel, r->l[L_RELEASES].items) {
+				int64_t t = gh_time(rel, "published_at");
+				const char *tag = gh_str(rel, "tag_name");
+				const cJSON *id = jget(rel, "id");
+				char idbuf[32];
+
+				if (t < g->since || jbool(rel, "draft") ||
+				    jbool(rel, "prerelease"))
+					continue;
+				snprintf(idbuf, sizeof(idbuf), "%.0f",
+					 cJSON_IsNumber(id) ? id->valuedouble : 0.0);
+				{
+					struct og_attr at[] = {
+						{ "environment", "production" },
+						{ "status", "success" },
+						{ "sha", gh_str(rel, "target_commitish") ?
+							 gh_str(rel, "target_commitish") : "" },
+						{ "origin", "release" },
+						{ "tag", tag ? tag : "" },
+						{ "repo", r->full },
+					};
+
+					emit_event(r, "deployment", t, idbuf, at, 6);
+				}
+				deploys++;
+			}
+			if (deploys)
+				source = "release";
+		}
+		deploys += wf_deploys;
+	}
+	{
+		char *why = xasprintf("production deployments from %s "
+				      "(deployments in a prod_environment "
+				      "with a success/failure status, else "
+				      "runs of deploy_workflow on %s, else "
+				      "releases)", source, r->branch);
+
+		f_str(r, "github.deployments.source", source, why);
+		free(why);
+	}
+	f_num(r, "github.deployments.count", (double)deploys, NULL, ev);
+	free(ev);
+}
+
+static void
+emit_pulls(struct gh_repo *r)
+{
+	struct gh *g = r->g;
+	const struct gh_list *pl = &r->l[L_PULLS];
+	size_t merged = 0, reviewed = 0, judged = 0;
+	const cJSON *pr;
+	char *ev = evidence(r, L_PULLS);
+
+	if (!gh_list_ok(pl)) {
+		char *why = gh_list_reason(pl, "needs Pull requests: read");
+
+		f_unknown(r, "github.pull_requests.merged", why);
+		f_unknown(r, "github.pull_requests.reviewed_ratio", why);
+		free(why);
+		goto out;
+	}
+	cJSON_ArrayForEach(pr, pl->items) {
+		int64_t merged_at = gh_time(pr, "merged_at");
+		const cJSON *num = jget(pr, "number");
+		const char *sha = gh_str(pr, "merge_commit_sha");
+		char idbuf[32], first[32], created[32];
+		struct og_attr at[5];
+		size_t k = 0;
+
+		if (merged_at < g->since || !cJSON_IsNumber(num))
+			continue;
+		merged++;
+		snprintf(idbuf, sizeof(idbuf), "%.0f", num->valuedouble);
+		for (size_t i = 0; i < r->n_pr; i++) {
+			const cJSON *c;
+			int64_t t;
+
+			if (r->pr_of[i] != pr || !gh_list_ok(&r->pr_commits[i]))
+				continue;
+			c = cJSON_GetArrayItem(r->pr_commits[i].items, 0);
+			t = gh_time(jget(jget(c, "commit"), "author"), "date");
+			if (t < 0)
+				t = gh_time(jget(jget(c, "commit"), "committer"),
+					    "date");
+			if (t >= 0) {
+				fmt_time(t, first, sizeof(first));
+				at[k++] = (struct og_attr){ "first_commit_at",
+							    first };
+			}
+		}
+		if (gh_time(pr, "created_at") >= 0) {
+			fmt_time(gh_time(pr, "created_at"), created,
+				 sizeof(created));
+			at[k++] = (struct og_attr){ "created_at", created };
+		}
+		at[k++] = (struct og_attr){ "sha", sha ? sha : "" };
+		at[k++] = (struct og_attr){ "repo", r->full };
+		emit_event(r, "pr_merged", merged_at, idbuf, at, k);
+	}
+	f_num(r, "github.pull_requests.merged", (double)merged, NULL, ev);
+
+	for (size_t i = 0; i < r->n_reviews; i++) {
+		const char *author = gh_str(jget(r->review_of[i], "user"),
+					    "login");
+		const cJSON *rv;
+		bool ok = false;
+
+		if (!gh_list_ok(&r->pr_reviews[i]))
+			continue;
+		judged++;
+		cJSON_ArrayForEach(rv, r->pr_reviews[i].items) {
+			const char *who = gh_str(jget(rv, "user"), "login");
+			const char *st = gh_str(rv, "state");
+
+			if (st && !strcmp(st, "APPROVED") && who &&
+			    (!author || strcmp(who, author)))
+				ok = true;
+		}
+		if (ok)
+			reviewed++;
+	}
+	if (judged) {
+		char *rev = xasprintf("GET /repos/%s/pulls/{n}/reviews for the "
+				      "last %zu merged pull requests",
+				      r->full, judged);
+
+		f_num(r, "github.pull_requests.reviewed_ratio",
+		      (double)reviewed / (double)judged, NULL, rev);
+		free(rev);
+	} else {
+		f_unknown(r, "github.pull_requests.reviewed_ratio",
+			  "not measured: no merged pull requests in the window");
+	}
+out:
+	free(ev);
+}
+
+static void
+emit_incidents(struct gh_repo *r)
+{
+	const struct gh_list *l = &r->l[L_ISSUES];
+	const cJSON *is;
+	size_t n = 0;
+	char *ev = evidence(r, L_ISSUES);
+
+	if (!gh_list_ok(l)) {
+		char *why = gh_list_reason(l, "needs Issues: read");
+
+		f_unknown(r, "github.incidents.count", why);
+		free(why);
+		goto out;
+	}
+	cJSON_ArrayForEach(is, l->items) {
+		int64_t t = gh_time(is, "created_at");
+		int64_t closed = gh_time(is, "closed_at");
+		const cJSON *num = jget(is, "number");
+		char idbuf[32], res[32];
+		struct og_attr at[3];
+		size_t k = 0;
+
+		/* the issues API also lists pull requests */
+		if (jget(is, "pull_request") || t < r->g->since ||
+		    !cJSON_IsNumber(num))
+			continue;
+		snprintf(idbuf, sizeof(idbuf), "%.0f", num->valuedouble);
+		if (closed >= 0) {
+			fmt_time(closed, res, sizeof(res));
+			at[k++] = (struct og_attr){ "resolved_at", res };
+		}
+		at[k++] = (struct og_attr){ "label", r->g->incident_label };
+		at[k++] = (struct og_attr){ "repo", r->full };
+		emit_event(r, "incident", t, idbuf, at, k);
+		n++;
+	}
+	f_num(r, "github.incidents.count", (double)n, NULL, ev);
+out:
+	free(ev);
+}
+
+static void
+emit_activity(struct gh_repo *r)
+{
+	const struct gh_list *l = &r->l[L_COMMITS];
+	char *ev = evidence(r, L_COMMITS);
+
+	if (gh_list_ok(l)) {
+		/* per_page=1: the last page number is the count */
+		double n = l->last_page > 0 ?
+			   (cJSON_GetArraySize(l->items) ? (double)l->last_page : 0) :
+			   (double)cJSON_GetArraySize(l->items);
+
+		f_num(r, "github.activity.commits_90d", n, NULL, ev);
+	} else if (l->status == 409) {
+		f_num(r, "github.activity.commits_90d", 0, NULL, ev); /* empty repo */
+	} else {
+		char *why = gh_list_reason(l, NULL);
+
+		f_unknown(r, "github.activity.commits_90d", why);
+		free(why);
+	}
+	free(ev);
+}
+
+void
+gh_repo_emit(struct gh_repo *r, bool org_mode)
+{
+	(void)org_mode;
+	if (r->failed) {
+		char *why = gh_list_reason(&r->l[L_REPO], NULL);
+
+		r->g->host->log(r->g->ctx, OG_LOG_ERROR, "%s: %s", r->full, why);
+		f_unknown(r, "github.repo.archived", why);
+		free(why);
+		return;
+	}
+	emit_repo_facts(r);
+	emit_protection(r);
+	emit_tree(r);
+	emit_security(r);
+	emit_releases(r);
+	emit_environments(r);
+	emit_delivery(r);
+	emit_pulls(r);
+	emit_incidents(r);
+	emit_activity(r);
+}
+
+int
+gh_repo_bool(const struct gh_repo *r, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->bools, key);
+
+	if (cJSON_IsTrue(v))
+		return 1;
+	if (cJSON_IsFalse(v))
+		return 0;
+	return -1;
+}

@@ -1,0 +1,110 @@
+/*
+ * github collector internals: fetching lists through the host's HTTP
+ * service, and turning one repository's answers into facts and events.
+ */
+#ifndef GH_H
+#define GH_H
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include <opsgrade/plugin.h>
+
+#define GH_PER_PAGE		100
+#define GH_PAGES_MAX		50	/* per list: 5,000 items */
+#define GH_RUNS_FILTER_CAP	1000	/* /actions/runs with filters */
+#define GH_RUNS_SPLITS_MAX	64	/* window pieces per repo */
+#define GH_PR_DETAIL_MAX	100	/* PRs whose first commit we fetch */
+#define GH_PR_REVIEW_MAX	30	/* PRs whose reviews we read */
+#define GH_DEPLOY_STATUS_MAX	300	/* deployments whose statuses we read */
+#define GH_REPOS_MAX		100000
+#define GH_URL_MAX		4096
+
+struct gh;
+
+/*
+ * One API list (or one object when !paginate) fetched page by page.
+ * Items of every page go into @items (a cJSON array; for objects, @object).
+ * Paging stops at the last page, at @max_pages, or as soon as a page holds
+ * an item whose @time_field is older than @stop_before (lists sorted
+ * newest first).
+ */
+struct gh_list {
+	char *next_url;
+	bool paginate;
+	const char *wrap;	/* key of the array in a wrapping object */
+	const char *time_field;
+	int64_t stop_before;
+	int max_pages;
+	int pages;
+
+	cJSON *items;		/* array: every item of every page */
+	cJSON *object;		/* !paginate: the parsed body */
+	long status;		/* of the last page; 0 = no answer */
+	char *error;		/* transport / rate-limit text */
+	char *message;		/* "message" of an error body */
+	long total_count;	/* from a wrapping object; -1 unknown */
+	long last_page;		/* from Link rel="last"; -1 unknown */
+	bool truncated;		/* stopped at max_pages */
+	bool rate_limited;
+	char *path;		/* API path, for evidence */
+};
+
+/* Configuration and shared state of one run. */
+struct gh {
+	struct og_ctx *ctx;
+	const struct og_host *host;
+	const char *api;	/* base URL without trailing slash */
+	char *api_owned;
+	const char *repo;	/* owner/name, repo mode */
+	const char *org;
+	const char *incident_label;
+	unsigned shard_i, shard_n;	/* shard_n == 0: no sharding */
+	bool include_archived, include_forks;
+	int window_days;
+	int64_t now, since;
+	regex_t prod_re, deploy_re;
+	bool prod_re_ok, deploy_re_ok;
+	bool partial_said;
+	bool stop;		/* a rate limit ended this run */
+	uint64_t requests;
+};
+
+/* gh-fetch.c */
+void gh_list_init(struct gh_list *l, const char *api, const char *path);
+void gh_list_clear(struct gh_list *l);
+int gh_fetch(struct gh *g, struct gh_list *const *lists, size_t n);
+bool gh_list_ok(const struct gh_list *l);
+/* "not measured" reason for a failed list, caller frees */
+char *gh_list_reason(const struct gh_list *l, const char *needs);
+
+/* Link header: the URL of rel=@rel, caller frees; NULL when absent. */
+char *gh_link_find(const char *link, const char *rel);
+/* page=N of a URL's query, or -1 */
+long gh_url_page(const char *url);
+
+/* gh-repo.c: one repository.  @prefix "" in repo mode, else
+ * "repos.<name>." (facts become github.repos.<name>.*). */
+struct gh_repo;
+struct gh_repo *gh_repo_new(struct gh *g, const char *full_name,
+			    const cJSON *repo_object);
+void gh_repo_free(struct gh_repo *r);
+/* Phase lists the repo needs now; NULL when done.  Repos are advanced
+ * together so one http batch serves many. */
+size_t gh_repo_pending(struct gh_repo *r, struct gh_list **out, size_t max);
+int gh_repo_advance(struct gh_repo *r);	/* 1: more phases, 0: done */
+void gh_repo_emit(struct gh_repo *r, bool org_mode);
+/* For org aggregates: the bool fact @key (without "github."), -1 unknown */
+int gh_repo_bool(const struct gh_repo *r, const char *key);
+
+/* helpers shared by the files */
+int64_t gh_time(const cJSON *o, const char *key);	/* -1 when absent */
+const char *gh_str(const cJSON *o, const char *key);
+bool gh_regex_compile(regex_t *re, const char *pattern);
+void gh_partial(struct gh *g, const char *reason);
+
+#endif

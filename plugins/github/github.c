@@ -1,0 +1,464 @@
+/*
+ * github collector: repository posture, CI history and delivery events
+ * from the GitHub REST API, for one repository (collectors.github.repo)
+ * or an organisation (collectors.github.org, optionally one shard).
+ *
+ * The HTTP work goes through the host (og_host.http_batch): pooled,
+ * rate-limit aware, ETag-cached, with the token attached by the host.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gh.h"
+
+#define GH_ORG_CHUNK		48	/* repositories collected together */
+#define GH_WINDOW_DAYS_MAX	3650
+#define GH_LABEL_MAX		100
+
+static const struct og_option github_options[] = {
+	{ "repo", OG_OPT_STRING, "repository OWNER/NAME (--github)" },
+	{ "org", OG_OPT_STRING, "organisation: collect all its repositories (--github-org)" },
+	{ "api_url", OG_OPT_STRING, "API base URL; GHES: https://HOST/api/v3 (--github-url)" },
+	{ "token_file", OG_OPT_STRING, "file holding the token (else GITHUB_TOKEN / GH_TOKEN)" },
+	{ "shard", OG_OPT_STRING, "I/N: collect the I-th of N deterministic parts of the org (1-based)" },
+	{ "include_archived", OG_OPT_BOOL, "org mode: include archived repositories" },
+	{ "include_forks", OG_OPT_BOOL, "org mode: include forks" },
+	{ "prod_environment", OG_OPT_STRING, "regex for production environments, default (?i)prod" },
+	{ "deploy_workflow", OG_OPT_STRING, "regex for deploy workflow names (fallback), default (?i)deploy" },
+	{ "incident_label", OG_OPT_STRING, "issue label marking incidents, default incident" },
+	{ "window_days", OG_OPT_NUMBER, "KPI window in days, default 90" },
+	{ NULL, 0, NULL },
+};
+
+static bool
+valid_name(const char *s, bool slash)
+{
+	int slashes = 0;
+
+	if (!s || !*s || strlen(s) > 200)
+		return false;
+	for (; *s; s++) {
+		if (*s == '/')
+			slashes++;
+		else if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' &&
+			 *s != '.')
+			return false;
+	}
+	return slash ? slashes == 1 : slashes == 0;
+}
+
+static bool
+config_bool(struct og_ctx *ctx, const struct og_host *host, const char *key)
+{
+	const char *v = host->config_get(ctx, key);
+
+	return v && (!strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "yes"));
+}
+
+static int
+github_init(struct og_ctx *ctx, const struct og_host *host, void **ret_state)
+{
+	struct gh *g = calloc(1, sizeof(*g));
+	const char *v;
+	int r = -EINVAL;
+
+	if (!g)
+		return -ENOMEM;
+	g->ctx = ctx;
+	g->host = host;
+	g->repo = host->config_get(ctx, "repo");
+	g->org = host->config_get(ctx, "org");
+	if (g->repo && !*g->repo)
+		g->repo = NULL;
+	if (g->org && !*g->org)
+		g->org = NULL;
+	if (!g->repo && !g->org) {
+		host->log(ctx, OG_LOG_ERROR, "set collectors.github.repo "
+			  "(--github OWNER/REPO) or collectors.github.org "
+			  "(--github-org ORG)");
+		goto fail;
+	}
+	if (g->repo && g->org) {
+		host->log(ctx, OG_LOG_ERROR, "collectors.github: set repo or "
+			  "org, not both");
+		goto fail;
+	}
+	if (g->repo && !valid_name(g->repo, true)) {
+		host->log(ctx, OG_LOG_ERROR, "collectors.github.repo: '%s' is "
+			  "not OWNER/NAME", g->repo);
+		goto fail;
+	}
+	if (g->org && !valid_name(g->org, false)) {
+		host->log(ctx, OG_LOG_ERROR, "collectors.github.org: '%s' is "
+			  "not an organisation name", g->org);
+		goto fail;
+	}
+
+	v = host->config_get(ctx, "api_url");
+	if (v && *v) {
+		size_t n = strlen(v);
+
+		if (strncmp(v, "https://", 8) && strncmp(v, "http://", 7)) {
+			host->log(ctx, OG_LOG_ERROR, "collectors.github.api_url: "
+				  "'%s' is not an http(s) URL", v);
+			goto fail;
+		}
+		g->api_owned = strdup(v);
+		if (!g->api_owned) {
+			r = -ENOMEM;
+			goto fail;
+		}
+		while (n > 0 && g->api_owned[n - 1] == '/')
+			g->api_owned[--n] = '\0';
+		g->api = g->api_owned;
+	} else {
+		g->api = "https://api.github.com";
+	}
+
+	v = host->config_get(ctx, "shard");
+	if (v && *v) {
+		unsigned i, n;
+		int used = 0;
+
+		if (sscanf(v, "%u/%u%n", &i, &n, &used) != 2 || v[used] ||
+		    n == 0 || n > 100000 || i == 0 || i > n) {
+			host->log(ctx, OG_LOG_ERROR, "collectors.github.shard: "
+				  "'%s' is not I/N with 1 <= I <= N", v);
+			goto fail;
+		}
+		g->shard_i = i;
+		g->shard_n = n;
+	}
+	g->include_archived = config_bool(ctx, host, "include_archived");
+	g->include_forks = config_bool(ctx, host, "include_forks");
+
+	g->window_days = 90;
+	v = host->config_get(ctx, "window_days");
+	if (v && *v) {
+		char *end;
+		long d = strtol(v, &end, 10);
+
+		if (*end || d < 1 || d > GH_WINDOW_DAYS_MAX) {
+			host->log(ctx, OG_LOG_ERROR, "collectors.github.window_days: "
+				  "'%s' is not a number of days from 1 to %d",
+				  v, GH_WINDOW_DAYS_MAX);
+			goto fail;
+		}
+		g->window_days = (int)d;
+	}
+	g->incident_label = host->config_get(ctx, "incident_label");
+	if (!g->incident_label || !*g->incident_label)
+		g->incident_label = "incident";
+	if (strlen(g->incident_label) > GH_LABEL_MAX ||
+	    strpbrk(g->incident_label, "&?#/ \t\r\n")) {
+		host->log(ctx, OG_LOG_ERROR, "collectors.github.incident_label: "
+			  "'%s' is not a plain label name", g->incident_label);
+		goto fail;
+	}
+
+	v = host->config_get(ctx, "prod_environment");
+	g->prod_re_ok = gh_regex_compile(&g->prod_re, v && *v ? v : "(?i)prod");
+	if (!g->prod_re_ok) {
+		host->log(ctx, OG_LOG_ERROR, "collectors.github.prod_environment: "
+			  "'%s' is not a valid (POSIX extended) regex", v);
+		goto fail;
+	}
+	v = host->config_get(ctx, "deploy_workflow");
+	g->deploy_re_ok = gh_regex_compile(&g->deploy_re,
+					   v && *v ? v : "(?i)deploy");
+	if (!g->deploy_re_ok) {
+		host->log(ctx, OG_LOG_ERROR, "collectors.github.deploy_workflow: "
+			  "'%s' is not a valid (POSIX extended) regex", v);
+		goto fail;
+	}
+	if (!OG_HOST_HAS(host, http_batch) || !OG_HOST_HAS(host, http_free) ||
+	    !OG_HOST_HAS(host, now)) {
+		host->log(ctx, OG_LOG_ERROR, "the host offers no HTTP service");
+		r = -ENOTSUP;
+		goto fail;
+	}
+	if (!host->secret_available(ctx, "github.token"))
+		host->log(ctx, OG_LOG_WARN, "no GitHub token (GITHUB_TOKEN, "
+			  "GH_TOKEN or collectors.github.token_file): "
+			  "unauthenticated requests are limited to 60 an hour "
+			  "and private data is invisible");
+	g->now = host->now(ctx);
+	g->since = g->now - (int64_t)g->window_days * 86400;
+	*ret_state = g;
+	return 0;
+fail:
+	if (g->prod_re_ok)
+		regfree(&g->prod_re);
+	free(g->api_owned);
+	free(g);
+	return r;
+}
+
+static void
+github_fini(void *state)
+{
+	struct gh *g = state;
+
+	if (!g)
+		return;
+	if (g->prod_re_ok)
+		regfree(&g->prod_re);
+	if (g->deploy_re_ok)
+		regfree(&g->deploy_re);
+	free(g->api_owned);
+	free(g);
+}
+
+/* Run a set of repositories through their phases together. */
+static int
+run_repos(struct gh *g, struct gh_repo **repos, size_t n)
+{
+	size_t cap = n * 64 + 16;
+	struct gh_list **pending = calloc(cap, sizeof(*pending));
+	bool *active = calloc(n ? n : 1, sizeof(*active));
+	int r = 0;
+
+	if (!pending || !active) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		active[i] = true;
+	for (;;) {
+		size_t k = 0, live = 0;
+
+		for (size_t i = 0; i < n; i++)
+			if (active[i])
+				k += gh_repo_pending(repos[i], pending + k,
+						     cap - k);
+		r = gh_fetch(g, pending, k);
+		if (r < 0)
+			goto out;
+		for (size_t i = 0; i < n; i++) {
+			if (active[i] && gh_repo_advance(repos[i]) == 0)
+				active[i] = false;
+			live += active[i];
+		}
+		if (!live)
+			break;
+	}
+out:
+	free(pending);
+	free(active);
+	return r;
+}
+
+static int
+collect_repo(struct gh *g)
+{
+	struct gh_repo *repo = gh_repo_new(g, g->repo, NULL);
+	int r;
+
+	r = run_repos(g, &repo, 1);
+	if (r == 0)
+		gh_repo_emit(repo, false);
+	gh_repo_free(repo);
+	if (r == 0)
+		g->host->log(g->ctx, OG_LOG_INFO, "%s: %llu API requests",
+			     g->repo, (unsigned long long)g->requests);
+	return r;
+}
+
+static uint32_t
+name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)tolower((unsigned char)*s);
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static int
+cmp_full_name(const void *a, const void *b)
+{
+	const char *x = gh_str(*(const cJSON *const *)a, "full_name");
+	const char *y = gh_str(*(const cJSON *const *)b, "full_name");
+
+	return strcmp(x ? x : "", y ? y : "");
+}
+
+/* Keys aggregated over the org: true only when every repository's is. */
+static const char *const org_bools[] = {
+	"github.branch_protection.enabled",
+	"github.branch_protection.status_checks",
+	"github.branch_protection.signed_commits",
+	"github.branch_protection.force_push_blocked",
+	"github.branch_protection.deletion_blocked",
+	"github.branch_protection.enforce_admins",
+	"github.branch_protection.codeowner_reviews",
+	"github.branch_protection.dismiss_stale",
+	"github.secret_scanning",
+	"github.push_protection",
+	"github.dependabot_security_updates",
+	"github.vulnerability_alerts",
+	"github.code_scanning.enabled",
+	"github.codeowners",
+	"github.security_policy",
+	"github.webhooks.all_secret",
+	NULL,
+};
+
+static int
+collect_org(struct gh *g)
+{
+	struct gh_list list, *lp = &list;
+	const cJSON **picked = NULL;
+	size_t n_items, n_picked = 0, archived = 0, forks = 0, others = 0;
+	int known[sizeof(org_bools) / sizeof(org_bools[0])] = { 0 };
+	int all_true[sizeof(org_bools) / sizeof(org_bools[0])];
+	char *path, *ev;
+	const cJSON *it;
+	bool tty = isatty(STDERR_FILENO);
+	int r;
+
+	for (size_t i = 0; org_bools[i]; i++)
+		all_true[i] = 1;
+	path = malloc(strlen(g->org) + 64);
+	if (!path)
+		return -ENOMEM;
+	sprintf(path, "/orgs/%s/repos?type=all&per_page=%d", g->org, GH_PER_PAGE);
+	gh_list_init(&list, g->api, path);
+	list.paginate = true;
+	list.max_pages = GH_REPOS_MAX / GH_PER_PAGE;
+	free(path);
+	r = gh_fetch(g, &lp, 1);
+	if (r < 0)
+		goto out;
+	if (!gh_list_ok(&list)) {
+		char *why = gh_list_reason(&list, "needs Metadata: read on the organisation");
+
+		g->host->log(g->ctx, OG_LOG_ERROR, "org %s: %s", g->org, why);
+		free(why);
+		r = -EIO;
+		goto out;
+	}
+	n_items = (size_t)cJSON_GetArraySize(list.items);
+	picked = calloc(n_items ? n_items : 1, sizeof(*picked));
+	if (!picked) {
+		r = -ENOMEM;
+		goto out;
+	}
+	cJSON_ArrayForEach(it, list.items) {
+		const char *full = gh_str(it, "full_name");
+
+		if (!full || !valid_name(full, true))
+			continue;
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "archived")) &&
+		    !g->include_archived) {
+			archived++;
+			continue;
+		}
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "fork")) &&
+		    !g->include_forks) {
+			forks++;
+			continue;
+		}
+		/* the shard of a repository depends on its name only, so
+		 * shards stay stable as repositories come and go */
+		if (g->shard_n && name_hash(full) % g->shard_n != g->shard_i - 1) {
+			others++;
+			continue;
+		}
+		picked[n_picked++] = it;
+	}
+	qsort(picked, n_picked, sizeof(*picked), cmp_full_name);
+
+	for (size_t base = 0; base < n_picked && !g->stop; base += GH_ORG_CHUNK) {
+		size_t n = n_picked - base < GH_ORG_CHUNK ? n_picked - base :
+			   GH_ORG_CHUNK;
+		struct gh_repo *repos[GH_ORG_CHUNK];
+
+		for (size_t i = 0; i < n; i++)
+			repos[i] = gh_repo_new(g, gh_str(picked[base + i],
+							 "full_name"),
+					       picked[base + i]);
+		r = run_repos(g, repos, n);
+		for (size_t i = 0; i < n; i++) {
+			if (r == 0) {
+				gh_repo_emit(repos[i], true);
+				for (size_t k = 0; org_bools[k]; k++) {
+					int b = gh_repo_bool(repos[i], org_bools[k]);
+
+					if (b >= 0) {
+						known[k]++;
+						all_true[k] &= b;
+					}
+				}
+			}
+			gh_repo_free(repos[i]);
+		}
+		if (r < 0)
+			goto out;
+		if (tty)
+			fprintf(stderr, "\r[github] %zu/%zu repositories",
+				base + n, n_picked);
+	}
+	if (tty)
+		fputc('\n', stderr);
+	if (g->stop)
+		g->host->log(g->ctx, OG_LOG_WARN, "org %s: stopped early by a "
+			     "rate limit; the report is partial", g->org);
+
+	ev = malloc(strlen(g->org) + 32);
+	if (!ev) {
+		r = -ENOMEM;
+		goto out;
+	}
+	sprintf(ev, "GET /orgs/%s/repos", g->org);
+	g->host->fact_number(g->ctx, "github.org.repos.listed", (double)n_items,
+			     NULL, ev);
+	g->host->fact_number(g->ctx, "github.org.repos.count", (double)n_picked,
+			     NULL, ev);
+	g->host->fact_number(g->ctx, "github.org.repos.skipped_archived",
+			     (double)archived, NULL, ev);
+	g->host->fact_number(g->ctx, "github.org.repos.skipped_forks",
+			     (double)forks, NULL, ev);
+	g->host->fact_number(g->ctx, "github.org.repos.other_shards",
+			     (double)others, NULL, ev);
+	for (size_t k = 0; org_bools[k]; k++) {
+		if (known[k])
+			g->host->fact_bool(g->ctx, org_bools[k], all_true[k] != 0,
+					   "every collected repository "
+					   "(github.repos.<name>.*)");
+		else
+			g->host->fact_unknown(g->ctx, org_bools[k],
+					      "not measured for any repository "
+					      "of the organisation");
+	}
+	free(ev);
+	g->host->log(g->ctx, OG_LOG_INFO, "org %s: %zu repositories, %llu API "
+		     "requests", g->org, n_picked,
+		     (unsigned long long)g->requests);
+	r = 0;
+out:
+	free(picked);
+	gh_list_clear(&list);
+	return r;
+}
+
+static int
+github_collect(struct og_ctx *ctx, void *state)
+{
+	struct gh *g = state;
+
+	(void)ctx;
+	return g->org ? collect_org(g) : collect_repo(g);
+}
+
+OG_PLUGIN_DEFINE(.name = "github", .version = "1.0",
+		 .summary = "GitHub repository posture, CI history and DORA events (REST API)",
+		 .init = github_init, .collect = github_collect,
+		 .fini = github_fini, .options = github_options,
+		 .opt_in = true)

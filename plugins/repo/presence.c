@@ -1,0 +1,271 @@
+/*
+ * Facts judged from file and directory names alone: project documents,
+ * tests, database migrations, release tooling.  The license file is the
+ * one exception that is read, to name its SPDX id.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "repo.h"
+
+/* Where GitHub looks for community files. */
+static bool
+in_community_dir(const struct repo_file *f)
+{
+	size_t dir = (size_t)(f->base - f->path);
+
+	return dir == 0 || (dir == 8 && !strncmp(f->path, ".github/", 8)) ||
+	       (dir == 5 && !strncmp(f->path, "docs/", 5));
+}
+
+static bool
+at_root(const struct repo_file *f)
+{
+	return f->base == f->path;
+}
+
+static bool
+iprefix(const char *s, const char *prefix)
+{
+	return !strncasecmp(s, prefix, strlen(prefix));
+}
+
+/* Name without extension equals @stem (case-insensitive). */
+static bool
+istem(const char *base, const char *stem)
+{
+	size_t n = strlen(stem);
+
+	return !strncasecmp(base, stem, n) && (!base[n] || base[n] == '.');
+}
+
+static const struct {
+	const char *needle;
+	const char *also;	/* must also appear, or NULL */
+	const char *spdx;
+} licenses[] = {
+	/* most specific first: AGPL and LGPL texts contain "GENERAL PUBLIC" */
+	{ "GNU AFFERO GENERAL PUBLIC LICENSE", NULL, "AGPL-3.0" },
+	{ "GNU LESSER GENERAL PUBLIC LICENSE", "Version 3", "LGPL-3.0" },
+	{ "GNU GENERAL PUBLIC LICENSE", "Version 3", "GPL-3.0" },
+	{ "GNU GENERAL PUBLIC LICENSE", "Version 2", "GPL-2.0" },
+	{ "Apache License", "Version 2.0", "Apache-2.0" },
+	{ "Mozilla Public License Version 2.0", NULL, "MPL-2.0" },
+	{ "Permission is hereby granted, free of charge", NULL, "MIT" },
+	{ "Redistribution and use in source and binary forms", "Neither the name", "BSD-3-Clause" },
+	{ "Redistribution and use in source and binary forms", NULL, "BSD-2-Clause" },
+	{ "Permission to use, copy, modify, and/or distribute", NULL, "ISC" },
+	{ "free and unencumbered software released into the public domain", NULL, "Unlicense" },
+};
+
+static void
+license(struct repo *r, const struct repo_file *f)
+{
+	char *buf;
+	size_t len;
+
+	repo_signal(r, SIG_DOCS_LICENSE, f->path, 0);
+	if (r->license_id || repo_read(r, f->path, &buf, &len) < 0)
+		return;
+	for (size_t i = 0; i < sizeof(licenses) / sizeof(licenses[0]); i++) {
+		if (repo_strcasestr(buf, licenses[i].needle) &&
+		    (!licenses[i].also || repo_strcasestr(buf, licenses[i].also))) {
+			r->license_id = licenses[i].spdx;
+			r->license_evidence = repo_evidence(f->path, 0);
+			break;
+		}
+	}
+	free(buf);
+}
+
+static void
+docs(struct repo *r, const struct repo_file *f)
+{
+	if (f->is_dir) {
+		if (!strcasecmp(f->base, "runbooks") ||
+		    !strcasecmp(f->base, "runbook"))
+			repo_signal(r, SIG_DOCS_RUNBOOKS, f->path, 0);
+		return;
+	}
+	if (at_root(f) && iprefix(f->base, "README"))
+		repo_signal(r, SIG_DOCS_README, f->path, 0);
+	if (in_community_dir(f) && istem(f->base, "SECURITY"))
+		repo_signal(r, SIG_DOCS_SECURITY, f->path, 0);
+	if (in_community_dir(f) && !strcmp(f->base, "CODEOWNERS"))
+		repo_signal(r, SIG_DOCS_CODEOWNERS, f->path, 0);
+	if (in_community_dir(f) && istem(f->base, "CONTRIBUTING"))
+		repo_signal(r, SIG_DOCS_CONTRIBUTING, f->path, 0);
+	if (at_root(f) && (iprefix(f->base, "LICENSE") ||
+			   iprefix(f->base, "LICENCE") ||
+			   iprefix(f->base, "COPYING")))
+		license(r, f);
+	if (at_root(f) && (iprefix(f->base, "CHANGELOG") ||
+			   istem(f->base, "CHANGES") ||
+			   istem(f->base, "HISTORY") || istem(f->base, "NEWS")))
+		repo_signal(r, SIG_REL_CHANGELOG, f->path, 0);
+	if (repo_has_suffix(f->base, ".md") && repo_strcasestr(f->base, "runbook"))
+		repo_signal(r, SIG_DOCS_RUNBOOKS, f->path, 0);
+}
+
+static bool
+is_test_file(const char *b)
+{
+	static const char *const suffixes[] = {
+		"_test.go", ".test.js", ".test.ts", ".test.jsx", ".test.tsx",
+		".test.mjs", ".spec.js", ".spec.ts", ".spec.jsx", ".spec.tsx",
+		"_test.py", "Test.java", "Tests.java", "_spec.rb", "Test.kt",
+		"Tests.cs", "Test.php", NULL,
+	};
+
+	if (repo_has_prefix(b, "test_") && repo_has_suffix(b, ".py"))
+		return true;
+	for (size_t i = 0; suffixes[i]; i++)
+		if (repo_has_suffix(b, suffixes[i]))
+			return true;
+	return false;
+}
+
+/* jest/vitest configs: coverage settings are keys with "coverage" in them
+ * (collectCoverage, coverageThreshold, coverage: {...}). */
+static void
+coverage_in_config(struct repo *r, const struct repo_file *f)
+{
+	const char *hit;
+	char *buf;
+	size_t len;
+
+	if (repo_read(r, f->path, &buf, &len) < 0)
+		return;
+	hit = repo_strcasestr(buf, "coverage");
+	if (hit)
+		repo_signal(r, SIG_TEST_COVERAGE, f->path,
+			    repo_line_of(buf, (size_t)(hit - buf)));
+	free(buf);
+}
+
+static void
+tests(struct repo *r, const struct repo_file *f)
+{
+	static const char *const dirs[] = {
+		"test", "tests", "__tests__", "spec", "e2e", "testing", NULL,
+	};
+
+	if (f->is_dir) {
+		for (size_t i = 0; dirs[i]; i++)
+			if (!strcmp(f->base, dirs[i]))
+				repo_signal(r, SIG_TEST_PRESENT, f->path, 0);
+		if (!strcmp(f->base, "e2e"))
+			repo_signal(r, SIG_TEST_E2E, f->path, 0);
+		return;
+	}
+	if (is_test_file(f->base)) {
+		r->test_files++;
+		repo_signal(r, SIG_TEST_PRESENT, f->path, 0);
+	}
+	if (iprefix(f->base, "playwright.config.") ||
+	    iprefix(f->base, "cypress.config.") || !strcmp(f->base, "cypress.json"))
+		repo_signal(r, SIG_TEST_E2E, f->path, 0);
+	if (!strcmp(f->base, "locustfile.py") || repo_has_suffix(f->base, ".jmx") ||
+	    (repo_has_prefix(f->base, "artillery") &&
+	     (repo_has_suffix(f->base, ".yml") || repo_has_suffix(f->base, ".yaml"))))
+		repo_signal(r, SIG_TEST_LOAD, f->path, 0);
+	if ((repo_has_prefix(f->base, "jest.config.") ||
+	     repo_has_prefix(f->base, "vitest.config.")) && !f->is_dir)
+		coverage_in_config(r, f);
+	if (repo_has_prefix(f->base, ".nycrc") || !strcmp(f->base, ".coveragerc") ||
+	    repo_has_prefix(f->base, ".c8rc") ||
+	    !strcmp(f->base, "codecov.yml") || !strcmp(f->base, "codecov.yaml") ||
+	    !strcmp(f->base, ".codecov.yml") || !strcmp(f->base, ".codecov.yaml"))
+		repo_signal(r, SIG_TEST_COVERAGE, f->path, 0);
+}
+
+/* Migration tools, most specific first: the first found names the tool. */
+enum mig { M_ALEMBIC, M_FLYWAY, M_PRISMA, M_RAILS, M_LIQUIBASE, M_GOMIGRATE,
+	   M_GENERIC, M__COUNT };
+
+static const char *const mig_names[M__COUNT] = {
+	"alembic", "flyway", "prisma", "rails", "liquibase", "golang-migrate",
+	"generic",
+};
+
+static int
+migration(const struct repo_file *f)
+{
+	if (f->is_dir) {
+		if (!strcmp(f->base, "alembic"))
+			return M_ALEMBIC;
+		if (!strcmp(f->path, "prisma/migrations") ||
+		    repo_has_suffix(f->path, "/prisma/migrations"))
+			return M_PRISMA;
+		if (!strcmp(f->path, "db/migrate") ||
+		    repo_has_suffix(f->path, "/db/migrate"))
+			return M_RAILS;
+		if (!strcmp(f->base, "migrations"))
+			return M_GENERIC;
+		return -1;
+	}
+	if (!strcmp(f->base, "alembic.ini"))
+		return M_ALEMBIC;
+	if (!strcmp(f->base, "flyway.conf") || !strcmp(f->base, "flyway.toml") ||
+	    (f->base[0] == 'V' && strstr(f->base, "__") &&
+	     repo_has_suffix(f->base, ".sql")))
+		return M_FLYWAY;
+	if (!strcmp(f->base, "liquibase.properties") ||
+	    repo_has_prefix(f->base, "db.changelog"))
+		return M_LIQUIBASE;
+	if (repo_has_suffix(f->base, ".up.sql"))
+		return M_GOMIGRATE;
+	return -1;
+}
+
+static void
+release_files(struct repo *r, const struct repo_file *f)
+{
+	if (f->is_dir) {
+		if (!strcmp(f->path, ".changeset"))
+			repo_signal(r, SIG_REL_CHANGESETS, f->path, 0);
+		return;
+	}
+	if (!at_root(f))
+		return;
+	if (repo_has_prefix(f->base, ".releaserc") ||
+	    repo_has_prefix(f->base, "release.config."))
+		repo_signal(r, SIG_REL_SEMANTIC_RELEASE, f->path, 0);
+	if (!strcmp(f->base, "release-please-config.json") ||
+	    !strcmp(f->base, ".release-please-manifest.json"))
+		repo_signal(r, SIG_REL_RELEASE_PLEASE, f->path, 0);
+	if (!strcmp(f->base, ".goreleaser.yml") ||
+	    !strcmp(f->base, ".goreleaser.yaml"))
+		repo_signal(r, SIG_REL_GORELEASER, f->path, 0);
+}
+
+void
+repo_presence(struct repo *r)
+{
+	const char *mig_ev[M__COUNT] = { 0 };
+
+	for (size_t i = 0; i < r->n_files; i++) {
+		const struct repo_file *f = &r->files[i];
+		int m;
+
+		docs(r, f);
+		tests(r, f);
+		release_files(r, f);
+		m = migration(f);
+		if (m >= 0 && !mig_ev[m])
+			mig_ev[m] = f->path;
+		if (!f->is_dir && (repo_has_prefix(f->base, "docker-compose.") ||
+				   !strcmp(f->base, "compose.yml") ||
+				   !strcmp(f->base, "compose.yaml")))
+			repo_signal(r, SIG_COMPOSE, f->path, 0);
+	}
+	for (int m = 0; m < M__COUNT; m++) {
+		if (!mig_ev[m])
+			continue;
+		repo_signal(r, SIG_DB_MIGRATIONS, mig_ev[m], 0);
+		r->db_tool = mig_names[m];
+		break;
+	}
+}

@@ -1,0 +1,232 @@
+/*
+ * Internal interface of the `repo` collector.  Everything here has hidden
+ * visibility (the module exports only opsgrade_plugin); `repo_` prefixes
+ * keep the names apart from the host's.
+ *
+ * The collector works in two passes: walk.c lists the checkout once
+ * (bounded), then each analyser (one file per job) reads what it needs
+ * from that list and records *signals*: named booleans that remember the
+ * first evidence that turned them on.  repo.c turns signals, counts and
+ * sets into facts (docs/facts-repo.md is the contract).
+ */
+#ifndef OG_REPO_H
+#define OG_REPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <opsgrade/plugin.h>
+
+/* Caps: a hostile or huge checkout costs at most this much. */
+#define REPO_MAX_DEPTH		12
+#define REPO_MAX_FILES		20000
+#define REPO_MAX_READ		((size_t)1 << 20)	/* 1 MiB per file read */
+
+struct repo_file {
+	char *path;		/* relative to the root, '/'-separated */
+	const char *base;	/* points into path: the last component */
+	bool is_dir;
+	uint64_t size;
+};
+
+/* Everything a signal can say.  Order only matters for the tables in
+ * repo.c that map signals to facts and list items. */
+enum repo_sig {
+	/* CI */
+	SIG_CI_PR_TRIGGER,
+	SIG_CI_PUSH_TRIGGER,
+	SIG_CI_SCHEDULE,
+	SIG_CI_PATH_FILTERS,
+	SIG_CI_MATRIX,
+	SIG_CI_PARALLEL,
+	SIG_CI_CACHE,
+	SIG_CI_TESTS,
+	SIG_CI_CONTAINER_BUILD,
+	SIG_CI_MULTI_PLATFORM,
+	SIG_CI_DEPLOY,
+	SIG_CI_SIGN,
+	SIG_CI_ROLLBACK,
+	/* SAST */
+	SIG_SAST_CODEQL,
+	SIG_SAST_SEMGREP,
+	SIG_SAST_SONARQUBE,
+	SIG_SAST_SNYK_CODE,
+	SIG_SAST_BANDIT,
+	SIG_SAST_GOSEC,
+	SIG_SAST_BRAKEMAN,
+	SIG_SAST_GITLAB,
+	/* scanners */
+	SIG_SCAN_TRIVY,
+	SIG_SCAN_GRYPE,
+	SIG_SCAN_SNYK,
+	SIG_SCAN_OSV,
+	SIG_SCAN_DEPREVIEW,
+	SIG_SCAN_NPM_AUDIT,
+	SIG_SCAN_PIP_AUDIT,
+	SIG_SCAN_GOVULNCHECK,
+	SIG_SECRET_SCAN,
+	SIG_DAST,
+	SIG_SBOM,
+	/* tests, from CI or files */
+	SIG_TEST_COVERAGE,
+	/* release */
+	SIG_REL_SEMANTIC_RELEASE,
+	SIG_REL_RELEASE_PLEASE,
+	SIG_REL_CHANGESETS,
+	SIG_REL_GORELEASER,
+	/* scorecard (GitHub Actions only) */
+	SIG_SC_UNTRUSTED_CHECKOUT,
+	SIG_SC_SCRIPT_INJECTION,
+	/* files and manifests */
+	SIG_TEST_PRESENT,
+	SIG_TEST_E2E,
+	SIG_TEST_LOAD,
+	SIG_MON_PROMETHEUS,
+	SIG_MON_ALERTING,
+	SIG_MON_GRAFANA,
+	SIG_MON_LOKI,
+	SIG_MON_OTEL,
+	SIG_MON_SENTRY,
+	SIG_MON_DATADOG,
+	SIG_MON_NEWRELIC,
+	SIG_IAC_TERRAFORM,
+	SIG_IAC_KUBERNETES,
+	SIG_IAC_HELM,
+	SIG_IAC_KUSTOMIZE,
+	SIG_IAC_PULUMI,
+	SIG_IAC_ANSIBLE,
+	SIG_IAC_CLOUDFORMATION,
+	SIG_DOCS_README,
+	SIG_DOCS_SECURITY,
+	SIG_DOCS_CODEOWNERS,
+	SIG_DOCS_LICENSE,
+	SIG_DOCS_CONTRIBUTING,
+	SIG_DOCS_OPENAPI,
+	SIG_DOCS_RUNBOOKS,
+	SIG_DEPS_DEPENDABOT,
+	SIG_DEPS_RENOVATE,
+	SIG_DEPS_LOCKFILE,
+	SIG_DB_MIGRATIONS,
+	SIG_REL_CHANGELOG,
+	SIG_COMPOSE,
+	SIG__COUNT
+};
+
+struct repo_signal {
+	bool on;
+	char *evidence;		/* first "path:line" that turned it on */
+};
+
+/* A sorted, deduplicated set of short identifiers with the evidence of
+ * the first one added. */
+struct repo_set {
+	char **items;
+	size_t n, cap;
+	char *evidence;
+};
+
+struct repo {
+	struct og_ctx *ctx;
+	const struct og_host *host;
+	char *root;
+
+	struct repo_file *files;
+	size_t n_files, cap_files;
+	bool truncated;
+
+	struct repo_signal sig[SIG__COUNT];
+
+	/* CI bookkeeping filled by ci-*.c */
+	size_t ci_files;
+	size_t ci_jobs;
+	struct repo_set ci_providers;	/* evidence = first CI file */
+	struct repo_set environments;
+
+	/* scorecard (GitHub Actions workflows) */
+	size_t gh_workflows;
+	size_t perm_undeclared, perm_write;
+	char *perm_evidence;		/* first offender */
+	char *perm_ok_evidence;		/* first good one */
+	size_t pinned, unpinned;
+	char *unpinned_evidence, *pinned_evidence;
+
+	/* files and manifests */
+	struct repo_set manifests;
+	struct repo_set test_frameworks;
+	struct repo_set ff_libs;
+	struct repo_set dependabot_ecosystems;
+	size_t test_files, tf_files;
+	const char *db_tool;		/* static string, first found */
+	const char *license_id;		/* static string */
+	char *license_evidence;
+};
+
+/* ---- repo.c: evidence, signals, sets, logging ---- */
+char *repo_evidence(const char *path, unsigned line);	/* line 0: bare path */
+void repo_signal(struct repo *r, enum repo_sig s, const char *path,
+		 unsigned line);
+void repo_set_add(struct repo_set *set, const char *item, const char *path,
+		  unsigned line);
+void repo_set_free(struct repo_set *set);
+void repo_keep_first(char **slot, const char *path, unsigned line);
+void *repo_xrealloc(void *p, size_t n, size_t size);
+char *repo_xstrdup(const char *s);
+
+/* ---- walk.c ---- */
+int repo_walk(struct repo *r);
+void repo_files_free(struct repo *r);
+const struct repo_file *repo_find(const struct repo *r, const char *path);
+
+/* ---- text.c ---- */
+/* Read @rel (relative to the root) capped at REPO_MAX_READ.  Returns 0,
+ * -EFBIG (too big), -ENOENT, -EINVAL (not a regular file) or -errno. */
+int repo_read(const struct repo *r, const char *rel, char **ret_buf,
+	      size_t *ret_len);
+/* Next line of @buf starting at *pos; NUL-terminates it in place (drops
+ * "\r\n").  Returns NULL at the end. */
+char *repo_next_line(char *buf, size_t len, size_t *pos);
+/* 1-based line of byte @off in @buf. */
+unsigned repo_line_of(const char *buf, size_t off);
+bool repo_has_suffix(const char *s, const char *suffix);
+bool repo_has_prefix(const char *s, const char *prefix);
+/* Case-insensitive substring search. */
+const char *repo_strcasestr(const char *hay, const char *needle);
+
+/* ---- rules.c: regex rules shared by the CI readers ---- */
+enum repo_rule_on {
+	RULE_USES = 1,		/* a GitHub `uses:` / GitLab include or image */
+	RULE_RUN = 2,		/* a shell line */
+};
+int repo_rules_init(void);
+void repo_rules_fini(void);
+/* Apply every rule of kind @on to @text (one line or one uses: string). */
+void repo_rules_apply(struct repo *r, enum repo_rule_on on, const char *text,
+		      const char *path, unsigned line);
+/* Apply RULE_RUN to each line of a multi-line script starting at
+ * @first_line (0: every line gets @fallback_line). */
+void repo_rules_script(struct repo *r, const char *script, const char *path,
+		       unsigned first_line, unsigned fallback_line);
+/* True when @text contains an untrusted ${{ }} expression. */
+bool repo_untrusted_expr(const char *text);
+
+/* ---- analysers, one per file ---- */
+void repo_ci_github(struct repo *r);
+void repo_ci_gitlab(struct repo *r);
+void repo_ci_jenkins(struct repo *r);
+void repo_dockerfiles(struct repo *r);
+void repo_manifests(struct repo *r);
+void repo_presence(struct repo *r);
+void repo_deps(struct repo *r);
+void repo_content(struct repo *r);
+
+/* Emitters: each analyser that owns a fact group emits it itself. */
+void repo_emit_bool(struct repo *r, const char *key, bool v, const char *ev);
+void repo_emit_number(struct repo *r, const char *key, double v,
+		      const char *ev);
+void repo_emit_string(struct repo *r, const char *key, const char *v,
+		      const char *ev);
+void repo_emit_set(struct repo *r, const char *key, const struct repo_set *s);
+void repo_emit_signal(struct repo *r, const char *key, enum repo_sig s);
+
+#endif /* OG_REPO_H */

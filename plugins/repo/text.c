@@ -1,0 +1,128 @@
+/*
+ * Capped file reading and line helpers.  Files are opened relative to the
+ * checkout without following symlinks, and only regular files are read:
+ * a FIFO or device planted in a checkout must not hang or flood the run.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "repo.h"
+
+int
+repo_read(const struct repo *r, const char *rel, char **ret_buf,
+	  size_t *ret_len)
+{
+	size_t plen = strlen(r->root) + strlen(rel) + 2;
+	char *path = repo_xrealloc(NULL, plen, 1);
+	char *buf = NULL;
+	size_t len = 0;
+	struct stat st;
+	int fd, rc = 0;
+
+	snprintf(path, plen, "%s/%s", r->root, rel);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		goto cleanup;
+	}
+	if (fstat(fd, &st) < 0) {
+		rc = -errno;
+		goto cleanup;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = -EINVAL;
+		goto cleanup;
+	}
+	if ((uint64_t)st.st_size > REPO_MAX_READ) {
+		rc = -EFBIG;
+		goto cleanup;
+	}
+	buf = repo_xrealloc(NULL, (size_t)st.st_size + 1, 1);
+	/* Read what is there, up to the cap, even if the file grew. */
+	while (len < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+			goto cleanup;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	*ret_buf = buf;
+	*ret_len = len;
+	buf = NULL;
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	free(path);
+	return rc;
+}
+
+char *
+repo_next_line(char *buf, size_t len, size_t *pos)
+{
+	char *line, *nl;
+
+	if (*pos >= len)
+		return NULL;
+	line = buf + *pos;
+	nl = memchr(line, '\n', len - *pos);
+	if (nl) {
+		*pos = (size_t)(nl - buf) + 1;
+		*nl = '\0';
+		if (nl > line && nl[-1] == '\r')
+			nl[-1] = '\0';
+	} else {
+		*pos = len;
+	}
+	return line;
+}
+
+unsigned
+repo_line_of(const char *buf, size_t off)
+{
+	unsigned line = 1;
+
+	for (size_t i = 0; i < off && buf[i]; i++)
+		if (buf[i] == '\n')
+			line++;
+	return line;
+}
+
+bool
+repo_has_suffix(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+bool
+repo_has_prefix(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+const char *
+repo_strcasestr(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay; hay++)
+		if (!strncasecmp(hay, needle, n))
+			return hay;
+	return n ? NULL : hay;
+}

@@ -1,0 +1,506 @@
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "rdoc.h"
+
+#define SCALE_MAX	4.0
+
+const char *const og_sev_names[OG_SEV_COUNT] = {
+	"critical", "high", "medium", "low", "info", "unknown",
+};
+
+void
+og_rerr(char **ret_err, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	if (!ret_err || *ret_err)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	*ret_err = s;
+}
+
+const cJSON *
+og_rj_item(const cJSON *o, const char *key)
+{
+	if (!cJSON_IsObject(o))
+		return NULL;
+	return cJSON_GetObjectItemCaseSensitive(o, key);
+}
+
+const char *
+og_rj_str(const cJSON *o, const char *key)
+{
+	const cJSON *it = og_rj_item(o, key);
+
+	return cJSON_IsString(it) ? it->valuestring : NULL;
+}
+
+bool
+og_rj_num(const cJSON *o, const char *key, double *ret)
+{
+	const cJSON *it = og_rj_item(o, key);
+
+	if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble))
+		return false;
+	*ret = it->valuedouble;
+	return true;
+}
+
+const cJSON *
+og_rj_arr(const cJSON *o, const char *key)
+{
+	const cJSON *it = og_rj_item(o, key);
+
+	return cJSON_IsArray(it) ? it : NULL;
+}
+
+const cJSON *
+og_rj_obj(const cJSON *o, const char *key)
+{
+	const cJSON *it = og_rj_item(o, key);
+
+	return cJSON_IsObject(it) ? it : NULL;
+}
+
+int
+og_rj_count(const cJSON *arr)
+{
+	return cJSON_IsArray(arr) ? cJSON_GetArraySize(arr) : 0;
+}
+
+int
+og_sev_rank(const char *s)
+{
+	for (int i = 0; s && i < OG_SEV_COUNT; i++)
+		if (strcmp(s, og_sev_names[i]) == 0)
+			return i;
+	return OG_SEV_COUNT - 1;
+}
+
+struct og_rgb
+og_sev_color(int rank)
+{
+	static const struct og_rgb c[OG_SEV_COUNT] = {
+		{ 0.55, 0.07, 0.10 },	/* critical: dark red */
+		{ 0.85, 0.30, 0.22 },	/* high */
+		{ 0.93, 0.62, 0.15 },	/* medium */
+		{ 0.36, 0.62, 0.80 },	/* low */
+		{ 0.60, 0.60, 0.60 },
+		{ 0.75, 0.75, 0.75 },
+	};
+
+	if (rank < 0 || rank >= OG_SEV_COUNT)
+		rank = OG_SEV_COUNT - 1;
+	return c[rank];
+}
+
+struct og_rgb
+og_status_color(const char *status)
+{
+	if (status && (strcmp(status, "good") == 0 || strcmp(status, "pass") == 0 ||
+		       strcmp(status, "ok") == 0 || strcmp(status, "met") == 0))
+		return (struct og_rgb){ 0.18, 0.49, 0.20 };
+	if (status && (strcmp(status, "needs improvement") == 0 ||
+		       strcmp(status, "partial") == 0))
+		return (struct og_rgb){ 0.85, 0.55, 0.00 };
+	if (status && (strcmp(status, "fail") == 0 || strcmp(status, "failed") == 0 ||
+		       strcmp(status, "missing") == 0))
+		return (struct og_rgb){ 0.78, 0.16, 0.16 };
+	return (struct og_rgb){ 0.55, 0.55, 0.55 };
+}
+
+const cJSON *
+og_rj_find_id(const cJSON *arr, const char *id)
+{
+	const cJSON *it;
+
+	if (!id)
+		return NULL;
+	cJSON_ArrayForEach(it, arr) {
+		const char *s = og_rj_str(it, "id");
+
+		if (s && strcmp(s, id) == 0)
+			return it;
+	}
+	return NULL;
+}
+
+const char *
+og_area_name(const cJSON *assessment, const char *area_id)
+{
+	const char *n = og_rj_str(og_rj_find_id(og_rj_arr(assessment, "areas"), area_id),
+				  "name");
+
+	return n ? n : area_id;
+}
+
+const char *
+og_cap_title(const cJSON *assessment, const char *cap_id)
+{
+	const char *t = og_rj_str(og_rj_find_id(og_rj_arr(assessment, "capabilities"),
+						cap_id), "title");
+
+	return t ? t : cap_id;
+}
+
+static int
+parse_hex_color(const char *s, struct og_rgb *ret)
+{
+	unsigned v;
+	int n = 0;
+
+	if (!s || strlen(s) != 7 || s[0] != '#' ||
+	    sscanf(s + 1, "%6x%n", &v, &n) != 1 || n != 6)
+		return -EINVAL;
+	ret->r = ((v >> 16) & 0xff) / 255.0;
+	ret->g = ((v >> 8) & 0xff) / 255.0;
+	ret->b = (v & 0xff) / 255.0;
+	return 0;
+}
+
+/* Config values may arrive as strings (--set a.b=c) or typed JSON. */
+static bool
+cfg_bool(const cJSON *it, bool *ret)
+{
+	if (cJSON_IsBool(it)) {
+		*ret = cJSON_IsTrue(it);
+		return true;
+	}
+	if (cJSON_IsString(it)) {
+		const char *s = it->valuestring;
+
+		if (!strcmp(s, "true") || !strcmp(s, "1") || !strcmp(s, "yes")) {
+			*ret = true;
+			return true;
+		}
+		if (!strcmp(s, "false") || !strcmp(s, "0") || !strcmp(s, "no")) {
+			*ret = false;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool
+cfg_num(const cJSON *it, double *ret)
+{
+	char *end;
+
+	if (cJSON_IsNumber(it)) {
+		*ret = it->valuedouble;
+		return isfinite(*ret);
+	}
+	if (cJSON_IsString(it) && it->valuestring[0]) {
+		*ret = strtod(it->valuestring, &end);
+		return *end == '\0' && isfinite(*ret);
+	}
+	return false;
+}
+
+int
+og_rstyle_load(const cJSON *config, struct og_rstyle *ret, char **ret_err)
+{
+	struct og_rstyle st = { 0 };
+	const cJSON *sec = config, *it;
+	const char *s;
+	int r = -EINVAL;
+
+	if (og_rj_obj(config, "report"))
+		sec = og_rj_obj(config, "report");
+
+	st.accent = (struct og_rgb){ 0.05, 0.36, 0.55 };
+	strcpy(st.accent_hex, "#0D5C8C");
+	st.scale = 1.0;
+	st.junit_min_rank = 1;	/* high */
+
+	s = og_rj_str(sec, "organisation");
+	if (s && *s)
+		st.organisation = og_text_clean(s, 200, false);
+	s = og_rj_str(sec, "logo");
+	if (s && *s)
+		st.logo = strdup(s);
+	s = og_rj_str(sec, "accent");
+	if (s) {
+		if (parse_hex_color(s, &st.accent) < 0) {
+			og_rerr(ret_err, "config report.accent: expected \"#RRGGBB\", got \"%s\"", s);
+			goto out;
+		}
+		snprintf(st.accent_hex, sizeof(st.accent_hex), "%s", s);
+	}
+	s = og_rj_str(sec, "paper");
+	if (s) {
+		if (strcasecmp(s, "letter") == 0) {
+			st.letter = true;
+		} else if (strcasecmp(s, "a4") != 0) {
+			og_rerr(ret_err, "config report.paper: expected \"a4\" or \"letter\", got \"%s\"", s);
+			goto out;
+		}
+	}
+	s = og_rj_str(sec, "font");
+	st.font = strdup(s && *s ? s : "DejaVu Sans");
+	it = og_rj_item(sec, "scale");
+	if (it && !cJSON_IsNull(it)) {
+		if (!cfg_num(it, &st.scale) || st.scale < 1.0 || st.scale > SCALE_MAX) {
+			og_rerr(ret_err, "config report.scale: expected a number from 1 to %g", SCALE_MAX);
+			goto out;
+		}
+	}
+	it = og_rj_item(sec, "junit_strict");
+	if (it && !cJSON_IsNull(it) && !cfg_bool(it, &st.junit_strict)) {
+		og_rerr(ret_err, "config report.junit_strict: expected true or false");
+		goto out;
+	}
+	s = og_rj_str(sec, "junit_min_severity");
+	if (s) {
+		st.junit_min_rank = og_sev_rank(s);
+		if (strcmp(og_sev_names[st.junit_min_rank], s) != 0) {
+			og_rerr(ret_err, "config report.junit_min_severity: unknown severity \"%s\"", s);
+			goto out;
+		}
+	}
+	s = og_rj_str(sec, "junit_schema");
+	if (s) {
+		if (strcmp(s, "strict") == 0) {
+			st.junit_schema_strict = true;
+		} else if (strcmp(s, "default") != 0) {
+			og_rerr(ret_err, "config report.junit_schema: expected \"default\" or \"strict\", got \"%s\"", s);
+			goto out;
+		}
+	}
+
+	*ret = st;
+	memset(&st, 0, sizeof(st));
+	r = 0;
+out:
+	og_rstyle_clear(&st);
+	return r;
+}
+
+void
+og_rstyle_clear(struct og_rstyle *st)
+{
+	free(st->organisation);
+	free(st->logo);
+	free(st->font);
+	memset(st, 0, sizeof(*st));
+}
+
+/* Decode one UTF-8 sequence; returns its length, or 0 when invalid. */
+static size_t
+utf8_decode(const unsigned char *p, unsigned *ret_cp)
+{
+	unsigned cp;
+	size_t n;
+
+	if (p[0] < 0x80) {
+		*ret_cp = p[0];
+		return 1;
+	} else if ((p[0] & 0xe0) == 0xc0) {
+		cp = p[0] & 0x1f;
+		n = 2;
+	} else if ((p[0] & 0xf0) == 0xe0) {
+		cp = p[0] & 0x0f;
+		n = 3;
+	} else if ((p[0] & 0xf8) == 0xf0) {
+		cp = p[0] & 0x07;
+		n = 4;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	/* overlong forms, surrogates, beyond Unicode */
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
+	    (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	*ret_cp = cp;
+	return n;
+}
+
+/* Characters XML 1.0 cannot hold, C0/C1 controls, bidi overrides. */
+static bool
+cp_dropped(unsigned cp, bool keep_newlines)
+{
+	if (cp == '\n' || cp == '\t')
+		return !keep_newlines;
+	if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+		return true;
+	if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+		return true;
+	return cp == 0xfffe || cp == 0xffff;
+}
+
+char *
+og_text_clean(const char *s, size_t max, bool keep_newlines)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len, o = 0;
+	char *out;
+
+	if (!s)
+		return NULL;
+	if (max < 8)
+		max = 8;
+	len = strlen(s);
+	/* worst case: every byte becomes U+FFFD (3 bytes) */
+	out = og_xmalloc((len < max ? len : max) * 3 + 8);
+	while (*p) {
+		unsigned cp;
+		bool bad = false;
+		size_t n;
+
+		if (*p == 0x1b) {
+			/* ANSI CSI "ESC [ params final" or a two-byte escape */
+			p++;
+			if (*p == '[') {
+				p++;
+				while (*p && (*p < 0x40 || *p > 0x7e))
+					p++;
+			}
+			if (*p)
+				p++;
+			continue;
+		}
+		n = utf8_decode(p, &cp);
+		if (n == 0) {
+			cp = 0xfffd;
+			n = 1;
+			bad = true;
+		}
+		if (cp_dropped(cp, keep_newlines)) {
+			if (cp == '\n' || cp == '\t')
+				out[o++] = ' ';
+			p += n;
+			continue;
+		}
+		if (o + 4 > max) {
+			memcpy(out + o, "\xe2\x80\xa6", 3);	/* … */
+			o += 3;
+			break;
+		}
+		if (bad) {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+		} else {
+			memcpy(out + o, p, n);
+			o += n;
+		}
+		p += n;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+void
+og_fmt_date(const char *rfc3339, bool long_form, char *buf, size_t size)
+{
+	static const char *const months[12] = {
+		"January", "February", "March", "April", "May", "June", "July",
+		"August", "September", "October", "November", "December",
+	};
+	int y, m, d;
+
+	if (!rfc3339 || sscanf(rfc3339, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
+	    m < 1 || m > 12 || d < 1 || d > 31) {
+		snprintf(buf, size, "unknown date");
+		return;
+	}
+	if (long_form)
+		snprintf(buf, size, "%d %s %04d", d, months[m - 1], y);
+	else
+		snprintf(buf, size, "%04d-%02d-%02d", y, m, d);
+}
+
+void
+og_fmt_value(bool have, double v, const char *unit, char *buf, size_t size)
+{
+	char num[64];
+
+	if (!have) {
+		snprintf(buf, size, "not measured");
+		return;
+	}
+	if (fabs(v - round(v)) < 1e-9 && fabs(v) < 1e15)
+		snprintf(num, sizeof(num), "%.0f", v);
+	else if (fabs(v) >= 100)
+		snprintf(num, sizeof(num), "%.0f", v);
+	else
+		snprintf(num, sizeof(num), "%.1f", v);
+	if (!unit || !*unit)
+		snprintf(buf, size, "%s", num);
+	else if (unit[0] == '%' || unit[0] == '/')
+		snprintf(buf, size, "%s%s", num, unit);
+	else
+		snprintf(buf, size, "%s %s", num, unit);
+}
+
+int
+og_out_open(struct og_out *o, const char *path)
+{
+	o->fd = -1;
+	o->tmp = NULL;
+	o->err = 0;
+	return og_open_tmp(path, &o->fd, &o->tmp);
+}
+
+void
+og_out_write(struct og_out *o, const void *p, size_t n)
+{
+	const char *c = p;
+
+	while (!o->err && n > 0) {
+		ssize_t w = write(o->fd, c, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			o->err = -errno;
+			break;
+		}
+		c += w;
+		n -= (size_t)w;
+	}
+}
+
+int
+og_out_finish(struct og_out *o, const char *path, bool ok)
+{
+	int r = o->err;
+
+	if (o->fd >= 0) {
+		if (!r && ok && fsync(o->fd) < 0)
+			r = -errno;
+		if (close(o->fd) < 0 && !r)
+			r = -errno;
+		o->fd = -1;
+	}
+	if (!ok && !r)
+		r = -EIO;
+	if (o->tmp) {
+		if (!r)
+			r = og_commit_tmp(o->tmp, path);
+		if (r < 0)
+			unlink(o->tmp);
+		free(o->tmp);
+		o->tmp = NULL;
+	}
+	return r;
+}

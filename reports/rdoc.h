@@ -1,0 +1,89 @@
+/*
+ * Shared by the renderers (internal to reports/): read-only accessors for
+ * the report document, the "report" config section, text cleaning and
+ * the atomic output file.  Every accessor tolerates NULL and wrong types:
+ * an absent optional member reads as "not there", never as zero.
+ */
+#ifndef OG_RDOC_H
+#define OG_RDOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#define OG_SEV_COUNT	6	/* critical high medium low info unknown */
+
+struct og_rgb {
+	double r, g, b;
+};
+
+/* The "report" config section, resolved and validated. */
+struct og_rstyle {
+	char *organisation;	/* NULL when not configured */
+	char *logo;		/* PNG path or NULL */
+	struct og_rgb accent;
+	char accent_hex[8];
+	bool letter;		/* paper: letter instead of A4 */
+	char *font;		/* family for body text */
+	double scale;		/* PNG device scale, 1..4 */
+	bool junit_strict;	/* unmet capabilities are failures */
+	int junit_min_rank;	/* severity rank: 0 critical .. 5 unknown */
+	bool junit_schema_strict;	/* Ant/Jenkins XSD layout */
+};
+
+/* Accepts the whole config tree (uses its "report" member) or the
+ * "report" object itself; NULL gives the defaults. */
+int og_rstyle_load(const cJSON *config, struct og_rstyle *ret, char **ret_err);
+void og_rstyle_clear(struct og_rstyle *st);
+
+const cJSON *og_rj_item(const cJSON *o, const char *key);
+const char *og_rj_str(const cJSON *o, const char *key);	/* NULL unless a string */
+bool og_rj_num(const cJSON *o, const char *key, double *ret);
+const cJSON *og_rj_arr(const cJSON *o, const char *key);	/* NULL unless array */
+const cJSON *og_rj_obj(const cJSON *o, const char *key);	/* NULL unless object */
+int og_rj_count(const cJSON *arr);
+
+/* Severity names in rank order and their rank (unknown strings -> 5). */
+extern const char *const og_sev_names[OG_SEV_COUNT];
+int og_sev_rank(const char *s);
+struct og_rgb og_sev_color(int rank);
+struct og_rgb og_status_color(const char *status);
+
+/* Look-ups by id inside the assessment (borrowed, NULL when absent). */
+const cJSON *og_rj_find_id(const cJSON *arr, const char *id);
+const char *og_area_name(const cJSON *assessment, const char *area_id);
+const char *og_cap_title(const cJSON *assessment, const char *cap_id);
+
+/*
+ * Copy @s into a new string that any consumer can hold: invalid UTF-8
+ * becomes U+FFFD, ANSI escape sequences and other control characters
+ * (except \n and \t when @keep_newlines) are removed, bidi overrides are
+ * dropped, and the result is cut at @max bytes on a character boundary
+ * with "…".  NULL in, NULL out.
+ */
+char *og_text_clean(const char *s, size_t max, bool keep_newlines);
+
+/* "2026-11-27" from an RFC 3339 string (into @buf, at least 11 bytes);
+ * "27 November 2026" with @long_form. */
+void og_fmt_date(const char *rfc3339, bool long_form, char *buf, size_t size);
+/* A number with its unit, "85.4%", "2.5/week", "0.5 h"; "not measured"
+ * when @have is false. */
+void og_fmt_value(bool have, double v, const char *unit, char *buf, size_t size);
+
+/* Output file written to a temporary name and renamed into place. */
+struct og_out {
+	int fd;
+	char *tmp;
+	int err;		/* first error, sticky */
+};
+int og_out_open(struct og_out *o, const char *path);
+void og_out_write(struct og_out *o, const void *p, size_t n);
+/* Commit when @ok and no write failed, else remove the temporary. */
+int og_out_finish(struct og_out *o, const char *path, bool ok);
+
+/* Set *ret_err (if non-NULL and still empty) to a formatted message. */
+void og_rerr(char **ret_err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

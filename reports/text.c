@@ -1,0 +1,169 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/util.h"
+#include "text.h"
+
+#define TEXT_BYTES_MAX	16384	/* one block of text: longer is cut with … */
+
+static bool
+family_installed(PangoFontMap *map, const char *family)
+{
+	PangoFontFamily **fams = NULL;
+	int n = 0;
+	bool found = false;
+
+	pango_font_map_list_families(map, &fams, &n);
+	for (int i = 0; i < n && !found; i++)
+		found = strcasecmp(pango_font_family_get_name(fams[i]), family) == 0;
+	g_free(fams);
+	return found;
+}
+
+int
+og_text_init(struct og_text *t, const char *family)
+{
+	static bool warned;
+	PangoFontMap *map = pango_cairo_font_map_get_default();
+	cairo_font_options_t *fo;
+
+	memset(t, 0, sizeof(*t));
+	if (!family || !*family)
+		family = "DejaVu Sans";
+	if (!family_installed(map, family)) {
+		/* fontconfig would substitute silently: say it once */
+		if (!warned)
+			og_log_warn("report font \"%s\" is not installed; using DejaVu Sans",
+				    family);
+		warned = true;
+		family = "DejaVu Sans";
+	}
+	t->family = strdup(family);
+	t->mono = strdup("DejaVu Sans Mono");
+
+	t->ctx = pango_font_map_create_context(map);
+	pango_cairo_context_set_resolution(t->ctx, 72.0);
+	fo = cairo_font_options_create();
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+	pango_cairo_context_set_font_options(t->ctx, fo);
+	cairo_font_options_destroy(fo);
+	return 0;
+}
+
+void
+og_text_fini(struct og_text *t)
+{
+	if (t->ctx)
+		g_object_unref(t->ctx);
+	free(t->family);
+	free(t->mono);
+	memset(t, 0, sizeof(*t));
+}
+
+PangoLayout *
+og_text_layout(struct og_text *t, const char *s, double size, unsigned flags,
+	       double width)
+{
+	PangoLayout *l = pango_layout_new(t->ctx);
+	PangoFontDescription *fd = pango_font_description_new();
+	char *clean = og_text_clean(s ? s : "", TEXT_BYTES_MAX,
+				    !(flags & OG_TX_ONELINE));
+
+	pango_font_description_set_family(fd, flags & OG_TX_MONO ? t->mono : t->family);
+	pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+	if (flags & OG_TX_BOLD)
+		pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
+	else if (flags & OG_TX_LIGHT)
+		pango_font_description_set_weight(fd, PANGO_WEIGHT_LIGHT);
+	if (flags & OG_TX_ITALIC)
+		pango_font_description_set_style(fd, PANGO_STYLE_ITALIC);
+	pango_layout_set_font_description(l, fd);
+	pango_font_description_free(fd);
+
+	if (width > 0) {
+		pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+		if (flags & OG_TX_ONELINE) {
+			pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+			pango_layout_set_height(l, -1);
+		} else {
+			/* long tokens (hashes, CVE ids, paths) break too */
+			pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+			pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+			pango_layout_set_height(l, -OG_TX_MAX_LINES);
+		}
+	}
+	if (flags & OG_TX_CENTER)
+		pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);
+	else if (flags & OG_TX_RIGHT)
+		pango_layout_set_alignment(l, PANGO_ALIGN_RIGHT);
+	pango_layout_set_text(l, clean, -1);
+	free(clean);
+	return l;
+}
+
+double
+og_text_layout_height(PangoLayout *l)
+{
+	PangoRectangle log;
+
+	pango_layout_get_extents(l, NULL, &log);
+	return (double)log.height / PANGO_SCALE;
+}
+
+double
+og_text_layout_width(PangoLayout *l)
+{
+	PangoRectangle log;
+
+	pango_layout_get_extents(l, NULL, &log);
+	return (double)log.width / PANGO_SCALE;
+}
+
+double
+og_text_measure(struct og_text *t, const char *s, double size, unsigned flags,
+		double w)
+{
+	return og_text_draw(NULL, t, 0, 0, w, size, flags, (struct og_rgb){ 0 }, s);
+}
+
+double
+og_text_draw(cairo_t *cr, struct og_text *t, double x, double y, double w,
+	     double size, unsigned flags, struct og_rgb c, const char *s)
+{
+	PangoLayout *l = og_text_layout(t, s, size, flags, w);
+	double h = og_text_layout_height(l);
+
+	if (cr) {
+		cairo_save(cr);
+		cairo_set_source_rgb(cr, c.r, c.g, c.b);
+		cairo_move_to(cr, x, y);
+		pango_cairo_show_layout(cr, l);
+		cairo_restore(cr);
+	}
+	g_object_unref(l);
+	return h;
+}
+
+double
+og_text_width(struct og_text *t, const char *s, double size, unsigned flags)
+{
+	PangoLayout *l = og_text_layout(t, s, size, flags & ~OG_TX_ONELINE, -1);
+	double w = og_text_layout_width(l);
+
+	g_object_unref(l);
+	return w;
+}
+
+cairo_status_t
+og_out_cairo_write(void *closure, const unsigned char *data, unsigned int len)
+{
+	struct og_out *o = closure;
+
+	og_out_write(o, data, len);
+	return o->err ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+}

@@ -1,0 +1,60 @@
+/*
+ * Pango helpers shared by the PDF and PNG renderers.  One PangoContext
+ * per render with a fixed resolution (72: one font point is one cairo
+ * unit) and fixed font options (no hinting of metrics), so measuring
+ * without a surface gives exactly the sizes drawing will use.
+ */
+#ifndef OG_TEXT_H
+#define OG_TEXT_H
+
+#include <stdbool.h>
+
+#include <cairo.h>
+#include <pango/pangocairo.h>
+
+#include "rdoc.h"
+
+enum {
+	OG_TX_BOLD	= 1 << 0,
+	OG_TX_MONO	= 1 << 1,
+	OG_TX_ITALIC	= 1 << 2,
+	OG_TX_CENTER	= 1 << 3,
+	OG_TX_RIGHT	= 1 << 4,
+	OG_TX_ONELINE	= 1 << 5,	/* ellipsize instead of wrapping */
+	OG_TX_LIGHT	= 1 << 6,
+};
+
+#define OG_TX_MAX_LINES	60	/* a single block never grows past this */
+
+struct og_text {
+	PangoContext *ctx;
+	char *family;
+	char *mono;
+};
+
+/* Resolve @family (warns once when fontconfig would substitute it). */
+int og_text_init(struct og_text *t, const char *family);
+void og_text_fini(struct og_text *t);
+
+/* A layout for @s (cleaned), @size in points, @width (<= 0: no wrap). */
+PangoLayout *og_text_layout(struct og_text *t, const char *s, double size,
+			    unsigned flags, double width);
+double og_text_layout_height(PangoLayout *l);
+double og_text_layout_width(PangoLayout *l);
+
+/* Height of @s set in a box @w wide. */
+double og_text_measure(struct og_text *t, const char *s, double size,
+		       unsigned flags, double w);
+/* Natural width of @s on one line. */
+double og_text_width(struct og_text *t, const char *s, double size, unsigned flags);
+/* Draw @s with its top-left at (x, y) in colour @c; returns its height.
+ * @cr NULL measures only. */
+double og_text_draw(cairo_t *cr, struct og_text *t, double x, double y,
+		    double w, double size, unsigned flags, struct og_rgb c,
+		    const char *s);
+
+/* cairo_write_func_t onto a struct og_out (PDF and PNG streams). */
+cairo_status_t og_out_cairo_write(void *closure, const unsigned char *data,
+				  unsigned int len);
+
+#endif

@@ -1,0 +1,107 @@
+/* Config: schema validation names the key and the file; --set typing. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "util.h"
+
+static int failures;
+
+#define CHECK(cond)                                                          \
+	do {                                                                 \
+		if (!(cond)) {                                               \
+			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, \
+				__LINE__, #cond);                            \
+			failures++;                                          \
+		}                                                            \
+	} while (0)
+
+static const struct og_option gh_opts[] = {
+	{ "repo", OG_OPT_STRING, "" },
+	{ "token_file", OG_OPT_STRING, "" },
+	{ NULL, 0, NULL },
+};
+static const struct og_option trivy_opts[] = {
+	{ "reports", OG_OPT_LIST, "" },
+	{ NULL, 0, NULL },
+};
+static const struct og_config_plugin plugins[] = {
+	{ "github", gh_opts },
+	{ "trivy", trivy_opts },
+};
+
+/* Validate @json; return the error message (caller frees) or NULL. */
+static char *
+validate(const char *json)
+{
+	cJSON *c = cJSON_Parse(json);
+	char *err = NULL;
+
+	if (og_config_validate(c, "opsgrade.json", plugins, 2, &err) == 0) {
+		free(err);
+		err = NULL;
+	}
+	cJSON_Delete(c);
+	return err;
+}
+
+static void
+expect_error(const char *json, const char *needle)
+{
+	char *err = validate(json);
+
+	CHECK(err != NULL);
+	if (err && !strstr(err, needle)) {
+		fprintf(stderr, "error '%s' lacks '%s'\n", err, needle);
+		failures++;
+	}
+	free(err);
+}
+
+int
+main(void)
+{
+	cJSON *c;
+	char *err = NULL;
+	const char **v;
+
+	og_config_register_plugins(plugins, 2);
+	CHECK(validate("{\"collectors\":{\"github\":{\"repo\":\"a/b\"}},"
+		       "\"report\":{\"paper\":\"a4\"},\"gates\":{\"max_findings\":"
+		       "{\"critical\":0},\"kpis\":{\"dora.lead_time\":{\"max\":24}}}}") == NULL);
+	expect_error("{\"collectors\":{\"github\":{\"tokn\":\"x\"}}}",
+		     "opsgrade.json: collectors.github.tokn: unknown key");
+	expect_error("{\"collectors\":{\"nosuch\":{}}}", "collectors.nosuch: no such collector");
+	expect_error("{\"report\":{\"scale\":\"big\"}}", "report.scale: must be a number");
+	expect_error("{\"gates\":{\"kpis\":{\"x\":{\"mid\":1}}}}", "gates.kpis.x.mid: unknown key");
+	expect_error("{\"outputdir\":\"x\"}", "outputdir: unknown key");
+	expect_error("{\"formats\":[1]}", "formats: must be a list of strings");
+	expect_error("{\"collectors\":{\"trivy\":{\"reports\":{}}}}",
+		     "collectors.trivy.reports: must be a list");
+
+	c = cJSON_CreateObject();
+	CHECK(og_config_set_assignment(c, "collectors.trivy.reports=a.json", &err) == 0);
+	CHECK(og_config_set_assignment(c, "collectors.trivy.reports=b.json", &err) == 0);
+	CHECK(og_config_strv(c, "collectors.trivy.reports", &v) == 2);
+	CHECK(v && !strcmp(v[1], "b.json"));
+	free(v);
+	CHECK(og_config_set_assignment(c, "report.scale=2", &err) == 0);
+	CHECK(og_config_num(c, "report.scale", 0) == 2);
+	CHECK(og_config_set_assignment(c, "report.scale=two", &err) < 0);
+	CHECK(err && strstr(err, "report.scale"));
+	free(err);
+	err = NULL;
+	CHECK(og_config_set_assignment(c, "formats=", &err) == 0);
+	CHECK(og_config_set_assignment(c, "formats+=pdf", &err) == 0);
+	CHECK(og_config_strv(c, "formats", &v) == 1);
+	free(v);
+	CHECK(og_config_set_assignment(c, "noequals", &err) < 0);
+	free(err);
+	cJSON_Delete(c);
+	if (failures)
+		fprintf(stderr, "%d check(s) failed\n", failures);
+	return failures ? 1 : 0;
+}

@@ -1,0 +1,152 @@
+#!/usr/bin/python3
+"""repo collector: exact facts and evidence on fixture trees, YAML edge
+cases, and hostile checkouts (FIFOs, symlinks, deep trees, alias bombs,
+oversized files).  Runs the plugin through tests/plugins/harness.c.
+
+usage: test_repo.py MOCK_HOST REPO_PLUGIN SOURCE_ROOT
+Regenerate an expectation (after reviewing the diff!) with
+OG_REGEN=1 test_repo.py ...
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+MOCK, PLUGIN, SRC = sys.argv[1:4]
+HERE = os.path.join(SRC, "tests", "plugins", "repo")
+failures = 0
+
+
+def run(path, expect_rc=0):
+    p = subprocess.run([MOCK, PLUGIN, "--set", "path=" + path],
+                       capture_output=True, text=True, timeout=120)
+    if p.returncode != expect_rc:
+        raise AssertionError("exit %d (want %d)\nstderr: %s"
+                             % (p.returncode, expect_rc, p.stderr))
+    return [json.loads(l) for l in p.stdout.splitlines()], p.stderr
+
+
+def facts(lines):
+    return {l["fact"]: l for l in lines if "fact" in l}
+
+
+def check(name, fn):
+    global failures
+    try:
+        fn()
+        print("ok   %s" % name)
+    except AssertionError as e:
+        failures += 1
+        print("FAIL %s: %s" % (name, e))
+
+
+def exact(case, path):
+    def fn():
+        lines, _ = run(path)
+        want_file = os.path.join(HERE, "expected", case + ".jsonl")
+        got = [json.dumps(l, sort_keys=True) for l in lines]
+        if os.environ.get("OG_REGEN"):
+            with open(want_file, "w") as f:
+                f.write("".join(json.dumps(l) + "\n" for l in lines))
+        with open(want_file) as f:
+            want = [json.dumps(json.loads(l), sort_keys=True)
+                    for l in f if l.strip()]
+        missing = sorted(set(want) - set(got))
+        extra = sorted(set(got) - set(want))
+        if missing or extra:
+            raise AssertionError("\n  missing: %s\n  unexpected: %s"
+                                 % ("\n    ".join(missing),
+                                    "\n    ".join(extra)))
+    return fn
+
+
+def edge_stderr():
+    _, err = run(os.path.join(HERE, "edge"))
+    assert ".github/workflows/broken.yml: invalid YAML: line 4 column 1" in err, err
+
+
+def hostile():
+    with tempfile.TemporaryDirectory() as tmp:
+        root = os.path.join(tmp, "co")
+        shutil.copytree(os.path.join(HERE, "edge"), root)
+        # a FIFO and a symlink to a device must be skipped, not opened
+        os.mkfifo(os.path.join(root, "package.json"))
+        os.symlink("/dev/zero", os.path.join(root, "Dockerfile.zero"))
+        os.symlink("/", os.path.join(root, "escape"))
+        # a manifest over the 1 MiB read cap is reported, not read
+        with open(os.path.join(root, "requirements.txt"), "w") as f:
+            f.write("sentry-sdk\n" + "#" * (2 << 20))
+        # an alias bomb: tiny file, exponential tree if expanded
+        bomb = ["on: push", "a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+        for i in range(1, 30):
+            bomb.append("a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d]"
+                        % (i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1))
+        bomb += ["jobs:", "  j:", "    runs-on: x",
+                 "    steps: [{run: npm test}]", "    x: *a29"]
+        with open(os.path.join(root, ".github/workflows/bomb.yml"), "w") as f:
+            f.write("\n".join(bomb) + "\n")
+        # deeper than the walk limit
+        deep = root
+        for i in range(20):
+            deep = os.path.join(deep, "d")
+        os.makedirs(deep)
+        open(os.path.join(deep, "main.tf"), "w").close()
+        lines, err = run(root)
+        f = facts(lines)
+        assert f["container.dockerfile.count"]["value"] == 2, f["container.dockerfile.count"]
+        assert "requirements.txt: not read" in err, err
+        assert f["ci.workflows.count"]["value"] == 7
+        assert f["iac.terraform"]["value"] is False, "walked past the depth cap"
+        assert any("walk limits" in l.get("partial", "") for l in lines), lines
+
+
+def missing_path():
+    lines, err = run("/nonexistent/opsgrade-checkout", expect_rc=1)
+    assert "cannot read checkout /nonexistent/opsgrade-checkout" in err, err
+    assert not facts(lines)
+
+
+def example_end_to_end():
+    """opsgrade collect on data/example/acme-shop: the repo facts in
+    report.json are exactly the plugin's, with evidence."""
+    exe = os.environ.get("OPSGRADE")
+    if not exe or not os.path.exists(exe):
+        print("skip example end-to-end: OPSGRADE not set")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "report.json")
+        env = dict(os.environ, SOURCE_DATE_EPOCH="1767225600")
+        p = subprocess.run([exe, "collect",
+                            os.path.join(SRC, "data/example/acme-shop"),
+                            "-o", out, "--quiet"],
+                           capture_output=True, text=True, env=env, timeout=120)
+        assert p.returncode == 0, p.stderr
+        with open(out) as f:
+            rep = json.load(f)
+    col = [c for c in rep["collectors"] if c["name"] == "repo"]
+    assert col and col[0]["status"] == "ok", rep["collectors"]
+    got = {f["key"]: (f["type"], f["value"], f["evidence"])
+           for f in rep["facts"] if f["source"] == "repo"}
+    with open(os.path.join(HERE, "expected", "acme-shop.jsonl")) as f:
+        want = {l["fact"]: (l["type"], l["value"], l["evidence"])
+                for l in map(json.loads, f) if "fact" in l}
+    assert got == want, "differs: %s" % sorted(
+        set(got.items()) ^ set(want.items()), key=str)
+
+
+check("mature fixture: exact facts and evidence",
+      exact("mature", os.path.join(SRC, "tests/fixtures/repo/mature")))
+check("bare fixture: exact facts and evidence",
+      exact("bare", os.path.join(SRC, "tests/fixtures/repo/bare")))
+check("YAML edge cases: exact facts and evidence",
+      exact("edge", os.path.join(HERE, "edge")))
+check("invalid workflow named with line and column", edge_stderr)
+check("hostile checkout: fifo, symlinks, oversized, alias bomb, depth", hostile)
+check("missing checkout fails with the path", missing_path)
+check("example acme-shop: plugin facts",
+      exact("acme-shop", os.path.join(SRC, "data/example/acme-shop")))
+check("example acme-shop end to end through opsgrade collect",
+      example_end_to_end)
+sys.exit(1 if failures else 0)

@@ -1,0 +1,82 @@
+/*
+ * render-driver FORMAT in.json out [config.json]
+ *
+ * Test driver until the CLI's "opsgrade render --from" exists: runs one
+ * renderer on a report document.  Exit 0, 2 (input), 4 (output).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "core/util.h"
+#include "render.h"
+
+static cJSON *
+load(const char *path)
+{
+	char *buf = NULL;
+	size_t len;
+	cJSON *j;
+	int r;
+
+	r = og_read_file(path, OG_FILE_MAX_BYTES, &buf, &len);
+	if (r < 0) {
+		fprintf(stderr, "render-driver: %s: %s\n", path, strerror(-r));
+		return NULL;
+	}
+	j = cJSON_ParseWithLength(buf, len);
+	if (!j)
+		fprintf(stderr, "render-driver: %s: not valid JSON\n", path);
+	free(buf);
+	return j;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(const cJSON *, const cJSON *, const char *, char **);
+	} formats[] = {
+		{ "json", og_render_json },
+		{ "junit", og_render_junit },
+		{ "pdf", og_render_pdf },
+		{ "png", og_render_png },
+	};
+	cJSON *report = NULL, *config = NULL;
+	char *err = NULL;
+	int rc = 2, r;
+
+	if (argc < 4 || argc > 5) {
+		fprintf(stderr, "usage: render-driver json|junit|pdf|png in.json out [config.json]\n");
+		return 2;
+	}
+	report = load(argv[2]);
+	if (!report)
+		goto out;
+	if (argc == 5 && !(config = load(argv[4])))
+		goto out;
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		if (strcmp(formats[i].name, argv[1]) != 0)
+			continue;
+		r = formats[i].fn(report, config, argv[3], &err);
+		if (r < 0) {
+			fprintf(stderr, "render-driver: %s\n", err ? err : strerror(-r));
+			rc = r == -EINVAL ? 2 : 4;
+		} else {
+			rc = 0;
+		}
+		goto out;
+	}
+	fprintf(stderr, "render-driver: unknown format '%s'\n", argv[1]);
+out:
+	free(err);
+	cJSON_Delete(config);
+	cJSON_Delete(report);
+	return rc;
+}
