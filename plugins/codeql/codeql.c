@@ -30,6 +30,18 @@
 #define SARIF_LOCATIONS_MAX	10	/* GitHub's limit too */
 #define SARIF_TOOLS_MAX		64
 #define SARIF_ARTIFACTS_MAX	1000000
+#define GH_PER_PAGE		100
+#define GH_PAGES_MAX		100	/* 10 000 open alerts */
+#define GH_BODY_MAX		((size_t)64 << 20)
+#define FPMAP_MAX		((size_t)4 << 20)
+
+/* (rule, file, line) -> fingerprint of the SARIF result seen there, so an
+ * API alert for the same place merges with it in the core. */
+struct fpmap {
+	uint64_t *keys;		/* 0 = empty */
+	char (*fps)[65];
+	size_t n, cap;
+};
 
 struct cq_state {
 	struct og_ctx *ctx;
@@ -44,6 +56,10 @@ struct cq_state {
 	size_t n_tools;
 	char *evidence;
 	bool github_alerts;
+	const char *github_repo, *github_api;
+	struct fpmap *by_location;	/* rule+file+line -> SARIF fingerprint */
+	size_t api_alerts;
+	size_t api_pages_ok;
 };
 
 struct rule_ref {
@@ -75,18 +91,6 @@ item_error(struct cfile *cf, const char *msg)
 {
 	scan_item_error(cf->st->ctx, cf->st->host, cf->r, cf->path,
 			&cf->item_errors, msg);
-}
-
-static int
-expect_type(struct cfile *cf, int want, const char *what)
-{
-	int t = ogjs_peek(cf->r);
-
-	if (t < 0)
-		return t;
-	if (t != want)
-		return ogjs_fail(cf->r, "expected %s", what);
-	return 0;
 }
 
 /* ---- run context ------------------------------------------------------- */
@@ -172,7 +176,7 @@ read_tool(struct cfile *cf)
 	cJSON *tool;
 	int ret;
 
-	ret = expect_type(cf, '{', "a tool object");
+	ret = ogjs_expect(cf->r, '{', "a tool object");
 	if (ret < 0)
 		return ret;
 	if (cf->dry) {
@@ -209,7 +213,7 @@ read_artifacts(struct cfile *cf)
 	cJSON *a;
 	int ret;
 
-	ret = expect_type(cf, '[', "an array of artifacts");
+	ret = ogjs_expect(cf->r, '[', "an array of artifacts");
 	if (ret < 0)
 		return ret;
 	if (cf->dry)
@@ -501,6 +505,96 @@ add_cwes(struct scan_tags *tags, const cJSON *props)
 			scan_tags_add_cwe(tags, e->valuestring);
 }
 
+static uint64_t
+location_key(const char *rule, const char *file, uint32_t line)
+{
+	char lb[16];
+	const char *parts[3] = { rule, file, lb };
+	unsigned char d[32];
+	struct scan_sha256 s;
+	uint64_t k = 0;
+	int i;
+
+	snprintf(lb, sizeof(lb), "%u", line);
+	scan_sha256_init(&s);
+	for (i = 0; i < 3; i++)
+		scan_sha256_update(&s, parts[i] ? parts[i] : "",
+				   strlen(parts[i] ? parts[i] : "") + 1);
+	scan_sha256_final(&s, d);
+	for (i = 0; i < 8; i++)
+		k = k << 8 | d[i];
+	return k ? k : 1;
+}
+
+static size_t
+fpmap_slot(const struct fpmap *m, uint64_t k)
+{
+	size_t i = (size_t)k & (m->cap - 1);
+
+	while (m->keys[i] && m->keys[i] != k)
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+static void
+fpmap_put(struct fpmap *m, uint64_t k, const char *fp)
+{
+	size_t i;
+
+	if (m->n >= FPMAP_MAX)
+		return;
+	if ((m->n + 1) * 2 > m->cap) {
+		struct fpmap nm = { .cap = m->cap ? m->cap * 2 : 1024 };
+
+		nm.keys = calloc(nm.cap, sizeof(*nm.keys));
+		nm.fps = calloc(nm.cap, sizeof(*nm.fps));
+		if (!nm.keys || !nm.fps) {
+			free(nm.keys);
+			free(nm.fps);
+			return;
+		}
+		for (i = 0; i < m->cap; i++) {
+			if (!m->keys[i])
+				continue;
+			size_t j = fpmap_slot(&nm, m->keys[i]);
+
+			nm.keys[j] = m->keys[i];
+			memcpy(nm.fps[j], m->fps[i], 65);
+		}
+		nm.n = m->n;
+		free(m->keys);
+		free(m->fps);
+		*m = nm;
+	}
+	i = fpmap_slot(m, k);
+	if (!m->keys[i]) {
+		m->keys[i] = k;
+		memcpy(m->fps[i], fp, 65);
+		m->n++;
+	}
+}
+
+static const char *
+fpmap_get(const struct fpmap *m, uint64_t k)
+{
+	size_t i;
+
+	if (!m || !m->cap)
+		return NULL;
+	i = fpmap_slot(m, k);
+	return m->keys[i] ? m->fps[i] : NULL;
+}
+
+static void
+fpmap_free(struct fpmap *m)
+{
+	if (m) {
+		free(m->keys);
+		free(m->fps);
+		free(m);
+	}
+}
+
 static int
 convert_result(struct cfile *cf, const cJSON *res)
 {
@@ -594,6 +688,9 @@ convert_result(struct cfile *cf, const cJSON *res)
 	scan_count(&st->alerts, &f);
 	if (cf->is_codeql)
 		scan_count(&st->codeql_alerts, &f);
+	if (st->by_location && f.n_locations)
+		fpmap_put(st->by_location, location_key(f.id, locs[0].file,
+							locs[0].line), fp);
 	return 0;
 }
 
@@ -606,11 +703,11 @@ read_results(struct cfile *cf)
 
 	if (ogjs_peek(r) == 'z')
 		return ogjs_skip(r);
-	ret = expect_type(cf, '[', "an array of results");
+	ret = ogjs_expect(cf->r, '[', "an array of results");
 	if (ret < 0 || (ret = ogjs_enter_array(r)) < 0)
 		return ret;
 	while ((ret = ogjs_next_elem(r)) == 1) {
-		ret = expect_type(cf, '{', "a result object");
+		ret = ogjs_expect(cf->r, '{', "a result object");
 		if (ret < 0)
 			return ret;
 		if (cf->dry) {
@@ -652,7 +749,7 @@ read_run(struct cfile *cf)
 	const char *key;
 	int ret;
 
-	ret = expect_type(cf, '{', "a run object");
+	ret = ogjs_expect(cf->r, '{', "a run object");
 	if (ret < 0 || (ret = ogjs_enter_object(cf->r)) < 0)
 		return ret;
 	run_clear(cf);
@@ -684,7 +781,7 @@ read_runs(struct cfile *cf)
 {
 	int ret;
 
-	ret = expect_type(cf, '[', "an array of runs");
+	ret = ogjs_expect(cf->r, '[', "an array of runs");
 	if (ret < 0 || (ret = ogjs_enter_array(cf->r)) < 0)
 		return ret;
 	while ((ret = ogjs_next_elem(cf->r)) == 1)
@@ -720,7 +817,7 @@ read_document(struct cfile *cf)
 	const char *key;
 	int ret;
 
-	ret = expect_type(cf, '{', "a SARIF log object");
+	ret = ogjs_expect(cf->r, '{', "a SARIF log object");
 	if (ret >= 0)
 		ret = ogjs_enter_object(cf->r);
 	while (ret >= 0 && (ret = ogjs_next_key(cf->r, &key)) == 1) {
@@ -784,6 +881,218 @@ cleanup:
 	ogjs_arena_reset(st->item_arena);
 }
 
+/* ---- GitHub code scanning API ----------------------------------------- */
+
+static enum og_severity
+api_severity(const char *secsev, const char *sev)
+{
+	enum og_severity out = OG_SEV_MEDIUM;
+
+	if (secsev && scan_severity_word(secsev, &out) &&
+	    out != OG_SEV_UNKNOWN)
+		return out;
+	if (sev && scan_severity_word(sev, &out))
+		return out;
+	/* rule.severity uses the SARIF level words. */
+	if (sev && level_severity(sev, &out))
+		return out;
+	return OG_SEV_UNKNOWN;
+}
+
+static void
+convert_api_alert(struct cq_state *st, const cJSON *a, const char *url,
+		  size_t idx, size_t *errors)
+{
+	struct og_finding f = { 0 };
+	struct og_location loc = { 0 };
+	struct scan_item it = { { 0 } };
+	struct scan_tags tags;
+	const cJSON *rule, *tool, *inst, *l, *tarr, *e;
+	const char *secsev, *sev, *known, *parts[4];
+	char fp[65], num[64];
+	double number = 0;
+
+	scan_tags_reset(&tags);
+	rule = scan_obj(&it, a, "rule");
+	tool = scan_obj(&it, a, "tool");
+	inst = scan_obj(&it, a, "most_recent_instance");
+	l = scan_obj(&it, inst, "location");
+	f.id = scan_str(&it, rule, "id");
+	f.title = scan_str(&it, rule, "description");
+	secsev = scan_str(&it, rule, "security_severity_level");
+	sev = scan_str(&it, rule, "severity");
+	f.tool = scan_str(&it, tool, "name");
+	f.url = scan_str(&it, a, "html_url");
+	loc.file = scan_str(&it, l, "path");
+	loc.line = scan_u32(&it, l, "start_line");
+	loc.column = scan_u32(&it, l, "start_column");
+	scan_num(&it, a, "number", &number);
+	tarr = scan_arr(&it, rule, "tags");
+	cJSON_ArrayForEach(e, tarr)
+		if (cJSON_IsString(e))
+			scan_tags_add_cwe(&tags, e->valuestring);
+	if (!it.err[0] && (!f.id || !*f.id))
+		scan_item_fail(&it, "rule.id missing");
+	if (it.err[0]) {
+		if ((*errors)++ < SCAN_ITEM_ERRORS_LOGGED)
+			st->host->log(st->ctx, OG_LOG_ERROR,
+				      "%s: $[%zu]: %s; alert skipped", url, idx,
+				      it.err);
+		return;
+	}
+	f.kind = OG_FINDING_CODE_ALERT;
+	f.severity = api_severity(secsev, sev);
+	f.score = -1;
+	f.status_detail = "open";
+	if (!f.tool || !*f.tool)
+		f.tool = "GitHub code scanning";
+	f.tags = tags.n ? tags.v : NULL;
+	f.locations = loc.file ? &loc : NULL;
+	f.n_locations = loc.file ? 1 : 0;
+	/* Same place as a SARIF result read above: same identity. */
+	known = fpmap_get(st->by_location, location_key(f.id, loc.file,
+							loc.line));
+	if (known) {
+		f.fingerprint = known;
+	} else {
+		snprintf(num, sizeof(num), "github:%s#%.0f", st->github_repo,
+			 number);
+		parts[0] = "code-alert";
+		parts[1] = f.id;
+		parts[2] = loc.file;
+		parts[3] = num;
+		scan_hash_hex(parts, 4, fp);
+		f.fingerprint = fp;
+	}
+	f.struct_size = sizeof(f);
+	if (st->host->finding(st->ctx, &f) < 0)
+		return;
+	if (!known) {
+		scan_count(&st->alerts, &f);
+		if (strcasestr(f.tool, "codeql"))
+			scan_count(&st->codeql_alerts, &f);
+	}
+	note_tool(st, f.tool);
+	st->codeql_seen |= strcasestr(f.tool, "codeql") != NULL;
+	st->api_alerts++;
+}
+
+/* Read one page; returns the number of alerts on it, or -1 to stop. */
+static int
+read_api_page(struct cq_state *st, int page, size_t *errors)
+{
+	static const char *const headers[] = {
+		"Accept: application/vnd.github+json",
+		"X-GitHub-Api-Version: 2022-11-28",
+		NULL,
+	};
+	struct og_http_request req = {
+		.struct_size = sizeof(req),
+		.headers = headers,
+		.auth = "github",
+		.follow_redirects = true,
+	};
+	const struct og_http_request *reqs[1] = { &req };
+	struct og_http_response *resp = NULL;
+	char url[1024], msg[1200];
+	cJSON *doc = NULL, *a;
+	int ret, n = -1;
+	size_t i = 0;
+
+	snprintf(url, sizeof(url), "%s/repos/%s/code-scanning/alerts?"
+		 "state=open&per_page=%d&page=%d", st->github_api,
+		 st->github_repo, GH_PER_PAGE, page);
+	req.url = url;
+	ret = st->host->http_batch(st->ctx, reqs, 1, &resp);
+	if (ret < 0 || !resp) {
+		snprintf(msg, sizeof(msg), "%s: request failed", url);
+		goto fail;
+	}
+	if (resp->status == 403 || resp->status == 404) {
+		/* No code scanning, no access, or not enabled. */
+		snprintf(msg, sizeof(msg), "%s: HTTP %ld (code scanning not "
+			 "enabled, or the token lacks security_events)", url,
+			 resp->status);
+		goto fail;
+	}
+	if (resp->status != 200) {
+		snprintf(msg, sizeof(msg), "%s: HTTP %ld%s%s", url,
+			 resp->status, resp->error ? ": " : "",
+			 resp->error ? resp->error : "");
+		goto fail;
+	}
+	if (resp->body_len > GH_BODY_MAX) {
+		snprintf(msg, sizeof(msg), "%s: response larger than %zu bytes",
+			 url, GH_BODY_MAX);
+		goto fail;
+	}
+	doc = cJSON_ParseWithLength(resp->body, resp->body_len);
+	if (!cJSON_IsArray(doc)) {
+		snprintf(msg, sizeof(msg), "%s: expected a JSON array of "
+			 "alerts", url);
+		goto fail;
+	}
+	cJSON_ArrayForEach(a, doc)
+		convert_api_alert(st, a, url, i++, errors);
+	n = (int)i;
+	goto cleanup;
+fail:
+	st->host->log(st->ctx, OG_LOG_ERROR, "github_alerts: %s", msg);
+	st->host->set_partial(st->ctx, "GitHub code scanning alerts could "
+			      "not be read");
+cleanup:
+	cJSON_Delete(doc);
+	if (resp)
+		st->host->http_free(st->ctx, resp);
+	return n;
+}
+
+static void
+read_github_alerts(struct cq_state *st)
+{
+	size_t errors = 0;
+	int page, n = 0;
+
+	if (!OG_HOST_HAS(st->host, http_batch) ||
+	    !OG_HOST_HAS(st->host, http_free)) {
+		st->host->log(st->ctx, OG_LOG_ERROR, "github_alerts: this "
+			      "opsgrade has no HTTP service for plugins");
+		st->host->set_partial(st->ctx, "github_alerts not read");
+		return;
+	}
+	if (!st->github_repo || !strchr(st->github_repo, '/')) {
+		st->host->log(st->ctx, OG_LOG_ERROR, "github_alerts needs "
+			      "collectors.codeql.github_repo = OWNER/REPO");
+		st->host->set_partial(st->ctx, "github_alerts not read");
+		return;
+	}
+	if (!st->host->secret_available(st->ctx, "github.token")) {
+		st->host->log(st->ctx, OG_LOG_ERROR, "github_alerts needs a "
+			      "GitHub token (GH_TOKEN or collectors.github."
+			      "token_file)");
+		st->host->set_partial(st->ctx, "github_alerts not read");
+		return;
+	}
+	for (page = 1; page <= GH_PAGES_MAX; page++) {
+		n = read_api_page(st, page, &errors);
+		if (n < 0)
+			break;
+		st->api_pages_ok++;
+		if (n < GH_PER_PAGE)
+			break;
+	}
+	if (page > GH_PAGES_MAX)
+		st->host->log(st->ctx, OG_LOG_WARN, "github_alerts: stopped "
+			      "after %d pages", GH_PAGES_MAX);
+	if (errors) {
+		if (errors > SCAN_ITEM_ERRORS_LOGGED)
+			st->host->log(st->ctx, OG_LOG_ERROR, "github_alerts: "
+				      "%zu more alerts skipped",
+				      errors - SCAN_ITEM_ERRORS_LOGGED);
+		st->host->set_partial(st->ctx, "some GitHub alerts skipped");
+	}
+}
+
 /* ---- facts ------------------------------------------------------------------- */
 
 static void
@@ -812,12 +1121,19 @@ emit_facts(struct cq_state *st)
 {
 	const struct og_host *h = st->host;
 
-	if (!st->files_ok) {
+	const char *ev = st->evidence ? st->evidence :
+			 "GitHub code scanning API";
+
+	if (!st->files_ok && !st->api_pages_ok) {
 		h->fact_unknown(st->ctx, "sast.present",
-				"no SARIF file could be read");
+				"no SARIF file or code scanning alert could "
+				"be read");
 		return;
 	}
-	h->fact_bool(st->ctx, "sast.present", st->runs > 0, st->evidence);
+	if (!st->evidence)
+		st->evidence = strdup(ev);
+	h->fact_bool(st->ctx, "sast.present",
+		     st->runs > 0 || st->api_alerts > 0, st->evidence);
 	h->fact_list(st->ctx, "sast.tools", (const char *const *)st->tools,
 		     st->n_tools, st->evidence);
 	h->fact_number(st->ctx, "sast.runs.count", (double)st->runs, NULL,
@@ -850,9 +1166,17 @@ codeql_init(struct og_ctx *ctx, const struct og_host *host, void **ret_state)
 		goto fail;
 	b = host->config_get(ctx, "github_alerts");
 	st->github_alerts = b && strcmp(b, "true") == 0;
+	st->github_repo = host->config_get(ctx, "github_repo");
+	st->github_api = host->config_get(ctx, "github_api_url");
+	if (!st->github_api || !*st->github_api)
+		st->github_api = "https://api.github.com";
+	if (st->github_alerts &&
+	    !(st->by_location = calloc(1, sizeof(*st->by_location))))
+		goto fail;
 	*ret_state = st;
 	return 0;
 fail:
+	scan_inputs_clear(&st->in);
 	ogjs_arena_free(st->run_arena);
 	ogjs_arena_free(st->item_arena);
 	free(st);
@@ -866,12 +1190,7 @@ codeql_collect(struct og_ctx *ctx, void *state)
 	size_t i;
 
 	(void)ctx;
-	if (st->github_alerts)
-		st->host->log(st->ctx, OG_LOG_WARN,
-			      "github_alerts: reading code scanning alerts "
-			      "from the GitHub API is not implemented yet; "
-			      "only SARIF files are read");
-	if (!st->in.n && !st->in.n_missing) {
+	if (!st->in.n && !st->in.n_missing && !st->github_alerts) {
 		st->host->log(st->ctx, OG_LOG_WARN,
 			      "no SARIF files configured (collectors.codeql."
 			      "sarif or --sarif FILE)");
@@ -884,8 +1203,12 @@ codeql_collect(struct og_ctx *ctx, void *state)
 				      "a SARIF pattern matched no file");
 	for (i = 0; i < st->in.n; i++)
 		read_file(st, st->in.paths[i]);
+	/* After the files, so API alerts at the same place as a SARIF
+	 * result take its fingerprint. */
+	if (st->github_alerts)
+		read_github_alerts(st);
 	emit_facts(st);
-	return st->files_ok ? 0 : -ENOENT;
+	return st->files_ok || st->api_pages_ok ? 0 : -ENOENT;
 }
 
 static void
@@ -902,6 +1225,7 @@ codeql_fini(void *state)
 	for (i = 0; i < st->n_tools; i++)
 		free(st->tools[i]);
 	free(st->evidence);
+	fpmap_free(st->by_location);
 	free(st);
 }
 
@@ -909,6 +1233,10 @@ static const struct og_option codeql_options[] = {
 	{ "sarif", OG_OPT_LIST, "SARIF 2.1.0 files (files or glob patterns)" },
 	{ "github_alerts", OG_OPT_BOOL,
 	  "also read open code scanning alerts from the GitHub API" },
+	{ "github_repo", OG_OPT_STRING,
+	  "OWNER/REPO whose code scanning alerts to read" },
+	{ "github_api_url", OG_OPT_STRING,
+	  "GitHub API base URL (default https://api.github.com)" },
 	{ NULL, 0, NULL },
 };
 

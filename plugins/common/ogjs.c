@@ -550,6 +550,18 @@ ogjs_peek(struct ogjs *r)
 	}
 }
 
+int
+ogjs_expect(struct ogjs *r, int type, const char *what)
+{
+	int t = ogjs_peek(r);
+
+	if (t < 0)
+		return t;
+	if (t != type)
+		return ogjs_fail(r, "expected %s", what);
+	return 0;
+}
+
 static int
 push(struct ogjs *r, bool is_array)
 {

@@ -55,6 +55,10 @@ int ogjs_rewind(struct ogjs *r);
  * 'n' (number) 't' 'f' 'z' (null), or a negative errno. */
 int ogjs_peek(struct ogjs *r);
 
+/* Fail with "expected @what" unless the next value has type @type (as
+ * ogjs_peek returns it). */
+int ogjs_expect(struct ogjs *r, int type, const char *what);
+
 /* Objects: ogjs_enter_object(), then ogjs_next_key() until it returns 0
  * (the closing brace was consumed).  It returns 1 with *ret_key pointing
  * at the decoded key (valid until the next call) and the reader before
@@ -91,7 +95,6 @@ const char *ogjs_error(const struct ogjs *r);
 
 /* Render the current JSON path ("$.runs[0].results[3]") into @buf. */
 const char *ogjs_path(const struct ogjs *r, char *buf, size_t size);
-/* Same for a path below the current one: @suffix is appended. */
 uint64_t ogjs_offset(const struct ogjs *r);
 const char *ogjs_name(const struct ogjs *r);
 

@@ -325,6 +325,74 @@ scan_counts_open(const struct scan_counts *c)
 	return n;
 }
 
+/* ---- distinct keys --------------------------------------------------- */
+
+static uint64_t
+fnv1a(const char *const *parts, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+	const char *p;
+
+	for (i = 0; i < n; i++) {
+		for (p = parts[i] ? parts[i] : ""; *p; p++) {
+			h ^= (unsigned char)*p;
+			h *= 0x100000001b3ULL;
+		}
+		h ^= 0xff;	/* separator no string contains */
+		h *= 0x100000001b3ULL;
+	}
+	return h ? h : 1;
+}
+
+static bool
+seen_insert(uint64_t *slots, size_t cap, uint64_t h)
+{
+	size_t i = (size_t)(h ^ (h >> 29)) & (cap - 1);
+
+	while (slots[i]) {
+		if (slots[i] == h)
+			return false;
+		i = (i + 1) & (cap - 1);
+	}
+	slots[i] = h;
+	return true;
+}
+
+bool
+scan_seen_add(struct scan_seen *s, const char *const *parts, size_t n)
+{
+	uint64_t h = fnv1a(parts, n);
+	size_t i;
+
+	if (s->n >= SCAN_SEEN_MAX)
+		return true;
+	if ((s->n + 1) * 2 > s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 1024;
+		uint64_t *ns = calloc(nc, sizeof(*ns));
+
+		if (!ns)
+			return true;
+		for (i = 0; i < s->cap; i++)
+			if (s->slots[i])
+				seen_insert(ns, nc, s->slots[i]);
+		free(s->slots);
+		s->slots = ns;
+		s->cap = nc;
+	}
+	if (!seen_insert(s->slots, s->cap, h))
+		return false;
+	s->n++;
+	return true;
+}
+
+void
+scan_seen_clear(struct scan_seen *s)
+{
+	free(s->slots);
+	memset(s, 0, sizeof(*s));
+}
+
 /* ---- SHA-256 (FIPS 180-4) ---------------------------------------------- */
 
 static const uint32_t K[64] = {

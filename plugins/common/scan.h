@@ -79,6 +79,20 @@ struct scan_counts {
 void scan_count(struct scan_counts *c, const struct og_finding *f);
 size_t scan_counts_open(const struct scan_counts *c);
 
+/* A set of 64-bit hashes of key tuples, to count distinct findings the
+ * way the core will merge them.  Above SCAN_SEEN_MAX entries every key
+ * counts as new (the counts may then include duplicates). */
+#define SCAN_SEEN_MAX	((size_t)8 << 20)
+
+struct scan_seen {
+	uint64_t *slots;	/* 0 = empty */
+	size_t n, cap;
+};
+
+/* True when the tuple was not in the set (and adds it). */
+bool scan_seen_add(struct scan_seen *s, const char *const *parts, size_t n);
+void scan_seen_clear(struct scan_seen *s);
+
 /* ---- hashing ----------------------------------------------------------- */
 
 /* Lowercase hex SHA-256 of the parts joined with NUL bytes (NULL parts are

@@ -47,6 +47,8 @@ struct trivy_state {
 	size_t files_ok, files_failed;
 	struct scan_counts vulns, misconfs, secrets, licenses;
 	size_t vulns_fixable;		/* open vulns with a FixedVersion */
+	size_t vulns_emitted;		/* before merging across targets */
+	struct scan_seen vulns_seen;	/* distinct id + package + version */
 	size_t misconf_passed;		/* PASS entries + MisconfSummary */
 	bool image_scanned, fs_scanned, misconf_scanned, secret_scanned;
 	bool license_scanned;
@@ -94,18 +96,6 @@ static int
 read_string(struct tfile *tf, char **dst)
 {
 	return ogjs_string(tf->r, tf->st->arena, dst);
-}
-
-static int
-expect_type(struct tfile *tf, int want, const char *what)
-{
-	int t = ogjs_peek(tf->r);
-
-	if (t < 0)
-		return t;
-	if (t != want)
-		return ogjs_fail(tf->r, "expected %s", what);
-	return 0;
 }
 
 /* ---- conversion of one item ------------------------------------------ */
@@ -224,7 +214,11 @@ emit(struct tfile *tf, struct og_finding *f, struct scan_counts *c)
 		item_error(tf, "the host refused the finding");
 		return;
 	}
+	if (!c)
+		return;		/* a duplicate of a counted finding */
 	scan_count(c, f);
+	if (c == &tf->st->vulns && !f->suppressed && f->fixed_version)
+		tf->st->vulns_fixable++;
 }
 
 static int
@@ -236,7 +230,7 @@ convert_vuln(struct tfile *tf, const cJSON *v, const char *suppression)
 	struct scan_item it = { { 0 } };
 	struct scan_tags tags;
 	const cJSON *cwes, *e;
-	const char *source, *pkgpath;
+	const char *source, *pkgpath, *parts[3];
 
 	scan_tags_reset(&tags);
 	f.kind = OG_FINDING_VULNERABILITY;
@@ -285,10 +279,14 @@ convert_vuln(struct tfile *tf, const cJSON *v, const char *suppression)
 	}
 	/* fingerprint stays NULL: the core derives it from kind, id,
 	 * package and installed version, so one CVE in one package version
-	 * across several images is one finding with several locations. */
-	emit(tf, &f, &st->vulns);
-	if (!f.suppressed && f.fixed_version)
-		st->vulns_fixable++;
+	 * across several images is one finding with several locations.  The
+	 * facts count it once too. */
+	parts[0] = f.id;
+	parts[1] = f.package;
+	parts[2] = f.installed_version;
+	emit(tf, &f, scan_seen_add(&st->vulns_seen, parts, 3) ? &st->vulns :
+		     NULL);
+	st->vulns_emitted++;
 	return 0;
 }
 
@@ -494,11 +492,11 @@ read_items(struct tfile *tf, enum item_kind kind)
 
 	if (ogjs_peek(r) == 'z')
 		return ogjs_skip(r);
-	ret = expect_type(tf, '[', "an array");
+	ret = ogjs_expect(tf->r, '[', "an array");
 	if (ret < 0 || (ret = ogjs_enter_array(r)) < 0)
 		return ret;
 	while ((ret = ogjs_next_elem(r)) == 1) {
-		ret = expect_type(tf, '{', "an object");
+		ret = ogjs_expect(tf->r, '{', "an object");
 		if (ret < 0)
 			return ret;
 		if (tf->dry) {
@@ -621,7 +619,7 @@ read_result(struct tfile *tf)
 	const char *key;
 	int ret;
 
-	ret = expect_type(tf, '{', "a result object");
+	ret = ogjs_expect(tf->r, '{', "a result object");
 	if (ret < 0 || (ret = ogjs_enter_object(tf->r)) < 0)
 		return ret;
 	set_str(&tf->target, NULL);
@@ -652,7 +650,7 @@ read_results(struct tfile *tf)
 
 	if (ogjs_peek(tf->r) == 'z')
 		return ogjs_skip(tf->r);
-	ret = expect_type(tf, '[', "an array of results");
+	ret = ogjs_expect(tf->r, '[', "an array of results");
 	if (ret < 0 || (ret = ogjs_enter_array(tf->r)) < 0)
 		return ret;
 	while ((ret = ogjs_next_elem(tf->r)) == 1)
@@ -693,11 +691,11 @@ read_resources(struct tfile *tf)
 	const char *key;
 	int ret;
 
-	ret = expect_type(tf, '[', "an array of resources");
+	ret = ogjs_expect(tf->r, '[', "an array of resources");
 	if (ret < 0 || (ret = ogjs_enter_array(tf->r)) < 0)
 		return ret;
 	while ((ret = ogjs_next_elem(tf->r)) == 1) {
-		ret = expect_type(tf, '{', "a resource object");
+		ret = ogjs_expect(tf->r, '{', "a resource object");
 		if (ret < 0 || (ret = ogjs_enter_object(tf->r)) < 0)
 			break;
 		set_str(&tf->k8s_ns, NULL);
@@ -1014,10 +1012,15 @@ emit_facts(struct trivy_state *st)
 		  "the scanner was off)");
 	fact_seen(st, "trivy.license.scanned", st->license_scanned,
 		  "no licence results in the Trivy reports");
+	/* Counts only for scanners that left a trace: a 0 would claim
+	 * they looked. */
 	fact_counts(st, "vulns", &st->vulns, true);
-	fact_counts(st, "misconfigs", &st->misconfs, st->misconf_scanned);
-	fact_counts(st, "secrets", &st->secrets, false);
-	fact_counts(st, "licenses", &st->licenses, false);
+	if (st->misconf_scanned)
+		fact_counts(st, "misconfigs", &st->misconfs, true);
+	if (st->secret_scanned)
+		fact_counts(st, "secrets", &st->secrets, false);
+	if (st->license_scanned)
+		fact_counts(st, "licenses", &st->licenses, false);
 	if (st->misconf_scanned)
 		h->fact_number(st->ctx, "trivy.misconfigs.passed",
 			       (double)st->misconf_passed, NULL,
@@ -1029,6 +1032,8 @@ emit_facts(struct trivy_state *st)
 	else
 		h->fact_unknown(st->ctx, "trivy.vulns.fixable_ratio",
 				"no open vulnerabilities");
+	h->fact_number(st->ctx, "trivy.vulns.occurrences",
+		       (double)st->vulns_emitted, NULL, st->evidence);
 	h->fact_number(st->ctx, "trivy.vulns.fixable",
 		       (double)st->vulns_fixable, NULL, st->evidence);
 	if (st->version)
@@ -1104,6 +1109,7 @@ trivy_fini(void *state)
 	if (!st)
 		return;
 	scan_inputs_clear(&st->in);
+	scan_seen_clear(&st->vulns_seen);
 	ogjs_arena_free(st->arena);
 	free(st->version);
 	free(st->created_at);

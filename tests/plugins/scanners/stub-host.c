@@ -246,30 +246,86 @@ h_set_partial(struct og_ctx *ctx, const char *reason)
 	emit("partial", cJSON_CreateString(reason ? reason : ""));
 }
 
+/* Secrets named in OG_HARNESS_SECRETS (comma-separated) are "available". */
 static bool
 h_secret_available(struct og_ctx *ctx, const char *name)
 {
+	const char *list = getenv("OG_HARNESS_SECRETS");
+	size_t n = strlen(name);
+	const char *p;
+
 	(void)ctx;
-	(void)name;
+	for (p = list; p && (p = strstr(p, name)); p += n)
+		if ((p == list || p[-1] == ',') && (!p[n] || p[n] == ','))
+			return true;
 	return false;
 }
 
+/*
+ * HTTP from files: the URL with every byte outside [A-Za-z0-9.-] turned
+ * into '_' names a file in OG_HARNESS_HTTP_DIR; it is the 200 body.  No
+ * file: 404.  Each request is printed as {"http": {"url", "auth"}}.
+ */
 static int
 h_http_batch(struct og_ctx *ctx, const struct og_http_request *const *req,
 	     size_t n, struct og_http_response **ret)
 {
+	const char *dir = getenv("OG_HARNESS_HTTP_DIR");
+	size_t i, k;
+
 	(void)ctx;
-	(void)req;
-	(void)n;
-	(void)ret;
-	return -ENOSYS;
+	for (i = 0; i < n; i++) {
+		struct og_http_response *r = calloc(1, sizeof(*r));
+		char path[4096], name[2048];
+		cJSON *o = cJSON_CreateObject();
+		FILE *f;
+
+		if (!r)
+			return -ENOMEM;
+		cJSON_AddStringToObject(o, "url", req[i]->url);
+		if (req[i]->auth)
+			cJSON_AddStringToObject(o, "auth", req[i]->auth);
+		emit("http", o);
+		for (k = 0; req[i]->url[k] && k + 1 < sizeof(name); k++) {
+			char c = req[i]->url[k];
+
+			name[k] = ((c >= 'a' && c <= 'z') ||
+				   (c >= 'A' && c <= 'Z') ||
+				   (c >= '0' && c <= '9') || c == '.' ||
+				   c == '-') ? c : '_';
+		}
+		name[k] = '\0';
+		snprintf(path, sizeof(path), "%s/%s", dir ? dir : ".", name);
+		r->struct_size = sizeof(*r);
+		f = fopen(path, "rb");
+		if (f) {
+			char *body = malloc(1 << 20);
+			size_t len = body ? fread(body, 1, (1 << 20) - 1, f) : 0;
+
+			if (body)
+				body[len] = '\0';
+			fclose(f);
+			r->status = 200;
+			r->body = body;
+			r->body_len = len;
+		} else {
+			r->status = 404;
+			r->body = strdup("{\"message\": \"Not Found\"}");
+			r->body_len = strlen(r->body);
+		}
+		ret[i] = r;
+	}
+	return 0;
 }
 
 static void
 h_http_free(struct og_ctx *ctx, struct og_http_response *resp)
 {
 	(void)ctx;
-	(void)resp;
+	if (resp) {
+		free((char *)resp->body);
+		free(resp);
+	}
 }
 
 static int64_t
