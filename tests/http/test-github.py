@@ -1,13 +1,20 @@
 #!/usr/bin/python3
-"""End-to-end tests of the github collector against the loopback fixture.
+"""End-to-end tests of the github collector through the real CLI against
+the loopback fixture.
 
-usage: test-github.py HARNESS PLUGIN.so
-The expected facts and KPI inputs below are worked out by hand from the
-data in ghdata.py (see the comments next to each).
+usage: test-github.py GITHUB_PLUGIN.so     (env: OPSGRADE = the CLI)
+Each run is `opsgrade collect|report|merge` with only the github plugin
+(OPSGRADE_NO_DEFAULT_PLUGINS=1, --plugin-dir of the .so), a config file
+with collectors.github.* and http.cache_dir, GITHUB_TOKEN in the
+environment and SOURCE_DATE_EPOCH fixed.  The expected facts and KPIs
+below are worked out by hand from the data in ghdata.py (see the comments
+next to each).
 """
 
 import json
 import os
+import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -18,7 +25,8 @@ import ghdata  # noqa: E402
 import ghfixture  # noqa: E402
 from ghdata import DAY, NOW  # noqa: E402
 
-HARNESS, PLUGIN = sys.argv[1], sys.argv[2]
+OPSGRADE = os.environ["OPSGRADE"]
+PLUGIN_DIR = os.path.dirname(os.path.abspath(sys.argv[1]))
 TOKEN = "ghp_testTOKENvalue"
 failures = []
 
@@ -31,24 +39,53 @@ def check(name, cond, detail=""):
         failures.append(name)
 
 
-def collect(fx, section, cache_dir, http=None):
+def run_cli(args, cwd, config=None, token=TOKEN):
+    """Run the CLI with only the github plugin; returns the process.  The
+    token must never show on stdout or stderr."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH=str(NOW), OPSGRADE_NO_DEFAULT_PLUGINS="1")
+    env.pop("GH_TOKEN", None)
+    env.pop("GITHUB_TOKEN", None)
+    if token:
+        env["GITHUB_TOKEN"] = token
+    argv = [OPSGRADE] + args + ["--plugin-dir", PLUGIN_DIR]
+    if config is not None:
+        path = os.path.join(cwd, "config.json")
+        with open(path, "w") as f:
+            json.dump(config, f)
+        argv += ["--config", path]
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=300, env=env, cwd=cwd)
+    if TOKEN in p.stdout or TOKEN in p.stderr:
+        raise AssertionError("token leaked on stdout/stderr of %s" % args[0])
+    return p
+
+
+def load_report(path):
+    with open(path, "rb") as f:
+        raw = f.read()
+    if TOKEN.encode() in raw:
+        raise AssertionError("token leaked into %s" % path)
+    return json.loads(raw)
+
+
+def model_of(rep):
+    """facts by key, events with numeric times, partial messages."""
+    facts = {f["key"]: f for f in rep["facts"]}
+    events = [dict(e, time=ghdata.parse_iso(e["time"])) for e in rep["events"]]
+    partial = [c["message"] for c in rep["collectors"] if c["status"] == "partial"]
+    return facts, events, partial
+
+
+def collect(fx, section, cache_dir, http=None, extra=()):
     cfg = {"collectors": {"github": dict(section, api_url=fx.url)},
            "http": dict(http or {}, cache_dir=cache_dir)}
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-        json.dump(cfg, f)
-    env = dict(os.environ, GITHUB_TOKEN=TOKEN, SOURCE_DATE_EPOCH=str(NOW))
-    env.pop("GH_TOKEN", None)
+    tmp = tempfile.mkdtemp(prefix="og-gh-run-")
     try:
-        p = subprocess.run([HARNESS, PLUGIN, f.name], capture_output=True,
-                           text=True, timeout=300, env=env)
+        out = os.path.join(tmp, "out.json")
+        p = run_cli(["collect", "-o", out] + list(extra), tmp, cfg)
+        rep = load_report(out)
     finally:
-        os.unlink(f.name)
-    if TOKEN in p.stdout or TOKEN in p.stderr:
-        raise AssertionError("token leaked")
-    recs = [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
-    facts = {r["key"]: r for r in recs if r["t"] == "fact"}
-    events = [r for r in recs if r["t"] == "event"]
-    partial = [r["reason"] for r in recs if r["t"] == "partial"]
+        shutil.rmtree(tmp, ignore_errors=True)
+    facts, events, partial = model_of(rep)
     return p.returncode, facts, events, partial, p.stderr
 
 
