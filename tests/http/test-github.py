@@ -131,11 +131,14 @@ def repo_mode():
             ("github.branch_protection.dismiss_stale", True),
             # the tree: 2 workflows, dependabot.yml, SECURITY.md, Dockerfile ...
             ("ci.present", True), ("ci.workflows.count", 2),
-            ("deps.update_tool.present", True), ("github.codeowners", False),
-            ("github.security_policy", True), ("docs.security_policy.present", True),
-            ("container.dockerfile.present", True), ("container.dockerignore.present", False),
-            ("docs.readme.present", True), ("docs.license.present", True),
-            ("release.changelog.present", False),
+            # (the repo collector's keys, which the maturity model reads)
+            ("deps.automated_updates", True), ("deps.update_tool", "dependabot"),
+            ("github.codeowners", False), ("docs.codeowners", False),
+            ("github.security_policy", True), ("docs.security_policy", True),
+            ("container.dockerfile.present", True), ("container.dockerignore", False),
+            ("container.compose", False),
+            ("docs.readme", True), ("docs.license", True), ("docs.contributing", False),
+            ("release.changelog", False),
             # 403 "disabled" on Dependabot alerts: alerts are off
             ("github.vulnerability_alerts", False),
             ("github.code_scanning.enabled", False),
@@ -250,7 +253,8 @@ def org_mode():
             ("branch_protection.codeowner_reviews", True),
             ("branch_protection.force_push_blocked", True),
             ("branch_protection.deletion_blocked", False),
-            ("codeowners", True), ("deps.update_tool.present", True),
+            ("codeowners", True), ("docs.codeowners", True),
+            ("deps.automated_updates", True), ("deps.update_tool", "renovate"),
             ("deployments.source", "workflow"), ("deployments.count", 10),
         ]:
             expect(facts, p + k, v)
