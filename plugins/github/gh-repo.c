@@ -1448,6 +1448,9 @@ gh_repo_emit(struct gh_repo *r, bool org_mode)
 		char *why = gh_list_reason(&r->l[L_REPO], NULL);
 
 		r->g->host->log(r->g->ctx, OG_LOG_ERROR, "%s: %s", r->full, why);
+		/* nothing of the repository could be read: say so in the
+		 * collector status, not only in the log */
+		gh_partial(r->g, why);
 		f_unknown(r, "github.repo.archived", why);
 		free(why);
 		return;

@@ -308,7 +308,198 @@ def rate_limited():
         cache.cleanup()
 
 
-for fn in (repo_mode, org_mode, rate_limited):
+def scan_outputs(outdir, p, label):
+    """The token appears in no file written, nor in the PDF's text."""
+    leaked = [n for n in sorted(os.listdir(outdir))
+              if TOKEN.encode() in open(os.path.join(outdir, n), "rb").read()]
+    pdf = os.path.join(outdir, "report.pdf")
+    if not os.path.exists(pdf):
+        pass
+    elif shutil.which("pdftotext"):
+        t = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True)
+        check("%s: PDF text readable" % label, t.returncode == 0 and "acme/shop" in t.stdout,
+              t.stderr)
+        if TOKEN in t.stdout:
+            leaked.append("report.pdf (text)")
+    else:
+        print("# pdftotext missing: PDF text not scanned")
+    check("%s: token in no output" % label, not leaked and TOKEN not in p.stdout + p.stderr,
+          leaked)
+
+
+def kpis_of(rep):
+    return {k["id"]: k for k in rep["assessment"]["kpis"]}
+
+
+def caps_of(rep):
+    return {c["id"]: c["status"] for c in rep["assessment"]["capabilities"]}
+
+
+def report_cli():
+    """`opsgrade report --github O/R --github-url URL`: the shorthand flags,
+    a GHES-like /api/v3 base, the assessment from the github facts."""
+    fx = ghfixture.Fixture(prefix="/api/v3")
+    ghdata.add_shop(fx.routes)
+    fx.start()
+    tmp = tempfile.mkdtemp(prefix="og-gh-report-")
+    try:
+        out = os.path.join(tmp, "out")
+        p = run_cli(["report", "--github", "acme/shop", "--github-url", fx.url,
+                     "--output-dir", out, "--set", "http.cache_dir=" + os.path.join(tmp, "cache")],
+                    tmp)
+        check("report: exit 0", p.returncode == 0, p.stderr)
+        check("report: all formats written",
+              sorted(os.listdir(out)) == ["junit.xml", "report.json", "report.pdf", "summary.png"],
+              os.listdir(out))
+        rep = load_report(os.path.join(out, "report.json"))
+        check("report: subject is the repo", rep["subject"] == "acme/shop", rep["subject"])
+        check("report: collector ok", [(c["name"], c["status"]) for c in rep["collectors"]] ==
+              [("github", "ok")], rep["collectors"])
+        check("report: requests under /api/v3 only", fx.hits("/repos/acme/shop") == 1 and
+              fx.hits("/repos/acme/shop/git/trees/main") == 1)
+        caps = caps_of(rep)
+        # classic protection with 2 reviews, checks, no force push/deletion,
+        # unsigned commits; no CODEOWNERS in the tree
+        for cid, want in [("sec.branch_protection", "met"), ("sec.force_push_blocked", "met"),
+                          ("sec.code_review", "met"), ("sec.status_checks", "met"),
+                          ("sec.signed_commits", "missing"), ("sec.codeowners", "missing"),
+                          ("sec.security_policy", "met")]:
+            check("report: %s %s" % (cid, want), caps.get(cid) == want, caps.get(cid))
+        k = kpis_of(rep)
+        # Window: the 90 UTC days ending 2026-06-01 (NOW is midnight, so
+        # day NOW-90d is outside).  Successful deployments: only #1
+        # (NOW-2d+600; #3 failed, #4 undecided, #2 staging, #5 too old):
+        # 1 deployment day in 12 weekly buckets -> median 0 days/week, and
+        # 0 per 30 days: DORA 2023 low.
+        # Lead time: PR 10 (first commit NOW-12d, merged NOW-8d) ships with
+        # deployment #1: 10 d + 600 s = 240.17 h (PR 12, merged NOW-1d, has
+        # no deployment after it yet): 2023 medium (7-30 d).
+        # CFR (DevLake): incident 20 (NOW-5d+1000) precedes every successful
+        # deployment; incident 21 (NOW-1d) follows #1 -> 1 of 1 = 100 %.
+        # Time to restore: incident 20 closed after 7200 s = 2 h (21 open):
+        # high (< 1 d).
+        # Build success: runs 17..1499 are in the window (0..16 start on day
+        # NOW-90d); failures are i % 10 == 0 -> 148 of 1483; 1335/1483 = 90.0 %.
+        for kid, value, band in [("deployment_frequency", 0, "low"),
+                                 ("lead_time_for_changes", 240.17, "medium"),
+                                 ("change_failure_rate", 100, "low"),
+                                 ("time_to_restore", 2, "high"),
+                                 ("build_success_rate", 90, None)]:
+            got = k.get(kid, {})
+            check("report: KPI %s = %r (%s)" % (kid, value, band),
+                  got.get("value") == value and got.get("band") == band and
+                  got.get("window_days") == 90, got)
+        check("report: lead time via deployments",
+              "first successful deployment" in (k["lead_time_for_changes"].get("evidence") or ""))
+        scan_outputs(out, p, "report")
+        seen_auth = {r[2].get("authorization") for r in fx.requests()}
+        check("report: token sent as Bearer", seen_auth == {"Bearer " + TOKEN}, seen_auth)
+    finally:
+        fx.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def no_token():
+    """Without GITHUB_TOKEN/GH_TOKEN the plugin warns and goes on
+    unauthenticated (public data, 60 requests an hour)."""
+    fx = ghfixture.Fixture(prefix="/api/v3")
+    ghdata.add_shop(fx.routes)
+    fx.start()
+    tmp = tempfile.mkdtemp(prefix="og-gh-notoken-")
+    try:
+        out = os.path.join(tmp, "out")
+        p = run_cli(["report", "--github", "acme/shop", "--github-url", fx.url,
+                     "--output-dir", out, "--format", "json",
+                     "--set", "http.cache_dir=" + os.path.join(tmp, "cache")], tmp, token=None)
+        check("no token: says so", "no GitHub token" in p.stderr and "GITHUB_TOKEN" in p.stderr,
+              p.stderr)
+        check("no token: no Authorization sent",
+              all("authorization" not in r[2] for r in fx.requests()) and fx.requests())
+        rep = load_report(os.path.join(out, "report.json"))
+        check("no token: report written, collector ran",
+              p.returncode == 0 and rep["collectors"][0]["status"] == "ok",
+              (p.returncode, rep["collectors"]))
+    finally:
+        fx.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def refused():
+    """A base URL nobody listens on: the collector fails naming the URL,
+    exit 3, the report is still written."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()  # nothing listens there now: connections are refused
+    url = "http://127.0.0.1:%d/api/v3" % port
+    tmp = tempfile.mkdtemp(prefix="og-gh-refused-")
+    try:
+        out = os.path.join(tmp, "out")
+        p = run_cli(["report", "--github", "acme/shop", "--github-url", url,
+                     "--output-dir", out, "--format", "json,junit",
+                     "--set", "http.cache_dir=" + os.path.join(tmp, "cache"),
+                     "--set", "http.retries=1"], tmp)
+        check("refused: exit 3", p.returncode == 3, (p.returncode, p.stderr))
+        path = os.path.join(out, "report.json")
+        check("refused: report written", os.path.exists(path) and
+              os.path.exists(os.path.join(out, "junit.xml")))
+        if os.path.exists(path):
+            rep = load_report(path)
+            c = rep["collectors"][0]
+            check("refused: collector failed/partial naming the URL",
+                  c["status"] in ("failed", "partial") and
+                  "127.0.0.1:%d" % port in (c["message"] or ""), c)
+            check("refused: assessment still made", rep["assessment"] is not None)
+            scan_outputs(out, p, "refused")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def org_shards_merge():
+    """--github-org with --shard 1/2 and 2/2, merged, equals one run."""
+    fx = ghfixture.Fixture(prefix="/api/v3")
+    ghdata.add_org(fx.routes)
+    fx.start()
+    tmp = tempfile.mkdtemp(prefix="og-gh-shards-")
+    try:
+        common = ["--github-org", "acme", "--github-url", fx.url,
+                  "--set", "http.cache_dir=" + os.path.join(tmp, "cache")]
+        paths = {}
+        for name, extra in [("all", []), ("s1", ["--shard", "1/2"]), ("s2", ["--shard", "2/2"])]:
+            paths[name] = os.path.join(tmp, name + ".json")
+            p = run_cli(["collect", "-o", paths[name]] + common + extra, tmp)
+            check("org %s: collect exit 0" % name, p.returncode == 0, p.stderr)
+        merged, single = os.path.join(tmp, "merged.json"), os.path.join(tmp, "single.json")
+        p1 = run_cli(["merge", paths["s1"], paths["s2"], "-o", merged], tmp)
+        p2 = run_cli(["merge", paths["all"], "-o", single], tmp)
+        check("org: merges exit 0", p1.returncode == 0 and p2.returncode == 0,
+              p1.stderr + p2.stderr)
+        m, o = load_report(merged), load_report(single)
+        shard_repos = [{f["key"].split(".")[2] for f in load_report(paths[n])["facts"]
+                        if f["key"].startswith("github.repos.")} for n in ("s1", "s2")]
+        check("org: shards disjoint, both non-empty", all(shard_repos) and
+              not (shard_repos[0] & shard_repos[1]), shard_repos)
+        for k in ("facts", "findings", "events", "assessment"):
+            same = m[k] == o[k]
+            detail = ""
+            if not same and k == "facts":
+                fm = {f["key"]: f for f in m[k]}
+                fo = {f["key"]: f for f in o[k]}
+                detail = [(key, fm.get(key, {}).get("value"), fo.get(key, {}).get("value"))
+                          for key in sorted(set(fm) | set(fo)) if fm.get(key) != fo.get(key)]
+            check("org: merged shards equal one run: " + k, same, detail)
+        check("org: collectors ok in both", [c["status"] for c in m["collectors"]] == ["ok"] and
+              [c["status"] for c in o["collectors"]] == ["ok"])
+        # the report from the merged shards: KPIs over the whole org
+        k = kpis_of(m)
+        check("org: deployment frequency measured", k["deployment_frequency"]["value"] is not None,
+              k["deployment_frequency"])
+    finally:
+        fx.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+for fn in (repo_mode, org_mode, rate_limited, report_cli, no_token, refused, org_shards_merge):
     try:
         fn()
     except Exception as e:
