@@ -17,22 +17,24 @@ fx = ghfixture.Fixture(latency=latency, rate_limit=1000000)
 ghdata.add_bench_org(fx.routes, "bench", n)
 fx.start()
 cache = tempfile.TemporaryDirectory(prefix="og-bench-cache-")
-cfg = {"collectors": {"github": {"org": "bench", "api_url": fx.url}},
+cfg = {"collectors": {"github": {"org": "bench", "api_url": fx.url, "timeout": 3600}},
        "http": {"cache_dir": cache.name, "max_in_flight": in_flight}}
 with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
     json.dump(cfg, f)
-env = dict(os.environ, GITHUB_TOKEN="bench-token", SOURCE_DATE_EPOCH=str(ghdata.NOW))
+env = dict(os.environ, GITHUB_TOKEN="bench-token", SOURCE_DATE_EPOCH=str(ghdata.NOW),
+           OPSGRADE_NO_DEFAULT_PLUGINS="1")
+out = f.name + ".report.json"
 
 def once(label):
     before = len(fx.requests())
     t0 = time.monotonic()
-    p = subprocess.run([os.path.join(build, "tests/http/github-harness"),
-                        os.path.join(build, "plugins/github/github.so"), f.name],
-                       capture_output=True, text=True, env=env)
+    p = subprocess.run([os.path.join(build, "core/opsgrade"), "collect", "-o", out,
+                        "--plugin-dir", os.path.join(build, "plugins/github"),
+                        "--config", f.name], capture_output=True, text=True, env=env)
     wall = time.monotonic() - t0
     reqs = fx.requests()[before:]
     cond = sum(1 for r in reqs if "if-none-match" in r[2])
-    facts = sum(1 for l in p.stdout.splitlines() if '"t":"fact"' in l)
+    facts = len(json.load(open(out))["facts"]) if os.path.exists(out) else 0
     print("%-5s rc=%d wall=%.1fs requests=%d (%.1f/repo) conditional=%d facts=%d"
           % (label, p.returncode, wall, len(reqs), len(reqs) / n, cond, facts))
 
@@ -40,5 +42,7 @@ print("github-org bench: %d repos, %.0f ms latency, max_in_flight %d" % (n, late
 once("cold")
 once("warm")
 os.unlink(f.name)
+if os.path.exists(out):
+    os.unlink(out)
 fx.stop()
 PY

@@ -249,8 +249,10 @@ take_page(struct gh *g, struct gh_list *l, const struct og_http_response *r)
 		if (resp_header(r, "x-opsgrade-rate-limit-reset")) {
 			l->rate_limited = true;
 			g->stop = true;
-			gh_partial(g, r->error);
 		}
+		/* a transport failure (refused, reset, timeout, 5xx after
+		 * retries) is not a modelled answer: the run is incomplete */
+		gh_partial(g, r->error);
 		return;
 	}
 	if (r->body_len)

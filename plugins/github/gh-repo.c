@@ -671,21 +671,24 @@ emit_tree(struct gh_repo *r)
 		bool found;
 	} f[] = {
 		{ "ci.present", false },		/* 0 */
-		{ "deps.update_tool.present", false },	/* 1 */
+		{ "deps.automated_updates", false },	/* 1 */
 		{ "github.codeowners", false },		/* 2 */
-		{ "docs.codeowners.present", false },	/* 3 */
+		/* the repo collector's keys (docs/facts.md), which the
+		 * maturity model reads: GitHub-only runs must meet them */
+		{ "docs.codeowners", false },		/* 3 */
 		{ "github.security_policy", false },	/* 4 */
-		{ "docs.security_policy.present", false }, /* 5 */
+		{ "docs.security_policy", false },	/* 5 */
 		{ "container.dockerfile.present", false }, /* 6 */
-		{ "container.dockerignore.present", false }, /* 7 */
-		{ "container.compose.present", false },	/* 8 */
-		{ "docs.readme.present", false },	/* 9 */
-		{ "docs.license.present", false },	/* 10 */
-		{ "docs.contributing.present", false },	/* 11 */
-		{ "release.changelog.present", false },	/* 12 */
+		{ "container.dockerignore", false },	/* 7 */
+		{ "container.compose", false },		/* 8 */
+		{ "docs.readme", false },		/* 9 */
+		{ "docs.license", false },		/* 10 */
+		{ "docs.contributing", false },		/* 11 */
+		{ "release.changelog", false },		/* 12 */
 	};
 	size_t nf = sizeof(f) / sizeof(f[0]);
 	double workflows = 0;
+	bool dependabot = false, renovate = false;
 	char *ev = evidence(r, L_TREE);
 
 	if (!gh_list_ok(l) || !cJSON_IsArray(tree)) {
@@ -694,6 +697,7 @@ emit_tree(struct gh_repo *r)
 		for (size_t i = 0; i < nf; i++)
 			f_unknown(r, f[i].key, why);
 		f_unknown(r, "ci.workflows.count", why);
+		f_unknown(r, "deps.update_tool", why);
 		free(why);
 		goto out;
 	}
@@ -718,11 +722,12 @@ emit_tree(struct gh_repo *r)
 		    !strcmp(p, "azure-pipelines.yml"))
 			f[0].found = true;
 		if (!strcmp(p, ".github/dependabot.yml") ||
-		    !strcmp(p, ".github/dependabot.yaml") ||
-		    ((top || !strncmp(p, ".github/", 8)) &&
-		     (!strncmp(base, "renovate.json", 13) ||
-		      !strncmp(base, ".renovaterc", 11))))
-			f[1].found = true;
+		    !strcmp(p, ".github/dependabot.yaml"))
+			f[1].found = dependabot = true;
+		if ((top || !strncmp(p, ".github/", 8)) &&
+		    (!strncmp(base, "renovate.json", 13) ||
+		     !strncmp(base, ".renovaterc", 11)))
+			f[1].found = renovate = true;
 		if (!strcmp(p, "CODEOWNERS") || !strcmp(p, ".github/CODEOWNERS") ||
 		    !strcmp(p, "docs/CODEOWNERS"))
 			f[2].found = f[3].found = true;
@@ -765,6 +770,13 @@ emit_tree(struct gh_repo *r)
 		f_unknown(r, "ci.workflows.count", "not measured: git tree truncated");
 	else
 		f_num(r, "ci.workflows.count", workflows, NULL, ev);
+	/* same values as the repo collector's deps.update_tool */
+	if (f[1].found || !truncated)
+		f_str(r, "deps.update_tool", dependabot && renovate ?
+		      "dependabot+renovate" : dependabot ? "dependabot" :
+		      renovate ? "renovate" : "none", ev);
+	else
+		f_unknown(r, "deps.update_tool", "not measured: git tree truncated");
 out:
 	free(ev);
 }
@@ -1436,6 +1448,9 @@ gh_repo_emit(struct gh_repo *r, bool org_mode)
 		char *why = gh_list_reason(&r->l[L_REPO], NULL);
 
 		r->g->host->log(r->g->ctx, OG_LOG_ERROR, "%s: %s", r->full, why);
+		/* nothing of the repository could be read: say so in the
+		 * collector status, not only in the log */
+		gh_partial(r->g, why);
 		f_unknown(r, "github.repo.archived", why);
 		free(why);
 		return;

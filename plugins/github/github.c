@@ -428,7 +428,15 @@ collect_org(struct gh *g)
 	g->host->fact_number(g->ctx, "github.org.repos.other_shards",
 			     (double)others, NULL, ev);
 	for (size_t k = 0; org_bools[k]; k++) {
-		if (known[k])
+		/* A shard sees only its repositories, and merging shards keeps
+		 * a true over a false (docs/report-json.md): a shard's "every
+		 * repository" would turn a false into a merged true.  Leave
+		 * the org-wide value unknown; the per-repo facts merge fine. */
+		if (g->shard_n > 1)
+			g->host->fact_unknown(g->ctx, org_bools[k],
+					      "not combined across shards (--shard): "
+					      "see github.repos.<name>.* per repository");
+		else if (known[k])
 			g->host->fact_bool(g->ctx, org_bools[k], all_true[k] != 0,
 					   "every collected repository "
 					   "(github.repos.<name>.*)");

@@ -42,8 +42,11 @@ class Route:
 
 
 class Fixture:
-    def __init__(self, latency=0.0, rate_limit=None):
+    def __init__(self, latency=0.0, rate_limit=None, prefix=""):
         self.lock = threading.Lock()
+        # GitHub Enterprise Server serves the API under /api/v3: with a
+        # prefix, only paths under it are answered (and recorded without it)
+        self.prefix = prefix
         self.log = []           # (method, path_with_query, headers dict)
         self.counts = {}        # path -> hits
         self.routes = {}        # path -> Route
@@ -81,7 +84,7 @@ class Fixture:
 
     @property
     def url(self):
-        return "http://127.0.0.1:%d" % self.port
+        return "http://127.0.0.1:%d%s" % (self.port, self.prefix)
 
     def hits(self, path):
         with self.lock:
@@ -146,6 +149,11 @@ class GitHubHandler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         parsed = urllib.parse.urlsplit(self.path)
+        if self.fx.prefix:
+            if not parsed.path.startswith(self.fx.prefix + "/"):
+                return self.send(404, {"message": "Not Found (outside %s)" % self.fx.prefix})
+            self.path = self.path[len(self.fx.prefix):]
+            parsed = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(parsed.query))
         hdrs = {k.lower(): v for k, v in self.headers.items()}
         n = self.fx.record(self.command, self.path, hdrs)
