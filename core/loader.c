@@ -214,7 +214,8 @@ scan_dir(struct og_plugin_set *s, const char *dir, bool nested)
 		}
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		if (!og_str_has_suffix(names[i], ".so")) {
 			scan_dir(s, names[i], false);

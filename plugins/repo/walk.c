@@ -80,7 +80,8 @@ walk_dir(struct repo *r, int dfd, const char *rel, unsigned depth)
 		}
 		names[n++] = repo_xstrdup(de->d_name);
 	}
-	qsort(names, n, sizeof(*names), cmp_name);
+	if (n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(names, n, sizeof(*names), cmp_name);
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 		char *child;
@@ -140,7 +141,8 @@ repo_walk(struct repo *r)
 	rc = walk_dir(r, fd, "", 0);
 	if (rc < 0)
 		return rc;
-	qsort(r->files, r->n_files, sizeof(*r->files), cmp_file);
+	if (r->n_files > 1)
+		qsort(r->files, r->n_files, sizeof(*r->files), cmp_file);
 	for (size_t i = 0; i < r->n_files; i++) {
 		struct repo_file *f = &r->files[i];
 		char *slash = strrchr(f->path, '/');
