@@ -33,18 +33,14 @@ static const char *http_dir;
 static struct og_http_response *
 answer_from_file(struct og_ctx *ctx, const struct og_http_request *q)
 {
-	struct og_http_response *r = calloc(1, sizeof(*r));
+	static const char not_found[] = "{\"message\": \"Not Found\"}";
+	struct og_http_response *r;
 	char path[4096], name[2048];
-	size_t k, len = 0;
+	size_t k, len;
 	char *body;
 	FILE *f;
 
 	(void)ctx;
-	body = malloc(MAX_BODY + 1);
-	if (!r || !body) {
-		fprintf(stderr, "mock-host: out of memory\n");
-		exit(2);
-	}
 	for (k = 0; q->url[k] && k + 1 < sizeof(name); k++) {
 		char c = q->url[k];
 
@@ -54,21 +50,18 @@ answer_from_file(struct og_ctx *ctx, const struct og_http_request *q)
 	}
 	name[k] = '\0';
 	snprintf(path, sizeof(path), "%s/%s", http_dir, name);
-	r->struct_size = sizeof(*r);
 	f = fopen(path, "rb");
-	if (f) {
-		len = fread(body, 1, MAX_BODY, f);
+	if (!f)
+		return og_mock_response(404, not_found, strlen(not_found), NULL);
+	body = malloc(MAX_BODY);
+	if (!body) {
 		fclose(f);
-		r->status = 200;
-	} else {
-		len = strlen("{\"message\": \"Not Found\"}");
-		memcpy(body, "{\"message\": \"Not Found\"}", len);
-		r->status = 404;
+		return og_mock_response(0, NULL, 0, NULL);
 	}
-	body[len] = '\0';
-	r->body = body;
-	r->body_len = len;
-	r->headers = calloc(1, sizeof(*r->headers));
+	len = fread(body, 1, MAX_BODY, f);
+	fclose(f);
+	r = og_mock_response(200, body, len, NULL);
+	free(body);
 	return r;
 }
 

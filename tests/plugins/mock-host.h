@@ -42,12 +42,10 @@ struct og_ctx {
 	int64_t now;
 	FILE *out;		/* NULL: print nothing (unit tests) */
 	bool count_only;	/* findings counted, not printed */
-	/* HTTP: answer one request (never NULL); http_release frees what
-	 * it returned (NULL: og_mock_response_free) */
+	/* HTTP: answer one request (never NULL), e.g. with
+	 * og_mock_response() */
 	struct og_http_response *(*http_answer)(struct og_ctx *ctx,
 						const struct og_http_request *q);
-	void (*http_release)(struct og_http_response *r);
-	void *user;
 	/* what happened */
 	size_t n_facts, n_findings, n_events, n_http;
 	bool partial;
@@ -60,8 +58,12 @@ int og_mock_set(struct og_ctx *ctx, const char *key, const char *value);
 /* Parses "KEY=VALUE" (modified in place): 0 or -EINVAL / -E2BIG. */
 int og_mock_set_arg(struct og_ctx *ctx, char *kv);
 int og_mock_add_secret(struct og_ctx *ctx, const char *name);
-/* Frees a response whose members were all malloc()ed (headers array
- * and each header too). */
+/* A response owning copies of body (len bytes) and the NULL-terminated
+ * headers (may be NULL); exits on out of memory.  Free it with
+ * og_mock_response_free (the default http_free). */
+struct og_http_response *og_mock_response(long status, const char *body,
+					  size_t len,
+					  const char *const *headers);
 void og_mock_response_free(struct og_http_response *r);
 
 /* The host table; http_batch answers via ctx->http_answer (-ENOSYS when
