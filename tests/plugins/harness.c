@@ -149,6 +149,8 @@ main(int argc, char **argv)
 	       rc < 0 ? "failed" : ctx.partial ? "partial" : "ok", rc,
 	       ctx.n_facts, ctx.n_findings);
 	fflush(stdout);
-	dlclose(dl);
+	/* like the core loader: keep the plugin mapped for leak reports */
+	if (!getenv("OG_NO_DLCLOSE"))
+		dlclose(dl);
 	return rc < 0 ? 1 : 0;
 }
