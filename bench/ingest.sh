@@ -5,7 +5,8 @@
 #
 # Generates a Trivy report with N vulnerabilities (~180 MB for 100 k) and a
 # SARIF file with N results (~80 MB), then runs each plugin through the
-# stub host (findings counted, not printed) under /usr/bin/time -v.
+# shared mock host (tests/plugins/harness.c; findings counted, not
+# printed) under /usr/bin/time -v.
 set -eu
 build=${1:?usage: bench/ingest.sh BUILD_DIR [N]}
 n=${2:-100000}
@@ -13,14 +14,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-harness="$build/tests/plugins/scanners/scan-harness"
+harness="$build/tests/plugins/mock-host"
 [ -x "$harness" ] || { echo "no $harness; build first" >&2; exit 1; }
 
 /usr/bin/python3 "$here/gen-trivy.py" "$tmp/trivy.json" "$n"
 /usr/bin/python3 "$here/gen-sarif.py" "$tmp/results.sarif" "$n"
 
 measure() {	# name plugin key file
-	OG_HARNESS_COUNT_ONLY=1 /usr/bin/time -v "$harness" "$2" "$3=$4" \
+	/usr/bin/time -v "$harness" "$2" --count-only --set "$3=$4" \
 		>"$tmp/out" 2>"$tmp/time"
 	size=$(stat -c %s "$4")
 	wall=$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$tmp/time")

@@ -1,328 +1,114 @@
 /*
- * mock-host: load one collector plugin with a stub og_host and print
- * everything it emits as JSON lines on stdout, sorted facts first — a test
- * double for the real host (collectd's plugin_mock.c idea), so plugin
- * tests need neither the core nor a fork/pipe runner.
+ * mock-host: load one collector plugin with the shared mock og_host
+ * (mock-host.c) and print everything it emits as JSON lines on stdout
+ * (format in mock-host.h), so plugin tests and bench/ingest.sh need
+ * neither the core nor its fork/pipe runner.
  *
- *	mock-host PLUGIN.so [--set KEY=VALUE]... [--now EPOCH]
+ *	mock-host PLUGIN.so [--set KEY=VALUE]... [--secret NAME]...
+ *		  [--now EPOCH] [--http-dir DIR] [--count-only]
  *
- * Lines: {"fact":K,"type":T,"value":V,"unit":U,"evidence":E}
- *        {"unknown":K,"reason":R}  {"partial":R}
- *        {"finding":ID,"kind":N,"severity":N,"file":F,"line":L}
- *        {"event":TYPE,"time":T,"id":ID}
- * Logs go to stderr as "[name] LEVEL: text".  List options: a value with
- * commas is split into items.  HTTP is not offered (http_batch = NULL
- * in a table whose size still covers it): offline plugins only.
+ * --set: a key given several times is a list.  --secret: the host holds
+ * that credential (secret_available answers true).  --http-dir: HTTP from
+ * files: the URL with every byte outside [A-Za-z0-9.-] turned into '_'
+ * names a file in DIR, served as the 200 body; no file: 404.  Without it
+ * http_batch fails with -ENOSYS.  --count-only: findings counted, not
+ * printed (benchmarks).
  *
- * Exit: 0 when collect() returned 0, 1 when it failed, 2 on usage or
- * load errors (ABI mismatch included).
+ * The last line is {"status":{"status":"ok"|"partial"|"failed","rc":n,
+ * "facts":n,"findings":n}}.  Exit: 0 ok or partial, 1 failed, 2 usage or
+ * load error (ABI mismatch included).
  */
 #include <dlfcn.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-#include <opsgrade/plugin.h>
+#include "mock-host.h"
 
-#define MAX_SET 64
-#define MAX_LINES 100000
+#define MAX_BODY (16 << 20)
 
-struct og_ctx {
-	const char *name;
-	const char *keys[MAX_SET];
-	const char *values[MAX_SET];
-	const char **lists[MAX_SET];
-	size_t list_n[MAX_SET];
-	char *dups[MAX_SET];
-	size_t n;
-	char *lines[MAX_LINES];
-	size_t n_lines;
-	int64_t now;
-};
+static const char *http_dir;
 
-static void
-push(struct og_ctx *ctx, cJSON *obj)
+static struct og_http_response *
+answer_from_file(struct og_ctx *ctx, const struct og_http_request *q)
 {
-	char *s = cJSON_PrintUnformatted(obj);
+	static const char not_found[] = "{\"message\": \"Not Found\"}";
+	struct og_http_response *r;
+	char path[4096], name[2048];
+	size_t k, len;
+	char *body;
+	FILE *f;
 
-	cJSON_Delete(obj);
-	if (!s || ctx->n_lines == MAX_LINES) {
-		fprintf(stderr, "mock-host: too many lines\n");
-		exit(2);
+	(void)ctx;
+	for (k = 0; q->url[k] && k + 1 < sizeof(name); k++) {
+		char c = q->url[k];
+
+		name[k] = ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			   (c >= '0' && c <= '9') || c == '.' || c == '-') ?
+				  c : '_';
 	}
-	ctx->lines[ctx->n_lines++] = s;
-}
-
-static void
-mock_log(struct og_ctx *ctx, enum og_log_level level, const char *fmt, ...)
-{
-	static const char *const names[] = { "error", "warn", "info", "debug" };
-	va_list ap;
-
-	fprintf(stderr, "[%s] %s: ", ctx->name,
-		(unsigned)level < 4 ? names[level] : "?");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static const char *
-mock_config_get(struct og_ctx *ctx, const char *key)
-{
-	for (size_t i = 0; i < ctx->n; i++)
-		if (!strcmp(ctx->keys[i], key))
-			return ctx->values[i];
-	return NULL;
-}
-
-static const char *const *
-mock_config_get_list(struct og_ctx *ctx, const char *key, size_t *ret_n)
-{
-	for (size_t i = 0; i < ctx->n; i++) {
-		if (strcmp(ctx->keys[i], key))
-			continue;
-		*ret_n = ctx->list_n[i];
-		return ctx->lists[i];
+	name[k] = '\0';
+	snprintf(path, sizeof(path), "%s/%s", http_dir, name);
+	f = fopen(path, "rb");
+	if (!f)
+		return og_mock_response(404, not_found, strlen(not_found), NULL);
+	body = malloc(MAX_BODY);
+	if (!body) {
+		fclose(f);
+		return og_mock_response(0, NULL, 0, NULL);
 	}
-	*ret_n = 0;
-	return NULL;
-}
-
-static cJSON *
-fact(const char *key, const char *type)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(o, "fact", key);
-	cJSON_AddStringToObject(o, "type", type);
-	return o;
-}
-
-static void
-push_fact(struct og_ctx *ctx, cJSON *o, const char *evidence)
-{
-	if (evidence)
-		cJSON_AddStringToObject(o, "evidence", evidence);
-	else
-		cJSON_AddNullToObject(o, "evidence");
-	push(ctx, o);
+	len = fread(body, 1, MAX_BODY, f);
+	fclose(f);
+	r = og_mock_response(200, body, len, NULL);
+	free(body);
+	return r;
 }
 
 static int
-check_key(const char *key)
+usage(void)
 {
-	return key && *key ? 0 : -EINVAL;
-}
-
-static int
-mock_fact_bool(struct og_ctx *ctx, const char *key, bool value,
-	       const char *evidence)
-{
-	cJSON *o;
-
-	if (check_key(key))
-		return -EINVAL;
-	o = fact(key, "bool");
-	cJSON_AddBoolToObject(o, "value", value);
-	push_fact(ctx, o, evidence);
-	return 0;
-}
-
-static int
-mock_fact_number(struct og_ctx *ctx, const char *key, double value,
-		 const char *unit, const char *evidence)
-{
-	cJSON *o;
-
-	if (check_key(key))
-		return -EINVAL;
-	o = fact(key, "number");
-	cJSON_AddNumberToObject(o, "value", value);
-	if (unit)
-		cJSON_AddStringToObject(o, "unit", unit);
-	push_fact(ctx, o, evidence);
-	return 0;
-}
-
-static int
-mock_fact_string(struct og_ctx *ctx, const char *key, const char *value,
-		 const char *evidence)
-{
-	cJSON *o;
-
-	if (check_key(key) || !value)
-		return -EINVAL;
-	o = fact(key, "string");
-	cJSON_AddStringToObject(o, "value", value);
-	push_fact(ctx, o, evidence);
-	return 0;
-}
-
-static int
-mock_fact_list(struct og_ctx *ctx, const char *key, const char *const *items,
-	       size_t n_items, const char *evidence)
-{
-	cJSON *o, *a;
-
-	if (check_key(key) || (n_items && !items))
-		return -EINVAL;
-	o = fact(key, "list");
-	a = cJSON_AddArrayToObject(o, "value");
-	for (size_t i = 0; i < n_items; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(items[i]));
-	push_fact(ctx, o, evidence);
-	return 0;
-}
-
-static int
-mock_fact_unknown(struct og_ctx *ctx, const char *key, const char *reason)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	if (check_key(key))
-		return -EINVAL;
-	cJSON_AddStringToObject(o, "unknown", key);
-	cJSON_AddStringToObject(o, "reason", reason ? reason : "");
-	push(ctx, o);
-	return 0;
-}
-
-static int
-mock_finding(struct og_ctx *ctx, const struct og_finding *f)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	if (!f || !f->id)
-		return -EINVAL;
-	cJSON_AddStringToObject(o, "finding", f->id);
-	cJSON_AddNumberToObject(o, "kind", f->kind);
-	cJSON_AddNumberToObject(o, "severity", f->severity);
-	if (f->n_locations && f->locations[0].file) {
-		cJSON_AddStringToObject(o, "file", f->locations[0].file);
-		cJSON_AddNumberToObject(o, "line", f->locations[0].line);
-	}
-	push(ctx, o);
-	return 0;
-}
-
-static int
-mock_event(struct og_ctx *ctx, const struct og_event *e)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	if (!e || !e->type)
-		return -EINVAL;
-	cJSON_AddStringToObject(o, "event", e->type);
-	cJSON_AddNumberToObject(o, "time", (double)e->time);
-	if (e->id)
-		cJSON_AddStringToObject(o, "id", e->id);
-	push(ctx, o);
-	return 0;
-}
-
-static void
-mock_set_partial(struct og_ctx *ctx, const char *reason)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(o, "partial", reason ? reason : "");
-	push(ctx, o);
-}
-
-static bool
-mock_secret_available(struct og_ctx *ctx, const char *name)
-{
-	return false;
-}
-
-static int64_t
-mock_now(struct og_ctx *ctx)
-{
-	return ctx->now;
-}
-
-static int
-cmp_line(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
-add_set(struct og_ctx *ctx, char *kv)
-{
-	char *eq = strchr(kv, '=');
-	const char **items;
-	size_t n = 1;
-
-	if (!eq || ctx->n == MAX_SET)
-		return -EINVAL;
-	*eq = '\0';
-	ctx->keys[ctx->n] = kv;
-	ctx->values[ctx->n] = eq + 1;
-	for (const char *c = eq + 1; *c; c++)
-		n += *c == ',';
-	items = calloc(n + 1, sizeof(*items));
-	if (!items)
-		return -ENOMEM;
-	ctx->dups[ctx->n] = strdup(eq + 1);
-	if (!ctx->dups[ctx->n]) {
-		free(items);
-		return -ENOMEM;
-	}
-	n = 0;
-	for (char *tok = strtok(ctx->dups[ctx->n], ","); tok;
-	     tok = strtok(NULL, ","))
-		items[n++] = tok;
-	ctx->lists[ctx->n] = items;
-	ctx->list_n[ctx->n] = n;
-	ctx->n++;
-	return 0;
+	fprintf(stderr, "usage: mock-host PLUGIN.so [--set K=V]... "
+		"[--secret NAME]... [--now EPOCH] [--http-dir DIR] "
+		"[--count-only]\n");
+	return 2;
 }
 
 int
 main(int argc, char **argv)
 {
-	static struct og_ctx ctx = { .now = 1767225600 };	/* 2026-01-01 */
-	struct og_host host = {
-		.abi_major = OPSGRADE_PLUGIN_ABI,
-		.struct_size = sizeof(struct og_host),
-		.log = mock_log,
-		.config_get = mock_config_get,
-		.config_get_list = mock_config_get_list,
-		.fact_bool = mock_fact_bool,
-		.fact_number = mock_fact_number,
-		.fact_string = mock_fact_string,
-		.fact_list = mock_fact_list,
-		.fact_unknown = mock_fact_unknown,
-		.finding = mock_finding,
-		.event = mock_event,
-		.set_partial = mock_set_partial,
-		.secret_available = mock_secret_available,
-		.now = mock_now,
-	};
+	static struct og_ctx ctx;
 	const struct og_plugin *p;
 	void *dl, *state = NULL;
+	const char *name;
 	int rc;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: mock-host PLUGIN.so [--set K=V]... [--now EPOCH]\n");
-		return 2;
-	}
+	og_mock_init(&ctx);
+	if (argc < 2)
+		return usage();
 	for (int i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--set") && i + 1 < argc) {
-			if (add_set(&ctx, argv[++i]) < 0) {
-				fprintf(stderr, "mock-host: bad --set %s\n", argv[i]);
+		const char *opt = argv[i];
+		bool has_arg = i + 1 < argc;
+
+		if (!strcmp(opt, "--set") && has_arg) {
+			if (og_mock_set_arg(&ctx, argv[++i]) < 0) {
+				fprintf(stderr, "mock-host: bad --set %s\n",
+					argv[i]);
 				return 2;
 			}
-		} else if (!strcmp(argv[i], "--now") && i + 1 < argc) {
+		} else if (!strcmp(opt, "--secret") && has_arg) {
+			if (og_mock_add_secret(&ctx, argv[++i]) < 0)
+				return usage();
+		} else if (!strcmp(opt, "--now") && has_arg) {
 			ctx.now = strtoll(argv[++i], NULL, 10);
+		} else if (!strcmp(opt, "--http-dir") && has_arg) {
+			http_dir = argv[++i];
+			ctx.http_answer = answer_from_file;
+		} else if (!strcmp(opt, "--count-only")) {
+			ctx.count_only = true;
 		} else {
-			fprintf(stderr, "mock-host: unknown argument %s\n", argv[i]);
-			return 2;
+			fprintf(stderr, "mock-host: unknown argument %s\n", opt);
+			return usage();
 		}
 	}
 	dl = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
@@ -334,6 +120,7 @@ main(int argc, char **argv)
 	if (!p) {
 		fprintf(stderr, "mock-host: %s: no %s symbol\n", argv[1],
 			OPSGRADE_PLUGIN_SYMBOL);
+		dlclose(dl);
 		return 2;
 	}
 	if (p->abi_major != OPSGRADE_PLUGIN_ABI ||
@@ -341,27 +128,29 @@ main(int argc, char **argv)
 		fprintf(stderr, "mock-host: %s: ABI %u (size %u), host has %u (size %zu)\n",
 			argv[1], p->abi_major, p->struct_size,
 			OPSGRADE_PLUGIN_ABI, sizeof(struct og_plugin));
+		dlclose(dl);
 		return 2;
 	}
-	ctx.name = p->name ? p->name : "?";
-	rc = p->init ? p->init(&ctx, &host, &state) : 0;
-	if (rc == 0 && p->collect)
-		rc = p->collect(&ctx, state);
-	if (p->fini)
-		p->fini(state);
-	qsort(ctx.lines, ctx.n_lines, sizeof(*ctx.lines), cmp_line);
-	for (size_t i = 0; i < ctx.n_lines; i++) {
-		puts(ctx.lines[i]);
-		free(ctx.lines[i]);
+	/* like the real host: fini only after a successful init */
+	rc = p->init ? p->init(&ctx, &og_mock_host, &state) : 0;
+	if (rc == 0) {
+		if (p->collect)
+			rc = p->collect(&ctx, state);
+		if (p->fini)
+			p->fini(state);
 	}
-	/* ctx.name points into the plugin: report before unloading it */
+	/* p->name lives in the plugin: use it before unloading */
+	name = p->name ? p->name : "?";
 	if (rc < 0)
-		fprintf(stderr, "mock-host: %s failed: %s\n", ctx.name,
+		fprintf(stderr, "mock-host: %s failed: %s\n", name,
 			strerror(-rc));
-	dlclose(dl);
-	for (size_t i = 0; i < ctx.n; i++) {
-		free(ctx.dups[i]);
-		free(ctx.lists[i]);
-	}
+	printf("{\"status\":{\"status\":\"%s\",\"rc\":%d,\"facts\":%zu,"
+	       "\"findings\":%zu}}\n",
+	       rc < 0 ? "failed" : ctx.partial ? "partial" : "ok", rc,
+	       ctx.n_facts, ctx.n_findings);
+	fflush(stdout);
+	/* like the core loader: keep the plugin mapped for leak reports */
+	if (!getenv("OG_NO_DLCLOSE"))
+		dlclose(dl);
 	return rc < 0 ? 1 : 0;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "reg.h"
+#include "mock-host.h"
 
 static int failed, checks;
 
@@ -422,11 +423,8 @@ test_time(void)
 }
 
 
-/* ---- client.c against a scripted host ---- */
-
-struct og_ctx {
-	int unused;
-};
+/* ---- client.c against a scripted host (the shared mock host of
+ * tests/plugins/mock-host.c, with a registry behaviour scripted here) ---- */
 
 #define MOCK_MAX 32
 static struct {
@@ -435,7 +433,6 @@ static struct {
 	char auth[64];		/* host-held credential name, if any */
 } seen[MOCK_MAX];
 static size_t n_seen;
-static bool mock_secret;
 static int mock_mode;	/* which registry behaviour to play */
 
 static const char *const hdr_bearer[] = {
@@ -445,14 +442,24 @@ static const char *const hdr_bearer[] = {
 static const char *const hdr_basic[] = {
 	"www-authenticate: Basic realm=\"r\"", NULL,
 };
-static const char *const hdr_none[] = { NULL };
+
+/* The host holds a credential for reg.test, or none. */
+static void
+set_secret(struct og_ctx *ctx, bool on)
+{
+	ctx->n_secrets = 0;
+	if (on)
+		og_mock_add_secret(ctx, "registry:reg.test");
+}
 
 static struct og_http_response *
-mock_answer(const struct og_http_request *q)
+mock_answer(struct og_ctx *ctx, const struct og_http_request *q)
 {
-	struct og_http_response *r = calloc(1, sizeof(*r));
+	(void)ctx;
+	static const char token[] = "{\"token\":\"T0KEN\",\"expires_in\":120}";
 	const char *authz = NULL;
 	bool token_url = strncmp(q->url, "https://auth.test/", 18) == 0;
+	long status;
 
 	for (const char *const *h = q->headers; h && *h; h++)
 		if (strncmp(*h, "Authorization:", 14) == 0)
@@ -465,70 +472,22 @@ mock_answer(const struct og_http_request *q)
 			 q->auth ? q->auth : "");
 		n_seen++;
 	}
-	r->struct_size = sizeof(*r);
-	r->headers = hdr_none;
-	r->body = "";
 	if (token_url) {
-		r->status = mock_mode == 3 ? 401 : 200;
-		r->body = "{\"token\":\"T0KEN\",\"expires_in\":120}";
-	} else if (mock_mode == 0 || mock_mode == 3) {	/* Bearer */
-		r->status = authz && strcmp(authz, "Authorization: Bearer T0KEN") == 0
-				    ? 200 : 401;
-		if (r->status == 401)
-			r->headers = hdr_bearer;
-	} else if (mock_mode == 1) {			/* endless 401 */
-		r->status = 401;
-		r->headers = hdr_bearer;
-	} else {					/* Basic */
-		r->status = q->auth ? 200 : 401;
-		if (r->status == 401)
-			r->headers = hdr_basic;
+		status = mock_mode == 3 ? 401 : 200;
+		return og_mock_response(status, token, strlen(token), NULL);
 	}
-	r->body_len = strlen(r->body);
-	return r;
+	if (mock_mode == 0 || mock_mode == 3) {		/* Bearer */
+		status = authz && strcmp(authz, "Authorization: Bearer T0KEN") == 0
+				 ? 200 : 401;
+		return og_mock_response(status, "", 0,
+					status == 401 ? hdr_bearer : NULL);
+	}
+	if (mock_mode == 1)				/* endless 401 */
+		return og_mock_response(401, "", 0, hdr_bearer);
+	/* Basic */
+	status = q->auth ? 200 : 401;	/* the host attaches it */
+	return og_mock_response(status, "", 0, status == 401 ? hdr_basic : NULL);
 }
-
-static int
-mock_batch(struct og_ctx *ctx, const struct og_http_request *const *reqs,
-	   size_t n, struct og_http_response **ret)
-{
-	for (size_t i = 0; i < n; i++)
-		ret[i] = mock_answer(reqs[i]);
-	return 0;
-}
-
-static void
-mock_free(struct og_ctx *ctx, struct og_http_response *r)
-{
-	free(r);
-}
-
-static bool
-mock_secret_available(struct og_ctx *ctx, const char *name)
-{
-	return mock_secret && strcmp(name, "registry:reg.test") == 0;
-}
-
-static int64_t
-mock_now(struct og_ctx *ctx)
-{
-	return 1000;
-}
-
-static void
-mock_log(struct og_ctx *ctx, enum og_log_level l, const char *fmt, ...)
-{
-}
-
-static const struct og_host mock_host = {
-	.abi_major = OPSGRADE_PLUGIN_ABI,
-	.struct_size = sizeof(struct og_host),
-	.log = mock_log,
-	.secret_available = mock_secret_available,
-	.http_batch = mock_batch,
-	.http_free = mock_free,
-	.now = mock_now,
-};
 
 static int
 run_one(struct reg_client *c, const char *url, struct reg_call *call)
@@ -544,16 +503,21 @@ run_one(struct reg_client *c, const char *url, struct reg_call *call)
 static void
 test_client(void)
 {
-	struct og_ctx ctx;
+	static struct og_ctx ctx;
 	struct reg_client *c;
 	struct reg_call call;
+
+	og_mock_init(&ctx);
+	ctx.out = NULL;		/* logs are not what is tested here */
+	ctx.now = 1000;
+	ctx.http_answer = mock_answer;
 
 	/* Bearer: 401, token with service + scope, retry with the token;
 	 * the next call reuses it; another host never sees it */
 	mock_mode = 0;
-	mock_secret = true;
+	set_secret(&ctx, true);
 	n_seen = 0;
-	c = reg_client_new(&ctx, &mock_host);
+	c = reg_client_new(&ctx, &og_mock_host);
 	CHECK(run_one(c, "https://reg.test/v2/x/y/manifests/1", &call) == 0);
 	CHECK(call.resp && call.resp->status == 200 && !call.err);
 	CHECK(n_seen == 3);
@@ -572,7 +536,7 @@ test_client(void)
 	/* endless 401: one token fetch, one retry, then a clear error */
 	mock_mode = 1;
 	n_seen = 0;
-	c = reg_client_new(&ctx, &mock_host);
+	c = reg_client_new(&ctx, &og_mock_host);
 	run_one(c, "https://reg.test/v2/x/y/manifests/1", &call);
 	CHECK(n_seen == 3);
 	CHECK(call.err && strstr(call.err, "again after authenticating"));
@@ -582,17 +546,17 @@ test_client(void)
 
 	/* Basic without a configured credential: no retry */
 	mock_mode = 2;
-	mock_secret = false;
+	set_secret(&ctx, false);
 	n_seen = 0;
-	c = reg_client_new(&ctx, &mock_host);
+	c = reg_client_new(&ctx, &og_mock_host);
 	run_one(c, "https://reg.test/v2/x/y/manifests/1", &call);
 	CHECK(n_seen == 1 && call.err && strstr(call.err, "none is configured"));
 	reg_call_clear(c, &call);
 	reg_client_free(c);
 	/* ... and with one: the host attaches it on the retry */
-	mock_secret = true;
+	set_secret(&ctx, true);
 	n_seen = 0;
-	c = reg_client_new(&ctx, &mock_host);
+	c = reg_client_new(&ctx, &og_mock_host);
 	run_one(c, "https://reg.test/v2/x/y/manifests/1", &call);
 	CHECK(n_seen == 2 && !call.err && call.resp->status == 200);
 	CHECK_STR(seen[1].auth, "registry:reg.test");
@@ -603,7 +567,7 @@ test_client(void)
 	 * not make every later call ask again (negative cache) */
 	mock_mode = 3;
 	n_seen = 0;
-	c = reg_client_new(&ctx, &mock_host);
+	c = reg_client_new(&ctx, &og_mock_host);
 	{
 		struct og_http_response ping = { .struct_size = sizeof(ping),
 						 .status = 401,

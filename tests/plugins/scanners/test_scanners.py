@@ -1,7 +1,9 @@
 #!/usr/bin/python3
-"""Tests for the trivy and codeql plugins, run through the stub host.
+"""Tests for the trivy and codeql plugins, run through the shared mock
+host (tests/plugins/harness.c), which prints every emission as it is
+made (the real host would merge them; see test_e2e.py for that).
 
-usage: test_scanners.py HARNESS TRIVY.so CODEQL.so SUITE
+usage: test_scanners.py MOCK_HOST TRIVY.so CODEQL.so SUITE
 SUITE: corpus | fixtures | badinput | fuzz
 
 corpus   every file of $OG_SHARED/corpus/{trivy,sarif} (or $OG_CORPUS):
@@ -38,11 +40,11 @@ def check(cond, msg):
         print("FAIL:", msg)
 
 
-def run(plugin, key, files, env_extra=None):
-    env = dict(os.environ)
-    env.update(env_extra or {})
-    args = [HARNESS, plugin] + ["%s=%s" % (key, f) for f in files]
-    p = subprocess.run(args, capture_output=True, text=True, env=env,
+def run(plugin, key, files, extra=()):
+    args = [HARNESS, plugin]
+    for f in files:
+        args += ["--set", "%s=%s" % (key, f)]
+    p = subprocess.run(args + list(extra), capture_output=True, text=True,
                        timeout=300)
     if p.returncode not in (0, 1) or "Sanitizer" in p.stderr or \
             "runtime error" in p.stderr:
@@ -152,7 +154,7 @@ def suite_fixtures():
     check(len(same) == 2 and all("fingerprint" not in f for f in same) and
           len({f["locations"][0]["target"] for f in same}) == 2,
           "same CVE across images: %s" % same)
-    facts = {o["fact"]["key"]: o["fact"] for o in objs if "fact" in o}
+    facts = {o["fact"]: o for o in objs if "fact" in o}
     check(facts["trivy.scan.present"]["value"] is True, "scan.present")
     check(facts["trivy.image.scanned"]["value"] is True, "image.scanned")
     # Facts count distinct (id, package, version), like the merged model.
@@ -165,7 +167,7 @@ def suite_fixtures():
     check(facts["trivy.version"]["value"] == "0.58.1", "trivy.version")
     # Multi-run SARIF facts and dedup identities.
     lines, objs = run(CODEQL, "sarif", [os.path.join(FIX, "sarif", "*.sarif")])
-    facts = {o["fact"]["key"]: o["fact"] for o in objs if "fact" in o}
+    facts = {o["fact"]: o for o in objs if "fact" in o}
     check(facts["sast.present"]["value"] is True, "sast.present")
     check(facts["sast.tools"]["value"] == ["codeql", "semgrep oss",
                                            "gitleaks"],
@@ -181,7 +183,7 @@ def suite_fixtures():
     check(fmt(expected.harness_counts(lines)) == {
         "vulnerability/high/open": 1, "vulnerability/medium/open": 2,
         "vulnerability/low/open": 2}, "example trivy counts")
-    facts = {o["fact"]["key"]: o["fact"] for o in objs if "fact" in o}
+    facts = {o["fact"]: o for o in objs if "fact" in o}
     check(facts["trivy.vulns.fixable"]["value"] == 4, "example fixable")
     check("trivy.misconfigs.open" not in facts, "misconfig count made up")
     lines, objs = run(CODEQL, "sarif",
@@ -222,17 +224,13 @@ def suite_github_alerts():
         {"number": 9, "rule": {"severity": "note"}, "tool": {"name": "CodeQL"}},
     ]
     sarif = os.path.join(FIX, "sarif", "multirun.sarif")
+    opts = ["--set", "github_alerts=true", "--set", "github_repo=acme/shop",
+            "--set", "github_api_url=" + api]
     with tempfile.TemporaryDirectory() as tmp:
         with open(os.path.join(tmp, http_name(url)), "w") as f:
             json.dump(alerts, f)
-        env = {"OG_HARNESS_HTTP_DIR": tmp, "OG_HARNESS_SECRETS": "github.token"}
-        args = HARNESS, CODEQL
-        p = subprocess.run(list(args) + ["sarif=" + sarif, "github_alerts=true",
-                                         "github_repo=acme/shop",
-                                         "github_api_url=" + api],
-                           capture_output=True, text=True, timeout=60,
-                           env=dict(os.environ, **env))
-        objs = [json.loads(x) for x in p.stdout.splitlines()]
+        served = ["--http-dir", tmp, "--secret", "github.token"]
+        _, objs = run(CODEQL, "sarif", [sarif], opts + served)
         finds = [o["finding"] for o in objs if "finding" in o]
         https = [o["http"] for o in objs if "http" in o]
         check(len(https) == 1 and https[0]["auth"] == "github", "http %s" % https)
@@ -243,22 +241,17 @@ def suite_github_alerts():
         check(len(path) == 1 and path[0]["severity"] == "medium" and
               path[0]["locations"][0]["file"] == "src/files.js",
               "API alert: %s" % path)
-        facts = {o["fact"]["key"]: o["fact"] for o in objs if "fact" in o}
+        facts = {o["fact"]: o for o in objs if "fact" in o}
         check(facts["sast.alerts.open"]["value"] == 15, "open with API %s" %
               facts["sast.alerts.open"])
         check(status(objs)["status"] == "partial" and
               any("$[2]: rule.id missing" in e for e in logs(objs)),
               "bad alert: %s" % logs(objs))
         # No token: not read, partial; 404: partial with the URL logged.
-        for extra, needle in (({"OG_HARNESS_SECRETS": ""}, "GitHub token"),
-                              ({"OG_HARNESS_HTTP_DIR": "/nonexistent"},
-                               "HTTP 404")):
-            p = subprocess.run(list(args) + ["github_alerts=true",
-                                             "github_repo=acme/shop",
-                                             "github_api_url=" + api],
-                               capture_output=True, text=True, timeout=60,
-                               env=dict(os.environ, **dict(env, **extra)))
-            objs = [json.loads(x) for x in p.stdout.splitlines()]
+        for extra, needle in ((["--http-dir", tmp], "GitHub token"),
+                              (["--http-dir", "/nonexistent",
+                                "--secret", "github.token"], "HTTP 404")):
+            _, objs = run(CODEQL, "sarif", [], opts + extra)
             check(status(objs)["status"] == "failed" and
                   any(needle in e for e in logs(objs)),
                   "github_alerts %s: %s" % (needle, logs(objs)))
