@@ -94,6 +94,33 @@ fail(struct slot *s, char *msg)
 		free(msg);
 }
 
+#define PARTIAL_REASONS_MAX 1024	/* bytes; later reasons are counted, not kept */
+
+/* Every distinct reason a collector gives is kept ("a; b"), so the
+ * report says all that went wrong, not just the first thing. */
+static void
+add_reason(struct slot *s, const char *why)
+{
+	char *joined;
+
+	if (s->partial_reason && strstr(s->partial_reason, why))
+		return;
+	if (!s->partial_reason) {
+		s->partial_reason = og_strdup0(why);
+		return;
+	}
+	if (strlen(s->partial_reason) > PARTIAL_REASONS_MAX) {
+		if (!og_str_has_suffix(s->partial_reason, "; …"))
+			joined = og_asprintf("%s; …", s->partial_reason);
+		else
+			return;
+	} else {
+		joined = og_asprintf("%s; %s", s->partial_reason, why);
+	}
+	free(s->partial_reason);
+	s->partial_reason = joined;
+}
+
 static void
 handle_line(struct slot *s, struct og_model *m, const char *line)
 {
@@ -133,8 +160,8 @@ handle_line(struct slot *s, struct og_model *m, const char *line)
 		const cJSON *why = cJSON_GetObjectItemCaseSensitive(o, "reason");
 
 		s->partial = true;
-		if (!s->partial_reason && cJSON_IsString(why))
-			s->partial_reason = og_strdup0(why->valuestring);
+		if (cJSON_IsString(why))
+			add_reason(s, why->valuestring);
 	} else if (!strcmp(t->valuestring, "done")) {
 		const cJSON *rc = cJSON_GetObjectItemCaseSensitive(o, "rc");
 
@@ -147,9 +174,11 @@ handle_line(struct slot *s, struct og_model *m, const char *line)
 	if (r < 0) {
 		/* A bad record is the plugin's bug: keep the rest, say so. */
 		og_log_warn("[%s] rejected a record: %s", name, err);
+		char *why = og_asprintf("rejected a record: %s", err);
+
 		s->partial = true;
-		if (!s->partial_reason)
-			s->partial_reason = og_asprintf("rejected a record: %s", err);
+		add_reason(s, why);
+		free(why);
 	}
 	free(err);
 	cJSON_Delete(o);
