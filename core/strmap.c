@@ -106,9 +106,9 @@ grow(struct og_strmap *m)
 	struct og_strmap old = *m;
 
 	m->cap = old.cap ? old.cap * 2 : 64;
-	m->keys = og_xcalloc(m->cap, sizeof(*m->keys));
-	m->hashes = og_xcalloc(m->cap, sizeof(*m->hashes));
-	m->vals = og_xcalloc(m->cap, sizeof(*m->vals));
+	m->keys = og_xcalloc_huge(m->cap, sizeof(*m->keys));
+	m->hashes = og_xcalloc_huge(m->cap, sizeof(*m->hashes));
+	m->vals = og_xcalloc_huge(m->cap, sizeof(*m->vals));
 	m->n = old.n;
 	for (size_t i = 0; i < old.cap; i++) {
 		size_t j;

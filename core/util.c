@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -69,6 +70,28 @@ og_xcalloc(size_t n, size_t size)
 
 	if (!p)
 		oom();
+	return p;
+}
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *
+og_xcalloc_huge(size_t n, size_t size)
+{
+	size_t bytes;
+	void *p;
+
+	if (size && n > SIZE_MAX / size)
+		oom();
+	bytes = n * size;
+	if (bytes < 2 * HUGE_PAGE)
+		return og_xcalloc(n, size);
+	bytes = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	p = aligned_alloc(HUGE_PAGE, bytes);
+	if (!p)
+		oom();
+	(void)madvise(p, bytes, MADV_HUGEPAGE);
+	memset(p, 0, bytes);
 	return p;
 }
 

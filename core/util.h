@@ -37,6 +37,9 @@ char *og_strdup0(const char *s);		/* NULL-safe strdup, aborts on OOM */
 void *og_xmalloc(size_t n);			/* aborts on OOM */
 void *og_xcalloc(size_t n, size_t size);	/* overflow-checked, aborts on OOM */
 void *og_xrealloc_array(void *p, size_t n, size_t size);
+/* og_xcalloc for big tables: huge-page backed when large (freed with
+ * free()); page faults dominate filling big hash tables otherwise. */
+void *og_xcalloc_huge(size_t n, size_t size);
 char *og_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool og_str_has_suffix(const char *s, const char *suffix);
 

@@ -7,7 +7,7 @@ bash scripts/deps.sh
 [ -d build ] || meson setup build >/dev/null
 ninja -C build >/dev/null
 ex=data/example
-args=(report "$ex/acme-shop" --output-dir example-report --subject "acme-shop")
+args=(report "$ex/acme-shop" --config "$ex/opsgrade.json" --output-dir example-report)
 for f in "$ex"/scans/*.json; do [ -e "$f" ] && args+=(--trivy "$f"); done
 for f in "$ex"/scans/*.sarif; do [ -e "$f" ] && args+=(--sarif "$f"); done
 # Delivery events (what a CD system would export), dated up to today.
