@@ -165,6 +165,21 @@ host_fact_bool(struct og_ctx *ctx, const char *key, bool value,
 }
 
 static int
+host_fact_bool_rollup(struct og_ctx *ctx, const char *key, bool value,
+		      const char *evidence, enum og_rollup rule)
+{
+	const char *name = og_rollup_name(rule);
+
+	if (!key || !name)
+		return -EINVAL;
+	fact_head(ctx, key, "bool", evidence);
+	og_jw_bool(&ctx->w, value);
+	og_jw_kstr(&ctx->w, "rollup", name);
+	emit_line(ctx);
+	return 0;
+}
+
+static int
 host_fact_number(struct og_ctx *ctx, const char *key, double value,
 		 const char *unit, const char *evidence)
 {
@@ -356,6 +371,7 @@ static const struct og_host host_table = {
 	.parse_time = og_parse_time,
 	.http_batch = og_http_host_batch,
 	.http_free = og_http_host_free,
+	.fact_bool_rollup = host_fact_bool_rollup,
 };
 
 int

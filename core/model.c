@@ -85,6 +85,34 @@ og_value_type_name(enum og_value_type t)
 	return (unsigned)t <= OG_VALUE_LIST ? value_type_names[t] : "unknown";
 }
 
+const char *
+og_rollup_name(enum og_rollup r)
+{
+	switch (r) {
+	case OG_ROLLUP_ALL:
+		return "all";
+	case OG_ROLLUP_ANY:
+		return "any";
+	}
+	return NULL;
+}
+
+enum og_rollup
+og_rollup_from_name(const char *s)
+{
+	if (s && !strcmp(s, "all"))
+		return OG_ROLLUP_ALL;
+	if (s && !strcmp(s, "any"))
+		return OG_ROLLUP_ANY;
+	return 0;
+}
+
+static int
+cmp_str0(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
 struct og_model *
 og_model_new(void)
 {
@@ -218,16 +246,47 @@ fact_copy_value(struct og_model_fact *dst, const struct og_model_fact *src)
 	dst->observed_at = src->observed_at;
 }
 
+/* The rule of two parts that disagree: ALL beats ANY beats none. */
+static enum og_rollup
+rollup_join(enum og_rollup a, enum og_rollup b)
+{
+	if (a == OG_ROLLUP_ALL || b == OG_ROLLUP_ALL)
+		return OG_ROLLUP_ALL;
+	return a ? a : b;
+}
+
+/*
+ * Two known bools under @rule: does @f replace @cur?  The deciding value
+ * (false for ALL, true for ANY) wins with its evidence; equal values keep
+ * the first (source, evidence) in name order, so shards merged in any
+ * order, or a report merged with itself, give the same fact.
+ */
+static bool
+rollup_replace(const struct og_model_fact *cur, const struct og_model_fact *f,
+	       enum og_rollup rule)
+{
+	int c;
+
+	if (cur->b != f->b)
+		return rule == OG_ROLLUP_ALL ? !f->b : f->b;
+	if ((c = cmp_str0(f->source, cur->source)))
+		return c < 0;
+	return cmp_str0(f->evidence, cur->evidence) < 0;
+}
+
 int
 og_model_add_fact(struct og_model *m, const struct og_model_fact *f)
 {
 	struct og_model_fact *cur;
+	enum og_rollup rule;
 	bool replace;
 	size_t idx;
 
 	if (!f->key || !*f->key)
 		return -EINVAL;
 	if (f->type == OG_VALUE_NUMBER && !isfinite(f->num))
+		return -EINVAL;
+	if (f->rollup && !og_rollup_name(f->rollup))
 		return -EINVAL;
 	if (!og_strmap_get(&m->fact_idx, f->key, &idx)) {
 		if (m->n_facts >= OG_FACTS_MAX)
@@ -236,18 +295,24 @@ og_model_add_fact(struct og_model *m, const struct og_model_fact *f)
 		cur->key = og_strdup0(f->key);
 		cur->source = og_strdup0(f->source);
 		fact_copy_value(cur, f);
+		cur->rollup = f->rollup;
 		push_ptr((void ***)&m->facts, &m->n_facts, cur);
 		og_strmap_put(&m->fact_idx, cur->key, m->n_facts - 1);
 	} else {
 		cur = m->facts[idx];
-		/* Merge rule (docs/report-json.md): known beats unknown; true
-		 * wins for bools; else the first source in name order. */
+		rule = rollup_join(cur->rollup, f->rollup);
+		/* Merge rule (docs/report-json.md): known beats unknown;
+		 * bools with a rollup rule combine by it, other bools: true
+		 * wins; else the first source in name order. */
 		if (cur->type == OG_VALUE_UNKNOWN)
 			replace = f->type != OG_VALUE_UNKNOWN ||
 				  (f->source && cur->source &&
 				   strcmp(f->source, cur->source) < 0);
 		else if (f->type == OG_VALUE_UNKNOWN)
 			replace = false;
+		else if (rule && cur->type == OG_VALUE_BOOL &&
+			 f->type == OG_VALUE_BOOL)
+			replace = rollup_replace(cur, f, rule);
 		else if (cur->type == OG_VALUE_BOOL && f->type == OG_VALUE_BOOL &&
 			 cur->b != f->b)
 			replace = f->b;
@@ -259,6 +324,7 @@ og_model_add_fact(struct og_model *m, const struct og_model_fact *f)
 			free(cur->source);
 			cur->source = og_strdup0(f->source);
 		}
+		cur->rollup = rule;
 	}
 	strset_add(&cur->sources, &cur->n_sources, f->source);
 	for (size_t i = 0; i < f->n_sources; i++)
@@ -555,18 +621,97 @@ og_model_add_event(struct og_model *m, const struct og_model_event *e)
 	return 0;
 }
 
+/* Events are the same when every field is: type, time, source, id and
+ * the attributes in order (the repo attr keeps apart equal ids of two
+ * repositories). */
 static bool
 event_eq(const struct og_model_event *a, const struct og_model_event *b)
 {
-	return a->time == b->time && !strcmp(a->type, b->type) &&
-	       !strcmp(a->id ? a->id : "", b->id ? b->id : "") &&
-	       !strcmp(a->source ? a->source : "", b->source ? b->source : "");
+	if (a->time != b->time || a->n_attrs != b->n_attrs ||
+	    strcmp(a->type, b->type) || cmp_str0(a->id, b->id) ||
+	    cmp_str0(a->source, b->source))
+		return false;
+	for (size_t i = 0; i < a->n_attrs; i++)
+		if (cmp_str0(a->attrs[i].key, b->attrs[i].key) ||
+		    cmp_str0(a->attrs[i].value, b->attrs[i].value))
+			return false;
+	return true;
+}
+
+static uint64_t
+hash_str0(uint64_t h, const char *s)
+{
+	/* the terminating NUL too: "ab"+"c" and "a"+"bc" differ */
+	return s ? og_hash64(s, strlen(s) + 1, h) : og_hash64("", 0, h ^ 1);
+}
+
+static uint64_t
+event_hash(const struct og_model_event *e)
+{
+	uint64_t t = (uint64_t)e->time, h = 0x6576656e7473ULL;
+	unsigned char tb[8];
+
+	for (int i = 0; i < 8; i++, t >>= 8)
+		tb[i] = (unsigned char)t;	/* same bytes on every machine */
+	h = og_hash64(tb, sizeof(tb), h);
+	h = hash_str0(h, e->type);
+	h = hash_str0(h, e->source);
+	h = hash_str0(h, e->id);
+	for (size_t i = 0; i < e->n_attrs; i++) {
+		h = hash_str0(h, e->attrs[i].key);
+		h = hash_str0(h, e->attrs[i].value);
+	}
+	return h;
+}
+
+/*
+ * The events of a model, for "is this one already there?": open
+ * addressing on the event's hash; every slot with an equal hash is
+ * compared in full, so two distinct events are never taken for one.
+ */
+struct event_set {
+	uint64_t *hashes;
+	uint32_t *idx;		/* event index + 1; 0 = empty slot */
+	size_t mask;
+};
+
+static void
+event_set_init(struct event_set *s, struct og_model_event *const *ev, size_t n)
+{
+	size_t cap = 16;
+
+	while (cap < n * 2)
+		cap *= 2;
+	s->hashes = og_xcalloc(cap, sizeof(*s->hashes));
+	s->idx = og_xcalloc(cap, sizeof(*s->idx));
+	s->mask = cap - 1;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t h = event_hash(ev[i]);
+		size_t j = (size_t)h & s->mask;
+
+		while (s->idx[j])
+			j = (j + 1) & s->mask;
+		s->hashes[j] = h;
+		s->idx[j] = (uint32_t)(i + 1);	/* n <= OG_EVENTS_MAX */
+	}
+}
+
+static bool
+event_set_has(const struct event_set *s, struct og_model_event *const *ev,
+	      const struct og_model_event *e)
+{
+	uint64_t h = event_hash(e);
+
+	for (size_t j = (size_t)h & s->mask; s->idx[j]; j = (j + 1) & s->mask)
+		if (s->hashes[j] == h && event_eq(ev[s->idx[j] - 1], e))
+			return true;
+	return false;
 }
 
 int
 og_model_merge(struct og_model *dst, const struct og_model *src)
 {
-	struct og_strmap seen;
+	struct event_set seen;
 	int r = 0;
 
 	for (size_t i = 0; i < src->n_facts && r == 0; i++)
@@ -576,22 +721,19 @@ og_model_merge(struct og_model *dst, const struct og_model *src)
 	if (r < 0)
 		return r;
 	/* Shards of one org run never overlap, but merging a report with
-	 * itself must not double its events: skip exact duplicates that
-	 * carry an id. */
-	og_strmap_init(&seen);
-	for (size_t i = 0; i < dst->n_events; i++)
-		if (dst->events[i]->id)
-			og_strmap_put(&seen, dst->events[i]->id, i);
+	 * itself must not double its events: skip events @dst already
+	 * holds.  Only @dst's own are indexed, so a report's repeated
+	 * events stay as they were. */
+	event_set_init(&seen, dst->events, dst->n_events);
 	for (size_t i = 0; i < src->n_events && r == 0; i++) {
 		const struct og_model_event *e = src->events[i];
-		size_t j;
 
-		if (e->id && og_strmap_get(&seen, e->id, &j) &&
-		    event_eq(dst->events[j], e))
+		if (event_set_has(&seen, dst->events, e))
 			continue;
 		r = og_model_add_event(dst, e);
 	}
-	og_strmap_clear(&seen);
+	free(seen.hashes);
+	free(seen.idx);
 	return r;
 }
 
@@ -616,12 +758,6 @@ cmp_finding(const void *a, const void *b)
 }
 
 static int
-cmp_str0(const char *a, const char *b)
-{
-	return strcmp(a ? a : "", b ? b : "");
-}
-
-static int
 cmp_event(const void *a, const void *b)
 {
 	const struct og_model_event *x = *(const struct og_model_event *const *)a;
@@ -634,7 +770,15 @@ cmp_event(const void *a, const void *b)
 		return c;
 	if ((c = cmp_str0(x->source, y->source)))
 		return c;
-	return cmp_str0(x->id, y->id);
+	if ((c = cmp_str0(x->id, y->id)))
+		return c;
+	/* ids repeat across repositories: the attrs decide, so equal
+	 * inputs give one order whatever qsort does with ties */
+	for (size_t i = 0; i < x->n_attrs && i < y->n_attrs; i++)
+		if ((c = cmp_str0(x->attrs[i].key, y->attrs[i].key)) ||
+		    (c = cmp_str0(x->attrs[i].value, y->attrs[i].value)))
+			return c;
+	return x->n_attrs < y->n_attrs ? -1 : x->n_attrs > y->n_attrs;
 }
 
 /* Refresh a sorted copy of @items if @dirty. */

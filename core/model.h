@@ -38,6 +38,8 @@ struct og_model_fact {
 	char **sources;		/* every collector, sorted, unique */
 	size_t n_sources;
 	int64_t observed_at;
+	/* 0: none; else how parts combine (bools; docs/report-json.md) */
+	enum og_rollup rollup;
 };
 
 struct og_model_location {
@@ -93,7 +95,11 @@ struct og_model *og_model_free(struct og_model *m);	/* NULL-safe */
 /*
  * Add a fact from @source.  The model copies everything.  Merging with an
  * existing key follows docs/report-json.md (known beats unknown, true wins
- * for bools, else the first source in name order).
+ * for bools, else the first source in name order).  Bools with a rollup
+ * rule combine by it: OG_ROLLUP_ALL ands (false wins), OG_ROLLUP_ANY ors;
+ * equal values keep the first (source, evidence) in name order, so the
+ * result does not depend on the order parts arrive in; ALL beats ANY
+ * when parts disagree on the rule.
  */
 int og_model_add_fact(struct og_model *m, const struct og_model_fact *f);
 
@@ -142,5 +148,9 @@ enum og_severity og_severity_from_name(const char *s);	/* UNKNOWN if bad */
 const char *og_finding_kind_name(enum og_finding_kind k);
 int og_finding_kind_from_name(const char *s, enum og_finding_kind *ret);
 const char *og_value_type_name(enum og_value_type t);
+/* "all", "any"; NULL for anything else (0 included) */
+const char *og_rollup_name(enum og_rollup r);
+/* 0 when @s is not "all" or "any" */
+enum og_rollup og_rollup_from_name(const char *s);
 
 #endif /* OG_MODEL_H */

@@ -65,6 +65,8 @@ og_fact_to_json(const struct og_model_fact *f)
 	cJSON_AddItemToObject(o, "sources", strv_json(f->sources, f->n_sources));
 	cJSON_AddItemToObject(o, "evidence", str_or_null(f->evidence));
 	add_time(o, "observed_at", f->observed_at);
+	if (og_rollup_name(f->rollup))
+		cJSON_AddStringToObject(o, "rollup", og_rollup_name(f->rollup));
 	return o;
 }
 
@@ -248,7 +250,7 @@ og_fact_from_json(struct og_model *m, const cJSON *o, const char *source,
 		  char **ret_err)
 {
 	struct og_model_fact f = { 0 };
-	const char *type, *src;
+	const char *type, *src, *rollup;
 	const cJSON *v;
 	size_t n_list = 0;
 	char **list = NULL, **sources = NULL;
@@ -264,8 +266,16 @@ og_fact_from_json(struct og_model *m, const cJSON *o, const char *source,
 	    (r = get_str(o, "unit", (const char **)&f.unit, ret_err)) < 0 ||
 	    (r = get_str(o, "source", &src, ret_err)) < 0 ||
 	    (r = get_strv(o, "sources", &sources, &f.n_sources, ret_err)) < 0 ||
-	    (r = get_time(o, "observed_at", &f.observed_at, false, ret_err)) < 0)
+	    (r = get_time(o, "observed_at", &f.observed_at, false, ret_err)) < 0 ||
+	    (r = get_str(o, "rollup", &rollup, ret_err)) < 0)
 		goto out;
+	/* a rule we do not know would merge wrongly: refuse it */
+	if (rollup && !(f.rollup = og_rollup_from_name(rollup))) {
+		*ret_err = og_asprintf("fact '%s': rollup '%s' is not \"all\" "
+				       "or \"any\"", f.key, rollup);
+		r = -EINVAL;
+		goto out;
+	}
 	f.source = (char *)(source ? source : src);
 	if (!source)
 		f.sources = sources;

@@ -193,6 +193,23 @@ struct og_http_response {
 };
 
 /*
+ * How a boolean fact combines when several parts report it: the shards of
+ * one org run joined by `opsgrade merge`, or several collectors (added
+ * after ABI 1.0; see og_host.fact_bool_rollup).
+ *
+ *   OG_ROLLUP_ALL  true only if true in every part: false wins, with its
+ *                  evidence ("every repository has branch protection");
+ *   OG_ROLLUP_ANY  true if any part is true ("some repository deploys").
+ *
+ * A known value still beats unknown.  When parts disagree on the rule,
+ * ALL wins.
+ */
+enum og_rollup {
+	OG_ROLLUP_ALL = 1,
+	OG_ROLLUP_ANY = 2,
+};
+
+/*
  * Services the host offers.  Every function returns 0 or a negative errno
  * unless it says otherwise.
  */
@@ -260,6 +277,15 @@ struct og_host {
 	 * "+02:00" offsets, fractions, or a plain date) into UTC seconds.
 	 * 0 or -EINVAL. */
 	int (*parse_time)(const char *s, int64_t *ret_t);
+
+	/* Added after ABI 1.0: test OG_HOST_HAS(host, fact_bool_rollup) and
+	 * fall back to fact_bool.  A boolean fact that stands for a whole
+	 * (an org) when the run sees only a part of it (a shard): @rule says
+	 * how parts combine (enum og_rollup).  On a tie the evidence that
+	 * sorts first is kept, so emit, for a false ALL (true ANY), the
+	 * evidence of the deciding item that sorts first. */
+	int (*fact_bool_rollup)(struct og_ctx *ctx, const char *key, bool value,
+				const char *evidence, enum og_rollup rule);
 };
 
 /* An option the plugin accepts in collectors.<name>; the host rejects

@@ -116,7 +116,7 @@ matches(const regex_t *re, bool ok, const char *s)
 /* ---- facts with the repo's prefix ------------------------------------ */
 
 static char *
-fkey(struct gh_repo *r, const char *key)
+fkey(const struct gh_repo *r, const char *key)
 {
 	/* key: "github.x" (repo-level) or another namespace ("ci.present") */
 	if (!r->prefix[0])
@@ -1477,4 +1477,10 @@ gh_repo_bool(const struct gh_repo *r, const char *key)
 	if (cJSON_IsFalse(v))
 		return 0;
 	return -1;
+}
+
+char *
+gh_repo_key(const struct gh_repo *r, const char *key)
+{
+	return fkey(r, key);
 }

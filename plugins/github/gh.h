@@ -98,8 +98,11 @@ void gh_repo_free(struct gh_repo *r);
 size_t gh_repo_pending(struct gh_repo *r, struct gh_list **out, size_t max);
 int gh_repo_advance(struct gh_repo *r);	/* 1: more phases, 0: done */
 void gh_repo_emit(struct gh_repo *r, bool org_mode);
-/* For org aggregates: the bool fact @key (without "github."), -1 unknown */
+/* For org aggregates: the bool fact @key (as emitted, "github.x"),
+ * -1 unknown */
 int gh_repo_bool(const struct gh_repo *r, const char *key);
+/* The key @key ("github.x") has for this repository; caller frees */
+char *gh_repo_key(const struct gh_repo *r, const char *key);
 
 /* helpers shared by the files */
 int64_t gh_time(const cJSON *o, const char *key);	/* -1 when absent */

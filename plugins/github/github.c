@@ -289,7 +289,8 @@ cmp_full_name(const void *a, const void *b)
 	return strcmp(x ? x : "", y ? y : "");
 }
 
-/* Keys aggregated over the org: true only when every repository's is. */
+/* Keys aggregated over the org: true only when every repository's is
+ * (OG_ROLLUP_ALL, so shards merge into the org's value). */
 static const char *const org_bools[] = {
 	"github.branch_protection.enabled",
 	"github.branch_protection.status_checks",
@@ -310,21 +311,86 @@ static const char *const org_bools[] = {
 	NULL,
 };
 
+#define N_ORG_BOOLS (sizeof(org_bools) / sizeof(org_bools[0]) - 1)
+
+/* One org-wide boolean over the repositories collected so far. */
+struct org_bool {
+	size_t known;
+	bool all_true;
+	char *false_key;	/* first in name order of the repos' false keys */
+};
+
+static void
+org_bool_add(struct org_bool *a, const struct gh_repo *r, const char *key)
+{
+	int b = gh_repo_bool(r, key);
+	char *k;
+
+	if (b < 0)
+		return;
+	a->known++;
+	if (b)
+		return;
+	a->all_true = false;
+	/* The model keeps the evidence that sorts first among equal values,
+	 * so pick it the same way here: the unsharded run and the merged
+	 * shards then name the same repository. */
+	k = gh_repo_key(r, key);
+	if (!a->false_key || strcmp(k, a->false_key) < 0) {
+		free(a->false_key);
+		a->false_key = k;
+	} else {
+		free(k);
+	}
+}
+
+static void
+org_bool_emit(struct gh *g, const char *key, const struct org_bool *a)
+{
+	char *ev = NULL;
+
+	if (!a->known) {
+		g->host->fact_unknown(g->ctx, key, "not measured for any "
+				      "repository of the organisation");
+		return;
+	}
+	if (!a->all_true) {
+		ev = malloc(strlen(a->false_key) + 16);
+		if (ev)
+			sprintf(ev, "%s is false", a->false_key);
+	}
+	if (OG_HOST_HAS(g->host, fact_bool_rollup))
+		g->host->fact_bool_rollup(g->ctx, key, a->all_true,
+					  ev ? ev : "every collected repository "
+					  "(github.repos.<name>.*)",
+					  OG_ROLLUP_ALL);
+	else if (g->shard_n > 1)
+		/* An older host merges bools by "true wins": a shard's
+		 * "every repository" would turn the org's false into true. */
+		g->host->fact_unknown(g->ctx, key, "not combined across shards "
+				      "(--shard) by this opsgrade: see "
+				      "github.repos.<name>.* per repository");
+	else
+		g->host->fact_bool(g->ctx, key, a->all_true,
+				   ev ? ev : "every collected repository "
+				   "(github.repos.<name>.*)");
+	free(ev);
+}
+
 static int
 collect_org(struct gh *g)
 {
 	struct gh_list list, *lp = &list;
 	const cJSON **picked = NULL;
 	size_t n_items, n_picked = 0, archived = 0, forks = 0, others = 0;
-	int known[sizeof(org_bools) / sizeof(org_bools[0])] = { 0 };
-	int all_true[sizeof(org_bools) / sizeof(org_bools[0])];
+	struct org_bool agg[N_ORG_BOOLS];
 	char *path, *ev;
 	const cJSON *it;
 	bool tty = isatty(STDERR_FILENO);
 	int r;
 
-	for (size_t i = 0; org_bools[i]; i++)
-		all_true[i] = 1;
+	for (size_t i = 0; i < N_ORG_BOOLS; i++)
+		agg[i] = (struct org_bool){ .all_true = true };
 	path = malloc(strlen(g->org) + 64);
 	if (!path)
 		return -ENOMEM;
@@ -388,14 +454,9 @@ collect_org(struct gh *g)
 		for (size_t i = 0; i < n; i++) {
 			if (r == 0) {
 				gh_repo_emit(repos[i], true);
-				for (size_t k = 0; org_bools[k]; k++) {
-					int b = gh_repo_bool(repos[i], org_bools[k]);
-
-					if (b >= 0) {
-						known[k]++;
-						all_true[k] &= b;
-					}
-				}
+				for (size_t k = 0; k < N_ORG_BOOLS; k++)
+					org_bool_add(&agg[k], repos[i],
+						     org_bools[k]);
 			}
 			gh_repo_free(repos[i]);
 		}
@@ -416,41 +477,36 @@ collect_org(struct gh *g)
 		r = -ENOMEM;
 		goto out;
 	}
+	/* Org-level numbers are the same in every shard (the listing and
+	 * its filters come before the shard split), so merged shards keep
+	 * the right one; what only this shard knows goes under its own key
+	 * (docs/facts-github.md). */
 	sprintf(ev, "GET /orgs/%s/repos", g->org);
 	g->host->fact_number(g->ctx, "github.org.repos.listed", (double)n_items,
 			     NULL, ev);
-	g->host->fact_number(g->ctx, "github.org.repos.count", (double)n_picked,
-			     NULL, ev);
+	g->host->fact_number(g->ctx, "github.org.repos.count",
+			     (double)(n_picked + others), NULL, ev);
 	g->host->fact_number(g->ctx, "github.org.repos.skipped_archived",
 			     (double)archived, NULL, ev);
 	g->host->fact_number(g->ctx, "github.org.repos.skipped_forks",
 			     (double)forks, NULL, ev);
-	g->host->fact_number(g->ctx, "github.org.repos.other_shards",
-			     (double)others, NULL, ev);
-	for (size_t k = 0; org_bools[k]; k++) {
-		/* A shard sees only its repositories, and merging shards keeps
-		 * a true over a false (docs/report-json.md): a shard's "every
-		 * repository" would turn a false into a merged true.  Leave
-		 * the org-wide value unknown; the per-repo facts merge fine. */
-		if (g->shard_n > 1)
-			g->host->fact_unknown(g->ctx, org_bools[k],
-					      "not combined across shards (--shard): "
-					      "see github.repos.<name>.* per repository");
-		else if (known[k])
-			g->host->fact_bool(g->ctx, org_bools[k], all_true[k] != 0,
-					   "every collected repository "
-					   "(github.repos.<name>.*)");
-		else
-			g->host->fact_unknown(g->ctx, org_bools[k],
-					      "not measured for any repository "
-					      "of the organisation");
+	if (g->shard_n) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "github.shard.%uof%u.repos.count",
+			 g->shard_i, g->shard_n);
+		g->host->fact_number(g->ctx, key, (double)n_picked, NULL, ev);
 	}
+	for (size_t k = 0; k < N_ORG_BOOLS; k++)
+		org_bool_emit(g, org_bools[k], &agg[k]);
 	free(ev);
 	g->host->log(g->ctx, OG_LOG_INFO, "org %s: %zu repositories, %llu API "
 		     "requests", g->org, n_picked,
 		     (unsigned long long)g->requests);
 	r = 0;
 out:
+	for (size_t k = 0; k < N_ORG_BOOLS; k++)
+		free(agg[k].false_key);
 	free(picked);
 	gh_list_clear(&list);
 	return r;

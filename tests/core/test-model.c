@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,282 @@ test_fact_merge(void)
 	CHECK(og_model_add_fact(m, &num) == 0);
 	CHECK(og_model_fact(m, "y")->num == 2);
 	CHECK(og_model_fact(m, "absent") == NULL);
+	og_model_free(m);
+}
+
+static void
+add_rollup(struct og_model *m, const char *key, int v, const char *src,
+	   const char *ev, enum og_rollup rule)
+{
+	/* v: 0 false, 1 true, -1 unknown */
+	struct og_model_fact f = { .key = (char *)key,
+				   .type = v < 0 ? OG_VALUE_UNKNOWN : OG_VALUE_BOOL,
+				   .b = v == 1, .source = (char *)src,
+				   .str = v < 0 ? "not measured" : NULL,
+				   .evidence = (char *)ev, .rollup = rule };
+
+	CHECK(og_model_add_fact(m, &f) == 0);
+}
+
+static bool
+fact_is(const struct og_model *m, const char *key, int v, const char *ev,
+	enum og_rollup rule)
+{
+	const struct og_model_fact *f = og_model_fact(m, key);
+
+	if (!f || f->rollup != rule)
+		return false;
+	if (v < 0)
+		return f->type == OG_VALUE_UNKNOWN;
+	return f->type == OG_VALUE_BOOL && f->b == (v == 1) &&
+	       !strcmp(f->evidence ? f->evidence : "", ev ? ev : "");
+}
+
+/* One part of an org: a value with its evidence. */
+struct part {
+	int v;
+	const char *ev;
+};
+
+/* Every order of @parts gives @want (with evidence @ev) under @rule. */
+static void
+check_rollup_orders(const struct part *parts, size_t n, enum og_rollup rule,
+		    int want, const char *ev)
+{
+	size_t perm[4] = { 0, 1, 2, 3 }, c[4] = { 0 }, i = 1, orders = 0;
+
+	/* all n! orders, by Heap's algorithm (iterative) */
+	assert(n <= 4);
+
+	for (;;) {
+		struct og_model *m = og_model_new();
+
+		for (size_t k = 0; k < n; k++)
+			add_rollup(m, "org.all", parts[perm[k]].v, "github",
+				   parts[perm[k]].ev, rule);
+		CHECK(fact_is(m, "org.all", want, ev, rule) ||
+		      (fprintf(stderr, "order %zu of rule %d\n", orders, rule), 0));
+		og_model_free(m);
+		orders++;
+		while (i < n && c[i] >= i) {
+			c[i] = 0;
+			i++;
+		}
+		if (i >= n) {
+			CHECK(orders == (n == 4 ? 24 : n == 3 ? 6 : n == 2 ? 2 : 1));
+			break;
+		}
+		size_t j = i % 2 ? c[i] : 0, t = perm[j];
+
+		perm[j] = perm[i];
+		perm[i] = t;
+		c[i]++;
+		i = 1;
+	}
+}
+
+static void
+test_rollup(void)
+{
+	static const struct part mixed[] = {
+		{ 1, "every repository" }, { 0, "repos.web: false" },
+		{ -1, NULL }, { 0, "repos.api: false" },
+	};
+	static const struct part trues[] = {
+		{ -1, NULL }, { 1, "every repository" }, { 1, "every repository" },
+	};
+	static const struct part any[] = {
+		{ 0, "no repository" }, { 1, "repos.web" }, { -1, NULL },
+		{ 1, "repos.api" },
+	};
+	struct og_model *m;
+
+	/* ALL: false wins, with the first evidence in name order, in any
+	 * order the parts arrive in; unknown parts do not count */
+	check_rollup_orders(mixed, 4, OG_ROLLUP_ALL, 0, "repos.api: false");
+	check_rollup_orders(trues, 3, OG_ROLLUP_ALL, 1, "every repository");
+	/* ANY: true wins */
+	check_rollup_orders(any, 4, OG_ROLLUP_ANY, 1, "repos.api");
+	check_rollup_orders(any, 1, OG_ROLLUP_ANY, 0, "no repository");
+	check_rollup_orders(any + 2, 1, OG_ROLLUP_ANY, -1, NULL);
+
+	m = og_model_new();
+	/* parts disagreeing on the rule: ALL wins, whichever came first */
+	add_rollup(m, "a", 1, "github", "x", OG_ROLLUP_ANY);
+	add_rollup(m, "a", 0, "github", "y", OG_ROLLUP_ALL);
+	CHECK(fact_is(m, "a", 0, "y", OG_ROLLUP_ALL));
+	add_rollup(m, "b", 0, "github", "y", OG_ROLLUP_ALL);
+	add_rollup(m, "b", 1, "github", "x", OG_ROLLUP_ANY);
+	CHECK(fact_is(m, "b", 0, "y", OG_ROLLUP_ALL));
+	add_rollup(m, "c", 1, "github", "x", OG_ROLLUP_ALL);
+	add_rollup(m, "c", 1, "github", "w", OG_ROLLUP_ANY);
+	CHECK(fact_is(m, "c", 1, "w", OG_ROLLUP_ALL));
+	/* a plain bool joins as one more part: the rule still applies
+	 * (plain bools alone: true wins) */
+	add_rollup(m, "d", 0, "github", "y", OG_ROLLUP_ALL);
+	add_bool(m, "d", true, "repo", "z");
+	CHECK(fact_is(m, "d", 0, "y", OG_ROLLUP_ALL));
+	add_bool(m, "e", true, "repo", "z");
+	add_rollup(m, "e", 0, "github", "y", OG_ROLLUP_ALL);
+	CHECK(fact_is(m, "e", 0, "y", OG_ROLLUP_ALL));
+	CHECK(og_model_fact(m, "e")->n_sources == 2);
+	/* equal values: the first source in name order */
+	add_rollup(m, "f", 1, "zeta", "z", OG_ROLLUP_ANY);
+	add_rollup(m, "f", 1, "alpha", "z2", OG_ROLLUP_ANY);
+	CHECK(fact_is(m, "f", 1, "z2", OG_ROLLUP_ANY) &&
+	      !strcmp(og_model_fact(m, "f")->source, "alpha"));
+	/* rules outside the enum are refused */
+	{
+		struct og_model_fact bad = { .key = "g", .type = OG_VALUE_BOOL,
+					     .rollup = (enum og_rollup)7 };
+
+		CHECK(og_model_add_fact(m, &bad) == -EINVAL);
+	}
+	CHECK(!strcmp(og_rollup_name(OG_ROLLUP_ALL), "all") &&
+	      !strcmp(og_rollup_name(OG_ROLLUP_ANY), "any") &&
+	      og_rollup_name(0) == NULL &&
+	      og_rollup_from_name("any") == OG_ROLLUP_ANY &&
+	      og_rollup_from_name("most") == 0);
+	og_model_free(m);
+}
+
+static void
+add_event(struct og_model *m, const char *type, int64_t t, const char *id,
+	  const char *repo)
+{
+	struct og_model_attr attrs[] = { { "conclusion", "success" },
+					 { "repo", (char *)repo } };
+	struct og_model_event e = { .type = (char *)type, .time = t,
+				    .id = (char *)id, .source = "github",
+				    .attrs = attrs, .n_attrs = repo ? 2 : 1 };
+
+	CHECK(og_model_add_event(m, &e) == 0);
+}
+
+static size_t
+n_events(struct og_model *m)
+{
+	size_t n;
+
+	og_model_events(m, &n);
+	return n;
+}
+
+static void
+test_event_merge(void)
+{
+	struct og_model *a = og_model_new(), *b = og_model_new();
+
+	/* workflow-run ids repeat across repositories (and in fixtures at
+	 * the same second): ids alone would fold these into one */
+	add_event(a, "workflow_run", 1000, "1", "acme/web");
+	add_event(a, "workflow_run", 2000, "1", "acme/api");
+	add_event(a, "workflow_run", 1000, "1", "acme/api");
+	add_event(a, "workflow_run", 1000, "2", "acme/web");
+	add_event(a, "deployment", 1000, "1", "acme/web");
+	add_event(a, "incident", 3000, NULL, NULL);
+	/* merged with itself (an equal copy): nothing doubles */
+	add_event(b, "incident", 3000, NULL, NULL);
+	add_event(b, "deployment", 1000, "1", "acme/web");
+	add_event(b, "workflow_run", 1000, "2", "acme/web");
+	add_event(b, "workflow_run", 1000, "1", "acme/api");
+	add_event(b, "workflow_run", 2000, "1", "acme/api");
+	add_event(b, "workflow_run", 1000, "1", "acme/web");
+	CHECK(og_model_merge(a, b) == 0);
+	CHECK(n_events(a) == 6);
+	CHECK(og_model_merge(a, a) == 0);
+	CHECK(n_events(a) == 6);
+	/* distinct events are kept: another repo, time, type or id */
+	og_model_free(b);
+	b = og_model_new();
+	add_event(b, "workflow_run", 1000, "1", "acme/db");
+	add_event(b, "workflow_run", 1001, "1", "acme/web");
+	add_event(b, "release", 1000, "1", "acme/web");
+	add_event(b, "workflow_run", 1000, "3", "acme/web");
+	add_event(b, "incident", 3000, "7", NULL);
+	CHECK(og_model_merge(a, b) == 0);
+	CHECK(n_events(a) == 11);
+	/* a model's own repeated events are not its merge's business */
+	og_model_free(b);
+	b = og_model_new();
+	add_event(b, "release", 5, "r", NULL);
+	add_event(b, "release", 5, "r", NULL);
+	CHECK(og_model_merge(a, b) == 0);
+	CHECK(n_events(a) == 13);
+	og_model_free(a);
+	og_model_free(b);
+}
+
+/* A model with rollup facts and repeating event ids written to report
+ * JSON, read back, merged with itself: the same document every time. */
+static char *
+model_json(struct og_model *m)
+{
+	cJSON *doc = cJSON_CreateObject();
+	char *s;
+
+	cJSON_AddStringToObject(doc, "schema", OG_REPORT_SCHEMA);
+	og_report_add_model(doc, m);
+	s = cJSON_Print(doc);
+	cJSON_Delete(doc);
+	return s;
+}
+
+static void
+test_rollup_round_trip(void)
+{
+	struct og_model *m = og_model_new(), *back = NULL, *twice = NULL;
+	cJSON *doc = NULL, *doc2 = NULL;
+	char *s1, *s2, *s3, *err = NULL;
+	static const char bad[] = "{\"schema\":\"opsgrade.report/1\",\"facts\":"
+		"[{\"key\":\"a\",\"type\":\"bool\",\"value\":true,"
+		"\"rollup\":\"most\"}]}";
+
+	add_rollup(m, "github.branch_protection.enabled", 0, "github",
+		   "github.repos.lib.branch_protection.enabled is false",
+		   OG_ROLLUP_ALL);
+	add_rollup(m, "github.deployments.present", 1, "github", "repos.web",
+		   OG_ROLLUP_ANY);
+	add_bool(m, "ci.present", true, "repo", "x");
+	add_event(m, "workflow_run", 1000, "1", "acme/web");
+	add_event(m, "workflow_run", 1000, "1", "acme/api");
+	s1 = model_json(m);
+	CHECK(strstr(s1, "\"rollup\":\t\"all\"") && strstr(s1, "\"rollup\":\t\"any\""));
+	/* plain facts carry no rollup member: two in all */
+	CHECK(strstr(s1, "\"rollup\"") &&
+	      strstr(strstr(s1, "\"rollup\"") + 1, "\"rollup\"") &&
+	      !strstr(strstr(strstr(s1, "\"rollup\"") + 1, "\"rollup\"") + 1,
+		      "\"rollup\""));
+	CHECK(og_write_file_atomic("test-model-rollup.json", s1, strlen(s1)) == 0);
+	CHECK(og_report_load("test-model-rollup.json", &doc, &back, &err) == 0);
+	CHECK(og_report_load("test-model-rollup.json", &doc2, &twice, &err) == 0);
+	if (back && twice) {
+		CHECK(og_model_fact(back, "ci.present")->rollup == 0);
+		CHECK(og_model_fact(back, "github.deployments.present")->rollup ==
+		      OG_ROLLUP_ANY);
+		s2 = model_json(back);
+		CHECK(!strcmp(s1, s2));
+		CHECK(og_model_merge(back, twice) == 0);
+		s3 = model_json(back);
+		CHECK(!strcmp(s1, s3) || (fprintf(stderr, "%s\n---\n%s\n", s1, s3), 0));
+		free(s2);
+		free(s3);
+	}
+	og_model_free(back);
+	og_model_free(twice);
+	cJSON_Delete(doc);
+	cJSON_Delete(doc2);
+	back = NULL;
+	doc = NULL;
+	/* an unknown rule is refused, naming it */
+	og_write_file_atomic("test-model-rollup.json", bad, strlen(bad));
+	CHECK(og_report_load("test-model-rollup.json", &doc, &back, &err) < 0);
+	CHECK(err && strstr(err, "most"));
+	free(err);
+	cJSON_Delete(doc);
+	og_model_free(back);
+	remove("test-model-rollup.json");
+	free(s1);
 	og_model_free(m);
 }
 
@@ -234,6 +511,9 @@ main(void)
 	test_round_trip();
 	test_bad_json();
 	test_time_parse();
+	test_rollup();
+	test_event_merge();
+	test_rollup_round_trip();
 	if (failures)
 		fprintf(stderr, "%d check(s) failed\n", failures);
 	return failures ? 1 : 0;

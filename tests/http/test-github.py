@@ -278,14 +278,36 @@ def org_mode():
               all(e["attrs"]["origin"] == "release" for e in lib_deps))
         check("org: every event names its repo", all("repo" in e["attrs"] for e in events))
 
-        # shards: disjoint, together the whole org
-        got = []
+        # the org-wide booleans carry the ALL rule; false names the first
+        # repository (by key) that lacks it
+        bp = facts["github.branch_protection.enabled"]
+        check("org: org-wide bools roll up with ALL", all(
+            facts[k].get("rollup") == "all" for k in ORG_BOOLS if facts[k]["type"] == "bool"), bp)
+        check("org: false names the repo", bp["evidence"] ==
+              "github.repos.lib.branch_protection.enabled is false", bp)
+        check("org: no per-shard key unsharded", not [k for k in facts if k.startswith("github.shard.")])
+
+        # shards: disjoint, together the whole org; org numbers the same
+        # in every shard, what only a shard knows under its own key
+        got, per_shard = [], 0
         for i in (1, 2):
             rc, f, _, _, err = collect(fx, {"org": "acme", "shard": "%d/2" % i}, cache.name)
             check("shard %d/2 ok" % i, rc == 0, err)
             got.append({k.split(".")[2] for k in f if k.startswith("github.repos.")})
+            expect(f, "github.org.repos.count", 3, "shard %d/2: " % i)
+            expect(f, "github.org.repos.listed", 5, "shard %d/2: " % i)
+            check("shard %d/2: only its own shard key" % i,
+                  [k for k in f if k.startswith("github.shard.")] ==
+                  ["github.shard.%dof2.repos.count" % i], sorted(f))
+            n = val(f, "github.shard.%dof2.repos.count" % i)
+            check("shard %d/2: its count is its repos" % i, n == len(got[-1]), (n, got[-1]))
+            per_shard += n or 0
+            check("shard %d/2: no org-wide bool left unknown for sharding" % i,
+                  not [k for k in ORG_BOOLS if f[k]["type"] == "unknown" and
+                       "shard" in f[k].get("reason", "")])
         check("shards split the org", got[0] | got[1] == {"shop", "tool", "lib"} and
               not (got[0] & got[1]), got)
+        check("shard counts add up to the org's", per_shard == 3, per_shard)
     finally:
         fx.stop()
         cache.cleanup()
@@ -497,27 +519,46 @@ def org_shards_merge():
               not (shard_repos[0] & shard_repos[1]), shard_repos)
         for k in ("findings", "events"):
             check("org: merged shards equal one run: " + k, m[k] == o[k])
+        # The merged shards equal one run in every fact; they only add
+        # each shard's own github.shard.<I>of<N>.* keys.
         fm = {f["key"]: f for f in m["facts"]}
         fo = {f["key"]: f for f in o["facts"]}
-        diff = sorted(key for key in set(fm) | set(fo) if fm.get(key) != fo.get(key))
-        # Known, reported to the lead: the org-wide booleans ("every
-        # repository has it") cannot be combined by the fact merge rules
-        # (true wins), so shards leave them unknown instead of a wrong
-        # true; github.org.repos.count/other_shards are per shard.  The
-        # per-repository facts, events and KPIs are equal.
-        shard_keys = set(ORG_BOOLS) | {"github.org.repos.count", "github.org.repos.other_shards"}
-        check("org: merged facts equal one run but for the per-shard org keys",
-              set(diff) <= shard_keys and {k for k in fm if k.startswith("github.repos.")} ==
-              {k for k in fo if k.startswith("github.repos.")},
-              [(key, fm.get(key, {}).get("value"), fo.get(key, {}).get("value")) for key in diff])
-        check("org: shards never claim an org-wide true",
-              all(fm[key]["type"] == "unknown" and "shards" in fm[key]["reason"]
-                  for key in ORG_BOOLS), [fm.get(key) for key in ORG_BOOLS])
+        extra = sorted(k for k in fm if k.startswith("github.shard."))
+        check("org: merged shards add only their shard keys",
+              extra == ["github.shard.1of2.repos.count", "github.shard.2of2.repos.count"] and
+              sum(fm[k]["value"] for k in extra) == fo["github.org.repos.count"]["value"], extra)
+        diff = sorted(key for key in (set(fm) - set(extra)) | set(fo) if fm.get(key) != fo.get(key))
+        check("org: merged shards equal one run: facts", not diff,
+              [(key, fm.get(key), fo.get(key)) for key in diff])
+        check("org: org-wide bools known and equal", all(
+            fm[k]["type"] == fo[k]["type"] and fm[k].get("value") == fo[k].get("value")
+            for k in ORG_BOOLS), [(k, fm[k].get("value"), fo[k].get("value")) for k in ORG_BOOLS])
         check("org: unsharded org-wide protection false (lib has none)",
-              fo["github.branch_protection.enabled"]["value"] is False)
-        check("org: merged KPIs equal one run", m["assessment"]["kpis"] == o["assessment"]["kpis"])
-        if diff:
-            print("# KNOWN ISSUE: merged shards differ from one run in %s" % ", ".join(diff))
+              fo["github.branch_protection.enabled"]["value"] is False and
+              fm["github.branch_protection.enabled"]["value"] is False)
+        check("org: merged shards equal one run: assessment", m["assessment"] == o["assessment"],
+              [k for k in o["assessment"] if m["assessment"].get(k) != o["assessment"][k]])
+        # the tie-break is exercised: both shards say false, naming
+        # different repositories, and the merge names the one sorting first
+        sf = [{f["key"]: f for f in load_report(paths[n])["facts"]} for n in ("s1", "s2")]
+        both = [k for k in ORG_BOOLS if all(x[k].get("value") is False for x in sf) and
+                sf[0][k]["evidence"] != sf[1][k]["evidence"]]
+        check("org: shards disagreeing on the evidence of a false", both and all(
+            fm[k]["evidence"] == min(x[k]["evidence"] for x in sf) for k in both), both)
+        # merging is idempotent: the merged report merged with itself
+        again = os.path.join(tmp, "again.json")
+        p3 = run_cli(["merge", merged, merged, "-o", again], tmp)
+        a = load_report(again)
+        check("org: merge with itself changes nothing", p3.returncode == 0 and
+              all(a[k] == m[k] for k in ("facts", "findings", "events", "assessment")),
+              [k for k in ("facts", "findings", "events", "assessment") if a[k] != m[k]])
+        # and the order of the shards does not matter
+        rev = os.path.join(tmp, "rev.json")
+        p4 = run_cli(["merge", paths["s2"], paths["s1"], "-o", rev], tmp)
+        r = load_report(rev)
+        check("org: shard order does not matter", p4.returncode == 0 and
+              all(r[k] == m[k] for k in ("facts", "findings", "events", "assessment")),
+              [k for k in ("facts", "findings", "events", "assessment") if r[k] != m[k]])
         check("org: collectors ok in both", [c["status"] for c in m["collectors"]] == ["ok"] and
               [c["status"] for c in o["collectors"]] == ["ok"])
         # the report from the merged shards: KPIs over the whole org
