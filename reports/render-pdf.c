@@ -774,13 +774,16 @@ sec_kpis(struct pdf *p)
 /* ---------------------------------------------------------------- portfolio */
 
 /* assessment.portfolio (org mode): one row per repository, then how the
- * levels spread.  Units come from the org-wide KPI of the same id. */
+ * levels spread. */
 static void
 sec_portfolio(struct pdf *p)
 {
-	static const char *const kpi_ids[] = {
-		"deployment_frequency", "lead_time_for_changes", "change_failure_rate",
-		"build_success_rate",
+	/* ids and units of docs/report-json.md */
+	static const struct {
+		const char *id, *unit;
+	} kpi_ids[] = {
+		{ "deployment_frequency", "days/week" }, { "lead_time_for_changes", "hours" },
+		{ "change_failure_rate", "%" }, { "build_success_rate", "%" },
 	};
 	static const struct og_col cols[] = {
 		{ "Repository", 0.22, OG_TX_BOLD }, { "Level", 0.16, 0 },
@@ -812,13 +815,12 @@ sec_portfolio(struct pdf *p)
 		    keep(p, og_asprintf("%.0f %s", lv, og_rj_str(r, "level_name") ?
 					og_rj_str(r, "level_name") : "")) : "not assessed");
 		for (size_t k = 0; k < sizeof(kpi_ids) / sizeof(kpi_ids[0]); k++) {
-			const cJSON *o = og_rj_obj(kp, kpi_ids[k]);
-			const cJSON *org = og_rj_find_id(og_rj_arr(p->as, "kpis"), kpi_ids[k]);
+			const cJSON *o = og_rj_obj(kp, kpi_ids[k].id);
 			double v;
 			bool have = og_rj_num(o, "value", &v);
 			char val[64];
 
-			og_fmt_value(have, v, og_rj_str(org, "unit"), val, sizeof(val));
+			og_fmt_value(have, v, kpi_ids[k].unit, val, sizeof(val));
 			cell(p, keep(p, strdup(val)), false, have ? og_ink : og_muted,
 			     have ? 0 : OG_TX_ITALIC);
 		}
