@@ -24,6 +24,7 @@
 #define EVIDENCE_ROWS_MAX 200
 #define TIMELINE_ROWS_MAX 36
 #define PASSES_MAX	4
+#define PORTFOLIO_ROWS_MAX 500
 
 #define T_SUMMARY	"1. Executive summary"
 #define T_CURRENT	"2. Current state"
@@ -31,6 +32,7 @@
 #define T_GAPS		"4. Gap analysis"
 #define T_ROADMAP	"5. Roadmap, quick wins and costs"
 #define T_KPIS		"6. Metrics and KPIs"
+#define T_PORTFOLIO	"6b. Portfolio of repositories"
 #define T_SECURITY	"7. Security"
 #define T_APPENDIX	"8. Appendix: collectors, evidence, model"
 
@@ -769,6 +771,103 @@ sec_kpis(struct pdf *p)
 	}
 }
 
+/* ---------------------------------------------------------------- portfolio */
+
+/* assessment.portfolio (org mode): one row per repository, then how the
+ * levels spread. */
+static void
+sec_portfolio(struct pdf *p)
+{
+	/* ids and units of docs/report-json.md */
+	static const struct {
+		const char *id, *unit;
+	} kpi_ids[] = {
+		{ "deployment_frequency", "days/week" }, { "lead_time_for_changes", "hours" },
+		{ "change_failure_rate", "%" }, { "build_success_rate", "%" },
+	};
+	static const struct og_col cols[] = {
+		{ "Repository", 0.22, OG_TX_BOLD }, { "Level", 0.16, 0 },
+		{ "Deploy frequency", 0.14, 0 }, { "Lead time", 0.13, 0 },
+		{ "Change failure", 0.12, 0 }, { "Build success", 0.12, 0 },
+		{ "P1 gaps", 0.11, 0 },
+	};
+	const cJSON *pf = og_rj_obj(p->as, "portfolio"), *r, *dist, *w;
+	struct og_doc *d = p->d;
+	struct og_bar bars[5];
+	int rows = 0, n = og_rj_count(og_rj_arr(pf, "repos"));
+	char *weak = NULL;
+	double y;
+
+	if (!pf)
+		return;
+	og_doc_heading(d, 1, T_PORTFOLIO);
+	para(p, keep(p, og_asprintf("Each of the %d repositories assessed on its own facts and "
+				    "delivery events (sections 1 to 6 assess the organisation as "
+				    "a whole).", n)));
+	cJSON_ArrayForEach(r, og_rj_arr(pf, "repos")) {
+		const cJSON *kp = og_rj_obj(r, "kpis");
+		double lv, g;
+
+		if (rows++ == PORTFOLIO_ROWS_MAX)
+			break;
+		txt(p, og_rj_str(r, "name"));
+		txt(p, og_rj_num(r, "level", &lv) ?
+		    keep(p, og_asprintf("%.0f %s", lv, og_rj_str(r, "level_name") ?
+					og_rj_str(r, "level_name") : "")) : "not assessed");
+		for (size_t k = 0; k < sizeof(kpi_ids) / sizeof(kpi_ids[0]); k++) {
+			const cJSON *o = og_rj_obj(kp, kpi_ids[k].id);
+			double v;
+			bool have = og_rj_num(o, "value", &v);
+			char val[64];
+
+			og_fmt_value(have, v, kpi_ids[k].unit, val, sizeof(val));
+			cell(p, keep(p, strdup(val)), false, have ? og_ink : og_muted,
+			     have ? 0 : OG_TX_ITALIC);
+		}
+		txt(p, og_rj_num(r, "gaps_p1", &g) ? keep(p, og_asprintf("%.0f", g)) : "\xe2\x80\x94");
+	}
+	if (p->n_cells)
+		table(p, cols, 7, true);
+	if (n > PORTFOLIO_ROWS_MAX)
+		note(p, keep(p, og_asprintf("The first %d of %d repositories by name; report.json "
+					    "lists them all.", PORTFOLIO_ROWS_MAX, n)));
+
+	og_doc_heading(d, 2, "Repositories per maturity level");
+	dist = og_rj_obj(pf, "level_distribution");
+	for (int l = 1; l <= 5; l++) {
+		char k[4];
+		const cJSON *lvl = cJSON_GetArrayItem(og_rj_arr(p->as, "levels"), l - 1);
+		double v;
+
+		snprintf(k, sizeof(k), "%d", l);
+		bars[l - 1] = (struct og_bar){
+			.label = keep(p, og_asprintf("%d %s", l, og_rj_str(lvl, "name") ?
+						     og_rj_str(lvl, "name") : "")),
+			.have = og_rj_num(dist, k, &v),
+			.value = og_rj_num(dist, k, &v) ? v : 0,
+			.color = d->cs.accent,
+			.value_text = keep(p, og_asprintf("%.0f", og_rj_num(dist, k, &v) ? v : 0)),
+		};
+	}
+	y = og_doc_box(d, 120);
+	if (d->cr)
+		og_chart_vbars(d->cr, &d->cs, d->x, y, d->w, 114, bars, 5);
+	cJSON_ArrayForEach(w, og_rj_arr(pf, "weakest_areas")) {
+		double avg = 0;
+		char *t;
+
+		og_rj_num(w, "average", &avg);
+		t = og_asprintf("%s%s%s (%.1f%%)", weak ? weak : "", weak ? ", " : "",
+				og_rj_str(w, "name") ? og_rj_str(w, "name") : og_rj_str(w, "id"), avg);
+		free(weak);
+		weak = t;
+	}
+	if (weak)
+		note(p, keep(p, og_asprintf("Weakest areas, average completeness over the "
+					    "repositories where it is known: %s.", weak)));
+	free(weak);
+}
+
 /* ---------------------------------------------------------------- security */
 
 static void
@@ -1006,6 +1105,7 @@ content(struct pdf *p)
 	sec_gaps(p);
 	sec_roadmap(p);
 	sec_kpis(p);
+	sec_portfolio(p);
 	sec_security(p);
 	sec_appendix(p);
 	og_doc_finish(p->d);

@@ -191,6 +191,23 @@ int og_coverage_read(const char *path, double *ret_pct, char **ret_err);
 double og_median(double *v, size_t n);	/* sorts @v; n > 0 */
 cJSON *og_security(struct og_model *m, struct og_fact_env *env);
 
+/* portfolio.c: per-repository assessments in org mode */
+#define OG_PORTFOLIO_MAX	100000	/* repositories assessed one by one */
+struct og_portfolio_opts {
+	double threshold;
+	struct og_kpi_opts kpi;	/* coverage is ignored per repository */
+};
+/*
+ * When @m holds github.repos.<name>.* facts: assess every repository on
+ * its own view (*ret_portfolio, docs/report-json.md assessment.portfolio)
+ * and add the org-wide numbers the model reads that only repositories
+ * carry to @org_env (lowest over the repositories).  *ret_portfolio is
+ * NULL when there are none.
+ */
+int og_portfolio(const struct og_mm *mm, struct og_model *m,
+		 const struct og_portfolio_opts *po, struct og_fact_env *org_env,
+		 cJSON **ret_portfolio, char **ret_err);
+
 /* gates.c */
 int og_gates(const cJSON *gates_cfg, const cJSON *assessment,
 	     struct og_model *m, cJSON **ret_gates, char **ret_err);

@@ -250,7 +250,8 @@ og_assess(struct og_model *m, const cJSON *config, const cJSON *collectors,
 	struct og_scored sc = { 0 };
 	struct og_kpi_opts ko;
 	cJSON *as = NULL, *gates = NULL, *kpis = NULL, *security, *levels, *next;
-	cJSON *areas, *strengths, *improvements, *gaps, *mj;
+	cJSON *areas, *strengths, *improvements, *gaps, *mj, *portfolio = NULL;
+	struct og_portfolio_opts po;
 	char *err = NULL, *summary;
 	int r;
 
@@ -266,6 +267,14 @@ og_assess(struct og_model *m, const cJSON *config, const cJSON *collectors,
 		.coverage = o.coverage, .targets = o.targets,
 	};
 	if ((r = og_kpis(m, &ko, &env, &kpis, &err)) < 0) {
+		cJSON_Delete(security);
+		goto out;
+	}
+
+	/* before the org is scored: it adds the org-wide numbers that only
+	 * repositories carry */
+	po = (struct og_portfolio_opts){ .threshold = o.threshold, .kpi = ko };
+	if ((r = og_portfolio(mm, m, &po, &env, &portfolio, &err)) < 0) {
 		cJSON_Delete(security);
 		goto out;
 	}
@@ -302,6 +311,9 @@ og_assess(struct og_model *m, const cJSON *config, const cJSON *collectors,
 	cJSON_AddItemToObject(as, "kpis", kpis);
 	kpis = NULL;
 	cJSON_AddItemToObject(as, "security", security);
+	if (portfolio)
+		cJSON_AddItemToObject(as, "portfolio", portfolio);
+	portfolio = NULL;
 
 	if ((r = og_gates(cJSON_GetObjectItemCaseSensitive(config, "gates"), as, m,
 			  &gates, &err)) < 0)
@@ -313,6 +325,7 @@ og_assess(struct og_model *m, const cJSON *config, const cJSON *collectors,
 out:
 	cJSON_Delete(as);
 	cJSON_Delete(kpis);
+	cJSON_Delete(portfolio);
 	free(sc.status);
 	og_env_fini(&env);
 	og_mm_free(mm);

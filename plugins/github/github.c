@@ -289,64 +289,101 @@ cmp_full_name(const void *a, const void *b)
 	return strcmp(x ? x : "", y ? y : "");
 }
 
-/* Keys aggregated over the org: true only when every repository's is
- * (OG_ROLLUP_ALL, so shards merge into the org's value). */
-static const char *const org_bools[] = {
-	"github.branch_protection.enabled",
-	"github.branch_protection.status_checks",
-	"github.branch_protection.signed_commits",
-	"github.branch_protection.force_push_blocked",
-	"github.branch_protection.deletion_blocked",
-	"github.branch_protection.enforce_admins",
-	"github.branch_protection.codeowner_reviews",
-	"github.branch_protection.dismiss_stale",
-	"github.secret_scanning",
-	"github.push_protection",
-	"github.dependabot_security_updates",
-	"github.vulnerability_alerts",
-	"github.code_scanning.enabled",
-	"github.codeowners",
-	"github.security_policy",
-	"github.webhooks.all_secret",
-	NULL,
+/*
+ * Booleans aggregated over the org, with the rule that makes the org's
+ * value honest for the capability the model reads: ALL ("every
+ * repository has branch protection / CI / a README"); ANY for the one
+ * negative, "a repository is archived".  Emitted with the rule
+ * (fact_bool_rollup) so merged shards combine into the org's value.
+ * The tree keys of the repo collector's namespaces (ci.present ...) only
+ * exist per repository in org mode; rolled up here the model scores the
+ * org on them.
+ */
+static const struct org_key {
+	const char *key;
+	enum og_rollup rule;
+} org_bools[] = {
+	{ "github.branch_protection.enabled", OG_ROLLUP_ALL },
+	{ "github.branch_protection.status_checks", OG_ROLLUP_ALL },
+	{ "github.branch_protection.signed_commits", OG_ROLLUP_ALL },
+	{ "github.branch_protection.force_push_blocked", OG_ROLLUP_ALL },
+	{ "github.branch_protection.deletion_blocked", OG_ROLLUP_ALL },
+	{ "github.branch_protection.enforce_admins", OG_ROLLUP_ALL },
+	{ "github.branch_protection.codeowner_reviews", OG_ROLLUP_ALL },
+	{ "github.branch_protection.dismiss_stale", OG_ROLLUP_ALL },
+	{ "github.secret_scanning", OG_ROLLUP_ALL },
+	{ "github.push_protection", OG_ROLLUP_ALL },
+	{ "github.dependabot_security_updates", OG_ROLLUP_ALL },
+	{ "github.vulnerability_alerts", OG_ROLLUP_ALL },
+	{ "github.code_scanning.enabled", OG_ROLLUP_ALL },
+	{ "github.codeowners", OG_ROLLUP_ALL },
+	{ "github.security_policy", OG_ROLLUP_ALL },
+	{ "github.webhooks.all_secret", OG_ROLLUP_ALL },
+	{ "github.deployments.present", OG_ROLLUP_ALL },
+	{ "github.environments.protected", OG_ROLLUP_ALL },
+	{ "github.releases.semver", OG_ROLLUP_ALL },
+	{ "github.releases.signed", OG_ROLLUP_ALL },
+	{ "github.releases.sbom", OG_ROLLUP_ALL },
+	{ "github.repo.archived", OG_ROLLUP_ANY },
+	{ "ci.present", OG_ROLLUP_ALL },
+	{ "deps.automated_updates", OG_ROLLUP_ALL },
+	{ "docs.codeowners", OG_ROLLUP_ALL },
+	{ "docs.security_policy", OG_ROLLUP_ALL },
+	{ "container.dockerfile.present", OG_ROLLUP_ALL },
+	{ "container.dockerignore", OG_ROLLUP_ALL },
+	{ "container.compose", OG_ROLLUP_ALL },
+	{ "docs.readme", OG_ROLLUP_ALL },
+	{ "docs.license", OG_ROLLUP_ALL },
+	{ "docs.contributing", OG_ROLLUP_ALL },
+	{ "release.changelog", OG_ROLLUP_ALL },
 };
 
-#define N_ORG_BOOLS (sizeof(org_bools) / sizeof(org_bools[0]) - 1)
+#define N_ORG_BOOLS (sizeof(org_bools) / sizeof(org_bools[0]))
 
 /* One org-wide boolean over the repositories collected so far. */
 struct org_bool {
 	size_t known;
-	bool all_true;
-	char *false_key;	/* first in name order of the repos' false keys */
+	bool decided;		/* a repository had the deciding value */
+	char *witness;		/* first in byte order of the repos' deciding keys */
 };
 
-static void
-org_bool_add(struct org_bool *a, const struct gh_repo *r, const char *key)
+/* The value that decides a rule: false for ALL, true for ANY. */
+static bool
+deciding(enum og_rollup rule)
 {
-	int b = gh_repo_bool(r, key);
+	return rule == OG_ROLLUP_ANY;
+}
+
+static void
+org_bool_add(struct org_bool *a, const struct gh_repo *r,
+	     const struct org_key *ok)
+{
+	int b = gh_repo_bool(r, ok->key);
 	char *k;
 
 	if (b < 0)
 		return;
 	a->known++;
-	if (b)
+	if ((b == 1) != deciding(ok->rule))
 		return;
-	a->all_true = false;
+	a->decided = true;
 	/* The model keeps the evidence that sorts first among equal values,
 	 * so pick it the same way here: the unsharded run and the merged
 	 * shards then name the same repository. */
-	k = gh_repo_key(r, key);
-	if (!a->false_key || strcmp(k, a->false_key) < 0) {
-		free(a->false_key);
-		a->false_key = k;
+	k = gh_repo_key(r, ok->key);
+	if (!a->witness || strcmp(k, a->witness) < 0) {
+		free(a->witness);
+		a->witness = k;
 	} else {
 		free(k);
 	}
 }
 
 static void
-org_bool_emit(struct gh *g, const char *key, const struct org_bool *a)
+org_bool_emit(struct gh *g, const struct org_key *ok, const struct org_bool *a)
 {
+	const char *key = ok->key;
+	bool v = a->decided ? deciding(ok->rule) : !deciding(ok->rule);
 	char *ev = NULL;
 
 	if (!a->known) {
@@ -354,27 +391,39 @@ org_bool_emit(struct gh *g, const char *key, const struct org_bool *a)
 				      "repository of the organisation");
 		return;
 	}
-	if (!a->all_true) {
-		ev = malloc(strlen(a->false_key) + 16);
+	if (a->decided) {
+		ev = malloc(strlen(a->witness) + 16);
 		if (ev)
-			sprintf(ev, "%s is false", a->false_key);
+			sprintf(ev, "%s is %s", a->witness, v ? "true" : "false");
 	}
+	if (!ev)
+		ev = strdup(ok->rule == OG_ROLLUP_ANY ?
+			    "false for every collected repository "
+			    "(github.repos.<name>.*)" :
+			    "every collected repository (github.repos.<name>.*)");
 	if (OG_HOST_HAS(g->host, fact_bool_rollup))
-		g->host->fact_bool_rollup(g->ctx, key, a->all_true,
-					  ev ? ev : "every collected repository "
-					  "(github.repos.<name>.*)",
-					  OG_ROLLUP_ALL);
-	else if (g->shard_n > 1)
+		g->host->fact_bool_rollup(g->ctx, key, v, ev, ok->rule);
+	else if (g->shard_n > 1 && ok->rule == OG_ROLLUP_ALL)
 		/* An older host merges bools by "true wins": a shard's
 		 * "every repository" would turn the org's false into true. */
 		g->host->fact_unknown(g->ctx, key, "not combined across shards "
 				      "(--shard) by this opsgrade: see "
 				      "github.repos.<name>.* per repository");
 	else
-		g->host->fact_bool(g->ctx, key, a->all_true,
-				   ev ? ev : "every collected repository "
-				   "(github.repos.<name>.*)");
+		g->host->fact_bool(g->ctx, key, v, ev);
 	free(ev);
+	/*
+	 * deps.update_tool is a string (which tool), so it has no roll-up;
+	 * when not every repository automates updates, say so under the
+	 * key: the model's "automated updates or a known tool" is then
+	 * false for the org rather than unknown.  Shards that all have it
+	 * emit nothing, and a known value beats an absent one in a merge;
+	 * the evidence is the same in every shard.
+	 */
+	if (!strcmp(key, "deps.automated_updates") && a->decided)
+		g->host->fact_string(g->ctx, "deps.update_tool",
+				     "not every repository",
+				     "github.repos.<name>.deps.update_tool");
 }
 
 static int
@@ -390,7 +439,7 @@ collect_org(struct gh *g)
 	int r;
 
 	for (size_t i = 0; i < N_ORG_BOOLS; i++)
-		agg[i] = (struct org_bool){ .all_true = true };
+		agg[i] = (struct org_bool){ 0 };
 	path = malloc(strlen(g->org) + 64);
 	if (!path)
 		return -ENOMEM;
@@ -456,7 +505,7 @@ collect_org(struct gh *g)
 				gh_repo_emit(repos[i], true);
 				for (size_t k = 0; k < N_ORG_BOOLS; k++)
 					org_bool_add(&agg[k], repos[i],
-						     org_bools[k]);
+						     &org_bools[k]);
 			}
 			gh_repo_free(repos[i]);
 		}
@@ -498,7 +547,7 @@ collect_org(struct gh *g)
 		g->host->fact_number(g->ctx, key, (double)n_picked, NULL, ev);
 	}
 	for (size_t k = 0; k < N_ORG_BOOLS; k++)
-		org_bool_emit(g, org_bools[k], &agg[k]);
+		org_bool_emit(g, &org_bools[k], &agg[k]);
 	free(ev);
 	g->host->log(g->ctx, OG_LOG_INFO, "org %s: %zu repositories, %llu API "
 		     "requests", g->org, n_picked,
@@ -506,7 +555,7 @@ collect_org(struct gh *g)
 	r = 0;
 out:
 	for (size_t k = 0; k < N_ORG_BOOLS; k++)
-		free(agg[k].false_key);
+		free(agg[k].witness);
 	free(picked);
 	gh_list_clear(&list);
 	return r;

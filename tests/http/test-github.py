@@ -287,6 +287,31 @@ def org_mode():
               "github.repos.lib.branch_protection.enabled is false", bp)
         check("org: no per-shard key unsharded", not [k for k in facts if k.startswith("github.shard.")])
 
+        # the model's per-repository keys rolled up for the org view
+        # (docs/facts-github.md): tool has no workflow, README, licence;
+        # shop has no compose file, CHANGELOG, CONTRIBUTING; lib's tree is
+        # not routed (404) so lib is left out of the tree keys
+        for k, v, who in [("ci.present", False, "tool"), ("docs.readme", False, "tool"),
+                          ("docs.license", False, "tool"), ("container.compose", False, "shop"),
+                          ("release.changelog", False, "shop"),
+                          ("container.dockerfile.present", False, "tool"),
+                          ("docs.security_policy", False, "tool"),
+                          ("docs.codeowners", False, "shop")]:
+            f = facts.get(k, {})
+            check("org: %s rolled up ALL = %r naming %s" % (k, v, who),
+                  f.get("value") is v and f.get("rollup") == "all" and
+                  f.get("evidence") == "github.repos.%s.%s is false" % (who, k), f)
+        f = facts.get("deps.automated_updates", {})
+        check("org: deps.automated_updates ALL true (dependabot, renovate; lib unknown)",
+              f.get("value") is True and f.get("rollup") == "all", f)
+        check("org: no deps.update_tool when every observed repo automates updates",
+              "deps.update_tool" not in facts, facts.get("deps.update_tool"))
+        f = facts.get("github.repo.archived", {})
+        check("org: archived rolls up with ANY, false", f.get("value") is False and
+              f.get("rollup") == "any", f)
+        # lib has releases without a semver tag ("2.0"), so the org's is false
+        expect(facts, "github.releases.semver", False)
+
         # shards: disjoint, together the whole org; org numbers the same
         # in every shard, what only a shard knows under its own key
         got, per_shard = [], 0
@@ -565,9 +590,81 @@ def org_shards_merge():
         k = kpis_of(m)
         check("org: deployment frequency measured", k["deployment_frequency"]["value"] is not None,
               k["deployment_frequency"])
+        portfolio_checks(m, o, fx, tmp)
     finally:
         fx.stop()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def portfolio_checks(m, o, fx, tmp):
+    """assessment.portfolio of the merged shards: one row per repository,
+    equal to the unsharded run, each row equal to a repo-mode run of that
+    repository (the per-repo view is the repo-mode report), KPIs worked
+    out by hand."""
+    pm, po = m["assessment"].get("portfolio"), o["assessment"].get("portfolio")
+    check("portfolio: present, merged shards equal one run", pm is not None and pm == po)
+    if not pm:
+        return
+    rows = {r["name"]: r for r in pm["repos"]}
+    check("portfolio: repos sorted by name", [r["name"] for r in pm["repos"]] ==
+          ["lib", "shop", "tool"], [r["name"] for r in pm["repos"]])
+    # shop: the repo-mode figures of report_cli (same fixture data).
+    # tool: deploy-workflow fallback, 8 successful days within 10 days:
+    # weekly median 0, 30-day median 0 -> low; runs: 15 in the window
+    # (10 on main, 5 on dev), 2 failed -> 13/15 = 86.7 %; no PRs or
+    # incidents -> lead time, CFR, restore not measured.  Dependabot
+    # alerts enabled (204) -> scanned, no findings of its own -> 0.
+    # lib: 3 weekly releases -> 0 days/week, low; no runs -> build
+    # success not measured.
+    for name, kid, value, band, status in [
+            ("shop", "deployment_frequency", 0, "low", "needs improvement"),
+            ("shop", "lead_time_for_changes", 240.17, "medium", "needs improvement"),
+            ("shop", "change_failure_rate", 100, "low", "needs improvement"),
+            ("shop", "time_to_restore", 2, "high", "needs improvement"),
+            ("shop", "build_success_rate", 90, None, "needs improvement"),
+            ("tool", "deployment_frequency", 0, "low", "needs improvement"),
+            ("tool", "build_success_rate", 86.7, None, "needs improvement"),
+            ("tool", "lead_time_for_changes", None, None, "not measured"),
+            ("tool", "open_critical_high", 0, None, "good"),
+            ("lib", "deployment_frequency", 0, "low", "needs improvement"),
+            ("lib", "build_success_rate", None, None, "not measured"),
+            ("lib", "test_coverage", None, None, "not measured")]:
+        got = rows[name]["kpis"].get(kid)
+        check("portfolio: %s %s = %r %s (%s)" % (name, kid, value, band, status),
+              got == {"value": value, "status": status, "band": band}, got)
+    # levels: every repository is at level 1 (Initial)
+    check("portfolio: levels", {n: r["level"] for n, r in rows.items()} ==
+          {"lib": 1, "shop": 1, "tool": 1} and pm["level_distribution"] ==
+          {"1": 3, "2": 0, "3": 0, "4": 0, "5": 0}, pm["level_distribution"])
+    # tool: ruleset with 1 review but no signed commits etc.; dependencies
+    # met fully (renovate, security updates, alerts) -> 100
+    check("portfolio: tool dependencies 100 %", rows["tool"]["areas"]["dependencies"] == 100,
+          rows["tool"]["areas"])
+    # the per-repository view is what a repo-mode run of that repository
+    # sees: same level, areas, KPIs and P1 gaps
+    for name in ("shop", "tool", "lib"):
+        out = os.path.join(tmp, "repo-" + name)
+        p = run_cli(["report", "--github", "acme/" + name, "--github-url", fx.url,
+                     "--format", "json", "--output-dir", out,
+                     "--set", "http.cache_dir=" + os.path.join(tmp, "cache")], tmp)
+        rep = load_report(os.path.join(out, "report.json"))["assessment"]
+        want = {
+            "level": rep["level"],
+            "areas": {a["id"]: a["completeness"] for a in rep["areas"]},
+            "kpis": {k["id"]: {"value": k["value"], "status": k["status"], "band": k["band"]}
+                     for k in rep["kpis"] if k["id"] != "test_coverage"},
+            "gaps_p1": sum(g["priority"] == 1 for g in rep["gaps"]),
+        }
+        r = rows[name]
+        got = {"level": r["level"], "areas": r["areas"], "gaps_p1": r["gaps_p1"],
+               "kpis": {k: v for k, v in r["kpis"].items() if k != "test_coverage"}}
+        check("portfolio: %s equals its repo-mode run" % name, p.returncode in (0, 1) and
+              got == want, [(k, got[k], want[k]) for k in want if got[k] != want[k]])
+    # the org view scores the roll-ups: CI is missing because tool has none
+    caps = caps_of(m)
+    check("org: cicd.pipeline missing (tool has no CI)", caps.get("cicd.pipeline") == "missing",
+          caps.get("cicd.pipeline"))
+    check("org: sec.branch_protection missing (lib)", caps.get("sec.branch_protection") == "missing")
 
 
 for fn in (repo_mode, org_mode, rate_limited, report_cli, no_token, refused, org_shards_merge):

@@ -185,6 +185,44 @@ class PdfTest(Base):
         pdf = self.pdf(config={"report": {"logo": logo, "organisation": "Org"}})
         self.qpdf_ok(pdf)
 
+    def test_portfolio_section(self):
+        """assessment.portfolio (org mode) gets its own section: each
+        repository's name and level, its key KPIs and the level
+        distribution; without it the section is absent."""
+        doc = load_fixture("report-full.json")
+        plain = re.sub(r"\s+", " ", self.text(self.pdf(doc=doc)))
+        self.assertNotIn("Portfolio of repositories", plain)
+        none = {"value": None, "status": "not measured", "band": None}
+        doc["assessment"]["portfolio"] = {
+            "repos": [
+                {"name": "billing-api", "level": 3, "level_name": "Defined", "areas": {},
+                 "kpis": {"deployment_frequency": {"value": 6, "status": "good", "band": "elite"},
+                          "lead_time_for_changes": none, "change_failure_rate": none,
+                          "build_success_rate": {"value": 97.5, "status": "good", "band": None}},
+                 "gaps_p1": 0},
+                {"name": "legacy-batch", "level": 1, "level_name": "Initial", "areas": {},
+                 "kpis": {}, "gaps_p1": 7},
+            ],
+            "level_distribution": {"1": 1, "2": 0, "3": 1, "4": 0, "5": 0},
+            "weakest_areas": [{"id": "x", "name": "Observability", "average": 12.5, "repos": 2}],
+        }
+        pdf = self.pdf(doc=doc)
+        self.qpdf_ok(pdf)
+        t = self.text(pdf)
+        flat = re.sub(r"\s+", " ", t)
+        self.assertIn("6b. Portfolio of repositories", flat)
+        rows = {l.split()[0]: l for l in t.splitlines() if l.strip().startswith(("billing-api", "legacy-batch"))}
+        self.assertIn("3 Defined", rows["billing-api"])
+        self.assertIn("97.5%", rows["billing-api"])
+        self.assertIn("1 Initial", rows["legacy-batch"])
+        self.assertRegex(rows["legacy-batch"], r"\b7\s*$")
+        self.assertIn("Repositories per maturity level", flat)
+        self.assertIn("Observability (12.5%)", flat)
+        # listed in the contents with the page it is on
+        m = re.search(r"6b\. Portfolio of repositories\s*\.*\s*(\d+)", t)
+        self.assertTrue(m, "contents entry")
+        self.assertIn("6b. Portfolio of repositories", self.text(pdf, int(m.group(1))))
+
     def test_missing_members(self):
         for doc in variants():
             pdf = self.pdf(doc=doc)
