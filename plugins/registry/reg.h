@@ -48,7 +48,7 @@ char *reg_media_type(const char *content_type);
 /* Percent-encode for a query value. */
 char *reg_url_escape(const char *s);
 
-/* ---- sha256.c ---- */
+/* ---- digest.c ---- */
 void reg_sha256(const void *data, size_t len, unsigned char out[32]);
 void reg_sha256_digest(const void *data, size_t len,
 		       char out[REG_DIGEST_LEN + 1]);
