@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "gh.h"
 
@@ -167,35 +166,14 @@ gh_str(const cJSON *o, const char *key)
 }
 
 int64_t
-gh_time(const cJSON *o, const char *key)
+gh_time(const struct gh *g, const cJSON *o, const char *key)
 {
 	const char *s = gh_str(o, key);
-	struct tm tm = { 0 };
-	int n = 0;
+	int64_t t;
 
-	if (!s)
+	if (!s || g->host->parse_time(s, &t) < 0)
 		return -1;
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
-		   &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6)
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	{
-		int64_t t = (int64_t)timegm(&tm);
-		const char *z = s + n;
-		int oh, om;
-
-		while (*z == '.' || (*z >= '0' && *z <= '9'))
-			z++;
-		if (*z == 'Z' || !*z)
-			return t;
-		if (sscanf(z + 1, "%2d:%2d", &oh, &om) == 2) {
-			int64_t off = (int64_t)oh * 3600 + om * 60;
-
-			return *z == '+' ? t - off : t + off;
-		}
-		return t;
-	}
+	return t;
 }
 
 bool
@@ -296,8 +274,8 @@ take_page(struct gh *g, struct gh_list *l, const struct og_http_response *r)
 
 		while ((it = cJSON_DetachItemFromArray(arr, 0))) {
 			if (l->time_field &&
-			    gh_time(it, l->time_field) >= 0 &&
-			    gh_time(it, l->time_field) < l->stop_before)
+			    gh_time(g, it, l->time_field) >= 0 &&
+			    gh_time(g, it, l->time_field) < l->stop_before)
 				stop = true;
 			cJSON_AddItemToArray(l->items, it);
 		}

@@ -422,7 +422,7 @@ start_phase2(struct gh_repo *r)
 
 		if (r->n_statuses >= GH_DEPLOY_STATUS_MAX)
 			break;
-		if (gh_time(it, "created_at") < g->since ||
+		if (gh_time(r->g, it, "created_at") < g->since ||
 		    !is_prod_deployment(r, it) || !cJSON_IsNumber(id))
 			continue;
 		path = xasprintf("/repos/%s/deployments/%.0f/statuses?per_page=%d",
@@ -444,7 +444,7 @@ start_phase2(struct gh_repo *r)
 		const cJSON *num = jget(it, "number");
 		char *path;
 
-		if (gh_time(it, "merged_at") < g->since || !cJSON_IsNumber(num))
+		if (gh_time(r->g, it, "merged_at") < g->since || !cJSON_IsNumber(num))
 			continue;
 		if (r->n_pr < GH_PR_DETAIL_MAX) {
 			path = xasprintf("/repos/%s/pulls/%.0f/commits?per_page=1",
@@ -970,7 +970,7 @@ emit_releases(struct gh_repo *r)
 	}
 	cJSON_ArrayForEach(rel, l->items) {
 		const cJSON *assets = jget(rel, "assets"), *a;
-		int64_t t = gh_time(rel, "published_at");
+		int64_t t = gh_time(r->g, rel, "published_at");
 
 		if (jbool(rel, "draft"))
 			continue;
@@ -1091,9 +1091,9 @@ emit_runs(struct gh_repo *r, bool deploy_fallback, size_t *ret_deploys)
 			const char *concl = gh_str(run, "conclusion");
 			const char *branch = gh_str(run, "head_branch");
 			const char *sha = gh_str(run, "head_sha");
-			int64_t start = gh_time(run, "run_started_at");
-			int64_t end = gh_time(run, "updated_at");
-			int64_t created = gh_time(run, "created_at");
+			int64_t start = gh_time(r->g, run, "run_started_at");
+			int64_t end = gh_time(r->g, run, "updated_at");
+			int64_t created = gh_time(r->g, run, "created_at");
 			char idbuf[32], dur[32];
 			struct og_attr at[7];
 			size_t k = 0;
@@ -1185,7 +1185,7 @@ emit_delivery(struct gh_repo *r)
 	char *ev = evidence(r, L_DEPLOYS);
 
 	cJSON_ArrayForEach(d, dl->items)
-		if (gh_time(d, "created_at") >= g->since)
+		if (gh_time(r->g, d, "created_at") >= g->since)
 			any_in_window++;
 	if (gh_list_ok(dl))
 		f_bool(r, "github.deployments.present", any_in_window > 0, ev);
@@ -1220,7 +1220,7 @@ emit_delivery(struct gh_repo *r)
 				{ "repo", r->full },
 			};
 
-			emit_event(r, "deployment", gh_time(st, "created_at"),
+			emit_event(r, "deployment", gh_time(r->g, st, "created_at"),
 				   idbuf, at, 5);
 		}
 		deploys++;
@@ -1237,7 +1237,7 @@ emit_delivery(struct gh_repo *r)
 			const cJSON *rel;
 
 			cJSON_ArrayForEach(rel, r->l[L_RELEASES].items) {
-				int64_t t = gh_time(rel, "published_at");
+				int64_t t = gh_time(r->g, rel, "published_at");
 				const char *tag = gh_str(rel, "tag_name");
 				const cJSON *id = jget(rel, "id");
 				char idbuf[32];
@@ -1299,7 +1299,7 @@ emit_pulls(struct gh_repo *r)
 		goto out;
 	}
 	cJSON_ArrayForEach(pr, pl->items) {
-		int64_t merged_at = gh_time(pr, "merged_at");
+		int64_t merged_at = gh_time(r->g, pr, "merged_at");
 		const cJSON *num = jget(pr, "number");
 		const char *sha = gh_str(pr, "merge_commit_sha");
 		char idbuf[32], first[32], created[32];
@@ -1317,9 +1317,9 @@ emit_pulls(struct gh_repo *r)
 			if (r->pr_of[i] != pr || !gh_list_ok(&r->pr_commits[i]))
 				continue;
 			c = cJSON_GetArrayItem(r->pr_commits[i].items, 0);
-			t = gh_time(jget(jget(c, "commit"), "author"), "date");
+			t = gh_time(r->g, jget(jget(c, "commit"), "author"), "date");
 			if (t < 0)
-				t = gh_time(jget(jget(c, "commit"), "committer"),
+				t = gh_time(r->g, jget(jget(c, "commit"), "committer"),
 					    "date");
 			if (t >= 0) {
 				fmt_time(t, first, sizeof(first));
@@ -1327,8 +1327,8 @@ emit_pulls(struct gh_repo *r)
 							    first };
 			}
 		}
-		if (gh_time(pr, "created_at") >= 0) {
-			fmt_time(gh_time(pr, "created_at"), created,
+		if (gh_time(r->g, pr, "created_at") >= 0) {
+			fmt_time(gh_time(r->g, pr, "created_at"), created,
 				 sizeof(created));
 			at[k++] = (struct og_attr){ "created_at", created };
 		}
@@ -1390,8 +1390,8 @@ emit_incidents(struct gh_repo *r)
 		goto out;
 	}
 	cJSON_ArrayForEach(is, l->items) {
-		int64_t t = gh_time(is, "created_at");
-		int64_t closed = gh_time(is, "closed_at");
+		int64_t t = gh_time(r->g, is, "created_at");
+		int64_t closed = gh_time(r->g, is, "closed_at");
 		const cJSON *num = jget(is, "number");
 		char idbuf[32], res[32];
 		struct og_attr at[3];

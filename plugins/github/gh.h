@@ -105,7 +105,9 @@ int gh_repo_bool(const struct gh_repo *r, const char *key);
 char *gh_repo_key(const struct gh_repo *r, const char *key);
 
 /* helpers shared by the files */
-int64_t gh_time(const cJSON *o, const char *key);	/* -1 when absent */
+/* UTC seconds of the timestamp at @key (host->parse_time), -1 when absent
+ * or not a time */
+int64_t gh_time(const struct gh *g, const cJSON *o, const char *key);
 const char *gh_str(const cJSON *o, const char *key);
 bool gh_regex_compile(regex_t *re, const char *pattern);
 void gh_partial(struct gh *g, const char *reason);

@@ -409,17 +409,18 @@ test_manifests(void)
 static void
 test_time(void)
 {
+	const struct og_host *h = &og_mock_host;
 	int64_t t;
 
-	CHECK(reg_parse_time("1970-01-01T00:00:00Z", &t) == 0 && t == 0);
-	CHECK(reg_parse_time("2016-09-23T23:20:45.78976459Z", &t) == 0 &&
+	CHECK(reg_parse_time(h, "1970-01-01T00:00:00Z", &t) == 0 && t == 0);
+	CHECK(reg_parse_time(h, "2016-09-23T23:20:45.78976459Z", &t) == 0 &&
 	      t == 1474672845);
-	CHECK(reg_parse_time("2026-01-01T02:00:00+02:00", &t) == 0 &&
+	CHECK(reg_parse_time(h, "2026-01-01T02:00:00+02:00", &t) == 0 &&
 	      t == 1767225600);
-	CHECK(reg_parse_time("2026-01-01", &t) == 0 && t == 1767225600);
-	CHECK(reg_parse_time("2026-13-01T00:00:00Z", &t) == -EINVAL);
-	CHECK(reg_parse_time("2026-01-01T00:00:00", &t) == -EINVAL);
-	CHECK(reg_parse_time("yesterday", &t) == -EINVAL);
+	CHECK(reg_parse_time(h, "2026-01-01", &t) == 0 && t == 1767225600);
+	CHECK(reg_parse_time(h, "2026-13-01T00:00:00Z", &t) == -EINVAL);
+	CHECK(reg_parse_time(h, "2026-01-01T00:00:00", &t) == -EINVAL);
+	CHECK(reg_parse_time(h, "yesterday", &t) == -EINVAL);
 }
 
 
