@@ -25,27 +25,11 @@ xstrdup(const char *s)
 	return d;
 }
 
-static char *
-xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	return s;
-}
-
 void
 gh_list_init(struct gh_list *l, const char *api, const char *path)
 {
 	memset(l, 0, sizeof(*l));
-	l->next_url = xasprintf("%s%s", api, path);
+	l->next_url = gh_xasprintf("%s%s", api, path);
 	l->path = xstrdup(path);
 	l->max_pages = GH_PAGES_MAX;
 	l->total_count = -1;
@@ -75,17 +59,17 @@ char *
 gh_list_reason(const struct gh_list *l, const char *needs)
 {
 	if (l->error)
-		return xasprintf("not measured: %s", l->error);
+		return gh_xasprintf("not measured: %s", l->error);
 	if (l->status == 403 || l->status == 401)
-		return xasprintf("not measured: %s%s%s%s",
+		return gh_xasprintf("not measured: %s%s%s%s",
 				 needs ? needs : "access denied",
 				 l->message ? " (GitHub: " : "",
 				 l->message ? l->message : "",
 				 l->message ? ")" : "");
 	if (l->status == 404)
-		return xasprintf("not measured: %s returned 404%s%s",
+		return gh_xasprintf("not measured: %s returned 404%s%s",
 				 l->path, needs ? "; " : "", needs ? needs : "");
-	return xasprintf("not measured: %s answered HTTP %ld%s%s",
+	return gh_xasprintf("not measured: %s answered HTTP %ld%s%s",
 			 l->path, l->status, l->message ? ": " : "",
 			 l->message ? l->message : "");
 }
@@ -156,6 +140,19 @@ gh_url_page(const char *url)
 }
 
 /* ---- helpers --------------------------------------------------------- */
+
+char *
+gh_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	return s;
+}
 
 const char *
 gh_str(const cJSON *o, const char *key)
@@ -246,7 +243,7 @@ take_page(struct gh *g, struct gh_list *l, const struct og_http_response *r)
 	if (r->status == 204 || !doc) {
 		if (r->status != 204 && r->body_len) {
 			free(l->error);
-			l->error = xasprintf("%s: answer is not JSON", l->path);
+			l->error = gh_xasprintf("%s: answer is not JSON", l->path);
 		}
 		cJSON_Delete(doc);
 		return;

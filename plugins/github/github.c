@@ -292,14 +292,7 @@ cmp_full_name(const void *a, const void *b)
 /* Keys aggregated over the org: true only when every repository's is
  * (OG_ROLLUP_ALL, so shards merge into the org's value). */
 static const char *const org_bools[] = {
-	"github.branch_protection.enabled",
-	"github.branch_protection.status_checks",
-	"github.branch_protection.signed_commits",
-	"github.branch_protection.force_push_blocked",
-	"github.branch_protection.deletion_blocked",
-	"github.branch_protection.enforce_admins",
-	"github.branch_protection.codeowner_reviews",
-	"github.branch_protection.dismiss_stale",
+	GH_PROTECTION_BOOLS,
 	"github.secret_scanning",
 	"github.push_protection",
 	"github.dependabot_security_updates",
