@@ -11,29 +11,9 @@
 
 #include "reg.h"
 #include "mock-host.h"
+#include "../check.h"
 
-static int failed, checks;
-
-#define CHECK(cond)                                                         \
-	do {                                                                \
-		checks++;                                                   \
-		if (!(cond)) {                                              \
-			failed++;                                           \
-			fprintf(stderr, "%s:%d: FAILED %s\n", __FILE__,     \
-				__LINE__, #cond);                           \
-		}                                                           \
-	} while (0)
-#define CHECK_STR(a, b)                                                     \
-	do {                                                                \
-		const char *a_ = (a), *b_ = (b);                            \
-		checks++;                                                   \
-		if (!a_ || !b_ || strcmp(a_, b_) != 0) {                    \
-			failed++;                                           \
-			fprintf(stderr, "%s:%d: FAILED %s == \"%s\" (got \"%s\")\n", \
-				__FILE__, __LINE__, #a, b_ ? b_ : "(null)", \
-				a_ ? a_ : "(null)");                        \
-		}                                                           \
-	} while (0)
+CHECK_COUNTERS;
 
 static void
 test_sha256(void)
@@ -726,6 +706,5 @@ main(void)
 	test_time();
 	test_client();
 	test_corpus(shared ? shared : "../shared");
-	printf("%d checks, %d failed\n", checks, failed);
-	return failed ? 1 : 0;
+	return check_done();
 }
