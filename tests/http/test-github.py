@@ -21,6 +21,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from ogtest import check, failures  # noqa: E402
 import ghdata  # noqa: E402
 import ghfixture  # noqa: E402
 from ghdata import DAY, NOW  # noqa: E402
@@ -29,15 +31,6 @@ OPSGRADE = os.environ["OPSGRADE"]
 PLUGIN_DIR = os.path.dirname(os.path.abspath(sys.argv[1]))
 TOKEN = "ghp_testTOKENvalue"
 LSAN_SUPP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lsan.supp")
-failures = []
-
-
-def check(name, cond, detail=""):
-    if cond:
-        print("ok - %s" % name)
-    else:
-        print("not ok - %s %s" % (name, detail))
-        failures.append(name)
 
 
 def run_cli(args, cwd, config=None, token=TOKEN):
