@@ -6,15 +6,31 @@ Import with the tests folder on sys.path:
 import subprocess
 
 failures = []
+checks = 0
 
 
 def check(name, cond, detail=""):
     """Print a TAP-style line; a failed check is remembered in failures."""
+    global checks
+    checks += 1
     if cond:
         print("ok - %s" % name)
     else:
         print("not ok - %s %s" % (name, detail))
         failures.append(name)
+
+
+def expect(cond, what):
+    """check() with the condition first."""
+    check(what, cond)
+
+
+def done():
+    """Print the tally; the exit status (0 when every check passed)."""
+    print("%d checks, %d failed" % (checks, len(failures)))
+    for f in failures:
+        print("FAILED: " + f)
+    return 1 if failures else 0
 
 
 def stop_process(proc, timeout=10):

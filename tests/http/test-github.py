@@ -22,7 +22,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from ogtest import check, failures  # noqa: E402
+from ogtest import check, done  # noqa: E402
 import ghdata  # noqa: E402
 import ghfixture  # noqa: E402
 from ghdata import DAY, NOW  # noqa: E402
@@ -569,7 +569,4 @@ for fn in (repo_mode, org_mode, rate_limited, report_cli, no_token, refused, org
     except Exception as e:
         check(fn.__name__, False, repr(e))
 
-if failures:
-    print("FAILED: %s" % ", ".join(failures))
-    sys.exit(1)
-print("all github tests passed")
+sys.exit(done())

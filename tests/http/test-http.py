@@ -14,7 +14,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from ogtest import check, failures  # noqa: E402
+from ogtest import check, done  # noqa: E402
 import ghfixture  # noqa: E402
 
 DRIVER = sys.argv[1]
@@ -245,7 +245,4 @@ def concurrency(fx):
 for d in _tmpdirs:
     d.cleanup()
 
-if failures:
-    print("FAILED: %s" % ", ".join(failures))
-    sys.exit(1)
-print("all http tests passed")
+sys.exit(done())

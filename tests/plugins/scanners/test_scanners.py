@@ -26,18 +26,13 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import expected  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from ogtest import done, expect as check  # noqa: E402
 
 HARNESS, TRIVY, CODEQL, SUITE = sys.argv[1:5]
 SRC = os.environ.get("OG_SOURCE_ROOT",
                      os.path.join(os.path.dirname(__file__), "../../.."))
 FIX = os.path.join(SRC, "tests", "fixtures")
-failures = []
-
-
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
-        print("FAIL:", msg)
 
 
 def run(plugin, key, files, extra=()):
@@ -439,6 +434,4 @@ def suite_fuzz():
 
 {"corpus": suite_corpus, "fixtures": suite_fixtures,
  "badinput": suite_badinput, "fuzz": suite_fuzz}[SUITE]()
-if failures:
-    print("%d failure(s)" % len(failures))
-    sys.exit(1)
+sys.exit(done())
