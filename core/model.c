@@ -190,17 +190,30 @@ push_ptr(void ***arr, size_t *n, void *p)
 	(*arr)[(*n)++] = p;
 }
 
-/* Insert @s into the sorted unique string set (*v, *n); copies it. */
-static void
-strset_add(char ***v, size_t *n, const char *s)
+/* Where @s goes in the sorted unique string set (v, n): false when it is
+ * empty or already there, else true with its slot in *ret_i. */
+static bool
+strset_slot(char *const *v, size_t n, const char *s, size_t *ret_i)
 {
 	size_t i = 0;
 
 	if (!s || !*s)
-		return;
-	while (i < *n && strcmp((*v)[i], s) < 0)
+		return false;
+	while (i < n && strcmp(v[i], s) < 0)
 		i++;
-	if (i < *n && strcmp((*v)[i], s) == 0)
+	if (i < n && strcmp(v[i], s) == 0)
+		return false;
+	*ret_i = i;
+	return true;
+}
+
+/* Insert @s into the sorted unique string set (*v, *n); copies it. */
+static void
+strset_add(char ***v, size_t *n, const char *s)
+{
+	size_t i;
+
+	if (!strset_slot(*v, *n, s, &i))
 		return;
 	*v = og_xrealloc_array(*v, *n + 1, sizeof(char *));
 	memmove(*v + i + 1, *v + i, (*n - i) * sizeof(char *));
@@ -212,13 +225,9 @@ strset_add(char ***v, size_t *n, const char *s)
 static void
 astrset_add(struct og_arena *a, char ***v, size_t *n, const char *s)
 {
-	size_t i = 0;
+	size_t i;
 
-	if (!s || !*s)
-		return;
-	while (i < *n && strcmp((*v)[i], s) < 0)
-		i++;
-	if (i < *n && strcmp((*v)[i], s) == 0)
+	if (!strset_slot(*v, *n, s, &i))
 		return;
 	*v = og_arena_grow(a, *v, *n, sizeof(char *));
 	memmove(*v + i + 1, *v + i, (*n - i) * sizeof(char *));

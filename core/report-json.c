@@ -220,6 +220,20 @@ get_strv(const cJSON *o, const char *key, char ***ret, size_t *ret_n,
 	return 0;
 }
 
+/* An optional line or column number (absent: 0). */
+static int
+get_u32(const cJSON *o, const char *key, uint32_t *ret, char **ret_err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (v && (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 4e9)) {
+		*ret_err = og_asprintf("'%s' must be a non-negative number", key);
+		return -EINVAL;
+	}
+	*ret = v ? (uint32_t)v->valuedouble : 0;
+	return 0;
+}
+
 static int
 get_time(const cJSON *o, const char *key, int64_t *ret, bool required,
 	 char **ret_err)
@@ -327,7 +341,6 @@ static int
 location_from_json(const cJSON *lo, struct og_model_location *l, char **ret_err)
 {
 	const char *s;
-	const cJSON *v;
 	int r;
 
 	if (!cJSON_IsObject(lo)) {
@@ -343,19 +356,9 @@ location_from_json(const cJSON *lo, struct og_model_location *l, char **ret_err)
 	if ((r = get_str(lo, "layer", &s, ret_err)) < 0)
 		return r;
 	l->layer = (char *)s;
-	v = cJSON_GetObjectItemCaseSensitive(lo, "line");
-	if (v && (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 4e9)) {
-		*ret_err = og_strdup0("'line' must be a non-negative number");
-		return -EINVAL;
-	}
-	l->line = v ? (uint32_t)v->valuedouble : 0;
-	v = cJSON_GetObjectItemCaseSensitive(lo, "column");
-	if (v && (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 4e9)) {
-		*ret_err = og_strdup0("'column' must be a non-negative number");
-		return -EINVAL;
-	}
-	l->column = v ? (uint32_t)v->valuedouble : 0;
-	return 0;
+	if ((r = get_u32(lo, "line", &l->line, ret_err)) < 0)
+		return r;
+	return get_u32(lo, "column", &l->column, ret_err);
 }
 
 int

@@ -290,6 +290,17 @@ out:
 	return r;
 }
 
+int
+og_render_setup(const cJSON *report, const cJSON *config, const char *path,
+		struct og_rstyle *ret_st, char **ret_err)
+{
+	if (!cJSON_IsObject(report)) {
+		og_rerr(ret_err, "%s: the report document is not a JSON object", path);
+		return -EINVAL;
+	}
+	return og_rstyle_load(config, ret_st, ret_err);
+}
+
 void
 og_rstyle_clear(struct og_rstyle *st)
 {

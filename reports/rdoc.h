@@ -36,6 +36,10 @@ struct og_rstyle {
  * "report" object itself; NULL gives the defaults. */
 int og_rstyle_load(const cJSON *config, struct og_rstyle *ret, char **ret_err);
 void og_rstyle_clear(struct og_rstyle *st);
+/* What every renderer does first: check that @report is an object (the
+ * error names @path) and load the style from @config into *ret_st. */
+int og_render_setup(const cJSON *report, const cJSON *config,
+		    const char *path, struct og_rstyle *ret_st, char **ret_err);
 
 const cJSON *og_rj_item(const cJSON *o, const char *key);
 const char *og_rj_str(const cJSON *o, const char *key);	/* NULL unless a string */

@@ -521,11 +521,7 @@ og_render_junit(const cJSON *report, const cJSON *config, const char *path,
 	char buf[64];
 	int r;
 
-	if (!cJSON_IsObject(report)) {
-		og_rerr(ret_err, "%s: the report document is not a JSON object", path);
-		return -EINVAL;
-	}
-	r = og_rstyle_load(config, &st, ret_err);
+	r = og_render_setup(report, config, path, &st, ret_err);
 	if (r < 0)
 		return r;
 	j.st = &st;

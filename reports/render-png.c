@@ -213,23 +213,9 @@ og_render_png(const cJSON *report, const cJSON *config, const char *path,
 	cairo_status_t cs;
 	int r;
 
-	if (!cJSON_IsObject(report)) {
-		og_rerr(ret_err, "%s: the report document is not a JSON object", path);
-		return -EINVAL;
-	}
-	r = og_rstyle_load(config, &st, ret_err);
+	r = og_render_setup_cairo(report, config, path, &st, &tx, &logo, ret_err);
 	if (r < 0)
 		return r;
-	if (st.logo) {
-		logo = cairo_image_surface_create_from_png(st.logo);
-		if (cairo_surface_status(logo) != CAIRO_STATUS_SUCCESS) {
-			og_rerr(ret_err, "config report.logo: %s: not a readable PNG file (%s)", st.logo,
-				cairo_status_to_string(cairo_surface_status(logo)));
-			r = -EINVAL;
-			goto out;
-		}
-	}
-	og_text_init(&tx, st.font);
 	img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)lround(W * st.scale),
 					 (int)lround(H * st.scale));
 	g.cr = cairo_create(img);

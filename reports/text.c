@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -55,6 +56,35 @@ og_text_init(struct og_text *t, const char *family)
 	cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
 	pango_cairo_context_set_font_options(t->ctx, fo);
 	cairo_font_options_destroy(fo);
+	return 0;
+}
+
+int
+og_render_setup_cairo(const cJSON *report, const cJSON *config,
+		      const char *path, struct og_rstyle *ret_st,
+		      struct og_text *ret_tx, cairo_surface_t **ret_logo,
+		      char **ret_err)
+{
+	struct og_rstyle st = { 0 };
+	cairo_surface_t *logo = NULL;
+	int r;
+
+	r = og_render_setup(report, config, path, &st, ret_err);
+	if (r < 0)
+		return r;
+	if (st.logo) {
+		logo = cairo_image_surface_create_from_png(st.logo);
+		if (cairo_surface_status(logo) != CAIRO_STATUS_SUCCESS) {
+			og_rerr(ret_err, "config report.logo: %s: not a readable PNG file (%s)", st.logo,
+				cairo_status_to_string(cairo_surface_status(logo)));
+			cairo_surface_destroy(logo);
+			og_rstyle_clear(&st);
+			return -EINVAL;
+		}
+	}
+	og_text_init(ret_tx, st.font);
+	*ret_st = st;
+	*ret_logo = logo;
 	return 0;
 }
 

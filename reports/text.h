@@ -38,6 +38,13 @@ struct og_text {
 int og_text_init(struct og_text *t, const char *family);
 void og_text_fini(struct og_text *t);
 
+/* og_render_setup, then what the cairo renderers need: the logo (NULL when
+ * none is configured) and the fonts.  On error nothing is left to free. */
+int og_render_setup_cairo(const cJSON *report, const cJSON *config,
+			  const char *path, struct og_rstyle *ret_st,
+			  struct og_text *ret_tx, cairo_surface_t **ret_logo,
+			  char **ret_err);
+
 /* A layout for @s (cleaned), @size in points, @width (<= 0: no wrap). */
 PangoLayout *og_text_layout(struct og_text *t, const char *s, double size,
 			    unsigned flags, double width);

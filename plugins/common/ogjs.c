@@ -597,8 +597,10 @@ ogjs_enter_array(struct ogjs *r)
 	return push(r, true);
 }
 
-int
-ogjs_next_key(struct ogjs *r, const char **ret_key)
+/* Step to the next member of the innermost object or array, which @close
+ * ends: 0 past its end (popped), 1 before a member, or the error. */
+static int
+next_member(struct ogjs *r, int close)
 {
 	struct seg *s = &r->segs[r->depth - 1];
 	int c;
@@ -606,7 +608,7 @@ ogjs_next_key(struct ogjs *r, const char **ret_key)
 	if (r->err)
 		return r->err;
 	c = skip_ws(r);
-	if (c == '}') {
+	if (c == close) {
 		if (advance(r) < 0)
 			return r->err;
 		r->depth--;
@@ -614,18 +616,29 @@ ogjs_next_key(struct ogjs *r, const char **ret_key)
 	}
 	if (s->count) {
 		if (c != ',')
-			return ogjs_fail(r, "expected ',' or '}', found %s",
-					 describe(c));
+			return ogjs_fail(r, "expected ',' or '%c', found %s",
+					 close, describe(c));
 		if (advance(r) < 0)
 			return r->err;
-		c = skip_ws(r);
 	}
+	s->count++;
+	return 1;
+}
+
+int
+ogjs_next_key(struct ogjs *r, const char **ret_key)
+{
+	struct seg *s = &r->segs[r->depth - 1];
+	int c, more = next_member(r, '}');
+
+	if (more <= 0)
+		return more;
+	c = skip_ws(r);
 	if (c != '"')
 		return ogjs_fail(r, "expected a key string, found %s",
 				 describe(c));
 	if (read_string(r, s->key, sizeof(s->key)) < 0)
 		return r->err;
-	s->count++;
 	if (expect(r, ':', "':'") < 0)
 		return r->err;
 	*ret_key = s->key;
@@ -635,27 +648,7 @@ ogjs_next_key(struct ogjs *r, const char **ret_key)
 int
 ogjs_next_elem(struct ogjs *r)
 {
-	struct seg *s = &r->segs[r->depth - 1];
-	int c;
-
-	if (r->err)
-		return r->err;
-	c = skip_ws(r);
-	if (c == ']') {
-		if (advance(r) < 0)
-			return r->err;
-		r->depth--;
-		return 0;
-	}
-	if (s->count) {
-		if (c != ',')
-			return ogjs_fail(r, "expected ',' or ']', found %s",
-					 describe(c));
-		if (advance(r) < 0)
-			return r->err;
-	}
-	s->count++;
-	return 1;
+	return next_member(r, ']');
 }
 
 int

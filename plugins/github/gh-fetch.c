@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "gh.h"
 
@@ -26,27 +25,11 @@ xstrdup(const char *s)
 	return d;
 }
 
-static char *
-xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	return s;
-}
-
 void
 gh_list_init(struct gh_list *l, const char *api, const char *path)
 {
 	memset(l, 0, sizeof(*l));
-	l->next_url = xasprintf("%s%s", api, path);
+	l->next_url = gh_xasprintf("%s%s", api, path);
 	l->path = xstrdup(path);
 	l->max_pages = GH_PAGES_MAX;
 	l->total_count = -1;
@@ -76,17 +59,17 @@ char *
 gh_list_reason(const struct gh_list *l, const char *needs)
 {
 	if (l->error)
-		return xasprintf("not measured: %s", l->error);
+		return gh_xasprintf("not measured: %s", l->error);
 	if (l->status == 403 || l->status == 401)
-		return xasprintf("not measured: %s%s%s%s",
+		return gh_xasprintf("not measured: %s%s%s%s",
 				 needs ? needs : "access denied",
 				 l->message ? " (GitHub: " : "",
 				 l->message ? l->message : "",
 				 l->message ? ")" : "");
 	if (l->status == 404)
-		return xasprintf("not measured: %s returned 404%s%s",
+		return gh_xasprintf("not measured: %s returned 404%s%s",
 				 l->path, needs ? "; " : "", needs ? needs : "");
-	return xasprintf("not measured: %s answered HTTP %ld%s%s",
+	return gh_xasprintf("not measured: %s answered HTTP %ld%s%s",
 			 l->path, l->status, l->message ? ": " : "",
 			 l->message ? l->message : "");
 }
@@ -158,6 +141,19 @@ gh_url_page(const char *url)
 
 /* ---- helpers --------------------------------------------------------- */
 
+char *
+gh_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	return s;
+}
+
 const char *
 gh_str(const cJSON *o, const char *key)
 {
@@ -167,35 +163,14 @@ gh_str(const cJSON *o, const char *key)
 }
 
 int64_t
-gh_time(const cJSON *o, const char *key)
+gh_time(const struct gh *g, const cJSON *o, const char *key)
 {
 	const char *s = gh_str(o, key);
-	struct tm tm = { 0 };
-	int n = 0;
+	int64_t t;
 
-	if (!s)
+	if (!s || g->host->parse_time(s, &t) < 0)
 		return -1;
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
-		   &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6)
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	{
-		int64_t t = (int64_t)timegm(&tm);
-		const char *z = s + n;
-		int oh, om;
-
-		while (*z == '.' || (*z >= '0' && *z <= '9'))
-			z++;
-		if (*z == 'Z' || !*z)
-			return t;
-		if (sscanf(z + 1, "%2d:%2d", &oh, &om) == 2) {
-			int64_t off = (int64_t)oh * 3600 + om * 60;
-
-			return *z == '+' ? t - off : t + off;
-		}
-		return t;
-	}
+	return t;
 }
 
 bool
@@ -268,7 +243,7 @@ take_page(struct gh *g, struct gh_list *l, const struct og_http_response *r)
 	if (r->status == 204 || !doc) {
 		if (r->status != 204 && r->body_len) {
 			free(l->error);
-			l->error = xasprintf("%s: answer is not JSON", l->path);
+			l->error = gh_xasprintf("%s: answer is not JSON", l->path);
 		}
 		cJSON_Delete(doc);
 		return;
@@ -296,8 +271,8 @@ take_page(struct gh *g, struct gh_list *l, const struct og_http_response *r)
 
 		while ((it = cJSON_DetachItemFromArray(arr, 0))) {
 			if (l->time_field &&
-			    gh_time(it, l->time_field) >= 0 &&
-			    gh_time(it, l->time_field) < l->stop_before)
+			    gh_time(g, it, l->time_field) >= 0 &&
+			    gh_time(g, it, l->time_field) < l->stop_before)
 				stop = true;
 			cJSON_AddItemToArray(l->items, it);
 		}

@@ -59,22 +59,6 @@ struct gh_repo {
 
 /* ---- small helpers --------------------------------------------------- */
 
-static char *
-xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	return s;
-}
-
 static void *
 xcalloc(size_t n, size_t size)
 {
@@ -120,10 +104,10 @@ fkey(const struct gh_repo *r, const char *key)
 {
 	/* key: "github.x" (repo-level) or another namespace ("ci.present") */
 	if (!r->prefix[0])
-		return xasprintf("%s", key);
+		return gh_xasprintf("%s", key);
 	if (strncmp(key, "github.", 7) == 0)
-		return xasprintf("github.%s%s", r->prefix, key + 7);
-	return xasprintf("github.%s%s", r->prefix, key);
+		return gh_xasprintf("github.%s%s", r->prefix, key + 7);
+	return gh_xasprintf("github.%s%s", r->prefix, key);
 }
 
 static void
@@ -181,7 +165,7 @@ f_unknown_list(struct gh_repo *r, const struct gh_list *l, const char *needs,
 static char *
 evidence(struct gh_repo *r, int which)
 {
-	return xasprintf("GET %s", r->l[which].path);
+	return gh_xasprintf("GET %s", r->l[which].path);
 }
 
 /* ---- construction and phases ------------------------------------------ */
@@ -195,16 +179,16 @@ gh_repo_new(struct gh *g, const char *full_name, const cJSON *repo_object)
 	const char *slash = strchr(full_name, '/');
 
 	r->g = g;
-	r->full = xasprintf("%s", full_name);
-	r->prefix = g->org ? xasprintf("repos.%s.", slash ? slash + 1 :
-				       full_name) : xasprintf("%s", "");
+	r->full = gh_xasprintf("%s", full_name);
+	r->prefix = g->org ? gh_xasprintf("repos.%s.", slash ? slash + 1 :
+				       full_name) : gh_xasprintf("%s", "");
 	r->bools = cJSON_CreateObject();
 	if (repo_object)
 		r->repo = cJSON_Duplicate(repo_object, true);
 	if (repo_object) {
 		start_phase1(r);
 	} else {
-		char *p = xasprintf("/repos/%s", full_name);
+		char *p = gh_xasprintf("/repos/%s", full_name);
 
 		gh_list_init(&r->l[L_REPO], g->api, p);
 		free(p);
@@ -268,7 +252,7 @@ runs_piece(struct piece *p, struct gh_repo *r, int64_t from, int64_t to)
 
 	fmt_time(from, a, sizeof(a));
 	fmt_time(to, b, sizeof(b));
-	path = xasprintf("/repos/%s/actions/runs?created=%s..%s&per_page=%d",
+	path = gh_xasprintf("/repos/%s/actions/runs?created=%s..%s&per_page=%d",
 			 r->full, a, b, GH_PER_PAGE);
 	gh_list_init(&p->list, r->g->api, path);
 	p->list.paginate = true;
@@ -287,7 +271,7 @@ start_phase1(struct gh_repo *r)
 	const char *f = r->full;
 	char since[32], since90[32];
 
-	r->branch = xasprintf("%s", b ? b : "main");
+	r->branch = gh_xasprintf("%s", b ? b : "main");
 	fmt_time(g->since, since, sizeof(since));
 	fmt_time(g->now - 90 * 86400, since90, sizeof(since90));
 
@@ -422,10 +406,10 @@ start_phase2(struct gh_repo *r)
 
 		if (r->n_statuses >= GH_DEPLOY_STATUS_MAX)
 			break;
-		if (gh_time(it, "created_at") < g->since ||
+		if (gh_time(r->g, it, "created_at") < g->since ||
 		    !is_prod_deployment(r, it) || !cJSON_IsNumber(id))
 			continue;
-		path = xasprintf("/repos/%s/deployments/%.0f/statuses?per_page=%d",
+		path = gh_xasprintf("/repos/%s/deployments/%.0f/statuses?per_page=%d",
 				 r->full, id->valuedouble, GH_PER_PAGE);
 		gh_list_init(&r->statuses[r->n_statuses], g->api, path);
 		r->statuses[r->n_statuses].paginate = true;
@@ -444,10 +428,10 @@ start_phase2(struct gh_repo *r)
 		const cJSON *num = jget(it, "number");
 		char *path;
 
-		if (gh_time(it, "merged_at") < g->since || !cJSON_IsNumber(num))
+		if (gh_time(r->g, it, "merged_at") < g->since || !cJSON_IsNumber(num))
 			continue;
 		if (r->n_pr < GH_PR_DETAIL_MAX) {
-			path = xasprintf("/repos/%s/pulls/%.0f/commits?per_page=1",
+			path = gh_xasprintf("/repos/%s/pulls/%.0f/commits?per_page=1",
 					 r->full, num->valuedouble);
 			gh_list_init(&r->pr_commits[r->n_pr], g->api, path);
 			r->pr_commits[r->n_pr].paginate = true;
@@ -456,7 +440,7 @@ start_phase2(struct gh_repo *r)
 			free(path);
 		}
 		if (r->n_reviews < GH_PR_REVIEW_MAX) {
-			path = xasprintf("/repos/%s/pulls/%.0f/reviews?per_page=%d",
+			path = gh_xasprintf("/repos/%s/pulls/%.0f/reviews?per_page=%d",
 					 r->full, num->valuedouble, GH_PER_PAGE);
 			gh_list_init(&r->pr_reviews[r->n_reviews], g->api,
 				     path);
@@ -519,7 +503,7 @@ emit_repo_facts(struct gh_repo *r)
 {
 	const cJSON *repo = r->repo, *sa = jget(repo, "security_and_analysis");
 	const cJSON *topics = jget(repo, "topics"), *lic = jget(repo, "license");
-	char *ev = xasprintf("GET /repos/%s", r->full);
+	char *ev = gh_xasprintf("GET /repos/%s", r->full);
 	static const struct {
 		const char *json, *key;
 	} sa_keys[] = {
@@ -588,16 +572,10 @@ emit_protection(struct gh_repo *r)
 	const cJSON *reviews = classic ? jget(p, "required_pull_request_reviews") : NULL;
 	const cJSON *checks = classic ? jget(p, "required_status_checks") : NULL;
 	char *ev = classic ? evidence(r, L_PROT) : evidence(r, L_RULES);
+	/* [0] the number, [1..8] the booleans in GH_PROTECTION_BOOLS order */
 	static const char *const all[] = {
-		"github.branch_protection.enabled",
 		"github.branch_protection.required_reviews",
-		"github.branch_protection.status_checks",
-		"github.branch_protection.signed_commits",
-		"github.branch_protection.force_push_blocked",
-		"github.branch_protection.deletion_blocked",
-		"github.branch_protection.enforce_admins",
-		"github.branch_protection.codeowner_reviews",
-		"github.branch_protection.dismiss_stale",
+		GH_PROTECTION_BOOLS,
 		NULL,
 	};
 	double n_reviews = 0;
@@ -610,13 +588,12 @@ emit_protection(struct gh_repo *r)
 	}
 	if (!classic && !has_rules) {
 		/* 404 "Branch not protected" and no active ruleset */
-		f_bool(r, all[0], false, ev);
-		f_num(r, all[1], 0, NULL, ev);
-		for (size_t i = 2; all[i]; i++)
+		f_num(r, all[0], 0, NULL, ev);
+		for (size_t i = 1; all[i]; i++)
 			f_bool(r, all[i], false, ev);
 		goto out;
 	}
-	f_bool(r, all[0], true, ev);
+	f_bool(r, all[1], true, ev);
 
 	pr_rule = rule_present(rules, "pull_request", &pr);
 	if (reviews) {
@@ -631,7 +608,7 @@ emit_protection(struct gh_repo *r)
 		if (cJSON_IsNumber(c) && c->valuedouble > n_reviews)
 			n_reviews = c->valuedouble;
 	}
-	f_num(r, all[1], n_reviews, NULL, ev);
+	f_num(r, all[0], n_reviews, NULL, ev);
 	f_bool(r, all[2],
 	       (checks && (cJSON_GetArraySize(jget(checks, "contexts")) > 0 ||
 			   cJSON_GetArraySize(jget(checks, "checks")) > 0)) ||
@@ -826,19 +803,19 @@ emit_alert_counts(struct gh_repo *r, int which, const char *base,
 		char *why;
 
 		if (l->truncated)
-			why = xasprintf("not measured: more than %d pages of alerts",
+			why = gh_xasprintf("not measured: more than %d pages of alerts",
 					l->max_pages);
 		else if (l->status == 403 && l->message &&
 			 strcasestr(l->message, "disabled"))
-			why = xasprintf("not measured: %s", l->message);
+			why = gh_xasprintf("not measured: %s", l->message);
 		else if (l->status == 403 && l->message &&
 			 (strcasestr(l->message, "Advanced Security") ||
 			  strcasestr(l->message, "Code Security")))
-			why = xasprintf("not measured: needs GitHub Advanced "
+			why = gh_xasprintf("not measured: needs GitHub Advanced "
 					"Security / Code Security on this "
 					"repository (GitHub: %s)", l->message);
 		else if (l->status == 404 && code_scanning)
-			why = xasprintf("not measured: no code scanning "
+			why = gh_xasprintf("not measured: no code scanning "
 					"analysis on the default branch");
 		else
 			why = gh_list_reason(l, needs);
@@ -970,7 +947,7 @@ emit_releases(struct gh_repo *r)
 	}
 	cJSON_ArrayForEach(rel, l->items) {
 		const cJSON *assets = jget(rel, "assets"), *a;
-		int64_t t = gh_time(rel, "published_at");
+		int64_t t = gh_time(r->g, rel, "published_at");
 
 		if (jbool(rel, "draft"))
 			continue;
@@ -1091,9 +1068,9 @@ emit_runs(struct gh_repo *r, bool deploy_fallback, size_t *ret_deploys)
 			const char *concl = gh_str(run, "conclusion");
 			const char *branch = gh_str(run, "head_branch");
 			const char *sha = gh_str(run, "head_sha");
-			int64_t start = gh_time(run, "run_started_at");
-			int64_t end = gh_time(run, "updated_at");
-			int64_t created = gh_time(run, "created_at");
+			int64_t start = gh_time(r->g, run, "run_started_at");
+			int64_t end = gh_time(r->g, run, "updated_at");
+			int64_t created = gh_time(r->g, run, "created_at");
 			char idbuf[32], dur[32];
 			struct og_attr at[7];
 			size_t k = 0;
@@ -1146,7 +1123,7 @@ emit_runs(struct gh_repo *r, bool deploy_fallback, size_t *ret_deploys)
 		f_unknown(r, "github.workflow_runs.count", why);
 		free(why);
 	} else {
-		char *ev = xasprintf("GET /repos/%s/actions/runs?created=...%s",
+		char *ev = gh_xasprintf("GET /repos/%s/actions/runs?created=...%s",
 				     r->full, r->runs_split ? " (window split)" : "");
 
 		f_num(r, "github.workflow_runs.count", (double)n, NULL, ev);
@@ -1185,7 +1162,7 @@ emit_delivery(struct gh_repo *r)
 	char *ev = evidence(r, L_DEPLOYS);
 
 	cJSON_ArrayForEach(d, dl->items)
-		if (gh_time(d, "created_at") >= g->since)
+		if (gh_time(r->g, d, "created_at") >= g->since)
 			any_in_window++;
 	if (gh_list_ok(dl))
 		f_bool(r, "github.deployments.present", any_in_window > 0, ev);
@@ -1220,7 +1197,7 @@ emit_delivery(struct gh_repo *r)
 				{ "repo", r->full },
 			};
 
-			emit_event(r, "deployment", gh_time(st, "created_at"),
+			emit_event(r, "deployment", gh_time(r->g, st, "created_at"),
 				   idbuf, at, 5);
 		}
 		deploys++;
@@ -1237,7 +1214,7 @@ emit_delivery(struct gh_repo *r)
 			const cJSON *rel;
 
 			cJSON_ArrayForEach(rel, r->l[L_RELEASES].items) {
-				int64_t t = gh_time(rel, "published_at");
+				int64_t t = gh_time(r->g, rel, "published_at");
 				const char *tag = gh_str(rel, "tag_name");
 				const cJSON *id = jget(rel, "id");
 				char idbuf[32];
@@ -1268,7 +1245,7 @@ emit_delivery(struct gh_repo *r)
 		deploys += wf_deploys;
 	}
 	{
-		char *why = xasprintf("production deployments from %s "
+		char *why = gh_xasprintf("production deployments from %s "
 				      "(deployments in a prod_environment "
 				      "with a success/failure status, else "
 				      "runs of deploy_workflow on %s, else "
@@ -1299,7 +1276,7 @@ emit_pulls(struct gh_repo *r)
 		goto out;
 	}
 	cJSON_ArrayForEach(pr, pl->items) {
-		int64_t merged_at = gh_time(pr, "merged_at");
+		int64_t merged_at = gh_time(r->g, pr, "merged_at");
 		const cJSON *num = jget(pr, "number");
 		const char *sha = gh_str(pr, "merge_commit_sha");
 		char idbuf[32], first[32], created[32];
@@ -1317,9 +1294,9 @@ emit_pulls(struct gh_repo *r)
 			if (r->pr_of[i] != pr || !gh_list_ok(&r->pr_commits[i]))
 				continue;
 			c = cJSON_GetArrayItem(r->pr_commits[i].items, 0);
-			t = gh_time(jget(jget(c, "commit"), "author"), "date");
+			t = gh_time(r->g, jget(jget(c, "commit"), "author"), "date");
 			if (t < 0)
-				t = gh_time(jget(jget(c, "commit"), "committer"),
+				t = gh_time(r->g, jget(jget(c, "commit"), "committer"),
 					    "date");
 			if (t >= 0) {
 				fmt_time(t, first, sizeof(first));
@@ -1327,8 +1304,8 @@ emit_pulls(struct gh_repo *r)
 							    first };
 			}
 		}
-		if (gh_time(pr, "created_at") >= 0) {
-			fmt_time(gh_time(pr, "created_at"), created,
+		if (gh_time(r->g, pr, "created_at") >= 0) {
+			fmt_time(gh_time(r->g, pr, "created_at"), created,
 				 sizeof(created));
 			at[k++] = (struct og_attr){ "created_at", created };
 		}
@@ -1359,7 +1336,7 @@ emit_pulls(struct gh_repo *r)
 			reviewed++;
 	}
 	if (judged) {
-		char *rev = xasprintf("GET /repos/%s/pulls/{n}/reviews for the "
+		char *rev = gh_xasprintf("GET /repos/%s/pulls/{n}/reviews for the "
 				      "last %zu merged pull requests",
 				      r->full, judged);
 
@@ -1390,8 +1367,8 @@ emit_incidents(struct gh_repo *r)
 		goto out;
 	}
 	cJSON_ArrayForEach(is, l->items) {
-		int64_t t = gh_time(is, "created_at");
-		int64_t closed = gh_time(is, "closed_at");
+		int64_t t = gh_time(r->g, is, "created_at");
+		int64_t closed = gh_time(r->g, is, "closed_at");
 		const cJSON *num = jget(is, "number");
 		char idbuf[32], res[32];
 		struct og_attr at[3];

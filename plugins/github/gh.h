@@ -104,8 +104,24 @@ int gh_repo_bool(const struct gh_repo *r, const char *key);
 /* The key @key ("github.x") has for this repository; caller frees */
 char *gh_repo_key(const struct gh_repo *r, const char *key);
 
+/* The boolean branch-protection facts of a repository (also aggregated
+ * over an org), for array initialisers. */
+#define GH_PROTECTION_BOOLS						\
+	"github.branch_protection.enabled",				\
+	"github.branch_protection.status_checks",			\
+	"github.branch_protection.signed_commits",			\
+	"github.branch_protection.force_push_blocked",			\
+	"github.branch_protection.deletion_blocked",			\
+	"github.branch_protection.enforce_admins",			\
+	"github.branch_protection.codeowner_reviews",			\
+	"github.branch_protection.dismiss_stale"
+
 /* helpers shared by the files */
-int64_t gh_time(const cJSON *o, const char *key);	/* -1 when absent */
+/* asprintf that aborts when out of memory */
+char *gh_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* UTC seconds of the timestamp at @key (host->parse_time), -1 when absent
+ * or not a time */
+int64_t gh_time(const struct gh *g, const cJSON *o, const char *key);
 const char *gh_str(const cJSON *o, const char *key);
 bool gh_regex_compile(regex_t *re, const char *pattern);
 void gh_partial(struct gh *g, const char *reason);

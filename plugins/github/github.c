@@ -176,7 +176,7 @@ github_init(struct og_ctx *ctx, const struct og_host *host, void **ret_state)
 		goto fail;
 	}
 	if (!OG_HOST_HAS(host, http_batch) || !OG_HOST_HAS(host, http_free) ||
-	    !OG_HOST_HAS(host, now)) {
+	    !OG_HOST_HAS(host, now) || !OG_HOST_HAS(host, parse_time)) {
 		host->log(ctx, OG_LOG_ERROR, "the host offers no HTTP service");
 		r = -ENOTSUP;
 		goto fail;

@@ -39,8 +39,9 @@ void reg_strv_push_take(struct reg_strv *sv, char *s);
 bool reg_strv_contains(const struct reg_strv *sv, const char *s);
 void reg_strv_clear(struct reg_strv *sv);
 
-/* RFC 3339 ("2021-01-01T00:00:00.123Z", "+02:00" offsets). 0 or -EINVAL. */
-int reg_parse_time(const char *s, int64_t *ret_t);
+/* RFC 3339 ("2021-01-01T00:00:00.123Z", "+02:00" offsets) through
+ * host->parse_time.  0, -EINVAL, or -ENOTSUP when the host has none. */
+int reg_parse_time(const struct og_host *host, const char *s, int64_t *ret_t);
 /* Header value from a response (names are lowercase there), or NULL. */
 const char *reg_header(const struct og_http_response *r, const char *name);
 /* Media type without parameters, lowercased, into a new string. */
@@ -48,7 +49,7 @@ char *reg_media_type(const char *content_type);
 /* Percent-encode for a query value. */
 char *reg_url_escape(const char *s);
 
-/* ---- sha256.c ---- */
+/* ---- digest.c ---- */
 void reg_sha256(const void *data, size_t len, unsigned char out[32]);
 void reg_sha256_digest(const void *data, size_t len,
 		       char out[REG_DIGEST_LEN + 1]);

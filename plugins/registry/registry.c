@@ -423,7 +423,7 @@ inspect_configs(struct state *s, const struct reg_ref *ref,
 		TAKE(img->label_revision, cfg.label_revision, mf[i].m.ann_revision);
 		TAKE(img->label_version, cfg.label_version, mf[i].m.ann_version);
 #undef TAKE
-		if (cfg.created && reg_parse_time(cfg.created, &t) == 0 &&
+		if (cfg.created && reg_parse_time(s->host, cfg.created, &t) == 0 &&
 		    t > img->created)
 			img->created = t;
 		for (size_t l = 0; l < mf[i].m.n_layers; l++)

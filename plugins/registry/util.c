@@ -109,70 +109,22 @@ reg_strv_clear(struct reg_strv *sv)
 	sv->n = sv->cap = 0;
 }
 
-static int
-digits(const char **p, int n, int *ret)
-{
-	int v = 0, i;
-
-	for (i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)(*p)[i]))
-			return -EINVAL;
-		v = v * 10 + ((*p)[i] - '0');
-	}
-	*p += n;
-	*ret = v;
-	return 0;
-}
-
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
+/* The host's parser, a little stricter: a time of day must carry its zone
+ * ("Z" or "+hh:mm"); image configs always do, and a local time would be a
+ * guess. */
 int
-reg_parse_time(const char *s, int64_t *ret_t)
+reg_parse_time(const struct og_host *host, const char *s, int64_t *ret_t)
 {
-	int y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, sign = 0;
-	const char *p = s;
+	size_t n = s ? strlen(s) : 0;
+	bool zone = n > 10 && (s[n - 1] == 'Z' || s[n - 1] == 'z' ||
+			       ((s[n - 6] == '+' || s[n - 6] == '-') &&
+				s[n - 3] == ':'));
 
-	if (!s || digits(&p, 4, &y) < 0 || *p++ != '-' ||
-	    digits(&p, 2, &mo) < 0 || *p++ != '-' || digits(&p, 2, &d) < 0)
+	if (!OG_HOST_HAS(host, parse_time))
+		return -ENOTSUP;
+	if (n > 10 && !zone)
 		return -EINVAL;
-	if (*p == 'T' || *p == 't' || *p == ' ') {
-		p++;
-		if (digits(&p, 2, &h) < 0 || *p++ != ':' ||
-		    digits(&p, 2, &mi) < 0 || *p++ != ':' ||
-		    digits(&p, 2, &sec) < 0)
-			return -EINVAL;
-		if (*p == '.')
-			for (p++; isdigit((unsigned char)*p); p++)
-				;
-		if (*p == 'Z' || *p == 'z') {
-			p++;
-		} else if (*p == '+' || *p == '-') {
-			sign = *p++ == '-' ? -1 : 1;
-			if (digits(&p, 2, &oh) < 0 || *p++ != ':' ||
-			    digits(&p, 2, &om) < 0)
-				return -EINVAL;
-		} else {
-			return -EINVAL;
-		}
-	}
-	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    sec > 60)
-		return -EINVAL;
-	*ret_t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
-		 sign * (oh * 3600 + om * 60);
-	return 0;
+	return host->parse_time(s, ret_t);
 }
 
 const char *

@@ -4,7 +4,7 @@
 #include "helpers.h"
 #include "util.h"
 
-int t_failures;
+CHECK_COUNTERS;
 
 static void
 add(struct og_model *m, struct og_model_fact *f, const char *key, const char *src)
@@ -167,10 +167,3 @@ t_by_id(const cJSON *arr, const char *id)
 	return NULL;
 }
 
-int
-t_done(void)
-{
-	if (t_failures)
-		fprintf(stderr, "%d check(s) failed\n", t_failures);
-	return t_failures ? 1 : 0;
-}

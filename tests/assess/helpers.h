@@ -12,28 +12,7 @@
 #include "assess.h"
 #include "assess-int.h"
 #include "model.h"
-
-extern int t_failures;
-
-#define CHECK(cond) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-		t_failures++; \
-	} } while (0)
-#define CHECK_STR(a, b) do { \
-	const char *a_ = (a), *b_ = (b); \
-	if (!a_ || !b_ || strcmp(a_, b_)) { \
-		fprintf(stderr, "%s:%d: \"%s\" != \"%s\"\n", __FILE__, __LINE__, \
-			a_ ? a_ : "(null)", b_ ? b_ : "(null)"); \
-		t_failures++; \
-	} } while (0)
-#define CHECK_NUM(a, b) do { \
-	double a_ = (a), b_ = (b); \
-	if (fabs(a_ - b_) > 1e-9) { \
-		fprintf(stderr, "%s:%d: %s = %.10g, expected %.10g\n", __FILE__, __LINE__, \
-			#a, a_, b_); \
-		t_failures++; \
-	} } while (0)
+#include "../check.h"
 
 void t_fact_bool(struct og_model *m, const char *key, bool v, const char *src);
 void t_fact_num(struct og_model *m, const char *key, double v, const char *src);
@@ -53,6 +32,5 @@ char *t_tmpfile(const char *text);
 char *t_join(const cJSON *arr);
 const cJSON *t_get(const cJSON *o, const char *path);	/* "a.b.c", "[2]" */
 const cJSON *t_by_id(const cJSON *arr, const char *id);
-int t_done(void);
 
 #endif

@@ -106,5 +106,5 @@ main(void)
 	cJSON_Delete(coll);
 	og_model_free(m);
 	free(path);
-	return t_done();
+	return check_done();
 }

@@ -126,5 +126,5 @@ main(void)
 	CHECK_STR(err, "gates.fail_on: expected a severity (critical, high, medium, low, info) or none");
 	free(err);
 	free(fixture);
-	return t_done();
+	return check_done();
 }

@@ -400,5 +400,5 @@ main(void)
 	test_builds();
 	test_coverage();
 	test_findings();
-	return t_done();
+	return check_done();
 }

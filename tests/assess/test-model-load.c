@@ -97,5 +97,5 @@ main(void)
 	free(s);
 	CHECK_STR(s = og_effort_text(4800), "2 weeks");
 	free(s);
-	return t_done();
+	return check_done();
 }

@@ -96,7 +96,7 @@ run(struct og_model *m)
 	if (og_assess(m, cfg, NULL, NOW, &as, &gates, &err) < 0) {
 		fprintf(stderr, "og_assess: %s\n", err);
 		free(err);
-		t_failures++;
+		check_failures++;
 	}
 	cJSON_Delete(gates);
 	cJSON_Delete(cfg);
@@ -230,5 +230,5 @@ main(void)
 	test_unknown_number();
 	test_no_repos();
 	free(fixture);
-	return t_done();
+	return check_done();
 }

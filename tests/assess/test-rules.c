@@ -125,5 +125,5 @@ main(void)
 
 	og_env_fini(&env);
 	og_model_free(m);
-	return t_done();
+	return check_done();
 }

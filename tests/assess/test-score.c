@@ -57,10 +57,8 @@ check_ids(const cJSON *o, const char *path, const char *want)
 {
 	char *got = t_join(t_get(o, path));
 
-	if (strcmp(got, want)) {
-		fprintf(stderr, "%s: \"%s\", expected \"%s\"\n", path, got, want);
-		t_failures++;
-	}
+	if (strcmp(got, want))
+		CHECK_FAIL("%s: \"%s\", expected \"%s\"", path, got, want);
 	free(got);
 }
 
@@ -277,5 +275,5 @@ main(void)
 	test_extra_model();
 	test_config_errors();
 	free(fixture);
-	return t_done();
+	return check_done();
 }

@@ -7,17 +7,9 @@
 
 #include "conf.h"
 #include "util.h"
+#include "../check.h"
 
-static int failures;
-
-#define CHECK(cond)                                                          \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, \
-				__LINE__, #cond);                            \
-			failures++;                                          \
-		}                                                            \
-	} while (0)
+CHECK_COUNTERS;
 
 static const struct og_option gh_opts[] = {
 	{ "repo", OG_OPT_STRING, "" },
@@ -54,10 +46,8 @@ expect_error(const char *json, const char *needle)
 	char *err = validate(json);
 
 	CHECK(err != NULL);
-	if (err && !strstr(err, needle)) {
-		fprintf(stderr, "error '%s' lacks '%s'\n", err, needle);
-		failures++;
-	}
+	if (err && !strstr(err, needle))
+		CHECK_FAIL("error '%s' lacks '%s'", err, needle);
 	free(err);
 }
 
@@ -101,7 +91,5 @@ main(void)
 	CHECK(og_config_set_assignment(c, "noequals", &err) < 0);
 	free(err);
 	cJSON_Delete(c);
-	if (failures)
-		fprintf(stderr, "%d check(s) failed\n", failures);
-	return failures ? 1 : 0;
+	return check_done();
 }

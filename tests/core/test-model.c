@@ -11,17 +11,9 @@
 #include "model.h"
 #include "report-json.h"
 #include "util.h"
+#include "../check.h"
 
-static int failures;
-
-#define CHECK(cond)                                                          \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, \
-				__LINE__, #cond);                            \
-			failures++;                                          \
-		}                                                            \
-	} while (0)
+CHECK_COUNTERS;
 
 static void
 add_bool(struct og_model *m, const char *key, bool v, const char *src,
@@ -514,7 +506,5 @@ main(void)
 	test_rollup();
 	test_event_merge();
 	test_rollup_round_trip();
-	if (failures)
-		fprintf(stderr, "%d check(s) failed\n", failures);
-	return failures ? 1 : 0;
+	return check_done();
 }

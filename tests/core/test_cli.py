@@ -12,17 +12,8 @@ import tempfile
 OPSGRADE = os.environ["OPSGRADE"]
 BUILD = os.environ["OG_BUILD_ROOT"]
 PLUGINS = os.path.join(BUILD, "tests", "core")
-failures = 0
-passed = 0
-
-
-def check(cond, what):
-    global failures, passed
-    if cond:
-        passed += 1
-    else:
-        failures += 1
-        print("FAIL:", what, file=sys.stderr)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from ogtest import done, expect as check  # noqa: E402
 
 
 def plugin_dir(tmp, *names):
@@ -156,8 +147,7 @@ def main():
     check(p.returncode == 2 and "missing.json" in p.stderr, "merge names a bad input")
 
     shutil.rmtree(tmp, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failures))
-    return 1 if failures else 0
+    return done()
 
 
 if __name__ == "__main__":

@@ -9,15 +9,8 @@ import tempfile
 
 OPSGRADE = os.environ["OPSGRADE"]
 PLUGDIR = os.path.join(os.environ["OG_BUILD_ROOT"], "plugins", "events")
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    passed += bool(cond)
-    failed += not cond
-    if not cond:
-        print("FAIL:", what, file=sys.stderr)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from ogtest import done, expect as check  # noqa: E402
 
 
 def collect(tmp, *files):
@@ -56,5 +49,4 @@ check("bad.json: [0]: needs" in p.stderr, "bad entry named: " + p.stderr)
 check("trunc.json: invalid JSON at byte" in p.stderr, "truncated file named")
 check("missing.json" in p.stderr, "missing file named")
 check(len(r["events"]) == 2, "good events still imported")
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+sys.exit(done())

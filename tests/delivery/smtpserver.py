@@ -7,6 +7,8 @@ import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+from ogtest import stop_process  # noqa: E402
 
 
 def free_port():
@@ -49,13 +51,7 @@ class Aiosmtpd:
             raise RuntimeError("aiosmtpd did not start: %s" % self.proc.stderr.read())
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
 
 
 class Dropper:

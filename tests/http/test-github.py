@@ -21,6 +21,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from ogtest import check, done  # noqa: E402
 import ghdata  # noqa: E402
 import ghfixture  # noqa: E402
 from ghdata import DAY, NOW  # noqa: E402
@@ -29,15 +31,6 @@ OPSGRADE = os.environ["OPSGRADE"]
 PLUGIN_DIR = os.path.dirname(os.path.abspath(sys.argv[1]))
 TOKEN = "ghp_testTOKENvalue"
 LSAN_SUPP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lsan.supp")
-failures = []
-
-
-def check(name, cond, detail=""):
-    if cond:
-        print("ok - %s" % name)
-    else:
-        print("not ok - %s %s" % (name, detail))
-        failures.append(name)
 
 
 def run_cli(args, cwd, config=None, token=TOKEN):
@@ -673,7 +666,4 @@ for fn in (repo_mode, org_mode, rate_limited, report_cli, no_token, refused, org
     except Exception as e:
         check(fn.__name__, False, repr(e))
 
-if failures:
-    print("FAILED: %s" % ", ".join(failures))
-    sys.exit(1)
-print("all github tests passed")
+sys.exit(done())

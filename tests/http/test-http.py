@@ -13,11 +13,12 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from ogtest import check, done  # noqa: E402
 import ghfixture  # noqa: E402
 
 DRIVER = sys.argv[1]
 TOKEN = "tok-SECRET-123"
-failures = []
 
 
 def run(fx, rounds, http=None, env_extra=None, cache_dir=None):
@@ -48,14 +49,6 @@ def tmp_cache():
     d = tempfile.TemporaryDirectory(prefix="og-http-cache-")
     _tmpdirs.append(d)
     return d.name
-
-
-def check(name, cond, detail=""):
-    if cond:
-        print("ok - %s" % name)
-    else:
-        print("not ok - %s %s" % (name, detail))
-        failures.append(name)
 
 
 def case(fn):
@@ -252,7 +245,4 @@ def concurrency(fx):
 for d in _tmpdirs:
     d.cleanup()
 
-if failures:
-    print("FAILED: %s" % ", ".join(failures))
-    sys.exit(1)
-print("all http tests passed")
+sys.exit(done())

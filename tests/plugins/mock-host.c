@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "mock-host.h"
+#include "util.h"
 
 void
 og_mock_init(struct og_ctx *ctx)
@@ -422,4 +423,6 @@ const struct og_host og_mock_host = {
 	.http_batch = mock_http_batch,
 	.http_free = mock_http_free,
 	.now = mock_now,
+	/* the real parser, so plugin unit tests see what the host does */
+	.parse_time = og_parse_time,
 };

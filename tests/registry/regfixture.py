@@ -16,11 +16,15 @@ import json
 import os
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from ogtest import stop_process  # noqa: E402
 
 REGISTRY_BIN = "/usr/bin/docker-registry"
 
@@ -98,13 +102,7 @@ class Registry:
                 time.sleep(0.1)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
         self.log.close()
 
     def request(self, method, url, data=None, headers=None):

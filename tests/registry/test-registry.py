@@ -15,19 +15,10 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import regfixture as fx  # noqa: E402
+from ogtest import done, expect as check, failures  # noqa: E402
 
 OPSGRADE, PLUGIN_DIR = (os.path.abspath(a) for a in sys.argv[1:3])
 EPOCH = 1767225600          # 2026-01-01T00:00:00Z
-failures = []
-checks = 0
-
-
-def check(cond, what):
-    global checks
-    checks += 1
-    print(("ok     " if cond else "FAILED ") + what)
-    if not cond:
-        failures.append(what)
 
 
 def collect(opts, auth=None):
@@ -403,10 +394,7 @@ def main():
                 failures.append("%s raised %r" % (t.__name__, e))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("%d checks, %d failed" % (checks, len(failures)))
-    for f in failures:
-        print("FAILED: " + f)
-    return 1 if failures else 0
+    return done()
 
 
 if __name__ == "__main__":

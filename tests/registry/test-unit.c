@@ -11,29 +11,9 @@
 
 #include "reg.h"
 #include "mock-host.h"
+#include "../check.h"
 
-static int failed, checks;
-
-#define CHECK(cond)                                                         \
-	do {                                                                \
-		checks++;                                                   \
-		if (!(cond)) {                                              \
-			failed++;                                           \
-			fprintf(stderr, "%s:%d: FAILED %s\n", __FILE__,     \
-				__LINE__, #cond);                           \
-		}                                                           \
-	} while (0)
-#define CHECK_STR(a, b)                                                     \
-	do {                                                                \
-		const char *a_ = (a), *b_ = (b);                            \
-		checks++;                                                   \
-		if (!a_ || !b_ || strcmp(a_, b_) != 0) {                    \
-			failed++;                                           \
-			fprintf(stderr, "%s:%d: FAILED %s == \"%s\" (got \"%s\")\n", \
-				__FILE__, __LINE__, #a, b_ ? b_ : "(null)", \
-				a_ ? a_ : "(null)");                        \
-		}                                                           \
-	} while (0)
+CHECK_COUNTERS;
 
 static void
 test_sha256(void)
@@ -409,17 +389,18 @@ test_manifests(void)
 static void
 test_time(void)
 {
+	const struct og_host *h = &og_mock_host;
 	int64_t t;
 
-	CHECK(reg_parse_time("1970-01-01T00:00:00Z", &t) == 0 && t == 0);
-	CHECK(reg_parse_time("2016-09-23T23:20:45.78976459Z", &t) == 0 &&
+	CHECK(reg_parse_time(h, "1970-01-01T00:00:00Z", &t) == 0 && t == 0);
+	CHECK(reg_parse_time(h, "2016-09-23T23:20:45.78976459Z", &t) == 0 &&
 	      t == 1474672845);
-	CHECK(reg_parse_time("2026-01-01T02:00:00+02:00", &t) == 0 &&
+	CHECK(reg_parse_time(h, "2026-01-01T02:00:00+02:00", &t) == 0 &&
 	      t == 1767225600);
-	CHECK(reg_parse_time("2026-01-01", &t) == 0 && t == 1767225600);
-	CHECK(reg_parse_time("2026-13-01T00:00:00Z", &t) == -EINVAL);
-	CHECK(reg_parse_time("2026-01-01T00:00:00", &t) == -EINVAL);
-	CHECK(reg_parse_time("yesterday", &t) == -EINVAL);
+	CHECK(reg_parse_time(h, "2026-01-01", &t) == 0 && t == 1767225600);
+	CHECK(reg_parse_time(h, "2026-13-01T00:00:00Z", &t) == -EINVAL);
+	CHECK(reg_parse_time(h, "2026-01-01T00:00:00", &t) == -EINVAL);
+	CHECK(reg_parse_time(h, "yesterday", &t) == -EINVAL);
 }
 
 
@@ -725,6 +706,5 @@ main(void)
 	test_time();
 	test_client();
 	test_corpus(shared ? shared : "../shared");
-	printf("%d checks, %d failed\n", checks, failed);
-	return failed ? 1 : 0;
+	return check_done();
 }

@@ -16,13 +16,8 @@ if not os.access(cli, os.X_OK):
     print("SKIP: no opsgrade CLI")
     sys.exit(77)
 fix = os.path.join(src, "tests", "fixtures")
-failures = []
-
-
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
-        print("FAIL:", msg)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from ogtest import done, expect as check  # noqa: E402
 
 
 def collect(tmp, *args):
@@ -61,6 +56,5 @@ with tempfile.TemporaryDirectory() as tmp:
     check(bad in p.stderr or bad in json.dumps(rep),
           "error names the file: %s" % p.stderr)
 
-if failures:
-    sys.exit(1)
+sys.exit(done())
 print("e2e: ok")

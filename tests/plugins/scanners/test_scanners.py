@@ -26,18 +26,13 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import expected  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from ogtest import done, expect as check  # noqa: E402
 
 HARNESS, TRIVY, CODEQL, SUITE = sys.argv[1:5]
 SRC = os.environ.get("OG_SOURCE_ROOT",
                      os.path.join(os.path.dirname(__file__), "../../.."))
 FIX = os.path.join(SRC, "tests", "fixtures")
-failures = []
-
-
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
-        print("FAIL:", msg)
 
 
 def run(plugin, key, files, extra=()):
@@ -321,18 +316,23 @@ BAD_ITEMS = [
 ]
 
 
+def run_bad(tmp, name, which, content):
+    """Write @content to tmp/@name, feed it to the trivy or codeql plugin;
+    returns the path, the error logs and the status line."""
+    path = os.path.join(tmp, name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(content)
+    plugin, key = (TRIVY, "reports") if which == "trivy" else \
+        (CODEQL, "sarif")
+    lines, objs = run(plugin, key, [path])
+    return path, logs(objs), status(objs)
+
+
 def suite_badinput():
     with tempfile.TemporaryDirectory() as tmp:
         good = os.path.join(FIX, "trivy", "legacy-array.json")
         for name, which, content, needle in BAD:
-            path = os.path.join(tmp, name)
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(content)
-            plugin, key = (TRIVY, "reports") if which == "trivy" else \
-                (CODEQL, "sarif")
-            lines, objs = run(plugin, key, [path])
-            errs = logs(objs)
-            st = status(objs)
+            path, errs, st = run_bad(tmp, name, which, content)
             check(st["findings"] == 0, "%s: emitted %d findings" %
                   (name, st["findings"]))
             check(st["status"] == "failed", "%s: status %s" % (name, st))
@@ -348,14 +348,7 @@ def suite_badinput():
                       status(objs)["findings"] == 2,
                       "%s + good: %s" % (name, status(objs)))
         for name, which, content, n_ok, needles in BAD_ITEMS:
-            path = os.path.join(tmp, name)
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(content)
-            plugin, key = (TRIVY, "reports") if which == "trivy" else \
-                (CODEQL, "sarif")
-            lines, objs = run(plugin, key, [path])
-            errs = logs(objs)
-            st = status(objs)
+            path, errs, st = run_bad(tmp, name, which, content)
             check(st["status"] == "partial" and st["findings"] == n_ok,
                   "%s: %s" % (name, st))
             for needle in needles:
@@ -441,6 +434,4 @@ def suite_fuzz():
 
 {"corpus": suite_corpus, "fixtures": suite_fixtures,
  "badinput": suite_badinput, "fuzz": suite_fuzz}[SUITE]()
-if failures:
-    print("%d failure(s)" % len(failures))
-    sys.exit(1)
+sys.exit(done())
