@@ -283,6 +283,23 @@ rollup_replace(const struct og_model_fact *cur, const struct og_model_fact *f,
 	return cmp_str0(f->evidence, cur->evidence) < 0;
 }
 
+/*
+ * A rollup over parts one of which could not be observed is three-valued:
+ * the deciding value (false for ALL, true for ANY) beats unknown, and
+ * unknown beats the other value — "every repository has it" is not known
+ * when one repository could not be looked at.
+ */
+static bool
+rollup_replace_unknown(const struct og_model_fact *cur,
+		       const struct og_model_fact *f, enum og_rollup rule)
+{
+	const struct og_model_fact *known = cur->type == OG_VALUE_UNKNOWN ? f : cur;
+	bool decides = known->type == OG_VALUE_BOOL &&
+		       known->b == (rule == OG_ROLLUP_ANY);
+
+	return cur->type == OG_VALUE_UNKNOWN ? decides : !decides;
+}
+
 int
 og_model_add_fact(struct og_model *m, const struct og_model_fact *f)
 {
@@ -304,7 +321,7 @@ og_model_add_fact(struct og_model *m, const struct og_model_fact *f)
 		cur->key = og_strdup0(f->key);
 		cur->source = og_strdup0(f->source);
 		fact_copy_value(cur, f);
-		cur->rollup = f->rollup;
+		cur->rollup = f->type == OG_VALUE_UNKNOWN ? 0 : f->rollup;
 		push_ptr((void ***)&m->facts, &m->n_facts, cur);
 		og_strmap_put(&m->fact_idx, cur->key, m->n_facts - 1);
 	} else {
@@ -313,7 +330,10 @@ og_model_add_fact(struct og_model *m, const struct og_model_fact *f)
 		/* Merge rule (docs/report-json.md): known beats unknown;
 		 * bools with a rollup rule combine by it, other bools: true
 		 * wins; else the first source in name order. */
-		if (cur->type == OG_VALUE_UNKNOWN)
+		if (rule && (cur->type == OG_VALUE_UNKNOWN) !=
+				    (f->type == OG_VALUE_UNKNOWN))
+			replace = rollup_replace_unknown(cur, f, rule);
+		else if (cur->type == OG_VALUE_UNKNOWN)
 			replace = f->type != OG_VALUE_UNKNOWN ||
 				  (f->source && cur->source &&
 				   strcmp(f->source, cur->source) < 0);
@@ -333,7 +353,9 @@ og_model_add_fact(struct og_model *m, const struct og_model_fact *f)
 			free(cur->source);
 			cur->source = og_strdup0(f->source);
 		}
-		cur->rollup = rule;
+		/* An unknown result keeps no rule, so it reads the same
+		 * whichever parts made it (merge order never shows). */
+		cur->rollup = cur->type == OG_VALUE_UNKNOWN ? 0 : rule;
 	}
 	strset_add(&cur->sources, &cur->n_sources, f->source);
 	for (size_t i = 0; i < f->n_sources; i++)

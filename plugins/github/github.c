@@ -343,6 +343,7 @@ static const struct org_key {
 /* One org-wide boolean over the repositories collected so far. */
 struct org_bool {
 	size_t known;
+	size_t unknown;		/* repositories that could not be observed */
 	bool decided;		/* a repository had the deciding value */
 	char *witness;		/* first in byte order of the repos' deciding keys */
 };
@@ -361,8 +362,10 @@ org_bool_add(struct org_bool *a, const struct gh_repo *r,
 	int b = gh_repo_bool(r, ok->key);
 	char *k;
 
-	if (b < 0)
+	if (b < 0) {
+		a->unknown++;
 		return;
+	}
 	a->known++;
 	if ((b == 1) != deciding(ok->rule))
 		return;
@@ -386,9 +389,13 @@ org_bool_emit(struct gh *g, const struct org_key *ok, const struct org_bool *a)
 	bool v = a->decided ? deciding(ok->rule) : !deciding(ok->rule);
 	char *ev = NULL;
 
-	if (!a->known) {
-		g->host->fact_unknown(g->ctx, key, "not measured for any "
-				      "repository of the organisation");
+	/* "Every repository has it" is unknown while one could not be
+	 * observed, unless another already decides it.  One reason text,
+	 * so shards and a single run say the same. */
+	if (!a->known || (a->unknown && !a->decided)) {
+		g->host->fact_unknown(g->ctx, key, "not measured for every "
+				      "repository of the organisation (see "
+				      "github.repos.<name>.*)");
 		return;
 	}
 	if (a->decided) {

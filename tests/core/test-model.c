@@ -81,10 +81,11 @@ fact_is(const struct og_model *m, const char *key, int v, const char *ev,
 {
 	const struct og_model_fact *f = og_model_fact(m, key);
 
+	/* an unknown result carries no rule: the next part decides anew */
+	if (f && v < 0)
+		return f->type == OG_VALUE_UNKNOWN && f->rollup == 0;
 	if (!f || f->rollup != rule)
 		return false;
-	if (v < 0)
-		return f->type == OG_VALUE_UNKNOWN;
 	return f->type == OG_VALUE_BOOL && f->b == (v == 1) &&
 	       !strcmp(f->evidence ? f->evidence : "", ev ? ev : "");
 }
@@ -149,13 +150,22 @@ test_rollup(void)
 	struct og_model *m;
 
 	/* ALL: false wins, with the first evidence in name order, in any
-	 * order the parts arrive in; unknown parts do not count */
+	 * order the parts arrive in; an unknown part makes "all true"
+	 * unknown (three-valued AND) */
 	check_rollup_orders(mixed, 4, OG_ROLLUP_ALL, 0, "repos.api: false");
-	check_rollup_orders(trues, 3, OG_ROLLUP_ALL, 1, "every repository");
-	/* ANY: true wins */
+	check_rollup_orders(trues, 3, OG_ROLLUP_ALL, -1, NULL);
+	check_rollup_orders(trues + 1, 2, OG_ROLLUP_ALL, 1, "every repository");
+	/* ANY: true wins; false with an unknown part is unknown */
 	check_rollup_orders(any, 4, OG_ROLLUP_ANY, 1, "repos.api");
 	check_rollup_orders(any, 1, OG_ROLLUP_ANY, 0, "no repository");
 	check_rollup_orders(any + 2, 1, OG_ROLLUP_ANY, -1, NULL);
+	{
+		static const struct part any_unknown[] = {
+			{ 0, "no repository" }, { -1, NULL },
+		};
+
+		check_rollup_orders(any_unknown, 2, OG_ROLLUP_ANY, -1, NULL);
+	}
 
 	m = og_model_new();
 	/* parts disagreeing on the rule: ALL wins, whichever came first */
