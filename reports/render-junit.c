@@ -123,7 +123,11 @@ gate_requiring(const cJSON *gates, const char *cap)
 		cJSON_ArrayForEach(e, list)
 			if (cJSON_IsString(e) && strcmp(e->valuestring, cap) == 0)
 				return id;
-		/* "capability:<id>" style gate ids */
+		/* the engine's "required_capability.<id>", and
+		 * "capability:<id>" style gate ids */
+		if (strncmp(id, "required_capability.", 20) == 0 &&
+		    strcmp(id + 20, cap) == 0)
+			return id;
 		if (strncmp(id, "capability", 10) == 0 && id[10] &&
 		    strcmp(id + 11, cap) == 0)
 			return id;
