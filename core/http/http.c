@@ -476,7 +476,17 @@ auth_header(struct xfer *x, const char *hostport)
 	if (!auth || !hostport)
 		return NULL;
 	if (strncmp(auth, "registry:", 9) == 0) {
-		if (!host_equals_name(hostport, auth + 9))
+		/*
+		 * The registry itself, or the token realm its challenge
+		 * named when that is another host (Docker Hub's is
+		 * auth.docker.io): the plugin asked for that URL with this
+		 * credential, so it goes there — over HTTPS only, and never
+		 * to a host a redirect leads to.
+		 */
+		bool realm = x->origin_host && strcmp(hostport, x->origin_host) == 0 &&
+			     strncmp(x->req->url, "https://", 8) == 0;
+
+		if (!host_equals_name(hostport, auth + 9) && !realm)
 			return NULL;
 	} else if (!x->origin_host || strcmp(hostport, x->origin_host) != 0) {
 		return NULL;

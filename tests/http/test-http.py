@@ -221,6 +221,14 @@ def registry_basic(fx):
     r = json.loads(out["rounds"][0][0]["body"])
     check("registry: basic auth", r.get("authorization") == "Basic dTpw", r)
     check("registry: no github headers", "x-github-api-version" not in r, r)
+    # a token realm on another host gets the credential only over HTTPS:
+    # here the fixture (plain HTTP) is not the named registry
+    out = run(fx, [[req(fx, "/t/echo", auth="registry:registry.example:5000")]],
+              env_extra={"OPSGRADE_REGISTRY_USER": "u",
+                         "OPSGRADE_REGISTRY_PASSWORD": "p"})
+    r = json.loads(out["rounds"][0][0]["body"])
+    check("registry: no credential in clear text to another host",
+          "authorization" not in r, r)
 
 
 @case
