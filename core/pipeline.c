@@ -388,8 +388,7 @@ render_all(struct og_pipeline *p, const cJSON *doc, const char *outdir, int code
  * the exit code contribution of gates/output.
  */
 static int
-finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m,
-	      bool render)
+finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 {
 	const char *outdir = og_config_str(p->config, "output_dir",
 					   DEFAULT_OUTPUT_DIR);
@@ -427,7 +426,6 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m,
 	}
 	if (!cJSON_GetObjectItemCaseSensitive(doc, "history"))
 		cJSON_AddNullToObject(doc, "history");
-	(void)render;
 	/* History before rendering: the renderers draw report["history"]. */
 	if (p->cli->cmd == OG_CMD_REPORT &&
 	    og_history_record(doc, p->config, &err) < 0) {
@@ -509,7 +507,7 @@ og_pipeline_collect_and_report(struct og_pipeline *p)
 	}
 	sort_collectors(doc);
 	og_report_add_model(doc, m);
-	code = finish_report(p, doc, m, p->cli->cmd == OG_CMD_REPORT);
+	code = finish_report(p, doc, m);
 	/* A failed gate (1) outranks an incomplete run (3) for CI. */
 	if (code == EXIT_OK && incomplete)
 		code = EXIT_INCOMPLETE;
@@ -538,7 +536,7 @@ og_pipeline_render_from(struct og_pipeline *p)
 		free(err);
 		return EXIT_USAGE;
 	}
-	code = finish_report(p, doc, m, true);
+	code = finish_report(p, doc, m);
 	cJSON_Delete(doc);
 	og_model_free(m);
 	return code;
@@ -653,7 +651,7 @@ og_pipeline_merge(struct og_pipeline *p)
 		collectors = NULL;
 		sort_collectors(doc);
 		og_report_add_model(doc, m);
-		code = finish_report(p, doc, m, false);
+		code = finish_report(p, doc, m);
 	}
 	cJSON_Delete(collectors);
 	cJSON_Delete(doc);
