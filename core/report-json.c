@@ -593,3 +593,19 @@ og_report_write(const cJSON *doc, const char *path, char **ret_err)
 	cJSON_free(text);
 	return r;
 }
+
+const cJSON *
+og_json_find_id(const cJSON *arr, const char *id)
+{
+	const cJSON *it;
+
+	if (!id || !cJSON_IsArray(arr))
+		return NULL;
+	cJSON_ArrayForEach(it, arr) {
+		const cJSON *j = cJSON_GetObjectItemCaseSensitive(it, "id");
+
+		if (cJSON_IsString(j) && strcmp(j->valuestring, id) == 0)
+			return it;
+	}
+	return NULL;
+}

@@ -39,6 +39,10 @@ int og_event_from_json(struct og_model *m, const cJSON *o, const char *source,
 int og_report_load(const char *path, cJSON **ret_doc, struct og_model **ret_m,
 		   char **ret_err);
 
+/* The member of array @arr whose "id" is @id (borrowed), or NULL; NULL
+ * @arr or @id find nothing. */
+const cJSON *og_json_find_id(const cJSON *arr, const char *id);
+
 /* Serialise @doc (pretty, stable) and write it atomically to @path. */
 int og_report_write(const cJSON *doc, const char *path, char **ret_err);
 

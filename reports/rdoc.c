@@ -123,26 +123,10 @@ og_status_color(const char *status)
 	return (struct og_rgb){ 0.55, 0.55, 0.55 };
 }
 
-const cJSON *
-og_rj_find_id(const cJSON *arr, const char *id)
-{
-	const cJSON *it;
-
-	if (!id)
-		return NULL;
-	cJSON_ArrayForEach(it, arr) {
-		const char *s = og_rj_str(it, "id");
-
-		if (s && strcmp(s, id) == 0)
-			return it;
-	}
-	return NULL;
-}
-
 const char *
 og_area_name(const cJSON *assessment, const char *area_id)
 {
-	const char *n = og_rj_str(og_rj_find_id(og_rj_arr(assessment, "areas"), area_id),
+	const char *n = og_rj_str(og_json_find_id(og_rj_arr(assessment, "areas"), area_id),
 				  "name");
 
 	return n ? n : area_id;
@@ -151,7 +135,7 @@ og_area_name(const cJSON *assessment, const char *area_id)
 const char *
 og_cap_title(const cJSON *assessment, const char *cap_id)
 {
-	const char *t = og_rj_str(og_rj_find_id(og_rj_arr(assessment, "capabilities"),
+	const char *t = og_rj_str(og_json_find_id(og_rj_arr(assessment, "capabilities"),
 						cap_id), "title");
 
 	return t ? t : cap_id;

@@ -12,6 +12,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "report-json.h"
+
 #define OG_SEV_COUNT	6	/* critical high medium low info unknown */
 
 struct og_rgb {
@@ -60,7 +62,6 @@ struct og_rgb og_sev_color(int rank);
 struct og_rgb og_status_color(const char *status);
 
 /* Look-ups by id inside the assessment (borrowed, NULL when absent). */
-const cJSON *og_rj_find_id(const cJSON *arr, const char *id);
 const char *og_area_name(const cJSON *assessment, const char *area_id);
 const char *og_cap_title(const cJSON *assessment, const char *cap_id);
 

@@ -303,7 +303,7 @@ write_area(struct jw *j, const cJSON *area)
 		name = og_asprintf("%s: %s", id ? id : "?", title ? title : "");
 		case_start(j, classname, name, NULL);
 		if (v == V_FAIL) {
-			const cJSON *gap = og_rj_find_id(og_rj_arr(j->assessment, "gaps"), id);
+			const cJSON *gap = og_json_find_id(og_rj_arr(j->assessment, "gaps"), id);
 			const char *sol = og_rj_str(og_rj_obj(gap, "solution"), "text");
 
 			msg = gate ? og_asprintf("missing: %s (required by gate %s)", title ? title : id, gate)

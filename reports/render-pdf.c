@@ -262,7 +262,7 @@ area_bullets(struct pdf *p, const cJSON *ids, const char *mark, struct og_rgb c,
 
 		if (!cJSON_IsString(id))
 			continue;
-		area = og_rj_find_id(og_rj_arr(p->as, "areas"), id->valuestring);
+		area = og_json_find_id(og_rj_arr(p->as, "areas"), id->valuestring);
 		if (area_pct(area, &pct))
 			og_doc_bullet(p->d, mark, c, keep(p, og_asprintf("%s: %.0f%% complete",
 					og_area_name(p->as, id->valuestring), pct)));
@@ -408,7 +408,7 @@ cap_rows(struct pdf *p, const cJSON *ids, const char *status)
 
 		if (!cJSON_IsString(id))
 			continue;
-		cap = og_rj_find_id(og_rj_arr(p->as, "capabilities"), id->valuestring);
+		cap = og_json_find_id(og_rj_arr(p->as, "capabilities"), id->valuestring);
 		if (strcmp(status, "met") == 0) {
 			const cJSON *e = cJSON_GetArrayItem(og_rj_arr(cap, "evidence"), 0);
 

@@ -13,6 +13,7 @@
 
 #include "assess.h"
 #include "assess-int.h"
+#include "report-json.h"
 #include "util.h"
 
 static const enum og_severity sev_order[] = {
@@ -59,20 +60,6 @@ static bool
 valid_sev(const char *s)
 {
 	return !strcmp(s, "unknown") || og_severity_from_name(s) != OG_SEV_UNKNOWN;
-}
-
-static const cJSON *
-find_by_id(const cJSON *arr, const char *id)
-{
-	const cJSON *it;
-
-	cJSON_ArrayForEach(it, arr) {
-		const cJSON *j = cJSON_GetObjectItemCaseSensitive(it, "id");
-
-		if (cJSON_IsString(j) && !strcmp(j->valuestring, id))
-			return it;
-	}
-	return NULL;
 }
 
 static int
@@ -169,7 +156,7 @@ gate_required(const cJSON *cfg, const cJSON *as, cJSON *out, char **ret_err)
 		char *id, *d;
 		cJSON *g;
 
-		if (!cJSON_IsString(it) || !(cap = find_by_id(caps, it->valuestring))) {
+		if (!cJSON_IsString(it) || !(cap = og_json_find_id(caps, it->valuestring))) {
 			char *msg = og_asprintf("\"%s\" is not a capability of the maturity model",
 						cJSON_IsString(it) ? it->valuestring : "?");
 			int r = bad(ret_err, "required_capabilities", msg);
@@ -217,7 +204,7 @@ gate_kpis(const cJSON *cfg, const cJSON *as, cJSON *out, char **ret_err)
 		sorted[k] = it;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const cJSON *spec = sorted[i], *kpi = find_by_id(kpis, spec->string);
+		const cJSON *spec = sorted[i], *kpi = og_json_find_id(kpis, spec->string);
 		static const char *const bounds[] = { "min", "max" };
 
 		if (!kpi || !cJSON_IsObject(spec) || !spec->child) {

@@ -153,17 +153,3 @@ t_get(const cJSON *o, const char *path)
 	return o;
 }
 
-const cJSON *
-t_by_id(const cJSON *arr, const char *id)
-{
-	const cJSON *it;
-
-	cJSON_ArrayForEach(it, arr) {
-		const cJSON *j = cJSON_GetObjectItemCaseSensitive(it, "id");
-
-		if (cJSON_IsString(j) && !strcmp(j->valuestring, id))
-			return it;
-	}
-	return NULL;
-}
-

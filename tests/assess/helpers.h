@@ -12,6 +12,7 @@
 #include "assess.h"
 #include "assess-int.h"
 #include "model.h"
+#include "report-json.h"
 #include "../check.h"
 
 void t_fact_bool(struct og_model *m, const char *key, bool v, const char *src);
@@ -31,6 +32,5 @@ char *t_tmpfile(const char *text);
 /* Array of the string items of @arr joined with ","; caller frees. */
 char *t_join(const cJSON *arr);
 const cJSON *t_get(const cJSON *o, const char *path);	/* "a.b.c", "[2]" */
-const cJSON *t_by_id(const cJSON *arr, const char *id);
 
 #endif

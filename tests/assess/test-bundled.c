@@ -78,9 +78,9 @@ main(void)
 	a2 = cJSON_Print(as2);
 	CHECK(!strcmp(a1, a2));	/* deterministic */
 	CHECK_STR(t_get(as, "gaps.[0].priority_name")->valuestring, "critical");
-	CHECK_STR(t_get(t_by_id(t_get(as, "capabilities"), "deps.update_tool"), "current")->valuestring,
+	CHECK_STR(t_get(og_json_find_id(t_get(as, "capabilities"), "deps.update_tool"), "current")->valuestring,
 		  "Manual dependency updates: no dependabot or renovate config found.");
-	CHECK_STR(t_get(t_by_id(t_get(as, "capabilities"), "sec.secret_scanning"), "status")->valuestring,
+	CHECK_STR(t_get(og_json_find_id(t_get(as, "capabilities"), "sec.secret_scanning"), "status")->valuestring,
 		  "unknown");
 	CHECK(cJSON_GetArraySize(t_get(as, "quick_wins")) > 0);
 	CHECK(cJSON_GetArraySize(t_get(as, "roadmap")) > 0);

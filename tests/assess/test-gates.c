@@ -34,7 +34,7 @@ gates(const char *gates_json, char **ret_err)
 static void
 gate_is(const cJSON *g, const char *id, const char *status, double actual)
 {
-	const cJSON *it = t_by_id(g, id);
+	const cJSON *it = og_json_find_id(g, id);
 
 	CHECK(it != NULL);
 	if (!it) {
@@ -91,11 +91,11 @@ main(void)
 	gate_is(g, "max_findings.medium", "pass", 1);
 	gate_is(g, "required_capability.a.l2x", "pass", NAN);
 	gate_is(g, "required_capability.c.l3u", "fail", NAN);	/* unknown is not met */
-	CHECK_STR(t_get(t_by_id(g, "required_capability.c.l3u"), "actual")->valuestring, "unknown");
+	CHECK_STR(t_get(og_json_find_id(g, "required_capability.c.l3u"), "actual")->valuestring, "unknown");
 	gate_is(g, "required_capability.a.l2y", "fail", NAN);
 	gate_is(g, "kpi.open_critical_high.max", "pass", 2);
 	gate_is(g, "kpi.build_success_rate.min", "fail", NAN);	/* not measured */
-	CHECK_STR(t_get(t_by_id(g, "kpi.build_success_rate.min"), "actual")->valuestring, "not measured");
+	CHECK_STR(t_get(og_json_find_id(g, "kpi.build_success_rate.min"), "actual")->valuestring, "not measured");
 	gate_is(g, "fail_on.high", "fail", 2);
 	CHECK(og_gates_failed(g));
 	cJSON_Delete(g);

@@ -28,7 +28,7 @@ kpis(struct og_model *m, int band_year, const char *coverage, char **ret_err)
 static const cJSON *
 k(const cJSON *arr, const char *id, const char *field)
 {
-	return t_get(t_by_id(arr, id), field);
+	return t_get(og_json_find_id(arr, id), field);
 }
 
 static void

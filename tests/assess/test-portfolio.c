@@ -107,7 +107,7 @@ run(struct og_model *m)
 static const char *
 cap_status(const cJSON *as, const char *id)
 {
-	const cJSON *c = t_by_id(t_get(as, "capabilities"), id);
+	const cJSON *c = og_json_find_id(t_get(as, "capabilities"), id);
 
 	return c ? t_get(c, "status")->valuestring : "(absent)";
 }

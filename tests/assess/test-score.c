@@ -101,11 +101,11 @@ test_default_threshold(void)
 	check_ids(as, "improvements", "a,b");
 
 	/* unknown is never missing; the report says what would observe it */
-	cap = t_by_id(t_get(as, "capabilities"), "c.l3u");
+	cap = og_json_find_id(t_get(as, "capabilities"), "c.l3u");
 	CHECK_STR(t_get(cap, "status")->valuestring, "unknown");
 	CHECK_STR(t_get(cap, "observe_hint")->valuestring, "enable the github collector");
-	CHECK(!t_by_id(t_get(as, "gaps"), "c.l3u"));
-	cap = t_by_id(t_get(as, "capabilities"), "a.l2y");
+	CHECK(!og_json_find_id(t_get(as, "gaps"), "c.l3u"));
+	cap = og_json_find_id(t_get(as, "capabilities"), "a.l2y");
 	CHECK_STR(t_get(cap, "current")->valuestring, "x.two is no, z is not observed");
 	CHECK_STR(t_get(cap, "effort")->valuestring, "45 minutes");
 	CHECK_STR(t_get(cap, "scorecard")->valuestring, "SAST");
@@ -195,7 +195,7 @@ test_unknown_vs_missing(void)
 	t_fact_unknown(m, "z.absent", "403 needs admin", "github");
 	as = run(m, "{\"assessment\":{\"model\":\"%s/small-model.json\",\"threshold\":0.75}}", NULL, &err);
 	CHECK(as && t_get(as, "level")->valuedouble == 3);
-	CHECK_STR(t_get(t_by_id(t_get(as, "capabilities"), "c.l3u"), "status")->valuestring, "unknown");
+	CHECK_STR(t_get(og_json_find_id(t_get(as, "capabilities"), "c.l3u"), "status")->valuestring, "unknown");
 	check_ids(as, "capabilities.[5].evidence", "z.absent: unknown (403 needs admin)");
 	cJSON_Delete(as);
 	og_model_free(m);
@@ -233,8 +233,8 @@ test_extra_model(void)
 	CHECK_NUM(t_get(as, "areas.[3].completeness")->valuedouble, 100.0);
 	check_ids(as, "strengths", "d");
 	check_ids(as, "improvements", "a,b");
-	CHECK(!t_by_id(t_get(as, "capabilities"), "c.l3u"));
-	CHECK_STR(t_get(t_by_id(t_get(as, "capabilities"), "a.l2y"), "title")->valuestring, "Y (ours)");
+	CHECK(!og_json_find_id(t_get(as, "capabilities"), "c.l3u"));
+	CHECK_STR(t_get(og_json_find_id(t_get(as, "capabilities"), "a.l2y"), "title")->valuestring, "Y (ours)");
 	cJSON_Delete(as);
 	og_model_free(m);
 }
