@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <opsgrade/plugin.h>
+
 #include "cli.h"
 #include "util.h"
 
@@ -257,7 +259,7 @@ og_cli_parse(int argc, char **argv, struct og_cli *ret)
 	for (int i = optind; i < argc; i++)
 		add_str(&c.inputs, &c.n_inputs, argv[i]);
 	if (c.version) {
-		printf("opsgrade %s (plugin ABI %u)\n", OG_VERSION, 1u);
+		printf("opsgrade %s (plugin ABI %u)\n", OG_VERSION, OPSGRADE_PLUGIN_ABI);
 		og_cli_clear(&c);
 		return -1;
 	}
