@@ -99,10 +99,10 @@ og_arena_intern(struct og_arena *a, const char *s)
 		return NULL;
 	slot = og_strmap_slot(&a->strings, s, &is_new);
 	if (!is_new)
-		return (char *)a->strings.keys[slot];
+		return (char *)a->strings.e[slot].key;
 	len = strlen(s);
 	copy = og_arena_alloc(a, len + 1);
 	memcpy(copy, s, len);
-	a->strings.keys[slot] = copy;	/* the map must not keep @s */
+	a->strings.e[slot].key = copy;	/* the map must not keep @s */
 	return copy;
 }

@@ -488,7 +488,7 @@ finding_slot(struct og_model *m, const char *fp, bool *ret_new)
 
 	slot = og_strmap_slot(&m->finding_idx, fp, ret_new);
 	if (!*ret_new)
-		return m->findings[m->finding_idx.vals[slot]];
+		return m->findings[m->finding_idx.e[slot].val];
 	if (m->n_findings >= OG_FINDINGS_MAX) {
 		/* Give the slot back: the map must not keep @fp. */
 		og_strmap_clear(&m->finding_idx);
@@ -499,8 +499,8 @@ finding_slot(struct og_model *m, const char *fp, bool *ret_new)
 	mf = og_arena_alloc(&m->arena, sizeof(*mf));
 	mf->fingerprint = og_arena_strdup(&m->arena, fp);
 	push_ptr((void ***)&m->findings, &m->n_findings, mf);
-	m->finding_idx.keys[slot] = mf->fingerprint;
-	m->finding_idx.vals[slot] = m->n_findings - 1;
+	m->finding_idx.e[slot].key = mf->fingerprint;
+	m->finding_idx.e[slot].val = m->n_findings - 1;
 	m->findings_dirty = true;
 	return mf;
 }

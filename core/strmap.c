@@ -63,9 +63,7 @@ og_strmap_init(struct og_strmap *m)
 void
 og_strmap_clear(struct og_strmap *m)
 {
-	free(m->keys);
-	free(m->hashes);
-	free(m->vals);
+	free(m->e);
 	og_strmap_init(m);
 }
 
@@ -75,7 +73,7 @@ slot_of(const struct og_strmap *m, const char *key, uint64_t h)
 	size_t mask = m->cap - 1;
 	size_t i = (size_t)h & mask;
 
-	while (m->keys[i] && (m->hashes[i] != h || strcmp(m->keys[i], key) != 0))
+	while (m->e[i].key && (m->e[i].hash != h || strcmp(m->e[i].key, key) != 0))
 		i = (i + 1) & mask;
 	return i;
 }
@@ -94,9 +92,9 @@ og_strmap_get(const struct og_strmap *m, const char *key, size_t *ret_val)
 	if (m->cap == 0)
 		return false;
 	i = slot_of(m, key, key_hash(key));
-	if (!m->keys[i])
+	if (!m->e[i].key)
 		return false;
-	*ret_val = m->vals[i];
+	*ret_val = m->e[i].val;
 	return true;
 }
 
@@ -106,23 +104,12 @@ grow(struct og_strmap *m)
 	struct og_strmap old = *m;
 
 	m->cap = old.cap ? old.cap * 2 : 64;
-	m->keys = og_xcalloc_huge(m->cap, sizeof(*m->keys));
-	m->hashes = og_xcalloc_huge(m->cap, sizeof(*m->hashes));
-	m->vals = og_xcalloc_huge(m->cap, sizeof(*m->vals));
+	m->e = og_xcalloc_huge(m->cap, sizeof(*m->e));
 	m->n = old.n;
-	for (size_t i = 0; i < old.cap; i++) {
-		size_t j;
-
-		if (!old.keys[i])
-			continue;
-		j = slot_of(m, old.keys[i], old.hashes[i]);
-		m->keys[j] = old.keys[i];
-		m->hashes[j] = old.hashes[i];
-		m->vals[j] = old.vals[i];
-	}
-	free(old.keys);
-	free(old.hashes);
-	free(old.vals);
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.e[i].key)
+			m->e[slot_of(m, old.e[i].key, old.e[i].hash)] = old.e[i];
+	free(old.e);
 }
 
 void
@@ -134,12 +121,12 @@ og_strmap_put(struct og_strmap *m, const char *key, size_t val)
 	if ((m->n + 1) * 4 >= m->cap * 3)	/* keep load under 3/4 */
 		grow(m);
 	i = slot_of(m, key, h);
-	if (!m->keys[i]) {
-		m->keys[i] = key;
-		m->hashes[i] = h;
+	if (!m->e[i].key) {
+		m->e[i].key = key;
+		m->e[i].hash = h;
 		m->n++;
 	}
-	m->vals[i] = val;
+	m->e[i].val = val;
 }
 
 size_t
@@ -151,11 +138,9 @@ og_strmap_slot(struct og_strmap *m, const char *key, bool *ret_new)
 	if ((m->n + 1) * 4 >= m->cap * 3)
 		grow(m);
 	i = slot_of(m, key, h);
-	*ret_new = !m->keys[i];
+	*ret_new = !m->e[i].key;
 	if (*ret_new) {
-		m->keys[i] = key;
-		m->hashes[i] = h;
-		m->vals[i] = 0;
+		m->e[i] = (struct og_strmap_entry){ .hash = h, .key = key };
 		m->n++;
 	}
 	return i;
