@@ -332,6 +332,18 @@ describe(int c)
 	return b;
 }
 
+/* The next significant character in *ret_c (-1 at the end), or the
+ * reader's sticky error. */
+static int
+next_char(struct ogjs *r, int *ret_c)
+{
+	*ret_c = -1;
+	if (r->err)
+		return r->err;
+	*ret_c = skip_ws(r);
+	return r->err;
+}
+
 static int
 expect(struct ogjs *r, int want, const char *what)
 {
@@ -529,12 +541,9 @@ read_literal(struct ogjs *r, const char *lit)
 int
 ogjs_peek(struct ogjs *r)
 {
-	int c;
+	int c = -1;
 
-	if (r->err)
-		return r->err;
-	c = skip_ws(r);
-	if (r->err)
+	if (next_char(r, &c) != 0)
 		return r->err;
 	switch (c) {
 	case '{': case '[': case '"': case 't': case 'f':
@@ -752,12 +761,9 @@ ogjs_string(struct ogjs *r, struct ogjs_arena *arena, char **dst)
 int
 ogjs_expect_end(struct ogjs *r)
 {
-	int c;
+	int c = -1;
 
-	if (r->err)
-		return r->err;
-	c = skip_ws(r);
-	if (r->err)
+	if (next_char(r, &c) != 0)
 		return r->err;
 	if (c >= 0)
 		return ogjs_fail(r, "unexpected %s after the document",
