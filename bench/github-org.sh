@@ -28,7 +28,7 @@ out = f.name + ".report.json"
 def once(label):
     before = len(fx.requests())
     t0 = time.monotonic()
-    p = subprocess.run([os.path.join(build, "core/opsgrade"), "collect", "-o", out,
+    p = subprocess.run([os.path.join(build, "cli/opsgrade"), "collect", "-o", out,
                         "--plugin-dir", os.path.join(build, "plugins/github"),
                         "--config", f.name], capture_output=True, text=True, env=env)
     wall = time.monotonic() - t0

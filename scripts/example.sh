@@ -16,7 +16,7 @@ mkdir -p example-report
 args+=(--set "collectors.events.file=example-report/events.json")
 [ -e "$ex/coverage.xml" ] && args+=(--coverage "$ex/coverage.xml")
 set +e
-./build/core/opsgrade "${args[@]}" --history example-report/history
+./build/cli/opsgrade "${args[@]}" --history example-report/history
 rc=$?
 set -e
 echo
