@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -207,9 +208,10 @@ summary_text(const struct og_scored *sc, const cJSON *strengths,
 	}
 	cJSON_ArrayForEach(it, gaps)
 		crit += cJSON_GetObjectItemCaseSensitive(it, "priority")->valueint == 1;
-	s = og_asprintf("Level %d (%s) of 5. %zu of %zu capabilities are met, %zu missing and "
+	/* words between figures, so "of 5. 42 of" can't be read as 5.42 */
+	s = og_asprintf("Level %d of 5 (%s). Of %zu capabilities, %zu are met, %zu missing and "
 			"%zu could not be observed.",
-			sc->level, mm->levels[sc->level - 1].name, met, mm->n_caps, miss, unk);
+			sc->level, mm->levels[sc->level - 1].name, mm->n_caps, met, miss, unk);
 	if (*st) {
 		t = og_asprintf("%s Strengths: %s.", s, st);
 		free(s);
@@ -226,18 +228,42 @@ summary_text(const struct og_scored *sc, const cJSON *strengths,
 		s = t;
 	}
 	if (cJSON_IsObject(next)) {
-		const cJSON *needs = cJSON_GetObjectItemCaseSensitive(next, "needs");
+		t = og_next_level_text(next);
+		if (*t) {
+			char *u = og_asprintf("%s %s", s, t);
 
-		t = og_asprintf("%s Level %d (%s) needs %d more capabilit%s at that level.", s,
-				cJSON_GetObjectItemCaseSensitive(next, "level")->valueint,
-				cJSON_GetObjectItemCaseSensitive(next, "name")->valuestring,
-				cJSON_GetArraySize(needs), cJSON_GetArraySize(needs) == 1 ? "y" : "ies");
-		free(s);
-		s = t;
+			free(s);
+			s = u;
+		}
+		free(t);
 	}
 	free(st);
 	free(im);
 	return s;
+}
+
+/*
+ * Each area's completeness as every output prints it ("83.3%", "100%",
+ * "not measured"): computed once here, so the PDF, PNG, mail and terminal
+ * can't round one figure two ways.
+ */
+static void
+add_area_displays(cJSON *areas)
+{
+	cJSON *a;
+
+	cJSON_ArrayForEach(a, areas) {
+		const cJSON *c = cJSON_GetObjectItemCaseSensitive(a, "completeness");
+		char buf[32];
+
+		if (!cJSON_IsNumber(c))
+			snprintf(buf, sizeof(buf), "not measured");
+		else if (c->valuedouble == floor(c->valuedouble))
+			snprintf(buf, sizeof(buf), "%.0f%%", c->valuedouble);
+		else
+			snprintf(buf, sizeof(buf), "%.1f%%", c->valuedouble);
+		cJSON_AddStringToObject(a, "display", buf);
+	}
 }
 
 int
@@ -298,6 +324,7 @@ og_assess(struct og_model *m, const cJSON *config, const cJSON *collectors,
 	summary = summary_text(&sc, strengths, improvements, gaps, next);
 	cJSON_AddStringToObject(as, "summary", summary);
 	free(summary);
+	add_area_displays(areas);
 	cJSON_AddItemToObject(as, "areas", areas);
 	cJSON_AddItemToObject(as, "strengths", strengths);
 	cJSON_AddItemToObject(as, "improvements", improvements);
