@@ -193,6 +193,10 @@ next_level(const struct og_scored *sc, int nl)
 	free(plan);
 	cJSON_AddItemToObject(n, "missing", ids_with(sc, nl, NULL, OG_CAP_MISSING));
 	cJSON_AddItemToObject(n, "unknown", ids_with(sc, nl, NULL, OG_CAP_UNKNOWN));
+	/* the one sentence every output prints about it */
+	et = og_next_level_text(n);
+	cJSON_AddStringToObject(n, "text", et);
+	free(et);
 	return n;
 }
 

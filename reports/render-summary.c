@@ -3,12 +3,13 @@
  * areas, top gaps, KPIs, gates.  Reads only the assessment JSON, so it
  * works the same on a report read back from disk.
  */
+#include "config.h"
+
 #include <string.h>
 
-#include <stdlib.h>
+#include <cjson/cJSON.h>
 
-#include "assess.h"
-#include "assess-int.h"
+#include "render.h"
 
 #define TOP_GAPS	5
 
@@ -38,7 +39,7 @@ bar(FILE *out, double pct)
 }
 
 void
-og_assess_print_summary(const cJSON *as, const cJSON *gates, FILE *out)
+og_render_summary(const cJSON *as, const cJSON *gates, FILE *out)
 {
 	const cJSON *it, *next;
 	int n = 0, fails = 0, total = 0;
@@ -50,13 +51,8 @@ og_assess_print_summary(const cJSON *as, const cJSON *gates, FILE *out)
 	fprintf(out, "Maturity: Level %d (%s) of 5\n", (int)num(as, "level", 1),
 		str(as, "level_name"));
 	next = cJSON_GetObjectItemCaseSensitive(as, "next_level");
-	if (cJSON_IsObject(next)) {
-		char *t = og_next_level_text(next);
-
-		if (*t)
-			fprintf(out, "  %s\n", t);
-		free(t);
-	}
+	if (cJSON_IsObject(next) && *str(next, "text"))
+		fprintf(out, "  %s\n", str(next, "text"));
 
 	fputs("\nAreas\n", out);
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(as, "areas")) {
