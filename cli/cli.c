@@ -1,6 +1,8 @@
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,138 +12,190 @@
 #include "cli.h"
 #include "util.h"
 
+#define B(c)	OG_CMD_BIT(OG_CMD_##c)
+/* which commands take an option */
+#define RUN	(B(REPORT) | B(COLLECT))		/* collectors run */
+#define OUT	(B(REPORT) | B(RENDER) | B(MERGE))	/* assess and render */
+#define ANY	(B(REPORT) | B(COLLECT) | B(RENDER) | B(MERGE) | B(PLUGINS) | B(HISTORY))
+
 /*
- * Shorthand flags: each sets one config key, so a flag and the config
- * file can never disagree about what an option means.
+ * Options with a config key are shorthands: each sets that key, so a flag
+ * and the config file can never disagree about what an option means.
  */
-struct shorthand {
-	const char *flag;
-	const char *key;
-	const char *arg;
-	const char *help;
+const struct og_cli_option og_cli_options[] = {
+	{ "config", 0, "FILE", NULL, ANY, "config file (default ./opsgrade.json if present)" },
+	{ "set", 0, "KEY=VALUE", NULL, ANY, "set any config key, e.g. collectors.NAME.KEY=V" },
+	{ "plugin-dir", 0, "DIR", NULL, RUN | OUT | B(PLUGINS), "search DIR for plugins first (repeatable)" },
+	{ "from", 0, "FILE", NULL, B(RENDER), "the report.json to render" },
+	{ "out", 'o', "FILE", NULL, B(COLLECT) | B(MERGE), "output file (collect default ./report.json)" },
+	{ "json", 0, NULL, NULL, B(PLUGINS) | B(HISTORY), "print JSON instead of a table" },
+	{ "lock", 0, "FILE", NULL, RUN | B(RENDER) | B(MERGE), "exit 75 at once if another run holds FILE" },
+	{ "quiet", 0, NULL, NULL, ANY, "print nothing on success (a failed gate: one line on stderr)" },
+	{ "quiet-gates", 0, NULL, NULL, OUT, "with --quiet, say nothing about failed gates either" },
+	{ "junit-strict", 0, NULL, NULL, OUT, "unmet capabilities are JUnit failures" },
+	{ "help", 'h', NULL, NULL, ANY, "show this help" },
+	{ "version", 0, NULL, NULL, ANY, "print the version and plugin ABI" },
+	{ "subject", 0, "NAME", "subject", RUN | OUT | B(HISTORY), "what is assessed (default: repo, org or directory name)" },
+	{ "output-dir", 0, "DIR", "output_dir", RUN | OUT, "where reports are written (default ./opsgrade-report)" },
+	{ "format", 0, "LIST", "formats", OUT, "pdf,html,png,junit,json (default all)" },
+	{ "jobs", 0, "N", "jobs", RUN, "collectors run at once (default: CPUs)" },
+	{ "trivy", 0, "FILE", "collectors.trivy.reports", RUN, "Trivy JSON report (repeatable, globs)" },
+	{ "sarif", 0, "FILE", "collectors.codeql.sarif", RUN, "SARIF file (repeatable, globs)" },
+	{ "github", 0, "OWNER/REPO", "collectors.github.repo", RUN, "assess a GitHub repository" },
+	{ "github-org", 0, "ORG", "collectors.github.org", RUN, "assess every repository of an organisation" },
+	{ "github-url", 0, "URL", "collectors.github.api_url", RUN, "GitHub Enterprise API, https://HOST/api/v3" },
+	{ "shard", 0, "I/N", "collectors.github.shard", RUN, "process the I-th of N deterministic slices of the org" },
+	{ "shard-from-env", 0, NULL, NULL, RUN, "--shard from JOB_COMPLETION_INDEX (or OPSGRADE_SHARD_INDEX) and OPSGRADE_SHARD_COUNT" },
+	{ "exclude", 0, "GLOB", "collectors.repo.exclude", RUN, "path that is not the product (repeatable, gitignore syntax)" },
+	{ "registry", 0, "REF", "collectors.registry.images", RUN, "container image to inspect (repeatable)" },
+	{ "insecure-registry", 0, "HOST", "collectors.registry.insecure", RUN, "allow plain HTTP to HOST" },
+	{ "coverage", 0, "FILE", "assessment.coverage", RUN | OUT, "Cobertura XML or lcov coverage file" },
+	{ "model", 0, "FILE", "assessment.model", OUT, "maturity model to use instead of the bundled one" },
+	{ "fail-on", 0, "SEVERITY", "gates.fail_on", OUT, "fail (exit 1) on an open finding this severe" },
+	{ "paper", 0, "a4|letter", "report.paper", OUT, "PDF paper size" },
+	{ "scale", 0, "N", "report.scale", OUT, "PNG scale factor (2 for HiDPI)" },
+	{ "junit-min-severity", 0, "SEV", "report.junit_min_severity", OUT, "findings in JUnit from this severity (default high)" },
+	{ "junit-schema", 0, "default|strict", "report.junit_schema", OUT, "JUnit flavour" },
+	{ "history", 0, "DIR", "history.dir", B(REPORT) | B(HISTORY), "history directory (default $XDG_STATE_HOME/opsgrade/SUBJECT)" },
+	{ "mail-to", 0, "ADDR", "mail.to", B(REPORT), "mail the report to ADDR (repeatable)" },
+	{ "mail-from", 0, "ADDR", "mail.from", B(REPORT), "sender address" },
+	{ "mail-subject", 0, "TEXT", "mail.subject", B(REPORT), "mail subject" },
+	{ "mail-on", 0, "WHEN", "mail.on", B(REPORT), "always|change|failure (default always)" },
+	{ "smtp-url", 0, "URL", "mail.smtp_url", B(REPORT), "smtp://host:587 (STARTTLS) or smtps://host:465" },
+	{ "smtp-tls", 0, "required|none", "mail.smtp_tls", B(REPORT), "none allows a plain connection" },
+};
+const size_t og_cli_n_options = sizeof(og_cli_options) / sizeof(og_cli_options[0]);
+
+const struct og_cli_command og_cli_commands[] = {
+	[OG_CMD_NONE] = { NULL, NULL, NULL },
+	[OG_CMD_REPORT] = { "report", "[PATH] [OPTIONS]",
+		"collect evidence (PATH: checkout, default .), assess it and write the reports" },
+	[OG_CMD_COLLECT] = { "collect", "[PATH] [-o report.json] [OPTIONS]",
+		"run the collectors and write only the model (default ./report.json)" },
+	[OG_CMD_RENDER] = { "render", "--from report.json [OPTIONS]",
+		"render a report.json without collecting" },
+	[OG_CMD_MERGE] = { "merge", "A.json B.json... [-o out.json] [OPTIONS]",
+		"merge report.json shards (of --shard runs) into one and assess it" },
+	[OG_CMD_PLUGINS] = { "plugins", "[--json] [--plugin-dir DIR]",
+		"list discovered collector plugins and why any was refused" },
+	[OG_CMD_HISTORY] = { "history", "[--json] [--subject NAME] [--history DIR]",
+		"list every subject with history, or one subject's snapshots and trend" },
+	[OG_CMD_COMPLETION] = { "completion", "bash|zsh",
+		"print a shell completion script" },
 };
 
-static const struct shorthand shorthands[] = {
-	{ "subject", "subject", "NAME", "what is assessed (default: repo, org or directory name)" },
-	{ "output-dir", "output_dir", "DIR", "where reports are written (default ./opsgrade-report)" },
-	{ "format", "formats", "LIST", "pdf,html,png,junit,json (default all)" },
-	{ "jobs", "jobs", "N", "collectors run at once (default: CPUs)" },
-	{ "trivy", "collectors.trivy.reports", "FILE", "Trivy JSON report (repeatable, globs)" },
-	{ "sarif", "collectors.codeql.sarif", "FILE", "SARIF file (repeatable, globs)" },
-	{ "github", "collectors.github.repo", "OWNER/REPO", "assess a GitHub repository" },
-	{ "github-org", "collectors.github.org", "ORG", "assess every repository of an organisation" },
-	{ "github-url", "collectors.github.api_url", "URL", "GitHub Enterprise API, https://HOST/api/v3" },
-	{ "shard", "collectors.github.shard", "I/N", "process the I-th of N deterministic slices of the org" },
-	{ "exclude", "collectors.repo.exclude", "GLOB", "path that is not the product (repeatable, gitignore syntax)" },
-	{ "registry", "collectors.registry.images", "REF", "container image to inspect (repeatable)" },
-	{ "insecure-registry", "collectors.registry.insecure", "HOST", "allow plain HTTP to HOST" },
-	{ "coverage", "assessment.coverage", "FILE", "Cobertura XML or lcov coverage file" },
-	{ "model", "assessment.model", "FILE", "maturity model to use instead of the bundled one" },
-	{ "fail-on", "gates.fail_on", "SEVERITY", "fail (exit 1) on an open finding this severe" },
-	{ "paper", "report.paper", "a4|letter", "PDF paper size" },
-	{ "scale", "report.scale", "N", "PNG scale factor (2 for HiDPI)" },
-	{ "junit-min-severity", "report.junit_min_severity", "SEV", "findings in JUnit from this severity (default high)" },
-	{ "junit-schema", "report.junit_schema", "default|strict", "JUnit flavour" },
-	{ "history", "history.dir", "DIR", "history directory (default $XDG_STATE_HOME/opsgrade/SUBJECT)" },
-	{ "mail-to", "mail.to", "ADDR", "mail the report to ADDR (repeatable)" },
-	{ "mail-from", "mail.from", "ADDR", "sender address" },
-	{ "mail-subject", "mail.subject", "TEXT", "mail subject" },
-	{ "mail-on", "mail.on", "WHEN", "always|change|failure (default always)" },
-	{ "smtp-url", "mail.smtp_url", "URL", "smtp://host:587 (STARTTLS) or smtps://host:465" },
-	{ "smtp-tls", "mail.smtp_tls", "required|none", "none allows a plain connection" },
-};
+#define N_CMDS	(sizeof(og_cli_commands) / sizeof(og_cli_commands[0]))
 
-#define N_SHORT (sizeof(shorthands) / sizeof(shorthands[0]))
-
-enum {
-	OPT_CONFIG = 1000,
-	OPT_SET,
-	OPT_PLUGIN_DIR,
-	OPT_FROM,
-	OPT_JSON,
-	OPT_LOCK,
-	OPT_QUIET,
-	OPT_VERSION,
-	OPT_JUNIT_STRICT,
-	OPT_SHORTHAND,	/* + index */
-};
-
-static const char *const command_names[] = {
-	NULL, "report", "collect", "render", "merge", "plugins", "history",
-};
+bool
+og_cli_command_listed(enum og_command cmd)
+{
+	return cmd > OG_CMD_NONE && cmd < OG_CMD_COMPLETION;
+}
 
 const char *
 og_command_name(enum og_command cmd)
 {
-	return command_names[cmd] ? command_names[cmd] : "";
+	return (size_t)cmd < N_CMDS && og_cli_commands[cmd].name ? og_cli_commands[cmd].name : "";
+}
+
+/* Edit distance with a transposition counted as one edit (a typo). */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), *d, r;
+
+	if (la > 64 || lb > 64)
+		return SIZE_MAX;
+	d = og_xcalloc((la + 1) * (lb + 1), sizeof(*d));
+#define D(i, j) d[(i) * (lb + 1) + (j)]
+	for (size_t i = 0; i <= la; i++)
+		D(i, 0) = i;
+	for (size_t j = 0; j <= lb; j++)
+		D(0, j) = j;
+	for (size_t i = 1; i <= la; i++) {
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cost = a[i - 1] != b[j - 1], v = D(i - 1, j - 1) + cost;
+
+			if (D(i - 1, j) + 1 < v)
+				v = D(i - 1, j) + 1;
+			if (D(i, j - 1) + 1 < v)
+				v = D(i, j - 1) + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    D(i - 2, j - 2) + 1 < v)
+				v = D(i - 2, j - 2) + 1;
+			D(i, j) = v;
+		}
+	}
+	r = D(la, lb);
+#undef D
+	free(d);
+	return r;
+}
+
+const char *
+og_cli_suggest(const char *word, const char *const *candidates, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = SIZE_MAX, len = strlen(word);
+	/* a third of the word, at least 1 and at most 3 edits */
+	size_t limit = len / 3 < 1 ? 1 : len / 3 > 3 ? 3 : len / 3;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d;
+
+		if (!candidates[i])
+			continue;
+		d = distance(word, candidates[i]);
+		/* a unique prefix of a long name is a typo too: --mail-t */
+		if (d > limit && len >= 3 && strncmp(word, candidates[i], len) == 0)
+			d = limit;
+		if (d < best_d) {
+			best_d = d;
+			best = candidates[i];
+		}
+	}
+	return best_d <= limit ? best : NULL;
 }
 
 void
 og_cli_usage(enum og_command cmd, FILE *out)
 {
-	switch (cmd) {
-	case OG_CMD_REPORT:
-		fputs("Usage: opsgrade report [PATH] [OPTIONS]\n"
-		      "Collect evidence (PATH: checkout, default .), assess it and\n"
-		      "write report.pdf, summary.png, junit.xml and report.json.\n", out);
-		break;
-	case OG_CMD_COLLECT:
-		fputs("Usage: opsgrade collect [PATH] [-o report.json] [OPTIONS]\n"
-		      "Run the collectors and write only the model as report.json.\n", out);
-		break;
-	case OG_CMD_RENDER:
-		fputs("Usage: opsgrade render --from report.json [OPTIONS]\n"
-		      "Render a report.json (assessing it if it has no assessment)\n"
-		      "without collecting.\n", out);
-		break;
-	case OG_CMD_MERGE:
-		fputs("Usage: opsgrade merge A.json B.json... -o out.json\n"
-		      "Merge report.json shards (e.g. of --shard runs) into one,\n"
-		      "re-assessing the merged model.\n", out);
-		return;
-	case OG_CMD_PLUGINS:
-		fputs("Usage: opsgrade plugins [--json] [--plugin-dir DIR]\n"
-		      "List discovered collector plugins with their status.\n", out);
-		return;
-	case OG_CMD_HISTORY:
-		fputs("Usage: opsgrade history [--json] [--subject NAME] [--history DIR]\n"
-		      "List stored snapshots and the trend.\n", out);
-		return;
-	case OG_CMD_NONE:
-		fputs("Usage: opsgrade COMMAND [OPTIONS]\n\n"
-		      "Commands:\n"
-		      "  report [PATH]        collect, assess and render (the main job)\n"
-		      "  collect [PATH]       collect only; write report.json\n"
-		      "  render --from FILE   render a report.json\n"
-		      "  merge A B... -o OUT  merge report.json shards\n"
-		      "  plugins [--json]     list collector plugins\n"
-		      "  history [--json]     list history snapshots and trends\n\n"
-		      "Run 'opsgrade COMMAND --help' for a command's options.\n\n"
+	if (cmd == OG_CMD_NONE) {
+		fputs("Usage: opsgrade COMMAND [OPTIONS]\n\nCommands:\n", out);
+		for (size_t i = 0; i < N_CMDS; i++)
+			if (og_cli_command_listed((enum og_command)i))
+				fprintf(out, "  %-9s %s\n", og_cli_commands[i].name,
+					og_cli_commands[i].summary);
+		fputs("\nRun 'opsgrade COMMAND --help' for a command's options;\n"
+		      "'man opsgrade' for the manual.\n\n"
 		      "Exit codes: 0 success; 1 a policy gate failed; 2 usage, config or\n"
 		      "input error; 3 report written but incomplete (a collector failed,\n"
 		      "timed out or was partial); 4 output could not be written or mailed;\n"
 		      "75 another run holds the --lock.\n", out);
 		return;
 	}
-	fputs("\nOptions:\n"
-	      "  --config FILE          config file (default ./opsgrade.json if present)\n"
-	      "  --set KEY=VALUE        set any config key, e.g. collectors.NAME.KEY=V\n"
-	      "  --plugin-dir DIR       search DIR for plugins first (repeatable)\n"
-	      "  -o, --out FILE         output file (collect, merge)\n"
-	      "  --lock FILE            exit 75 at once if another run holds FILE\n"
-	      "  --quiet                print nothing on success\n"
-	      "  --junit-strict         unmet capabilities are JUnit failures\n", out);
-	for (size_t i = 0; i < N_SHORT; i++) {
+	fprintf(out, "Usage: opsgrade %s %s\n%c%s.\n\nOptions:\n", og_command_name(cmd),
+		og_cli_commands[cmd].synopsis, og_cli_commands[cmd].summary[0] - 32,
+		og_cli_commands[cmd].summary + 1);
+	for (size_t i = 0; i < og_cli_n_options; i++) {
+		const struct og_cli_option *o = &og_cli_options[i];
 		char left[64];
 
-		snprintf(left, sizeof(left), "--%s %s", shorthands[i].flag,
-			 shorthands[i].arg);
-		fprintf(out, "  %-22s %s\n", left, shorthands[i].help);
+		if (!(o->cmds & OG_CMD_BIT(cmd)))
+			continue;
+		if (o->short_name)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->name,
+				 o->arg ? " " : "", o->arg ? o->arg : "");
+		else
+			snprintf(left, sizeof(left), "--%s%s%s", o->name, o->arg ? " " : "",
+				 o->arg ? o->arg : "");
+		fprintf(out, "  %-26s %s\n", left, o->help);
 	}
-	fputs("\nSecrets come only from the environment or files: GITHUB_TOKEN or\n"
-	      "GH_TOKEN (or collectors.github.token_file), OPSGRADE_SMTP_USER and\n"
-	      "OPSGRADE_SMTP_PASSWORD (or mail.password_file), OPSGRADE_REGISTRY_USER\n"
-	      "and OPSGRADE_REGISTRY_PASSWORD (or ~/.docker/config.json).\n", out);
+	if (cmd == OG_CMD_REPORT || cmd == OG_CMD_COLLECT)
+		fputs("\nSecrets come only from the environment or files: GITHUB_TOKEN or\n"
+		      "GH_TOKEN (or collectors.github.token_file), OPSGRADE_SMTP_USER and\n"
+		      "OPSGRADE_SMTP_PASSWORD (or mail.password_file), OPSGRADE_REGISTRY_USER\n"
+		      "and OPSGRADE_REGISTRY_PASSWORD (or ~/.docker/config.json).\n", out);
 }
 
 static void
@@ -158,124 +212,194 @@ add_str(const char ***v, size_t *n, const char *s)
 	(*v)[(*n)++] = s;
 }
 
+/* --shard-from-env: the batch engine's index (Kubernetes Indexed Jobs set
+ * JOB_COMPLETION_INDEX) and the shard count from the environment. */
+static int
+shard_from_env(struct og_cli *c)
+{
+	const char *idx = getenv("JOB_COMPLETION_INDEX"), *cnt = getenv("OPSGRADE_SHARD_COUNT");
+	char *end;
+	long i, n;
+
+	if (!idx || !*idx)
+		idx = getenv("OPSGRADE_SHARD_INDEX");
+	if (!idx || !*idx || !cnt || !*cnt) {
+		fprintf(stderr, "opsgrade: --shard-from-env needs JOB_COMPLETION_INDEX (or "
+			"OPSGRADE_SHARD_INDEX) and OPSGRADE_SHARD_COUNT in the environment\n");
+		return 2;
+	}
+	errno = 0;
+	i = strtol(idx, &end, 10);
+	if (errno || *end || i < 0) {
+		fprintf(stderr, "opsgrade: shard index '%s' is not a number >= 0\n", idx);
+		return 2;
+	}
+	n = strtol(cnt, &end, 10);
+	if (errno || *end || n < 1 || i >= n) {
+		fprintf(stderr, "opsgrade: OPSGRADE_SHARD_COUNT '%s' must be a number above the "
+			"index %ld\n", cnt, i);
+		return 2;
+	}
+	/* --shard counts from 1 (I/N), the engines' indexes from 0 */
+	add_set(c, og_asprintf("collectors.github.shard=%ld/%ld", i + 1, n));
+	return 0;
+}
+
+static void
+unknown_option(enum og_command cmd, const char *arg)
+{
+	const char **names = og_xcalloc(og_cli_n_options, sizeof(*names));
+	char *word = og_strdup0(arg + (arg[0] == '-') + (arg[1] == '-'));
+	const char *hint;
+
+	word[strcspn(word, "=")] = '\0';
+	for (size_t i = 0; i < og_cli_n_options; i++)
+		if (cmd == OG_CMD_NONE || (og_cli_options[i].cmds & OG_CMD_BIT(cmd)))
+			names[i] = og_cli_options[i].name;
+	hint = og_cli_suggest(word, names, og_cli_n_options);
+	fprintf(stderr, "opsgrade%s%s: unknown option '%s'", cmd ? " " : "", og_command_name(cmd), arg);
+	if (hint)
+		fprintf(stderr, "; did you mean '--%s'?", hint);
+	fprintf(stderr, "\nRun 'opsgrade %s%s--help' for the options.\n", og_command_name(cmd),
+		cmd ? " " : "");
+	free(word);
+	free(names);
+}
+
+static int
+parse_command(const char *word, struct og_cli *c)
+{
+	const char *names[N_CMDS], *hint;
+
+	for (size_t i = 0; i < N_CMDS; i++) {
+		names[i] = og_cli_command_listed((enum og_command)i) ? og_cli_commands[i].name : NULL;
+		if (og_cli_commands[i].name && strcmp(word, og_cli_commands[i].name) == 0) {
+			c->cmd = (enum og_command)i;
+			return 0;
+		}
+	}
+	hint = og_cli_suggest(word, names, N_CMDS);
+	fprintf(stderr, "opsgrade: unknown command '%s'", word);
+	if (hint)
+		fprintf(stderr, "; did you mean '%s'?", hint);
+	fputs("\n", stderr);
+	og_cli_usage(OG_CMD_NONE, stderr);
+	return 2;
+}
+
 int
 og_cli_parse(int argc, char **argv, struct og_cli *ret)
 {
-	static struct option longopts[N_SHORT + 16];
+	struct option *longopts = og_xcalloc(og_cli_n_options + 1, sizeof(*longopts));
 	struct og_cli c = { 0 };
-	size_t k = 0;
-	int opt;
+	bool from_env = false;
+	int opt, idx, rc = 2;
 
-	static const struct option fixed[] = {
-		{ "config", required_argument, NULL, OPT_CONFIG },
-		{ "set", required_argument, NULL, OPT_SET },
-		{ "plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR },
-		{ "from", required_argument, NULL, OPT_FROM },
-		{ "out", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "lock", required_argument, NULL, OPT_LOCK },
-		{ "quiet", no_argument, NULL, OPT_QUIET },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ "junit-strict", no_argument, NULL, OPT_JUNIT_STRICT },
-	};
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		longopts[k++] = fixed[i];
-	for (size_t i = 0; i < N_SHORT; i++)
-		longopts[k++] = (struct option){ shorthands[i].flag, required_argument,
-						 NULL, OPT_SHORTHAND + (int)i };
-	memset(&longopts[k], 0, sizeof(longopts[k]));
-
+	for (size_t i = 0; i < og_cli_n_options; i++)
+		longopts[i] = (struct option){ og_cli_options[i].name,
+					       og_cli_options[i].arg ? required_argument : no_argument,
+					       NULL, 1000 + (int)i };
 	if (argc >= 2 && argv[1][0] != '-') {
-		for (int i = OG_CMD_REPORT; i <= OG_CMD_HISTORY; i++)
-			if (strcmp(argv[1], command_names[i]) == 0)
-				c.cmd = (enum og_command)i;
-		if (c.cmd == OG_CMD_NONE) {
-			fprintf(stderr, "opsgrade: unknown command '%s'\n", argv[1]);
-			og_cli_usage(OG_CMD_NONE, stderr);
-			return 2;
-		}
+		if (parse_command(argv[1], &c))
+			goto fail;
 		argc--;
 		argv++;
 	}
+	if (c.cmd == OG_CMD_COMPLETION) {
+		if (argc != 2) {
+			fprintf(stderr, "Usage: opsgrade completion bash|zsh\n");
+			goto fail;
+		}
+		rc = og_cli_completion(argv[1], stdout) ? 2 : -1;
+		goto fail;
+	}
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_CONFIG:
+	opterr = 0;	/* we say it, with a suggestion */
+	/* ":" first: a missing value returns ':', told apart from an unknown option */
+	while ((opt = getopt_long(argc, argv, ":ho:", longopts, &idx)) != -1) {
+		const struct og_cli_option *o;
+
+		for (size_t i = 0; opt < 1000 && i < og_cli_n_options; i++)
+			if (og_cli_options[i].short_name && og_cli_options[i].short_name == opt)
+				opt = 1000 + (int)i;
+		if (opt == '?') {
+			unknown_option(c.cmd, optopt ? (char[]){ '-', (char)optopt, 0 } : argv[optind - 1]);
+			goto fail;
+		}
+		if (opt == ':') {
+			fprintf(stderr, "opsgrade: option '%s' needs a value\n", argv[optind - 1]);
+			goto fail;
+		}
+		o = &og_cli_options[opt - 1000];
+		if (c.cmd != OG_CMD_NONE && !(o->cmds & OG_CMD_BIT(c.cmd))) {
+			fprintf(stderr, "opsgrade %s: --%s does not apply to this command\n"
+				"Run 'opsgrade %s --help' for its options.\n",
+				og_command_name(c.cmd), o->name, og_command_name(c.cmd));
+			goto fail;
+		}
+		if (o->key && strcmp(o->name, "format") == 0) {
+			/* One flag, a comma list: replace, not append. */
+			char *list = og_strdup0(optarg), *save = NULL;
+
+			add_set(&c, og_strdup0("formats="));
+			for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save))
+				add_set(&c, og_asprintf("formats+=%s", t));
+			free(list);
+		} else if (o->key) {
+			add_set(&c, og_asprintf("%s=%s", o->key, optarg));
+		} else if (strcmp(o->name, "config") == 0) {
 			c.config_path = optarg;
-			break;
-		case OPT_SET:
+		} else if (strcmp(o->name, "set") == 0) {
 			add_set(&c, og_strdup0(optarg));
-			break;
-		case OPT_PLUGIN_DIR:
+		} else if (strcmp(o->name, "plugin-dir") == 0) {
 			add_str(&c.plugin_dirs, &c.n_plugin_dirs, optarg);
-			break;
-		case OPT_FROM:
+		} else if (strcmp(o->name, "from") == 0) {
 			c.from = optarg;
-			break;
-		case 'o':
+		} else if (strcmp(o->name, "out") == 0) {
 			c.out = optarg;
-			break;
-		case OPT_JSON:
+		} else if (strcmp(o->name, "json") == 0) {
 			c.json = true;
-			break;
-		case OPT_LOCK:
+		} else if (strcmp(o->name, "lock") == 0) {
 			c.lock = optarg;
-			break;
-		case OPT_QUIET:
+		} else if (strcmp(o->name, "quiet") == 0) {
 			c.quiet = true;
-			break;
-		case 'h':
-			c.help = true;
-			break;
-		case OPT_VERSION:
-			c.version = true;
-			break;
-		case OPT_JUNIT_STRICT:
+		} else if (strcmp(o->name, "quiet-gates") == 0) {
+			c.quiet_gates = true;
+		} else if (strcmp(o->name, "junit-strict") == 0) {
 			add_set(&c, og_strdup0("report.junit_strict=true"));
-			break;
-		default:
-			if (opt >= OPT_SHORTHAND && opt < OPT_SHORTHAND + (int)N_SHORT) {
-				const struct shorthand *s = &shorthands[opt - OPT_SHORTHAND];
-
-				if (strcmp(s->flag, "format") == 0) {
-					/* One flag, a comma list: replace, not append. */
-					char *list = og_strdup0(optarg), *save = NULL;
-
-					add_set(&c, og_strdup0("formats="));
-					for (char *t = strtok_r(list, ",", &save); t;
-					     t = strtok_r(NULL, ",", &save))
-						add_set(&c, og_asprintf("formats+=%s", t));
-					free(list);
-				} else {
-					add_set(&c, og_asprintf("%s=%s", s->key, optarg));
-				}
-				break;
-			}
-			og_cli_usage(c.cmd, stderr);
-			og_cli_clear(&c);
-			return 2;
+		} else if (strcmp(o->name, "help") == 0) {
+			c.help = true;
+		} else if (strcmp(o->name, "version") == 0) {
+			c.version = true;
+		} else if (strcmp(o->name, "shard-from-env") == 0) {
+			from_env = true;
 		}
 	}
+	if (from_env && shard_from_env(&c))
+		goto fail;
 	for (int i = optind; i < argc; i++)
 		add_str(&c.inputs, &c.n_inputs, argv[i]);
 	if (c.version) {
 		printf("opsgrade %s (plugin ABI %u)\n", OG_VERSION, OPSGRADE_PLUGIN_ABI);
-		og_cli_clear(&c);
-		return -1;
+		rc = -1;
+		goto fail;
 	}
 	if (c.help) {
 		og_cli_usage(c.cmd, stdout);
-		og_cli_clear(&c);
-		return -1;
+		rc = -1;
+		goto fail;
 	}
 	if (c.cmd == OG_CMD_NONE) {
 		og_cli_usage(OG_CMD_NONE, stderr);
-		og_cli_clear(&c);
-		return 2;
+		goto fail;
 	}
+	free(longopts);
 	*ret = c;
 	return 0;
+fail:
+	free(longopts);
+	og_cli_clear(&c);
+	return rc;
 }
 
 void

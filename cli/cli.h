@@ -19,7 +19,37 @@ enum og_command {
 	OG_CMD_MERGE,
 	OG_CMD_PLUGINS,
 	OG_CMD_HISTORY,
+	OG_CMD_COMPLETION,	/* hidden: print a shell completion script */
 };
+
+#define OG_CMD_BIT(c)	(1u << (c))
+
+/*
+ * One row per command-line option: the parser, every --help and the
+ * shell completions are generated from this table, so they cannot drift.
+ * A row with a config @key is a shorthand for that key.
+ */
+struct og_cli_option {
+	const char *name;	/* long name without "--" */
+	char short_name;	/* 0 when none */
+	const char *arg;	/* value placeholder; NULL: a switch */
+	const char *key;	/* config key it sets, or NULL */
+	unsigned cmds;		/* OG_CMD_BIT()s of the commands taking it */
+	const char *help;
+};
+
+extern const struct og_cli_option og_cli_options[];
+extern const size_t og_cli_n_options;
+
+struct og_cli_command {
+	const char *name;
+	const char *synopsis;	/* after "opsgrade NAME" */
+	const char *summary;	/* one line */
+};
+/* Indexed by enum og_command; [OG_CMD_NONE] and the hidden ones have NULL names
+ * in listings (og_cli_command_listed). */
+extern const struct og_cli_command og_cli_commands[];
+bool og_cli_command_listed(enum og_command cmd);
 
 struct og_cli {
 	enum og_command cmd;
@@ -33,6 +63,7 @@ struct og_cli {
 	const char *lock;
 	bool json;
 	bool quiet;
+	bool quiet_gates;	/* with --quiet: not even a failed gate is said */
 	bool help;
 	bool version;
 	/* Config edits in command-line order: "key=value" (owned). */
@@ -46,5 +77,12 @@ int og_cli_parse(int argc, char **argv, struct og_cli *ret);
 void og_cli_clear(struct og_cli *c);
 void og_cli_usage(enum og_command cmd, FILE *out);
 const char *og_command_name(enum og_command cmd);
+
+/* The closest of @n @candidates to @word, or NULL when none is close
+ * enough to be a likely typo. */
+const char *og_cli_suggest(const char *word, const char *const *candidates, size_t n);
+
+/* `opsgrade completion bash|zsh`: write the script; 0 or 2 (unknown shell). */
+int og_cli_completion(const char *shell, FILE *out);
 
 #endif

@@ -113,6 +113,7 @@ main(int argc, char **argv)
 		code = og_pipeline_history(&p);
 		break;
 	case OG_CMD_NONE:
+	case OG_CMD_COMPLETION:		/* done by og_cli_parse */
 		code = EXIT_USAGE;
 		break;
 	}

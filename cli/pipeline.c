@@ -12,6 +12,7 @@
 #include "history/history.h"
 #include "history/lock.h"
 #include "mail/mail.h"
+#include "progress.h"
 #include "pipeline.h"
 #include "render.h"
 #include "report-json.h"
@@ -19,6 +20,30 @@
 #include "util.h"
 
 #define DEFAULT_OUTPUT_DIR "opsgrade-report"
+
+/* "opsgrade (pid 42)", "another process (pid 42, flock)" or "an unknown
+ * process": the PID in the file is only a hint (another program may hold
+ * the lock without writing one, or the PID may be stale). */
+static char *
+lock_holder_text(const char *path)
+{
+	long pid = og_lock_holder(path);
+	char proc[64], comm[64] = "";
+	FILE *f;
+
+	if (pid <= 0)
+		return og_strdup0("an unknown process");
+	snprintf(proc, sizeof(proc), "/proc/%ld/comm", pid);
+	f = fopen(proc, "re");
+	if (!f)
+		return og_strdup0("an unknown process");
+	if (fgets(comm, sizeof(comm), f))
+		comm[strcspn(comm, "\n")] = '\0';
+	fclose(f);
+	if (strcmp(comm, "opsgrade") == 0)
+		return og_asprintf("another opsgrade run (pid %ld)", pid);
+	return og_asprintf("another process (pid %ld, %s)", pid, comm[0] ? comm : "name unknown");
+}
 
 int
 og_pipeline_setup(struct og_pipeline *p)
@@ -119,9 +144,10 @@ og_pipeline_setup(struct og_pipeline *p)
 	    p->cli->cmd != OG_CMD_HISTORY) {
 		r = og_lock_acquire(p->cli->lock, &p->lock_fd);
 		if (r == -EWOULDBLOCK) {
-			og_log_error("another opsgrade run (pid %ld) holds the lock "
-				     "%s; try again later",
-				     og_lock_holder(p->cli->lock), p->cli->lock);
+			char *who = lock_holder_text(p->cli->lock);
+
+			og_log_error("%s holds the lock %s; try again later", who, p->cli->lock);
+			free(who);
 			return EXIT_LOCKED;
 		}
 		if (r < 0) {
@@ -334,6 +360,9 @@ write_model_only(struct og_pipeline *p, const cJSON *doc, const char *outdir,
 
 	if (p->cli->out) {
 		path = og_strdup0(p->cli->out);
+	} else if (p->cli->cmd == OG_CMD_COLLECT && !og_config_str(p->config, "output_dir", NULL)) {
+		/* collect makes one file: put it where the user is */
+		path = og_strdup0("report.json");
 	} else {
 		r = ensure_dir(outdir);
 		if (r < 0) {
@@ -382,6 +411,41 @@ render_all(struct og_pipeline *p, const cJSON *doc, const char *outdir, int code
 		free(path);
 	}
 	return code;
+}
+
+/* --quiet prints nothing on success, but a failed gate is news: one line
+ * on stderr, so cron mails it (unless --quiet-gates). */
+static void
+quiet_gate_line(const struct og_pipeline *p, const cJSON *doc)
+{
+	const cJSON *g, *gates = cJSON_GetObjectItemCaseSensitive(doc, "gates");
+	const cJSON *subject = cJSON_GetObjectItemCaseSensitive(doc, "subject");
+	int failed = 0;
+
+	cJSON_ArrayForEach(g, gates) {
+		const cJSON *st = cJSON_GetObjectItemCaseSensitive(g, "status");
+
+		failed += cJSON_IsString(st) && strcmp(st->valuestring, "fail") == 0;
+	}
+	fprintf(stderr, "opsgrade %s: %s: %d policy gate%s failed:", og_command_name(p->cli->cmd),
+		cJSON_IsString(subject) ? subject->valuestring : "report", failed,
+		failed == 1 ? "" : "s");
+	cJSON_ArrayForEach(g, gates) {
+		const cJSON *st = cJSON_GetObjectItemCaseSensitive(g, "status");
+		const cJSON *desc = cJSON_GetObjectItemCaseSensitive(g, "description");
+		const cJSON *act = cJSON_GetObjectItemCaseSensitive(g, "actual");
+
+		if (!cJSON_IsString(st) || strcmp(st->valuestring, "fail") != 0)
+			continue;
+		fprintf(stderr, " %s", cJSON_IsString(desc) ? desc->valuestring : "gate");
+		if (cJSON_IsNumber(act))
+			fprintf(stderr, " (actual %g)", act->valuedouble);
+		else if (cJSON_IsString(act))
+			fprintf(stderr, " (actual %s)", act->valuestring);
+		failed--;
+		fputs(failed ? ";" : "", stderr);
+	}
+	fputs("\n", stderr);
 }
 
 /*
@@ -440,6 +504,8 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 		code = write_model_only(p, doc, outdir, code);
 	else
 		code = render_all(p, doc, outdir, code);
+	if (p->cli->quiet && !p->cli->quiet_gates && code == EXIT_GATE)
+		quiet_gate_line(p, doc);
 	if (p->cli->cmd == OG_CMD_REPORT && !p->cli->quiet)
 		og_render_summary(cJSON_GetObjectItemCaseSensitive(doc, "assessment"),
 					cJSON_GetObjectItemCaseSensitive(doc, "gates"),
@@ -467,6 +533,7 @@ og_pipeline_collect_and_report(struct og_pipeline *p)
 	char *subject = default_subject(p);
 	size_t n = 0;
 	long jobs = (long)og_config_num(p->config, "jobs", 0);
+	struct og_progress progress;
 	bool incomplete = false;
 	int code;
 
@@ -495,7 +562,9 @@ og_pipeline_collect_and_report(struct og_pipeline *p)
 		}
 	}
 	results = og_xcalloc(n + 1, sizeof(*results));
-	og_run_collectors(run, n, p->config, (int)jobs, m, results);
+	og_progress_init(&progress, p->cli->quiet);
+	og_run_collectors_progress(run, n, p->config, (int)jobs, m, results, &progress.hook);
+	og_progress_end(&progress);
 	for (size_t i = 0; i < n; i++) {
 		if (results[i].status == OG_RUN_FAILED ||
 		    results[i].status == OG_RUN_PARTIAL) {
@@ -664,12 +733,14 @@ og_pipeline_merge(struct og_pipeline *p)
 int
 og_pipeline_history(struct og_pipeline *p)
 {
-	/* No subject configured but a directory given: list it all. */
-	char *subject = og_config_str(p->config, "subject", NULL) ||
-			!og_config_str(p->config, "history.dir", NULL) ?
-			default_subject(p) : NULL;
+	/* No subject configured but a directory given: list it all; neither
+	 * given: every subject with history, latest level and date. */
+	bool one = og_config_str(p->config, "subject", NULL) ||
+		   og_config_str(p->config, "history.dir", NULL);
+	char *subject = og_config_str(p->config, "subject", NULL) ? default_subject(p) : NULL;
 	cJSON *listing = NULL;
-	int r = og_history_list(p->config, subject, &listing);
+	int r = one ? og_history_list(p->config, subject, &listing)
+		    : og_history_subjects(p->config, &listing);
 
 	if (r == 0)
 		r = og_render_history(listing, p->cli->json, stdout);

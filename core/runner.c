@@ -337,9 +337,36 @@ og_run_collectors(const struct og_plugin_entry *const *entries, size_t n,
 		  const cJSON *config, int jobs, struct og_model *m,
 		  struct og_run_result *results)
 {
+	return og_run_collectors_progress(entries, n, config, jobs, m, results, NULL);
+}
+
+static void
+report_progress(const struct og_run_progress *pr, const struct slot *slots, size_t next,
+		size_t finished, size_t n, const struct og_run_result *done)
+{
+	const char **running;
+	size_t k = 0;
+
+	if (!pr || !pr->fn)
+		return;
+	running = og_xcalloc(next + 1, sizeof(*running));
+	for (size_t i = 0; i < next; i++)
+		if (slots[i].pid && !slots[i].reaped)
+			running[k++] = slots[i].res->entry->desc.name;
+	pr->fn(pr->ctx, finished, n, running, k, done);
+	free(running);
+}
+
+int
+og_run_collectors_progress(const struct og_plugin_entry *const *entries, size_t n,
+			   const cJSON *config, int jobs, struct og_model *m,
+			   struct og_run_result *results,
+			   const struct og_run_progress *progress)
+{
 	struct slot *slots = og_xcalloc(n, sizeof(*slots));
 	struct pollfd *pfd = og_xcalloc(n, sizeof(*pfd));
 	size_t next = 0, active = 0, finished = 0;
+	long long last_tick = 0;
 
 	if (jobs < 1)
 		jobs = 1;
@@ -363,6 +390,7 @@ og_run_collectors(const struct og_plugin_entry *const *entries, size_t n,
 				s->res->message = og_asprintf("cannot start: %s",
 							      strerror(-r));
 				finished++;
+				report_progress(progress, slots, next, finished, n, s->res);
 				continue;
 			}
 			active++;
@@ -418,7 +446,12 @@ og_run_collectors(const struct og_plugin_entry *const *entries, size_t n,
 				finish(s);
 				active--;
 				finished++;
+				report_progress(progress, slots, next, finished, n, s->res);
 			}
+		}
+		if (now - last_tick >= 1000 && finished < n) {
+			last_tick = now;
+			report_progress(progress, slots, next, finished, n, NULL);
 		}
 	}
 	free(slots);

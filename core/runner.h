@@ -36,6 +36,22 @@ int og_run_collectors(const struct og_plugin_entry *const *entries, size_t n,
 		      const cJSON *config, int jobs, struct og_model *m,
 		      struct og_run_result *results);
 
+/*
+ * Progress for a person watching: called about once a second while
+ * collectors run (@done NULL) and once as each one finishes (@done its
+ * result), with how many have finished of @n and which are running.
+ * The CLI draws a status line from it on a terminal.
+ */
+struct og_run_progress {
+	void (*fn)(void *ctx, size_t finished, size_t n, const char *const *running,
+		   size_t n_running, const struct og_run_result *done);
+	void *ctx;
+};
+int og_run_collectors_progress(const struct og_plugin_entry *const *entries, size_t n,
+			       const cJSON *config, int jobs, struct og_model *m,
+			       struct og_run_result *results,
+			       const struct og_run_progress *progress);
+
 void og_run_result_clear(struct og_run_result *r);
 
 #endif

@@ -145,12 +145,42 @@ print_text(const cJSON *listing, FILE *out)
 		cJSON_GetArraySize(og_jget(d, "capabilities_lost")));
 }
 
+static void
+print_subjects(const cJSON *listing, FILE *out)
+{
+	const cJSON *s, *subjects = og_jget(listing, "subjects");
+
+	if (cJSON_GetArraySize(subjects) == 0) {
+		fprintf(out, "No history in %s yet: every 'opsgrade report' stores a snapshot "
+			"there.\n", og_jstr_or(og_jget(listing, "dir"), "?"));
+		return;
+	}
+	fprintf(out, "History in %s: %d subjects\n\n%-32s %5s  %-20s %9s\n",
+		og_jstr_or(og_jget(listing, "dir"), "?"), cJSON_GetArraySize(subjects),
+		"subject", "level", "latest", "snapshots");
+	cJSON_ArrayForEach(s, subjects) {
+		const cJSON *lv = og_jget(s, "level");
+		char level[16];
+
+		if (cJSON_IsNumber(lv))
+			snprintf(level, sizeof(level), "%d", lv->valueint);
+		else
+			snprintf(level, sizeof(level), "-");
+		fprintf(out, "%-32s %5s  %-20s %9d\n", og_jstr_or(og_jget(s, "subject"), "?"),
+			level, og_jstr_or(og_jget(s, "at"), "?"),
+			cJSON_IsNumber(og_jget(s, "snapshots")) ? og_jget(s, "snapshots")->valueint : 0);
+	}
+	fprintf(out, "\n'opsgrade history --subject NAME' shows one subject's snapshots and trend.\n");
+}
+
 int
 og_render_history(const cJSON *listing, bool json, FILE *out)
 {
 	char *text;
 
-	if (!json) {
+	if (!json && cJSON_IsArray(og_jget(listing, "subjects"))) {
+		print_subjects(listing, out);
+	} else if (!json) {
 		print_text(listing, out);
 	} else {
 		text = cJSON_Print(listing);

@@ -51,4 +51,12 @@ char *og_history_slug(const char *subject);
 int og_history_list(const cJSON *config, const char *subject,
 		    cJSON **ret_listing);
 
+/*
+ * `opsgrade history` with no subject and no history.dir: {dir, subjects:
+ * [{subject, dir, level, at, snapshots}]} for every subject directory
+ * under the default base, by subject.  0, or a negative errno after
+ * logging an error (no history at all is an empty list).
+ */
+int og_history_subjects(const cJSON *config, cJSON **ret_listing);
+
 #endif

@@ -324,6 +324,22 @@ explain(CURLcode rc)
 	}
 }
 
+/* @shown is parse_url's "scheme://host:port". */
+static bool
+loopback_url(const char *shown)
+{
+	const char *h = strstr(shown, "://");
+	size_t n;
+
+	if (!h)
+		return false;
+	h += 3;
+	if (strncmp(h, "[::1]", 5) == 0)
+		return true;
+	n = strcspn(h, ":/");
+	return (n == 9 && strncmp(h, "localhost", 9) == 0) || strncmp(h, "127.", 4) == 0;
+}
+
 /* scheme://host[:port] of @url, refusing credentials in it. */
 static int
 parse_url(const char *url, char **ret_shown, bool *ret_smtps, char **ret_err)
@@ -599,7 +615,11 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 		curl_easy_setopt(curl, CURLOPT_USERNAME, user);
 	if (pass)
 		curl_easy_setopt(curl, CURLOPT_PASSWORD, pass);
-	if (plain)
+	/* A plain hop to a relay on this host never leaves the machine: an
+	 * explicit "none" there is the normal set-up, and a warning every run
+	 * would make cron mail every week.  Credentials in clear text are
+	 * still worth a word. */
+	if (plain && (user || !loopback_url(shown)))
 		og_log_warn("mail: mail.smtp_tls is \"none\": sending to %s "
 			    "without TLS%s", shown,
 			    user ? ", credentials included" : "");
