@@ -287,6 +287,7 @@ static const struct {
 	{ "junit", "junit.xml", og_render_junit },
 	{ "png", "summary.png", og_render_png },
 	{ "pdf", "report.pdf", og_render_pdf },
+	{ "html", "report.html", og_render_html },
 };
 
 

@@ -52,7 +52,7 @@ check_plugin_dirs(const struct og_pipeline *p, int *n)
 static void
 check_formats(const cJSON *config, int *n)
 {
-	static const char *const known[] = { "json", "junit", "png", "pdf" };
+	static const char *const known[] = { "json", "junit", "png", "pdf", "html" };
 	const char **fmts = NULL;
 	size_t k = og_config_strv(config, "formats", &fmts);
 
@@ -63,7 +63,7 @@ check_formats(const cJSON *config, int *n)
 			ok |= strcmp(fmts[i], known[j]) == 0;
 		if (!ok)
 			problem(n, og_asprintf("formats (--format): unknown format '%s' "
-					       "(use pdf, png, junit, json)", fmts[i]));
+					       "(use pdf, html, png, junit, json)", fmts[i]));
 	}
 	free(fmts);
 }
