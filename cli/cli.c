@@ -24,7 +24,7 @@ struct shorthand {
 static const struct shorthand shorthands[] = {
 	{ "subject", "subject", "NAME", "what is assessed (default: repo, org or directory name)" },
 	{ "output-dir", "output_dir", "DIR", "where reports are written (default ./opsgrade-report)" },
-	{ "format", "formats", "LIST", "pdf,png,junit,json (default all)" },
+	{ "format", "formats", "LIST", "pdf,html,png,junit,json (default all)" },
 	{ "jobs", "jobs", "N", "collectors run at once (default: CPUs)" },
 	{ "trivy", "collectors.trivy.reports", "FILE", "Trivy JSON report (repeatable, globs)" },
 	{ "sarif", "collectors.codeql.sarif", "FILE", "SARIF file (repeatable, globs)" },
@@ -32,6 +32,7 @@ static const struct shorthand shorthands[] = {
 	{ "github-org", "collectors.github.org", "ORG", "assess every repository of an organisation" },
 	{ "github-url", "collectors.github.api_url", "URL", "GitHub Enterprise API, https://HOST/api/v3" },
 	{ "shard", "collectors.github.shard", "I/N", "process the I-th of N deterministic slices of the org" },
+	{ "exclude", "collectors.repo.exclude", "GLOB", "path that is not the product (repeatable, gitignore syntax)" },
 	{ "registry", "collectors.registry.images", "REF", "container image to inspect (repeatable)" },
 	{ "insecure-registry", "collectors.registry.insecure", "HOST", "allow plain HTTP to HOST" },
 	{ "coverage", "assessment.coverage", "FILE", "Cobertura XML or lcov coverage file" },
