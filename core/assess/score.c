@@ -1,18 +1,37 @@
 /*
  * Capability status, maturity level, per-area completeness, strengths.
+ * docs/scoring.md explains the figures with a worked example.
  *
- * Level 1 is where everyone starts.  Level N (2-5) is reached when N-1 is
- * and the met share of the weighted *known* capabilities expected at N is
- * at least the threshold; a level with nothing known cannot be reached
- * (we do not award what we could not see).  Unknown capabilities count in
- * neither numerator nor denominator.
+ * Every capability is met, missing, unknown (not observed, or not known
+ * to apply) or not applicable.  Not applicable leaves every denominator;
+ * unknown stays in it and counts as not met, so that less evidence can
+ * never raise a figure:
+ *   completeness = met / applicable, coverage = (met + missing) / applicable,
+ *   upper bound  = (met + unknown) / applicable (what it would be were
+ *                  every unknown confirmed; never the headline).
+ * Level 1 is where everyone starts; level N (2-5) is reached when N-1 is
+ * and the met share of the weighted applicable capabilities at N is at
+ * least the threshold (the confirmed level).  The possible level is the
+ * same walk with unknown counted as met.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "assess-int.h"
 #include "util.h"
+
+/* A strength is a claim made to leadership: it needs a high met share of
+ * what applies (which, unknown counting as not met, also means at least
+ * that much of the area was observed) and enough observed capabilities
+ * that one lucky fact cannot make an area a strength. */
+#define STRENGTH_MIN_COMPLETENESS	85.0
+#define STRENGTH_MIN_COVERAGE		85.0
+#define STRENGTH_MIN_OBSERVED		3
+/* Below this coverage an area is a blind spot rather than an area for
+ * improvement: we could not see enough of it to say. */
+#define BLIND_SPOT_COVERAGE		50.0
 
 const char *
 og_cap_status_name(enum og_cap_status s)
@@ -22,6 +41,8 @@ og_cap_status_name(enum og_cap_status s)
 		return "met";
 	case OG_CAP_MISSING:
 		return "missing";
+	case OG_CAP_NA:
+		return "not_applicable";
 	default:
 		return "unknown";
 	}
@@ -29,17 +50,36 @@ og_cap_status_name(enum og_cap_status s)
 
 void
 og_score_caps(const struct og_mm *mm, const struct og_fact_env *env,
-	      struct og_scored *sc)
+	      int kind, struct og_scored *sc)
 {
 	sc->mm = mm;
+	sc->kind = kind;
 	sc->status = og_xcalloc(mm->n_caps + 1, sizeof(*sc->status));
+	sc->why = og_xcalloc(mm->n_caps + 1, sizeof(*sc->why));
 	for (size_t i = 0; i < mm->n_caps; i++) {
-		enum og_tri t = og_rule_eval(mm->caps[i].rule, env,
-					     mm->caps[i].observed_by);
+		const struct og_mm_cap *cp = &mm->caps[i];
+		enum og_tri ap = og_cap_applies(cp, kind, env, &sc->why[i]);
+		enum og_tri t = og_rule_eval(cp->rule, env, cp->observed_by);
 
-		sc->status[i] = t == OG_TRUE ? OG_CAP_MET
-			      : t == OG_FALSE ? OG_CAP_MISSING : OG_CAP_UNKNOWN;
+		if (ap == OG_FALSE)
+			sc->status[i] = OG_CAP_NA;
+		else if (ap == OG_UNKNOWN)
+			sc->status[i] = OG_CAP_UNKNOWN;
+		else
+			sc->status[i] = t == OG_TRUE ? OG_CAP_MET
+				      : t == OG_FALSE ? OG_CAP_MISSING : OG_CAP_UNKNOWN;
 	}
+}
+
+void
+og_scored_fini(struct og_scored *sc)
+{
+	for (size_t i = 0; sc->mm && sc->why && i < sc->mm->n_caps; i++)
+		free(sc->why[i]);
+	free(sc->why);
+	free(sc->status);
+	sc->why = NULL;
+	sc->status = NULL;
 }
 
 /* Percentages and shares are rounded so that the JSON is stable. */
@@ -66,65 +106,319 @@ ids_with(const struct og_scored *sc, int level, const char *area,
 	return arr;
 }
 
+/* Weights and counts per status over the capabilities at @level (0: any)
+ * in @area (NULL: any). */
+struct tally {
+	double w[OG_CAP_NSTATUS];
+	size_t n[OG_CAP_NSTATUS];
+};
+
+static struct tally
+tally(const struct og_scored *sc, int level, const char *area)
+{
+	struct tally t = { 0 };
+
+	for (size_t i = 0; i < sc->mm->n_caps; i++) {
+		const struct og_mm_cap *cp = &sc->mm->caps[i];
+
+		if ((level && cp->level != level) || (area && strcmp(cp->area, area)))
+			continue;
+		t.w[sc->status[i]] += cp->weight;
+		t.n[sc->status[i]]++;
+	}
+	return t;
+}
+
+static double
+applicable_w(const struct tally *t)
+{
+	return t->w[OG_CAP_MET] + t->w[OG_CAP_MISSING] + t->w[OG_CAP_UNKNOWN];
+}
+
+static size_t
+applicable_n(const struct tally *t)
+{
+	return t->n[OG_CAP_MET] + t->n[OG_CAP_MISSING] + t->n[OG_CAP_UNKNOWN];
+}
+
+/* A level is reached on @share of the applicable weight; a level where
+ * nothing applies is reached only when something was shown not to apply
+ * (a level with no capabilities at all is not). */
+static bool
+level_ok(const struct tally *t, double met_w, double threshold)
+{
+	double aw = applicable_w(t);
+
+	if (aw <= 0)
+		return t->n[OG_CAP_NA] > 0;
+	return met_w / aw + 1e-9 >= threshold;
+}
+
+static void
+add_share(cJSON *o, const char *key, double num, double den, double unit)
+{
+	if (den > 0)
+		cJSON_AddNumberToObject(o, key, round_to(num / den, unit));
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static void
+add_counts(cJSON *o, const struct tally *t)
+{
+	cJSON *c = cJSON_AddObjectToObject(o, "counts");
+	cJSON *w = cJSON_AddObjectToObject(o, "weights");
+
+	for (int s = 0; s < OG_CAP_NSTATUS; s++) {
+		cJSON_AddNumberToObject(c, og_cap_status_name(s), (double)t->n[s]);
+		cJSON_AddNumberToObject(w, og_cap_status_name(s), round_to(t->w[s], 0.001));
+	}
+	cJSON_AddNumberToObject(c, "applicable", (double)applicable_n(t));
+	cJSON_AddNumberToObject(w, "applicable", round_to(applicable_w(t), 0.001));
+}
+
+/* Whether capability @i counts in its level's denominator: everything
+ * that applies (unknown counts as not met). */
+static bool
+counted(const struct og_scored *sc, size_t i)
+{
+	return sc->status[i] != OG_CAP_NA;
+}
+
+#define PLAN_MAX	64	/* candidates the exact search considers */
+#define PLAN_UNITS	1000	/* weight resolution of the search */
+
+struct plan_cell {
+	int count;
+	int64_t effort;
+	uint64_t pick;
+};
+
+static bool
+plan_better(const struct plan_cell *a, const struct plan_cell *b)
+{
+	return a->count < b->count || (a->count == b->count && a->effort < b->effort);
+}
+
+/*
+ * The smallest set of counted, unmet capabilities at level @l whose
+ * completion lifts the level's share to the threshold (fewest actions,
+ * then least effort): a covering knapsack over the weight still needed.
+ * Returns the chosen capability indexes in *ret (caller frees) and their
+ * number; 0 when the level is reached or cannot be reached this way.
+ */
+static size_t
+level_plan(const struct og_scored *sc, int l, size_t **ret)
+{
+	const struct og_mm *mm = sc->mm;
+	size_t cand[PLAN_MAX], n = 0, out = 0;
+	struct plan_cell *dp;
+	struct tally t = tally(sc, l, NULL);
+	double met = t.w[OG_CAP_MET], den = applicable_w(&t), need;
+	long units;
+
+	*ret = NULL;
+	if (level_ok(&t, met, sc->threshold))
+		return 0;
+	for (size_t i = 0; i < mm->n_caps && n < PLAN_MAX; i++)
+		if (mm->caps[i].level == l && counted(sc, i) &&
+		    sc->status[i] != OG_CAP_MET && mm->caps[i].weight > 0)
+			cand[n++] = i;
+	need = sc->threshold * den - met;
+	units = (long)ceil(need * PLAN_UNITS - 1e-6);
+	if (n == 0 || units <= 0 || units > 1000000)
+		return 0;
+	dp = og_xcalloc((size_t)units + 1, sizeof(*dp));
+	for (long c = 1; c <= units; c++)
+		dp[c].count = INT32_MAX;
+	for (size_t k = 0; k < n; k++) {
+		const struct og_mm_cap *cp = &mm->caps[cand[k]];
+		long w = lround(cp->weight * PLAN_UNITS);
+
+		/* downwards: each capability is used at most once */
+		for (long c = units; c >= 1; c--) {
+			const struct plan_cell *from = &dp[c - w > 0 ? c - w : 0];
+			struct plan_cell cell;
+
+			if (from->count == INT32_MAX)
+				continue;
+			cell = (struct plan_cell){ from->count + 1,
+						   from->effort + cp->effort_minutes,
+						   from->pick | (UINT64_C(1) << k) };
+			if (plan_better(&cell, &dp[c]))
+				dp[c] = cell;
+		}
+	}
+	if (dp[units].count != INT32_MAX) {
+		*ret = og_xcalloc((size_t)dp[units].count + 1, sizeof(**ret));
+		for (size_t k = 0; k < n; k++)
+			if (dp[units].pick & (UINT64_C(1) << k))
+				(*ret)[out++] = cand[k];
+	}
+	free(dp);
+	return out;
+}
+
+static cJSON *
+next_level(const struct og_scored *sc, int nl)
+{
+	const struct og_mm *mm = sc->mm;
+	cJSON *n = cJSON_CreateObject(), *needs;
+	size_t *plan, n_plan = level_plan(sc, nl, &plan);
+	int64_t effort = 0;
+	char *et;
+
+	cJSON_AddNumberToObject(n, "level", nl);
+	cJSON_AddStringToObject(n, "name", mm->levels[nl - 1].name);
+	/* the smallest set of actions that reaches the level, by the same
+	 * threshold rule the level uses */
+	needs = cJSON_AddArrayToObject(n, "needs");
+	for (size_t k = 0; k < n_plan; k++) {
+		cJSON_AddItemToArray(needs, cJSON_CreateString(mm->caps[plan[k]].id));
+		effort += mm->caps[plan[k]].effort_minutes;
+	}
+	cJSON_AddNumberToObject(n, "needs_effort_minutes", (double)effort);
+	et = og_effort_text(effort);
+	cJSON_AddStringToObject(n, "needs_effort", et);
+	free(et);
+	free(plan);
+	cJSON_AddItemToObject(n, "missing", ids_with(sc, nl, NULL, OG_CAP_MISSING));
+	cJSON_AddItemToObject(n, "unknown", ids_with(sc, nl, NULL, OG_CAP_UNKNOWN));
+	/* the one sentence every output prints about it */
+	et = og_next_level_text(n);
+	cJSON_AddStringToObject(n, "text", et);
+	free(et);
+	return n;
+}
+
+char *
+og_next_level_text(const cJSON *next)
+{
+	const cJSON *lv = cJSON_GetObjectItemCaseSensitive(next, "level");
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(next, "name");
+	const cJSON *effort = cJSON_GetObjectItemCaseSensitive(next, "needs_effort");
+	int need = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(next, "needs"));
+	/* unknown counts as not met: observing or attesting it also helps */
+	int miss = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(next, "missing")) +
+		   cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(next, "unknown"));
+
+	if (!cJSON_IsNumber(lv) || !cJSON_IsString(name))
+		return og_strdup0("");
+	if (need == 0)
+		return og_asprintf("Level %d (%s) cannot be reached by closing the observed "
+				   "gaps alone: too little of it could be observed.",
+				   lv->valueint, name->valuestring);
+	return og_asprintf("Level %d (%s) needs %d more of its %d capabilit%s not yet met "
+			   "(about %s of work).", lv->valueint, name->valuestring,
+			   need, miss, miss == 1 ? "y" : "ies",
+			   cJSON_IsString(effort) ? effort->valuestring : "unknown effort");
+}
+
 cJSON *
 og_score_levels(struct og_scored *sc, cJSON **ret_next)
 {
 	const struct og_mm *mm = sc->mm;
 	cJSON *levels = cJSON_CreateArray();
-	bool reached = true;
+	bool reached = true, possible = true;
 
 	sc->level = 1;
+	sc->possible_level = 1;
 	for (int l = 1; l <= OG_LEVEL_MAX; l++) {
-		double met = 0, known = 0;
+		struct tally t = tally(sc, l, NULL);
+		double met = t.w[OG_CAP_MET], aw = applicable_w(&t);
+		double known = met + t.w[OG_CAP_MISSING];
 		cJSON *o = cJSON_CreateObject();
 
-		for (size_t i = 0; i < mm->n_caps; i++) {
-			if (mm->caps[i].level != l || sc->status[i] == OG_CAP_UNKNOWN)
-				continue;
-			known += mm->caps[i].weight;
-			if (sc->status[i] == OG_CAP_MET)
-				met += mm->caps[i].weight;
+		if (l > 1) {
+			reached = reached && level_ok(&t, met, sc->threshold);
+			possible = possible &&
+				   level_ok(&t, met + t.w[OG_CAP_UNKNOWN], sc->threshold);
 		}
-		if (l > 1)
-			reached = reached && known > 0 &&
-				  met / known + 1e-9 >= sc->threshold;
 		if (reached)
 			sc->level = l;
+		if (possible)
+			sc->possible_level = l;
 		cJSON_AddNumberToObject(o, "level", l);
 		cJSON_AddStringToObject(o, "name", mm->levels[l - 1].name);
 		if (mm->levels[l - 1].summary)
 			cJSON_AddStringToObject(o, "summary", mm->levels[l - 1].summary);
 		else
 			cJSON_AddNullToObject(o, "summary");
+		/* level 1 is where everyone starts: it requires nothing */
+		cJSON_AddBoolToObject(o, "baseline", l == 1);
 		cJSON_AddNumberToObject(o, "met_weight", round_to(met, 0.001));
 		cJSON_AddNumberToObject(o, "known_weight", round_to(known, 0.001));
-		if (known > 0)
-			cJSON_AddNumberToObject(o, "share", round_to(met / known, 0.001));
-		else
-			cJSON_AddNullToObject(o, "share");
+		cJSON_AddNumberToObject(o, "applicable_weight", round_to(aw, 0.001));
+		/* met share of what applies: unknown counts as not met */
+		add_share(o, "share", met, aw, 0.001);
+		add_share(o, "coverage", known, aw, 0.001);
+		add_share(o, "upper_share", met + t.w[OG_CAP_UNKNOWN], aw, 0.001);
 		cJSON_AddBoolToObject(o, "reached", reached);
+		cJSON_AddBoolToObject(o, "possible", possible);
+		add_counts(o, &t);
 		cJSON_AddItemToObject(o, "missing", ids_with(sc, l, NULL, OG_CAP_MISSING));
 		cJSON_AddItemToObject(o, "unknown", ids_with(sc, l, NULL, OG_CAP_UNKNOWN));
+		cJSON_AddItemToObject(o, "not_applicable", ids_with(sc, l, NULL, OG_CAP_NA));
 		cJSON_AddItemToArray(levels, o);
 	}
-	if (sc->level < OG_LEVEL_MAX) {
-		int nl = sc->level + 1;
-		cJSON *n = cJSON_CreateObject();
-
-		cJSON_AddNumberToObject(n, "level", nl);
-		cJSON_AddStringToObject(n, "name", mm->levels[nl - 1].name);
-		cJSON_AddItemToObject(n, "needs", ids_with(sc, nl, NULL, OG_CAP_MISSING));
-		cJSON_AddItemToObject(n, "unknown", ids_with(sc, nl, NULL, OG_CAP_UNKNOWN));
-		*ret_next = n;
-	} else {
-		*ret_next = cJSON_CreateNull();
-	}
+	*ret_next = sc->level < OG_LEVEL_MAX ? next_level(sc, sc->level + 1)
+					     : cJSON_CreateNull();
 	return levels;
+}
+
+/* The possible level and how many unobserved capabilities stand between
+ * it and the confirmed one (unknown ones at the levels above the
+ * confirmed level up to the possible one). */
+cJSON *
+og_score_possible(const struct og_scored *sc)
+{
+	const struct og_mm *mm = sc->mm;
+	cJSON *o = cJSON_CreateObject();
+	size_t k = 0;
+
+	for (size_t i = 0; i < mm->n_caps; i++)
+		k += sc->status[i] == OG_CAP_UNKNOWN && mm->caps[i].level > sc->level &&
+		     mm->caps[i].level <= sc->possible_level;
+	cJSON_AddNumberToObject(o, "level", sc->possible_level);
+	cJSON_AddStringToObject(o, "name", mm->levels[sc->possible_level - 1].name);
+	cJSON_AddNumberToObject(o, "unobserved", (double)k);
+	return o;
+}
+
+/* Whole-assessment counts and coverage. */
+cJSON *
+og_score_coverage(const struct og_scored *sc)
+{
+	struct tally t = tally(sc, 0, NULL);
+	cJSON *o = cJSON_CreateObject();
+	double aw = applicable_w(&t);
+
+	add_counts(o, &t);
+	if (aw > 0)
+		cJSON_AddNumberToObject(o, "percent",
+					round_to(100.0 * (t.w[OG_CAP_MET] + t.w[OG_CAP_MISSING]) / aw, 0.1));
+	else
+		cJSON_AddNullToObject(o, "percent");
+	return o;
+}
+
+cJSON *
+og_score_strength_rule(void)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "min_completeness", STRENGTH_MIN_COMPLETENESS);
+	cJSON_AddNumberToObject(o, "min_coverage", STRENGTH_MIN_COVERAGE);
+	cJSON_AddNumberToObject(o, "min_observed", STRENGTH_MIN_OBSERVED);
+	cJSON_AddNumberToObject(o, "blind_spot_below_coverage", BLIND_SPOT_COVERAGE);
+	return o;
 }
 
 struct area_pct {
 	size_t idx;
 	double pct;
+	double cov;
+	size_t observed;
 };
 
 static int
@@ -137,9 +431,16 @@ cmp_area_desc(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
+static bool
+strong(const struct area_pct *a)
+{
+	return a->pct >= STRENGTH_MIN_COMPLETENESS && a->cov >= STRENGTH_MIN_COVERAGE &&
+	       a->observed >= STRENGTH_MIN_OBSERVED;
+}
+
 cJSON *
 og_score_areas(const struct og_scored *sc, cJSON **ret_strengths,
-	       cJSON **ret_improvements)
+	       cJSON **ret_improvements, cJSON **ret_blind)
 {
 	const struct og_mm *mm = sc->mm;
 	cJSON *areas = cJSON_CreateArray();
@@ -148,55 +449,65 @@ og_score_areas(const struct og_scored *sc, cJSON **ret_strengths,
 
 	*ret_strengths = cJSON_CreateArray();
 	*ret_improvements = cJSON_CreateArray();
+	*ret_blind = cJSON_CreateArray();
 	for (size_t a = 0; a < mm->n_areas; a++) {
-		double met = 0, kw = 0;
+		const char *id = mm->areas[a].id;
+		struct tally t = tally(sc, 0, id);
+		double met = t.w[OG_CAP_MET], aw = applicable_w(&t);
+		double kw = met + t.w[OG_CAP_MISSING];
 		cJSON *o = cJSON_CreateObject();
 
-		for (size_t i = 0; i < mm->n_caps; i++) {
-			if (strcmp(mm->caps[i].area, mm->areas[a].id) ||
-			    sc->status[i] == OG_CAP_UNKNOWN)
-				continue;
-			kw += mm->caps[i].weight;
-			if (sc->status[i] == OG_CAP_MET)
-				met += mm->caps[i].weight;
-		}
-		cJSON_AddStringToObject(o, "id", mm->areas[a].id);
+		cJSON_AddStringToObject(o, "id", id);
 		cJSON_AddStringToObject(o, "name", mm->areas[a].name);
-		if (kw > 0) {
-			double pct = round_to(100.0 * met / kw, 0.1);
+		add_counts(o, &t);
+		if (aw > 0) {
+			struct area_pct ap = {
+				a, round_to(100.0 * met / aw, 0.1), round_to(100.0 * kw / aw, 0.1),
+				t.n[OG_CAP_MET] + t.n[OG_CAP_MISSING],
+			};
 
-			cJSON_AddNumberToObject(o, "completeness", pct);
-			known[n_known++] = (struct area_pct){ a, pct };
+			cJSON_AddNumberToObject(o, "completeness", ap.pct);
+			cJSON_AddNumberToObject(o, "coverage", ap.cov);
+			cJSON_AddNumberToObject(o, "upper_bound",
+						round_to(100.0 * (met + t.w[OG_CAP_UNKNOWN]) / aw, 0.1));
+			known[n_known++] = ap;
 		} else {
 			cJSON_AddNullToObject(o, "completeness");
+			cJSON_AddNullToObject(o, "coverage");
+			cJSON_AddNullToObject(o, "upper_bound");
 		}
-		cJSON_AddItemToObject(o, "implemented",
-				      ids_with(sc, 0, mm->areas[a].id, OG_CAP_MET));
-		cJSON_AddItemToObject(o, "missing",
-				      ids_with(sc, 0, mm->areas[a].id, OG_CAP_MISSING));
-		cJSON_AddItemToObject(o, "unknown",
-				      ids_with(sc, 0, mm->areas[a].id, OG_CAP_UNKNOWN));
+		cJSON_AddItemToObject(o, "implemented", ids_with(sc, 0, id, OG_CAP_MET));
+		cJSON_AddItemToObject(o, "missing", ids_with(sc, 0, id, OG_CAP_MISSING));
+		cJSON_AddItemToObject(o, "unknown", ids_with(sc, 0, id, OG_CAP_UNKNOWN));
+		cJSON_AddItemToObject(o, "not_applicable", ids_with(sc, 0, id, OG_CAP_NA));
 		cJSON_AddItemToArray(areas, o);
 	}
-	/* Strengths best first; improvements lowest first; ties in model order. */
+	/* Strengths best first; improvements lowest first; ties in model
+	 * order; areas mostly unseen are blind spots, in model order. */
 	qsort(known, n_known, sizeof(*known), cmp_area_desc);
 	for (size_t k = 0; k < n_known; k++)
-		if (known[k].pct >= 85.0)
+		if (strong(&known[k]))
 			cJSON_AddItemToArray(*ret_strengths,
 					     cJSON_CreateString(mm->areas[known[k].idx].id));
 	for (size_t k = n_known; k-- > 0;) {
 		size_t j = k;
 
-		if (known[k].pct >= 85.0)
+		if (known[k].pct >= STRENGTH_MIN_COMPLETENESS)
 			break;
 		/* walk back over a tie group so ties stay in model order */
 		while (j > 0 && known[j - 1].pct == known[k].pct)
 			j--;
 		for (size_t t = j; t <= k; t++)
-			cJSON_AddItemToArray(*ret_improvements,
-					     cJSON_CreateString(mm->areas[known[t].idx].id));
+			if (known[t].cov >= BLIND_SPOT_COVERAGE)
+				cJSON_AddItemToArray(*ret_improvements,
+						     cJSON_CreateString(mm->areas[known[t].idx].id));
 		k = j;
 	}
+	for (size_t a = 0; a < mm->n_areas; a++)
+		for (size_t k = 0; k < n_known; k++)
+			if (known[k].idx == a && known[k].cov < BLIND_SPOT_COVERAGE)
+				cJSON_AddItemToArray(*ret_blind,
+						     cJSON_CreateString(mm->areas[a].id));
 	free(known);
 	return areas;
 }
@@ -283,13 +594,26 @@ evidence_of(const struct og_mm_cap *cp, const struct og_fact_env *env)
 	return ev;
 }
 
-/* What would observe an unknown capability: the collector to enable, or,
- * when it ran and still said nothing, the keys it would have to report. */
+static void
+append_key(char **list, const char *key)
+{
+	char *t = og_asprintf("%s%s%s", *list, **list ? ", " : "", key);
+
+	free(*list);
+	*list = t;
+}
+
+/*
+ * What would observe an unknown capability: the collector to enable, or,
+ * when it ran, what it did report (which did not decide the question)
+ * and which keys nobody reported, so the hint never contradicts the
+ * evidence listed next to it.
+ */
 static char *
 observe_hint(const struct og_mm_cap *cp, const struct og_fact_env *env)
 {
 	cJSON *keys;
-	char *list, *s;
+	char *absent, *seen, *s;
 
 	if (!strcmp(cp->observed_by, "assessment"))
 		return og_strdup0("needs the delivery events, coverage report or scan results the KPIs come from");
@@ -297,16 +621,35 @@ observe_hint(const struct og_mm_cap *cp, const struct og_fact_env *env)
 		return og_asprintf("enable the %s collector", cp->observed_by);
 	keys = cJSON_CreateArray();
 	og_rule_keys(cp->rule, keys);
-	list = og_strdup0("");
+	absent = og_strdup0("");
+	seen = og_strdup0("");
 	for (cJSON *it = keys->child; it; it = it->next) {
-		char *t = og_asprintf("%s%s%s", list, *list ? ", " : "", it->valuestring);
+		const struct og_model_fact *f = og_env_fact(env, it->valuestring);
 
-		free(list);
-		list = t;
+		if (f && f->type != OG_VALUE_UNKNOWN) {
+			char *v = og_strdup0("");
+
+			append_fact_value(&v, f);
+			s = og_asprintf("%s (%s)", it->valuestring, v);
+			append_key(&seen, s);
+			free(s);
+			free(v);
+		} else {
+			append_key(&absent, it->valuestring);
+		}
 	}
 	cJSON_Delete(keys);
-	s = og_asprintf("the %s collector ran but did not report %s", cp->observed_by, list);
-	free(list);
+	if (*seen && *absent)
+		s = og_asprintf("the %s collector reported %s: not enough to decide; "
+				"nothing reported %s", cp->observed_by, seen, absent);
+	else if (*seen)
+		s = og_asprintf("the %s collector reported %s: not enough to decide",
+				cp->observed_by, seen);
+	else
+		s = og_asprintf("the %s collector ran but did not report %s",
+				cp->observed_by, absent);
+	free(absent);
+	free(seen);
 	return s;
 }
 
@@ -336,7 +679,15 @@ og_score_capabilities(const struct og_scored *sc, const struct og_fact_env *env)
 		} else {
 			cJSON_AddNullToObject(o, "current");
 		}
-		if (sc->status[i] == OG_CAP_UNKNOWN) {
+		if (sc->why[i] && sc->status[i] != OG_CAP_MET) {
+			/* not applicable, or not known whether it applies */
+			cJSON_AddStringToObject(o, "applicability", sc->why[i]);
+		} else {
+			cJSON_AddNullToObject(o, "applicability");
+		}
+		if (sc->status[i] == OG_CAP_UNKNOWN && sc->why[i]) {
+			cJSON_AddStringToObject(o, "observe_hint", sc->why[i]);
+		} else if (sc->status[i] == OG_CAP_UNKNOWN) {
 			hint = observe_hint(cp, env);
 			cJSON_AddStringToObject(o, "observe_hint", hint);
 			free(hint);

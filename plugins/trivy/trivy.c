@@ -45,6 +45,7 @@ struct trivy_state {
 	struct scan_inputs in;
 	struct ogjs_arena *arena;
 	size_t files_ok, files_failed;
+	int last_err;		/* why the last failed file failed */
 	struct scan_counts vulns, misconfs, secrets, licenses;
 	size_t vulns_fixable;		/* open vulns with a FixedVersion */
 	size_t vulns_emitted;		/* before merging across targets */
@@ -72,6 +73,7 @@ struct tfile {
 	/* current result / k8s resource */
 	char *target, *class, *type, *resource;
 	char *k8s_ns, *k8s_kind, *k8s_name;
+	char *k8s_image, *k8s_target;	/* image of the resource, "image (resource)" */
 	size_t item_errors;
 	bool sev_warned;
 };
@@ -187,12 +189,44 @@ layer_of(struct scan_item *it, const cJSON *obj, struct og_location *loc)
 
 /* Where the current result lives: the artifact (image, repo, k8s
  * resource) and the file inside it. */
+/*
+ * trivy k8s: an image's results (os-pkgs first, then its lang-pkgs and
+ * secrets) sit under the workload; the os-pkgs Target names the image
+ * ("gcr.io/…/redis-follower:v2 (debian 10.10)").  The image reference
+ * is what a reader acts on, so such findings are located at
+ * "IMAGE (CLUSTER/NS/KIND/NAME)"; config findings stay at the workload.
+ */
+static const char *
+k8s_target(struct tfile *tf)
+{
+	char buf[2048];
+	const char *paren;
+	size_t len;
+
+	if (!tf->class || strcmp(tf->class, "config") == 0)
+		return tf->resource;
+	if (strcmp(tf->class, "os-pkgs") == 0 && tf->target && *tf->target) {
+		paren = strstr(tf->target, " (");
+		len = paren ? (size_t)(paren - tf->target) : strlen(tf->target);
+		if (!tf->k8s_image || strlen(tf->k8s_image) != len ||
+		    strncmp(tf->k8s_image, tf->target, len) != 0) {
+			snprintf(buf, sizeof(buf), "%.*s", (int)len,
+				 tf->target);
+			set_str(&tf->k8s_image, buf);
+			snprintf(buf, sizeof(buf), "%s (%s)", tf->k8s_image,
+				 tf->resource);
+			set_str(&tf->k8s_target, buf);
+		}
+	}
+	return tf->k8s_target ? tf->k8s_target : tf->resource;
+}
+
 static void
 base_location(struct tfile *tf, struct og_location *loc)
 {
 	memset(loc, 0, sizeof(*loc));
 	if (tf->resource)
-		loc->target = tf->resource;
+		loc->target = k8s_target(tf);
 	else if (tf->artifact_name && *tf->artifact_name)
 		loc->target = tf->artifact_name;
 	else
@@ -675,8 +709,11 @@ resource_key(void *arg, const char *key)
 		return read_string(tf, &tf->k8s_name);
 	if (strcmp(key, "Results") != 0)
 		return ogjs_skip(tf->r);
+	set_str(&tf->k8s_image, NULL);
+	set_str(&tf->k8s_target, NULL);
 	snprintf(buf, sizeof(buf), "%s%s%s/%s/%s",
-		 tf->cluster ? tf->cluster : "", tf->cluster ? "/" : "",
+		 tf->cluster && *tf->cluster ? tf->cluster : "",
+		 tf->cluster && *tf->cluster ? "/" : "",
 		 tf->k8s_ns && *tf->k8s_ns ? tf->k8s_ns : "-",
 		 tf->k8s_kind ? tf->k8s_kind : "-",
 		 tf->k8s_name ? tf->k8s_name : "-");
@@ -719,6 +756,8 @@ read_resources(struct tfile *tf)
 	set_str(&tf->k8s_kind, NULL);
 	set_str(&tf->k8s_name, NULL);
 	set_str(&tf->resource, NULL);
+	set_str(&tf->k8s_image, NULL);
+	set_str(&tf->k8s_target, NULL);
 	return ret;
 }
 
@@ -867,6 +906,8 @@ tfile_clear(struct tfile *tf)
 	set_str(&tf->k8s_ns, NULL);
 	set_str(&tf->k8s_kind, NULL);
 	set_str(&tf->k8s_name, NULL);
+	set_str(&tf->k8s_image, NULL);
+	set_str(&tf->k8s_target, NULL);
 	tf->have_schema = false;
 	tf->format = FMT_UNKNOWN;
 }
@@ -910,11 +951,8 @@ read_file(struct trivy_state *st, const char *path)
 	int ret;
 
 	ret = ogjs_open(path, NULL, &lim, &tf.r);
-	if (ret < 0) {
-		st->host->log(st->ctx, OG_LOG_ERROR, "%s: cannot open: %s",
-			      path, strerror(-ret));
+	if (ret < 0)
 		goto failed;
-	}
 	/* Dry pass: grammar and shape; nothing is emitted. */
 	tf.dry = true;
 	ret = read_document(&tf);
@@ -933,18 +971,8 @@ read_file(struct trivy_state *st, const char *path)
 	goto cleanup;
 failed:
 	st->files_failed++;
-	if (tf.r && ogjs_error(tf.r))
-		st->host->log(st->ctx, OG_LOG_ERROR, "%s; report skipped",
-			      ogjs_error(tf.r));
-	else if (tf.r)
-		st->host->log(st->ctx, OG_LOG_ERROR, "%s: %s; report skipped",
-			      path, strerror(-ret));
-	{
-		char msg[256];
-
-		snprintf(msg, sizeof(msg), "%s could not be read", path);
-		st->host->set_partial(st->ctx, msg);
-	}
+	st->last_err = ret;
+	scan_file_failed(st->ctx, st->host, tf.r, path, ret, "report");
 cleanup:
 	tfile_clear(&tf);
 	ogjs_free(tf.r);
@@ -1096,7 +1124,7 @@ trivy_collect(struct og_ctx *ctx, void *state)
 		read_file(st, st->in.paths[i]);
 	emit_facts(st);
 	if (!st->files_ok)
-		return -ENOENT;
+		return st->last_err < 0 ? st->last_err : -ENOENT;
 	return 0;
 }
 

@@ -160,8 +160,24 @@ def suite_fixtures():
     check(abs(facts["trivy.vulns.fixable_ratio"]["value"] - 3 / 7) < 1e-9,
           "fixable_ratio %s" % facts["trivy.vulns.fixable_ratio"])
     check(facts["trivy.version"]["value"] == "0.58.1", "trivy.version")
+    # trivy k8s: an image's findings name the image and the workload;
+    # the workload's own misconfigurations stay at the workload.
+    lines, objs = run(TRIVY, "reports", [os.path.join(FIX, "trivy",
+                                                      "k8s-cluster.json")])
+    where = {o["finding"]["id"]: o["finding"]["locations"][0]
+             for o in objs if "finding" in o}
+    img = "registry.example.test/acme/api:1.4.0 (kind-acme/shop/Deployment/api)"
+    check(where["CVE-2099-0001"]["target"] == img, "k8s os-pkgs: %s" %
+          where["CVE-2099-0001"])
+    check(where["GHSA-2099-k8s0-0001"]["target"] == img and
+          where["GHSA-2099-k8s0-0001"]["file"] == "usr/local/bin/api",
+          "k8s lang-pkgs: %s" % where["GHSA-2099-k8s0-0001"])
+    check(where["KSV-0001"]["target"] == "kind-acme/shop/Deployment/api",
+          "k8s config: %s" % where["KSV-0001"])
     # Multi-run SARIF facts and dedup identities.
-    lines, objs = run(CODEQL, "sarif", [os.path.join(FIX, "sarif", "*.sarif")])
+    lines, objs = run(CODEQL, "sarif", [os.path.join(FIX, "sarif", x) for x in
+                                        ("multirun.sarif",
+                                         "results-first.sarif")])
     facts = {o["fact"]: o for o in objs if "fact" in o}
     check(facts["sast.present"]["value"] is True, "sast.present")
     check(facts["sast.tools"]["value"] == ["codeql", "semgrep oss",
@@ -310,8 +326,9 @@ BAD_ITEMS = [
     ("item.sarif", "codeql", '{"version": "2.1.0", "runs": [{"tool": {"driver": '
      '{"name": "x"}}, "results": [{"message": {"text": "no rule"}}, '
      '{"ruleId": "a", "level": "fatal"}, {"ruleId": "a", "locations": 3}, '
-     '{"ruleId": "a"}]}]}', 1,
-     ["$.runs[0].results[0]: no ruleId", "$.runs[0].results[1]: level",
+     '{"ruleId": "a"}]}]}', 2,
+     # A result without ruleId is an alert (x/unknown-rule), not an error.
+     ["$.runs[0].results[1]: level",
       "$.runs[0].results[2]: locations: expected array"]),
 ]
 
