@@ -219,6 +219,10 @@ fail_va(struct ogjs *r, const char *fmt, va_list ap)
 	return r->err;
 }
 
+/* Grammar errors say so: a file that is not JSON at all (a template
+ * saved as .json) must not read like a wrong field. */
+#define SYNTAX_FAIL(r, ...) ogjs_fail(r, "not valid JSON: " __VA_ARGS__)
+
 int
 ogjs_fail(struct ogjs *r, const char *fmt, ...)
 {
@@ -352,7 +356,7 @@ expect(struct ogjs *r, int want, const char *what)
 	if (r->err)
 		return r->err;
 	if (c != want)
-		return ogjs_fail(r, "expected %s, found %s", what, describe(c));
+		return SYNTAX_FAIL(r, "expected %s, found %s", what, describe(c));
 	return advance(r);
 }
 
@@ -424,9 +428,9 @@ read_string(struct ogjs *r, char *out, size_t cap)
 		}
 		c = peekc(r);
 		if (c < 0)
-			return ogjs_fail(r, "unterminated string (truncated?)");
+			return SYNTAX_FAIL(r, "unterminated string (truncated?)");
 		if (c < 0x20)
-			return ogjs_fail(r, "control character 0x%02x in string",
+			return SYNTAX_FAIL(r, "control character 0x%02x in string",
 					 c);
 		if (advance(r) < 0)
 			return r->err;
@@ -439,7 +443,7 @@ read_string(struct ogjs *r, char *out, size_t cap)
 		}
 		c = peekc(r);
 		if (c < 0)
-			return ogjs_fail(r, "unterminated string (truncated?)");
+			return SYNTAX_FAIL(r, "unterminated string (truncated?)");
 		if (advance(r) < 0)
 			return r->err;
 		switch (c) {
@@ -455,7 +459,7 @@ read_string(struct ogjs *r, char *out, size_t cap)
 			for (i = 0; i < 4; i++) {
 				h = hexval(peekc(r));
 				if (h < 0)
-					return ogjs_fail(r,
+					return SYNTAX_FAIL(r,
 						"bad \\u escape in string");
 				if (advance(r) < 0)
 					return r->err;
@@ -464,7 +468,7 @@ read_string(struct ogjs *r, char *out, size_t cap)
 			put_utf8(out, cap, &n, cp);
 			continue;
 		default:
-			return ogjs_fail(r, "bad escape \\%c in string",
+			return SYNTAX_FAIL(r, "bad escape \\%c in string",
 					 c >= 0x20 && c < 0x7f ? c : '?');
 		}
 		if (out && n + 1 < cap)
@@ -486,7 +490,7 @@ digits(struct ogjs *r)
 		n++;
 	}
 	if (!n)
-		return ogjs_fail(r, "bad number: expected a digit, found %s",
+		return SYNTAX_FAIL(r, "bad number: expected a digit, found %s",
 				 describe(c));
 	return 0;
 }
@@ -528,7 +532,7 @@ read_literal(struct ogjs *r, const char *lit)
 		int c = peekc(r);
 
 		if (c != *lit)
-			return ogjs_fail(r, "invalid literal, found %s",
+			return SYNTAX_FAIL(r, "invalid literal, found %s",
 					 describe(c));
 		if (advance(r) < 0)
 			return r->err;
@@ -555,7 +559,7 @@ ogjs_peek(struct ogjs *r)
 	default:
 		if (c >= '0' && c <= '9')
 			return 'n';
-		return ogjs_fail(r, "expected a value, found %s", describe(c));
+		return SYNTAX_FAIL(r, "expected a value, found %s", describe(c));
 	}
 }
 
@@ -625,7 +629,7 @@ next_member(struct ogjs *r, int close)
 	}
 	if (s->count) {
 		if (c != ',')
-			return ogjs_fail(r, "expected ',' or '%c', found %s",
+			return SYNTAX_FAIL(r, "expected ',' or '%c', found %s",
 					 close, describe(c));
 		if (advance(r) < 0)
 			return r->err;
@@ -644,7 +648,7 @@ ogjs_next_key(struct ogjs *r, const char **ret_key)
 		return more;
 	c = skip_ws(r);
 	if (c != '"')
-		return ogjs_fail(r, "expected a key string, found %s",
+		return SYNTAX_FAIL(r, "expected a key string, found %s",
 				 describe(c));
 	if (read_string(r, s->key, sizeof(s->key)) < 0)
 		return r->err;
@@ -766,7 +770,7 @@ ogjs_expect_end(struct ogjs *r)
 	if (next_char(r, &c) != 0)
 		return r->err;
 	if (c >= 0)
-		return ogjs_fail(r, "unexpected %s after the document",
+		return SYNTAX_FAIL(r, "unexpected %s after the document",
 				 describe(c));
 	return 0;
 }
