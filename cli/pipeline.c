@@ -16,6 +16,7 @@
 #include "render.h"
 #include "report-json.h"
 #include "runner.h"
+#include "term.h"
 #include "util.h"
 
 #define DEFAULT_OUTPUT_DIR "opsgrade-report"
@@ -439,10 +440,15 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 		code = write_model_only(p, doc, outdir, code);
 	else
 		code = render_all(p, doc, outdir, code);
-	if (p->cli->cmd == OG_CMD_REPORT && !p->cli->quiet)
+	if (p->cli->cmd == OG_CMD_REPORT && !p->cli->quiet) {
+		FILE *term = og_term_stream(stdout);
+
 		og_assess_print_summary(cJSON_GetObjectItemCaseSensitive(doc, "assessment"),
 					cJSON_GetObjectItemCaseSensitive(doc, "gates"),
-					stdout);
+					term ? term : stdout);
+		if (term)
+			fclose(term);
+	}
 	/* Mail last, once every file is written (it attaches the final
 	 * report.pdf); a failed send leaves the files and exits 4. */
 	if (p->cli->cmd == OG_CMD_REPORT && code != EXIT_OUTPUT &&
@@ -666,7 +672,12 @@ og_pipeline_history(struct og_pipeline *p)
 	char *subject = og_config_str(p->config, "subject", NULL) ||
 			!og_config_str(p->config, "history.dir", NULL) ?
 			default_subject(p) : NULL;
-	int r = og_history_print(p->config, subject, p->cli->json, stdout);
+	FILE *term = og_term_stream(stdout);
+	int r = og_history_print(p->config, subject, p->cli->json,
+				 term ? term : stdout);
+
+	if (term && fclose(term) != 0 && r == 0)
+		r = -EIO;
 
 	free(subject);
 	return r < 0 ? EXIT_OUTPUT : EXIT_OK;
