@@ -443,7 +443,7 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 	if (p->cli->cmd == OG_CMD_REPORT && !p->cli->quiet) {
 		FILE *term = og_term_stream(stdout);
 
-		og_assess_print_summary(cJSON_GetObjectItemCaseSensitive(doc, "assessment"),
+		og_render_summary(cJSON_GetObjectItemCaseSensitive(doc, "assessment"),
 					cJSON_GetObjectItemCaseSensitive(doc, "gates"),
 					term ? term : stdout);
 		if (term)
@@ -453,7 +453,8 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 	 * report.pdf); a failed send leaves the files and exits 4. */
 	if (p->cli->cmd == OG_CMD_REPORT && code != EXIT_OUTPUT &&
 	    og_mail_wanted(doc, p->config) &&
-	    og_mail_send(doc, p->config, outdir, &err) < 0) {
+	    og_mail_send(doc, p->config, outdir,
+			 og_render_mail_summary, &err) < 0) {
 		og_log_error("%s", err);
 		free(err);
 		code = EXIT_OUTPUT;
@@ -672,13 +673,16 @@ og_pipeline_history(struct og_pipeline *p)
 	char *subject = og_config_str(p->config, "subject", NULL) ||
 			!og_config_str(p->config, "history.dir", NULL) ?
 			default_subject(p) : NULL;
+	cJSON *listing = NULL;
+	int r = og_history_list(p->config, subject, &listing);
 	FILE *term = og_term_stream(stdout);
-	int r = og_history_print(p->config, subject, p->cli->json,
-				 term ? term : stdout);
 
+	if (r == 0)
+		r = og_render_history(listing, p->cli->json,
+				      term ? term : stdout);
 	if (term && fclose(term) != 0 && r == 0)
 		r = -EIO;
-
+	cJSON_Delete(listing);
 	free(subject);
 	return r < 0 ? EXIT_OUTPUT : EXIT_OK;
 }

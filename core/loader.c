@@ -254,7 +254,7 @@ og_loader_discover(const char *const *dirs, size_t n_dirs)
 	}
 	/* OPSGRADE_NO_DEFAULT_PLUGINS=1 limits the search to the explicit
 	 * dirs: tests and sandboxed runs use it. */
-	if (getenv("OPSGRADE_NO_DEFAULT_PLUGINS"))
+	if (og_env_bool("OPSGRADE_NO_DEFAULT_PLUGINS"))
 		;
 	else if (og_running_uninstalled())
 		scan_dir(s, OG_BUILD_PLUGINDIR, true);
@@ -296,14 +296,14 @@ og_plugin_set_find(const struct og_plugin_set *s, const char *name)
 struct og_plugin_set *
 og_plugin_set_free(struct og_plugin_set *s)
 {
-	const char *keep = getenv("OG_NO_DLCLOSE");
+	bool keep = og_env_bool("OG_NO_DLCLOSE");
 
 	if (!s)
 		return NULL;
 	for (size_t i = 0; i < s->n; i++) {
 		/* OG_NO_DLCLOSE=1 keeps plugins mapped so ASan and valgrind
 		 * can name functions inside them in leak reports. */
-		if (s->entries[i].handle && !(keep && *keep == '1'))
+		if (s->entries[i].handle && !keep)
 			dlclose(s->entries[i].handle);
 		free(s->entries[i].path);
 		free(s->entries[i].message);

@@ -311,9 +311,13 @@ finish(struct slot *s)
 		res->message = og_asprintf("exited early with status %d",
 					   WEXITSTATUS(s->wstatus));
 	} else if (s->done_rc < 0) {
+		/* The reasons the plugin gave (the file and what is wrong
+		 * with it) say more than an errno. */
 		res->status = OG_RUN_FAILED;
 		res->message = og_asprintf("collect failed: %s",
-					   strerror(-s->done_rc));
+					   s->partial_reason
+					   ? s->partial_reason
+					   : strerror(-s->done_rc));
 	} else if (s->partial) {
 		res->status = OG_RUN_PARTIAL;
 		res->message = s->partial_reason;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -148,6 +149,28 @@ og_str_has_suffix(const char *s, const char *suffix)
 	size_t a = strlen(s), b = strlen(suffix);
 
 	return a >= b && memcmp(s + a - b, suffix, b) == 0;
+}
+
+bool
+og_env_bool(const char *name)
+{
+	static const char *const yes[] = { "1", "true", "yes", "on" };
+	static const char *const no[] = { "0", "false", "no", "off" };
+	const char *v = getenv(name);
+
+	if (!v || !*v)
+		return false;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcasecmp(v, yes[i]) == 0)
+			return true;
+		if (strcasecmp(v, no[i]) == 0)
+			return false;
+	}
+	/* Set to something else: the variable was meant to switch the
+	 * behaviour on (as presence did before), but say it is odd. */
+	og_log_warn("%s=%s is not a boolean (1/0, true/false, yes/no, "
+		    "on/off); taken as true", name, v);
+	return true;
 }
 
 int

@@ -47,6 +47,10 @@ void *og_xrealloc_array(void *p, size_t n, size_t size);
 void *og_xcalloc_huge(size_t n, size_t size);
 char *og_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool og_str_has_suffix(const char *s, const char *suffix);
+/* A boolean environment variable: unset, empty, 0, false, no, off (any
+ * case) are false; 1, true, yes, on are true; anything else is true with
+ * a warning. */
+bool og_env_bool(const char *name);
 
 /* Logging: stderr, "opsgrade: " prefix; quiet mode drops info. */
 enum og_log_prio { OG_PRIO_ERROR, OG_PRIO_WARN, OG_PRIO_INFO, OG_PRIO_DEBUG };

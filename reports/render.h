@@ -8,6 +8,9 @@
 #ifndef OG_RENDER_H
 #define OG_RENDER_H
 
+#include <stdbool.h>
+#include <stdio.h>
+
 #include <cjson/cJSON.h>
 
 int og_render_json(const cJSON *report, const cJSON *config,
@@ -18,6 +21,29 @@ int og_render_png(const cJSON *report, const cJSON *config,
 		  const char *path, char **ret_err);
 int og_render_junit(const cJSON *report, const cJSON *config,
 		    const char *path, char **ret_err);
+
+/*
+ * One-screen terminal summary of @assessment (level, areas, top gaps,
+ * KPIs) and @gates (may be NULL).  Plain text, at most ~40 lines.
+ */
+void og_render_summary(const cJSON *assessment, const cJSON *gates,
+		       FILE *out);
+
+/*
+ * The mail's summary over the report document (og_mail_render_fn in
+ * core/mail/mail.h): plain text, or HTML showing the inline image
+ * @png_cid (NULL: none) and naming the attached PDF @pdfname (NULL:
+ * none).  Returns a new string (caller frees).
+ */
+char *og_render_mail_summary(const cJSON *report, bool html,
+			     const char *png_cid, const char *pdfname);
+
+/*
+ * `opsgrade history [--json]` over the listing document from
+ * og_history_list(): a table for a terminal, or the document itself.
+ * Returns 0, or -EIO / -ENOMEM when @out could not be written.
+ */
+int og_render_history(const cJSON *listing, bool json, FILE *out);
 
 /*
  * Appended: drop the font caches pango, cairo and fontconfig keep for the

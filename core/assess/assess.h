@@ -27,13 +27,6 @@ int og_assess(struct og_model *m, const cJSON *config,
 	      const cJSON *collectors, int64_t now,
 	      cJSON **ret_assessment, cJSON **ret_gates, char **ret_err);
 
-/*
- * One-screen terminal summary of @assessment (level, areas, top gaps,
- * KPIs) and @gates (may be NULL).  Plain text, at most ~40 lines.
- */
-void og_assess_print_summary(const cJSON *assessment, const cJSON *gates,
-			     FILE *out);
-
 /* True when any gate in @gates has status "fail" (exit code 1). */
 bool og_gates_failed(const cJSON *gates);
 

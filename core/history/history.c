@@ -25,7 +25,7 @@
 #include <cjson/cJSON.h>
 
 #include "history/history.h"
-#include "history/jsonget.h"
+#include "jsonget.h"
 #include "jsonin.h"
 #include "util.h"
 
@@ -823,127 +823,11 @@ out:
 
 /* ---- `opsgrade history` ---- */
 
-static double
-num_or(const cJSON *v, double dflt)
-{
-	return cJSON_IsNumber(v) ? v->valuedouble : dflt;
-}
-
-static void
-print_level(FILE *out, const cJSON *v)
-{
-	if (cJSON_IsNumber(v))
-		fprintf(out, "%5d", (int)v->valuedouble);
-	else
-		fprintf(out, "%5s", "-");
-}
-
-/* Mean of the known area percentages, or -1. */
-static double
-areas_mean(const cJSON *areas)
-{
-	double sum = 0;
-	int n = 0;
-	const cJSON *a;
-
-	cJSON_ArrayForEach(a, areas)
-		if (cJSON_IsNumber(a)) {
-			sum += a->valuedouble;
-			n++;
-		}
-	return n ? sum / n : -1;
-}
-
-/* "Trend" lines over the last few snapshots: level and open
- * critical/high, oldest first. */
-static void
-print_trend(FILE *out, const struct snaps *s)
-{
-	static const char *const rows[] = { "level", "critical", "high" };
-	size_t first = s->n > 12 ? s->n - 12 : 0;
-
-	if (s->n < 2)
-		return;
-	fprintf(out, "\nTrend (last %zu):\n", s->n - first);
-	for (size_t k = 0; k < 3; k++) {
-		fprintf(out, "  %-15s", rows[k]);
-		for (size_t i = first; i < s->n; i++) {
-			const cJSON *v = k == 0 ?
-				og_jget(s->v[i].doc, "level") :
-				scanned(s->v[i].doc) ?
-				og_jget2(s->v[i].doc, "open", rows[k]) : NULL;
-
-			if (i > first)
-				fputs(" ->", out);
-			if (cJSON_IsNumber(v))
-				fprintf(out, " %.0f", v->valuedouble);
-			else
-				fputs(" -", out);
-		}
-		fputc('\n', out);
-	}
-}
-
-static void
-print_text(FILE *out, const char *dir, const struct snaps *s,
-	   const cJSON *h)
-{
-	const cJSON *d = og_jget(h, "delta");
-
-	fprintf(out, "History in %s: %zu snapshot%s\n", dir, s->n,
-		s->n == 1 ? "" : "s");
-	if (s->n == 0)
-		return;
-	fprintf(out, "\n%-20s  %-24s %5s %5s %5s %5s %5s  %s\n", "date",
-		"subject", "level", "crit", "high", "med", "low", "areas avg");
-	for (size_t i = 0; i < s->n; i++) {
-		const cJSON *doc = s->v[i].doc, *open = og_jget(doc, "open");
-		double m = areas_mean(og_jget(doc, "areas"));
-
-		fprintf(out, "%-20s  %-24.24s ",
-			og_jget(doc, "at")->valuestring,
-			og_jget(doc, "subject")->valuestring);
-		print_level(out, og_jget(doc, "level"));
-		for (size_t k = 0; k < 4; k++) {
-			if (scanned(doc))
-				fprintf(out, " %5.0f", num_or(og_jget(open,
-						severities[k]), 0));
-			else
-				fprintf(out, " %5s", "-");
-		}
-		if (m >= 0)
-			fprintf(out, "  %5.1f%%\n", m);
-		else
-			fprintf(out, "  %6s\n", "-");
-	}
-	print_trend(out, s);
-	if (!d)
-		return;
-	fprintf(out, "\nSince %s:\n", og_jget(h, "previous_at")->valuestring);
-	fprintf(out, "  level            ");
-	print_level(out, og_jget2(d, "level", "from"));
-	fprintf(out, " ->");
-	print_level(out, og_jget2(d, "level", "to"));
-	if (cJSON_IsTrue(og_jget(d, "findings_compared")))
-		fprintf(out, "\n  findings         %.0f new, %.0f fixed, %.0f "
-			"still open\n",
-			num_or(og_jget(d, "findings_new_count"), 0),
-			num_or(og_jget(d, "findings_fixed_count"), 0),
-			num_or(og_jget(d, "findings_still_open"), 0));
-	else
-		fprintf(out, "\n  findings         not compared (no scanner "
-			"ran in one of the two runs)\n");
-	fprintf(out, "  capabilities     %d gained, %d lost\n",
-		cJSON_GetArraySize(og_jget(d, "capabilities_gained")),
-		cJSON_GetArraySize(og_jget(d, "capabilities_lost")));
-}
-
 int
-og_history_print(const cJSON *config, const char *subject, bool json,
-		 FILE *out)
+og_history_list(const cJSON *config, const char *subject, cJSON **ret_listing)
 {
 	struct snaps s = { 0 };
-	char *dir = NULL, *err = NULL, *text = NULL;
+	char *dir = NULL, *err = NULL;
 	cJSON *h = NULL, *doc = NULL, *arr;
 	int r;
 
@@ -959,11 +843,6 @@ og_history_print(const cJSON *config, const char *subject, bool json,
 	}
 	if (s.n >= 2)
 		h = history_object(&s, s.n - 1, s.v[s.n - 1].doc);
-	if (!json) {
-		print_text(out, dir, &s, h);
-		r = 0;
-		goto out;
-	}
 	doc = cJSON_CreateObject();
 	cJSON_AddStringToObject(doc, "dir", dir);
 	if (subject)
@@ -985,20 +864,11 @@ og_history_print(const cJSON *config, const char *subject, bool json,
 	cJSON_AddItemToObject(doc, "delta",
 			      h ? cJSON_Duplicate(og_jget(h, "delta"), 1)
 				: cJSON_CreateNull());
-	text = cJSON_Print(doc);
-	if (!text) {
-		r = -ENOMEM;
-		goto out;
-	}
-	fprintf(out, "%s\n", text);
+	*ret_listing = doc;
 	r = 0;
 out:
-	if (r == 0 && (fflush(out) != 0 || ferror(out)))
-		r = -EIO;
-	cJSON_Delete(doc);
 	cJSON_Delete(h);
 	snaps_clear(&s);
-	free(text);
 	free(err);
 	free(dir);
 	return r;

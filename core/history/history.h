@@ -41,12 +41,14 @@ int og_history_dir(const cJSON *config, const char *subject,
 char *og_history_slug(const char *subject);
 
 /*
- * `opsgrade history [--json]`: list the snapshots for @subject (NULL:
- * every subject found in the directory) with the trend and the change
- * between the last two.  Returns 0, or a negative errno after printing
- * an error (no snapshots is not an error).
+ * `opsgrade history`: the listing document for @subject (NULL: every
+ * subject found in the directory): {dir, subject, snapshots[],
+ * previous_at, delta} — the snapshots with the change between the last
+ * two.  `--json` prints it; reports/ renders it for a terminal.
+ * Returns 0 and a new tree, or a negative errno after logging an error
+ * (no snapshots is not an error).
  */
-int og_history_print(const cJSON *config, const char *subject, bool json,
-		     FILE *out);
+int og_history_list(const cJSON *config, const char *subject,
+		    cJSON **ret_listing);
 
 #endif

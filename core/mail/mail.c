@@ -3,7 +3,7 @@
  *
  *   multipart/mixed
  *     multipart/alternative
- *       text/plain            summary: level, top gaps, KPIs, new criticals
+ *       text/plain            summary rendered by the caller (reports/)
  *       multipart/related     (text/html alone when there is no PNG)
  *         text/html           same summary, <img src="cid:...">
  *         image/png           summary.png, inline
@@ -31,7 +31,7 @@
 #include <cjson/cJSON.h>
 
 #include "history/history.h"
-#include "history/jsonget.h"
+#include "jsonget.h"
 #include "mail/mail.h"
 #include "secret.h"
 #include "util.h"
@@ -39,33 +39,11 @@
 #define RCPT_MAX		100
 #define ADDR_MAX		320
 #define SUBJECT_MAX		200	/* bytes of UTF-8 before encoding */
-#define TOP_GAPS		5
-#define NEW_CRITICAL_MAX	10
 #define TIMEOUT_DEFAULT		120
 #define CONNECT_TIMEOUT_MAX	30
 #define PNG_CID			"summary.png@opsgrade"
 
 /* ---- small helpers ---- */
-
-static const char *
-str_or(const cJSON *v, const char *dflt)
-{
-	const char *s = og_jstr(v);
-
-	return s ? s : dflt;
-}
-
-/* 12 / 12.5 / 0.25 / 1234: short and C-locale. */
-static void
-fmt_num(char *buf, size_t size, double v)
-{
-	if (fabs(v - round(v)) < 1e-9 || fabs(v) >= 100)
-		snprintf(buf, size, "%.0f", v);
-	else if (fabs(v) >= 1)
-		snprintf(buf, size, "%.1f", v);
-	else
-		snprintf(buf, size, "%.2f", v);
-}
 
 /* "YYYY-MM-DD" of an RFC 3339 string, or of the clock. */
 static void
@@ -194,7 +172,7 @@ static char *
 subject_text(const cJSON *report, const cJSON *config)
 {
 	const char *custom = og_jstr(og_jget2(config, "mail", "subject"));
-	const char *subj = str_or(og_jget(report, "subject"), "unnamed");
+	const char *subj = og_jstr_or(og_jget(report, "subject"), "unnamed");
 	const cJSON *level = og_jget2(report, "assessment", "level");
 	char date[32], *s;
 	size_t n;
@@ -255,408 +233,6 @@ message_id(const char *from_addr)
 			   dom && dom[1] ? dom + 1 : "opsgrade.invalid");
 }
 
-/* ---- the summary, once for text and once for HTML ---- */
-
-struct w {
-	FILE *f;
-	bool html;
-};
-
-static void
-esc(struct w *w, const char *s)
-{
-	if (!w->html) {
-		fputs(s, w->f);
-		return;
-	}
-	for (; *s; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", w->f); break;
-		case '>': fputs("&gt;", w->f); break;
-		case '&': fputs("&amp;", w->f); break;
-		case '"': fputs("&quot;", w->f); break;
-		default: fputc(*s, w->f);
-		}
-	}
-}
-
-static void __attribute__((format(printf, 3, 4)))
-w_line(struct w *w, const char *tag, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	if (w->html)
-		fprintf(w->f, "<%s>", tag);
-	else if (!strcmp(tag, "li"))
-		fputs("  - ", w->f);
-	else if (!strcmp(tag, "h2"))
-		fputc('\n', w->f);
-	esc(w, s);
-	if (w->html)
-		fprintf(w->f, "</%s>\n", tag);
-	else
-		fputc('\n', w->f);
-	if (!w->html && !strcmp(tag, "h2")) {
-		for (size_t i = strlen(s); i > 0; i--)
-			fputc('-', w->f);
-		fputc('\n', w->f);
-	}
-	free(s);
-}
-
-static void
-w_block(struct w *w, const char *tag, bool open)
-{
-	if (w->html)
-		fprintf(w->f, open ? "<%s>\n" : "</%s>\n", tag);
-}
-
-/* A table row; text mode pads to @widths (0 = no padding). */
-static void
-w_row(struct w *w, bool head, const char *const *cells,
-      const int *widths, size_t n)
-{
-	if (w->html)
-		fputs("<tr>", w->f);
-	else
-		fputs("  ", w->f);
-	for (size_t i = 0; i < n; i++) {
-		if (w->html) {
-			fputs(head ? "<th>" : "<td>", w->f);
-			esc(w, cells[i]);
-			fputs(head ? "</th>" : "</td>", w->f);
-		} else if (i + 1 < n) {
-			fprintf(w->f, "%-*s  ", widths[i], cells[i]);
-		} else {
-			fputs(cells[i], w->f);
-		}
-	}
-	fputs(w->html ? "</tr>\n" : "\n", w->f);
-}
-
-static const char *
-area_name(const cJSON *report, const char *id)
-{
-	const cJSON *a;
-
-	cJSON_ArrayForEach(a, og_jget2(report, "assessment", "areas"))
-		if (!strcmp(str_or(og_jget(a, "id"), ""), id))
-			return str_or(og_jget(a, "name"), id);
-	return id;
-}
-
-static void
-sum_level(struct w *w, const cJSON *report)
-{
-	const cJSON *a = og_jget(report, "assessment");
-	const cJSON *h = og_jget(report, "history");
-	const cJSON *d = og_jget(h, "delta");
-	const cJSON *level = og_jget(a, "level");
-	const cJSON *from = og_jget2(d, "level", "from");
-	const char *prev = og_jstr(og_jget(h, "previous_at"));
-	const cJSON *it;
-
-	if (!cJSON_IsNumber(level)) {
-		w_line(w, "p", "Maturity level: not assessed.");
-		return;
-	}
-	if (prev && cJSON_IsNumber(from) &&
-	    (int)from->valuedouble != (int)level->valuedouble)
-		w_line(w, "p", "Maturity level: %d of 5 (%s), was %d on %.10s.",
-		       (int)level->valuedouble,
-		       str_or(og_jget(a, "level_name"), "?"),
-		       (int)from->valuedouble, prev);
-	else if (prev)
-		w_line(w, "p", "Maturity level: %d of 5 (%s), unchanged since "
-		       "%.10s.", (int)level->valuedouble,
-		       str_or(og_jget(a, "level_name"), "?"), prev);
-	else
-		w_line(w, "p", "Maturity level: %d of 5 (%s).",
-		       (int)level->valuedouble,
-		       str_or(og_jget(a, "level_name"), "?"));
-	if (og_jstr(og_jget(a, "summary")))
-		w_line(w, "p", "%s", og_jget(a, "summary")->valuestring);
-
-	if (cJSON_GetArraySize(og_jget(a, "areas")) == 0)
-		return;
-	w_line(w, "h2", "Completeness by area");
-	w_block(w, "table", true);
-	cJSON_ArrayForEach(it, og_jget(a, "areas")) {
-		const cJSON *pct = og_jget(it, "completeness");
-		char num[32];
-		const char *cells[2];
-		static const int widths[] = { 34, 0 };
-
-		if (cJSON_IsNumber(pct))
-			snprintf(num, sizeof(num), "%.0f%%", pct->valuedouble);
-		else
-			snprintf(num, sizeof(num), "not measured");
-		cells[0] = str_or(og_jget(it, "name"),
-				  str_or(og_jget(it, "id"), "?"));
-		cells[1] = num;
-		w_row(w, false, cells, widths, 2);
-	}
-	w_block(w, "table", false);
-}
-
-static void
-sum_findings(struct w *w, const cJSON *report)
-{
-	static const char *const sev[] = { "critical", "high", "medium", "low" };
-	const cJSON *open = og_jget2(og_jget(report, "assessment"),
-				     "security", "open");
-	const cJSON *h = og_jget(report, "history");
-	const cJSON *d = og_jget(h, "delta");
-	double c[4] = { 0 };
-	const cJSON *f;
-
-	if (cJSON_IsObject(open)) {
-		for (size_t i = 0; i < 4; i++) {
-			const cJSON *v = og_jget(open, sev[i]);
-
-			c[i] = cJSON_IsNumber(v) ? v->valuedouble : 0;
-		}
-	} else {
-		cJSON_ArrayForEach(f, og_jget(report, "findings")) {
-			const char *s = str_or(og_jget(f, "severity"), "");
-
-			if (strcmp(str_or(og_jget(f, "status"), ""), "open"))
-				continue;
-			for (size_t i = 0; i < 4; i++)
-				if (!strcmp(s, sev[i]))
-					c[i]++;
-		}
-	}
-	w_line(w, "h2", "Security");
-	if (cJSON_IsFalse(og_jget2(og_jget(report, "assessment"), "security",
-				   "scanned")))
-		w_line(w, "p", "Open findings: not measured (no security "
-		       "scanner ran).");
-	else
-		w_line(w, "p", "Open findings: critical %.0f, high %.0f, "
-		       "medium %.0f, low %.0f.", c[0], c[1], c[2], c[3]);
-	if (cJSON_IsObject(d) && cJSON_IsFalse(og_jget(d,
-						"findings_compared"))) {
-		w_line(w, "p", "Since %.10s: findings not compared (no "
-		       "scanner ran in one of the two runs); %d capabilities "
-		       "gained, %d lost.",
-		       str_or(og_jget(h, "previous_at"), "?"),
-		       cJSON_GetArraySize(og_jget(d, "capabilities_gained")),
-		       cJSON_GetArraySize(og_jget(d, "capabilities_lost")));
-	} else if (cJSON_IsObject(d)) {
-		const cJSON *nn = og_jget(d, "findings_new_count");
-		const cJSON *nf = og_jget(d, "findings_fixed_count");
-
-		w_line(w, "p", "Since %.10s: %d new, %d fixed, %d still open; "
-		       "%d capabilities gained, %d lost.",
-		       str_or(og_jget(h, "previous_at"), "?"),
-		       cJSON_IsNumber(nn) ? (int)nn->valuedouble :
-			cJSON_GetArraySize(og_jget(d, "findings_new")),
-		       cJSON_IsNumber(nf) ? (int)nf->valuedouble :
-			cJSON_GetArraySize(og_jget(d, "findings_fixed")),
-		       (int)cJSON_GetNumberValue(og_jget(d,
-					"findings_still_open")),
-		       cJSON_GetArraySize(og_jget(d, "capabilities_gained")),
-		       cJSON_GetArraySize(og_jget(d, "capabilities_lost")));
-	}
-}
-
-/* Critical findings new since the last snapshot (all open criticals
- * when there is no history). */
-static void
-sum_new_critical(struct w *w, const cJSON *report)
-{
-	const cJSON *d = og_jget2(report, "history", "delta");
-	const cJSON *fresh = og_jget(d, "findings_new");
-	const cJSON *f;
-	int shown = 0, more = 0;
-
-	cJSON_ArrayForEach(f, og_jget(report, "findings")) {
-		const char *fp = str_or(og_jget(f, "fingerprint"), "");
-		bool is_new = !cJSON_IsArray(fresh);
-		const cJSON *x;
-
-		if (strcmp(str_or(og_jget(f, "severity"), ""), "critical") ||
-		    strcmp(str_or(og_jget(f, "status"), ""), "open"))
-			continue;
-		cJSON_ArrayForEach(x, fresh)
-			if (cJSON_IsString(x) && !strcmp(x->valuestring, fp))
-				is_new = true;
-		if (!is_new)
-			continue;
-		if (shown == NEW_CRITICAL_MAX) {
-			more++;
-			continue;
-		}
-		if (shown++ == 0) {
-			w_line(w, "h2", cJSON_IsArray(fresh) ?
-			       "New critical findings" : "Critical findings");
-			w_block(w, "ul", true);
-		}
-		w_line(w, "li", "%s%s%s%s%s%s", str_or(og_jget(f, "id"), "?"),
-		       og_jstr(og_jget(f, "package")) ? " in " : "",
-		       str_or(og_jget(f, "package"), ""),
-		       og_jstr(og_jget(f, "fixed_version")) ?
-				" (fixed in " : "",
-		       str_or(og_jget(f, "fixed_version"), ""),
-		       og_jstr(og_jget(f, "fixed_version")) ? ")" : "");
-	}
-	if (more)
-		w_line(w, "li", "and %d more", more);
-	if (shown)
-		w_block(w, "ul", false);
-}
-
-static void
-sum_gaps(struct w *w, const cJSON *report)
-{
-	const cJSON *g;
-	int n = 0;
-
-	cJSON_ArrayForEach(g, og_jget2(report, "assessment", "gaps")) {
-		const cJSON *prio = og_jget(g, "priority");
-		char p[32];
-
-		if (n == TOP_GAPS)
-			break;
-		if (n++ == 0) {
-			w_line(w, "h2", "Top gaps");
-			w_block(w, "ol", true);
-		}
-		if (cJSON_IsNumber(prio))
-			snprintf(p, sizeof(p), "P%d", (int)prio->valuedouble);
-		else
-			snprintf(p, sizeof(p), "%s", str_or(prio, "-"));
-		w_line(w, "li", "[%s] %s (%s)%s%s", p,
-		       str_or(og_jget(g, "title"),
-			      str_or(og_jget(g, "id"), "?")),
-		       area_name(report, str_or(og_jget(g, "area"), "?")),
-		       og_jstr(og_jget(g, "impact")) ? ": " : "",
-		       str_or(og_jget(g, "impact"), ""));
-	}
-	if (n)
-		w_block(w, "ol", false);
-}
-
-static void
-sum_kpis(struct w *w, const cJSON *report)
-{
-	/* Target last: its text is long and would break the columns. */
-	static const char *const head[] = { "KPI", "Value", "Status",
-					    "Target" };
-	static const int widths[] = { 36, 16, 18, 0 };
-	const cJSON *k;
-	int n = 0;
-
-	cJSON_ArrayForEach(k, og_jget2(report, "assessment", "kpis")) {
-		const cJSON *v = og_jget(k, "value");
-		char val[64], num[32];
-		const char *cells[4];
-
-		if (n++ == 0) {
-			w_line(w, "h2", "KPIs");
-			w_block(w, "table", true);
-			w_row(w, true, head, widths, 4);
-		}
-		if (cJSON_IsNumber(v)) {
-			fmt_num(num, sizeof(num), v->valuedouble);
-			snprintf(val, sizeof(val), "%s%s%s", num,
-				 og_jstr(og_jget(k, "unit")) ? " " : "",
-				 str_or(og_jget(k, "unit"), ""));
-		} else {
-			snprintf(val, sizeof(val), "not measured");
-		}
-		cells[0] = str_or(og_jget(k, "name"),
-				  str_or(og_jget(k, "id"), "?"));
-		cells[1] = val;
-		cells[2] = str_or(og_jget(k, "status"), "-");
-		cells[3] = str_or(og_jget(k, "target_text"), "-");
-		w_row(w, false, cells, widths, 4);
-	}
-	if (n)
-		w_block(w, "table", false);
-}
-
-static void
-sum_gates(struct w *w, const cJSON *report)
-{
-	const cJSON *g;
-	int pass = 0, fail = 0;
-
-	cJSON_ArrayForEach(g, og_jget(report, "gates")) {
-		if (!strcmp(str_or(og_jget(g, "status"), ""), "fail"))
-			fail++;
-		else
-			pass++;
-	}
-	if (pass + fail == 0)
-		return;
-	w_line(w, "h2", "Policy gates");
-	w_line(w, "p", "%d passed, %d failed.", pass, fail);
-	if (!fail)
-		return;
-	w_block(w, "ul", true);
-	cJSON_ArrayForEach(g, og_jget(report, "gates")) {
-		char *act, *exp;
-
-		if (strcmp(str_or(og_jget(g, "status"), ""), "fail"))
-			continue;
-		act = cJSON_PrintUnformatted(og_jget(g, "actual"));
-		exp = cJSON_PrintUnformatted(og_jget(g, "expected"));
-		w_line(w, "li", "%s: %s (actual %s, expected %s)",
-		       str_or(og_jget(g, "id"), "?"),
-		       str_or(og_jget(g, "description"), ""),
-		       act ? act : "?", exp ? exp : "?");
-		free(act);
-		free(exp);
-	}
-	w_block(w, "ul", false);
-}
-
-static char *
-summary(const cJSON *report, bool html, bool with_png, const char *pdfname)
-{
-	const char *subj = str_or(og_jget(report, "subject"), "unnamed");
-	char *buf = NULL;
-	size_t len = 0;
-	struct w w = { .html = html };
-
-	w.f = open_memstream(&buf, &len);
-	if (!w.f)
-		abort();
-	if (html) {
-		fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-		      "<title>", w.f);
-		esc(&w, subj);
-		fputs("</title></head><body>\n", w.f);
-	}
-	w_line(&w, "h1", "opsgrade report: %s", subj);
-	w_line(&w, "p", "Generated %s by opsgrade %s.",
-	       str_or(og_jget(report, "generated_at"), "?"),
-	       str_or(og_jget(report, "opsgrade_version"), OG_VERSION));
-	if (html && with_png)
-		fputs("<p><img src=\"cid:" PNG_CID "\" alt=\"Summary "
-		      "dashboard\" style=\"max-width:100%\"></p>\n", w.f);
-	sum_level(&w, report);
-	sum_gaps(&w, report);
-	sum_kpis(&w, report);
-	sum_findings(&w, report);
-	sum_new_critical(&w, report);
-	sum_gates(&w, report);
-	if (pdfname)
-		w_line(&w, "p", "The full report is attached as %s.", pdfname);
-	if (html)
-		fputs("</body></html>\n", w.f);
-	if (fclose(w.f) != 0)
-		abort();
-	return buf;
-}
-
 /* ---- wanted? ---- */
 
 static bool
@@ -665,10 +241,10 @@ report_failed(const cJSON *report)
 	const cJSON *it;
 
 	cJSON_ArrayForEach(it, og_jget(report, "gates"))
-		if (!strcmp(str_or(og_jget(it, "status"), ""), "fail"))
+		if (!strcmp(og_jstr_or(og_jget(it, "status"), ""), "fail"))
 			return true;
 	cJSON_ArrayForEach(it, og_jget(report, "collectors"))
-		if (!strcmp(str_or(og_jget(it, "status"), ""), "failed"))
+		if (!strcmp(og_jstr_or(og_jget(it, "status"), ""), "failed"))
 			return true;
 	return false;
 }
@@ -677,7 +253,7 @@ bool
 og_mail_wanted(const cJSON *report, const cJSON *config)
 {
 	const char *to[1];
-	const char *on = str_or(og_jget2(config, "mail", "on"), "always");
+	const char *on = og_jstr_or(og_jget2(config, "mail", "on"), "always");
 	const cJSON *h = og_jget(report, "history");
 	const cJSON *d = og_jget(h, "delta");
 	const cJSON *from = og_jget2(d, "level", "from");
@@ -879,12 +455,12 @@ timeout_seconds(const cJSON *config)
 
 int
 og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
-	     char **ret_err)
+	     og_mail_render_fn render, char **ret_err)
 {
 	const char *to[RCPT_MAX];
 	const char *from = og_jstr(og_jget2(config, "mail", "from"));
 	const char *url = og_jstr(og_jget2(config, "mail", "smtp_url"));
-	const char *tls = str_or(og_jget2(config, "mail", "smtp_tls"),
+	const char *tls = og_jstr_or(og_jget2(config, "mail", "smtp_tls"),
 				 "required");
 	const char *cainfo = og_jstr(og_jget2(config, "mail", "cainfo"));
 	struct curl_slist *rcpt = NULL, *hdr = NULL, *pngh = NULL;
@@ -948,7 +524,7 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 		to_line = t;
 	}
 
-	slug = og_history_slug(str_or(og_jget(report, "subject"), "unnamed"));
+	slug = og_history_slug(og_jstr_or(og_jget(report, "subject"), "unnamed"));
 	report_date(report, date, sizeof(date));
 	pdfname = og_asprintf("opsgrade-%s-%s.pdf", slug, date);
 	png = og_asprintf("%s/summary.png", outdir);
@@ -965,8 +541,13 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 		free(pdf);
 		pdf = NULL;
 	}
-	text = summary(report, false, false, pdf ? pdfname : NULL);
-	html = summary(report, true, png != NULL, pdf ? pdfname : NULL);
+	text = render(report, false, NULL, pdf ? pdfname : NULL);
+	html = render(report, true, png ? PNG_CID : NULL, pdf ? pdfname : NULL);
+	if (!text || !html) {
+		r = -ENOMEM;
+		err = og_strdup0("mail: cannot render the summary");
+		goto out;
+	}
 
 	subj = subject_text(report, config);
 	enc = rfc2047(subj);

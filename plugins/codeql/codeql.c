@@ -12,7 +12,8 @@
  * else by id (and its hierarchical prefix); level per SARIF §3.27.10;
  * severity from security-severity (numeric as GitHub maps it, or a word),
  * else the level; only kind "fail" is an alert; accepted suppressions
- * and baselineState "absent" are kept as suppressed.
+ * and baselineState "absent" are kept as suppressed.  Identity (how the
+ * core merges): docs/report-json.md "How findings merge".
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 
 #include "../common/ogjs.h"
 #include "../common/scan.h"
+#include "occurrence.h"
 
 #define SARIF_ITEM_MAX_BYTES	((size_t)16 << 20)
 #define SARIF_TOOL_MAX_BYTES	((size_t)128 << 20)
@@ -49,6 +51,7 @@ struct cq_state {
 	struct scan_inputs in;
 	struct ogjs_arena *run_arena, *item_arena;
 	size_t files_ok, files_failed, runs;
+	int last_err;		/* why the last failed file failed */
 	struct scan_counts alerts, codeql_alerts;
 	size_t not_alerts;		/* kind pass/notApplicable/… */
 	bool codeql_seen;
@@ -84,6 +87,7 @@ struct cfile {
 	bool is_codeql;
 	char **artifacts;		/* run.artifacts[i].location.uri */
 	size_t n_artifacts;
+	struct sarif_occ occ;		/* fingerprint occurrences in the run */
 };
 
 static void
@@ -112,6 +116,7 @@ run_clear(struct cfile *cf)
 	cf->driver = cf->extensions = NULL;
 	cf->tool_name = NULL;
 	cf->is_codeql = false;
+	sarif_occ_clear(&cf->occ);
 	ogjs_arena_reset(cf->st->run_arena);
 }
 
@@ -447,8 +452,10 @@ fingerprint(const cJSON *res, const char *id, const struct og_location *loc,
 	parts[0] = "code-alert";
 	parts[1] = id;
 	parts[2] = loc ? loc->file : NULL;
+	/* Empty values (gitleaks 8 writes partialFingerprints of empty
+	 * commit fields for --no-git scans) identify nothing. */
 	cJSON_ArrayForEach(e, (cJSON_IsObject(fp) ? fp : NULL))
-		if (cJSON_IsString(e) && (!best ||
+		if (cJSON_IsString(e) && *e->valuestring && (!best ||
 					  strcmp(e->string, best->string) > 0))
 			best = e;
 	if (best) {
@@ -458,14 +465,14 @@ fingerprint(const cJSON *res, const char *id, const struct og_location *loc,
 		return;
 	}
 	e = cJSON_GetObjectItemCaseSensitive(pfp, "primaryLocationLineHash");
-	if (cJSON_IsString(e)) {
+	if (cJSON_IsString(e) && *e->valuestring) {
 		parts[3] = "primaryLocationLineHash";
 		parts[4] = e->valuestring;
 		scan_hash_hex(parts, 5, out);
 		return;
 	}
 	cJSON_ArrayForEach(e, (cJSON_IsObject(pfp) ? pfp : NULL))
-		if (cJSON_IsString(e) && n < 32)
+		if (cJSON_IsString(e) && *e->valuestring && n < 32)
 			m[n++] = e;
 	if (n) {
 		qsort(m, n, sizeof(m[0]), cmp_member);
@@ -485,6 +492,147 @@ fingerprint(const cJSON *res, const char *id, const struct og_location *loc,
 	parts[3] = lc;
 	parts[4] = message;
 	scan_hash_hex(parts, 5, out);
+}
+
+static uint64_t
+hex64_prefix(const char *hex)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 16 && hex[i]; i++)
+		v = v << 4 | (uint64_t)(hex[i] <= '9' ? hex[i] - '0' :
+					hex[i] - 'a' + 10);
+	return v;
+}
+
+/*
+ * Within one run, a fingerprint seen again at another location is another
+ * finding (see occurrence.h): @fp becomes fingerprint + occurrence number
+ * (or + the location past the tracking limit).  Returns true when this
+ * (fingerprint, location) was already emitted in this run, so the core
+ * merges it and it is not counted twice.
+ */
+static bool
+run_identity(struct cfile *cf, const char *id, const struct og_location *loc,
+	     char fp[65])
+{
+	const char *parts[3];
+	char lc[32], where[65], occ[32];
+	bool repeat;
+	uint32_t k;
+
+	snprintf(lc, sizeof(lc), "%u:%u", loc ? loc->line : 0,
+		 loc ? loc->column : 0);
+	parts[0] = id;
+	parts[1] = loc ? loc->file : NULL;
+	parts[2] = lc;
+	scan_hash_hex(parts, 3, where);
+	k = sarif_occ_index(&cf->occ, hex64_prefix(fp) | 1,
+			    hex64_prefix(where) | 1, &repeat);
+	if (k == 0)
+		return repeat;
+	parts[0] = fp;
+	if (k == SARIF_OCC_UNTRACKED) {
+		parts[1] = where;
+	} else {
+		snprintf(occ, sizeof(occ), "occurrence:%u", k);
+		parts[1] = occ;
+	}
+	scan_hash_hex(parts, 2, fp);
+	return repeat;
+}
+
+static void
+slug_append(char *out, size_t size, const char *s, size_t max)
+{
+	size_t len = strlen(out);
+	bool dash = len > 0 && out[len - 1] == '-';
+
+	for (size_t i = 0; s[i] && i < max && len + 1 < size; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c >= 0x80) {
+			out[len++] = (char)c;
+			dash = false;
+		} else if (c >= 'A' && c <= 'Z') {
+			out[len++] = (char)(c + 32);
+			dash = false;
+		} else if (!dash && len > 0 && out[len - 1] != '/') {
+			out[len++] = '-';
+			dash = true;
+		}
+	}
+	while (len > 0 && out[len - 1] == '-')
+		len--;
+	out[len] = '\0';
+}
+
+/* Does @msg start with @name, followed by a word boundary? */
+static bool
+names_rule(const char *msg, const char *name)
+{
+	size_t n = strlen(name);
+	unsigned char c;
+
+	if (!n || strncasecmp(msg, name, n) != 0)
+		return false;
+	c = (unsigned char)msg[n];
+	return !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		 (c >= '0' && c <= '9') || c == '_');
+}
+
+/*
+ * A result with no ruleId, rule.id or rule index (SARIF §3.27.5 makes them
+ * optional; gitleaks 7 names the rule only in the message: "AWS Access Key
+ * secret detected").  Its id is "<tool>/<rule name>", the rule name being
+ * the longest rule id or name the message starts with, else the words
+ * before " secret detected" / " detected", else "unknown-rule".  *rule is
+ * set when a rule of the run was named.
+ */
+static const char *
+derive_rule_id(const struct cfile *cf, const char *message,
+	       const cJSON **rule, char *buf, size_t size)
+{
+	const char *name = NULL, *end;
+	size_t best = 0, nlen = 0;
+
+	*rule = NULL;
+	for (size_t i = 0; message && i < cf->n_by_id; i++) {
+		const cJSON *nm = cJSON_GetObjectItemCaseSensitive(
+			cf->by_id[i].rule, "name");
+		const char *cand[2] = { cf->by_id[i].id,
+			cJSON_IsString(nm) ? nm->valuestring : "" };
+
+		for (int j = 0; j < 2; j++)
+			if (strlen(cand[j]) > best &&
+			    names_rule(message, cand[j])) {
+				best = strlen(cand[j]);
+				name = cf->by_id[i].id;
+				*rule = cf->by_id[i].rule;
+			}
+	}
+	if (name) {
+		nlen = strlen(name);
+	} else if (message && ((end = strstr(message, " secret detected")) ||
+			       (end = strstr(message, " has detected")) ||
+			       (end = strstr(message, " detected"))) &&
+		   end > message && end - message <= 64 &&
+		   !memchr(message, '\n', (size_t)(end - message))) {
+		name = message;
+		nlen = (size_t)(end - message);
+	}
+	buf[0] = '\0';
+	slug_append(buf, size, cf->tool_name, 64);
+	if (!buf[0])
+		snprintf(buf, size, "sarif");
+	snprintf(buf + strlen(buf), size - strlen(buf), "/");
+	if (name)
+		slug_append(buf, size, name, nlen);
+	if (buf[strlen(buf) - 1] == '/')
+		snprintf(buf + strlen(buf), size - strlen(buf),
+			 "unknown-rule");
+	return buf;
 }
 
 static void
@@ -605,7 +753,8 @@ convert_result(struct cfile *cf, const cJSON *res)
 	struct scan_tags tags;
 	const cJSON *rule, *rprops, *dc, *msg;
 	const char *kind, *level, *baseline, *message = NULL, *help;
-	char title[256], fp[65];
+	char title[256], fp[65], derived[160];
+	bool ruleless = false, repeat;
 	enum og_severity sev;
 	double score = -1;
 
@@ -623,8 +772,9 @@ convert_result(struct cfile *cf, const cJSON *res)
 		return 0;
 	}
 	if (!f.id || !*f.id) {
-		item_error(cf, "no ruleId, rule.id or resolvable rule index");
-		return 0;
+		f.id = derive_rule_id(cf, message, &rule, derived,
+				      sizeof(derived));
+		ruleless = true;
 	}
 	/* Only "fail" (the default) is an alert; pass, notApplicable,
 	 * informational, review and open are not. */
@@ -648,7 +798,11 @@ convert_result(struct cfile *cf, const cJSON *res)
 	f.kind = OG_FINDING_CODE_ALERT;
 	f.severity = sev;
 	f.score = score;
-	f.title = text_of(rule, "shortDescription");
+	/* Without a rule id the message is all that names the alert. */
+	f.title = ruleless ? scan_first_line(message, title, sizeof(title)) :
+		  NULL;
+	if (!f.title)
+		f.title = text_of(rule, "shortDescription");
 	if (!f.title) {
 		const cJSON *name = cJSON_GetObjectItemCaseSensitive(rule,
 								     "name");
@@ -679,12 +833,15 @@ convert_result(struct cfile *cf, const cJSON *res)
 		f.suppression = "baseline: absent";
 	}
 	fingerprint(res, f.id, f.n_locations ? &locs[0] : NULL, message, fp);
+	repeat = run_identity(cf, f.id, f.n_locations ? &locs[0] : NULL, fp);
 	f.fingerprint = fp;
 	f.struct_size = sizeof(f);
 	if (st->host->finding(st->ctx, &f) < 0) {
 		item_error(cf, "the host refused the finding");
 		return 0;
 	}
+	if (repeat)
+		return 0;	/* one finding, already counted */
 	scan_count(&st->alerts, &f);
 	if (cf->is_codeql)
 		scan_count(&st->codeql_alerts, &f);
@@ -841,15 +998,11 @@ read_file(struct cq_state *st, const char *path)
 {
 	struct cfile cf = { .st = st, .path = path };
 	struct ogjs_limits lim = { .max_value_bytes = SARIF_TOOL_MAX_BYTES };
-	char msg[512];
 	int ret;
 
 	ret = ogjs_open(path, NULL, &lim, &cf.r);
-	if (ret < 0) {
-		st->host->log(st->ctx, OG_LOG_ERROR, "%s: cannot open: %s",
-			      path, strerror(-ret));
+	if (ret < 0)
 		goto failed;
-	}
 	cf.dry = true;
 	ret = read_document(&cf);
 	free(cf.version);
@@ -858,13 +1011,8 @@ read_file(struct cq_state *st, const char *path)
 		cf.dry = false;
 		ret = read_document(&cf);
 	}
-	if (ret < 0) {
-		if (ogjs_error(cf.r))
-			st->host->log(st->ctx, OG_LOG_ERROR,
-				      "%s; SARIF file skipped",
-				      ogjs_error(cf.r));
+	if (ret < 0)
 		goto failed;
-	}
 	st->files_ok++;
 	if (!st->evidence)
 		st->evidence = strdup(path);
@@ -872,8 +1020,8 @@ read_file(struct cq_state *st, const char *path)
 	goto cleanup;
 failed:
 	st->files_failed++;
-	snprintf(msg, sizeof(msg), "%s could not be read", path);
-	st->host->set_partial(st->ctx, msg);
+	st->last_err = ret;
+	scan_file_failed(st->ctx, st->host, cf.r, path, ret, "SARIF file");
 cleanup:
 	run_clear(&cf);
 	free(cf.version);
@@ -1208,7 +1356,9 @@ codeql_collect(struct og_ctx *ctx, void *state)
 	if (st->github_alerts)
 		read_github_alerts(st);
 	emit_facts(st);
-	return st->files_ok || st->api_pages_ok ? 0 : -ENOENT;
+	if (st->files_ok || st->api_pages_ok)
+		return 0;
+	return st->last_err < 0 ? st->last_err : -ENOENT;
 }
 
 static void

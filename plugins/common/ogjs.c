@@ -221,6 +221,10 @@ fail_va(struct ogjs *r, const char *fmt, va_list ap)
 	return r->err;
 }
 
+/* Grammar errors say so: a file that is not JSON at all (a template
+ * saved as .json) must not read like a wrong field. */
+#define SYNTAX_FAIL(r, ...) ogjs_fail(r, "not valid JSON: " __VA_ARGS__)
+
 int
 ogjs_fail(struct ogjs *r, const char *fmt, ...)
 {
@@ -374,7 +378,7 @@ expect(struct ogjs *r, int want, const char *what)
 	if (r->err)
 		return r->err;
 	if (c != want)
-		return ogjs_fail(r, "expected %s, found %s", what, describe(c));
+		return SYNTAX_FAIL(r, "expected %s, found %s", what, describe(c));
 	return advance(r);
 }
 
@@ -446,9 +450,9 @@ read_string(struct ogjs *r, char *out, size_t cap)
 		}
 		c = peekc(r);
 		if (c < 0)
-			return ogjs_fail(r, "unterminated string (truncated?)");
+			return SYNTAX_FAIL(r, "unterminated string (truncated?)");
 		if (c < 0x20)
-			return ogjs_fail(r, "control character 0x%02x in string",
+			return SYNTAX_FAIL(r, "control character 0x%02x in string",
 					 c);
 		if (advance(r) < 0)
 			return r->err;
@@ -461,7 +465,7 @@ read_string(struct ogjs *r, char *out, size_t cap)
 		}
 		c = peekc(r);
 		if (c < 0)
-			return ogjs_fail(r, "unterminated string (truncated?)");
+			return SYNTAX_FAIL(r, "unterminated string (truncated?)");
 		if (advance(r) < 0)
 			return r->err;
 		switch (c) {
@@ -477,7 +481,7 @@ read_string(struct ogjs *r, char *out, size_t cap)
 			for (i = 0; i < 4; i++) {
 				h = hexval(peekc(r));
 				if (h < 0)
-					return ogjs_fail(r,
+					return SYNTAX_FAIL(r,
 						"bad \\u escape in string");
 				if (advance(r) < 0)
 					return r->err;
@@ -486,7 +490,7 @@ read_string(struct ogjs *r, char *out, size_t cap)
 			put_utf8(out, cap, &n, cp);
 			continue;
 		default:
-			return ogjs_fail(r, "bad escape \\%c in string",
+			return SYNTAX_FAIL(r, "bad escape \\%c in string",
 					 c >= 0x20 && c < 0x7f ? c : '?');
 		}
 		if (out && n + 1 < cap)
@@ -508,7 +512,7 @@ digits(struct ogjs *r)
 		n++;
 	}
 	if (!n)
-		return ogjs_fail(r, "bad number: expected a digit, found %s",
+		return SYNTAX_FAIL(r, "bad number: expected a digit, found %s",
 				 describe(c));
 	return 0;
 }
@@ -550,7 +554,7 @@ read_literal(struct ogjs *r, const char *lit)
 		int c = peekc(r);
 
 		if (c != *lit)
-			return ogjs_fail(r, "invalid literal, found %s",
+			return SYNTAX_FAIL(r, "invalid literal, found %s",
 					 describe(c));
 		if (advance(r) < 0)
 			return r->err;
@@ -577,7 +581,7 @@ ogjs_peek(struct ogjs *r)
 	default:
 		if (c >= '0' && c <= '9')
 			return 'n';
-		return ogjs_fail(r, "expected a value, found %s", describe(c));
+		return SYNTAX_FAIL(r, "expected a value, found %s", describe(c));
 	}
 }
 
@@ -647,7 +651,7 @@ next_member(struct ogjs *r, int close)
 	}
 	if (s->count) {
 		if (c != ',')
-			return ogjs_fail(r, "expected ',' or '%c', found %s",
+			return SYNTAX_FAIL(r, "expected ',' or '%c', found %s",
 					 close, describe(c));
 		if (advance(r) < 0)
 			return r->err;
@@ -666,7 +670,7 @@ ogjs_next_key(struct ogjs *r, const char **ret_key)
 		return more;
 	c = skip_ws(r);
 	if (c != '"')
-		return ogjs_fail(r, "expected a key string, found %s",
+		return SYNTAX_FAIL(r, "expected a key string, found %s",
 				 describe(c));
 	if (read_string(r, s->key, sizeof(s->key)) < 0)
 		return r->err;
@@ -799,7 +803,7 @@ ogjs_expect_end(struct ogjs *r)
 	if (next_char(r, &c) != 0)
 		return r->err;
 	if (c >= 0)
-		return ogjs_fail(r, "unexpected %s after the document",
+		return SYNTAX_FAIL(r, "unexpected %s after the document",
 				 describe(c));
 	return 0;
 }

@@ -249,6 +249,21 @@ scan_item_error(struct og_ctx *ctx, const struct og_host *host,
 }
 
 void
+scan_file_failed(struct og_ctx *ctx, const struct og_host *host,
+		 const struct ogjs *r, const char *file, int err,
+		 const char *skipped)
+{
+	char msg[640];
+
+	if (r && ogjs_error(r))
+		snprintf(msg, sizeof(msg), "%s", ogjs_error(r));
+	else
+		snprintf(msg, sizeof(msg), "%s: %s", file, strerror(-err));
+	host->log(ctx, OG_LOG_ERROR, "%s; %s skipped", msg, skipped);
+	host->set_partial(ctx, msg);
+}
+
+void
 scan_item_errors_done(struct og_ctx *ctx, const struct og_host *host,
 		      const struct ogjs *r, const char *file, size_t count)
 {

@@ -59,6 +59,13 @@ struct ogjs;
 void scan_item_error(struct og_ctx *ctx, const struct og_host *host,
 		     const struct ogjs *r, const char *file, size_t *count,
 		     const char *msg);
+/* A whole file failed (cannot open: @err; or the reader's error, which
+ * names the file, the byte and what is wrong): log "…; @skipped skipped"
+ * and make that the partial reason, so a failed run says which file and
+ * why. */
+void scan_file_failed(struct og_ctx *ctx, const struct og_host *host,
+		      const struct ogjs *r, const char *file, int err,
+		      const char *skipped);
 /* At the end of a file: log how many more were skipped, set partial;
  * warn how many invalid characters @r replaced with U+FFFD. */
 void scan_item_errors_done(struct og_ctx *ctx, const struct og_host *host,

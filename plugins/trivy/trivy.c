@@ -45,6 +45,7 @@ struct trivy_state {
 	struct scan_inputs in;
 	struct ogjs_arena *arena;
 	size_t files_ok, files_failed;
+	int last_err;		/* why the last failed file failed */
 	struct scan_counts vulns, misconfs, secrets, licenses;
 	size_t vulns_fixable;		/* open vulns with a FixedVersion */
 	size_t vulns_emitted;		/* before merging across targets */
@@ -910,11 +911,8 @@ read_file(struct trivy_state *st, const char *path)
 	int ret;
 
 	ret = ogjs_open(path, NULL, &lim, &tf.r);
-	if (ret < 0) {
-		st->host->log(st->ctx, OG_LOG_ERROR, "%s: cannot open: %s",
-			      path, strerror(-ret));
+	if (ret < 0)
 		goto failed;
-	}
 	/* Dry pass: grammar and shape; nothing is emitted. */
 	tf.dry = true;
 	ret = read_document(&tf);
@@ -933,18 +931,8 @@ read_file(struct trivy_state *st, const char *path)
 	goto cleanup;
 failed:
 	st->files_failed++;
-	if (tf.r && ogjs_error(tf.r))
-		st->host->log(st->ctx, OG_LOG_ERROR, "%s; report skipped",
-			      ogjs_error(tf.r));
-	else if (tf.r)
-		st->host->log(st->ctx, OG_LOG_ERROR, "%s: %s; report skipped",
-			      path, strerror(-ret));
-	{
-		char msg[256];
-
-		snprintf(msg, sizeof(msg), "%s could not be read", path);
-		st->host->set_partial(st->ctx, msg);
-	}
+	st->last_err = ret;
+	scan_file_failed(st->ctx, st->host, tf.r, path, ret, "report");
 cleanup:
 	tfile_clear(&tf);
 	ogjs_free(tf.r);
@@ -1096,7 +1084,7 @@ trivy_collect(struct og_ctx *ctx, void *state)
 		read_file(st, st->in.paths[i]);
 	emit_facts(st);
 	if (!st->files_ok)
-		return -ENOENT;
+		return st->last_err < 0 ? st->last_err : -ENOENT;
 	return 0;
 }
 

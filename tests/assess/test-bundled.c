@@ -5,6 +5,7 @@
  * one-screen summary.
  */
 #include "helpers.h"
+#include "render.h"
 #include "util.h"
 
 static cJSON *
@@ -87,7 +88,7 @@ main(void)
 	CHECK(og_gates_failed(g));
 
 	f = open_memstream(&buf, &len);
-	og_assess_print_summary(as, g, f);
+	og_render_summary(as, g, f);
 	fclose(f);
 	for (size_t i = 0; i < len; i++)
 		lines += buf[i] == '\n';

@@ -91,5 +91,22 @@ main(void)
 	CHECK(og_config_set_assignment(c, "noequals", &err) < 0);
 	free(err);
 	cJSON_Delete(c);
+	/* Boolean environment variables: 0/false/no/off are false. */
+	{
+		static const char *const f[] = { "0", "false", "No", "OFF", "" };
+		static const char *const t[] = { "1", "true", "YES", "on" };
+
+		unsetenv("OG_TEST_BOOL");
+		CHECK(!og_env_bool("OG_TEST_BOOL"));
+		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+			setenv("OG_TEST_BOOL", f[i], 1);
+			CHECK(!og_env_bool("OG_TEST_BOOL"));
+		}
+		for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+			setenv("OG_TEST_BOOL", t[i], 1);
+			CHECK(og_env_bool("OG_TEST_BOOL"));
+		}
+		unsetenv("OG_TEST_BOOL");
+	}
 	return check_done();
 }

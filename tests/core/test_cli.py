@@ -146,6 +146,20 @@ def main():
     p = run(["merge", s1, os.path.join(tmp, "missing.json"), "-o", merged], tmp)
     check(p.returncode == 2 and "missing.json" in p.stderr, "merge names a bad input")
 
+    # OPSGRADE_NO_DEFAULT_PLUGINS is a boolean, not "set means on": 0 and
+    # false keep the default (here: the build tree's) plugins.
+    def listed(value):
+        p = run(["plugins", "--json"], tmp,
+                {"OPSGRADE_NO_DEFAULT_PLUGINS": value})
+        check(p.returncode == 0, "plugins with %r: %s" % (value, p.stderr))
+        return {x.get("name") for x in json.loads(p.stdout or "[]")}
+    for value in ("0", "false", "no", "off"):
+        check("codeql" in listed(value), "NO_DEFAULT_PLUGINS=%s keeps the "
+              "default plugins" % value)
+    for value in ("1", "true", "yes"):
+        check("codeql" not in listed(value), "NO_DEFAULT_PLUGINS=%s drops "
+              "them" % value)
+
     shutil.rmtree(tmp, ignore_errors=True)
     return done()
 

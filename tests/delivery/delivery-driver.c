@@ -26,6 +26,7 @@
 #include "history/history.h"
 #include "history/lock.h"
 #include "mail/mail.h"
+#include "render.h"
 #include "util.h"
 
 static cJSON *
@@ -98,15 +99,18 @@ out:
 static int
 cmd_history(int argc, char **argv)
 {
-	cJSON *config;
+	cJSON *config, *listing = NULL;
 	bool json = argc == 5 && !strcmp(argv[4], "--json");
 	int r;
 
 	if (argc != 4 && !json)
 		return EX_USAGE;
 	config = load_json(argv[2]);
-	r = og_history_print(config, strcmp(argv[3], "-") ? argv[3] : NULL,
-			     json, stdout);
+	r = og_history_list(config, strcmp(argv[3], "-") ? argv[3] : NULL,
+			    &listing);
+	if (r == 0)
+		r = og_render_history(listing, json, stdout);
+	cJSON_Delete(listing);
 	cJSON_Delete(config);
 	return r < 0 ? 1 : 0;
 }
@@ -137,7 +141,8 @@ cmd_mail(int argc, char **argv)
 		return EX_USAGE;
 	report = load_json(argv[2]);
 	config = load_json(argv[3]);
-	r = og_mail_send(report, config, argv[4], &err);
+	r = og_mail_send(report, config, argv[4], og_render_mail_summary,
+			 &err);
 	if (r < 0) {
 		fprintf(stderr, "opsgrade: %s\n", err);
 		free(err);

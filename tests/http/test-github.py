@@ -36,7 +36,9 @@ LSAN_SUPP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lsan.supp"
 def run_cli(args, cwd, config=None, token=TOKEN):
     """Run the CLI with only the github plugin; returns the process.  The
     token must never show on stdout or stderr."""
-    env = dict(os.environ, SOURCE_DATE_EPOCH=str(NOW), OPSGRADE_NO_DEFAULT_PLUGINS="1")
+    env = dict(os.environ, SOURCE_DATE_EPOCH=str(NOW), OPSGRADE_NO_DEFAULT_PLUGINS="1",
+               HOME=os.path.join(cwd, "home"), XDG_STATE_HOME=os.path.join(cwd, "state"),
+               XDG_CACHE_HOME=os.path.join(cwd, "cache"))
     # under ASan: fontconfig's process-lifetime caches are not our leaks
     env["LSAN_OPTIONS"] = ":".join(filter(None, [
         env.get("LSAN_OPTIONS"), "suppressions=" + LSAN_SUPP, "print_suppressions=0"]))

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "mock-host.h"
+#include "util.h"
 
 #define MAX_BODY (16 << 20)
 
@@ -150,7 +151,7 @@ main(int argc, char **argv)
 	       ctx.n_facts, ctx.n_findings);
 	fflush(stdout);
 	/* like the core loader: keep the plugin mapped for leak reports */
-	if (!getenv("OG_NO_DLCLOSE"))
+	if (!og_env_bool("OG_NO_DLCLOSE"))
 		dlclose(dl);
 	return rc < 0 ? 1 : 0;
 }

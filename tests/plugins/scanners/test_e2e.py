@@ -56,5 +56,64 @@ with tempfile.TemporaryDirectory() as tmp:
     check(bad in p.stderr or bad in json.dumps(rep),
           "error names the file: %s" % p.stderr)
 
+    # flawfinder's contextHash/v1 hashes only the line text: three
+    # strcpy lines in one file share it.  Within one run they are three
+    # findings (the repeated line-14 result is the same one); the high
+    # does not swallow the mediums.
+    p, rep = collect(tmp, "--sarif",
+                     os.path.join(fix, "sarif", "flawfinder-colliding.sarif"))
+    ff = sorted((f["locations"][0]["line"], f["severity"])
+                for f in rep["findings"] if f["id"] == "FF1012")
+    check(ff == [(14, "high"), (52, "medium"), (80, "medium")],
+          "colliding context hashes: %s" % ff)
+    check(len(rep["findings"]) == 4, "flawfinder findings %d" %
+          len(rep["findings"]))
+    facts = {f["key"]: f["value"] for f in rep["facts"]}
+    check(facts.get("sast.alerts.open") == 4,
+          "sast.alerts.open counts merged findings: %s" %
+          facts.get("sast.alerts.open"))
+    # Read twice (two runs of the same scan): the tool fingerprints make
+    # them the same findings.
+    copy = os.path.join(tmp, "copy.sarif")
+    with open(os.path.join(fix, "sarif", "flawfinder-colliding.sarif")) as f:
+        text = f.read()
+    with open(copy, "w") as f:
+        f.write(text)
+    p, rep2 = collect(tmp, "--sarif", copy, "--sarif",
+                      os.path.join(fix, "sarif", "flawfinder-colliding.sarif"))
+    check(sorted(x["fingerprint"] for x in rep2["findings"]) ==
+          sorted(x["fingerprint"] for x in rep["findings"]),
+          "the same scan read twice gives the same findings")
+    # gitleaks 7: no ruleId anywhere; the rule is named in the message.
+    p, rep = collect(tmp, "--sarif",
+                     os.path.join(fix, "sarif", "gitleaks7-ruleless.sarif"))
+    got = sorted((f["id"], f["title"], f["severity"])
+                 for f in rep["findings"])
+    check(got == [
+        ("gitleaks/aws-access-key", "AWS Access Key secret detected",
+         "medium"),
+        ("gitleaks/generic-credential", "Generic Credential secret detected",
+         "medium"),
+        ("gitleaks/generic-credential", "Generic Credential secret detected",
+         "medium"),
+        ("gitleaks/slack-webhook", "Slack Webhook secret detected", "high"),
+        ("gitleaks/unknown-rule", "a leak", "medium")], got)
+    st = {c["name"]: c["status"] for c in rep["collectors"]}
+    check(p.returncode == 0 and st.get("codeql") == "ok",
+          "rule-less results are not errors: %s %s" % (st, p.stderr))
+    # Not JSON at all (a Go template saved as .json): the failure names
+    # the file and says it is not JSON, not "No such file or directory".
+    tpl = os.path.join(tmp, "report.tmpl.json")
+    with open(tpl, "w") as f:
+        f.write('{{- range .Results }}\n{"Target": "{{ .Target }}"}\n'
+                '{{ end }}\n')
+    for opt in ("--sarif", "--trivy"):
+        p, rep = collect(tmp, opt, tpl)
+        msg = " ".join(c.get("message") or "" for c in rep["collectors"])
+        check(p.returncode == 3 and tpl in msg and "not valid JSON" in msg
+              and "No such file" not in msg + p.stderr,
+              "%s template: exit %d, %s / %s" % (opt, p.returncode, msg,
+                                                 p.stderr))
+
 sys.exit(done())
 print("e2e: ok")

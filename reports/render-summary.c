@@ -3,9 +3,13 @@
  * areas, top gaps, KPIs, gates.  Reads only the assessment JSON, so it
  * works the same on a report read back from disk.
  */
+#include "config.h"
+
 #include <string.h>
 
-#include "assess.h"
+#include <cjson/cJSON.h>
+
+#include "render.h"
 
 #define TOP_GAPS	5
 
@@ -35,7 +39,7 @@ bar(FILE *out, double pct)
 }
 
 void
-og_assess_print_summary(const cJSON *as, const cJSON *gates, FILE *out)
+og_render_summary(const cJSON *as, const cJSON *gates, FILE *out)
 {
 	const cJSON *it, *next;
 	int n = 0, fails = 0, total = 0;

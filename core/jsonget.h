@@ -1,6 +1,6 @@
 /*
- * Tiny typed getters over cJSON trees shared by history and mail (the
- * report document and the config).  Config values set with --set may be
+ * Tiny typed getters over cJSON trees shared by history, mail and the
+ * text renderers (the report document and the config).  Config values set with --set may be
  * strings ("30", "true"), so the number/bool getters accept those too.
  * All results are borrowed from the tree.
  */
@@ -34,6 +34,15 @@ og_jstr(const cJSON *v)
 	if (!cJSON_IsString(v) || !v->valuestring || !v->valuestring[0])
 		return NULL;
 	return v->valuestring;
+}
+
+/* og_jstr(v), or @dflt when v is not a non-empty string. */
+static inline const char *
+og_jstr_or(const cJSON *v, const char *dflt)
+{
+	const char *s = og_jstr(v);
+
+	return s ? s : dflt;
 }
 
 static inline bool

@@ -1,0 +1,438 @@
+/*
+ * The mail's summary, as plain text and as HTML, over the report
+ * document: level and areas, top gaps, KPIs, open findings and the
+ * change since the last run, new criticals, gates.  core/mail sends
+ * whatever this returns; it never formats the report itself.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "core/jsonget.h"
+#include "render.h"
+
+#define TOP_GAPS		5
+#define NEW_CRITICAL_MAX	10
+
+/* 12 / 12.5 / 0.25 / 1234: short and C-locale. */
+static void
+fmt_num(char *buf, size_t size, double v)
+{
+	if (fabs(v - round(v)) < 1e-9 || fabs(v) >= 100)
+		snprintf(buf, size, "%.0f", v);
+	else if (fabs(v) >= 1)
+		snprintf(buf, size, "%.1f", v);
+	else
+		snprintf(buf, size, "%.2f", v);
+}
+
+
+/* ---- the summary, once for text and once for HTML ---- */
+
+struct w {
+	FILE *f;
+	bool html;
+};
+
+static void
+esc(struct w *w, const char *s)
+{
+	if (!w->html) {
+		fputs(s, w->f);
+		return;
+	}
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", w->f); break;
+		case '>': fputs("&gt;", w->f); break;
+		case '&': fputs("&amp;", w->f); break;
+		case '"': fputs("&quot;", w->f); break;
+		default: fputc(*s, w->f);
+		}
+	}
+}
+
+static void __attribute__((format(printf, 3, 4)))
+w_line(struct w *w, const char *tag, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	if (w->html)
+		fprintf(w->f, "<%s>", tag);
+	else if (!strcmp(tag, "li"))
+		fputs("  - ", w->f);
+	else if (!strcmp(tag, "h2"))
+		fputc('\n', w->f);
+	esc(w, s);
+	if (w->html)
+		fprintf(w->f, "</%s>\n", tag);
+	else
+		fputc('\n', w->f);
+	if (!w->html && !strcmp(tag, "h2")) {
+		for (size_t i = strlen(s); i > 0; i--)
+			fputc('-', w->f);
+		fputc('\n', w->f);
+	}
+	free(s);
+}
+
+static void
+w_block(struct w *w, const char *tag, bool open)
+{
+	if (w->html)
+		fprintf(w->f, open ? "<%s>\n" : "</%s>\n", tag);
+}
+
+/* A table row; text mode pads to @widths (0 = no padding). */
+static void
+w_row(struct w *w, bool head, const char *const *cells,
+      const int *widths, size_t n)
+{
+	if (w->html)
+		fputs("<tr>", w->f);
+	else
+		fputs("  ", w->f);
+	for (size_t i = 0; i < n; i++) {
+		if (w->html) {
+			fputs(head ? "<th>" : "<td>", w->f);
+			esc(w, cells[i]);
+			fputs(head ? "</th>" : "</td>", w->f);
+		} else if (i + 1 < n) {
+			fprintf(w->f, "%-*s  ", widths[i], cells[i]);
+		} else {
+			fputs(cells[i], w->f);
+		}
+	}
+	fputs(w->html ? "</tr>\n" : "\n", w->f);
+}
+
+static const char *
+area_name(const cJSON *report, const char *id)
+{
+	const cJSON *a;
+
+	cJSON_ArrayForEach(a, og_jget2(report, "assessment", "areas"))
+		if (!strcmp(og_jstr_or(og_jget(a, "id"), ""), id))
+			return og_jstr_or(og_jget(a, "name"), id);
+	return id;
+}
+
+static void
+sum_level(struct w *w, const cJSON *report)
+{
+	const cJSON *a = og_jget(report, "assessment");
+	const cJSON *h = og_jget(report, "history");
+	const cJSON *d = og_jget(h, "delta");
+	const cJSON *level = og_jget(a, "level");
+	const cJSON *from = og_jget2(d, "level", "from");
+	const char *prev = og_jstr(og_jget(h, "previous_at"));
+	const cJSON *it;
+
+	if (!cJSON_IsNumber(level)) {
+		w_line(w, "p", "Maturity level: not assessed.");
+		return;
+	}
+	if (prev && cJSON_IsNumber(from) &&
+	    (int)from->valuedouble != (int)level->valuedouble)
+		w_line(w, "p", "Maturity level: %d of 5 (%s), was %d on %.10s.",
+		       (int)level->valuedouble,
+		       og_jstr_or(og_jget(a, "level_name"), "?"),
+		       (int)from->valuedouble, prev);
+	else if (prev)
+		w_line(w, "p", "Maturity level: %d of 5 (%s), unchanged since "
+		       "%.10s.", (int)level->valuedouble,
+		       og_jstr_or(og_jget(a, "level_name"), "?"), prev);
+	else
+		w_line(w, "p", "Maturity level: %d of 5 (%s).",
+		       (int)level->valuedouble,
+		       og_jstr_or(og_jget(a, "level_name"), "?"));
+	if (og_jstr(og_jget(a, "summary")))
+		w_line(w, "p", "%s", og_jget(a, "summary")->valuestring);
+
+	if (cJSON_GetArraySize(og_jget(a, "areas")) == 0)
+		return;
+	w_line(w, "h2", "Completeness by area");
+	w_block(w, "table", true);
+	cJSON_ArrayForEach(it, og_jget(a, "areas")) {
+		const cJSON *pct = og_jget(it, "completeness");
+		char num[32];
+		const char *cells[2];
+		static const int widths[] = { 34, 0 };
+
+		if (cJSON_IsNumber(pct))
+			snprintf(num, sizeof(num), "%.0f%%", pct->valuedouble);
+		else
+			snprintf(num, sizeof(num), "not measured");
+		cells[0] = og_jstr_or(og_jget(it, "name"),
+				  og_jstr_or(og_jget(it, "id"), "?"));
+		cells[1] = num;
+		w_row(w, false, cells, widths, 2);
+	}
+	w_block(w, "table", false);
+}
+
+static void
+sum_findings(struct w *w, const cJSON *report)
+{
+	static const char *const sev[] = { "critical", "high", "medium", "low" };
+	const cJSON *open = og_jget2(og_jget(report, "assessment"),
+				     "security", "open");
+	const cJSON *h = og_jget(report, "history");
+	const cJSON *d = og_jget(h, "delta");
+	double c[4] = { 0 };
+	const cJSON *f;
+
+	if (cJSON_IsObject(open)) {
+		for (size_t i = 0; i < 4; i++) {
+			const cJSON *v = og_jget(open, sev[i]);
+
+			c[i] = cJSON_IsNumber(v) ? v->valuedouble : 0;
+		}
+	} else {
+		cJSON_ArrayForEach(f, og_jget(report, "findings")) {
+			const char *s = og_jstr_or(og_jget(f, "severity"), "");
+
+			if (strcmp(og_jstr_or(og_jget(f, "status"), ""), "open"))
+				continue;
+			for (size_t i = 0; i < 4; i++)
+				if (!strcmp(s, sev[i]))
+					c[i]++;
+		}
+	}
+	w_line(w, "h2", "Security");
+	if (cJSON_IsFalse(og_jget2(og_jget(report, "assessment"), "security",
+				   "scanned")))
+		w_line(w, "p", "Open findings: not measured (no security "
+		       "scanner ran).");
+	else
+		w_line(w, "p", "Open findings: critical %.0f, high %.0f, "
+		       "medium %.0f, low %.0f.", c[0], c[1], c[2], c[3]);
+	if (cJSON_IsObject(d) && cJSON_IsFalse(og_jget(d,
+						"findings_compared"))) {
+		w_line(w, "p", "Since %.10s: findings not compared (no "
+		       "scanner ran in one of the two runs); %d capabilities "
+		       "gained, %d lost.",
+		       og_jstr_or(og_jget(h, "previous_at"), "?"),
+		       cJSON_GetArraySize(og_jget(d, "capabilities_gained")),
+		       cJSON_GetArraySize(og_jget(d, "capabilities_lost")));
+	} else if (cJSON_IsObject(d)) {
+		const cJSON *nn = og_jget(d, "findings_new_count");
+		const cJSON *nf = og_jget(d, "findings_fixed_count");
+
+		w_line(w, "p", "Since %.10s: %d new, %d fixed, %d still open; "
+		       "%d capabilities gained, %d lost.",
+		       og_jstr_or(og_jget(h, "previous_at"), "?"),
+		       cJSON_IsNumber(nn) ? (int)nn->valuedouble :
+			cJSON_GetArraySize(og_jget(d, "findings_new")),
+		       cJSON_IsNumber(nf) ? (int)nf->valuedouble :
+			cJSON_GetArraySize(og_jget(d, "findings_fixed")),
+		       (int)cJSON_GetNumberValue(og_jget(d,
+					"findings_still_open")),
+		       cJSON_GetArraySize(og_jget(d, "capabilities_gained")),
+		       cJSON_GetArraySize(og_jget(d, "capabilities_lost")));
+	}
+}
+
+/* Critical findings new since the last snapshot (all open criticals
+ * when there is no history). */
+static void
+sum_new_critical(struct w *w, const cJSON *report)
+{
+	const cJSON *d = og_jget2(report, "history", "delta");
+	const cJSON *fresh = og_jget(d, "findings_new");
+	const cJSON *f;
+	int shown = 0, more = 0;
+
+	cJSON_ArrayForEach(f, og_jget(report, "findings")) {
+		const char *fp = og_jstr_or(og_jget(f, "fingerprint"), "");
+		bool is_new = !cJSON_IsArray(fresh);
+		const cJSON *x;
+
+		if (strcmp(og_jstr_or(og_jget(f, "severity"), ""), "critical") ||
+		    strcmp(og_jstr_or(og_jget(f, "status"), ""), "open"))
+			continue;
+		cJSON_ArrayForEach(x, fresh)
+			if (cJSON_IsString(x) && !strcmp(x->valuestring, fp))
+				is_new = true;
+		if (!is_new)
+			continue;
+		if (shown == NEW_CRITICAL_MAX) {
+			more++;
+			continue;
+		}
+		if (shown++ == 0) {
+			w_line(w, "h2", cJSON_IsArray(fresh) ?
+			       "New critical findings" : "Critical findings");
+			w_block(w, "ul", true);
+		}
+		w_line(w, "li", "%s%s%s%s%s%s", og_jstr_or(og_jget(f, "id"), "?"),
+		       og_jstr(og_jget(f, "package")) ? " in " : "",
+		       og_jstr_or(og_jget(f, "package"), ""),
+		       og_jstr(og_jget(f, "fixed_version")) ?
+				" (fixed in " : "",
+		       og_jstr_or(og_jget(f, "fixed_version"), ""),
+		       og_jstr(og_jget(f, "fixed_version")) ? ")" : "");
+	}
+	if (more)
+		w_line(w, "li", "and %d more", more);
+	if (shown)
+		w_block(w, "ul", false);
+}
+
+static void
+sum_gaps(struct w *w, const cJSON *report)
+{
+	const cJSON *g;
+	int n = 0;
+
+	cJSON_ArrayForEach(g, og_jget2(report, "assessment", "gaps")) {
+		const cJSON *prio = og_jget(g, "priority");
+		char p[32];
+
+		if (n == TOP_GAPS)
+			break;
+		if (n++ == 0) {
+			w_line(w, "h2", "Top gaps");
+			w_block(w, "ol", true);
+		}
+		if (cJSON_IsNumber(prio))
+			snprintf(p, sizeof(p), "P%d", (int)prio->valuedouble);
+		else
+			snprintf(p, sizeof(p), "%s", og_jstr_or(prio, "-"));
+		w_line(w, "li", "[%s] %s (%s)%s%s", p,
+		       og_jstr_or(og_jget(g, "title"),
+			      og_jstr_or(og_jget(g, "id"), "?")),
+		       area_name(report, og_jstr_or(og_jget(g, "area"), "?")),
+		       og_jstr(og_jget(g, "impact")) ? ": " : "",
+		       og_jstr_or(og_jget(g, "impact"), ""));
+	}
+	if (n)
+		w_block(w, "ol", false);
+}
+
+static void
+sum_kpis(struct w *w, const cJSON *report)
+{
+	/* Target last: its text is long and would break the columns. */
+	static const char *const head[] = { "KPI", "Value", "Status",
+					    "Target" };
+	static const int widths[] = { 36, 16, 18, 0 };
+	const cJSON *k;
+	int n = 0;
+
+	cJSON_ArrayForEach(k, og_jget2(report, "assessment", "kpis")) {
+		const cJSON *v = og_jget(k, "value");
+		char val[64], num[32];
+		const char *cells[4];
+
+		if (n++ == 0) {
+			w_line(w, "h2", "KPIs");
+			w_block(w, "table", true);
+			w_row(w, true, head, widths, 4);
+		}
+		if (cJSON_IsNumber(v)) {
+			fmt_num(num, sizeof(num), v->valuedouble);
+			snprintf(val, sizeof(val), "%s%s%s", num,
+				 og_jstr(og_jget(k, "unit")) ? " " : "",
+				 og_jstr_or(og_jget(k, "unit"), ""));
+		} else {
+			snprintf(val, sizeof(val), "not measured");
+		}
+		cells[0] = og_jstr_or(og_jget(k, "name"),
+				  og_jstr_or(og_jget(k, "id"), "?"));
+		cells[1] = val;
+		cells[2] = og_jstr_or(og_jget(k, "status"), "-");
+		cells[3] = og_jstr_or(og_jget(k, "target_text"), "-");
+		w_row(w, false, cells, widths, 4);
+	}
+	if (n)
+		w_block(w, "table", false);
+}
+
+static void
+sum_gates(struct w *w, const cJSON *report)
+{
+	const cJSON *g;
+	int pass = 0, fail = 0;
+
+	cJSON_ArrayForEach(g, og_jget(report, "gates")) {
+		if (!strcmp(og_jstr_or(og_jget(g, "status"), ""), "fail"))
+			fail++;
+		else
+			pass++;
+	}
+	if (pass + fail == 0)
+		return;
+	w_line(w, "h2", "Policy gates");
+	w_line(w, "p", "%d passed, %d failed.", pass, fail);
+	if (!fail)
+		return;
+	w_block(w, "ul", true);
+	cJSON_ArrayForEach(g, og_jget(report, "gates")) {
+		char *act, *exp;
+
+		if (strcmp(og_jstr_or(og_jget(g, "status"), ""), "fail"))
+			continue;
+		act = cJSON_PrintUnformatted(og_jget(g, "actual"));
+		exp = cJSON_PrintUnformatted(og_jget(g, "expected"));
+		w_line(w, "li", "%s: %s (actual %s, expected %s)",
+		       og_jstr_or(og_jget(g, "id"), "?"),
+		       og_jstr_or(og_jget(g, "description"), ""),
+		       act ? act : "?", exp ? exp : "?");
+		free(act);
+		free(exp);
+	}
+	w_block(w, "ul", false);
+}
+
+char *
+og_render_mail_summary(const cJSON *report, bool html, const char *png_cid,
+		       const char *pdfname)
+{
+	const char *subj = og_jstr_or(og_jget(report, "subject"), "unnamed");
+	char *buf = NULL;
+	size_t len = 0;
+	struct w w = { .html = html };
+
+	w.f = open_memstream(&buf, &len);
+	if (!w.f)
+		abort();
+	if (html) {
+		fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+		      "<title>", w.f);
+		esc(&w, subj);
+		fputs("</title></head><body>\n", w.f);
+	}
+	w_line(&w, "h1", "opsgrade report: %s", subj);
+	w_line(&w, "p", "Generated %s by opsgrade %s.",
+	       og_jstr_or(og_jget(report, "generated_at"), "?"),
+	       og_jstr_or(og_jget(report, "opsgrade_version"), OG_VERSION));
+	if (html && png_cid)
+		fprintf(w.f, "<p><img src=\"cid:%s\" alt=\"Summary "
+			"dashboard\" style=\"max-width:100%%\"></p>\n", png_cid);
+	sum_level(&w, report);
+	sum_gaps(&w, report);
+	sum_kpis(&w, report);
+	sum_findings(&w, report);
+	sum_new_critical(&w, report);
+	sum_gates(&w, report);
+	if (pdfname)
+		w_line(&w, "p", "The full report is attached as %s.", pdfname);
+	if (html)
+		fputs("</body></html>\n", w.f);
+	if (fclose(w.f) != 0)
+		abort();
+	return buf;
+}
