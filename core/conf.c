@@ -29,6 +29,7 @@ static const struct key schema[] = {
 	{ "formats", K_LIST },
 	{ "jobs", K_NUM },
 	{ "plugin_dirs", K_LIST },
+	{ "project.kind", K_STR },
 
 	{ "assessment.model", K_STR },
 	{ "assessment.extra_models", K_LIST },

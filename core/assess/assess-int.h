@@ -24,6 +24,17 @@
 #define OG_MM_EXTRA_MAX		32
 #define OG_LEVEL_MAX		5
 
+/* What the assessed project is (docs/scoring.md "Applicability"). */
+enum og_kind {
+	OG_KIND_SERVICE, OG_KIND_LIBRARY, OG_KIND_CLI, OG_KIND_IAC_MODULE,
+	OG_KIND_MONOREPO, OG_KIND_COUNT,
+};
+#define OG_KIND_UNKNOWN	(-1)
+/* "service" -> OG_KIND_SERVICE; OG_KIND_UNKNOWN when not a kind name. */
+int og_kind_from_name(const char *s);
+const char *og_kind_name(int kind);
+const char *og_kind_phrase(int kind);	/* "a library", "a command-line tool" */
+
 /* Three-valued logic. */
 enum og_tri { OG_FALSE = 0, OG_TRUE = 1, OG_UNKNOWN = 2 };
 
@@ -76,6 +87,12 @@ struct og_mm_cap {
 	char *observed_by;	/* collector name that observes the facts */
 	char *scorecard;	/* OpenSSF Scorecard check, may be NULL */
 	struct og_rule *rule;
+	/* Applicability: the project kinds it applies to (bit per enum
+	 * og_kind; 0 = every kind) and an optional condition on facts with
+	 * the reason shown when the condition does not hold. */
+	unsigned kinds;
+	struct og_rule *applies_when;
+	char *na_reason;
 };
 
 struct og_mm_area {
@@ -153,21 +170,46 @@ enum og_tri og_rule_eval(const struct og_rule *r,
 void og_rule_keys(const struct og_rule *r, cJSON *arr);
 
 /* score.c: per-capability status and the level / area figures. */
-enum og_cap_status { OG_CAP_MET, OG_CAP_MISSING, OG_CAP_UNKNOWN };
+enum og_cap_status {
+	OG_CAP_MET, OG_CAP_MISSING, OG_CAP_UNKNOWN, OG_CAP_NA, OG_CAP_NSTATUS,
+};
 const char *og_cap_status_name(enum og_cap_status s);
 struct og_scored {
 	const struct og_mm *mm;
 	enum og_cap_status *status;	/* per mm->caps index */
-	int level;
+	/* per cap, may be NULL: why it does not apply, or why whether it
+	 * applies is not known */
+	char **why;
+	int level;		/* confirmed: unknown counts as not met */
+	int possible_level;	/* were every unknown capability met */
 	double threshold;
+	int kind;		/* enum og_kind or OG_KIND_UNKNOWN */
 };
+/* @kind: the project kind (og_project_kind()). */
 void og_score_caps(const struct og_mm *mm, const struct og_fact_env *env,
-		   struct og_scored *sc);
+		   int kind, struct og_scored *sc);
+void og_scored_fini(struct og_scored *sc);
+
+/* applies.c: which capabilities apply to the assessed project. */
+/*
+ * The project kind: @override (config project.kind, validated) wins,
+ * else the fact project.kind.  *ret_source is "config", "observed" or
+ * NULL when unknown.
+ */
+int og_project_kind(const char *override, const struct og_fact_env *env,
+		    const char **ret_source);
+/* TRUE applies, FALSE does not (*ret_why says why), UNKNOWN cannot tell
+ * (*ret_why says what is missing).  *ret_why is NULL or the caller's. */
+enum og_tri og_cap_applies(const struct og_mm_cap *cp, int kind,
+			   const struct og_fact_env *env, char **ret_why);
 /* Expand "{fact.key}" in a current-state template; caller frees. */
 char *og_expand_template(const char *tpl, const struct og_fact_env *env);
 cJSON *og_score_levels(struct og_scored *sc, cJSON **ret_next);
 cJSON *og_score_areas(const struct og_scored *sc, cJSON **ret_strengths,
-		      cJSON **ret_improvements);
+		      cJSON **ret_improvements, cJSON **ret_blind_spots);
+cJSON *og_score_possible(const struct og_scored *sc);
+cJSON *og_score_coverage(const struct og_scored *sc);
+cJSON *og_score_strength_rule(void);
 cJSON *og_score_capabilities(const struct og_scored *sc,
 			     const struct og_fact_env *env);
 

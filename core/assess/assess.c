@@ -16,6 +16,7 @@
 #include "assess.h"
 #include "assess-int.h"
 #include "config.h"
+#include "conf.h"
 #include "util.h"
 
 #define MODEL_FILE	"maturity-model.json"
@@ -66,6 +67,7 @@ struct opts {
 	int band_year;
 	const char *coverage;
 	const cJSON *targets;
+	const char *kind;	/* config project.kind, validated */
 };
 
 static int
@@ -134,6 +136,15 @@ read_opts(const cJSON *config, struct opts *o, char **ret_err)
 			return cfg_err(ret_err, "targets", "expected an object {kpi: number}");
 		o->targets = j;
 	}
+	j = og_config_get(config, "project.kind");
+	if (j) {
+		if (!cJSON_IsString(j) || og_kind_from_name(j->valuestring) == OG_KIND_UNKNOWN) {
+			*ret_err = og_strdup0("project.kind: expected one of service, library, "
+					      "cli, iac-module, monorepo");
+			return -EINVAL;
+		}
+		o->kind = j->valuestring;
+	}
 	return 0;
 }
 
@@ -191,53 +202,96 @@ area_names(const struct og_mm *mm, const cJSON *ids, size_t max)
 }
 
 static char *
-summary_text(const struct og_scored *sc, const cJSON *strengths,
-	     const cJSON *improvements, const cJSON *gaps, const cJSON *next)
+append(char *s, char *t)
 {
+	char *r = og_asprintf("%s%s", s, t);
+
+	free(s);
+	free(t);
+	return r;
+}
+
+static char *
+summary_text(const struct og_scored *sc, const cJSON *strengths,
+	     const cJSON *improvements, const cJSON *blind, const cJSON *gaps,
+	     const cJSON *next, const cJSON *coverage)
+{
+	const cJSON *cov = cJSON_GetObjectItemCaseSensitive(coverage, "percent");
 	const struct og_mm *mm = sc->mm;
-	size_t met = 0, miss = 0, unk = 0, crit = 0;
+	size_t n[OG_CAP_NSTATUS] = { 0 }, crit = 0, app, k = 0;
 	char *st = area_names(mm, strengths, 4), *im = area_names(mm, improvements, 4);
-	char *s, *t;
+	char *bl = area_names(mm, blind, 4);
+	char *s;
 	const cJSON *it;
 
 	for (size_t i = 0; i < mm->n_caps; i++) {
-		met += sc->status[i] == OG_CAP_MET;
-		miss += sc->status[i] == OG_CAP_MISSING;
-		unk += sc->status[i] == OG_CAP_UNKNOWN;
+		n[sc->status[i]]++;
+		k += sc->status[i] == OG_CAP_UNKNOWN && mm->caps[i].level > sc->level &&
+		     mm->caps[i].level <= sc->possible_level;
 	}
+	app = n[OG_CAP_MET] + n[OG_CAP_MISSING] + n[OG_CAP_UNKNOWN];
 	cJSON_ArrayForEach(it, gaps)
 		crit += cJSON_GetObjectItemCaseSensitive(it, "priority")->valueint == 1;
-	s = og_asprintf("Level %d (%s) of 5. %zu of %zu capabilities are met, %zu missing and "
-			"%zu could not be observed.",
-			sc->level, mm->levels[sc->level - 1].name, met, mm->n_caps, miss, unk);
-	if (*st) {
-		t = og_asprintf("%s Strengths: %s.", s, st);
-		free(s);
-		s = t;
-	}
-	if (*im) {
-		t = og_asprintf("%s Areas for improvement: %s.", s, im);
-		free(s);
-		s = t;
-	}
-	if (crit) {
-		t = og_asprintf("%s %zu critical gap%s.", s, crit, crit == 1 ? "" : "s");
-		free(s);
-		s = t;
-	}
+	s = og_asprintf("Confirmed maturity: Level %d (%s), counting only what was observed.",
+			sc->level, mm->levels[sc->level - 1].name);
+	if (sc->possible_level > sc->level)
+		s = append(s, og_asprintf(" Up to Level %d once %zu unobserved capabilit%s "
+					  "confirmed or attested.", sc->possible_level, k,
+					  k == 1 ? "y is" : "ies are"));
+	s = append(s, og_asprintf(" Of %zu applicable capabilities, %zu are met, %zu missing "
+				  "and %zu could not be observed (coverage %.1f%% by weight)", app,
+				  n[OG_CAP_MET], n[OG_CAP_MISSING], n[OG_CAP_UNKNOWN],
+				  cJSON_IsNumber(cov) ? cov->valuedouble : 0.0));
+	s = append(s, n[OG_CAP_NA] ? og_asprintf("; %zu do not apply to this project.",
+						 n[OG_CAP_NA])
+				   : og_strdup0("."));
+	if (*st)
+		s = append(s, og_asprintf(" Strengths: %s.", st));
+	if (*im)
+		s = append(s, og_asprintf(" Areas for improvement: %s.", im));
+	if (*bl)
+		s = append(s, og_asprintf(" Mostly not observed: %s.", bl));
+	if (crit)
+		s = append(s, og_asprintf(" %zu critical gap%s.", crit, crit == 1 ? "" : "s"));
 	if (cJSON_IsObject(next)) {
 		const cJSON *needs = cJSON_GetObjectItemCaseSensitive(next, "needs");
 
-		t = og_asprintf("%s Level %d (%s) needs %d more capabilit%s at that level.", s,
-				cJSON_GetObjectItemCaseSensitive(next, "level")->valueint,
-				cJSON_GetObjectItemCaseSensitive(next, "name")->valuestring,
-				cJSON_GetArraySize(needs), cJSON_GetArraySize(needs) == 1 ? "y" : "ies");
-		free(s);
-		s = t;
+		s = append(s, og_asprintf(" Level %d (%s) has %d missing capabilit%s.",
+					  cJSON_GetObjectItemCaseSensitive(next, "level")->valueint,
+					  cJSON_GetObjectItemCaseSensitive(next, "name")->valuestring,
+					  cJSON_GetArraySize(needs),
+					  cJSON_GetArraySize(needs) == 1 ? "y" : "ies"));
 	}
 	free(st);
 	free(im);
+	free(bl);
 	return s;
+}
+
+static cJSON *
+project_json(int kind, const char *source, const struct og_fact_env *env)
+{
+	cJSON *o = cJSON_CreateObject();
+	const struct og_model_fact *f = og_env_fact(env, "project.kind");
+
+	if (kind == OG_KIND_UNKNOWN) {
+		cJSON_AddNullToObject(o, "kind");
+		cJSON_AddNullToObject(o, "source");
+		cJSON_AddStringToObject(o, "evidence",
+					"not determined: capabilities that depend on it count "
+					"as unknown (set project.kind in the config)");
+		return o;
+	}
+	cJSON_AddStringToObject(o, "kind", og_kind_name(kind));
+	cJSON_AddStringToObject(o, "description", og_kind_phrase(kind));
+	cJSON_AddStringToObject(o, "source", source);
+	if (!strcmp(source, "config"))
+		cJSON_AddStringToObject(o, "evidence", "project.kind in the config");
+	else if (f && f->evidence)
+		cJSON_AddStringToObject(o, "evidence", f->evidence);
+	else
+		cJSON_AddNullToObject(o, "evidence");
+	return o;
 }
 
 int
@@ -250,7 +304,10 @@ og_assess(struct og_model *m, const cJSON *config, const cJSON *collectors,
 	struct og_scored sc = { 0 };
 	struct og_kpi_opts ko;
 	cJSON *as = NULL, *gates = NULL, *kpis = NULL, *security, *levels, *next;
-	cJSON *areas, *strengths, *improvements, *gaps, *mj, *portfolio = NULL;
+	cJSON *areas, *strengths, *improvements, *blind, *gaps, *mj, *portfolio = NULL;
+	const char *kind_source;
+	cJSON *cov;
+	int kind;
 	struct og_portfolio_opts po;
 	char *err = NULL, *summary;
 	int r;
@@ -280,9 +337,10 @@ og_assess(struct og_model *m, const cJSON *config, const cJSON *collectors,
 	}
 
 	sc.threshold = o.threshold;
-	og_score_caps(mm, &env, &sc);
+	kind = og_project_kind(o.kind, &env, &kind_source);
+	og_score_caps(mm, &env, kind, &sc);
 	levels = og_score_levels(&sc, &next);
-	areas = og_score_areas(&sc, &strengths, &improvements);
+	areas = og_score_areas(&sc, &strengths, &improvements, &blind);
 	gaps = og_gaps(&sc, &env);
 
 	as = cJSON_CreateObject();
@@ -291,16 +349,22 @@ og_assess(struct og_model *m, const cJSON *config, const cJSON *collectors,
 	cJSON_AddStringToObject(mj, "version", mm->version);
 	cJSON_AddStringToObject(mj, "path", mm->path);
 	cJSON_AddNumberToObject(as, "threshold", o.threshold);
+	cJSON_AddItemToObject(as, "project", project_json(kind, kind_source, &env));
 	cJSON_AddNumberToObject(as, "level", sc.level);
 	cJSON_AddStringToObject(as, "level_name", mm->levels[sc.level - 1].name);
+	cJSON_AddItemToObject(as, "possible_level", og_score_possible(&sc));
+	cov = og_score_coverage(&sc);
+	cJSON_AddItemToObject(as, "coverage", cov);
 	cJSON_AddItemToObject(as, "levels", levels);
 	cJSON_AddItemToObject(as, "next_level", next);
-	summary = summary_text(&sc, strengths, improvements, gaps, next);
+	summary = summary_text(&sc, strengths, improvements, blind, gaps, next, cov);
 	cJSON_AddStringToObject(as, "summary", summary);
 	free(summary);
 	cJSON_AddItemToObject(as, "areas", areas);
 	cJSON_AddItemToObject(as, "strengths", strengths);
 	cJSON_AddItemToObject(as, "improvements", improvements);
+	cJSON_AddItemToObject(as, "blind_spots", blind);
+	cJSON_AddItemToObject(as, "strength_rule", og_score_strength_rule());
 	cJSON_AddItemToObject(as, "capabilities", og_score_capabilities(&sc, &env));
 	cJSON_AddItemToObject(as, "gaps", gaps);
 	cJSON_AddItemToObject(as, "roadmap", og_roadmap(&sc));
@@ -326,7 +390,7 @@ out:
 	cJSON_Delete(as);
 	cJSON_Delete(kpis);
 	cJSON_Delete(portfolio);
-	free(sc.status);
+	og_scored_fini(&sc);
 	og_env_fini(&env);
 	og_mm_free(mm);
 	opts_fini(&o);

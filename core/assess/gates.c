@@ -4,7 +4,7 @@
  * Each gate becomes {"id","description","status","actual","expected"};
  * any "fail" makes `opsgrade report` exit 1 (og_gates_failed()).
  * A required capability that is unknown, or a KPI that is not measured,
- * fails: a gate passes only on evidence.
+ * fails: a gate passes only on evidence.  One that does not apply passes.
  */
 #include <errno.h>
 #include <math.h>
@@ -169,7 +169,9 @@ gate_required(const cJSON *cfg, const cJSON *as, cJSON *out, char **ret_err)
 		id = og_asprintf("required_capability.%s", it->valuestring);
 		d = og_asprintf("capability %s (%s) is met", it->valuestring,
 				cJSON_GetObjectItemCaseSensitive(cap, "title")->valuestring);
-		g = gate(out, id, d, !strcmp(st->valuestring, "met"));
+		/* one that does not apply to this project cannot be missing */
+		g = gate(out, id, d, !strcmp(st->valuestring, "met") ||
+				     !strcmp(st->valuestring, "not_applicable"));
 		cJSON_AddStringToObject(g, "actual", st->valuestring);
 		cJSON_AddStringToObject(g, "expected", "met");
 		free(id);

@@ -220,6 +220,8 @@ cap_fini(struct og_mm_cap *cp)
 	free(cp->observed_by);
 	free(cp->scorecard);
 	og_rule_free(cp->rule);
+	og_rule_free(cp->applies_when);
+	free(cp->na_reason);
 	memset(cp, 0, sizeof(*cp));
 }
 
@@ -282,13 +284,73 @@ parse_tool(struct ctx *c, const cJSON *j, const char *path,
 	return 0;
 }
 
+/* A rule member @key of @j into *@ret (NULL when absent). */
+static int
+parse_rule_member(struct ctx *c, const cJSON *j, const char *key,
+		  const char *path, struct og_rule **ret)
+{
+	const cJSON *rule = cJSON_GetObjectItemCaseSensitive(j, key);
+	char *p, *rerr = NULL;
+	size_t nodes = 0;
+	int r;
+
+	if (!rule)
+		return 0;
+	p = og_asprintf("%s.%s", path, key);
+	r = og_rule_parse(rule, p, 0, &nodes, ret, &rerr);
+	if (r < 0) {
+		*c->err = og_asprintf("%s: %s", c->file, rerr);
+		free(rerr);
+	}
+	free(p);
+	return r;
+}
+
+/* kinds, applies_when, not_applicable_reason (docs/maturity-model.md) */
+static int
+parse_applicability(struct ctx *c, const cJSON *j, const char *path,
+		    struct og_mm_cap *cp)
+{
+	const cJSON *arr, *it;
+	char *p;
+	size_t i = 0;
+	int r;
+
+	if ((r = get_array(c, j, "kinds", path, OG_KIND_COUNT * 4, &arr)) < 0)
+		return r;
+	cJSON_ArrayForEach(it, arr) {
+		int k = cJSON_IsString(it) ? og_kind_from_name(it->valuestring)
+					   : OG_KIND_UNKNOWN;
+
+		if (k == OG_KIND_UNKNOWN) {
+			p = og_asprintf("%s.kinds[%zu]", path, i);
+			r = fail(c, p, "expected one of service, library, cli, iac-module, monorepo");
+			free(p);
+			return r;
+		}
+		cp->kinds |= 1u << k;
+		i++;
+	}
+	if (arr && !cp->kinds) {
+		p = og_asprintf("%s.kinds", path);
+		r = fail(c, p, "an empty list would apply to nothing (omit it to apply to every kind)");
+		free(p);
+		return r;
+	}
+	if ((r = parse_rule_member(c, j, "applies_when", path, &cp->applies_when)) < 0 ||
+	    (r = get_str(c, j, "not_applicable_reason", path, cp->applies_when != NULL,
+			 &cp->na_reason)) < 0)
+		return r;
+	return 0;
+}
+
 static int
 parse_cap(struct ctx *c, const cJSON *j, const char *path,
 	  struct og_mm_cap *cp)
 {
-	const cJSON *arr, *it, *rule, *sol, *wj;
+	const cJSON *arr, *it, *sol, *wj;
 	char *effort = NULL, *p;
-	size_t nodes = 0, i;
+	size_t i;
 	int r;
 
 	if (!cJSON_IsObject(j))
@@ -371,20 +433,16 @@ parse_cap(struct ctx *c, const cJSON *j, const char *path,
 		}
 	}
 
-	rule = cJSON_GetObjectItemCaseSensitive(j, "rule");
-	p = og_asprintf("%s.rule", path);
-	if (!rule)
-		r = fail(c, p, "missing (all/any/not or a comparison)");
-	else {
-		char *rerr = NULL;
+	if ((r = parse_applicability(c, j, path, cp)) < 0)
+		goto out;
 
-		r = og_rule_parse(rule, p, 0, &nodes, &cp->rule, &rerr);
-		if (r < 0) {
-			*c->err = og_asprintf("%s: %s", c->file, rerr);
-			free(rerr);
-		}
+	if (!cJSON_GetObjectItemCaseSensitive(j, "rule")) {
+		p = og_asprintf("%s.rule", path);
+		r = fail(c, p, "missing (all/any/not or a comparison)");
+		free(p);
+		goto out;
 	}
-	free(p);
+	r = parse_rule_member(c, j, "rule", path, &cp->rule);
 out:
 	free(effort);
 	return r;

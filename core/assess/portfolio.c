@@ -268,9 +268,10 @@ assess_repo(const struct og_mm *mm, const struct og_portfolio_opts *po,
 	struct og_fact_env env = { .m = v };
 	struct og_scored sc = { .threshold = po->threshold };
 	struct og_kpi_opts ko = po->kpi;
-	cJSON *kpis = NULL, *sec, *levels, *next, *areas, *st, *im, *gaps, *o;
+	cJSON *kpis = NULL, *sec, *levels, *next, *areas, *st, *im, *bl, *gaps, *o;
 	const cJSON *it;
-	size_t p1 = 0, cnt[3] = { 0 };
+	size_t p1 = 0, cnt[OG_CAP_NSTATUS] = { 0 };
+	const char *ksrc;
 	int rc;
 
 	repo_ran(r, &env);
@@ -278,9 +279,9 @@ assess_repo(const struct og_mm *mm, const struct og_portfolio_opts *po,
 	sec = og_security(v, &env);
 	if ((rc = og_kpis(v, &ko, &env, &kpis, ret_err)) < 0)
 		goto out;
-	og_score_caps(mm, &env, &sc);
+	og_score_caps(mm, &env, og_project_kind(NULL, &env, &ksrc), &sc);
 	levels = og_score_levels(&sc, &next);
-	areas = og_score_areas(&sc, &st, &im);
+	areas = og_score_areas(&sc, &st, &im, &bl);
 	gaps = og_gaps(&sc, &env);
 
 	o = cJSON_CreateObject();
@@ -315,19 +316,21 @@ assess_repo(const struct og_mm *mm, const struct og_portfolio_opts *po,
 		cJSON_AddNumberToObject(c, "met", (double)cnt[OG_CAP_MET]);
 		cJSON_AddNumberToObject(c, "missing", (double)cnt[OG_CAP_MISSING]);
 		cJSON_AddNumberToObject(c, "unknown", (double)cnt[OG_CAP_UNKNOWN]);
+		cJSON_AddNumberToObject(c, "not_applicable", (double)cnt[OG_CAP_NA]);
 	}
 	cJSON_Delete(levels);
 	cJSON_Delete(next);
 	cJSON_Delete(areas);
 	cJSON_Delete(st);
 	cJSON_Delete(im);
+	cJSON_Delete(bl);
 	cJSON_Delete(gaps);
 	*ret = o;
 	rc = 0;
 out:
 	cJSON_Delete(sec);
 	cJSON_Delete(kpis);
-	free(sc.status);
+	og_scored_fini(&sc);
 	og_env_fini(&env);
 	og_model_free(v);
 	return rc;
@@ -451,7 +454,7 @@ og_portfolio(const struct og_mm *mm, struct og_model *m,
 	out = cJSON_CreateObject();
 	repos = cJSON_AddArrayToObject(out, "repos");
 	for (size_t i = 0; i < pf.n; i++) {
-		cJSON *o;
+		cJSON *o = NULL;
 
 		if ((r = assess_repo(mm, po, &pf.repos[i], area_sum, area_n, dist,
 				     &o, ret_err)) < 0)

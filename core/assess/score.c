@@ -1,11 +1,18 @@
 /*
  * Capability status, maturity level, per-area completeness, strengths.
+ * docs/scoring.md explains the figures with a worked example.
  *
- * Level 1 is where everyone starts.  Level N (2-5) is reached when N-1 is
- * and the met share of the weighted *known* capabilities expected at N is
- * at least the threshold; a level with nothing known cannot be reached
- * (we do not award what we could not see).  Unknown capabilities count in
- * neither numerator nor denominator.
+ * Every capability is met, missing, unknown (not observed, or not known
+ * to apply) or not applicable.  Not applicable leaves every denominator;
+ * unknown stays in it and counts as not met, so that less evidence can
+ * never raise a figure:
+ *   completeness = met / applicable, coverage = (met + missing) / applicable,
+ *   upper bound  = (met + unknown) / applicable (what it would be were
+ *                  every unknown confirmed; never the headline).
+ * Level 1 is where everyone starts; level N (2-5) is reached when N-1 is
+ * and the met share of the weighted applicable capabilities at N is at
+ * least the threshold (the confirmed level).  The possible level is the
+ * same walk with unknown counted as met.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -13,6 +20,17 @@
 
 #include "assess-int.h"
 #include "util.h"
+
+/* A strength is a claim made to leadership: it needs a high met share of
+ * what applies (which, unknown counting as not met, also means at least
+ * that much of the area was observed) and enough observed capabilities
+ * that one lucky fact cannot make an area a strength. */
+#define STRENGTH_MIN_COMPLETENESS	85.0
+#define STRENGTH_MIN_COVERAGE		85.0
+#define STRENGTH_MIN_OBSERVED		3
+/* Below this coverage an area is a blind spot rather than an area for
+ * improvement: we could not see enough of it to say. */
+#define BLIND_SPOT_COVERAGE		50.0
 
 const char *
 og_cap_status_name(enum og_cap_status s)
@@ -22,6 +40,8 @@ og_cap_status_name(enum og_cap_status s)
 		return "met";
 	case OG_CAP_MISSING:
 		return "missing";
+	case OG_CAP_NA:
+		return "not_applicable";
 	default:
 		return "unknown";
 	}
@@ -29,17 +49,36 @@ og_cap_status_name(enum og_cap_status s)
 
 void
 og_score_caps(const struct og_mm *mm, const struct og_fact_env *env,
-	      struct og_scored *sc)
+	      int kind, struct og_scored *sc)
 {
 	sc->mm = mm;
+	sc->kind = kind;
 	sc->status = og_xcalloc(mm->n_caps + 1, sizeof(*sc->status));
+	sc->why = og_xcalloc(mm->n_caps + 1, sizeof(*sc->why));
 	for (size_t i = 0; i < mm->n_caps; i++) {
-		enum og_tri t = og_rule_eval(mm->caps[i].rule, env,
-					     mm->caps[i].observed_by);
+		const struct og_mm_cap *cp = &mm->caps[i];
+		enum og_tri ap = og_cap_applies(cp, kind, env, &sc->why[i]);
+		enum og_tri t = og_rule_eval(cp->rule, env, cp->observed_by);
 
-		sc->status[i] = t == OG_TRUE ? OG_CAP_MET
-			      : t == OG_FALSE ? OG_CAP_MISSING : OG_CAP_UNKNOWN;
+		if (ap == OG_FALSE)
+			sc->status[i] = OG_CAP_NA;
+		else if (ap == OG_UNKNOWN)
+			sc->status[i] = OG_CAP_UNKNOWN;
+		else
+			sc->status[i] = t == OG_TRUE ? OG_CAP_MET
+				      : t == OG_FALSE ? OG_CAP_MISSING : OG_CAP_UNKNOWN;
 	}
+}
+
+void
+og_scored_fini(struct og_scored *sc)
+{
+	for (size_t i = 0; sc->mm && sc->why && i < sc->mm->n_caps; i++)
+		free(sc->why[i]);
+	free(sc->why);
+	free(sc->status);
+	sc->why = NULL;
+	sc->status = NULL;
 }
 
 /* Percentages and shares are rounded so that the JSON is stable. */
@@ -66,30 +105,101 @@ ids_with(const struct og_scored *sc, int level, const char *area,
 	return arr;
 }
 
+/* Weights and counts per status over the capabilities at @level (0: any)
+ * in @area (NULL: any). */
+struct tally {
+	double w[OG_CAP_NSTATUS];
+	size_t n[OG_CAP_NSTATUS];
+};
+
+static struct tally
+tally(const struct og_scored *sc, int level, const char *area)
+{
+	struct tally t = { 0 };
+
+	for (size_t i = 0; i < sc->mm->n_caps; i++) {
+		const struct og_mm_cap *cp = &sc->mm->caps[i];
+
+		if ((level && cp->level != level) || (area && strcmp(cp->area, area)))
+			continue;
+		t.w[sc->status[i]] += cp->weight;
+		t.n[sc->status[i]]++;
+	}
+	return t;
+}
+
+static double
+applicable_w(const struct tally *t)
+{
+	return t->w[OG_CAP_MET] + t->w[OG_CAP_MISSING] + t->w[OG_CAP_UNKNOWN];
+}
+
+static size_t
+applicable_n(const struct tally *t)
+{
+	return t->n[OG_CAP_MET] + t->n[OG_CAP_MISSING] + t->n[OG_CAP_UNKNOWN];
+}
+
+/* A level is reached on @share of the applicable weight; a level where
+ * nothing applies is reached only when something was shown not to apply
+ * (a level with no capabilities at all is not). */
+static bool
+level_ok(const struct tally *t, double met_w, double threshold)
+{
+	double aw = applicable_w(t);
+
+	if (aw <= 0)
+		return t->n[OG_CAP_NA] > 0;
+	return met_w / aw + 1e-9 >= threshold;
+}
+
+static void
+add_share(cJSON *o, const char *key, double num, double den, double unit)
+{
+	if (den > 0)
+		cJSON_AddNumberToObject(o, key, round_to(num / den, unit));
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static void
+add_counts(cJSON *o, const struct tally *t)
+{
+	cJSON *c = cJSON_AddObjectToObject(o, "counts");
+	cJSON *w = cJSON_AddObjectToObject(o, "weights");
+
+	for (int s = 0; s < OG_CAP_NSTATUS; s++) {
+		cJSON_AddNumberToObject(c, og_cap_status_name(s), (double)t->n[s]);
+		cJSON_AddNumberToObject(w, og_cap_status_name(s), round_to(t->w[s], 0.001));
+	}
+	cJSON_AddNumberToObject(c, "applicable", (double)applicable_n(t));
+	cJSON_AddNumberToObject(w, "applicable", round_to(applicable_w(t), 0.001));
+}
+
 cJSON *
 og_score_levels(struct og_scored *sc, cJSON **ret_next)
 {
 	const struct og_mm *mm = sc->mm;
 	cJSON *levels = cJSON_CreateArray();
-	bool reached = true;
+	bool reached = true, possible = true;
 
 	sc->level = 1;
+	sc->possible_level = 1;
 	for (int l = 1; l <= OG_LEVEL_MAX; l++) {
-		double met = 0, known = 0;
+		struct tally t = tally(sc, l, NULL);
+		double met = t.w[OG_CAP_MET], aw = applicable_w(&t);
+		double known = met + t.w[OG_CAP_MISSING];
 		cJSON *o = cJSON_CreateObject();
 
-		for (size_t i = 0; i < mm->n_caps; i++) {
-			if (mm->caps[i].level != l || sc->status[i] == OG_CAP_UNKNOWN)
-				continue;
-			known += mm->caps[i].weight;
-			if (sc->status[i] == OG_CAP_MET)
-				met += mm->caps[i].weight;
+		if (l > 1) {
+			reached = reached && level_ok(&t, met, sc->threshold);
+			possible = possible &&
+				   level_ok(&t, met + t.w[OG_CAP_UNKNOWN], sc->threshold);
 		}
-		if (l > 1)
-			reached = reached && known > 0 &&
-				  met / known + 1e-9 >= sc->threshold;
 		if (reached)
 			sc->level = l;
+		if (possible)
+			sc->possible_level = l;
 		cJSON_AddNumberToObject(o, "level", l);
 		cJSON_AddStringToObject(o, "name", mm->levels[l - 1].name);
 		if (mm->levels[l - 1].summary)
@@ -98,13 +208,17 @@ og_score_levels(struct og_scored *sc, cJSON **ret_next)
 			cJSON_AddNullToObject(o, "summary");
 		cJSON_AddNumberToObject(o, "met_weight", round_to(met, 0.001));
 		cJSON_AddNumberToObject(o, "known_weight", round_to(known, 0.001));
-		if (known > 0)
-			cJSON_AddNumberToObject(o, "share", round_to(met / known, 0.001));
-		else
-			cJSON_AddNullToObject(o, "share");
+		cJSON_AddNumberToObject(o, "applicable_weight", round_to(aw, 0.001));
+		/* met share of what applies: unknown counts as not met */
+		add_share(o, "share", met, aw, 0.001);
+		add_share(o, "coverage", known, aw, 0.001);
+		add_share(o, "upper_share", met + t.w[OG_CAP_UNKNOWN], aw, 0.001);
 		cJSON_AddBoolToObject(o, "reached", reached);
+		cJSON_AddBoolToObject(o, "possible", possible);
+		add_counts(o, &t);
 		cJSON_AddItemToObject(o, "missing", ids_with(sc, l, NULL, OG_CAP_MISSING));
 		cJSON_AddItemToObject(o, "unknown", ids_with(sc, l, NULL, OG_CAP_UNKNOWN));
+		cJSON_AddItemToObject(o, "not_applicable", ids_with(sc, l, NULL, OG_CAP_NA));
 		cJSON_AddItemToArray(levels, o);
 	}
 	if (sc->level < OG_LEVEL_MAX) {
@@ -122,9 +236,59 @@ og_score_levels(struct og_scored *sc, cJSON **ret_next)
 	return levels;
 }
 
+/* The possible level and how many unobserved capabilities stand between
+ * it and the confirmed one (unknown ones at the levels above the
+ * confirmed level up to the possible one). */
+cJSON *
+og_score_possible(const struct og_scored *sc)
+{
+	const struct og_mm *mm = sc->mm;
+	cJSON *o = cJSON_CreateObject();
+	size_t k = 0;
+
+	for (size_t i = 0; i < mm->n_caps; i++)
+		k += sc->status[i] == OG_CAP_UNKNOWN && mm->caps[i].level > sc->level &&
+		     mm->caps[i].level <= sc->possible_level;
+	cJSON_AddNumberToObject(o, "level", sc->possible_level);
+	cJSON_AddStringToObject(o, "name", mm->levels[sc->possible_level - 1].name);
+	cJSON_AddNumberToObject(o, "unobserved", (double)k);
+	return o;
+}
+
+/* Whole-assessment counts and coverage. */
+cJSON *
+og_score_coverage(const struct og_scored *sc)
+{
+	struct tally t = tally(sc, 0, NULL);
+	cJSON *o = cJSON_CreateObject();
+	double aw = applicable_w(&t);
+
+	add_counts(o, &t);
+	if (aw > 0)
+		cJSON_AddNumberToObject(o, "percent",
+					round_to(100.0 * (t.w[OG_CAP_MET] + t.w[OG_CAP_MISSING]) / aw, 0.1));
+	else
+		cJSON_AddNullToObject(o, "percent");
+	return o;
+}
+
+cJSON *
+og_score_strength_rule(void)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "min_completeness", STRENGTH_MIN_COMPLETENESS);
+	cJSON_AddNumberToObject(o, "min_coverage", STRENGTH_MIN_COVERAGE);
+	cJSON_AddNumberToObject(o, "min_observed", STRENGTH_MIN_OBSERVED);
+	cJSON_AddNumberToObject(o, "blind_spot_below_coverage", BLIND_SPOT_COVERAGE);
+	return o;
+}
+
 struct area_pct {
 	size_t idx;
 	double pct;
+	double cov;
+	size_t observed;
 };
 
 static int
@@ -137,9 +301,16 @@ cmp_area_desc(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
+static bool
+strong(const struct area_pct *a)
+{
+	return a->pct >= STRENGTH_MIN_COMPLETENESS && a->cov >= STRENGTH_MIN_COVERAGE &&
+	       a->observed >= STRENGTH_MIN_OBSERVED;
+}
+
 cJSON *
 og_score_areas(const struct og_scored *sc, cJSON **ret_strengths,
-	       cJSON **ret_improvements)
+	       cJSON **ret_improvements, cJSON **ret_blind)
 {
 	const struct og_mm *mm = sc->mm;
 	cJSON *areas = cJSON_CreateArray();
@@ -148,55 +319,65 @@ og_score_areas(const struct og_scored *sc, cJSON **ret_strengths,
 
 	*ret_strengths = cJSON_CreateArray();
 	*ret_improvements = cJSON_CreateArray();
+	*ret_blind = cJSON_CreateArray();
 	for (size_t a = 0; a < mm->n_areas; a++) {
-		double met = 0, kw = 0;
+		const char *id = mm->areas[a].id;
+		struct tally t = tally(sc, 0, id);
+		double met = t.w[OG_CAP_MET], aw = applicable_w(&t);
+		double kw = met + t.w[OG_CAP_MISSING];
 		cJSON *o = cJSON_CreateObject();
 
-		for (size_t i = 0; i < mm->n_caps; i++) {
-			if (strcmp(mm->caps[i].area, mm->areas[a].id) ||
-			    sc->status[i] == OG_CAP_UNKNOWN)
-				continue;
-			kw += mm->caps[i].weight;
-			if (sc->status[i] == OG_CAP_MET)
-				met += mm->caps[i].weight;
-		}
-		cJSON_AddStringToObject(o, "id", mm->areas[a].id);
+		cJSON_AddStringToObject(o, "id", id);
 		cJSON_AddStringToObject(o, "name", mm->areas[a].name);
-		if (kw > 0) {
-			double pct = round_to(100.0 * met / kw, 0.1);
+		add_counts(o, &t);
+		if (aw > 0) {
+			struct area_pct ap = {
+				a, round_to(100.0 * met / aw, 0.1), round_to(100.0 * kw / aw, 0.1),
+				t.n[OG_CAP_MET] + t.n[OG_CAP_MISSING],
+			};
 
-			cJSON_AddNumberToObject(o, "completeness", pct);
-			known[n_known++] = (struct area_pct){ a, pct };
+			cJSON_AddNumberToObject(o, "completeness", ap.pct);
+			cJSON_AddNumberToObject(o, "coverage", ap.cov);
+			cJSON_AddNumberToObject(o, "upper_bound",
+						round_to(100.0 * (met + t.w[OG_CAP_UNKNOWN]) / aw, 0.1));
+			known[n_known++] = ap;
 		} else {
 			cJSON_AddNullToObject(o, "completeness");
+			cJSON_AddNullToObject(o, "coverage");
+			cJSON_AddNullToObject(o, "upper_bound");
 		}
-		cJSON_AddItemToObject(o, "implemented",
-				      ids_with(sc, 0, mm->areas[a].id, OG_CAP_MET));
-		cJSON_AddItemToObject(o, "missing",
-				      ids_with(sc, 0, mm->areas[a].id, OG_CAP_MISSING));
-		cJSON_AddItemToObject(o, "unknown",
-				      ids_with(sc, 0, mm->areas[a].id, OG_CAP_UNKNOWN));
+		cJSON_AddItemToObject(o, "implemented", ids_with(sc, 0, id, OG_CAP_MET));
+		cJSON_AddItemToObject(o, "missing", ids_with(sc, 0, id, OG_CAP_MISSING));
+		cJSON_AddItemToObject(o, "unknown", ids_with(sc, 0, id, OG_CAP_UNKNOWN));
+		cJSON_AddItemToObject(o, "not_applicable", ids_with(sc, 0, id, OG_CAP_NA));
 		cJSON_AddItemToArray(areas, o);
 	}
-	/* Strengths best first; improvements lowest first; ties in model order. */
+	/* Strengths best first; improvements lowest first; ties in model
+	 * order; areas mostly unseen are blind spots, in model order. */
 	qsort(known, n_known, sizeof(*known), cmp_area_desc);
 	for (size_t k = 0; k < n_known; k++)
-		if (known[k].pct >= 85.0)
+		if (strong(&known[k]))
 			cJSON_AddItemToArray(*ret_strengths,
 					     cJSON_CreateString(mm->areas[known[k].idx].id));
 	for (size_t k = n_known; k-- > 0;) {
 		size_t j = k;
 
-		if (known[k].pct >= 85.0)
+		if (known[k].pct >= STRENGTH_MIN_COMPLETENESS)
 			break;
 		/* walk back over a tie group so ties stay in model order */
 		while (j > 0 && known[j - 1].pct == known[k].pct)
 			j--;
 		for (size_t t = j; t <= k; t++)
-			cJSON_AddItemToArray(*ret_improvements,
-					     cJSON_CreateString(mm->areas[known[t].idx].id));
+			if (known[t].cov >= BLIND_SPOT_COVERAGE)
+				cJSON_AddItemToArray(*ret_improvements,
+						     cJSON_CreateString(mm->areas[known[t].idx].id));
 		k = j;
 	}
+	for (size_t a = 0; a < mm->n_areas; a++)
+		for (size_t k = 0; k < n_known; k++)
+			if (known[k].idx == a && known[k].cov < BLIND_SPOT_COVERAGE)
+				cJSON_AddItemToArray(*ret_blind,
+						     cJSON_CreateString(mm->areas[a].id));
 	free(known);
 	return areas;
 }
@@ -336,7 +517,15 @@ og_score_capabilities(const struct og_scored *sc, const struct og_fact_env *env)
 		} else {
 			cJSON_AddNullToObject(o, "current");
 		}
-		if (sc->status[i] == OG_CAP_UNKNOWN) {
+		if (sc->why[i] && sc->status[i] != OG_CAP_MET) {
+			/* not applicable, or not known whether it applies */
+			cJSON_AddStringToObject(o, "applicability", sc->why[i]);
+		} else {
+			cJSON_AddNullToObject(o, "applicability");
+		}
+		if (sc->status[i] == OG_CAP_UNKNOWN && sc->why[i]) {
+			cJSON_AddStringToObject(o, "observe_hint", sc->why[i]);
+		} else if (sc->status[i] == OG_CAP_UNKNOWN) {
 			hint = observe_hint(cp, env);
 			cJSON_AddStringToObject(o, "observe_hint", hint);
 			free(hint);

@@ -73,6 +73,7 @@ struct tfile {
 	/* current result / k8s resource */
 	char *target, *class, *type, *resource;
 	char *k8s_ns, *k8s_kind, *k8s_name;
+	char *k8s_image, *k8s_target;	/* image of the resource, "image (resource)" */
 	size_t item_errors;
 	bool sev_warned;
 };
@@ -188,12 +189,44 @@ layer_of(struct scan_item *it, const cJSON *obj, struct og_location *loc)
 
 /* Where the current result lives: the artifact (image, repo, k8s
  * resource) and the file inside it. */
+/*
+ * trivy k8s: an image's results (os-pkgs first, then its lang-pkgs and
+ * secrets) sit under the workload; the os-pkgs Target names the image
+ * ("gcr.io/…/redis-follower:v2 (debian 10.10)").  The image reference
+ * is what a reader acts on, so such findings are located at
+ * "IMAGE (CLUSTER/NS/KIND/NAME)"; config findings stay at the workload.
+ */
+static const char *
+k8s_target(struct tfile *tf)
+{
+	char buf[2048];
+	const char *paren;
+	size_t len;
+
+	if (!tf->class || strcmp(tf->class, "config") == 0)
+		return tf->resource;
+	if (strcmp(tf->class, "os-pkgs") == 0 && tf->target && *tf->target) {
+		paren = strstr(tf->target, " (");
+		len = paren ? (size_t)(paren - tf->target) : strlen(tf->target);
+		if (!tf->k8s_image || strlen(tf->k8s_image) != len ||
+		    strncmp(tf->k8s_image, tf->target, len) != 0) {
+			snprintf(buf, sizeof(buf), "%.*s", (int)len,
+				 tf->target);
+			set_str(&tf->k8s_image, buf);
+			snprintf(buf, sizeof(buf), "%s (%s)", tf->k8s_image,
+				 tf->resource);
+			set_str(&tf->k8s_target, buf);
+		}
+	}
+	return tf->k8s_target ? tf->k8s_target : tf->resource;
+}
+
 static void
 base_location(struct tfile *tf, struct og_location *loc)
 {
 	memset(loc, 0, sizeof(*loc));
 	if (tf->resource)
-		loc->target = tf->resource;
+		loc->target = k8s_target(tf);
 	else if (tf->artifact_name && *tf->artifact_name)
 		loc->target = tf->artifact_name;
 	else
@@ -676,8 +709,11 @@ resource_key(void *arg, const char *key)
 		return read_string(tf, &tf->k8s_name);
 	if (strcmp(key, "Results") != 0)
 		return ogjs_skip(tf->r);
+	set_str(&tf->k8s_image, NULL);
+	set_str(&tf->k8s_target, NULL);
 	snprintf(buf, sizeof(buf), "%s%s%s/%s/%s",
-		 tf->cluster ? tf->cluster : "", tf->cluster ? "/" : "",
+		 tf->cluster && *tf->cluster ? tf->cluster : "",
+		 tf->cluster && *tf->cluster ? "/" : "",
 		 tf->k8s_ns && *tf->k8s_ns ? tf->k8s_ns : "-",
 		 tf->k8s_kind ? tf->k8s_kind : "-",
 		 tf->k8s_name ? tf->k8s_name : "-");
@@ -720,6 +756,8 @@ read_resources(struct tfile *tf)
 	set_str(&tf->k8s_kind, NULL);
 	set_str(&tf->k8s_name, NULL);
 	set_str(&tf->resource, NULL);
+	set_str(&tf->k8s_image, NULL);
+	set_str(&tf->k8s_target, NULL);
 	return ret;
 }
 
@@ -868,6 +906,8 @@ tfile_clear(struct tfile *tf)
 	set_str(&tf->k8s_ns, NULL);
 	set_str(&tf->k8s_kind, NULL);
 	set_str(&tf->k8s_name, NULL);
+	set_str(&tf->k8s_image, NULL);
+	set_str(&tf->k8s_target, NULL);
 	tf->have_schema = false;
 	tf->format = FMT_UNKNOWN;
 }

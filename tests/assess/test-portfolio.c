@@ -12,14 +12,14 @@
  *   b    protection off, 0 reviews, alerts on, one open critical whose
  *        target is acme/b: p.bp, p.rev, p.vulns missing (3 P1 gaps);
  *        d.ci unknown (no key), d.deploy unknown (no deployments).
- *        Level 1.  p 0, d null.
+ *        Level 1.  p 0, d 0 (unknown counts as not met; coverage 0).
  *   a.b  (a dotted name: its keys must not land in "a") ci.present
  *        false only: d.ci missing, everything else unknown.  Level 1.
- *        p null, d 0.
+ *        p 0 (all unknown), d 0.
  * Events of acme/zzz and a finding targeting "Dockerfile" belong to no
  * repository.
- * Distribution {1: 2, 3: 1}; weakest: p (100, 0 -> 50) and d (100, 0
- * -> 50), a tie kept in model order.
+ * Distribution {1: 2, 3: 1}; weakest: p (100, 0, 0 -> 33.3) and d (100,
+ * 0, 0 -> 33.3), a tie kept in model order.
  * Org: required_reviews only per repository -> lowest (0) -> p.rev
  * missing; with b's unknown the org value is unknown.
  */
@@ -145,7 +145,7 @@ test_split(void)
 
 	r = t_get(pf, "repos.[1]");
 	CHECK_NUM(t_get(r, "level")->valuedouble, 1);
-	CHECK(cJSON_IsNull(t_get(r, "areas.p")));
+	CHECK_NUM(t_get(r, "areas.p")->valuedouble, 0);
 	CHECK_NUM(t_get(r, "areas.d")->valuedouble, 0);
 	CHECK_NUM(t_get(r, "capabilities.missing")->valuedouble, 1);
 	CHECK_NUM(t_get(r, "capabilities.unknown")->valuedouble, 4);
@@ -155,7 +155,7 @@ test_split(void)
 	r = t_get(pf, "repos.[2]");
 	CHECK_NUM(t_get(r, "level")->valuedouble, 1);
 	CHECK_NUM(t_get(r, "areas.p")->valuedouble, 0);
-	CHECK(cJSON_IsNull(t_get(r, "areas.d")));
+	CHECK_NUM(t_get(r, "areas.d")->valuedouble, 0);
 	CHECK(cJSON_IsNull(t_get(r, "kpis.deployment_frequency.value")));
 	CHECK_STR(t_get(r, "kpis.deployment_frequency.status")->valuestring, "not measured");
 	CHECK_NUM(t_get(r, "kpis.open_critical_high.value")->valuedouble, 1);
@@ -167,8 +167,8 @@ test_split(void)
 	CHECK_NUM(t_get(pf, "level_distribution.3")->valuedouble, 1);
 	CHECK_NUM(cJSON_GetArraySize(t_get(pf, "weakest_areas")), 2);
 	CHECK_STR(t_get(pf, "weakest_areas.[0].id")->valuestring, "p");
-	CHECK_NUM(t_get(pf, "weakest_areas.[0].average")->valuedouble, 50);
-	CHECK_NUM(t_get(pf, "weakest_areas.[0].repos")->valuedouble, 2);
+	CHECK_NUM(t_get(pf, "weakest_areas.[0].average")->valuedouble, 33.3);
+	CHECK_NUM(t_get(pf, "weakest_areas.[0].repos")->valuedouble, 3);
 	CHECK_STR(t_get(pf, "weakest_areas.[1].id")->valuestring, "d");
 
 	/* the org as one subject: roll-up false; reviews = lowest (0) */

@@ -5,13 +5,18 @@
  *
  * Statuses: a.l2x met (w2), a.l2y missing (w1), b.l2z met (w1),
  * b.l3p met (w3), b.l3q missing (w1), c.l3u unknown (w5), a.l4 missing (w1).
- *   level 2: met 3 of known 4 = 0.75;  level 3: met 3 of known 4 (c.l3u
- *   unknown, not counted) = 0.75;  level 4: 0 of 1.
- *   threshold 0.8 -> level 1; threshold 0.75 -> level 3.
- *   area a: 2 of 4 = 50.0; b: 4 of 5 = 80.0; c: nothing known -> null.
+ * Unknown counts as applicable and not met (docs/scoring.md):
+ *   level 2: met 3 of applicable 4 = 0.75;  level 3: met 3 of applicable
+ *   9 = 0.333 (upper bound, c.l3u met: 8/9 = 0.889);  level 4: 0 of 1.
+ *   threshold 0.8 -> level 1 (possible 1); threshold 0.75 -> level 2,
+ *   possible 3 once the 1 unobserved capability is confirmed.
+ *   area a: 2 of 4 = 50.0 (coverage 100); b: 4 of 5 = 80.0; c: 0 of 5,
+ *   coverage 0, upper bound 100 -> a blind spot.
  */
 #include "helpers.h"
 #include "util.h"
+
+#include <unistd.h>
 
 static char *fixture;
 
@@ -83,8 +88,16 @@ test_default_threshold(void)
 	CHECK_NUM(t_get(as, "levels.[1].known_weight")->valuedouble, 4);
 	CHECK(cJSON_IsFalse(t_get(as, "levels.[1].reached")));
 	CHECK(cJSON_IsTrue(t_get(as, "levels.[0].reached")));
-	CHECK_NUM(t_get(as, "levels.[2].share")->valuedouble, 0.75);
+	CHECK_NUM(t_get(as, "levels.[2].share")->valuedouble, 0.333);
+	CHECK_NUM(t_get(as, "levels.[2].upper_share")->valuedouble, 0.889);
+	CHECK_NUM(t_get(as, "levels.[2].coverage")->valuedouble, 0.444);
+	CHECK_NUM(t_get(as, "levels.[2].applicable_weight")->valuedouble, 9);
 	CHECK(cJSON_IsNull(t_get(as, "levels.[4].share")));
+	CHECK_NUM(t_get(as, "possible_level.level")->valuedouble, 1);
+	CHECK_NUM(t_get(as, "coverage.counts.unknown")->valuedouble, 1);
+	CHECK_NUM(t_get(as, "coverage.counts.applicable")->valuedouble, 7);
+	/* known weight 9 of applicable 14 */
+	CHECK_NUM(t_get(as, "coverage.percent")->valuedouble, 64.3);
 	CHECK_NUM(t_get(as, "next_level.level")->valuedouble, 2);
 	check_ids(as, "next_level.needs", "a.l2y");
 
@@ -93,12 +106,18 @@ test_default_threshold(void)
 	CHECK_NUM(t_get(as, "areas.[0].completeness")->valuedouble, 50.0);
 	check_ids(as, "areas.[0].implemented", "a.l2x");
 	check_ids(as, "areas.[0].missing", "a.l2y,a.l4");
+	CHECK_NUM(t_get(as, "areas.[0].coverage")->valuedouble, 100.0);
+	CHECK_NUM(t_get(as, "areas.[0].counts.missing")->valuedouble, 2);
+	CHECK_NUM(t_get(as, "areas.[0].weights.met")->valuedouble, 2);
 	CHECK_NUM(t_get(as, "areas.[1].completeness")->valuedouble, 80.0);
-	CHECK(cJSON_IsNull(t_get(as, "areas.[2].completeness")));
+	CHECK_NUM(t_get(as, "areas.[2].completeness")->valuedouble, 0.0);
+	CHECK_NUM(t_get(as, "areas.[2].coverage")->valuedouble, 0.0);
+	CHECK_NUM(t_get(as, "areas.[2].upper_bound")->valuedouble, 100.0);
 	check_ids(as, "areas.[2].unknown", "c.l3u");
 	check_ids(as, "areas.[2].missing", "");
 	check_ids(as, "strengths", "");
 	check_ids(as, "improvements", "a,b");
+	check_ids(as, "blind_spots", "c");
 
 	/* unknown is never missing; the report says what would observe it */
 	cap = og_json_find_id(t_get(as, "capabilities"), "c.l3u");
@@ -176,15 +195,22 @@ test_threshold_075(void)
 	CHECK(as);
 	if (!as)
 		return;
-	CHECK_NUM(t_get(as, "level")->valuedouble, 3);
-	CHECK_STR(t_get(as, "level_name")->valuestring, "Defined");
-	check_ids(as, "next_level.needs", "a.l4");
+	CHECK_NUM(t_get(as, "level")->valuedouble, 2);
+	CHECK_STR(t_get(as, "level_name")->valuestring, "Managed");
+	CHECK_NUM(t_get(as, "possible_level.level")->valuedouble, 3);
+	CHECK_NUM(t_get(as, "possible_level.unobserved")->valuedouble, 1);
+	check_ids(as, "next_level.needs", "b.l3q");
+	check_ids(as, "next_level.unknown", "c.l3u");
+	CHECK(strstr(t_get(as, "summary")->valuestring,
+		     "Confirmed maturity: Level 2 (Managed), counting only what was observed. "
+		     "Up to Level 3 once 1 unobserved capability is confirmed or attested."));
 	cJSON_Delete(as);
 	og_model_free(m);
 }
 
-/* The unknown capability c.l3u (weight 5, level 3) turned missing would
- * drag level 3 to 3/9; made met, to 8/9.  Unknown stays out of both. */
+/* The unknown capability c.l3u (weight 5, level 3) counts as not met:
+ * level 3 is 3/9 whether it is unknown or missing (only the coverage
+ * differs); observed met it is 8/9 and level 3 is reached. */
 static void
 test_unknown_vs_missing(void)
 {
@@ -194,7 +220,8 @@ test_unknown_vs_missing(void)
 
 	t_fact_unknown(m, "z.absent", "403 needs admin", "github");
 	as = run(m, "{\"assessment\":{\"model\":\"%s/small-model.json\",\"threshold\":0.75}}", NULL, &err);
-	CHECK(as && t_get(as, "level")->valuedouble == 3);
+	CHECK(as && t_get(as, "level")->valuedouble == 2);
+	CHECK_NUM(t_get(as, "levels.[2].coverage")->valuedouble, 0.444);
 	CHECK_STR(t_get(og_json_find_id(t_get(as, "capabilities"), "c.l3u"), "status")->valuestring, "unknown");
 	check_ids(as, "capabilities.[5].evidence", "z.absent: unknown (403 needs admin)");
 	cJSON_Delete(as);
@@ -204,15 +231,25 @@ test_unknown_vs_missing(void)
 	t_fact_bool(m, "z.absent", false, "github");
 	as = run(m, "{\"assessment\":{\"model\":\"%s/small-model.json\",\"threshold\":0.75}}", NULL, &err);
 	CHECK_NUM(t_get(as, "levels.[2].share")->valuedouble, 0.333);
+	CHECK_NUM(t_get(as, "levels.[2].coverage")->valuedouble, 1);
 	CHECK_NUM(t_get(as, "level")->valuedouble, 2);
 	CHECK_STR(t_get(as, "gaps.[0].id")->valuestring, "c.l3u");
+	cJSON_Delete(as);
+	og_model_free(m);
+
+	m = facts();
+	t_fact_bool(m, "z.absent", true, "github");
+	as = run(m, "{\"assessment\":{\"model\":\"%s/small-model.json\",\"threshold\":0.75}}", NULL, &err);
+	CHECK_NUM(t_get(as, "levels.[2].share")->valuedouble, 0.889);
+	CHECK_NUM(t_get(as, "level")->valuedouble, 3);
 	cJSON_Delete(as);
 	og_model_free(m);
 }
 
 /* small-extra.json: a.l2y's rule now reads x.one (met), new area d with
  * d.l2n (x.three <= 5: met), c.l3u disabled.  Level 2: 5 of 5; level 3:
- * 3 of 4 = 0.75 < 0.8 -> level 2.  Area a: 3 of 4 = 75.0; d: 100. */
+ * 3 of 4 = 0.75 < 0.8 -> level 2.  Area a: 3 of 4 = 75.0; d: 100 but on
+ * one observed capability, so not a strength (it needs three). */
 static void
 test_extra_model(void)
 {
@@ -231,7 +268,8 @@ test_extra_model(void)
 	CHECK_NUM(t_get(as, "areas.[0].completeness")->valuedouble, 75.0);
 	CHECK_STR(t_get(as, "areas.[3].id")->valuestring, "d");
 	CHECK_NUM(t_get(as, "areas.[3].completeness")->valuedouble, 100.0);
-	check_ids(as, "strengths", "d");
+	check_ids(as, "strengths", "");
+	CHECK_NUM(t_get(as, "strength_rule.min_observed")->valuedouble, 3);
 	check_ids(as, "improvements", "a,b");
 	CHECK(!og_json_find_id(t_get(as, "capabilities"), "c.l3u"));
 	CHECK_STR(t_get(og_json_find_id(t_get(as, "capabilities"), "a.l2y"), "title")->valuestring, "Y (ours)");
@@ -263,6 +301,142 @@ test_config_errors(void)
 	og_model_free(m);
 }
 
+static cJSON *
+run_applies(struct og_model *m, const char *extra_cfg, char **ret_err)
+{
+	char *s = og_asprintf("{\"assessment\":{\"model\":\"%s/applies-model.json\"}%s}",
+			      fixture, extra_cfg);
+	cJSON *cfg = cJSON_Parse(s), *as = NULL, *gates = NULL;
+
+	if (og_assess(m, cfg, NULL, 1795000000, &as, &gates, ret_err) < 0)
+		as = NULL;
+	cJSON_Delete(gates);
+	cJSON_Delete(cfg);
+	free(s);
+	return as;
+}
+
+static const char *
+cap_field(const cJSON *as, const char *id, const char *field)
+{
+	const cJSON *v = t_get(og_json_find_id(t_get(as, "capabilities"), id), field);
+
+	return cJSON_IsString(v) ? v->valuestring : "(null)";
+}
+
+/*
+ * fixtures/applies-model.json: a.all (every kind), a.svc (service,
+ * monorepo), a.db (service, library; only when db.used).  x.one met,
+ * x.two missing.
+ */
+static void
+test_applicability(void)
+{
+	struct og_model *m = og_model_new();
+	char *err = NULL;
+	cJSON *as;
+
+	t_fact_bool(m, "x.one", true, "repo");
+	t_fact_bool(m, "x.two", false, "repo");
+	/* kind not known: a.svc and a.db count as unknown, even though a.svc's
+	 * rule holds (learning the kind may raise a figure, not knowing it
+	 * never does): 1 of 3 */
+	as = run_applies(m, "", &err);
+	CHECK(as);
+	if (!as) {
+		fprintf(stderr, "%s\n", err);
+		return;
+	}
+	CHECK_STR(cap_field(as, "a.svc", "status"), "unknown");
+	CHECK(strstr(cap_field(as, "a.svc", "observe_hint"), "kind of project"));
+	CHECK_STR(cap_field(as, "a.db", "status"), "unknown");
+	CHECK_NUM(t_get(as, "areas.[0].completeness")->valuedouble, 33.3);
+	CHECK(cJSON_IsNull(t_get(as, "project.kind")));
+	cJSON_Delete(as);
+
+	/* a library without a database: both leave the denominators */
+	t_fact_str(m, "project.kind", "library", "repo");
+	t_fact_bool(m, "db.used", false, "repo");
+	as = run_applies(m, "", &err);
+	CHECK_STR(cap_field(as, "a.svc", "status"), "not_applicable");
+	CHECK_STR(cap_field(as, "a.svc", "applicability"), "does not apply to a library");
+	CHECK_STR(cap_field(as, "a.db", "status"), "not_applicable");
+	CHECK_STR(cap_field(as, "a.db", "applicability"), "no database is used");
+	CHECK_NUM(t_get(as, "areas.[0].completeness")->valuedouble, 100);
+	CHECK_NUM(t_get(as, "areas.[0].counts.not_applicable")->valuedouble, 2);
+	CHECK_NUM(t_get(as, "areas.[0].counts.applicable")->valuedouble, 1);
+	check_ids(as, "areas.[0].not_applicable", "a.svc,a.db");
+	CHECK_STR(t_get(as, "project.kind")->valuestring, "library");
+	CHECK_STR(t_get(as, "project.source")->valuestring, "observed");
+	CHECK(!og_json_find_id(t_get(as, "gaps"), "a.db"));
+	cJSON_Delete(as);
+
+	/* the config overrides the detected kind; a database is used */
+	og_model_free(m);
+	m = og_model_new();
+	t_fact_bool(m, "x.one", true, "repo");
+	t_fact_bool(m, "x.two", false, "repo");
+	t_fact_str(m, "project.kind", "library", "repo");
+	t_fact_bool(m, "db.used", true, "repo");
+	as = run_applies(m, ",\"project\":{\"kind\":\"service\"}", &err);
+	CHECK_STR(cap_field(as, "a.svc", "status"), "met");
+	CHECK_STR(cap_field(as, "a.db", "status"), "missing");
+	CHECK_STR(t_get(as, "project.kind")->valuestring, "service");
+	CHECK_STR(t_get(as, "project.source")->valuestring, "config");
+	CHECK_NUM(t_get(as, "areas.[0].completeness")->valuedouble, 66.7);
+	cJSON_Delete(as);
+
+	/* db.used not observed: whether a.db applies is unknown */
+	og_model_free(m);
+	m = og_model_new();
+	t_fact_bool(m, "x.one", true, "repo");
+	t_fact_bool(m, "x.two", true, "repo");
+	as = run_applies(m, ",\"project\":{\"kind\":\"library\"}", &err);
+	CHECK_STR(cap_field(as, "a.db", "status"), "unknown");
+	CHECK(strstr(cap_field(as, "a.db", "observe_hint"), "it does not when no database is used"));
+	cJSON_Delete(as);
+
+	as = run_applies(m, ",\"project\":{\"kind\":\"webapp\"}", &err);
+	CHECK(!as);
+	CHECK_STR(err, "project.kind: expected one of service, library, cli, iac-module, monorepo");
+	free(err);
+	og_model_free(m);
+}
+
+static void
+test_applicability_model_errors(void)
+{
+	static const char *const bad[][2] = {
+		{ "\"kinds\":[\"webapp\"],", "$.capabilities[0].kinds[0]: expected one of service" },
+		{ "\"kinds\":[],", "$.capabilities[0].kinds: an empty list would apply to nothing" },
+		{ "\"applies_when\":{\"fact\":\"db.used\",\"op\":\"=\",\"value\":1},",
+		  "$.capabilities[0].applies_when.op: unknown operator" },
+		{ "\"applies_when\":{\"fact\":\"db.used\",\"op\":\"exists\"},",
+		  "$.capabilities[0].not_applicable_reason: missing" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *text = og_asprintf(
+			"{\"id\":\"m\",\"version\":\"1\",\"areas\":[{\"id\":\"a\",\"name\":\"A\"}],"
+			"\"capabilities\":[{\"id\":\"a.x\",\"title\":\"X\",\"area\":\"a\",\"level\":2,"
+			"\"priority\":1,\"effort\":\"1h\",%s\"impact\":\"i\",\"target\":\"t\","
+			"\"current\":\"c\",\"remediation\":{\"text\":\"r\"},\"observed_by\":\"repo\","
+			"\"rule\":{\"fact\":\"x\",\"op\":\"exists\"}}]}", bad[i][0]);
+		char *path = t_tmpfile(text), *err = NULL;
+		struct og_mm *mm = NULL;
+
+		CHECK(og_mm_load(path, NULL, 0, &mm, &err) < 0);
+		if (!err || !strstr(err, bad[i][1]))
+			CHECK_FAIL("model error %zu: got \"%s\", want \"%s\"", i,
+				   err ? err : "(none)", bad[i][1]);
+		og_mm_free(mm);
+		unlink(path);
+		free(path);
+		free(err);
+		free(text);
+	}
+}
+
 int
 main(void)
 {
@@ -274,6 +448,8 @@ main(void)
 	test_unknown_vs_missing();
 	test_extra_model();
 	test_config_errors();
+	test_applicability();
+	test_applicability_model_errors();
 	free(fixture);
 	return check_done();
 }

@@ -16,7 +16,7 @@ tmp = tempfile.mkdtemp()
 env = dict(os.environ, SOURCE_DATE_EPOCH="1764000000")
 p = subprocess.run([os.environ["OPSGRADE"], "report", os.path.join(src, "data/example/acme-shop"),
                     "--output-dir", tmp, "--format", "junit,json", "--history", os.path.join(tmp, "h"),
-                    "--set", "gates.required_capabilities=doc.api"],
+                    "--set", "gates.required_capabilities=doc.api", "--set", "project.kind=service"],
                    capture_output=True, text=True, env=env, timeout=120, cwd=tmp)
 check("gate failure exits 1", p.returncode == 1, p.returncode)
 root = ET.parse(os.path.join(tmp, "junit.xml")).getroot()

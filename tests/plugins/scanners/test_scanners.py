@@ -160,6 +160,20 @@ def suite_fixtures():
     check(abs(facts["trivy.vulns.fixable_ratio"]["value"] - 3 / 7) < 1e-9,
           "fixable_ratio %s" % facts["trivy.vulns.fixable_ratio"])
     check(facts["trivy.version"]["value"] == "0.58.1", "trivy.version")
+    # trivy k8s: an image's findings name the image and the workload;
+    # the workload's own misconfigurations stay at the workload.
+    lines, objs = run(TRIVY, "reports", [os.path.join(FIX, "trivy",
+                                                      "k8s-cluster.json")])
+    where = {o["finding"]["id"]: o["finding"]["locations"][0]
+             for o in objs if "finding" in o}
+    img = "registry.example.test/acme/api:1.4.0 (kind-acme/shop/Deployment/api)"
+    check(where["CVE-2099-0001"]["target"] == img, "k8s os-pkgs: %s" %
+          where["CVE-2099-0001"])
+    check(where["GHSA-2099-k8s0-0001"]["target"] == img and
+          where["GHSA-2099-k8s0-0001"]["file"] == "usr/local/bin/api",
+          "k8s lang-pkgs: %s" % where["GHSA-2099-k8s0-0001"])
+    check(where["KSV-0001"]["target"] == "kind-acme/shop/Deployment/api",
+          "k8s config: %s" % where["KSV-0001"])
     # Multi-run SARIF facts and dedup identities.
     lines, objs = run(CODEQL, "sarif", [os.path.join(FIX, "sarif", x) for x in
                                         ("multirun.sarif",
