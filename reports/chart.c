@@ -324,6 +324,8 @@ og_chart_ladder(cairo_t *cr, const struct og_chart_style *cs, double x, double y
 		if (r->have_share)
 			snprintf(share, sizeof(share), "%.0f%% met%s", r->share * 100,
 				 r->reached ? " \xe2\x9c\x93" : "");
+		else if (r->baseline)
+			snprintf(share, sizeof(share), "starting level \xe2\x9c\x93");
 		else
 			snprintf(share, sizeof(share), "not measured");
 		og_text_draw(cr, cs->tx, bx + bw * 0.66, ry + cs->fs * 0.5, bw * 0.34 - cs->fs,

@@ -40,6 +40,7 @@ struct og_tl_row {
 
 struct og_rung {
 	int level;
+	bool baseline;		/* requires nothing: where every team starts */
 	const char *name;
 	const char *summary;
 	bool have_share;

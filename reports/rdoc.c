@@ -447,6 +447,43 @@ og_fmt_value(bool have, double v, const char *unit, char *buf, size_t size)
 		snprintf(buf, size, "%s %s", num, unit);
 }
 
+const char *
+og_rj_kpi_display(const cJSON *kpi, char *buf, size_t size)
+{
+	const char *s = og_rj_str(kpi, "display");
+	double v = 0;
+	bool have;
+
+	if (s)
+		return s;
+	/* a report.json written before "display" existed */
+	have = og_rj_num(kpi, "value", &v);
+	og_fmt_value(have, v, og_rj_str(kpi, "unit"), buf, size);
+	return buf;
+}
+
+const char *
+og_rj_area_display(const cJSON *area, char *buf, size_t size)
+{
+	const char *s = og_rj_str(area, "display");
+	double v = 0;
+	bool have;
+
+	if (s)
+		return s;
+	have = og_rj_num(area, "completeness", &v);
+	og_fmt_value(have, v, "%", buf, size);
+	return buf;
+}
+
+const char *
+og_rj_kpi_status(const cJSON *kpi)
+{
+	const char *s = og_rj_str(kpi, "status");
+
+	return s ? s : "not measured";
+}
+
 int
 og_out_open(struct og_out *o, const char *path)
 {
@@ -505,7 +542,7 @@ og_rj_severity_counts(const cJSON *report, double counts[OG_SEV_COUNT],
 		      bool *ret_have)
 {
 	const cJSON *sec = og_rj_obj(og_rj_obj(report, "assessment"), "security");
-	const cJSON *open = og_rj_obj(sec, "open"), *f;
+	const cJSON *open = og_rj_obj(sec, "open");
 	const cJSON *scanned = cJSON_GetObjectItemCaseSensitive(sec, "scanned");
 
 	memset(counts, 0, sizeof(double) * OG_SEV_COUNT);
@@ -514,19 +551,12 @@ og_rj_severity_counts(const cJSON *report, double counts[OG_SEV_COUNT],
 		*ret_have = false;	/* no scanner ran: zeros would be invented */
 		return;
 	}
-	if (open) {
-		for (int i = 0; i < OG_SEV_COUNT; i++)
-			og_rj_num(open, og_sev_names[i], &counts[i]);
-		return;
-	}
-	if (!og_rj_arr(report, "findings")) {
+	/* The assessment's counts are the only ones: no renderer counts the
+	 * findings list itself, so every output shows the same numbers. */
+	if (!open) {
 		*ret_have = false;
 		return;
 	}
-	cJSON_ArrayForEach(f, og_rj_arr(report, "findings")) {
-		const char *st = og_rj_str(f, "status");
-
-		if (!st || strcmp(st, "suppressed") != 0)
-			counts[og_sev_rank(og_rj_str(f, "severity"))]++;
-	}
+	for (int i = 0; i < OG_SEV_COUNT; i++)
+		og_rj_num(open, og_sev_names[i], &counts[i]);
 }

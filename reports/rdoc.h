@@ -54,8 +54,9 @@ int og_rj_count(const cJSON *arr);
 extern const char *const og_sev_names[OG_SEV_COUNT];
 int og_sev_rank(const char *s);
 /* Open findings per severity (og_sev_names order) from the assessment's
- * security block, else from the findings list.  *ret_have is false when
- * no scanner ran ("not measured", not zero). */
+ * security block, the one place they are counted.  *ret_have is false
+ * when no scanner ran or there is no assessment ("not measured", not
+ * zero). */
 void og_rj_severity_counts(const cJSON *report, double counts[OG_SEV_COUNT],
 			   bool *ret_have);
 struct og_rgb og_sev_color(int rank);
@@ -80,6 +81,14 @@ void og_fmt_date(const char *rfc3339, bool long_form, char *buf, size_t size);
 /* A number with its unit, "85.4%", "2.5/week", "0.5 h"; "not measured"
  * when @have is false. */
 void og_fmt_value(bool have, double v, const char *unit, char *buf, size_t size);
+
+/* A KPI's figure and status exactly as the assessment states them
+ * (assessment.kpis[].display / .status); "not measured" when absent.
+ * Only a report.json older than "display" is formatted here, into @buf. */
+const char *og_rj_kpi_display(const cJSON *kpi, char *buf, size_t size);
+const char *og_rj_kpi_status(const cJSON *kpi);
+/* An area's completeness as the assessment prints it ("83.3%"). */
+const char *og_rj_area_display(const cJSON *area, char *buf, size_t size);
 
 /* Output file written to a temporary name and renamed into place. */
 struct og_out {

@@ -6,7 +6,6 @@
  */
 #include "config.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -16,23 +15,11 @@
 #include <cjson/cJSON.h>
 
 #include "core/jsonget.h"
+#include "rdoc.h"
 #include "render.h"
 
 #define TOP_GAPS		5
 #define NEW_CRITICAL_MAX	10
-
-/* 12 / 12.5 / 0.25 / 1234: short and C-locale. */
-static void
-fmt_num(char *buf, size_t size, double v)
-{
-	if (fabs(v - round(v)) < 1e-9 || fabs(v) >= 100)
-		snprintf(buf, size, "%.0f", v);
-	else if (fabs(v) >= 1)
-		snprintf(buf, size, "%.1f", v);
-	else
-		snprintf(buf, size, "%.2f", v);
-}
-
 
 /* ---- the summary, once for text and once for HTML ---- */
 
@@ -166,15 +153,11 @@ sum_level(struct w *w, const cJSON *report)
 	w_line(w, "h2", "Completeness by area");
 	w_block(w, "table", true);
 	cJSON_ArrayForEach(it, og_jget(a, "areas")) {
-		const cJSON *pct = og_jget(it, "completeness");
-		char num[32];
+		char buf[32];
 		const char *cells[2];
 		static const int widths[] = { 34, 0 };
+		const char *num = og_rj_area_display(it, buf, sizeof(buf));
 
-		if (cJSON_IsNumber(pct))
-			snprintf(num, sizeof(num), "%.0f%%", pct->valuedouble);
-		else
-			snprintf(num, sizeof(num), "not measured");
 		cells[0] = og_jstr_or(og_jget(it, "name"),
 				  og_jstr_or(og_jget(it, "id"), "?"));
 		cells[1] = num;
@@ -186,34 +169,15 @@ sum_level(struct w *w, const cJSON *report)
 static void
 sum_findings(struct w *w, const cJSON *report)
 {
-	static const char *const sev[] = { "critical", "high", "medium", "low" };
-	const cJSON *open = og_jget2(og_jget(report, "assessment"),
-				     "security", "open");
 	const cJSON *h = og_jget(report, "history");
 	const cJSON *d = og_jget(h, "delta");
-	double c[4] = { 0 };
-	const cJSON *f;
+	double c[OG_SEV_COUNT];
+	bool have;
 
-	if (cJSON_IsObject(open)) {
-		for (size_t i = 0; i < 4; i++) {
-			const cJSON *v = og_jget(open, sev[i]);
-
-			c[i] = cJSON_IsNumber(v) ? v->valuedouble : 0;
-		}
-	} else {
-		cJSON_ArrayForEach(f, og_jget(report, "findings")) {
-			const char *s = og_jstr_or(og_jget(f, "severity"), "");
-
-			if (strcmp(og_jstr_or(og_jget(f, "status"), ""), "open"))
-				continue;
-			for (size_t i = 0; i < 4; i++)
-				if (!strcmp(s, sev[i]))
-					c[i]++;
-		}
-	}
+	/* the assessment's counts, the one place findings are counted */
+	og_rj_severity_counts(report, c, &have);
 	w_line(w, "h2", "Security");
-	if (cJSON_IsFalse(og_jget2(og_jget(report, "assessment"), "security",
-				   "scanned")))
+	if (!have)
 		w_line(w, "p", "Open findings: not measured (no security "
 		       "scanner ran).");
 	else
@@ -333,27 +297,19 @@ sum_kpis(struct w *w, const cJSON *report)
 	int n = 0;
 
 	cJSON_ArrayForEach(k, og_jget2(report, "assessment", "kpis")) {
-		const cJSON *v = og_jget(k, "value");
-		char val[64], num[32];
+		char buf[64];
 		const char *cells[4];
+		const char *val = og_rj_kpi_display(k, buf, sizeof(buf));
 
 		if (n++ == 0) {
 			w_line(w, "h2", "KPIs");
 			w_block(w, "table", true);
 			w_row(w, true, head, widths, 4);
 		}
-		if (cJSON_IsNumber(v)) {
-			fmt_num(num, sizeof(num), v->valuedouble);
-			snprintf(val, sizeof(val), "%s%s%s", num,
-				 og_jstr(og_jget(k, "unit")) ? " " : "",
-				 og_jstr_or(og_jget(k, "unit"), ""));
-		} else {
-			snprintf(val, sizeof(val), "not measured");
-		}
 		cells[0] = og_jstr_or(og_jget(k, "name"),
 				  og_jstr_or(og_jget(k, "id"), "?"));
 		cells[1] = val;
-		cells[2] = og_jstr_or(og_jget(k, "status"), "-");
+		cells[2] = og_rj_kpi_status(k);
 		cells[3] = og_jstr_or(og_jget(k, "target_text"), "-");
 		w_row(w, false, cells, widths, 4);
 	}

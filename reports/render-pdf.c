@@ -102,19 +102,12 @@ note(struct pdf *p, const char *s)
 	og_doc_para(p->d, s, 8.5, OG_TX_ITALIC, og_muted);
 }
 
+/* The effort as the assessment words it, so every output agrees. */
 static const char *
-effort_text(struct pdf *p, const cJSON *o)
+effort_text(const cJSON *o)
 {
-	double m;
 	const char *e = og_rj_str(o, "effort");
 
-	if (og_rj_num(o, "effort_minutes", &m) && m > 0) {
-		if (m < 60)
-			return keep(p, og_asprintf("%.0f min", m));
-		if (m < 8 * 60)
-			return keep(p, og_asprintf("%.0f h", ceil(m / 60)));
-		return keep(p, og_asprintf("%.0f d", ceil(m / 480)));
-	}
 	return e ? e : "not estimated";
 }
 
@@ -122,6 +115,23 @@ static bool
 area_pct(const cJSON *area, double *ret)
 {
 	return og_rj_num(area, "completeness", ret);
+}
+
+/* The completeness as the assessment prints it. */
+static const char *
+area_display(struct pdf *p, const cJSON *area)
+{
+	char buf[64];
+
+	return keep(p, og_strdup0(og_rj_area_display(area, buf, sizeof(buf))));
+}
+
+static const char *
+kpi_display(struct pdf *p, const cJSON *k)
+{
+	char buf[64];
+
+	return keep(p, og_strdup0(og_rj_kpi_display(k, buf, sizeof(buf))));
 }
 
 /* The snapshot before this run, or NULL. */
@@ -132,6 +142,59 @@ previous_snapshot(const struct pdf *p)
 	int n = og_rj_count(snaps);
 
 	return n >= 2 ? cJSON_GetArrayItem(snaps, n - 2) : NULL;
+}
+
+/* ---------------------------------------------------------------- gates */
+
+/* "Policy gates: 4 of 5 passed, 1 failed" (or that none are set). */
+static void
+gate_verdict(struct pdf *p, unsigned flags)
+{
+	const cJSON *g;
+	int total = 0, failed = 0;
+
+	cJSON_ArrayForEach(g, og_rj_arr(p->report, "gates")) {
+		const char *st = og_rj_str(g, "status");
+
+		total++;
+		failed += st && !strcmp(st, "fail");
+	}
+	if (total == 0)
+		og_doc_para(p->d, "No policy gates are configured.", 0, flags, og_muted);
+	else
+		og_doc_para(p->d, keep(p, og_asprintf("Policy gates: %d of %d passed%s",
+				total - failed, total, failed ? keep(p, og_asprintf(
+				", %d failed", failed)) : "")), 0, flags | OG_TX_BOLD,
+			    failed ? og_status_color("needs improvement") : og_status_color("good"));
+}
+
+/* The gate results with why each failed: the reason the run exits 1. */
+static void
+sec_gates(struct pdf *p)
+{
+	static const struct og_col cols[] = {
+		{ "Gate", 0.52, 0 }, { "Result", 0.14, 0 }, { "Actual", 0.17, 0 },
+		{ "Required", 0.17, 0 },
+	};
+	const cJSON *g;
+
+	og_doc_heading(p->d, 3, "Policy gates");
+	gate_verdict(p, 0);
+	cJSON_ArrayForEach(g, og_rj_arr(p->report, "gates")) {
+		const char *st = og_rj_str(g, "status");
+		bool fail = st && !strcmp(st, "fail");
+		const cJSON *a = og_rj_item(g, "actual"), *e = og_rj_item(g, "expected");
+
+		txt(p, og_rj_str(g, "description") ? og_rj_str(g, "description") : og_rj_str(g, "id"));
+		cell(p, fail ? "FAILED" : "passed", true,
+		     og_status_color(fail ? "needs improvement" : "good"), 0);
+		txt(p, cJSON_IsString(a) ? a->valuestring : cJSON_IsNumber(a)
+		       ? keep(p, og_asprintf("%g", a->valuedouble)) : "not measured");
+		txt(p, cJSON_IsString(e) ? e->valuestring : cJSON_IsNumber(e)
+		       ? keep(p, og_asprintf("%g", e->valuedouble)) : "");
+	}
+	if (p->n_cells)
+		table(p, cols, 4, true);
 }
 
 /* ---------------------------------------------------------------- cover */
@@ -204,8 +267,10 @@ cover(struct pdf *p)
 	else
 		snprintf(line, sizeof(line), "No maturity assessment in this report");
 	og_doc_para(d, line, 13, OG_TX_BOLD | OG_TX_CENTER, og_ink);
+	/* The summary paragraph itself opens the executive summary; the
+	 * cover gives only the verdict, so no paragraph is printed twice. */
 	if (summary)
-		para(p, summary);
+		gate_verdict(p, OG_TX_CENTER);
 	else
 		para(p, "This report holds the collected facts and findings only: no maturity "
 			"model was applied (the document came from \"opsgrade collect\"). "
@@ -232,18 +297,12 @@ kpi_tiles(struct pdf *p, const cJSON *kpis, int max)
 	tw = (d->w - gap * (n - 1)) / n;
 	y = og_doc_box(d, 70);
 	cJSON_ArrayForEach(k, kpis) {
-		double v;
-		bool have = og_rj_num(k, "value", &v);
-		char val[64];
-
 		if (i >= n)
 			break;
-		og_fmt_value(have, v, og_rj_str(k, "unit"), val, sizeof(val));
 		if (d->cr)
 			og_chart_tile(d->cr, &d->cs, d->x + i * (tw + gap), y, tw, 64,
 				      og_rj_str(k, "name") ? og_rj_str(k, "name") : og_rj_str(k, "id"),
-				      val, have && og_rj_str(k, "status") ? og_rj_str(k, "status") : "not measured",
-				      NULL);
+				      kpi_display(p, k), og_rj_kpi_status(k), NULL);
 		i++;
 	}
 	og_doc_space(d, 6);
@@ -264,8 +323,8 @@ area_bullets(struct pdf *p, const cJSON *ids, const char *mark, struct og_rgb c,
 			continue;
 		area = og_json_find_id(og_rj_arr(p->as, "areas"), id->valuestring);
 		if (area_pct(area, &pct))
-			og_doc_bullet(p->d, mark, c, keep(p, og_asprintf("%s: %.0f%% complete",
-					og_area_name(p->as, id->valuestring), pct)));
+			og_doc_bullet(p->d, mark, c, keep(p, og_asprintf("%s: %s complete",
+					og_area_name(p->as, id->valuestring), area_display(p, area))));
 		else
 			og_doc_bullet(p->d, mark, c, keep(p, og_asprintf("%s: completeness not measured",
 					og_area_name(p->as, id->valuestring))));
@@ -314,8 +373,8 @@ static void
 sec_summary(struct pdf *p)
 {
 	struct og_doc *d = p->d;
-	double level, m;
-	const cJSON *next = og_rj_obj(p->as, "next_level"), *g, *delta;
+	double level;
+	const cJSON *g, *delta;
 	int i = 0;
 
 	og_doc_heading(d, 1, T_SUMMARY);
@@ -331,12 +390,9 @@ sec_summary(struct pdf *p)
 				og_rj_str(p->as, "level_name") : "")), 12, OG_TX_BOLD, og_ink);
 	else
 		og_doc_para(d, "Maturity level: not measured.", 12, OG_TX_BOLD, og_muted);
-	if (next && og_rj_num(next, "level", &m))
-		para(p, keep(p, og_asprintf("Reaching level %.0f (%s) needs %d more capabilities (listed in section 3).",
-				m, og_rj_str(next, "name") ? og_rj_str(next, "name") : "",
-				og_rj_count(og_rj_arr(next, "needs")))));
 	if (og_rj_str(p->as, "summary"))
 		para(p, og_rj_str(p->as, "summary"));
+	sec_gates(p);
 	kpi_tiles(p, og_rj_arr(p->as, "kpis"), 4);
 
 	og_doc_heading(d, 3, "Strengths");
@@ -358,7 +414,7 @@ sec_summary(struct pdf *p)
 		og_doc_bullet(d, keep(p, og_asprintf("%d.", i + 1)), d->st->accent,
 			      keep(p, og_asprintf("%s (%s; priority %.0f, effort %s)",
 				   title ? title : og_rj_str(g, "id"), area ? area : "no area",
-				   pr, effort_text(p, g))));
+				   pr, effort_text(g))));
 		i++;
 	}
 	if (i == 0)
@@ -466,7 +522,7 @@ sec_current(struct pdf *p)
 		const char *name = og_rj_str(a, "name") ? og_rj_str(a, "name") : og_rj_str(a, "id");
 
 		og_doc_heading(d, 2, area_pct(a, &pct) ?
-			       keep(p, og_asprintf("%s: %.0f%% complete", name, pct)) :
+			       keep(p, og_asprintf("%s: %s complete", name, area_display(p, a))) :
 			       keep(p, og_asprintf("%s: completeness not measured", name)));
 		cap_rows(p, og_rj_arr(a, "implemented"), "met");
 		cap_rows(p, og_rj_arr(a, "missing"), "missing");
@@ -504,6 +560,7 @@ sec_ladder(struct pdf *p)
 		rungs[n].summary = og_rj_str(l, "summary");
 		rungs[n].have_share = og_rj_num(l, "share", &rungs[n].share);
 		rungs[n].reached = cJSON_IsTrue(og_rj_item(l, "reached"));
+		rungs[n].baseline = cJSON_IsTrue(og_rj_item(l, "baseline"));
 		rungs[n].current = rungs[n].level == (int)cur;
 		n++;
 	}
@@ -530,11 +587,27 @@ sec_ladder(struct pdf *p)
 	og_doc_heading(d, 2, keep(p, og_asprintf("What level %.0f (%s) still needs",
 				og_rj_num(next, "level", &v) ? v : cur + 1,
 				og_rj_str(next, "name") ? og_rj_str(next, "name") : "")));
-	cJSON_ArrayForEach(id, og_rj_arr(next, "needs"))
-		if (cJSON_IsString(id))
-			og_doc_bullet(d, "\xe2\x96\xa1", d->st->accent, og_cap_title(p->as, id->valuestring));
+	if (og_rj_count(og_rj_arr(next, "needs")) > 0)
+		para(p, keep(p, og_asprintf("The smallest set of actions that reaches it, "
+				"%d of the %d missing capabilities at that level (about %s of work):",
+				og_rj_count(og_rj_arr(next, "needs")),
+				og_rj_arr(next, "missing") ? og_rj_count(og_rj_arr(next, "missing"))
+							   : og_rj_count(og_rj_arr(next, "needs")),
+				og_rj_str(next, "needs_effort") ? og_rj_str(next, "needs_effort") : "unknown effort")));
+	cJSON_ArrayForEach(id, og_rj_arr(next, "needs")) {
+		const cJSON *cap;
+
+		if (!cJSON_IsString(id))
+			continue;
+		cap = og_json_find_id(og_rj_arr(p->as, "capabilities"), id->valuestring);
+		og_doc_bullet(d, "\xe2\x96\xa1", d->st->accent,
+			      keep(p, og_asprintf("%s (%s)", og_cap_title(p->as, id->valuestring),
+						  og_rj_str(cap, "effort") ? og_rj_str(cap, "effort")
+									  : "effort not estimated")));
+	}
 	if (og_rj_count(og_rj_arr(next, "needs")) == 0)
-		note(p, "Nothing observable is missing; unknown capabilities must be observed first.");
+		note(p, "Closing the observed gaps alone does not reach it: too little of this "
+			"level could be observed. Connect the collectors named in section 2 first.");
 }
 
 /* -------------------------------------------------------------------- gaps */
@@ -579,7 +652,7 @@ sec_gaps(struct pdf *p)
 		txt(p, "Impact");
 		txt(p, og_rj_str(g, "impact"));
 		txt(p, "Effort");
-		txt(p, effort_text(p, g));
+		txt(p, effort_text(g));
 		cJSON_ArrayForEach(t, og_rj_arr(g, "tools"))
 			if (cJSON_IsString(t) && tl < sizeof(tools) - 1)
 				tl += (size_t)snprintf(tools + tl, sizeof(tools) - tl, "%s%s",
@@ -657,7 +730,7 @@ sec_roadmap(struct pdf *p)
 	og_doc_heading(d, 2, "Quick wins");
 	cJSON_ArrayForEach(it, og_rj_arr(p->as, "quick_wins")) {
 		txt(p, og_rj_str(it, "title") ? og_rj_str(it, "title") : og_rj_str(it, "id"));
-		txt(p, effort_text(p, it));
+		txt(p, effort_text(it));
 		txt(p, og_rj_num(it, "priority", &v) ? keep(p, og_asprintf("P%.0f", v)) : "");
 		txt(p, og_rj_str(it, "impact"));
 	}
@@ -699,8 +772,8 @@ static void
 sec_kpis(struct pdf *p)
 {
 	static const struct og_col cols[] = {
-		{ "Metric", 0.22, OG_TX_BOLD }, { "Current", 0.13, 0 }, { "Target", 0.12, 0 },
-		{ "Status", 0.18, 0 }, { "DORA band", 0.12, 0 }, { "Basis", 0.23, 0 },
+		{ "Metric", 0.17, OG_TX_BOLD }, { "Current", 0.12, 0 }, { "Target", 0.25, 0 },
+		{ "Status", 0.14, 0 }, { "DORA band", 0.09, 0 }, { "Basis", 0.23, 0 },
 	};
 	struct og_doc *d = p->d;
 	const cJSON *k, *snaps = og_rj_arr(p->hist, "snapshots");
@@ -709,16 +782,12 @@ sec_kpis(struct pdf *p)
 	og_doc_heading(d, 1, T_KPIS);
 	cJSON_ArrayForEach(k, og_rj_arr(p->as, "kpis")) {
 		double v, by;
-		bool have = og_rj_num(k, "value", &v);
-		const char *status = og_rj_str(k, "status") ? og_rj_str(k, "status") : "not measured";
+		const char *status = og_rj_kpi_status(k);
 		const char *band = og_rj_str(k, "band");
-		char val[64];
+		bool have = strcmp(status, "not measured") != 0;
 
-		if (!have)
-			status = "not measured";
-		og_fmt_value(have, v, og_rj_str(k, "unit"), val, sizeof(val));
 		txt(p, og_rj_str(k, "name") ? og_rj_str(k, "name") : og_rj_str(k, "id"));
-		cell(p, keep(p, strdup(val)), false, og_ink, have ? OG_TX_BOLD : OG_TX_ITALIC);
+		cell(p, kpi_display(p, k), false, og_ink, have ? OG_TX_BOLD : OG_TX_ITALIC);
 		if (og_rj_str(k, "target_text"))
 			txt(p, og_rj_str(k, "target_text"));
 		else if (og_rj_num(k, "target", &v))
@@ -743,8 +812,11 @@ sec_kpis(struct pdf *p)
 	} else {
 		table(p, cols, 6, true);
 		note(p, keep(p, year ? og_asprintf("Status is given as text as well as colour. DORA bands "
-				"(elite, high, medium, low) follow the %d State of DevOps benchmarks.", year)
-				: strdup("Status is given as text as well as colour.")));
+				"(elite, high, medium, low) follow the %d State of DevOps report; a DORA "
+				"metric is \"good\" in the high band or better and \"needs improvement\" "
+				"below it. Every other metric is compared with the target shown.", year)
+				: strdup("Status is given as text as well as colour. Each metric is "
+					 "compared with the target shown.")));
 	}
 	if (og_rj_count(snaps) >= 2) {
 		int n = og_rj_count(snaps), i = 0;
@@ -929,12 +1001,17 @@ sec_security(struct pdf *p)
 		og_rj_num(sec, "suppressed", &sup);
 		para(p, keep(p, og_asprintf("%.0f open findings (%.0f critical, %.0f high). %s %s",
 				 total, counts[0], counts[1],
-				 fx >= 0 && nf >= 0 ? keep(p, og_asprintf("%.0f can be fixed by upgrading to a fixed "
-						 "version; %.0f have no fix yet.", fx, nf)) :
+				 fx >= 0 && nf >= 0 ? keep(p, og_asprintf("Of the %.0f open vulnerabilit%s in "
+						 "packages, %.0f can be fixed by upgrading to a fixed version and "
+						 "%.0f ha%s no fixed version yet.", fx + nf, fx + nf == 1 ? "y" : "ies",
+						 fx, nf, nf == 1 ? "s" : "ve")) :
 						 "Fixability: not measured.",
 				 sup >= 0 ? keep(p, og_asprintf("%.0f suppressed (VEX, baseline or accepted).", sup)) : "")));
 	}
-	og_doc_heading(d, 2, "Top 10 open findings");
+	/* The heading counts the rows it heads. */
+	og_doc_heading(d, 2, total <= TOP_FINDINGS ? "Open findings"
+		       : keep(p, og_asprintf("The %d most severe of %.0f open findings",
+					     TOP_FINDINGS, total)));
 	cJSON_ArrayForEach(f, og_rj_arr(p->report, "findings")) {
 		const char *st = og_rj_str(f, "status"), *fix = og_rj_str(f, "fixed_version");
 		const cJSON *loc = cJSON_GetArrayItem(og_rj_arr(f, "locations"), 0);
@@ -955,6 +1032,8 @@ sec_security(struct pdf *p)
 		txt(p, where);
 		if (fix && *fix)
 			cell(p, fix, false, og_ink, OG_TX_BOLD);
+		else if (og_rj_str(f, "kind") && strcmp(og_rj_str(f, "kind"), "vulnerability"))
+			cell(p, "\xe2\x80\x94", false, og_muted, 0);	/* no package to upgrade */
 		else
 			cell(p, "no fix yet", false, og_ink, OG_TX_ITALIC);
 		shown++;
@@ -1074,9 +1153,10 @@ sec_appendix(struct pdf *p)
 	txt(p, model ? keep(p, og_asprintf("%s version %s", og_rj_str(model, "id") ? og_rj_str(model, "id") : "?",
 					    og_rj_str(model, "version") ? og_rj_str(model, "version") : "?"))
 		     : "none (not assessed)");
-	if (og_rj_str(model, "path")) {
-		txt(p, "Model file");
-		txt(p, og_rj_str(model, "path"));
+	/* named by id, version and digest, never by a path on this machine */
+	if (og_rj_str(model, "digest")) {
+		txt(p, "Model digest");
+		txt(p, og_rj_str(model, "digest"));
 	}
 	if (og_rj_num(p->as, "threshold", &v)) {
 		txt(p, "Level threshold");

@@ -88,8 +88,9 @@ gauge_card(struct png *g, double x, double y, double w, double h)
 	og_chart_gauge(g->cr, &big, x + 40, y + 70, w - 80, h - 150, have, (int)level,
 		       og_rj_str(g->as, "level_name"));
 	if (next && og_rj_num(next, "level", &level))
-		snprintf(line, sizeof(line), "Level %.0f needs %d more capabilities", level,
-			 og_rj_count(og_rj_arr(next, "needs")));
+		snprintf(line, sizeof(line), "Level %.0f needs %d more capabilit%s", level,
+			 og_rj_count(og_rj_arr(next, "needs")),
+			 og_rj_count(og_rj_arr(next, "needs")) == 1 ? "y" : "ies");
 	else if (have)
 		snprintf(line, sizeof(line), "Highest level reached");
 	else
@@ -135,15 +136,13 @@ kpi_card(struct png *g, double x, double y, double w, double h)
 
 	card(g, x, y, w, h, "Key metrics");
 	cJSON_ArrayForEach(k, og_rj_arr(g->as, "kpis")) {
-		double v;
-		bool have = og_rj_num(k, "value", &v);
-		const char *status = have && og_rj_str(k, "status") ? og_rj_str(k, "status") : "not measured";
+		const char *status = og_rj_kpi_status(k);
 		const char *band = og_rj_str(k, "band");
-		char val[64], sub[64];
+		char buf[64], sub[64];
+		const char *val = og_rj_kpi_display(k, buf, sizeof(buf));
 
 		if (i == TILES_MAX)
 			break;
-		og_fmt_value(have, v, og_rj_str(k, "unit"), val, sizeof(val));
 		snprintf(sub, sizeof(sub), "target %s%s%s",
 			 og_rj_str(k, "target_text") ? og_rj_str(k, "target_text") : "not set",
 			 band ? "  \xc2\xb7  DORA " : "", band ? band : "");

@@ -51,10 +51,8 @@ og_render_summary(const cJSON *as, const cJSON *gates, FILE *out)
 	fprintf(out, "Maturity: Level %d (%s) of 5\n", (int)num(as, "level", 1),
 		str(as, "level_name"));
 	next = cJSON_GetObjectItemCaseSensitive(as, "next_level");
-	if (cJSON_IsObject(next))
-		fprintf(out, "  Level %d (%s) still needs %d capabilities\n",
-			(int)num(next, "level", 0), str(next, "name"),
-			cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(next, "needs")));
+	if (cJSON_IsObject(next) && *str(next, "text"))
+		fprintf(out, "  %s\n", str(next, "text"));
 
 	fputs("\nAreas\n", out);
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(as, "areas")) {
@@ -64,7 +62,7 @@ og_render_summary(const cJSON *as, const cJSON *gates, FILE *out)
 		fprintf(out, "  %-34.34s ", str(it, "name"));
 		if (cJSON_IsNumber(c)) {
 			bar(out, c->valuedouble);
-			fprintf(out, " %5.1f%%", c->valuedouble);
+			fprintf(out, " %6s", str(it, "display"));
 		} else {
 			fputs("(not observed)      ", out);
 		}
@@ -85,15 +83,10 @@ og_render_summary(const cJSON *as, const cJSON *gates, FILE *out)
 
 	fputs("\nKPIs\n", out);
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(as, "kpis")) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, "value");
 		const cJSON *band = cJSON_GetObjectItemCaseSensitive(it, "band");
-		char val[48];
 
-		if (cJSON_IsNumber(v))
-			snprintf(val, sizeof(val), "%g %s", v->valuedouble, str(it, "unit"));
-		else
-			snprintf(val, sizeof(val), "-");
-		fprintf(out, "  %-40.40s %-18s %s", str(it, "name"), val, str(it, "status"));
+		fprintf(out, "  %-40.40s %-18s %s", str(it, "name"), str(it, "display"),
+			str(it, "status"));
 		if (cJSON_IsString(band))
 			fprintf(out, " (%s, DORA %d)", band->valuestring, (int)num(it, "band_year", 0));
 		fputc('\n', out);

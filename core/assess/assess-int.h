@@ -156,6 +156,8 @@ void og_env_add_number(struct og_fact_env *env, const char *key, double v,
 		       const char *unit, const char *evidence);
 void og_env_add_string(struct og_fact_env *env, const char *key,
 		       const char *v, const char *evidence);
+void og_env_add_bool(struct og_fact_env *env, const char *key, bool v,
+		     const char *evidence);
 bool og_env_ran(const struct og_fact_env *env, const char *collector);
 void og_env_fini(struct og_fact_env *env);
 
@@ -210,6 +212,10 @@ cJSON *og_score_areas(const struct og_scored *sc, cJSON **ret_strengths,
 cJSON *og_score_possible(const struct og_scored *sc);
 cJSON *og_score_coverage(const struct og_scored *sc);
 cJSON *og_score_strength_rule(void);
+/* "Level 4 (Quantified) needs 5 of the 8 missing capabilities at that
+ * level (about 2 weeks of work)." from a next_level object; "" when it
+ * needs nothing known.  Caller frees. */
+char *og_next_level_text(const cJSON *next);
 cJSON *og_score_capabilities(const struct og_scored *sc,
 			     const struct og_fact_env *env);
 

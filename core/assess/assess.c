@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -254,18 +255,42 @@ summary_text(const struct og_scored *sc, const cJSON *strengths,
 	if (crit)
 		s = append(s, og_asprintf(" %zu critical gap%s.", crit, crit == 1 ? "" : "s"));
 	if (cJSON_IsObject(next)) {
-		const cJSON *needs = cJSON_GetObjectItemCaseSensitive(next, "needs");
+		char *t = og_next_level_text(next);
 
-		s = append(s, og_asprintf(" Level %d (%s) has %d missing capabilit%s.",
-					  cJSON_GetObjectItemCaseSensitive(next, "level")->valueint,
-					  cJSON_GetObjectItemCaseSensitive(next, "name")->valuestring,
-					  cJSON_GetArraySize(needs),
-					  cJSON_GetArraySize(needs) == 1 ? "y" : "ies"));
+		if (*t) {
+			s = append(s, og_strdup0(" "));
+			s = append(s, og_strdup0(t));
+		}
+		free(t);
 	}
 	free(st);
 	free(im);
 	free(bl);
 	return s;
+}
+
+/*
+ * Each area's completeness as every output prints it ("83.3%", "100%",
+ * "not measured"): computed once here, so the PDF, PNG, mail and terminal
+ * can't round one figure two ways.
+ */
+static void
+add_area_displays(cJSON *areas)
+{
+	cJSON *a;
+
+	cJSON_ArrayForEach(a, areas) {
+		const cJSON *c = cJSON_GetObjectItemCaseSensitive(a, "completeness");
+		char buf[32];
+
+		if (!cJSON_IsNumber(c))
+			snprintf(buf, sizeof(buf), "not measured");
+		else if (c->valuedouble == floor(c->valuedouble))
+			snprintf(buf, sizeof(buf), "%.0f%%", c->valuedouble);
+		else
+			snprintf(buf, sizeof(buf), "%.1f%%", c->valuedouble);
+		cJSON_AddStringToObject(a, "display", buf);
+	}
 }
 
 static cJSON *
@@ -360,6 +385,7 @@ og_assess(struct og_model *m, const cJSON *config, const cJSON *collectors,
 	summary = summary_text(&sc, strengths, improvements, blind, gaps, next, cov);
 	cJSON_AddStringToObject(as, "summary", summary);
 	free(summary);
+	add_area_displays(areas);
 	cJSON_AddItemToObject(as, "areas", areas);
 	cJSON_AddItemToObject(as, "strengths", strengths);
 	cJSON_AddItemToObject(as, "improvements", improvements);

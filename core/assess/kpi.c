@@ -23,32 +23,52 @@
 
 enum dir { DIR_MIN, DIR_MAX };	/* target is a minimum / a maximum */
 
+/*
+ * One threshold per metric.  A DORA metric is judged by its band: "good"
+ * means the high band or better of the configured year, and the target
+ * shown is that band's boundary (band_target[year]).  Every other metric
+ * is judged against @target.  Capability rules read kpi.<id>.met, so a
+ * capability and the KPI table can never disagree about the same figure;
+ * assessment.targets replaces the threshold for both.
+ */
 struct kdef {
 	const char *id;
 	const char *name;
 	const char *unit;
+	int decimals;		/* the value is stored rounded to this */
 	double target;
 	enum dir dir;
 	const char *target_fmt;	/* printf with the target */
+	bool banded;		/* a DORA metric */
+	double band_target[2];	/* high-band boundary: 2021, 2023 */
+	const char *band_fmt[2];	/* the same in words */
 };
 
 static const struct kdef kdefs[] = {
-	{ "deployment_frequency", "Deployment frequency", "days/week", 5, DIR_MIN,
-	  "deployments on >= %g days a week (daily)" },
-	{ "lead_time_for_changes", "Lead time for changes", "hours", 24, DIR_MAX,
-	  "<= %g hours from first commit to production" },
-	{ "change_failure_rate", "Change failure rate", "%", 5, DIR_MAX,
-	  "<= %g%% of deployments cause an incident" },
-	{ "time_to_restore", "Time to restore service", "hours", 0.5, DIR_MAX,
-	  "<= %g hours from incident to resolution" },
-	{ "build_success_rate", "Build success rate", "%", 95, DIR_MIN,
-	  ">= %g%% of completed CI runs succeed" },
-	{ "test_coverage", "Test coverage", "%", 90, DIR_MIN,
-	  ">= %g%% of lines covered" },
-	{ "open_critical_high", "Open critical/high findings", "findings", 0, DIR_MAX,
-	  "<= %g open critical or high findings" },
-	{ "oldest_critical_age", "Age of the oldest open critical finding", "days", 30,
-	  DIR_MAX, "no open critical older than %g days" },
+	{ "deployment_frequency", "Deployment frequency", "days/week", 1, 1, DIR_MIN,
+	  "deployments on >= %g days a week", true, { 0.25, 1 },
+	  { "DORA 2021 high band or better: deploys at least monthly",
+	    "DORA 2023 high band or better: deploys at least weekly" } },
+	{ "lead_time_for_changes", "Lead time for changes", "hours", 1, 168, DIR_MAX,
+	  "<= %g hours from first commit to production", true, { 168, 168 },
+	  { "DORA 2021 high band or better: under one week (168 hours)",
+	    "DORA 2023 high band or better: under one week (168 hours)" } },
+	{ "change_failure_rate", "Change failure rate", "%", 1, 10, DIR_MAX,
+	  "<= %g%% of deployments cause an incident", true, { 20, 10 },
+	  { "DORA 2021 high band or better: at most 20% of deployments fail",
+	    "DORA 2023 high band or better: at most 10% of deployments fail" } },
+	{ "time_to_restore", "Time to restore service", "hours", 1, 24, DIR_MAX,
+	  "<= %g hours from incident to resolution", true, { 24, 24 },
+	  { "DORA 2021 high band or better: restored within a day",
+	    "DORA 2023 high band or better: restored within a day" } },
+	{ "build_success_rate", "Build success rate", "%", 1, 95, DIR_MIN,
+	  ">= %g%% of completed CI runs succeed", false, { 0, 0 }, { NULL, NULL } },
+	{ "test_coverage", "Test coverage", "%", 1, 80, DIR_MIN,
+	  ">= %g%% of lines covered", false, { 0, 0 }, { NULL, NULL } },
+	{ "open_critical_high", "Open critical/high findings", "findings", 0, 0, DIR_MAX,
+	  "<= %g open critical or high findings", false, { 0, 0 }, { NULL, NULL } },
+	{ "oldest_critical_age", "Age of the oldest open critical finding", "days", 0, 30,
+	  DIR_MAX, "no open critical older than %g days", false, { 0, 0 }, { NULL, NULL } },
 };
 #define N_KPIS (sizeof(kdefs) / sizeof(kdefs[0]))
 
@@ -253,7 +273,7 @@ kpi_lead_time(const struct og_model_event *const *ev, size_t n_ev,
 		goto out;
 	}
 	r->measured = true;
-	r->value = round(og_median(lt, n) * 100) / 100;
+	r->value = round(og_median(lt, n) * 10) / 10;
 	r->band2023 = r->value < 24 ? "elite" : r->value < 168 ? "high"
 		    : r->value < 720 ? "medium" : "low";
 	r->band2021 = r->value < 1 ? "elite" : r->value < 168 ? "high"
@@ -360,7 +380,7 @@ kpi_restore(const struct og_model_event *const *ev, size_t n_ev,
 		return;
 	}
 	r->measured = true;
-	r->value = round(og_median(h, n) * 100) / 100;
+	r->value = round(og_median(h, n) * 10) / 10;
 	r->band2023 = r->band2021 = r->value < 1 ? "elite" : r->value < 24 ? "high"
 				  : r->value < 168 ? "medium" : "low";
 	r->evidence = og_asprintf("median over %zu resolved incidents (created to resolved); %zu still open",
@@ -655,6 +675,20 @@ og_security(struct og_model *m, struct og_fact_env *env)
 
 /* ---- assembly ---- */
 
+/* The value as every output shows it: rounded to the KPI's decimals,
+ * with its unit; "none open" when there is nothing to measure. */
+static char *
+kpi_display(const struct kdef *d, const struct kres *x)
+{
+	if (!x->measured)
+		return og_strdup0("not measured");
+	if (x->no_value)
+		return og_strdup0("none open");
+	if (d->unit[0] == '%')
+		return og_asprintf("%.*f%%", d->decimals, x->value);
+	return og_asprintf("%.*f %s", d->decimals, x->value, d->unit);
+}
+
 static void
 add_str_or_null(cJSON *o, const char *k, const char *v)
 {
@@ -673,6 +707,7 @@ og_kpis(struct og_model *m, const struct og_kpi_opts *o,
 	size_t n_ev;
 	const struct og_model_event *const *ev = og_model_events(m, &n_ev);
 	double targets[N_KPIS];
+	bool overridden[N_KPIS] = { false };
 	cJSON *arr;
 	int r;
 
@@ -693,6 +728,7 @@ og_kpis(struct og_model *m, const struct og_kpi_opts *o,
 				return -EINVAL;
 			}
 			targets[k] = v;
+			overridden[k] = true;
 		}
 	}
 	if (o->coverage) {
@@ -719,7 +755,12 @@ og_kpis(struct og_model *m, const struct og_kpi_opts *o,
 		struct kres *x = &res[k];
 		cJSON *j = cJSON_CreateObject(), *bands;
 		const char *band = o->band_year == 2021 ? x->band2021 : x->band2023;
-		char *tt = og_asprintf(d->target_fmt, targets[k]);
+		bool by_band = d->banded && !overridden[k];
+		double target = by_band ? d->band_target[o->band_year == 2021 ? 0 : 1]
+					: targets[k];
+		char *tt = by_band ? og_strdup0(d->band_fmt[o->band_year == 2021 ? 0 : 1])
+				   : og_asprintf(d->target_fmt, target);
+		char *shown = kpi_display(d, x);
 		bool good;
 
 		cJSON_AddStringToObject(j, "id", d->id);
@@ -729,13 +770,19 @@ og_kpis(struct og_model *m, const struct og_kpi_opts *o,
 		else
 			cJSON_AddNullToObject(j, "value");
 		cJSON_AddStringToObject(j, "unit", d->unit);
+		cJSON_AddNumberToObject(j, "decimals", d->decimals);
+		cJSON_AddStringToObject(j, "display", shown);
 		cJSON_AddNumberToObject(j, "window_days", o->window_days);
-		cJSON_AddNumberToObject(j, "target", targets[k]);
+		cJSON_AddNumberToObject(j, "target", target);
 		cJSON_AddStringToObject(j, "target_text", tt);
 		cJSON_AddStringToObject(j, "direction", d->dir == DIR_MIN ? "min" : "max");
+		cJSON_AddStringToObject(j, "judged_by", by_band ? "band" : "target");
 		free(tt);
-		good = x->no_value || (d->dir == DIR_MIN ? x->value >= targets[k]
-							 : x->value <= targets[k]);
+		if (by_band)
+			good = band && (!strcmp(band, "elite") || !strcmp(band, "high"));
+		else
+			good = x->no_value || (d->dir == DIR_MIN ? x->value >= target
+								 : x->value <= target);
 		cJSON_AddStringToObject(j, "status", !x->measured ? "not measured"
 						     : good ? "good" : "needs improvement");
 		add_str_or_null(j, "band", x->measured ? band : NULL);
@@ -752,6 +799,16 @@ og_kpis(struct og_model *m, const struct og_kpi_opts *o,
 		add_str_or_null(j, "evidence", x->evidence);
 		cJSON_AddItemToArray(arr, j);
 
+		if (x->measured) {
+			char *key = og_asprintf("kpi.%s.met", d->id);
+
+			og_env_add_bool(env, key, good, x->evidence);
+			free(key);
+			/* what "current state" templates quote: the shown figure */
+			key = og_asprintf("kpi.%s.display", d->id);
+			og_env_add_string(env, key, shown, x->evidence);
+			free(key);
+		}
 		if (x->measured && !x->no_value) {
 			char *key = og_asprintf("kpi.%s", d->id);
 
@@ -764,6 +821,7 @@ og_kpis(struct og_model *m, const struct og_kpi_opts *o,
 			}
 			free(key);
 		}
+		free(shown);
 		free(x->reason);
 		free(x->evidence);
 	}

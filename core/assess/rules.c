@@ -416,6 +416,17 @@ og_env_add_string(struct og_fact_env *env, const char *key, const char *v,
 	f->evidence = og_strdup0(evidence);
 }
 
+void
+og_env_add_bool(struct og_fact_env *env, const char *key, bool v,
+		const char *evidence)
+{
+	struct og_model_fact *f = env_slot(env, key);
+
+	f->type = OG_VALUE_BOOL;
+	f->b = v;
+	f->evidence = og_strdup0(evidence);
+}
+
 bool
 og_env_ran(const struct og_fact_env *env, const char *collector)
 {

@@ -15,6 +15,7 @@
  * same walk with unknown counted as met.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -176,6 +177,143 @@ add_counts(cJSON *o, const struct tally *t)
 	cJSON_AddNumberToObject(w, "applicable", round_to(applicable_w(t), 0.001));
 }
 
+/* Whether capability @i counts in its level's denominator: everything
+ * that applies (unknown counts as not met). */
+static bool
+counted(const struct og_scored *sc, size_t i)
+{
+	return sc->status[i] != OG_CAP_NA;
+}
+
+#define PLAN_MAX	64	/* candidates the exact search considers */
+#define PLAN_UNITS	1000	/* weight resolution of the search */
+
+struct plan_cell {
+	int count;
+	int64_t effort;
+	uint64_t pick;
+};
+
+static bool
+plan_better(const struct plan_cell *a, const struct plan_cell *b)
+{
+	return a->count < b->count || (a->count == b->count && a->effort < b->effort);
+}
+
+/*
+ * The smallest set of counted, unmet capabilities at level @l whose
+ * completion lifts the level's share to the threshold (fewest actions,
+ * then least effort): a covering knapsack over the weight still needed.
+ * Returns the chosen capability indexes in *ret (caller frees) and their
+ * number; 0 when the level is reached or cannot be reached this way.
+ */
+static size_t
+level_plan(const struct og_scored *sc, int l, size_t **ret)
+{
+	const struct og_mm *mm = sc->mm;
+	size_t cand[PLAN_MAX], n = 0, out = 0;
+	struct plan_cell *dp;
+	struct tally t = tally(sc, l, NULL);
+	double met = t.w[OG_CAP_MET], den = applicable_w(&t), need;
+	long units;
+
+	*ret = NULL;
+	if (level_ok(&t, met, sc->threshold))
+		return 0;
+	for (size_t i = 0; i < mm->n_caps && n < PLAN_MAX; i++)
+		if (mm->caps[i].level == l && counted(sc, i) &&
+		    sc->status[i] != OG_CAP_MET && mm->caps[i].weight > 0)
+			cand[n++] = i;
+	need = sc->threshold * den - met;
+	units = (long)ceil(need * PLAN_UNITS - 1e-6);
+	if (n == 0 || units <= 0 || units > 1000000)
+		return 0;
+	dp = og_xcalloc((size_t)units + 1, sizeof(*dp));
+	for (long c = 1; c <= units; c++)
+		dp[c].count = INT32_MAX;
+	for (size_t k = 0; k < n; k++) {
+		const struct og_mm_cap *cp = &mm->caps[cand[k]];
+		long w = lround(cp->weight * PLAN_UNITS);
+
+		/* downwards: each capability is used at most once */
+		for (long c = units; c >= 1; c--) {
+			const struct plan_cell *from = &dp[c - w > 0 ? c - w : 0];
+			struct plan_cell cell;
+
+			if (from->count == INT32_MAX)
+				continue;
+			cell = (struct plan_cell){ from->count + 1,
+						   from->effort + cp->effort_minutes,
+						   from->pick | (UINT64_C(1) << k) };
+			if (plan_better(&cell, &dp[c]))
+				dp[c] = cell;
+		}
+	}
+	if (dp[units].count != INT32_MAX) {
+		*ret = og_xcalloc((size_t)dp[units].count + 1, sizeof(**ret));
+		for (size_t k = 0; k < n; k++)
+			if (dp[units].pick & (UINT64_C(1) << k))
+				(*ret)[out++] = cand[k];
+	}
+	free(dp);
+	return out;
+}
+
+static cJSON *
+next_level(const struct og_scored *sc, int nl)
+{
+	const struct og_mm *mm = sc->mm;
+	cJSON *n = cJSON_CreateObject(), *needs;
+	size_t *plan, n_plan = level_plan(sc, nl, &plan);
+	int64_t effort = 0;
+	char *et;
+
+	cJSON_AddNumberToObject(n, "level", nl);
+	cJSON_AddStringToObject(n, "name", mm->levels[nl - 1].name);
+	/* the smallest set of actions that reaches the level, by the same
+	 * threshold rule the level uses */
+	needs = cJSON_AddArrayToObject(n, "needs");
+	for (size_t k = 0; k < n_plan; k++) {
+		cJSON_AddItemToArray(needs, cJSON_CreateString(mm->caps[plan[k]].id));
+		effort += mm->caps[plan[k]].effort_minutes;
+	}
+	cJSON_AddNumberToObject(n, "needs_effort_minutes", (double)effort);
+	et = og_effort_text(effort);
+	cJSON_AddStringToObject(n, "needs_effort", et);
+	free(et);
+	free(plan);
+	cJSON_AddItemToObject(n, "missing", ids_with(sc, nl, NULL, OG_CAP_MISSING));
+	cJSON_AddItemToObject(n, "unknown", ids_with(sc, nl, NULL, OG_CAP_UNKNOWN));
+	/* the one sentence every output prints about it */
+	et = og_next_level_text(n);
+	cJSON_AddStringToObject(n, "text", et);
+	free(et);
+	return n;
+}
+
+char *
+og_next_level_text(const cJSON *next)
+{
+	const cJSON *lv = cJSON_GetObjectItemCaseSensitive(next, "level");
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(next, "name");
+	const cJSON *effort = cJSON_GetObjectItemCaseSensitive(next, "needs_effort");
+	int need = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(next, "needs"));
+	/* unknown counts as not met: observing or attesting it also helps */
+	int miss = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(next, "missing")) +
+		   cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(next, "unknown"));
+
+	if (!cJSON_IsNumber(lv) || !cJSON_IsString(name))
+		return og_strdup0("");
+	if (need == 0)
+		return og_asprintf("Level %d (%s) cannot be reached by closing the observed "
+				   "gaps alone: too little of it could be observed.",
+				   lv->valueint, name->valuestring);
+	return og_asprintf("Level %d (%s) needs %d more of its %d capabilit%s not yet met "
+			   "(about %s of work).", lv->valueint, name->valuestring,
+			   need, miss, miss == 1 ? "y" : "ies",
+			   cJSON_IsString(effort) ? effort->valuestring : "unknown effort");
+}
+
 cJSON *
 og_score_levels(struct og_scored *sc, cJSON **ret_next)
 {
@@ -206,6 +344,8 @@ og_score_levels(struct og_scored *sc, cJSON **ret_next)
 			cJSON_AddStringToObject(o, "summary", mm->levels[l - 1].summary);
 		else
 			cJSON_AddNullToObject(o, "summary");
+		/* level 1 is where everyone starts: it requires nothing */
+		cJSON_AddBoolToObject(o, "baseline", l == 1);
 		cJSON_AddNumberToObject(o, "met_weight", round_to(met, 0.001));
 		cJSON_AddNumberToObject(o, "known_weight", round_to(known, 0.001));
 		cJSON_AddNumberToObject(o, "applicable_weight", round_to(aw, 0.001));
@@ -221,18 +361,8 @@ og_score_levels(struct og_scored *sc, cJSON **ret_next)
 		cJSON_AddItemToObject(o, "not_applicable", ids_with(sc, l, NULL, OG_CAP_NA));
 		cJSON_AddItemToArray(levels, o);
 	}
-	if (sc->level < OG_LEVEL_MAX) {
-		int nl = sc->level + 1;
-		cJSON *n = cJSON_CreateObject();
-
-		cJSON_AddNumberToObject(n, "level", nl);
-		cJSON_AddStringToObject(n, "name", mm->levels[nl - 1].name);
-		cJSON_AddItemToObject(n, "needs", ids_with(sc, nl, NULL, OG_CAP_MISSING));
-		cJSON_AddItemToObject(n, "unknown", ids_with(sc, nl, NULL, OG_CAP_UNKNOWN));
-		*ret_next = n;
-	} else {
-		*ret_next = cJSON_CreateNull();
-	}
+	*ret_next = sc->level < OG_LEVEL_MAX ? next_level(sc, sc->level + 1)
+					     : cJSON_CreateNull();
 	return levels;
 }
 
@@ -464,13 +594,26 @@ evidence_of(const struct og_mm_cap *cp, const struct og_fact_env *env)
 	return ev;
 }
 
-/* What would observe an unknown capability: the collector to enable, or,
- * when it ran and still said nothing, the keys it would have to report. */
+static void
+append_key(char **list, const char *key)
+{
+	char *t = og_asprintf("%s%s%s", *list, **list ? ", " : "", key);
+
+	free(*list);
+	*list = t;
+}
+
+/*
+ * What would observe an unknown capability: the collector to enable, or,
+ * when it ran, what it did report (which did not decide the question)
+ * and which keys nobody reported, so the hint never contradicts the
+ * evidence listed next to it.
+ */
 static char *
 observe_hint(const struct og_mm_cap *cp, const struct og_fact_env *env)
 {
 	cJSON *keys;
-	char *list, *s;
+	char *absent, *seen, *s;
 
 	if (!strcmp(cp->observed_by, "assessment"))
 		return og_strdup0("needs the delivery events, coverage report or scan results the KPIs come from");
@@ -478,16 +621,35 @@ observe_hint(const struct og_mm_cap *cp, const struct og_fact_env *env)
 		return og_asprintf("enable the %s collector", cp->observed_by);
 	keys = cJSON_CreateArray();
 	og_rule_keys(cp->rule, keys);
-	list = og_strdup0("");
+	absent = og_strdup0("");
+	seen = og_strdup0("");
 	for (cJSON *it = keys->child; it; it = it->next) {
-		char *t = og_asprintf("%s%s%s", list, *list ? ", " : "", it->valuestring);
+		const struct og_model_fact *f = og_env_fact(env, it->valuestring);
 
-		free(list);
-		list = t;
+		if (f && f->type != OG_VALUE_UNKNOWN) {
+			char *v = og_strdup0("");
+
+			append_fact_value(&v, f);
+			s = og_asprintf("%s (%s)", it->valuestring, v);
+			append_key(&seen, s);
+			free(s);
+			free(v);
+		} else {
+			append_key(&absent, it->valuestring);
+		}
 	}
 	cJSON_Delete(keys);
-	s = og_asprintf("the %s collector ran but did not report %s", cp->observed_by, list);
-	free(list);
+	if (*seen && *absent)
+		s = og_asprintf("the %s collector reported %s: not enough to decide; "
+				"nothing reported %s", cp->observed_by, seen, absent);
+	else if (*seen)
+		s = og_asprintf("the %s collector reported %s: not enough to decide",
+				cp->observed_by, seen);
+	else
+		s = og_asprintf("the %s collector ran but did not report %s",
+				cp->observed_by, absent);
+	free(absent);
+	free(seen);
 	return s;
 }
 

@@ -169,8 +169,13 @@ mkdir_p(const char *path)
 
 /* ---- snapshot from a report ---- */
 
+/*
+ * The snapshot's per-severity counts are the assessment's
+ * (assessment.security.open, @counted), the one place findings are
+ * counted; the fingerprints are listed here for the next run's delta.
+ */
 static void
-add_sorted_open(cJSON *snap, const cJSON *findings)
+add_sorted_open(cJSON *snap, const cJSON *findings, const cJSON *counted)
 {
 	struct { char *fp; const char *sev; } *v = NULL;
 	size_t n = 0, cap = 0;
@@ -210,8 +215,12 @@ add_sorted_open(cJSON *snap, const cJSON *findings)
 		qsort(v, n, sizeof(*v), str_cmp);
 
 	open = cJSON_AddObjectToObject(snap, "open");
-	for (size_t i = 0; i < N_SEVERITIES; i++)
-		cJSON_AddNumberToObject(open, severities[i], (double)counts[i]);
+	for (size_t i = 0; i < N_SEVERITIES; i++) {
+		const cJSON *c = og_jget(counted, severities[i]);
+
+		cJSON_AddNumberToObject(open, severities[i], cJSON_IsNumber(c)
+					? c->valuedouble : (double)counts[i]);
+	}
 	fps = cJSON_AddObjectToObject(snap, "findings");
 	for (size_t i = 0; i < n; i++) {
 		/* The report is deduplicated; guard anyway. */
@@ -285,7 +294,8 @@ snapshot_from_report(const cJSON *report, const char *subject, int64_t at)
 	 * so trends and deltas do not read "0 open" or "all fixed". */
 	cJSON_AddBoolToObject(s, "scanned", !cJSON_IsFalse(
 			og_jget2(a, "security", "scanned")));
-	add_sorted_open(s, og_jget(report, "findings"));
+	add_sorted_open(s, og_jget(report, "findings"),
+			og_jget2(a, "security", "open"));
 	cJSON_AddItemToObject(s, "capabilities",
 			      map_by_id(og_jget(a, "capabilities"), "status"));
 	cJSON_AddItemToObject(s, "gates",

@@ -178,7 +178,8 @@ test_lead_time(void)
 	a = kpis(m, 2023, NULL, &err);
 	CHECK_NUM(k(a, "lead_time_for_changes", "value")->valuedouble, 24);
 	CHECK_STR(k(a, "lead_time_for_changes", "band")->valuestring, "high");
-	CHECK_STR(k(a, "lead_time_for_changes", "status")->valuestring, "good");	/* <= 24 target */
+	CHECK_STR(k(a, "lead_time_for_changes", "status")->valuestring, "good");	/* high band */
+	CHECK_STR(k(a, "lead_time_for_changes", "display")->valuestring, "24.0 hours");
 	cJSON_Delete(a);
 	og_model_free(m);
 
@@ -230,9 +231,14 @@ test_cfr_and_restore(void)
 	CHECK_NUM(k(a, "change_failure_rate", "value")->valuedouble, 15);
 	CHECK_STR(k(a, "change_failure_rate", "band")->valuestring, "medium");
 	CHECK_STR(k(a, "change_failure_rate", "bands.2021")->valuestring, "elite");
+	/* the status follows the band: medium is below the high band */
 	CHECK_STR(k(a, "change_failure_rate", "status")->valuestring, "needs improvement");
+	CHECK_STR(k(a, "change_failure_rate", "judged_by")->valuestring, "band");
+	CHECK_NUM(k(a, "change_failure_rate", "target")->valuedouble, 10);
 	CHECK_NUM(k(a, "time_to_restore", "value")->valuedouble, 1.5);
 	CHECK_STR(k(a, "time_to_restore", "band")->valuestring, "high");
+	CHECK_STR(k(a, "time_to_restore", "status")->valuestring, "good");
+	CHECK_STR(k(a, "time_to_restore", "display")->valuestring, "1.5 hours");
 	CHECK(strstr(k(a, "time_to_restore", "evidence")->valuestring, "4 resolved incidents"));
 	cJSON_Delete(a);
 
@@ -310,7 +316,10 @@ test_coverage(void)
 	CHECK_NUM(pct, 85.3);
 	a = kpis(m, 2023, p, &err);
 	CHECK_NUM(k(a, "test_coverage", "value")->valuedouble, 85.3);
-	CHECK_STR(k(a, "test_coverage", "status")->valuestring, "needs improvement");
+	/* one threshold: the capability's 80%, not a second, stricter one */
+	CHECK_STR(k(a, "test_coverage", "status")->valuestring, "good");
+	CHECK_NUM(k(a, "test_coverage", "target")->valuedouble, 80);
+	CHECK_STR(k(a, "test_coverage", "display")->valuestring, "85.3%");
 	cJSON_Delete(a);
 	unlink(p);
 	free(p);
@@ -374,6 +383,8 @@ test_findings(void)
 	CHECK_NUM(k(a, "open_critical_high", "value")->valuedouble, 0);
 	CHECK_STR(k(a, "oldest_critical_age", "status")->valuestring, "good");
 	CHECK(cJSON_IsNull(k(a, "oldest_critical_age", "value")));
+	/* every output shows this one string, never "not measured" */
+	CHECK_STR(k(a, "oldest_critical_age", "display")->valuestring, "none open");
 	cJSON_Delete(a);
 
 	/* published 2026-10-28 (00:00Z): 30.5 days before now -> 30 (edge,

@@ -13,6 +13,8 @@
  *   area a: 2 of 4 = 50.0 (coverage 100); b: 4 of 5 = 80.0; c: 0 of 5,
  *   coverage 0, upper bound 100 -> a blind spot.
  */
+#include <unistd.h>
+
 #include "helpers.h"
 #include "util.h"
 
@@ -199,7 +201,9 @@ test_threshold_075(void)
 	CHECK_STR(t_get(as, "level_name")->valuestring, "Managed");
 	CHECK_NUM(t_get(as, "possible_level.level")->valuedouble, 3);
 	CHECK_NUM(t_get(as, "possible_level.unobserved")->valuedouble, 1);
-	check_ids(as, "next_level.needs", "b.l3q");
+	/* 3 of 9 met, 6.75 needed: confirming c.l3u (w5) alone reaches it */
+	check_ids(as, "next_level.needs", "c.l3u");
+	check_ids(as, "next_level.missing", "b.l3q");
 	check_ids(as, "next_level.unknown", "c.l3u");
 	CHECK(strstr(t_get(as, "summary")->valuestring,
 		     "Confirmed maturity: Level 2 (Managed), counting only what was observed. "
@@ -298,6 +302,75 @@ test_config_errors(void)
 	CHECK(!as);
 	CHECK_STR(err, "assessment.targets.bogus: unknown KPI (see docs/report-json.md)");
 	free(err);
+	og_model_free(m);
+}
+
+/* A level-2 capability for the plan test: met when fact @id is true. */
+static char *
+plan_cap(const char *id, double weight, const char *effort)
+{
+	return og_asprintf("{\"id\":\"%s\",\"title\":\"%s\",\"area\":\"a\",\"level\":2,"
+			   "\"weight\":%g,\"priority\":2,\"effort\":\"%s\",\"phase\":1,"
+			   "\"impact\":\"i\",\"target\":\"t\",\"current\":\"c\","
+			   "\"remediation\":{\"text\":\"r\"},\"observed_by\":\"repo\","
+			   "\"rule\":{\"fact\":\"%s\",\"op\":\"==\",\"value\":true}}",
+			   id, id, weight, effort, id);
+}
+
+/*
+ * "Level N needs K more" follows the 80 % rule: the smallest set of
+ * missing capabilities that lifts the share to the threshold, least
+ * effort among sets of that size; not every missing capability.
+ */
+static void
+test_next_level_plan(void)
+{
+	static const struct { const char *id; double w; const char *effort; bool met; } caps[] = {
+		{ "p.m1", 1, "1h", true }, { "p.m2", 1, "1h", true }, { "p.m3", 1, "1h", true },
+		{ "p.m4", 1, "1h", true }, { "p.a", 1, "5d", false }, { "p.b", 1, "30m", false },
+		{ "p.c", 1, "2h", false }, { "p.d", 1, "1d", false }, { "p.e", 1, "10m", false },
+		{ "p.f", 1, "3d", false },
+	};
+	struct og_model *m = og_model_new();
+	char *list = og_strdup0(""), *model, *path, *err = NULL, *cfg;
+	cJSON *c, *as = NULL, *gates = NULL;
+
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		char *one = plan_cap(caps[i].id, caps[i].w, caps[i].effort);
+		char *t = og_asprintf("%s%s%s", list, i ? "," : "", one);
+
+		free(one);
+		free(list);
+		list = t;
+		t_fact_bool(m, caps[i].id, caps[i].met, NULL);
+	}
+	model = og_asprintf("{\"id\":\"plan\",\"version\":\"1\",\"phases\":[{\"phase\":1,"
+			    "\"name\":\"One\"}],\"areas\":[{\"id\":\"a\",\"name\":\"A\"}],"
+			    "\"capabilities\":[%s]}", list);
+	path = t_tmpfile(model);
+	cfg = og_asprintf("{\"assessment\":{\"model\":\"%s\"}}", path);
+	c = cJSON_Parse(cfg);
+	CHECK(og_assess(m, c, NULL, 1795000000, &as, &gates, &err) == 0);
+	if (as) {
+		/* 4 of 10 met; 8 needed: 4 more, the four cheapest */
+		CHECK_NUM(t_get(as, "level")->valuedouble, 1);
+		check_ids(as, "next_level.needs", "p.b,p.c,p.d,p.e");
+		check_ids(as, "next_level.missing", "p.a,p.b,p.c,p.d,p.e,p.f");
+		CHECK_NUM(t_get(as, "next_level.needs_effort_minutes")->valuedouble, 30 + 120 + 480 + 10);
+		CHECK(strstr(t_get(as, "summary")->valuestring,
+			     "Level 2 (Managed) needs 4 more of its 6 capabilities not yet met"));
+	} else {
+		CHECK_FAIL("og_assess: %s", err);
+		free(err);
+	}
+	cJSON_Delete(as);
+	cJSON_Delete(gates);
+	cJSON_Delete(c);
+	unlink(path);
+	free(path);
+	free(cfg);
+	free(model);
+	free(list);
 	og_model_free(m);
 }
 
@@ -448,6 +521,7 @@ main(void)
 	test_unknown_vs_missing();
 	test_extra_model();
 	test_config_errors();
+	test_next_level_plan();
 	test_applicability();
 	test_applicability_model_errors();
 	free(fixture);
