@@ -32,6 +32,7 @@ static const struct shorthand shorthands[] = {
 	{ "github-org", "collectors.github.org", "ORG", "assess every repository of an organisation" },
 	{ "github-url", "collectors.github.api_url", "URL", "GitHub Enterprise API, https://HOST/api/v3" },
 	{ "shard", "collectors.github.shard", "I/N", "process the I-th of N deterministic slices of the org" },
+	{ "exclude", "collectors.repo.exclude", "GLOB", "path that is not the product (repeatable, gitignore syntax)" },
 	{ "registry", "collectors.registry.images", "REF", "container image to inspect (repeatable)" },
 	{ "insecure-registry", "collectors.registry.insecure", "HOST", "allow plain HTTP to HOST" },
 	{ "coverage", "assessment.coverage", "FILE", "Cobertura XML or lcov coverage file" },

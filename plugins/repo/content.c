@@ -4,7 +4,9 @@
  * documents, Grafana dashboards, k6 scripts.  YAML is sniffed by its
  * top-level keys (lines starting in column 0), which is robust on Helm
  * templates and multi-document files that a strict parser rejects.
- * Reading is bounded: REPO_MAX_READ per file and CONTENT_BUDGET in total.
+ * Reading is bounded by REPO_MAX_READ per file and the run's read budget.
+ * Only product files count, except OpenAPI documents in documentation and
+ * k6 load scripts in tests.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +14,6 @@
 #include <strings.h>
 
 #include "repo.h"
-
-#define CONTENT_BUDGET	((size_t)64 << 20)
 
 enum topkey {
 	TK_APIVERSION = 1 << 0,
@@ -46,6 +46,8 @@ struct sniff {
 	unsigned keys;
 	unsigned key_line[16];
 	unsigned alert_line, record_line, loki_line;
+	unsigned db_line;		/* first database image */
+	const char *db_engine;
 	bool prometheus_rule_kind;
 };
 
@@ -81,6 +83,9 @@ sniff_yaml(char *buf, size_t len, struct sniff *s)
 			s->record_line = lineno;
 		if (!s->loki_line && strstr(line, "grafana/loki"))
 			s->loki_line = lineno;
+		if (!s->db_line && repo_has_prefix(t, "image:") &&
+		    (s->db_engine = repo_db_image(t + 6)))
+			s->db_line = lineno;
 	}
 }
 
@@ -96,6 +101,13 @@ judge_yaml(struct repo *r, const struct repo_file *f, const struct sniff *s)
 	const char *p = f->path;
 	bool gh = repo_has_prefix(p, ".github/");
 
+	if ((s->keys & TK_OPENAPI) && repo_is_docs_or_product(f))
+		repo_signal(r, SIG_DOCS_OPENAPI, p, kl(s, TK_OPENAPI));
+	if (!repo_is_product(f))
+		return;
+	if (s->db_line)
+		repo_kind_db(r, s->db_engine, p, s->db_line);
+
 	if (!gh && (s->keys & (TK_APIVERSION | TK_KIND)) ==
 		   (TK_APIVERSION | TK_KIND))
 		repo_signal(r, SIG_IAC_KUBERNETES, p, kl(s, TK_APIVERSION));
@@ -109,8 +121,6 @@ judge_yaml(struct repo *r, const struct repo_file *f, const struct sniff *s)
 	}
 	if (s->keys & TK_SCRAPE)
 		repo_signal(r, SIG_MON_PROMETHEUS, p, kl(s, TK_SCRAPE));
-	if (s->keys & TK_OPENAPI)
-		repo_signal(r, SIG_DOCS_OPENAPI, p, kl(s, TK_OPENAPI));
 	if ((s->keys & (TK_RECEIVERS | TK_EXPORTERS | TK_SERVICE)) ==
 	    (TK_RECEIVERS | TK_EXPORTERS | TK_SERVICE))
 		repo_signal(r, SIG_MON_OTEL, p, kl(s, TK_RECEIVERS));
@@ -131,6 +141,12 @@ by_name(struct repo *r, const struct repo_file *f)
 {
 	const char *b = f->base;
 
+	if ((repo_has_prefix(b, "openapi.") || repo_has_prefix(b, "swagger.")) &&
+	    (is_yaml(b) || repo_has_suffix(b, ".json")) &&
+	    repo_is_docs_or_product(f))
+		repo_signal(r, SIG_DOCS_OPENAPI, f->path, 0);
+	if (!repo_is_product(f))
+		return;
 	if (repo_has_suffix(b, ".tf")) {
 		r->tf_files++;
 		repo_signal(r, SIG_IAC_TERRAFORM, f->path, 0);
@@ -151,9 +167,6 @@ by_name(struct repo *r, const struct repo_file *f)
 		repo_signal(r, SIG_MON_ALERTING, f->path, 0);
 	if (is_yaml(b) && repo_has_prefix(b, "otel") && strstr(b, "collector"))
 		repo_signal(r, SIG_MON_OTEL, f->path, 0);
-	if ((repo_has_prefix(b, "openapi.") || repo_has_prefix(b, "swagger.")) &&
-	    (is_yaml(b) || repo_has_suffix(b, ".json")))
-		repo_signal(r, SIG_DOCS_OPENAPI, f->path, 0);
 }
 
 static void
@@ -163,9 +176,11 @@ sniff_json(struct repo *r, const struct repo_file *f, const char *buf)
 
 	/* OpenAPI declares its version in the first key by convention */
 	if ((hit = strstr(buf, "\"openapi\"")) || (hit = strstr(buf, "\"swagger\"")))
-		if (hit - buf < 512)
+		if (hit - buf < 512 && repo_is_docs_or_product(f))
 			repo_signal(r, SIG_DOCS_OPENAPI, f->path,
 				    repo_line_of(buf, (size_t)(hit - buf)));
+	if (!repo_is_product(f))
+		return;
 	if (strstr(buf, "\"panels\"") && (hit = strstr(buf, "\"schemaVersion\"")))
 		repo_signal(r, SIG_MON_GRAFANA, f->path,
 			    repo_line_of(buf, (size_t)(hit - buf)));
@@ -204,8 +219,6 @@ worth_reading(const struct repo_file *f)
 void
 repo_content(struct repo *r)
 {
-	size_t budget = CONTENT_BUDGET;
-
 	for (size_t i = 0; i < r->n_files; i++) {
 		const struct repo_file *f = &r->files[i];
 		char *buf;
@@ -214,11 +227,10 @@ repo_content(struct repo *r)
 		if (f->is_dir)
 			continue;
 		by_name(r, f);
-		if (!worth_reading(f) || f->size > budget)
+		if (!worth_reading(f))
 			continue;
 		if (repo_read(r, f->path, &buf, &len) < 0)
 			continue;
-		budget -= len;
 		if (is_yaml(f->base)) {
 			struct sniff s = { 0 };
 

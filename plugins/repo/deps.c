@@ -73,7 +73,8 @@ repo_deps(struct repo *r)
 	}
 	for (size_t i = 0; i < r->n_files; i++) {
 		f = &r->files[i];
-		for (size_t j = 0; !f->is_dir && lockfiles[j]; j++)
+		for (size_t j = 0; !f->is_dir && repo_is_product(f) && lockfiles[j];
+		     j++)
 			if (!strcmp(f->base, lockfiles[j]))
 				repo_signal(r, SIG_DEPS_LOCKFILE, f->path, 0);
 	}

@@ -26,6 +26,7 @@ struct dockerfile {
 	char user[64];
 	unsigned user_line;
 	unsigned health_line;		/* 0: none in the final stage */
+	unsigned expose_line;		/* first EXPOSE of the final stage */
 	/* pinning, over all stages */
 	unsigned pinned, unpinned;
 	unsigned first_unpinned_line, first_pinned_line;
@@ -36,8 +37,9 @@ struct arg {
 	char value[MAX_IMAGE];
 };
 
+/* Any Dockerfile, the product's or a test's. */
 static bool
-is_dockerfile(const struct repo_file *f)
+any_dockerfile(const struct repo_file *f)
 {
 	return !f->is_dir &&
 	       (!strcmp(f->base, "Dockerfile") ||
@@ -45,6 +47,14 @@ is_dockerfile(const struct repo_file *f)
 		repo_has_prefix(f->base, "Dockerfile.") ||
 		repo_has_suffix(f->base, ".Dockerfile") ||
 		repo_has_suffix(f->base, ".dockerfile"));
+}
+
+/* A Dockerfile of the product: not a test's, a docs sample or a dev
+ * container (those never reach the listing as product files). */
+static bool
+is_dockerfile(const struct repo_file *f)
+{
+	return repo_is_product(f) && any_dockerfile(f);
 }
 
 /* Substitute $NAME / ${NAME} / ${NAME:-default} from @args into @out. */
@@ -145,6 +155,7 @@ instruction(struct dockerfile *d, char *text, unsigned line,
 		d->user[0] = '\0';
 		d->user_line = 0;
 		d->health_line = 0;
+		d->expose_line = 0;
 		for (unsigned i = 0; i + 1 < d->stages && i < MAX_STAGES; i++)
 			if (!strcasecmp(stage_names[i], image))
 				internal = true;
@@ -166,6 +177,9 @@ instruction(struct dockerfile *d, char *text, unsigned line,
 		snprintf(d->user, sizeof(d->user), "%s", rest);
 		d->user[strcspn(d->user, " \t")] = '\0';
 		d->user_line = line;
+	} else if (!strcasecmp(kw, "EXPOSE") && d->stages) {
+		if (!d->expose_line)
+			d->expose_line = line;
 	} else if (!strcasecmp(kw, "HEALTHCHECK") && d->stages) {
 		d->health_line = strncasecmp(rest, "NONE", 4) ? line : 0;
 	}
@@ -231,12 +245,28 @@ primary(const struct repo *r)
 {
 	const struct repo_file *f = repo_find(r, "Dockerfile");
 
+	if (f && !is_dockerfile(f))
+		f = NULL;
 	if (!f)
 		f = repo_find(r, "Containerfile");
+	if (f && !is_dockerfile(f))
+		f = NULL;
 	for (size_t i = 0; !f && i < r->n_files; i++)
 		if (is_dockerfile(&r->files[i]))
 			f = &r->files[i];
 	return f && !f->is_dir ? f : NULL;
+}
+
+/* Base images whose default user is not root: distroless `:nonroot`
+ * tags (uid 65532), Chainguard images (nonroot by default, except the
+ * `-dev` variants, which run as root so a shell can install things). */
+static bool
+nonroot_base(const char *image)
+{
+	if (strstr(image, "nonroot"))
+		return true;
+	return repo_has_prefix(image, "cgr.dev/chainguard/") &&
+	       !strstr(image, "-dev");
 }
 
 static void
@@ -251,13 +281,17 @@ emit_primary(struct repo *r, const char *path, const struct dockerfile *d)
 	repo_emit_bool(r, "container.dockerfile.multistage", d->stages >= 2, ev);
 	free(ev);
 
-	/* distroless `:nonroot` images set the user in the base image */
 	if (d->user_line) {
 		nonroot = !is_root_user(d->user);
 		line = d->user_line;
 	} else {
-		nonroot = strstr(d->final_image, "nonroot") != NULL;
+		nonroot = nonroot_base(d->final_image);
 		line = d->final_from_line;
+	}
+	if (d->expose_line) {
+		ev = repo_evidence(path, d->expose_line);
+		repo_signal(r, SIG_K_DEPLOY, ev, 0);
+		free(ev);
 	}
 	ev = repo_evidence(path, line);
 	repo_emit_bool(r, "container.dockerfile.nonroot", nonroot, ev);
@@ -295,6 +329,11 @@ repo_dockerfiles(struct repo *r)
 	const struct repo_file *prim = primary(r);
 	unsigned count = 0, pinned = 0, unpinned = 0;
 	char *pinned_ev = NULL, *unpinned_ev = NULL, *ev;
+
+	for (size_t i = 0; i < r->n_files; i++)
+		if (r->files[i].scope == SCOPE_TEST &&
+		    any_dockerfile(&r->files[i]))
+			repo_signal(r, SIG_TEST_CONTAINERS, r->files[i].path, 0);
 
 	repo_emit_bool(r, "container.dockerfile.present", prim != NULL,
 		       prim ? prim->path : NULL);

@@ -38,7 +38,7 @@ static const struct {
 	{ K_RUBY, "ruby" }, { K_COMPOSER, "composer" }, { K_DOTNET, "dotnet" },
 };
 
-enum target { T_SIG, T_TESTFW, T_FF };
+enum target { T_SIG, T_TESTFW, T_FF, T_DB };
 
 /* name: lowercase; a trailing '*' matches any suffix. */
 static const struct lib {
@@ -144,6 +144,111 @@ static const struct lib {
 	{ K_GO, "github.com/configcat/*", T_FF, SIG__COUNT, "configcat" },
 	{ K_NPM, "@splitsoftware/*", T_FF, SIG__COUNT, "split" },
 	{ K_PY | K_RUBY, "splitio*", T_FF, SIG__COUNT, "split" },
+	/* databases: drivers and ORMs (label: engine) */
+	{ K_NPM, "pg", T_DB, SIG_DB_USED, "postgres" },
+	{ K_NPM, "postgres", T_DB, SIG_DB_USED, "postgres" },
+	{ K_NPM, "mysql", T_DB, SIG_DB_USED, "mysql" },
+	{ K_NPM, "mysql2", T_DB, SIG_DB_USED, "mysql" },
+	{ K_NPM, "mongodb", T_DB, SIG_DB_USED, "mongodb" },
+	{ K_NPM, "mongoose", T_DB, SIG_DB_USED, "mongodb" },
+	{ K_NPM, "sqlite3", T_DB, SIG_DB_USED, "sqlite" },
+	{ K_NPM, "better-sqlite3", T_DB, SIG_DB_USED, "sqlite" },
+	{ K_NPM, "tedious", T_DB, SIG_DB_USED, "sqlserver" },
+	{ K_NPM, "oracledb", T_DB, SIG_DB_USED, "oracle" },
+	{ K_NPM, "sequelize", T_DB, SIG_DB_USED, "orm" },
+	{ K_NPM, "typeorm", T_DB, SIG_DB_USED, "orm" },
+	{ K_NPM, "@prisma/client", T_DB, SIG_DB_USED, "orm" },
+	{ K_NPM, "prisma", T_DB, SIG_DB_USED, "orm" },
+	{ K_NPM, "knex", T_DB, SIG_DB_USED, "orm" },
+	{ K_NPM, "drizzle-orm", T_DB, SIG_DB_USED, "orm" },
+	{ K_NPM, "@mikro-orm/core", T_DB, SIG_DB_USED, "orm" },
+	{ K_PY, "psycopg*", T_DB, SIG_DB_USED, "postgres" },
+	{ K_PY, "asyncpg", T_DB, SIG_DB_USED, "postgres" },
+	{ K_PY, "pymysql", T_DB, SIG_DB_USED, "mysql" },
+	{ K_PY, "mysqlclient", T_DB, SIG_DB_USED, "mysql" },
+	{ K_PY, "aiomysql", T_DB, SIG_DB_USED, "mysql" },
+	{ K_PY, "pymongo", T_DB, SIG_DB_USED, "mongodb" },
+	{ K_PY, "motor", T_DB, SIG_DB_USED, "mongodb" },
+	{ K_PY, "sqlalchemy", T_DB, SIG_DB_USED, "orm" },
+	{ K_PY, "sqlmodel", T_DB, SIG_DB_USED, "orm" },
+	{ K_PY, "django", T_DB, SIG_DB_USED, "orm" },
+	{ K_PY, "peewee", T_DB, SIG_DB_USED, "orm" },
+	{ K_PY, "tortoise-orm", T_DB, SIG_DB_USED, "orm" },
+	{ K_GO, "github.com/lib/pq", T_DB, SIG_DB_USED, "postgres" },
+	{ K_GO, "github.com/jackc/pgx*", T_DB, SIG_DB_USED, "postgres" },
+	{ K_GO, "github.com/go-sql-driver/mysql", T_DB, SIG_DB_USED, "mysql" },
+	{ K_GO, "go.mongodb.org/mongo-driver*", T_DB, SIG_DB_USED, "mongodb" },
+	{ K_GO, "github.com/mattn/go-sqlite3", T_DB, SIG_DB_USED, "sqlite" },
+	{ K_GO, "modernc.org/sqlite", T_DB, SIG_DB_USED, "sqlite" },
+	{ K_GO, "gorm.io/gorm", T_DB, SIG_DB_USED, "orm" },
+	{ K_GO, "entgo.io/ent", T_DB, SIG_DB_USED, "orm" },
+	{ K_GO, "github.com/jmoiron/sqlx", T_DB, SIG_DB_USED, "orm" },
+	{ K_JVM, "org.postgresql*", T_DB, SIG_DB_USED, "postgres" },
+	{ K_JVM, "postgresql", T_DB, SIG_DB_USED, "postgres" },
+	{ K_JVM, "mysql-connector*", T_DB, SIG_DB_USED, "mysql" },
+	{ K_JVM, "com.mysql*", T_DB, SIG_DB_USED, "mysql" },
+	{ K_JVM, "mariadb-java-client", T_DB, SIG_DB_USED, "mysql" },
+	{ K_JVM, "h2", T_DB, SIG_DB_USED, "orm" },
+	{ K_JVM, "spring-boot-starter-data-jpa", T_DB, SIG_DB_USED, "orm" },
+	{ K_JVM, "spring-boot-starter-jdbc", T_DB, SIG_DB_USED, "orm" },
+	{ K_JVM, "spring-boot-starter-data-mongodb", T_DB, SIG_DB_USED, "mongodb" },
+	{ K_JVM, "hibernate-core", T_DB, SIG_DB_USED, "orm" },
+	{ K_JVM, "flyway-core", T_DB, SIG_DB_USED, "orm" },
+	{ K_JVM, "liquibase-core", T_DB, SIG_DB_USED, "orm" },
+	{ K_RUBY, "pg", T_DB, SIG_DB_USED, "postgres" },
+	{ K_RUBY, "mysql2", T_DB, SIG_DB_USED, "mysql" },
+	{ K_RUBY, "sqlite3", T_DB, SIG_DB_USED, "sqlite" },
+	{ K_RUBY, "activerecord", T_DB, SIG_DB_USED, "orm" },
+	{ K_RUBY, "mongoid", T_DB, SIG_DB_USED, "mongodb" },
+	{ K_RUBY, "sequel", T_DB, SIG_DB_USED, "orm" },
+	{ K_CARGO, "sqlx", T_DB, SIG_DB_USED, "orm" },
+	{ K_CARGO, "diesel", T_DB, SIG_DB_USED, "orm" },
+	{ K_CARGO, "sea-orm", T_DB, SIG_DB_USED, "orm" },
+	{ K_CARGO, "postgres", T_DB, SIG_DB_USED, "postgres" },
+	{ K_CARGO, "tokio-postgres", T_DB, SIG_DB_USED, "postgres" },
+	{ K_CARGO, "rusqlite", T_DB, SIG_DB_USED, "sqlite" },
+	{ K_CARGO, "mongodb", T_DB, SIG_DB_USED, "mongodb" },
+	{ K_COMPOSER, "doctrine/orm", T_DB, SIG_DB_USED, "orm" },
+	{ K_COMPOSER, "illuminate/database", T_DB, SIG_DB_USED, "orm" },
+	{ K_DOTNET, "npgsql*", T_DB, SIG_DB_USED, "postgres" },
+	{ K_DOTNET, "microsoft.entityframeworkcore*", T_DB, SIG_DB_USED, "orm" },
+	{ K_DOTNET, "mysql.data", T_DB, SIG_DB_USED, "mysql" },
+	/* server frameworks: the product serves requests */
+	{ K_NPM, "express", T_SIG, SIG_K_SERVER, NULL },
+	{ K_NPM, "fastify", T_SIG, SIG_K_SERVER, NULL },
+	{ K_NPM, "koa", T_SIG, SIG_K_SERVER, NULL },
+	{ K_NPM, "@nestjs/core", T_SIG, SIG_K_SERVER, NULL },
+	{ K_NPM, "@hapi/hapi", T_SIG, SIG_K_SERVER, NULL },
+	{ K_NPM, "next", T_SIG, SIG_K_SERVER, NULL },
+	{ K_NPM, "nuxt", T_SIG, SIG_K_SERVER, NULL },
+	{ K_PY, "flask", T_SIG, SIG_K_SERVER, NULL },
+	{ K_PY, "django", T_SIG, SIG_K_SERVER, NULL },
+	{ K_PY, "fastapi", T_SIG, SIG_K_SERVER, NULL },
+	{ K_PY, "gunicorn", T_SIG, SIG_K_SERVER, NULL },
+	{ K_PY, "uvicorn", T_SIG, SIG_K_SERVER, NULL },
+	{ K_GO, "github.com/gin-gonic/gin", T_SIG, SIG_K_SERVER, NULL },
+	{ K_GO, "github.com/labstack/echo*", T_SIG, SIG_K_SERVER, NULL },
+	{ K_GO, "github.com/go-chi/chi*", T_SIG, SIG_K_SERVER, NULL },
+	{ K_GO, "github.com/gofiber/fiber*", T_SIG, SIG_K_SERVER, NULL },
+	{ K_GO, "github.com/gorilla/mux", T_SIG, SIG_K_SERVER, NULL },
+	{ K_JVM, "spring-boot-starter-web*", T_SIG, SIG_K_SERVER, NULL },
+	{ K_JVM, "io.quarkus*", T_SIG, SIG_K_SERVER, NULL },
+	{ K_JVM, "io.micronaut*", T_SIG, SIG_K_SERVER, NULL },
+	{ K_JVM, "io.ktor*", T_SIG, SIG_K_SERVER, NULL },
+	{ K_RUBY, "rails", T_SIG, SIG_K_SERVER, NULL },
+	{ K_RUBY, "sinatra", T_SIG, SIG_K_SERVER, NULL },
+	{ K_RUBY, "puma", T_SIG, SIG_K_SERVER, NULL },
+	{ K_CARGO, "actix-web", T_SIG, SIG_K_SERVER, NULL },
+	{ K_CARGO, "axum", T_SIG, SIG_K_SERVER, NULL },
+	{ K_CARGO, "rocket", T_SIG, SIG_K_SERVER, NULL },
+	{ K_COMPOSER, "laravel/framework", T_SIG, SIG_K_SERVER, NULL },
+	{ K_COMPOSER, "symfony/framework-bundle", T_SIG, SIG_K_SERVER, NULL },
+	{ K_DOTNET, "microsoft.aspnetcore*", T_SIG, SIG_K_SERVER, NULL },
+	/* containers in tests */
+	{ K_ALL, "testcontainers*", T_SIG, SIG_TEST_CONTAINERS, NULL },
+	{ K_NPM, "@testcontainers/*", T_SIG, SIG_TEST_CONTAINERS, NULL },
+	{ K_GO, "github.com/testcontainers/*", T_SIG, SIG_TEST_CONTAINERS, NULL },
+	{ K_JVM, "org.testcontainers*", T_SIG, SIG_TEST_CONTAINERS, NULL },
 	/* release tooling */
 	{ K_NPM, "semantic-release", T_SIG, SIG_REL_SEMANTIC_RELEASE, NULL },
 	{ K_NPM, "@semantic-release/*", T_SIG, SIG_REL_SEMANTIC_RELEASE, NULL },
@@ -191,6 +296,16 @@ name_matches(const char *pattern, const char *name)
 	return !strcmp(pattern, name);
 }
 
+static bool
+test_related(const struct lib *l)
+{
+	return l->target == T_TESTFW || l->sig == SIG_TEST_COVERAGE ||
+	       l->sig == SIG_TEST_E2E || l->sig == SIG_TEST_LOAD ||
+	       l->sig == SIG_TEST_CONTAINERS ||
+	       l->sig == SIG_REL_SEMANTIC_RELEASE ||
+	       l->sig == SIG_REL_RELEASE_PLEASE || l->sig == SIG_REL_CHANGESETS;
+}
+
 /* Look up one declared name (any case; Python's `_` is `-`). */
 static void
 declared(struct repo *r, unsigned kind, const char *raw, const char *path,
@@ -212,7 +327,13 @@ declared(struct repo *r, unsigned kind, const char *raw, const char *path,
 
 		if (!(l->kinds & kind) || !name_matches(l->name, name))
 			continue;
-		if (l->target == T_TESTFW)
+		/* dev/test-only declarations say how the project is tested
+		 * and released, not what the product runs */
+		if (r->dev_scope && !test_related(l))
+			continue;
+		if (l->target == T_DB)
+			repo_kind_db(r, l->label, path, line);
+		else if (l->target == T_TESTFW)
 			repo_set_add(&r->test_frameworks, l->label, path, line);
 		else if (l->target == T_FF)
 			repo_set_add(&r->ff_libs, l->label, path, line);
@@ -262,11 +383,19 @@ json_manifest(struct repo *r, unsigned kind, const char *path, const char *buf)
 		cJSON_Delete(root);
 		return;
 	}
-	for (size_t s = 0; sections[s]; s++)
+	for (size_t s = 0; sections[s]; s++) {
+		bool outer = r->dev_scope;
+
+		/* devDependencies / require-dev: tooling, not the product */
+		if (!strcmp(sections[s], "devDependencies") ||
+		    !strcmp(sections[s], "require-dev"))
+			r->dev_scope = true;
 		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(root,
 								sections[s]))
 			declared(r, kind, it->string, path,
 				 line_of_key(buf, it->string));
+		r->dev_scope = outer;
+	}
 	if (kind == K_NPM) {
 		const cJSON *jest = cJSON_GetObjectItemCaseSensitive(root, "jest");
 
@@ -292,10 +421,12 @@ json_manifest(struct repo *r, unsigned kind, const char *path, const char *buf)
 	cJSON_Delete(root);
 }
 
+/* strchr() finds the terminating NUL too: without the `c &&` a name
+ * ran on past the end of its line into the next one. */
 static bool
 name_char(char c)
 {
-	return isalnum((unsigned char)c) || strchr("_.@/-", c);
+	return isalnum((unsigned char)c) || (c && strchr("_.@/-", c));
 }
 
 /* Every plausible package name on a line: the leading word (requirements,
@@ -309,7 +440,10 @@ line_names(struct repo *r, unsigned kind, char *line, const char *path,
 	char word[160];
 	size_t n = 0;
 
-	if (*p == '#' || !strncmp(p, "//", 2))
+	if (*p == '#' || !strncmp(p, "//", 2) || !strncmp(p, "<!--", 4))
+		return;
+	/* go.mod: a dependency of a dependency is not the product's */
+	if (kind == K_GO && strstr(p, "// indirect"))
 		return;
 	while (name_char(p[n]) && n + 1 < sizeof(word)) {
 		word[n] = p[n];
@@ -369,6 +503,33 @@ add_kind_label(struct repo *r, unsigned kind, const char *path)
 				     0);
 }
 
+/* tools/, internal/tools/, _tools/: modules that pin developer tools */
+static bool
+dev_tools_dir(const struct repo_file *f)
+{
+	size_t dir = (size_t)(f->base - f->path);
+
+	if (!dir)
+		return false;
+	return (dir == 6 && !strncmp(f->path, "tools/", 6)) ||
+	       (dir == 7 && !strncmp(f->path, "_tools/", 7)) ||
+	       repo_has_suffix(f->path, "/tools/go.mod") ||
+	       (dir == 15 && !strncmp(f->path, "internal/tools/", 15));
+}
+
+/* A manifest that makes its directory a package of its own. */
+static bool
+is_package(const struct repo_file *f)
+{
+	return !strcmp(f->base, "package.json") || !strcmp(f->base, "go.mod") ||
+	       !strcmp(f->base, "Cargo.toml") ||
+	       !strcmp(f->base, "pyproject.toml") ||
+	       !strcmp(f->base, "setup.py") || !strcmp(f->base, "pom.xml") ||
+	       !strcmp(f->base, "build.gradle") ||
+	       !strcmp(f->base, "build.gradle.kts") ||
+	       repo_has_suffix(f->base, ".csproj");
+}
+
 void
 repo_manifests(struct repo *r)
 {
@@ -386,9 +547,19 @@ repo_manifests(struct repo *r)
 			go_tests = true;
 		if (f->is_dir && !strcmp(f->base, "tests"))
 			tests_dir = true;
-		if (!kind)
+		if (!kind || f->scope == SCOPE_DOCS)
 			continue;
-		add_kind_label(r, kind, f->path);
+		/* tests' manifests and a tools module (tools/go.mod) declare
+		 * how the project is built and tested, not what it runs */
+		r->dev_scope = f->scope == SCOPE_TEST || dev_tools_dir(f);
+		if (!r->dev_scope) {
+			add_kind_label(r, kind, f->path);
+			if (f->base != f->path && is_package(f)) {
+				r->sub_packages++;
+				if (!r->sub_package_ev)
+					r->sub_package_ev = repo_xstrdup(f->path);
+			}
+		}
 		if (kind == K_GO && !go_mod) {
 			go_mod = true;
 			go_ev = f->path;
@@ -409,6 +580,7 @@ repo_manifests(struct repo *r)
 			text_manifest(r, kind, f->path, buf, len);
 		free(buf);
 	}
+	r->dev_scope = false;
 	/* Go and Rust test with the toolchain, not a declared library. */
 	if (go_mod && go_tests)
 		repo_set_add(&r->test_frameworks, "go-test", go_ev, 0);

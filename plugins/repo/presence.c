@@ -241,6 +241,16 @@ release_files(struct repo *r, const struct repo_file *f)
 		repo_signal(r, SIG_REL_GORELEASER, f->path, 0);
 }
 
+static bool
+is_compose(const struct repo_file *f)
+{
+	return f->scope != SCOPE_DOCS && !f->is_dir &&
+	       (repo_has_prefix(f->base, "docker-compose.") ||
+		repo_has_prefix(f->base, "compose.")) &&
+	       (repo_has_suffix(f->base, ".yml") ||
+		repo_has_suffix(f->base, ".yaml"));
+}
+
 void
 repo_presence(struct repo *r)
 {
@@ -250,15 +260,20 @@ repo_presence(struct repo *r)
 		const struct repo_file *f = &r->files[i];
 		int m;
 
-		docs(r, f);
-		tests(r, f);
+		if (repo_is_docs_or_product(f))
+			docs(r, f);
+		if (repo_is_test_or_product(f))
+			tests(r, f);
+		if (!repo_is_product(f)) {
+			if (is_compose(f))
+				repo_signal(r, SIG_TEST_CONTAINERS, f->path, 0);
+			continue;
+		}
 		release_files(r, f);
 		m = migration(f);
 		if (m >= 0 && !mig_ev[m])
 			mig_ev[m] = f->path;
-		if (!f->is_dir && (repo_has_prefix(f->base, "docker-compose.") ||
-				   !strcmp(f->base, "compose.yml") ||
-				   !strcmp(f->base, "compose.yaml")))
+		if (is_compose(f))
 			repo_signal(r, SIG_COMPOSE, f->path, 0);
 	}
 	for (int m = 0; m < M__COUNT; m++) {

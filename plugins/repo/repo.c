@@ -208,6 +208,7 @@ static const struct {
 	{ "db.migrations", SIG_DB_MIGRATIONS, ALWAYS },
 	{ "release.changelog", SIG_REL_CHANGELOG, ALWAYS },
 	{ "container.compose", SIG_COMPOSE, ALWAYS },
+	{ "test.containers", SIG_TEST_CONTAINERS, ALWAYS },
 };
 
 /* List facts derived from signals: the item is listed when the signal is
@@ -458,9 +459,9 @@ repo_collect(struct og_ctx *ctx, void *state)
 		return rc;
 	}
 	if (r->truncated)
-		r->host->set_partial(ctx, "checkout larger than the walk limits "
-				     "(depth 12, 20000 files): facts judged on "
-				     "the part seen");
+		r->host->set_partial(ctx, "directories deeper than 128 levels "
+				     "were not listed: facts judged on the "
+				     "part seen");
 	repo_ci_github(r);
 	repo_ci_gitlab(r);
 	repo_ci_jenkins(r);
@@ -469,7 +470,9 @@ repo_collect(struct og_ctx *ctx, void *state)
 	repo_presence(r);
 	repo_deps(r);
 	repo_content(r);
+	repo_kind(r);
 	emit_all(r);
+	repo_scope_emit(r);
 	return 0;
 }
 
@@ -482,6 +485,8 @@ repo_fini(void *state)
 		return;
 	repo_rules_fini();
 	repo_files_free(r);
+	repo_scope_free(r);
+	free(r->git_index);
 	for (size_t i = 0; i < SIG__COUNT; i++)
 		free(r->sig[i].evidence);
 	repo_set_free(&r->ci_providers);
@@ -490,6 +495,8 @@ repo_fini(void *state)
 	repo_set_free(&r->test_frameworks);
 	repo_set_free(&r->ff_libs);
 	repo_set_free(&r->dependabot_ecosystems);
+	repo_set_free(&r->db_engines);
+	free(r->sub_package_ev);
 	free(r->perm_evidence);
 	free(r->perm_ok_evidence);
 	free(r->unpinned_evidence);
@@ -501,6 +508,9 @@ repo_fini(void *state)
 
 static const struct og_option repo_options[] = {
 	{ "path", OG_OPT_STRING, "checkout to inspect (default: .)" },
+	{ "exclude", OG_OPT_LIST, "paths that are not the product (gitignore "
+				  "globs; `!glob` keeps what a default rule "
+				  "drops)" },
 	{ NULL, OG_OPT_STRING, NULL },
 };
 

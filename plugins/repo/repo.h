@@ -18,16 +18,63 @@
 
 #include <opsgrade/plugin.h>
 
-/* Caps: a hostile or huge checkout costs at most this much. */
-#define REPO_MAX_DEPTH		12
-#define REPO_MAX_FILES		20000
+/* Budgets, not file counts: a hostile or huge checkout costs at most
+ * this much, and the run says which budget it spent. */
+#define REPO_MAX_DEPTH		128	/* directory levels (fds held) */
 #define REPO_MAX_READ		((size_t)1 << 20)	/* 1 MiB per file read */
+#define REPO_READ_BUDGET	((uint64_t)256 << 20)	/* bytes read per run */
+#define REPO_TIME_BUDGET	120	/* seconds for the listing */
+#define REPO_TIME_BUDGET_TEXT	"120 s"
+
+/* Where a path stands (scope.c). */
+enum repo_scope {
+	SCOPE_PRODUCT = 0,	/* counts for every fact */
+	SCOPE_TEST,		/* counts only for testing facts */
+	SCOPE_DOCS,		/* counts only for docs facts */
+	SCOPE_EXCLUDED,		/* tallied, never listed */
+};
+
+/* The rule that put a path out of the product scope. */
+enum repo_srule {
+	SR_NONE = 0,
+	SR_TESTS,
+	SR_DOCUMENTATION,
+	SR_VENDORED,		/* SR_VENDORED and SR_GENERATED stay adjacent */
+	SR_GENERATED,
+	SR_FIXTURES,
+	SR_EXAMPLES,
+	SR_DEVENV,
+	SR_BUILD_OUTPUT,
+	SR_GITIGNORED,
+	SR_CONFIGURED,
+	SR__COUNT
+};
+
+struct repo_class {
+	uint8_t scope;		/* enum repo_scope */
+	uint8_t rule;		/* enum repo_srule */
+};
 
 struct repo_file {
-	char *path;		/* relative to the root, '/'-separated */
+	const char *path;	/* relative to the root, '/'-separated */
 	const char *base;	/* points into path: the last component */
-	bool is_dir;
 	uint64_t size;
+	bool is_dir;
+	uint8_t scope;		/* enum repo_scope, never SCOPE_EXCLUDED */
+};
+
+/* One gitignore-syntax pattern (glob.c). */
+struct repo_pattern {
+	char *glob;
+	char *base;		/* directory it is relative to ("" = root) */
+	char *source;		/* "file:line", or NULL */
+	unsigned tag;
+	bool negate, dir_only, anchored;
+};
+
+struct repo_patterns {
+	struct repo_pattern *v;
+	size_t n, cap;
 };
 
 /* Everything a signal can say.  Order only matters for the tables in
@@ -110,6 +157,18 @@ enum repo_sig {
 	SIG_DB_MIGRATIONS,
 	SIG_REL_CHANGELOG,
 	SIG_COMPOSE,
+	SIG_TEST_CONTAINERS,
+	/* project kind and applicability (kind.c) */
+	SIG_DB_USED,
+	SIG_K_SERVER,		/* a server framework in the product's deps */
+	SIG_K_CLI,
+	SIG_K_LIB,
+	SIG_K_APP,		/* an application, not a package for others */
+	SIG_K_DEPLOY,		/* runs as a deployed service */
+	SIG_K_WORKSPACE,
+	SIG_K_PUBLISH,
+	SIG_K_INFRA,
+	SIG_K_IMAGE,
 	SIG__COUNT
 };
 
@@ -133,7 +192,19 @@ struct repo {
 
 	struct repo_file *files;
 	size_t n_files, cap_files;
-	bool truncated;
+	struct repo_chunk *chunks;	/* owns every files[].path */
+	size_t n_listed;		/* files seen, excluded ones too */
+	bool truncated;			/* deeper than REPO_MAX_DEPTH */
+	bool out_of_time;
+	long deadline;			/* CLOCK_MONOTONIC seconds */
+	uint64_t read_bytes;
+	bool read_budget_spent;
+	char *git_index;		/* evidence when listed from the index */
+
+	/* scope.c */
+	struct repo_patterns defaults, excludes, ignores, attributes;
+	size_t scope_count[SR__COUNT];
+	char *scope_first[SR__COUNT];
 
 	struct repo_signal sig[SIG__COUNT];
 
@@ -156,6 +227,10 @@ struct repo {
 	struct repo_set test_frameworks;
 	struct repo_set ff_libs;
 	struct repo_set dependabot_ecosystems;
+	struct repo_set db_engines;
+	bool dev_scope;			/* the declarations read are dev/test-only */
+	size_t sub_packages;		/* product manifests below the root */
+	char *sub_package_ev;
 	size_t test_files, tf_files;
 	const char *db_tool;		/* static string, first found */
 	const char *license_id;		/* static string */
@@ -173,15 +248,61 @@ void repo_keep_first(char **slot, const char *path, unsigned line);
 void *repo_xrealloc(void *p, size_t n, size_t size);
 char *repo_xstrdup(const char *s);
 
-/* ---- walk.c ---- */
+/* ---- walk.c, gitindex.c ---- */
 int repo_walk(struct repo *r);
 void repo_files_free(struct repo *r);
 const struct repo_file *repo_find(const struct repo *r, const char *path);
+void repo_list(struct repo *r, const char *rel, size_t n, bool is_dir,
+	       uint64_t size, struct repo_class c);
+bool repo_over_time(struct repo *r);
+/* 0: listed from .git/index; <0: not a git checkout (or an index this
+ * reader steps aside for), nothing listed. */
+int repo_git_index(struct repo *r);
+
+/* ---- glob.c ---- */
+bool repo_glob_match(const char *pat, const char *s);
+void repo_patterns_add(struct repo_patterns *ps, const char *line,
+		       const char *base, unsigned tag, const char *source,
+		       unsigned lineno);
+bool repo_pattern_matches(const struct repo_pattern *p, const char *path,
+			  bool is_dir);
+/* The last pattern with @tag matching @path, or NULL. */
+const struct repo_pattern *repo_patterns_match(const struct repo_patterns *ps,
+					       const char *path, bool is_dir,
+					       unsigned tag);
+void repo_patterns_free(struct repo_patterns *ps);
+
+/* ---- scope.c ---- */
+void repo_scope_init(struct repo *r);
+void repo_scope_gitignore(struct repo *r, const char *dir);
+struct repo_class repo_scope_of(struct repo *r, const char *path, bool is_dir,
+				struct repo_class parent);
+void repo_scope_count(struct repo *r, struct repo_class c, const char *path);
+void repo_scope_emit(struct repo *r);
+void repo_scope_free(struct repo *r);
+const char *repo_srule_name(enum repo_srule rule);
+bool repo_scope_build_dir(const char *name);
+/* Scope tests for the analysers. */
+static inline bool
+repo_is_product(const struct repo_file *f)
+{
+	return f->scope == SCOPE_PRODUCT;
+}
+static inline bool
+repo_is_test_or_product(const struct repo_file *f)
+{
+	return f->scope == SCOPE_PRODUCT || f->scope == SCOPE_TEST;
+}
+static inline bool
+repo_is_docs_or_product(const struct repo_file *f)
+{
+	return f->scope == SCOPE_PRODUCT || f->scope == SCOPE_DOCS;
+}
 
 /* ---- text.c ---- */
 /* Read @rel (relative to the root) capped at REPO_MAX_READ.  Returns 0,
- * -EFBIG (too big), -ENOENT, -EINVAL (not a regular file) or -errno. */
-int repo_read(const struct repo *r, const char *rel, char **ret_buf,
+ * -EFBIG (too big), -EDQUOT (run's read budget spent), -ENOENT, -EINVAL (not a regular file) or -errno. */
+int repo_read(struct repo *r, const char *rel, char **ret_buf,
 	      size_t *ret_len);
 /* Next line of @buf starting at *pos; NUL-terminates it in place (drops
  * "\r\n").  Returns NULL at the end. */
@@ -219,6 +340,12 @@ void repo_manifests(struct repo *r);
 void repo_presence(struct repo *r);
 void repo_deps(struct repo *r);
 void repo_content(struct repo *r);
+void repo_kind(struct repo *r);
+/* A database in use, by engine ("postgres"), from any analyser. */
+void repo_kind_db(struct repo *r, const char *engine, const char *path,
+		  unsigned line);
+/* The engine of a database image reference ("postgres:16"), or NULL. */
+const char *repo_db_image(const char *ref);
 
 /* Emitters: each analyser that owns a fact group emits it itself. */
 void repo_emit_bool(struct repo *r, const char *key, bool v, const char *ev);

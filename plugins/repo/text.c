@@ -16,7 +16,7 @@
 #include "repo.h"
 
 int
-repo_read(const struct repo *r, const char *rel, char **ret_buf,
+repo_read(struct repo *r, const char *rel, char **ret_buf,
 	  size_t *ret_len)
 {
 	size_t plen = strlen(r->root) + strlen(rel) + 2;
@@ -44,6 +44,15 @@ repo_read(const struct repo *r, const char *rel, char **ret_buf,
 		rc = -EFBIG;
 		goto cleanup;
 	}
+	if (r->read_bytes + (uint64_t)st.st_size > REPO_READ_BUDGET) {
+		if (!r->read_budget_spent)
+			r->host->set_partial(r->ctx, "content reads stopped at "
+					     "their budget (256 MiB): facts "
+					     "judged on the files read");
+		r->read_budget_spent = true;
+		rc = -EDQUOT;
+		goto cleanup;
+	}
 	buf = repo_xrealloc(NULL, (size_t)st.st_size + 1, 1);
 	/* Read what is there, up to the cap, even if the file grew. */
 	while (len < (size_t)st.st_size) {
@@ -60,6 +69,7 @@ repo_read(const struct repo *r, const char *rel, char **ret_buf,
 		len += (size_t)n;
 	}
 	buf[len] = '\0';
+	r->read_bytes += len;
 	*ret_buf = buf;
 	*ret_len = len;
 	buf = NULL;

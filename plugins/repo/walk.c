@@ -1,9 +1,13 @@
 /*
- * One bounded walk over the checkout.  The result is a path-sorted list
- * of regular files and directories, so every analyser sees the same,
- * deterministic view (readdir order is not).  Symlinks are not followed
- * (a link to /dev/zero or out of the tree is not the project's evidence)
- * and never listed.
+ * One listing of the checkout.  In a git checkout the listing is what
+ * version control tracks, read from .git/index (gitindex.c): no build
+ * output, nothing ignored, no directory walk at all.  Otherwise the tree
+ * is walked, skipping build-output directories and .gitignore'd paths.
+ * Either way every path gets its scope (scope.c), excluded paths are only
+ * tallied, and the result is a path-sorted list of files and directories
+ * so every analyser sees the same, deterministic view.  Symlinks are not
+ * followed and never listed.  There is no file count or depth limit: a
+ * time budget bounds a hostile tree instead, and the run says so.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -12,40 +16,87 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "repo.h"
 
-/* Directories that hold other people's code or build output. */
-static const char *const skip_dirs[] = {
-	".git", "node_modules", "vendor", ".venv", "venv", "__pycache__",
-	".terraform", "bower_components", ".tox", ".cache", ".next", "dist",
-	"target", NULL,
+#define CHUNK	((size_t)1 << 20)
+
+struct repo_chunk {
+	struct repo_chunk *next;
+	size_t used;
+	char data[];
 };
 
-static bool
-skipped(const char *name)
+/* Paths live in 1 MiB chunks: a million small strdup()s would cost a
+ * malloc header each. */
+static const char *
+arena_strdup(struct repo *r, const char *s, size_t n)
 {
-	for (size_t i = 0; skip_dirs[i]; i++)
-		if (!strcmp(name, skip_dirs[i]))
-			return true;
-	return false;
+	struct repo_chunk *c = r->chunks;
+	char *d;
+
+	if (!c || c->used + n + 1 > CHUNK) {
+		size_t cap = n + 1 > CHUNK ? n + 1 : CHUNK;
+
+		c = repo_xrealloc(NULL, sizeof(*c) + cap, 1);
+		c->used = 0;
+		c->next = r->chunks;
+		r->chunks = c;
+	}
+	d = c->data + c->used;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	c->used += n + 1;
+	return d;
 }
 
-static void
-add_file(struct repo *r, const char *rel, bool is_dir, uint64_t size)
+bool
+repo_over_time(struct repo *r)
+{
+	struct timespec ts;
+
+	if (r->out_of_time)
+		return true;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (ts.tv_sec >= r->deadline) {
+		r->out_of_time = true;
+		r->host->set_partial(r->ctx, "walk stopped at its time budget "
+				     "(" REPO_TIME_BUDGET_TEXT "): facts judged on "
+				     "the part listed");
+	}
+	return r->out_of_time;
+}
+
+/* Tally an excluded path, or list it with its scope. */
+void
+repo_list(struct repo *r, const char *rel, size_t n, bool is_dir,
+	  uint64_t size, struct repo_class c)
 {
 	struct repo_file *f;
 
+	if (!is_dir)
+		r->n_listed++;
+	if (c.scope == SCOPE_EXCLUDED || c.rule == SR_TESTS ||
+	    c.rule == SR_DOCUMENTATION) {
+		/* an excluded or limited directory counts through its files,
+		 * except where it is not walked at all */
+		if (!is_dir || c.rule == SR_BUILD_OUTPUT || c.rule == SR_GITIGNORED)
+			repo_scope_count(r, c, rel);
+		if (c.scope == SCOPE_EXCLUDED)
+			return;
+	}
 	if (r->n_files == r->cap_files) {
 		r->cap_files = r->cap_files ? r->cap_files * 2 : 256;
 		r->files = repo_xrealloc(r->files, r->cap_files,
 					 sizeof(*r->files));
 	}
 	f = &r->files[r->n_files++];
-	memset(f, 0, sizeof(*f));
-	f->path = repo_xstrdup(rel);
+	f->path = arena_strdup(r, rel, n);
+	f->base = NULL;
 	f->is_dir = is_dir;
+	f->scope = c.scope;
 	f->size = size;
 }
 
@@ -57,7 +108,8 @@ cmp_name(const void *a, const void *b)
 
 /* @dfd is owned by this function (closed via closedir). */
 static int
-walk_dir(struct repo *r, int dfd, const char *rel, unsigned depth)
+walk_dir(struct repo *r, int dfd, const char *rel, unsigned depth,
+	 struct repo_class parent)
 {
 	DIR *d = fdopendir(dfd);
 	struct dirent *de;
@@ -70,7 +122,6 @@ walk_dir(struct repo *r, int dfd, const char *rel, unsigned depth)
 		close(dfd);
 		return rc;
 	}
-	/* Sort siblings so that hitting the file cap is deterministic too. */
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
@@ -79,29 +130,31 @@ walk_dir(struct repo *r, int dfd, const char *rel, unsigned depth)
 			names = repo_xrealloc(names, cap, sizeof(*names));
 		}
 		names[n++] = repo_xstrdup(de->d_name);
+		/* nested .gitignore files apply to what is below them */
+		if (!strcmp(de->d_name, ".gitignore"))
+			repo_scope_gitignore(r, rel);
 	}
 	if (n > 1)	/* qsort(NULL, 0) is undefined */
 		qsort(names, n, sizeof(*names), cmp_name);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !repo_over_time(r); i++) {
+		struct repo_class c;
 		struct stat st;
 		char *child;
 		size_t len;
 
-		if (r->n_files >= REPO_MAX_FILES) {
-			r->truncated = true;
-			break;
-		}
 		if (fstatat(dirfd(d), names[i], &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
 			continue;
 		len = strlen(rel) + strlen(names[i]) + 2;
 		child = repo_xrealloc(NULL, len, 1);
-		if (*rel)
-			snprintf(child, len, "%s/%s", rel, names[i]);
-		else
-			snprintf(child, len, "%s", names[i]);
+		snprintf(child, len, "%s%s%s", rel, *rel ? "/" : "", names[i]);
+		len = strlen(child);
+		c = repo_scope_of(r, child, S_ISDIR(st.st_mode), parent);
 		if (S_ISREG(st.st_mode)) {
-			add_file(r, child, false, (uint64_t)st.st_size);
-		} else if (S_ISDIR(st.st_mode) && !skipped(names[i])) {
+			repo_list(r, child, len, false, (uint64_t)st.st_size, c);
+		} else if (c.rule != SR_BUILD_OUTPUT && c.rule != SR_GITIGNORED) {
+			repo_list(r, child, len, true, 0, c);
 			if (depth + 1 > REPO_MAX_DEPTH) {
 				r->truncated = true;
 			} else {
@@ -109,10 +162,11 @@ walk_dir(struct repo *r, int dfd, const char *rel, unsigned depth)
 						 O_RDONLY | O_DIRECTORY |
 						 O_NOFOLLOW | O_CLOEXEC);
 
-				add_file(r, child, true, 0);
 				if (cfd >= 0)
-					walk_dir(r, cfd, child, depth + 1);
+					walk_dir(r, cfd, child, depth + 1, c);
 			}
+		} else {
+			repo_list(r, child, len, true, 0, c);
 		}
 		free(child);
 	}
@@ -133,19 +187,29 @@ cmp_file(const void *a, const void *b)
 int
 repo_walk(struct repo *r)
 {
-	int fd = open(r->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int rc;
+	struct timespec ts;
+	int fd, rc;
 
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	r->deadline = ts.tv_sec + REPO_TIME_BUDGET;
+	fd = open(r->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	rc = walk_dir(r, fd, "", 0);
-	if (rc < 0)
-		return rc;
+	repo_scope_init(r);
+	rc = repo_git_index(r);
+	if (rc == 0) {
+		close(fd);
+	} else {
+		repo_scope_gitignore(r, "");
+		rc = walk_dir(r, fd, "", 0, (struct repo_class){ 0 });
+		if (rc < 0)
+			return rc;
+	}
 	if (r->n_files > 1)
 		qsort(r->files, r->n_files, sizeof(*r->files), cmp_file);
 	for (size_t i = 0; i < r->n_files; i++) {
 		struct repo_file *f = &r->files[i];
-		char *slash = strrchr(f->path, '/');
+		const char *slash = strrchr(f->path, '/');
 
 		f->base = slash ? slash + 1 : f->path;
 	}
@@ -155,8 +219,12 @@ repo_walk(struct repo *r)
 void
 repo_files_free(struct repo *r)
 {
-	for (size_t i = 0; i < r->n_files; i++)
-		free(r->files[i].path);
+	while (r->chunks) {
+		struct repo_chunk *next = r->chunks->next;
+
+		free(r->chunks);
+		r->chunks = next;
+	}
 	free(r->files);
 	r->files = NULL;
 	r->n_files = r->cap_files = 0;
@@ -165,7 +233,7 @@ repo_files_free(struct repo *r)
 const struct repo_file *
 repo_find(const struct repo *r, const char *path)
 {
-	struct repo_file key = { .path = (char *)path };
+	struct repo_file key = { .path = path };
 
 	if (!r->n_files)
 		return NULL;

@@ -137,19 +137,25 @@ def hostile():
                  "    steps: [{run: npm test}]", "    x: *a29"]
         with open(os.path.join(root, ".github/workflows/bomb.yml"), "w") as f:
             f.write("\n".join(bomb) + "\n")
-        # deeper than the walk limit
+        # deep trees are walked (no file or depth cap below 128 levels)
         deep = root
         for i in range(20):
             deep = os.path.join(deep, "d")
         os.makedirs(deep)
         open(os.path.join(deep, "main.tf"), "w").close()
+        # ... and deeper than that is said, not silently cut
+        deeper = deep
+        for i in range(120):
+            deeper = os.path.join(deeper, "e")
+        os.makedirs(deeper)
         lines, err = run(root, "partial")
         f = facts(lines)
         assert f["container.dockerfile.count"]["value"] == 2, f["container.dockerfile.count"]
         assert "requirements.txt: not read" in err, err
         assert f["ci.workflows.count"]["value"] == 7
-        assert f["iac.terraform"]["value"] is False, "walked past the depth cap"
-        assert any("walk limits" in l.get("partial", "") for l in lines), lines
+        assert f["iac.terraform"]["value"] is True, "depth 20 not walked"
+        assert any("deeper than 128 levels" in l.get("partial", "")
+                   for l in lines), lines
 
 
 def missing_path():
@@ -174,10 +180,11 @@ def example_end_to_end():
             rep = json.load(f)
     col = [c for c in rep["collectors"] if c["name"] == "repo"]
     assert col and col[0]["status"] == "ok", rep["collectors"]
-    got = {f["key"]: (f["type"], f["value"], f["evidence"])
-           for f in rep["facts"] if f["source"] == "repo"}
+    got = {f["key"]: (f["type"], json.dumps(f["value"]), f["evidence"])
+           for f in rep["facts"] if f["source"] == "repo"
+           and f["type"] != "unknown"}
     with open(os.path.join(HERE, "expected", "acme-shop.jsonl")) as f:
-        want = {l["fact"]: (l["type"], l["value"], l["evidence"])
+        want = {l["fact"]: (l["type"], json.dumps(l["value"]), l["evidence"])
                 for l in map(json.loads, f) if "fact" in l}
     assert got == want, "differs: %s" % sorted(
         set(got.items()) ^ set(want.items()), key=str)
