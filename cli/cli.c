@@ -24,7 +24,7 @@ struct shorthand {
 static const struct shorthand shorthands[] = {
 	{ "subject", "subject", "NAME", "what is assessed (default: repo, org or directory name)" },
 	{ "output-dir", "output_dir", "DIR", "where reports are written (default ./opsgrade-report)" },
-	{ "format", "formats", "LIST", "pdf,png,junit,json (default all)" },
+	{ "format", "formats", "LIST", "pdf,html,png,junit,json (default all)" },
 	{ "jobs", "jobs", "N", "collectors run at once (default: CPUs)" },
 	{ "trivy", "collectors.trivy.reports", "FILE", "Trivy JSON report (repeatable, globs)" },
 	{ "sarif", "collectors.codeql.sarif", "FILE", "SARIF file (repeatable, globs)" },

@@ -287,6 +287,7 @@ static const struct {
 	{ "junit", "junit.xml", og_render_junit },
 	{ "png", "summary.png", og_render_png },
 	{ "pdf", "report.pdf", og_render_pdf },
+	{ "html", "report.html", og_render_html },
 };
 
 static int
@@ -303,7 +304,7 @@ check_formats(const cJSON *config, char **ret_err)
 			known |= strcmp(fmts[i], renderers[k].format) == 0;
 		if (!known) {
 			*ret_err = og_asprintf("formats: unknown format '%s' (use pdf, "
-					       "png, junit, json)", fmts[i]);
+					       "html, png, junit, json)", fmts[i]);
 			r = -EINVAL;
 		}
 	}

@@ -19,6 +19,8 @@ int og_render_pdf(const cJSON *report, const cJSON *config,
 		  const char *path, char **ret_err);
 int og_render_png(const cJSON *report, const cJSON *config,
 		  const char *path, char **ret_err);
+int og_render_html(const cJSON *report, const cJSON *config,
+		   const char *path, char **ret_err);
 int og_render_junit(const cJSON *report, const cJSON *config,
 		    const char *path, char **ret_err);
 

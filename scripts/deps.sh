@@ -12,6 +12,8 @@ PACKAGES=(
 	# tests: PDF checks, XML validation, real registry and SMTP servers
 	qpdf poppler-utils libxml2-utils docker-registry apache2-utils
 	python3-aiosmtpd
+	# the HTML report in a real browser (headless, no X server needed)
+	chromium
 )
 
 missing=()

@@ -409,7 +409,7 @@ def report_cli():
                     tmp)
         check("report: exit 0", p.returncode == 0, p.stderr)
         check("report: all formats written",
-              sorted(os.listdir(out)) == ["junit.xml", "report.json", "report.pdf", "summary.png"],
+              sorted(os.listdir(out)) == ["junit.xml", "report.html", "report.json", "report.pdf", "summary.png"],
               os.listdir(out))
         rep = load_report(os.path.join(out, "report.json"))
         check("report: subject is the repo", rep["subject"] == "acme/shop", rep["subject"])

@@ -43,6 +43,7 @@ main(int argc, char **argv)
 		const char *name;
 		int (*fn)(const cJSON *, const cJSON *, const char *, char **);
 	} formats[] = {
+		{ "html", og_render_html },
 		{ "json", og_render_json },
 		{ "junit", og_render_junit },
 		{ "pdf", og_render_pdf },
@@ -53,7 +54,7 @@ main(int argc, char **argv)
 	int rc = 2, r;
 
 	if (argc < 4 || argc > 5) {
-		fprintf(stderr, "usage: render-driver json|junit|pdf|png in.json out [config.json]\n");
+		fprintf(stderr, "usage: render-driver html|json|junit|pdf|png in.json out [config.json]\n");
 		return 2;
 	}
 	report = load(argv[2]);

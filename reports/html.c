@@ -1,0 +1,272 @@
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "html.h"
+
+/* Longest text we put in one element; report.json may hold hostile sizes. */
+#define HTML_TEXT_MAX	(16 * 1024)
+
+void
+og_html_esc(struct og_html *h, const char *s)
+{
+	char *c = og_text_clean(s ? s : "", HTML_TEXT_MAX, true);
+
+	for (const char *p = c; *p; p++) {
+		switch (*p) {
+		case '&': fputs("&amp;", h->f); break;
+		case '<': fputs("&lt;", h->f); break;
+		case '>': fputs("&gt;", h->f); break;
+		case '"': fputs("&quot;", h->f); break;
+		case '\'': fputs("&#39;", h->f); break;
+		default: fputc(*p, h->f);
+		}
+	}
+	free(c);
+}
+
+void
+og_html_escf(struct og_html *h, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	og_html_esc(h, s);
+	free(s);
+}
+
+void
+og_html_el(struct og_html *h, const char *tag, const char *cls, const char *text)
+{
+	if (cls)
+		fprintf(h->f, "<%s class=\"%s\">", tag, cls);
+	else
+		fprintf(h->f, "<%s>", tag);
+	og_html_esc(h, text);
+	fprintf(h->f, "</%s>\n", tag);
+}
+
+void
+og_html_heading(struct og_html *h, int level, const char *id, const char *text)
+{
+	fprintf(h->f, "<h%d", level);
+	if (id)
+		fprintf(h->f, " id=\"%s\"", id);
+	fputc('>', h->f);
+	og_html_esc(h, text);
+	fprintf(h->f, "</h%d>\n", level);
+}
+
+void
+og_html_note(struct og_html *h, const char *text)
+{
+	og_html_el(h, "p", "note", text);
+}
+
+void
+og_html_table_start(struct og_html *h, const char *caption, const char *const *cols,
+		    int ncols, const char *cls)
+{
+	h->cols = cols;
+	h->ncols = ncols;
+	fprintf(h->f, "<table class=\"%s\">\n", cls ? cls : "grid");
+	if (caption)
+		og_html_el(h, "caption", NULL, caption);
+	if (!cols)
+		return;
+	fputs("<thead><tr>", h->f);
+	for (int i = 0; i < ncols; i++) {
+		fputs("<th scope=\"col\">", h->f);
+		og_html_esc(h, cols[i]);
+		fputs("</th>", h->f);
+	}
+	fputs("</tr></thead>\n<tbody>\n", h->f);
+}
+
+void
+og_html_row_start(struct og_html *h)
+{
+	h->col = 0;
+	fputs("<tr>", h->f);
+}
+
+static void
+td_open(struct og_html *h)
+{
+	/* key/value tables: the first cell is the row's header */
+	if (!h->cols && h->col == 0) {
+		fputs("<th scope=\"row\">", h->f);
+	} else if (h->cols && h->col < h->ncols) {
+		fputs("<td data-label=\"", h->f);
+		og_html_esc(h, h->cols[h->col]);
+		fputs("\">", h->f);
+	} else {
+		fputs("<td>", h->f);
+	}
+}
+
+static void
+td_close(struct og_html *h)
+{
+	fputs(!h->cols && h->col == 0 ? "</th>" : "</td>", h->f);
+	h->col++;
+}
+
+void
+og_html_td(struct og_html *h, const char *text)
+{
+	td_open(h);
+	og_html_esc(h, text);
+	td_close(h);
+}
+
+void
+og_html_hex(struct og_rgb c, char out[8])
+{
+	snprintf(out, 8, "#%02x%02x%02x", (unsigned)(c.r * 255 + 0.5) & 0xff,
+		 (unsigned)(c.g * 255 + 0.5) & 0xff, (unsigned)(c.b * 255 + 0.5) & 0xff);
+}
+
+void
+og_html_td_chip(struct og_html *h, const char *text, struct og_rgb c)
+{
+	char hex[8];
+
+	og_html_hex(c, hex);
+	td_open(h);
+	/* the coloured mark is decoration; the word carries the meaning */
+	fprintf(h->f, "<span class=\"chip\"><span class=\"dot\" style=\"background:%s\" "
+		"aria-hidden=\"true\"></span>", hex);
+	og_html_esc(h, text);
+	fputs("</span>", h->f);
+	td_close(h);
+}
+
+void
+og_html_row_end(struct og_html *h)
+{
+	fputs("</tr>\n", h->f);
+}
+
+void
+og_html_table_end(struct og_html *h)
+{
+	fputs(h->cols ? "</tbody></table>\n" : "</table>\n", h->f);
+	h->cols = NULL;
+	h->ncols = 0;
+}
+
+/* <svg> opening and the start of its <title>: the caller appends the
+ * values to the text alternative and closes the </title>. */
+static void
+svg_start(struct og_html *h, int w, int hgt, const char *title)
+{
+	h->svg_id++;
+	fprintf(h->f, "<figure><svg viewBox=\"0 0 %d %d\" width=\"100%%\" role=\"img\" "
+		"aria-labelledby=\"og-svg-%d\" xmlns=\"http://www.w3.org/2000/svg\">"
+		"<title id=\"og-svg-%d\">", w, hgt, h->svg_id, h->svg_id);
+	og_html_esc(h, title);
+}
+
+static void
+svg_end(struct og_html *h)
+{
+	fputs("</svg></figure>\n", h->f);
+}
+
+static void
+svg_text(struct og_html *h, double x, double y, const char *anchor, const char *cls,
+	 const char *text)
+{
+	fprintf(h->f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" class=\"%s\">",
+		x, y, anchor, cls);
+	og_html_esc(h, text);
+	fputs("</text>", h->f);
+}
+
+void
+og_html_hbars(struct og_html *h, const char *title, const struct og_html_bar *bars,
+	      int n, double max)
+{
+	/* Label above each bar: a narrow screen scales the whole drawing, so
+	 * labels beside the bars would shrink to unreadable. */
+	const int W = 400, row = 40;
+
+	svg_start(h, W, n * row + 4, title);
+	for (int i = 0; i < n; i++) {
+		fputs(i ? "; " : ": ", h->f);
+		og_html_esc(h, bars[i].label);
+		fputs(" ", h->f);
+		og_html_esc(h, bars[i].have ? bars[i].value_text : "not measured");
+	}
+	fputs("</title>", h->f);
+	for (int i = 0; i < n; i++) {
+		double y = i * row, frac = bars[i].have && max > 0 ? bars[i].value / max : 0;
+		char hex[8];
+
+		if (frac > 1)
+			frac = 1;
+		if (frac < 0)
+			frac = 0;
+		og_html_hex(bars[i].color, hex);
+		svg_text(h, 0, y + 14, "start", "lbl", bars[i].label);
+		svg_text(h, W, y + 14, "end", bars[i].have ? "val" : "nm",
+			 bars[i].have ? bars[i].value_text : "not measured");
+		fprintf(h->f, "<rect x=\"0\" y=\"%d\" width=\"%d\" height=\"14\" rx=\"3\" class=\"track\"/>",
+			(int)y + 20, W);
+		if (frac > 0)
+			fprintf(h->f, "<rect x=\"0\" y=\"%d\" width=\"%.1f\" height=\"14\" rx=\"3\" fill=\"%s\"/>",
+				(int)y + 20, W * frac, hex);
+	}
+	svg_end(h);
+}
+
+void
+og_html_timeline(struct og_html *h, const char *title, const struct og_html_span *rows,
+		 int n, int weeks)
+{
+	const int W = 400, row = 34;
+
+	if (weeks < 1)
+		weeks = 1;
+	svg_start(h, W, n * row + 20, title);
+	for (int i = 0; i < n; i++) {
+		fputs(i ? "; " : ": ", h->f);
+		og_html_esc(h, rows[i].label);
+		if (rows[i].start == rows[i].end)
+			fprintf(h->f, " week %d", rows[i].start);
+		else
+			fprintf(h->f, " weeks %d to %d", rows[i].start, rows[i].end);
+	}
+	fputs("</title>", h->f);
+	for (int i = 0; i < n; i++) {
+		double y = i * row, x0 = (double)(rows[i].start - 1) / weeks * W;
+		double x1 = (double)rows[i].end / weeks * W;
+
+		if (x0 < 0)
+			x0 = 0;
+		if (x1 > W)
+			x1 = W;
+		if (x1 < x0 + 4)
+			x1 = x0 + 4;
+		svg_text(h, 0, y + 13, "start", rows[i].phase ? "lbl ph" : "lbl", rows[i].label);
+		fprintf(h->f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"10\" rx=\"2\" class=\"%s\"/>",
+			x0, (int)y + 18, x1 - x0, rows[i].phase ? "phase" : "item");
+	}
+	{
+		char wk[32];
+
+		snprintf(wk, sizeof(wk), "week 1");
+		svg_text(h, 0, n * row + 14, "start", "axis", wk);
+		snprintf(wk, sizeof(wk), "week %d", weeks);
+		svg_text(h, W, n * row + 14, "end", "axis", wk);
+	}
+	svg_end(h);
+}
