@@ -36,6 +36,8 @@ struct gh_repo {
 	char *prefix;		/* "" or "repos.<name>." */
 	cJSON *repo;		/* owned copy of the repository object */
 	char *branch;		/* default branch */
+	char *branch_enc;	/* percent-encoded for URL paths and queries */
+	bool branch_guessed;	/* the repository object named none */
 	int phase;
 	bool failed;		/* the repository itself could not be read */
 	struct gh_list l[L_N];
@@ -223,6 +225,7 @@ gh_repo_free(struct gh_repo *r)
 	cJSON_Delete(r->repo);
 	cJSON_Delete(r->bools);
 	free(r->branch);
+	free(r->branch_enc);
 	free(r->full);
 	free(r->prefix);
 	free(r);
@@ -265,6 +268,30 @@ runs_piece(struct piece *p, struct gh_repo *r, int64_t from, int64_t to)
 	free(path);
 }
 
+/* A branch name as one URL path segment or query value: everything but
+ * RFC 3986 unreserved characters is %XX ("release/2026" ->
+ * "release%2F2026", "feat#1" -> "feat%231"). */
+static char *
+encode_segment(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *out = xcalloc(strlen(s) * 3 + 1, 1), *o = out;
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || strchr("-._~", c)) {
+			*o++ = (char)c;
+		} else {
+			*o++ = '%';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		}
+	}
+	return out;
+}
+
 static void
 start_phase1(struct gh_repo *r)
 {
@@ -273,16 +300,20 @@ start_phase1(struct gh_repo *r)
 	const char *f = r->full;
 	char since[32], since90[32];
 
-	r->branch = gh_xasprintf("%s", b ? b : "main");
+	/* An org listing may lack default_branch: "main" is a guess, and a
+	 * 404 "Branch not found" for it then means unknown, not unprotected. */
+	r->branch_guessed = !b || !*b;
+	r->branch = gh_xasprintf("%s", r->branch_guessed ? "main" : b);
+	r->branch_enc = encode_segment(r->branch);
 	fmt_time(g->since, since, sizeof(since));
 	fmt_time(g->now - 90 * 86400, since90, sizeof(since90));
 
 	list_at(r, L_PROT, false, "/repos/%s/branches/%s/protection", f,
-		r->branch);
+		r->branch_enc);
 	list_at(r, L_RULES, true, "/repos/%s/rules/branches/%s?per_page=%d",
-		f, r->branch, GH_PER_PAGE);
+		f, r->branch_enc, GH_PER_PAGE);
 	list_at(r, L_TREE, false, "/repos/%s/git/trees/%s?recursive=1", f,
-		r->branch);
+		r->branch_enc);
 	/* one window first; split by created= when it holds > 1,000 runs */
 	r->pieces = xcalloc(1, sizeof(*r->pieces));
 	r->n_pieces = 1;
@@ -316,8 +347,8 @@ start_phase1(struct gh_repo *r)
 	list_at(r, L_HOOKS, true, "/repos/%s/hooks?per_page=%d", f,
 		GH_PER_PAGE);
 	list_at(r, L_COMMITS, true,
-		"/repos/%s/commits?sha=%s&since=%s&per_page=1", f, r->branch,
-		since90);
+		"/repos/%s/commits?sha=%s&since=%s&per_page=1", f,
+		r->branch_enc, since90);
 	r->l[L_COMMITS].max_pages = 1;
 	r->phase = 1;
 }
@@ -516,7 +547,11 @@ emit_repo_facts(struct gh_repo *r)
 	};
 
 	f_bool(r, "github.repo.archived", jbool(repo, "archived"), ev);
-	f_str(r, "github.repo.default_branch", r->branch, ev);
+	if (r->branch_guessed)
+		f_unknown(r, "github.repo.default_branch", "not measured: the "
+			  "repository object names no default branch");
+	else
+		f_str(r, "github.repo.default_branch", r->branch, ev);
 	f_str(r, "github.repo.visibility", gh_str(repo, "visibility"), ev);
 	if (cJSON_IsObject(lic))
 		f_str(r, "github.repo.license", gh_str(lic, "spdx_id"), ev);
@@ -562,18 +597,62 @@ rule_present(const cJSON *rules, const char *type, const cJSON **ret_params)
 	return false;
 }
 
+/*
+ * Which active rules constitute branch protection: the ones OpenSSF
+ * Scorecard's Branch-Protection check reads from rulesets (deletion,
+ * non_fast_forward, required_linear_history, pull_request,
+ * required_status_checks).  Rules that only constrain commit messages,
+ * author e-mails, tag/branch names, creation or file paths leave a branch
+ * unprotected; required_signatures feeds signed_commits only.
+ * docs/facts-github.md lists each rule type and the facts it decides.
+ */
+static const char *const protective_rules[] = {
+	"deletion", "non_fast_forward", "required_linear_history",
+	"pull_request", "required_status_checks", NULL,
+};
+
+static bool
+any_protective_rule(const cJSON *rules)
+{
+	for (size_t i = 0; protective_rules[i]; i++)
+		if (rule_present(rules, protective_rules[i], NULL))
+			return true;
+	return false;
+}
+
+/* A setting a rule or classic protection may decide: true when one does;
+ * false when classic protection was read (or is known absent) and the
+ * rules were read; else unknown with @why. */
+static void
+f_setting(struct gh_repo *r, const char *key, bool decided, bool known,
+	  const char *why, const char *ev)
+{
+	if (decided || known)
+		f_bool(r, key, decided, ev);
+	else
+		f_unknown(r, key, why);
+}
+
 static void
 emit_protection(struct gh_repo *r)
 {
 	const struct gh_list *cl = &r->l[L_PROT], *rl = &r->l[L_RULES];
 	const cJSON *p = cl->object, *rules = rl->items, *pr = NULL;
 	bool classic = gh_list_ok(cl) && p;
-	bool classic_none = cl->status == 404 && !cl->error;
+	const char *msg = cl->message ? cl->message : "";
+	/* GitHub's 404 says which: "Branch not protected" (an answer) or
+	 * "Branch not found" (an empty repository, a guessed branch). */
+	bool classic_none = cl->status == 404 && !cl->error &&
+			    strcasestr(msg, "not protected") != NULL;
+	bool no_branch = cl->status == 404 && !cl->error &&
+			 strcasestr(msg, "not found") != NULL &&
+			 strcasestr(msg, "branch") != NULL;
 	bool rules_ok = gh_list_ok(rl);
-	bool has_rules = rules_ok && cJSON_GetArraySize(rules) > 0;
+	bool known = (classic || classic_none) && rules_ok;
 	const cJSON *reviews = classic ? jget(p, "required_pull_request_reviews") : NULL;
 	const cJSON *checks = classic ? jget(p, "required_status_checks") : NULL;
 	char *ev = classic ? evidence(r, L_PROT) : evidence(r, L_RULES);
+	char *why = NULL;
 	/* [0] the number, [1..8] the booleans in GH_PROTECTION_BOOLS order */
 	static const char *const all[] = {
 		"github.branch_protection.required_reviews",
@@ -581,23 +660,23 @@ emit_protection(struct gh_repo *r)
 		NULL,
 	};
 	double n_reviews = 0;
-	bool pr_rule;
+	bool pr_rule, enabled;
 
-	if (!classic && !classic_none && !has_rules) {
-		/* cannot read classic protection and no ruleset shows */
-		f_unknown_list(r, cl, NEEDS_ADMIN, all);
+	if (no_branch) {
+		why = gh_xasprintf("not measured: branch '%s' not found (%s)",
+				   r->branch, r->branch_guessed
+				   ? "the repository names no default branch"
+				   : "an empty repository?");
+		for (size_t i = 0; all[i]; i++)
+			f_unknown(r, all[i], why);
 		goto out;
 	}
-	if (!classic && !has_rules) {
-		/* 404 "Branch not protected" and no active ruleset */
-		f_num(r, all[0], 0, NULL, ev);
-		for (size_t i = 1; all[i]; i++)
-			f_bool(r, all[i], false, ev);
-		goto out;
-	}
-	f_bool(r, all[1], true, ev);
+	why = classic_none || classic ? gh_list_reason(rl, NULL)
+		: gh_list_reason(cl, NEEDS_ADMIN);
+	pr_rule = rules_ok && rule_present(rules, "pull_request", &pr);
+	enabled = classic || (rules_ok && any_protective_rule(rules));
+	f_setting(r, all[1], enabled, known, why, ev);
 
-	pr_rule = rule_present(rules, "pull_request", &pr);
 	if (reviews) {
 		const cJSON *c = jget(reviews, "required_approving_review_count");
 
@@ -610,31 +689,43 @@ emit_protection(struct gh_repo *r)
 		if (cJSON_IsNumber(c) && c->valuedouble > n_reviews)
 			n_reviews = c->valuedouble;
 	}
-	f_num(r, all[0], n_reviews, NULL, ev);
-	f_bool(r, all[2],
-	       (checks && (cJSON_GetArraySize(jget(checks, "contexts")) > 0 ||
-			   cJSON_GetArraySize(jget(checks, "checks")) > 0)) ||
-	       rule_present(rules, "required_status_checks", NULL), ev);
-	f_bool(r, all[3],
-	       (classic && jbool(jget(p, "required_signatures"), "enabled")) ||
-	       rule_present(rules, "required_signatures", NULL), ev);
-	f_bool(r, all[4],
-	       (classic && !jbool(jget(p, "allow_force_pushes"), "enabled")) ||
-	       rule_present(rules, "non_fast_forward", NULL), ev);
-	f_bool(r, all[5],
-	       (classic && !jbool(jget(p, "allow_deletions"), "enabled")) ||
-	       rule_present(rules, "deletion", NULL), ev);
+	/* Without classic protection read, a pull_request rule gives a
+	 * lower bound that the rule itself enforces. */
+	if (known || pr_rule)
+		f_num(r, all[0], n_reviews, NULL, ev);
+	else
+		f_unknown(r, all[0], why);
+	f_setting(r, all[2],
+		  (checks && (cJSON_GetArraySize(jget(checks, "contexts")) > 0 ||
+			      cJSON_GetArraySize(jget(checks, "checks")) > 0)) ||
+		  rule_present(rules, "required_status_checks", NULL),
+		  known, why, ev);
+	f_setting(r, all[3],
+		  (classic && jbool(jget(p, "required_signatures"), "enabled")) ||
+		  rule_present(rules, "required_signatures", NULL),
+		  known, why, ev);
+	f_setting(r, all[4],
+		  (classic && !jbool(jget(p, "allow_force_pushes"), "enabled")) ||
+		  rule_present(rules, "non_fast_forward", NULL), known, why, ev);
+	f_setting(r, all[5],
+		  (classic && !jbool(jget(p, "allow_deletions"), "enabled")) ||
+		  rule_present(rules, "deletion", NULL), known, why, ev);
 	if (classic)
 		f_bool(r, all[6], jbool(jget(p, "enforce_admins"), "enabled"),
 		       ev);
+	else if (known && !enabled)
+		f_bool(r, all[6], false, ev);	/* nothing to enforce */
 	else
 		f_unknown(r, all[6], "not measured: ruleset bypass actors "
 			  "need admin rights to read (" NEEDS_ADMIN ")");
-	f_bool(r, all[7], jbool(reviews, "require_code_owner_reviews") ||
-	       (pr_rule && jbool(pr, "require_code_owner_review")), ev);
-	f_bool(r, all[8], jbool(reviews, "dismiss_stale_reviews") ||
-	       (pr_rule && jbool(pr, "dismiss_stale_reviews_on_push")), ev);
+	f_setting(r, all[7], jbool(reviews, "require_code_owner_reviews") ||
+		  (pr_rule && jbool(pr, "require_code_owner_review")),
+		  known, why, ev);
+	f_setting(r, all[8], jbool(reviews, "dismiss_stale_reviews") ||
+		  (pr_rule && jbool(pr, "dismiss_stale_reviews_on_push")),
+		  known, why, ev);
 out:
+	free(why);
 	free(ev);
 }
 
@@ -1401,7 +1492,12 @@ emit_activity(struct gh_repo *r)
 	const struct gh_list *l = &r->l[L_COMMITS];
 	char *ev = evidence(r, L_COMMITS);
 
-	if (gh_list_ok(l)) {
+	if (gh_list_ok(l) && l->last_page < 0 && l->truncated) {
+		/* A next page but no rel="last" (cursor pagination): the
+		 * page count is not the commit count. */
+		f_unknown(r, "github.activity.commits_90d", "not measured: "
+			  "GitHub paged the commits without a last page");
+	} else if (gh_list_ok(l)) {
 		/* per_page=1: the last page number is the count */
 		double n = l->last_page > 0 ?
 			   (cJSON_GetArraySize(l->items) ? (double)l->last_page : 0) :

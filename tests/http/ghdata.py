@@ -49,6 +49,16 @@ def run(i, name, concl, created, branch="main"):
             "updated_at": iso(created + 310), "run_attempt": 1}
 
 
+NOT_PROTECTED = {"message": "Branch not protected",
+                 "documentation_url": "https://docs.github.com/rest/branches/branch-protection"}
+
+
+def not_protected():
+    """GitHub's answer for an existing branch without classic protection
+    (a bare 404 "Not Found" says nothing about protection)."""
+    return Route(NOT_PROTECTED, status=404)
+
+
 def add_shop(routes, base="/repos/acme/shop"):
     """The well-equipped repository: 1,500 runs (window split),
     deployments with statuses, PRs, incidents, permission walls."""
@@ -165,6 +175,7 @@ def add_tool(routes, base="/repos/acme/tool"):
     routes[base + "/actions/runs"] = Route(runs, wrap="workflow_runs",
                                            filt=created_filter, cap=1000)
     routes[base + "/deployments"] = Route([])
+    routes[base + "/branches/main/protection"] = not_protected()
     routes[base + "/rules/branches/main"] = Route([
         {"type": "pull_request", "parameters": {"required_approving_review_count": 1,
                                                 "require_code_owner_review": True,
@@ -187,6 +198,8 @@ def add_tool(routes, base="/repos/acme/tool"):
 def add_lib(routes, base="/repos/acme/lib"):
     """Only releases: they stand in for deployments."""
     routes[base] = Route(repo_obj("acme/lib", visibility="public"))
+    routes[base + "/branches/main/protection"] = not_protected()
+    routes[base + "/rules/branches/main"] = Route([])
     routes[base + "/deployments"] = Route([])
     routes[base + "/actions/runs"] = Route([], wrap="workflow_runs", filt=created_filter)
     routes[base + "/releases"] = Route([
@@ -230,5 +243,6 @@ def add_bench_org(routes, org, n):
         routes[base + "/pulls"] = Route([])
         routes[base + "/issues"] = Route([])
         routes[base + "/rules/branches/main"] = Route([])
+        routes[base + "/branches/main/protection"] = not_protected()
         routes[base + "/commits"] = Route([{"sha": "0" * 40}] * 3)
     routes["/orgs/%s/repos" % org] = Route(items)
