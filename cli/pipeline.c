@@ -19,7 +19,6 @@
 #include "term.h"
 #include "util.h"
 
-#define DEFAULT_OUTPUT_DIR "opsgrade-report"
 
 int
 og_pipeline_setup(struct og_pipeline *p)
@@ -110,6 +109,8 @@ og_pipeline_setup(struct og_pipeline *p)
 			       p->n_config_plugins, &err);
 	if (r < 0)
 		goto bad;
+	if ((r = og_pipeline_validate(p)) != EXIT_OK)
+		return r;
 	for (size_t i = 0; i < p->plugins->n; i++) {
 		const struct og_plugin_entry *e = &p->plugins->entries[i];
 
@@ -290,27 +291,6 @@ static const struct {
 	{ "html", "report.html", og_render_html },
 };
 
-static int
-check_formats(const cJSON *config, char **ret_err)
-{
-	const char **fmts = NULL;
-	size_t n = og_config_strv(config, "formats", &fmts);
-	int r = 0;
-
-	for (size_t i = 0; i < n && r == 0; i++) {
-		bool known = false;
-
-		for (size_t k = 0; k < sizeof(renderers) / sizeof(renderers[0]); k++)
-			known |= strcmp(fmts[i], renderers[k].format) == 0;
-		if (!known) {
-			*ret_err = og_asprintf("formats: unknown format '%s' (use pdf, "
-					       "html, png, junit, json)", fmts[i]);
-			r = -EINVAL;
-		}
-	}
-	free(fmts);
-	return r;
-}
 
 static bool
 format_wanted(const cJSON *config, const char *format)
@@ -393,15 +373,10 @@ static int
 finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 {
 	const char *outdir = og_config_str(p->config, "output_dir",
-					   DEFAULT_OUTPUT_DIR);
+					   OG_DEFAULT_OUTPUT_DIR);
 	char *err = NULL;
 	int r, code = EXIT_OK;
 
-	if (check_formats(p->config, &err) < 0) {
-		og_log_error("%s", err);
-		free(err);
-		return EXIT_USAGE;
-	}
 	/* collect writes only the model; everything else assesses (again,
 	 * for render and merge: the model may have changed, or the maturity
 	 * model or gates in config). */

@@ -30,7 +30,12 @@ struct og_pipeline {
 	int lock_fd;
 };
 
+#define OG_DEFAULT_OUTPUT_DIR "opsgrade-report"
+
 int og_pipeline_setup(struct og_pipeline *p);
+/* validate.c: every option value, before anything is collected (each
+ * problem logged once; EXIT_USAGE when any). */
+int og_pipeline_validate(struct og_pipeline *p);
 int og_pipeline_collect_and_report(struct og_pipeline *p);
 int og_pipeline_render_from(struct og_pipeline *p);
 int og_pipeline_merge(struct og_pipeline *p);

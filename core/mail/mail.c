@@ -454,6 +454,75 @@ timeout_seconds(const cJSON *config)
 }
 
 int
+og_mail_check(const cJSON *config, char **ret_err)
+{
+	static const char *const ons[] = { "always", "change", "failure" };
+	const char *to[RCPT_MAX];
+	const cJSON *onj = og_jget2(config, "mail", "on");
+	const char *from = og_jstr(og_jget2(config, "mail", "from"));
+	const char *url = og_jstr(og_jget2(config, "mail", "smtp_url"));
+	const char *tls = og_jstr_or(og_jget2(config, "mail", "smtp_tls"), "required");
+	char *a, *shown = NULL, *user, *pass;
+	size_t n_to = recipients(config, to, RCPT_MAX);
+	bool smtps, known = false;
+	int r;
+
+	if (onj) {
+		for (size_t i = 0; i < 3; i++)
+			known |= og_jstr(onj) && !strcmp(onj->valuestring, ons[i]);
+		if (!known) {
+			*ret_err = og_asprintf("mail: mail.on (--mail-on) is \"%s\", expected "
+					       "always, change or failure",
+					       og_jstr(onj) && header_safe(onj->valuestring, true)
+					       ? onj->valuestring : "?");
+			return -EINVAL;
+		}
+	}
+	if (n_to == 0)
+		return 0;	/* no mail wanted: nothing else matters */
+	for (size_t i = 0; i < n_to; i++) {
+		if (!(a = addr_spec(to[i]))) {
+			*ret_err = og_asprintf("mail: recipient %zu (\"%s\") is not a valid "
+					       "address", i + 1, header_safe(to[i], true) ? to[i]
+					       : "(control characters)");
+			return -EINVAL;
+		}
+		free(a);
+	}
+	if (!from || !(a = addr_spec(from))) {
+		*ret_err = og_asprintf("mail: %s (mail.from / --mail-from)",
+				       from ? "the sender address is not valid" :
+					      "no sender address");
+		return -EINVAL;
+	}
+	free(a);
+	if (!url) {
+		*ret_err = og_strdup0("mail: no SMTP server (mail.smtp_url / --smtp-url)");
+		return -EINVAL;
+	}
+	if (strcmp(tls, "required") && strcmp(tls, "none")) {
+		*ret_err = og_asprintf("mail: mail.smtp_tls is \"%s\", expected "
+				       "\"required\" or \"none\"",
+				       header_safe(tls, true) ? tls : "?");
+		return -EINVAL;
+	}
+	if ((r = parse_url(url, &shown, &smtps, ret_err)) < 0)
+		return r;
+	free(shown);
+	/* A password with no user would silently send unauthenticated. */
+	user = og_secret_get(config, "smtp.user");
+	pass = og_secret_get(config, "smtp.password");
+	r = pass && !user ? -EINVAL : 0;
+	if (r < 0)
+		*ret_err = og_strdup0("mail: an SMTP password is set (OPSGRADE_SMTP_PASSWORD "
+				      "or mail.password_file) but no user "
+				      "(OPSGRADE_SMTP_USER or mail.user)");
+	og_secret_free(user);
+	og_secret_free(pass);
+	return r;
+}
+
+int
 og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 	     og_mail_render_fn render, char **ret_err)
 {
@@ -482,22 +551,9 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 		err = og_strdup0("mail: no recipients (mail.to / --mail-to)");
 		goto out;
 	}
-	if (!from || !(from_addr = addr_spec(from))) {
-		err = og_asprintf("mail: %s (mail.from / --mail-from)",
-				  from ? "the sender address is not valid" :
-					 "no sender address");
+	if ((r = og_mail_check(config, &err)) < 0)
 		goto out;
-	}
-	if (!url) {
-		err = og_strdup0("mail: no SMTP server (mail.smtp_url / "
-				 "--smtp-url)");
-		goto out;
-	}
-	if (strcmp(tls, "required") && strcmp(tls, "none")) {
-		err = og_asprintf("mail: mail.smtp_tls is \"%s\", expected "
-				  "\"required\" or \"none\"", tls);
-		goto out;
-	}
+	from_addr = addr_spec(from);
 	r = parse_url(url, &shown, &smtps, &err);
 	if (r < 0)
 		goto out;

@@ -22,6 +22,14 @@ bool og_mail_wanted(const cJSON *report, const cJSON *config);
 typedef char *(*og_mail_render_fn)(const cJSON *report, bool html,
 				   const char *png_cid, const char *pdfname);
 
+/*
+ * Check config "mail" before anything is collected: mail.on, and when
+ * recipients are set, every address, the sender, the SMTP URL, smtp_tls
+ * and that a password never comes without a user.  0 or -EINVAL with
+ * *ret_err naming the setting.
+ */
+int og_mail_check(const cJSON *config, char **ret_err);
+
 /* Send the report in @outdir (report.pdf, summary.png) to config
  * "mail", with the text and HTML bodies from @render.  0 or negative
  * errno with *ret_err. */
