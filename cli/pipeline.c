@@ -19,6 +19,43 @@
 #include "util.h"
 
 
+/* The plugin that declares --@flag, or NULL. */
+const struct og_flag *
+og_plugin_flag(const struct og_plugin_set *s, const char *flag, size_t len,
+	       const char **ret_plugin)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const struct og_plugin_entry *e = &s->entries[i];
+
+		if (e->state != OG_PLUGIN_LOADED)
+			continue;
+		for (const struct og_flag *f = e->desc.flags; f && f->flag; f++)
+			if (strlen(f->flag) == len && !strncmp(f->flag, flag, len)) {
+				*ret_plugin = e->desc.name;
+				return f;
+			}
+	}
+	return NULL;
+}
+
+/* "FLAG=VALUE" of a plugin's flag -> "collectors.NAME.OPTION=VALUE". */
+static int
+plugin_flag_assignment(const struct og_plugin_set *s, const char *fv,
+		       char **ret, char **ret_err)
+{
+	const char *eq = strchr(fv, '='), *plugin = NULL;
+	const struct og_flag *f = og_plugin_flag(s, fv, (size_t)(eq - fv), &plugin);
+
+	if (!f || !f->option) {
+		*ret_err = og_asprintf("unknown option --%.*s (no core option, and "
+				       "no plugin found declares it)",
+				       (int)(eq - fv), fv);
+		return -EINVAL;
+	}
+	*ret = og_asprintf("collectors.%s.%s=%s", plugin, f->option, eq + 1);
+	return 0;
+}
+
 int
 og_pipeline_setup(struct og_pipeline *p)
 {
@@ -67,7 +104,21 @@ og_pipeline_setup(struct og_pipeline *p)
 	if (r < 0)
 		goto bad;
 	for (size_t i = 0; i < p->cli->n_sets; i++) {
-		r = og_config_set_assignment(p->config, p->cli->sets[i], &err);
+		char *a = NULL;
+
+		if (p->cli->sets[i][0] == '\x01') {
+			r = plugin_flag_assignment(p->plugins, p->cli->sets[i] + 1,
+						   &a, &err);
+			if (r < 0) {
+				og_log_error("%s", err);
+				free(err);
+				og_cli_usage(p->cli->cmd, stderr);
+				return EXIT_USAGE;
+			}
+		}
+		r = og_config_set_assignment(p->config, a ? a : p->cli->sets[i],
+					     &err);
+		free(a);
 		if (r < 0)
 			goto bad;
 	}
