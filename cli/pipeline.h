@@ -28,6 +28,7 @@ struct og_pipeline {
 	struct og_config_plugin *config_plugins;
 	size_t n_config_plugins;
 	int lock_fd;
+	cJSON *render_config;	/* config with the effective "report" section */
 };
 
 #define OG_DEFAULT_OUTPUT_DIR "opsgrade-report"
