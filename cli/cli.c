@@ -19,8 +19,10 @@
 #define ANY	(B(REPORT) | B(COLLECT) | B(RENDER) | B(MERGE) | B(PLUGINS) | B(HISTORY))
 
 /*
- * Options with a config key are shorthands: each sets that key, so a flag
- * and the config file can never disagree about what an option means.
+ * The core's options.  Those with a config key are shorthands: each sets
+ * that key, so a flag and the config file can never disagree about what
+ * an option means.  A collector's flags (--trivy FILE) are declared by its
+ * plugin (struct og_flag) and resolved once the plugins are found.
  */
 const struct og_cli_option og_cli_options[] = {
 	{ "config", 0, "FILE", NULL, ANY, "config file (default ./opsgrade.json if present)" },
@@ -39,16 +41,7 @@ const struct og_cli_option og_cli_options[] = {
 	{ "output-dir", 0, "DIR", "output_dir", RUN | OUT, "where reports are written (default ./opsgrade-report)" },
 	{ "format", 0, "LIST", "formats", OUT, "pdf,html,png,junit,json (default all)" },
 	{ "jobs", 0, "N", "jobs", RUN, "collectors run at once (default: CPUs)" },
-	{ "trivy", 0, "FILE", "collectors.trivy.reports", RUN, "Trivy JSON report (repeatable, globs)" },
-	{ "sarif", 0, "FILE", "collectors.codeql.sarif", RUN, "SARIF file (repeatable, globs)" },
-	{ "github", 0, "OWNER/REPO", "collectors.github.repo", RUN, "assess a GitHub repository" },
-	{ "github-org", 0, "ORG", "collectors.github.org", RUN, "assess every repository of an organisation" },
-	{ "github-url", 0, "URL", "collectors.github.api_url", RUN, "GitHub Enterprise API, https://HOST/api/v3" },
-	{ "shard", 0, "I/N", "collectors.github.shard", RUN, "process the I-th of N deterministic slices of the org" },
-	{ "shard-from-env", 0, NULL, NULL, RUN, "--shard from JOB_COMPLETION_INDEX (or OPSGRADE_SHARD_INDEX) and OPSGRADE_SHARD_COUNT" },
-	{ "exclude", 0, "GLOB", "collectors.repo.exclude", RUN, "path that is not the product (repeatable, gitignore syntax)" },
-	{ "registry", 0, "REF", "collectors.registry.images", RUN, "container image to inspect (repeatable)" },
-	{ "insecure-registry", 0, "HOST", "collectors.registry.insecure", RUN, "allow plain HTTP to HOST" },
+	{ "shard-from-env", 0, NULL, NULL, RUN, "--shard I/N from JOB_COMPLETION_INDEX (or OPSGRADE_SHARD_INDEX) and OPSGRADE_SHARD_COUNT" },
 	{ "coverage", 0, "FILE", "assessment.coverage", RUN | OUT, "Cobertura XML or lcov coverage file" },
 	{ "model", 0, "FILE", "assessment.model", OUT, "maturity model to use instead of the bundled one" },
 	{ "fail-on", 0, "SEVERITY", "gates.fail_on", OUT, "fail (exit 1) on an open finding this severe" },
@@ -212,6 +205,67 @@ add_str(const char ***v, size_t *n, const char *s)
 	(*v)[(*n)++] = s;
 }
 
+/* Whether --@name (up to '=') is one of the core's long options, and
+ * whether it takes an argument. */
+static bool
+core_option(const struct option *opts, const char *name, size_t len,
+	    bool *ret_arg)
+{
+	for (; opts->name; opts++)
+		if (strlen(opts->name) == len && !strncmp(opts->name, name, len)) {
+			*ret_arg = opts->has_arg == required_argument;
+			return true;
+		}
+	return false;
+}
+
+/*
+ * Take the long options the core does not know out of @argv (a plugin's
+ * flags, known only once the plugins are found): each "--NAME VALUE" or
+ * "--NAME=VALUE" becomes a set "\x01NAME=VALUE" in command-line order,
+ * resolved by the pipeline (og_pipeline_setup) or refused there as an
+ * unknown option.  Returns the remaining argv (caller frees the array).
+ */
+static char **
+defer_plugin_flags(int argc, char **argv, const struct option *opts,
+		   struct og_cli *c, int *ret_argc)
+{
+	char **out = og_xcalloc((size_t)argc + 1, sizeof(*out));
+	int n = 0;
+
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *eq;
+		size_t len;
+		bool has_arg;
+
+		if (i == 0 || strncmp(a, "--", 2) || !a[2]) {
+			out[n++] = argv[i];
+			if (a[0] == '-' && a[1] == 'o' && !a[2] && i + 1 < argc)
+				out[n++] = argv[++i];
+			if (!strcmp(a, "--")) {
+				while (++i < argc)
+					out[n++] = argv[i];
+			}
+			continue;
+		}
+		eq = strchr(a + 2, '=');
+		len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+		if (core_option(opts, a + 2, len, &has_arg)) {
+			out[n++] = argv[i];
+			if (has_arg && !eq && i + 1 < argc)
+				out[n++] = argv[++i];
+		} else if (eq) {
+			add_set(c, og_asprintf("\x01%s", a + 2));
+		} else if (i + 1 < argc) {
+			add_set(c, og_asprintf("\x01%s=%s", a + 2, argv[++i]));
+		} else {
+			out[n++] = argv[i];	/* getopt reports it */
+		}
+	}
+	*ret_argc = n;
+	return out;
+}
+
 /* --shard-from-env: the batch engine's index (Kubernetes Indexed Jobs set
  * JOB_COMPLETION_INDEX) and the shard count from the environment. */
 static int
@@ -240,8 +294,9 @@ shard_from_env(struct og_cli *c)
 			"index %ld\n", cnt, i);
 		return 2;
 	}
-	/* --shard counts from 1 (I/N), the engines' indexes from 0 */
-	add_set(c, og_asprintf("collectors.github.shard=%ld/%ld", i + 1, n));
+	/* --shard counts from 1 (I/N), the engines' indexes from 0; it is the
+	 * flag of whichever plugin declares --shard */
+	add_set(c, og_asprintf("\x01shard=%ld/%ld", i + 1, n));
 	return 0;
 }
 
@@ -291,6 +346,7 @@ int
 og_cli_parse(int argc, char **argv, struct og_cli *ret)
 {
 	struct option *longopts = og_xcalloc(og_cli_n_options + 1, sizeof(*longopts));
+	char **args = NULL;
 	struct og_cli c = { 0 };
 	bool from_env = false;
 	int opt, idx, rc = 2;
@@ -305,14 +361,8 @@ og_cli_parse(int argc, char **argv, struct og_cli *ret)
 		argc--;
 		argv++;
 	}
-	if (c.cmd == OG_CMD_COMPLETION) {
-		if (argc != 2) {
-			fprintf(stderr, "Usage: opsgrade completion bash|zsh\n");
-			goto fail;
-		}
-		rc = og_cli_completion(argv[1], stdout) ? 2 : -1;
-		goto fail;
-	}
+	args = defer_plugin_flags(argc, argv, longopts, &c, &argc);
+	argv = args;
 	optind = 1;
 	opterr = 0;	/* we say it, with a suggestion */
 	/* ":" first: a missing value returns ':', told apart from an unknown option */
@@ -384,7 +434,9 @@ og_cli_parse(int argc, char **argv, struct og_cli *ret)
 		rc = -1;
 		goto fail;
 	}
-	if (c.help) {
+	/* A command's help lists its plugins' flags: main prints it once
+	 * they are found. */
+	if (c.help && c.cmd == OG_CMD_NONE) {
 		og_cli_usage(c.cmd, stdout);
 		rc = -1;
 		goto fail;
@@ -393,10 +445,16 @@ og_cli_parse(int argc, char **argv, struct og_cli *ret)
 		og_cli_usage(OG_CMD_NONE, stderr);
 		goto fail;
 	}
+	if (c.cmd == OG_CMD_COMPLETION && c.n_inputs != 1) {
+		fprintf(stderr, "Usage: opsgrade completion bash|zsh\n");
+		goto fail;
+	}
+	free(args);
 	free(longopts);
 	*ret = c;
 	return 0;
 fail:
+	free(args);
 	free(longopts);
 	og_cli_clear(&c);
 	return rc;

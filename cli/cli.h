@@ -82,7 +82,9 @@ const char *og_command_name(enum og_command cmd);
  * enough to be a likely typo. */
 const char *og_cli_suggest(const char *word, const char *const *candidates, size_t n);
 
-/* `opsgrade completion bash|zsh`: write the script; 0 or 2 (unknown shell). */
-int og_cli_completion(const char *shell, FILE *out);
+struct og_plugin_set;
+/* `opsgrade completion bash|zsh`: write the script for the core's options
+ * and the flags @plugins declare; 0 or 2 (unknown shell). */
+int og_cli_completion(const char *shell, const struct og_plugin_set *plugins, FILE *out);
 
 #endif
