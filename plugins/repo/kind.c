@@ -492,7 +492,9 @@ repo_kind(struct repo *r)
 	     !(r->sig[SIG_K_LIB].on || r->sig[SIG_K_CLI].on ||
 	       r->sig[SIG_K_INFRA].on || r->sig[SIG_K_PUBLISH].on)))
 		repo_signal(r, SIG_K_DEPLOY, ev(r, SIG_CI_DEPLOY), 0);
-	if (r->sig[SIG_K_IMAGE].on && r->sig[SIG_IAC_KUBERNETES].on)
+	/* manifests that run what this repository builds, or an app */
+	if ((r->sig[SIG_K_IMAGE].on || r->sig[SIG_K_APP].on) &&
+	    r->sig[SIG_IAC_KUBERNETES].on)
 		repo_signal(r, SIG_K_DEPLOY, ev(r, SIG_IAC_KUBERNETES), 0);
 
 	judge_kinds(&j, root_script, kinds);

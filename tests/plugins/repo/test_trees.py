@@ -290,7 +290,11 @@ KINDS = {
     "spring app": ({"pom.xml": "<project>\n<build><plugins><plugin>\n"
                                "<artifactId>spring-boot-maven-plugin</artifactId>\n"
                                "</plugin></plugins></build>\n</project>\n",
-                    "mvnw": "#!/bin/sh\n"},
+                    "mvnw": "#!/bin/sh\n",
+                    # Java packages named like examples are the product
+                    "src/main/java/com/example/demo/k8s/deploy.yaml":
+                        "apiVersion: v1\nkind: Service\n",
+                    "src/test/java/org/x/samples/AppTests.java": "x\n"},
                    "service", "pom.xml:3"),
     "shell tool": ({"package.json": json.dumps({"name": "nvm",
                                                 "version": "0.40.0",
@@ -308,6 +312,13 @@ def kinds():
             expect(f, "project.kind", kind, evidence)
         except AssertionError as e:
             raise AssertionError("%s: %s" % (name, e))
+
+
+def java_packages_not_examples():
+    f, _ = collect(KINDS["spring app"][0])
+    expect(f, "iac.kubernetes", True,
+           "src/main/java/com/example/demo/k8s/deploy.yaml:1")
+    expect(f, "test.files.count", 1)
 
 
 def kind_unknown():
@@ -365,6 +376,10 @@ def ci_tests_resolved():
         # ripgrep: cargo or cross, chosen through the environment
         ({".github/workflows/ci.yml": workflow(
             ["${{ env.CARGO }} test --verbose --workspace"])},
+         ".github/workflows/ci.yml:8"),
+        # nvm: a make target named per matrix shell
+        ({".github/workflows/ci.yml": workflow(
+            ["make TEST_SUITE=fast test-${{ matrix.shell }}"])},
          ".github/workflows/ci.yml:8"),
         # a Helm chart repository: helm test after an install in kind
         ({".github/workflows/ci.yml": workflow(
@@ -531,6 +546,7 @@ check("git worktree: .git file", git_worktree_file)
 check("opsgrade's own checkout: no evidence from tests/examples", self_checkout)
 check("project kind of fifteen shapes", kinds)
 check("project kind unknown when nothing decides", kind_unknown)
+check("Java packages named example/samples are the product", java_packages_not_examples)
 check("applicability: db.used, deployable, builds_image, publishes", applicability)
 check("ci.tests through mvnw, gradlew, npm scripts, make, scripts, nox, travis", ci_tests_resolved)
 check("shapes from real repositories", real_repo_regressions)
