@@ -295,7 +295,7 @@ KINDS = {
                     "src/main/java/com/example/demo/k8s/deploy.yaml":
                         "apiVersion: v1\nkind: Service\n",
                     "src/test/java/org/x/samples/AppTests.java": "x\n"},
-                   "service", "pom.xml:3"),
+                   "service", "src/main/java/com/example/demo/k8s/deploy.yaml:1"),
     "shell tool": ({"package.json": json.dumps({"name": "nvm",
                                                 "version": "0.40.0",
                                                 "scripts": {"test": "make test"}}),
