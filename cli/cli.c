@@ -60,15 +60,21 @@ const struct og_cli_option og_cli_options[] = {
 const size_t og_cli_n_options = sizeof(og_cli_options) / sizeof(og_cli_options[0]);
 
 const struct og_cli_command og_cli_commands[] = {
-	[OG_CMD_NONE] = { NULL, NULL, NULL },
+	[OG_CMD_NONE] = { NULL, NULL, NULL, NULL },
 	[OG_CMD_REPORT] = { "report", "[PATH] [OPTIONS]",
-		"collect evidence (PATH: checkout, default .), assess it and write the reports" },
+		"collect evidence (PATH: checkout, default .), assess it and write the reports",
+		"With --github, --github-org or --registry and no PATH, the current\n"
+		"directory is not assessed; give PATH to include a checkout.\n" },
 	[OG_CMD_COLLECT] = { "collect", "[PATH] [-o report.json] [OPTIONS]",
-		"run the collectors and write only the model (default ./report.json)" },
+		"run the collectors and write only the model (default ./report.json)",
+		"PATH defaults to . unless --github, --github-org or --registry names\n"
+		"another subject.\n" },
 	[OG_CMD_RENDER] = { "render", "--from report.json [OPTIONS]",
 		"render a report.json without collecting" },
 	[OG_CMD_MERGE] = { "merge", "A.json B.json... [-o out.json] [OPTIONS]",
-		"merge report.json shards (of --shard runs) into one and assess it" },
+		"merge report.json shards (of --shard runs) into one and assess it",
+		"Reports about different subjects merge only with --subject NAME for\n"
+		"the combination.\n" },
 	[OG_CMD_PLUGINS] = { "plugins", "[--json] [--plugin-dir DIR]",
 		"list discovered collector plugins and why any was refused" },
 	[OG_CMD_HISTORY] = { "history", "[--json] [--subject NAME] [--history DIR]",
@@ -167,9 +173,10 @@ og_cli_usage(enum og_command cmd, FILE *out)
 		      "75 another run holds the --lock.\n", out);
 		return;
 	}
-	fprintf(out, "Usage: opsgrade %s %s\n%c%s.\n\nOptions:\n", og_command_name(cmd),
+	fprintf(out, "Usage: opsgrade %s %s\n%c%s.\n%s\nOptions:\n", og_command_name(cmd),
 		og_cli_commands[cmd].synopsis, og_cli_commands[cmd].summary[0] - 32,
-		og_cli_commands[cmd].summary + 1);
+		og_cli_commands[cmd].summary + 1,
+		og_cli_commands[cmd].detail ? og_cli_commands[cmd].detail : "");
 	for (size_t i = 0; i < og_cli_n_options; i++) {
 		const struct og_cli_option *o = &og_cli_options[i];
 		char left[64];

@@ -45,6 +45,7 @@ struct og_cli_command {
 	const char *name;
 	const char *synopsis;	/* after "opsgrade NAME" */
 	const char *summary;	/* one line */
+	const char *detail;	/* more lines for --help, or NULL */
 };
 /* Indexed by enum og_command; [OG_CMD_NONE] and the hidden ones have NULL names
  * in listings (og_cli_command_listed). */
