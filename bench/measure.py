@@ -4,11 +4,11 @@
 usage: measure.py NAME RUNS PREPARE CMD_A CMD_B [OUT.tsv]
 
 Each command is a shell string (bash -c) run in its own process group;
-PREPARE (may be "") runs untimed before every run of either command.
+PREPARE (may be "") runs untimed before every run of A.
 A and B alternate (A B A B ...) so drift on a loaded machine hits both.
 Per run: wall time, and peak RSS of the whole process tree (every
 process in the group, summed, sampled every 10 ms from /proc) besides
-the largest single process (getrusage of the reaped children).
+the largest single process (/usr/bin/time's %M); wall from /usr/bin/time.
 Prints min/median/max and the median of the pairwise ratios A/B.
 """
 import os
@@ -37,9 +37,10 @@ def tree_rss(pgid):
     return total
 
 
-def run(cmd):
+def run(cmd, tfile):
     t0 = time.monotonic()
-    p = subprocess.Popen(["bash", "-c", cmd], start_new_session=True,
+    p = subprocess.Popen(["/usr/bin/time", "-f", "%e %M", "-o", tfile,
+                          "bash", "-c", cmd], start_new_session=True,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
     while True:
@@ -48,11 +49,17 @@ def run(cmd):
             break
         peak = max(peak, tree_rss(p.pid))
         time.sleep(0.01)
-    wall = time.monotonic() - t0
     err = p.stderr.read().decode(errors="replace")
     p.stderr.close()
     rc = os.waitstatus_to_exitcode(status)
-    return wall, max(peak, ru.ru_maxrss * 1024), ru.ru_maxrss * 1024, rc, err
+    # /usr/bin/time's own figures: wall, and the largest single process
+    try:
+        with open(tfile) as f:
+            last = f.read().split("\n")[-2].split()
+        wall, single = float(last[0]), int(last[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        wall, single = time.monotonic() - t0, ru.ru_maxrss * 1024
+    return wall, max(peak, single), single, rc, err
 
 
 def fmt(v):
@@ -63,14 +70,15 @@ def main():
     name, runs, prep, a, b = sys.argv[1:6]
     out = sys.argv[6] if len(sys.argv) > 6 else None
     runs = int(runs)
+    tfile = "/tmp/og-measure-%d.time" % os.getpid()
     res = {"A": [], "B": []}
     for i in range(runs + 1):		# the first pair warms the cache
         for k, cmd in (("A", a), ("B", b)):
             if not cmd:
                 continue
-            if prep:
+            if prep and k == "A":
                 subprocess.run(["bash", "-c", prep], check=True)
-            wall, tree, single, rc, err = run(cmd)
+            wall, tree, single, rc, err = run(cmd, tfile)
             if rc not in (0, 1, 3):
                 sys.stderr.write("%s %s: exit %d\n%s" % (name, k, rc, err[-2000:]))
                 sys.exit(1)
@@ -98,6 +106,8 @@ def main():
         line.append("%.3f" % ratio)
     else:
         line.append("-")
+    if os.path.exists(tfile):
+        os.unlink(tfile)
     if out:
         with open(out, "a") as f:
             f.write("\t".join(line) + "\n")
