@@ -243,8 +243,11 @@ reg_manifest_parse(const char *body, size_t len, const char *content_type,
 		goto out;
 	}
 	if (m.type == REG_MT_DOCKER_V1) {
-		*ret_err = reg_strdup("Docker schema 1 manifest (deprecated, "
-				      "unsigned layers) is not supported");
+		*ret_err = reg_strdup("Docker schema 1 manifest (deprecated "
+				      "since 2017, no content-addressed config; "
+				      "a signed one is digested by the registry "
+				      "without its JWS signatures) is not "
+				      "supported");
 		r = -ENOTSUP;
 		goto out;
 	}
@@ -369,6 +372,10 @@ reg_config_parse(const char *body, size_t len, struct reg_config *ret,
 	c.created = reg_strdup(jstr(doc, "created"));
 	os = jstr(doc, "os");
 	arch = jstr(doc, "architecture");
+	/* BuildKit builder/cache artifacts carry the image config media type
+	 * with a config of {}: no platform, no layers, nothing to run. */
+	c.empty = !os && !arch && !cfg &&
+		  !cJSON_GetObjectItemCaseSensitive(doc, "rootfs");
 	variant = jstr(doc, "variant");
 	if (os && arch)
 		c.platform = variant && *variant
@@ -403,27 +410,79 @@ contains(const char *hay, const char *needle)
 	return strcasestr(hay, needle) != NULL;
 }
 
+/*
+ * The artifact and layer media types that real signers and SBOM tools
+ * push (cosign, Sigstore bundles, notation, Syft/Trivy/BuildKit SBOMs,
+ * in-toto/DSSE attestations).  A type merely containing "signature" or
+ * "sbom" (application/example.signature) is no evidence of either.
+ * Matched as prefixes, case-insensitively (versions and +json/+xml vary).
+ */
+static const struct {
+	const char *prefix;
+	unsigned kind;
+	const char *name;
+} known_artifacts[] = {
+	{ "application/vnd.dev.sigstore.bundle", REG_ART_SIGNATURE,
+	  "Sigstore bundle" },
+	{ "application/vnd.dev.cosign.artifact.sig", REG_ART_SIGNATURE,
+	  "cosign signature" },
+	{ "application/vnd.dev.cosign.simplesigning", REG_ART_SIGNATURE,
+	  "cosign simple signing" },
+	{ "application/vnd.cncf.notary.signature", REG_ART_SIGNATURE,
+	  "Notary v2 signature" },
+	{ "application/vnd.cncf.notary.v2.signature", REG_ART_SIGNATURE,
+	  "Notary v2 signature" },
+	{ "application/spdx", REG_ART_SBOM, "SPDX SBOM" },
+	{ "text/spdx", REG_ART_SBOM, "SPDX SBOM" },
+	{ "application/vnd.spdx", REG_ART_SBOM, "SPDX SBOM" },
+	{ "application/vnd.cyclonedx", REG_ART_SBOM, "CycloneDX SBOM" },
+	{ "application/vnd.syft", REG_ART_SBOM, "Syft SBOM" },
+	{ "application/vnd.dev.cosign.artifact.sbom", REG_ART_SBOM,
+	  "cosign SBOM" },
+	{ "application/vnd.in-toto", REG_ART_ATTESTATION,
+	  "in-toto attestation" },
+	{ "application/vnd.dsse.envelope", REG_ART_ATTESTATION,
+	  "in-toto (DSSE) attestation" },
+	{ "application/vnd.dev.cosign.attestation", REG_ART_ATTESTATION,
+	  "cosign attestation" },
+};
+
+static size_t
+known_index(const char *type)
+{
+	size_t i, n = sizeof(known_artifacts) / sizeof(known_artifacts[0]);
+
+	for (i = 0; type && i < n; i++)
+		if (strncasecmp(type, known_artifacts[i].prefix,
+				strlen(known_artifacts[i].prefix)) == 0)
+			break;
+	return i;
+}
+
 unsigned
 reg_artifact_kind(const char *type)
 {
+	size_t i = known_index(type);
 	unsigned k = 0;
 
 	if (!type)
 		return 0;
-	if (contains(type, "sigstore.bundle") ||
-	    contains(type, "cosign.artifact.sig") ||
-	    contains(type, "cosign.simplesigning") ||
-	    contains(type, "notary.signature") || contains(type, "signature"))
-		k |= REG_ART_SIGNATURE;
-	if (contains(type, "spdx") || contains(type, "cyclonedx") ||
-	    contains(type, "sbom") || contains(type, "syft"))
-		k |= REG_ART_SBOM;
-	if (contains(type, "in-toto") || contains(type, "dsse") ||
-	    contains(type, "attestation") || contains(type, "provenance"))
-		k |= REG_ART_ATTESTATION;
-	if (contains(type, "provenance") || contains(type, "slsa"))
+	if (i < sizeof(known_artifacts) / sizeof(known_artifacts[0]))
+		k = known_artifacts[i].kind;
+	/* SLSA provenance media types (application/vnd.in-toto.provenance…) */
+	if ((k & REG_ART_ATTESTATION) &&
+	    (contains(type, "provenance") || contains(type, "slsa")))
 		k |= REG_ART_PROVENANCE;
 	return k;
+}
+
+const char *
+reg_artifact_name(const char *type)
+{
+	size_t i = known_index(type);
+
+	return i < sizeof(known_artifacts) / sizeof(known_artifacts[0])
+		       ? known_artifacts[i].name : NULL;
 }
 
 unsigned
@@ -461,6 +520,17 @@ reg_referrers_kinds(const struct reg_manifest *index)
 	for (size_t i = 0; i < index->n_manifests; i++)
 		k |= reg_desc_kind(&index->manifests[i]);
 	return k;
+}
+
+const char *
+reg_descs_name(const struct reg_desc *d, size_t n, unsigned kind)
+{
+	for (size_t i = 0; i < n; i++)
+		if (reg_desc_kind(&d[i]) & kind)
+			return reg_artifact_name(d[i].artifact_type
+						 ? d[i].artifact_type
+						 : d[i].media_type);
+	return NULL;
 }
 
 unsigned

@@ -180,18 +180,28 @@ reg_host_is_loopback(const char *hostport)
 const char *
 reg_scheme(const char *hostport, const struct reg_strv *insecure)
 {
-	char *h;
 	bool plain;
 
 	if (reg_host_is_loopback(hostport))
 		return "http";
 	if (!insecure)
 		return "https";
-	h = reg_host_name(hostport);
-	plain = reg_strv_contains(insecure, hostport) ||
-		reg_strv_contains(insecure, h);
-	free(h);
+	plain = reg_host_listed(hostport, insecure);
 	return plain ? "http" : "https";
+}
+
+bool
+reg_host_listed(const char *hostport, const struct reg_strv *list)
+{
+	char *h;
+	bool hit;
+
+	if (!list)
+		return false;
+	h = reg_host_name(hostport);
+	hit = reg_strv_contains(list, hostport) || reg_strv_contains(list, h);
+	free(h);
+	return hit;
 }
 
 bool

@@ -76,6 +76,8 @@ char *reg_host_name(const char *hostport);
 bool reg_host_is_loopback(const char *hostport);
 /* "http" for loopback and @insecure hosts (host or host:port), else "https". */
 const char *reg_scheme(const char *hostport, const struct reg_strv *insecure);
+/* @hostport, or its host name, is in @list (e.g. the insecure hosts). */
+bool reg_host_listed(const char *hostport, const struct reg_strv *list);
 /* Cosign / referrers-tag artifacts: "sha256-<64 hex>[.sig|.att|.sbom]". */
 bool reg_tag_is_artifact(const char *tag);
 
@@ -173,6 +175,7 @@ struct reg_config {
 	char *platform;		/* os/arch[/variant] */
 	char *label_source, *label_revision, *label_version;
 	size_t n_history;
+	bool empty;		/* "{}": no os, architecture, config, rootfs */
 };
 int reg_config_parse(const char *body, size_t len, struct reg_config *ret,
 		     char **ret_err);
@@ -188,6 +191,11 @@ enum {
 };
 /* Classify an artifactType / layer media type. */
 unsigned reg_artifact_kind(const char *type);
+/* Human name of a known artifact/layer media type ("Sigstore bundle",
+ * "CycloneDX SBOM"), NULL when unknown. */
+const char *reg_artifact_name(const char *type);
+/* Name of the first of @n descriptors whose kind has @kind. */
+const char *reg_descs_name(const struct reg_desc *d, size_t n, unsigned kind);
 /* Classify an in-toto predicate type (SLSA, SPDX, CycloneDX, cosign). */
 unsigned reg_predicate_kind(const char *predicate);
 /* Kind of one descriptor: its artifactType or media type, refined by its

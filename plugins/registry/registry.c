@@ -34,15 +34,18 @@ struct image {
 	char *user;
 	enum tri nonroot, healthcheck, signed_, sbom, attested, provenance;
 	unsigned kinds;		/* artifacts seen inside the index (BuildKit) */
-	char *sig_via;		/* how the signature was found */
+	char *sig_via;		/* how and what: "referrers API: Sigstore bundle" */
+	char *sbom_via;		/* likewise for the SBOM */
 	char *label_source, *label_revision, *label_version;
 	int64_t created;	/* newest platform, 0 = unknown */
+	bool reproducible;	/* created is the epoch (SOURCE_DATE_EPOCH=0) */
+	bool not_image;		/* an artifact, not a runnable image */
 	int64_t size;		/* compressed: config + layers, largest platform */
 	size_t layers;
 };
 
 struct rollup {
-	size_t count, failed;
+	size_t count, failed, not_images;
 	size_t repos, repos_semver, repos_latest;
 	size_t n_yes[6], n_known[6];	/* per enum roll_key */
 	size_t multi, src, rev, ver;
@@ -115,7 +118,8 @@ base_url(struct state *s, const struct reg_ref *ref)
 	if (strcmp(scheme, "http") == 0 &&
 	    !reg_strv_contains(&s->plain, ref->api_host)) {
 		reg_strv_push(&s->plain, ref->api_host);
-		if (!reg_host_is_loopback(ref->api_host))
+		/* named with --insecure-registry: stated, loopback or not */
+		if (reg_host_listed(ref->api_host, &s->insecure))
 			reg_strv_push(&s->plain_named, ref->api_host);
 	}
 	return reg_asprintf("%s://%s", scheme, ref->api_host);
@@ -322,6 +326,19 @@ fetched_from_call(struct reg_call *call, const char *want, struct fetched *f)
 		f->err = call_error(call);
 		return;
 	}
+	/* A signed schema 1 manifest is digested by the registry without
+	 * its JWS signatures, so the bytes never match the header: say
+	 * schema 1 rather than suggest tampering. */
+	if (reg_mtype_of(reg_header(call->resp, "content-type")) ==
+	    REG_MT_DOCKER_V1) {
+		reg_manifest_parse(call->resp->body, call->resp->body_len,
+				   reg_header(call->resp, "content-type"), &f->m,
+				   &perr);
+		f->err = reg_asprintf("%s: %s", call->url,
+				      perr ? perr : "Docker schema 1 manifest");
+		free(perr);
+		return;
+	}
 	f->err = verify_body(call, want, f->digest);
 	if (f->err)
 		return;
@@ -375,6 +392,7 @@ inspect_configs(struct state *s, const struct reg_ref *ref,
 
 	for (i = 0; i < n; i++) {
 		if (!is_image_config(mf[i].m.config.media_type)) {
+			img->not_image = true;
 			err = reg_asprintf("%s: not a container image (config "
 					   "media type \"%.100s\")",
 					   mf[i].digest,
@@ -410,6 +428,15 @@ inspect_configs(struct state *s, const struct reg_ref *ref,
 			free(perr);
 			break;
 		}
+		if (cfg.empty) {
+			img->not_image = true;
+			err = reg_asprintf("%s: not a container image: its config "
+					   "is {} (no os, architecture or rootfs; "
+					   "a BuildKit builder or cache artifact)",
+					   mf[i].digest);
+			reg_config_clear(&cfg);
+			break;
+		}
 		if (reg_user_is_root(cfg.user))
 			img->nonroot = T_NO;
 		if (!cfg.healthcheck)
@@ -423,9 +450,13 @@ inspect_configs(struct state *s, const struct reg_ref *ref,
 		TAKE(img->label_revision, cfg.label_revision, mf[i].m.ann_revision);
 		TAKE(img->label_version, cfg.label_version, mf[i].m.ann_version);
 #undef TAKE
-		if (cfg.created && reg_parse_time(s->host, cfg.created, &t) == 0 &&
-		    t > img->created)
-			img->created = t;
+		if (cfg.created && reg_parse_time(s->host, cfg.created, &t) == 0) {
+			if (t > img->created)
+				img->created = t;
+			/* Bazel, ko and SOURCE_DATE_EPOCH=0 builds */
+			if (t == 0)
+				img->reproducible = true;
+		}
 		for (size_t l = 0; l < mf[i].m.n_layers; l++)
 			size += mf[i].m.layers[l].size > 0 ? mf[i].m.layers[l].size : 0;
 		if (size > img->size) {
@@ -446,6 +477,36 @@ out:
 }
 
 /* ---- signatures, SBOMs, attestations ---- */
+
+/* The first way a signature / SBOM was found, with its kind:
+ * "referrers API: Sigstore bundle". */
+static void
+note_via(char **via, const char *how, const struct reg_desc *d, size_t n,
+	 unsigned kind)
+{
+	const char *what;
+
+	if (*via)
+		return;
+	what = reg_descs_name(d, n, kind);
+	*via = what ? reg_asprintf("%s: %s", how, what) : reg_strdup(how);
+}
+
+/* Kinds of a referrers list (or referrers-tag index), noting how. */
+static unsigned
+referrers_found(struct image *img, const struct reg_manifest *m,
+		const char *how)
+{
+	unsigned k = reg_referrers_kinds(m);
+
+	if (k & REG_ART_SIGNATURE)
+		note_via(&img->sig_via, how, m->manifests, m->n_manifests,
+			 REG_ART_SIGNATURE);
+	if (k & REG_ART_SBOM)
+		note_via(&img->sbom_via, how, m->manifests, m->n_manifests,
+			 REG_ART_SBOM);
+	return k;
+}
 
 static void
 inspect_artifacts(struct state *s, const struct reg_ref *ref, struct image *img)
@@ -475,8 +536,14 @@ inspect_artifacts(struct state *s, const struct reg_ref *ref, struct image *img)
 			if (i == 1)
 				k &= ~(unsigned)REG_ART_SIGNATURE;
 			kinds |= k;
-			if (!img->sig_via && (k & REG_ART_SIGNATURE))
-				img->sig_via = reg_strdup("cosign tag");
+			if (k & REG_ART_SIGNATURE)
+				note_via(&img->sig_via, "cosign tag",
+					 f[i].m.layers, f[i].m.n_layers,
+					 REG_ART_SIGNATURE);
+			if (k & REG_ART_SBOM)
+				note_via(&img->sbom_via, "cosign tag",
+					 f[i].m.layers, f[i].m.n_layers,
+					 REG_ART_SBOM);
 		} else if (f[i].status != 404) {
 			s->host->log(s->ctx, OG_LOG_WARN, "%s: %s", img->name,
 				     f[i].err ? f[i].err : "unexpected answer");
@@ -491,11 +558,7 @@ inspect_artifacts(struct state *s, const struct reg_ref *ref, struct image *img)
 	reg_client_run(s->client, &call, 1);
 	fetched_from_call(&call, NULL, &f[0]);
 	if (f[0].status == 200 && !f[0].err) {
-		unsigned k = reg_referrers_kinds(&f[0].m);
-
-		if (!img->sig_via && (k & REG_ART_SIGNATURE))
-			img->sig_via = reg_strdup("referrers API");
-		kinds |= k;
+		kinds |= referrers_found(img, &f[0].m, "referrers API");
 	} else if (f[0].status == 404 || f[0].status == 400 ||
 		   f[0].status == 405 || f[0].status == 501) {
 		/* no referrers API (404 per spec; some answer 400/405/501) */
@@ -503,11 +566,7 @@ inspect_artifacts(struct state *s, const struct reg_ref *ref, struct image *img)
 		fetch_manifests(s, ref, &tags[3], 1, &f[0]);
 		if (f[0].status == 200 && !f[0].err &&
 		    reg_mtype_is_index(f[0].m.type)) {
-			unsigned k = reg_referrers_kinds(&f[0].m);
-
-			if (!img->sig_via && (k & REG_ART_SIGNATURE))
-				img->sig_via = reg_strdup("referrers tag");
-			kinds |= k;
+			kinds |= referrers_found(img, &f[0].m, "referrers tag");
 		} else if (f[0].status != 404) {
 			s->host->log(s->ctx, OG_LOG_WARN, "%s: referrers tag: %s",
 				     img->name, f[0].err ? f[0].err : "not an index");
@@ -549,10 +608,16 @@ inspect_index_attestations(struct state *s, const struct reg_ref *ref,
 		return;
 	fetch_manifests(s, ref, refs, n, f);
 	for (size_t i = 0; i < n; i++) {
-		if (!f[i].err)
-			img->kinds |= reg_layers_kinds(&f[i].m) &
-				      ~(unsigned)REG_ART_SIGNATURE;
-		else
+		if (!f[i].err) {
+			unsigned k = reg_layers_kinds(&f[i].m) &
+				     ~(unsigned)REG_ART_SIGNATURE;
+
+			img->kinds |= k;
+			if (k & REG_ART_SBOM)
+				note_via(&img->sbom_via, "BuildKit attestation",
+					 f[i].m.layers, f[i].m.n_layers,
+					 REG_ART_SBOM);
+		} else
 			s->host->log(s->ctx, OG_LOG_WARN, "%s: attestation: %s",
 				     img->name, f[i].err);
 		fetched_clear(&f[i]);
@@ -570,6 +635,7 @@ image_clear(struct image *img)
 	reg_strv_clear(&img->platforms);
 	free(img->user);
 	free(img->sig_via);
+	free(img->sbom_via);
 	free(img->label_source);
 	free(img->label_revision);
 	free(img->label_version);
@@ -699,6 +765,13 @@ emit_image(struct state *s, const struct image *img, const char *evidence)
 		s->host->fact_number(s->ctx, K("age_days"),
 				     (double)((now - img->created) / 86400), "days",
 				     evidence);
+	} else if (img->reproducible) {
+		s->host->fact_string(s->ctx, K("created"),
+				     "1970-01-01T00:00:00Z", evidence);
+		s->host->fact_unknown(s->ctx, K("age_days"),
+				      "built reproducibly: \"created\" is "
+				      "1970-01-01 (Bazel, ko, SOURCE_DATE_EPOCH), "
+				      "so the age is unknown");
 	} else {
 		s->host->fact_unknown(s->ctx, K("age_days"),
 				      "image config has no valid \"created\"");
@@ -712,6 +785,9 @@ emit_image(struct state *s, const struct image *img, const char *evidence)
 	if (img->sig_via)
 		s->host->fact_string(s->ctx, K("signature"), img->sig_via, evidence);
 	fact_tri(s, K("sbom"), img->sbom, evidence, "referrer lookups failed");
+	if (img->sbom_via)
+		s->host->fact_string(s->ctx, K("sbom_via"), img->sbom_via,
+				     evidence);
 	fact_tri(s, K("attestation"), img->attested, evidence,
 		 "referrer lookups failed");
 	fact_tri(s, K("provenance"), img->provenance, evidence,
@@ -759,14 +835,23 @@ emit_all(struct state *s, const char *key, size_t yes, size_t known,
 {
 	struct rollup *r = &s->roll;
 
-	if (r->count == 0)
+	char *msg;
+
+	if (r->count == 0) {
 		s->host->fact_unknown(s->ctx, key, "no image could be inspected");
-	else if (yes < known)
+	} else if (yes < known) {
 		s->host->fact_bool(s->ctx, key, false, NULL);
-	else if (known < r->count)
+	} else if (r->failed > 0) {
+		/* a whole is unknown while a part is */
+		msg = reg_asprintf("%zu of the named images could not be "
+				   "inspected", r->failed);
+		s->host->fact_unknown(s->ctx, key, msg);
+		free(msg);
+	} else if (known < r->count) {
 		s->host->fact_unknown(s->ctx, key, why);
-	else
+	} else {
 		s->host->fact_bool(s->ctx, key, true, NULL);
+	}
 }
 
 static void
@@ -789,6 +874,8 @@ emit_rollup(struct state *s)
 			     NULL, NULL);
 	s->host->fact_number(s->ctx, "registry.images.failed", (double)r->failed,
 			     NULL, NULL);
+	s->host->fact_number(s->ctx, "registry.images.not_images",
+			     (double)r->not_images, NULL, NULL);
 	for (size_t i = 0; i < sizeof(tri_keys) / sizeof(tri_keys[0]); i++)
 		emit_all(s, tri_keys[i].key, r->n_yes[tri_keys[i].k],
 			 r->n_known[tri_keys[i].k],
@@ -902,7 +989,14 @@ collect_one(struct state *s, const char *spec)
 					strncmp(t, "sha256:", 7) ? ":" : "@", t);
 		ev = reg_asprintf("%s/v2/%s/manifests/%s", base, ref.repo, t);
 		err = inspect(s, &ref, t, &img);
-		if (err) {
+		if (err && img.not_image) {
+			/* named, but nothing to run: neither an image nor a
+			 * failure of one */
+			s->host->log(s->ctx, OG_LOG_WARN, "%s: %s; skipped",
+				     img.name, err);
+			s->roll.not_images++;
+			free(err);
+		} else if (err) {
 			fail_image(s, img.name, "%s", err);
 			free(err);
 		} else {

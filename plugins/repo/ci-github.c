@@ -19,7 +19,56 @@ struct wf {
 	const char *path;
 	bool privileged_trigger;	/* pull_request_target / workflow_run */
 	unsigned roots;			/* jobs without needs */
+	unsigned depth;			/* composite actions within actions */
 };
+
+static void read_step(struct wf *w, const struct ynode *step);
+
+/* A local composite action (`uses: ./.github/actions/setup`): its steps
+ * run in the job, so they are read as the job's, with their own file as
+ * evidence. */
+static void
+composite(struct wf *w, const char *ref)
+{
+	static const char *const names[] = { "action.yml", "action.yaml", NULL };
+	struct repo *r = w->r;
+	char path[512];
+	size_t dl = strlen(ref + 2);
+
+	while (dl && ref[2 + dl - 1] == '/')
+		dl--;
+	if (w->depth >= 3 || dl > 400)
+		return;
+	for (size_t i = 0; names[i]; i++) {
+		const struct repo_file *f;
+		const struct ynode *steps;
+		struct wf sub = *w;
+		struct ytree t;
+		char err[160];
+		char *buf;
+		size_t len;
+
+		snprintf(path, sizeof(path), "%.*s/%s", (int)dl, ref + 2, names[i]);
+		f = repo_find(r, path);
+		if (!f || f->is_dir || repo_read(r, path, &buf, &len) < 0)
+			continue;
+		if (ytree_parse(buf, len, &t, err, sizeof(err)) == 0) {
+			sub.path = f->path;
+			sub.depth++;
+			steps = t.n_docs ? ytree_get(ytree_get(t.docs[0], "runs"),
+						     "steps") : NULL;
+			for (size_t k = 0; k < ytree_len(steps) &&
+			     steps->type == YN_SEQ; k++)
+				read_step(&sub, ytree_item(steps, k));
+			ytree_free(&t);
+		} else {
+			r->host->log(r->ctx, OG_LOG_WARN, "%s: invalid YAML: %s",
+				     path, err);
+		}
+		free(buf);
+		return;
+	}
+}
 
 static bool
 is_workflow(const struct repo_file *f)
@@ -143,8 +192,12 @@ read_uses(struct wf *w, const struct ynode *uses)
 	char *name;
 	bool pinned;
 
-	if (!v || !strncmp(v, "./", 2))
+	if (!v)
 		return;
+	if (!strncmp(v, "./", 2)) {
+		composite(w, v);
+		return;
+	}
 	if (!strncmp(v, "docker://", 9)) {
 		pinned = strstr(v, "@sha256:") != NULL;
 		name = repo_xstrdup(v + 9);
@@ -260,6 +313,28 @@ read_step(struct wf *w, const struct ynode *step)
 	}
 }
 
+/* Environments that gate test secrets (`environment: integration-tests`)
+ * are protection rules, not deployment targets. */
+static bool
+test_environment(const char *name)
+{
+	static const char *const words[] = {
+		"test", "e2e", "integration", "secret", "approval", "fork",
+		"ci", "benchmark", NULL,
+	};
+
+	for (size_t i = 0; words[i]; i++) {
+		const char *hit = repo_strcasestr(name, words[i]);
+		size_t n = strlen(words[i]);
+
+		/* "ci" only as a word: not the one inside "precious" */
+		if (hit && (n > 2 || ((hit == name || !isalpha((unsigned char)hit[-1])) &&
+				      !isalpha((unsigned char)hit[n]))))
+			return true;
+	}
+	return false;
+}
+
 static void
 read_environment(struct wf *w, const struct ynode *key, const struct ynode *env)
 {
@@ -267,16 +342,45 @@ read_environment(struct wf *w, const struct ynode *key, const struct ynode *env)
 
 	if (!name)
 		name = ytree_str(ytree_get(env, "name"));
-	repo_signal(w->r, SIG_CI_DEPLOY, w->path, key->line);
+	if (!name || !test_environment(name))
+		repo_signal(w->r, SIG_CI_DEPLOY, w->path, key->line);
 	/* `${{ inputs.env }}` is not a name we can report */
 	if (name && *name && !strstr(name, "${{"))
 		repo_set_add(&w->r->environments, name, w->path, key->line);
+}
+
+/* A job that starts a throwaway cluster (kind, k3d, minikube) applies
+ * manifests to test them: that is not a deployment. */
+static bool
+throwaway_cluster(const struct ynode *steps)
+{
+	for (size_t i = 0; i < ytree_len(steps) && steps->type == YN_SEQ; i++) {
+		const struct ynode *st = ytree_item(steps, i);
+		const char *u = ytree_str(ytree_get(st, "uses"));
+		const char *run = ytree_str(ytree_get(st, "run"));
+
+		if (u && (repo_strcasestr(u, "kind-action") ||
+			  repo_strcasestr(u, "setup-kind") ||
+			  repo_strcasestr(u, "k3d-action") ||
+			  repo_strcasestr(u, "setup-minikube") ||
+			  repo_strcasestr(u, "setup-k3d") ||
+			  repo_strcasestr(u, "actions-setup-minikube")))
+			return true;
+		if (run && (strstr(run, "kind create cluster") ||
+			    strstr(run, "k3d cluster create") ||
+			    strstr(run, "minikube start") ||
+			    strstr(run, "ctlptl create")))
+			return true;
+	}
+	return false;
 }
 
 static void
 read_job(struct wf *w, const struct ynode *id, const struct ynode *job)
 {
 	struct repo *r = w->r;
+	bool throwaway = throwaway_cluster(ytree_get(job, "steps"));
+	bool deploy_before = r->sig[SIG_CI_DEPLOY].on;
 	const char *name = ytree_str(ytree_get(job, "name"));
 	const struct ynode *steps = ytree_get(job, "steps");
 	const struct ynode *matrix = ytree_get_key(ytree_get(job, "strategy"),
@@ -301,6 +405,11 @@ read_job(struct wf *w, const struct ynode *id, const struct ynode *job)
 		read_uses(w, ytree_get(job, "uses"));
 	for (size_t i = 0; i < ytree_len(steps) && steps->type == YN_SEQ; i++)
 		read_step(w, ytree_item(steps, i));
+	if (throwaway && !deploy_before && r->sig[SIG_CI_DEPLOY].on) {
+		free(r->sig[SIG_CI_DEPLOY].evidence);
+		r->sig[SIG_CI_DEPLOY].evidence = NULL;
+		r->sig[SIG_CI_DEPLOY].on = false;
+	}
 }
 
 static void

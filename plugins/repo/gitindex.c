@@ -180,7 +180,7 @@ add_path(struct parse *ps, uint64_t size, bool gitlink)
 	if (gitlink) {
 		/* a submodule is another project's code */
 		if (c.scope != SCOPE_EXCLUDED)
-			c = (struct repo_class){ SCOPE_EXCLUDED, SR_VENDORED };
+			c = (struct repo_class){ SCOPE_EXCLUDED, SR_VENDORED, 0 };
 		r->n_listed++;
 		repo_scope_count(r, c, path);
 		return;

@@ -110,8 +110,13 @@ docs(struct repo *r, const struct repo_file *f)
 }
 
 static bool
-is_test_file(const char *b)
+is_test_file(const struct repo_file *f)
 {
+	static const char *const root_names[] = {
+		"test.js", "test.mjs", "test.cjs", "test.ts", "tests.js",
+		"test.py", "tests.py", "test.sh", NULL,
+	};
+	const char *b = f->base;
 	static const char *const suffixes[] = {
 		"_test.go", ".test.js", ".test.ts", ".test.jsx", ".test.tsx",
 		".test.mjs", ".spec.js", ".spec.ts", ".spec.jsx", ".spec.tsx",
@@ -121,6 +126,10 @@ is_test_file(const char *b)
 
 	if (repo_has_prefix(b, "test_") && repo_has_suffix(b, ".py"))
 		return true;
+	/* a single test file at the root ("test": "mocha" runs test.js) */
+	for (size_t i = 0; f->base == f->path && root_names[i]; i++)
+		if (!strcmp(b, root_names[i]))
+			return true;
 	for (size_t i = 0; suffixes[i]; i++)
 		if (repo_has_suffix(b, suffixes[i]))
 			return true;
@@ -160,7 +169,7 @@ tests(struct repo *r, const struct repo_file *f)
 			repo_signal(r, SIG_TEST_E2E, f->path, 0);
 		return;
 	}
-	if (is_test_file(f->base)) {
+	if (is_test_file(f)) {
 		r->test_files++;
 		repo_signal(r, SIG_TEST_PRESENT, f->path, 0);
 	}

@@ -465,6 +465,7 @@ repo_collect(struct og_ctx *ctx, void *state)
 	repo_ci_github(r);
 	repo_ci_gitlab(r);
 	repo_ci_jenkins(r);
+	repo_ci_travis(r);
 	repo_dockerfiles(r);
 	repo_manifests(r);
 	repo_presence(r);
@@ -486,6 +487,7 @@ repo_fini(void *state)
 	repo_rules_fini();
 	repo_files_free(r);
 	repo_scope_free(r);
+	repo_resolve_free(r);
 	free(r->git_index);
 	for (size_t i = 0; i < SIG__COUNT; i++)
 		free(r->sig[i].evidence);

@@ -53,6 +53,10 @@ enum repo_srule {
 struct repo_class {
 	uint8_t scope;		/* enum repo_scope */
 	uint8_t rule;		/* enum repo_srule */
+	/* A directory a default rule excludes, but below which an
+	 * attribute or `!glob` keeps something: its paths are judged one
+	 * by one, and excluded by this rule unless kept. */
+	uint8_t pending;
 };
 
 struct repo_file {
@@ -201,6 +205,8 @@ struct repo {
 	bool read_budget_spent;
 	char *git_index;		/* evidence when listed from the index */
 
+	struct repo_resolver *resolver;	/* resolve.c */
+
 	/* scope.c */
 	struct repo_patterns defaults, excludes, ignores, attributes;
 	size_t scope_count[SR__COUNT];
@@ -328,6 +334,10 @@ void repo_rules_apply(struct repo *r, enum repo_rule_on on, const char *text,
  * @first_line (0: every line gets @fallback_line). */
 void repo_rules_script(struct repo *r, const char *script, const char *path,
 		       unsigned first_line, unsigned fallback_line);
+/* resolve.c: run the rules over what a CI line invokes (Makefile
+ * targets, package.json scripts, script files). */
+void repo_resolve(struct repo *r, const char *text);
+void repo_resolve_free(struct repo *r);
 /* True when @text contains an untrusted ${{ }} expression. */
 bool repo_untrusted_expr(const char *text);
 
@@ -335,6 +345,7 @@ bool repo_untrusted_expr(const char *text);
 void repo_ci_github(struct repo *r);
 void repo_ci_gitlab(struct repo *r);
 void repo_ci_jenkins(struct repo *r);
+void repo_ci_travis(struct repo *r);
 void repo_dockerfiles(struct repo *r);
 void repo_manifests(struct repo *r);
 void repo_presence(struct repo *r);

@@ -22,7 +22,8 @@ struct rule {
 
 static const struct rule rules[] = {
 	/* SAST */
-	{ RULE_USES, SIG_SAST_CODEQL, "^github/codeql-action/" },
+	/* upload-sarif alone uploads another tool's results */
+	{ RULE_USES, SIG_SAST_CODEQL, "^github/codeql-action/(init|analyze|autobuild)" },
 	{ RULE_RUN, SIG_SAST_CODEQL, W "codeql database (create|analyze)" },
 	{ RULE_USES, SIG_SAST_SEMGREP, "^(returntocorp|semgrep)/" },
 	{ RULE_RUN, SIG_SAST_SEMGREP, W "semgrep( |$)" },
@@ -48,6 +49,8 @@ static const struct rule rules[] = {
 	{ RULE_RUN, SIG_SCAN_NPM_AUDIT, W "(npm|pnpm|yarn) audit" },
 	{ RULE_RUN, SIG_SCAN_PIP_AUDIT, W "pip-audit" },
 	{ RULE_RUN, SIG_SCAN_GOVULNCHECK, W "govulncheck" },
+	{ RULE_USES, SIG_SCAN_GOVULNCHECK, "^golang/govulncheck-action" },
+	{ RULE_USES, SIG_SCAN_PIP_AUDIT, "^pypa/gh-action-pip-audit" },
 	/* secrets, DAST, SBOM */
 	{ RULE_USES, SIG_SECRET_SCAN, "^(gitleaks/|trufflesecurity/trufflehog|zricethezav/gitleaks)|(^|/)secret-detection\\.(latest\\.)?gitlab-ci\\.yml$" },
 	{ RULE_RUN, SIG_SECRET_SCAN, W "(gitleaks|trufflehog|detect-secrets)( |$)" },
@@ -60,14 +63,18 @@ static const struct rule rules[] = {
 	{ RULE_RUN, SIG_CI_SIGN, W "(cosign (sign|attest)|notation sign|docker trust sign)" },
 	{ RULE_USES, SIG_CI_CACHE, "^actions/cache(/|$)" },
 	{ RULE_RUN, SIG_CI_CACHE, "--cache-from" },
-	{ RULE_USES, SIG_CI_CONTAINER_BUILD, "^docker/build-push-action|^redhat-actions/buildah-build|kaniko-project/executor" },
-	{ RULE_RUN, SIG_CI_CONTAINER_BUILD, W "(docker (buildx )?build|buildah (bud|build)|podman build|/kaniko/executor)( |$)" },
-	{ RULE_RUN, SIG_CI_MULTI_PLATFORM, "--platform[= ]+[^ ,]+,[^ ]" },
+	{ RULE_USES, SIG_CI_CONTAINER_BUILD, "^docker/(build-push|bake)-action|^redhat-actions/buildah-build|kaniko-project/executor|^ko-build/setup-ko|^imjasonh/setup-ko" },
+	{ RULE_RUN, SIG_CI_CONTAINER_BUILD, W "(docker (buildx )?(build|bake)|buildah (bud|build)|podman build|/kaniko/executor|ko (build|publish|resolve|apply)|jib:(build|dockerBuild)|jib(DockerBuild)?)( |$)" },
+	{ RULE_RUN, SIG_CI_MULTI_PLATFORM, "--platform[= ]+([^ ,]+,[^ ]|all( |$))" },
+	/* promu crossbuild builds every platform of .promu.yml (or each -p) */
+	{ RULE_RUN, SIG_CI_MULTI_PLATFORM, W "promu crossbuild" },
 	{ RULE_USES, SIG_CI_PATH_FILTERS, "^dorny/paths-filter|^tj-actions/changed-files" },
 	{ RULE_USES, SIG_CI_DEPLOY, "^aws-actions/amazon-ecs-deploy|^azure/(webapps-deploy|k8s-deploy|functions-action)|^google-github-actions/deploy-|^cloudflare/wrangler-action|^amondnet/vercel-action|^actions/deploy-pages|^peaceiris/actions-gh-pages" },
 	{ RULE_RUN, SIG_CI_DEPLOY, W "(kubectl (apply|set image|rollout)|helm (upgrade|install)|terraform apply|aws ecs update-service|gcloud (run|app) deploy|az webapp deploy|(flyctl|fly) deploy|serverless deploy|sls deploy)( |$)" },
 	{ RULE_RUN, SIG_CI_ROLLBACK, W "(kubectl rollout undo|helm rollback)( |$)" },
-	{ RULE_RUN, SIG_CI_TESTS, W "((npm|pnpm|yarn|bun)( run)? test|npx (jest|vitest|mocha|playwright test|cypress run)|(python3? -m )?pytest|tox|go test|cargo (test|nextest)|(mvn|mvnw)( [^|;&]*)? (test|verify|install)|(gradle|gradlew)( [^|;&]*)? (test|check)|make( -[^ ]+)* (test|check)|ctest|meson test|dotnet test|rspec|phpunit)( |$|:)" },
+	/* ./mvnw and ./gradlew are run by path; `npm run test-ci`,
+	 * `make unit-test`: a test-named script or target */
+	{ RULE_RUN, SIG_CI_TESTS, "(^|[^[:alnum:]_.-])(\\./)?((npm|pnpm|yarn|bun)( run)? test[[:alnum:]:_-]*|npx (jest|vitest|mocha|ava|playwright test|cypress run)|(python3? -m )?(pytest|unittest)|tox|nox|go test|gotestsum|cargo (test|nextest)|(mvn|mvnw)( [^|;&]*)? (test|verify|install|package)|(gradle|gradlew)( [^|;&]*)? (test|check|build)|make( [^ |;&]+)* [[:alnum:]_-]*(test|check)[[:alnum:]_-]*|ctest|meson test|dotnet test|rspec|phpunit|bats|urchin|shellspec|node --test|deno test|mocha|jest|vitest|ava|tap|karma start|jasmine|hatch test|mix test|swift test|rake (test|spec))( |$|:)" },
 	{ RULE_USES, SIG_TEST_COVERAGE, "^codecov/codecov-action|^coverallsapp/" },
 	{ RULE_RUN, SIG_TEST_COVERAGE, "(--coverage|--cov([= ]|$)|" W "coverage (run|report|xml)|go test.*-cover)" },
 	/* release */
@@ -139,6 +146,8 @@ repo_rules_apply(struct repo *r, enum repo_rule_on on, const char *text,
 		if (!regexec(&compiled[i], text, 0, NULL, 0))
 			repo_signal(r, rules[i].sig, path, line);
 	}
+	if (on == RULE_RUN)
+		repo_resolve(r, text);
 }
 
 void

@@ -203,6 +203,29 @@ excluded(enum repo_srule rule)
 	return (struct repo_class){ .scope = SCOPE_EXCLUDED, .rule = rule };
 }
 
+/* Could a keeping pattern (`-linguist-vendored`, `!glob` in
+ * collectors.repo.exclude) match something below directory @path? */
+static bool
+pierced(const struct repo_patterns *ps, const char *path)
+{
+	size_t n = strlen(path);
+
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct repo_pattern *p = &ps->v[i];
+		size_t lit = strcspn(p->glob, "*?[\\");
+
+		if (!p->negate)
+			continue;
+		if (!p->anchored)
+			return true;	/* a name at any depth: look at all */
+		if (lit > n && !strncmp(p->glob, path, n) && p->glob[n] == '/')
+			return true;
+		if (lit <= n && !strncmp(p->glob, path, lit))
+			return true;
+	}
+	return false;
+}
+
 struct repo_class
 repo_scope_of(struct repo *r, const char *path, bool is_dir,
 	      struct repo_class parent)
@@ -232,9 +255,16 @@ repo_scope_of(struct repo *r, const char *path, bool is_dir,
 			return excluded(a);
 		attr_unset[a] = p != NULL;
 	}
+	if (parent.pending && !attr_unset[parent.pending] && !included) {
+		if (!is_dir || !(pierced(&r->attributes, path) ||
+				 pierced(&r->excludes, path)))
+			return excluded(parent.pending);
+		return parent;
+	}
+	parent.pending = 0;
 	p = repo_patterns_match(&r->attributes, path, is_dir, SR_DOCUMENTATION);
 	if (p && !p->negate)
-		return (struct repo_class){ SCOPE_DOCS, SR_DOCUMENTATION };
+		return (struct repo_class){ SCOPE_DOCS, SR_DOCUMENTATION, 0 };
 	attr_unset[SR_DOCUMENTATION] = p != NULL;
 	/* defaults are in rule order: the first match decides */
 	for (size_t i = 0; i < r->defaults.n; i++) {
@@ -245,9 +275,13 @@ repo_scope_of(struct repo *r, const char *path, bool is_dir,
 		    !repo_pattern_matches(d, path, is_dir))
 			continue;
 		if (rule == SR_TESTS)
-			return (struct repo_class){ SCOPE_TEST, SR_TESTS };
+			return (struct repo_class){ SCOPE_TEST, SR_TESTS, 0 };
 		if (rule == SR_DOCUMENTATION)
-			return (struct repo_class){ SCOPE_DOCS, SR_DOCUMENTATION };
+			return (struct repo_class){ SCOPE_DOCS, SR_DOCUMENTATION, 0 };
+		if (is_dir && (pierced(&r->attributes, path) ||
+			       pierced(&r->excludes, path)))
+			return (struct repo_class){ parent.scope, parent.rule,
+						    (uint8_t)rule };
 		return excluded(rule);
 	}
 	return parent;

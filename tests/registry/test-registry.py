@@ -21,7 +21,7 @@ OPSGRADE, PLUGIN_DIR = (os.path.abspath(a) for a in sys.argv[1:3])
 EPOCH = 1767225600          # 2026-01-01T00:00:00Z
 
 
-def collect(opts, auth=None):
+def collect(opts, auth=None, args=()):
     """Run `opsgrade collect` with collectors.registry = opts (only the
     plugins of PLUGIN_DIR); auth "user:password" is handed to the host
     through its environment.  Returns dict with facts, logs, partial, rc
@@ -43,7 +43,8 @@ def collect(opts, auth=None):
     out_json = os.path.join(tmp, "report.json")
     p = subprocess.run([OPSGRADE, "collect", "--config",
                         os.path.join(tmp, "opsgrade.json"), "--plugin-dir",
-                        PLUGIN_DIR, "-o", out_json, "--jobs", "1"],
+                        PLUGIN_DIR, "-o", out_json, "--jobs", "1"] +
+                       list(args),
                        capture_output=True, text=True, env=e, cwd=tmp,
                        timeout=300)
     out = {"facts": {}, "logs": [], "partial": [], "rc": None,
@@ -160,7 +161,8 @@ def test_plain(tmp):
     check(val(r, multi + "created") == "2025-12-21T00:00:00Z",
           "multi: newest platform's created time")
     check(val(r, multi + "signed") is True and
-          val(r, multi + "signature") == "cosign tag", "multi: cosign .sig tag")
+          val(r, multi + "signature") == "cosign tag: cosign simple signing",
+          "multi: cosign .sig tag, kind named")
     check(val(r, multi + "sbom") is True, "multi: SBOM via referrers tag schema")
     check(val(r, "registry.images.all_signed") is False, "rollup: all_signed")
     check(val(r, "registry.images.all_nonroot") is False, "rollup: all_nonroot")
@@ -326,6 +328,13 @@ def test_fake(tmp):
         fake.stop()
         tok.stop()
     check(r["rc"] == 0 and r["partial"], "fake: partial, good image still ok")
+    # a whole is unknown while a part is: 9 named images failed
+    # (the one good image runs as non-root); a known false still decides
+    check(val(r, "registry.images.all_nonroot") == "unknown",
+          "fake: all_nonroot unknown with failed images (%s)" %
+          val(r, "registry.images.all_nonroot"))
+    check(val(r, "registry.images.all_healthcheck") is False,
+          "fake: all_healthcheck false: the good image has none")
     check(val(r, "registry.images.count") == 1 and
           val(r, "registry.images.failed") == 9, "fake: 1 ok, 9 failed")
     check(val(r, "registry.image.%s/x/good:1.0.0.nonroot" % h) is True,
@@ -357,6 +366,96 @@ def test_fake(tmp):
           "pagination: latest + highest semver 0.10.0 (not 0.2.0): %s" % names)
 
 
+def test_artifacts(tmp):
+    """Referrer kinds, builder artifacts, reproducible builds, signed
+    schema 1 (issue 13)."""
+    fake = fx.FakeRegistry()
+    fake.routes["/v2/"] = (200, [], b"{}")
+
+    def image(repo, cfg):
+        body = fx.canon({"schemaVersion": 2, "mediaType": fx.OCI_MANIFEST,
+                         "config": dict(mediaType=fx.OCI_CONFIG,
+                                        **fake.blob(repo, fx.canon(cfg))),
+                         "layers": []})
+        fake.manifest(repo, "1", body, fx.OCI_MANIFEST)
+        return fx.digest(body)
+
+    def referrers(repo, subject, types):
+        idx = fx.canon({"schemaVersion": 2, "mediaType": fx.OCI_INDEX,
+                        "manifests": [{"mediaType": fx.OCI_MANIFEST,
+                                       "digest": "sha256:%064x" % i,
+                                       "size": 500, "artifactType": t}
+                                      for i, t in enumerate(types)]})
+        fake.routes["/v2/%s/referrers/%s" % (repo, subject)] = (
+            200, [("Content-Type", fx.OCI_INDEX)], idx)
+
+    def cfg(name, created="2025-12-01T00:00:00Z"):
+        return {"created": created, "architecture": "amd64", "os": "linux",
+                "config": {"User": "app", "Labels": {"name": name}},
+                "rootfs": {"type": "layers", "diff_ids": []}}
+
+    d = image("x/signed", cfg("signed"))
+    referrers("x/signed", d, ["application/vnd.dev.sigstore.bundle.v0.3+json",
+                              "application/vnd.cyclonedx+json"])
+    d = image("x/lookalike", cfg("lookalike"))
+    referrers("x/lookalike", d, ["application/example.signature",
+                                 "application/example.sbom"])
+    d = image("x/notary", cfg("notary"))
+    referrers("x/notary", d, ["application/vnd.cncf.notary.signature",
+                              "application/spdx+json"])
+    image("x/repro", cfg("repro", created="1970-01-01T00:00:00Z"))
+    # BuildKit builder artifact: image config type, config {}
+    body = fx.canon({"schemaVersion": 2, "mediaType": fx.OCI_MANIFEST,
+                     "config": dict(mediaType=fx.OCI_CONFIG,
+                                    **fake.blob("x/builder", b"{}")),
+                     "layers": []})
+    fake.manifest("x/builder", "1", body, fx.OCI_MANIFEST)
+    # signed schema 1: the registry's digest is of the unsigned payload
+    s1 = (b'{"schemaVersion": 1, "name": "x/old", "tag": "1", '
+          b'"architecture": "amd64", "fsLayers": [], "history": [], '
+          b'"signatures": [{"header": {"alg": "ES256"}, '
+          b'"signature": "c2ln", "protected": "cHJvdA"}]}')
+    fake.manifest("x/old", "1", s1,
+                  "application/vnd.docker.distribution.manifest.v1+prettyjws",
+                  header_digest=fx.digest(s1[:40]))
+    h = fake.host
+    names = ["signed", "lookalike", "notary", "repro"]
+    try:
+        r = collect({"images": [h + "/x/%s:1" % n for n in names]})
+        b = collect({"images": [h + "/x/builder:1", h + "/x/signed:1"]})
+        o = collect({"images": [h + "/x/old:1"]})
+    finally:
+        fake.stop()
+    img = "registry.image.%s/x/%%s:1.%%s" % h
+    check(val(r, img % ("signed", "signed")) is True and
+          val(r, img % ("signed", "signature")) ==
+          "referrers API: Sigstore bundle", "referrers: Sigstore bundle named")
+    check(val(r, img % ("signed", "sbom")) is True and
+          val(r, img % ("signed", "sbom_via")) ==
+          "referrers API: CycloneDX SBOM", "referrers: CycloneDX SBOM named")
+    check(val(r, img % ("notary", "signature")) ==
+          "referrers API: Notary v2 signature" and
+          val(r, img % ("notary", "sbom_via")) == "referrers API: SPDX SBOM",
+          "referrers: Notary v2 + SPDX named")
+    check(val(r, img % ("lookalike", "signed")) is False and
+          val(r, img % ("lookalike", "sbom")) is False,
+          "referrers: application/example.signature/.sbom are no evidence")
+    check(val(r, img % ("repro", "created")) == "1970-01-01T00:00:00Z" and
+          val(r, img % ("repro", "age_days")) == "unknown",
+          "reproducible build: created stated, age unknown")
+    check(val(b, "registry.images.count") == 1 and
+          val(b, "registry.images.not_images") == 1 and
+          val(b, "registry.images.failed") == 0 and
+          any_log(b, "not a container image: its config is {}"),
+          "builder artifact: not an image, not counted (%s, %s)" %
+          (val(b, "registry.images.count"), b["logs"]))
+    check(img % ("builder", "platforms") not in b["facts"],
+          "builder artifact: no platforms fact")
+    check(any_log(o, "schema 1") and not any_log(o, "does not match"),
+          "signed schema 1: says schema 1, not a digest mismatch (%s)" %
+          o["logs"])
+
+
 def test_insecure_named(tmp):
     # a non-loopback name that resolves to loopback would need DNS; check
     # the HTTPS default instead: without insecure[] we must not speak HTTP
@@ -367,6 +466,8 @@ def test_insecure_named(tmp):
         s = collect({"images": "127.0.0.2:%d/x/y:1" % fake.port})
         t = collect({"images": "127.0.0.2:%d/x/y:1" % fake.port,
                      "insecure": "127.0.0.2"})
+        u = collect({}, args=["--registry", "127.0.0.1:%d/x/y:1" % fake.port,
+                              "--insecure-registry", "127.0.0.1"])
     finally:
         fake.stop()
     check(val(r, "registry.plain_http_hosts") == ["localhost:%d" % fake.port],
@@ -375,6 +476,9 @@ def test_insecure_named(tmp):
           "transport: other hosts use HTTPS")
     check(val(t, "registry.insecure_hosts") == ["127.0.0.2:%d" % fake.port],
           "transport: insecure host stated as a fact")
+    check(val(u, "registry.insecure_hosts") == ["127.0.0.1:%d" % fake.port],
+          "transport: loopback host named with --insecure-registry is "
+          "stated too (%s)" % val(u, "registry.insecure_hosts"))
 
 
 def main():
@@ -384,7 +488,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="og-registry-")
     try:
         for t in [test_plain, test_tag_filter, test_basic, test_bearer,
-                  test_fake, test_insecure_named]:
+                  test_fake, test_artifacts, test_insecure_named]:
             print("# " + t.__name__)
             try:
                 t(tmp)

@@ -15,81 +15,12 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from repohelp import EXE, check, facts, finish, run, setup  # noqa: E402
+
 PLUGIN_DIR, SRC = sys.argv[1:3]
-EXE = os.environ.get("OPSGRADE", "")
 HERE = os.path.join(SRC, "tests", "plugins", "repo")
-EPOCH = "1767225600"        # 2026-01-01T00:00:00Z
-failures = 0
-if not os.access(EXE, os.X_OK):
-    sys.exit("test_repo.py: $OPSGRADE (%r) is not the opsgrade CLI" % EXE)
-
-
-def lines_of(rep):
-    """What the repo collector emitted, one dict per fact / unknown /
-    finding / event / partial reason (the expected/*.jsonl format)."""
-    out = []
-    for f in rep["facts"]:
-        if "repo" not in f["sources"]:
-            continue
-        if f["type"] == "unknown":
-            out.append({"unknown": f["key"], "reason": f.get("reason", "")})
-            continue
-        line = {"fact": f["key"], "type": f["type"], "value": f["value"],
-                "evidence": f["evidence"]}
-        if "unit" in f:
-            line["unit"] = f["unit"]
-        out.append(line)
-    for f in rep["findings"]:
-        if "repo" in f["sources"]:
-            out.append({"finding": f["id"], "kind": f["kind"],
-                        "severity": f["severity"]})
-    for e in rep["events"]:
-        if e["source"] == "repo":
-            out.append({"event": e["type"], "time": e["time"], "id": e["id"]})
-    for c in rep["collectors"]:
-        if c["name"] == "repo" and c["status"] == "partial":
-            out.append({"partial": c["message"]})
-    return out
-
-
-def run(path, expect_status="ok"):
-    """opsgrade collect on checkout PATH: (lines, stderr).  Exit 0 when
-    the collector is ok, 3 when partial or failed."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, "report.json")
-        env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH,
-                   OPSGRADE_NO_DEFAULT_PLUGINS="1", HOME=tmp,
-                   XDG_CACHE_HOME=os.path.join(tmp, "cache"))
-        p = subprocess.run([EXE, "collect", "--plugin-dir", PLUGIN_DIR,
-                            "--set", "collectors.repo.path=" + path,
-                            "-o", out], capture_output=True, text=True,
-                           env=env, cwd=tmp, timeout=120)
-        if "Sanitizer" in p.stderr or "runtime error" in p.stderr:
-            raise AssertionError("sanitizer report:\n" + p.stderr)
-        want_rc = 0 if expect_status == "ok" else 3
-        if p.returncode != want_rc or not os.path.exists(out):
-            raise AssertionError("exit %d (want %d)\nstderr: %s"
-                                 % (p.returncode, want_rc, p.stderr))
-        with open(out) as f:
-            rep = json.load(f)
-    col = [c for c in rep["collectors"] if c["name"] == "repo"]
-    if not col or col[0]["status"] != expect_status:
-        raise AssertionError("collector %s, want %s" % (col, expect_status))
-    return lines_of(rep), p.stderr
-
-
-def facts(lines):
-    return {l["fact"]: l for l in lines if "fact" in l}
-
-
-def check(name, fn):
-    global failures
-    try:
-        fn()
-        print("ok   %s" % name)
-    except AssertionError as e:
-        failures += 1
-        print("FAIL %s: %s" % (name, e))
+setup(PLUGIN_DIR)
 
 
 def exact(case, path, status="ok"):
@@ -203,4 +134,4 @@ check("example acme-shop: plugin facts",
       exact("acme-shop", os.path.join(SRC, "data/example/acme-shop")))
 check("example acme-shop end to end through opsgrade collect",
       example_end_to_end)
-sys.exit(1 if failures else 0)
+finish()
