@@ -31,7 +31,9 @@ struct og_ctx {
 	size_t n_lists;
 };
 
-static void
+/* 0, or -EPIPE once the parent stopped reading (it closed the pipe:
+ * deadline, limits): the plugin learns its records go nowhere. */
+static int
 emit_line(struct og_ctx *ctx)
 {
 	const char *p;
@@ -58,6 +60,7 @@ emit_line(struct og_ctx *ctx)
 	}
 out:
 	og_jw_reset(&ctx->w);
+	return ctx->broken ? -EPIPE : 0;
 }
 
 static void
@@ -160,23 +163,7 @@ host_fact_bool(struct og_ctx *ctx, const char *key, bool value,
 		return -EINVAL;
 	fact_head(ctx, key, "bool", evidence);
 	og_jw_bool(&ctx->w, value);
-	emit_line(ctx);
-	return 0;
-}
-
-static int
-host_fact_bool_rollup(struct og_ctx *ctx, const char *key, bool value,
-		      const char *evidence, enum og_rollup rule)
-{
-	const char *name = og_rollup_name(rule);
-
-	if (!key || !name)
-		return -EINVAL;
-	fact_head(ctx, key, "bool", evidence);
-	og_jw_bool(&ctx->w, value);
-	og_jw_kstr(&ctx->w, "rollup", name);
-	emit_line(ctx);
-	return 0;
+	return emit_line(ctx);
 }
 
 static int
@@ -188,8 +175,7 @@ host_fact_number(struct og_ctx *ctx, const char *key, double value,
 	fact_head(ctx, key, "number", evidence);
 	og_jw_num(&ctx->w, value);
 	og_jw_kstr_opt(&ctx->w, "unit", unit);
-	emit_line(ctx);
-	return 0;
+	return emit_line(ctx);
 }
 
 static int
@@ -200,8 +186,7 @@ host_fact_string(struct og_ctx *ctx, const char *key, const char *value,
 		return -EINVAL;
 	fact_head(ctx, key, "string", evidence);
 	og_jw_str(&ctx->w, value);
-	emit_line(ctx);
-	return 0;
+	return emit_line(ctx);
 }
 
 static int
@@ -215,8 +200,7 @@ host_fact_list(struct og_ctx *ctx, const char *key, const char *const *items,
 	for (size_t i = 0; i < n_items; i++)
 		og_jw_str(&ctx->w, items[i] ? items[i] : "");
 	og_jw_close(&ctx->w, ']');
-	emit_line(ctx);
-	return 0;
+	return emit_line(ctx);
 }
 
 static int
@@ -227,8 +211,70 @@ host_fact_unknown(struct og_ctx *ctx, const char *key, const char *reason)
 	fact_head(ctx, key, "unknown", NULL);
 	og_jw_null(&ctx->w);
 	og_jw_kstr(&ctx->w, "reason", reason ? reason : "not observed");
-	emit_line(ctx);
-	return 0;
+	return emit_line(ctx);
+}
+
+static const char *const fact_type_names[] = {
+	[OG_FACT_BOOL] = "bool", [OG_FACT_NUMBER] = "number",
+	[OG_FACT_STRING] = "string", [OG_FACT_LIST] = "list",
+	[OG_FACT_UNKNOWN] = "unknown",
+};
+
+/* The general form: any type, with a subject and a roll-up rule.  The
+ * parent's model checks that the rule fits (og_model_add_fact); the
+ * obvious misuses are refused here so the plugin hears of them. */
+static int
+host_fact(struct og_ctx *ctx, const struct og_fact *in)
+{
+	struct og_fact f = { 0 };
+	const char *rollup;
+
+	if (!in || in->struct_size < offsetof(struct og_fact, reason) +
+					   sizeof(in->reason))
+		return -EINVAL;
+	memcpy(&f, in, in->struct_size < sizeof(f) ? in->struct_size : sizeof(f));
+	rollup = og_rollup_name(f.rollup);
+	if (!f.key || !*f.key || (unsigned)f.type > OG_FACT_UNKNOWN ||
+	    !fact_type_names[f.type] || (f.rollup && !rollup) ||
+	    (f.subject && !*f.subject) ||
+	    (f.rollup == OG_ROLLUP_SUM && !f.subject) ||
+	    ((f.rollup == OG_ROLLUP_ALL || f.rollup == OG_ROLLUP_ANY) &&
+	     f.type != OG_FACT_BOOL && f.type != OG_FACT_UNKNOWN) ||
+	    (f.rollup >= OG_ROLLUP_MIN && f.type != OG_FACT_NUMBER &&
+	     f.type != OG_FACT_UNKNOWN) ||
+	    (f.type == OG_FACT_NUMBER && !isfinite(f.number)) ||
+	    (f.type == OG_FACT_STRING && !f.string) ||
+	    (f.type == OG_FACT_LIST && f.n_items && !f.items))
+		return -EINVAL;
+	fact_head(ctx, f.key, fact_type_names[f.type],
+		  f.type == OG_FACT_UNKNOWN ? NULL : f.evidence);
+	switch (f.type) {
+	case OG_FACT_BOOL:
+		og_jw_bool(&ctx->w, f.b);
+		break;
+	case OG_FACT_NUMBER:
+		og_jw_num(&ctx->w, f.number);
+		og_jw_kstr_opt(&ctx->w, "unit", f.unit);
+		break;
+	case OG_FACT_STRING:
+		og_jw_str(&ctx->w, f.string);
+		break;
+	case OG_FACT_LIST:
+		og_jw_open(&ctx->w, '[');
+		for (size_t i = 0; i < f.n_items; i++)
+			og_jw_str(&ctx->w, f.items[i] ? f.items[i] : "");
+		og_jw_close(&ctx->w, ']');
+		break;
+	case OG_FACT_UNKNOWN:
+		og_jw_null(&ctx->w);
+		og_jw_kstr(&ctx->w, "reason",
+			   f.reason ? f.reason : "not observed");
+		break;
+	}
+	og_jw_kstr_opt(&ctx->w, "subject", f.subject);
+	og_jw_kstr_opt(&ctx->w, "subject_kind", f.subject_kind);
+	og_jw_kstr_opt(&ctx->w, "rollup", rollup);
+	return emit_line(ctx);
 }
 
 static int
@@ -242,9 +288,14 @@ host_finding(struct og_ctx *ctx, const struct og_finding *f)
 		return -EINVAL;
 	/* Zero-extend an older plugin's smaller struct. */
 	memcpy(&c, f, f->struct_size < sizeof(c) ? f->struct_size : sizeof(c));
+	/* An array the ABI may grow: step by the plugin's element size. */
+	if (!c.location_size)
+		c.location_size = sizeof(struct og_location);
 	if (!c.id || !*c.id || (unsigned)c.kind > OG_FINDING_LICENSE ||
 	    (unsigned)c.severity > OG_SEV_CRITICAL ||
-	    (c.n_locations && !c.locations))
+	    (c.n_locations && !c.locations) ||
+	    c.location_size < offsetof(struct og_location, layer) +
+			      sizeof(c.locations->layer))
 		return -EINVAL;
 	fp = c.fingerprint && *c.fingerprint ? og_strdup0(c.fingerprint)
 					     : og_finding_fingerprint(&c);
@@ -281,7 +332,8 @@ host_finding(struct og_ctx *ctx, const struct og_finding *f)
 	og_jw_key(&ctx->w, "locations");
 	og_jw_open(&ctx->w, '[');
 	for (size_t i = 0; i < c.n_locations; i++) {
-		const struct og_location *l = &c.locations[i];
+		const struct og_location *l = (const struct og_location *)
+			((const unsigned char *)c.locations + i * c.location_size);
 
 		og_jw_open(&ctx->w, '{');
 		og_jw_kstr_opt(&ctx->w, "target", l->target);
@@ -298,34 +350,42 @@ host_finding(struct og_ctx *ctx, const struct og_finding *f)
 		og_jw_close(&ctx->w, '}');
 	}
 	og_jw_close(&ctx->w, ']');
-	emit_line(ctx);
 	free(fp);
-	return 0;
+	return emit_line(ctx);
 }
 
 static int
-host_event(struct og_ctx *ctx, const struct og_event *e)
+host_event(struct og_ctx *ctx, const struct og_event *in)
 {
+	struct og_event e = { 0 };
 	char t[32];
 
-	if (!e || e->struct_size < offsetof(struct og_event, n_attrs) +
-					  sizeof(e->n_attrs) ||
-	    !e->type || (e->n_attrs && !e->attrs))
+	if (!in || in->struct_size < offsetof(struct og_event, n_attrs) +
+					   sizeof(in->n_attrs))
+		return -EINVAL;
+	memcpy(&e, in, in->struct_size < sizeof(e) ? in->struct_size : sizeof(e));
+	if (!e.attr_size)
+		e.attr_size = sizeof(struct og_attr);
+	if (!e.type || (e.n_attrs && !e.attrs) ||
+	    e.attr_size < sizeof(struct og_attr))
 		return -EINVAL;
 	begin(ctx, "event");
-	og_jw_kstr(&ctx->w, "type", e->type);
-	og_format_time(e->time, t, sizeof(t));
+	og_jw_kstr(&ctx->w, "type", e.type);
+	og_format_time(e.time, t, sizeof(t));
 	og_jw_kstr(&ctx->w, "time", t);
-	og_jw_kstr_opt(&ctx->w, "id", e->id);
+	og_jw_kstr_opt(&ctx->w, "id", e.id);
+	og_jw_kstr_opt(&ctx->w, "subject", e.subject);
 	og_jw_key(&ctx->w, "attrs");
 	og_jw_open(&ctx->w, '{');
-	for (size_t i = 0; i < e->n_attrs; i++)
-		if (e->attrs[i].key)
-			og_jw_kstr(&ctx->w, e->attrs[i].key,
-				   e->attrs[i].value ? e->attrs[i].value : "");
+	for (size_t i = 0; i < e.n_attrs; i++) {
+		const struct og_attr *a = (const struct og_attr *)
+			((const unsigned char *)e.attrs + i * e.attr_size);
+
+		if (a->key)
+			og_jw_kstr(&ctx->w, a->key, a->value ? a->value : "");
+	}
 	og_jw_close(&ctx->w, '}');
-	emit_line(ctx);
-	return 0;
+	return emit_line(ctx);
 }
 
 static void
@@ -371,7 +431,7 @@ static const struct og_host host_table = {
 	.parse_time = og_parse_time,
 	.http_batch = og_http_host_batch,
 	.http_free = og_http_host_free,
-	.fact_bool_rollup = host_fact_bool_rollup,
+	.fact = host_fact,
 };
 
 int

@@ -14,6 +14,7 @@
 #include "util.h"
 
 #define OG_PLUGINS_MAX 256
+#define OG_PLUGIN_OPTIONS_MAX 1024	/* a list without its terminator stops here */
 
 bool
 og_running_uninstalled(void)
@@ -106,6 +107,46 @@ valid_name(const char *s)
 	return true;
 }
 
+/*
+ * The plugin's options at this host's element size: a plugin built
+ * against a newer SDK may have a larger struct og_option (its extra
+ * members are not read), an older one a smaller (zero-extended).
+ */
+static int
+copy_options(struct og_plugin_entry *e)
+{
+	const unsigned char *p = (const unsigned char *)e->desc.options;
+	size_t step = e->desc.option_size, n = 0;
+
+	if (!p) {
+		e->desc.options = NULL;
+		return 0;
+	}
+	if (step < offsetof(struct og_option, help) + sizeof(const char *)) {
+		e->message = og_asprintf("refused: option_size %zu is too small "
+					 "(rebuild against opsgrade/plugin.h)",
+					 step);
+		return -EINVAL;
+	}
+	while (((const struct og_option *)(p + n * step))->key &&
+	       n < OG_PLUGIN_OPTIONS_MAX)
+		n++;
+	if (n == OG_PLUGIN_OPTIONS_MAX) {
+		e->message = og_asprintf("refused: more than %d options, or "
+					 "the list has no terminator",
+					 OG_PLUGIN_OPTIONS_MAX);
+		return -E2BIG;
+	}
+	e->options = og_xcalloc(n + 1, sizeof(*e->options));
+	for (size_t i = 0; i < n; i++)
+		memcpy(&e->options[i], p + i * step,
+		       step < sizeof(struct og_option) ? step :
+		       sizeof(struct og_option));
+	e->desc.options = e->options;
+	e->desc.option_size = sizeof(struct og_option);
+	return 0;
+}
+
 /* Fill @e from the file at e->path; never fails, records why instead. */
 static void
 load_entry(struct og_plugin_entry *e)
@@ -159,6 +200,8 @@ load_entry(struct og_plugin_entry *e)
 					"or no collect()");
 		return;
 	}
+	if (copy_options(e) < 0)
+		return;
 	e->state = OG_PLUGIN_LOADED;
 }
 
@@ -307,6 +350,7 @@ og_plugin_set_free(struct og_plugin_set *s)
 			dlclose(s->entries[i].handle);
 		free(s->entries[i].path);
 		free(s->entries[i].message);
+		free(s->entries[i].options);
 	}
 	free(s->entries);
 	free(s);

@@ -23,6 +23,9 @@ struct og_plugin_entry {
 	struct og_plugin desc;		/* zero-extended copy; valid when loaded */
 	uint32_t abi_major;		/* as read from the file (0 if unreadable) */
 	void *handle;			/* dlopen handle when loaded */
+	/* desc.options re-laid at this host's sizeof(struct og_option)
+	 * (the plugin's array steps by its option_size); owned */
+	struct og_option *options;
 };
 
 struct og_plugin_set {

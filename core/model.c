@@ -13,9 +13,16 @@
 #include "util.h"
 
 struct og_model {
-	struct og_strmap fact_idx;
+	struct og_strmap fact_idx;	/* by ident: key, or key \x1f subject */
 	struct og_model_fact **facts;
 	size_t n_facts;
+
+	/* Run-wide facts derived from subjects' facts: rebuilt lazily when
+	 * a subject's fact with a rule was added (og_rollup_derive). */
+	struct og_strmap derived_idx;
+	struct og_model_fact **derived;
+	size_t n_derived;
+	bool derived_dirty;
 
 	struct og_strmap finding_idx;
 	struct og_model_finding **findings;
@@ -85,26 +92,23 @@ og_value_type_name(enum og_value_type t)
 	return (unsigned)t <= OG_VALUE_LIST ? value_type_names[t] : "unknown";
 }
 
+static const char *const rollup_names[] = {
+	NULL, "all", "any", "min", "max", "sum",
+};
+
 const char *
 og_rollup_name(enum og_rollup r)
 {
-	switch (r) {
-	case OG_ROLLUP_ALL:
-		return "all";
-	case OG_ROLLUP_ANY:
-		return "any";
-	}
-	return NULL;
+	return (unsigned)r <= OG_ROLLUP_SUM ? rollup_names[r] : NULL;
 }
 
 enum og_rollup
 og_rollup_from_name(const char *s)
 {
-	if (s && !strcmp(s, "all"))
-		return OG_ROLLUP_ALL;
-	if (s && !strcmp(s, "any"))
-		return OG_ROLLUP_ANY;
-	return 0;
+	for (int i = OG_ROLLUP_ALL; s && i <= OG_ROLLUP_SUM; i++)
+		if (!strcmp(s, rollup_names[i]))
+			return (enum og_rollup)i;
+	return OG_ROLLUP_NONE;
 }
 
 static int
@@ -119,6 +123,7 @@ og_model_new(void)
 	struct og_model *m = og_xcalloc(1, sizeof(*m));
 
 	og_strmap_init(&m->fact_idx);
+	og_strmap_init(&m->derived_idx);
 	og_strmap_init(&m->finding_idx);
 	og_arena_init(&m->arena);
 	return m;
@@ -142,7 +147,21 @@ fact_free(struct og_model_fact *f)
 	free(f->evidence);
 	free(f->source);
 	free_strv(f->sources, f->n_sources);
+	free(f->subject);
+	free(f->subject_kind);
+	free(f->ident);
 	free(f);
+}
+
+static void
+derived_clear(struct og_model *m)
+{
+	for (size_t i = 0; i < m->n_derived; i++)
+		fact_free(m->derived[i]);
+	free(m->derived);
+	m->derived = NULL;
+	m->n_derived = 0;
+	og_strmap_clear(&m->derived_idx);
 }
 
 static void
@@ -151,6 +170,7 @@ event_free(struct og_model_event *e)
 	free(e->type);
 	free(e->id);
 	free(e->source);
+	free(e->subject);
 	for (size_t i = 0; i < e->n_attrs; i++) {
 		free(e->attrs[i].key);
 		free(e->attrs[i].value);
@@ -166,6 +186,7 @@ og_model_free(struct og_model *m)
 		return NULL;
 	for (size_t i = 0; i < m->n_facts; i++)
 		fact_free(m->facts[i]);
+	derived_clear(m);
 	for (size_t i = 0; i < m->n_events; i++)
 		event_free(m->events[i]);
 	free(m->facts);
@@ -255,13 +276,33 @@ fact_copy_value(struct og_model_fact *dst, const struct og_model_fact *src)
 	dst->observed_at = src->observed_at;
 }
 
-/* The rule of two parts that disagree: ALL beats ANY beats none. */
+/* The rule of two parts that disagree: ALL beats ANY beats none; for
+ * numbers the first one known stays (og_rollup_derive reports the
+ * disagreement across subjects). */
 static enum og_rollup
 rollup_join(enum og_rollup a, enum og_rollup b)
 {
 	if (a == OG_ROLLUP_ALL || b == OG_ROLLUP_ALL)
 		return OG_ROLLUP_ALL;
 	return a ? a : b;
+}
+
+/* Does @rule fit a value of @type?  Unknown fits every rule. */
+static bool
+rollup_fits(enum og_rollup rule, enum og_value_type type)
+{
+	switch (rule) {
+	case OG_ROLLUP_NONE:
+		return true;
+	case OG_ROLLUP_ALL:
+	case OG_ROLLUP_ANY:
+		return type == OG_VALUE_BOOL || type == OG_VALUE_UNKNOWN;
+	case OG_ROLLUP_MIN:
+	case OG_ROLLUP_MAX:
+	case OG_ROLLUP_SUM:
+		return type == OG_VALUE_NUMBER || type == OG_VALUE_UNKNOWN;
+	}
+	return false;
 }
 
 /*
@@ -276,7 +317,10 @@ rollup_replace(const struct og_model_fact *cur, const struct og_model_fact *f,
 {
 	int c;
 
-	if (cur->b != f->b)
+	if (cur->type == OG_VALUE_NUMBER && cur->num != f->num &&
+	    (rule == OG_ROLLUP_MIN || rule == OG_ROLLUP_MAX))
+		return (f->num < cur->num) == (rule == OG_ROLLUP_MIN);
+	if (cur->type == OG_VALUE_BOOL && cur->b != f->b)
 		return rule == OG_ROLLUP_ALL ? !f->b : f->b;
 	if ((c = cmp_str0(f->source, cur->source)))
 		return c < 0;
@@ -297,7 +341,17 @@ rollup_replace_unknown(const struct og_model_fact *cur,
 	bool decides = known->type == OG_VALUE_BOOL &&
 		       known->b == (rule == OG_ROLLUP_ANY);
 
+	/* MIN/MAX/SUM of parts one of which is unknown is unknown. */
+
 	return cur->type == OG_VALUE_UNKNOWN ? decides : !decides;
+}
+
+/* The index key of (key, subject): the key alone for a run-wide fact. */
+static char *
+fact_ident(const char *key, const char *subject)
+{
+	return subject ? og_asprintf("%s\x1f%s", key, subject)
+		       : og_strdup0(key);
 }
 
 int
@@ -307,28 +361,44 @@ og_model_add_fact(struct og_model *m, const struct og_model_fact *f)
 	enum og_rollup rule;
 	bool replace;
 	size_t idx;
+	char *ident;
 
-	if (!f->key || !*f->key)
+	if (!f->key || !*f->key || strchr(f->key, '\x1f'))
 		return -EINVAL;
+	if (f->n_parts)
+		return 0;	/* derived: recomputed from the parts */
 	if (f->type == OG_VALUE_NUMBER && !isfinite(f->num))
 		return -EINVAL;
 	if (f->rollup && !og_rollup_name(f->rollup))
 		return -EINVAL;
-	if (!og_strmap_get(&m->fact_idx, f->key, &idx)) {
-		if (m->n_facts >= OG_FACTS_MAX)
+	if (!rollup_fits(f->rollup, f->type) ||
+	    (f->rollup == OG_ROLLUP_SUM && !f->subject))
+		return -EINVAL;
+	if (f->subject && (!*f->subject || strchr(f->subject, '\x1f')))
+		return -EINVAL;
+	ident = fact_ident(f->key, f->subject);
+	if (!og_strmap_get(&m->fact_idx, ident, &idx)) {
+		if (m->n_facts >= OG_FACTS_MAX) {
+			free(ident);
 			return -E2BIG;
+		}
 		cur = og_xcalloc(1, sizeof(*cur));
 		cur->key = og_strdup0(f->key);
+		cur->ident = ident;
+		ident = NULL;
+		cur->subject = og_strdup0(f->subject);
+		cur->subject_kind = og_strdup0(f->subject_kind);
 		cur->source = og_strdup0(f->source);
 		fact_copy_value(cur, f);
-		cur->rollup = f->type == OG_VALUE_UNKNOWN ? 0 : f->rollup;
+		cur->rollup = f->type == OG_VALUE_UNKNOWN && !f->subject ?
+			      OG_ROLLUP_NONE : f->rollup;
 		push_ptr((void ***)&m->facts, &m->n_facts, cur);
-		og_strmap_put(&m->fact_idx, cur->key, m->n_facts - 1);
+		og_strmap_put(&m->fact_idx, cur->ident, m->n_facts - 1);
 	} else {
 		cur = m->facts[idx];
 		rule = rollup_join(cur->rollup, f->rollup);
 		/* Merge rule (docs/report-json.md): known beats unknown;
-		 * bools with a rollup rule combine by it, other bools: true
+		 * values with a rollup rule combine by it, other bools: true
 		 * wins; else the first source in name order. */
 		if (rule && (cur->type == OG_VALUE_UNKNOWN) !=
 				    (f->type == OG_VALUE_UNKNOWN))
@@ -339,8 +409,8 @@ og_model_add_fact(struct og_model *m, const struct og_model_fact *f)
 				   strcmp(f->source, cur->source) < 0);
 		else if (f->type == OG_VALUE_UNKNOWN)
 			replace = false;
-		else if (rule && cur->type == OG_VALUE_BOOL &&
-			 f->type == OG_VALUE_BOOL)
+		else if (rule && rule != OG_ROLLUP_SUM &&
+			 cur->type == f->type && rollup_fits(rule, f->type))
 			replace = rollup_replace(cur, f, rule);
 		else if (cur->type == OG_VALUE_BOOL && f->type == OG_VALUE_BOOL &&
 			 cur->b != f->b)
@@ -353,15 +423,70 @@ og_model_add_fact(struct og_model *m, const struct og_model_fact *f)
 			free(cur->source);
 			cur->source = og_strdup0(f->source);
 		}
-		/* An unknown result keeps no rule, so it reads the same
-		 * whichever parts made it (merge order never shows). */
-		cur->rollup = cur->type == OG_VALUE_UNKNOWN ? 0 : rule;
+		if (!cur->subject_kind && f->subject_kind)
+			cur->subject_kind = og_strdup0(f->subject_kind);
+		/* A run-wide unknown result keeps no rule, so it reads the
+		 * same whichever parts made it (merge order never shows); a
+		 * subject's keeps it: it still takes part in the roll-up. */
+		cur->rollup = cur->type == OG_VALUE_UNKNOWN && !cur->subject ?
+			      OG_ROLLUP_NONE : rule;
 	}
+	free(ident);
 	strset_add(&cur->sources, &cur->n_sources, f->source);
 	for (size_t i = 0; i < f->n_sources; i++)
 		strset_add(&cur->sources, &cur->n_sources, f->sources[i]);
 	m->facts_dirty = true;
+	if (cur->subject && cur->rollup)
+		m->derived_dirty = true;
 	return 0;
+}
+
+static int
+cmp_part(const void *a, const void *b)
+{
+	const struct og_model_fact *x = *(const struct og_model_fact *const *)a;
+	const struct og_model_fact *y = *(const struct og_model_fact *const *)b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : strcmp(x->subject, y->subject);
+}
+
+/*
+ * Rebuild the derived run-wide facts: group the subjects' facts that
+ * carry a rule by key and combine each group, unless a collector
+ * reported the run-wide fact itself.  Lazy (after adds), so a merge of
+ * many shards combines once, and a sum never counts a part twice.
+ */
+static void
+derive(struct og_model *m)
+{
+	const struct og_model_fact **parts;
+	size_t n = 0, idx;
+
+	if (!m->derived_dirty)
+		return;
+	derived_clear(m);
+	parts = og_xcalloc(m->n_facts + 1, sizeof(*parts));
+	for (size_t i = 0; i < m->n_facts; i++)
+		if (m->facts[i]->subject && m->facts[i]->rollup)
+			parts[n++] = m->facts[i];
+	qsort(parts, n, sizeof(*parts), cmp_part);
+	for (size_t i = 0, j; i < n; i = j) {
+		struct og_model_fact *d;
+
+		for (j = i + 1; j < n && !strcmp(parts[j]->key, parts[i]->key); j++)
+			;
+		if (og_strmap_get(&m->fact_idx, parts[i]->key, &idx))
+			continue;	/* reported run-wide: that wins */
+		d = og_xcalloc(1, sizeof(*d));
+		d->key = og_strdup0(parts[i]->key);
+		og_rollup_derive(parts + i, j - i, d);
+		push_ptr((void ***)&m->derived, &m->n_derived, d);
+		og_strmap_put(&m->derived_idx, d->key, m->n_derived - 1);
+	}
+	free(parts);
+	m->derived_dirty = false;
+	m->facts_dirty = true;
 }
 
 const struct og_model_fact *
@@ -369,9 +494,52 @@ og_model_fact(const struct og_model *m, const char *key)
 {
 	size_t idx;
 
-	if (!og_strmap_get(&m->fact_idx, key, &idx))
-		return NULL;
-	return m->facts[idx];
+	/* The derived facts are a cache of the parts: filling it does not
+	 * change what the model holds. */
+	derive((struct og_model *)m);
+	if (og_strmap_get(&m->fact_idx, key, &idx))
+		return m->facts[idx];
+	if (og_strmap_get(&m->derived_idx, key, &idx))
+		return m->derived[idx];
+	return NULL;
+}
+
+const struct og_model_fact *
+og_model_subject_fact(const struct og_model *m, const char *subject,
+		      const char *key)
+{
+	char *ident = fact_ident(key, subject);
+	size_t idx;
+	bool found = og_strmap_get(&m->fact_idx, ident, &idx);
+
+	free(ident);
+	return found ? m->facts[idx] : NULL;
+}
+
+static int
+cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+const char **
+og_model_subjects(const struct og_model *m, const char *kind, size_t *ret_n)
+{
+	const char **v = og_xcalloc(m->n_facts + 1, sizeof(*v));
+	size_t n = 0, k = 0;
+
+	for (size_t i = 0; i < m->n_facts; i++) {
+		const struct og_model_fact *f = m->facts[i];
+
+		if (f->subject && (!kind || !cmp_str0(f->subject_kind, kind)))
+			v[n++] = f->subject;
+	}
+	qsort(v, n, sizeof(*v), cmp_cstr);
+	for (size_t i = 0; i < n; i++)
+		if (!k || strcmp(v[k - 1], v[i]))
+			v[k++] = v[i];
+	*ret_n = k;
+	return v;
 }
 
 const struct og_model_finding *
@@ -641,6 +809,7 @@ og_model_add_event(struct og_model *m, const struct og_model_event *e)
 	ne->time = e->time;
 	ne->id = og_strdup0(e->id);
 	ne->source = og_strdup0(e->source);
+	ne->subject = og_strdup0(e->subject);
 	ne->n_attrs = e->n_attrs;
 	ne->attrs = og_xcalloc(e->n_attrs, sizeof(*ne->attrs));
 	for (size_t i = 0; i < e->n_attrs; i++) {
@@ -660,7 +829,7 @@ event_eq(const struct og_model_event *a, const struct og_model_event *b)
 {
 	if (a->time != b->time || a->n_attrs != b->n_attrs ||
 	    strcmp(a->type, b->type) || cmp_str0(a->id, b->id) ||
-	    cmp_str0(a->source, b->source))
+	    cmp_str0(a->source, b->source) || cmp_str0(a->subject, b->subject))
 		return false;
 	for (size_t i = 0; i < a->n_attrs; i++)
 		if (cmp_str0(a->attrs[i].key, b->attrs[i].key) ||
@@ -688,6 +857,8 @@ event_hash(const struct og_model_event *e)
 	h = hash_str0(h, e->type);
 	h = hash_str0(h, e->source);
 	h = hash_str0(h, e->id);
+	if (e->subject)
+		h = hash_str0(h, e->subject);
 	for (size_t i = 0; i < e->n_attrs; i++) {
 		h = hash_str0(h, e->attrs[i].key);
 		h = hash_str0(h, e->attrs[i].value);
@@ -773,8 +944,14 @@ cmp_fact(const void *a, const void *b)
 {
 	const struct og_model_fact *x = *(const struct og_model_fact *const *)a;
 	const struct og_model_fact *y = *(const struct og_model_fact *const *)b;
+	int c = strcmp(x->key, y->key);
 
-	return strcmp(x->key, y->key);
+	/* the run-wide fact first, then its subjects in name order */
+	if (c || x->subject == y->subject)
+		return c;
+	if (!x->subject || !y->subject)
+		return x->subject ? 1 : -1;
+	return strcmp(x->subject, y->subject);
 }
 
 static int
@@ -803,6 +980,8 @@ cmp_event(const void *a, const void *b)
 		return c;
 	if ((c = cmp_str0(x->id, y->id)))
 		return c;
+	if ((c = cmp_str0(x->subject, y->subject)))
+		return c;
 	/* ids repeat across repositories: the attrs decide, so equal
 	 * inputs give one order whatever qsort does with ties */
 	for (size_t i = 0; i < x->n_attrs && i < y->n_attrs; i++)
@@ -830,10 +1009,22 @@ sorted_view(const void ***view, bool *dirty, void *const *items, size_t n,
 const struct og_model_fact *const *
 og_model_facts(struct og_model *m, size_t *ret_n)
 {
-	*ret_n = m->n_facts;
-	return (const struct og_model_fact *const *)sorted_view(
-		(const void ***)&m->sorted_facts, &m->facts_dirty,
-		(void *const *)m->facts, m->n_facts, cmp_fact);
+	size_t n;
+
+	derive(m);
+	n = m->n_facts + m->n_derived;
+	if (m->facts_dirty || !m->sorted_facts) {
+		m->sorted_facts = og_xrealloc_array(m->sorted_facts, n + 1,
+						    sizeof(*m->sorted_facts));
+		for (size_t i = 0; i < m->n_facts; i++)
+			m->sorted_facts[i] = m->facts[i];
+		for (size_t i = 0; i < m->n_derived; i++)
+			m->sorted_facts[m->n_facts + i] = m->derived[i];
+		qsort(m->sorted_facts, n, sizeof(*m->sorted_facts), cmp_fact);
+		m->facts_dirty = false;
+	}
+	*ret_n = n;
+	return (const struct og_model_fact *const *)m->sorted_facts;
 }
 
 /* A finding with its order packed into one integer: severity, then the

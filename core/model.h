@@ -38,8 +38,17 @@ struct og_model_fact {
 	char **sources;		/* every collector, sorted, unique */
 	size_t n_sources;
 	int64_t observed_at;
-	/* 0: none; else how parts combine (bools; docs/report-json.md) */
+	/* How parts combine (docs/facts.md): OG_ROLLUP_NONE, or the rule
+	 * a subject's fact brings, or the rule a derived fact was made by */
 	enum og_rollup rollup;
+	/* The thing this fact describes ("acme/shop"), of @subject_kind
+	 * ("repository", "image", "workload"); NULL: the whole run */
+	char *subject;
+	char *subject_kind;
+	/* > 0: derived by the model from this many subjects' facts (the
+	 * roll-up of @key); never stored, always recomputed */
+	size_t n_parts;
+	char *ident;		/* index key: key, or key "\x1f" subject */
 };
 
 struct og_model_location {
@@ -80,6 +89,7 @@ struct og_model_event {
 	int64_t time;
 	char *id;
 	char *source;
+	char *subject;		/* as for facts; NULL: the whole run */
 	struct og_model_attr {
 		char *key;
 		char *value;
@@ -93,13 +103,22 @@ struct og_model *og_model_new(void);			/* caller frees */
 struct og_model *og_model_free(struct og_model *m);	/* NULL-safe */
 
 /*
- * Add a fact from @source.  The model copies everything.  Merging with an
- * existing key follows docs/report-json.md (known beats unknown, true wins
- * for bools, else the first source in name order).  Bools with a rollup
- * rule combine by it: OG_ROLLUP_ALL ands (false wins), OG_ROLLUP_ANY ors;
+ * Add a fact from @source.  The model copies everything.  Facts are
+ * identified by (key, subject).  Merging with an existing one follows
+ * docs/report-json.md (known beats unknown, true wins for bools, else
+ * the first source in name order).  Facts with a rollup rule combine by
+ * it: ALL ands (false wins), ANY ors, MIN/MAX keep the lowest/highest;
  * equal values keep the first (source, evidence) in name order, so the
  * result does not depend on the order parts arrive in; ALL beats ANY
  * when parts disagree on the rule.
+ *
+ * This is the one place facts combine.  The facts of subjects with a
+ * rule also make the run-wide fact of their key (og_model_fact(m, key)):
+ * see og_rollup_derive().  A run-wide fact a collector reported itself
+ * wins over a derived one.  Derived facts (n_parts > 0) passed in are
+ * ignored: they are recomputed.  -EINVAL for a rule that does not fit
+ * the value's type, and for SUM without a subject (a sum of parts needs
+ * to know which parts it has seen).
  */
 int og_model_add_fact(struct og_model *m, const struct og_model_fact *f);
 
@@ -121,9 +140,17 @@ int og_model_add_event(struct og_model *m, const struct og_model_event *e);
 /* Union of @src into @dst (facts, findings, events). */
 int og_model_merge(struct og_model *dst, const struct og_model *src);
 
-/* Lookups: borrowed, live with @m.  NULL when absent. */
+/* Lookups: borrowed, live with @m (until the next add).  NULL when
+ * absent.  og_model_fact() is the run-wide fact (reported or derived). */
 const struct og_model_fact *og_model_fact(const struct og_model *m,
 					  const char *key);
+const struct og_model_fact *og_model_subject_fact(const struct og_model *m,
+						  const char *subject,
+						  const char *key);
+/* The subjects of @kind (NULL: any) that facts name, sorted, unique;
+ * borrowed strings in a new array (caller frees the array). */
+const char **og_model_subjects(const struct og_model *m, const char *kind,
+			       size_t *ret_n);
 const struct og_model_finding *
 og_model_finding_by_fingerprint(const struct og_model *m, const char *fp);
 
@@ -148,9 +175,20 @@ enum og_severity og_severity_from_name(const char *s);	/* UNKNOWN if bad */
 const char *og_finding_kind_name(enum og_finding_kind k);
 int og_finding_kind_from_name(const char *s, enum og_finding_kind *ret);
 const char *og_value_type_name(enum og_value_type t);
-/* "all", "any"; NULL for anything else (0 included) */
+/* "all", "any", "min", "max", "sum"; NULL for anything else (NONE too) */
 const char *og_rollup_name(enum og_rollup r);
-/* 0 when @s is not "all" or "any" */
+/* OG_ROLLUP_NONE when @s is none of those */
 enum og_rollup og_rollup_from_name(const char *s);
+
+/*
+ * The run-wide fact of one key from its subjects' facts @parts (sorted
+ * by subject, all with a rule): ALL/ANY are three-valued (the deciding
+ * value beats unknown, unknown beats the other value), MIN/MAX/SUM are
+ * unknown when a part is.  Parts that disagree on the rule (other than
+ * ALL beating ANY) or on the type give an unknown with the reason.
+ * Fills *out (zeroed by the caller; strings owned by it).  core/rollup.c.
+ */
+void og_rollup_derive(const struct og_model_fact *const *parts, size_t n,
+		      struct og_model_fact *out);
 
 #endif /* OG_MODEL_H */

@@ -65,8 +65,14 @@ og_fact_to_json(const struct og_model_fact *f)
 	cJSON_AddItemToObject(o, "sources", strv_json(f->sources, f->n_sources));
 	cJSON_AddItemToObject(o, "evidence", str_or_null(f->evidence));
 	add_time(o, "observed_at", f->observed_at);
+	if (f->subject)
+		cJSON_AddStringToObject(o, "subject", f->subject);
+	if (f->subject_kind)
+		cJSON_AddStringToObject(o, "subject_kind", f->subject_kind);
 	if (og_rollup_name(f->rollup))
 		cJSON_AddStringToObject(o, "rollup", og_rollup_name(f->rollup));
+	if (f->n_parts)
+		cJSON_AddNumberToObject(o, "parts", (double)f->n_parts);
 	return o;
 }
 
@@ -125,6 +131,8 @@ og_event_to_json(const struct og_model_event *e)
 	add_time(o, "time", e->time);
 	cJSON_AddItemToObject(o, "id", str_or_null(e->id));
 	cJSON_AddItemToObject(o, "source", str_or_null(e->source));
+	if (e->subject)
+		cJSON_AddStringToObject(o, "subject", e->subject);
 	attrs = cJSON_AddObjectToObject(o, "attrs");
 	for (size_t i = 0; i < e->n_attrs; i++)
 		cJSON_AddStringToObject(attrs, e->attrs[i].key,
@@ -281,12 +289,21 @@ og_fact_from_json(struct og_model *m, const cJSON *o, const char *source,
 	    (r = get_str(o, "source", &src, ret_err)) < 0 ||
 	    (r = get_strv(o, "sources", &sources, &f.n_sources, ret_err)) < 0 ||
 	    (r = get_time(o, "observed_at", &f.observed_at, false, ret_err)) < 0 ||
-	    (r = get_str(o, "rollup", &rollup, ret_err)) < 0)
+	    (r = get_str(o, "rollup", &rollup, ret_err)) < 0 ||
+	    (r = get_str(o, "subject", (const char **)&f.subject, ret_err)) < 0 ||
+	    (r = get_str(o, "subject_kind", (const char **)&f.subject_kind,
+			 ret_err)) < 0)
 		goto out;
+	/* Derived by the model from its parts: recomputed, never merged
+	 * (a sum merged with itself would count twice). */
+	if (cJSON_GetObjectItemCaseSensitive(o, "parts")) {
+		r = 0;
+		goto out;
+	}
 	/* a rule we do not know would merge wrongly: refuse it */
 	if (rollup && !(f.rollup = og_rollup_from_name(rollup))) {
-		*ret_err = og_asprintf("fact '%s': rollup '%s' is not \"all\" "
-				       "or \"any\"", f.key, rollup);
+		*ret_err = og_asprintf("fact '%s': rollup '%s' is not one of "
+				       "all, any, min, max, sum", f.key, rollup);
 		r = -EINVAL;
 		goto out;
 	}
@@ -461,7 +478,8 @@ og_event_from_json(struct og_model *m, const cJSON *o, const char *source,
 	if ((r = get_req_str(o, "type", (const char **)&e.type, ret_err)) < 0 ||
 	    (r = get_time(o, "time", &e.time, true, ret_err)) < 0 ||
 	    (r = get_str(o, "id", (const char **)&e.id, ret_err)) < 0 ||
-	    (r = get_str(o, "source", &src, ret_err)) < 0)
+	    (r = get_str(o, "source", &src, ret_err)) < 0 ||
+	    (r = get_str(o, "subject", (const char **)&e.subject, ret_err)) < 0)
 		return r;
 	e.source = (char *)(source ? source : src);
 	attrs = cJSON_GetObjectItemCaseSensitive(o, "attrs");

@@ -246,15 +246,13 @@ struct og_portfolio_opts {
 	struct og_kpi_opts kpi;	/* coverage is ignored per repository */
 };
 /*
- * When @m holds github.repos.<name>.* facts: assess every repository on
- * its own view (*ret_portfolio, docs/report-json.md assessment.portfolio)
- * and add the org-wide numbers the model reads that only repositories
- * carry to @org_env (lowest over the repositories).  *ret_portfolio is
- * NULL when there are none.
+ * When facts in @m name subjects of kind "repository": assess every one
+ * on its own view (*ret_portfolio, docs/report-json.md
+ * assessment.portfolio).  *ret_portfolio is NULL when there are none.
  */
 int og_portfolio(const struct og_mm *mm, struct og_model *m,
-		 const struct og_portfolio_opts *po, struct og_fact_env *org_env,
-		 cJSON **ret_portfolio, char **ret_err);
+		 const struct og_portfolio_opts *po, cJSON **ret_portfolio,
+		 char **ret_err);
 
 /* gates.c */
 int og_gates(const cJSON *gates_cfg, const cJSON *assessment,

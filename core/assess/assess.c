@@ -353,10 +353,8 @@ og_assess(struct og_model *m, const cJSON *config, const cJSON *collectors,
 		goto out;
 	}
 
-	/* before the org is scored: it adds the org-wide numbers that only
-	 * repositories carry */
 	po = (struct og_portfolio_opts){ .threshold = o.threshold, .kpi = ko };
-	if ((r = og_portfolio(mm, m, &po, &env, &portfolio, &err)) < 0) {
+	if ((r = og_portfolio(mm, m, &po, &portfolio, &err)) < 0) {
 		cJSON_Delete(security);
 		goto out;
 	}

@@ -1,17 +1,13 @@
 /*
- * Portfolio: in org mode the github collector reports each repository
- * under github.repos.<name>.* (docs/facts-github.md) and tags its events
- * with attrs.repo = "owner/name".  Here every repository gets its own
- * view of the model -- its facts with the prefix taken off, its events,
- * the findings whose location names it -- and the same engine (KPIs,
- * capability rules, levels, areas, gaps) runs on that view.  The result
- * is assessment.portfolio (docs/report-json.md).
- *
- * Numbers the model reads that exist only per repository (required
- * reviews, commits in 90 days ...) have no merge rule in report.json, so
- * the org-wide value is derived here, after any merge of shards: the
- * lowest value over the repositories (the model compares them with >=,
- * so "the worst repository" is "every repository has at least").
+ * Portfolio: a group-by-subject.  Facts, events and findings may name
+ * the repository they describe (a subject of kind "repository",
+ * include/opsgrade/plugin.h); every such repository gets its own view of
+ * the model -- the facts that name it under their plain keys, its
+ * events, the findings whose location targets it -- and the same engine
+ * (KPIs, capability rules, levels, areas, gaps) runs on that view.  The
+ * result is assessment.portfolio (docs/report-json.md).  Which
+ * collector named the subject is none of the assessment's business, and
+ * the org-wide figures are the model's roll-ups (core/rollup.c).
  */
 #include <errno.h>
 #include <math.h>
@@ -23,13 +19,11 @@
 #include "strmap.h"
 #include "util.h"
 
-#define REPOS_PREFIX	"github.repos."
-#define ANCHOR		".repo.archived"	/* emitted for every repository */
+#define SUBJECT_KIND	"repository"
 #define WEAKEST_MAX	5
 
 struct pf_repo {
-	const char *name;		/* = name_owned */
-	char *name_owned;
+	const char *name;		/* the subject, borrowed from the model */
 	const struct og_model_fact **facts;
 	size_t n_facts, cap_facts;
 	const struct og_model_event **events;
@@ -44,16 +38,6 @@ struct pf {
 	struct og_strmap by_name;
 };
 
-static char *
-strndup_x(const char *s, size_t n)
-{
-	char *d = og_xmalloc(n + 1);
-
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
-}
-
 static void
 push(const void ***arr, size_t *n, size_t *cap, const void *p)
 {
@@ -64,58 +48,19 @@ push(const void ***arr, size_t *n, size_t *cap, const void *p)
 	(*arr)[(*n)++] = p;
 }
 
-static int
-cmp_repo(const void *a, const void *b)
-{
-	return strcmp(((const struct pf_repo *)a)->name,
-		      ((const struct pf_repo *)b)->name);
-}
-
-/* The repository a "github.repos.<name>.<key>" fact belongs to: the
- * longest known name (names may contain dots).  -1 when none. */
 static long
-owner_of_key(const struct pf *pf, const char *key)
+repo_of(const struct pf *pf, const char *subject)
 {
-	const char *rest = key + strlen(REPOS_PREFIX), *dot;
-	long best = -1;
-
-	for (dot = strchr(rest, '.'); dot; dot = strchr(dot + 1, '.')) {
-		char *name = strndup_x(rest, (size_t)(dot - rest));
-		size_t idx;
-
-		if (og_strmap_get(&pf->by_name, name, &idx))
-			best = (long)idx;
-		free(name);
-	}
-	return best;
-}
-
-/* attrs.repo is "owner/name"; in one org the name alone is unique. */
-static long
-owner_of_ref(const struct pf *pf, const char *ref)
-{
-	const char *slash;
 	size_t idx;
 
-	if (!ref || !(slash = strchr(ref, '/')) || strchr(slash + 1, '/'))
-		return -1;
-	return og_strmap_get(&pf->by_name, slash + 1, &idx) ? (long)idx : -1;
-}
-
-static const char *
-event_repo(const struct og_model_event *e)
-{
-	for (size_t i = 0; i < e->n_attrs; i++)
-		if (!strcmp(e->attrs[i].key, "repo"))
-			return e->attrs[i].value;
-	return NULL;
+	return subject && og_strmap_get(&pf->by_name, subject, &idx) ?
+	       (long)idx : -1;
 }
 
 static void
 pf_fini(struct pf *pf)
 {
 	for (size_t i = 0; i < pf->n; i++) {
-		free(pf->repos[i].name_owned);
 		free(pf->repos[i].facts);
 		free(pf->repos[i].events);
 		free(pf->repos[i].findings);
@@ -128,55 +73,48 @@ pf_fini(struct pf *pf)
 static void
 pf_split(struct og_model *m, struct pf *pf)
 {
-	size_t n_f, n_e, n_x, plen = strlen(REPOS_PREFIX), alen = strlen(ANCHOR);
-	const struct og_model_fact *const *fs = og_model_facts(m, &n_f);
+	size_t n_s, n_f, n_e, n_x;
+	const char **subjects = og_model_subjects(m, SUBJECT_KIND, &n_s);
+	const struct og_model_fact *const *fs;
 	const struct og_model_event *const *es;
 	const struct og_model_finding *const *xs;
 
 	og_strmap_init(&pf->by_name);
-	for (size_t i = 0; i < n_f && pf->n < OG_PORTFOLIO_MAX; i++) {
-		const char *k = fs[i]->key;
-		size_t len = strlen(k);
-
-		if (strncmp(k, REPOS_PREFIX, plen) || len <= plen + alen ||
-		    strcmp(k + len - alen, ANCHOR))
-			continue;
-		pf->repos = og_xrealloc_array(pf->repos, pf->n + 1, sizeof(*pf->repos));
-		memset(&pf->repos[pf->n], 0, sizeof(pf->repos[pf->n]));
-		pf->repos[pf->n].name_owned = strndup_x(k + plen, len - plen - alen);
-		pf->repos[pf->n].name = pf->repos[pf->n].name_owned;
-		pf->n++;
+	if (n_s > OG_PORTFOLIO_MAX)
+		n_s = OG_PORTFOLIO_MAX;
+	pf->repos = og_xcalloc(n_s + 1, sizeof(*pf->repos));
+	for (size_t i = 0; i < n_s; i++) {
+		pf->repos[i].name = subjects[i];
+		og_strmap_put(&pf->by_name, subjects[i], i);
 	}
+	pf->n = n_s;
+	free(subjects);
 	if (!pf->n)
 		return;
-	qsort(pf->repos, pf->n, sizeof(*pf->repos), cmp_repo);
-	for (size_t i = 0; i < pf->n; i++)
-		og_strmap_put(&pf->by_name, pf->repos[i].name, i);
-
+	fs = og_model_facts(m, &n_f);
 	for (size_t i = 0; i < n_f; i++) {
-		long o;
+		long o = repo_of(pf, fs[i]->subject);
 
-		if (strncmp(fs[i]->key, REPOS_PREFIX, plen) ||
-		    (o = owner_of_key(pf, fs[i]->key)) < 0)
-			continue;
-		push((const void ***)&pf->repos[o].facts, &pf->repos[o].n_facts,
-		     &pf->repos[o].cap_facts, fs[i]);
+		if (o >= 0)
+			push((const void ***)&pf->repos[o].facts,
+			     &pf->repos[o].n_facts, &pf->repos[o].cap_facts,
+			     fs[i]);
 	}
 	es = og_model_events(m, &n_e);
 	for (size_t i = 0; i < n_e; i++) {
-		long o = owner_of_ref(pf, event_repo(es[i]));
+		long o = repo_of(pf, es[i]->subject);
 
 		if (o >= 0)
 			push((const void ***)&pf->repos[o].events, &pf->repos[o].n_events,
 			     &pf->repos[o].cap_events, es[i]);
 	}
 	/* A finding belongs to a repository only when a location's target
-	 * is "owner/<name>"; scanner targets (images, paths) are not
+	 * is that subject; other targets (images, paths) are not
 	 * attributed: a wrong owner is worse than none. */
 	xs = og_model_findings(m, &n_x);
 	for (size_t i = 0; i < n_x; i++) {
 		for (size_t l = 0; l < xs[i]->n_locations; l++) {
-			long o = owner_of_ref(pf, xs[i]->locations[l].target);
+			long o = repo_of(pf, xs[i]->locations[l].target);
 
 			if (o < 0)
 				continue;
@@ -187,38 +125,27 @@ pf_split(struct og_model *m, struct pf *pf)
 	}
 }
 
-/* A per-repository fact under its key in the repository's own view. */
-static void
-add_view_fact(struct og_model *v, const struct og_model_fact *f,
-	      const char *key_tail)
-{
-	struct og_model_fact c = *f;
-	char *k;
-
-	/* The prefix hides whether the repo-mode key was "github.x" or a
-	 * key of another namespace ("ci.present"); both spellings go into
-	 * the view, so rules reading either find it. */
-	c.key = (char *)key_tail;
-	c.rollup = 0;
-	og_model_add_fact(v, &c);
-	if (strncmp(key_tail, "github.", 7)) {
-		k = og_asprintf("github.%s", key_tail);
-		c.key = k;
-		og_model_add_fact(v, &c);
-		free(k);
-	}
-}
-
+/* The repository's view: its facts as if the run were about it alone. */
 static struct og_model *
 repo_view(const struct pf_repo *r)
 {
 	struct og_model *v = og_model_new();
-	size_t skip = strlen(REPOS_PREFIX) + strlen(r->name) + 1;
 
-	for (size_t i = 0; i < r->n_facts; i++)
-		add_view_fact(v, r->facts[i], r->facts[i]->key + skip);
-	for (size_t i = 0; i < r->n_events; i++)
-		og_model_add_event(v, r->events[i]);
+	for (size_t i = 0; i < r->n_facts; i++) {
+		struct og_model_fact c = *r->facts[i];
+
+		c.subject = NULL;
+		c.subject_kind = NULL;
+		c.rollup = OG_ROLLUP_NONE;
+		c.ident = NULL;
+		og_model_add_fact(v, &c);
+	}
+	for (size_t i = 0; i < r->n_events; i++) {
+		struct og_model_event e = *r->events[i];
+
+		e.subject = NULL;
+		og_model_add_event(v, &e);
+	}
 	for (size_t i = 0; i < r->n_findings; i++)
 		og_model_add_model_finding(v, r->findings[i]);
 	return v;
@@ -375,68 +302,10 @@ weakest(const struct og_mm *mm, const double *sum, const size_t *n)
 	return arr;
 }
 
-/*
- * Org-wide numbers for keys the model reads that only repositories
- * carry: the lowest over the repositories, when every repository that
- * reports the key has a number for it (one "not measured" repository
- * leaves the org value unknown: its number could be the lowest).
- */
-static void
-org_numbers(const struct og_mm *mm, const struct pf *pf, struct og_fact_env *env)
-{
-	cJSON *keys = cJSON_CreateArray();
-	const cJSON *it;
-
-	for (size_t i = 0; i < mm->n_caps; i++)
-		og_rule_keys(mm->caps[i].rule, keys);
-	cJSON_ArrayForEach(it, keys) {
-		const char *key = it->valuestring;
-		const char *tail = strncmp(key, "github.", 7) ? key : key + 7;
-		double min = INFINITY;
-		size_t known = 0, seen = 0;
-		const char *at = NULL, *unit = NULL;
-		bool bad = false;
-
-		if (og_env_fact(env, key))
-			continue;
-		for (size_t r = 0; r < pf->n && !bad; r++) {
-			size_t skip = strlen(REPOS_PREFIX) + strlen(pf->repos[r].name) + 1;
-
-			for (size_t i = 0; i < pf->repos[r].n_facts; i++) {
-				const struct og_model_fact *f = pf->repos[r].facts[i];
-
-				if (strcmp(f->key + skip, tail))
-					continue;
-				seen++;
-				if (f->type != OG_VALUE_NUMBER) {
-					bad = true;
-					break;
-				}
-				known++;
-				if (f->num < min) {
-					min = f->num;
-					at = pf->repos[r].name;
-					unit = f->unit;
-				}
-			}
-		}
-		if (bad || !known || known != seen)
-			continue;
-		{
-			char *ev = og_asprintf("lowest of %zu repositories: github.repos.%s.%s",
-					       known, at, tail);
-
-			og_env_add_number(env, key, min, unit, ev);
-			free(ev);
-		}
-	}
-	cJSON_Delete(keys);
-}
-
 int
 og_portfolio(const struct og_mm *mm, struct og_model *m,
-	     const struct og_portfolio_opts *po, struct og_fact_env *org_env,
-	     cJSON **ret_portfolio, char **ret_err)
+	     const struct og_portfolio_opts *po, cJSON **ret_portfolio,
+	     char **ret_err)
 {
 	struct pf pf = { 0 };
 	double *area_sum = NULL;
@@ -469,7 +338,6 @@ og_portfolio(const struct og_mm *mm, struct og_model *m,
 		cJSON_AddNumberToObject(d, k, (double)dist[l - 1]);
 	}
 	cJSON_AddItemToObject(out, "weakest_areas", weakest(mm, area_sum, area_n));
-	org_numbers(mm, &pf, org_env);
 	*ret_portfolio = out;
 	out = NULL;
 done:

@@ -19,7 +19,7 @@
  *     against a newer SDK than the host and is refused.
  *
  * The same two fields head struct og_host, the table of services the host
- * passes to the plugin.  Before calling a member added after ABI 1.0, test
+ * passes to the plugin.  Before calling a member added after ABI 2.0, test
  * it with OG_HOST_HAS(host, member).
  *
  * Lifecycle, all in a child process of the opsgrade host (a crash, hang
@@ -40,9 +40,48 @@
  *
  * Strings are UTF-8.  Timestamps are seconds since the Unix epoch (UTC).
  *
- * WARNING — append-only: once released, members of the structs in this
- * file are never removed, reordered or retyped.  New members go at the
- * end, and code must cope with them being absent (struct_size).
+ * Growing the ABI (the rule from ABI 2 on):
+ *   - members of the structs here are never removed, reordered or
+ *     retyped; new members go at the end, and both sides cope with them
+ *     being absent (struct_size, OG_HOST_HAS);
+ *   - every struct that may grow starts with struct_size, and every
+ *     array of such structs the plugin hands over carries its element
+ *     size (og_finding.location_size, og_event.attr_size,
+ *     og_plugin.option_size), so the host can step through an older or
+ *     newer plugin's array;
+ *   - start from the initialisers (struct og_finding f =
+ *     OG_FINDING_INIT; or f = (struct og_finding)OG_FINDING_INIT; to
+ *     reset): they set struct_size, the element sizes and the "unknown"
+ *     values that are not zero (score -1);
+ *   - anything else (a changed meaning, a removed member) bumps
+ *     OPSGRADE_PLUGIN_ABI, and the host refuses plugins of another major.
+ *   ABI 2 (this file) replaced ABI 1 before any release: facts gained a
+ *   subject and typed roll-ups (og_fact, host->fact), arrays gained
+ *   element sizes, and fact_bool_rollup went away.
+ *
+ * Threading: the host calls init, collect and fini on one thread, and
+ * every host function must be called from that thread (the calls write
+ * to one pipe without locks).  A plugin may use threads of its own for
+ * its work and hand results to that thread.  http_batch runs requests
+ * concurrently for you.
+ *
+ * Limits and errors: host functions return a negative errno and keep
+ * the collector running; check them.
+ *   -EINVAL  a record the host refuses (NULL key or id, a rule that does
+ *            not fit the value, a struct_size the host cannot read);
+ *            nothing was recorded;
+ *   -EPIPE   the host stopped listening (the run's deadline passed, or a
+ *            limit on records, bytes or distinct keys was exceeded and
+ *            the collector was stopped): stop collecting and return;
+ *   -ENOMEM  out of memory in the host side of the child.
+ * The parent enforces per-collector limits (records, bytes, keys, wall
+ * time; README "Security") and marks the collector failed with the
+ * figure; log lines longer than 4096 bytes are cut.
+ *
+ * Facts, their keys, subjects and roll-ups: docs/facts.md.  A tutorial
+ * from nothing to a working plugin: docs/plugins.md.  Plugins may link
+ * any library they like (cJSON included); the host's symbols are not
+ * exported to them.
  *
  * This header is C99 with no dependencies beyond the standard library.
  */
@@ -58,7 +97,7 @@ extern "C" {
 #endif
 
 /* ABI major version.  Bumped only for incompatible changes. */
-#define OPSGRADE_PLUGIN_ABI 1u
+#define OPSGRADE_PLUGIN_ABI 2u
 
 /* The one symbol a plugin exports. */
 #define OPSGRADE_PLUGIN_SYMBOL "opsgrade_plugin"
@@ -116,8 +155,8 @@ struct og_location {
 };
 
 /*
- * A finding as a collector reports it.  Zero-initialise, set struct_size
- * to sizeof(struct og_finding), fill what is known, leave the rest NULL/0.
+ * A finding as a collector reports it.  Start from OG_FINDING_INIT, fill
+ * what is known, leave the rest NULL/0 (score stays -1: unknown).
  *
  * fingerprint: a stable identity for deduplication across collectors and
  * targets.  When NULL the host derives one from kind, id, package and
@@ -143,7 +182,12 @@ struct og_finding {
 	const char *const *tags;	/* CWE ids etc.; NULL-terminated or NULL */
 	const struct og_location *locations;
 	size_t n_locations;
+	size_t location_size;		/* sizeof(struct og_location) */
 };
+
+#define OG_FINDING_INIT                                                     \
+	{ .struct_size = sizeof(struct og_finding), .score = -1,            \
+	  .location_size = sizeof(struct og_location) }
 
 /* An attribute of an event: both strings copied by the host. */
 struct og_attr {
@@ -155,6 +199,7 @@ struct og_attr {
  * A timestamped record for KPIs.  Types used by the core's KPIs:
  * "deployment", "workflow_run", "pr_merged", "incident", "release".
  * Attributes the KPIs read are documented in docs/report-json.md.
+ * Start from OG_EVENT_INIT.
  */
 struct og_event {
 	uint32_t struct_size;
@@ -163,7 +208,13 @@ struct og_event {
 	const char *id;			/* stable id within the source; may be NULL */
 	const struct og_attr *attrs;
 	size_t n_attrs;
+	size_t attr_size;		/* sizeof(struct og_attr) */
+	const char *subject;		/* as og_fact.subject; NULL: the run */
 };
+
+#define OG_EVENT_INIT                                                       \
+	{ .struct_size = sizeof(struct og_event),                           \
+	  .attr_size = sizeof(struct og_attr) }
 
 /* HTTP (ABI 1): blocking from the plugin's view, pooled by the host. */
 struct og_http_request {
@@ -193,21 +244,69 @@ struct og_http_response {
 };
 
 /*
- * How a boolean fact combines when several parts report it: the shards of
- * one org run joined by `opsgrade merge`, or several collectors (added
- * after ABI 1.0; see og_host.fact_bool_rollup).
+ * How the facts of several subjects (repositories of an org, images of a
+ * registry) combine into the run-wide fact of the same key.  The model
+ * does all combining (docs/facts.md, "Subjects and roll-ups"):
  *
- *   OG_ROLLUP_ALL  true only if true in every part: false wins, with its
- *                  evidence ("every repository has branch protection");
- *   OG_ROLLUP_ANY  true if any part is true ("some repository deploys").
+ *   OG_ROLLUP_NONE  the key has no run-wide value made of its parts;
+ *   OG_ROLLUP_ALL   bools: true only if true for every subject (false
+ *                   wins and names the subject: "every repository has
+ *                   branch protection");
+ *   OG_ROLLUP_ANY   bools: true if true for some subject;
+ *   OG_ROLLUP_MIN   numbers: the lowest ("every repository has at least");
+ *   OG_ROLLUP_MAX   numbers: the highest;
+ *   OG_ROLLUP_SUM   numbers: the total; needs a subject on every part.
  *
- * A known value still beats unknown.  When parts disagree on the rule,
- * ALL wins.
+ * ALL and ANY are three-valued: a subject that could not be observed
+ * (fact_unknown) makes the whole unknown unless another subject decides
+ * it.  MIN, MAX and SUM are unknown when any part is.
  */
 enum og_rollup {
+	OG_ROLLUP_NONE = 0,
 	OG_ROLLUP_ALL = 1,
 	OG_ROLLUP_ANY = 2,
+	OG_ROLLUP_MIN = 3,
+	OG_ROLLUP_MAX = 4,
+	OG_ROLLUP_SUM = 5,
 };
+
+enum og_fact_type {
+	OG_FACT_BOOL = 1,
+	OG_FACT_NUMBER = 2,
+	OG_FACT_STRING = 3,
+	OG_FACT_LIST = 4,
+	OG_FACT_UNKNOWN = 5,	/* could not be observed: set reason */
+};
+
+/*
+ * One fact, for host->fact (the general form of fact_bool & co.).  Start
+ * from OG_FACT_INIT.  A fact about one thing among many (a repository of
+ * an org, an image of a registry) names it in @subject, with
+ * @subject_kind ("repository", "image", "workload"), and says with
+ * @rollup how the subjects' facts of one key make the run-wide fact the
+ * assessment reads; a subject's fact without a rule stays per subject.
+ * The assessment scores each subject of kind "repository" on its own
+ * (the portfolio) from the facts that name it.
+ */
+struct og_fact {
+	uint32_t struct_size;
+	const char *key;		/* "container.dockerfile.nonroot" */
+	enum og_fact_type type;
+	bool b;				/* OG_FACT_BOOL */
+	double number;			/* OG_FACT_NUMBER: finite */
+	const char *string;		/* OG_FACT_STRING */
+	const char *const *items;	/* OG_FACT_LIST */
+	size_t n_items;
+	const char *unit;		/* numbers; may be NULL */
+	const char *evidence;		/* "Dockerfile:12", URL; may be NULL */
+	const char *reason;		/* OG_FACT_UNKNOWN: why not observed */
+	const char *subject;		/* NULL: the whole run */
+	const char *subject_kind;
+	enum og_rollup rollup;
+};
+
+#define OG_FACT_INIT                                                        \
+	{ .struct_size = sizeof(struct og_fact) }
 
 /*
  * Services the host offers.  Every function returns 0 or a negative errno
@@ -278,14 +377,10 @@ struct og_host {
 	 * 0 or -EINVAL. */
 	int (*parse_time)(const char *s, int64_t *ret_t);
 
-	/* Added after ABI 1.0: test OG_HOST_HAS(host, fact_bool_rollup) and
-	 * fall back to fact_bool.  A boolean fact that stands for a whole
-	 * (an org) when the run sees only a part of it (a shard): @rule says
-	 * how parts combine (enum og_rollup).  On a tie the evidence that
-	 * sorts first is kept, so emit, for a false ALL (true ANY), the
-	 * evidence of the deciding item that sorts first. */
-	int (*fact_bool_rollup)(struct og_ctx *ctx, const char *key, bool value,
-				const char *evidence, enum og_rollup rule);
+	/* Any fact, with a subject and a roll-up rule (struct og_fact).
+	 * -EINVAL for a rule that does not fit the type (ALL/ANY: bools;
+	 * MIN/MAX/SUM: numbers) and for SUM without a subject. */
+	int (*fact)(struct og_ctx *ctx, const struct og_fact *f);
 };
 
 /* An option the plugin accepts in collectors.<name>; the host rejects
@@ -321,6 +416,8 @@ struct og_plugin {
 	/* true: run only when configured (a section or shorthand flag names
 	 * it); false: run by default (like the offline "repo" collector). */
 	bool opt_in;
+
+	size_t option_size;		/* sizeof(struct og_option) */
 };
 
 #define OG_PLUGIN_DEFINE(...)                                               \
@@ -328,6 +425,7 @@ struct og_plugin {
 	OG_EXPORT const struct og_plugin opsgrade_plugin = {                \
 		.abi_major = OPSGRADE_PLUGIN_ABI,                           \
 		.struct_size = (uint32_t)sizeof(struct og_plugin),          \
+		.option_size = sizeof(struct og_option),                    \
 		__VA_ARGS__};
 
 #ifdef __cplusplus

@@ -33,7 +33,6 @@ struct piece {
 struct gh_repo {
 	struct gh *g;
 	char *full;		/* owner/name */
-	char *prefix;		/* "" or "repos.<name>." */
 	cJSON *repo;		/* owned copy of the repository object */
 	char *branch;		/* default branch */
 	char *branch_enc;	/* percent-encoded for URL paths and queries */
@@ -55,8 +54,6 @@ struct gh_repo {
 	struct gh_list *pr_reviews;
 	const cJSON **review_of;
 	size_t n_reviews;
-
-	cJSON *bools;		/* key (without "github.") -> bool, for org */
 };
 
 /* ---- small helpers --------------------------------------------------- */
@@ -99,58 +96,150 @@ matches(const regex_t *re, bool ok, const char *s)
 	return ok && s && regexec(re, s, 0, NULL, 0) == 0;
 }
 
-/* ---- facts with the repo's prefix ------------------------------------ */
+/* ---- facts about the repository ------------------------------------ */
 
-static char *
-fkey(const struct gh_repo *r, const char *key)
+/*
+ * How a repository's fact combines over an org (org mode): the model
+ * derives the org-wide fact of each key from the repositories' facts by
+ * this rule (enum og_rollup; docs/facts-github.md).  ALL for practices
+ * the org has only when every repository does; ANY for "a repository is
+ * archived" (the model reads == false: none is); MIN for the numbers the
+ * model compares with >= ("every repository has at least").  Other keys
+ * stay per repository.
+ */
+static const struct {
+	const char *key;
+	enum og_rollup rule;
+} org_rules[] = {
+	{ "github.branch_protection.enabled", OG_ROLLUP_ALL },
+	{ "github.branch_protection.status_checks", OG_ROLLUP_ALL },
+	{ "github.branch_protection.signed_commits", OG_ROLLUP_ALL },
+	{ "github.branch_protection.force_push_blocked", OG_ROLLUP_ALL },
+	{ "github.branch_protection.deletion_blocked", OG_ROLLUP_ALL },
+	{ "github.branch_protection.enforce_admins", OG_ROLLUP_ALL },
+	{ "github.branch_protection.codeowner_reviews", OG_ROLLUP_ALL },
+	{ "github.branch_protection.dismiss_stale", OG_ROLLUP_ALL },
+	{ "github.secret_scanning", OG_ROLLUP_ALL },
+	{ "github.push_protection", OG_ROLLUP_ALL },
+	{ "github.dependabot_security_updates", OG_ROLLUP_ALL },
+	{ "github.vulnerability_alerts", OG_ROLLUP_ALL },
+	{ "github.code_scanning.enabled", OG_ROLLUP_ALL },
+	{ "github.codeowners", OG_ROLLUP_ALL },
+	{ "github.security_policy", OG_ROLLUP_ALL },
+	{ "github.webhooks.all_secret", OG_ROLLUP_ALL },
+	{ "github.deployments.present", OG_ROLLUP_ALL },
+	{ "github.environments.protected", OG_ROLLUP_ALL },
+	{ "github.releases.semver", OG_ROLLUP_ALL },
+	{ "github.releases.signed", OG_ROLLUP_ALL },
+	{ "github.releases.sbom", OG_ROLLUP_ALL },
+	{ "github.repo.archived", OG_ROLLUP_ANY },
+	{ "ci.present", OG_ROLLUP_ALL },
+	{ "deps.automated_updates", OG_ROLLUP_ALL },
+	{ "docs.codeowners", OG_ROLLUP_ALL },
+	{ "docs.security_policy", OG_ROLLUP_ALL },
+	{ "container.dockerfile.present", OG_ROLLUP_ALL },
+	{ "container.dockerignore", OG_ROLLUP_ALL },
+	{ "container.compose", OG_ROLLUP_ALL },
+	{ "docs.readme", OG_ROLLUP_ALL },
+	{ "docs.license", OG_ROLLUP_ALL },
+	{ "docs.contributing", OG_ROLLUP_ALL },
+	{ "release.changelog", OG_ROLLUP_ALL },
+	{ "github.branch_protection.required_reviews", OG_ROLLUP_MIN },
+	{ "github.pull_requests.reviewed_ratio", OG_ROLLUP_MIN },
+	{ "github.environments.count", OG_ROLLUP_MIN },
+	{ "github.activity.commits_90d", OG_ROLLUP_MIN },
+};
+
+static enum og_rollup
+org_rule(const char *key)
 {
-	/* key: "github.x" (repo-level) or another namespace ("ci.present") */
-	if (!r->prefix[0])
-		return gh_xasprintf("%s", key);
-	if (strncmp(key, "github.", 7) == 0)
-		return gh_xasprintf("github.%s%s", r->prefix, key + 7);
-	return gh_xasprintf("github.%s%s", r->prefix, key);
+	for (size_t i = 0; i < sizeof(org_rules) / sizeof(org_rules[0]); i++)
+		if (!strcmp(org_rules[i].key, key))
+			return org_rules[i].rule;
+	return OG_ROLLUP_NONE;
+}
+
+/* Every fact goes out here: in org mode about its repository (subject)
+ * with its roll-up rule, in repo mode about the run. */
+static void
+f_emit(struct gh_repo *r, struct og_fact *f)
+{
+	if (r->g->org) {
+		f->subject = r->full;
+		f->subject_kind = "repository";
+		f->rollup = org_rule(f->key);
+	}
+	r->g->host->fact(r->g->ctx, f);
 }
 
 static void
 f_bool(struct gh_repo *r, const char *key, bool v, const char *evidence)
 {
-	char *k = fkey(r, key);
+	struct og_fact f = OG_FACT_INIT;
 
-	r->g->host->fact_bool(r->g->ctx, k, v, evidence);
-	cJSON_DeleteItemFromObjectCaseSensitive(r->bools, key);
-	cJSON_AddBoolToObject(r->bools, key, v);
-	free(k);
+	f.key = key;
+	f.type = OG_FACT_BOOL;
+	f.b = v;
+	f.evidence = evidence;
+	f_emit(r, &f);
+	/* deps.update_tool names a tool (a string: no roll-up); the org
+	 * says "not every repository" when one automates nothing. */
+	if (!v && !strcmp(key, "deps.automated_updates"))
+		r->g->some_without_updates = true;
 }
 
 static void
 f_num(struct gh_repo *r, const char *key, double v, const char *unit,
       const char *evidence)
 {
-	char *k = fkey(r, key);
+	struct og_fact f = OG_FACT_INIT;
 
-	r->g->host->fact_number(r->g->ctx, k, v, unit, evidence);
-	free(k);
+	f.key = key;
+	f.type = OG_FACT_NUMBER;
+	f.number = v;
+	f.unit = unit;
+	f.evidence = evidence;
+	f_emit(r, &f);
 }
 
 static void
 f_str(struct gh_repo *r, const char *key, const char *v,
       const char *evidence)
 {
-	char *k = fkey(r, key);
+	struct og_fact f = OG_FACT_INIT;
 
-	if (v)
-		r->g->host->fact_string(r->g->ctx, k, v, evidence);
-	free(k);
+	if (!v)
+		return;
+	f.key = key;
+	f.type = OG_FACT_STRING;
+	f.string = v;
+	f.evidence = evidence;
+	f_emit(r, &f);
+}
+
+static void
+f_list(struct gh_repo *r, const char *key, const char *const *items,
+       size_t n, const char *evidence)
+{
+	struct og_fact f = OG_FACT_INIT;
+
+	f.key = key;
+	f.type = OG_FACT_LIST;
+	f.items = items;
+	f.n_items = n;
+	f.evidence = evidence;
+	f_emit(r, &f);
 }
 
 static void
 f_unknown(struct gh_repo *r, const char *key, const char *reason)
 {
-	char *k = fkey(r, key);
+	struct og_fact f = OG_FACT_INIT;
 
-	r->g->host->fact_unknown(r->g->ctx, k, reason);
-	free(k);
+	f.key = key;
+	f.type = OG_FACT_UNKNOWN;
+	f.reason = reason;
+	f_emit(r, &f);
 }
 
 static void
@@ -178,13 +267,9 @@ struct gh_repo *
 gh_repo_new(struct gh *g, const char *full_name, const cJSON *repo_object)
 {
 	struct gh_repo *r = xcalloc(1, sizeof(*r));
-	const char *slash = strchr(full_name, '/');
 
 	r->g = g;
 	r->full = gh_xasprintf("%s", full_name);
-	r->prefix = g->org ? gh_xasprintf("repos.%s.", slash ? slash + 1 :
-				       full_name) : gh_xasprintf("%s", "");
-	r->bools = cJSON_CreateObject();
 	if (repo_object)
 		r->repo = cJSON_Duplicate(repo_object, true);
 	if (repo_object) {
@@ -221,11 +306,9 @@ gh_repo_free(struct gh_repo *r)
 	free(r->pr_reviews);
 	free(r->review_of);
 	cJSON_Delete(r->repo);
-	cJSON_Delete(r->bools);
 	free(r->branch);
 	free(r->branch_enc);
 	free(r->full);
-	free(r->prefix);
 	free(r);
 }
 
@@ -517,15 +600,15 @@ static void
 emit_event(struct gh_repo *r, const char *type, int64_t t, const char *id,
 	   struct og_attr *attrs, size_t n)
 {
-	struct og_event e = {
-		.struct_size = sizeof(e),
-		.type = type,
-		.time = t,
-		.id = id,
-		.attrs = attrs,
-		.n_attrs = n,
-	};
+	struct og_event e = OG_EVENT_INIT;
 
+	e.type = type;
+	e.time = t;
+	e.id = id;
+	e.attrs = attrs;
+	e.n_attrs = n;
+	if (r->g->org)
+		e.subject = r->full;
 	r->g->host->event(r->g->ctx, &e);
 }
 
@@ -557,13 +640,11 @@ emit_repo_facts(struct gh_repo *r)
 		size_t n = 0, cap = (size_t)cJSON_GetArraySize(topics);
 		const char **items = xcalloc(cap, sizeof(char *));
 		const cJSON *t;
-		char *k = fkey(r, "github.repo.topics");
 
 		cJSON_ArrayForEach(t, topics)
 			if (cJSON_IsString(t))
 				items[n++] = t->valuestring;
-		r->g->host->fact_list(r->g->ctx, k, items, n, ev);
-		free(k);
+		f_list(r, "github.repo.topics", items, n, ev);
 		free(items);
 	}
 	for (size_t i = 0; i < sizeof(sa_keys) / sizeof(sa_keys[0]); i++) {
@@ -1538,22 +1619,4 @@ gh_repo_emit(struct gh_repo *r, bool org_mode)
 	emit_pulls(r);
 	emit_incidents(r);
 	emit_activity(r);
-}
-
-int
-gh_repo_bool(const struct gh_repo *r, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->bools, key);
-
-	if (cJSON_IsTrue(v))
-		return 1;
-	if (cJSON_IsFalse(v))
-		return 0;
-	return -1;
-}
-
-char *
-gh_repo_key(const struct gh_repo *r, const char *key)
-{
-	return fkey(r, key);
 }

@@ -64,6 +64,7 @@ struct gh {
 	const char *org;
 	const char *incident_label;
 	unsigned shard_i, shard_n;	/* shard_n == 0: no sharding */
+	bool some_without_updates;	/* a repo's deps.automated_updates is false */
 	bool include_archived, include_forks;
 	int window_days;
 	int64_t now, since;
@@ -98,11 +99,6 @@ void gh_repo_free(struct gh_repo *r);
 size_t gh_repo_pending(struct gh_repo *r, struct gh_list **out, size_t max);
 int gh_repo_advance(struct gh_repo *r);	/* 1: more phases, 0: done */
 void gh_repo_emit(struct gh_repo *r, bool org_mode);
-/* For org aggregates: the bool fact @key (as emitted, "github.x"),
- * -1 unknown */
-int gh_repo_bool(const struct gh_repo *r, const char *key);
-/* The key @key ("github.x") has for this repository; caller frees */
-char *gh_repo_key(const struct gh_repo *r, const char *key);
 
 /* The boolean branch-protection facts of a repository (also aggregated
  * over an org), for array initialisers. */

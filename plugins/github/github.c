@@ -289,164 +289,17 @@ cmp_full_name(const void *a, const void *b)
 	return strcmp(x ? x : "", y ? y : "");
 }
 
-/*
- * Booleans aggregated over the org, with the rule that makes the org's
- * value honest for the capability the model reads: ALL ("every
- * repository has branch protection / CI / a README"); ANY for the one
- * negative, "a repository is archived".  Emitted with the rule
- * (fact_bool_rollup) so merged shards combine into the org's value.
- * The tree keys of the repo collector's namespaces (ci.present ...) only
- * exist per repository in org mode; rolled up here the model scores the
- * org on them.
- */
-static const struct org_key {
-	const char *key;
-	enum og_rollup rule;
-} org_bools[] = {
-	{ "github.branch_protection.enabled", OG_ROLLUP_ALL },
-	{ "github.branch_protection.status_checks", OG_ROLLUP_ALL },
-	{ "github.branch_protection.signed_commits", OG_ROLLUP_ALL },
-	{ "github.branch_protection.force_push_blocked", OG_ROLLUP_ALL },
-	{ "github.branch_protection.deletion_blocked", OG_ROLLUP_ALL },
-	{ "github.branch_protection.enforce_admins", OG_ROLLUP_ALL },
-	{ "github.branch_protection.codeowner_reviews", OG_ROLLUP_ALL },
-	{ "github.branch_protection.dismiss_stale", OG_ROLLUP_ALL },
-	{ "github.secret_scanning", OG_ROLLUP_ALL },
-	{ "github.push_protection", OG_ROLLUP_ALL },
-	{ "github.dependabot_security_updates", OG_ROLLUP_ALL },
-	{ "github.vulnerability_alerts", OG_ROLLUP_ALL },
-	{ "github.code_scanning.enabled", OG_ROLLUP_ALL },
-	{ "github.codeowners", OG_ROLLUP_ALL },
-	{ "github.security_policy", OG_ROLLUP_ALL },
-	{ "github.webhooks.all_secret", OG_ROLLUP_ALL },
-	{ "github.deployments.present", OG_ROLLUP_ALL },
-	{ "github.environments.protected", OG_ROLLUP_ALL },
-	{ "github.releases.semver", OG_ROLLUP_ALL },
-	{ "github.releases.signed", OG_ROLLUP_ALL },
-	{ "github.releases.sbom", OG_ROLLUP_ALL },
-	{ "github.repo.archived", OG_ROLLUP_ANY },
-	{ "ci.present", OG_ROLLUP_ALL },
-	{ "deps.automated_updates", OG_ROLLUP_ALL },
-	{ "docs.codeowners", OG_ROLLUP_ALL },
-	{ "docs.security_policy", OG_ROLLUP_ALL },
-	{ "container.dockerfile.present", OG_ROLLUP_ALL },
-	{ "container.dockerignore", OG_ROLLUP_ALL },
-	{ "container.compose", OG_ROLLUP_ALL },
-	{ "docs.readme", OG_ROLLUP_ALL },
-	{ "docs.license", OG_ROLLUP_ALL },
-	{ "docs.contributing", OG_ROLLUP_ALL },
-	{ "release.changelog", OG_ROLLUP_ALL },
-};
-
-#define N_ORG_BOOLS (sizeof(org_bools) / sizeof(org_bools[0]))
-
-/* One org-wide boolean over the repositories collected so far. */
-struct org_bool {
-	size_t known;
-	size_t unknown;		/* repositories that could not be observed */
-	bool decided;		/* a repository had the deciding value */
-	char *witness;		/* first in byte order of the repos' deciding keys */
-};
-
-/* The value that decides a rule: false for ALL, true for ANY. */
-static bool
-deciding(enum og_rollup rule)
-{
-	return rule == OG_ROLLUP_ANY;
-}
-
-static void
-org_bool_add(struct org_bool *a, const struct gh_repo *r,
-	     const struct org_key *ok)
-{
-	int b = gh_repo_bool(r, ok->key);
-	char *k;
-
-	if (b < 0) {
-		a->unknown++;
-		return;
-	}
-	a->known++;
-	if ((b == 1) != deciding(ok->rule))
-		return;
-	a->decided = true;
-	/* The model keeps the evidence that sorts first among equal values,
-	 * so pick it the same way here: the unsharded run and the merged
-	 * shards then name the same repository. */
-	k = gh_repo_key(r, ok->key);
-	if (!a->witness || strcmp(k, a->witness) < 0) {
-		free(a->witness);
-		a->witness = k;
-	} else {
-		free(k);
-	}
-}
-
-static void
-org_bool_emit(struct gh *g, const struct org_key *ok, const struct org_bool *a)
-{
-	const char *key = ok->key;
-	bool v = a->decided ? deciding(ok->rule) : !deciding(ok->rule);
-	char *ev = NULL;
-
-	/* "Every repository has it" is unknown while one could not be
-	 * observed, unless another already decides it.  One reason text,
-	 * so shards and a single run say the same. */
-	if (!a->known || (a->unknown && !a->decided)) {
-		g->host->fact_unknown(g->ctx, key, "not measured for every "
-				      "repository of the organisation (see "
-				      "github.repos.<name>.*)");
-		return;
-	}
-	if (a->decided) {
-		ev = malloc(strlen(a->witness) + 16);
-		if (ev)
-			sprintf(ev, "%s is %s", a->witness, v ? "true" : "false");
-	}
-	if (!ev)
-		ev = strdup(ok->rule == OG_ROLLUP_ANY ?
-			    "false for every collected repository "
-			    "(github.repos.<name>.*)" :
-			    "every collected repository (github.repos.<name>.*)");
-	if (OG_HOST_HAS(g->host, fact_bool_rollup))
-		g->host->fact_bool_rollup(g->ctx, key, v, ev, ok->rule);
-	else if (g->shard_n > 1 && ok->rule == OG_ROLLUP_ALL)
-		/* An older host merges bools by "true wins": a shard's
-		 * "every repository" would turn the org's false into true. */
-		g->host->fact_unknown(g->ctx, key, "not combined across shards "
-				      "(--shard) by this opsgrade: see "
-				      "github.repos.<name>.* per repository");
-	else
-		g->host->fact_bool(g->ctx, key, v, ev);
-	free(ev);
-	/*
-	 * deps.update_tool is a string (which tool), so it has no roll-up;
-	 * when not every repository automates updates, say so under the
-	 * key: the model's "automated updates or a known tool" is then
-	 * false for the org rather than unknown.  Shards that all have it
-	 * emit nothing, and a known value beats an absent one in a merge;
-	 * the evidence is the same in every shard.
-	 */
-	if (!strcmp(key, "deps.automated_updates") && a->decided)
-		g->host->fact_string(g->ctx, "deps.update_tool",
-				     "not every repository",
-				     "github.repos.<name>.deps.update_tool");
-}
-
 static int
 collect_org(struct gh *g)
 {
 	struct gh_list list, *lp = &list;
 	const cJSON **picked = NULL;
 	size_t n_items, n_picked = 0, archived = 0, forks = 0, others = 0;
-	struct org_bool agg[N_ORG_BOOLS];
 	char *path, *ev;
 	const cJSON *it;
 	bool tty = isatty(STDERR_FILENO);
 	int r;
 
-	for (size_t i = 0; i < N_ORG_BOOLS; i++)
-		agg[i] = (struct org_bool){ 0 };
 	path = malloc(strlen(g->org) + 64);
 	if (!path)
 		return -ENOMEM;
@@ -508,12 +361,8 @@ collect_org(struct gh *g)
 					       picked[base + i]);
 		r = run_repos(g, repos, n);
 		for (size_t i = 0; i < n; i++) {
-			if (r == 0) {
+			if (r == 0)
 				gh_repo_emit(repos[i], true);
-				for (size_t k = 0; k < N_ORG_BOOLS; k++)
-					org_bool_add(&agg[k], repos[i],
-						     &org_bools[k]);
-			}
 			gh_repo_free(repos[i]);
 		}
 		if (r < 0)
@@ -553,16 +402,25 @@ collect_org(struct gh *g)
 			 g->shard_i, g->shard_n);
 		g->host->fact_number(g->ctx, key, (double)n_picked, NULL, ev);
 	}
-	for (size_t k = 0; k < N_ORG_BOOLS; k++)
-		org_bool_emit(g, &org_bools[k], &agg[k]);
+	/*
+	 * The org-wide facts are the model's roll-ups of the repositories'
+	 * (gh-repo.c org_rules).  deps.update_tool names a tool, a string
+	 * with no roll-up: when not every repository automates updates,
+	 * say so under the key, so the model's "automated updates or a
+	 * known tool" is false for the org rather than unknown.  Shards
+	 * that all have it emit nothing; a known value beats an absent one
+	 * in a merge, and the evidence is the same in every shard.
+	 */
+	if (g->some_without_updates)
+		g->host->fact_string(g->ctx, "deps.update_tool",
+				     "not every repository", "deps.update_tool "
+				     "of each repository (subject)");
 	free(ev);
 	g->host->log(g->ctx, OG_LOG_INFO, "org %s: %zu repositories, %llu API "
 		     "requests", g->org, n_picked,
 		     (unsigned long long)g->requests);
 	r = 0;
 out:
-	for (size_t k = 0; k < N_ORG_BOOLS; k++)
-		free(agg[k].witness);
 	free(picked);
 	gh_list_clear(&list);
 	return r;

@@ -56,10 +56,30 @@ t_fact_unknown(struct og_model *m, const char *key, const char *reason,
 }
 
 void
+t_subject_fact(struct og_model *m, const char *subject, const char *key,
+	       const struct og_model_fact *v, enum og_rollup rule)
+{
+	struct og_model_fact f = *v;
+
+	f.subject = (char *)subject;
+	f.subject_kind = (char *)"repository";
+	f.rollup = rule;
+	add(m, &f, key, "github");
+}
+
+void
 t_event(struct og_model *m, const char *type, const char *time,
 	const char *const *attrs)
 {
-	struct og_model_event e = { .type = (char *)type, .source = (char *)"github" };
+	t_subject_event(m, NULL, type, time, attrs);
+}
+
+void
+t_subject_event(struct og_model *m, const char *subject, const char *type,
+		const char *time, const char *const *attrs)
+{
+	struct og_model_event e = { .type = (char *)type, .source = (char *)"github",
+				    .subject = (char *)subject };
 	struct og_model_attr a[16];
 	static unsigned seq;
 	char id[32];

@@ -23,6 +23,12 @@ void t_fact_list(struct og_model *m, const char *key, const char *const *v,
 void t_fact_unknown(struct og_model *m, const char *key, const char *reason,
 		    const char *src);
 /* attrs: "key=value" strings, NULL-terminated */
+/* A fact about @subject (kind "repository") with roll-up @rule; @v gives
+ * type and value. */
+void t_subject_fact(struct og_model *m, const char *subject, const char *key,
+		    const struct og_model_fact *v, enum og_rollup rule);
+void t_subject_event(struct og_model *m, const char *subject, const char *type,
+		     const char *time, const char *const *attrs);
 void t_event(struct og_model *m, const char *type, const char *time,
 	     const char *const *attrs);
 void t_finding(struct og_model *m, const char *id, enum og_severity sev,

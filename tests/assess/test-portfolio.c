@@ -2,7 +2,7 @@
  * assessment.portfolio: the per-repository split on a hand-made org
  * model (fixtures/portfolio-model.json, five capabilities).
  *
- * Repositories (github.repos.<name>.*, anchored by repo.archived):
+ * Repositories (facts and events naming the subject, kind repository):
  *   a    protection on, 2 reviews, ci.present, Dependabot alerts on, a
  *        successful deployment every day of the window (acme/a):
  *        p.bp, p.rev, d.ci met; deployment frequency 7 days/week ->
@@ -13,15 +13,15 @@
  *        target is acme/b: p.bp, p.rev, p.vulns missing (3 P1 gaps);
  *        d.ci unknown (no key), d.deploy unknown (no deployments).
  *        Level 1.  p 0, d 0 (unknown counts as not met; coverage 0).
- *   a.b  (a dotted name: its keys must not land in "a") ci.present
+ *   a.b  (a dotted name: its facts must not land in "a") ci.present
  *        false only: d.ci missing, everything else unknown.  Level 1.
  *        p 0 (all unknown), d 0.
  * Events of acme/zzz and a finding targeting "Dockerfile" belong to no
  * repository.
  * Distribution {1: 2, 3: 1}; weakest: p (100, 0, 0 -> 33.3) and d (100,
  * 0, 0 -> 33.3), a tie kept in model order.
- * Org: required_reviews only per repository -> lowest (0) -> p.rev
- * missing; with b's unknown the org value is unknown.
+ * Org: the model's roll-ups.  Protection ALL -> false (b); reviews MIN
+ * -> lowest (0) -> p.rev missing; with b's unknown it is unknown.
  */
 #include "helpers.h"
 #include "util.h"
@@ -44,42 +44,44 @@ finding(struct og_model *m, const char *id, const char *target)
 		exit(2);
 }
 
+static const struct og_model_fact T = { .type = OG_VALUE_BOOL, .b = true };
+static const struct og_model_fact F = { .type = OG_VALUE_BOOL, .b = false };
+
 static struct og_model *
 org(bool b_reviews_known)
 {
 	struct og_model *m = og_model_new();
+	struct og_model_fact n2 = { .type = OG_VALUE_NUMBER, .num = 2 };
+	struct og_model_fact n0 = { .type = OG_VALUE_NUMBER, .num = 0 };
+	struct og_model_fact unk = { .type = OG_VALUE_UNKNOWN,
+				     .str = (char *)"needs admin" };
 	char t[40];
 
-	t_fact_bool(m, "github.repos.a.repo.archived", false, "github");
-	t_fact_bool(m, "github.repos.a.branch_protection.enabled", true, "github");
-	t_fact_num(m, "github.repos.a.branch_protection.required_reviews", 2, "github");
-	t_fact_bool(m, "github.repos.a.ci.present", true, "github");
-	t_fact_bool(m, "github.repos.a.vulnerability_alerts", true, "github");
-	t_fact_bool(m, "github.repos.b.repo.archived", false, "github");
-	t_fact_bool(m, "github.repos.b.branch_protection.enabled", false, "github");
-	if (b_reviews_known)
-		t_fact_num(m, "github.repos.b.branch_protection.required_reviews", 0, "github");
-	else
-		t_fact_unknown(m, "github.repos.b.branch_protection.required_reviews",
-			       "needs admin", "github");
-	t_fact_bool(m, "github.repos.b.vulnerability_alerts", true, "github");
-	t_fact_bool(m, "github.repos.a.b.repo.archived", false, "github");
-	t_fact_bool(m, "github.repos.a.b.ci.present", false, "github");
-	/* the org roll-up the collector emits */
-	t_fact_bool(m, "github.branch_protection.enabled", false, "github");
-	t_fact_bool(m, "github.vulnerability_alerts", true, "github");
+	t_subject_fact(m, "acme/a", "github.repo.archived", &F, OG_ROLLUP_ANY);
+	t_subject_fact(m, "acme/a", "github.branch_protection.enabled", &T, OG_ROLLUP_ALL);
+	t_subject_fact(m, "acme/a", "github.branch_protection.required_reviews", &n2,
+		       OG_ROLLUP_MIN);
+	t_subject_fact(m, "acme/a", "ci.present", &T, OG_ROLLUP_ALL);
+	t_subject_fact(m, "acme/a", "github.vulnerability_alerts", &T, OG_ROLLUP_ALL);
+	t_subject_fact(m, "acme/b", "github.repo.archived", &F, OG_ROLLUP_ANY);
+	t_subject_fact(m, "acme/b", "github.branch_protection.enabled", &F, OG_ROLLUP_ALL);
+	t_subject_fact(m, "acme/b", "github.branch_protection.required_reviews",
+		       b_reviews_known ? &n0 : &unk, OG_ROLLUP_MIN);
+	t_subject_fact(m, "acme/b", "github.vulnerability_alerts", &T, OG_ROLLUP_ALL);
+	t_subject_fact(m, "acme/a.b", "github.repo.archived", &F, OG_ROLLUP_ANY);
+	t_subject_fact(m, "acme/a.b", "ci.present", &F, OG_ROLLUP_ALL);
 	for (int i = 0; i < 90; i++) {
 		const char *at[] = { "status=success", "environment=production",
-				     "repo=acme/a", NULL };
+				     NULL };
 
 		og_format_time(NOW - (int64_t)i * 86400 - 60, t, sizeof(t));
-		t_event(m, "deployment", t, at);
+		t_subject_event(m, "acme/a", "deployment", t, at);
 	}
 	{
-		const char *at[] = { "status=success", "repo=acme/zzz", NULL };
+		const char *at[] = { "status=success", NULL };
 
 		og_format_time(NOW - 3600, t, sizeof(t));
-		t_event(m, "deployment", t, at);
+		t_subject_event(m, "acme/zzz", "deployment", t, at);
 	}
 	finding(m, "CVE-1", "acme/b");
 	finding(m, "CVE-2", "Dockerfile");
@@ -125,10 +127,10 @@ test_split(void)
 	pf = t_get(as, "portfolio");
 	CHECK(cJSON_IsObject(pf));
 	CHECK_NUM(cJSON_GetArraySize(t_get(pf, "repos")), 3);
-	/* byte order: "a" < "a.b" < "b" */
-	CHECK_STR(t_get(pf, "repos.[0].name")->valuestring, "a");
-	CHECK_STR(t_get(pf, "repos.[1].name")->valuestring, "a.b");
-	CHECK_STR(t_get(pf, "repos.[2].name")->valuestring, "b");
+	/* byte order: "acme/a" < "acme/a.b" < "acme/b" */
+	CHECK_STR(t_get(pf, "repos.[0].name")->valuestring, "acme/a");
+	CHECK_STR(t_get(pf, "repos.[1].name")->valuestring, "acme/a.b");
+	CHECK_STR(t_get(pf, "repos.[2].name")->valuestring, "acme/b");
 
 	r = t_get(pf, "repos.[0]");
 	CHECK_NUM(t_get(r, "level")->valuedouble, 3);
@@ -171,7 +173,13 @@ test_split(void)
 	CHECK_NUM(t_get(pf, "weakest_areas.[0].repos")->valuedouble, 3);
 	CHECK_STR(t_get(pf, "weakest_areas.[1].id")->valuestring, "d");
 
-	/* the org as one subject: roll-up false; reviews = lowest (0) */
+	/* the org as a whole: the model's roll-ups; b is unprotected,
+	 * reviews = lowest (0) */
+	CHECK(!og_model_fact(m, "github.branch_protection.enabled")->b);
+	CHECK_STR(og_model_fact(m, "github.branch_protection.enabled")->evidence,
+		  "acme/b is false");
+	CHECK(og_model_fact(m, "github.vulnerability_alerts")->b);
+	CHECK_NUM(og_model_fact(m, "github.branch_protection.required_reviews")->num, 0);
 	CHECK_STR(cap_status(as, "p.bp"), "missing");
 	CHECK_STR(cap_status(as, "p.rev"), "missing");
 	/* org-wide KPIs use every event, acme/zzz's too; both criticals */

@@ -48,8 +48,8 @@ def main():
     check(p.returncode == 0, "plugins exits 0")
     lst = {os.path.basename(x["path"]): x for x in json.loads(p.stdout)}
     check(lst["wrongabi.so"]["status"] == "refused" and
-          "ABI 2" in lst["wrongabi.so"]["message"] and
-          "ABI 1" in lst["wrongabi.so"]["message"], "ABI mismatch names both")
+          "ABI 3" in lst["wrongabi.so"]["message"] and
+          "ABI 2" in lst["wrongabi.so"]["message"], "ABI mismatch names both")
     check("newer" in lst["toonew.so"]["message"], "too-new size refused")
     check(lst["nosym.so"]["status"] == "refused", "no symbol refused")
     check(lst["oldsize.so"]["status"] == "loaded", "older smaller descriptor loads")

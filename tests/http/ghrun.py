@@ -51,9 +51,14 @@ def load_report(path):
     return json.loads(raw)
 
 
+def fact_map(facts):
+    """Facts by key; a subject's (an org's repository) by (subject, key)."""
+    return {(f["subject"], f["key"]) if "subject" in f else f["key"]: f for f in facts}
+
+
 def model_of(rep):
-    """facts by key, events with numeric times, partial messages."""
-    facts = {f["key"]: f for f in rep["facts"]}
+    """facts (fact_map), events with numeric times, partial messages."""
+    facts = fact_map(rep["facts"])
     events = [dict(e, time=ghdata.parse_iso(e["time"])) for e in rep["events"]]
     partial = [c["message"] for c in rep["collectors"] if c["status"] == "partial"]
     return facts, events, partial

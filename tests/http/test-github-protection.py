@@ -5,8 +5,9 @@ rel="last", through the real CLI against the loopback fixture.
 
 usage: test-github-protection.py GITHUB_PLUGIN.so   (env: OPSGRADE)
 
-One org-mode run holds one repository per case (facts are
-github.repos.<name>.*), so every ruleset rule type is tested in one run.
+One org-mode run holds one repository per case (facts name the
+repository acme/<name> as their subject), so every ruleset rule type is
+tested in one run.
 Which rules constitute protection follows OpenSSF Scorecard's
 Branch-Protection check (docs/facts-github.md).
 """
@@ -132,7 +133,7 @@ def main():
         check("protection: collect ran", rc in (0, 3), err)
 
         def f(name, key):
-            return facts.get("github.repos.%s.%s" % (name, key), {})
+            return facts.get(("acme/" + name, "github." + key), {})
 
         def val(name, key):
             x = f(name, key)

@@ -219,6 +219,48 @@ mock_fact_unknown(struct og_ctx *ctx, const char *key, const char *reason)
 	return push_fact(ctx, o, NULL);
 }
 
+/* The general form: the typed fact plus its subject and roll-up. */
+static int
+mock_fact(struct og_ctx *ctx, const struct og_fact *f)
+{
+	static const char *const types[] = {
+		NULL, "bool", "number", "string", "list", "unknown",
+	};
+	static const char *const rules[] = {
+		NULL, "all", "any", "min", "max", "sum",
+	};
+	cJSON *o, *a;
+
+	if (!f || f->struct_size < sizeof(*f) || (unsigned)f->type > 5 ||
+	    !types[f->type] || (unsigned)f->rollup > 5 ||
+	    !(o = fact(f->key, types[f->type])))
+		return -EINVAL;
+	switch (f->type) {
+	case OG_FACT_BOOL:
+		cJSON_AddBoolToObject(o, "value", f->b);
+		break;
+	case OG_FACT_NUMBER:
+		cJSON_AddNumberToObject(o, "value", f->number);
+		add_str(o, "unit", f->unit);
+		break;
+	case OG_FACT_STRING:
+		cJSON_AddStringToObject(o, "value", f->string ? f->string : "");
+		break;
+	case OG_FACT_LIST:
+		a = cJSON_AddArrayToObject(o, "value");
+		for (size_t i = 0; i < f->n_items; i++)
+			cJSON_AddItemToArray(a, cJSON_CreateString(f->items[i]));
+		break;
+	default:
+		cJSON_AddNullToObject(o, "value");
+		cJSON_AddStringToObject(o, "reason", f->reason ? f->reason : "");
+	}
+	add_str(o, "subject", f->subject);
+	add_str(o, "subject_kind", f->subject_kind);
+	add_str(o, "rollup", rules[f->rollup]);
+	return push_fact(ctx, o, f->type == OG_FACT_UNKNOWN ? NULL : f->evidence);
+}
+
 static int
 mock_finding(struct og_ctx *ctx, const struct og_finding *f)
 {
@@ -416,6 +458,7 @@ const struct og_host og_mock_host = {
 	.fact_string = mock_fact_string,
 	.fact_list = mock_fact_list,
 	.fact_unknown = mock_fact_unknown,
+	.fact = mock_fact,
 	.finding = mock_finding,
 	.event = mock_event,
 	.set_partial = mock_set_partial,
