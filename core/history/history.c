@@ -25,6 +25,7 @@
 #include <cjson/cJSON.h>
 
 #include "history/history.h"
+#include "history/keydiff.h"
 #include "jsonget.h"
 #include "util.h"
 
@@ -475,69 +476,25 @@ series_entry(const cJSON *snap)
 	return e;
 }
 
-/* Sorted keys of an object (borrowed strings). */
-static char **
-sorted_keys(const cJSON *obj, size_t *ret_n)
-{
-	size_t n = (size_t)cJSON_GetArraySize(obj), i = 0;
-	char **v = og_xcalloc(n ? n : 1, sizeof(*v));
-	const cJSON *it;
-
-	cJSON_ArrayForEach(it, obj)
-		v[i++] = it->string;
-	if (n > 1)
-		qsort(v, n, sizeof(*v), str_cmp);
-	*ret_n = n;
-	return v;
-}
-
-/*
- * Set differences of two objects' keys, filtered by @keep on the value
- * (NULL keeps all): keys only in @now go to @added, only in @before to
- * @removed; returns how many are in both.  Lists are capped; the full
- * counts go into *_count members when given.
- */
+/* Keys of @before only / @now only (filtered by @keep) into the capped
+ * lists; returns how many are in both. */
 static long
-key_diff(const cJSON *before, const cJSON *now,
-	 bool (*keep)(const cJSON *v), cJSON *added, cJSON *removed,
-	 long *ret_added, long *ret_removed)
+key_diff(const struct og_member *b, size_t nb, const struct og_member *n,
+	 size_t nn, bool (*keep)(const cJSON *v), cJSON *added,
+	 cJSON *removed, long *ret_added, long *ret_removed)
 {
-	size_t nb, nn, i = 0, j = 0;
-	char **b = sorted_keys(before, &nb);
-	char **n = sorted_keys(now, &nn);
-	long both = 0, na = 0, nr = 0;
+	struct og_key_diff d = {
+		.before = b, .n_before = nb, .now = n, .n_now = nn,
+		.keep = keep, .added = added, .removed = removed,
+		.list_max = OG_HISTORY_DELTA_LIST_MAX,
+	};
 
-	while (i < nb || j < nn) {
-		int c = i == nb ? 1 : j == nn ? -1 : strcmp(b[i], n[j]);
-		const char *k = c <= 0 ? b[i] : n[j];
-		bool kb = c <= 0 &&
-			(!keep || keep(og_jget(before, k)));
-		bool kn = c >= 0 &&
-			(!keep || keep(og_jget(now, k)));
-
-		if (kb && kn) {
-			both++;
-		} else if (kn) {
-			if (na++ < OG_HISTORY_DELTA_LIST_MAX)
-				cJSON_AddItemToArray(added,
-						     cJSON_CreateString(k));
-		} else if (kb) {
-			if (nr++ < OG_HISTORY_DELTA_LIST_MAX)
-				cJSON_AddItemToArray(removed,
-						     cJSON_CreateString(k));
-		}
-		if (c <= 0)
-			i++;
-		if (c >= 0)
-			j++;
-	}
-	free(b);
-	free(n);
+	og_key_diff(&d);
 	if (ret_added)
-		*ret_added = na;
+		*ret_added = d.n_added;
 	if (ret_removed)
-		*ret_removed = nr;
-	return both;
+		*ret_removed = d.n_removed;
+	return d.n_both;
 }
 
 static bool
@@ -585,27 +542,37 @@ compute_delta(const cJSON *prev, const cJSON *cur)
 	cJSON *chn = cJSON_CreateArray(), *chf = cJSON_CreateArray();
 	cJSON *gates = cJSON_CreateArray(), *open;
 	const cJSON *g;
+	struct og_member *fp, *fc, *cp, *cc;
+	size_t nfp, nfc, ncp, ncc;
 	long still, na, nr;
 
+	/* Each side sorted once, then merge walks: O(n log n) in all. */
+	fp = og_sorted_members(fprev, &nfp, NULL);
+	fc = og_sorted_members(fcur, &nfc, NULL);
+	cp = og_sorted_members(og_jget(prev, "capabilities"), &ncp, NULL);
+	cc = og_sorted_members(og_jget(cur, "capabilities"), &ncc, NULL);
 	cJSON_AddItemToObject(lv, "from", level_value(prev));
 	cJSON_AddItemToObject(lv, "to", level_value(cur));
-	still = key_diff(fprev, fcur, NULL, fnew, ffixed, &na, &nr);
+	still = key_diff(fp, nfp, fc, nfc, NULL, fnew, ffixed, &na, &nr);
 	if (both)
 		cJSON_AddNumberToObject(d, "findings_still_open",
 					(double)still);
 	else
 		cJSON_AddNullToObject(d, "findings_still_open");
 	cJSON_AddBoolToObject(d, "findings_compared", both);
-	key_diff(og_jget(prev, "capabilities"), og_jget(cur, "capabilities"),
-		 is_met, gained, lost, NULL, NULL);
+	key_diff(cp, ncp, cc, ncc, is_met, gained, lost, NULL, NULL);
 	cJSON_AddItemToObject(d, "capabilities_gained", gained);
 	cJSON_AddItemToObject(d, "capabilities_lost", lost);
 
 	/* Extensions (docs/report-json.md, "history"). */
 	cJSON_AddNumberToObject(d, "findings_new_count", (double)na);
 	cJSON_AddNumberToObject(d, "findings_fixed_count", (double)nr);
-	key_diff(fprev, fcur, is_critical_high, chn, chf, NULL, NULL);
+	key_diff(fp, nfp, fc, nfc, is_critical_high, chn, chf, NULL, NULL);
 	cJSON_Delete(none);
+	free(fp);
+	free(fc);
+	free(cp);
+	free(cc);
 	cJSON_AddBoolToObject(d, "critical_high_changed",
 			      cJSON_GetArraySize(chn) ||
 			      cJSON_GetArraySize(chf));
