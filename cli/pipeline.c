@@ -16,6 +16,7 @@
 #include "render.h"
 #include "report-json.h"
 #include "runner.h"
+#include "term.h"
 #include "util.h"
 
 
@@ -415,10 +416,15 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 		code = write_model_only(p, doc, outdir, code);
 	else
 		code = render_all(p, doc, outdir, code);
-	if (p->cli->cmd == OG_CMD_REPORT && !p->cli->quiet)
+	if (p->cli->cmd == OG_CMD_REPORT && !p->cli->quiet) {
+		FILE *term = og_term_stream(stdout);
+
 		og_render_summary(cJSON_GetObjectItemCaseSensitive(doc, "assessment"),
 					cJSON_GetObjectItemCaseSensitive(doc, "gates"),
-					stdout);
+					term ? term : stdout);
+		if (term)
+			fclose(term);
+	}
 	/* Mail last, once every file is written (it attaches the final
 	 * report.pdf); a failed send leaves the files and exits 4. */
 	if (p->cli->cmd == OG_CMD_REPORT && code != EXIT_OUTPUT &&
@@ -645,9 +651,13 @@ og_pipeline_history(struct og_pipeline *p)
 			default_subject(p) : NULL;
 	cJSON *listing = NULL;
 	int r = og_history_list(p->config, subject, &listing);
+	FILE *term = og_term_stream(stdout);
 
 	if (r == 0)
-		r = og_render_history(listing, p->cli->json, stdout);
+		r = og_render_history(listing, p->cli->json,
+				      term ? term : stdout);
+	if (term && fclose(term) != 0 && r == 0)
+		r = -EIO;
 	cJSON_Delete(listing);
 	free(subject);
 	return r < 0 ? EXIT_OUTPUT : EXIT_OK;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "conf.h"
+#include "jsonin.h"
 #include "util.h"
 
 enum key_type { K_STR, K_NUM, K_BOOL, K_LIST };
@@ -93,10 +94,9 @@ int
 og_config_load(const char *path, cJSON **ret_cfg, char **ret_err)
 {
 	const char *name = path ? path : "opsgrade.json";
-	const char *end = NULL;
 	cJSON *cfg;
 	char *buf;
-	size_t len;
+	size_t len, off = 0;
 	int r;
 
 	r = og_read_file(name, OG_CONFIG_MAX_BYTES, &buf, &len);
@@ -109,12 +109,12 @@ og_config_load(const char *path, cJSON **ret_cfg, char **ret_err)
 				       r == -EFBIG ? "file too large" : strerror(-r));
 		return r;
 	}
-	cfg = cJSON_ParseWithLengthOpts(buf, len + 1, &end, true);
+	cfg = og_json_parse(buf, len, false, NULL, &off);
 	if (!cfg || !cJSON_IsObject(cfg)) {
 		*ret_err = og_asprintf("%s: %s at byte %zu", name,
 				       cfg ? "the config must be a JSON object"
 					   : "invalid JSON",
-				       cfg || !end ? (size_t)0 : (size_t)(end - buf));
+				       cfg ? (size_t)0 : off);
 		cJSON_Delete(cfg);
 		free(buf);
 		return -EINVAL;

@@ -87,6 +87,23 @@ host_log(struct og_ctx *ctx, enum og_log_level level, const char *fmt, ...)
 	emit_line(ctx);
 }
 
+static void host_set_partial(struct og_ctx *ctx, const char *reason);
+
+/* A record the host will not pass on: the plugin gets -EINVAL, and the
+ * run says why and becomes partial, so nothing is dropped in silence. */
+static int __attribute__((format(printf, 2, 3)))
+refuse(struct og_ctx *ctx, const char *fmt, ...)
+{
+	char why[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	host_set_partial(ctx, why);
+	return -EINVAL;
+}
+
 static char *
 stash(struct og_ctx *ctx, char *s)
 {
@@ -170,8 +187,11 @@ static int
 host_fact_number(struct og_ctx *ctx, const char *key, double value,
 		 const char *unit, const char *evidence)
 {
-	if (!key || !isfinite(value))
+	if (!key)
 		return -EINVAL;
+	if (!isfinite(value))
+		return refuse(ctx, "refused fact '%s': number is %s", key,
+			      isnan(value) ? "NaN" : "infinite");
 	fact_head(ctx, key, "number", evidence);
 	og_jw_num(&ctx->w, value);
 	og_jw_kstr_opt(&ctx->w, "unit", unit);
@@ -234,6 +254,9 @@ host_fact(struct og_ctx *ctx, const struct og_fact *in)
 		return -EINVAL;
 	memcpy(&f, in, in->struct_size < sizeof(f) ? in->struct_size : sizeof(f));
 	rollup = og_rollup_name(f.rollup);
+	if (f.key && f.type == OG_FACT_NUMBER && !isfinite(f.number))
+		return refuse(ctx, "refused fact '%s': number is %s", f.key,
+			      isnan(f.number) ? "NaN" : "infinite");
 	if (!f.key || !*f.key || (unsigned)f.type > OG_FACT_UNKNOWN ||
 	    !fact_type_names[f.type] || (f.rollup && !rollup) ||
 	    (f.subject && !*f.subject) ||
@@ -291,12 +314,20 @@ host_finding(struct og_ctx *ctx, const struct og_finding *f)
 	/* An array the ABI may grow: step by the plugin's element size. */
 	if (!c.location_size)
 		c.location_size = sizeof(struct og_location);
-	if (!c.id || !*c.id || (unsigned)c.kind > OG_FINDING_LICENSE ||
-	    (unsigned)c.severity > OG_SEV_CRITICAL ||
-	    (c.n_locations && !c.locations) ||
+	if (!c.id || !*c.id || (c.n_locations && !c.locations) ||
 	    c.location_size < offsetof(struct og_location, layer) +
 			      sizeof(c.locations->layer))
-		return -EINVAL;
+		return refuse(ctx, "refused a finding without an id or with "
+			      "bad locations");
+	if ((unsigned)c.kind > OG_FINDING_LICENSE)
+		return refuse(ctx, "refused finding '%s': kind %d is out of range",
+			      c.id, (int)c.kind);
+	if ((unsigned)c.severity > OG_SEV_CRITICAL)
+		return refuse(ctx, "refused finding '%s': severity %d is out of "
+			      "range", c.id, (int)c.severity);
+	if (isnan(c.score) || (isinf(c.score) && c.score > 0))
+		return refuse(ctx, "refused finding '%s': score is %s", c.id,
+			      isnan(c.score) ? "NaN" : "infinite");
 	fp = c.fingerprint && *c.fingerprint ? og_strdup0(c.fingerprint)
 					     : og_finding_fingerprint(&c);
 	begin(ctx, "finding");
@@ -369,9 +400,11 @@ host_event(struct og_ctx *ctx, const struct og_event *in)
 	if (!e.type || (e.n_attrs && !e.attrs) ||
 	    e.attr_size < sizeof(struct og_attr))
 		return -EINVAL;
+	if (og_format_time(e.time, t, sizeof(t)) < 0)
+		return refuse(ctx, "refused event '%s': time %" PRId64 " is not "
+			      "between the years 0 and 9999", e.type, e.time);
 	begin(ctx, "event");
 	og_jw_kstr(&ctx->w, "type", e.type);
-	og_format_time(e.time, t, sizeof(t));
 	og_jw_kstr(&ctx->w, "time", t);
 	og_jw_kstr_opt(&ctx->w, "id", e.id);
 	og_jw_kstr_opt(&ctx->w, "subject", e.subject);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonin.h"
 #include "report-json.h"
 #include "util.h"
 
@@ -385,6 +386,7 @@ og_finding_from_json(struct og_model *m, const cJSON *o, const char *source,
 	struct og_model_finding f = { 0 };
 	const char *kind, *sev, *status, *src1 = source;
 	const cJSON *v, *locs, *lo;
+	char **read_sources = NULL;	/* owned; f.sources may point elsewhere */
 	size_t i = 0;
 	int r;
 
@@ -407,8 +409,9 @@ og_finding_from_json(struct og_model *m, const cJSON *o, const char *source,
 	    (r = get_str(o, "published", (const char **)&f.published, ret_err)) < 0 ||
 	    (r = get_strv(o, "tags", &f.tags, &f.n_tags, ret_err)) < 0 ||
 	    (r = get_strv(o, "tools", &f.tools, &f.n_tools, ret_err)) < 0 ||
-	    (r = get_strv(o, "sources", &f.sources, &f.n_sources, ret_err)) < 0)
+	    (r = get_strv(o, "sources", &read_sources, &f.n_sources, ret_err)) < 0)
 		goto out;
+	f.sources = read_sources;
 	if (og_finding_kind_from_name(kind, &f.kind) < 0) {
 		*ret_err = og_asprintf("unknown finding kind '%s'", kind);
 		r = -EINVAL;
@@ -425,7 +428,6 @@ og_finding_from_json(struct og_model *m, const cJSON *o, const char *source,
 	f.score = cJSON_IsNumber(v) && isfinite(v->valuedouble) ? v->valuedouble : -1;
 	if (source) {
 		/* From a plugin stream: the collector is the only source. */
-		free(f.sources);
 		f.sources = (char **)&src1;
 		f.n_sources = 1;
 	}
@@ -455,8 +457,7 @@ og_finding_from_json(struct og_model *m, const cJSON *o, const char *source,
 out:
 	free(f.tags);
 	free(f.tools);
-	if (!source)
-		free(f.sources);
+	free(read_sources);
 	free(f.locations);
 	return r;
 }
@@ -544,10 +545,9 @@ og_report_load(const char *path, cJSON **ret_doc, struct og_model **ret_m,
 {
 	struct og_model *m = NULL;
 	const cJSON *schema;
-	const char *end = NULL;
 	cJSON *doc = NULL;
 	char *buf = NULL;
-	size_t len;
+	size_t len, off = 0, fixed = 0;
 	int r;
 
 	r = og_read_file(path, OG_REPORT_MAX_BYTES, &buf, &len);
@@ -555,13 +555,15 @@ og_report_load(const char *path, cJSON **ret_doc, struct og_model **ret_m,
 		*ret_err = og_asprintf("cannot read '%s': %s", path, strerror(-r));
 		return r;
 	}
-	doc = cJSON_ParseWithLengthOpts(buf, len + 1, &end, true);
+	doc = og_json_parse(buf, len, false, &fixed, &off);
 	if (!doc) {
-		*ret_err = og_asprintf("%s: invalid JSON at byte %zu", path,
-				       end ? (size_t)(end - buf) : (size_t)0);
+		*ret_err = og_asprintf("%s: invalid JSON at byte %zu", path, off);
 		r = -EINVAL;
 		goto out;
 	}
+	if (fixed)
+		og_log_warn("%s: %zu invalid UTF-8 sequences replaced with U+FFFD",
+			    path, fixed);
 	schema = cJSON_GetObjectItemCaseSensitive(doc, "schema");
 	if (!cJSON_IsObject(doc) || !cJSON_IsString(schema) ||
 	    strcmp(schema->valuestring, OG_REPORT_SCHEMA) != 0) {

@@ -13,6 +13,7 @@
 
 #include "conf.h"
 #include "host.h"
+#include "jsonin.h"
 #include "report-json.h"
 #include "runner.h"
 #include "util.h"
@@ -33,6 +34,7 @@ struct slot {
 	bool reaped;
 	int wstatus;
 	bool timed_out;
+	size_t text_fixed;	/* invalid UTF-8 replaced in its records */
 };
 
 const char *
@@ -130,7 +132,10 @@ handle_line(struct slot *s, struct og_model *m, const char *line)
 	char *err = NULL;
 	int r = 0;
 
-	o = cJSON_Parse(line);
+	size_t fixed = 0;
+
+	o = og_json_parse(line, strlen(line), false, &fixed, NULL);
+	s->text_fixed += fixed;
 	t = cJSON_GetObjectItemCaseSensitive(o, "t");
 	if (!cJSON_IsString(t)) {
 		fail(s, og_strdup0("sent data that is not an opsgrade record "
@@ -286,6 +291,10 @@ finish(struct slot *s)
 	struct og_run_result *res = s->res;
 
 	res->duration_ms = now_ms() - s->start_ms;
+	if (s->text_fixed)
+		og_log_warn("[%s] %zu invalid UTF-8 sequences in its records "
+			    "replaced with U+FFFD", res->entry->desc.name,
+			    s->text_fixed);
 	if (s->timed_out) {
 		res->status = OG_RUN_FAILED;
 		res->message = og_asprintf("timed out after %d s", s->timeout_s);

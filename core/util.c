@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "term.h"
 #include "util.h"
 
 static enum og_log_prio log_max = OG_PRIO_INFO;
@@ -23,16 +24,32 @@ og_log_set_level(enum og_log_prio max)
 	log_max = max;
 }
 
+static void
+oom(void)
+{
+	/* As Redis's zmalloc: running out of memory is not a recoverable
+	 * input error for a report generator; die loudly, never corrupt. */
+	fputs("opsgrade: out of memory\n", stderr);
+	abort();
+}
+
 void
 og_logv(enum og_log_prio p, const char *fmt, va_list ap)
 {
 	static const char *const prefix[] = { "error: ", "warning: ", "", "debug: " };
+	char *msg, *safe;
 
 	if (p > log_max)
 		return;
-	fprintf(stderr, "opsgrade: %s", prefix[p]);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	/* Messages quote plugin output, file names and server replies: no
+	 * control character reaches the terminal raw, and one message
+	 * stays one line. */
+	if (vasprintf(&msg, fmt, ap) < 0)
+		oom();
+	safe = og_term_escape(msg, 0);
+	fprintf(stderr, "opsgrade: %s%s\n", prefix[p], safe);
+	free(safe);
+	free(msg);
 }
 
 void
@@ -43,15 +60,6 @@ og_log(enum og_log_prio p, const char *fmt, ...)
 	va_start(ap, fmt);
 	og_logv(p, fmt, ap);
 	va_end(ap);
-}
-
-static void
-oom(void)
-{
-	/* As Redis's zmalloc: running out of memory is not a recoverable
-	 * input error for a report generator; die loudly, never corrupt. */
-	fputs("opsgrade: out of memory\n", stderr);
-	abort();
 }
 
 void *
@@ -316,20 +324,53 @@ og_now(void)
 
 		errno = 0;
 		v = strtoll(s, &end, 10);
-		if (!errno && *end == '\0' && v >= 0)
+		/* out of range: the clock, not a date we cannot print */
+		if (!errno && *end == '\0' && v >= 0 && v <= OG_TIME_MAX)
 			return v;
 	}
 	return (int64_t)time(NULL);
 }
 
-void
+/* Inverse of days_from_civil (H. Hinnant's algorithm): exact for every
+ * int64 day count we accept, no libc time zone or time_t width. */
+static void
+civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+int
 og_format_time(int64_t t, char *buf, size_t size)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
+	int64_t days, secs, y;
+	unsigned mo, d;
+	int r = 0;
 
-	gmtime_r(&tt, &tm);
-	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* RFC 3339 has four-digit years: clamp instead of printing what
+	 * gmtime_r would refuse (its failure left garbage before). */
+	if (t < OG_TIME_MIN) {
+		t = OG_TIME_MIN;
+		r = -ERANGE;
+	} else if (t > OG_TIME_MAX) {
+		t = OG_TIME_MAX;
+		r = -ERANGE;
+	}
+	days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	secs = t - days * 86400;
+	civil_from_days(days, &y, &mo, &d);
+	snprintf(buf, size, "%04d-%02u-%02uT%02d:%02d:%02dZ", (int)y, mo, d,
+		 (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+	return r;
 }
 
 static bool

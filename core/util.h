@@ -27,8 +27,13 @@ int og_commit_tmp(const char *tmp, const char *path);	/* rename + free-safe */
 
 /* The run's clock: SOURCE_DATE_EPOCH when set and valid, else time(). */
 int64_t og_now(void);
-/* RFC 3339 UTC: "2026-11-27T17:00:00Z".  @buf at least 21 bytes. */
-void og_format_time(int64_t t, char *buf, size_t size);
+/* The times opsgrade can write: years 0000 to 9999 (RFC 3339). */
+#define OG_TIME_MIN	INT64_C(-62167219200)	/* 0000-01-01T00:00:00Z */
+#define OG_TIME_MAX	INT64_C(253402300799)	/* 9999-12-31T23:59:59Z */
+/* RFC 3339 UTC: "2026-11-27T17:00:00Z".  @buf at least 21 bytes.  A
+ * time outside OG_TIME_MIN..MAX is written clamped and -ERANGE returned;
+ * else 0. */
+int og_format_time(int64_t t, char *buf, size_t size);
 /* Parse RFC 3339 / ISO 8601 with Z or ±hh:mm offset, or a plain date.
  * Returns 0 or -EINVAL. */
 int og_parse_time(const char *s, int64_t *ret_t);

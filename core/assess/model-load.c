@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "assess-int.h"
+#include "jsonin.h"
 #include "util.h"
 
 static const char *const default_level_names[OG_LEVEL_MAX] = {
@@ -650,14 +651,11 @@ og_mm_parse(const char *name, const char *text, struct og_mm *mm,
 	    bool extension, char **ret_err)
 {
 	struct ctx c = { .file = name, .err = ret_err };
-	cJSON *doc = cJSON_ParseWithLength(text, strlen(text));
+	size_t off = 0;
+	cJSON *doc = og_json_parse(text, strlen(text), false, NULL, &off);
 	int r;
 
 	if (!doc) {
-		const char *at = cJSON_GetErrorPtr();
-		size_t off = at && at >= text && at <= text + strlen(text)
-			? (size_t)(at - text) : 0;
-
 		*ret_err = og_asprintf("%s: not valid JSON (near byte %zu)", name, off);
 		return -EINVAL;
 	}

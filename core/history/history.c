@@ -27,6 +27,7 @@
 #include "history/history.h"
 #include "history/keydiff.h"
 #include "jsonget.h"
+#include "jsonin.h"
 #include "util.h"
 
 #define SNAP_PREFIX	"snapshot-"
@@ -373,7 +374,7 @@ load_snapshots(const char *dir, const char *subject, struct snaps *out)
 		const char *name = de->d_name;
 		const char *why = NULL;
 		char *path, *buf = NULL;
-		size_t len;
+		size_t len, off = 0;
 		cJSON *doc = NULL;
 		int64_t at = 0;
 		struct stat st;
@@ -411,14 +412,10 @@ load_snapshots(const char *dir, const char *subject, struct snaps *out)
 			free(path);
 			continue;
 		}
-		doc = cJSON_ParseWithLength(buf, len);
+		doc = og_json_parse(buf, len, false, NULL, &off);
 		if (!doc) {
-			const char *e = cJSON_GetErrorPtr();
-			long off = e && e >= buf && e <= buf + len ?
-				(long)(e - buf) : (long)len;
-
 			og_log_warn("history: %s: corrupt snapshot (invalid "
-				    "JSON near byte %ld of %zu), skipped",
+				    "JSON near byte %zu of %zu), skipped",
 				    path, off, len);
 		} else if ((why = snapshot_invalid(doc, &at))) {
 			og_log_warn("history: %s: %s, skipped", path, why);
@@ -702,11 +699,16 @@ dir_lock(const char *dir)
 static void
 snapshot_filename(int64_t at, char *buf, size_t size)
 {
-	struct tm tm;
-	time_t t = (time_t)at;
+	char ts[32], compact[32];
+	size_t n = 0;
 
-	gmtime_r(&t, &tm);
-	strftime(buf, size, SNAP_PREFIX "%Y%m%dT%H%M%SZ" SNAP_SUFFIX, &tm);
+	/* The RFC 3339 form without '-' and ':': 20261127T170000Z. */
+	og_format_time(at, ts, sizeof(ts));
+	for (const char *p = ts; *p && n + 1 < sizeof(compact); p++)
+		if (*p != '-' && *p != ':')
+			compact[n++] = *p;
+	compact[n] = '\0';
+	snprintf(buf, size, SNAP_PREFIX "%s" SNAP_SUFFIX, compact);
 }
 
 int

@@ -1082,7 +1082,7 @@ read_file(struct cq_state *st, const char *path)
 	st->files_ok++;
 	if (!st->evidence)
 		st->evidence = strdup(path);
-	scan_item_errors_done(st->ctx, st->host, path, cf.item_errors);
+	scan_item_errors_done(st->ctx, st->host, cf.r, path, cf.item_errors);
 	goto cleanup;
 failed:
 	st->files_failed++;
@@ -1240,7 +1240,7 @@ read_api_page(struct cq_state *st, int page, size_t *errors)
 			 url, GH_BODY_MAX);
 		goto fail;
 	}
-	doc = cJSON_ParseWithLength(resp->body, resp->body_len);
+	doc = ogjs_parse_text(resp->body, resp->body_len, NULL, NULL);
 	if (!cJSON_IsArray(doc)) {
 		snprintf(msg, sizeof(msg), "%s: expected a JSON array of "
 			 "alerts", url);

@@ -4,6 +4,7 @@
  * stack overflow.
  */
 #include "ogjs.h"
+#include "jsonin.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +41,7 @@ struct ogjs {
 	size_t cap_len, cap_size, cap_max;
 	int err;
 	char errmsg[768];
+	size_t text_fixed;	/* invalid UTF-8 / lone surrogates replaced */
 };
 
 /* ---- arena ------------------------------------------------------------ */
@@ -235,6 +237,22 @@ ogjs_fail(struct ogjs *r, const char *fmt, ...)
 	return ret;
 }
 
+cJSON *
+ogjs_parse_text(const char *text, size_t len, size_t *ret_fixed,
+		size_t *ret_err_off)
+{
+	if (ret_err_off)
+		*ret_err_off = 0;
+	return text ? og_json_parse(text, len, false, ret_fixed, ret_err_off)
+		    : NULL;
+}
+
+size_t
+ogjs_text_fixed(const struct ogjs *r)
+{
+	return r->text_fixed;
+}
+
 const char *
 ogjs_error(const struct ogjs *r)
 {
@@ -265,6 +283,10 @@ refill(struct ogjs *r)
 	if (n == 0)
 		r->eof = true;
 	r->len = (size_t)n;
+	/* A UTF-8 byte order mark at the start (Windows tools write one):
+	 * not part of the JSON text, skip it. */
+	if (r->base == 0 && n >= 3 && !memcmp(r->buf, "\xef\xbb\xbf", 3))
+		r->pos = 3;
 	return (int)n;
 }
 
@@ -707,6 +729,8 @@ ogjs_value(struct ogjs *r, struct ogjs_arena *arena, cJSON **ret_json)
 	cJSON_Hooks hooks = { .malloc_fn = hook_malloc, .free_fn = hook_free };
 	const char *end = NULL;
 	unsigned depth0 = r->depth;
+	char *fixed_text = NULL;
+	size_t fixed, fixed_len = 0;
 	cJSON *json;
 	int ret;
 
@@ -721,11 +745,20 @@ ogjs_value(struct ogjs *r, struct ogjs_arena *arena, cJSON **ret_json)
 	if (capture(r, (const unsigned char *)"", 1) < 0)
 		return r->err;
 	r->cap_len--;
+	/* One lone "\uD800" must cost one character, not the whole file. */
+	fixed = og_json_text_fix(r->cap, r->cap_len, &fixed_text, &fixed_len);
+	if (fixed == (size_t)-1)
+		return ogjs_fail(r, "out of memory");
+	r->text_fixed += fixed;
 	hook_arena = arena;
 	cJSON_InitHooks(&hooks);
-	json = cJSON_ParseWithLengthOpts(r->cap, r->cap_len, &end, false);
+	json = cJSON_ParseWithLengthOpts(fixed_text ? fixed_text : r->cap,
+					 fixed_text ? fixed_len : r->cap_len,
+					 &end, false);
+	og_json_dedup_keys(json);
 	cJSON_InitHooks(NULL);
 	hook_arena = NULL;
+	free(fixed_text);
 	if (!json) {
 		/* The grammar was checked above, so this is the arena cap, a
 		 * nesting level cJSON refuses, or a bad number. */
@@ -850,6 +883,7 @@ ogjs_rewind(struct ogjs *r)
 	r->err = 0;
 	r->errmsg[0] = '\0';
 	r->capturing = false;
+	r->text_fixed = 0;
 	return 0;
 }
 

@@ -90,6 +90,18 @@ int ogjs_expect_end(struct ogjs *r);
 int ogjs_fail(struct ogjs *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* A whole small document (an HTTP body, a manifest) parsed
+ * with the core's UTF-8 fixes and last-key-wins, into cJSON's default
+ * allocator: cJSON_Delete() it.  *ret_fixed (may be NULL) gets the count
+ * of replacements.  NULL when it is not JSON, with the byte offset of
+ * the error in *ret_err_off (may be NULL). */
+cJSON *ogjs_parse_text(const char *text, size_t len, size_t *ret_fixed,
+		       size_t *ret_err_off);
+
+/* How many invalid UTF-8 sequences and lone surrogate escapes the values
+ * read so far had (each replaced with U+FFFD); reset by ogjs_rewind. */
+size_t ogjs_text_fixed(const struct ogjs *r);
+
 /* The sticky error message, or NULL. */
 const char *ogjs_error(const struct ogjs *r);
 

@@ -265,10 +265,14 @@ scan_file_failed(struct og_ctx *ctx, const struct og_host *host,
 
 void
 scan_item_errors_done(struct og_ctx *ctx, const struct og_host *host,
-		      const char *file, size_t count)
+		      const struct ogjs *r, const char *file, size_t count)
 {
 	char msg[512];
 
+	if (r && ogjs_text_fixed(r))
+		host->log(ctx, OG_LOG_WARN, "%s: %zu invalid UTF-8 sequences or "
+			  "lone surrogate escapes replaced with U+FFFD", file,
+			  ogjs_text_fixed(r));
 	if (!count)
 		return;
 	if (count > SCAN_ITEM_ERRORS_LOGGED)

@@ -66,9 +66,11 @@ void scan_item_error(struct og_ctx *ctx, const struct og_host *host,
 void scan_file_failed(struct og_ctx *ctx, const struct og_host *host,
 		      const struct ogjs *r, const char *file, int err,
 		      const char *skipped);
-/* At the end of a file: log how many more were skipped, set partial. */
+/* At the end of a file: log how many more were skipped, set partial;
+ * warn how many invalid characters @r replaced with U+FFFD. */
 void scan_item_errors_done(struct og_ctx *ctx, const struct og_host *host,
-			   const char *file, size_t count);
+			   const struct ogjs *r, const char *file,
+			   size_t count);
 
 /* ---- severities -------------------------------------------------------- */
 

@@ -18,6 +18,8 @@
 
 #include <opsgrade/plugin.h>
 
+#include "ogjs.h"
+
 #define EVENTS_FILE_MAX_BYTES	(256u << 20)
 #define EVENTS_ATTRS_MAX	64
 
@@ -108,10 +110,9 @@ import_file(struct og_ctx *ctx, const struct og_host *host, const char *path,
 	    size_t *ret_n)
 {
 	const cJSON *arr, *e;
-	const char *end = NULL;
 	cJSON *doc;
 	char *buf;
-	size_t len = 0;
+	size_t len = 0, off = 0;
 	int err = 0, i = 0, bad = 0;
 
 	buf = read_all(path, &len, &err);
@@ -119,10 +120,10 @@ import_file(struct og_ctx *ctx, const struct og_host *host, const char *path,
 		host->log(ctx, OG_LOG_ERROR, "cannot read '%s': %s", path, strerror(err));
 		return -err;
 	}
-	doc = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);
+	doc = ogjs_parse_text(buf, len, NULL, &off);
 	if (!doc) {
 		host->log(ctx, OG_LOG_ERROR, "%s: invalid JSON at byte %zu", path,
-			  end ? (size_t)(end - buf) : (size_t)0);
+			  off);
 		free(buf);
 		return -EINVAL;
 	}

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "gh.h"
+#include "ogjs.h"
 
 #define GH_BATCH_MAX	256	/* requests handed to the host at once */
 
@@ -231,7 +232,7 @@ take_page(struct gh *g, struct gh_list *l, const struct og_http_response *r)
 		return;
 	}
 	if (r->body_len)
-		doc = cJSON_ParseWithLength(r->body, r->body_len);
+		doc = ogjs_parse_text(r->body, r->body_len, NULL, NULL);
 	if (r->status < 200 || r->status >= 300) {
 		const char *m = gh_str(doc, "message");
 

@@ -86,8 +86,10 @@ fmt_time(int64_t t, char *buf, size_t size)
 	time_t tt = (time_t)t;
 	struct tm tm;
 
-	gmtime_r(&tt, &tm);
-	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* gmtime_r fails on years past int: say so, never garbage */
+	if (!gmtime_r(&tt, &tm) ||
+	    !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, size, "(time out of range)");
 }
 
 static bool

@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "ogjs.h"
 #include "reg.h"
 
 void
@@ -199,7 +200,7 @@ reg_token_parse(const char *body, size_t len, char **ret_token,
 
 	if (len > REG_TOKEN_MAX * 4)
 		return -EFBIG;
-	doc = cJSON_ParseWithLength(body, len);
+	doc = ogjs_parse_text(body, len, NULL, NULL);
 	if (!cJSON_IsObject(doc))
 		goto out;
 	t = cJSON_GetObjectItemCaseSensitive(doc, "token");

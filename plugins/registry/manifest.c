@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "ogjs.h"
 #include "reg.h"
 
 static const struct {
@@ -190,6 +191,7 @@ reg_manifest_parse(const char *body, size_t len, const char *content_type,
 	cJSON *doc = NULL;
 	const cJSON *sv, *ann, *cfg, *subj;
 	char *ct = reg_media_type(content_type);
+	size_t off = 0;
 	const char *body_type;
 	int r = -EINVAL;
 
@@ -200,14 +202,9 @@ reg_manifest_parse(const char *body, size_t len, const char *content_type,
 		r = -EFBIG;
 		goto out;
 	}
-	doc = cJSON_ParseWithLength(body, len);
+	doc = ogjs_parse_text(body, len, NULL, &off);
 	if (!doc) {
-		const char *e = cJSON_GetErrorPtr();
-
-		*ret_err = reg_asprintf("not JSON (error at byte %zu)",
-					e && e >= body && e <= body + len
-						? (size_t)(e - body)
-						: len);
+		*ret_err = reg_asprintf("not JSON (error at byte %zu)", off);
 		goto out;
 	}
 	if (!cJSON_IsObject(doc)) {
@@ -340,7 +337,7 @@ reg_config_parse(const char *body, size_t len, struct reg_config *ret,
 		*ret_err = reg_asprintf("config is %zu bytes, over the limit", len);
 		return -EFBIG;
 	}
-	doc = cJSON_ParseWithLength(body, len);
+	doc = ogjs_parse_text(body, len, NULL, NULL);
 	if (!cJSON_IsObject(doc)) {
 		*ret_err = reg_strdup("config blob is not a JSON object");
 		goto out;

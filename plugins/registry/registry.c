@@ -13,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "ogjs.h"
 #include "reg.h"
 
 #define REG_IMAGES_MAX		256	/* image references per run */
@@ -153,7 +154,7 @@ call_error(const struct reg_call *call)
 	if (r->status == 0)
 		return reg_asprintf("%s: %s", call->url,
 				    r->error ? r->error : "no answer");
-	doc = r->body ? cJSON_ParseWithLength(r->body, r->body_len) : NULL;
+	doc = ogjs_parse_text(r->body, r->body_len, NULL, NULL);
 	e = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "errors"), 0);
 	code = cJSON_GetObjectItemCaseSensitive(e, "code");
 	msg = cJSON_GetObjectItemCaseSensitive(e, "message");
@@ -240,7 +241,7 @@ list_tags(struct state *s, const struct reg_ref *ref, struct reg_strv *ret)
 			r = -EIO;
 			break;
 		}
-		doc = cJSON_ParseWithLength(call.resp->body, call.resp->body_len);
+		doc = ogjs_parse_text(call.resp->body, call.resp->body_len, NULL, NULL);
 		tags = cJSON_GetObjectItemCaseSensitive(doc, "tags");
 		if (!cJSON_IsObject(doc) || (!cJSON_IsArray(tags) && !cJSON_IsNull(tags))) {
 			fail_image(s, ref->repo, "%s: tag list is not "
@@ -759,8 +760,9 @@ emit_image(struct state *s, const struct image *img, const char *evidence)
 		time_t t = (time_t)img->created;
 		struct tm tm;
 
-		gmtime_r(&t, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if (!gmtime_r(&t, &tm) ||
+		    !strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm))
+			snprintf(when, sizeof(when), "(out of range)");
 		s->host->fact_string(s->ctx, K("created"), when, evidence);
 		s->host->fact_number(s->ctx, K("age_days"),
 				     (double)((now - img->created) / 86400), "days",

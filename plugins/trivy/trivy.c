@@ -967,7 +967,7 @@ read_file(struct trivy_state *st, const char *path)
 		goto failed;
 	note_file(st, &tf);
 	st->files_ok++;
-	scan_item_errors_done(st->ctx, st->host, path, tf.item_errors);
+	scan_item_errors_done(st->ctx, st->host, tf.r, path, tf.item_errors);
 	goto cleanup;
 failed:
 	st->files_failed++;
