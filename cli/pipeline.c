@@ -20,6 +20,43 @@
 #include "util.h"
 
 
+/* The plugin that declares --@flag, or NULL. */
+const struct og_flag *
+og_plugin_flag(const struct og_plugin_set *s, const char *flag, size_t len,
+	       const char **ret_plugin)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const struct og_plugin_entry *e = &s->entries[i];
+
+		if (e->state != OG_PLUGIN_LOADED)
+			continue;
+		for (const struct og_flag *f = e->desc.flags; f && f->flag; f++)
+			if (strlen(f->flag) == len && !strncmp(f->flag, flag, len)) {
+				*ret_plugin = e->desc.name;
+				return f;
+			}
+	}
+	return NULL;
+}
+
+/* "FLAG=VALUE" of a plugin's flag -> "collectors.NAME.OPTION=VALUE". */
+static int
+plugin_flag_assignment(const struct og_plugin_set *s, const char *fv,
+		       char **ret, char **ret_err)
+{
+	const char *eq = strchr(fv, '='), *plugin = NULL;
+	const struct og_flag *f = og_plugin_flag(s, fv, (size_t)(eq - fv), &plugin);
+
+	if (!f || !f->option) {
+		*ret_err = og_asprintf("unknown option --%.*s (no core option, and "
+				       "no plugin found declares it)",
+				       (int)(eq - fv), fv);
+		return -EINVAL;
+	}
+	*ret = og_asprintf("collectors.%s.%s=%s", plugin, f->option, eq + 1);
+	return 0;
+}
+
 int
 og_pipeline_setup(struct og_pipeline *p)
 {
@@ -68,7 +105,21 @@ og_pipeline_setup(struct og_pipeline *p)
 	if (r < 0)
 		goto bad;
 	for (size_t i = 0; i < p->cli->n_sets; i++) {
-		r = og_config_set_assignment(p->config, p->cli->sets[i], &err);
+		char *a = NULL;
+
+		if (p->cli->sets[i][0] == '\x01') {
+			r = plugin_flag_assignment(p->plugins, p->cli->sets[i] + 1,
+						   &a, &err);
+			if (r < 0) {
+				og_log_error("%s", err);
+				free(err);
+				og_cli_usage(p->cli->cmd, stderr);
+				return EXIT_USAGE;
+			}
+		}
+		r = og_config_set_assignment(p->config, a ? a : p->cli->sets[i],
+					     &err);
+		free(a);
 		if (r < 0)
 			goto bad;
 	}
@@ -145,6 +196,7 @@ og_pipeline_clear(struct og_pipeline *p)
 	if (p->lock_fd >= 0)
 		close(p->lock_fd);
 	free(p->config_plugins);
+	cJSON_Delete(p->render_config);
 	og_plugin_set_free(p->plugins);
 	cJSON_Delete(p->config);
 }
@@ -352,7 +404,8 @@ render_all(struct og_pipeline *p, const cJSON *doc, const char *outdir, int code
 		if (!format_wanted(p->config, renderers[k].format))
 			continue;
 		path = og_asprintf("%s/%s", outdir, renderers[k].file);
-		r = renderers[k].render(doc, p->config, path, &err);
+		r = renderers[k].render(doc, p->render_config ? p->render_config
+							      : p->config, path, &err);
 		if (r < 0) {
 			og_log_error("%s", err ? err : path);
 			code = EXIT_OUTPUT;
@@ -363,6 +416,52 @@ render_all(struct og_pipeline *p, const cJSON *doc, const char *outdir, int code
 		free(path);
 	}
 	return code;
+}
+
+/*
+ * Whether render --from must assess again: the document has no
+ * assessment, or this run sets assessment or gates (a config file,
+ * --model, --fail-on, --set assessment.* / gates.*).
+ */
+static bool
+reassessing(const struct og_pipeline *p, const cJSON *doc)
+{
+	return !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "assessment")) ||
+	       og_config_get(p->config, "assessment") || og_config_get(p->config, "gates");
+}
+
+/*
+ * doc.render: the "report" settings the files were rendered with
+ * (branding, paper, fonts, JUnit options), so render --from needs no
+ * config to reproduce them.  This run's settings override stored ones
+ * key by key; p->render_config is what the renderers then read.
+ */
+static void
+store_render_settings(struct og_pipeline *p, cJSON *doc)
+{
+	const cJSON *stored = cJSON_GetObjectItemCaseSensitive(doc, "render");
+	const cJSON *mine = og_config_get(p->config, "report"), *it;
+	cJSON *merged = cJSON_IsObject(stored) ? cJSON_Duplicate(stored, 1)
+					       : cJSON_CreateObject();
+
+	cJSON_ArrayForEach(it, mine) {
+		cJSON_DeleteItemFromObjectCaseSensitive(merged, it->string);
+		cJSON_AddItemToObject(merged, it->string, cJSON_Duplicate(it, 1));
+	}
+	if (p->cli->cmd == OG_CMD_COLLECT) {
+		cJSON_DeleteItemFromObjectCaseSensitive(doc, "render");
+		cJSON_Delete(merged);
+		return;
+	}
+	cJSON_Delete(p->render_config);
+	p->render_config = cJSON_Duplicate(p->config, 1);
+	cJSON_DeleteItemFromObjectCaseSensitive(p->render_config, "report");
+	cJSON_AddItemToObject(p->render_config, "report", cJSON_Duplicate(merged, 1));
+	/* in place: report.json keeps its member order, byte for byte */
+	if (stored)
+		cJSON_ReplaceItemInObjectCaseSensitive(doc, "render", merged);
+	else
+		cJSON_AddItemToObject(doc, "render", merged);
 }
 
 /*
@@ -377,30 +476,44 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 	char *err = NULL;
 	int r, code = EXIT_OK;
 
-	/* collect writes only the model; everything else assesses (again,
-	 * for render and merge: the model may have changed, or the maturity
-	 * model or gates in config). */
-	cJSON_DeleteItemFromObjectCaseSensitive(doc, "assessment");
-	cJSON_DeleteItemFromObjectCaseSensitive(doc, "gates");
-	if (p->cli->cmd == OG_CMD_COLLECT) {
-		cJSON_AddNullToObject(doc, "assessment");
-		cJSON_AddArrayToObject(doc, "gates");
+	/* collect writes only the model.  render --from keeps the stored
+	 * assessment and gates unless this run brings its own assessment
+	 * or gate settings (--config, --model, --set, --fail-on): then it
+	 * re-assesses, and says so.  report and merge always assess. */
+	if (p->cli->cmd == OG_CMD_RENDER && !reassessing(p, doc)) {
+		const cJSON *g = cJSON_GetObjectItemCaseSensitive(doc, "gates");
+
+		if (og_gates_failed(g))
+			code = EXIT_GATE;
+		og_log_info("rendering the stored assessment of %s", p->cli->from);
 	} else {
 		cJSON *assessment = NULL, *gates = NULL;
 
-		r = og_assess(m, p->config,
-			      cJSON_GetObjectItemCaseSensitive(doc, "collectors"),
-			      og_now(), &assessment, &gates, &err);
-		if (r < 0) {
-			og_log_error("%s", err);
-			free(err);
-			return EXIT_USAGE;
+		if (p->cli->cmd == OG_CMD_RENDER &&
+		    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "assessment")))
+			og_log_info("re-assessing %s with this run's assessment and gate "
+				    "settings", p->cli->from);
+		cJSON_DeleteItemFromObjectCaseSensitive(doc, "assessment");
+		cJSON_DeleteItemFromObjectCaseSensitive(doc, "gates");
+		if (p->cli->cmd == OG_CMD_COLLECT) {
+			cJSON_AddNullToObject(doc, "assessment");
+			cJSON_AddArrayToObject(doc, "gates");
+		} else {
+			r = og_assess(m, p->config,
+				      cJSON_GetObjectItemCaseSensitive(doc, "collectors"),
+				      og_now(), &assessment, &gates, &err);
+			if (r < 0) {
+				og_log_error("%s", err);
+				free(err);
+				return EXIT_USAGE;
+			}
+			cJSON_AddItemToObject(doc, "assessment", assessment);
+			cJSON_AddItemToObject(doc, "gates", gates);
+			if (og_gates_failed(gates))
+				code = EXIT_GATE;
 		}
-		cJSON_AddItemToObject(doc, "assessment", assessment);
-		cJSON_AddItemToObject(doc, "gates", gates);
-		if (og_gates_failed(gates))
-			code = EXIT_GATE;
 	}
+	store_render_settings(p, doc);
 	if (!cJSON_GetObjectItemCaseSensitive(doc, "history"))
 		cJSON_AddNullToObject(doc, "history");
 	/* History before rendering: the renderers draw report["history"]. */
