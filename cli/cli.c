@@ -76,11 +76,15 @@ og_cli_usage(enum og_command cmd, FILE *out)
 	case OG_CMD_REPORT:
 		fputs("Usage: opsgrade report [PATH] [OPTIONS]\n"
 		      "Collect evidence (PATH: checkout, default .), assess it and\n"
-		      "write report.pdf, summary.png, junit.xml and report.json.\n", out);
+		      "write report.pdf, summary.png, junit.xml and report.json.\n"
+		      "With --github, --github-org or --registry and no PATH, the\n"
+		      "current directory is not assessed; give PATH to include a checkout.\n", out);
 		break;
 	case OG_CMD_COLLECT:
 		fputs("Usage: opsgrade collect [PATH] [-o report.json] [OPTIONS]\n"
-		      "Run the collectors and write only the model as report.json.\n", out);
+		      "Run the collectors and write only the model as report.json.\n"
+		      "PATH defaults to . unless --github, --github-org or --registry\n"
+		      "names another subject.\n", out);
 		break;
 	case OG_CMD_RENDER:
 		fputs("Usage: opsgrade render --from report.json [OPTIONS]\n"
@@ -90,7 +94,8 @@ og_cli_usage(enum og_command cmd, FILE *out)
 	case OG_CMD_MERGE:
 		fputs("Usage: opsgrade merge A.json B.json... -o out.json\n"
 		      "Merge report.json shards (e.g. of --shard runs) into one,\n"
-		      "re-assessing the merged model.\n", out);
+		      "re-assessing the merged model.  Reports about different\n"
+		      "subjects merge only with --subject NAME for the combination.\n", out);
 		return;
 	case OG_CMD_PLUGINS:
 		fputs("Usage: opsgrade plugins [--json] [--plugin-dir DIR]\n"

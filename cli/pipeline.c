@@ -15,6 +15,7 @@
 #include "pipeline.h"
 #include "render.h"
 #include "report-json.h"
+#include "subject.h"
 #include "runner.h"
 #include "term.h"
 #include "util.h"
@@ -104,6 +105,9 @@ og_pipeline_setup(struct og_pipeline *p)
 			       p->config_plugins, p->n_config_plugins, &err);
 	if (r < 0)
 		goto bad;
+	/* before --set and PATH: those are relative to the cwd */
+	if ((r = og_subject_resolve_paths(p->config, p->cli->config_path, &err)) < 0)
+		goto bad;
 	for (size_t i = 0; i < p->cli->n_sets; i++) {
 		char *a = NULL;
 
@@ -160,6 +164,8 @@ og_pipeline_setup(struct og_pipeline *p)
 			       p->n_config_plugins, &err);
 	if (r < 0)
 		goto bad;
+	if ((r = og_subject_repo_scope(p)) != EXIT_OK)
+		return r;
 	if ((r = og_pipeline_validate(p)) != EXIT_OK)
 		return r;
 	for (size_t i = 0; i < p->plugins->n; i++) {
@@ -697,12 +703,37 @@ merge_collector(cJSON *collectors, const cJSON *c)
 	cJSON_AddItemToArray(collectors, cJSON_Duplicate(c, 1));
 }
 
+/*
+ * Shards of one subject merge; reports of different subjects do only
+ * when --subject names what the combination is (else the merged report
+ * would speak of one of them with the other's evidence).
+ */
+static bool
+merge_subject_ok(const struct og_pipeline *p, const cJSON *d, const char *file,
+		 char **first, const char **first_file)
+{
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(d, "subject");
+	const char *name = cJSON_IsString(s) ? s->valuestring : "";
+
+	if (!*first_file) {
+		*first = og_strdup0(name);
+		*first_file = file;
+		return true;
+	}
+	if (!strcmp(*first, name) || og_config_str(p->config, "subject", NULL))
+		return true;
+	og_log_error("merge: %s is about '%s' but %s is about '%s'; give --subject NAME "
+		     "to name the combined subject", file, name, *first_file, *first);
+	return false;
+}
+
 int
 og_pipeline_merge(struct og_pipeline *p)
 {
 	struct og_model *m = og_model_new();
 	cJSON *doc = NULL, *collectors = NULL;
-	const char *subject = NULL;
+	const char *subject = NULL, *first_file = NULL;
+	char *first = NULL;
 	int code = EXIT_OK;
 
 	if (p->cli->n_inputs < 1 || !p->cli->out) {
@@ -719,6 +750,12 @@ og_pipeline_merge(struct og_pipeline *p)
 		if (og_report_load(p->cli->inputs[i], &d, &part, &err) < 0) {
 			og_log_error("%s", err);
 			free(err);
+			code = EXIT_USAGE;
+			break;
+		}
+		if (!merge_subject_ok(p, d, p->cli->inputs[i], &first, &first_file)) {
+			og_model_free(part);
+			cJSON_Delete(d);
 			code = EXIT_USAGE;
 			break;
 		}
@@ -752,6 +789,7 @@ og_pipeline_merge(struct og_pipeline *p)
 	cJSON_Delete(collectors);
 	cJSON_Delete(doc);
 	og_model_free(m);
+	free(first);
 	return code;
 }
 
