@@ -5,6 +5,8 @@ set -euo pipefail
 PACKAGES=(
 	# build
 	gcc meson ninja-build pkg-config
+	# man pages (scdoc sources; the test runs man --warnings)
+	scdoc man-db
 	libcjson-dev libcurl4-openssl-dev libxml2-dev libcairo2-dev
 	libpango1.0-dev libyaml-dev
 	# fonts the PDF/PNG use
