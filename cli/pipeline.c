@@ -15,10 +15,48 @@
 #include "pipeline.h"
 #include "render.h"
 #include "report-json.h"
+#include "subject.h"
 #include "runner.h"
 #include "term.h"
 #include "util.h"
 
+
+/* The plugin that declares --@flag, or NULL. */
+const struct og_flag *
+og_plugin_flag(const struct og_plugin_set *s, const char *flag, size_t len,
+	       const char **ret_plugin)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const struct og_plugin_entry *e = &s->entries[i];
+
+		if (e->state != OG_PLUGIN_LOADED)
+			continue;
+		for (const struct og_flag *f = e->desc.flags; f && f->flag; f++)
+			if (strlen(f->flag) == len && !strncmp(f->flag, flag, len)) {
+				*ret_plugin = e->desc.name;
+				return f;
+			}
+	}
+	return NULL;
+}
+
+/* "FLAG=VALUE" of a plugin's flag -> "collectors.NAME.OPTION=VALUE". */
+static int
+plugin_flag_assignment(const struct og_plugin_set *s, const char *fv,
+		       char **ret, char **ret_err)
+{
+	const char *eq = strchr(fv, '='), *plugin = NULL;
+	const struct og_flag *f = og_plugin_flag(s, fv, (size_t)(eq - fv), &plugin);
+
+	if (!f || !f->option) {
+		*ret_err = og_asprintf("unknown option --%.*s (no core option, and "
+				       "no plugin found declares it)",
+				       (int)(eq - fv), fv);
+		return -EINVAL;
+	}
+	*ret = og_asprintf("collectors.%s.%s=%s", plugin, f->option, eq + 1);
+	return 0;
+}
 
 int
 og_pipeline_setup(struct og_pipeline *p)
@@ -67,8 +105,25 @@ og_pipeline_setup(struct og_pipeline *p)
 			       p->config_plugins, p->n_config_plugins, &err);
 	if (r < 0)
 		goto bad;
+	/* before --set and PATH: those are relative to the cwd */
+	if ((r = og_subject_resolve_paths(p->config, p->cli->config_path, &err)) < 0)
+		goto bad;
 	for (size_t i = 0; i < p->cli->n_sets; i++) {
-		r = og_config_set_assignment(p->config, p->cli->sets[i], &err);
+		char *a = NULL;
+
+		if (p->cli->sets[i][0] == '\x01') {
+			r = plugin_flag_assignment(p->plugins, p->cli->sets[i] + 1,
+						   &a, &err);
+			if (r < 0) {
+				og_log_error("%s", err);
+				free(err);
+				og_cli_usage(p->cli->cmd, stderr);
+				return EXIT_USAGE;
+			}
+		}
+		r = og_config_set_assignment(p->config, a ? a : p->cli->sets[i],
+					     &err);
+		free(a);
 		if (r < 0)
 			goto bad;
 	}
@@ -109,6 +164,8 @@ og_pipeline_setup(struct og_pipeline *p)
 			       p->n_config_plugins, &err);
 	if (r < 0)
 		goto bad;
+	if ((r = og_subject_repo_scope(p)) != EXIT_OK)
+		return r;
 	if ((r = og_pipeline_validate(p)) != EXIT_OK)
 		return r;
 	for (size_t i = 0; i < p->plugins->n; i++) {
@@ -646,12 +703,37 @@ merge_collector(cJSON *collectors, const cJSON *c)
 	cJSON_AddItemToArray(collectors, cJSON_Duplicate(c, 1));
 }
 
+/*
+ * Shards of one subject merge; reports of different subjects do only
+ * when --subject names what the combination is (else the merged report
+ * would speak of one of them with the other's evidence).
+ */
+static bool
+merge_subject_ok(const struct og_pipeline *p, const cJSON *d, const char *file,
+		 char **first, const char **first_file)
+{
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(d, "subject");
+	const char *name = cJSON_IsString(s) ? s->valuestring : "";
+
+	if (!*first_file) {
+		*first = og_strdup0(name);
+		*first_file = file;
+		return true;
+	}
+	if (!strcmp(*first, name) || og_config_str(p->config, "subject", NULL))
+		return true;
+	og_log_error("merge: %s is about '%s' but %s is about '%s'; give --subject NAME "
+		     "to name the combined subject", file, name, *first_file, *first);
+	return false;
+}
+
 int
 og_pipeline_merge(struct og_pipeline *p)
 {
 	struct og_model *m = og_model_new();
 	cJSON *doc = NULL, *collectors = NULL;
-	const char *subject = NULL;
+	const char *subject = NULL, *first_file = NULL;
+	char *first = NULL;
 	int code = EXIT_OK;
 
 	if (p->cli->n_inputs < 1 || !p->cli->out) {
@@ -668,6 +750,12 @@ og_pipeline_merge(struct og_pipeline *p)
 		if (og_report_load(p->cli->inputs[i], &d, &part, &err) < 0) {
 			og_log_error("%s", err);
 			free(err);
+			code = EXIT_USAGE;
+			break;
+		}
+		if (!merge_subject_ok(p, d, p->cli->inputs[i], &first, &first_file)) {
+			og_model_free(part);
+			cJSON_Delete(d);
 			code = EXIT_USAGE;
 			break;
 		}
@@ -701,6 +789,7 @@ og_pipeline_merge(struct og_pipeline *p)
 	cJSON_Delete(collectors);
 	cJSON_Delete(doc);
 	og_model_free(m);
+	free(first);
 	return code;
 }
 

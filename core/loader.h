@@ -26,6 +26,7 @@ struct og_plugin_entry {
 	/* desc.options re-laid at this host's sizeof(struct og_option)
 	 * (the plugin's array steps by its option_size); owned */
 	struct og_option *options;
+	struct og_flag *flags;		/* desc.flags, the same way */
 };
 
 struct og_plugin_set {

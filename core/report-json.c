@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "jsonin.h"
+#include "jsonpr.h"
 #include "report-json.h"
 #include "util.h"
 
@@ -594,23 +596,31 @@ out:
 int
 og_report_write(const cJSON *doc, const char *path, char **ret_err)
 {
-	char *text;
-	size_t len;
-	int r;
+	struct og_jp jp;
+	char *tmp = NULL;
+	int fd = -1, r;
 
-	text = cJSON_Print(doc);
-	if (!text) {
-		*ret_err = og_strdup0("cannot serialise the report (out of memory)");
-		return -ENOMEM;
-	}
-	len = strlen(text);
-	text = og_xrealloc_array(text, len + 2, 1);
-	text[len++] = '\n';
-	text[len] = '\0';
-	r = og_write_file_atomic(path, text, len);
+	r = og_open_tmp(path, &fd, &tmp);
+	if (r < 0)
+		goto out;
+	/* Streamed: the text is never whole in memory (it is about as big
+	 * as the input scans). */
+	og_jp_init(&jp, fd);
+	og_jp_cjson(&jp, doc);
+	og_jp_raw(&jp, "\n", 1);
+	r = og_jp_finish(&jp);
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0)
+		r = og_commit_tmp(tmp, path);
+	else
+		(void)unlink(tmp);
+out:
 	if (r < 0)
 		*ret_err = og_asprintf("cannot write '%s': %s", path, strerror(-r));
-	cJSON_free(text);
+	free(tmp);
 	return r;
 }
 

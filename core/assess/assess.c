@@ -141,7 +141,7 @@ read_opts(const cJSON *config, struct opts *o, char **ret_err)
 	if (j) {
 		if (!cJSON_IsString(j) || og_kind_from_name(j->valuestring) == OG_KIND_UNKNOWN) {
 			*ret_err = og_strdup0("project.kind: expected one of service, library, "
-					      "cli, iac-module, monorepo");
+					      "cli, infrastructure, monorepo");
 			return -EINVAL;
 		}
 		o->kind = j->valuestring;

@@ -324,7 +324,7 @@ parse_applicability(struct ctx *c, const cJSON *j, const char *path,
 
 		if (k == OG_KIND_UNKNOWN) {
 			p = og_asprintf("%s.kinds[%zu]", path, i);
-			r = fail(c, p, "expected one of service, library, cli, iac-module, monorepo");
+			r = fail(c, p, "expected one of service, library, cli, infrastructure, monorepo");
 			free(p);
 			return r;
 		}

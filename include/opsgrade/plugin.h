@@ -47,7 +47,7 @@
  *   - every struct that may grow starts with struct_size, and every
  *     array of such structs the plugin hands over carries its element
  *     size (og_finding.location_size, og_event.attr_size,
- *     og_plugin.option_size), so the host can step through an older or
+ *     og_plugin.option_size and flag_size), so the host can step through an older or
  *     newer plugin's array;
  *   - start from the initialisers (struct og_finding f =
  *     OG_FINDING_INIT; or f = (struct og_finding)OG_FINDING_INIT; to
@@ -398,6 +398,20 @@ struct og_option {
 	const char *help;
 };
 
+/*
+ * A command-line shorthand the plugin declares: `--FLAG ARG` sets its
+ * option collectors.<name>.<option> (appends, for list options), and
+ * names the plugin so an opt-in collector runs.  Shown in --help under
+ * the plugin's name.  A flag the core or an earlier plugin already has
+ * is ignored with a warning.
+ */
+struct og_flag {
+	const char *flag;		/* "trivy" for --trivy: [a-z0-9-]+ */
+	const char *option;		/* a declared option's key */
+	const char *arg;		/* "FILE", shown in --help */
+	const char *help;		/* one line */
+};
+
 struct og_plugin {
 	uint32_t abi_major;		/* OPSGRADE_PLUGIN_ABI */
 	uint32_t struct_size;		/* sizeof(struct og_plugin) */
@@ -418,6 +432,10 @@ struct og_plugin {
 	bool opt_in;
 
 	size_t option_size;		/* sizeof(struct og_option) */
+
+	/* Command-line shorthands, terminated by flag == NULL; may be NULL */
+	const struct og_flag *flags;
+	size_t flag_size;		/* sizeof(struct og_flag) */
 };
 
 #define OG_PLUGIN_DEFINE(...)                                               \
@@ -426,6 +444,7 @@ struct og_plugin {
 		.abi_major = OPSGRADE_PLUGIN_ABI,                           \
 		.struct_size = (uint32_t)sizeof(struct og_plugin),          \
 		.option_size = sizeof(struct og_option),                    \
+		.flag_size = sizeof(struct og_flag),                        \
 		__VA_ARGS__};
 
 #ifdef __cplusplus

@@ -1390,8 +1390,14 @@ static const struct og_option codeql_options[] = {
 	{ NULL, 0, NULL },
 };
 
+/* Command-line shorthands (shown in --help). */
+static const struct og_flag codeql_flags[] = {
+	{ "sarif", "sarif", "FILE", "SARIF file (repeatable, globs)" },
+	{ 0 },
+};
+
 OG_PLUGIN_DEFINE(.name = "codeql", .version = "1.0",
 		 .summary = "SARIF 2.1.0 (CodeQL, Semgrep, …) code alerts",
 		 .init = codeql_init, .collect = codeql_collect,
 		 .fini = codeql_fini, .options = codeql_options,
-		 .opt_in = true)
+		 .flags = codeql_flags, .opt_in = true)

@@ -1,0 +1,286 @@
+#include "config.h"
+
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "jsonpr.h"
+#include "util.h"
+
+#define BUF_SIZE	(256 * 1024)
+#define IN_OBJECT	1
+#define IN_ARRAY	2
+#define HAS_MEMBER	4
+
+void
+og_jp_init(struct og_jp *p, int fd)
+{
+	memset(p, 0, sizeof(*p));
+	p->fd = fd;
+	p->cap = BUF_SIZE;
+	p->buf = og_xmalloc(p->cap);
+}
+
+static void
+flush(struct og_jp *p)
+{
+	const char *s = p->buf;
+	size_t n = p->len;
+
+	while (n > 0 && !p->err) {
+		ssize_t w = write(p->fd, s, n);
+
+		if (w < 0) {
+			if (errno != EINTR)
+				p->err = -errno;
+			continue;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	p->len = 0;
+}
+
+int
+og_jp_finish(struct og_jp *p)
+{
+	flush(p);
+	free(p->buf);
+	p->buf = NULL;
+	return p->err;
+}
+
+void
+og_jp_raw(struct og_jp *p, const char *s, size_t n)
+{
+	while (p->len + n > p->cap) {
+		size_t k = p->cap - p->len;
+
+		memcpy(p->buf + p->len, s, k);
+		p->len += k;
+		flush(p);
+		s += k;
+		n -= k;
+	}
+	memcpy(p->buf + p->len, s, n);
+	p->len += n;
+}
+
+static void
+put(struct og_jp *p, char c)
+{
+	if (p->len == p->cap)
+		flush(p);
+	p->buf[p->len++] = c;
+}
+
+static void
+tabs(struct og_jp *p, unsigned n)
+{
+	while (n--)
+		put(p, '\t');
+}
+
+/* Separator before a value: in an array ", " after the first element;
+ * in an object the key already placed it. */
+static void
+before_value(struct og_jp *p)
+{
+	unsigned char *l = &p->level[p->depth];
+
+	if (*l & IN_ARRAY) {
+		if (*l & HAS_MEMBER)
+			og_jp_raw(p, ", ", 2);
+		*l |= HAS_MEMBER;
+	}
+}
+
+void
+og_jp_open(struct og_jp *p, char c)
+{
+	before_value(p);
+	put(p, c);
+	if (p->depth == OG_JP_DEPTH_MAX) {
+		p->err = p->err ? p->err : -E2BIG;
+		return;
+	}
+	p->depth++;
+	p->level[p->depth] = c == '{' ? IN_OBJECT : IN_ARRAY;
+}
+
+void
+og_jp_close(struct og_jp *p)
+{
+	unsigned char l = p->level[p->depth];
+
+	if (p->depth == 0)
+		return;
+	if (l & IN_OBJECT) {
+		put(p, '\n');
+		tabs(p, p->depth - 1);
+		put(p, '}');
+	} else {
+		put(p, ']');
+	}
+	p->depth--;
+}
+
+/* cJSON's print_string_ptr: the escapes it writes and nothing else
+ * (bytes >= 0x80 pass through).  Runs without escapes are copied
+ * whole. */
+static void
+string(struct og_jp *p, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)(s ? s : "");
+
+	put(p, '"');
+	for (;;) {
+		const unsigned char *run = u;
+		char esc[6];
+
+		while (*u >= 32 && *u != '"' && *u != '\\')
+			u++;
+		og_jp_raw(p, (const char *)run, (size_t)(u - run));
+		if (!*u)
+			break;
+		esc[0] = '\\';
+		switch (*u) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[*u >> 4];
+			esc[5] = hex[*u & 15];
+			og_jp_raw(p, esc, 6);
+			u++;
+			continue;
+		}
+		og_jp_raw(p, esc, 2);
+		u++;
+	}
+	put(p, '"');
+}
+
+void
+og_jp_key(struct og_jp *p, const char *k)
+{
+	unsigned char *l = &p->level[p->depth];
+
+	if (*l & HAS_MEMBER)
+		put(p, ',');
+	*l |= HAS_MEMBER;
+	put(p, '\n');
+	tabs(p, p->depth);
+	string(p, k);
+	og_jp_raw(p, ":\t", 2);
+}
+
+void
+og_jp_str(struct og_jp *p, const char *s)
+{
+	before_value(p);
+	if (s)
+		string(p, s);
+	else
+		og_jp_raw(p, "null", 4);
+}
+
+void
+og_jp_null(struct og_jp *p)
+{
+	before_value(p);
+	og_jp_raw(p, "null", 4);
+}
+
+void
+og_jp_bool(struct og_jp *p, bool b)
+{
+	before_value(p);
+	if (b)
+		og_jp_raw(p, "true", 4);
+	else
+		og_jp_raw(p, "false", 5);
+}
+
+/* cJSON's print_number (1.7.15, Debian 12): 15 digits unless they do
+ * not read back within its compare_double, then 17. */
+void
+og_jp_num(struct og_jp *p, double d)
+{
+	char b[32];
+	int n;
+
+	before_value(p);
+	if (isnan(d) || isinf(d)) {
+		n = snprintf(b, sizeof(b), "null");
+	} else {
+		double test = 0;
+
+		n = snprintf(b, sizeof(b), "%1.15g", d);
+		if (sscanf(b, "%lg", &test) != 1 ||
+		    !(fabs(test - d) <= fmax(fabs(test), fabs(d)) * DBL_EPSILON))
+			n = snprintf(b, sizeof(b), "%1.17g", d);
+	}
+	og_jp_raw(p, b, (size_t)n);
+}
+
+void
+og_jp_cjson(struct og_jp *p, const cJSON *v)
+{
+	const cJSON *it;
+
+	if (!v) {
+		og_jp_null(p);
+		return;
+	}
+	switch (v->type & 0xff) {
+	case cJSON_False:
+		og_jp_bool(p, false);
+		break;
+	case cJSON_True:
+		og_jp_bool(p, true);
+		break;
+	case cJSON_NULL:
+		og_jp_null(p);
+		break;
+	case cJSON_Number:
+		og_jp_num(p, v->valuedouble);
+		break;
+	case cJSON_String:
+		before_value(p);
+		string(p, v->valuestring);
+		break;
+	case cJSON_Raw:
+		before_value(p);
+		if (v->valuestring)
+			og_jp_raw(p, v->valuestring, strlen(v->valuestring));
+		break;
+	case cJSON_Array:
+		og_jp_open(p, '[');
+		for (it = v->child; it; it = it->next)
+			og_jp_cjson(p, it);
+		og_jp_close(p);
+		break;
+	case cJSON_Object:
+		og_jp_open(p, '{');
+		for (it = v->child; it; it = it->next) {
+			og_jp_key(p, it->string);
+			og_jp_cjson(p, it);
+		}
+		og_jp_close(p);
+		break;
+	default:
+		og_jp_null(p);
+		break;
+	}
+}
