@@ -505,9 +505,15 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 			cJSON_AddNullToObject(doc, "assessment");
 			cJSON_AddArrayToObject(doc, "gates");
 		} else {
-			r = og_assess(m, p->config,
-				      cJSON_GetObjectItemCaseSensitive(doc, "collectors"),
-				      og_now(), &assessment, &gates, &err);
+			size_t n_frag;
+			const char **frag = og_plugin_set_fragments(p->plugins,
+								    &n_frag);
+
+			r = og_assess_ex(m, p->config,
+					 cJSON_GetObjectItemCaseSensitive(doc, "collectors"),
+					 frag, n_frag, og_now(), &assessment, &gates,
+					 &err);
+			free(frag);
 			if (r < 0) {
 				og_log_error("%s", err);
 				free(err);

@@ -84,6 +84,15 @@ static const struct key schema[] = {
 static const struct og_option common_options[] = {
 	{ "enabled", OG_OPT_BOOL, "run this collector (default: opt-in ones only when configured)" },
 	{ "timeout", OG_OPT_NUMBER, "seconds before the collector is killed (default 300)" },
+	/* the plugin's box (core/box.h) and the parent's budget for it
+	 * (core/runner.c); 0 = no limit */
+	{ "limits.memory_mb", OG_OPT_NUMBER, "address space of the plugin process (default 4096)" },
+	{ "limits.cpu_seconds", OG_OPT_NUMBER, "CPU seconds (default twice the timeout)" },
+	{ "limits.file_mb", OG_OPT_NUMBER, "largest file the plugin may write (default 1024)" },
+	{ "limits.open_files", OG_OPT_NUMBER, "open files (default 1024)" },
+	{ "limits.records", OG_OPT_NUMBER, "facts + findings + events it may send (default 2000000)" },
+	{ "limits.bytes", OG_OPT_NUMBER, "bytes it may send (default 2 GiB)" },
+	{ "limits.keys", OG_OPT_NUMBER, "distinct fact keys it may add (default 200000)" },
 	{ NULL, 0, NULL },
 };
 
@@ -220,6 +229,28 @@ type_error(const char *origin, const char *path, enum key_type t, char **ret_err
 	return -EINVAL;
 }
 
+/* One key @key (value @item) of collectors.@cname, plugin @p. */
+static int
+check_option(const char *origin, const char *cname,
+	     const struct og_config_plugin *p, const char *key,
+	     const cJSON *item, char **ret_err)
+{
+	const struct og_option *o = option_find(p->options, key);
+	char *path = og_asprintf("collectors.%s.%s", cname, key);
+	int r = 0;
+
+	if (!o)
+		o = option_find(common_options, key);
+	if (!o) {
+		*ret_err = og_asprintf("%s: %s: unknown key", origin, path);
+		r = -EINVAL;
+	} else if (!value_fits(item, option_key_type(o->type), true)) {
+		r = type_error(origin, path, option_key_type(o->type), ret_err);
+	}
+	free(path);
+	return r;
+}
+
 static int
 validate_collectors(const cJSON *sec, const char *origin,
 		    const struct og_config_plugin *plugins, size_t n,
@@ -249,23 +280,26 @@ validate_collectors(const cJSON *sec, const char *origin,
 			return -EINVAL;
 		}
 		cJSON_ArrayForEach(k, c) {
-			const struct og_option *o = option_find(p->options, k->string);
-			char *path;
-			int r = 0;
+			const cJSON *l;
+			int r;
 
-			if (!o)
-				o = option_find(common_options, k->string);
-			path = og_asprintf("collectors.%s.%s", c->string, k->string);
-			if (!o) {
-				*ret_err = og_asprintf("%s: %s: unknown key", origin, path);
-				r = -EINVAL;
-			} else if (!value_fits(k, option_key_type(o->type), true)) {
-				r = type_error(origin, path, option_key_type(o->type),
-					       ret_err);
+			/* "limits" is a section of its own: "limits.KEY" */
+			if (strcmp(k->string, "limits") != 0 || !cJSON_IsObject(k)) {
+				r = check_option(origin, c->string, p, k->string,
+						 k, ret_err);
+				if (r < 0)
+					return r;
+				continue;
 			}
-			free(path);
-			if (r < 0)
-				return r;
+			cJSON_ArrayForEach(l, k) {
+				char *name = og_asprintf("limits.%s", l->string);
+
+				r = check_option(origin, c->string, p, name, l,
+						 ret_err);
+				free(name);
+				if (r < 0)
+					return r;
+			}
 		}
 	}
 	return 0;

@@ -172,6 +172,48 @@ copy_declarations(struct og_plugin_entry *e)
 	return 0;
 }
 
+/* <plugin without .so>.model.json beside the plugin, when there is one
+ * that passes the same permission check as the plugin itself. */
+static int
+find_fragment(struct og_plugin_entry *e)
+{
+	size_t len = strlen(e->path);
+	char *path, *why = NULL;
+	struct stat st;
+
+	if (len < 3 || strcmp(e->path + len - 3, ".so"))
+		return 0;
+	path = og_asprintf("%.*s.model.json", (int)(len - 3), e->path);
+	if (stat(path, &st) < 0) {
+		free(path);
+		return 0;
+	}
+	/* a fragment others may write could rewrite the assessment: the
+	 * plugin is refused, so its capabilities never silently vanish */
+	if (og_path_check_safe(path, &why) < 0) {
+		e->message = og_asprintf("refused: model fragment %s: %s", path, why);
+		free(why);
+		free(path);
+		return -EPERM;
+	}
+	e->fragment = path;
+	return 0;
+}
+
+const char **
+og_plugin_set_fragments(const struct og_plugin_set *s, size_t *ret_n)
+{
+	const char **v = og_xcalloc(s->n + 1, sizeof(*v));
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (s->entries[i].state == OG_PLUGIN_LOADED &&
+		    s->entries[i].fragment)
+			v[n++] = s->entries[i].fragment;
+	*ret_n = n;
+	return v;
+}
+
 /* Fill @e from the file at e->path; never fails, records why instead. */
 static void
 load_entry(struct og_plugin_entry *e)
@@ -226,6 +268,8 @@ load_entry(struct og_plugin_entry *e)
 		return;
 	}
 	if (copy_declarations(e) < 0)
+		return;
+	if (find_fragment(e) < 0)
 		return;
 	e->state = OG_PLUGIN_LOADED;
 }
@@ -377,6 +421,7 @@ og_plugin_set_free(struct og_plugin_set *s)
 		free(s->entries[i].message);
 		free(s->entries[i].options);
 		free(s->entries[i].flags);
+		free(s->entries[i].fragment);
 	}
 	free(s->entries);
 	free(s);

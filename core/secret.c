@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "box.h"
 #include "conf.h"
 #include "secret.h"
 #include "util.h"
@@ -23,10 +24,52 @@ og_secret_free(char *s)
 	free(s);
 }
 
+/* The secret variables og_secret_hide_env() took out of the environment,
+ * "NAME=value" each; the host code of a plugin process still resolves
+ * them, the plugin's getenv() and /proc/self/environ do not see them. */
+static char **hidden;
+static size_t n_hidden;
+
+static const char *
+secret_getenv(const char *name)
+{
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < n_hidden; i++)
+		if (strncmp(hidden[i], name, len) == 0 && hidden[i][len] == '=')
+			return hidden[i] + len + 1;
+	return getenv(name);
+}
+
+void
+og_secret_hide_env(void)
+{
+	extern char **environ;
+
+	for (size_t i = 0; environ && environ[i];) {
+		char *eq = strchr(environ[i], '=');
+		char *name;
+
+		if (!eq || !og_box_env_is_secret(environ[i])) {
+			i++;
+			continue;
+		}
+		hidden = og_xrealloc_array(hidden, n_hidden + 1, sizeof(*hidden));
+		hidden[n_hidden++] = og_strdup0(environ[i]);
+		/* wipe the original bytes too: a plugin reading the initial
+		 * environment block on the stack finds zeros */
+		name = og_asprintf("%.*s", (int)(eq - environ[i]), environ[i]);
+		for (volatile char *p = eq + 1; *p; p++)
+			*p = '\0';
+		unsetenv(name);
+		free(name);
+	}
+}
+
 static char *
 env_secret(const char *name)
 {
-	const char *v = getenv(name);
+	const char *v = secret_getenv(name);
 
 	return v && *v ? og_strdup0(v) : NULL;
 }
@@ -178,8 +221,8 @@ og_secret_get(const cJSON *config, const char *name)
 		return file_secret(og_config_str(config, "mail.password_file", NULL));
 	}
 	if (strncmp(name, "registry:", 9) == 0) {
-		const char *u = getenv("OPSGRADE_REGISTRY_USER");
-		const char *p = getenv("OPSGRADE_REGISTRY_PASSWORD");
+		const char *u = secret_getenv("OPSGRADE_REGISTRY_USER");
+		const char *p = secret_getenv("OPSGRADE_REGISTRY_PASSWORD");
 
 		if (u && *u && p)
 			return og_asprintf("%s:%s", u, p);

@@ -21,4 +21,9 @@
 char *og_secret_get(const cJSON *config, const char *name);
 void og_secret_free(char *s);	/* zeroes, then frees; NULL-safe */
 
+/* In a plugin process: move every secret variable (og_box_env_is_secret)
+ * out of the environment into memory only og_secret_get reads, and wipe
+ * the original bytes. */
+void og_secret_hide_env(void);
+
 #endif

@@ -111,6 +111,19 @@ struct og_mm_phase {
 	char *name;
 };
 
+/* A KPI over one number fact, declared by a model file (a plugin's
+ * fragment): value = the fact, judged against target by direction. */
+struct og_mm_kpi {
+	char *id;
+	char *name;
+	char *fact;
+	char *unit;
+	char *target_text;	/* may be NULL: made from the target */
+	double target;
+	bool max;		/* the target is a maximum */
+	int decimals;
+};
+
 struct og_mm {
 	char *id;
 	char *version;
@@ -122,6 +135,15 @@ struct og_mm {
 	size_t n_phases;
 	struct og_mm_cap *caps;
 	size_t n_caps;
+	struct og_mm_kpi *kpis;
+	size_t n_kpis;
+	/* true bool facts that mean "a security scanner looked" (so zero
+	 * findings is a measurement), and "incidents are tracked" (so no
+	 * incident is a measurement): named by the model, not the engine */
+	char **scan_facts;
+	size_t n_scan_facts;
+	char **incident_facts;
+	size_t n_incident_facts;
 };
 
 /* model-load.c */
@@ -132,6 +154,7 @@ int og_mm_parse(const char *name, const char *text, struct og_mm *mm,
 		bool extension, char **ret_err);
 int og_mm_finish(struct og_mm *mm, char **ret_err);
 struct og_mm *og_mm_free(struct og_mm *mm);
+void og_mm_kpi_fini(struct og_mm_kpi *k);
 const struct og_mm_cap *og_mm_cap(const struct og_mm *mm, const char *id);
 int og_parse_effort(const char *s, int64_t *ret_minutes);
 char *og_effort_text(int64_t minutes);
@@ -143,6 +166,7 @@ char *og_effort_text(int64_t minutes);
  */
 struct og_fact_env {
 	const struct og_model *m;
+	const struct og_mm *mm;	/* scan/incident facts, model KPIs; may be NULL */
 	struct og_model_fact *derived;
 	size_t n_derived;
 	size_t cap_derived;

@@ -320,8 +320,9 @@ project_json(int kind, const char *source, const struct og_fact_env *env)
 }
 
 int
-og_assess(struct og_model *m, const cJSON *config, const cJSON *collectors,
-	  int64_t now, cJSON **ret_assessment, cJSON **ret_gates, char **ret_err)
+og_assess_ex(struct og_model *m, const cJSON *config, const cJSON *collectors,
+	     const char *const *fragments, size_t n_fragments, int64_t now,
+	     cJSON **ret_assessment, cJSON **ret_gates, char **ret_err)
 {
 	struct opts o = { 0 };
 	struct og_mm *mm = NULL;
@@ -339,8 +340,17 @@ og_assess(struct og_model *m, const cJSON *config, const cJSON *collectors,
 
 	if ((r = read_opts(config, &o, &err)) < 0)
 		goto out;
+	/* the model fragments installed next to plugins extend the model
+	 * like extra_models, after them */
+	if (n_fragments) {
+		o.extra = og_xrealloc_array(o.extra, o.n_extra + n_fragments + 1,
+					    sizeof(char *));
+		for (size_t i = 0; i < n_fragments; i++)
+			o.extra[o.n_extra++] = og_strdup0(fragments[i]);
+	}
 	if ((r = og_mm_load(o.model, (const char *const *)o.extra, o.n_extra, &mm, &err)) < 0)
 		goto out;
+	env.mm = mm;
 	collect_ran(collectors, &env);
 
 	security = og_security(m, &env);
@@ -422,4 +432,13 @@ out:
 	if (r < 0)
 		*ret_err = err;
 	return r;
+}
+
+int
+og_assess(struct og_model *m, const cJSON *config, const cJSON *collectors,
+	  int64_t now, cJSON **ret_assessment, cJSON **ret_gates,
+	  char **ret_err)
+{
+	return og_assess_ex(m, config, collectors, NULL, 0, now, ret_assessment,
+			    ret_gates, ret_err);
 }

@@ -192,7 +192,7 @@ assess_repo(const struct og_mm *mm, const struct og_portfolio_opts *po,
 	    size_t *dist, cJSON **ret, char **ret_err)
 {
 	struct og_model *v = repo_view(r);
-	struct og_fact_env env = { .m = v };
+	struct og_fact_env env = { .m = v, .mm = mm };
 	struct og_scored sc = { .threshold = po->threshold };
 	struct og_kpi_opts ko = po->kpi;
 	cJSON *kpis = NULL, *sec, *levels, *next, *areas, *st, *im, *bl, *gaps, *o;

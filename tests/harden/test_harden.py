@@ -178,10 +178,159 @@ def yaml_anchors():
           [f["key"] for f in rep["facts"]][:10])
 
 
+FAKE = {
+    "GITHUB_TOKEN": "ghp_FAKEsecretGITHUBtoken0123456789abcd",
+    "GH_TOKEN": "gho_FAKEsecretGHtoken0123456789abcdefg",
+    "OPSGRADE_SMTP_PASSWORD": "FAKEsmtpPASSWORD-4f1c9a",
+    "OPSGRADE_REGISTRY_PASSWORD": "FAKEregistryPASSWORD-77e2",
+    "OPSGRADE_REGISTRY_USER": "FAKEregistryUSER-d00d",
+}
+
+
+def pidns_available():
+    return subprocess.run(["unshare", "-Urp", "--fork", "true"],
+                          capture_output=True).returncode == 0
+
+
+def grep_secrets(root):
+    """Files under @root holding any fake secret: [(path, name)]."""
+    hits = []
+    for d, _, files in os.walk(root):
+        for n in files:
+            path = os.path.join(d, n)
+            try:
+                data = open(path, "rb").read()
+            except OSError:
+                continue
+            for k, v in FAKE.items():
+                if v.encode() in data:
+                    hits.append((path, k))
+    return hits
+
+
+def secrets_rows():
+    # Row 2: a plugin reading its environment (and its parent's through
+    # /proc), and asking for the GitHub token on another host and for a
+    # registry credential over plain HTTP.
+    import http.server
+    import threading
+    seen = []
+
+    class Capture(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen.append(dict(self.headers))
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *a):
+            pass
+
+    srv = http.server.HTTPServer(("127.0.0.1", 0), Capture)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    d = plugin_dir("secrets", "exfil")
+    outdir = os.path.join(TMP, "secrets-out")
+    hist = os.path.join(TMP, "secrets-hist")
+    env = dict(FAKE, HOSTILE_URL="http://127.0.0.1:%d/steal" % srv.server_port)
+    p = run(["report", "--plugin-dir", d, "--output-dir", outdir,
+             "--format", "json,junit,pdf,png,html", "--history", hist], env)
+    srv.shutdown()
+    rep = strict_json(os.path.join(outdir, "report.json"))
+    facts = {f["key"]: f for f in rep["facts"]}
+    leaked = facts.get("hostile.secrets.environment", {}).get("value", "")
+    check("row 2: the plugin saw its environment", "GITHUB_TOKEN=(unset)" in leaked,
+          leaked[:300])
+    check("row 2: no secret in the plugin's environment",
+          not any(v in leaked for v in FAKE.values()), leaked[:300])
+    parent = facts.get("hostile.secrets.parent_environment", {}).get("value", "")
+    check("row 2: the host's environment unreadable through /proc",
+          not any(v in parent for v in FAKE.values()), parent[:300])
+    check("row 2: the GitHub token not sent to another host",
+          seen and not any("Authorization" in h or "authorization" in h
+                           for h in seen), seen)
+    check("row 16: no credential over plain HTTP to a non-loopback host",
+          b"not sending the registry:192.0.2.1:9 credential over plain HTTP"
+          in p.stderr, p.stderr[-600:])
+    hits = grep_secrets(TMP)
+    check("row 2: no fake secret in any output, log, history or cache file",
+          not hits, hits)
+    check("row 2: nor on stdout/stderr", not any(
+        v.encode() in p.stdout + p.stderr for v in FAKE.values()))
+
+
+def resource_rows():
+    # Row 3: floods of unique facts / findings stop at the collector's
+    # budget, with the figure; the report is still written.
+    d = plugin_dir("flood", "floodf", "badtext")
+    out = os.path.join(TMP, "flood.json")
+    p = run(["collect", "--plugin-dir", d, "-o", out,
+             "--set", "collectors.flood.limits.keys=5000",
+             "--set", "collectors.floodf.limits.records=20000",
+             "--set", "collectors.flood.timeout=60",
+             "--set", "collectors.floodf.timeout=60"], timeout=200)
+    rep = strict_json(out)
+    c = collectors(rep)
+    check("row 3: fact flood stopped at 5000 distinct keys",
+          c["flood"]["status"] == "failed" and
+          "more than 5000 distinct fact keys" in c["flood"]["message"], c["flood"])
+    check("row 3: finding flood stopped at 20000 records",
+          c["floodf"]["status"] == "failed" and
+          "more than 20000 records" in c["floodf"]["message"], c["floodf"])
+    check("row 3: the others' results kept", c["badtext"]["status"] != "failed")
+    check("row 3: exit 3, report written", p.returncode == 3, p.returncode)
+    out = os.path.join(TMP, "flood-bytes.json")
+    p = run(["collect", "--plugin-dir", plugin_dir("floodf"), "-o", out,
+             "--set", "collectors.floodf.limits.bytes=1000000"], timeout=200)
+    c = collectors(strict_json(out))
+    check("row 3: byte budget", c["floodf"]["status"] == "failed" and
+          "more than 1000000 bytes" in c["floodf"]["message"], c["floodf"])
+
+
+def box_rows():
+    # Row 4: a setsid() grandchild dies with its collector, and the run
+    # does not wait for it.
+    pidfile = os.path.join(TMP, "grandchild.pid")
+    out = os.path.join(TMP, "setsid.json")
+    p = run(["collect", "--plugin-dir", plugin_dir("setsid"), "-o", out],
+            {"HOSTILE_PIDFILE": pidfile}, timeout=100)
+    c = collectors(strict_json(out))["setsid"]
+    check("row 4: collector ok", c["status"] == "ok", c)
+    pid = int(open(pidfile).read()) if os.path.exists(pidfile) else 0
+    alive = False
+    if pid:
+        try:
+            # a zombie is dead too; only a running process counts
+            st = open("/proc/%d/stat" % pid).read()
+            alive = st.rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            alive = False
+    check("row 4: the setsid grandchild is gone", pid and not alive, (pid, alive))
+    check("row 4: the run did not wait for it", (c.get("duration_ms") or 0) < 60000, c)
+
+    # Row 16: a plugin that SIGTERMs its parent and (when it can find it
+    # through /proc) the opsgrade host.  In a PID namespace the host's pid
+    # means nothing to it; without one, only kill(getppid()) is tried,
+    # which reaches the box's keeper, not the host.
+    ns = pidns_available()
+    out = os.path.join(TMP, "killparent.json")
+    env = {"HOSTILE_FIND_HOST": "1"} if ns else {}
+    p = run(["collect", "--plugin-dir", plugin_dir("killparent", "badtext"),
+             "-o", out], env, timeout=100)
+    check("row 16: the host survives (no rc 143)%s" % ("" if ns else
+          " [no PID namespace here: host-pid attack not tried]"),
+          p.returncode in (0, 3) and os.path.exists(out), (p.returncode, p.stderr[-400:]))
+    if os.path.exists(out):
+        c = collectors(strict_json(out))
+        check("row 16: the other collector's results kept",
+              c["badtext"]["status"] != "failed", c)
+
+
 def main():
     # A section that breaks (a missing report) is one failed check; the
     # other sections still run.
-    for section in (text_rows, yaml_anchors):
+    for section in (text_rows, yaml_anchors, secrets_rows, resource_rows,
+                    box_rows):
         try:
             section()
         except Exception as e:  # noqa: BLE001
