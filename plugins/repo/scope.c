@@ -245,9 +245,11 @@ repo_scope_of(struct repo *r, const char *path, bool is_dir,
 	const struct repo_pattern *p;
 	bool attr_unset[SR__COUNT] = { 0 };
 	bool included = false;
+	const char *name = strrchr(path, '/');
 
 	if (parent.scope == SCOPE_EXCLUDED)
 		return parent;
+	name = name ? name + 1 : path;
 	if (!r->git_index) {
 		const char *base = strrchr(path, '/');
 
@@ -284,8 +286,8 @@ repo_scope_of(struct repo *r, const char *path, bool is_dir,
 		enum repo_srule rule = (enum repo_srule)d->tag;
 
 		if (attr_unset[rule] || (included && rule != SR_TESTS) ||
-		    (rule == SR_EXAMPLES && package_dirs(path)) ||
-		    !repo_pattern_matches(d, path, is_dir))
+		    !repo_pattern_matches_name(d, path, name, is_dir) ||
+		    (rule == SR_EXAMPLES && package_dirs(path)))
 			continue;
 		if (rule == SR_TESTS)
 			return (struct repo_class){ SCOPE_TEST, SR_TESTS, 0 };
