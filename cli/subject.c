@@ -88,6 +88,26 @@ named(const cJSON *config, const char *key)
 	       (cJSON_IsArray(v) && cJSON_GetArraySize(v) > 0);
 }
 
+/* The checkout's .opsgrade/attestations.json, unless the config names
+ * a file (docs/scoring.md "Attestations"). */
+static int
+default_attestations(struct og_pipeline *p, const char *checkout)
+{
+	char *f, *err = NULL;
+	int r = EXIT_OK;
+
+	if (og_config_get(p->config, "attestations"))
+		return EXIT_OK;
+	f = og_asprintf("%s/.opsgrade/attestations.json", checkout);
+	if (!access(f, F_OK) && og_config_set(p->config, "attestations", f, &err) < 0) {
+		og_log_error("%s", err);
+		free(err);
+		r = EXIT_USAGE;
+	}
+	free(f);
+	return r;
+}
+
 int
 og_subject_repo_scope(struct og_pipeline *p)
 {
@@ -134,5 +154,5 @@ og_subject_repo_scope(struct og_pipeline *p)
 		og_log_error("%s '%s': cannot be read: %s", what, path, strerror(errno));
 		return EXIT_USAGE;
 	}
-	return EXIT_OK;
+	return default_attestations(p, path);
 }

@@ -30,6 +30,7 @@ static const struct key schema[] = {
 	{ "jobs", K_NUM },
 	{ "plugin_dirs", K_LIST },
 	{ "project.kind", K_STR },
+	{ "attestations", K_STR },
 
 	{ "assessment.model", K_STR },
 	{ "assessment.extra_models", K_LIST },

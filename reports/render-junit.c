@@ -45,6 +45,7 @@ struct jw {
 	char hostname[256];
 	int err;		/* first libxml2 failure */
 	int suite_id;
+	const char *area;	/* the area suite being written, else NULL */
 };
 
 static void
@@ -224,6 +225,34 @@ findings_counts(const struct jw *j)
 	return c;
 }
 
+/* In an area's suite, one property per attested capability: stated by
+ * the team, not observed (testcases cannot carry properties in the
+ * schemas CI tools validate against). */
+static void
+attested_properties(struct jw *j)
+{
+	const cJSON *cap;
+
+	if (!j->area)
+		return;
+	cJSON_ArrayForEach(cap, og_rj_arr(j->assessment, "capabilities")) {
+		const cJSON *a = og_rj_obj(cap, "attestation");
+		const char *src = og_rj_str(cap, "source");
+		char *name, *value;
+
+		if (!a || !src || strcmp(src, "attested") || !cap_in_area(cap, j->area))
+			continue;
+		name = og_asprintf("attested.%s", og_rj_str(cap, "id"));
+		value = og_asprintf("%s by %s on %s%s%s", og_rj_str(a, "status"),
+				    og_rj_str(a, "by"), og_rj_str(a, "date"),
+				    og_rj_str(a, "evidence") ? "; evidence: " : "",
+				    og_rj_str(a, "evidence") ? og_rj_str(a, "evidence") : "");
+		property(j, name, value);
+		free(name);
+		free(value);
+	}
+}
+
 static void
 suite_start(struct jw *j, const char *name, const char *package, struct counts c)
 {
@@ -248,6 +277,7 @@ suite_start(struct jw *j, const char *name, const char *package, struct counts c
 	property(j, "subject", og_rj_str(j->report, "subject"));
 	property(j, "model.id", og_rj_str(og_rj_obj(j->assessment, "model"), "id"));
 	property(j, "model.version", og_rj_str(og_rj_obj(j->assessment, "model"), "version"));
+	attested_properties(j);
 	end(j);
 }
 
@@ -290,7 +320,9 @@ write_area(struct jw *j, const cJSON *area)
 	char *classname = og_asprintf("opsgrade.maturity.%s", aid ? aid : "unknown");
 	const cJSON *cap;
 
+	j->area = aid;
 	suite_start(j, aname ? aname : (aid ? aid : "area"), classname, area_counts(j, aid));
+	j->area = NULL;
 	cJSON_ArrayForEach(cap, og_rj_arr(j->assessment, "capabilities")) {
 		const char *id = og_rj_str(cap, "id"), *title = og_rj_str(cap, "title");
 		const char *gate, *cur = og_rj_str(cap, "current");
@@ -323,6 +355,9 @@ write_area(struct jw *j, const cJSON *area)
 
 			if (status && strcmp(status, "missing") == 0)
 				msg = og_asprintf("not met (informational; junit_strict reports it as a failure)");
+			else if (status && strcmp(status, "not_applicable") == 0)
+				msg = og_asprintf("not applicable: %s", og_rj_str(cap, "applicability") ?
+						  og_rj_str(cap, "applicability") : "does not apply");
 			else
 				msg = og_asprintf("unknown: %s", hint ? hint : "could not be observed by the collectors that ran");
 			skipped(j, msg);

@@ -200,21 +200,58 @@ enum og_cap_status {
 	OG_CAP_MET, OG_CAP_MISSING, OG_CAP_UNKNOWN, OG_CAP_NA, OG_CAP_NSTATUS,
 };
 const char *og_cap_status_name(enum og_cap_status s);
+/* Where a status came from: collectors, an attestation, or nowhere. */
+enum og_cap_source { OG_SRC_NONE, OG_SRC_OBSERVED, OG_SRC_ATTESTED };
+enum og_attest_outcome {
+	OG_ATTEST_NONE, OG_ATTEST_USED, OG_ATTEST_AGREES, OG_ATTEST_CONTRADICTED,
+	OG_ATTEST_EXPIRED,
+};
 struct og_scored {
 	const struct og_mm *mm;
 	enum og_cap_status *status;	/* per mm->caps index */
 	/* per cap, may be NULL: why it does not apply, or why whether it
 	 * applies is not known */
 	char **why;
+	enum og_cap_source *source;
+	enum og_attest_outcome *outcome;
+	const struct og_attest_set *attest;	/* may be NULL */
 	int level;		/* confirmed: unknown counts as not met */
 	int possible_level;	/* were every unknown capability met */
 	double threshold;
 	int kind;		/* enum og_kind or OG_KIND_UNKNOWN */
 };
-/* @kind: the project kind (og_project_kind()). */
+struct og_attest_set;
+/* @kind: the project kind (og_project_kind()); @attest may be NULL. */
 void og_score_caps(const struct og_mm *mm, const struct og_fact_env *env,
-		   int kind, struct og_scored *sc);
+		   int kind, const struct og_attest_set *attest, int64_t now,
+		   struct og_scored *sc);
 void og_scored_fini(struct og_scored *sc);
+
+/* attest.c: attestations (docs/scoring.md "Attestations"). */
+struct og_attest {
+	char *id;
+	enum og_cap_status status;	/* met, missing or not applicable */
+	char *by;
+	char *evidence;			/* may be NULL */
+	int64_t date, expires;
+	char *date_text, *expires_text;	/* YYYY-MM-DD */
+};
+struct og_attest_set {
+	char *file;
+	struct og_attest *items;
+	size_t n;
+};
+/* Load @file (NULL: none); errors name the file and the JSON path. */
+int og_attest_load(const char *file, const struct og_mm *mm,
+		   struct og_attest_set *set, char **ret_err);
+void og_attest_fini(struct og_attest_set *set);
+const struct og_attest *og_attest_find(const struct og_attest_set *set,
+				       const char *id);
+void og_attest_apply(struct og_scored *sc, size_t i,
+		     const struct og_attest_set *set, int64_t now);
+cJSON *og_attest_json(const struct og_attest *a, enum og_attest_outcome o);
+cJSON *og_attest_summary(const struct og_scored *sc,
+			 const struct og_attest_set *set);
 
 /* applies.c: which capabilities apply to the assessed project. */
 /*

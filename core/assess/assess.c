@@ -69,6 +69,7 @@ struct opts {
 	const char *coverage;
 	const cJSON *targets;
 	const char *kind;	/* config project.kind, validated */
+	const char *attestations;	/* file, may be NULL */
 };
 
 static int
@@ -137,6 +138,12 @@ read_opts(const cJSON *config, struct opts *o, char **ret_err)
 			return cfg_err(ret_err, "targets", "expected an object {kpi: number}");
 		o->targets = j;
 	}
+	j = og_config_get(config, "attestations");
+	if (j && (!cJSON_IsString(j) || !*j->valuestring)) {
+		*ret_err = og_strdup0("attestations: expected a file name");
+		return -EINVAL;
+	}
+	o->attestations = j ? j->valuestring : NULL;
 	j = og_config_get(config, "project.kind");
 	if (j) {
 		if (!cJSON_IsString(j) || og_kind_from_name(j->valuestring) == OG_KIND_UNKNOWN) {
@@ -328,6 +335,7 @@ og_assess_ex(struct og_model *m, const cJSON *config, const cJSON *collectors,
 	struct og_mm *mm = NULL;
 	struct og_fact_env env = { .m = m };
 	struct og_scored sc = { 0 };
+	struct og_attest_set attest = { 0 };
 	struct og_kpi_opts ko;
 	cJSON *as = NULL, *gates = NULL, *kpis = NULL, *security, *levels, *next;
 	cJSON *areas, *strengths, *improvements, *blind, *gaps, *mj, *portfolio = NULL;
@@ -350,6 +358,8 @@ og_assess_ex(struct og_model *m, const cJSON *config, const cJSON *collectors,
 	}
 	if ((r = og_mm_load(o.model, (const char *const *)o.extra, o.n_extra, &mm, &err)) < 0)
 		goto out;
+	if ((r = og_attest_load(o.attestations, mm, &attest, &err)) < 0)
+		goto out;
 	env.mm = mm;
 	collect_ran(collectors, &env);
 
@@ -371,7 +381,7 @@ og_assess_ex(struct og_model *m, const cJSON *config, const cJSON *collectors,
 
 	sc.threshold = o.threshold;
 	kind = og_project_kind(o.kind, &env, &kind_source);
-	og_score_caps(mm, &env, kind, &sc);
+	og_score_caps(mm, &env, kind, &attest, now, &sc);
 	levels = og_score_levels(&sc, &next);
 	areas = og_score_areas(&sc, &strengths, &improvements, &blind);
 	gaps = og_gaps(&sc, &env);
@@ -399,6 +409,7 @@ og_assess_ex(struct og_model *m, const cJSON *config, const cJSON *collectors,
 	cJSON_AddItemToObject(as, "improvements", improvements);
 	cJSON_AddItemToObject(as, "blind_spots", blind);
 	cJSON_AddItemToObject(as, "strength_rule", og_score_strength_rule());
+	cJSON_AddItemToObject(as, "attestations", og_attest_summary(&sc, &attest));
 	cJSON_AddItemToObject(as, "capabilities", og_score_capabilities(&sc, &env));
 	cJSON_AddItemToObject(as, "gaps", gaps);
 	cJSON_AddItemToObject(as, "roadmap", og_roadmap(&sc));
@@ -425,6 +436,7 @@ out:
 	cJSON_Delete(kpis);
 	cJSON_Delete(portfolio);
 	og_scored_fini(&sc);
+	og_attest_fini(&attest);
 	og_env_fini(&env);
 	og_mm_free(mm);
 	opts_fini(&o);

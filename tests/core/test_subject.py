@@ -110,4 +110,4 @@ if ok:
         check("under the named subject", json.load(f)["subject"] == "alpha+beta")
 p = run(["merge", a, a, "-o", merged])
 check("shards of one subject merge without --subject", p.returncode in (0, 1), p.stderr)
-done()
+sys.exit(done())
