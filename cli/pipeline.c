@@ -13,6 +13,7 @@
 #include "history/lock.h"
 #include "mail/mail.h"
 #include "pipeline.h"
+#include "publish.h"
 #include "render.h"
 #include "report-json.h"
 #include "subject.h"
@@ -398,29 +399,56 @@ write_model_only(struct og_pipeline *p, const cJSON *doc, const char *outdir,
 static int
 render_all(struct og_pipeline *p, const cJSON *doc, const char *outdir, int code)
 {
-	int r = ensure_dir(outdir);
+	const char *names[sizeof(renderers) / sizeof(renderers[0])];
+	struct og_publish pub;
+	size_t n = 0;
+	char *err = NULL;
+	bool failed = false;
+	int r;
 
+	for (size_t k = 0; k < sizeof(renderers) / sizeof(renderers[0]); k++)
+		names[k] = renderers[k].file;
+	r = og_publish_begin(&pub, outdir, names,
+			     sizeof(renderers) / sizeof(renderers[0]), &err);
 	if (r < 0) {
-		og_log_error("cannot create '%s': %s", outdir, strerror(-r));
-		return EXIT_OUTPUT;
+		og_log_error("%s", err);
+		free(err);
+		return r == -EWOULDBLOCK ? EXIT_LOCKED : EXIT_OUTPUT;
 	}
+	n = 0;
 	for (size_t k = 0; k < sizeof(renderers) / sizeof(renderers[0]); k++) {
-		char *path, *err = NULL;
+		char *path;
 
 		if (!format_wanted(p->config, renderers[k].format))
 			continue;
-		path = og_asprintf("%s/%s", outdir, renderers[k].file);
+		path = og_publish_path(&pub, renderers[k].file);
 		r = renderers[k].render(doc, p->render_config ? p->render_config
 							      : p->config, path, &err);
 		if (r < 0) {
 			og_log_error("%s", err ? err : path);
-			code = EXIT_OUTPUT;
+			failed = true;
 		} else {
-			og_log_info("wrote %s", path);
+			names[n++] = renderers[k].file;
 		}
 		free(err);
+		err = NULL;
 		free(path);
 	}
+	/* All or nothing: a failed renderer leaves the previous run's files
+	 * as a consistent set. */
+	if (failed) {
+		og_log_error("nothing published in '%s': the previous files stay",
+			     outdir);
+		code = EXIT_OUTPUT;
+	} else if (og_publish_commit(&pub, names, n, &err) < 0) {
+		og_log_error("%s", err);
+		free(err);
+		code = EXIT_OUTPUT;
+	} else {
+		for (size_t i = 0; i < n; i++)
+			og_log_info("wrote %s/%s", outdir, names[i]);
+	}
+	og_publish_end(&pub);
 	return code;
 }
 
@@ -537,10 +565,15 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 		code = EXIT_OUTPUT;
 	}
 
-	if (p->cli->cmd == OG_CMD_COLLECT || p->cli->cmd == OG_CMD_MERGE)
+	if (p->cli->cmd == OG_CMD_COLLECT || p->cli->cmd == OG_CMD_MERGE) {
 		code = write_model_only(p, doc, outdir, code);
-	else
-		code = render_all(p, doc, outdir, code);
+	} else {
+		r = render_all(p, doc, outdir, code);
+		if (p->cli->cmd == OG_CMD_REPORT && code != EXIT_OUTPUT &&
+		    (r == EXIT_OUTPUT || r == EXIT_LOCKED))
+			og_history_forget(doc, p->config);
+		code = r;
+	}
 	if (p->cli->cmd == OG_CMD_REPORT && !p->cli->quiet) {
 		FILE *term = og_term_stream(stdout);
 

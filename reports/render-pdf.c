@@ -374,7 +374,7 @@ sec_summary(struct pdf *p)
 {
 	struct og_doc *d = p->d;
 	double level;
-	const cJSON *g, *delta;
+	const cJSON *g, *delta, *id;
 	int i = 0;
 
 	og_doc_heading(d, 1, T_SUMMARY);
@@ -403,13 +403,18 @@ sec_summary(struct pdf *p)
 		     "No area with a known completeness is below 85%.");
 
 	og_doc_heading(d, 3, "Top three actions");
-	cJSON_ArrayForEach(g, og_rj_arr(p->as, "gaps")) {
-		double pr;
-		const char *title = og_rj_str(g, "title");
-		const char *area = og_area_name(p->as, og_rj_str(g, "area"));
+	/* ranked by the assessment: impact per effort */
+	cJSON_ArrayForEach(id, og_rj_arr(p->as, "top_actions")) {
+		double pr = 0;
+		const char *title, *area;
 
+		g = cJSON_IsString(id) ? og_json_find_id(og_rj_arr(p->as, "gaps"), id->valuestring) : NULL;
+		if (!g)
+			continue;
 		if (i == 3)
 			break;
+		title = og_rj_str(g, "title");
+		area = og_area_name(p->as, og_rj_str(g, "area"));
 		og_rj_num(g, "priority", &pr);
 		og_doc_bullet(d, keep(p, og_asprintf("%d.", i + 1)), d->st->accent,
 			      keep(p, og_asprintf("%s (%s; priority %.0f, effort %s)",

@@ -283,6 +283,8 @@ cJSON *og_score_capabilities(const struct og_scored *sc,
 /* gaps.c, roadmap.c, costs.c */
 cJSON *og_gaps(const struct og_scored *sc, const struct og_fact_env *env);
 cJSON *og_quick_wins(const struct og_scored *sc);
+/* actions.c: gap ids ranked by impact per effort (docs/report-json.md) */
+cJSON *og_top_actions(const cJSON *gaps);
 cJSON *og_roadmap(const struct og_scored *sc);
 cJSON *og_costs(const struct og_scored *sc);
 

@@ -411,6 +411,7 @@ og_assess_ex(struct og_model *m, const cJSON *config, const cJSON *collectors,
 	cJSON_AddItemToObject(as, "strength_rule", og_score_strength_rule());
 	cJSON_AddItemToObject(as, "attestations", og_attest_summary(&sc, &attest));
 	cJSON_AddItemToObject(as, "capabilities", og_score_capabilities(&sc, &env));
+	cJSON_AddItemToObject(as, "top_actions", og_top_actions(gaps));
 	cJSON_AddItemToObject(as, "gaps", gaps);
 	cJSON_AddItemToObject(as, "roadmap", og_roadmap(&sc));
 	cJSON_AddItemToObject(as, "quick_wins", og_quick_wins(&sc));

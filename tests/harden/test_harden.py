@@ -326,11 +326,82 @@ def box_rows():
               c["badtext"]["status"] != "failed", c)
 
 
+def output_rows():
+    import fcntl
+    import resource
+    import signal
+    d = plugin_dir("badtext")
+    outdir = os.path.join(TMP, "set-out")
+    hist = os.path.join(TMP, "set-hist")
+    args = ["report", "--plugin-dir", d, "--output-dir", outdir,
+            "--format", "json,junit,pdf", "--history", hist]
+    p = run(args, {"SOURCE_DATE_EPOCH": "1764000000"})
+    first = {n: open(os.path.join(outdir, n), "rb").read()
+             for n in ("report.json", "junit.xml", "report.pdf")}
+    check("rows 8/9: a first run publishes its set", p.returncode == 0 and
+          sorted(os.listdir(outdir)) == ["junit.xml", "report.json", "report.pdf"],
+          (p.returncode, os.listdir(outdir)))
+
+    # Row 8: while another run holds the output directory, exit 75.
+    fd = os.open(outdir, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    p = run(args, {"SOURCE_DATE_EPOCH": "1764000100"})
+    os.close(fd)
+    check("row 8: a second concurrent run exits 75", p.returncode == 75 and
+          b"another opsgrade run is writing" in p.stderr, (p.returncode, p.stderr[-300:]))
+
+    # Row 9: a killed run's leftovers are removed by the next run.
+    os.mkdir(os.path.join(outdir, ".staging-abc123"))
+    open(os.path.join(outdir, ".staging-abc123", "report.pdf"), "w").write("x")
+    open(os.path.join(outdir, ".junit.xml.Qx81Za"), "w").write("x" * 1000)
+    p = run(args, {"SOURCE_DATE_EPOCH": "1764000200"})
+    check("row 9: stale staging dir and temp file cleaned",
+          sorted(os.listdir(outdir)) == ["junit.xml", "report.json", "report.pdf"],
+          os.listdir(outdir))
+    first = {n: open(os.path.join(outdir, n), "rb").read() for n in first}
+    snaps = sorted(os.listdir(hist))
+
+    # Row 9: disk full (a 60 KB file size limit): nothing is published,
+    # the previous set stays whole, and no history snapshot is stored.
+    def small_disk():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (60000, 60000))
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    env = dict(os.environ, HOME=TMP, XDG_STATE_HOME=os.path.join(TMP, "state"),
+               XDG_CACHE_HOME=os.path.join(TMP, "cache"),
+               OPSGRADE_NO_DEFAULT_PLUGINS="1", SOURCE_DATE_EPOCH="1764000300")
+    env.pop("OPSGRADE_PLUGIN_PATH", None)
+    p = subprocess.run([OPSGRADE] + args, capture_output=True, env=env, cwd=TMP,
+                       timeout=120, preexec_fn=small_disk)
+    after = {n: open(os.path.join(outdir, n), "rb").read() for n in first}
+    check("row 9: a failed render exits 4", p.returncode == 4, (p.returncode, p.stderr[-300:]))
+    check("row 9: the previous set stays whole", after == first)
+    check("row 9: no leftovers", sorted(os.listdir(outdir)) ==
+          ["junit.xml", "report.json", "report.pdf"], os.listdir(outdir))
+    snaps2 = sorted(os.listdir(hist))
+    check("row 9: the failed run stored no history snapshot", snaps2 == snaps,
+          (snaps, snaps2))
+
+    # Row 9: SIGTERM while rendering removes the staging directory.
+    p = subprocess.Popen([OPSGRADE] + args + ["--format", "json,junit,pdf,png,html"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         env=dict(env, SOURCE_DATE_EPOCH="1764000400"), cwd=TMP)
+    import time
+    for _ in range(2000):
+        if any(n.startswith(".staging-") for n in os.listdir(outdir)):
+            break
+        time.sleep(0.005)
+    p.send_signal(signal.SIGTERM)
+    p.wait(60)
+    check("row 9: SIGTERM leaves no staging dir or temp file",
+          not [n for n in os.listdir(outdir) if n.startswith(".")],
+          os.listdir(outdir))
+
+
 def main():
     # A section that breaks (a missing report) is one failed check; the
     # other sections still run.
     for section in (text_rows, yaml_anchors, secrets_rows, resource_rows,
-                    box_rows):
+                    box_rows, output_rows):
         try:
             section()
         except Exception as e:  # noqa: BLE001
