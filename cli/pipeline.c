@@ -18,6 +18,7 @@
 #include "report-json.h"
 #include "subject.h"
 #include "runner.h"
+#include "secret.h"
 #include "term.h"
 #include "util.h"
 
@@ -94,6 +95,11 @@ og_pipeline_setup(struct og_pipeline *p)
 
 		if (e->state != OG_PLUGIN_LOADED)
 			continue;
+		/* a declared credential's variable never reaches a plugin */
+		for (const struct og_credential *c = e->desc.credentials;
+		     c && c->name; c++)
+			if (c->env)
+				og_secret_protect_env(c->env);
 		p->config_plugins[p->n_config_plugins].name = e->desc.name;
 		p->config_plugins[p->n_config_plugins].options = e->desc.options;
 		p->n_config_plugins++;

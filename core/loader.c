@@ -169,6 +169,24 @@ copy_declarations(struct og_plugin_entry *e)
 	e->flags = v;
 	e->desc.flags = e->flags;
 	e->desc.flag_size = sizeof(struct og_flag);
+	r = copy_array(e, "credentials", e->desc.credentials,
+		       e->desc.credential_size, sizeof(struct og_credential),
+		       offsetof(struct og_credential, header) + sizeof(const char *),
+		       &v);
+	if (r < 0)
+		return r;
+	e->credentials = v;
+	e->desc.credentials = e->credentials;
+	e->desc.credential_size = sizeof(struct og_credential);
+	/* a plugin names only its own credentials: "NAME." first */
+	for (const struct og_credential *c = e->credentials; c && c->name; c++)
+		if (strncmp(c->name, e->desc.name, strlen(e->desc.name)) ||
+		    c->name[strlen(e->desc.name)] != '.') {
+			e->message = og_asprintf("refused: credential '%s' is not "
+						 "named %s.*", c->name,
+						 e->desc.name);
+			return -EINVAL;
+		}
 	return 0;
 }
 
@@ -421,6 +439,7 @@ og_plugin_set_free(struct og_plugin_set *s)
 		free(s->entries[i].message);
 		free(s->entries[i].options);
 		free(s->entries[i].flags);
+		free(s->entries[i].credentials);
 		free(s->entries[i].fragment);
 	}
 	free(s->entries);

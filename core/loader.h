@@ -27,6 +27,7 @@ struct og_plugin_entry {
 	 * (the plugin's array steps by its option_size); owned */
 	struct og_option *options;
 	struct og_flag *flags;		/* desc.flags, the same way */
+	struct og_credential *credentials;	/* and desc.credentials */
 	/* The plugin's model fragment: <file without .so>.model.json next
 	 * to it (capabilities, rules, KPIs over its facts); NULL if none */
 	char *fragment;

@@ -41,6 +41,34 @@ secret_getenv(const char *name)
 	return getenv(name);
 }
 
+/* Variables plugins declared as credentials (og_secret_protect_env):
+ * hidden like the ones og_box_env_is_secret knows by name. */
+static char **protected_env;
+static size_t n_protected_env;
+
+void
+og_secret_protect_env(const char *name)
+{
+	for (size_t i = 0; i < n_protected_env; i++)
+		if (!strcmp(protected_env[i], name))
+			return;
+	protected_env = og_xrealloc_array(protected_env, n_protected_env + 1,
+					  sizeof(*protected_env));
+	protected_env[n_protected_env++] = og_strdup0(name);
+}
+
+static bool
+is_protected(const char *var)
+{
+	size_t len = strcspn(var, "=");
+
+	for (size_t i = 0; i < n_protected_env; i++)
+		if (strlen(protected_env[i]) == len &&
+		    !strncmp(protected_env[i], var, len))
+			return true;
+	return false;
+}
+
 void
 og_secret_hide_env(void)
 {
@@ -50,7 +78,8 @@ og_secret_hide_env(void)
 		char *eq = strchr(environ[i], '=');
 		char *name;
 
-		if (!eq || !og_box_env_is_secret(environ[i])) {
+		if (!eq || (!og_box_env_is_secret(environ[i]) &&
+			    !is_protected(environ[i]))) {
 			i++;
 			continue;
 		}
@@ -104,6 +133,20 @@ file_secret(const char *path)
 		return NULL;
 	}
 	return buf;
+}
+
+char *
+og_secret_declared(const cJSON *config, const char *plugin,
+		   const struct og_credential *c)
+{
+	char *v = c->env ? env_secret(c->env) : NULL, *path;
+
+	if (v || !c->file_option)
+		return v;
+	path = og_asprintf("collectors.%s.%s", plugin, c->file_option);
+	v = file_secret(og_config_str(config, path, NULL));
+	free(path);
+	return v;
 }
 
 static int
