@@ -1,12 +1,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "jsonin.h"
@@ -109,6 +111,20 @@ og_config_load(const char *path, cJSON **ret_cfg, char **ret_err)
 	size_t len, off = 0;
 	int r;
 
+	/* A FIFO or a device would block or never end: refuse it before
+	 * reading (O_NONBLOCK: opening a FIFO does not wait here). */
+	r = open(name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (r >= 0) {
+		struct stat st;
+		bool regular = fstat(r, &st) == 0 && S_ISREG(st.st_mode);
+
+		close(r);
+		if (!regular) {
+			*ret_err = og_asprintf("cannot read config '%s': not a "
+					       "regular file", name);
+			return -EINVAL;
+		}
+	}
 	r = og_read_file(name, OG_CONFIG_MAX_BYTES, &buf, &len);
 	if (r == -ENOENT && !path) {
 		*ret_cfg = cJSON_CreateObject();
@@ -343,14 +359,75 @@ validate_node(const cJSON *node, const char *prefix,
 	return 0;
 }
 
+/* The userinfo of a URL ("user:pass@" in scheme://user:pass@host/),
+ * or NULL: its span in *ret_len. */
+static const char *
+url_userinfo(const char *s, size_t *ret_len)
+{
+	const char *auth = strstr(s, "://"), *at, *end;
+
+	if (!auth || auth == s)
+		return NULL;
+	for (const char *p = s; p < auth; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '.'))
+			return NULL;
+	auth += 3;
+	end = auth + strcspn(auth, "/?#");
+	at = memchr(auth, '@', (size_t)(end - auth));
+	if (!at)
+		return NULL;
+	*ret_len = (size_t)(at - auth) + 1;
+	return auth;
+}
+
+/*
+ * A credential in a URL (--github-url https://user:token@host/) would end
+ * up on stderr, in report.json and in history: refuse it, naming the key
+ * and the URL with the credential blanked out.
+ */
+static int
+refuse_userinfo(const cJSON *node, const char *prefix, const char *origin,
+		char **ret_err)
+{
+	const cJSON *k;
+
+	cJSON_ArrayForEach(k, node) {
+		char *path = k->string ? (*prefix ? og_asprintf("%s.%s", prefix, k->string)
+						  : og_strdup0(k->string))
+				       : og_strdup0(prefix);
+		const char *ui;
+		size_t len;
+		int r = 0;
+
+		if (cJSON_IsObject(k) || cJSON_IsArray(k)) {
+			r = refuse_userinfo(k, path, origin, ret_err);
+		} else if (cJSON_IsString(k) &&
+			   (ui = url_userinfo(k->valuestring, &len))) {
+			*ret_err = og_asprintf("%s: %s: a URL may not carry a user name "
+					       "or password (%.*s***@%s); give "
+					       "credentials in the environment or a "
+					       "file", origin, path,
+					       (int)(ui - k->valuestring),
+					       k->valuestring, ui + len);
+			r = -EINVAL;
+		}
+		free(path);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 int
 og_config_validate(const cJSON *cfg, const char *origin,
 		   const struct og_config_plugin *plugins, size_t n_plugins,
 		   char **ret_err)
 {
 	const struct validation v = { origin, plugins, n_plugins };
+	int r = validate_node(cfg, "", &v, ret_err);
 
-	return validate_node(cfg, "", &v, ret_err);
+	return r < 0 ? r : refuse_userinfo(cfg, "", origin, ret_err);
 }
 
 const cJSON *

@@ -267,6 +267,8 @@ cover(struct pdf *p)
 	else
 		snprintf(line, sizeof(line), "No maturity assessment in this report");
 	og_doc_para(d, line, 13, OG_TX_BOLD | OG_TX_CENTER, og_ink);
+	if (*og_rj_coverage_line(p->as, line, sizeof(line)))
+		og_doc_para(d, line, 10, OG_TX_CENTER, og_muted);
 	/* The summary paragraph itself opens the executive summary; the
 	 * cover gives only the verdict, so no paragraph is printed twice. */
 	if (summary)
@@ -390,6 +392,12 @@ sec_summary(struct pdf *p)
 				og_rj_str(p->as, "level_name") : "")), 12, OG_TX_BOLD, og_ink);
 	else
 		og_doc_para(d, "Maturity level: not measured.", 12, OG_TX_BOLD, og_muted);
+	{
+		char cl[256];
+
+		if (*og_rj_coverage_line(p->as, cl, sizeof(cl)))
+			og_doc_para(d, cl, 0, 0, og_muted);
+	}
 	if (og_rj_str(p->as, "summary"))
 		para(p, og_rj_str(p->as, "summary"));
 	sec_gates(p);

@@ -97,6 +97,17 @@ gauge_card(struct png *g, double x, double y, double w, double h)
 		snprintf(line, sizeof(line), "No assessment in this report");
 	og_text_draw(g->cr, g->tx, x + 20, y + h - 50, w - 40, 17, OG_TX_CENTER | OG_TX_ONELINE,
 		     og_muted, line);
+	{
+		char cov[256];
+		double pct;
+
+		/* the coverage beside the level: how much of it was seen */
+		if (og_rj_num(og_rj_obj(g->as, "coverage"), "percent", &pct)) {
+			snprintf(cov, sizeof(cov), "confirmed on %.1f%% coverage", pct);
+			og_text_draw(g->cr, g->tx, x + 20, y + h - 76, w - 40, 15,
+				     OG_TX_CENTER | OG_TX_ONELINE, og_muted, cov);
+		}
+	}
 }
 
 static void

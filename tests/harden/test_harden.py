@@ -397,11 +397,31 @@ def output_rows():
           os.listdir(outdir))
 
 
+def config_rows():
+    # Row 10: a config file that is a FIFO is refused at once.
+    fifo = os.path.join(TMP, "fifo.json")
+    os.mkfifo(fifo, 0o600)
+    p = run(["collect", "--config", fifo, "-o", os.path.join(TMP, "f.json")],
+            plugins=False, timeout=30)
+    check("row 10: FIFO config refused without blocking", p.returncode == 2 and
+          b"not a regular file" in p.stderr, (p.returncode, p.stderr))
+
+    # Row 13: userinfo in a URL is refused, and never printed.
+    for where in (["--github-url", "http://user:pa55w0rd@127.0.0.1:1/api"],
+                  ["--set", "collectors.github.api_url=https://x:pa55w0rd@h/"]):
+        out = os.path.join(TMP, "ui.json")
+        p = run(["collect", "-o", out] + where, plugins=False, timeout=30)
+        check("row 13: userinfo refused (%s)" % where[0], p.returncode == 2 and
+              b"may not carry a user name or password" in p.stderr and
+              b"pa55w0rd" not in p.stderr and not os.path.exists(out),
+              (p.returncode, p.stderr))
+
+
 def main():
     # A section that breaks (a missing report) is one failed check; the
     # other sections still run.
     for section in (text_rows, yaml_anchors, secrets_rows, resource_rows,
-                    box_rows, output_rows):
+                    box_rows, output_rows, config_rows):
         try:
             section()
         except Exception as e:  # noqa: BLE001
