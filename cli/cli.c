@@ -52,7 +52,7 @@ const struct og_cli_option og_cli_options[] = {
 	{ "history", 0, "DIR", "history.dir", B(REPORT) | B(HISTORY), "history directory (default $XDG_STATE_HOME/opsgrade/SUBJECT)" },
 	{ "mail-to", 0, "ADDR", "mail.to", B(REPORT), "mail the report to ADDR (repeatable)" },
 	{ "mail-from", 0, "ADDR", "mail.from", B(REPORT), "sender address" },
-	{ "mail-subject", 0, "TEXT", "mail.subject", B(REPORT), "mail subject" },
+	{ "mail-subject", 0, "TEXT", "mail.subject", B(REPORT), "mail subject; {subject} {level} {verdict} {date} are replaced" },
 	{ "mail-on", 0, "WHEN", "mail.on", B(REPORT), "always|change|failure (default always)" },
 	{ "smtp-url", 0, "URL", "mail.smtp_url", B(REPORT), "smtp://host:587 (STARTTLS) or smtps://host:465" },
 	{ "smtp-tls", 0, "required|none", "mail.smtp_tls", B(REPORT), "none allows a plain connection" },

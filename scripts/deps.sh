@@ -4,7 +4,7 @@ set -euo pipefail
 
 PACKAGES=(
 	# build
-	gcc meson ninja-build pkg-config
+	gcc make meson ninja-build pkg-config
 	# man pages (scdoc sources; the test runs man --warnings)
 	scdoc man-db
 	libcjson-dev libcurl4-openssl-dev libxml2-dev libcairo2-dev
