@@ -21,6 +21,7 @@
 #include "render.h"
 #include "report-json.h"
 #include "runner.h"
+#include "term.h"
 #include "util.h"
 
 
@@ -28,6 +29,7 @@ static int
 cmd_plugins(struct og_pipeline *p)
 {
 	const struct og_plugin_set *s = p->plugins;
+	FILE *out;
 
 	if (p->cli->json) {
 		cJSON *a = cJSON_CreateArray();
@@ -58,22 +60,28 @@ cmd_plugins(struct og_pipeline *p)
 		cJSON_Delete(a);
 		return EXIT_OK;
 	}
+	/* descriptor strings are the plugin's: no raw control characters */
+	out = og_term_stream(stdout);
+	if (!out)
+		out = stdout;
 	for (size_t i = 0; i < s->n; i++) {
 		const struct og_plugin_entry *e = &s->entries[i];
 
 		if (e->state == OG_PLUGIN_LOADED)
-			printf("%-12s %-8s ABI %u  %s\n             %s\n",
+			fprintf(out, "%-12s %-8s ABI %u  %s\n             %s\n",
 			       e->desc.name, e->desc.version ? e->desc.version : "?",
 			       e->abi_major, e->path,
 			       e->desc.summary ? e->desc.summary : "");
 		else
-			printf("%-12s %-8s ABI %u  %s\n             %s\n",
+			fprintf(out, "%-12s %-8s ABI %u  %s\n             %s\n",
 			       e->state == OG_PLUGIN_DUPLICATE ? e->desc.name : "-",
 			       e->state == OG_PLUGIN_DUPLICATE ? "duplicate" : "refused",
 			       e->abi_major, e->path, e->message);
 	}
 	if (s->n == 0)
-		printf("no plugins found\n");
+		fprintf(out, "no plugins found\n");
+	if (out != stdout)
+		fclose(out);
 	return EXIT_OK;
 }
 
