@@ -38,7 +38,7 @@ static const struct shorthand shorthands[] = {
 	{ "history", "history.dir", "DIR", "history directory (default $XDG_STATE_HOME/opsgrade/SUBJECT)" },
 	{ "mail-to", "mail.to", "ADDR", "mail the report to ADDR (repeatable)" },
 	{ "mail-from", "mail.from", "ADDR", "sender address" },
-	{ "mail-subject", "mail.subject", "TEXT", "mail subject" },
+	{ "mail-subject", "mail.subject", "TEXT", "mail subject; {subject} {level} {verdict} {date} are replaced" },
 	{ "mail-on", "mail.on", "WHEN", "always|change|failure (default always)" },
 	{ "smtp-url", "mail.smtp_url", "URL", "smtp://host:587 (STARTTLS) or smtps://host:465" },
 	{ "smtp-tls", "mail.smtp_tls", "required|none", "none allows a plain connection" },

@@ -592,6 +592,13 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 	/* Mail last, once every file is written (it attaches the final
 	 * report.pdf); a failed send leaves the files and exits 4. */
 	if (p->cli->cmd == OG_CMD_REPORT && code != EXIT_OUTPUT &&
+	    og_config_get(p->config, "mail.to") && !og_mail_wanted(doc, p->config))
+		og_log_info("mail not sent: %s (--mail-on %s)",
+			    !strcmp(og_config_str(p->config, "mail.on", "always"), "failure")
+			    ? "no gate failed and the report is complete"
+			    : "nothing changed since the last report",
+			    og_config_str(p->config, "mail.on", "always"));
+	if (p->cli->cmd == OG_CMD_REPORT && code != EXIT_OUTPUT &&
 	    og_mail_wanted(doc, p->config) &&
 	    og_mail_send(doc, p->config, outdir,
 			 og_render_mail_summary, &err) < 0) {

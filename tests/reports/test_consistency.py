@@ -68,7 +68,7 @@ def mail_text(maildir):
         return None
     with open(files[0], "rb") as f:
         msg = email.message_from_binary_file(f, policy=email.policy.default)
-    return flat(msg.get_body(preferencelist=("plain",)).get_content())
+    return flat(str(msg["Subject"]) + " | " + msg.get_body(preferencelist=("plain",)).get_content())
 
 
 def main():
@@ -104,6 +104,11 @@ def main():
     check("Maturity level %d of 5: %s" % (a["level"], a["level_name"]) in pdf, "PDF: level")
     if mail:
         check("Level %d" % a["level"] in mail, "mail: level")
+        verdict = "Level %d \u00b7 %s" % (a["level"], "%d gate%s failed" % (
+            len(failed_gates), "" if len(failed_gates) == 1 else "s") if failed_gates
+            else "gates passed")
+        check(verdict in mail.split(" | ")[0], "mail subject carries the verdict %r: %r"
+              % (verdict, mail.split(" | ")[0]))
     nl = a.get("next_level")
     if nl:
         check(flat(nl["text"]) in term, "terminal: next level sentence")
@@ -112,7 +117,7 @@ def main():
 
     # areas
     for ar in a["areas"]:
-        check(re.search(re.escape(ar["name"][:34]) + r" [#.]+ +" + re.escape(ar["display"]), term),
+        check(re.search(re.escape(ar["name"][:34]) + r" [#.x?]+ +" + re.escape(ar["display"]), term),
               "terminal: area %s %s" % (ar["name"], ar["display"]))
         check("%s: %s complete" % (ar["name"], ar["display"]) in pdf or ar["completeness"] is None,
               "PDF: area %s %s" % (ar["name"], ar["display"]))
@@ -225,7 +230,7 @@ def main():
                         text=True, env=env_for(tmp), cwd=empty, timeout=300)
     check("re-assessing" in p3.stderr, "render --from --config says it re-assesses")
     shutil.rmtree(tmp, ignore_errors=True)
-    done()
+    sys.exit(done())
 
 
 main()

@@ -172,6 +172,41 @@ def git_index_listing():
         expect(f, "container.dockerfile.nonroot", True, "Dockerfile:2")
 
 
+def git_index_damaged():
+    """a truncated or foreign .git/index: the tree is walked instead,
+    never a crash or a made-up listing"""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = os.path.join(tmp, "co")
+        os.makedirs(root)
+        tree(root, {"Chart.yaml": "name: x\n", "a/b/c/Dockerfile": "FROM x\n"})
+        git(root, "init", "-q")
+        git(root, "add", "-A")
+        index = os.path.join(root, ".git", "index")
+        with open(index, "rb") as f:
+            good = f.read()
+        cuts = [0, 4, 11, 12, 30, 62, 70, 90, len(good) // 2, len(good) - 21]
+        for cut in cuts + ["count", "version", "pathlen"]:
+            data = bytearray(good)
+            if cut == "count":
+                data[8:12] = b"\xff\xff\xff\xff"
+            elif cut == "version":
+                data[4:8] = b"\x00\x00\x00\x09"
+            elif cut == "pathlen":
+                # an entry whose path has no terminating NUL before the end
+                data = data[:12 + 62] + b"x" * 40
+            else:
+                data = data[:cut]
+            with open(index, "wb") as f:
+                f.write(data)
+            lines, err = run(root)
+            f = facts(lines)
+            expect(f, "iac.helm", True, "Chart.yaml")
+            assert f["repo.walk.mode"]["value"] in ("filesystem", "git-index")
+            if cut in ("count", "version", "pathlen"):
+                expect(f, "repo.walk.mode", "filesystem")
+                assert "walking the tree instead" in err, err
+
+
 def git_worktree_file():
     """a `.git` file (worktree, submodule) points at the git dir"""
     with tempfile.TemporaryDirectory() as tmp:
@@ -542,6 +577,7 @@ check("scope: tests, examples, vendored, fixtures, docs, dev container", scope_d
 check("scope: .gitattributes linguist-* and --exclude", scope_attributes_and_excludes)
 check("scope: .gitignore and build output without git", scope_gitignore_without_git)
 check("git index v2 and v4: tracked files only, depth 46", git_index_listing)
+check("git index damaged: walked instead", git_index_damaged)
 check("git worktree: .git file", git_worktree_file)
 check("opsgrade's own checkout: no evidence from tests/examples", self_checkout)
 check("project kind of fifteen shapes", kinds)
