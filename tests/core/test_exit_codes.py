@@ -82,7 +82,7 @@ def main():
         (["--fail-on", "severe"], "fail_on"),
         (["--set", "gates.required_capabilities=no.such.cap"], "no.such.cap"),
         (["--set", "gates.kpis.no_such_kpi.min=1"], "no_such_kpi"),
-        (["--no-such-option"], "Usage"),
+        (["--no-such-option"], "unknown option"),
     ]
     for i, (args, needle) in enumerate(bad):
         out, p = report("bad%d" % i, args)
