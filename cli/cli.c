@@ -12,7 +12,9 @@
 
 /*
  * Shorthand flags: each sets one config key, so a flag and the config
- * file can never disagree about what an option means.
+ * file can never disagree about what an option means.  These are the
+ * core's; a collector's (--trivy FILE) are declared by its plugin
+ * (struct og_flag) and resolved once the plugins are found.
  */
 struct shorthand {
 	const char *flag;
@@ -26,15 +28,6 @@ static const struct shorthand shorthands[] = {
 	{ "output-dir", "output_dir", "DIR", "where reports are written (default ./opsgrade-report)" },
 	{ "format", "formats", "LIST", "pdf,html,png,junit,json (default all)" },
 	{ "jobs", "jobs", "N", "collectors run at once (default: CPUs)" },
-	{ "trivy", "collectors.trivy.reports", "FILE", "Trivy JSON report (repeatable, globs)" },
-	{ "sarif", "collectors.codeql.sarif", "FILE", "SARIF file (repeatable, globs)" },
-	{ "github", "collectors.github.repo", "OWNER/REPO", "assess a GitHub repository" },
-	{ "github-org", "collectors.github.org", "ORG", "assess every repository of an organisation" },
-	{ "github-url", "collectors.github.api_url", "URL", "GitHub Enterprise API, https://HOST/api/v3" },
-	{ "shard", "collectors.github.shard", "I/N", "process the I-th of N deterministic slices of the org" },
-	{ "exclude", "collectors.repo.exclude", "GLOB", "path that is not the product (repeatable, gitignore syntax)" },
-	{ "registry", "collectors.registry.images", "REF", "container image to inspect (repeatable)" },
-	{ "insecure-registry", "collectors.registry.insecure", "HOST", "allow plain HTTP to HOST" },
 	{ "coverage", "assessment.coverage", "FILE", "Cobertura XML or lcov coverage file" },
 	{ "model", "assessment.model", "FILE", "maturity model to use instead of the bundled one" },
 	{ "fail-on", "gates.fail_on", "SEVERITY", "fail (exit 1) on an open finding this severe" },
@@ -45,7 +38,7 @@ static const struct shorthand shorthands[] = {
 	{ "history", "history.dir", "DIR", "history directory (default $XDG_STATE_HOME/opsgrade/SUBJECT)" },
 	{ "mail-to", "mail.to", "ADDR", "mail the report to ADDR (repeatable)" },
 	{ "mail-from", "mail.from", "ADDR", "sender address" },
-	{ "mail-subject", "mail.subject", "TEXT", "mail subject" },
+	{ "mail-subject", "mail.subject", "TEXT", "mail subject; {subject} {level} {verdict} {date} are replaced" },
 	{ "mail-on", "mail.on", "WHEN", "always|change|failure (default always)" },
 	{ "smtp-url", "mail.smtp_url", "URL", "smtp://host:587 (STARTTLS) or smtps://host:465" },
 	{ "smtp-tls", "mail.smtp_tls", "required|none", "none allows a plain connection" },
@@ -83,11 +76,15 @@ og_cli_usage(enum og_command cmd, FILE *out)
 	case OG_CMD_REPORT:
 		fputs("Usage: opsgrade report [PATH] [OPTIONS]\n"
 		      "Collect evidence (PATH: checkout, default .), assess it and\n"
-		      "write report.pdf, summary.png, junit.xml and report.json.\n", out);
+		      "write report.pdf, summary.png, junit.xml and report.json.\n"
+		      "With --github, --github-org or --registry and no PATH, the\n"
+		      "current directory is not assessed; give PATH to include a checkout.\n", out);
 		break;
 	case OG_CMD_COLLECT:
 		fputs("Usage: opsgrade collect [PATH] [-o report.json] [OPTIONS]\n"
-		      "Run the collectors and write only the model as report.json.\n", out);
+		      "Run the collectors and write only the model as report.json.\n"
+		      "PATH defaults to . unless --github, --github-org or --registry\n"
+		      "names another subject.\n", out);
 		break;
 	case OG_CMD_RENDER:
 		fputs("Usage: opsgrade render --from report.json [OPTIONS]\n"
@@ -97,7 +94,8 @@ og_cli_usage(enum og_command cmd, FILE *out)
 	case OG_CMD_MERGE:
 		fputs("Usage: opsgrade merge A.json B.json... -o out.json\n"
 		      "Merge report.json shards (e.g. of --shard runs) into one,\n"
-		      "re-assessing the merged model.\n", out);
+		      "re-assessing the merged model.  Reports about different\n"
+		      "subjects merge only with --subject NAME for the combination.\n", out);
 		return;
 	case OG_CMD_PLUGINS:
 		fputs("Usage: opsgrade plugins [--json] [--plugin-dir DIR]\n"
@@ -158,9 +156,71 @@ add_str(const char ***v, size_t *n, const char *s)
 	(*v)[(*n)++] = s;
 }
 
+/* Whether --@name (up to '=') is one of the core's long options, and
+ * whether it takes an argument. */
+static bool
+core_option(const struct option *opts, const char *name, size_t len,
+	    bool *ret_arg)
+{
+	for (; opts->name; opts++)
+		if (strlen(opts->name) == len && !strncmp(opts->name, name, len)) {
+			*ret_arg = opts->has_arg == required_argument;
+			return true;
+		}
+	return false;
+}
+
+/*
+ * Take the long options the core does not know out of @argv (a plugin's
+ * flags, known only once the plugins are found): each "--NAME VALUE" or
+ * "--NAME=VALUE" becomes a set "\x01NAME=VALUE" in command-line order,
+ * resolved by the pipeline (og_pipeline_setup) or refused there as an
+ * unknown option.  Returns the remaining argv (caller frees the array).
+ */
+static char **
+defer_plugin_flags(int argc, char **argv, const struct option *opts,
+		   struct og_cli *c, int *ret_argc)
+{
+	char **out = og_xcalloc((size_t)argc + 1, sizeof(*out));
+	int n = 0;
+
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *eq;
+		size_t len;
+		bool has_arg;
+
+		if (i == 0 || strncmp(a, "--", 2) || !a[2]) {
+			out[n++] = argv[i];
+			if (a[0] == '-' && a[1] == 'o' && !a[2] && i + 1 < argc)
+				out[n++] = argv[++i];
+			if (!strcmp(a, "--")) {
+				while (++i < argc)
+					out[n++] = argv[i];
+			}
+			continue;
+		}
+		eq = strchr(a + 2, '=');
+		len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+		if (core_option(opts, a + 2, len, &has_arg)) {
+			out[n++] = argv[i];
+			if (has_arg && !eq && i + 1 < argc)
+				out[n++] = argv[++i];
+		} else if (eq) {
+			add_set(c, og_asprintf("\x01%s", a + 2));
+		} else if (i + 1 < argc) {
+			add_set(c, og_asprintf("\x01%s=%s", a + 2, argv[++i]));
+		} else {
+			out[n++] = argv[i];	/* getopt reports it */
+		}
+	}
+	*ret_argc = n;
+	return out;
+}
+
 int
 og_cli_parse(int argc, char **argv, struct og_cli *ret)
 {
+	char **args = NULL;
 	static struct option longopts[N_SHORT + 16];
 	struct og_cli c = { 0 };
 	size_t k = 0;
@@ -198,6 +258,8 @@ og_cli_parse(int argc, char **argv, struct og_cli *ret)
 		argc--;
 		argv++;
 	}
+	args = defer_plugin_flags(argc, argv, longopts, &c, &argc);
+	argv = args;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -254,17 +316,21 @@ og_cli_parse(int argc, char **argv, struct og_cli *ret)
 			}
 			og_cli_usage(c.cmd, stderr);
 			og_cli_clear(&c);
+			free(args);
 			return 2;
 		}
 	}
 	for (int i = optind; i < argc; i++)
 		add_str(&c.inputs, &c.n_inputs, argv[i]);
+	free(args);
 	if (c.version) {
 		printf("opsgrade %s (plugin ABI %u)\n", OG_VERSION, OPSGRADE_PLUGIN_ABI);
 		og_cli_clear(&c);
 		return -1;
 	}
-	if (c.help) {
+	/* A command's help lists its plugins' flags: main prints it once
+	 * they are found. */
+	if (c.help && c.cmd == OG_CMD_NONE) {
 		og_cli_usage(c.cmd, stdout);
 		og_cli_clear(&c);
 		return -1;

@@ -21,6 +21,7 @@
 #include "render.h"
 #include "report-json.h"
 #include "runner.h"
+#include "term.h"
 #include "util.h"
 
 
@@ -28,6 +29,7 @@ static int
 cmd_plugins(struct og_pipeline *p)
 {
 	const struct og_plugin_set *s = p->plugins;
+	FILE *out;
 
 	if (p->cli->json) {
 		cJSON *a = cJSON_CreateArray();
@@ -58,23 +60,64 @@ cmd_plugins(struct og_pipeline *p)
 		cJSON_Delete(a);
 		return EXIT_OK;
 	}
+	/* descriptor strings are the plugin's: no raw control characters */
+	out = og_term_stream(stdout);
+	if (!out)
+		out = stdout;
 	for (size_t i = 0; i < s->n; i++) {
 		const struct og_plugin_entry *e = &s->entries[i];
 
 		if (e->state == OG_PLUGIN_LOADED)
-			printf("%-12s %-8s ABI %u  %s\n             %s\n",
+			fprintf(out, "%-12s %-8s ABI %u  %s\n             %s\n",
 			       e->desc.name, e->desc.version ? e->desc.version : "?",
 			       e->abi_major, e->path,
 			       e->desc.summary ? e->desc.summary : "");
 		else
-			printf("%-12s %-8s ABI %u  %s\n             %s\n",
+			fprintf(out, "%-12s %-8s ABI %u  %s\n             %s\n",
 			       e->state == OG_PLUGIN_DUPLICATE ? e->desc.name : "-",
 			       e->state == OG_PLUGIN_DUPLICATE ? "duplicate" : "refused",
 			       e->abi_major, e->path, e->message);
 	}
 	if (s->n == 0)
-		printf("no plugins found\n");
+		fprintf(out, "no plugins found\n");
+	if (out != stdout)
+		fclose(out);
 	return EXIT_OK;
+}
+
+/* `COMMAND --help`: the core's options, then each plugin's flags. */
+static void
+print_help(struct og_pipeline *p)
+{
+	const struct og_plugin_set *s = p->plugins;
+	bool head = false;
+
+	og_cli_usage(p->cli->cmd, stdout);
+	if (!s || (p->cli->cmd != OG_CMD_REPORT && p->cli->cmd != OG_CMD_COLLECT))
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct og_plugin_entry *e = &s->entries[i];
+
+		if (e->state != OG_PLUGIN_LOADED)
+			continue;
+		for (const struct og_flag *f = e->desc.flags; f && f->flag; f++) {
+			const char *owner = NULL;
+			char left[64];
+
+			/* shadowed by an earlier plugin's flag: not this one's */
+			if (og_plugin_flag(s, f->flag, strlen(f->flag), &owner) != f)
+				continue;
+			if (!head) {
+				fputs("\nCollector options (declared by the plugins "
+				      "found):\n", stdout);
+				head = true;
+			}
+			snprintf(left, sizeof(left), "--%s %s", f->flag,
+				 f->arg ? f->arg : "VALUE");
+			printf("  %-22s %s [%s]\n", left, f->help ? f->help : "",
+			       e->desc.name);
+		}
+	}
 }
 
 int
@@ -93,6 +136,13 @@ main(int argc, char **argv)
 		og_log_set_level(OG_PRIO_WARN);
 	p.cli = &cli;
 	code = og_pipeline_setup(&p);
+	if (cli.help) {
+		/* plugins' flags are known once they are found, even when
+		 * the rest of the command line is not right yet */
+		print_help(&p);
+		code = EXIT_OK;
+		goto out;
+	}
 	if (code != EXIT_OK)
 		goto out;
 	switch (cli.cmd) {

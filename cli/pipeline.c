@@ -13,12 +13,52 @@
 #include "history/lock.h"
 #include "mail/mail.h"
 #include "pipeline.h"
+#include "publish.h"
 #include "render.h"
 #include "report-json.h"
+#include "subject.h"
 #include "runner.h"
+#include "secret.h"
 #include "term.h"
 #include "util.h"
 
+
+/* The plugin that declares --@flag, or NULL. */
+const struct og_flag *
+og_plugin_flag(const struct og_plugin_set *s, const char *flag, size_t len,
+	       const char **ret_plugin)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const struct og_plugin_entry *e = &s->entries[i];
+
+		if (e->state != OG_PLUGIN_LOADED)
+			continue;
+		for (const struct og_flag *f = e->desc.flags; f && f->flag; f++)
+			if (strlen(f->flag) == len && !strncmp(f->flag, flag, len)) {
+				*ret_plugin = e->desc.name;
+				return f;
+			}
+	}
+	return NULL;
+}
+
+/* "FLAG=VALUE" of a plugin's flag -> "collectors.NAME.OPTION=VALUE". */
+static int
+plugin_flag_assignment(const struct og_plugin_set *s, const char *fv,
+		       char **ret, char **ret_err)
+{
+	const char *eq = strchr(fv, '='), *plugin = NULL;
+	const struct og_flag *f = og_plugin_flag(s, fv, (size_t)(eq - fv), &plugin);
+
+	if (!f || !f->option) {
+		*ret_err = og_asprintf("unknown option --%.*s (no core option, and "
+				       "no plugin found declares it)",
+				       (int)(eq - fv), fv);
+		return -EINVAL;
+	}
+	*ret = og_asprintf("collectors.%s.%s=%s", plugin, f->option, eq + 1);
+	return 0;
+}
 
 int
 og_pipeline_setup(struct og_pipeline *p)
@@ -55,6 +95,11 @@ og_pipeline_setup(struct og_pipeline *p)
 
 		if (e->state != OG_PLUGIN_LOADED)
 			continue;
+		/* a declared credential's variable never reaches a plugin */
+		for (const struct og_credential *c = e->desc.credentials;
+		     c && c->name; c++)
+			if (c->env)
+				og_secret_protect_env(c->env);
 		p->config_plugins[p->n_config_plugins].name = e->desc.name;
 		p->config_plugins[p->n_config_plugins].options = e->desc.options;
 		p->n_config_plugins++;
@@ -67,8 +112,25 @@ og_pipeline_setup(struct og_pipeline *p)
 			       p->config_plugins, p->n_config_plugins, &err);
 	if (r < 0)
 		goto bad;
+	/* before --set and PATH: those are relative to the cwd */
+	if ((r = og_subject_resolve_paths(p->config, p->cli->config_path, &err)) < 0)
+		goto bad;
 	for (size_t i = 0; i < p->cli->n_sets; i++) {
-		r = og_config_set_assignment(p->config, p->cli->sets[i], &err);
+		char *a = NULL;
+
+		if (p->cli->sets[i][0] == '\x01') {
+			r = plugin_flag_assignment(p->plugins, p->cli->sets[i] + 1,
+						   &a, &err);
+			if (r < 0) {
+				og_log_error("%s", err);
+				free(err);
+				og_cli_usage(p->cli->cmd, stderr);
+				return EXIT_USAGE;
+			}
+		}
+		r = og_config_set_assignment(p->config, a ? a : p->cli->sets[i],
+					     &err);
+		free(a);
 		if (r < 0)
 			goto bad;
 	}
@@ -109,6 +171,8 @@ og_pipeline_setup(struct og_pipeline *p)
 			       p->n_config_plugins, &err);
 	if (r < 0)
 		goto bad;
+	if ((r = og_subject_repo_scope(p)) != EXIT_OK)
+		return r;
 	if ((r = og_pipeline_validate(p)) != EXIT_OK)
 		return r;
 	for (size_t i = 0; i < p->plugins->n; i++) {
@@ -145,6 +209,7 @@ og_pipeline_clear(struct og_pipeline *p)
 	if (p->lock_fd >= 0)
 		close(p->lock_fd);
 	free(p->config_plugins);
+	cJSON_Delete(p->render_config);
 	og_plugin_set_free(p->plugins);
 	cJSON_Delete(p->config);
 }
@@ -340,29 +405,103 @@ write_model_only(struct og_pipeline *p, const cJSON *doc, const char *outdir,
 static int
 render_all(struct og_pipeline *p, const cJSON *doc, const char *outdir, int code)
 {
-	int r = ensure_dir(outdir);
+	const char *names[sizeof(renderers) / sizeof(renderers[0])];
+	struct og_publish pub;
+	size_t n = 0;
+	char *err = NULL;
+	bool failed = false;
+	int r;
 
+	for (size_t k = 0; k < sizeof(renderers) / sizeof(renderers[0]); k++)
+		names[k] = renderers[k].file;
+	r = og_publish_begin(&pub, outdir, names,
+			     sizeof(renderers) / sizeof(renderers[0]), &err);
 	if (r < 0) {
-		og_log_error("cannot create '%s': %s", outdir, strerror(-r));
-		return EXIT_OUTPUT;
+		og_log_error("%s", err);
+		free(err);
+		return r == -EWOULDBLOCK ? EXIT_LOCKED : EXIT_OUTPUT;
 	}
+	n = 0;
 	for (size_t k = 0; k < sizeof(renderers) / sizeof(renderers[0]); k++) {
-		char *path, *err = NULL;
+		char *path;
 
 		if (!format_wanted(p->config, renderers[k].format))
 			continue;
-		path = og_asprintf("%s/%s", outdir, renderers[k].file);
-		r = renderers[k].render(doc, p->config, path, &err);
+		path = og_publish_path(&pub, renderers[k].file);
+		r = renderers[k].render(doc, p->render_config ? p->render_config
+							      : p->config, path, &err);
 		if (r < 0) {
 			og_log_error("%s", err ? err : path);
-			code = EXIT_OUTPUT;
+			failed = true;
 		} else {
-			og_log_info("wrote %s", path);
+			names[n++] = renderers[k].file;
 		}
 		free(err);
+		err = NULL;
 		free(path);
 	}
+	/* All or nothing: a failed renderer leaves the previous run's files
+	 * as a consistent set. */
+	if (failed) {
+		og_log_error("nothing published in '%s': the previous files stay",
+			     outdir);
+		code = EXIT_OUTPUT;
+	} else if (og_publish_commit(&pub, names, n, &err) < 0) {
+		og_log_error("%s", err);
+		free(err);
+		code = EXIT_OUTPUT;
+	} else {
+		for (size_t i = 0; i < n; i++)
+			og_log_info("wrote %s/%s", outdir, names[i]);
+	}
+	og_publish_end(&pub);
 	return code;
+}
+
+/*
+ * Whether render --from must assess again: the document has no
+ * assessment, or this run sets assessment or gates (a config file,
+ * --model, --fail-on, --set assessment.* / gates.*).
+ */
+static bool
+reassessing(const struct og_pipeline *p, const cJSON *doc)
+{
+	return !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "assessment")) ||
+	       og_config_get(p->config, "assessment") || og_config_get(p->config, "gates");
+}
+
+/*
+ * doc.render: the "report" settings the files were rendered with
+ * (branding, paper, fonts, JUnit options), so render --from needs no
+ * config to reproduce them.  This run's settings override stored ones
+ * key by key; p->render_config is what the renderers then read.
+ */
+static void
+store_render_settings(struct og_pipeline *p, cJSON *doc)
+{
+	const cJSON *stored = cJSON_GetObjectItemCaseSensitive(doc, "render");
+	const cJSON *mine = og_config_get(p->config, "report"), *it;
+	cJSON *merged = cJSON_IsObject(stored) ? cJSON_Duplicate(stored, 1)
+					       : cJSON_CreateObject();
+
+	cJSON_ArrayForEach(it, mine) {
+		cJSON_DeleteItemFromObjectCaseSensitive(merged, it->string);
+		cJSON_AddItemToObject(merged, it->string, cJSON_Duplicate(it, 1));
+	}
+	if (p->cli->cmd == OG_CMD_COLLECT) {
+		cJSON_DeleteItemFromObjectCaseSensitive(doc, "render");
+		cJSON_Delete(merged);
+		return;
+	}
+	cJSON_Delete(p->render_config);
+	p->render_config = cJSON_Duplicate(p->config, 1);
+	cJSON_DeleteItemFromObjectCaseSensitive(p->render_config, "report");
+	cJSON_AddItemToObject(p->render_config, "report", cJSON_Duplicate(merged, 1));
+	/* in place: report.json keeps its member order, byte for byte */
+	if (stored)
+		cJSON_ReplaceItemInObjectCaseSensitive(doc, "render", merged);
+	else
+		cJSON_AddItemToObject(doc, "render", merged);
 }
 
 /*
@@ -377,30 +516,50 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 	char *err = NULL;
 	int r, code = EXIT_OK;
 
-	/* collect writes only the model; everything else assesses (again,
-	 * for render and merge: the model may have changed, or the maturity
-	 * model or gates in config). */
-	cJSON_DeleteItemFromObjectCaseSensitive(doc, "assessment");
-	cJSON_DeleteItemFromObjectCaseSensitive(doc, "gates");
-	if (p->cli->cmd == OG_CMD_COLLECT) {
-		cJSON_AddNullToObject(doc, "assessment");
-		cJSON_AddArrayToObject(doc, "gates");
+	/* collect writes only the model.  render --from keeps the stored
+	 * assessment and gates unless this run brings its own assessment
+	 * or gate settings (--config, --model, --set, --fail-on): then it
+	 * re-assesses, and says so.  report and merge always assess. */
+	if (p->cli->cmd == OG_CMD_RENDER && !reassessing(p, doc)) {
+		const cJSON *g = cJSON_GetObjectItemCaseSensitive(doc, "gates");
+
+		if (og_gates_failed(g))
+			code = EXIT_GATE;
+		og_log_info("rendering the stored assessment of %s", p->cli->from);
 	} else {
 		cJSON *assessment = NULL, *gates = NULL;
 
-		r = og_assess(m, p->config,
-			      cJSON_GetObjectItemCaseSensitive(doc, "collectors"),
-			      og_now(), &assessment, &gates, &err);
-		if (r < 0) {
-			og_log_error("%s", err);
-			free(err);
-			return EXIT_USAGE;
+		if (p->cli->cmd == OG_CMD_RENDER &&
+		    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "assessment")))
+			og_log_info("re-assessing %s with this run's assessment and gate "
+				    "settings", p->cli->from);
+		cJSON_DeleteItemFromObjectCaseSensitive(doc, "assessment");
+		cJSON_DeleteItemFromObjectCaseSensitive(doc, "gates");
+		if (p->cli->cmd == OG_CMD_COLLECT) {
+			cJSON_AddNullToObject(doc, "assessment");
+			cJSON_AddArrayToObject(doc, "gates");
+		} else {
+			size_t n_frag;
+			const char **frag = og_plugin_set_fragments(p->plugins,
+								    &n_frag);
+
+			r = og_assess_ex(m, p->config,
+					 cJSON_GetObjectItemCaseSensitive(doc, "collectors"),
+					 frag, n_frag, og_now(), &assessment, &gates,
+					 &err);
+			free(frag);
+			if (r < 0) {
+				og_log_error("%s", err);
+				free(err);
+				return EXIT_USAGE;
+			}
+			cJSON_AddItemToObject(doc, "assessment", assessment);
+			cJSON_AddItemToObject(doc, "gates", gates);
+			if (og_gates_failed(gates))
+				code = EXIT_GATE;
 		}
-		cJSON_AddItemToObject(doc, "assessment", assessment);
-		cJSON_AddItemToObject(doc, "gates", gates);
-		if (og_gates_failed(gates))
-			code = EXIT_GATE;
 	}
+	store_render_settings(p, doc);
 	if (!cJSON_GetObjectItemCaseSensitive(doc, "history"))
 		cJSON_AddNullToObject(doc, "history");
 	/* History before rendering: the renderers draw report["history"]. */
@@ -412,10 +571,15 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 		code = EXIT_OUTPUT;
 	}
 
-	if (p->cli->cmd == OG_CMD_COLLECT || p->cli->cmd == OG_CMD_MERGE)
+	if (p->cli->cmd == OG_CMD_COLLECT || p->cli->cmd == OG_CMD_MERGE) {
 		code = write_model_only(p, doc, outdir, code);
-	else
-		code = render_all(p, doc, outdir, code);
+	} else {
+		r = render_all(p, doc, outdir, code);
+		if (p->cli->cmd == OG_CMD_REPORT && code != EXIT_OUTPUT &&
+		    (r == EXIT_OUTPUT || r == EXIT_LOCKED))
+			og_history_forget(doc, p->config);
+		code = r;
+	}
 	if (p->cli->cmd == OG_CMD_REPORT && !p->cli->quiet) {
 		FILE *term = og_term_stream(stdout);
 
@@ -427,6 +591,13 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 	}
 	/* Mail last, once every file is written (it attaches the final
 	 * report.pdf); a failed send leaves the files and exits 4. */
+	if (p->cli->cmd == OG_CMD_REPORT && code != EXIT_OUTPUT &&
+	    og_config_get(p->config, "mail.to") && !og_mail_wanted(doc, p->config))
+		og_log_info("mail not sent: %s (--mail-on %s)",
+			    !strcmp(og_config_str(p->config, "mail.on", "always"), "failure")
+			    ? "no gate failed and the report is complete"
+			    : "nothing changed since the last report",
+			    og_config_str(p->config, "mail.on", "always"));
 	if (p->cli->cmd == OG_CMD_REPORT && code != EXIT_OUTPUT &&
 	    og_mail_wanted(doc, p->config) &&
 	    og_mail_send(doc, p->config, outdir,
@@ -584,12 +755,37 @@ merge_collector(cJSON *collectors, const cJSON *c)
 	cJSON_AddItemToArray(collectors, cJSON_Duplicate(c, 1));
 }
 
+/*
+ * Shards of one subject merge; reports of different subjects do only
+ * when --subject names what the combination is (else the merged report
+ * would speak of one of them with the other's evidence).
+ */
+static bool
+merge_subject_ok(const struct og_pipeline *p, const cJSON *d, const char *file,
+		 char **first, const char **first_file)
+{
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(d, "subject");
+	const char *name = cJSON_IsString(s) ? s->valuestring : "";
+
+	if (!*first_file) {
+		*first = og_strdup0(name);
+		*first_file = file;
+		return true;
+	}
+	if (!strcmp(*first, name) || og_config_str(p->config, "subject", NULL))
+		return true;
+	og_log_error("merge: %s is about '%s' but %s is about '%s'; give --subject NAME "
+		     "to name the combined subject", file, name, *first_file, *first);
+	return false;
+}
+
 int
 og_pipeline_merge(struct og_pipeline *p)
 {
 	struct og_model *m = og_model_new();
 	cJSON *doc = NULL, *collectors = NULL;
-	const char *subject = NULL;
+	const char *subject = NULL, *first_file = NULL;
+	char *first = NULL;
 	int code = EXIT_OK;
 
 	if (p->cli->n_inputs < 1 || !p->cli->out) {
@@ -606,6 +802,12 @@ og_pipeline_merge(struct og_pipeline *p)
 		if (og_report_load(p->cli->inputs[i], &d, &part, &err) < 0) {
 			og_log_error("%s", err);
 			free(err);
+			code = EXIT_USAGE;
+			break;
+		}
+		if (!merge_subject_ok(p, d, p->cli->inputs[i], &first, &first_file)) {
+			og_model_free(part);
+			cJSON_Delete(d);
 			code = EXIT_USAGE;
 			break;
 		}
@@ -639,6 +841,7 @@ og_pipeline_merge(struct og_pipeline *p)
 	cJSON_Delete(collectors);
 	cJSON_Delete(doc);
 	og_model_free(m);
+	free(first);
 	return code;
 }
 

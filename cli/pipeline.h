@@ -28,11 +28,17 @@ struct og_pipeline {
 	struct og_config_plugin *config_plugins;
 	size_t n_config_plugins;
 	int lock_fd;
+	cJSON *render_config;	/* config with the effective "report" section */
 };
 
 #define OG_DEFAULT_OUTPUT_DIR "opsgrade-report"
 
 int og_pipeline_setup(struct og_pipeline *p);
+/* The loaded plugin's flag --@flag (@len bytes), with its plugin's name
+ * in *ret_plugin; NULL when no plugin declares it (the first wins). */
+const struct og_flag *og_plugin_flag(const struct og_plugin_set *s,
+				     const char *flag, size_t len,
+				     const char **ret_plugin);
 /* validate.c: every option value, before anything is collected (each
  * problem logged once; EXIT_USAGE when any). */
 int og_pipeline_validate(struct og_pipeline *p);

@@ -120,14 +120,20 @@ check_writable(const char *what, const char *path, bool is_dir, int *n)
 /* The assessment options and the gates, checked against the maturity
  * model on an empty model: a bad gate is found before collecting. */
 static void
-check_assessment(const cJSON *config, int *n)
+check_assessment(const struct og_pipeline *p, int *n)
 {
 	struct og_model *m = og_model_new();
 	cJSON *as = NULL, *gates = NULL;
 	char *err = NULL;
+	size_t n_frag;
+	const char **frag = og_plugin_set_fragments(p->plugins, &n_frag);
 
-	if (og_assess(m, config, NULL, og_now(), &as, &gates, &err) < 0)
+	/* the plugins' model fragments too: a bad one is found before any
+	 * collector runs, naming the file */
+	if (og_assess_ex(m, p->config, NULL, frag, n_frag, og_now(), &as,
+			 &gates, &err) < 0)
 		problem(n, err);
+	free(frag);
 	cJSON_Delete(as);
 	cJSON_Delete(gates);
 	og_model_free(m);
@@ -160,6 +166,6 @@ og_pipeline_validate(struct og_pipeline *p)
 	else
 		check_writable("output directory", outdir, true, &n);
 	if (cmd != OG_CMD_COLLECT)
-		check_assessment(p->config, &n);
+		check_assessment(p, &n);
 	return n ? EXIT_USAGE : EXIT_OK;
 }

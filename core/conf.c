@@ -1,12 +1,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "jsonin.h"
@@ -30,6 +32,7 @@ static const struct key schema[] = {
 	{ "jobs", K_NUM },
 	{ "plugin_dirs", K_LIST },
 	{ "project.kind", K_STR },
+	{ "attestations", K_STR },
 
 	{ "assessment.model", K_STR },
 	{ "assessment.extra_models", K_LIST },
@@ -84,6 +87,15 @@ static const struct key schema[] = {
 static const struct og_option common_options[] = {
 	{ "enabled", OG_OPT_BOOL, "run this collector (default: opt-in ones only when configured)" },
 	{ "timeout", OG_OPT_NUMBER, "seconds before the collector is killed (default 300)" },
+	/* the plugin's box (core/box.h) and the parent's budget for it
+	 * (core/runner.c); 0 = no limit */
+	{ "limits.memory_mb", OG_OPT_NUMBER, "address space of the plugin process (default 4096)" },
+	{ "limits.cpu_seconds", OG_OPT_NUMBER, "CPU seconds (default twice the timeout)" },
+	{ "limits.file_mb", OG_OPT_NUMBER, "largest file the plugin may write (default 1024)" },
+	{ "limits.open_files", OG_OPT_NUMBER, "open files (default 1024)" },
+	{ "limits.records", OG_OPT_NUMBER, "facts + findings + events it may send (default 2000000)" },
+	{ "limits.bytes", OG_OPT_NUMBER, "bytes it may send (default 2 GiB)" },
+	{ "limits.keys", OG_OPT_NUMBER, "distinct fact keys it may add (default 200000)" },
 	{ NULL, 0, NULL },
 };
 
@@ -99,6 +111,20 @@ og_config_load(const char *path, cJSON **ret_cfg, char **ret_err)
 	size_t len, off = 0;
 	int r;
 
+	/* A FIFO or a device would block or never end: refuse it before
+	 * reading (O_NONBLOCK: opening a FIFO does not wait here). */
+	r = open(name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (r >= 0) {
+		struct stat st;
+		bool regular = fstat(r, &st) == 0 && S_ISREG(st.st_mode);
+
+		close(r);
+		if (!regular) {
+			*ret_err = og_asprintf("cannot read config '%s': not a "
+					       "regular file", name);
+			return -EINVAL;
+		}
+	}
 	r = og_read_file(name, OG_CONFIG_MAX_BYTES, &buf, &len);
 	if (r == -ENOENT && !path) {
 		*ret_cfg = cJSON_CreateObject();
@@ -220,6 +246,28 @@ type_error(const char *origin, const char *path, enum key_type t, char **ret_err
 	return -EINVAL;
 }
 
+/* One key @key (value @item) of collectors.@cname, plugin @p. */
+static int
+check_option(const char *origin, const char *cname,
+	     const struct og_config_plugin *p, const char *key,
+	     const cJSON *item, char **ret_err)
+{
+	const struct og_option *o = option_find(p->options, key);
+	char *path = og_asprintf("collectors.%s.%s", cname, key);
+	int r = 0;
+
+	if (!o)
+		o = option_find(common_options, key);
+	if (!o) {
+		*ret_err = og_asprintf("%s: %s: unknown key", origin, path);
+		r = -EINVAL;
+	} else if (!value_fits(item, option_key_type(o->type), true)) {
+		r = type_error(origin, path, option_key_type(o->type), ret_err);
+	}
+	free(path);
+	return r;
+}
+
 static int
 validate_collectors(const cJSON *sec, const char *origin,
 		    const struct og_config_plugin *plugins, size_t n,
@@ -249,23 +297,26 @@ validate_collectors(const cJSON *sec, const char *origin,
 			return -EINVAL;
 		}
 		cJSON_ArrayForEach(k, c) {
-			const struct og_option *o = option_find(p->options, k->string);
-			char *path;
-			int r = 0;
+			const cJSON *l;
+			int r;
 
-			if (!o)
-				o = option_find(common_options, k->string);
-			path = og_asprintf("collectors.%s.%s", c->string, k->string);
-			if (!o) {
-				*ret_err = og_asprintf("%s: %s: unknown key", origin, path);
-				r = -EINVAL;
-			} else if (!value_fits(k, option_key_type(o->type), true)) {
-				r = type_error(origin, path, option_key_type(o->type),
-					       ret_err);
+			/* "limits" is a section of its own: "limits.KEY" */
+			if (strcmp(k->string, "limits") != 0 || !cJSON_IsObject(k)) {
+				r = check_option(origin, c->string, p, k->string,
+						 k, ret_err);
+				if (r < 0)
+					return r;
+				continue;
 			}
-			free(path);
-			if (r < 0)
-				return r;
+			cJSON_ArrayForEach(l, k) {
+				char *name = og_asprintf("limits.%s", l->string);
+
+				r = check_option(origin, c->string, p, name, l,
+						 ret_err);
+				free(name);
+				if (r < 0)
+					return r;
+			}
 		}
 	}
 	return 0;
@@ -308,14 +359,75 @@ validate_node(const cJSON *node, const char *prefix,
 	return 0;
 }
 
+/* The userinfo of a URL ("user:pass@" in scheme://user:pass@host/),
+ * or NULL: its span in *ret_len. */
+static const char *
+url_userinfo(const char *s, size_t *ret_len)
+{
+	const char *auth = strstr(s, "://"), *at, *end;
+
+	if (!auth || auth == s)
+		return NULL;
+	for (const char *p = s; p < auth; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '.'))
+			return NULL;
+	auth += 3;
+	end = auth + strcspn(auth, "/?#");
+	at = memchr(auth, '@', (size_t)(end - auth));
+	if (!at)
+		return NULL;
+	*ret_len = (size_t)(at - auth) + 1;
+	return auth;
+}
+
+/*
+ * A credential in a URL (--github-url https://user:token@host/) would end
+ * up on stderr, in report.json and in history: refuse it, naming the key
+ * and the URL with the credential blanked out.
+ */
+static int
+refuse_userinfo(const cJSON *node, const char *prefix, const char *origin,
+		char **ret_err)
+{
+	const cJSON *k;
+
+	cJSON_ArrayForEach(k, node) {
+		char *path = k->string ? (*prefix ? og_asprintf("%s.%s", prefix, k->string)
+						  : og_strdup0(k->string))
+				       : og_strdup0(prefix);
+		const char *ui;
+		size_t len;
+		int r = 0;
+
+		if (cJSON_IsObject(k) || cJSON_IsArray(k)) {
+			r = refuse_userinfo(k, path, origin, ret_err);
+		} else if (cJSON_IsString(k) &&
+			   (ui = url_userinfo(k->valuestring, &len))) {
+			*ret_err = og_asprintf("%s: %s: a URL may not carry a user name "
+					       "or password (%.*s***@%s); give "
+					       "credentials in the environment or a "
+					       "file", origin, path,
+					       (int)(ui - k->valuestring),
+					       k->valuestring, ui + len);
+			r = -EINVAL;
+		}
+		free(path);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 int
 og_config_validate(const cJSON *cfg, const char *origin,
 		   const struct og_config_plugin *plugins, size_t n_plugins,
 		   char **ret_err)
 {
 	const struct validation v = { origin, plugins, n_plugins };
+	int r = validate_node(cfg, "", &v, ret_err);
 
-	return validate_node(cfg, "", &v, ret_err);
+	return r < 0 ? r : refuse_userinfo(cfg, "", origin, ret_err);
 }
 
 const cJSON *

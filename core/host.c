@@ -432,8 +432,17 @@ host_set_partial(struct og_ctx *ctx, const char *reason)
 static bool
 host_secret_available(struct og_ctx *ctx, const char *name)
 {
-	char *s = og_secret_get(ctx->config, name);
-	bool ok = s != NULL;
+	const struct og_credential *c = ctx->entry->desc.credentials;
+	char *s = NULL;
+	bool ok;
+
+	if (!name)
+		return false;
+	for (; c && c->name && strcmp(c->name, name); c++)
+		;
+	s = c && c->name ? og_secret_declared(ctx->config, ctx->entry->desc.name, c)
+			 : og_secret_get(ctx->config, name);
+	ok = s != NULL;
 
 	og_secret_free(s);
 	return ok;

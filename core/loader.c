@@ -14,7 +14,7 @@
 #include "util.h"
 
 #define OG_PLUGINS_MAX 256
-#define OG_PLUGIN_OPTIONS_MAX 1024	/* a list without its terminator stops here */
+#define OG_PLUGIN_ARRAY_MAX 1024	/* a list without its terminator stops here */
 
 bool
 og_running_uninstalled(void)
@@ -108,43 +108,128 @@ valid_name(const char *s)
 }
 
 /*
- * The plugin's options at this host's element size: a plugin built
- * against a newer SDK may have a larger struct og_option (its extra
- * members are not read), an older one a smaller (zero-extended).
+ * An array the plugin hands over, at this host's element size @size: a
+ * plugin built against a newer SDK may have larger elements (their
+ * extra members are not read), an older one smaller (zero-extended).
+ * The first member of every element is a pointer that is NULL in the
+ * terminator.  0 and *ret (NULL for no array), or -EINVAL / -E2BIG with
+ * e->message set.
  */
 static int
-copy_options(struct og_plugin_entry *e)
+copy_array(struct og_plugin_entry *e, const char *what, const void *arr,
+	   size_t step, size_t size, size_t min_step, void **ret)
 {
-	const unsigned char *p = (const unsigned char *)e->desc.options;
-	size_t step = e->desc.option_size, n = 0;
+	const unsigned char *p = arr;
+	size_t n = 0;
+	unsigned char *out;
 
-	if (!p) {
-		e->desc.options = NULL;
+	*ret = NULL;
+	if (!p)
 		return 0;
-	}
-	if (step < offsetof(struct og_option, help) + sizeof(const char *)) {
-		e->message = og_asprintf("refused: option_size %zu is too small "
-					 "(rebuild against opsgrade/plugin.h)",
-					 step);
+	if (step < min_step) {
+		e->message = og_asprintf("refused: %s element size %zu is too "
+					 "small (rebuild against "
+					 "opsgrade/plugin.h)", what, step);
 		return -EINVAL;
 	}
-	while (((const struct og_option *)(p + n * step))->key &&
-	       n < OG_PLUGIN_OPTIONS_MAX)
+	while (n < OG_PLUGIN_ARRAY_MAX && *(const void *const *)(p + n * step))
 		n++;
-	if (n == OG_PLUGIN_OPTIONS_MAX) {
-		e->message = og_asprintf("refused: more than %d options, or "
-					 "the list has no terminator",
-					 OG_PLUGIN_OPTIONS_MAX);
+	if (n == OG_PLUGIN_ARRAY_MAX) {
+		e->message = og_asprintf("refused: more than %d %s, or the list "
+					 "has no terminator", OG_PLUGIN_ARRAY_MAX,
+					 what);
 		return -E2BIG;
 	}
-	e->options = og_xcalloc(n + 1, sizeof(*e->options));
+	out = og_xcalloc(n + 1, size);
 	for (size_t i = 0; i < n; i++)
-		memcpy(&e->options[i], p + i * step,
-		       step < sizeof(struct og_option) ? step :
-		       sizeof(struct og_option));
+		memcpy(out + i * size, p + i * step, step < size ? step : size);
+	*ret = out;
+	return 0;
+}
+
+static int
+copy_declarations(struct og_plugin_entry *e)
+{
+	void *v;
+	int r;
+
+	r = copy_array(e, "options", e->desc.options, e->desc.option_size,
+		       sizeof(struct og_option),
+		       offsetof(struct og_option, help) + sizeof(const char *), &v);
+	if (r < 0)
+		return r;
+	e->options = v;
 	e->desc.options = e->options;
 	e->desc.option_size = sizeof(struct og_option);
+	r = copy_array(e, "flags", e->desc.flags, e->desc.flag_size,
+		       sizeof(struct og_flag),
+		       offsetof(struct og_flag, help) + sizeof(const char *), &v);
+	if (r < 0)
+		return r;
+	e->flags = v;
+	e->desc.flags = e->flags;
+	e->desc.flag_size = sizeof(struct og_flag);
+	r = copy_array(e, "credentials", e->desc.credentials,
+		       e->desc.credential_size, sizeof(struct og_credential),
+		       offsetof(struct og_credential, header) + sizeof(const char *),
+		       &v);
+	if (r < 0)
+		return r;
+	e->credentials = v;
+	e->desc.credentials = e->credentials;
+	e->desc.credential_size = sizeof(struct og_credential);
+	/* a plugin names only its own credentials: "NAME." first */
+	for (const struct og_credential *c = e->credentials; c && c->name; c++)
+		if (strncmp(c->name, e->desc.name, strlen(e->desc.name)) ||
+		    c->name[strlen(e->desc.name)] != '.') {
+			e->message = og_asprintf("refused: credential '%s' is not "
+						 "named %s.*", c->name,
+						 e->desc.name);
+			return -EINVAL;
+		}
 	return 0;
+}
+
+/* <plugin without .so>.model.json beside the plugin, when there is one
+ * that passes the same permission check as the plugin itself. */
+static int
+find_fragment(struct og_plugin_entry *e)
+{
+	size_t len = strlen(e->path);
+	char *path, *why = NULL;
+	struct stat st;
+
+	if (len < 3 || strcmp(e->path + len - 3, ".so"))
+		return 0;
+	path = og_asprintf("%.*s.model.json", (int)(len - 3), e->path);
+	if (stat(path, &st) < 0) {
+		free(path);
+		return 0;
+	}
+	/* a fragment others may write could rewrite the assessment: the
+	 * plugin is refused, so its capabilities never silently vanish */
+	if (og_path_check_safe(path, &why) < 0) {
+		e->message = og_asprintf("refused: model fragment %s: %s", path, why);
+		free(why);
+		free(path);
+		return -EPERM;
+	}
+	e->fragment = path;
+	return 0;
+}
+
+const char **
+og_plugin_set_fragments(const struct og_plugin_set *s, size_t *ret_n)
+{
+	const char **v = og_xcalloc(s->n + 1, sizeof(*v));
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (s->entries[i].state == OG_PLUGIN_LOADED &&
+		    s->entries[i].fragment)
+			v[n++] = s->entries[i].fragment;
+	*ret_n = n;
+	return v;
 }
 
 /* Fill @e from the file at e->path; never fails, records why instead. */
@@ -200,7 +285,9 @@ load_entry(struct og_plugin_entry *e)
 					"or no collect()");
 		return;
 	}
-	if (copy_options(e) < 0)
+	if (copy_declarations(e) < 0)
+		return;
+	if (find_fragment(e) < 0)
 		return;
 	e->state = OG_PLUGIN_LOADED;
 }
@@ -351,6 +438,9 @@ og_plugin_set_free(struct og_plugin_set *s)
 		free(s->entries[i].path);
 		free(s->entries[i].message);
 		free(s->entries[i].options);
+		free(s->entries[i].flags);
+		free(s->entries[i].credentials);
+		free(s->entries[i].fragment);
 	}
 	free(s->entries);
 	free(s);

@@ -26,6 +26,11 @@ struct og_plugin_entry {
 	/* desc.options re-laid at this host's sizeof(struct og_option)
 	 * (the plugin's array steps by its option_size); owned */
 	struct og_option *options;
+	struct og_flag *flags;		/* desc.flags, the same way */
+	struct og_credential *credentials;	/* and desc.credentials */
+	/* The plugin's model fragment: <file without .so>.model.json next
+	 * to it (capabilities, rules, KPIs over its facts); NULL if none */
+	char *fragment;
 };
 
 struct og_plugin_set {
@@ -45,6 +50,11 @@ struct og_plugin_set *og_plugin_set_free(struct og_plugin_set *s);
 /* The loaded plugin named @name, or NULL. */
 const struct og_plugin_entry *og_plugin_set_find(const struct og_plugin_set *s,
 						 const char *name);
+
+/* The model fragments of the loaded plugins, in plugin order; a new
+ * array of borrowed paths (caller frees the array). */
+const char **og_plugin_set_fragments(const struct og_plugin_set *s,
+				     size_t *ret_n);
 
 /* True when the running binary is inside the build tree. */
 bool og_running_uninstalled(void);

@@ -2,16 +2,19 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "conf.h"
+#include "box.h"
 #include "host.h"
 #include "jsonin.h"
 #include "report-json.h"
@@ -35,6 +38,10 @@ struct slot {
 	int wstatus;
 	bool timed_out;
 	size_t text_fixed;	/* invalid UTF-8 replaced in its records */
+	/* the parent's budget for this collector; past one, it is stopped */
+	uint64_t max_records, max_bytes, max_keys;
+	uint64_t n_records, n_bytes, n_keys;
+	struct og_box_limits box;
 };
 
 const char *
@@ -62,12 +69,11 @@ now_ms(void)
 }
 
 static void
-child_main(const struct og_plugin_entry *e, const cJSON *config, int fd)
+child_main(const struct og_plugin_entry *e, const cJSON *config, int fd,
+	   const struct og_box_limits *box)
 {
 	int devnull = open("/dev/null", O_RDONLY);
 
-	/* Own process group, so a timeout kills whatever the plugin forked. */
-	setpgid(0, 0);
 	signal(SIGPIPE, SIG_IGN);
 	/* A crash must end the child by its signal, so the parent can name
 	 * it; sanitizer runtimes would otherwise turn it into exit(1). */
@@ -84,7 +90,18 @@ child_main(const struct og_plugin_entry *e, const cJSON *config, int fd)
 	 * stderr where a human sees them. */
 	dup2(STDERR_FILENO, STDOUT_FILENO);
 	fflush(NULL);
+	/* Returns in the plugin process only (see core/box.h). */
+	og_box_enter(box);
 	_exit(og_host_run_child(e, config, fd));
+}
+
+/* Kill the collector's box: its process group (the keeper made it with
+ * setsid) and, should the keeper not have got that far, the keeper. */
+static void
+stop(struct slot *s)
+{
+	kill(-s->pid, SIGKILL);
+	kill(s->pid, SIGKILL);
 }
 
 static void
@@ -143,9 +160,26 @@ handle_line(struct slot *s, struct og_model *m, const char *line)
 		cJSON_Delete(o);
 		return;
 	}
+	if (!strcmp(t->valuestring, "fact") || !strcmp(t->valuestring, "finding") ||
+	    !strcmp(t->valuestring, "event")) {
+		if (++s->n_records > s->max_records) {
+			fail(s, og_asprintf("stopped: sent more than %" PRIu64
+					    " records (collectors.%s.limits.records)",
+					    s->max_records, name));
+			cJSON_Delete(o);
+			return;
+		}
+	}
 	if (!strcmp(t->valuestring, "fact")) {
+		const cJSON *key = cJSON_GetObjectItemCaseSensitive(o, "key");
+		bool fresh = cJSON_IsString(key) && !og_model_fact(m, key->valuestring);
+
 		r = og_fact_from_json(m, o, name, &err);
 		s->res->n_facts += r == 0;
+		if (r == 0 && fresh && ++s->n_keys > s->max_keys)
+			fail(s, og_asprintf("stopped: added more than %" PRIu64
+					    " distinct fact keys (collectors.%s."
+					    "limits.keys)", s->max_keys, name));
 	} else if (!strcmp(t->valuestring, "finding")) {
 		r = og_finding_from_json(m, o, name, &err);
 		s->res->n_findings += r == 0;
@@ -205,6 +239,14 @@ drain(struct slot *s, struct og_model *m)
 	}
 	if (s->failure)
 		return;		/* already condemned: ignore the rest */
+	s->n_bytes += (uint64_t)n;
+	if (s->n_bytes > s->max_bytes) {
+		fail(s, og_asprintf("stopped: sent more than %" PRIu64 " bytes "
+				    "(collectors.%s.limits.bytes)", s->max_bytes,
+				    s->res->entry->desc.name));
+		stop(s);
+		return;
+	}
 	s->buf = og_xrealloc_array(s->buf, s->len + (size_t)n + 1, 1);
 	memcpy(s->buf + s->len, chunk, (size_t)n);
 	s->len += (size_t)n;
@@ -216,14 +258,14 @@ drain(struct slot *s, struct og_model *m)
 		if (!nl) {
 			if (s->len > OG_STREAM_LINE_MAX) {
 				fail(s, og_strdup0("sent a record over 16 MiB"));
-				kill(-s->pid, SIGKILL);
+				stop(s);
 			}
 			return;
 		}
 		*nl = '\0';
 		handle_line(s, m, s->buf);
 		if (s->failure) {
-			kill(-s->pid, SIGKILL);
+			stop(s);
 			s->len = 0;
 			return;
 		}
@@ -231,6 +273,15 @@ drain(struct slot *s, struct og_model *m)
 		memmove(s->buf, s->buf + used, s->len - used);
 		s->len -= used;
 	}
+}
+
+/* collectors.NAME.limits.KEY, or @def; 0 means no limit. */
+static uint64_t
+budget(const cJSON *config, const char *name, const char *key, uint64_t def)
+{
+	uint64_t v = og_collector_limit(config, name, key, def);
+
+	return v == 0 ? UINT64_MAX : v;
 }
 
 static int
@@ -246,6 +297,13 @@ start(struct slot *s, const cJSON *config)
 	free(path);
 	if (s->timeout_s <= 0)
 		s->timeout_s = OG_COLLECTOR_TIMEOUT_DEFAULT;
+	og_box_limits_from_config(config, e->desc.name, s->timeout_s, &s->box);
+	s->max_records = budget(config, e->desc.name, "records",
+				OG_COLLECTOR_RECORDS_DEFAULT);
+	s->max_bytes = budget(config, e->desc.name, "bytes",
+			      OG_COLLECTOR_BYTES_DEFAULT);
+	s->max_keys = budget(config, e->desc.name, "keys",
+			     OG_COLLECTOR_KEYS_DEFAULT);
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return -errno;
 	fflush(NULL);
@@ -259,9 +317,8 @@ start(struct slot *s, const cJSON *config)
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		child_main(e, config, fds[1]);
+		child_main(e, config, fds[1], &s->box);
 	}
-	setpgid(pid, pid);	/* also here: no race with the first kill */
 	close(fds[1]);
 	s->pid = pid;
 	s->fd = fds[0];
@@ -350,6 +407,10 @@ og_run_collectors(const struct og_plugin_entry *const *entries, size_t n,
 	struct pollfd *pfd = og_xcalloc(n, sizeof(*pfd));
 	size_t next = 0, active = 0, finished = 0;
 
+	/* While plugins run, the host is not dumpable: a plugin running as
+	 * the same user can't read its environment or memory through /proc
+	 * or ptrace it.  Restored after (leak checkers attach at exit). */
+	(void)prctl(PR_SET_DUMPABLE, 0);
 	if (jobs < 1)
 		jobs = 1;
 	for (size_t i = 0; i < n; i++) {
@@ -413,7 +474,7 @@ og_run_collectors(const struct og_plugin_entry *const *entries, size_t n,
 				continue;
 			if (now >= s->deadline_ms && !s->timed_out) {
 				s->timed_out = true;
-				kill(-s->pid, SIGKILL);
+				stop(s);
 			}
 			if (s->fd >= 0 && !s->timed_out)
 				continue;
@@ -430,6 +491,7 @@ og_run_collectors(const struct og_plugin_entry *const *entries, size_t n,
 			}
 		}
 	}
+	(void)prctl(PR_SET_DUMPABLE, 1);
 	free(slots);
 	free(pfd);
 	return 0;

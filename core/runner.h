@@ -14,6 +14,11 @@
 
 #define OG_COLLECTOR_TIMEOUT_DEFAULT	300	/* seconds */
 #define OG_STREAM_LINE_MAX		(16u << 20)
+/* What one collector may send the parent (collectors.NAME.limits.*):
+ * past one it is stopped and failed with the figure (README "Security"). */
+#define OG_COLLECTOR_RECORDS_DEFAULT	UINT64_C(2000000)
+#define OG_COLLECTOR_BYTES_DEFAULT	(UINT64_C(2) << 30)
+#define OG_COLLECTOR_KEYS_DEFAULT	UINT64_C(200000)
 
 enum og_run_status { OG_RUN_OK, OG_RUN_PARTIAL, OG_RUN_FAILED, OG_RUN_SKIPPED };
 

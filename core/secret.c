@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "box.h"
 #include "conf.h"
 #include "secret.h"
 #include "util.h"
@@ -23,10 +24,81 @@ og_secret_free(char *s)
 	free(s);
 }
 
+/* The secret variables og_secret_hide_env() took out of the environment,
+ * "NAME=value" each; the host code of a plugin process still resolves
+ * them, the plugin's getenv() and /proc/self/environ do not see them. */
+static char **hidden;
+static size_t n_hidden;
+
+static const char *
+secret_getenv(const char *name)
+{
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < n_hidden; i++)
+		if (strncmp(hidden[i], name, len) == 0 && hidden[i][len] == '=')
+			return hidden[i] + len + 1;
+	return getenv(name);
+}
+
+/* Variables plugins declared as credentials (og_secret_protect_env):
+ * hidden like the ones og_box_env_is_secret knows by name. */
+static char **protected_env;
+static size_t n_protected_env;
+
+void
+og_secret_protect_env(const char *name)
+{
+	for (size_t i = 0; i < n_protected_env; i++)
+		if (!strcmp(protected_env[i], name))
+			return;
+	protected_env = og_xrealloc_array(protected_env, n_protected_env + 1,
+					  sizeof(*protected_env));
+	protected_env[n_protected_env++] = og_strdup0(name);
+}
+
+static bool
+is_protected(const char *var)
+{
+	size_t len = strcspn(var, "=");
+
+	for (size_t i = 0; i < n_protected_env; i++)
+		if (strlen(protected_env[i]) == len &&
+		    !strncmp(protected_env[i], var, len))
+			return true;
+	return false;
+}
+
+void
+og_secret_hide_env(void)
+{
+	extern char **environ;
+
+	for (size_t i = 0; environ && environ[i];) {
+		char *eq = strchr(environ[i], '=');
+		char *name;
+
+		if (!eq || (!og_box_env_is_secret(environ[i]) &&
+			    !is_protected(environ[i]))) {
+			i++;
+			continue;
+		}
+		hidden = og_xrealloc_array(hidden, n_hidden + 1, sizeof(*hidden));
+		hidden[n_hidden++] = og_strdup0(environ[i]);
+		/* wipe the original bytes too: a plugin reading the initial
+		 * environment block on the stack finds zeros */
+		name = og_asprintf("%.*s", (int)(eq - environ[i]), environ[i]);
+		for (volatile char *p = eq + 1; *p; p++)
+			*p = '\0';
+		unsetenv(name);
+		free(name);
+	}
+}
+
 static char *
 env_secret(const char *name)
 {
-	const char *v = getenv(name);
+	const char *v = secret_getenv(name);
 
 	return v && *v ? og_strdup0(v) : NULL;
 }
@@ -61,6 +133,20 @@ file_secret(const char *path)
 		return NULL;
 	}
 	return buf;
+}
+
+char *
+og_secret_declared(const cJSON *config, const char *plugin,
+		   const struct og_credential *c)
+{
+	char *v = c->env ? env_secret(c->env) : NULL, *path;
+
+	if (v || !c->file_option)
+		return v;
+	path = og_asprintf("collectors.%s.%s", plugin, c->file_option);
+	v = file_secret(og_config_str(config, path, NULL));
+	free(path);
+	return v;
 }
 
 static int
@@ -178,8 +264,8 @@ og_secret_get(const cJSON *config, const char *name)
 		return file_secret(og_config_str(config, "mail.password_file", NULL));
 	}
 	if (strncmp(name, "registry:", 9) == 0) {
-		const char *u = getenv("OPSGRADE_REGISTRY_USER");
-		const char *p = getenv("OPSGRADE_REGISTRY_PASSWORD");
+		const char *u = secret_getenv("OPSGRADE_REGISTRY_USER");
+		const char *p = secret_getenv("OPSGRADE_REGISTRY_PASSWORD");
 
 		if (u && *u && p)
 			return og_asprintf("%s:%s", u, p);

@@ -7,6 +7,8 @@
 
 #include <cjson/cJSON.h>
 
+#include <opsgrade/plugin.h>
+
 /*
  * Look up secret @name:
  *   "github.token"    env GITHUB_TOKEN, GH_TOKEN, or file collectors.github.token_file
@@ -20,5 +22,21 @@
  */
 char *og_secret_get(const cJSON *config, const char *name);
 void og_secret_free(char *s);	/* zeroes, then frees; NULL-safe */
+
+/* A plugin's declared credential (struct og_credential) of plugin
+ * @plugin: env @c->env, else the file named by its option
+ * collectors.<plugin>.<c->file_option>.  As og_secret_get. */
+char *og_secret_declared(const cJSON *config, const char *plugin,
+			 const struct og_credential *c);
+
+/* In a plugin process: move every secret variable (og_box_env_is_secret)
+ * out of the environment into memory only og_secret_get reads, and wipe
+ * the original bytes. */
+void og_secret_hide_env(void);
+
+/* Treat environment variable @name as a secret from now on (a plugin
+ * declared it as a credential): og_secret_hide_env hides it too.  Call
+ * before the plugin processes start. */
+void og_secret_protect_env(const char *name);
 
 #endif

@@ -560,3 +560,23 @@ og_rj_severity_counts(const cJSON *report, double counts[OG_SEV_COUNT],
 	for (int i = 0; i < OG_SEV_COUNT; i++)
 		og_rj_num(open, og_sev_names[i], &counts[i]);
 }
+
+const char *
+og_rj_coverage_line(const cJSON *as, char *buf, size_t size)
+{
+	const cJSON *pl = og_rj_obj(as, "possible_level");
+	double cov, lv = 1, up, k = 0;
+	int n;
+
+	*buf = '\0';
+	if (!og_rj_num(og_rj_obj(as, "coverage"), "percent", &cov))
+		return buf;
+	og_rj_num(as, "level", &lv);
+	n = snprintf(buf, size, "Confirmed on %.1f%% coverage", cov);
+	if (og_rj_num(pl, "level", &up) && up > lv && n >= 0 && (size_t)n < size) {
+		og_rj_num(pl, "unobserved", &k);
+		snprintf(buf + n, size - (size_t)n, "; up to Level %.0f once %.0f unobserved "
+			 "capabilit%s confirmed or attested", up, k, k == 1 ? "y is" : "ies are");
+	}
+	return buf;
+}

@@ -89,6 +89,10 @@ const char *og_rj_kpi_display(const cJSON *kpi, char *buf, size_t size);
 const char *og_rj_kpi_status(const cJSON *kpi);
 /* An area's completeness as the assessment prints it ("83.3%"). */
 const char *og_rj_area_display(const cJSON *area, char *buf, size_t size);
+/* "Confirmed on 53.7% coverage; up to Level 3 once 26 unobserved
+ * capabilities are confirmed or attested" (docs/scoring.md), or "" when
+ * the assessment has no coverage. */
+const char *og_rj_coverage_line(const cJSON *assessment, char *buf, size_t size);
 
 /* Output file written to a temporary name and renamed into place. */
 struct og_out {

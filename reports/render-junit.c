@@ -45,6 +45,7 @@ struct jw {
 	char hostname[256];
 	int err;		/* first libxml2 failure */
 	int suite_id;
+	const char *area;	/* the area suite being written, else NULL */
 };
 
 static void
@@ -224,6 +225,34 @@ findings_counts(const struct jw *j)
 	return c;
 }
 
+/* In an area's suite, one property per attested capability: stated by
+ * the team, not observed (testcases cannot carry properties in the
+ * schemas CI tools validate against). */
+static void
+attested_properties(struct jw *j)
+{
+	const cJSON *cap;
+
+	if (!j->area)
+		return;
+	cJSON_ArrayForEach(cap, og_rj_arr(j->assessment, "capabilities")) {
+		const cJSON *a = og_rj_obj(cap, "attestation");
+		const char *src = og_rj_str(cap, "source");
+		char *name, *value;
+
+		if (!a || !src || strcmp(src, "attested") || !cap_in_area(cap, j->area))
+			continue;
+		name = og_asprintf("attested.%s", og_rj_str(cap, "id"));
+		value = og_asprintf("%s by %s on %s%s%s", og_rj_str(a, "status"),
+				    og_rj_str(a, "by"), og_rj_str(a, "date"),
+				    og_rj_str(a, "evidence") ? "; evidence: " : "",
+				    og_rj_str(a, "evidence") ? og_rj_str(a, "evidence") : "");
+		property(j, name, value);
+		free(name);
+		free(value);
+	}
+}
+
 static void
 suite_start(struct jw *j, const char *name, const char *package, struct counts c)
 {
@@ -248,6 +277,7 @@ suite_start(struct jw *j, const char *name, const char *package, struct counts c
 	property(j, "subject", og_rj_str(j->report, "subject"));
 	property(j, "model.id", og_rj_str(og_rj_obj(j->assessment, "model"), "id"));
 	property(j, "model.version", og_rj_str(og_rj_obj(j->assessment, "model"), "version"));
+	attested_properties(j);
 	end(j);
 }
 
@@ -282,15 +312,29 @@ skipped(struct jw *j, const char *message)
 	end(j);
 }
 
+static char *
+dotless(const char *s)
+{
+	char *r = strdup(s);
+
+	for (char *p = r; *p; p++)
+		if (*p == '.')
+			*p = '_';
+	return r;
+}
+
 static void
 write_area(struct jw *j, const cJSON *area)
 {
 	const char *aid = og_rj_str(area, "id");
 	const char *aname = og_rj_str(area, "name");
-	char *classname = og_asprintf("opsgrade.maturity.%s", aid ? aid : "unknown");
+	char *dl = dotless(aid ? aid : "unknown");
+	char *classname = og_asprintf("opsgrade.maturity.%s", dl);
 	const cJSON *cap;
 
+	j->area = aid;
 	suite_start(j, aname ? aname : (aid ? aid : "area"), classname, area_counts(j, aid));
+	j->area = NULL;
 	cJSON_ArrayForEach(cap, og_rj_arr(j->assessment, "capabilities")) {
 		const char *id = og_rj_str(cap, "id"), *title = og_rj_str(cap, "title");
 		const char *gate, *cur = og_rj_str(cap, "current");
@@ -321,10 +365,16 @@ write_area(struct jw *j, const cJSON *area)
 			const char *status = og_rj_str(cap, "status");
 			const char *hint = og_rj_str(cap, "observe_hint");
 
+			/* a gap and a blind spot must read differently on a CI page */
 			if (status && strcmp(status, "missing") == 0)
-				msg = og_asprintf("not met (informational; junit_strict reports it as a failure)");
+				msg = og_asprintf("not met: %s (informational; no gate requires it)",
+						  cur ? cur : "not found");
+			else if (status && strcmp(status, "not_applicable") == 0)
+				msg = og_asprintf("not applicable: %s",
+						  og_rj_str(cap, "applicability") ? og_rj_str(cap, "applicability")
+										 : "does not apply to this project");
 			else
-				msg = og_asprintf("unknown: %s", hint ? hint : "could not be observed by the collectors that ran");
+				msg = og_asprintf("not observed: %s", hint ? hint : "could not be observed by the collectors that ran");
 			skipped(j, msg);
 		} else {
 			msg = NULL;
@@ -334,6 +384,7 @@ write_area(struct jw *j, const cJSON *area)
 		end(j);
 	}
 	suite_end(j);
+	free(dl);
 	free(classname);
 }
 
@@ -377,19 +428,45 @@ write_gates(struct jw *j)
 	suite_end(j);
 }
 
-/* "target/package", else the file, else the target, else the kind. */
+/*
+ * Jenkins (and the dorny/mikepenz GitHub reporters that follow its
+ * convention) split a class name at its last dot into package and class,
+ * so an image tag or a file name there would be cut in two
+ * ("ghcr.io/acme/hep:1.4 (debian 12" / "5)/xz-utils").  The class is
+ * therefore "opsgrade.findings.<source>" with no dot of our making after
+ * it; where the finding is goes into the test name (and the file
+ * attribute, for annotations).
+ */
+
 static char *
 finding_classname(const cJSON *f, const char **ret_file)
+{
+	const cJSON *src = cJSON_GetArrayItem(og_rj_arr(f, "sources"), 0);
+	const cJSON *loc = cJSON_GetArrayItem(og_rj_arr(f, "locations"), 0);
+	char *d, *c;
+
+	*ret_file = og_rj_str(loc, "file");
+	d = dotless(cJSON_IsString(src) ? src->valuestring : "unknown");
+	c = og_asprintf("opsgrade.findings.%s", d);
+	free(d);
+	return c;
+}
+
+/* "target/package", else the file(:line), else the target, else the kind. */
+static char *
+finding_where(const cJSON *f)
 {
 	const cJSON *loc = cJSON_GetArrayItem(og_rj_arr(f, "locations"), 0);
 	const char *target = og_rj_str(loc, "target"), *file = og_rj_str(loc, "file");
 	const char *pkg = og_rj_str(f, "package");
+	double line;
 
-	*ret_file = file;
 	if (pkg && target)
 		return og_asprintf("%s/%s", target, pkg);
 	if (pkg)
 		return strdup(pkg);
+	if (file && og_rj_num(loc, "line", &line))
+		return og_asprintf("%s:%.0f", file, line);
 	if (file)
 		return strdup(file);
 	if (target)
@@ -451,13 +528,15 @@ write_findings(struct jw *j)
 		const char *id = og_rj_str(f, "id"), *title = og_rj_str(f, "title");
 		const char *sev = og_rj_str(f, "severity"), *fix = og_rj_str(f, "fixed_version");
 		const char *file;
-		char *cls, *name, *msg, *body;
+		char *cls, *name, *msg, *body, *where;
 
 		if (v == V_NONE)
 			continue;
 		cls = finding_classname(f, &file);
-		name = title ? og_asprintf("%s %s", id ? id : "?", title)
-			     : strdup(id ? id : "?");
+		where = finding_where(f);
+		name = title ? og_asprintf("%s %s (%s)", id ? id : "?", title, where)
+			     : og_asprintf("%s (%s)", id ? id : "?", where);
+		free(where);
 		case_start(j, cls, name, file);
 		if (v == V_SKIP) {
 			const char *why = og_rj_str(f, "suppression");

@@ -267,6 +267,8 @@ cover(struct pdf *p)
 	else
 		snprintf(line, sizeof(line), "No maturity assessment in this report");
 	og_doc_para(d, line, 13, OG_TX_BOLD | OG_TX_CENTER, og_ink);
+	if (*og_rj_coverage_line(p->as, line, sizeof(line)))
+		og_doc_para(d, line, 10, OG_TX_CENTER, og_muted);
 	/* The summary paragraph itself opens the executive summary; the
 	 * cover gives only the verdict, so no paragraph is printed twice. */
 	if (summary)
@@ -374,7 +376,7 @@ sec_summary(struct pdf *p)
 {
 	struct og_doc *d = p->d;
 	double level;
-	const cJSON *g, *delta;
+	const cJSON *g, *delta, *id;
 	int i = 0;
 
 	og_doc_heading(d, 1, T_SUMMARY);
@@ -390,6 +392,12 @@ sec_summary(struct pdf *p)
 				og_rj_str(p->as, "level_name") : "")), 12, OG_TX_BOLD, og_ink);
 	else
 		og_doc_para(d, "Maturity level: not measured.", 12, OG_TX_BOLD, og_muted);
+	{
+		char cl[256];
+
+		if (*og_rj_coverage_line(p->as, cl, sizeof(cl)))
+			og_doc_para(d, cl, 0, 0, og_muted);
+	}
 	if (og_rj_str(p->as, "summary"))
 		para(p, og_rj_str(p->as, "summary"));
 	sec_gates(p);
@@ -403,13 +411,18 @@ sec_summary(struct pdf *p)
 		     "No area with a known completeness is below 85%.");
 
 	og_doc_heading(d, 3, "Top three actions");
-	cJSON_ArrayForEach(g, og_rj_arr(p->as, "gaps")) {
-		double pr;
-		const char *title = og_rj_str(g, "title");
-		const char *area = og_area_name(p->as, og_rj_str(g, "area"));
+	/* ranked by the assessment: impact per effort */
+	cJSON_ArrayForEach(id, og_rj_arr(p->as, "top_actions")) {
+		double pr = 0;
+		const char *title, *area;
 
+		g = cJSON_IsString(id) ? og_json_find_id(og_rj_arr(p->as, "gaps"), id->valuestring) : NULL;
+		if (!g)
+			continue;
 		if (i == 3)
 			break;
+		title = og_rj_str(g, "title");
+		area = og_area_name(p->as, og_rj_str(g, "area"));
 		og_rj_num(g, "priority", &pr);
 		og_doc_bullet(d, keep(p, og_asprintf("%d.", i + 1)), d->st->accent,
 			      keep(p, og_asprintf("%s (%s; priority %.0f, effort %s)",
@@ -450,32 +463,54 @@ sec_summary(struct pdf *p)
 
 /* ---------------------------------------------------------- current state */
 
+/* The note beside an attested status: who, when, on what evidence. */
+static const char *
+attested_note(struct pdf *p, const cJSON *cap)
+{
+	const cJSON *a = og_rj_obj(cap, "attestation");
+
+	return keep(p, og_asprintf("attested by %s on %s%s%s",
+				   og_rj_str(a, "by") ? og_rj_str(a, "by") : "?",
+				   og_rj_str(a, "date") ? og_rj_str(a, "date") : "?",
+				   og_rj_str(a, "evidence") ? ": " : "",
+				   og_rj_str(a, "evidence") ? og_rj_str(a, "evidence") : ""));
+}
+
 static void
 cap_rows(struct pdf *p, const cJSON *ids, const char *status)
 {
 	const cJSON *id;
 	struct og_rgb c = og_status_color(status);
-	const char *label = strcmp(status, "met") == 0 ? "Implemented" :
-			    strcmp(status, "missing") == 0 ? "Missing" : "Unknown";
+	bool met = !strcmp(status, "met"), missing = !strcmp(status, "missing");
+	bool na = !strcmp(status, "not_applicable");
+	const char *label = met ? "Implemented" : missing ? "Missing" :
+			    na ? "Not applicable" : "Not observed";
 
 	cJSON_ArrayForEach(id, ids) {
 		const cJSON *cap;
-		const char *ev = NULL;
+		const char *ev = NULL, *src;
+		bool attested;
 
 		if (!cJSON_IsString(id))
 			continue;
 		cap = og_json_find_id(og_rj_arr(p->as, "capabilities"), id->valuestring);
-		if (strcmp(status, "met") == 0) {
+		src = og_rj_str(cap, "source");
+		attested = src && !strcmp(src, "attested");
+		if (attested && !na) {
+			ev = attested_note(p, cap);
+		} else if (met) {
 			const cJSON *e = cJSON_GetArrayItem(og_rj_arr(cap, "evidence"), 0);
 
 			ev = cJSON_IsString(e) ? e->valuestring : NULL;
-		} else if (strcmp(status, "missing") == 0) {
+		} else if (missing) {
 			ev = og_rj_str(cap, "current");
+		} else if (na) {
+			ev = og_rj_str(cap, "applicability");
 		} else {
 			ev = og_rj_str(cap, "observe_hint");
 		}
 		txt(p, og_cap_title(p->as, id->valuestring));
-		cell(p, label, true, c, 0);
+		cell(p, attested ? keep(p, og_asprintf("%s (attested)", label)) : label, true, c, 0);
 		cell(p, ev ? ev : "", false, og_ink, 0);
 	}
 }
@@ -497,8 +532,10 @@ sec_current(struct pdf *p)
 		note(p, "Per-area completeness: not measured (no assessment in this report).");
 		return;
 	}
-	para(p, "Completeness is the weighted share of each area's capabilities that were "
-		"observed in place, out of those that could be observed.");
+	para(p, "Completeness is the weighted share of each area's applicable capabilities "
+		"that were observed (or attested) in place; a capability that could not be "
+		"observed counts as not in place. Coverage is the share that could be "
+		"observed at all. Capabilities that do not apply to this project are left out.");
 	bars = og_xcalloc((size_t)n, sizeof(*bars));
 	cJSON_ArrayForEach(a, areas) {
 		bars[i].label = og_rj_str(a, "name") ? og_rj_str(a, "name") : og_rj_str(a, "id");
@@ -527,6 +564,7 @@ sec_current(struct pdf *p)
 		cap_rows(p, og_rj_arr(a, "implemented"), "met");
 		cap_rows(p, og_rj_arr(a, "missing"), "missing");
 		cap_rows(p, og_rj_arr(a, "unknown"), "unknown");
+		cap_rows(p, og_rj_arr(a, "not_applicable"), "not_applicable");
 		if (p->n_cells == 0)
 			note(p, "No capabilities of the model belong to this area.");
 		else
@@ -1073,6 +1111,38 @@ sec_security(struct pdf *p)
 
 /* ---------------------------------------------------------------- appendix */
 
+/* Every attestation and what became of it (issue 11). */
+static void
+appendix_attestations(struct pdf *p)
+{
+	static const struct og_col cols[] = {
+		{ "Capability", 0.30, 0 }, { "Attested", 0.13, 0 }, { "By, date, evidence", 0.35, 0 },
+		{ "Outcome", 0.22, 0 },
+	};
+	const cJSON *att = og_rj_obj(p->as, "attestations"), *a;
+
+	if (!og_rj_count(og_rj_arr(att, "items")))
+		return;
+	og_doc_heading(p->d, 2, "Attestations");
+	note(p, "Stated by the team, not observed by a collector. An observation always "
+		"wins over an attestation that contradicts it; an expired attestation counts "
+		"as not observed.");
+	cJSON_ArrayForEach(a, og_rj_arr(att, "items")) {
+		const char *oc = og_rj_str(a, "outcome") ? og_rj_str(a, "outcome") : "";
+
+		txt(p, og_rj_str(a, "title"));
+		txt(p, og_rj_str(a, "status"));
+		txt(p, keep(p, og_asprintf("%s, %s%s%s", og_rj_str(a, "by") ? og_rj_str(a, "by") : "?",
+					   og_rj_str(a, "date") ? og_rj_str(a, "date") : "?",
+					   og_rj_str(a, "evidence") ? ", " : "",
+					   og_rj_str(a, "evidence") ? og_rj_str(a, "evidence") : "")));
+		txt(p, !strcmp(oc, "expired")
+		       ? keep(p, og_asprintf("attestation expired on %s", og_rj_str(a, "expires")))
+		       : oc);
+	}
+	table(p, cols, 4, true);
+}
+
 static void
 sec_appendix(struct pdf *p)
 {
@@ -1147,6 +1217,7 @@ sec_appendix(struct pdf *p)
 		note(p, "No evidence recorded.");
 	if (rows > EVIDENCE_ROWS_MAX)
 		note(p, "Only the first 200 rows are shown; report.json holds the rest.");
+	appendix_attestations(p);
 
 	og_doc_heading(d, 2, "Model and report");
 	txt(p, "Maturity model");

@@ -19,7 +19,7 @@
 #define W	1600.0
 #define H	1000.0
 #define AREAS_MAX 12
-#define TILES_MAX 6
+#define TILES_MAX 4	/* the four DORA metrics; the PDF has them all */
 
 struct png {
 	cairo_t *cr;
@@ -97,6 +97,17 @@ gauge_card(struct png *g, double x, double y, double w, double h)
 		snprintf(line, sizeof(line), "No assessment in this report");
 	og_text_draw(g->cr, g->tx, x + 20, y + h - 50, w - 40, 17, OG_TX_CENTER | OG_TX_ONELINE,
 		     og_muted, line);
+	{
+		char cov[256];
+		double pct;
+
+		/* the coverage beside the level: how much of it was seen */
+		if (og_rj_num(og_rj_obj(g->as, "coverage"), "percent", &pct)) {
+			snprintf(cov, sizeof(cov), "confirmed on %.1f%% coverage", pct);
+			og_text_draw(g->cr, g->tx, x + 20, y + h - 76, w - 40, 15,
+				     OG_TX_CENTER | OG_TX_ONELINE, og_muted, cov);
+		}
+	}
 }
 
 static void
@@ -132,20 +143,25 @@ kpi_card(struct png *g, double x, double y, double w, double h)
 {
 	const cJSON *k;
 	int i = 0;
-	double tw = (w - 60) / 2, th = (h - 60 - 2 * 16) / 3;
+	double tw = (w - 60) / 2, th = (h - 72 - 16) / 2;
 
 	card(g, x, y, w, h, "Key metrics");
 	cJSON_ArrayForEach(k, og_rj_arr(g->as, "kpis")) {
 		const char *status = og_rj_kpi_status(k);
 		const char *band = og_rj_str(k, "band");
+		double by;
 		char buf[64], sub[64];
 		const char *val = og_rj_kpi_display(k, buf, sizeof(buf));
 
 		if (i == TILES_MAX)
 			break;
-		snprintf(sub, sizeof(sub), "target %s%s%s",
-			 og_rj_str(k, "target_text") ? og_rj_str(k, "target_text") : "not set",
-			 band ? "  \xc2\xb7  DORA " : "", band ? band : "");
+		/* short enough for one line: the full target is in the PDF */
+		if (band)
+			snprintf(sub, sizeof(sub), "DORA %.0f band: %s",
+				 og_rj_num(k, "band_year", &by) ? by : 0, band);
+		else
+			snprintf(sub, sizeof(sub), "%s", og_rj_str(k, "target_text") ?
+				 og_rj_str(k, "target_text") : "no target set");
 		og_chart_tile(g->cr, &g->cs, x + 20 + (i % 2) * (tw + 20), y + 56 + (i / 2) * (th + 16),
 			      tw, th, og_rj_str(k, "name") ? og_rj_str(k, "name") : og_rj_str(k, "id"),
 			      val, status, sub);
@@ -154,6 +170,61 @@ kpi_card(struct png *g, double x, double y, double w, double h)
 	if (i == 0)
 		og_text_draw(g->cr, g->tx, x + 20, y + h / 2, w - 40, 18, OG_TX_CENTER | OG_TX_ITALIC,
 			     og_muted, "KPIs not measured");
+}
+
+/* The gate results (why the run failed) and the three actions to take
+ * first (assessment.top_actions: impact per effort). */
+static void
+decision_card(struct png *g, double x, double y, double w, double h)
+{
+	const cJSON *it;
+	int total = 0, failed = 0, shown = 0, i = 0;
+	double ty = y + 58;
+	char line[512];
+
+	card(g, x, y, w, h, "Gates and next actions");
+	cJSON_ArrayForEach(it, og_rj_arr(g->report, "gates")) {
+		total++;
+		failed += og_rj_str(it, "status") && !strcmp(og_rj_str(it, "status"), "fail");
+	}
+	if (total)
+		snprintf(line, sizeof(line), "Policy gates: %d of %d passed", total - failed, total);
+	else
+		snprintf(line, sizeof(line), "No policy gates configured");
+	ty += og_text_draw(g->cr, g->tx, x + 22, ty, w - 44, 17, OG_TX_BOLD,
+			   failed ? og_status_color("needs improvement") : og_status_color("good"),
+			   line) + 6;
+	cJSON_ArrayForEach(it, og_rj_arr(g->report, "gates")) {
+		if (!og_rj_str(it, "status") || strcmp(og_rj_str(it, "status"), "fail"))
+			continue;
+		if (shown++ == 3) {
+			ty += og_text_draw(g->cr, g->tx, x + 22, ty, w - 44, 15, OG_TX_ITALIC, og_muted,
+					   "more failed gates in the report") + 4;
+			break;
+		}
+		snprintf(line, sizeof(line), "\xe2\x9c\x97 %s", og_rj_str(it, "description") ?
+			 og_rj_str(it, "description") : og_rj_str(it, "id"));
+		ty += og_text_draw(g->cr, g->tx, x + 22, ty, w - 44, 15, OG_TX_CLAMP, og_ink, line) + 4;
+	}
+	ty += 14;
+	ty += og_text_draw(g->cr, g->tx, x + 22, ty, w - 44, 17, OG_TX_BOLD, og_ink,
+			   "Do first") + 6;
+	cJSON_ArrayForEach(it, og_rj_arr(g->as, "top_actions")) {
+		const cJSON *gap = cJSON_IsString(it) ?
+			og_json_find_id(og_rj_arr(g->as, "gaps"), it->valuestring) : NULL;
+
+		if (!gap)
+			continue;
+		if (i++ == 3)
+			break;
+		snprintf(line, sizeof(line), "%d. %s (%s)", i,
+			 og_rj_str(gap, "title") ? og_rj_str(gap, "title") : it->valuestring,
+			 og_rj_str(gap, "effort") ? og_rj_str(gap, "effort") : "effort not estimated");
+		ty += og_text_draw(g->cr, g->tx, x + 22, ty, w - 44, 15, OG_TX_CLAMP, og_ink, line) + 4;
+	}
+	if (i == 0)
+		og_text_draw(g->cr, g->tx, x + 22, ty, w - 44, 15, OG_TX_ITALIC, og_muted,
+			     "No open gaps.");
 }
 
 static void
@@ -233,7 +304,8 @@ og_render_png(const cJSON *report, const cJSON *config, const char *path,
 	severity_card(&g, 30, 560, 480, 410);
 	areas_card(&g, 530, 120, 520, 420);
 	trend_card(&g, 530, 560, 520, 410);
-	kpi_card(&g, 1070, 120, 500, 850);
+	kpi_card(&g, 1070, 120, 500, 420);
+	decision_card(&g, 1070, 560, 500, 410);
 
 	cs = cairo_status(g.cr);
 	cairo_destroy(g.cr);

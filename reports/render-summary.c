@@ -29,13 +29,19 @@ num(const cJSON *o, const char *k, double dflt)
 	return cJSON_IsNumber(j) ? j->valuedouble : dflt;
 }
 
+/* Met, missing and unknown as shares of the applicable weight: '#' in
+ * place, 'x' missing, '?' not observed (docs/scoring.md). */
 static void
-bar(FILE *out, double pct)
+bar(FILE *out, const cJSON *area)
 {
-	int n = (int)(pct / 5.0 + 0.5);
+	const cJSON *w = cJSON_GetObjectItemCaseSensitive(area, "weights");
+	double app = num(w, "applicable", 0), met = num(w, "met", 0);
+	double miss = num(w, "missing", 0);
+	int n_met = app > 0 ? (int)(20 * met / app + 0.5) : 0;
+	int n_miss = app > 0 ? (int)(20 * (met + miss) / app + 0.5) - n_met : 0;
 
 	for (int i = 0; i < 20; i++)
-		fputc(i < n ? '#' : '.', out);
+		fputc(i < n_met ? '#' : i < n_met + n_miss ? 'x' : '?', out);
 }
 
 void
@@ -48,26 +54,39 @@ og_render_summary(const cJSON *as, const cJSON *gates, FILE *out)
 		fputs("No assessment.\n", out);
 		return;
 	}
-	fprintf(out, "Maturity: Level %d (%s) of 5\n", (int)num(as, "level", 1),
+	fprintf(out, "Maturity: Level %d (%s) of 5, confirmed", (int)num(as, "level", 1),
 		str(as, "level_name"));
+	{
+		const cJSON *cov = cJSON_GetObjectItemCaseSensitive(as, "coverage");
+		const cJSON *pl = cJSON_GetObjectItemCaseSensitive(as, "possible_level");
+
+		if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(cov, "percent")))
+			fprintf(out, "; coverage %.1f%%", num(cov, "percent", 0));
+		fputc('\n', out);
+		if (num(pl, "level", 0) > num(as, "level", 1))
+			fprintf(out, "  up to Level %d once %d unobserved capabilities are "
+				"confirmed or attested\n", (int)num(pl, "level", 0),
+				(int)num(pl, "unobserved", 0));
+	}
 	next = cJSON_GetObjectItemCaseSensitive(as, "next_level");
 	if (cJSON_IsObject(next) && *str(next, "text"))
 		fprintf(out, "  %s\n", str(next, "text"));
 
-	fputs("\nAreas\n", out);
+	fputs("\nAreas (# in place, x missing, ? not observed)\n", out);
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(as, "areas")) {
 		const cJSON *c = cJSON_GetObjectItemCaseSensitive(it, "completeness");
 		int unk = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(it, "unknown"));
 
 		fprintf(out, "  %-34.34s ", str(it, "name"));
 		if (cJSON_IsNumber(c)) {
-			bar(out, c->valuedouble);
-			fprintf(out, " %6s", str(it, "display"));
+			bar(out, it);
+			fprintf(out, " %6s  coverage %3.0f%%", str(it, "display"),
+				num(it, "coverage", 0));
 		} else {
-			fputs("(not observed)      ", out);
+			fputs("(nothing applies)   ", out);
 		}
 		if (unk)
-			fprintf(out, "  %d unknown", unk);
+			fprintf(out, "  %d not observed", unk);
 		fputc('\n', out);
 	}
 

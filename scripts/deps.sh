@@ -4,7 +4,7 @@ set -euo pipefail
 
 PACKAGES=(
 	# build
-	gcc meson ninja-build pkg-config
+	gcc make meson ninja-build pkg-config
 	libcjson-dev libcurl4-openssl-dev libxml2-dev libcairo2-dev
 	libpango1.0-dev libyaml-dev
 	# fonts the PDF/PNG use

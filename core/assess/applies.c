@@ -21,7 +21,7 @@ static const struct {
 	[OG_KIND_SERVICE] = { "service", "a deployable service" },
 	[OG_KIND_LIBRARY] = { "library", "a library" },
 	[OG_KIND_CLI] = { "cli", "a command-line tool" },
-	[OG_KIND_IAC_MODULE] = { "iac-module", "an infrastructure module" },
+	[OG_KIND_IAC_MODULE] = { "infrastructure", "an infrastructure module" },
 	[OG_KIND_MONOREPO] = { "monorepo", "a monorepo" },
 };
 
@@ -31,6 +31,9 @@ og_kind_from_name(const char *s)
 	for (int k = 0; s && k < OG_KIND_COUNT; k++)
 		if (!strcmp(kinds[k].name, s))
 			return k;
+	/* the name the first drafts of the model used */
+	if (s && !strcmp(s, "iac-module"))
+		return OG_KIND_IAC_MODULE;
 	return OG_KIND_UNKNOWN;
 }
 

@@ -111,6 +111,19 @@ struct og_mm_phase {
 	char *name;
 };
 
+/* A KPI over one number fact, declared by a model file (a plugin's
+ * fragment): value = the fact, judged against target by direction. */
+struct og_mm_kpi {
+	char *id;
+	char *name;
+	char *fact;
+	char *unit;
+	char *target_text;	/* may be NULL: made from the target */
+	double target;
+	bool max;		/* the target is a maximum */
+	int decimals;
+};
+
 struct og_mm {
 	char *id;
 	char *version;
@@ -122,6 +135,15 @@ struct og_mm {
 	size_t n_phases;
 	struct og_mm_cap *caps;
 	size_t n_caps;
+	struct og_mm_kpi *kpis;
+	size_t n_kpis;
+	/* true bool facts that mean "a security scanner looked" (so zero
+	 * findings is a measurement), and "incidents are tracked" (so no
+	 * incident is a measurement): named by the model, not the engine */
+	char **scan_facts;
+	size_t n_scan_facts;
+	char **incident_facts;
+	size_t n_incident_facts;
 };
 
 /* model-load.c */
@@ -132,6 +154,7 @@ int og_mm_parse(const char *name, const char *text, struct og_mm *mm,
 		bool extension, char **ret_err);
 int og_mm_finish(struct og_mm *mm, char **ret_err);
 struct og_mm *og_mm_free(struct og_mm *mm);
+void og_mm_kpi_fini(struct og_mm_kpi *k);
 const struct og_mm_cap *og_mm_cap(const struct og_mm *mm, const char *id);
 int og_parse_effort(const char *s, int64_t *ret_minutes);
 char *og_effort_text(int64_t minutes);
@@ -143,6 +166,7 @@ char *og_effort_text(int64_t minutes);
  */
 struct og_fact_env {
 	const struct og_model *m;
+	const struct og_mm *mm;	/* scan/incident facts, model KPIs; may be NULL */
 	struct og_model_fact *derived;
 	size_t n_derived;
 	size_t cap_derived;
@@ -176,21 +200,58 @@ enum og_cap_status {
 	OG_CAP_MET, OG_CAP_MISSING, OG_CAP_UNKNOWN, OG_CAP_NA, OG_CAP_NSTATUS,
 };
 const char *og_cap_status_name(enum og_cap_status s);
+/* Where a status came from: collectors, an attestation, or nowhere. */
+enum og_cap_source { OG_SRC_NONE, OG_SRC_OBSERVED, OG_SRC_ATTESTED };
+enum og_attest_outcome {
+	OG_ATTEST_NONE, OG_ATTEST_USED, OG_ATTEST_AGREES, OG_ATTEST_CONTRADICTED,
+	OG_ATTEST_EXPIRED,
+};
 struct og_scored {
 	const struct og_mm *mm;
 	enum og_cap_status *status;	/* per mm->caps index */
 	/* per cap, may be NULL: why it does not apply, or why whether it
 	 * applies is not known */
 	char **why;
+	enum og_cap_source *source;
+	enum og_attest_outcome *outcome;
+	const struct og_attest_set *attest;	/* may be NULL */
 	int level;		/* confirmed: unknown counts as not met */
 	int possible_level;	/* were every unknown capability met */
 	double threshold;
 	int kind;		/* enum og_kind or OG_KIND_UNKNOWN */
 };
-/* @kind: the project kind (og_project_kind()). */
+struct og_attest_set;
+/* @kind: the project kind (og_project_kind()); @attest may be NULL. */
 void og_score_caps(const struct og_mm *mm, const struct og_fact_env *env,
-		   int kind, struct og_scored *sc);
+		   int kind, const struct og_attest_set *attest, int64_t now,
+		   struct og_scored *sc);
 void og_scored_fini(struct og_scored *sc);
+
+/* attest.c: attestations (docs/scoring.md "Attestations"). */
+struct og_attest {
+	char *id;
+	enum og_cap_status status;	/* met, missing or not applicable */
+	char *by;
+	char *evidence;			/* may be NULL */
+	int64_t date, expires;
+	char *date_text, *expires_text;	/* YYYY-MM-DD */
+};
+struct og_attest_set {
+	char *file;
+	struct og_attest *items;
+	size_t n;
+};
+/* Load @file (NULL: none); errors name the file and the JSON path. */
+int og_attest_load(const char *file, const struct og_mm *mm,
+		   struct og_attest_set *set, char **ret_err);
+void og_attest_fini(struct og_attest_set *set);
+const struct og_attest *og_attest_find(const struct og_attest_set *set,
+				       const char *id);
+void og_attest_apply(struct og_scored *sc, size_t i,
+		     const struct og_attest_set *set, int64_t now);
+cJSON *og_attest_json(const struct og_attest *a, enum og_attest_outcome o);
+cJSON *og_attest_summary(const struct og_scored *sc,
+			 const struct og_attest_set *set);
 
 /* applies.c: which capabilities apply to the assessed project. */
 /*
@@ -222,6 +283,8 @@ cJSON *og_score_capabilities(const struct og_scored *sc,
 /* gaps.c, roadmap.c, costs.c */
 cJSON *og_gaps(const struct og_scored *sc, const struct og_fact_env *env);
 cJSON *og_quick_wins(const struct og_scored *sc);
+/* actions.c: gap ids ranked by impact per effort (docs/report-json.md) */
+cJSON *og_top_actions(const cJSON *gaps);
 cJSON *og_roadmap(const struct og_scored *sc);
 cJSON *og_costs(const struct og_scored *sc);
 

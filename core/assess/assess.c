@@ -69,6 +69,7 @@ struct opts {
 	const char *coverage;
 	const cJSON *targets;
 	const char *kind;	/* config project.kind, validated */
+	const char *attestations;	/* file, may be NULL */
 };
 
 static int
@@ -137,11 +138,17 @@ read_opts(const cJSON *config, struct opts *o, char **ret_err)
 			return cfg_err(ret_err, "targets", "expected an object {kpi: number}");
 		o->targets = j;
 	}
+	j = og_config_get(config, "attestations");
+	if (j && (!cJSON_IsString(j) || !*j->valuestring)) {
+		*ret_err = og_strdup0("attestations: expected a file name");
+		return -EINVAL;
+	}
+	o->attestations = j ? j->valuestring : NULL;
 	j = og_config_get(config, "project.kind");
 	if (j) {
 		if (!cJSON_IsString(j) || og_kind_from_name(j->valuestring) == OG_KIND_UNKNOWN) {
 			*ret_err = og_strdup0("project.kind: expected one of service, library, "
-					      "cli, iac-module, monorepo");
+					      "cli, infrastructure, monorepo");
 			return -EINVAL;
 		}
 		o->kind = j->valuestring;
@@ -320,13 +327,15 @@ project_json(int kind, const char *source, const struct og_fact_env *env)
 }
 
 int
-og_assess(struct og_model *m, const cJSON *config, const cJSON *collectors,
-	  int64_t now, cJSON **ret_assessment, cJSON **ret_gates, char **ret_err)
+og_assess_ex(struct og_model *m, const cJSON *config, const cJSON *collectors,
+	     const char *const *fragments, size_t n_fragments, int64_t now,
+	     cJSON **ret_assessment, cJSON **ret_gates, char **ret_err)
 {
 	struct opts o = { 0 };
 	struct og_mm *mm = NULL;
 	struct og_fact_env env = { .m = m };
 	struct og_scored sc = { 0 };
+	struct og_attest_set attest = { 0 };
 	struct og_kpi_opts ko;
 	cJSON *as = NULL, *gates = NULL, *kpis = NULL, *security, *levels, *next;
 	cJSON *areas, *strengths, *improvements, *blind, *gaps, *mj, *portfolio = NULL;
@@ -339,8 +348,19 @@ og_assess(struct og_model *m, const cJSON *config, const cJSON *collectors,
 
 	if ((r = read_opts(config, &o, &err)) < 0)
 		goto out;
+	/* the model fragments installed next to plugins extend the model
+	 * like extra_models, after them */
+	if (n_fragments) {
+		o.extra = og_xrealloc_array(o.extra, o.n_extra + n_fragments + 1,
+					    sizeof(char *));
+		for (size_t i = 0; i < n_fragments; i++)
+			o.extra[o.n_extra++] = og_strdup0(fragments[i]);
+	}
 	if ((r = og_mm_load(o.model, (const char *const *)o.extra, o.n_extra, &mm, &err)) < 0)
 		goto out;
+	if ((r = og_attest_load(o.attestations, mm, &attest, &err)) < 0)
+		goto out;
+	env.mm = mm;
 	collect_ran(collectors, &env);
 
 	security = og_security(m, &env);
@@ -361,7 +381,7 @@ og_assess(struct og_model *m, const cJSON *config, const cJSON *collectors,
 
 	sc.threshold = o.threshold;
 	kind = og_project_kind(o.kind, &env, &kind_source);
-	og_score_caps(mm, &env, kind, &sc);
+	og_score_caps(mm, &env, kind, &attest, now, &sc);
 	levels = og_score_levels(&sc, &next);
 	areas = og_score_areas(&sc, &strengths, &improvements, &blind);
 	gaps = og_gaps(&sc, &env);
@@ -389,7 +409,9 @@ og_assess(struct og_model *m, const cJSON *config, const cJSON *collectors,
 	cJSON_AddItemToObject(as, "improvements", improvements);
 	cJSON_AddItemToObject(as, "blind_spots", blind);
 	cJSON_AddItemToObject(as, "strength_rule", og_score_strength_rule());
+	cJSON_AddItemToObject(as, "attestations", og_attest_summary(&sc, &attest));
 	cJSON_AddItemToObject(as, "capabilities", og_score_capabilities(&sc, &env));
+	cJSON_AddItemToObject(as, "top_actions", og_top_actions(gaps));
 	cJSON_AddItemToObject(as, "gaps", gaps);
 	cJSON_AddItemToObject(as, "roadmap", og_roadmap(&sc));
 	cJSON_AddItemToObject(as, "quick_wins", og_quick_wins(&sc));
@@ -415,10 +437,20 @@ out:
 	cJSON_Delete(kpis);
 	cJSON_Delete(portfolio);
 	og_scored_fini(&sc);
+	og_attest_fini(&attest);
 	og_env_fini(&env);
 	og_mm_free(mm);
 	opts_fini(&o);
 	if (r < 0)
 		*ret_err = err;
 	return r;
+}
+
+int
+og_assess(struct og_model *m, const cJSON *config, const cJSON *collectors,
+	  int64_t now, cJSON **ret_assessment, cJSON **ret_gates,
+	  char **ret_err)
+{
+	return og_assess_ex(m, config, collectors, NULL, 0, now, ret_assessment,
+			    ret_gates, ret_err);
 }

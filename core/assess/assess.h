@@ -27,6 +27,13 @@ int og_assess(struct og_model *m, const cJSON *config,
 	      const cJSON *collectors, int64_t now,
 	      cJSON **ret_assessment, cJSON **ret_gates, char **ret_err);
 
+/* og_assess, with the model extended by @fragments (model files
+ * plugins install next to themselves; after assessment.extra_models). */
+int og_assess_ex(struct og_model *m, const cJSON *config,
+		 const cJSON *collectors, const char *const *fragments,
+		 size_t n_fragments, int64_t now, cJSON **ret_assessment,
+		 cJSON **ret_gates, char **ret_err);
+
 /* True when any gate in @gates has status "fail" (exit code 1). */
 bool og_gates_failed(const cJSON *gates);
 

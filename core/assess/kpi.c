@@ -42,33 +42,34 @@ struct kdef {
 	bool banded;		/* a DORA metric */
 	double band_target[2];	/* high-band boundary: 2021, 2023 */
 	const char *band_fmt[2];	/* the same in words */
+	const struct og_mm_kpi *model;	/* a model's KPI over a fact, or NULL */
 };
 
 static const struct kdef kdefs[] = {
 	{ "deployment_frequency", "Deployment frequency", "days/week", 1, 1, DIR_MIN,
 	  "deployments on >= %g days a week", true, { 0.25, 1 },
 	  { "DORA 2021 high band or better: deploys at least monthly",
-	    "DORA 2023 high band or better: deploys at least weekly" } },
+	    "DORA 2023 high band or better: deploys at least weekly" }, NULL },
 	{ "lead_time_for_changes", "Lead time for changes", "hours", 1, 168, DIR_MAX,
 	  "<= %g hours from first commit to production", true, { 168, 168 },
 	  { "DORA 2021 high band or better: under one week (168 hours)",
-	    "DORA 2023 high band or better: under one week (168 hours)" } },
+	    "DORA 2023 high band or better: under one week (168 hours)" }, NULL },
 	{ "change_failure_rate", "Change failure rate", "%", 1, 10, DIR_MAX,
 	  "<= %g%% of deployments cause an incident", true, { 20, 10 },
 	  { "DORA 2021 high band or better: at most 20% of deployments fail",
-	    "DORA 2023 high band or better: at most 10% of deployments fail" } },
+	    "DORA 2023 high band or better: at most 10% of deployments fail" }, NULL },
 	{ "time_to_restore", "Time to restore service", "hours", 1, 24, DIR_MAX,
 	  "<= %g hours from incident to resolution", true, { 24, 24 },
 	  { "DORA 2021 high band or better: restored within a day",
-	    "DORA 2023 high band or better: restored within a day" } },
+	    "DORA 2023 high band or better: restored within a day" }, NULL },
 	{ "build_success_rate", "Build success rate", "%", 1, 95, DIR_MIN,
-	  ">= %g%% of completed CI runs succeed", false, { 0, 0 }, { NULL, NULL } },
+	  ">= %g%% of completed CI runs succeed", false, { 0, 0 }, { NULL, NULL }, NULL },
 	{ "test_coverage", "Test coverage", "%", 1, 80, DIR_MIN,
-	  ">= %g%% of lines covered", false, { 0, 0 }, { NULL, NULL } },
+	  ">= %g%% of lines covered", false, { 0, 0 }, { NULL, NULL }, NULL },
 	{ "open_critical_high", "Open critical/high findings", "findings", 0, 0, DIR_MAX,
-	  "<= %g open critical or high findings", false, { 0, 0 }, { NULL, NULL } },
+	  "<= %g open critical or high findings", false, { 0, 0 }, { NULL, NULL }, NULL },
 	{ "oldest_critical_age", "Age of the oldest open critical finding", "days", 0, 30,
-	  DIR_MAX, "no open critical older than %g days", false, { 0, 0 }, { NULL, NULL } },
+	  DIR_MAX, "no open critical older than %g days", false, { 0, 0 }, { NULL, NULL }, NULL },
 };
 #define N_KPIS (sizeof(kdefs) / sizeof(kdefs[0]))
 
@@ -80,6 +81,19 @@ struct kres {
 	char *reason;
 	char *evidence;
 };
+
+/* Is one of the bool facts @keys true? */
+static bool
+any_true(const struct og_fact_env *env, char *const *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct og_model_fact *f = og_env_fact(env, keys[i]);
+
+		if (f && f->type == OG_VALUE_BOOL && f->b)
+			return true;
+	}
+	return false;
+}
 
 static const char *
 attr(const struct og_model_event *e, const char *key)
@@ -181,8 +195,8 @@ kpi_deploy_freq(const struct og_model_event *const *ev, size_t n_ev,
 		}
 	}
 	if (!any) {
-		r->reason = og_strdup0("no deployment events (the github collector reports GitHub Deployments, "
-				       "runs of collectors.github.deploy_workflow, or releases)");
+		r->reason = og_strdup0("no deployment events (no collector reported deployments, "
+				       "deploy workflow runs or releases; docs/facts.md)");
 		free(days);
 		return;
 	}
@@ -269,7 +283,7 @@ kpi_lead_time(const struct og_model_event *const *ev, size_t n_ev,
 		r->reason = prs ? og_asprintf("%zu merged pull requests in the window but none with a usable "
 					      "first commit time and deployment (%zu without first_commit_at, %zu not deployed yet)",
 					      prs, bad, undeployed)
-				: og_strdup0("no merged pull requests in the window (github collector)");
+				: og_strdup0("no merged pull requests in the window");
 		goto out;
 	}
 	r->measured = true;
@@ -297,7 +311,6 @@ kpi_cfr(const struct og_model_event *const *ev, size_t n_ev,
 	size_t *dep = og_xcalloc(n_ev + 1, sizeof(*dep));
 	bool *failed = og_xcalloc(n_ev + 1, sizeof(*failed));
 	size_t nd = 0, nf = 0, incidents = 0;
-	const struct og_model_fact *tracked = og_env_fact(env, "github.incidents.tracked");
 
 	/* events are sorted by time (docs/report-json.md) */
 	for (size_t i = 0; i < n_ev; i++)
@@ -306,9 +319,10 @@ kpi_cfr(const struct og_model_event *const *ev, size_t n_ev,
 	for (size_t i = 0; i < n_ev; i++)
 		if (!strcmp(ev[i]->type, "incident"))
 			incidents++;
-	if (!incidents && !(tracked && tracked->type == OG_VALUE_BOOL && tracked->b)) {
-		r->reason = og_strdup0("no incident events (set collectors.github.incident_label "
-				       "so the github collector reports incidents)");
+	if (!incidents && !any_true(env, env->mm ? env->mm->incident_facts : NULL,
+				    env->mm ? env->mm->n_incident_facts : 0)) {
+		r->reason = og_strdup0("no incident events, and no collector says "
+				       "incidents are tracked (docs/facts.md)");
 		goto out;
 	}
 	{
@@ -374,8 +388,7 @@ kpi_restore(const struct og_model_event *const *ev, size_t n_ev,
 	}
 	if (!n) {
 		r->reason = open ? og_asprintf("%zu incidents in the window, none resolved", open)
-				 : og_strdup0("no incidents in the window (github collector, "
-					      "collectors.github.incident_label)");
+				 : og_strdup0("no incidents in the window");
 		free(h);
 		return;
 	}
@@ -412,7 +425,7 @@ kpi_builds(const struct og_model_event *const *ev, size_t n_ev,
 			other++;	/* skipped, neutral, action_required, in progress */
 	}
 	if (!ok && !bad) {
-		r->reason = og_strdup0("no completed CI workflow runs in the window (github collector)");
+		r->reason = og_strdup0("no completed CI workflow runs in the window");
 		return;
 	}
 	r->measured = true;
@@ -533,24 +546,16 @@ og_coverage_read(const char *path, double *ret_pct, char **ret_err)
 
 /* ---- findings ---- */
 
+/* Findings are a measurement once a scanner looked: findings exist, or
+ * a fact the model names as "a scanner ran" (scan_facts) is true. */
 static bool
 scanned(struct og_model *m, const struct og_fact_env *env)
 {
-	static const char *const keys[] = {
-		"trivy.scan.present", "sast.present", "github.vulnerability_alerts", NULL,
-	};
 	size_t n;
 
 	og_model_findings(m, &n);
-	if (n)
-		return true;
-	for (size_t i = 0; keys[i]; i++) {
-		const struct og_model_fact *f = og_env_fact(env, keys[i]);
-
-		if (f && f->type == OG_VALUE_BOOL && f->b)
-			return true;
-	}
-	return false;
+	return n || any_true(env, env->mm ? env->mm->scan_facts : NULL,
+			     env->mm ? env->mm->n_scan_facts : 0);
 }
 
 static void
@@ -562,8 +567,8 @@ kpi_findings(struct og_model *m, const struct og_fact_env *env,
 	int64_t oldest = INT64_MAX;
 
 	if (!scanned(m, env)) {
-		crit_high->reason = og_strdup0("no scan results (give --trivy or --sarif, or enable the "
-					       "github collector for Dependabot alerts)");
+		crit_high->reason = og_strdup0("no scan results (no security scanner "
+					       "ran; see the collectors in `opsgrade plugins`)");
 		age->reason = og_strdup0(crit_high->reason);
 		return;
 	}
@@ -698,34 +703,91 @@ add_str_or_null(cJSON *o, const char *k, const char *v)
 		cJSON_AddNullToObject(o, k);
 }
 
+/* A model's KPI: the value of its number fact, as the fact says. */
+static void
+kpi_fact(const struct og_fact_env *env, const struct og_mm_kpi *k,
+	 struct kres *r)
+{
+	const struct og_model_fact *f = og_env_fact(env, k->fact);
+	double p = pow(10, k->decimals);
+
+	if (!f) {
+		r->reason = og_asprintf("no fact %s (no collector reported it)", k->fact);
+	} else if (f->type == OG_VALUE_UNKNOWN) {
+		r->reason = og_asprintf("%s: %s", k->fact, f->str ? f->str : "not observed");
+	} else if (f->type != OG_VALUE_NUMBER) {
+		r->reason = og_asprintf("%s is a %s, not a number", k->fact,
+					og_value_type_name(f->type));
+	} else {
+		r->measured = true;
+		r->value = round(f->num * p) / p;
+		r->evidence = og_strdup0(f->evidence ? f->evidence : k->fact);
+	}
+}
+
+/* The built-in KPIs, then the model's (fragments of plugins). */
+static struct kdef *
+all_kdefs(const struct og_mm *mm, size_t *ret_n)
+{
+	size_t n_model = mm ? mm->n_kpis : 0;
+	struct kdef *d = og_xcalloc(N_KPIS + n_model + 1, sizeof(*d));
+
+	memcpy(d, kdefs, sizeof(kdefs));
+	for (size_t i = 0; i < n_model; i++) {
+		const struct og_mm_kpi *k = &mm->kpis[i];
+
+		d[N_KPIS + i] = (struct kdef){
+			.id = k->id, .name = k->name, .unit = k->unit,
+			.decimals = k->decimals, .target = k->target,
+			.dir = k->max ? DIR_MAX : DIR_MIN, .model = k,
+		};
+	}
+	*ret_n = N_KPIS + n_model;
+	return d;
+}
+
+/* "<= 5 days" for a model KPI without its own words. */
+static char *
+target_text(const struct kdef *d, double target)
+{
+	if (!d->model)
+		return og_asprintf(d->target_fmt, target);
+	if (d->model->target_text)
+		return og_strdup0(d->model->target_text);
+	return og_asprintf("%s %g %s", d->dir == DIR_MAX ? "<=" : ">=", target,
+			   d->unit);
+}
+
 int
 og_kpis(struct og_model *m, const struct og_kpi_opts *o,
 	struct og_fact_env *env, cJSON **ret_kpis, char **ret_err)
 {
-	struct kres res[N_KPIS] = { 0 };
 	struct win w = { .now = o->now, .today = day_of(o->now), .days = o->window_days };
-	size_t n_ev;
+	size_t n_ev, n_defs;
 	const struct og_model_event *const *ev = og_model_events(m, &n_ev);
-	double targets[N_KPIS];
-	bool overridden[N_KPIS] = { false };
-	cJSON *arr;
-	int r;
+	struct kdef *defs = all_kdefs(env->mm, &n_defs);
+	struct kres *res = og_xcalloc(n_defs + 1, sizeof(*res));
+	double *targets = og_xcalloc(n_defs + 1, sizeof(*targets));
+	bool *overridden = og_xcalloc(n_defs + 1, sizeof(*overridden));
+	cJSON *arr = NULL;
+	int r = 0;
 
-	for (size_t k = 0; k < N_KPIS; k++)
-		targets[k] = kdefs[k].target;
+	for (size_t k = 0; k < n_defs; k++)
+		targets[k] = defs[k].target;
 	if (o->targets) {
 		for (const cJSON *it = o->targets->child; it; it = it->next) {
 			size_t k;
 			double v;
 
-			for (k = 0; k < N_KPIS; k++)
-				if (!strcmp(kdefs[k].id, it->string))
+			for (k = 0; k < n_defs; k++)
+				if (!strcmp(defs[k].id, it->string))
 					break;
-			if (k == N_KPIS || !og_cfg_number(it, &v) || !isfinite(v)) {
+			if (k == n_defs || !og_cfg_number(it, &v) || !isfinite(v)) {
 				*ret_err = og_asprintf("assessment.targets.%s: %s", it->string,
-						       k == N_KPIS ? "unknown KPI (see docs/report-json.md)"
+						       k == n_defs ? "unknown KPI (see docs/report-json.md)"
 								   : "expected a number");
-				return -EINVAL;
+				r = -EINVAL;
+				goto out;
 			}
 			targets[k] = v;
 			overridden[k] = true;
@@ -735,7 +797,7 @@ og_kpis(struct og_model *m, const struct og_kpi_opts *o,
 		double pct;
 
 		if ((r = og_coverage_read(o->coverage, &pct, ret_err)) < 0)
-			return r;
+			goto out;
 		res[5].measured = true;
 		res[5].value = pct;
 		res[5].evidence = og_strdup0(o->coverage);
@@ -748,10 +810,12 @@ og_kpis(struct og_model *m, const struct og_kpi_opts *o,
 	kpi_restore(ev, n_ev, &w, &res[3]);
 	kpi_builds(ev, n_ev, &w, &res[4]);
 	kpi_findings(m, env, &w, &res[6], &res[7]);
+	for (size_t k = N_KPIS; k < n_defs; k++)
+		kpi_fact(env, defs[k].model, &res[k]);
 
 	arr = cJSON_CreateArray();
-	for (size_t k = 0; k < N_KPIS; k++) {
-		const struct kdef *d = &kdefs[k];
+	for (size_t k = 0; k < n_defs; k++) {
+		const struct kdef *d = &defs[k];
 		struct kres *x = &res[k];
 		cJSON *j = cJSON_CreateObject(), *bands;
 		const char *band = o->band_year == 2021 ? x->band2021 : x->band2023;
@@ -759,7 +823,7 @@ og_kpis(struct og_model *m, const struct og_kpi_opts *o,
 		double target = by_band ? d->band_target[o->band_year == 2021 ? 0 : 1]
 					: targets[k];
 		char *tt = by_band ? og_strdup0(d->band_fmt[o->band_year == 2021 ? 0 : 1])
-				   : og_asprintf(d->target_fmt, target);
+				   : target_text(d, target);
 		char *shown = kpi_display(d, x);
 		bool good;
 
@@ -822,9 +886,16 @@ og_kpis(struct og_model *m, const struct og_kpi_opts *o,
 			free(key);
 		}
 		free(shown);
-		free(x->reason);
-		free(x->evidence);
 	}
 	*ret_kpis = arr;
-	return 0;
+out:
+	for (size_t k = 0; k < n_defs; k++) {
+		free(res[k].reason);
+		free(res[k].evidence);
+	}
+	free(res);
+	free(targets);
+	free(overridden);
+	free(defs);
+	return r;
 }

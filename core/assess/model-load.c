@@ -324,7 +324,7 @@ parse_applicability(struct ctx *c, const cJSON *j, const char *path,
 
 		if (k == OG_KIND_UNKNOWN) {
 			p = og_asprintf("%s.kinds[%zu]", path, i);
-			r = fail(c, p, "expected one of service, library, cli, iac-module, monorepo");
+			r = fail(c, p, "expected one of service, library, cli, infrastructure, monorepo");
 			free(p);
 			return r;
 		}
@@ -646,6 +646,99 @@ parse_disable(struct ctx *c, const cJSON *doc, struct og_mm *mm)
 	return 0;
 }
 
+/* "kpis": [{id, name, fact, unit, direction, target, decimals?,
+ * target_text?}], a KPI over one number fact; a known id is replaced. */
+static int
+parse_kpis(struct ctx *c, const cJSON *doc, struct og_mm *mm)
+{
+	const cJSON *arr, *j;
+	size_t i = 0;
+	int r;
+
+	if ((r = get_array(c, doc, "kpis", "$", OG_MM_CAPS_MAX, &arr)) < 0)
+		return r;
+	cJSON_ArrayForEach(j, arr) {
+		struct og_mm_kpi k = { .decimals = 1 };
+		const cJSON *dir = cJSON_GetObjectItemCaseSensitive(j, "direction");
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "target");
+		char *path = og_asprintf("$.kpis[%zu]", i++);
+		size_t at;
+
+		if (!cJSON_IsObject(j))
+			r = fail(c, path, "expected an object");
+		else if ((r = get_id(c, j, path, &k.id)) < 0 ||
+			 (r = get_str(c, j, "name", path, true, &k.name)) < 0 ||
+			 (r = get_str(c, j, "fact", path, true, &k.fact)) < 0 ||
+			 (r = get_str(c, j, "unit", path, true, &k.unit)) < 0 ||
+			 (r = get_str(c, j, "target_text", path, false,
+				      &k.target_text)) < 0 ||
+			 (r = get_int(c, j, "decimals", path, 0, 6, false,
+				      &k.decimals)) < 0)
+			;
+		else if (!cJSON_IsString(dir) || (strcmp(dir->valuestring, "min") &&
+						  strcmp(dir->valuestring, "max")))
+			r = fail(c, path, "direction: expected \"min\" (the "
+				 "target is a minimum) or \"max\"");
+		else if (!cJSON_IsNumber(t) || !isfinite(t->valuedouble))
+			r = fail(c, path, "target: expected a number");
+		free(path);
+		if (r < 0) {
+			free(k.id);
+			free(k.name);
+			free(k.fact);
+			free(k.unit);
+			free(k.target_text);
+			return r;
+		}
+		k.max = !strcmp(dir->valuestring, "max");
+		k.target = t->valuedouble;
+		for (at = 0; at < mm->n_kpis && strcmp(mm->kpis[at].id, k.id); at++)
+			;
+		if (at == mm->n_kpis)
+			mm->kpis = og_xrealloc_array(mm->kpis, ++mm->n_kpis,
+						     sizeof(*mm->kpis));
+		else
+			og_mm_kpi_fini(&mm->kpis[at]);
+		mm->kpis[at] = k;
+	}
+	return 0;
+}
+
+/* A list of fact keys the engine reads by meaning ("scan_facts"),
+ * appended to across files. */
+static int
+parse_keys(struct ctx *c, const cJSON *doc, const char *key, char ***v,
+	   size_t *n)
+{
+	const cJSON *arr, *j;
+	int r;
+
+	if ((r = get_array(c, doc, key, "$", OG_MM_CAPS_MAX, &arr)) < 0)
+		return r;
+	cJSON_ArrayForEach(j, arr) {
+		if (!cJSON_IsString(j) || !*j->valuestring) {
+			char *p = og_asprintf("$.%s", key);
+
+			r = fail(c, p, "expected fact keys (strings)");
+			free(p);
+			return r;
+		}
+		*v = og_xrealloc_array(*v, *n + 1, sizeof(**v));
+		(*v)[(*n)++] = og_strdup0(j->valuestring);
+	}
+	return 0;
+}
+
+void
+og_mm_kpi_fini(struct og_mm_kpi *k)
+{
+	free(k->id);
+	free(k->name);
+	free(k->fact);
+	free(k->unit);
+	free(k->target_text);
+}
+
 int
 og_mm_parse(const char *name, const char *text, struct og_mm *mm,
 	    bool extension, char **ret_err)
@@ -671,12 +764,18 @@ og_mm_parse(const char *name, const char *text, struct og_mm *mm,
 	if ((r = parse_levels_phases(&c, doc, mm)) < 0 ||
 	    (r = parse_areas(&c, doc, mm)) < 0 ||
 	    (r = parse_caps(&c, doc, mm, extension)) < 0 ||
-	    (r = parse_disable(&c, doc, mm)) < 0)
+	    (r = parse_disable(&c, doc, mm)) < 0 ||
+	    (r = parse_kpis(&c, doc, mm)) < 0 ||
+	    (r = parse_keys(&c, doc, "scan_facts", &mm->scan_facts,
+			    &mm->n_scan_facts)) < 0 ||
+	    (r = parse_keys(&c, doc, "incident_facts", &mm->incident_facts,
+			    &mm->n_incident_facts)) < 0)
 		goto out;
 	for (cJSON *it = doc->child; it; it = it->next) {
 		static const char *const known[] = {
 			"schema", "id", "version", "description", "levels", "phases",
-			"areas", "capabilities", "disable", NULL,
+			"areas", "capabilities", "disable", "kpis", "scan_facts",
+			"incident_facts", NULL,
 		};
 		bool ok = false;
 
@@ -844,6 +943,15 @@ og_mm_free(struct og_mm *mm)
 	for (size_t i = 0; i < mm->n_caps; i++)
 		cap_fini(&mm->caps[i]);
 	free(mm->caps);
+	for (size_t i = 0; i < mm->n_kpis; i++)
+		og_mm_kpi_fini(&mm->kpis[i]);
+	free(mm->kpis);
+	for (size_t i = 0; i < mm->n_scan_facts; i++)
+		free(mm->scan_facts[i]);
+	free(mm->scan_facts);
+	for (size_t i = 0; i < mm->n_incident_facts; i++)
+		free(mm->incident_facts[i]);
+	free(mm->incident_facts);
 	free(mm);
 	return NULL;
 }

@@ -192,7 +192,7 @@ assess_repo(const struct og_mm *mm, const struct og_portfolio_opts *po,
 	    size_t *dist, cJSON **ret, char **ret_err)
 {
 	struct og_model *v = repo_view(r);
-	struct og_fact_env env = { .m = v };
+	struct og_fact_env env = { .m = v, .mm = mm };
 	struct og_scored sc = { .threshold = po->threshold };
 	struct og_kpi_opts ko = po->kpi;
 	cJSON *kpis = NULL, *sec, *levels, *next, *areas, *st, *im, *bl, *gaps, *o;
@@ -206,7 +206,7 @@ assess_repo(const struct og_mm *mm, const struct og_portfolio_opts *po,
 	sec = og_security(v, &env);
 	if ((rc = og_kpis(v, &ko, &env, &kpis, ret_err)) < 0)
 		goto out;
-	og_score_caps(mm, &env, og_project_kind(NULL, &env, &ksrc), &sc);
+	og_score_caps(mm, &env, og_project_kind(NULL, &env, &ksrc), NULL, 0, &sc);
 	levels = og_score_levels(&sc, &next);
 	areas = og_score_areas(&sc, &st, &im, &bl);
 	gaps = og_gaps(&sc, &env);

@@ -50,12 +50,16 @@ og_cap_status_name(enum og_cap_status s)
 
 void
 og_score_caps(const struct og_mm *mm, const struct og_fact_env *env,
-	      int kind, struct og_scored *sc)
+	      int kind, const struct og_attest_set *attest, int64_t now,
+	      struct og_scored *sc)
 {
 	sc->mm = mm;
 	sc->kind = kind;
+	sc->attest = attest;
 	sc->status = og_xcalloc(mm->n_caps + 1, sizeof(*sc->status));
 	sc->why = og_xcalloc(mm->n_caps + 1, sizeof(*sc->why));
+	sc->source = og_xcalloc(mm->n_caps + 1, sizeof(*sc->source));
+	sc->outcome = og_xcalloc(mm->n_caps + 1, sizeof(*sc->outcome));
 	for (size_t i = 0; i < mm->n_caps; i++) {
 		const struct og_mm_cap *cp = &mm->caps[i];
 		enum og_tri ap = og_cap_applies(cp, kind, env, &sc->why[i]);
@@ -68,6 +72,9 @@ og_score_caps(const struct og_mm *mm, const struct og_fact_env *env,
 		else
 			sc->status[i] = t == OG_TRUE ? OG_CAP_MET
 				      : t == OG_FALSE ? OG_CAP_MISSING : OG_CAP_UNKNOWN;
+		sc->source[i] = sc->status[i] == OG_CAP_UNKNOWN ? OG_SRC_NONE
+								 : OG_SRC_OBSERVED;
+		og_attest_apply(sc, i, attest, now);
 	}
 }
 
@@ -78,8 +85,12 @@ og_scored_fini(struct og_scored *sc)
 		free(sc->why[i]);
 	free(sc->why);
 	free(sc->status);
+	free(sc->source);
+	free(sc->outcome);
 	sc->why = NULL;
 	sc->status = NULL;
+	sc->source = NULL;
+	sc->outcome = NULL;
 }
 
 /* Percentages and shares are rounded so that the JSON is stable. */
@@ -695,6 +706,17 @@ og_score_capabilities(const struct og_scored *sc, const struct og_fact_env *env)
 			cJSON_AddNullToObject(o, "observe_hint");
 		}
 		cJSON_AddStringToObject(o, "observed_by", cp->observed_by);
+		if (sc->source[i] == OG_SRC_NONE)
+			cJSON_AddNullToObject(o, "source");
+		else
+			cJSON_AddStringToObject(o, "source", sc->source[i] == OG_SRC_ATTESTED
+							     ? "attested" : "observed");
+		if (sc->attest && og_attest_find(sc->attest, cp->id))
+			cJSON_AddItemToObject(o, "attestation",
+					      og_attest_json(og_attest_find(sc->attest, cp->id),
+							     sc->outcome[i]));
+		else
+			cJSON_AddNullToObject(o, "attestation");
 		if (cp->scorecard)
 			cJSON_AddStringToObject(o, "scorecard", cp->scorecard);
 		else

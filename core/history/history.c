@@ -850,3 +850,29 @@ out:
 	free(dir);
 	return r;
 }
+
+void
+og_history_forget(const cJSON *report, const cJSON *config)
+{
+	const char *subject = og_jstr(og_jget(report, "subject"));
+	const char *gen = og_jstr(og_jget(report, "generated_at"));
+	char *dir = NULL, *path, *err = NULL;
+	char name[64];
+	int64_t at;
+
+	if (!og_jbool(og_jget2(config, "history", "enabled"), true))
+		return;
+	if (!gen || og_parse_time(gen, &at) < 0)
+		return;
+	if (og_history_dir(config, subject ? subject : "unnamed", &dir, &err) < 0) {
+		free(err);
+		return;
+	}
+	snapshot_filename(at, name, sizeof(name));
+	path = og_asprintf("%s/%s", dir, name);
+	if (unlink(path) == 0)
+		og_log_info("history: %s removed: the run's outputs were not "
+			    "published", path);
+	free(path);
+	free(dir);
+}

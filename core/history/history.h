@@ -14,6 +14,10 @@
  */
 int og_history_record(cJSON *report, const cJSON *config, char **ret_err);
 
+/* Remove the snapshot og_history_record stored for @report: a run whose
+ * outputs were not published leaves no history either. */
+void og_history_forget(const cJSON *report, const cJSON *config);
+
 /* ---- appended by the delivery branch ---- */
 #include <stdbool.h>
 #include <stdio.h>

@@ -25,6 +25,7 @@
 
 #include <curl/curl.h>
 
+#include "core/conf.h"
 #include "core/http/http.h"
 #include "core/secret.h"
 #include "core/util.h"
@@ -267,6 +268,52 @@ host_equals_name(const char *hostport, const char *name)
 	       !strchr(name, ':');
 }
 
+/* 127.0.0.0/8, ::1 and localhost: the only hosts plain HTTP may carry a
+ * credential to (test fixtures, a registry on this machine). */
+static bool
+is_loopback_host(const char *hostport)
+{
+	return strncmp(hostport, "127.", 4) == 0 ||
+	       strncmp(hostport, "[::1]:", 6) == 0 ||
+	       strncasecmp(hostport, "localhost:", 10) == 0;
+}
+
+/* The host:port of the configured GitHub API (collectors.github.api_url,
+ * else api.github.com): the only host the GitHub token goes to. */
+static bool
+is_github_api_host(const struct og_http *h, const char *hostport)
+{
+	const char *base = og_config_str(h->config, "collectors.github.api_url",
+					 "https://api.github.com");
+	char *want = url_host(base);
+	bool ok = want && strcmp(want, hostport) == 0;
+
+	free(want);
+	return ok;
+}
+
+/* Whether @auth's credential may travel over plain HTTP to @hostport:
+ * loopback, or a registry the user named in collectors.registry.insecure
+ * (--insecure-registry). */
+static bool
+plain_http_allowed(const struct og_http *h, const char *auth,
+		   const char *hostport)
+{
+	const char **list = NULL;
+	size_t n;
+	bool ok = false;
+
+	if (is_loopback_host(hostport))
+		return true;
+	if (strncmp(auth, "registry:", 9) != 0)
+		return false;
+	n = og_config_strv(h->config, "collectors.registry.insecure", &list);
+	for (size_t i = 0; i < n && !ok; i++)
+		ok = host_equals_name(hostport, list[i]);
+	free(list);
+	return ok;
+}
+
 static bool
 is_github_host(const char *hostport)
 {
@@ -489,6 +536,19 @@ auth_header(struct xfer *x, const char *hostport)
 		if (!host_equals_name(hostport, auth + 9) && !realm)
 			return NULL;
 	} else if (!x->origin_host || strcmp(hostport, x->origin_host) != 0) {
+		return NULL;
+	} else if (strcmp(auth, "github") == 0 &&
+		   !is_github_api_host(x->h, hostport)) {
+		/* a plugin asking for the token to go elsewhere */
+		og_log_warn("not sending the GitHub token to %s: it goes only "
+			    "to the configured GitHub API", hostport);
+		return NULL;
+	}
+	if (strncmp(x->url, "https://", 8) != 0 &&
+	    !plain_http_allowed(x->h, auth, hostport)) {
+		og_log_warn("not sending the %s credential over plain HTTP to "
+			    "%s (HTTPS only, unless loopback or named with "
+			    "--insecure-registry)", auth, hostport);
 		return NULL;
 	}
 	secret = secret_for(x->h, auth);

@@ -168,23 +168,77 @@ rfc2047(const char *s)
 }
 
 /* Subject text (UTF-8): config, else "opsgrade: S — Level N (DATE)". */
+/*
+ * The week's verdict in a few words, so the subject differs when the news
+ * does: "Level 3 · 1 gate failed · 5 new, 2 fixed".
+ */
+static char *
+verdict_text(const cJSON *report)
+{
+	const cJSON *lv = og_jget2(report, "assessment", "level"), *g;
+	const cJSON *d = og_jget2(report, "history", "delta");
+	const cJSON *nn = og_jget(d, "findings_new_count");
+	const cJSON *nf = og_jget(d, "findings_fixed_count");
+	int failed = 0, total = 0;
+	char *s, *t;
+
+	cJSON_ArrayForEach(g, og_jget(report, "gates")) {
+		total++;
+		failed += !strcmp(og_jstr_or(og_jget(g, "status"), ""), "fail");
+	}
+	s = cJSON_IsNumber(lv) ? og_asprintf("Level %d", (int)lv->valuedouble)
+			       : og_strdup0("not assessed");
+	if (total) {
+		t = failed ? og_asprintf("%s \u00b7 %d gate%s failed", s, failed, failed == 1 ? "" : "s")
+			   : og_asprintf("%s \u00b7 gates passed", s);
+		free(s);
+		s = t;
+	}
+	if (cJSON_IsNumber(nn) && cJSON_IsNumber(nf)) {
+		t = og_asprintf("%s \u00b7 %d new, %d fixed", s, (int)nn->valuedouble,
+				(int)nf->valuedouble);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
 static char *
 subject_text(const cJSON *report, const cJSON *config)
 {
 	const char *custom = og_jstr(og_jget2(config, "mail", "subject"));
 	const char *subj = og_jstr_or(og_jget(report, "subject"), "unnamed");
-	const cJSON *level = og_jget2(report, "assessment", "level");
-	char date[32], *s;
+	const char *tpl = custom ? custom : "opsgrade: {subject} \u2014 {verdict} ({date})";
+	char date[32], *s, *verdict = verdict_text(report), *level;
+	const cJSON *lv = og_jget2(report, "assessment", "level");
 	size_t n;
 
 	report_date(report, date, sizeof(date));
-	if (custom)
-		s = og_strdup0(custom);
-	else if (cJSON_IsNumber(level))
-		s = og_asprintf("opsgrade: %s \u2014 Level %d (%s)", subj,
-				(int)level->valuedouble, date);
-	else
-		s = og_asprintf("opsgrade: %s (%s)", subj, date);
+	level = cJSON_IsNumber(lv) ? og_asprintf("%d", (int)lv->valuedouble)
+				   : og_strdup0("not assessed");
+	/* --mail-subject placeholders: {subject} {level} {verdict} {date} */
+	s = og_strdup0("");
+	for (const char *p = tpl; *p;) {
+		static const char *const names[] = { "{subject}", "{level}", "{verdict}", "{date}" };
+		const char *vals[] = { subj, level, verdict, date };
+		size_t k;
+		char *t;
+
+		for (k = 0; k < 4; k++)
+			if (!strncmp(p, names[k], strlen(names[k])))
+				break;
+		if (k < 4) {
+			t = og_asprintf("%s%s", s, vals[k]);
+			p += strlen(names[k]);
+		} else {
+			t = og_asprintf("%s%c", s, *p);
+			p++;
+		}
+		free(s);
+		s = t;
+	}
+	free(verdict);
+	free(level);
 	/* Control characters (a CR/LF in a subject name) become spaces. */
 	for (char *p = s; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)

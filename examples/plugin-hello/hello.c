@@ -1,35 +1,44 @@
 /*
- * A complete opsgrade collector, built out of tree:
+ * A complete opsgrade collector, built out of tree from the installed SDK
+ * (docs/plugins.md walks through it):
  *
- *   cc -shared -fPIC $(pkg-config --cflags opsgrade-plugin) hello.c -o hello.so
- *   opsgrade report --plugin-dir . --set collectors.hello.greeting=hi
+ *   make                       # hello.so, against opsgrade-plugin.pc
+ *   mkdir -p ~/.local/lib/opsgrade/plugins   # or any --plugin-dir
+ *   cp hello.so hello.model.json DIR/
+ *   opsgrade report --plugin-dir DIR --hello .
  *
- * It reports one fact, hello.greeting, and a fact for whether a README
- * exists in the working directory.
+ * It looks at a directory (option "dir", flag --hello DIR) and reports
+ * whether it has a runbook (hello.runbook) and how many files it holds
+ * (hello.files).  hello.model.json, installed next to hello.so, turns
+ * those facts into a capability and a KPI.  With HELLO_TOKEN set it
+ * also says whether the host holds its credential: the value itself
+ * never reaches the plugin.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <opsgrade/plugin.h>
 
 struct hello {
 	const struct og_host *host;
-	const char *greeting;		/* borrowed from the host's config */
+	const char *dir;		/* borrowed from the host's config */
 };
 
 static int
 hello_init(struct og_ctx *ctx, const struct og_host *host, void **ret_state)
 {
-	struct hello *h;
+	struct hello *h = calloc(1, sizeof(*h));
 
-	h = calloc(1, sizeof(*h));
 	if (!h)
 		return -ENOMEM;
 	h->host = host;
-	h->greeting = host->config_get(ctx, "greeting");
-	if (!h->greeting)
-		h->greeting = "hello";
+	h->dir = host->config_get(ctx, "dir");
+	if (!h->dir)
+		h->dir = ".";
 	*ret_state = h;
 	return 0;
 }
@@ -38,14 +47,48 @@ static int
 hello_collect(struct og_ctx *ctx, void *state)
 {
 	struct hello *h = state;
+	struct og_fact f = OG_FACT_INIT;
+	char path[4096];
+	struct dirent *de;
+	DIR *d;
+	double files = 0;
 	int r;
 
-	h->host->log(ctx, OG_LOG_INFO, "saying '%s'", h->greeting);
-	r = h->host->fact_string(ctx, "hello.greeting", h->greeting, NULL);
+	d = opendir(h->dir);
+	if (!d) {
+		/* tried and could not look: unknown, with the reason */
+		h->host->log(ctx, OG_LOG_ERROR, "cannot open %s: %s", h->dir,
+			     strerror(errno));
+		return h->host->fact_unknown(ctx, "hello.runbook", "directory "
+					     "not readable");
+	}
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			files++;
+	closedir(d);
+	h->host->log(ctx, OG_LOG_DEBUG, "%s holds %.0f files", h->dir, files);
+
+	snprintf(path, sizeof(path), "%s/RUNBOOK.md", h->dir);
+	r = h->host->fact_bool(ctx, "hello.runbook", access(path, F_OK) == 0,
+			       path);
+	if (r < 0)		/* -EPIPE: the host stopped listening */
+		return r;
+
+	/* The general form: any type, optionally about one subject. */
+	f.key = "hello.files";
+	f.type = OG_FACT_NUMBER;
+	f.number = files;
+	f.unit = "files";
+	f.evidence = h->dir;
+	r = h->host->fact(ctx, &f);
 	if (r < 0)
 		return r;
-	return h->host->fact_bool(ctx, "hello.readme",
-				  access("README.md", F_OK) == 0, "README.md");
+
+	/* Whether the host resolved our credential: a yes or no, never
+	 * the value. */
+	return h->host->fact_bool(ctx, "hello.token_configured",
+				  h->host->secret_available(ctx, "hello.token"),
+				  "HELLO_TOKEN or collectors.hello.token_file");
 }
 
 static void
@@ -55,16 +98,35 @@ hello_fini(void *state)
 }
 
 static const struct og_option hello_options[] = {
-	{ "greeting", OG_OPT_STRING, "what to say" },
+	{ "dir", OG_OPT_STRING, "directory to look at (default .)" },
+	{ "token_file", OG_OPT_STRING, "file holding the hello token" },
 	{ NULL, 0, NULL },
+};
+
+/* HELLO_TOKEN, or the file named by collectors.hello.token_file (mode
+ * 600).  The host keeps it: the plugin's environment never holds it. */
+static const char *const hello_hosts[] = { "hello.example.com", NULL };
+
+static const struct og_credential hello_credentials[] = {
+	{ "hello.token", "HELLO_TOKEN", "token_file", hello_hosts, "Bearer",
+	  NULL },
+	{ NULL, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct og_flag hello_flags[] = {
+	{ "hello", "dir", "DIR", "directory the hello collector looks at" },
+	{ NULL, NULL, NULL, NULL },
 };
 
 OG_PLUGIN_DEFINE(
 	.name = "hello",
 	.version = "1.0",
-	.summary = "Example collector: says hello",
+	.summary = "Example collector: runbook and file count of a directory",
 	.init = hello_init,
 	.collect = hello_collect,
 	.fini = hello_fini,
 	.options = hello_options,
+	.flags = hello_flags,
+	.credentials = hello_credentials,
+	.opt_in = true,
 )

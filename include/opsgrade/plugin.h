@@ -47,7 +47,7 @@
  *   - every struct that may grow starts with struct_size, and every
  *     array of such structs the plugin hands over carries its element
  *     size (og_finding.location_size, og_event.attr_size,
- *     og_plugin.option_size), so the host can step through an older or
+ *     og_plugin.option_size, flag_size, credential_size), so the host can step through an older or
  *     newer plugin's array;
  *   - start from the initialisers (struct og_finding f =
  *     OG_FINDING_INIT; or f = (struct og_finding)OG_FINDING_INIT; to
@@ -355,9 +355,11 @@ struct og_host {
 	 * failing it: the collector's status becomes "partial". */
 	void (*set_partial)(struct og_ctx *ctx, const char *reason);
 
-	/* Secrets by name ("github.token"): resolved by the host from the
-	 * environment or a token file.  Returns whether one is configured;
-	 * the value itself is never handed out. */
+	/* Secrets by name: the plugin's declared credentials
+	 * (og_plugin.credentials) and the host's own ("github.token"),
+	 * resolved by the host from the environment or a token file.
+	 * Returns whether one is configured; the value itself is never
+	 * handed out. */
 	bool (*secret_available)(struct og_ctx *ctx, const char *name);
 
 	/* HTTP.  http_batch runs up to @n requests concurrently (the host
@@ -398,6 +400,39 @@ struct og_option {
 	const char *help;
 };
 
+/*
+ * A command-line shorthand the plugin declares: `--FLAG ARG` sets its
+ * option collectors.<name>.<option> (appends, for list options), and
+ * names the plugin so an opt-in collector runs.  Shown in --help under
+ * the plugin's name.  A flag the core or an earlier plugin already has
+ * is ignored with a warning.
+ */
+struct og_flag {
+	const char *flag;		/* "trivy" for --trivy: [a-z0-9-]+ */
+	const char *option;		/* a declared option's key */
+	const char *arg;		/* "FILE", shown in --help */
+	const char *help;		/* one line */
+};
+
+/*
+ * A credential the plugin needs.  The host resolves it (the environment
+ * variable @env, else the file named by the plugin's option
+ * @file_option, which must not be readable by group or others), keeps it
+ * out of the plugin's environment and memory, and answers
+ * secret_available(@name).  The value never reaches the plugin.
+ * @hosts (NULL-terminated) are the only hosts it may be sent to, with
+ * @scheme ("Bearer", default, or "Basic" for "user:password") in
+ * @header ("Authorization", default).
+ */
+struct og_credential {
+	const char *name;		/* "hello.token": [a-z0-9._-], plugin name first */
+	const char *env;		/* "HELLO_TOKEN"; may be NULL */
+	const char *file_option;	/* "token_file"; may be NULL */
+	const char *const *hosts;	/* where it may go; NULL: nowhere */
+	const char *scheme;
+	const char *header;
+};
+
 struct og_plugin {
 	uint32_t abi_major;		/* OPSGRADE_PLUGIN_ABI */
 	uint32_t struct_size;		/* sizeof(struct og_plugin) */
@@ -418,6 +453,14 @@ struct og_plugin {
 	bool opt_in;
 
 	size_t option_size;		/* sizeof(struct og_option) */
+
+	/* Command-line shorthands, terminated by flag == NULL; may be NULL */
+	const struct og_flag *flags;
+	size_t flag_size;		/* sizeof(struct og_flag) */
+
+	/* Credentials, terminated by name == NULL; may be NULL */
+	const struct og_credential *credentials;
+	size_t credential_size;		/* sizeof(struct og_credential) */
 };
 
 #define OG_PLUGIN_DEFINE(...)                                               \
@@ -426,6 +469,8 @@ struct og_plugin {
 		.abi_major = OPSGRADE_PLUGIN_ABI,                           \
 		.struct_size = (uint32_t)sizeof(struct og_plugin),          \
 		.option_size = sizeof(struct og_option),                    \
+		.flag_size = sizeof(struct og_flag),                        \
+		.credential_size = sizeof(struct og_credential),            \
 		__VA_ARGS__};
 
 #ifdef __cplusplus

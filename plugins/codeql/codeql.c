@@ -379,6 +379,72 @@ text_of(const cJSON *obj, const char *key)
 	return cJSON_IsString(t) && *t->valuestring ? t->valuestring : NULL;
 }
 
+/*
+ * message.text, else the rule's messageStrings[message.id] (text, then
+ * markdown) with {0}, {1}… replaced by message.arguments and {{ }} as
+ * braces (SARIF §3.11.5, §3.11.7).  The Sarif.Multitool and SpotBugs
+ * write only id + arguments; without this, distinct results at one place
+ * would share an empty message.
+ */
+static const char *
+resolve_message(struct scan_item *it, const cJSON *msg, const cJSON *rule,
+		char *buf, size_t size)
+{
+	const char *text = scan_str(it, msg, "text"), *id, *fmt;
+	const cJSON *ms, *args;
+	size_t len = 0;
+
+	if (text || !(id = scan_str(it, msg, "id")))
+		return text;
+	ms = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(rule, "messageStrings"), id);
+	fmt = NULL;
+	for (int i = 0; i < 2 && !fmt; i++) {
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(
+			ms, i ? "markdown" : "text");
+
+		fmt = cJSON_IsString(t) ? t->valuestring : NULL;
+	}
+	args = scan_arr(it, msg, "arguments");
+	if (!fmt) {
+		/* unknown id: the id and arguments still tell results apart */
+		len = (size_t)snprintf(buf, size, "%s", id);
+		for (int i = 0; i < cJSON_GetArraySize(args) && len < size; i++) {
+			const cJSON *a = cJSON_GetArrayItem(args, i);
+
+			len += (size_t)snprintf(buf + len, size - len, " %s",
+						cJSON_IsString(a) ? a->valuestring
+								  : "?");
+		}
+		return buf;
+	}
+	for (const char *p = fmt; *p && len + 1 < size; p++) {
+		char *end;
+		long n;
+
+		if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+			buf[len++] = *p++;
+			continue;
+		}
+		if (*p == '{' && p[1] >= '0' && p[1] <= '9' &&
+		    (n = strtol(p + 1, &end, 10)) >= 0 && *end == '}') {
+			const cJSON *a = cJSON_GetArrayItem(args, (int)n);
+			const char *v = cJSON_IsString(a) ? a->valuestring : "";
+			size_t vl = strlen(v);
+
+			if (vl > size - 1 - len)
+				vl = size - 1 - len;
+			memcpy(buf + len, v, vl);
+			len += vl;
+			p = end;
+			continue;
+		}
+		buf[len++] = *p;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
 static size_t
 read_locations(struct cfile *cf, struct scan_item *it, const cJSON *res,
 	       struct og_location *locs)
@@ -753,7 +819,7 @@ convert_result(struct cfile *cf, const cJSON *res)
 	struct scan_tags tags;
 	const cJSON *rule, *rprops, *dc, *msg;
 	const char *kind, *level, *baseline, *message = NULL, *help;
-	char title[256], fp[65], derived[160];
+	char title[256], fp[65], derived[160], msgbuf[2048];
 	bool ruleless = false, repeat;
 	enum og_severity sev;
 	double score = -1;
@@ -764,7 +830,7 @@ convert_result(struct cfile *cf, const cJSON *res)
 	level = scan_str(&it, res, "level");
 	baseline = scan_str(&it, res, "baselineState");
 	msg = scan_obj(&it, res, "message");
-	message = scan_str(&it, msg, "text");
+	message = resolve_message(&it, msg, rule, msgbuf, sizeof(msgbuf));
 	f.n_locations = read_locations(cf, &it, res, locs);
 	f.suppressed = is_suppressed(&it, res);
 	if (it.err[0]) {
@@ -1390,8 +1456,14 @@ static const struct og_option codeql_options[] = {
 	{ NULL, 0, NULL },
 };
 
+/* Command-line shorthands (shown in --help). */
+static const struct og_flag codeql_flags[] = {
+	{ "sarif", "sarif", "FILE", "SARIF file (repeatable, globs)" },
+	{ 0 },
+};
+
 OG_PLUGIN_DEFINE(.name = "codeql", .version = "1.0",
 		 .summary = "SARIF 2.1.0 (CodeQL, Semgrep, …) code alerts",
 		 .init = codeql_init, .collect = codeql_collect,
 		 .fini = codeql_fini, .options = codeql_options,
-		 .opt_in = true)
+		 .flags = codeql_flags, .opt_in = true)

@@ -379,7 +379,10 @@ static void
 start_phase1(struct gh_repo *r)
 {
 	struct gh *g = r->g;
-	const char *b = gh_str(r->repo, "default_branch");
+	/* master_branch: the name before 2013 (recorded 2012 answers) */
+	const char *b = gh_str(r->repo, "default_branch") ?
+			gh_str(r->repo, "default_branch") :
+			gh_str(r->repo, "master_branch");
 	const char *f = r->full;
 	char since[32], since90[32];
 
@@ -968,7 +971,7 @@ emit_alert_counts(struct gh_repo *r, int which, const char *base,
 {
 	static const char *const sev[] = { "critical", "high", "medium", "low" };
 	const struct gh_list *l = &r->l[which];
-	double n[4] = { 0 };
+	double n[4] = { 0 }, n_open = 0;
 	const cJSON *a;
 	char *ev = evidence(r, which), key[128];
 
@@ -1004,7 +1007,14 @@ emit_alert_counts(struct gh_repo *r, int which, const char *base,
 	}
 	cJSON_ArrayForEach(a, l->items) {
 		const char *s = severity_of_alert(a, code_scanning);
+		const char *state = gh_str(a, "state");
 
+		/* asked for state=open; a server that ignores the filter
+		 * (recorded answers list dismissed and fixed ones) must not
+		 * inflate the counts */
+		if (state && strcmp(state, "open") != 0)
+			continue;
+		n_open++;
 		for (size_t i = 0; s && i < 4; i++)
 			if (!strcmp(s, sev[i]))
 				n[i]++;
@@ -1014,7 +1024,7 @@ emit_alert_counts(struct gh_repo *r, int which, const char *base,
 		f_num(r, key, n[i], NULL, ev);
 	}
 	snprintf(key, sizeof(key), "%s.open", base);
-	f_num(r, key, cJSON_GetArraySize(l->items), NULL, ev);
+	f_num(r, key, n_open, NULL, ev);
 out:
 	free(ev);
 }

@@ -435,8 +435,17 @@ github_collect(struct og_ctx *ctx, void *state)
 	return g->org ? collect_org(g) : collect_repo(g);
 }
 
+/* Command-line shorthands (shown in --help). */
+static const struct og_flag github_flags[] = {
+	{ "github", "repo", "OWNER/REPO", "assess a GitHub repository" },
+	{ "github-org", "org", "ORG", "assess every repository of an organisation" },
+	{ "github-url", "api_url", "URL", "GitHub Enterprise API, https://HOST/api/v3" },
+	{ "shard", "shard", "I/N", "process the I-th of N deterministic slices of the org" },
+	{ 0 },
+};
+
 OG_PLUGIN_DEFINE(.name = "github", .version = "1.0",
 		 .summary = "GitHub repository posture, CI history and DORA events (REST API)",
 		 .init = github_init, .collect = github_collect,
 		 .fini = github_fini, .options = github_options,
-		 .opt_in = true)
+		 .flags = github_flags, .opt_in = true)

@@ -1129,8 +1129,15 @@ registry_collect(struct og_ctx *ctx, void *data)
 	return s->roll.count == 0 && s->roll.failed > 0 ? -EIO : 0;
 }
 
+/* Command-line shorthands (shown in --help). */
+static const struct og_flag registry_flags[] = {
+	{ "registry", "images", "REF", "container image to inspect (repeatable)" },
+	{ "insecure-registry", "insecure", "HOST", "allow plain HTTP to HOST" },
+	{ 0 },
+};
+
 OG_PLUGIN_DEFINE(.name = "registry", .version = "1.0",
 		 .summary = "Container images in OCI / Docker v2 registries: "
 			    "platforms, user, healthcheck, labels, signatures, SBOMs",
 		 .init = registry_init, .collect = registry_collect,
-		 .fini = registry_fini, .options = options, .opt_in = true)
+		 .fini = registry_fini, .options = options, .flags = registry_flags, .opt_in = true)

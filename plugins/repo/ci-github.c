@@ -314,7 +314,25 @@ read_step(struct wf *w, const struct ynode *step)
 }
 
 /* Environments that gate test secrets (`environment: integration-tests`)
- * are protection rules, not deployment targets. */
+ * or bots (`renovate-auto-merge`) are protection rules, not deployment
+ * targets: an environment is a deploy when its name says where things
+ * go, and nothing says it is a test. */
+static bool
+deploy_environment(const char *name)
+{
+	static const char *const targets[] = {
+		"prod", "stag", "dev", "qa", "uat", "preview", "live",
+		"release", "publish", "pages", "pypi", "npm", "crates", "maven",
+		"docker", "registry", "canary", "sandbox", "demo", "deploy",
+		"cloud", "aws", "gcp", "azure", "k8s", "cluster", "env", NULL,
+	};
+
+	for (size_t i = 0; targets[i]; i++)
+		if (repo_strcasestr(name, targets[i]))
+			return true;
+	return false;
+}
+
 static bool
 test_environment(const char *name)
 {
@@ -342,7 +360,9 @@ read_environment(struct wf *w, const struct ynode *key, const struct ynode *env)
 
 	if (!name)
 		name = ytree_str(ytree_get(env, "name"));
-	if (!name || !test_environment(name))
+	/* `${{ inputs.environment }}`: a reusable deploy workflow */
+	if (!name || strstr(name, "${{") ||
+	    (deploy_environment(name) && !test_environment(name)))
 		repo_signal(w->r, SIG_CI_DEPLOY, w->path, key->line);
 	/* `${{ inputs.env }}` is not a name we can report */
 	if (name && *name && !strstr(name, "${{"))

@@ -203,7 +203,8 @@ worth_reading(const struct repo_file *f)
 {
 	const char *b = f->base;
 
-	if (f->is_dir || f->size > REPO_MAX_READ)
+	/* an empty file says nothing (the index knows tracked sizes) */
+	if (f->is_dir || !f->size || f->size > REPO_MAX_READ)
 		return false;
 	if (is_yaml(b))
 		return true;

@@ -151,17 +151,53 @@ repo_patterns_add(struct repo_patterns *ps, const char *line, const char *base,
 	 * a leading double star and slash means "at any depth" again */
 	if (strchr(p->glob, '/') && strncmp(p->glob, "**/", 3))
 		p->anchored = true;
+	p->shape = PAT_GLOB;
+	if (!strpbrk(p->glob, "*?[\\")) {
+		p->shape = PAT_EXACT;
+		p->lit_len = n;
+	} else if (p->glob[0] == '*' && p->glob[1] != '*' &&
+		   !strpbrk(p->glob + 1, "*?[\\")) {
+		p->shape = PAT_SUFFIX;
+		p->lit_len = n - 1;
+	} else if (n > 1 && p->glob[n - 1] == '*' && p->glob[n - 2] != '*' &&
+		   strpbrk(p->glob, "*?[\\") == p->glob + n - 1) {
+		p->shape = PAT_PREFIX;
+		p->lit_len = n - 1;
+	}
 	p->base = repo_xstrdup(base ? base : "");
+	p->base_len = strlen(p->base);
 	p->tag = tag;
 	p->source = source ? repo_evidence(source, lineno) : NULL;
 	ps->n++;
 }
 
-bool
-repo_pattern_matches(const struct repo_pattern *p, const char *path, bool is_dir)
+static bool
+shape_match(const struct repo_pattern *p, const char *s)
 {
-	size_t bl = strlen(p->base);
-	const char *rel = path, *slash;
+	size_t n;
+
+	switch (p->shape) {
+	case PAT_EXACT:
+		return !strcmp(p->glob, s);
+	case PAT_SUFFIX:
+		n = strlen(s);
+		return n >= p->lit_len &&
+		       !memcmp(s + n - p->lit_len, p->glob + 1, p->lit_len) &&
+		       !memchr(s, '/', n - p->lit_len);
+	case PAT_PREFIX:
+		return !strncmp(s, p->glob, p->lit_len) &&
+		       !strchr(s + p->lit_len, '/');
+	default:
+		return repo_glob_match(p->glob, s);
+	}
+}
+
+bool
+repo_pattern_matches_name(const struct repo_pattern *p, const char *path,
+			  const char *name, bool is_dir)
+{
+	size_t bl = p->base_len;
+	const char *rel = path;
 
 	if (p->dir_only && !is_dir)
 		return false;
@@ -171,10 +207,18 @@ repo_pattern_matches(const struct repo_pattern *p, const char *path, bool is_dir
 		rel = path + bl + 1;
 	}
 	if (p->anchored)
-		return repo_glob_match(p->glob, rel);
-	slash = strrchr(rel, '/');
-	return repo_glob_match(p->glob, slash ? slash + 1 : rel) ||
+		return shape_match(p, rel);
+	return shape_match(p, name) ||
 	       (!strncmp(p->glob, "**/", 3) && repo_glob_match(p->glob, rel));
+}
+
+bool
+repo_pattern_matches(const struct repo_pattern *p, const char *path, bool is_dir)
+{
+	const char *slash = strrchr(path, '/');
+
+	return repo_pattern_matches_name(p, path, slash ? slash + 1 : path,
+					 is_dir);
 }
 
 const struct repo_pattern *

@@ -240,9 +240,6 @@ python_root(struct judge *j)
 	}
 	if (root_file(r, "manage.py"))
 		repo_signal(r, SIG_K_APP, "manage.py", 0);
-	/* requirements without a package: something that is run, not installed */
-	if (!j->root_package && root_file(r, "requirements.txt"))
-		repo_signal(r, SIG_K_APP, "requirements.txt", 0);
 }
 
 static void
@@ -319,6 +316,10 @@ other_roots(struct judge *j)
 	};
 	struct repo *r = j->r;
 
+	/* Python requirements and no package of any kind at the root:
+	 * something that is run, not installed (called after the others) */
+	if (!j->root_package && root_file(r, "requirements.txt"))
+		repo_signal(r, SIG_K_APP, "requirements.txt", 0);
 	for (size_t i = 0; workspaces[i]; i++)
 		if (root_file(r, workspaces[i])) {
 			repo_signal(r, SIG_K_WORKSPACE, workspaces[i], 0);
@@ -485,9 +486,15 @@ repo_kind(struct repo *r)
 	}
 	if (r->sig[SIG_CI_CONTAINER_BUILD].on)
 		repo_signal(r, SIG_K_IMAGE, ev(r, SIG_CI_CONTAINER_BUILD), 0);
-	if (r->sig[SIG_CI_DEPLOY].on)
+	/* a package's release job (PyPI, npm, Pages) is not a service */
+	if (r->sig[SIG_CI_DEPLOY].on &&
+	    (r->sig[SIG_K_IMAGE].on ||
+	     !(r->sig[SIG_K_LIB].on || r->sig[SIG_K_CLI].on ||
+	       r->sig[SIG_K_INFRA].on || r->sig[SIG_K_PUBLISH].on)))
 		repo_signal(r, SIG_K_DEPLOY, ev(r, SIG_CI_DEPLOY), 0);
-	if (r->sig[SIG_K_IMAGE].on && r->sig[SIG_IAC_KUBERNETES].on)
+	/* manifests that run what this repository builds, or an app */
+	if ((r->sig[SIG_K_IMAGE].on || r->sig[SIG_K_APP].on) &&
+	    r->sig[SIG_IAC_KUBERNETES].on)
 		repo_signal(r, SIG_K_DEPLOY, ev(r, SIG_IAC_KUBERNETES), 0);
 
 	judge_kinds(&j, root_script, kinds);

@@ -331,6 +331,10 @@ declared(struct repo *r, unsigned kind, const char *raw, const char *path,
 		 * and released, not what the product runs */
 		if (r->dev_scope && !test_related(l))
 			continue;
+		/* a sub-package's server framework (otelgin in a repository
+		 * of instrumentation libraries) says nothing of the root */
+		if (l->sig == SIG_K_SERVER && strchr(path, '/'))
+			continue;
 		if (l->target == T_DB)
 			repo_kind_db(r, l->label, path, line);
 		else if (l->target == T_TESTFW)

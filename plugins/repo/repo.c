@@ -516,8 +516,14 @@ static const struct og_option repo_options[] = {
 	{ NULL, OG_OPT_STRING, NULL },
 };
 
+/* Command-line shorthands (shown in --help). */
+static const struct og_flag repo_flags[] = {
+	{ "exclude", "exclude", "GLOB", "path that is not the product (repeatable, gitignore syntax)" },
+	{ 0 },
+};
+
 OG_PLUGIN_DEFINE(.name = "repo", .version = REPO_VERSION,
 		 .summary = "Offline evidence from a checkout: CI, containers, "
 			    "tests, IaC, monitoring, docs",
 		 .init = repo_init, .collect = repo_collect, .fini = repo_fini,
-		 .options = repo_options, .opt_in = false)
+		 .options = repo_options, .flags = repo_flags, .opt_in = false)

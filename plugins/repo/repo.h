@@ -74,6 +74,11 @@ struct repo_pattern {
 	char *source;		/* "file:line", or NULL */
 	unsigned tag;
 	bool negate, dir_only, anchored;
+	/* Most patterns are a name, `*.ext` or `name*`: matched without
+	 * the glob engine (a million files meet each default pattern). */
+	enum { PAT_GLOB, PAT_EXACT, PAT_SUFFIX, PAT_PREFIX } shape;
+	size_t lit_len;			/* length of the literal part */
+	size_t base_len;
 };
 
 struct repo_patterns {
@@ -272,6 +277,9 @@ void repo_patterns_add(struct repo_patterns *ps, const char *line,
 		       unsigned lineno);
 bool repo_pattern_matches(const struct repo_pattern *p, const char *path,
 			  bool is_dir);
+/* The same, with @name the last component of @path (hot loops). */
+bool repo_pattern_matches_name(const struct repo_pattern *p, const char *path,
+			       const char *name, bool is_dir);
 /* The last pattern with @tag matching @path, or NULL. */
 const struct repo_pattern *repo_patterns_match(const struct repo_patterns *ps,
 					       const char *path, bool is_dir,

@@ -63,8 +63,12 @@ static const struct rule rules[] = {
 	{ RULE_RUN, SIG_CI_SIGN, W "(cosign (sign|attest)|notation sign|docker trust sign)" },
 	{ RULE_USES, SIG_CI_CACHE, "^actions/cache(/|$)" },
 	{ RULE_RUN, SIG_CI_CACHE, "--cache-from" },
+	/* Prometheus projects build with promu and publish images through
+	 * their shared actions */
+	{ RULE_USES, SIG_CI_MULTI_PLATFORM, "^prometheus/promci/build" },
+	{ RULE_USES, SIG_CI_CONTAINER_BUILD, "^prometheus/promci/publish_(main|release)" },
 	{ RULE_USES, SIG_CI_CONTAINER_BUILD, "^docker/(build-push|bake)-action|^redhat-actions/buildah-build|kaniko-project/executor|^ko-build/setup-ko|^imjasonh/setup-ko" },
-	{ RULE_RUN, SIG_CI_CONTAINER_BUILD, W "(docker (buildx )?(build|bake)|buildah (bud|build)|podman build|/kaniko/executor|ko (build|publish|resolve|apply)|jib:(build|dockerBuild)|jib(DockerBuild)?)( |$)" },
+	{ RULE_RUN, SIG_CI_CONTAINER_BUILD, W "(docker (buildx )?(build|bake)|buildah (bud|build)|podman build|/kaniko/executor|ko (build|publish|resolve|apply)|jib:(build|dockerBuild)|jib(DockerBuild)?|spring-boot:build-image|bootBuildImage|pack build)( |$)" },
 	{ RULE_RUN, SIG_CI_MULTI_PLATFORM, "--platform[= ]+([^ ,]+,[^ ]|all( |$))" },
 	/* promu crossbuild builds every platform of .promu.yml (or each -p) */
 	{ RULE_RUN, SIG_CI_MULTI_PLATFORM, W "promu crossbuild" },
@@ -74,7 +78,7 @@ static const struct rule rules[] = {
 	{ RULE_RUN, SIG_CI_ROLLBACK, W "(kubectl rollout undo|helm rollback)( |$)" },
 	/* ./mvnw and ./gradlew are run by path; `npm run test-ci`,
 	 * `make unit-test`: a test-named script or target */
-	{ RULE_RUN, SIG_CI_TESTS, "(^|[^[:alnum:]_.-])(\\./)?((npm|pnpm|yarn|bun)( run)? test[[:alnum:]:_-]*|npx (jest|vitest|mocha|ava|playwright test|cypress run)|(python3? -m )?(pytest|unittest)|tox|nox|go test|gotestsum|cargo (test|nextest)|(mvn|mvnw)( [^|;&]*)? (test|verify|install|package)|(gradle|gradlew)( [^|;&]*)? (test|check|build)|make( [^ |;&]+)* [[:alnum:]_-]*(test|check)[[:alnum:]_-]*|ctest|meson test|dotnet test|rspec|phpunit|bats|urchin|shellspec|node --test|deno test|mocha|jest|vitest|ava|tap|karma start|jasmine|hatch test|mix test|swift test|rake (test|spec))( |$|:)" },
+	{ RULE_RUN, SIG_CI_TESTS, "(^|[^[:alnum:]_.-])(\\./)?((npm|pnpm|yarn|bun)( run)? test[[:alnum:]:_-]*|npx (jest|vitest|mocha|ava|playwright test|cypress run)|(python3? -m )?(pytest|unittest)|tox|nox|go test|gotestsum|(cargo|cross|\\$\\{\\{ *env\\.CARGO *\\}\\}|\\$\\{?CARGO\\}?) (test|nextest)|ct (install|lint-and-install)|helm (test|unittest)|(mvn|mvnw)( [^|;&]*)? (test|verify|install|package)|(gradle|gradlew)( [^|;&]*)? (test|check|build)|make( [^ |;&]+)* [[:alnum:]_-]*(test|check)([[:alnum:]_-]*\\$\\{\\{[^}]*\\}\\})?[[:alnum:]_-]*|ctest|meson test|dotnet test|rspec|phpunit|bats|urchin|shellspec|node --test|deno test|mocha|jest|vitest|ava|tap|karma start|jasmine|hatch test|mix test|swift test|rake (test|spec))( |$|:)" },
 	{ RULE_USES, SIG_TEST_COVERAGE, "^codecov/codecov-action|^coverallsapp/" },
 	{ RULE_RUN, SIG_TEST_COVERAGE, "(--coverage|--cov([= ]|$)|" W "coverage (run|report|xml)|go test.*-cover)" },
 	/* release */

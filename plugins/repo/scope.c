@@ -63,8 +63,8 @@ static const struct {
 	/* examples and samples (Linguist documentation.yml) */
 	{ SR_EXAMPLES, "example/" }, { SR_EXAMPLES, "examples/" },
 	{ SR_EXAMPLES, "_example/" }, { SR_EXAMPLES, "_examples/" },
-	{ SR_EXAMPLES, "sample/" }, { SR_EXAMPLES, "samples/" },
-	{ SR_EXAMPLES, "demo/" }, { SR_EXAMPLES, "demos/" },
+	{ SR_EXAMPLES, "/sample/" }, { SR_EXAMPLES, "/samples/" },
+	{ SR_EXAMPLES, "/demo/" }, { SR_EXAMPLES, "/demos/" },
 	/* a developer's environment, not what ships */
 	{ SR_DEVENV, ".devcontainer/" }, { SR_DEVENV, ".gitpod.Dockerfile" },
 	{ SR_DEVENV, ".vscode/" }, { SR_DEVENV, ".idea/" },
@@ -226,6 +226,18 @@ pierced(const struct repo_patterns *ps, const char *path)
 	return false;
 }
 
+/* Below src/main/ and src/test/ directories are Java/Kotlin package
+ * names: com/example/demo is Spring Initializr's default package and
+ * org/springframework/samples/petclinic a real application. */
+static bool
+package_dirs(const char *path)
+{
+	const char *m = strstr(path, "src/main/"), *t = strstr(path, "src/test/");
+
+	return (m && (m == path || m[-1] == '/')) ||
+	       (t && (t == path || t[-1] == '/'));
+}
+
 struct repo_class
 repo_scope_of(struct repo *r, const char *path, bool is_dir,
 	      struct repo_class parent)
@@ -233,9 +245,11 @@ repo_scope_of(struct repo *r, const char *path, bool is_dir,
 	const struct repo_pattern *p;
 	bool attr_unset[SR__COUNT] = { 0 };
 	bool included = false;
+	const char *name = strrchr(path, '/');
 
 	if (parent.scope == SCOPE_EXCLUDED)
 		return parent;
+	name = name ? name + 1 : path;
 	if (!r->git_index) {
 		const char *base = strrchr(path, '/');
 
@@ -272,7 +286,8 @@ repo_scope_of(struct repo *r, const char *path, bool is_dir,
 		enum repo_srule rule = (enum repo_srule)d->tag;
 
 		if (attr_unset[rule] || (included && rule != SR_TESTS) ||
-		    !repo_pattern_matches(d, path, is_dir))
+		    !repo_pattern_matches_name(d, path, name, is_dir) ||
+		    (rule == SR_EXAMPLES && package_dirs(path)))
 			continue;
 		if (rule == SR_TESTS)
 			return (struct repo_class){ SCOPE_TEST, SR_TESTS, 0 };

@@ -1153,9 +1153,15 @@ static const struct og_option trivy_options[] = {
 	{ NULL, 0, NULL },
 };
 
+/* Command-line shorthands (shown in --help). */
+static const struct og_flag trivy_flags[] = {
+	{ "trivy", "reports", "FILE", "Trivy JSON report (repeatable, globs)" },
+	{ 0 },
+};
+
 OG_PLUGIN_DEFINE(.name = "trivy", .version = "1.0",
 		 .summary = "Trivy JSON reports: vulnerabilities, "
 			    "misconfigurations, secrets, licences",
 		 .init = trivy_init, .collect = trivy_collect,
 		 .fini = trivy_fini, .options = trivy_options,
-		 .opt_in = true)
+		 .flags = trivy_flags, .opt_in = true)

@@ -11,10 +11,18 @@
 #define NOW 1795780800	/* 2026-11-27T12:00:00Z */
 #define DAY 86400
 
+/* What the bundled model names (data/maturity-model.json). */
+static char *scan_keys[] = { (char *)"trivy.scan.present" };
+static char *incident_keys[] = { (char *)"github.incidents.tracked" };
+static const struct og_mm facts_mm = {
+	.scan_facts = scan_keys, .n_scan_facts = 1,
+	.incident_facts = incident_keys, .n_incident_facts = 1,
+};
+
 static cJSON *
 kpis(struct og_model *m, int band_year, const char *coverage, char **ret_err)
 {
-	struct og_fact_env env = { .m = m };
+	struct og_fact_env env = { .m = m, .mm = &facts_mm };
 	struct og_kpi_opts o = { .now = NOW, .window_days = 90, .band_year = band_year,
 				 .coverage = coverage };
 	cJSON *arr = NULL;
@@ -250,6 +258,7 @@ test_cfr_and_restore(void)
 		struct og_fact_env env = { .m = m2 };
 		struct og_kpi_opts o = { .now = NOW, .window_days = 90, .band_year = 2023 };
 
+		env.mm = &facts_mm;
 		CHECK(og_kpis(m2, &o, &env, &a, &err) == 0);
 		CHECK_NUM(k(a, "change_failure_rate", "value")->valuedouble, 0);
 		CHECK_STR(k(a, "change_failure_rate", "band")->valuestring, "elite");

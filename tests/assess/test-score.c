@@ -471,7 +471,7 @@ test_applicability(void)
 
 	as = run_applies(m, ",\"project\":{\"kind\":\"webapp\"}", &err);
 	CHECK(!as);
-	CHECK_STR(err, "project.kind: expected one of service, library, cli, iac-module, monorepo");
+	CHECK_STR(err, "project.kind: expected one of service, library, cli, infrastructure, monorepo");
 	free(err);
 	og_model_free(m);
 }

@@ -77,6 +77,7 @@ run("example, kind not determined", example, nokind)
 with open(example) as f:
     doc = json.load(f)
 for key, value in (("project.kind", "library"), ("db.used", False)):
+    doc["facts"] = [x for x in doc["facts"] if x["key"] != key]
     doc["facts"].append({"key": key, "type": "string" if isinstance(value, str) else "bool",
                          "value": value, "source": "repo", "sources": ["repo"],
                          "evidence": "test", "observed_at": None})
@@ -93,4 +94,4 @@ run("fixture mature (service)", mature, {"project": {"kind": "service"}})
 run("fixture mature (cli)", mature, {"project": {"kind": "cli"}})
 bare = collect("bare", os.path.join(fx, "repo/bare"), [])
 run("fixture bare", bare, {})
-done()
+sys.exit(done())

@@ -141,7 +141,7 @@ def main():
     check(sorted(seen) == readme_codes(),
           "every README row tested: %s vs %s" % (sorted(seen), readme_codes()))
     shutil.rmtree(tmp, ignore_errors=True)
-    done()
+    sys.exit(done())
 
 
 main()

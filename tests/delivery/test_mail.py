@@ -91,8 +91,9 @@ def delivered():
           "envelope recipients: %s" % m["X-Envelope-To"])
     check(m["X-Envelope-From"] == "opsgrade@example.org", "envelope sender")
     check("cto@example.org" in m["To"] and "ops@example.org" in m["To"], "To header")
-    check(str(m["Subject"]) == "opsgrade: acme/widgets \u2014 Level 3 (%s)" % DATE1,
-          "subject decoded: %s" % m["Subject"])
+    # the verdict, so the subject changes when the news does
+    check(str(m["Subject"]) == "opsgrade: acme/widgets \u2014 Level 3 \u00b7 1 new, 0 fixed (%s)"
+          % DATE1, "subject decoded: %s" % m["Subject"])
     check(m["Date"] is not None and m["Date"].datetime.timestamp() == T1,
           "Date header from the run clock: %s" % m["Date"])
     check(m["Message-ID"] and m["Message-ID"].endswith("@example.org>"), "Message-ID header")

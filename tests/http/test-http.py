@@ -24,6 +24,8 @@ TOKEN = "tok-SECRET-123"
 def run(fx, rounds, http=None, env_extra=None, cache_dir=None):
     cfg = {"http": dict(http or {})}
     cfg["http"].setdefault("cache_dir", cache_dir or tmp_cache())
+    # the fixture plays the GitHub API: the token goes only there
+    cfg["collectors"] = {"github": {"api_url": fx.url}}
     spec = {"config": cfg, "rounds": rounds}
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(spec, f)

@@ -90,9 +90,18 @@ def hostile():
 
 
 def missing_path():
-    lines, err = run("/nonexistent/opsgrade-checkout", "failed")
-    assert "cannot read checkout /nonexistent/opsgrade-checkout" in err, err
-    assert not facts(lines)
+    """A checkout that does not exist is a usage error (exit 2) before
+    anything is collected or written (issue 11)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "report.json")
+        env = dict(os.environ, HOME=tmp, XDG_CACHE_HOME=os.path.join(tmp, "cache"),
+                   XDG_STATE_HOME=os.path.join(tmp, "state"))
+        p = subprocess.run([EXE, "collect", "--plugin-dir", PLUGIN_DIR, "--set",
+                            "collectors.repo.path=/nonexistent/opsgrade-checkout", "-o", out],
+                           capture_output=True, text=True, env=env, cwd=tmp, timeout=60)
+        assert p.returncode == 2, (p.returncode, p.stderr)
+        assert "/nonexistent/opsgrade-checkout" in p.stderr, p.stderr
+        assert not os.path.exists(out)
 
 
 def example_end_to_end():

@@ -172,6 +172,41 @@ def git_index_listing():
         expect(f, "container.dockerfile.nonroot", True, "Dockerfile:2")
 
 
+def git_index_damaged():
+    """a truncated or foreign .git/index: the tree is walked instead,
+    never a crash or a made-up listing"""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = os.path.join(tmp, "co")
+        os.makedirs(root)
+        tree(root, {"Chart.yaml": "name: x\n", "a/b/c/Dockerfile": "FROM x\n"})
+        git(root, "init", "-q")
+        git(root, "add", "-A")
+        index = os.path.join(root, ".git", "index")
+        with open(index, "rb") as f:
+            good = f.read()
+        cuts = [0, 4, 11, 12, 30, 62, 70, 90, len(good) // 2, len(good) - 21]
+        for cut in cuts + ["count", "version", "pathlen"]:
+            data = bytearray(good)
+            if cut == "count":
+                data[8:12] = b"\xff\xff\xff\xff"
+            elif cut == "version":
+                data[4:8] = b"\x00\x00\x00\x09"
+            elif cut == "pathlen":
+                # an entry whose path has no terminating NUL before the end
+                data = data[:12 + 62] + b"x" * 40
+            else:
+                data = data[:cut]
+            with open(index, "wb") as f:
+                f.write(data)
+            lines, err = run(root)
+            f = facts(lines)
+            expect(f, "iac.helm", True, "Chart.yaml")
+            assert f["repo.walk.mode"]["value"] in ("filesystem", "git-index")
+            if cut in ("count", "version", "pathlen"):
+                expect(f, "repo.walk.mode", "filesystem")
+                assert "walking the tree instead" in err, err
+
+
 def git_worktree_file():
     """a `.git` file (worktree, submodule) points at the git dir"""
     with tempfile.TemporaryDirectory() as tmp:
@@ -290,8 +325,12 @@ KINDS = {
     "spring app": ({"pom.xml": "<project>\n<build><plugins><plugin>\n"
                                "<artifactId>spring-boot-maven-plugin</artifactId>\n"
                                "</plugin></plugins></build>\n</project>\n",
-                    "mvnw": "#!/bin/sh\n"},
-                   "service", "pom.xml:3"),
+                    "mvnw": "#!/bin/sh\n",
+                    # Java packages named like examples are the product
+                    "src/main/java/com/example/demo/k8s/deploy.yaml":
+                        "apiVersion: v1\nkind: Service\n",
+                    "src/test/java/org/x/samples/AppTests.java": "x\n"},
+                   "service", "src/main/java/com/example/demo/k8s/deploy.yaml:1"),
     "shell tool": ({"package.json": json.dumps({"name": "nvm",
                                                 "version": "0.40.0",
                                                 "scripts": {"test": "make test"}}),
@@ -308,6 +347,13 @@ def kinds():
             expect(f, "project.kind", kind, evidence)
         except AssertionError as e:
             raise AssertionError("%s: %s" % (name, e))
+
+
+def java_packages_not_examples():
+    f, _ = collect(KINDS["spring app"][0])
+    expect(f, "iac.kubernetes", True,
+           "src/main/java/com/example/demo/k8s/deploy.yaml:1")
+    expect(f, "test.files.count", 1)
 
 
 def kind_unknown():
@@ -362,6 +408,18 @@ def ci_tests_resolved():
          "scripts/ci.sh:4"),
         ({".github/workflows/ci.yml": workflow(["nox -s tests"])},
          ".github/workflows/ci.yml:8"),
+        # ripgrep: cargo or cross, chosen through the environment
+        ({".github/workflows/ci.yml": workflow(
+            ["${{ env.CARGO }} test --verbose --workspace"])},
+         ".github/workflows/ci.yml:8"),
+        # nvm: a make target named per matrix shell
+        ({".github/workflows/ci.yml": workflow(
+            ["make TEST_SUITE=fast test-${{ matrix.shell }}"])},
+         ".github/workflows/ci.yml:8"),
+        # a Helm chart repository: helm test after an install in kind
+        ({".github/workflows/ci.yml": workflow(
+            ["ct lint --config ct.yaml", "helm test \"$chart\" --logs"])},
+         ".github/workflows/ci.yml:9"),
         ({".travis.yml": "language: node_js\nnode_js: [18, 20]\n"
                          "script:\n  - npm test\n"}, ".travis.yml:4"),
     ]
@@ -371,6 +429,41 @@ def ci_tests_resolved():
             expect(f, "ci.tests", True, evidence)
         except AssertionError as e:
             raise AssertionError("%s: %s" % (sorted(files), e))
+
+
+def real_repo_regressions():
+    """shapes met on real repositories (docs/notes: opentelemetry-go-
+    contrib, requests, helm-charts, alertmanager)"""
+    # a Go library monorepo with requirements.txt for its docs tooling,
+    # and a server framework only in one instrumentation module
+    files = dict(KINDS["go multi-module"][0])
+    files["requirements.txt"] = "codespell\n"
+    files["instrumentation/a/go.mod"] = ("module a\nrequire github.com/"
+                                         "gin-gonic/gin v1.9.0\n")
+    f, _ = collect(files)
+    expect(f, "project.kind", "monorepo")
+    assert "service" not in val(f, "project.kinds"), f["project.kinds"]
+    # a library released to PyPI through a protected environment
+    f, _ = collect({"pyproject.toml": "[project]\nname = \"requests\"\n",
+                    ".github/workflows/publish.yml": WF_HEAD +
+                    "  publish:\n    runs-on: ubuntu-latest\n"
+                    "    environment: pypi\n    steps:\n"
+                    "      - uses: pypa/gh-action-pypi-publish@release/v1\n"})
+    expect(f, "project.kind", "library")
+    expect(f, "ci.deploy_job", True, ".github/workflows/publish.yml:6")
+    expect(f, "project.deployable", False)
+    # a bot's environment is not a deployment
+    f, _ = collect({".github/workflows/ci.yml": WF_HEAD +
+                    "  automerge:\n    runs-on: ubuntu-latest\n"
+                    "    environment: renovate-auto-merge\n    steps:\n"
+                    "      - run: gh pr merge --auto\n"})
+    expect(f, "ci.deploy_job", False)
+    # Prometheus' shared actions: promu crossbuild, image publishing
+    f, _ = collect({".github/workflows/ci.yml": workflow(
+        [], "      - uses: prometheus/promci/build@v0.9.0\n"
+            "      - uses: prometheus/promci/publish_main@v0.9.0\n")})
+    expect(f, "ci.multi_platform", True, ".github/workflows/ci.yml:8")
+    expect(f, "ci.container_build", True, ".github/workflows/ci.yml:9")
 
 
 def travis_recognised():
@@ -484,12 +577,15 @@ check("scope: tests, examples, vendored, fixtures, docs, dev container", scope_d
 check("scope: .gitattributes linguist-* and --exclude", scope_attributes_and_excludes)
 check("scope: .gitignore and build output without git", scope_gitignore_without_git)
 check("git index v2 and v4: tracked files only, depth 46", git_index_listing)
+check("git index damaged: walked instead", git_index_damaged)
 check("git worktree: .git file", git_worktree_file)
 check("opsgrade's own checkout: no evidence from tests/examples", self_checkout)
 check("project kind of fifteen shapes", kinds)
 check("project kind unknown when nothing decides", kind_unknown)
+check("Java packages named example/samples are the product", java_packages_not_examples)
 check("applicability: db.used, deployable, builds_image, publishes", applicability)
 check("ci.tests through mvnw, gradlew, npm scripts, make, scripts, nox, travis", ci_tests_resolved)
+check("shapes from real repositories", real_repo_regressions)
 check("Travis CI recognised", travis_recognised)
 check("root test.js with mocha", root_test_js)
 check("manifest lines stay on their line; comments are not deps", manifest_lines)

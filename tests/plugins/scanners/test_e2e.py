@@ -101,6 +101,13 @@ with tempfile.TemporaryDirectory() as tmp:
     st = {c["name"]: c["status"] for c in rep["collectors"]}
     check(p.returncode == 0 and st.get("codeql") == "ok",
           "rule-less results are not errors: %s %s" % (st, p.stderr))
+    # message.id + arguments only (Sarif.Multitool, SpotBugs): the text
+    # comes from the rule's messageStrings, so three results at one place
+    # with different messages stay three findings.
+    p, rep = collect(tmp, "--sarif",
+                     os.path.join(fix, "sarif", "message-strings.sarif"))
+    check(len(rep["findings"]) == 3, "messageStrings: %d findings" %
+          len(rep["findings"]))
     # Not JSON at all (a Go template saved as .json): the failure names
     # the file and says it is not JSON, not "No such file or directory".
     tpl = os.path.join(tmp, "report.tmpl.json")

@@ -1,0 +1,158 @@
+/*
+ * What is assessed, and inputs that cannot be right (issue 11):
+ *   - relative paths in a config file are relative to that file's
+ *     directory, so a cron job (cwd = $HOME) reads the same tree as a
+ *     run from the config's directory;
+ *   - the current directory is the repository only when no other subject
+ *     (a GitHub repository or organisation, a registry image) was named;
+ *   - a repository path that does not exist, is not a directory or
+ *     cannot be read is a usage error before anything is collected or
+ *     written.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pipeline.h"
+#include "subject.h"
+#include "util.h"
+
+/*
+ * Config keys holding file or directory names (strings or lists).  The
+ * collectors' ones are listed here until plugins can declare an option
+ * as a path (docs/plugins.md); a key missing from this list keeps its
+ * value as written.
+ */
+static const char *const path_keys[] = {
+	"output_dir", "plugin_dirs", "assessment.model", "assessment.extra_models",
+	"assessment.coverage", "attestations", "report.logo", "history.dir",
+	"mail.password_file", "mail.cainfo", "http.cache_dir",
+	"collectors.repo.path", "collectors.trivy.reports", "collectors.codeql.sarif",
+	"collectors.events.file", "collectors.github.token_file",
+};
+
+static void
+resolve_one(cJSON *v, const char *dir)
+{
+	char *abs;
+
+	if (!cJSON_IsString(v) || !*v->valuestring || v->valuestring[0] == '/')
+		return;
+	abs = og_asprintf("%s/%s", dir, v->valuestring);
+	cJSON_SetValuestring(v, abs);
+	free(abs);
+}
+
+int
+og_subject_resolve_paths(cJSON *config, const char *config_path, char **ret_err)
+{
+	char *copy, *dir, real[PATH_MAX];
+	cJSON *v, *it;
+
+	if (!config_path)
+		return 0;	/* ./opsgrade.json: relative to the cwd already */
+	copy = og_strdup0(config_path);
+	dir = dirname(copy);
+	if (!realpath(dir, real)) {
+		*ret_err = og_asprintf("%s: cannot resolve the config's directory: %s",
+				       config_path, strerror(errno));
+		free(copy);
+		return -errno;
+	}
+	free(copy);
+	for (size_t i = 0; i < sizeof(path_keys) / sizeof(path_keys[0]); i++) {
+		if (!(v = (cJSON *)og_config_get(config, path_keys[i])))
+			continue;
+		if (cJSON_IsArray(v)) {
+			cJSON_ArrayForEach(it, v)
+				resolve_one(it, real);
+		} else {
+			resolve_one(v, real);
+		}
+	}
+	return 0;
+}
+
+static bool
+named(const cJSON *config, const char *key)
+{
+	const cJSON *v = og_config_get(config, key);
+
+	return (cJSON_IsString(v) && *v->valuestring) ||
+	       (cJSON_IsArray(v) && cJSON_GetArraySize(v) > 0);
+}
+
+/* The checkout's .opsgrade/attestations.json, unless the config names
+ * a file (docs/scoring.md "Attestations"). */
+static int
+default_attestations(struct og_pipeline *p, const char *checkout)
+{
+	char *f, *err = NULL;
+	int r = EXIT_OK;
+
+	if (og_config_get(p->config, "attestations"))
+		return EXIT_OK;
+	f = og_asprintf("%s/.opsgrade/attestations.json", checkout);
+	if (!access(f, F_OK) && og_config_set(p->config, "attestations", f, &err) < 0) {
+		og_log_error("%s", err);
+		free(err);
+		r = EXIT_USAGE;
+	}
+	free(f);
+	return r;
+}
+
+int
+og_subject_repo_scope(struct og_pipeline *p)
+{
+	static const char *const remote[] = {
+		"collectors.github.repo", "collectors.github.org", "collectors.registry.images",
+	};
+	const cJSON *en = og_config_get(p->config, "collectors.repo.enabled");
+	const char *path, *what;
+	char *err = NULL;
+	struct stat st;
+	bool other = false;
+
+	if (p->cli->cmd != OG_CMD_REPORT && p->cli->cmd != OG_CMD_COLLECT)
+		return EXIT_OK;
+	if (!og_plugin_set_find(p->plugins, "repo"))
+		return EXIT_OK;
+	if (cJSON_IsFalse(en) || (cJSON_IsString(en) && strcmp(en->valuestring, "true")))
+		return EXIT_OK;
+	for (size_t i = 0; i < sizeof(remote) / sizeof(remote[0]); i++)
+		other = other || named(p->config, remote[i]);
+	/* The current directory stands in only when nothing else was named. */
+	if (other && !p->cli->n_inputs && !og_config_get(p->config, "collectors.repo.path") &&
+	    !cJSON_IsTrue(en)) {
+		og_log_info("not assessing the current directory: another subject was "
+			    "named (give PATH to assess a checkout too)");
+		if (og_config_set(p->config, "collectors.repo.enabled", "false", &err) < 0) {
+			og_log_error("%s", err);
+			free(err);
+			return EXIT_USAGE;
+		}
+		return EXIT_OK;
+	}
+	path = og_config_str(p->config, "collectors.repo.path", ".");
+	what = p->cli->n_inputs ? "PATH" : "collectors.repo.path";
+	if (stat(path, &st) < 0) {
+		og_log_error("%s '%s': %s", what, path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		og_log_error("%s '%s': not a directory (give the checkout to assess)", what, path);
+		return EXIT_USAGE;
+	}
+	if (access(path, R_OK | X_OK) < 0) {
+		og_log_error("%s '%s': cannot be read: %s", what, path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	return default_attestations(p, path);
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/python3
+"""Inputs that can't be right (issue 11): a report PATH or
+collectors.repo.path that does not exist or is not a directory is exit 2
+before anything is collected or written (no history snapshot); relative
+paths in a config file are relative to its directory; with --github and
+no PATH the current directory is not assessed; merge of different
+subjects needs --subject."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.environ["OG_SOURCE_ROOT"], "tests"))
+from ogtest import check, done  # noqa: E402
+
+src = os.environ["OG_SOURCE_ROOT"]
+opsgrade = os.environ["OPSGRADE"]
+tmp = tempfile.mkdtemp(prefix="og-subject-")
+env = dict(os.environ, HOME=tmp, XDG_STATE_HOME=os.path.join(tmp, "state"),
+           XDG_CACHE_HOME=os.path.join(tmp, "cache"), SOURCE_DATE_EPOCH="1795000000")
+env.pop("GITHUB_TOKEN", None)
+env.pop("GH_TOKEN", None)
+bare = os.path.join(src, "tests/fixtures/repo/bare")
+
+
+def run(args, cwd=tmp):
+    return subprocess.run([opsgrade] + args, capture_output=True, text=True, env=env,
+                          cwd=cwd, timeout=120)
+
+
+def written(d):
+    return sorted(os.listdir(d)) if os.path.isdir(d) else []
+
+
+out = os.path.join(tmp, "out")
+hist = os.path.join(tmp, "hist")
+p = run(["report", "/nonexistent/checkout", "--output-dir", out, "--history", hist])
+check("nonexistent PATH exits 2", p.returncode == 2, p.returncode)
+check("the error names the path", "/nonexistent/checkout" in p.stderr and
+      "No such file or directory" in p.stderr, p.stderr)
+check("nothing collected or written, no snapshot", not written(out) and not written(hist) and
+      "[repo]" not in p.stderr, (written(out), written(hist), p.stderr))
+
+afile = os.path.join(tmp, "afile")
+open(afile, "w").close()
+p = run(["report", afile, "--output-dir", out, "--history", hist])
+check("a file as PATH exits 2", p.returncode == 2 and "not a directory" in p.stderr,
+      (p.returncode, p.stderr))
+check("still nothing written", not written(out) and not written(hist))
+
+cfgdir = os.path.join(tmp, "etc")
+os.makedirs(cfgdir)
+with open(os.path.join(cfgdir, "bad.json"), "w") as f:
+    json.dump({"collectors": {"repo": {"path": "missing"}}}, f)
+p = run(["collect", "--config", os.path.join(cfgdir, "bad.json"), "-o", os.path.join(tmp, "x.json")])
+check("collectors.repo.path missing: exit 2 naming it relative to the config",
+      p.returncode == 2 and os.path.join(cfgdir, "missing") in p.stderr, (p.returncode, p.stderr))
+
+# relative to the config file's directory, not the cwd (cron runs in $HOME)
+os.symlink(bare, os.path.join(cfgdir, "checkout"))
+with open(os.path.join(cfgdir, "opsgrade.json"), "w") as f:
+    json.dump({"subject": "cron", "collectors": {"repo": {"path": "checkout"}},
+               "output_dir": "reports"}, f)
+elsewhere = os.path.join(tmp, "home")
+os.makedirs(elsewhere)
+p = run(["collect", "--config", os.path.join(cfgdir, "opsgrade.json")], cwd=elsewhere)
+rep = os.path.join(cfgdir, "reports", "report.json")
+check("relative config paths resolve against the config's directory",
+      p.returncode == 0 and os.path.exists(rep), (p.returncode, p.stderr))
+if os.path.exists(rep):
+    with open(rep) as f:
+        d = json.load(f)
+    st = {c["name"]: c["status"] for c in d["collectors"]}
+    check("repo ran on the config-relative checkout", st.get("repo") == "ok" and
+          any(x["key"] == "docs.readme" for x in d["facts"]), st)
+
+# another subject named, no PATH: the cwd is not assessed
+gh = ["--github", "acme/api", "--github-url", "http://127.0.0.1:9/api/v3",
+      "--set", "http.retries=0", "--set", "http.connect_timeout=2"]
+p = run(["collect", "-o", os.path.join(tmp, "gh.json")] + gh, cwd=bare)
+ok = os.path.exists(os.path.join(tmp, "gh.json"))
+st = {}
+if ok:
+    with open(os.path.join(tmp, "gh.json")) as f:
+        d = json.load(f)
+    st = {c["name"]: c["status"] for c in d["collectors"]}
+check("--github without PATH: repo does not run on the cwd", ok and st.get("repo") == "skipped"
+      and not any(x["key"].startswith("docs.") for x in d["facts"]), (p.stderr, st))
+check("and says so", "not assessing the current directory" in p.stderr, p.stderr)
+p = run(["collect", bare, "-o", os.path.join(tmp, "gh2.json")] + gh)
+with open(os.path.join(tmp, "gh2.json")) as f:
+    st = {c["name"]: c["status"] for c in json.load(f)["collectors"]}
+check("--github with PATH: repo runs too", st.get("repo") == "ok", st)
+
+# merge: different subjects need --subject
+a, b = os.path.join(tmp, "a.json"), os.path.join(tmp, "b.json")
+run(["collect", bare, "--subject", "alpha", "-o", a])
+run(["collect", bare, "--subject", "beta", "-o", b])
+merged = os.path.join(tmp, "m.json")
+p = run(["merge", a, b, "-o", merged])
+check("merge of different subjects exits 2 naming both", p.returncode == 2 and "alpha" in p.stderr
+      and "beta" in p.stderr and "--subject" in p.stderr and not os.path.exists(merged),
+      (p.returncode, p.stderr))
+p = run(["merge", a, b, "-o", merged, "--subject", "alpha+beta"])
+ok = p.returncode in (0, 1) and os.path.exists(merged)
+check("with --subject it merges", ok, (p.returncode, p.stderr))
+if ok:
+    with open(merged) as f:
+        check("under the named subject", json.load(f)["subject"] == "alpha+beta")
+p = run(["merge", a, a, "-o", merged])
+check("shards of one subject merge without --subject", p.returncode in (0, 1), p.stderr)
+sys.exit(done())
