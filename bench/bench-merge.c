@@ -1,7 +1,7 @@
 /*
  * Merge benchmark: N findings (default 1,000,000) from two "collectors",
  * half of them duplicates across targets, into one model; then the
- * deterministic sort.  Prints wall times; run by bench/run.sh.
+ * deterministic sort.  Prints wall times; run by bench/run.
  */
 #include "config.h"
 

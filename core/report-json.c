@@ -12,10 +12,21 @@
 #include "report-json.h"
 #include "util.h"
 
+/*
+ * The model's trees borrow the model's strings (interned in its arena)
+ * and use constant keys: a finding costs its cJSON nodes and nothing
+ * else, so the document must not outlive the model it was built from.
+ */
 static cJSON *
 str_or_null(const char *s)
 {
-	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+	return s ? cJSON_CreateStringReference(s) : cJSON_CreateNull();
+}
+
+static void
+add(cJSON *o, const char *key, cJSON *v)
+{
+	cJSON_AddItemToObjectCS(o, key, v);
 }
 
 static cJSON *
@@ -24,7 +35,7 @@ strv_json(char *const *v, size_t n)
 	cJSON *a = cJSON_CreateArray();
 
 	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
+		cJSON_AddItemToArray(a, cJSON_CreateStringReference(v[i]));
 	return a;
 }
 
@@ -34,7 +45,7 @@ add_time(cJSON *o, const char *key, int64_t t)
 	char buf[32];
 
 	og_format_time(t, buf, sizeof(buf));
-	cJSON_AddStringToObject(o, key, buf);
+	add(o, key, cJSON_CreateString(buf));
 }
 
 cJSON *
@@ -42,40 +53,40 @@ og_fact_to_json(const struct og_model_fact *f)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	cJSON_AddStringToObject(o, "key", f->key);
-	cJSON_AddStringToObject(o, "type", og_value_type_name(f->type));
+	add(o, "key", str_or_null(f->key));
+	add(o, "type", str_or_null(og_value_type_name(f->type)));
 	switch (f->type) {
 	case OG_VALUE_BOOL:
-		cJSON_AddBoolToObject(o, "value", f->b);
+		add(o, "value", cJSON_CreateBool(f->b));
 		break;
 	case OG_VALUE_NUMBER:
-		cJSON_AddNumberToObject(o, "value", f->num);
+		add(o, "value", cJSON_CreateNumber(f->num));
 		if (f->unit)
-			cJSON_AddStringToObject(o, "unit", f->unit);
+			add(o, "unit", str_or_null(f->unit));
 		break;
 	case OG_VALUE_STRING:
-		cJSON_AddStringToObject(o, "value", f->str ? f->str : "");
+		add(o, "value", str_or_null(f->str ? f->str : ""));
 		break;
 	case OG_VALUE_LIST:
-		cJSON_AddItemToObject(o, "value", strv_json(f->list, f->n_list));
+		add(o, "value", strv_json(f->list, f->n_list));
 		break;
 	case OG_VALUE_UNKNOWN:
-		cJSON_AddNullToObject(o, "value");
-		cJSON_AddItemToObject(o, "reason", str_or_null(f->str));
+		add(o, "value", cJSON_CreateNull());
+		add(o, "reason", str_or_null(f->str));
 		break;
 	}
-	cJSON_AddItemToObject(o, "source", str_or_null(f->source));
-	cJSON_AddItemToObject(o, "sources", strv_json(f->sources, f->n_sources));
-	cJSON_AddItemToObject(o, "evidence", str_or_null(f->evidence));
+	add(o, "source", str_or_null(f->source));
+	add(o, "sources", strv_json(f->sources, f->n_sources));
+	add(o, "evidence", str_or_null(f->evidence));
 	add_time(o, "observed_at", f->observed_at);
 	if (f->subject)
-		cJSON_AddStringToObject(o, "subject", f->subject);
+		add(o, "subject", str_or_null(f->subject));
 	if (f->subject_kind)
-		cJSON_AddStringToObject(o, "subject_kind", f->subject_kind);
+		add(o, "subject_kind", str_or_null(f->subject_kind));
 	if (og_rollup_name(f->rollup))
-		cJSON_AddStringToObject(o, "rollup", og_rollup_name(f->rollup));
+		add(o, "rollup", str_or_null(og_rollup_name(f->rollup)));
 	if (f->n_parts)
-		cJSON_AddNumberToObject(o, "parts", (double)f->n_parts);
+		add(o, "parts", cJSON_CreateNumber((double)f->n_parts));
 	return o;
 }
 
@@ -84,42 +95,43 @@ og_finding_to_json(const struct og_model_finding *f)
 {
 	cJSON *o = cJSON_CreateObject(), *locs;
 
-	cJSON_AddStringToObject(o, "fingerprint", f->fingerprint);
-	cJSON_AddStringToObject(o, "kind", og_finding_kind_name(f->kind));
-	cJSON_AddStringToObject(o, "id", f->id);
-	cJSON_AddItemToObject(o, "title", str_or_null(f->title));
-	cJSON_AddStringToObject(o, "severity", og_severity_name(f->severity));
+	add(o, "fingerprint", str_or_null(f->fingerprint));
+	add(o, "kind", str_or_null(og_finding_kind_name(f->kind)));
+	add(o, "id", str_or_null(f->id));
+	add(o, "title", str_or_null(f->title));
+	add(o, "severity", str_or_null(og_severity_name(f->severity)));
 	if (f->score >= 0)
-		cJSON_AddNumberToObject(o, "score", f->score);
+		add(o, "score", cJSON_CreateNumber(f->score));
 	else
-		cJSON_AddNullToObject(o, "score");
-	cJSON_AddItemToObject(o, "package", str_or_null(f->package));
-	cJSON_AddItemToObject(o, "installed_version",
+		add(o, "score", cJSON_CreateNull());
+	add(o, "package", str_or_null(f->package));
+	add(o, "installed_version",
 			      str_or_null(f->installed_version));
-	cJSON_AddItemToObject(o, "fixed_version", str_or_null(f->fixed_version));
-	cJSON_AddStringToObject(o, "status", f->suppressed ? "suppressed" : "open");
-	cJSON_AddItemToObject(o, "suppression", str_or_null(f->suppression));
-	cJSON_AddItemToObject(o, "status_detail", str_or_null(f->status_detail));
-	cJSON_AddItemToObject(o, "url", str_or_null(f->url));
-	cJSON_AddItemToObject(o, "published", str_or_null(f->published));
-	cJSON_AddItemToObject(o, "tags", strv_json(f->tags, f->n_tags));
-	cJSON_AddItemToObject(o, "tools", strv_json(f->tools, f->n_tools));
-	cJSON_AddItemToObject(o, "sources", strv_json(f->sources, f->n_sources));
-	locs = cJSON_AddArrayToObject(o, "locations");
+	add(o, "fixed_version", str_or_null(f->fixed_version));
+	add(o, "status", str_or_null(f->suppressed ? "suppressed" : "open"));
+	add(o, "suppression", str_or_null(f->suppression));
+	add(o, "status_detail", str_or_null(f->status_detail));
+	add(o, "url", str_or_null(f->url));
+	add(o, "published", str_or_null(f->published));
+	add(o, "tags", strv_json(f->tags, f->n_tags));
+	add(o, "tools", strv_json(f->tools, f->n_tools));
+	add(o, "sources", strv_json(f->sources, f->n_sources));
+	locs = cJSON_CreateArray();
+	add(o, "locations", locs);
 	for (size_t i = 0; i < f->n_locations; i++) {
 		const struct og_model_location *l = &f->locations[i];
 		cJSON *lo = cJSON_CreateObject();
 
 		if (l->target)
-			cJSON_AddStringToObject(lo, "target", l->target);
+			add(lo, "target", str_or_null(l->target));
 		if (l->file)
-			cJSON_AddStringToObject(lo, "file", l->file);
+			add(lo, "file", str_or_null(l->file));
 		if (l->line)
-			cJSON_AddNumberToObject(lo, "line", l->line);
+			add(lo, "line", cJSON_CreateNumber(l->line));
 		if (l->column)
-			cJSON_AddNumberToObject(lo, "column", l->column);
+			add(lo, "column", cJSON_CreateNumber(l->column));
 		if (l->layer)
-			cJSON_AddStringToObject(lo, "layer", l->layer);
+			add(lo, "layer", str_or_null(l->layer));
 		cJSON_AddItemToArray(locs, lo);
 	}
 	return o;
@@ -130,16 +142,17 @@ og_event_to_json(const struct og_model_event *e)
 {
 	cJSON *o = cJSON_CreateObject(), *attrs;
 
-	cJSON_AddStringToObject(o, "type", e->type);
+	add(o, "type", str_or_null(e->type));
 	add_time(o, "time", e->time);
-	cJSON_AddItemToObject(o, "id", str_or_null(e->id));
-	cJSON_AddItemToObject(o, "source", str_or_null(e->source));
+	add(o, "id", str_or_null(e->id));
+	add(o, "source", str_or_null(e->source));
 	if (e->subject)
-		cJSON_AddStringToObject(o, "subject", e->subject);
-	attrs = cJSON_AddObjectToObject(o, "attrs");
+		add(o, "subject", str_or_null(e->subject));
+	attrs = cJSON_CreateObject();
+	add(o, "attrs", attrs);
 	for (size_t i = 0; i < e->n_attrs; i++)
-		cJSON_AddStringToObject(attrs, e->attrs[i].key,
-					e->attrs[i].value ? e->attrs[i].value : "");
+		add(attrs, e->attrs[i].key, str_or_null(e->attrs[i].value ?
+							    e->attrs[i].value : ""));
 	return o;
 }
 

@@ -11,12 +11,14 @@
 #define OG_REPORT_SCHEMA "opsgrade.report/1"
 #define OG_REPORT_MAX_BYTES ((size_t)2 << 30)
 
-/* JSON for one fact / finding / event, as in report.json (new trees). */
+/* JSON for one fact / finding / event, as in report.json (new trees
+ * that borrow the model's strings: free them before the model). */
 cJSON *og_fact_to_json(const struct og_model_fact *f);
 cJSON *og_finding_to_json(const struct og_model_finding *f);
 cJSON *og_event_to_json(const struct og_model_event *e);
 
-/* Add facts/findings/events arrays of @m to @doc, in canonical order. */
+/* Add facts/findings/events arrays of @m to @doc, in canonical order.
+ * The new items borrow @m's strings: delete @doc before @m. */
 void og_report_add_model(cJSON *doc, struct og_model *m);
 
 /*
