@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/jsonget.h"
+#include "core/util.h"
 #include "rdoc.h"
 #include "render.h"
 
@@ -258,13 +259,20 @@ sum_new_critical(struct w *w, const cJSON *report)
 static void
 sum_gaps(struct w *w, const cJSON *report)
 {
-	const cJSON *g;
+	const cJSON *gaps = og_jget2(report, "assessment", "gaps");
+	const cJSON *ranked = og_jget2(report, "assessment", "top_actions");
+	const cJSON *it;
 	int n = 0;
 
-	cJSON_ArrayForEach(g, og_jget2(report, "assessment", "gaps")) {
+	/* the assessment's order (impact per effort); gap order in a
+	 * report.json written before top_actions existed */
+	cJSON_ArrayForEach(it, (cJSON_IsArray(ranked) ? ranked : gaps)) {
+		const cJSON *g = og_jstr(it) ? og_json_find_id(gaps, it->valuestring) : it;
 		const cJSON *prio = og_jget(g, "priority");
 		char p[32];
 
+		if (!cJSON_IsObject(g))
+			continue;
 		if (n == TOP_GAPS)
 			break;
 		if (n++ == 0) {
