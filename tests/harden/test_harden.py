@@ -167,8 +167,12 @@ def yaml_anchors():
         with open(os.path.join(wf, "ci%d.yml" % k), "w") as f:
             f.write(text)
     out = os.path.join(TMP, "anchors.json")
-    p = run(["collect", repo, "-o", out, "--set", "collectors.repo.timeout=20"],
-            plugins=False)
+    # Sanitizer builds run several times slower (and CI may be loaded): the
+    # quadratic lookup needed ~30 s plain, so 20 s plain / 120 s under ASan
+    # still tells the two apart.
+    limit = 120 if "ASAN_OPTIONS" in os.environ else 20
+    p = run(["collect", repo, "-o", out, "--set",
+             "collectors.repo.timeout=%d" % limit], plugins=False, timeout=300)
     rep = strict_json(out)
     c = collectors(rep).get("repo", {})
     check("row 11: repo collector finishes with 6x40k anchors/aliases",
