@@ -163,10 +163,7 @@ repo_ci_gitlab(struct repo *r)
 	const struct repo_file *f = repo_find(r, PATH);
 	size_t budget = WALK_BUDGET;
 	struct ytree t;
-	char err[160];
 	char *buf;
-	size_t len;
-	int rc;
 
 	if (!f || f->is_dir)
 		return;
@@ -175,24 +172,12 @@ repo_ci_gitlab(struct repo *r)
 	/* GitLab runs a pipeline for every push unless workflow:rules say
 	 * otherwise; we do not evaluate rules, so this is the default. */
 	repo_signal(r, SIG_CI_PUSH_TRIGGER, PATH, 0);
-	rc = repo_read(r, PATH, &buf, &len);
-	if (rc < 0) {
-		r->host->log(r->ctx, OG_LOG_WARN, "%s: not read: %s", PATH,
-			     strerror(-rc));
-		r->host->set_partial(r->ctx, ".gitlab-ci.yml could not be read");
+	if (repo_read_yaml(r, PATH, ".gitlab-ci.yml", &buf, &t) < 0)
 		return;
+	if (t.n_docs && t.docs[0]->type == YN_MAP) {
+		read_jobs(r, t.docs[0]);
+		walk(r, t.docs[0], 0, &budget);
 	}
-	rc = ytree_parse(buf, len, &t, err, sizeof(err));
-	if (rc < 0) {
-		r->host->log(r->ctx, OG_LOG_WARN, "%s: invalid YAML: %s", PATH,
-			     err);
-		r->host->set_partial(r->ctx, ".gitlab-ci.yml is not valid YAML");
-	} else {
-		if (t.n_docs && t.docs[0]->type == YN_MAP) {
-			read_jobs(r, t.docs[0]);
-			walk(r, t.docs[0], 0, &budget);
-		}
-		ytree_free(&t);
-	}
+	ytree_free(&t);
 	free(buf);
 }

@@ -61,10 +61,7 @@ repo_ci_travis(struct repo *r)
 	const struct repo_file *f = repo_find(r, PATH);
 	const struct ynode *root, *inc;
 	struct ytree t;
-	char err[160];
 	char *buf;
-	size_t len;
-	int rc;
 
 	if (!f || f->is_dir)
 		return;
@@ -72,21 +69,8 @@ repo_ci_travis(struct repo *r)
 	repo_set_add(&r->ci_providers, "travis-ci", PATH, 0);
 	repo_signal(r, SIG_CI_PUSH_TRIGGER, PATH, 0);
 	repo_signal(r, SIG_CI_PR_TRIGGER, PATH, 0);
-	rc = repo_read(r, PATH, &buf, &len);
-	if (rc < 0) {
-		r->host->log(r->ctx, OG_LOG_WARN, "%s: not read: %s", PATH,
-			     strerror(-rc));
-		r->host->set_partial(r->ctx, ".travis.yml could not be read");
+	if (repo_read_yaml(r, PATH, ".travis.yml", &buf, &t) < 0)
 		return;
-	}
-	rc = ytree_parse(buf, len, &t, err, sizeof(err));
-	if (rc < 0) {
-		r->host->log(r->ctx, OG_LOG_WARN, "%s: invalid YAML: %s", PATH,
-			     err);
-		r->host->set_partial(r->ctx, ".travis.yml is not valid YAML");
-		free(buf);
-		return;
-	}
 	root = t.n_docs && t.docs[0]->type == YN_MAP ? t.docs[0] : NULL;
 	if (root) {
 		read_build(r, root);

@@ -318,6 +318,13 @@ repo_is_docs_or_product(const struct repo_file *f)
  * -EFBIG (too big), -EDQUOT (run's read budget spent), -ENOENT, -EINVAL (not a regular file) or -errno. */
 int repo_read(struct repo *r, const char *rel, char **ret_buf,
 	      size_t *ret_len);
+struct ytree;
+/* Read and parse the CI file @rel into @ret_tree (caller frees it and
+ * *ret_buf, which the tree points into).  A file that can't be read or
+ * isn't YAML is logged, makes the run partial with @what named, and
+ * returns < 0 with nothing to free. */
+int repo_read_yaml(struct repo *r, const char *rel, const char *what,
+		   char **ret_buf, struct ytree *ret_tree);
 /* Next line of @buf starting at *pos; NUL-terminates it in place (drops
  * "\r\n").  Returns NULL at the end. */
 char *repo_next_line(char *buf, size_t len, size_t *pos);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "repo.h"
+#include "ytree.h"
 
 int
 repo_read(struct repo *r, const char *rel, char **ret_buf,
@@ -135,4 +136,31 @@ repo_strcasestr(const char *hay, const char *needle)
 		if (!strncasecmp(hay, needle, n))
 			return hay;
 	return n ? NULL : hay;
+}
+
+int
+repo_read_yaml(struct repo *r, const char *rel, const char *what,
+	       char **ret_buf, struct ytree *ret_tree)
+{
+	char err[160], msg[200];
+	size_t len;
+	int rc = repo_read(r, rel, ret_buf, &len);
+
+	if (rc < 0) {
+		r->host->log(r->ctx, OG_LOG_WARN, "%s: not read: %s", rel,
+			     strerror(-rc));
+		snprintf(msg, sizeof(msg), "%s could not be read", what);
+		r->host->set_partial(r->ctx, msg);
+		return rc;
+	}
+	rc = ytree_parse(*ret_buf, len, ret_tree, err, sizeof(err));
+	if (rc < 0) {
+		r->host->log(r->ctx, OG_LOG_WARN, "%s: invalid YAML: %s", rel,
+			     err);
+		snprintf(msg, sizeof(msg), "%s is not valid YAML", what);
+		r->host->set_partial(r->ctx, msg);
+		free(*ret_buf);
+		*ret_buf = NULL;
+	}
+	return rc;
 }
