@@ -12,7 +12,6 @@
 #include "ytree.h"
 
 #define PATH ".gitlab-ci.yml"
-#define WALK_BUDGET 100000
 #define MAX_STAGES 64
 
 static const char *const reserved[] = {
@@ -28,24 +27,6 @@ is_reserved(const char *key)
 		if (!strcmp(key, reserved[i]))
 			return true;
 	return false;
-}
-
-static void
-script_node(struct repo *r, const struct ynode *n, size_t *budget)
-{
-	if (!n || !*budget)
-		return;
-	(*budget)--;
-	if (n->type == YN_SCALAR) {
-		bool exact = n->literal || !strchr(n->value, '\n');
-
-		repo_rules_script(r, n->value, PATH,
-				  exact ? (n->literal ? n->line + 1 : n->line)
-					: 0, n->line);
-	} else if (n->type == YN_SEQ) {
-		for (size_t i = 0; i < n->n; i++)
-			script_node(r, n->kids[i], budget);
-	}
 }
 
 static void
@@ -91,7 +72,7 @@ walk(struct repo *r, const struct ynode *n, unsigned depth, size_t *budget)
 			continue;
 		if (!strcmp(ks, "script") || !strcmp(ks, "before_script") ||
 		    !strcmp(ks, "after_script")) {
-			script_node(r, v, budget);
+			repo_rules_script_node(r, v, PATH, budget);
 		} else if (!strcmp(ks, "image") || !strcmp(ks, "include")) {
 			ytree_walk(v, uses_visit, r, budget);
 		} else if (!strcmp(ks, "parallel")) {
@@ -161,7 +142,7 @@ void
 repo_ci_gitlab(struct repo *r)
 {
 	const struct repo_file *f = repo_find(r, PATH);
-	size_t budget = WALK_BUDGET;
+	size_t budget = REPO_YAML_WALK_BUDGET;
 	struct ytree t;
 	char *buf;
 

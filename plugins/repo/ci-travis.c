@@ -19,32 +19,17 @@ static const char *const phases[] = {
 	NULL,
 };
 
-static void
-script_node(struct repo *r, const struct ynode *n)
-{
-	if (!n)
-		return;
-	if (n->type == YN_SCALAR) {
-		bool exact = n->literal || !strchr(n->value, '\n');
-
-		repo_rules_script(r, n->value, PATH,
-				  exact ? (n->literal ? n->line + 1 : n->line)
-					: 0, n->line);
-	} else if (n->type == YN_SEQ) {
-		for (size_t i = 0; i < n->n; i++)
-			if (n->kids[i]->type == YN_SCALAR)
-				script_node(r, n->kids[i]);
-	}
-}
-
 /* One build definition: the top level or a jobs.include entry. */
 static void
 read_build(struct repo *r, const struct ynode *b)
 {
 	const struct ynode *k;
 
+	size_t budget = REPO_YAML_WALK_BUDGET;
+
 	for (size_t i = 0; phases[i]; i++)
-		script_node(r, ytree_get(b, phases[i]));
+		repo_rules_script_node(r, ytree_get(b, phases[i]), PATH,
+				       &budget);
 	if ((k = ytree_get_key(b, "deploy")))
 		repo_signal(r, SIG_CI_DEPLOY, PATH, k->line);
 	if ((k = ytree_get_key(b, "cache")))

@@ -347,6 +347,14 @@ void repo_rules_apply(struct repo *r, enum repo_rule_on on, const char *text,
 		      const char *path, unsigned line);
 /* Apply RULE_RUN to each line of a multi-line script starting at
  * @first_line (0: every line gets @fallback_line). */
+/* Nodes one CI file's walk may visit: bounds hostile YAML. */
+#define REPO_YAML_WALK_BUDGET 100000
+struct ynode;
+/* A CI file's script entry (a scalar, or a list of them) through
+ * repo_rules_script, with each scalar at its true line; @budget caps the
+ * nodes visited. */
+void repo_rules_script_node(struct repo *r, const struct ynode *n,
+			    const char *path, size_t *budget);
 void repo_rules_script(struct repo *r, const char *script, const char *path,
 		       unsigned first_line, unsigned fallback_line);
 /* resolve.c: run the rules over what a CI line invokes (Makefile

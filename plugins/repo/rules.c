@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "repo.h"
+#include "ytree.h"
 
 struct rule {
 	unsigned on;		/* RULE_USES | RULE_RUN */
@@ -180,4 +181,23 @@ bool
 repo_untrusted_expr(const char *text)
 {
 	return ready && !regexec(&untrusted, text, 0, NULL, 0);
+}
+
+void
+repo_rules_script_node(struct repo *r, const struct ynode *n,
+		       const char *path, size_t *budget)
+{
+	if (!n || !*budget)
+		return;
+	(*budget)--;
+	if (n->type == YN_SCALAR) {
+		bool exact = n->literal || !strchr(n->value, '\n');
+
+		repo_rules_script(r, n->value, path,
+				  exact ? (n->literal ? n->line + 1 : n->line)
+					: 0, n->line);
+	} else if (n->type == YN_SEQ) {
+		for (size_t i = 0; i < n->n; i++)
+			repo_rules_script_node(r, n->kids[i], path, budget);
+	}
 }
