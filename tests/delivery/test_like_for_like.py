@@ -105,7 +105,7 @@ def trivy_dropped():
     t = texts(out)
     t["terminal"] = " ".join(term.split())
     for k, v in t.items():
-        check("%s: says 'not re-checked'" % k, "not re-checked" in v or k == "terminal",
+        check("%s: says 'not re-checked'" % k, "not re-checked" in v,
               v[:3000])
         check("%s: never '%d fixed'" % (k, n), not re.search(r"\b%d fixed" % n, v))
         check("%s: incomplete-run banner naming trivy" % k,
@@ -132,7 +132,7 @@ def repo_failed():
     t["terminal"] = " ".join(term.split())
     for k, v in t.items():
         check("%s: no 'was N' level comparison" % k, not re.search(r"\bwas \d", v), v[:1500])
-        check("%s: no capabilities 'lost'" % k, not re.search(r"\d+ lost", v))
+        check("%s: no capabilities 'lost'" % k, not re.search(r"[1-9]\d* lost", v))
         check("%s: incomplete-run banner naming repo" % k,
               "Incomplete run" in v and "repo" in v, v[:1500])
     check("mail on change: a failed collector is not a change", wanted(out) == "no")
