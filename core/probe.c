@@ -120,23 +120,26 @@ array_len(struct probe_out *o, const void *arr, size_t step, size_t min_step)
 static void
 put_options(struct probe_out *o, const struct og_plugin *d)
 {
-	size_t n = array_len(o, d->options, d->option_size ? d->option_size
-							    : sizeof(struct og_option),
+	size_t step = d->option_size ? d->option_size : sizeof(struct og_option);
+	size_t n = array_len(o, d->options, step,
 			     offsetof(struct og_option, help) + sizeof(const char *));
 
 	og_jw_key(&o->w, "options");
 	og_jw_open(&o->w, '[');
 	for (size_t i = 0; i < n; i++) {
-		const struct og_option *op = ELEMENT(d->options, d->option_size ?
-						     d->option_size :
-						     sizeof(struct og_option),
-						     i, struct og_option);
+		struct og_option op = { 0 };
 
+		/* an older plugin's smaller element: the rest stays zero */
+		memcpy(&op, ELEMENT(d->options, step, i, struct og_option),
+		       step < sizeof(op) ? step : sizeof(op));
 		og_jw_open(&o->w, '{');
-		put_str(o, "key", op->key);
+		put_str(o, "key", op.key);
 		og_jw_key(&o->w, "type");
-		og_jw_int(&o->w, (long long)op->type);
-		put_str(o, "help", op->help);
+		og_jw_int(&o->w, (long long)op.type);
+		put_str(o, "help", op.help);
+		og_jw_key(&o->w, "flags");
+		og_jw_int(&o->w, (long long)op.flags);
+		put_str(o, "from", op.from);
 		og_jw_close(&o->w, '}');
 	}
 	og_jw_close(&o->w, ']');
@@ -389,6 +392,9 @@ decode(struct og_plugin_entry *e, const cJSON *d)
 		e->options[i].type = cJSON_IsNumber(t) ? (enum og_option_type)t->valueint
 						       : OG_OPT_STRING;
 		e->options[i].help = keep(e, it, "help");
+		t = cJSON_GetObjectItemCaseSensitive(it, "flags");
+		e->options[i].flags = cJSON_IsNumber(t) ? (unsigned)t->valuedouble : 0;
+		e->options[i].from = keep(e, it, "from");
 		i += e->options[i].key != NULL;
 	}
 	array_of(d, "flags", sizeof(struct og_flag), &v);
