@@ -71,14 +71,47 @@ header_safe(const char *s, bool allow_space)
 	return true;
 }
 
-/* The addr-spec of "addr" or "Name <addr>", validated; caller frees. */
+static bool
+utf8_valid(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
+			     (c & 0xf8) == 0xf0 ? 4 : 0;
+
+		if (len == 0 || i + len > n || (len == 2 && c < 0xc2))
+			return false;
+		for (size_t k = 1; k < len; k++)
+			if (((unsigned char)s[i + k] & 0xc0) != 0x80)
+				return false;
+		i += len;
+	}
+	return true;
+}
+
+/* A display name may be any UTF-8 text without control characters
+ * ("Jürgen Müller"); it goes out RFC 2047-encoded (display_header). */
+static bool
+display_name_ok(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] == 0x7f)
+			return false;
+	return utf8_valid(s, n);
+}
+
+/* The addr-spec of "addr" or "Name <addr>", validated; caller frees.  The
+ * address itself is printable ASCII (no SMTPUTF8). */
 static char *
 addr_spec(const char *s)
 {
 	const char *lt = strchr(s, '<'), *gt;
 	char *a;
 
-	if (!header_safe(s, true) || strlen(s) > ADDR_MAX)
+	if (strlen(s) > ADDR_MAX)
+		return NULL;
+	if (!header_safe(s, true) &&
+	    !(lt && display_name_ok(s, (size_t)(lt - s)) && header_safe(lt, true)))
 		return NULL;
 	if (lt) {
 		gt = strchr(lt, '>');
@@ -172,6 +205,29 @@ rfc2047(const char *s)
  * The week's verdict in a few words, so the subject differs when the news
  * does: "Level 3 · 1 gate failed · 5 new, 2 fixed".
  */
+/* "Name <addr>" for a From/To header: a non-ASCII display name as RFC 2047
+ * encoded words (surrounding quotes dropped), the address as it is. */
+static char *
+mailbox_header(const char *s)
+{
+	const char *lt = strchr(s, '<');
+	size_t b, e;
+	char *name, *enc, *out;
+
+	if (!lt || header_safe(s, true))
+		return og_strdup0(s);
+	for (b = 0; s + b < lt && (s[b] == ' ' || s[b] == '"'); b++)
+		;
+	for (e = (size_t)(lt - s); e > b && (s[e - 1] == ' ' || s[e - 1] == '"'); e--)
+		;
+	name = og_asprintf("%.*s", (int)(e - b), s + b);
+	enc = rfc2047(name);
+	out = og_asprintf("%s %s", enc, lt);
+	free(name);
+	free(enc);
+	return out;
+}
+
 static char *
 verdict_text(const cJSON *report)
 {
@@ -564,7 +620,7 @@ og_mail_check(const cJSON *config, char **ret_err)
 		if (!(a = addr_spec(to[i]))) {
 			*ret_err = og_asprintf("mail: recipient %zu (\"%s\") is not a valid "
 					       "address", i + 1, header_safe(to[i], true) ? to[i]
-					       : "(control characters)");
+					       : "(control or non-ASCII characters in the address)");
 			return -EINVAL;
 		}
 		free(a);
@@ -613,7 +669,7 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 				 "required");
 	const char *cainfo = og_jstr(og_jget2(config, "mail", "cainfo"));
 	struct curl_slist *rcpt = NULL, *hdr = NULL, *pngh = NULL;
-	char *shown = NULL, *from_addr = NULL, *subj = NULL, *enc = NULL;
+	char *shown = NULL, *from_addr = NULL, *subj = NULL, *enc = NULL, *enc2 = NULL;
 	char *line = NULL, *text = NULL, *html = NULL, *err = NULL;
 	char *png = NULL, *pdf = NULL, *pdfname = NULL, *slug = NULL;
 	char *user = NULL, *pass = NULL, *to_line = NULL;
@@ -648,14 +704,16 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 			err = og_asprintf("mail: recipient %zu (\"%s\") is not "
 					  "a valid address", i + 1,
 					  header_safe(to[i], true) ? to[i] :
-					  "(control characters)");
+					  "(control or non-ASCII characters in the address)");
 			goto out;
 		}
 		t = og_asprintf("<%s>", a);
 		rcpt = curl_slist_append(rcpt, t);
 		free(t);
 		free(a);
-		t = og_asprintf("%s%s%s", to_line, i ? ", " : "", to[i]);
+		a = mailbox_header(to[i]);
+		t = og_asprintf("%s%s%s", to_line, i ? ", " : "", a);
+		free(a);
 		free(to_line);
 		to_line = t;
 	}
@@ -692,7 +750,8 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 	free(line);
 	date_header(date, sizeof(date));
 	hdr = curl_slist_append(hdr, date);
-	line = og_asprintf("From: %s", from);
+	enc2 = mailbox_header(from);
+	line = og_asprintf("From: %s", enc2);
 	hdr = curl_slist_append(hdr, line);
 	free(line);
 	hdr = curl_slist_append(hdr, to_line);
@@ -778,6 +837,7 @@ out:
 	free(from_addr);
 	free(subj);
 	free(enc);
+	free(enc2);
 	free(text);
 	free(html);
 	free(png);
