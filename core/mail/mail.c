@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -658,6 +659,64 @@ og_mail_check(const cJSON *config, char **ret_err)
 	return r;
 }
 
+/*
+ * Which recipients the server accepted and which it refused, with its
+ * words: read from the SMTP dialogue (libcurl sends one RCPT TO at a time
+ * and waits for its reply).  Only RCPT lines and their replies are looked
+ * at; nothing of the dialogue (AUTH!) is kept or logged.
+ */
+struct rcpt_log {
+	char cur[ADDR_MAX + 1];
+	bool waiting;
+	char *accepted, *refused;
+	size_t n_ok, n_bad;
+};
+
+static void
+append_list(char **list, const char *item)
+{
+	char *t = og_asprintf("%s%s%s", *list ? *list : "", *list ? ", " : "", item);
+
+	free(*list);
+	*list = t;
+}
+
+static int
+rcpt_watch(CURL *curl, curl_infotype type, char *data, size_t size, void *userp)
+{
+	struct rcpt_log *l = userp;
+	size_t n = strcspn(data, "\r\n");
+
+	(void)curl;
+	if (n > size)
+		n = size;
+	if (type == CURLINFO_HEADER_OUT && n > 8 && strncasecmp(data, "RCPT TO:", 8) == 0) {
+		const char *a = memchr(data, '<', n), *b = a ? memchr(a, '>', n - (size_t)(a - data)) : NULL;
+
+		if (a && b && (size_t)(b - a - 1) <= ADDR_MAX) {
+			snprintf(l->cur, sizeof(l->cur), "%.*s", (int)(b - a - 1), a + 1);
+			l->waiting = true;
+		}
+	} else if (type == CURLINFO_HEADER_IN && l->waiting && n >= 4 &&
+		   data[3] != '-') {	/* the last line of a multi-line reply */
+		if (data[0] == '2') {
+			append_list(&l->accepted, l->cur);
+			l->n_ok++;
+		} else {
+			char *t = og_asprintf("%s (%.*s)", l->cur, (int)(n > 200 ? 200 : n), data);
+
+			for (char *c = t; *c; c++)
+				if ((unsigned char)*c < 0x20 || (unsigned char)*c == 0x7f)
+					*c = ' ';
+			append_list(&l->refused, t);
+			free(t);
+			l->n_bad++;
+		}
+		l->waiting = false;
+	}
+	return 0;
+}
+
 int
 og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 	     og_mail_render_fn render, char **ret_err)
@@ -676,6 +735,7 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 	char errbuf[CURL_ERROR_SIZE] = "", date[64];
 	curl_mime *mime = NULL;
 	CURL *curl = NULL;
+	struct rcpt_log rl = { 0 };
 	bool smtps = false, plain;
 	size_t n_to;
 	long timeout, code = 0;
@@ -776,6 +836,11 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	curl_easy_setopt(curl, CURLOPT_MAIL_FROM, line);
 	curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
+	/* one refused recipient must not cost the others their mail */
+	curl_easy_setopt(curl, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1L);
+	curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, rcpt_watch);
+	curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &rl);
+	curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdr);
 	curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime);
 	curl_easy_setopt(curl, CURLOPT_USE_SSL,
@@ -818,6 +883,21 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 			free(err);
 			err = t;
 		}
+		if (rl.refused) {
+			char *t = og_asprintf("%s; refused by the server: %s", err, rl.refused);
+
+			free(err);
+			err = t;
+		}
+		goto out;
+	}
+	if (rl.n_bad) {
+		/* delivered to the others; each refusal named, exit 4 */
+		og_log_info("mail: delivered to %s via %s", rl.accepted ? rl.accepted : "nobody",
+			    shown);
+		r = -EIO;
+		err = og_asprintf("mail: %zu of %zu recipient%s refused by %s: %s", rl.n_bad, n_to,
+				  n_to == 1 ? "" : "s", shown, rl.refused);
 		goto out;
 	}
 	og_log_info("mail: sent to %zu recipient%s via %s", n_to,
@@ -838,6 +918,8 @@ out:
 	free(subj);
 	free(enc);
 	free(enc2);
+	free(rl.accepted);
+	free(rl.refused);
 	free(text);
 	free(html);
 	free(png);

@@ -170,6 +170,33 @@ def utf8_subject():
     check(not list(m.iter_attachments()), "no attachment when no PDF")
 
 
+def one_refused():
+    """One refused recipient costs the others nothing; the refusal is named
+    with the server's own words, and the run says so (exit 4)."""
+    if not have_aiosmtpd():
+        print("ok - # SKIP python3-aiosmtpd not installed")
+        return
+    md = os.path.join(TMP, "maildir-refused")
+    srv = Aiosmtpd(md)
+    try:
+        p = run(["mail", REPORT, cfg("one-refused", smtp_url="smtp://127.0.0.1:%d" % srv.port,
+                                     smtp_tls="none",
+                                     to=["cto@example.org", "refuse-me@example.org",
+                                         "Ops Team <ops@example.org>"]), OUT])
+    finally:
+        srv.stop()
+    msgs = received(md)
+    check(len(msgs) == 1 and msgs[0]["X-Envelope-To"] == "cto@example.org, ops@example.org",
+          "the accepted recipients got the mail (%r)" % [m["X-Envelope-To"] for m in msgs])
+    check(p.returncode == 4, "a refused recipient: exit 4 (got %d)" % p.returncode)
+    check("refuse-me@example.org" in p.stderr and "550 5.1.1" in p.stderr
+          and "mailbox unavailable (test server)" in p.stderr and "1 of 3" in p.stderr,
+          "the refusal names the recipient and the server's reply (%s)" % p.stderr.strip())
+    check("delivered to cto@example.org, ops@example.org" in p.stderr,
+          "the delivered recipients are named")
+    check(p.stderr.count("recipients refused") == 1, "said once")
+
+
 def errors():
     port = free_port()
     p = run(["mail", REPORT, cfg("refused", smtp_url="smtp://127.0.0.1:%d" % port,
@@ -231,4 +258,4 @@ def unscanned_body():
           and "critical 0" not in text, "no scanner: findings 'not measured', not zero" + ("" if "critical 0" not in text else text))
 
 
-main([delivered, utf8_subject, errors, unscanned_body])
+main([delivered, utf8_subject, one_refused, errors, unscanned_body])
