@@ -664,6 +664,23 @@ observe_hint(const struct og_mm_cap *cp, const struct og_fact_env *env)
 	return s;
 }
 
+/*
+ * The same for an executive (issue 11): what to do, in words, without
+ * fact keys; observe_detail keeps the keys for the evidence.
+ */
+static char *
+observe_text(const struct og_mm_cap *cp, const struct og_fact_env *env)
+{
+	if (!strcmp(cp->observed_by, "assessment"))
+		return observe_hint(cp, env);
+	if (!og_env_ran(env, cp->observed_by))
+		return og_asprintf("not observed: the %s collector did not run; connect it "
+				   "(opsgrade report --help) or attest this", cp->observed_by);
+	return og_asprintf("not observed: what the %s collector found does not show it "
+			   "either way; attest it if it is in place (opsgrade attest --template)",
+			   cp->observed_by);
+}
+
 cJSON *
 og_score_capabilities(const struct og_scored *sc, const struct og_fact_env *env)
 {
@@ -704,8 +721,11 @@ og_score_capabilities(const struct og_scored *sc, const struct og_fact_env *env)
 		if (sc->status[i] == OG_CAP_UNKNOWN && sc->why[i]) {
 			cJSON_AddStringToObject(o, "observe_hint", sc->why[i]);
 		} else if (sc->status[i] == OG_CAP_UNKNOWN) {
-			hint = observe_hint(cp, env);
+			hint = observe_text(cp, env);
 			cJSON_AddStringToObject(o, "observe_hint", hint);
+			free(hint);
+			hint = observe_hint(cp, env);
+			cJSON_AddStringToObject(o, "observe_detail", hint);
 			free(hint);
 		} else {
 			cJSON_AddNullToObject(o, "observe_hint");
