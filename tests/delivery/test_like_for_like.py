@@ -119,6 +119,10 @@ def trivy_dropped():
         check("%s: never '%d fixed'" % (k, n), not re.search(r"\b%d fixed" % n, v))
         check("%s: incomplete-run banner naming trivy" % k,
               "Incomplete run" in v and "trivy" in v, v[:1500])
+        # the scope (repo.scope.* facts) is said, with counts per rule
+        check("%s: says what was left out of scope" % k,
+              re.search(r"Scope: \d+ product files assessed; left out as not the product: ", v)
+              and "tests" in v, v[:1500])
     check("mail on change: an unlike week is not a change", wanted(out, hist) == "no")
 
 
@@ -126,7 +130,7 @@ def repo_failed():
     hist = os.path.join(tmp, "h-repo")
     out1, w1, _ = report("r1", 0, hist, [])
     check("week 1 is mailed", wanted(out1, hist) == "yes")
-    out, w2, term = report("r2", 1, hist, ["--set", "collectors.repo.limits.memory_mb=1"])
+    out, w2, term = report("r2", 1, hist, ["--set", "collectors.repo.limits.records=1"])
     c = {x["name"]: x["status"] for x in w2["collectors"]}
     check("week 2: the repo collector failed (%s)" % c.get("repo"), c.get("repo") == "failed")
     d = w2["history"]["delta"]
