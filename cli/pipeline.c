@@ -338,6 +338,10 @@ collector_json(const struct og_run_result *r)
 	cJSON_AddNumberToObject(counts, "facts", (double)r->n_facts);
 	cJSON_AddNumberToObject(counts, "findings", (double)r->n_findings);
 	cJSON_AddNumberToObject(counts, "events", (double)r->n_events);
+	cJSON_AddItemToObject(o, "log", r->log ? cJSON_Duplicate(r->log, 1)
+					       : cJSON_CreateArray());
+	if (r->log_dropped)
+		cJSON_AddNumberToObject(o, "log_dropped", (double)r->log_dropped);
 	return o;
 }
 
@@ -806,6 +810,26 @@ add_number(cJSON *dst, const cJSON *src, const char *key)
 		cJSON_SetNumberValue((cJSON *)a, a->valuedouble + b->valuedouble);
 }
 
+/* The shards' log lines, one after the other. */
+static void
+merge_log(cJSON *dst, const cJSON *src)
+{
+	const cJSON *from = cJSON_GetObjectItemCaseSensitive(src, "log"), *it;
+	cJSON *to = cJSON_GetObjectItemCaseSensitive(dst, "log");
+
+	if (!cJSON_IsArray(from))
+		return;
+	if (!cJSON_IsArray(to))
+		to = cJSON_AddArrayToObject(dst, "log");
+	cJSON_ArrayForEach(it, from)
+		cJSON_AddItemToArray(to, cJSON_Duplicate(it, 1));
+	if (!cJSON_GetObjectItemCaseSensitive(dst, "log_dropped") &&
+	    (it = cJSON_GetObjectItemCaseSensitive(src, "log_dropped")))
+		cJSON_AddItemToObject(dst, "log_dropped", cJSON_Duplicate(it, 1));
+	else
+		add_number(dst, src, "log_dropped");
+}
+
 /*
  * One entry per collector across shards: the worst status of the shards
  * that ran it (a skip counts only when no shard ran it), counts and
@@ -838,6 +862,7 @@ merge_collector(cJSON *collectors, const cJSON *c)
 		add_number(counts_dst, counts_src, "facts");
 		add_number(counts_dst, counts_src, "findings");
 		add_number(counts_dst, counts_src, "events");
+		merge_log(cur, c);
 		return;
 	}
 	cJSON_AddItemToArray(collectors, cJSON_Duplicate(c, 1));

@@ -429,7 +429,8 @@ cap_rows(struct hr *r, const cJSON *ids, const char *status)
 
 	cJSON_ArrayForEach(id, ids) {
 		const cJSON *cap, *e;
-		const char *ev;
+		const char *ev, *problem;
+		char *shown = NULL;
 
 		if (!cJSON_IsString(id))
 			continue;
@@ -440,11 +441,16 @@ cap_rows(struct hr *r, const cJSON *ids, const char *status)
 		} else {
 			ev = og_rj_str(cap, strcmp(status, "missing") == 0 ? "current" : "observe_hint");
 		}
+		/* decided on facts of a collector that crashed or was partial */
+		problem = og_rj_str(cap, "collector_problem");
+		if (problem && strcmp(status, "unknown"))
+			ev = shown = og_asprintf("%s%s%s", ev ? ev : "", ev ? " — " : "", problem);
 		og_html_row_start(&r->h);
 		og_html_td(&r->h, og_cap_title(r->as, id->valuestring));
 		og_html_td_chip(&r->h, label, og_status_color(status));
 		og_html_td(&r->h, ev);
 		og_html_row_end(&r->h);
+		free(shown);
 	}
 }
 

@@ -509,6 +509,10 @@ cap_rows(struct pdf *p, const cJSON *ids, const char *status)
 		} else {
 			ev = og_rj_str(cap, "observe_hint");
 		}
+		/* decided on facts of a collector that crashed or was partial */
+		if ((met || missing) && og_rj_str(cap, "collector_problem"))
+			ev = keep(p, og_asprintf("%s%s%s", ev ? ev : "", ev ? " — " : "",
+						 og_rj_str(cap, "collector_problem")));
 		txt(p, og_cap_title(p->as, id->valuestring));
 		cell(p, attested ? keep(p, og_asprintf("%s (attested)", label)) : label, true, c, 0);
 		cell(p, ev ? ev : "", false, og_ink, 0);

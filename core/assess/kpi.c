@@ -1,8 +1,9 @@
 /*
  * KPIs: the four DORA metrics from delivery events (definitions and bands
  * as Four Keys and Apache DevLake compute them, for the 2021 and 2023
- * State of DevOps reports), build success rate, test coverage (Cobertura
- * XML or lcov) and the open-findings picture.
+ * State of DevOps reports), build success rate and the open-findings
+ * picture; then the model's KPIs over one fact each (plugins' fragments:
+ * test coverage comes from the coverage collector's).
  *
  * The window is the W whole UTC days ending with the day of `now`
  * (days today-W+1 .. today), never counting events after `now`.  A KPI
@@ -12,9 +13,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 
 #include "assess-int.h"
 #include "util.h"
@@ -64,8 +62,6 @@ static const struct kdef kdefs[] = {
 	    "DORA 2023 high band or better: restored within a day" }, NULL },
 	{ "build_success_rate", "Build success rate", "%", 1, 95, DIR_MIN,
 	  ">= %g%% of completed CI runs succeed", false, { 0, 0 }, { NULL, NULL }, NULL },
-	{ "test_coverage", "Test coverage", "%", 1, 80, DIR_MIN,
-	  ">= %g%% of lines covered", false, { 0, 0 }, { NULL, NULL }, NULL },
 	{ "open_critical_high", "Open critical/high findings", "findings", 0, 0, DIR_MAX,
 	  "<= %g open critical or high findings", false, { 0, 0 }, { NULL, NULL }, NULL },
 	{ "oldest_critical_age", "Age of the oldest open critical finding", "days", 0, 30,
@@ -435,115 +431,6 @@ kpi_builds(const struct og_model_event *const *ev, size_t n_ev,
 				  ok, ok + bad, other);
 }
 
-/* ---- coverage ---- */
-
-static int
-coverage_xml(const char *path, const char *buf, size_t len, double *ret,
-	     char **ret_err)
-{
-	xmlDocPtr doc = xmlReadMemory(buf, (int)len, path, NULL,
-				      XML_PARSE_NONET | XML_PARSE_NOERROR |
-				      XML_PARSE_NOWARNING);
-	xmlNodePtr root;
-	xmlChar *lv = NULL, *lc = NULL, *lr = NULL;
-	int r = -EINVAL;
-
-	if (!doc) {
-		const xmlError *e = xmlGetLastError();
-
-		*ret_err = og_asprintf("%s: not well-formed XML (line %d)", path, e ? e->line : 0);
-		return -EINVAL;
-	}
-	root = xmlDocGetRootElement(doc);
-	if (!root || xmlStrcmp(root->name, BAD_CAST "coverage")) {
-		*ret_err = og_asprintf("%s: not a Cobertura report (root element is not <coverage>)", path);
-		goto out;
-	}
-	lv = xmlGetProp(root, BAD_CAST "lines-valid");
-	lc = xmlGetProp(root, BAD_CAST "lines-covered");
-	lr = xmlGetProp(root, BAD_CAST "line-rate");
-	if (lv && lc && atof((const char *)lv) > 0) {
-		*ret = 100.0 * atof((const char *)lc) / atof((const char *)lv);
-		r = 0;
-	} else if (lr) {
-		char *end;
-		double v = strtod((const char *)lr, &end);
-
-		if (end != (char *)lr && !*end && v >= 0 && v <= 1) {
-			*ret = 100.0 * v;
-			r = 0;
-		}
-	}
-	if (r < 0)
-		*ret_err = og_asprintf("%s: <coverage> has no usable line-rate or lines-covered/lines-valid", path);
-out:
-	xmlFree(lv);
-	xmlFree(lc);
-	xmlFree(lr);
-	xmlFreeDoc(doc);
-	return r;
-}
-
-static int
-coverage_lcov(const char *path, const char *buf, double *ret, char **ret_err)
-{
-	double lf = 0, lh = 0;
-	size_t lineno = 0, records = 0;
-
-	for (const char *p = buf; *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t l = nl ? (size_t)(nl - p) : strlen(p);
-
-		lineno++;
-		if (l > 3 && (!strncmp(p, "LF:", 3) || !strncmp(p, "LH:", 3))) {
-			char *end;
-			double v = strtod(p + 3, &end);
-
-			if (end == p + 3 || v < 0) {
-				*ret_err = og_asprintf("%s:%zu: bad %.2s count", path, lineno, p);
-				return -EINVAL;
-			}
-			if (p[1] == 'F')
-				lf += v, records++;
-			else
-				lh += v;
-		}
-		p += l + (nl ? 1 : 0);
-	}
-	if (!records || lf <= 0 || lh > lf) {
-		*ret_err = og_asprintf("%s: not an lcov tracefile with LF/LH line counts", path);
-		return -EINVAL;
-	}
-	*ret = 100.0 * lh / lf;
-	return 0;
-}
-
-int
-og_coverage_read(const char *path, double *ret_pct, char **ret_err)
-{
-	char *buf = NULL;
-	size_t len;
-	const char *p;
-	double pct = 0;
-	int r = og_read_file(path, (size_t)256 << 20, &buf, &len);
-
-	if (r < 0) {
-		*ret_err = og_asprintf("%s: cannot read coverage report: %s", path,
-				       r == -EFBIG ? "larger than 256 MiB" : strerror(-r));
-		return r;
-	}
-	for (p = buf; *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'; p++)
-		;
-	if (*p == '<' || !strncmp(p, "\xEF\xBB\xBF<", 4))
-		r = coverage_xml(path, buf, len, &pct, ret_err);
-	else
-		r = coverage_lcov(path, buf, &pct, ret_err);
-	free(buf);
-	if (r >= 0)
-		*ret_pct = round(pct * 10) / 10;
-	return r;
-}
-
 /* ---- findings ---- */
 
 /* Findings are a measurement once a scanner looked: findings exist, or
@@ -712,7 +599,9 @@ kpi_fact(const struct og_fact_env *env, const struct og_mm_kpi *k,
 	double p = pow(10, k->decimals);
 
 	if (!f) {
-		r->reason = og_asprintf("no fact %s (no collector reported it)", k->fact);
+		r->reason = k->unmeasured
+				    ? og_strdup0(k->unmeasured)
+				    : og_asprintf("no fact %s (no collector reported it)", k->fact);
 	} else if (f->type == OG_VALUE_UNKNOWN) {
 		r->reason = og_asprintf("%s: %s", k->fact, f->str ? f->str : "not observed");
 	} else if (f->type != OG_VALUE_NUMBER) {
@@ -793,23 +682,12 @@ og_kpis(struct og_model *m, const struct og_kpi_opts *o,
 			overridden[k] = true;
 		}
 	}
-	if (o->coverage) {
-		double pct;
-
-		if ((r = og_coverage_read(o->coverage, &pct, ret_err)) < 0)
-			goto out;
-		res[5].measured = true;
-		res[5].value = pct;
-		res[5].evidence = og_strdup0(o->coverage);
-	} else {
-		res[5].reason = og_strdup0("no coverage report given (--coverage FILE, Cobertura XML or lcov)");
-	}
 	kpi_deploy_freq(ev, n_ev, &w, &res[0]);
 	kpi_lead_time(ev, n_ev, &w, &res[1]);
 	kpi_cfr(ev, n_ev, &w, env, &res[2]);
 	kpi_restore(ev, n_ev, &w, &res[3]);
 	kpi_builds(ev, n_ev, &w, &res[4]);
-	kpi_findings(m, env, &w, &res[6], &res[7]);
+	kpi_findings(m, env, &w, &res[5], &res[6]);
 	for (size_t k = N_KPIS; k < n_defs; k++)
 		kpi_fact(env, defs[k].model, &res[k]);
 
