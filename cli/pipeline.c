@@ -157,9 +157,10 @@ og_pipeline_setup(struct og_pipeline *p)
 			continue;
 		/* a declared credential's variable never reaches a plugin */
 		for (const struct og_credential *c = e->desc.credentials;
-		     c && c->name; c++)
-			if (c->env)
-				og_secret_protect_env(c->env);
+		     c && c->name; c++) {
+			og_secret_protect_env_list(c->env);
+			og_secret_protect_env_list(c->user_env);
+		}
 		p->config_plugins[p->n_config_plugins].name = e->desc.name;
 		p->config_plugins[p->n_config_plugins].options = e->desc.options;
 		p->n_config_plugins++;

@@ -37,9 +37,9 @@ og_box_env_is_secret(const char *name)
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (strstr(up, words[i]))
 			return true;
-	/* our OPSGRADE_*_USER variables name the account of a password
-	 * (OPSGRADE_*_PASSWORD beside them): as private as the password */
-	return n > 14 && !strncmp(up, "OPSGRADE_", 9) && og_str_has_suffix(up, "_USER");
+	/* the SMTP user names an account: as private as its password
+	 * (a plugin's user variables are protected as it declares them) */
+	return strcmp(up, "OPSGRADE_SMTP_USER") == 0;
 }
 
 uint64_t

@@ -1203,7 +1203,7 @@ read_api_page(struct cq_state *st, int page, size_t *errors)
 	struct og_http_request req = {
 		.struct_size = sizeof(req),
 		.headers = headers,
-		.auth = "github",
+		.auth = "secret:codeql.github_token",
 		.follow_redirects = true,
 	};
 	const struct og_http_request *reqs[1] = { &req };
@@ -1280,7 +1280,7 @@ read_github_alerts(struct cq_state *st)
 		st->host->set_partial(st->ctx, "github_alerts not read");
 		return;
 	}
-	if (!st->host->secret_available(st->ctx, "github.token")) {
+	if (!st->host->secret_available(st->ctx, "codeql.github_token")) {
 		st->host->log(st->ctx, OG_LOG_ERROR, "github_alerts needs a "
 			      "GitHub token (GH_TOKEN or collectors.github."
 			      "token_file)");
@@ -1455,7 +1455,20 @@ static const struct og_option codeql_options[] = {
 	{ .key = "github_api_url", .type = OG_OPT_STRING, .from = "github.api_url",
 	  .help = "GitHub API base URL (default: collectors.github.api_url, "
 		  "else https://api.github.com)" },
+	{ .key = "github_token_file", .type = OG_OPT_STRING, .flags = OG_OPTF_PATH,
+	  .from = "github.token_file",
+	  .help = "file holding the GitHub token (default: "
+		  "collectors.github.token_file, else GITHUB_TOKEN / GH_TOKEN)" },
 	{ .key = NULL },
+};
+
+/* The GitHub token for the alerts API, only to the configured API. */
+static const char *const codeql_token_hosts[] = { "api.github.com", NULL };
+static const struct og_credential codeql_credentials[] = {
+	{ .name = "codeql.github_token", .env = "GITHUB_TOKEN:GH_TOKEN",
+	  .file_option = "github_token_file", .hosts = codeql_token_hosts,
+	  .hosts_option = "github_api_url", .scheme = "Bearer" },
+	{ .name = NULL },
 };
 
 /* Command-line shorthands (shown in --help). */
@@ -1468,4 +1481,5 @@ OG_PLUGIN_DEFINE(.name = "codeql", .version = "1.0",
 		 .summary = "SARIF 2.1.0 (CodeQL, Semgrep, …) code alerts",
 		 .init = codeql_init, .collect = codeql_collect,
 		 .fini = codeql_fini, .options = codeql_options,
-		 .flags = codeql_flags, .opt_in = true)
+		 .flags = codeql_flags, .credentials = codeql_credentials,
+		 .opt_in = true)

@@ -45,6 +45,16 @@ static const struct og_option github_options[] = {
 	{ .key = NULL },
 };
 
+/* The token goes only to the API the user configured (api_url), else
+ * api.github.com; the host attaches it as Bearer (plugin.h). */
+static const char *const github_token_hosts[] = { "api.github.com", NULL };
+static const struct og_credential github_credentials[] = {
+	{ .name = "github.token", .env = "GITHUB_TOKEN:GH_TOKEN",
+	  .file_option = "token_file", .hosts = github_token_hosts,
+	  .hosts_option = "api_url", .scheme = "Bearer" },
+	{ .name = NULL },
+};
+
 static bool
 valid_name(const char *s, bool slash)
 {
@@ -450,4 +460,5 @@ OG_PLUGIN_DEFINE(.name = "github", .version = "1.0",
 		 .summary = "GitHub repository posture, CI history and DORA events (REST API)",
 		 .init = github_init, .collect = github_collect,
 		 .fini = github_fini, .options = github_options,
-		 .flags = github_flags, .opt_in = true)
+		 .flags = github_flags, .credentials = github_credentials,
+		 .opt_in = true)
