@@ -225,6 +225,7 @@ coverage_collect(struct og_ctx *ctx, void *state)
 	struct lines sum = { .counted = true }, one;
 	struct og_fact f = OG_FACT_INIT;
 	char evidence[1024] = "";
+	const char *base;
 	size_t n_ok = 0;
 	int r;
 
@@ -242,8 +243,11 @@ coverage_collect(struct og_ctx *ctx, void *state)
 		} else {
 			sum = one;
 		}
+		/* the file's name: a local path means nothing to the reader */
+		base = strrchr(st->in.paths[i], '/');
 		snprintf(evidence + strlen(evidence), sizeof(evidence) - strlen(evidence),
-			 "%s%s", n_ok++ ? ", " : "", st->in.paths[i]);
+			 "%s%s", n_ok++ ? ", " : "line rate in ",
+			 base ? base + 1 : st->in.paths[i]);
 	}
 	if (!n_ok) {
 		st->host->log(ctx, OG_LOG_ERROR, "no coverage report given "
