@@ -1063,6 +1063,16 @@ cmp_finding_key(const void *a, const void *b)
 	return cmp_finding(&x->f, &y->f);
 }
 
+void
+og_model_open_by_severity(struct og_model *m, size_t ret_counts[OG_SEV_SLOTS])
+{
+	memset(ret_counts, 0, OG_SEV_SLOTS * sizeof(*ret_counts));
+	for (size_t i = 0; i < m->n_findings; i++)
+		if (!m->findings[i]->suppressed &&
+		    (unsigned)m->findings[i]->severity < OG_SEV_SLOTS)
+			ret_counts[m->findings[i]->severity]++;
+}
+
 const struct og_model_finding *const *
 og_model_findings(struct og_model *m, size_t *ret_n)
 {

@@ -449,7 +449,7 @@ static void
 kpi_findings(struct og_model *m, const struct og_fact_env *env,
 	     const struct win *w, struct kres *crit_high, struct kres *age)
 {
-	size_t n, c = 0, h = 0, dated = 0;
+	size_t n, c, h, dated = 0, counts[OG_SEV_SLOTS];
 	const struct og_model_finding *const *fs = og_model_findings(m, &n);
 	int64_t oldest = INT64_MAX;
 
@@ -459,16 +459,14 @@ kpi_findings(struct og_model *m, const struct og_fact_env *env,
 		age->reason = og_strdup0(crit_high->reason);
 		return;
 	}
+	og_model_open_by_severity(m, counts);
+	c = counts[OG_SEV_CRITICAL];
+	h = counts[OG_SEV_HIGH];
 	for (size_t i = 0; i < n; i++) {
 		int64_t t;
 
-		if (fs[i]->suppressed)
+		if (fs[i]->suppressed || fs[i]->severity != OG_SEV_CRITICAL)
 			continue;
-		if (fs[i]->severity == OG_SEV_HIGH)
-			h++;
-		if (fs[i]->severity != OG_SEV_CRITICAL)
-			continue;
-		c++;
 		if (fs[i]->published && og_parse_time(fs[i]->published, &t) >= 0) {
 			dated++;
 			if (t < oldest)
@@ -501,20 +499,17 @@ og_security(struct og_model *m, struct og_fact_env *env)
 		OG_SEV_CRITICAL, OG_SEV_HIGH, OG_SEV_MEDIUM, OG_SEV_LOW, OG_SEV_INFO,
 		OG_SEV_UNKNOWN,
 	};
-	size_t n, supp = 0, fix = 0, nofix = 0;
+	size_t n, supp = 0, fix = 0, nofix = 0, counts[OG_SEV_SLOTS];
 	const struct og_model_finding *const *fs = og_model_findings(m, &n);
 	cJSON *o = cJSON_CreateObject(), *open = cJSON_AddObjectToObject(o, "open");
 	cJSON *by = cJSON_CreateObject();
-	double cnt[6] = { 0 };
 
+	og_model_open_by_severity(m, counts);
 	for (size_t i = 0; i < n; i++) {
 		if (fs[i]->suppressed) {
 			supp++;
 			continue;
 		}
-		for (size_t s = 0; s < 6; s++)
-			if (fs[i]->severity == sevs[s])
-				cnt[s]++;
 		if (fs[i]->kind == OG_FINDING_VULNERABILITY) {
 			if (fs[i]->fixed_version && *fs[i]->fixed_version)
 				fix++;
@@ -530,8 +525,9 @@ og_security(struct og_model *m, struct og_fact_env *env)
 				cJSON_AddNumberToObject(by, fs[i]->sources[k], 1);
 		}
 	}
-	for (size_t s = 0; s < 6; s++)
-		cJSON_AddNumberToObject(open, og_severity_name(sevs[s]), cnt[s]);
+	for (size_t s = 0; s < sizeof(sevs) / sizeof(sevs[0]); s++)
+		cJSON_AddNumberToObject(open, og_severity_name(sevs[s]),
+					(double)counts[sevs[s]]);
 	cJSON_AddNumberToObject(o, "suppressed", (double)supp);
 	/* by_source keys sorted for byte-stable output */
 	{
@@ -553,12 +549,11 @@ og_security(struct og_model *m, struct og_fact_env *env)
 	cJSON_AddNumberToObject(o, "not_fixable", (double)nofix);
 	cJSON_AddBoolToObject(o, "scanned", scanned(m, env));
 	if (scanned(m, env)) {
-		static const char *const names[] = { "critical", "high", "medium", "low" };
-
 		for (size_t s = 0; s < 4; s++) {
-			char *k = og_asprintf("findings.open.%s", names[s]);
+			char *k = og_asprintf("findings.open.%s", og_severity_name(sevs[s]));
 
-			og_env_add_number(env, k, cnt[s], NULL, "open findings in this report");
+			og_env_add_number(env, k, (double)counts[sevs[s]], NULL,
+					  "open findings in this report");
 			free(k);
 		}
 	}

@@ -3,6 +3,7 @@
  */
 #include "scan.h"
 #include "ogjs.h"
+#include "hash.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -347,21 +348,15 @@ scan_counts_open(const struct scan_counts *c)
 /* ---- distinct keys --------------------------------------------------- */
 
 static uint64_t
-fnv1a(const char *const *parts, size_t n)
+parts_hash(const char *const *parts, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
-	const char *p;
+	uint64_t h = 0;
 
-	for (i = 0; i < n; i++) {
-		for (p = parts[i] ? parts[i] : ""; *p; p++) {
-			h ^= (unsigned char)*p;
-			h *= 0x100000001b3ULL;
-		}
-		h ^= 0xff;	/* separator no string contains */
-		h *= 0x100000001b3ULL;
-	}
-	return h ? h : 1;
+	/* each part with its NUL: ("ab","c") and ("a","bc") differ */
+	for (size_t i = 0; i < n; i++)
+		h = parts[i] ? og_hash64(parts[i], strlen(parts[i]) + 1, h)
+			     : og_hash64("", 0, h ^ 1);
+	return h ? h : 1;	/* 0 marks an empty slot */
 }
 
 static bool
@@ -381,7 +376,7 @@ seen_insert(uint64_t *slots, size_t cap, uint64_t h)
 bool
 scan_seen_add(struct scan_seen *s, const char *const *parts, size_t n)
 {
-	uint64_t h = fnv1a(parts, n);
+	uint64_t h = parts_hash(parts, n);
 	size_t i;
 
 	if (s->n >= SCAN_SEEN_MAX)
