@@ -88,13 +88,14 @@ og_sha256_update(struct og_sha256 *s, const void *data, size_t n)
 void
 og_sha256_final(struct og_sha256 *s, unsigned char out[32])
 {
+	static const unsigned char zeros[64];
 	uint64_t bits = s->len * 8;
-	unsigned char pad = 0x80, zero = 0, lenb[8];
+	unsigned char pad = 0x80, lenb[8];
 	int i;
 
 	og_sha256_update(s, &pad, 1);
-	while (s->fill != 56)
-		og_sha256_update(s, &zero, 1);
+	/* zeros up to 56 bytes into a block, in one call */
+	og_sha256_update(s, zeros, s->fill <= 56 ? 56 - s->fill : 120 - s->fill);
 	for (i = 0; i < 8; i++)
 		lenb[i] = (unsigned char)(bits >> (56 - 8 * i));
 	og_sha256_update(s, lenb, 8);
