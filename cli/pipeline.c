@@ -420,6 +420,32 @@ format_wanted(const cJSON *config, const char *format)
 	return on;
 }
 
+/* The mail carries the PNG summary inline and the PDF (when the PDF
+ * was asked for): the renderers' files, which only the CLI knows. */
+static int
+send_mail(struct og_pipeline *p, const cJSON *doc, const char *outdir)
+{
+	char *image = og_asprintf("%s/summary.png", outdir);
+	char *pdf = format_wanted(p->config, "pdf") ? og_asprintf("%s/report.pdf", outdir)
+						     : NULL;
+	char *name = og_mail_attachment_name(doc, "pdf"), *err = NULL;
+	struct og_mail_files files = {
+		.image = image, .image_type = "image/png",
+		.attachment = pdf, .attachment_name = name,
+		.attachment_type = "application/pdf",
+	};
+	int r = og_mail_send(doc, p->config, &files, og_render_mail_summary, &err);
+
+	if (r < 0) {
+		og_log_error("%s", err);
+		free(err);
+	}
+	free(image);
+	free(pdf);
+	free(name);
+	return r;
+}
+
 /* collect and merge: the model alone, to -o or OUTDIR/report.json. */
 static int
 write_model_only(struct og_pipeline *p, const cJSON *doc, const char *outdir,
@@ -695,13 +721,8 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 			    : "nothing changed since the last report",
 			    og_config_str(p->config, "mail.on", "always"));
 	if (p->cli->cmd == OG_CMD_REPORT && code != EXIT_OUTPUT &&
-	    og_mail_wanted(doc, p->config) &&
-	    og_mail_send(doc, p->config, outdir,
-			 og_render_mail_summary, &err) < 0) {
-		og_log_error("%s", err);
-		free(err);
+	    og_mail_wanted(doc, p->config) && send_mail(p, doc, outdir) < 0)
 		code = EXIT_OUTPUT;
-	}
 	return code;
 }
 

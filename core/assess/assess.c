@@ -302,7 +302,7 @@ summary_text(const struct og_scored *sc, const cJSON *strengths,
 
 /*
  * Each area's completeness as every output prints it ("83.3%", "100%",
- * "not measured"): computed once here, so the PDF, PNG, mail and terminal
+ * "not measured"): computed once here, so every renderer
  * can't round one figure two ways.
  */
 static void

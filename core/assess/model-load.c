@@ -111,7 +111,7 @@ get_array(struct ctx *c, const cJSON *obj, const char *key, const char *path,
 	return 0;
 }
 
-/* Ids: lowercase letters, digits, '.', '_', '-'; they end up in JUnit
+/* Ids: lowercase letters, digits, '.', '_', '-'; they end up in test-case
  * names and HTML anchors. */
 static bool
 id_ok(const char *s)
