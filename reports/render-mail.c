@@ -50,6 +50,40 @@ esc(struct w *w, const char *s)
 	}
 }
 
+/* Inline styles only (mail clients drop <style>), sized for a phone: one
+ * column, text that wraps anywhere rather than widen the page, no colours
+ * forced (the client's dark mode keeps working). */
+static const char *
+style_of(const char *tag)
+{
+	static const char *const styles[][2] = {
+		{ "h1", "font-size:20px;margin:0 0 8px" },
+		{ "h2", "font-size:16px;margin:16px 0 4px" },
+		{ "p", "margin:4px 0" },
+		{ "li", "margin:2px 0" },
+		{ "table", "border-collapse:collapse;width:100%;max-width:600px" },
+		{ "td", "padding:2px 8px 2px 0;vertical-align:top" },
+		{ "th", "padding:2px 8px 2px 0;text-align:left" },
+		{ "strong", "font-size:17px" },
+	};
+
+	for (size_t i = 0; i < sizeof(styles) / sizeof(styles[0]); i++)
+		if (!strcmp(styles[i][0], tag))
+			return styles[i][1];
+	return NULL;
+}
+
+static void
+open_tag(struct w *w, const char *tag)
+{
+	const char *st = style_of(tag);
+
+	if (st)
+		fprintf(w->f, "<%s style=\"%s\">", tag, st);
+	else
+		fprintf(w->f, "<%s>", tag);
+}
+
 static void __attribute__((format(printf, 3, 4)))
 w_line(struct w *w, const char *tag, const char *fmt, ...)
 {
@@ -61,7 +95,7 @@ w_line(struct w *w, const char *tag, const char *fmt, ...)
 		abort();
 	va_end(ap);
 	if (w->html)
-		fprintf(w->f, "<%s>", tag);
+		open_tag(w, tag);
 	else if (!strcmp(tag, "li"))
 		fputs("  - ", w->f);
 	else if (!strcmp(tag, "h2"))
@@ -82,8 +116,12 @@ w_line(struct w *w, const char *tag, const char *fmt, ...)
 static void
 w_block(struct w *w, const char *tag, bool open)
 {
-	if (w->html)
-		fprintf(w->f, open ? "<%s>\n" : "</%s>\n", tag);
+	if (w->html && open) {
+		open_tag(w, tag);
+		fputc('\n', w->f);
+	} else if (w->html) {
+		fprintf(w->f, "</%s>\n", tag);
+	}
 }
 
 /* A table row; text mode pads to @widths (0 = no padding). */
@@ -97,7 +135,7 @@ w_row(struct w *w, bool head, const char *const *cells,
 		fputs("  ", w->f);
 	for (size_t i = 0; i < n; i++) {
 		if (w->html) {
-			fputs(head ? "<th>" : "<td>", w->f);
+			open_tag(w, head ? "th" : "td");
 			esc(w, cells[i]);
 			fputs(head ? "</th>" : "</td>", w->f);
 		} else if (i + 1 < n) {
@@ -361,13 +399,24 @@ sum_kpis(struct w *w, const cJSON *report)
 		if (n++ == 0) {
 			w_line(w, "h2", "KPIs");
 			w_block(w, "table", true);
-			w_row(w, true, head, widths, 4);
+			if (!w->html)
+				w_row(w, true, head, widths, 4);
 		}
 		cells[0] = og_jstr_or(og_jget(k, "name"),
 				  og_jstr_or(og_jget(k, "id"), "?"));
 		cells[1] = val;
 		cells[2] = og_rj_kpi_status(k);
 		cells[3] = og_jstr_or(og_jget(k, "target_text"), "-");
+		if (w->html) {
+			/* two columns fit a phone; four split words */
+			char *rest = og_asprintf("%s \xc2\xb7 %s \xc2\xb7 target: %s", cells[1],
+						 cells[2], cells[3]);
+
+			cells[1] = rest;
+			w_row(w, false, cells, widths, 2);
+			free(rest);
+			continue;
+		}
 		w_row(w, false, cells, widths, 4);
 	}
 	if (n)
@@ -410,6 +459,32 @@ sum_gates(struct w *w, const cJSON *report)
 	w_block(w, "ul", false);
 }
 
+/* One line: "Level 1 (Initial) · 2 of 5 gates failed". */
+static void
+sum_verdict(struct w *w, const cJSON *report)
+{
+	const cJSON *a = og_jget(report, "assessment"), *g;
+	const cJSON *level = og_jget(a, "level");
+	int total = 0, fail = 0;
+	char lv[96], gates[64] = "";
+
+	cJSON_ArrayForEach(g, og_jget(report, "gates")) {
+		total++;
+		fail += !strcmp(og_jstr_or(og_jget(g, "status"), ""), "fail");
+	}
+	if (cJSON_IsNumber(level))
+		snprintf(lv, sizeof(lv), "Level %d (%s)", (int)level->valuedouble,
+			 og_jstr_or(og_jget(a, "level_name"), "?"));
+	else
+		snprintf(lv, sizeof(lv), "Level not assessed");
+	if (total)
+		snprintf(gates, sizeof(gates), " \xc2\xb7 %d of %d gate%s %s", fail ? fail : total,
+			 total, total == 1 ? "" : "s", fail ? "failed" : "passed");
+	w_line(w, "strong", "%s%s", lv, gates);
+	if (w->html)
+		fputs("<br>\n", w->f);
+}
+
 char *
 og_render_mail_summary(const cJSON *report, bool html, const char *png_cid,
 		       const char *pdfname)
@@ -424,24 +499,32 @@ og_render_mail_summary(const cJSON *report, bool html, const char *png_cid,
 		abort();
 	if (html) {
 		fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		      "<meta name=\"color-scheme\" content=\"light dark\">"
 		      "<title>", w.f);
 		esc(&w, subj);
-		fputs("</title></head><body>\n", w.f);
+		fputs("</title></head><body style=\"margin:0;padding:12px;font-family:sans-serif;"
+		      "font-size:15px;line-height:1.4;max-width:640px;overflow-wrap:anywhere\">\n",
+		      w.f);
 	}
 	w_line(&w, "h1", "opsgrade report: %s", subj);
-	w_line(&w, "p", "Generated %s by opsgrade %s.",
-	       og_jstr_or(og_jget(report, "generated_at"), "?"),
-	       og_jstr_or(og_jget(report, "opsgrade_version"), OG_VERSION));
+	/* what a reader on a phone needs first: the verdict, the gates and
+	 * the change; the dashboard and the detail after them */
 	sum_banner(&w, report);
+	sum_verdict(&w, report);
+	sum_gates(&w, report);
 	if (html && png_cid)
-		fprintf(w.f, "<p><img src=\"cid:%s\" alt=\"Summary "
-			"dashboard\" style=\"max-width:100%%\"></p>\n", png_cid);
+		fprintf(w.f, "<p><img src=\"cid:%s\" alt=\"Summary dashboard\" width=\"600\" "
+			"style=\"display:block;width:100%%;max-width:600px;height:auto\"></p>\n",
+			png_cid);
 	sum_level(&w, report);
 	sum_gaps(&w, report);
 	sum_kpis(&w, report);
 	sum_findings(&w, report);
 	sum_new_critical(&w, report);
-	sum_gates(&w, report);
+	w_line(&w, "p", "Generated %s by opsgrade %s.",
+	       og_jstr_or(og_jget(report, "generated_at"), "?"),
+	       og_jstr_or(og_jget(report, "opsgrade_version"), OG_VERSION));
 	if (pdfname)
 		w_line(&w, "p", "The full report is attached as %s.", pdfname);
 	if (html)

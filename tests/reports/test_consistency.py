@@ -71,6 +71,47 @@ def mail_text(maildir):
     return flat(str(msg["Subject"]) + " | " + msg.get_body(preferencelist=("plain",)).get_content())
 
 
+def mail_on_phone(maildir, tmp):
+    """The mail's HTML part in headless Chromium 400 px wide (the inline
+    dashboard from its cid): no horizontal scrolling, and the verdict and
+    the gates come before the dashboard."""
+    import browser
+    files = sorted(glob.glob(os.path.join(maildir, "new", "*")))
+    with open(files[0], "rb") as f:
+        msg = email.message_from_binary_file(f, policy=email.policy.default)
+    html, png = None, None
+    for part in msg.walk():
+        if part.get_content_type() == "text/html":
+            html = part.get_content()
+        elif part.get_content_type() == "image/png":
+            png = (part.get("Content-ID", "").strip("<>"), part.get_content())
+    check(html is not None and png is not None, "mail: an HTML part and an inline dashboard")
+    if html is None or png is None or not browser.chromium_path():
+        check(browser.chromium_path(), "chromium is installed (scripts/deps.sh)")
+        return
+    d = os.path.join(tmp, "phone")
+    os.makedirs(d)
+    with open(os.path.join(d, "summary.png"), "wb") as f:
+        f.write(png[1])
+    with open(os.path.join(d, "mail.html"), "w", encoding="utf-8") as f:
+        f.write(html.replace("cid:" + png[0], "summary.png"))
+    with browser.Browser(d) as b:
+        b.open("file://" + os.path.join(d, "mail.html"), width=400)
+        sw = b.eval("document.documentElement.scrollWidth")
+        check(sw <= 400, "mail at 400 px: no horizontal overflow (scrollWidth %s)" % sw)
+        tops = b.eval("""(() => {
+            const top = e => e ? e.getBoundingClientRect().top : -1;
+            const h2 = [...document.querySelectorAll('h2')].find(h => /gates/i.test(h.textContent));
+            return [top(document.querySelector('strong')), top(h2), top(document.querySelector('img')),
+                    document.querySelector('img') ? document.querySelector('img').getBoundingClientRect().width : -1];
+        })()""")
+        check(0 <= tops[0] < tops[2] and 0 <= tops[1] < tops[2],
+              "mail at 400 px: the verdict and the gates come before the dashboard %r" % tops)
+        check(0 < tops[3] <= 400, "mail at 400 px: the dashboard fits the width (%s px)" % tops[3])
+        b.screenshot(os.path.join(os.environ.get("OG_KEEP_SHOTS") or d, "mail-400.png"))
+    check(not b.console_errors, "mail: no console errors %r" % b.console_errors)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="og-consistency-")
     out = os.path.join(tmp, "out")
@@ -96,6 +137,8 @@ def main():
     pdf = pdf_text(os.path.join(out, "report.pdf"))
     mail = mail_text(maildir) if server else None
     check(server is None or mail is not None, "the mail arrived at the SMTP server")
+    if mail:
+        mail_on_phone(maildir, tmp)
     check(server is None or glob.glob(os.path.join(tmp, "history", "**", ".mailed"), recursive=True),
           "the mailed report is remembered for the next --mail-on change")
     junit = ET.parse(os.path.join(out, "junit.xml")).getroot()
