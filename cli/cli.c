@@ -34,6 +34,7 @@ const struct og_cli_option og_cli_options[] = {
 	{ "lock", 0, "FILE", NULL, RUN | B(RENDER) | B(MERGE), "exit 75 at once if another run holds FILE" },
 	{ "quiet", 0, NULL, NULL, ANY, "print nothing on success (a failed gate: one line on stderr)" },
 	{ "quiet-gates", 0, NULL, NULL, OUT, "with --quiet, say nothing about failed gates either" },
+	{ "wait", 0, NULL, NULL, B(REPORT) | B(RENDER), "wait while another run writes the output dir (default: exit 75 at once)" },
 	{ "junit-strict", 0, NULL, NULL, OUT, "unmet capabilities are JUnit failures" },
 	{ "help", 'h', NULL, NULL, ANY, "show this help" },
 	{ "version", 0, NULL, NULL, ANY, "print the version and plugin ABI" },
@@ -422,6 +423,8 @@ og_cli_parse(int argc, char **argv, struct og_cli *ret)
 			c.quiet = true;
 		} else if (strcmp(o->name, "quiet-gates") == 0) {
 			c.quiet_gates = true;
+		} else if (strcmp(o->name, "wait") == 0) {
+			c.wait = true;
 		} else if (strcmp(o->name, "junit-strict") == 0) {
 			add_set(&c, og_strdup0("report.junit_strict=true"));
 		} else if (strcmp(o->name, "help") == 0) {

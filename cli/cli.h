@@ -65,6 +65,7 @@ struct og_cli {
 	bool json;
 	bool quiet;
 	bool quiet_gates;	/* with --quiet: not even a failed gate is said */
+	bool wait;		/* --wait: queue behind a run on the output dir */
 	bool help;
 	bool version;
 	/* Config edits in command-line order: "key=value" (owned). */

@@ -9,7 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -191,19 +194,66 @@ exit_like(int wstatus)
 	_exit(WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 1);
 }
 
-/* Fork, and in the parent wait for the child and leave like it. */
+/* Wait for @pid, serving @b on @fd meanwhile; its wait status. */
+static int
+wait_serving(pid_t pid, const struct og_box_broker *b, int fd)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), wstatus = 0;
+
+	if (!b)
+		fd = -1;
+	for (;;) {
+		struct pollfd p[2];
+		nfds_t np = 0;
+		pid_t r;
+
+		if (fd >= 0)
+			p[np++] = (struct pollfd){ .fd = fd, .events = POLLIN };
+		if (pidfd >= 0)
+			p[np++] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+		if (np == 0 || fd < 0) {
+			/* nothing to serve: just wait */
+			while ((r = waitpid(pid, &wstatus, 0)) < 0 && errno == EINTR)
+				;
+			break;
+		}
+		/* without a pidfd (old kernel), look at the child 10 times a second */
+		if (poll(p, np, pidfd >= 0 ? -1 : 100) < 0 && errno != EINTR)
+			break;
+		if (fd >= 0 && p[0].revents && b->serve(b->ctx, fd) < 0) {
+			close(fd);
+			fd = -1;
+		}
+		r = waitpid(pid, &wstatus, WNOHANG);
+		if (r == pid || (r < 0 && errno != EINTR))
+			break;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (pidfd >= 0)
+		close(pidfd);
+	return wstatus;
+}
+
+/* Fork, and in the parent wait for the child (serving @b on @serve_fd)
+ * and leave like it. */
 static void
-fork_and_wait(int status_fd)
+fork_and_wait(int status_fd, const struct og_box_broker *b, int serve_fd,
+	      int child_fd)
 {
 	pid_t pid = fork();
 	int wstatus = 0;
 
-	if (pid == 0)
+	if (pid == 0) {
+		if (serve_fd >= 0)
+			close(serve_fd);
 		return;
+	}
 	if (pid < 0)
 		_exit(127);
-	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
-		;
+	if (child_fd >= 0)
+		close(child_fd);
+	wstatus = wait_serving(pid, b, serve_fd);
 	if (status_fd >= 0) {
 		/* the namespace's init can't die by a signal it raises:
 		 * hand the plugin's status to the keeper instead */
@@ -270,9 +320,9 @@ og_box_env_minimal(void)
 }
 
 int
-og_box_enter(const struct og_box_limits *lim)
+og_box_enter(const struct og_box_limits *lim, struct og_box_broker *broker)
 {
-	int status_pipe[2] = { -1, -1 };
+	int status_pipe[2] = { -1, -1 }, sv[2] = { -1, -1 };
 	bool pidns;
 
 	/* Own session and process group: the runner's kill(-pid) reaches
@@ -283,6 +333,8 @@ og_box_enter(const struct og_box_limits *lim)
 	og_secret_hide_env();
 	(void)prctl(PR_SET_CHILD_SUBREAPER, 1);
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (broker && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		_exit(127);
 	pidns = enter_pid_namespace();
 	if (pidns && pipe2(status_pipe, O_CLOEXEC) < 0)
 		_exit(127);
@@ -297,8 +349,9 @@ og_box_enter(const struct og_box_limits *lim)
 			int plugin_status;
 
 			close(status_pipe[1]);
-			while (waitpid(init, &wstatus, 0) < 0 && errno == EINTR)
-				;
+			if (sv[1] >= 0)
+				close(sv[1]);
+			wstatus = wait_serving(init, broker, sv[0]);
 			/* else init itself died: leave with its status */
 			if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0 &&
 			    read(status_pipe[0], &plugin_status,
@@ -310,14 +363,18 @@ og_box_enter(const struct og_box_limits *lim)
 		/* the namespace's init: forks the plugin process, relays
 		 * its status; its exit kills all in the namespace */
 		close(status_pipe[0]);
+		if (sv[0] >= 0)
+			close(sv[0]);
 		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-		fork_and_wait(status_pipe[1]);
+		fork_and_wait(status_pipe[1], NULL, -1, -1);
 	} else {
-		fork_and_wait(-1);
+		fork_and_wait(-1, broker, sv[0], sv[1]);
 	}
 	/* the plugin process */
 	if (status_pipe[1] >= 0)
 		close(status_pipe[1]);
+	if (broker)
+		broker->fd = sv[1];
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 	(void)prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 #if !defined(__SANITIZE_ADDRESS__)

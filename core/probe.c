@@ -507,7 +507,7 @@ og_probe_entry(struct og_plugin_entry *e)
 	if (pid == 0) {
 		close(fds[0]);
 		og_box_child_stdio();
-		og_box_enter(&lim);
+		og_box_enter(&lim, NULL);
 		/* a constructor has no business with any variable a
 		 * collector would be refused */
 		og_box_env_minimal();

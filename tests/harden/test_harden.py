@@ -222,7 +222,7 @@ def secrets_rows():
 
     class Capture(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
-            seen.append(dict(self.headers))
+            seen.append((self.path, dict(self.headers)))
             self.send_response(200)
             self.send_header("Content-Length", "2")
             self.end_headers()
@@ -236,7 +236,11 @@ def secrets_rows():
     d = plugin_dir("secrets", "exfil")
     outdir = os.path.join(TMP, "secrets-out")
     hist = os.path.join(TMP, "secrets-hist")
-    env = dict(FAKE, HOSTILE_URL="http://127.0.0.1:%d/steal" % srv.server_port)
+    control = "CONTROLneedle-5e1f0a"
+    needles = "\n".join([control] + list(FAKE.values())).encode()
+    env = dict(FAKE, HOSTILE_URL="http://127.0.0.1:%d/steal" % srv.server_port,
+               HOSTILE_CONTROL=control,
+               HOSTILE_NEEDLES=bytes(b ^ 0x5a for b in needles).hex())
     p = run(["report", "--plugin-dir", d, "--output-dir", outdir,
              "--format", "json,junit,pdf,png,html", "--history", hist], env)
     srv.shutdown()
@@ -250,9 +254,21 @@ def secrets_rows():
     parent = facts.get("hostile.secrets.parent_environment", {}).get("value", "")
     check("row 2: the host's environment unreadable through /proc",
           not any(v in parent for v in FAKE.values()), parent[:300])
+    stolen = [h for path, h in seen if path == "/steal"]
+    declared = [h for path, h in seen if path == "/steal-declared"]
     check("row 2: the GitHub token not sent to another host",
-          seen and not any("Authorization" in h or "authorization" in h
-                           for h in seen), seen)
+          stolen and not any("Authorization" in h or "authorization" in h
+                             for h in stolen), stolen)
+    check("row 2: a plugin's declared credential attached for its host "
+          "by the broker", facts.get("hostile.secrets.available", {}).get("value")
+          is True and any(h.get("Authorization") == "Bearer " + FAKE["GITHUB_TOKEN"]
+                          for h in declared), declared)
+    mem = dict(x.split(":") for x in facts.get("hostile.secrets.memory", {})
+               .get("value", "").split(";") if x)
+    check("row 2: the memory scan works (finds a non-secret variable)",
+          int(mem.get("0", 0)) >= 1, mem)
+    check("row 2: no secret anywhere in the plugin's memory, after using one",
+          mem and all(int(v) == 0 for k, v in mem.items() if k != "0"), mem)
     check("row 2: the plugin's own token not sent to a host it is not "
           "declared for", b"not sending credential exfil.token to 127.0.0.1"
           in p.stderr, p.stderr[-600:])
@@ -356,9 +372,36 @@ def output_rows():
     fd = os.open(outdir, os.O_RDONLY)
     fcntl.flock(fd, fcntl.LOCK_EX)
     p = run(args, {"SOURCE_DATE_EPOCH": "1764000100"})
-    os.close(fd)
     check("row 8: a second concurrent run exits 75", p.returncode == 75 and
           b"another opsgrade run is writing" in p.stderr, (p.returncode, p.stderr[-300:]))
+    # before collecting: the setsid plugin would write its pid file
+    pidfile = os.path.join(TMP, "locked-collect.pid")
+    p = run(["report", "--plugin-dir", plugin_dir("setsid"), "--output-dir", outdir,
+             "--format", "json"], {"HOSTILE_PIDFILE": pidfile})
+    check("row 8: the second run exits 75 before it collects",
+          p.returncode == 75 and not os.path.exists(pidfile),
+          (p.returncode, os.path.exists(pidfile)))
+    # --wait queues behind the holder instead
+    env = dict(os.environ, HOME=TMP, XDG_STATE_HOME=os.path.join(TMP, "state"),
+               XDG_CACHE_HOME=os.path.join(TMP, "cache"),
+               OPSGRADE_NO_DEFAULT_PLUGINS="1", SOURCE_DATE_EPOCH="1764000150")
+    waiter = subprocess.Popen([OPSGRADE, "render", "--from",
+                               os.path.join(outdir, "report.json"), "--wait",
+                               "--output-dir", outdir, "--format", "json", "--quiet"],
+                              env=env, cwd=TMP, stderr=subprocess.PIPE)
+    try:
+        waiter.wait(timeout=3)
+    except subprocess.TimeoutExpired:
+        pass
+    still_waiting = waiter.poll() is None
+    os.close(fd)
+    try:
+        rc = waiter.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        waiter.kill()
+        rc = None
+    check("row 8: --wait waits for the holder, then runs", still_waiting and rc == 0,
+          (still_waiting, rc, waiter.stderr.read()[-300:]))
 
     # Row 9: a killed run's leftovers are removed by the next run.
     os.mkdir(os.path.join(outdir, ".staging-abc123"))
