@@ -672,6 +672,11 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 		}
 	}
 	store_render_settings(p, doc);
+	/* report["run"]: a stored one (render --from) is kept; recording
+	 * the history adds what did not run although it ran last time. */
+	if (p->cli->cmd != OG_CMD_RENDER ||
+	    !cJSON_GetObjectItemCaseSensitive(doc, "run"))
+		og_history_run_state(doc, NULL);
 	if (!cJSON_GetObjectItemCaseSensitive(doc, "history"))
 		cJSON_AddNullToObject(doc, "history");
 	/* History before rendering: the renderers draw report["history"]. */
@@ -697,6 +702,7 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 	if (p->cli->cmd == OG_CMD_REPORT && !p->cli->quiet) {
 		FILE *term = og_term_stream(stdout);
 
+		og_render_run_note(doc, term ? term : stdout);
 		og_render_summary(cJSON_GetObjectItemCaseSensitive(doc, "assessment"),
 					cJSON_GetObjectItemCaseSensitive(doc, "gates"),
 					term ? term : stdout);

@@ -20,6 +20,7 @@
 #include "html.h"
 #include "render.h"
 #include "rdoc.h"
+#include "runnote.h"
 
 #define TOP_FINDINGS	10
 #define EVIDENCE_ROWS_MAX 200
@@ -124,6 +125,8 @@ head(struct hr *r)
 	      "h2,h3,h4{overflow-wrap:break-word}\n"
 	      ".level{font-size:1.3rem;font-weight:bold}\n"
 	      ".note{color:#4a4a4a;font-style:italic;font-size:.9rem}\n"
+	      ".banner{background:#fff3cc;border-left:4px solid #d98c0d;color:#663f00;"
+	      "padding:.6rem .8rem;border-radius:3px}\n"
 	      "table{width:100%;border-collapse:collapse;margin:.6rem 0;font-size:.9rem;"
 	      "table-layout:auto}\n"
 	      "caption{text-align:left;font-weight:bold;padding:.3rem 0}\n"
@@ -166,6 +169,20 @@ head(struct hr *r)
 
 /* ---------------------------------------------------------------- cover */
 
+/* The incomplete-run banner (runnote.c), if any. */
+static void
+incomplete_banner(struct hr *r)
+{
+	char *text = og_rj_incomplete_text(r->report);
+
+	if (!text)
+		return;
+	fputs("<p class=\"banner\" role=\"alert\">", r->h.f);
+	og_html_esc(&r->h, text);
+	fputs("</p>\n", r->h.f);
+	free(text);
+}
+
 static void
 cover(struct hr *r)
 {
@@ -186,6 +203,7 @@ cover(struct hr *r)
 		 model ? str_or(model, "version", "") : "");
 	og_html_el(h, "p", NULL, line);
 	fputs("</div></header>\n<main>\n<section aria-label=\"Overview\">\n", h->f);
+	incomplete_banner(r);
 	if (have)
 		snprintf(line, sizeof(line), "Maturity level %.0f of 5: %s", level,
 			 str_or(r->as, "level_name", ""));
@@ -327,12 +345,27 @@ gates(struct hr *r)
 	og_html_table_end(&r->h);
 }
 
+/* "Since the previous report", like for like (runnote.c). */
+static void
+since_items(struct hr *r)
+{
+	char *lines[OG_SINCE_LINES];
+	int n = og_rj_since_lines(r->report, lines);
+
+	for (int i = 0; i < n; i++) {
+		fputs("<li>", r->h.f);
+		og_html_esc(&r->h, lines[i]);
+		fputs("</li>\n", r->h.f);
+		free(lines[i]);
+	}
+}
+
 static void
 sec_summary(struct hr *r)
 {
 	struct og_html *h = &r->h;
-	const cJSON *next = og_rj_obj(r->as, "next_level"), *g, *delta, *lv;
-	double level, m, from, to, still;
+	const cJSON *next = og_rj_obj(r->as, "next_level"), *g, *delta;
+	double level, m;
 	int i = 0;
 	char date[40];
 
@@ -392,27 +425,11 @@ sec_summary(struct hr *r)
 		return;
 	}
 	delta = og_rj_obj(r->hist, "delta");
-	lv = og_rj_obj(delta, "level");
 	og_fmt_date(og_rj_str(r->hist, "previous_at"), true, date, sizeof(date));
 	fputs("<p>", h->f);
 	og_html_escf(h, "Compared with the report of %s:", date);
 	fputs("</p>\n<ul>\n", h->f);
-	if (og_rj_num(lv, "from", &from) && og_rj_num(lv, "to", &to)) {
-		fputs("<li>", h->f);
-		og_html_escf(h, "Maturity level %.0f \xe2\x86\x92 %.0f%s", from, to,
-			     to > from ? " (up)" : to < from ? " (down)" : " (unchanged)");
-		fputs("</li>\n", h->f);
-	}
-	fputs("<li>", h->f);
-	if (og_rj_num(delta, "findings_still_open", &still))
-		og_html_escf(h, "Findings: %d new, %d fixed, %.0f still open",
-			     og_rj_count(og_rj_arr(delta, "findings_new")),
-			     og_rj_count(og_rj_arr(delta, "findings_fixed")), still);
-	else
-		og_html_escf(h, "Findings: %d new, %d fixed, not measured still open",
-			     og_rj_count(og_rj_arr(delta, "findings_new")),
-			     og_rj_count(og_rj_arr(delta, "findings_fixed")));
-	fputs("</li>\n", h->f);
+	since_items(r);
 	id_list(r, "Capabilities gained", og_rj_arr(delta, "capabilities_gained"));
 	id_list(r, "Capabilities lost", og_rj_arr(delta, "capabilities_lost"));
 	fputs("</ul>\n", h->f);

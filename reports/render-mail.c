@@ -17,6 +17,7 @@
 #include "core/jsonget.h"
 #include "core/util.h"
 #include "rdoc.h"
+#include "runnote.h"
 #include "render.h"
 
 #define TOP_GAPS		5
@@ -132,8 +133,13 @@ sum_level(struct w *w, const cJSON *report)
 		w_line(w, "p", "Maturity level: not assessed.");
 		return;
 	}
-	if (prev && cJSON_IsNumber(from) &&
-	    (int)from->valuedouble != (int)level->valuedouble)
+	if (prev && cJSON_IsFalse(og_jget2(d, "level", "compared")))
+		w_line(w, "p", "Maturity level: %d of 5 (%s); not compared with "
+		       "%.10s (the two runs did not see the same evidence).",
+		       (int)level->valuedouble,
+		       og_jstr_or(og_jget(a, "level_name"), "?"), prev);
+	else if (prev && cJSON_IsNumber(from) &&
+		 (int)from->valuedouble != (int)level->valuedouble)
 		w_line(w, "p", "Maturity level: %d of 5 (%s), was %d on %.10s.",
 		       (int)level->valuedouble,
 		       og_jstr_or(og_jget(a, "level_name"), "?"),
@@ -167,11 +173,36 @@ sum_level(struct w *w, const cJSON *report)
 	w_block(w, "table", false);
 }
 
+/* The incomplete-run banner (runnote.c), first thing in the mail. */
+static void
+sum_banner(struct w *w, const cJSON *report)
+{
+	char *text = og_rj_incomplete_text(report);
+
+	if (text)
+		w_line(w, "p", "%s", text);
+	free(text);
+}
+
+/* "Since the previous report", like for like (runnote.c). */
+static void
+sum_since(struct w *w, const cJSON *report)
+{
+	char *lines[OG_SINCE_LINES];
+	int n = og_rj_since_lines(report, lines);
+
+	if (n)
+		w_line(w, "p", "Since %.10s:", og_jstr_or(og_jget2(report,
+			"history", "previous_at"), "?"));
+	for (int i = 0; i < n; i++) {
+		w_line(w, "p", "%s.", lines[i]);
+		free(lines[i]);
+	}
+}
+
 static void
 sum_findings(struct w *w, const cJSON *report)
 {
-	const cJSON *h = og_jget(report, "history");
-	const cJSON *d = og_jget(h, "delta");
 	double c[OG_SEV_COUNT];
 	bool have;
 
@@ -184,30 +215,7 @@ sum_findings(struct w *w, const cJSON *report)
 	else
 		w_line(w, "p", "Open findings: critical %.0f, high %.0f, "
 		       "medium %.0f, low %.0f.", c[0], c[1], c[2], c[3]);
-	if (cJSON_IsObject(d) && cJSON_IsFalse(og_jget(d,
-						"findings_compared"))) {
-		w_line(w, "p", "Since %.10s: findings not compared (no "
-		       "scanner ran in one of the two runs); %d capabilities "
-		       "gained, %d lost.",
-		       og_jstr_or(og_jget(h, "previous_at"), "?"),
-		       cJSON_GetArraySize(og_jget(d, "capabilities_gained")),
-		       cJSON_GetArraySize(og_jget(d, "capabilities_lost")));
-	} else if (cJSON_IsObject(d)) {
-		const cJSON *nn = og_jget(d, "findings_new_count");
-		const cJSON *nf = og_jget(d, "findings_fixed_count");
-
-		w_line(w, "p", "Since %.10s: %d new, %d fixed, %d still open; "
-		       "%d capabilities gained, %d lost.",
-		       og_jstr_or(og_jget(h, "previous_at"), "?"),
-		       cJSON_IsNumber(nn) ? (int)nn->valuedouble :
-			cJSON_GetArraySize(og_jget(d, "findings_new")),
-		       cJSON_IsNumber(nf) ? (int)nf->valuedouble :
-			cJSON_GetArraySize(og_jget(d, "findings_fixed")),
-		       (int)cJSON_GetNumberValue(og_jget(d,
-					"findings_still_open")),
-		       cJSON_GetArraySize(og_jget(d, "capabilities_gained")),
-		       cJSON_GetArraySize(og_jget(d, "capabilities_lost")));
-	}
+	sum_since(w, report);
 }
 
 /* Critical findings new since the last snapshot (all open criticals
@@ -383,6 +391,7 @@ og_render_mail_summary(const cJSON *report, bool html, const char *png_cid,
 	w_line(&w, "p", "Generated %s by opsgrade %s.",
 	       og_jstr_or(og_jget(report, "generated_at"), "?"),
 	       og_jstr_or(og_jget(report, "opsgrade_version"), OG_VERSION));
+	sum_banner(&w, report);
 	if (html && png_cid)
 		fprintf(w.f, "<p><img src=\"cid:%s\" alt=\"Summary "
 			"dashboard\" style=\"max-width:100%%\"></p>\n", png_cid);

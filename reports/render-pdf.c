@@ -19,6 +19,8 @@
 #include "layout.h"
 #include "render.h"
 #include "rdoc.h"
+#include "banner.h"
+#include "runnote.h"
 
 #define TOP_FINDINGS	10
 #define EVIDENCE_ROWS_MAX 200
@@ -199,6 +201,33 @@ sec_gates(struct pdf *p)
 
 /* ---------------------------------------------------------------- cover */
 
+/* The incomplete-run banner (runnote.c) across the column, if any. */
+static void
+incomplete_banner(struct pdf *p)
+{
+	struct og_doc *d = p->d;
+	char *text = og_rj_incomplete_text(p->report);
+	double y;
+
+	if (!text)
+		return;
+	y = og_doc_box(d, og_banner_draw(NULL, d->tx, d->x, 0, d->w, 9.5, text));
+	og_banner_draw(d->cr, d->tx, d->x, y, d->w, 9.5, text);
+	og_doc_space(d, 6);
+	free(text);
+}
+
+/* "Since the previous report", like for like (runnote.c). */
+static void
+since_lines(struct pdf *p)
+{
+	char *lines[OG_SINCE_LINES];
+	int n = og_rj_since_lines(p->report, lines);
+
+	for (int i = 0; i < n; i++)
+		og_doc_bullet(p->d, "\xe2\x80\xa2", p->d->st->accent, keep(p, lines[i]));
+}
+
 static void
 cover(struct pdf *p)
 {
@@ -252,6 +281,7 @@ cover(struct pdf *p)
 		 model && og_rj_str(model, "version") ? " v" : "",
 		 model && og_rj_str(model, "version") ? og_rj_str(model, "version") : "");
 	og_doc_para(d, line, 9, 0, og_muted);
+	incomplete_banner(p);
 
 	{
 		double gy = og_doc_box(d, 150);
@@ -380,6 +410,7 @@ sec_summary(struct pdf *p)
 	int i = 0;
 
 	og_doc_heading(d, 1, T_SUMMARY);
+	incomplete_banner(p);
 	if (!p->as) {
 		para(p, "No maturity assessment was made for this report, so no level, strengths "
 			"or actions are given. The security and collector sections below are "
@@ -441,21 +472,10 @@ sec_summary(struct pdf *p)
 	}
 	{
 		char date[40];
-		const cJSON *lv = og_rj_obj(delta, "level");
-		double from, to, still;
 
 		og_fmt_date(og_rj_str(p->hist, "previous_at"), true, date, sizeof(date));
 		para(p, keep(p, og_asprintf("Compared with the report of %s:", date)));
-		if (og_rj_num(lv, "from", &from) && og_rj_num(lv, "to", &to))
-			og_doc_bullet(d, "\xe2\x80\xa2", d->st->accent,
-				      keep(p, og_asprintf("Maturity level %.0f \xe2\x86\x92 %.0f%s", from, to,
-					   to > from ? " (up)" : to < from ? " (down)" : " (unchanged)")));
-		og_doc_bullet(d, "\xe2\x80\xa2", d->st->accent,
-			      keep(p, og_asprintf("Findings: %d new, %d fixed, %s still open",
-				   og_rj_count(og_rj_arr(delta, "findings_new")),
-				   og_rj_count(og_rj_arr(delta, "findings_fixed")),
-				   og_rj_num(delta, "findings_still_open", &still) ?
-				   keep(p, og_asprintf("%.0f", still)) : "not measured")));
+		since_lines(p);
 		id_list_line(p, "Capabilities gained", og_rj_arr(delta, "capabilities_gained"));
 		id_list_line(p, "Capabilities lost", og_rj_arr(delta, "capabilities_lost"));
 	}

@@ -15,6 +15,8 @@
 #include "chart.h"
 #include "render.h"
 #include "rdoc.h"
+#include "banner.h"
+#include "runnote.h"
 
 #define W	1600.0
 #define H	1000.0
@@ -284,13 +286,20 @@ og_render_png(const cJSON *report, const cJSON *config, const char *path,
 	cairo_surface_t *img = NULL, *logo = NULL;
 	struct png g = { 0 };
 	cairo_status_t cs;
+	char *banner = NULL;
+	double shift = 0;
 	int r;
 
 	r = og_render_setup_cairo(report, config, path, &st, &tx, &logo, ret_err);
 	if (r < 0)
 		return r;
+	/* An incomplete run gets a banner under the header: the canvas
+	 * grows by its height rather than crowding the cards. */
+	banner = og_rj_incomplete_text(report);
+	if (banner)
+		shift = og_banner_draw(NULL, &tx, 30, 0, W - 60, 17, banner) + 16;
 	img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)lround(W * st.scale),
-					 (int)lround(H * st.scale));
+					 (int)lround((H + shift) * st.scale));
 	g.cr = cairo_create(img);
 	g.tx = &tx;
 	g.st = &st;
@@ -303,6 +312,10 @@ og_render_png(const cJSON *report, const cJSON *config, const char *path,
 	cairo_paint(g.cr);
 
 	header(&g, logo);
+	if (banner) {
+		og_banner_draw(g.cr, &tx, 30, 112, W - 60, 17, banner);
+		cairo_translate(g.cr, 0, shift);
+	}
 	gauge_card(&g, 30, 120, 480, 420);
 	severity_card(&g, 30, 560, 480, 410);
 	areas_card(&g, 530, 120, 520, 420);
@@ -334,6 +347,7 @@ out:
 		cairo_surface_destroy(img);
 	if (logo)
 		cairo_surface_destroy(logo);
+	free(banner);
 	og_text_fini(&tx);
 	og_rstyle_clear(&st);
 	return r;

@@ -14,6 +14,13 @@
  */
 int og_history_record(cJSON *report, const cJSON *config, char **ret_err);
 
+/*
+ * Set report["run"] = {complete, missing: [{collector, status, reason}]}:
+ * collectors that failed or were partial, and (given the previous
+ * snapshot) those that did not run although they ran last time.
+ */
+void og_history_run_state(cJSON *report, const cJSON *prev_snapshot);
+
 /* Remove the snapshot og_history_record stored for @report: a run whose
  * outputs were not published leaves no history either. */
 void og_history_forget(const cJSON *report, const cJSON *config);

@@ -194,6 +194,11 @@ verdict_text(const cJSON *report)
 		free(s);
 		s = t;
 	}
+	if (cJSON_IsFalse(og_jget2(report, "run", "complete"))) {
+		t = og_asprintf("%s \u00b7 incomplete run", s);
+		free(s);
+		s = t;
+	}
 	if (cJSON_IsNumber(nn) && cJSON_IsNumber(nf)) {
 		t = og_asprintf("%s \u00b7 %d new, %d fixed", s, (int)nn->valuedouble,
 				(int)nf->valuedouble);
@@ -319,14 +324,19 @@ og_mail_wanted(const cJSON *report, const cJSON *config)
 		return report_failed(report);
 	if (strcmp(on, "change"))
 		return true;	/* "always" (config.c rejects others) */
-	/* change: no earlier snapshot counts as a change (first report). */
+	/* change: no earlier snapshot counts as a change (first report).
+	 * Only like-for-like changes count: a level or gate that moved
+	 * because a collector failed or was dropped is not news of the
+	 * team's (the delta's critical/high set is like for like). */
 	if (!cJSON_IsObject(d))
 		return true;
-	if (cJSON_IsNumber(from) != cJSON_IsNumber(now) ||
-	    (cJSON_IsNumber(from) &&
-	     (int)from->valuedouble != (int)now->valuedouble))
+	if (!cJSON_IsFalse(og_jget2(d, "level", "compared")) &&
+	    (cJSON_IsNumber(from) != cJSON_IsNumber(now) ||
+	     (cJSON_IsNumber(from) &&
+	      (int)from->valuedouble != (int)now->valuedouble)))
 		return true;
-	if (cJSON_GetArraySize(og_jget(d, "gates_changed")) > 0)
+	if (!cJSON_IsFalse(og_jget(d, "like_for_like")) &&
+	    cJSON_GetArraySize(og_jget(d, "gates_changed")) > 0)
 		return true;
 	return !cJSON_IsFalse(og_jget(d, "critical_high_changed"));
 }

@@ -152,6 +152,24 @@ cmd_mail(int argc, char **argv)
 	return r < 0 ? 4 : 0;
 }
 
+/* mailtext REPORT [html]: the mail's summary, as og_mail_send would
+ * send it, on stdout (end-to-end tests read it without an SMTP server). */
+static int
+cmd_mailtext(int argc, char **argv)
+{
+	cJSON *report;
+	char *text;
+
+	if (argc != 3 && argc != 4)
+		return EX_USAGE;
+	report = load_json(argv[2]);
+	text = og_render_mail_summary(report, argc == 4, NULL, "report.pdf");
+	fputs(text, stdout);
+	free(text);
+	cJSON_Delete(report);
+	return 0;
+}
+
 static int
 cmd_hold_lock(int argc, char **argv)
 {
@@ -186,6 +204,8 @@ main(int argc, char **argv)
 		r = cmd_wanted(argc, argv);
 	else if (argc >= 2 && !strcmp(argv[1], "mail"))
 		r = cmd_mail(argc, argv);
+	else if (argc >= 2 && !strcmp(argv[1], "mailtext"))
+		r = cmd_mailtext(argc, argv);
 	else if (argc >= 2 && !strcmp(argv[1], "hold-lock"))
 		r = cmd_hold_lock(argc, argv);
 	if (r == EX_USAGE)

@@ -47,12 +47,13 @@ def sequence():
     dl = h["delta"]
     check(h["previous_at"] == "2026-11-18T00:00:00Z" or h["previous_at"].startswith("2026-11"),
           "previous_at is the first run's date (%s)" % h["previous_at"])
-    check(dl["level"] == {"from": 2, "to": 3}, "level delta 2 -> 3")
+    check(dl["level"] == {"from": 2, "to": 3, "compared": True}, "level delta 2 -> 3")
     check(dl["findings_new"] == ["dd"], "new findings: dd (suppressed ee not counted)")
     check(dl["findings_fixed"] == ["aa", "cc"], "fixed findings: aa, cc")
     check(dl["findings_still_open"] == 1, "one finding still open")
     check(dl["capabilities_gained"] == ["x"], "capability x gained")
-    check(dl["capabilities_lost"] == ["z"], "capability z lost (met -> unknown)")
+    check(dl["capabilities_lost"] == [] and dl["capabilities_not_rechecked"] == ["z"],
+          "capability z met -> unknown: not re-checked, not lost (issue 11)")
     check(dl["critical_high_changed"] is True, "critical/high set changed")
     check([s["level"] for s in h["snapshots"]] == [2, 3], "level series [2, 3]")
     check([s["kpis"]["deploy_frequency"] for s in h["snapshots"]] == [1.0, 4.5],
@@ -71,7 +72,7 @@ def sequence():
                 gates=gate_pass)
     out3, _ = record(d, r3, T0 + 2 * WEEK, cfg, "run3")
     dl = out3["history"]["delta"]
-    check(dl["level"] == {"from": 3, "to": 3} and dl["findings_new"] == ["ff"]
+    check(dl["level"] == {"from": 3, "to": 3, "compared": True} and dl["findings_new"] == ["ff"]
           and dl["critical_high_changed"] is False, "run3: only a new low finding")
     check(len(out3["history"]["snapshots"]) == 3, "three snapshots in the trend")
     check(run(["wanted", os.path.join(d, "run3.out.json"), cfg]).stdout.strip() == "no",
@@ -120,7 +121,7 @@ def sequence():
           "truncated snapshot is warned about: " + err.splitlines()[0] if err else "(no stderr)")
     check("notes.txt" in err and "foreign" in err, "foreign file is warned about")
     check("schema" in err and "20261221" in err, "wrong-schema JSON is warned about")
-    check(out5["history"]["delta"]["level"] == {"from": 3, "to": 4} and
+    check(out5["history"]["delta"]["level"] == {"from": 3, "to": 4, "compared": True} and
           len(out5["history"]["snapshots"]) == 5, "corrupt files skipped, trend intact")
     check(os.path.exists(trunc) and os.path.exists(foreign), "skipped files are not deleted")
 
@@ -132,7 +133,7 @@ def sequence():
     p = run(["history", cfg, "acme/widgets", "--json"])
     j = json.loads(p.stdout)
     check([s["level"] for s in j["snapshots"]] == [2, 3, 3, 3, 4]
-          and j["delta"]["level"] == {"from": 3, "to": 4}, "history --json trend and delta")
+          and j["delta"]["level"] == {"from": 3, "to": 4, "compared": True}, "history --json trend and delta")
 
 
 def retention():
