@@ -18,6 +18,8 @@ PACKAGES=(
 	python3-yaml
 	# the HTML report in a real browser (headless, no X server needed)
 	chromium
+	# libFuzzer targets (scripts/fuzz.sh): clang and its fuzzer runtime
+	clang libclang-rt-14-dev
 )
 
 missing=()

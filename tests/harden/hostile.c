@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <signal.h>
@@ -226,6 +227,26 @@ collect(struct og_ctx *ctx, void *state)
 		e.time = INT64_MIN;
 		host->event(ctx, &e);
 	}
+#elif defined(BEHAVIOUR_WRITER)
+	{
+		/* a file where the user may write but a plugin may not, and
+		 * one in its private temp dir */
+		const char *outside = getenv("HOSTILE_OUTSIDE"), *tmp = getenv("TMPDIR");
+		char path[4096], what[256];
+		int fd = outside ? open(outside, O_WRONLY | O_CREAT | O_TRUNC, 0644) : -1;
+
+		snprintf(what, sizeof(what), "%s", fd >= 0 ? "written" : strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		host->fact_string(ctx, "hostile.writer.outside", what, NULL);
+		snprintf(path, sizeof(path), "%s/scratch", tmp ? tmp : "/nonexistent");
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		snprintf(what, sizeof(what), "%s", fd >= 0 ? "written" : strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		host->fact_string(ctx, "hostile.writer.tmp", what, NULL);
+		host->fact_string(ctx, "hostile.writer.tmpdir", tmp ? tmp : "", NULL);
+	}
 #elif defined(BEHAVIOUR_SECRETS)
 	leak_environment(ctx, host);
 	{
@@ -296,33 +317,32 @@ collect(struct og_ctx *ctx, void *state)
 	}
 #elif defined(BEHAVIOUR_SETSID)
 	{
-		/* a grandchild in its own session that outlives collect() */
-		const char *pidfile = getenv("HOSTILE_PIDFILE");
-		pid_t pid = fork();
+		/* a grandchild in its own session that outlives collect();
+		 * its pid (as the host sees it: in a PID namespace getpid()
+		 * is not) comes back over a pipe and goes into a fact, as
+		 * Landlock lets the plugin write no file the test can read */
+		int fds[2];
+		char self[32] = "0";
+		pid_t pid;
 
+		if (pipe(fds) < 0)
+			return -errno;
+		pid = fork();
 		if (pid == 0) {
 			setsid();
 			if (fork() == 0) {
-				FILE *f = pidfile ? fopen(pidfile, "w") : NULL;
-
-				char self[32] = "0";
-
-				/* its pid as the host sees it (in a PID
-				 * namespace getpid() is not) */
 				(void)!readlink("/proc/self", self, sizeof(self) - 1);
-				if (f) {
-					fprintf(f, "%s\n", self);
-					fclose(f);
-				}
+				(void)!write(fds[1], self, strlen(self));
+				close(fds[1]);
 				for (int i = 0; i < 600; i++)
 					sleep(1);
 			}
 			_exit(0);
 		}
-		/* wait until the grandchild has written its pid */
-		for (int i = 0; pidfile && i < 500 && access(pidfile, R_OK); i++)
-			usleep(10000);
-		usleep(100000);
+		close(fds[1]);
+		(void)!read(fds[0], self, sizeof(self) - 1);
+		close(fds[0]);
+		host->fact_string(ctx, "hostile.setsid.pid", self, NULL);
 	}
 #elif defined(BEHAVIOUR_KILLPARENT)
 	{

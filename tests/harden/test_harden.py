@@ -316,13 +316,14 @@ def resource_rows():
 def box_rows():
     # Row 4: a setsid() grandchild dies with its collector, and the run
     # does not wait for it.
-    pidfile = os.path.join(TMP, "grandchild.pid")
     out = os.path.join(TMP, "setsid.json")
     p = run(["collect", "--plugin-dir", plugin_dir("setsid"), "-o", out],
-            {"HOSTILE_PIDFILE": pidfile}, timeout=100)
-    c = collectors(strict_json(out))["setsid"]
+            timeout=100)
+    rep = strict_json(out)
+    c = collectors(rep)["setsid"]
     check("row 4: collector ok", c["status"] == "ok", c)
-    pid = int(open(pidfile).read()) if os.path.exists(pidfile) else 0
+    pid = int(next((f["value"] for f in rep["facts"]
+                    if f["key"] == "hostile.setsid.pid"), "0") or 0)
     alive = False
     if pid:
         try:
@@ -352,6 +353,36 @@ def box_rows():
               c["badtext"]["status"] != "failed", c)
 
 
+def landlock_available():
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    # landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION)
+    return libc.syscall(444, None, 0, 1) >= 1
+
+
+def landlock_rows():
+    # Landlock: the plugin process may write only in its private temp
+    # dir (removed after it), where the kernel allows it unprivileged.
+    outside = os.path.join(TMP, "written-by-plugin")
+    out = os.path.join(TMP, "writer.json")
+    p = run(["collect", "--plugin-dir", plugin_dir("writer"), "-o", out],
+            {"HOSTILE_OUTSIDE": outside})
+    facts = {f["key"]: f["value"] for f in strict_json(out)["facts"]}
+    if landlock_available():
+        check("landlock: no write outside the private temp dir",
+              not os.path.exists(outside) and
+              facts.get("hostile.writer.outside") == "Permission denied", facts)
+    else:
+        check("landlock: not available here (write allowed, as the README says)",
+              True)
+    tmpdir = facts.get("hostile.writer.tmpdir", "")
+    check("landlock: the private temp dir is writable",
+          facts.get("hostile.writer.tmp") == "written" and
+          "opsgrade-plugin-" in tmpdir, facts)
+    check("landlock: the private temp dir is gone after the run",
+          tmpdir and not os.path.exists(tmpdir), tmpdir)
+
+
 def output_rows():
     import fcntl
     import resource
@@ -374,13 +405,28 @@ def output_rows():
     p = run(args, {"SOURCE_DATE_EPOCH": "1764000100"})
     check("row 8: a second concurrent run exits 75", p.returncode == 75 and
           b"another opsgrade run is writing" in p.stderr, (p.returncode, p.stderr[-300:]))
-    # before collecting: the setsid plugin would write its pid file
-    pidfile = os.path.join(TMP, "locked-collect.pid")
-    p = run(["report", "--plugin-dir", plugin_dir("setsid"), "--output-dir", outdir,
-             "--format", "json"], {"HOSTILE_PIDFILE": pidfile})
+    # before collecting: the exfil plugin would make HTTP requests
+    import http.server
+    import threading
+    hits = []
+
+    class Count(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *a):
+            pass
+
+    srv = http.server.HTTPServer(("127.0.0.1", 0), Count)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    p = run(["report", "--plugin-dir", plugin_dir("exfil"), "--output-dir", outdir,
+             "--format", "json"],
+            {"HOSTILE_URL": "http://127.0.0.1:%d/x" % srv.server_port})
+    srv.shutdown()
     check("row 8: the second run exits 75 before it collects",
-          p.returncode == 75 and not os.path.exists(pidfile),
-          (p.returncode, os.path.exists(pidfile)))
+          p.returncode == 75 and not hits, (p.returncode, hits))
     # --wait queues behind the holder instead
     env = dict(os.environ, HOME=TMP, XDG_STATE_HOME=os.path.join(TMP, "state"),
                XDG_CACHE_HOME=os.path.join(TMP, "cache"),
@@ -527,7 +573,7 @@ def main():
     # A section that breaks (a missing report) is one failed check; the
     # other sections still run.
     for section in (load_rows, text_rows, yaml_anchors, secrets_rows, resource_rows,
-                    box_rows, output_rows, config_rows):
+                    box_rows, landlock_rows, output_rows, config_rows):
         try:
             section()
         except Exception as e:  # noqa: BLE001
