@@ -19,6 +19,7 @@ enum og_command {
 	OG_CMD_MERGE,
 	OG_CMD_PLUGINS,
 	OG_CMD_HISTORY,
+	OG_CMD_ATTEST,
 	OG_CMD_COMPLETION,	/* hidden: print a shell completion script */
 };
 
@@ -63,6 +64,7 @@ struct og_cli {
 	size_t n_inputs;
 	const char *lock;
 	bool json;
+	bool template_;		/* attest --template */
 	bool quiet;
 	bool quiet_gates;	/* with --quiet: not even a failed gate is said */
 	bool wait;		/* --wait: queue behind a run on the output dir */

@@ -162,6 +162,9 @@ main(int argc, char **argv)
 	case OG_CMD_HISTORY:
 		code = og_pipeline_history(&p);
 		break;
+	case OG_CMD_ATTEST:
+		code = og_cli_attest(&p);
+		break;
 	case OG_CMD_COMPLETION:
 		code = og_cli_completion(cli.inputs[0], p.plugins, stdout) ? EXIT_USAGE : EXIT_OK;
 		break;

@@ -683,6 +683,11 @@ og_score_capabilities(const struct og_scored *sc, const struct og_fact_env *env)
 		cJSON_AddStringToObject(o, "effort", cp->effort);
 		cJSON_AddNumberToObject(o, "effort_minutes", (double)cp->effort_minutes);
 		cJSON_AddStringToObject(o, "status", og_cap_status_name(sc->status[i]));
+		/* what "met" means: the question an attestation answers */
+		if (cp->target)
+			cJSON_AddStringToObject(o, "target", cp->target);
+		else
+			cJSON_AddNullToObject(o, "target");
 		if (sc->status[i] == OG_CAP_MISSING) {
 			cur = og_expand_template(cp->current, env);
 			cJSON_AddStringToObject(o, "current", cur);
