@@ -557,3 +557,25 @@ og_evidence_for_reader(const char *ev)
 		ev = strrchr(ev, '/') + 1;
 	return ev;
 }
+
+char *
+og_decision_action_text(const cJSON *a)
+{
+	const char *kind = og_rj_str(a, "kind"), *title = og_rj_str(a, "title");
+	const char *hint = og_rj_str(a, "hint");
+
+	if (kind && strcmp(kind, "confirm") == 0)
+		return og_asprintf("Confirm whether it is in place: %s%s%s%s", title ? title : "",
+				   hint ? " (" : "", hint ? hint : "", hint ? ")" : "");
+	return og_strdup0(title ? title : "");
+}
+
+char *
+og_decision_horizon_text(const cJSON *h)
+{
+	const char *name = og_rj_str(h, "name"), *effort = og_rj_str(h, "effort");
+
+	if (og_rj_count(og_rj_arr(h, "actions")) == 0)
+		return og_asprintf("%s: nothing planned", name ? name : "");
+	return og_asprintf("%s: about %s of work", name ? name : "", effort ? effort : "unknown");
+}

@@ -70,6 +70,12 @@ const char *og_cap_title(const cJSON *assessment, const char *cap_id);
  * and an absolute local path reduced to the file's name.  Points into
  * @ev. */
 const char *og_evidence_for_reader(const char *ev);
+/* Decision page wording shared by the PDF and HTML: an action of
+ * assessment.decision ("Confirm: Branch protection (enable the github
+ * collector)") and a horizon's heading ("This week: about 4.5 days of
+ * work").  Both allocated. */
+char *og_decision_action_text(const cJSON *action);
+char *og_decision_horizon_text(const cJSON *horizon);
 
 /*
  * Copy @s into a new string that any consumer can hold: invalid UTF-8

@@ -44,11 +44,12 @@ static const char *const section_titles[][2] = {
 	{ "kpis", "6. Metrics and KPIs" },
 	{ "portfolio", "6b. Portfolio of repositories" },
 	{ "security", "7. Security" },
-	{ "appendix", "8. Appendix: collectors, evidence, model" },
+	{ "decision", "8. Decision and next steps" },
+	{ "appendix", "9. Appendix: collectors, evidence, model" },
 };
 
 enum { S_SUMMARY, S_CURRENT, S_LADDER, S_GAPS, S_ROADMAP, S_KPIS, S_PORTFOLIO,
-       S_SECURITY, S_APPENDIX, S_COUNT };
+       S_SECURITY, S_DECISION, S_APPENDIX, S_COUNT };
 
 static void
 section(struct hr *r, int s)
@@ -1086,6 +1087,48 @@ evidence(struct hr *r)
 		og_html_note(&r->h, "Only the first 200 rows are shown; report.json holds the rest.");
 }
 
+/* The same plan as the PDF's decision page (assessment.decision). */
+static void
+sec_decision(struct hr *r)
+{
+	static const char *const cols[] = { "Action", "Effort", "Why" };
+	const cJSON *dec = og_rj_obj(r->as, "decision"), *h, *a;
+	double later;
+
+	section(r, S_DECISION);
+	if (!dec) {
+		og_html_note(&r->h, "Decision and next steps: not measured (no assessment in this report).");
+		return;
+	}
+	og_html_el(&r->h, "p", NULL, og_rj_str(og_rj_obj(r->as, "next_level"), "text"));
+	gates(r);
+	cJSON_ArrayForEach(h, og_rj_arr(dec, "horizons")) {
+		char *t = og_decision_horizon_text(h);
+
+		og_html_heading(&r->h, 3, NULL, t);
+		free(t);
+		if (og_rj_count(og_rj_arr(h, "actions")) == 0)
+			continue;
+		og_html_table_start(&r->h, NULL, cols, 3, NULL);
+		cJSON_ArrayForEach(a, og_rj_arr(h, "actions")) {
+			t = og_decision_action_text(a);
+			og_html_row_start(&r->h);
+			og_html_td(&r->h, t);
+			og_html_td(&r->h, str_or(a, "effort", "not estimated"));
+			og_html_td(&r->h, str_or(a, "why", ""));
+			og_html_row_end(&r->h);
+			free(t);
+		}
+		og_html_table_end(&r->h);
+	}
+	if (og_rj_num(dec, "later", &later) && later > 0) {
+		fputs("<p class=\"note\">", r->h.f);
+		og_html_escf(&r->h, "%.0f more action%s after this quarter: see the roadmap.", later,
+			     later == 1 ? "" : "s");
+		fputs("</p>\n", r->h.f);
+	}
+}
+
 static void
 sec_appendix(struct hr *r)
 {
@@ -1187,6 +1230,7 @@ og_render_html(const cJSON *report, const cJSON *config, const char *path, char 
 	sec_kpis(&r);
 	sec_portfolio(&r);
 	sec_security(&r);
+	sec_decision(&r);
 	sec_appendix(&r);
 	fputs("</section>\n</main>\n</body>\n</html>\n", r.h.f);
 	if (fclose(r.h.f) != 0) {

@@ -36,7 +36,8 @@
 #define T_KPIS		"6. Metrics and KPIs"
 #define T_PORTFOLIO	"6b. Portfolio of repositories"
 #define T_SECURITY	"7. Security"
-#define T_APPENDIX	"8. Appendix: collectors, evidence, model"
+#define T_DECISION	"8. Decision and next steps"
+#define T_APPENDIX	"9. Appendix: collectors, evidence, model"
 
 struct pdf {
 	struct og_doc *d;
@@ -1168,6 +1169,52 @@ appendix_attestations(struct pdf *p)
 	table(p, cols, 4, true);
 }
 
+/* ---------------------------------------------------------------- decision */
+
+/* What to do this week, this month and this quarter (assessment.decision),
+ * the smallest set that reaches the next level, and the gates: the page a
+ * reader acts on, before the appendix. */
+static void
+sec_decision(struct pdf *p)
+{
+	static const struct og_col cols[] = {
+		{ "Action", 0.56, 0 }, { "Effort", 0.14, 0 }, { "Why", 0.30, 0 },
+	};
+	const cJSON *dec = og_rj_obj(p->as, "decision"), *h, *a;
+	const char *next = og_rj_str(og_rj_obj(p->as, "next_level"), "text");
+	double later;
+
+	og_doc_heading(p->d, 1, T_DECISION);
+	if (!dec) {
+		note(p, "Decision and next steps: not measured (no assessment in this report).");
+		return;
+	}
+	if (next)
+		og_doc_para(p->d, next, 0, OG_TX_BOLD, og_ink);
+	gate_verdict(p, 0);
+	cJSON_ArrayForEach(a, og_rj_arr(p->report, "gates"))
+		if (og_rj_str(a, "status") && !strcmp(og_rj_str(a, "status"), "fail"))
+			og_doc_bullet(p->d, "\xe2\x9c\x97", og_status_color("needs improvement"),
+				      og_rj_str(a, "description") ? og_rj_str(a, "description")
+								 : og_rj_str(a, "id"));
+	cJSON_ArrayForEach(h, og_rj_arr(dec, "horizons")) {
+		og_doc_heading(p->d, 2, keep(p, og_decision_horizon_text(h)));
+		cJSON_ArrayForEach(a, og_rj_arr(h, "actions")) {
+			txt(p, keep(p, og_decision_action_text(a)));
+			txt(p, effort_text(a));
+			txt(p, og_rj_str(a, "why"));
+		}
+		if (p->n_cells)
+			table(p, cols, 3, true);
+	}
+	if (og_rj_num(dec, "later", &later) && later > 0)
+		note(p, keep(p, og_asprintf("%.0f more action%s after this quarter: see the roadmap.",
+					    later, later == 1 ? "" : "s")));
+	note(p, "Order: first what reaches the next level, then what a failing gate requires, "
+		"then the rest by impact per effort; the horizons hold one person's time "
+		"(40 hours a week).");
+}
+
 static void
 sec_appendix(struct pdf *p)
 {
@@ -1283,6 +1330,7 @@ content(struct pdf *p)
 	sec_kpis(p);
 	sec_portfolio(p);
 	sec_security(p);
+	sec_decision(p);
 	sec_appendix(p);
 	og_doc_finish(p->d);
 }

@@ -286,6 +286,9 @@ cJSON *og_gaps(const struct og_scored *sc, const struct og_fact_env *env);
 cJSON *og_quick_wins(const struct og_scored *sc);
 /* actions.c: gap ids ranked by impact per effort (docs/report-json.md) */
 cJSON *og_top_actions(const cJSON *gaps);
+/* this week / this month / this quarter, from the finished assessment and
+ * the gate results */
+cJSON *og_decision(const cJSON *assessment, const cJSON *gates);
 cJSON *og_roadmap(const struct og_scored *sc);
 cJSON *og_costs(const struct og_scored *sc);
 

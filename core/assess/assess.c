@@ -407,6 +407,7 @@ og_assess_ex(struct og_model *m, const cJSON *config, const cJSON *collectors,
 	if ((r = og_gates(cJSON_GetObjectItemCaseSensitive(config, "gates"), as, m,
 			  &gates, &err)) < 0)
 		goto out;
+	cJSON_AddItemToObject(as, "decision", og_decision(as, gates));
 	*ret_assessment = as;
 	*ret_gates = gates;
 	as = NULL;

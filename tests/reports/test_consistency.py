@@ -115,6 +115,23 @@ def main():
         check(len(nl["needs"]) <= len(nl["missing"]) + len(nl["unknown"]),
               "next level needs a subset")
 
+    # the decision page: the plan in report.json, in the PDF and the HTML
+    dec = a.get("decision")
+    check(dec is not None, "report.json carries the decision (this week / month / quarter)")
+    if dec and nl:
+        week = [x["id"] for x in dec["horizons"][0]["actions"]]
+        check(week[:len(nl["needs"])] == nl["needs"],
+              "this week starts with what reaches the next level %r" % week[:4])
+    html = flat(open(os.path.join(out, "report.html"), encoding="utf-8").read())
+    html = flat(html.replace("&amp;", "&").replace("&#39;", "'").replace("&quot;", '"'))
+    for h in (dec or {}).get("horizons", []):
+        for x in h["actions"]:
+            check(x["title"] in pdf and x["title"] in html,
+                  "%s: %r on the PDF and HTML decision page" % (h["name"], x["title"]))
+    head = "8. Decision and next steps"
+    check(head in pdf and pdf.rindex(head) < pdf.rindex("9. Appendix"),
+          "PDF: the decision page comes before the appendix")
+
     # areas
     for ar in a["areas"]:
         check(re.search(re.escape(ar["name"][:34]) + r" [#.x?]+ +" + re.escape(ar["display"]), term),
