@@ -342,56 +342,28 @@ og_broker_clear(struct og_broker *b)
 
 /* ---- the plugin's side ---------------------------------------------- */
 
-/* A response decoded from the wire, with the storage behind it. */
-struct wire_response {
-	struct og_http_response pub;
-	char *error, *body, *effective_url;
-	char **headers;
-	size_t n_headers;
-};
-
-void
-og_broker_response_free(struct og_http_response *pub)
-{
-	struct wire_response *x = (struct wire_response *)pub;
-
-	if (!x)
-		return;
-	free(x->error);
-	free(x->body);
-	free(x->effective_url);
-	for (size_t i = 0; i < x->n_headers; i++)
-		free(x->headers[i]);
-	free(x->headers);
-	free(x);
-}
-
 static struct og_http_response *
 decode_response(struct rbuf *r)
 {
-	struct wire_response *x = og_xcalloc(1, sizeof(*x));
 	uint64_t status = get_u64(r), nh;
-	size_t body_len = 0;
+	char *error = get_bytes(r, NULL), **headers, *body, *url;
+	size_t n = 0, body_len = 0;
+	bool from_cache;
+	struct og_http_response *x;
 
-	x->error = get_bytes(r, NULL);
 	nh = get_u64(r);
 	if (nh > r->len - r->off)
 		r->bad = true;
-	x->headers = og_xcalloc(r->bad ? 1 : (size_t)nh + 1, sizeof(*x->headers));
-	for (; !r->bad && x->n_headers < nh; x->n_headers++)
-		x->headers[x->n_headers] = get_bytes(r, NULL);
-	x->body = get_bytes(r, &body_len);
-	if (!x->body)
-		x->body = og_strdup0("");
-	x->pub = (struct og_http_response){
-		.struct_size = sizeof(x->pub), .status = (long)(int64_t)status,
-		.error = x->error, .headers = (const char *const *)x->headers,
-		.body = x->body, .body_len = body_len,
-	};
-	x->pub.from_cache = get_u64(r) != 0;
-	x->effective_url = get_bytes(r, NULL);
-	x->pub.effective_url = x->effective_url;
-	return &x->pub;
+	headers = og_xcalloc(r->bad ? 1 : (size_t)nh + 1, sizeof(*headers));
+	for (; !r->bad && n < nh; n++)
+		headers[n] = get_bytes(r, NULL);
+	body = get_bytes(r, &body_len);
+	from_cache = get_u64(r) != 0;
+	url = get_bytes(r, NULL);
+	x = og_http_response_make((long)(int64_t)status, error, headers, n, body,
+				  body_len, url);
+	x->from_cache = from_cache;
+	return x;
 }
 
 int

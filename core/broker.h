@@ -37,11 +37,11 @@ struct og_broker {
 int og_broker_serve(struct og_broker *b, int fd);
 void og_broker_clear(struct og_broker *b);
 
-/* Plugin side: the host table's http_batch, http_free and
- * secret_available, through the keeper on @fd. */
+/* Plugin side: the host table's http_batch and secret_available,
+ * through the keeper on @fd (responses are freed with
+ * og_http_response_free). */
 int og_broker_batch(int fd, const struct og_http_request *const *requests,
 		    size_t n, struct og_http_response **ret_responses);
-void og_broker_response_free(struct og_http_response *r);
 bool og_broker_available(int fd, const char *name);
 
 #endif /* OG_BROKER_H */

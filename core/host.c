@@ -11,6 +11,7 @@
 
 #include "conf.h"
 #include "broker.h"
+#include "http/http.h"
 #include "host.h"
 #include "jsonw.h"
 #include "model.h"
@@ -480,7 +481,7 @@ host_http_batch(struct og_ctx *ctx, const struct og_http_request *const *request
 static void
 host_http_free(struct og_ctx *ctx, struct og_http_response *resp)
 {
-	og_broker_response_free(resp);
+	og_http_response_free(resp);
 }
 
 static int64_t

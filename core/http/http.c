@@ -738,23 +738,19 @@ xfer_reset_attempt(struct xfer *x)
 	x->header_bytes = 0;
 }
 
-static void
-xfer_finish(struct xfer *x, long status, const char *error)
+struct og_http_response *
+og_http_response_make(long status, char *error, char **headers, size_t n_headers,
+		      char *body, size_t body_len, char *effective_url)
 {
 	struct response *r = og_xcalloc(1, sizeof(*r));
 
-	r->headers = og_xrealloc_array(x->headers, x->n_headers + 1,
-				       sizeof(char *));
-	r->headers[x->n_headers] = NULL;
-	r->n_headers = x->n_headers;
-	x->headers = NULL;
-	x->n_headers = 0;
-	r->body = x->body.p ? x->body.p : og_strdup0("");
-	r->body_len = x->body.p ? x->body.len : 0;
-	x->body.p = NULL;
-	r->error = error ? og_strdup0(error) : NULL;
-	r->effective_url = og_strdup0(x->url);
-
+	r->headers = og_xrealloc_array(headers, n_headers + 1, sizeof(char *));
+	r->headers[n_headers] = NULL;
+	r->n_headers = n_headers;
+	r->body = body ? body : og_strdup0("");
+	r->body_len = body ? body_len : 0;
+	r->error = error;
+	r->effective_url = effective_url;
 	r->pub.struct_size = sizeof(r->pub);
 	r->pub.status = status;
 	r->pub.error = r->error;
@@ -762,7 +758,18 @@ xfer_finish(struct xfer *x, long status, const char *error)
 	r->pub.body = r->body;
 	r->pub.body_len = r->body_len;
 	r->pub.effective_url = r->effective_url;
-	x->resp = r;
+	return &r->pub;
+}
+
+static void
+xfer_finish(struct xfer *x, long status, const char *error)
+{
+	x->resp = (struct response *)og_http_response_make(
+		status, error ? og_strdup0(error) : NULL, x->headers,
+		x->n_headers, x->body.p, x->body.len, og_strdup0(x->url));
+	x->headers = NULL;
+	x->n_headers = 0;
+	x->body.p = NULL;
 	x->state = XFER_DONE;
 	xfer_reset_attempt(x);
 }

@@ -32,6 +32,13 @@ int og_http_batch(struct og_http *h,
 		  const struct og_http_request *const *requests, size_t n,
 		  struct og_http_response **ret_responses);
 void og_http_response_free(struct og_http_response *r);
+/* A response owning @error, @headers (@n_headers of them), @body (NULL:
+ * empty) and @effective_url, as og_http_batch returns them; freed with
+ * og_http_response_free. */
+struct og_http_response *og_http_response_make(long status, char *error,
+					       char **headers, size_t n_headers,
+					       char *body, size_t body_len,
+					       char *effective_url);
 
 /*
  * Behaviour (config keys under "http", numbers or numeric strings):
