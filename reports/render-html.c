@@ -85,14 +85,12 @@ effort_text(const cJSON *o, char *buf, size_t size)
 }
 
 static void
-pct_text(const cJSON *o, const char *key, char *buf, size_t size)
+pct_text(const cJSON *area, char *buf, size_t size)
 {
-	double v;
+	char tmp[64];
 
-	if (og_rj_num(o, key, &v))
-		snprintf(buf, size, "%.0f%%", v);
-	else
-		snprintf(buf, size, "not measured");
+	/* the assessment's own rounding ("33.3%"), as every output prints it */
+	snprintf(buf, size, "%s", og_rj_area_display(area, tmp, sizeof(tmp)));
 }
 
 /* ----------------------------------------------------------------- head */
@@ -273,6 +271,7 @@ area_list(struct hr *r, const cJSON *ids, const char *empty)
 	cJSON_ArrayForEach(id, ids) {
 		const cJSON *area;
 		double pct;
+		char shown[64];
 
 		if (!cJSON_IsString(id))
 			continue;
@@ -281,7 +280,8 @@ area_list(struct hr *r, const cJSON *ids, const char *empty)
 		area = og_json_find_id(og_rj_arr(r->as, "areas"), id->valuestring);
 		fputs("<li>", r->h.f);
 		if (og_rj_num(area, "completeness", &pct))
-			og_html_escf(&r->h, "%s: %.0f%% complete", og_area_name(r->as, id->valuestring), pct);
+			og_html_escf(&r->h, "%s: %s complete", og_area_name(r->as, id->valuestring),
+				     og_rj_area_display(area, shown, sizeof(shown)));
 		else
 			og_html_escf(&r->h, "%s: completeness not measured",
 				     og_area_name(r->as, id->valuestring));
@@ -442,27 +442,19 @@ static void
 cap_rows(struct hr *r, const cJSON *ids, const char *status)
 {
 	const cJSON *id;
-	const char *label = strcmp(status, "met") == 0 ? "Implemented" :
-			    strcmp(status, "missing") == 0 ? "Missing" : "Unknown";
 
 	cJSON_ArrayForEach(id, ids) {
-		const cJSON *cap, *e;
-		const char *ev;
+		struct og_cap_row row;
 
 		if (!cJSON_IsString(id))
 			continue;
-		cap = og_json_find_id(og_rj_arr(r->as, "capabilities"), id->valuestring);
-		if (strcmp(status, "met") == 0) {
-			e = cJSON_GetArrayItem(og_rj_arr(cap, "evidence"), 0);
-			ev = og_evidence_for_reader(cJSON_IsString(e) ? e->valuestring : NULL);
-		} else {
-			ev = og_rj_str(cap, strcmp(status, "missing") == 0 ? "current" : "observe_hint");
-		}
+		og_cap_row(r->as, id->valuestring, status, &row);
 		og_html_row_start(&r->h);
-		og_html_td(&r->h, og_cap_title(r->as, id->valuestring));
-		og_html_td_chip(&r->h, label, og_status_color(status));
-		og_html_td(&r->h, ev);
+		og_html_td(&r->h, row.title);
+		og_html_td_chip(&r->h, row.label, og_status_color(status));
+		og_html_td(&r->h, row.note);
 		og_html_row_end(&r->h);
+		og_cap_row_fini(&row);
 	}
 }
 
@@ -487,7 +479,7 @@ sec_current(struct hr *r)
 	cJSON_ArrayForEach(a, areas) {
 		bars[i].label = str_or(a, "name", str_or(a, "id", ""));
 		bars[i].have = og_rj_num(a, "completeness", &bars[i].value);
-		pct_text(a, "completeness", vals[i], sizeof(vals[i]));
+		pct_text(a, vals[i], sizeof(vals[i]));
 		bars[i].value_text = vals[i];
 		bars[i].color = bars[i].have && bars[i].value >= 85 ? r->st->accent :
 				(struct og_rgb){ 0.45, 0.45, 0.45 };
@@ -500,7 +492,7 @@ sec_current(struct hr *r)
 		char pct[16];
 		const char *name = str_or(a, "name", str_or(a, "id", ""));
 
-		pct_text(a, "completeness", pct, sizeof(pct));
+		pct_text(a, pct, sizeof(pct));
 		fputs("<h3>", r->h.f);
 		if (strcmp(pct, "not measured") == 0)
 			og_html_escf(&r->h, "%s: completeness not measured", name);
@@ -508,7 +500,7 @@ sec_current(struct hr *r)
 			og_html_escf(&r->h, "%s: %s complete", name, pct);
 		fputs("</h3>\n", r->h.f);
 		if (og_rj_count(og_rj_arr(a, "implemented")) + og_rj_count(og_rj_arr(a, "missing")) +
-		    og_rj_count(og_rj_arr(a, "unknown")) == 0) {
+		    og_rj_count(og_rj_arr(a, "unknown")) + og_rj_count(og_rj_arr(a, "not_applicable")) == 0) {
 			og_html_note(&r->h, "No capabilities of the model belong to this area.");
 			continue;
 		}
@@ -516,6 +508,7 @@ sec_current(struct hr *r)
 		cap_rows(r, og_rj_arr(a, "implemented"), "met");
 		cap_rows(r, og_rj_arr(a, "missing"), "missing");
 		cap_rows(r, og_rj_arr(a, "unknown"), "unknown");
+		cap_rows(r, og_rj_arr(a, "not_applicable"), "not_applicable");
 		og_html_table_end(&r->h);
 	}
 }

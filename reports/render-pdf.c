@@ -485,54 +485,20 @@ sec_summary(struct pdf *p)
 /* ---------------------------------------------------------- current state */
 
 /* The note beside an attested status: who, when, on what evidence. */
-static const char *
-attested_note(struct pdf *p, const cJSON *cap)
-{
-	const cJSON *a = og_rj_obj(cap, "attestation");
-
-	return keep(p, og_asprintf("attested by %s on %s%s%s",
-				   og_rj_str(a, "by") ? og_rj_str(a, "by") : "?",
-				   og_rj_str(a, "date") ? og_rj_str(a, "date") : "?",
-				   og_rj_str(a, "evidence") ? ": " : "",
-				   og_rj_str(a, "evidence") ? og_rj_str(a, "evidence") : ""));
-}
-
 static void
 cap_rows(struct pdf *p, const cJSON *ids, const char *status)
 {
 	const cJSON *id;
-	struct og_rgb c = og_status_color(status);
-	bool met = !strcmp(status, "met"), missing = !strcmp(status, "missing");
-	bool na = !strcmp(status, "not_applicable");
-	const char *label = met ? "Implemented" : missing ? "Missing" :
-			    na ? "Not applicable" : "Not observed";
 
 	cJSON_ArrayForEach(id, ids) {
-		const cJSON *cap;
-		const char *ev = NULL, *src;
-		bool attested;
+		struct og_cap_row row;
 
 		if (!cJSON_IsString(id))
 			continue;
-		cap = og_json_find_id(og_rj_arr(p->as, "capabilities"), id->valuestring);
-		src = og_rj_str(cap, "source");
-		attested = src && !strcmp(src, "attested");
-		if (attested && !na) {
-			ev = attested_note(p, cap);
-		} else if (met) {
-			const cJSON *e = cJSON_GetArrayItem(og_rj_arr(cap, "evidence"), 0);
-
-			ev = og_evidence_for_reader(cJSON_IsString(e) ? e->valuestring : NULL);
-		} else if (missing) {
-			ev = og_rj_str(cap, "current");
-		} else if (na) {
-			ev = og_rj_str(cap, "applicability");
-		} else {
-			ev = og_rj_str(cap, "observe_hint");
-		}
-		txt(p, og_cap_title(p->as, id->valuestring));
-		cell(p, attested ? keep(p, og_asprintf("%s (attested)", label)) : label, true, c, 0);
-		cell(p, ev ? ev : "", false, og_ink, 0);
+		og_cap_row(p->as, id->valuestring, status, &row);
+		txt(p, row.title);
+		cell(p, keep(p, row.label), true, og_status_color(status), 0);
+		txt(p, keep(p, row.note));
 	}
 }
 
