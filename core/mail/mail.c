@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -71,14 +72,47 @@ header_safe(const char *s, bool allow_space)
 	return true;
 }
 
-/* The addr-spec of "addr" or "Name <addr>", validated; caller frees. */
+static bool
+utf8_valid(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
+			     (c & 0xf8) == 0xf0 ? 4 : 0;
+
+		if (len == 0 || i + len > n || (len == 2 && c < 0xc2))
+			return false;
+		for (size_t k = 1; k < len; k++)
+			if (((unsigned char)s[i + k] & 0xc0) != 0x80)
+				return false;
+		i += len;
+	}
+	return true;
+}
+
+/* A display name may be any UTF-8 text without control characters
+ * ("Jürgen Müller"); it goes out RFC 2047-encoded (display_header). */
+static bool
+display_name_ok(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] == 0x7f)
+			return false;
+	return utf8_valid(s, n);
+}
+
+/* The addr-spec of "addr" or "Name <addr>", validated; caller frees.  The
+ * address itself is printable ASCII (no SMTPUTF8). */
 static char *
 addr_spec(const char *s)
 {
 	const char *lt = strchr(s, '<'), *gt;
 	char *a;
 
-	if (!header_safe(s, true) || strlen(s) > ADDR_MAX)
+	if (strlen(s) > ADDR_MAX)
+		return NULL;
+	if (!header_safe(s, true) &&
+	    !(lt && display_name_ok(s, (size_t)(lt - s)) && header_safe(lt, true)))
 		return NULL;
 	if (lt) {
 		gt = strchr(lt, '>');
@@ -172,6 +206,29 @@ rfc2047(const char *s)
  * The week's verdict in a few words, so the subject differs when the news
  * does: "Level 3 · 1 gate failed · 5 new, 2 fixed".
  */
+/* "Name <addr>" for a From/To header: a non-ASCII display name as RFC 2047
+ * encoded words (surrounding quotes dropped), the address as it is. */
+static char *
+mailbox_header(const char *s)
+{
+	const char *lt = strchr(s, '<');
+	size_t b, e;
+	char *name, *enc, *out;
+
+	if (!lt || header_safe(s, true))
+		return og_strdup0(s);
+	for (b = 0; s + b < lt && (s[b] == ' ' || s[b] == '"'); b++)
+		;
+	for (e = (size_t)(lt - s); e > b && (s[e - 1] == ' ' || s[e - 1] == '"'); e--)
+		;
+	name = og_asprintf("%.*s", (int)(e - b), s + b);
+	enc = rfc2047(name);
+	out = og_asprintf("%s %s", enc, lt);
+	free(name);
+	free(enc);
+	return out;
+}
+
 static char *
 verdict_text(const cJSON *report)
 {
@@ -564,7 +621,7 @@ og_mail_check(const cJSON *config, char **ret_err)
 		if (!(a = addr_spec(to[i]))) {
 			*ret_err = og_asprintf("mail: recipient %zu (\"%s\") is not a valid "
 					       "address", i + 1, header_safe(to[i], true) ? to[i]
-					       : "(control characters)");
+					       : "(control or non-ASCII characters in the address)");
 			return -EINVAL;
 		}
 		free(a);
@@ -602,6 +659,64 @@ og_mail_check(const cJSON *config, char **ret_err)
 	return r;
 }
 
+/*
+ * Which recipients the server accepted and which it refused, with its
+ * words: read from the SMTP dialogue (libcurl sends one RCPT TO at a time
+ * and waits for its reply).  Only RCPT lines and their replies are looked
+ * at; nothing of the dialogue (AUTH!) is kept or logged.
+ */
+struct rcpt_log {
+	char cur[ADDR_MAX + 1];
+	bool waiting;
+	char *accepted, *refused;
+	size_t n_ok, n_bad;
+};
+
+static void
+append_list(char **list, const char *item)
+{
+	char *t = og_asprintf("%s%s%s", *list ? *list : "", *list ? ", " : "", item);
+
+	free(*list);
+	*list = t;
+}
+
+static int
+rcpt_watch(CURL *curl, curl_infotype type, char *data, size_t size, void *userp)
+{
+	struct rcpt_log *l = userp;
+	size_t n = strcspn(data, "\r\n");
+
+	(void)curl;
+	if (n > size)
+		n = size;
+	if (type == CURLINFO_HEADER_OUT && n > 8 && strncasecmp(data, "RCPT TO:", 8) == 0) {
+		const char *a = memchr(data, '<', n), *b = a ? memchr(a, '>', n - (size_t)(a - data)) : NULL;
+
+		if (a && b && (size_t)(b - a - 1) <= ADDR_MAX) {
+			snprintf(l->cur, sizeof(l->cur), "%.*s", (int)(b - a - 1), a + 1);
+			l->waiting = true;
+		}
+	} else if (type == CURLINFO_HEADER_IN && l->waiting && n >= 4 &&
+		   data[3] != '-') {	/* the last line of a multi-line reply */
+		if (data[0] == '2') {
+			append_list(&l->accepted, l->cur);
+			l->n_ok++;
+		} else {
+			char *t = og_asprintf("%s (%.*s)", l->cur, (int)(n > 200 ? 200 : n), data);
+
+			for (char *c = t; *c; c++)
+				if ((unsigned char)*c < 0x20 || (unsigned char)*c == 0x7f)
+					*c = ' ';
+			append_list(&l->refused, t);
+			free(t);
+			l->n_bad++;
+		}
+		l->waiting = false;
+	}
+	return 0;
+}
+
 int
 og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 	     og_mail_render_fn render, char **ret_err)
@@ -613,13 +728,14 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 				 "required");
 	const char *cainfo = og_jstr(og_jget2(config, "mail", "cainfo"));
 	struct curl_slist *rcpt = NULL, *hdr = NULL, *pngh = NULL;
-	char *shown = NULL, *from_addr = NULL, *subj = NULL, *enc = NULL;
+	char *shown = NULL, *from_addr = NULL, *subj = NULL, *enc = NULL, *enc2 = NULL;
 	char *line = NULL, *text = NULL, *html = NULL, *err = NULL;
 	char *png = NULL, *pdf = NULL, *pdfname = NULL, *slug = NULL;
 	char *user = NULL, *pass = NULL, *to_line = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "", date[64];
 	curl_mime *mime = NULL;
 	CURL *curl = NULL;
+	struct rcpt_log rl = { 0 };
 	bool smtps = false, plain;
 	size_t n_to;
 	long timeout, code = 0;
@@ -648,14 +764,16 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 			err = og_asprintf("mail: recipient %zu (\"%s\") is not "
 					  "a valid address", i + 1,
 					  header_safe(to[i], true) ? to[i] :
-					  "(control characters)");
+					  "(control or non-ASCII characters in the address)");
 			goto out;
 		}
 		t = og_asprintf("<%s>", a);
 		rcpt = curl_slist_append(rcpt, t);
 		free(t);
 		free(a);
-		t = og_asprintf("%s%s%s", to_line, i ? ", " : "", to[i]);
+		a = mailbox_header(to[i]);
+		t = og_asprintf("%s%s%s", to_line, i ? ", " : "", a);
+		free(a);
 		free(to_line);
 		to_line = t;
 	}
@@ -692,7 +810,8 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 	free(line);
 	date_header(date, sizeof(date));
 	hdr = curl_slist_append(hdr, date);
-	line = og_asprintf("From: %s", from);
+	enc2 = mailbox_header(from);
+	line = og_asprintf("From: %s", enc2);
 	hdr = curl_slist_append(hdr, line);
 	free(line);
 	hdr = curl_slist_append(hdr, to_line);
@@ -717,6 +836,11 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	curl_easy_setopt(curl, CURLOPT_MAIL_FROM, line);
 	curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
+	/* one refused recipient must not cost the others their mail */
+	curl_easy_setopt(curl, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1L);
+	curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, rcpt_watch);
+	curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &rl);
+	curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdr);
 	curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime);
 	curl_easy_setopt(curl, CURLOPT_USE_SSL,
@@ -759,6 +883,21 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 			free(err);
 			err = t;
 		}
+		if (rl.refused) {
+			char *t = og_asprintf("%s; refused by the server: %s", err, rl.refused);
+
+			free(err);
+			err = t;
+		}
+		goto out;
+	}
+	if (rl.n_bad) {
+		/* delivered to the others; each refusal named, exit 4 */
+		og_log_info("mail: delivered to %s via %s", rl.accepted ? rl.accepted : "nobody",
+			    shown);
+		r = -EIO;
+		err = og_asprintf("mail: %zu of %zu recipient%s refused by %s: %s", rl.n_bad, n_to,
+				  n_to == 1 ? "" : "s", shown, rl.refused);
 		goto out;
 	}
 	og_log_info("mail: sent to %zu recipient%s via %s", n_to,
@@ -778,6 +917,9 @@ out:
 	free(from_addr);
 	free(subj);
 	free(enc);
+	free(enc2);
+	free(rl.accepted);
+	free(rl.refused);
 	free(text);
 	free(html);
 	free(png);
