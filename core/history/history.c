@@ -144,8 +144,8 @@ og_history_dir(const cJSON *config, const char *subject, char **ret_dir,
 }
 
 /* mkdir -p, new levels 0700 (history reveals security posture). */
-static int
-mkdir_p(const char *path)
+int
+og_mkdir_p(const char *path)
 {
 	char *p = og_strdup0(path);
 	int r = 0;
@@ -670,7 +670,7 @@ og_history_record(cJSON *report, const cJSON *config, char **ret_err)
 	r = og_history_dir(config, subject, &dir, &err);
 	if (r < 0)
 		goto out;
-	r = mkdir_p(dir);
+	r = og_mkdir_p(dir);
 	if (r < 0) {
 		err = og_asprintf("history: cannot create %s: %s", dir,
 				  strerror(-r));
