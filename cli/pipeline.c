@@ -716,15 +716,17 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 		og_log_info("mail not sent: %s (--mail-on %s)",
 			    !strcmp(og_config_str(p->config, "mail.on", "always"), "failure")
 			    ? "no gate failed and the report is complete"
-			    : "nothing changed since the last report",
+			    : "nothing changed since the last mailed report",
 			    og_config_str(p->config, "mail.on", "always"));
 	if (p->cli->cmd == OG_CMD_REPORT && code != EXIT_OUTPUT &&
-	    og_mail_wanted(doc, p->config) &&
-	    og_mail_send(doc, p->config, outdir,
-			 og_render_mail_summary, &err) < 0) {
-		og_log_error("%s", err);
-		free(err);
-		code = EXIT_OUTPUT;
+	    og_mail_wanted(doc, p->config)) {
+		if (og_mail_send(doc, p->config, outdir, og_render_mail_summary, &err) < 0) {
+			og_log_error("%s", err);
+			free(err);
+			code = EXIT_OUTPUT;
+		} else if ((r = og_history_mark_mailed(doc, p->config)) < 0) {
+			og_log_warn("history: cannot remember the mailed report: %s", strerror(-r));
+		}
 	}
 	return code;
 }

@@ -647,6 +647,65 @@ snapshot_filename(int64_t at, char *buf, size_t size)
 	snprintf(buf, size, SNAP_PREFIX "%s" SNAP_SUFFIX, compact);
 }
 
+/* ".mailed" holds the file name of the last snapshot whose report was
+ * mailed (a dot file: load_snapshots skips it quietly). */
+#define MAILED_MARK ".mailed"
+
+/*
+ * history.since_mailed: the delta against the last snapshot that was
+ * mailed, which --mail-on change compares with: a change whose mail
+ * failed (server down) is still news next week, while a run that was not
+ * mailed because nothing changed does not hide a slow drift.
+ */
+static void
+add_since_mailed(cJSON *hist, const char *dir, const struct snaps *s, size_t n_before,
+		 const cJSON *cur)
+{
+	char *path = og_asprintf("%s/" MAILED_MARK, dir), *buf = NULL, ts[32];
+	size_t len = 0;
+	cJSON *o;
+
+	if (!cJSON_IsObject(hist) || og_read_file(path, 256, &buf, &len) < 0)
+		goto out;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	for (size_t k = n_before; k-- > 0;) {
+		if (strcmp(s->v[k].file, buf) != 0)
+			continue;
+		o = cJSON_AddObjectToObject(hist, "since_mailed");
+		og_format_time(s->v[k].at, ts, sizeof(ts));
+		cJSON_AddStringToObject(o, "previous_at", ts);
+		cJSON_AddItemToObject(o, "delta", og_history_delta(s->v[k].doc, cur));
+		break;
+	}
+out:
+	free(buf);
+	free(path);
+}
+
+int
+og_history_mark_mailed(const cJSON *report, const cJSON *config)
+{
+	const char *subject = og_jstr(og_jget(report, "subject"));
+	const char *gen = og_jstr(og_jget(report, "generated_at"));
+	char *dir = NULL, *path, *err = NULL, name[64];
+	int64_t at;
+	int r;
+
+	if (!og_jbool(og_jget2(config, "history", "enabled"), true) || !gen ||
+	    og_parse_time(gen, &at) < 0)
+		return 0;
+	if ((r = og_history_dir(config, subject ? subject : "unnamed", &dir, &err)) < 0) {
+		free(err);
+		return r;
+	}
+	snapshot_filename(at, name, sizeof(name));
+	path = og_asprintf("%s/" MAILED_MARK, dir);
+	r = og_write_file_atomic(path, name, strlen(name));
+	free(path);
+	free(dir);
+	return r;
+}
+
 int
 og_history_record(cJSON *report, const cJSON *config, char **ret_err)
 {
@@ -699,6 +758,7 @@ og_history_record(cJSON *report, const cJSON *config, char **ret_err)
 
 	cur = snapshot_from_report(report, subject, at);
 	hist = history_object(&s, n_before, cur);
+	add_since_mailed(hist, dir, &s, n_before, cur);
 	if (!hist)
 		hist = cJSON_CreateNull();
 	if (og_jget(report, "history"))

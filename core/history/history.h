@@ -25,6 +25,10 @@ void og_history_run_state(cJSON *report, const cJSON *prev_snapshot);
  * outputs were not published leaves no history either. */
 void og_history_forget(const cJSON *report, const cJSON *config);
 
+/* Remember @report's snapshot as the last one mailed: the next run's
+ * history.since_mailed compares with it.  0 or negative errno. */
+int og_history_mark_mailed(const cJSON *report, const cJSON *config);
+
 /* ---- appended by the delivery branch ---- */
 #include <stdbool.h>
 #include <stdio.h>

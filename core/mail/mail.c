@@ -371,7 +371,8 @@ og_mail_wanted(const cJSON *report, const cJSON *config)
 	const char *to[1];
 	const char *on = og_jstr_or(og_jget2(config, "mail", "on"), "always");
 	const cJSON *h = og_jget(report, "history");
-	const cJSON *d = og_jget(h, "delta");
+	/* compared with the last report that was mailed, not the last run */
+	const cJSON *d = og_jget2(h, "since_mailed", "delta");
 	const cJSON *from = og_jget2(d, "level", "from");
 	const cJSON *now = og_jget2(d, "level", "to");
 
@@ -381,7 +382,8 @@ og_mail_wanted(const cJSON *report, const cJSON *config)
 		return report_failed(report);
 	if (strcmp(on, "change"))
 		return true;	/* "always" (config.c rejects others) */
-	/* change: no earlier snapshot counts as a change (first report).
+	/* change: no earlier mailed snapshot counts as a change (the first
+	 * report, or the first mail since a failed or skipped one).
 	 * Only like-for-like changes count: a level or gate that moved
 	 * because a collector failed or was dropped is not news of the
 	 * team's (the delta's critical/high set is like for like). */

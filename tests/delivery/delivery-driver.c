@@ -7,7 +7,9 @@
  *       og_history_record on REPORT, write the result to OUT
  *       (exit 75 when FILE is locked, 4 on failure)
  *   delivery-driver history CONFIG SUBJECT|- [--json]
- *   delivery-driver wanted REPORT CONFIG        prints yes / no
+ *   delivery-driver wanted REPORT CONFIG [--send-fails]
+ *       prints yes / no; a "yes" is then remembered as mailed, as after a
+ *       successful send, unless --send-fails
  *   delivery-driver mail REPORT CONFIG OUTDIR   exit 4 on failure
  *   delivery-driver hold-lock FILE              lock, print "locked",
  *                                               release at stdin EOF
@@ -120,11 +122,17 @@ cmd_wanted(int argc, char **argv)
 {
 	cJSON *report, *config;
 
-	if (argc != 4)
+	bool wanted, failed = argc == 5 && !strcmp(argv[4], "--send-fails");
+
+	if (argc != 4 && !failed)
 		return EX_USAGE;
 	report = load_json(argv[2]);
 	config = load_json(argv[3]);
-	puts(og_mail_wanted(report, config) ? "yes" : "no");
+	wanted = og_mail_wanted(report, config);
+	puts(wanted ? "yes" : "no");
+	/* as the CLI does after a successful send */
+	if (wanted && !failed)
+		og_history_mark_mailed(report, config);
 	cJSON_Delete(report);
 	cJSON_Delete(config);
 	return 0;

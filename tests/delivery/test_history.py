@@ -195,6 +195,7 @@ def unscanned():
     cfg = write_json(os.path.join(d, "cfg.json"), {"history": {"dir": os.path.join(d, "h")},
                                                   "mail": {"to": "a@b.org", "on": "change"}})
     record(d, report(T0, 2, [finding("aa", "critical")], {}), T0, cfg, "scan")
+    run(["wanted", os.path.join(d, "scan.out.json"), cfg])      # mailed
     out, _ = record(d, report(T0 + WEEK, 2, [], {}, scanned=False), T0 + WEEK, cfg, "noscan")
     dl = out["history"]["delta"]
     check(dl["findings_compared"] is False and dl["findings_fixed"] == []
@@ -208,4 +209,34 @@ def unscanned():
           "history text shows '-' for the unscanned run")
 
 
-main([sequence, retention, default_dir, unwritable, unscanned])
+def lost_change():
+    """Week 2 changed but its mail failed: week 3 with the same inputs is
+    still a change, because it is compared with the last *mailed* report
+    (week 1), not the last run."""
+    d = os.path.join(TMP, "lost")
+    os.makedirs(d)
+    cfg = write_json(os.path.join(d, "cfg.json"), {"history": {"dir": os.path.join(d, "h")},
+                                                  "mail": {"to": "a@b.org", "on": "change"}})
+    w1 = report(T0, 2, [finding("aa", "critical")], {})
+    w2 = report(T0 + WEEK, 2, [finding("aa", "critical"), finding("bb", "high")], {})
+    record(d, w1, T0, cfg, "w1")
+    check(run(["wanted", os.path.join(d, "w1.out.json"), cfg]).stdout.strip() == "yes",
+          "week 1 mailed")
+    record(d, w2, T0 + WEEK, cfg, "w2")
+    check(run(["wanted", os.path.join(d, "w2.out.json"), cfg, "--send-fails"]).stdout.strip()
+          == "yes", "week 2 changed (its mail fails)")
+    out3, _ = record(d, report(T0 + 2 * WEEK, 2, [finding("aa", "critical"), finding("bb", "high")], {}),
+                     T0 + 2 * WEEK, cfg, "w3")
+    check(out3["history"]["delta"]["critical_high_changed"] is False
+          and out3["history"]["since_mailed"]["delta"]["critical_high_changed"] is True
+          and out3["history"]["since_mailed"]["previous_at"].startswith("2026-11"),
+          "week 3: no change since week 2, a change since the mailed week 1")
+    check(run(["wanted", os.path.join(d, "w3.out.json"), cfg]).stdout.strip() == "yes",
+          "week 3 is mailed: the change is not lost")
+    out4, _ = record(d, report(T0 + 3 * WEEK, 2, [finding("aa", "critical"), finding("bb", "high")], {}),
+                     T0 + 3 * WEEK, cfg, "w4")
+    check(run(["wanted", os.path.join(d, "w4.out.json"), cfg]).stdout.strip() == "no",
+          "week 4: nothing changed since the mailed week 3")
+
+
+main([sequence, retention, default_dir, unwritable, unscanned, lost_change])

@@ -69,8 +69,16 @@ def texts(out):
             "mail": " ".join(mail.split()), "mail HTML": " ".join(mail_html.split())}
 
 
-def wanted(out):
-    return subprocess.run([DRIVER, "wanted", os.path.join(out, "report.json"), MAILCFG],
+def wanted(out, hist):
+    """Whether --mail-on change mails @out's report; a "yes" counts as
+    mailed (the next run compares with the last mailed report)."""
+    cfg = os.path.join(tmp, "mail-%s.json" % os.path.basename(hist))
+    with open(MAILCFG) as f:
+        c = json.load(f)
+    c["history"] = {"dir": hist}
+    with open(cfg, "w") as f:
+        json.dump(c, f)
+    return subprocess.run([DRIVER, "wanted", os.path.join(out, "report.json"), cfg],
                           capture_output=True, text=True, timeout=60).stdout.strip()
 
 
@@ -84,7 +92,8 @@ def trivy_dropped():
     # CodeQL runs both weeks: findings are compared, only Trivy's are not.
     sarif = ["--sarif", os.path.join(ex, "scans", "acme-shop.codeql.sarif")]
     trivy = ["--trivy", os.path.join(ex, "scans", "acme-shop-image.trivy.json")]
-    _, w1, _ = report("t1", 0, hist, sarif + trivy)
+    out1, w1, _ = report("t1", 0, hist, sarif + trivy)
+    check("week 1 is mailed", wanted(out1, hist) == "yes")
     n = sum(1 for f in w1["findings"] if f["status"] == "open" and "trivy" in f["sources"])
     check("week 1: Trivy reports open findings (%d)" % n, n > 0)
     check("week 1: a complete run", (w1.get("run") or {}).get("complete") is True, w1.get("run"))
@@ -110,12 +119,13 @@ def trivy_dropped():
         check("%s: never '%d fixed'" % (k, n), not re.search(r"\b%d fixed" % n, v))
         check("%s: incomplete-run banner naming trivy" % k,
               "Incomplete run" in v and "trivy" in v, v[:1500])
-    check("mail on change: an unlike week is not a change", wanted(out) == "no")
+    check("mail on change: an unlike week is not a change", wanted(out, hist) == "no")
 
 
 def repo_failed():
     hist = os.path.join(tmp, "h-repo")
-    _, w1, _ = report("r1", 0, hist, [])
+    out1, w1, _ = report("r1", 0, hist, [])
+    check("week 1 is mailed", wanted(out1, hist) == "yes")
     out, w2, term = report("r2", 1, hist, ["--set", "collectors.repo.limits.memory_mb=1"])
     c = {x["name"]: x["status"] for x in w2["collectors"]}
     check("week 2: the repo collector failed (%s)" % c.get("repo"), c.get("repo") == "failed")
@@ -135,7 +145,7 @@ def repo_failed():
         check("%s: no capabilities 'lost'" % k, not re.search(r"[1-9]\d* lost", v))
         check("%s: incomplete-run banner naming repo" % k,
               "Incomplete run" in v and "repo" in v, v[:1500])
-    check("mail on change: a failed collector is not a change", wanted(out) == "no")
+    check("mail on change: a failed collector is not a change", wanted(out, hist) == "no")
     _, w3, _ = report("r3", 2, hist, [])
     d = w3["history"]["delta"]
     check("week 3 (repo back): nothing 'gained' from an incomplete week (%d)"

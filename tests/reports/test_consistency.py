@@ -96,6 +96,8 @@ def main():
     pdf = pdf_text(os.path.join(out, "report.pdf"))
     mail = mail_text(maildir) if server else None
     check(server is None or mail is not None, "the mail arrived at the SMTP server")
+    check(server is None or glob.glob(os.path.join(tmp, "history", "**", ".mailed"), recursive=True),
+          "the mailed report is remembered for the next --mail-on change")
     junit = ET.parse(os.path.join(out, "junit.xml")).getroot()
 
     # level
