@@ -21,6 +21,7 @@
 #include "render.h"
 #include "rdoc.h"
 #include "runnote.h"
+#include "segbar.h"
 
 #define TOP_FINDINGS	10
 #define EVIDENCE_ROWS_MAX 200
@@ -141,6 +142,7 @@ head(struct hr *r)
 	      "figure{margin:.8rem 0}svg{display:block;max-width:40rem;height:auto}\n"
 	      "svg text{font-family:\"DejaVu Sans\",sans-serif;font-size:15px;fill:#1a1a1a}\n"
 	      "svg .nm{fill:#4a4a4a;font-style:italic}svg .val{font-weight:bold}svg .ph{font-weight:bold}\n"
+	      "svg .fig{font-size:11px;font-weight:bold}\n"
 	      "svg .axis{fill:#4a4a4a;font-size:11px}svg .track{fill:#e6e6e6}\n"
 	      "svg .phase{fill:var(--accent)}svg .item{fill:var(--accent);opacity:.55}\n"
 	      "pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f5f5f5;padding:.6rem;"
@@ -210,7 +212,8 @@ cover(struct hr *r)
 		snprintf(line, sizeof(line), "No maturity assessment in this report");
 	og_html_el(h, "p", "level", line);
 	if (have) {
-		struct og_html_bar bar = { "Maturity level", true, level, NULL, r->st->accent };
+		struct og_html_bar bar = { .label = "Maturity level", .have = true, .value = level,
+					   .color = r->st->accent };
 		char v[32];
 
 		snprintf(v, sizeof(v), "%.0f of 5", level);
@@ -465,27 +468,34 @@ sec_current(struct hr *r)
 	const cJSON *areas = og_rj_arr(r->as, "areas"), *a;
 	int n = og_rj_count(areas), i = 0;
 	struct og_html_bar *bars;
-	char (*vals)[16];
+	char (*vals)[64];
 
 	section(r, S_CURRENT);
 	if (n == 0) {
 		og_html_note(&r->h, "Per-area completeness: not measured (no assessment in this report).");
 		return;
 	}
-	og_html_el(&r->h, "p", NULL, "Completeness is the weighted share of each area's capabilities "
-		   "that were observed in place, out of those that could be observed.");
+	og_html_el(&r->h, "p", NULL, "Completeness is the weighted share of each area's applicable "
+		   "capabilities that were observed (or attested) in place; a capability that could "
+		   "not be observed counts as not in place. Coverage is the share that could be "
+		   "observed at all. Capabilities that do not apply to this project are left out.");
 	bars = og_xcalloc((size_t)n, sizeof(*bars));
 	vals = og_xcalloc((size_t)n, sizeof(*vals));
 	cJSON_ArrayForEach(a, areas) {
 		bars[i].label = str_or(a, "name", str_or(a, "id", ""));
 		bars[i].have = og_rj_num(a, "completeness", &bars[i].value);
-		pct_text(a, vals[i], sizeof(vals[i]));
-		bars[i].value_text = vals[i];
+		bars[i].value_text = og_rj_area_figures(a, vals[i], sizeof(vals[i]));
 		bars[i].color = bars[i].have && bars[i].value >= 85 ? r->st->accent :
 				(struct og_rgb){ 0.45, 0.45, 0.45 };
+		/* met / missing / not observed (segbar.c) */
+		if (og_rj_area_segments(a, &bars[i].value, &bars[i].missing, &bars[i].unknown)) {
+			bars[i].segmented = true;
+			bars[i].color = r->st->accent;
+		}
 		i++;
 	}
 	og_html_hbars(&r->h, "Completeness per area", bars, n, 100);
+	og_html_seg_legend(&r->h, r->st->accent);
 	free(bars);
 	free(vals);
 	cJSON_ArrayForEach(a, areas) {
@@ -911,8 +921,9 @@ sec_portfolio(struct hr *r)
 
 			snprintf(k, sizeof(k), "%d", l);
 			snprintf(lab[l - 1], sizeof(lab[0]), "%d %s", l, str_or(lvl, "name", ""));
-			bars[l - 1] = (struct og_html_bar){ lab[l - 1], og_rj_num(dist, k, &v), v,
-							    val[l - 1], r->st->accent };
+			bars[l - 1] = (struct og_html_bar){ .label = lab[l - 1],
+				.have = og_rj_num(dist, k, &v), .value = v,
+				.value_text = val[l - 1], .color = r->st->accent };
 			snprintf(val[l - 1], sizeof(val[0]), "%.0f", v);
 			if (v > max)
 				max = v;
@@ -979,7 +990,8 @@ sec_security(struct hr *r)
 	og_rj_severity_counts(r->report, counts, &have);
 	for (int i = 0; i < 4; i++) {
 		snprintf(vals[i], sizeof(vals[i]), "%.0f", counts[i]);
-		bars[i] = (struct og_html_bar){ og_sev_names[i], have, counts[i], vals[i], og_sev_color(i) };
+		bars[i] = (struct og_html_bar){ .label = og_sev_names[i], .have = have,
+			.value = counts[i], .value_text = vals[i], .color = og_sev_color(i) };
 		if (counts[i] > max)
 			max = counts[i];
 	}
@@ -989,7 +1001,8 @@ sec_security(struct hr *r)
 		if (ns == 8 || !cJSON_IsNumber(src))
 			continue;
 		snprintf(svals[ns], sizeof(svals[ns]), "%.0f", src->valuedouble);
-		sbars[ns] = (struct og_html_bar){ src->string, true, src->valuedouble, svals[ns], r->st->accent };
+		sbars[ns] = (struct og_html_bar){ .label = src->string, .have = true,
+				.value = src->valuedouble, .value_text = svals[ns], .color = r->st->accent };
 		if (src->valuedouble > smax)
 			smax = src->valuedouble;
 		ns++;

@@ -18,6 +18,7 @@
 #include "core/util.h"
 #include "rdoc.h"
 #include "runnote.h"
+#include "segbar.h"
 #include "render.h"
 
 #define TOP_GAPS		5
@@ -118,6 +119,43 @@ area_name(const cJSON *report, const char *id)
 	return id;
 }
 
+#define SEG_CSS "display:inline-block;height:10px;"
+#define HATCH_CSS "background:repeating-linear-gradient(135deg,#8c8c8c 0 2px,#e6e6e6 2px 5px);"
+
+/* One area: name, a met / missing / not observed bar (segbar.c) and
+ * completeness with coverage. */
+static void
+area_row(struct w *w, const cJSON *area)
+{
+	const char *name = og_jstr_or(og_jget(area, "name"), og_jstr_or(og_jget(area, "id"), "?"));
+	double s[3] = { 0, 0, 0 };
+	bool seg = og_rj_area_segments(area, &s[0], &s[1], &s[2]);
+	char figs[64], bar[24];
+	int k = 0;
+
+	og_rj_area_figures(area, figs, sizeof(figs));
+	if (w->html) {
+		fputs("<tr><td>", w->f);
+		esc(w, name);
+		fputs("</td><td style=\"white-space:nowrap\">", w->f);
+		for (int i = 0; seg && i < 3; i++)
+			if (s[i] > 0)
+				fprintf(w->f, "<span style=\"" SEG_CSS "width:%.0fpx;%s\"></span>",
+					1.6 * s[i], i == 0 ? "background:#0b6e4f" :
+					i == 1 ? "background:#d96b5c" : HATCH_CSS);
+		fputs("</td><td>", w->f);
+		esc(w, figs);
+		fputs("</td></tr>\n", w->f);
+		return;
+	}
+	/* 20 characters, as in the terminal summary */
+	for (int i = 0; seg && i < 3; i++)
+		for (int n = (int)(s[i] / 5 + 0.5); n > 0 && k < 20; n--)
+			bar[k++] = "#x?"[i];
+	bar[k] = '\0';
+	fprintf(w->f, "  %-34s %-20s  %s\n", name, bar, figs);
+}
+
 static void
 sum_level(struct w *w, const cJSON *report)
 {
@@ -159,18 +197,15 @@ sum_level(struct w *w, const cJSON *report)
 		return;
 	w_line(w, "h2", "Completeness by area");
 	w_block(w, "table", true);
-	cJSON_ArrayForEach(it, og_jget(a, "areas")) {
-		char buf[32];
-		const char *cells[2];
-		static const int widths[] = { 34, 0 };
-		const char *num = og_rj_area_display(it, buf, sizeof(buf));
-
-		cells[0] = og_jstr_or(og_jget(it, "name"),
-				  og_jstr_or(og_jget(it, "id"), "?"));
-		cells[1] = num;
-		w_row(w, false, cells, widths, 2);
-	}
+	cJSON_ArrayForEach(it, og_jget(a, "areas"))
+		area_row(w, it);
 	w_block(w, "table", false);
+	if (w->html)
+		fputs("<p style=\"color:#555;font-size:90%\"><span style=\"" SEG_CSS "background:#0b6e4f\">"
+		      "</span> in place <span style=\"" SEG_CSS "background:#d96b5c\"></span> missing "
+		      "<span style=\"" SEG_CSS HATCH_CSS "\"></span> not observed</p>\n", w->f);
+	else
+		fputs("  (# in place, x missing, ? not observed)\n", w->f);
 }
 
 /* The incomplete-run banner (runnote.c), first thing in the mail. */

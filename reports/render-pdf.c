@@ -20,6 +20,7 @@
 #include "render.h"
 #include "rdoc.h"
 #include "banner.h"
+#include "segbar.h"
 #include "runnote.h"
 
 #define TOP_FINDINGS	10
@@ -484,6 +485,24 @@ sec_summary(struct pdf *p)
 
 /* ---------------------------------------------------------- current state */
 
+/* An area's bar: met / missing / not observed segments with completeness
+ * and coverage beside it (segbar.c); a plain bar for an older report. */
+static void
+area_bar(struct pdf *p, const cJSON *a, const cJSON *prev, struct og_rgb accent,
+	 struct og_bar *b)
+{
+	char buf[64];
+
+	b->have = area_pct(a, &b->value);
+	b->have_ghost = og_rj_num(prev, og_rj_str(a, "id") ? og_rj_str(a, "id") : "", &b->ghost);
+	b->color = b->have && b->value >= 85 ? accent : og_chart_tint(accent, 0.35);
+	if (og_rj_area_segments(a, &b->value, &b->missing, &b->unknown)) {
+		b->segmented = true;
+		b->color = accent;
+	}
+	b->value_text = keep(p, og_strdup0(og_rj_area_figures(a, buf, sizeof(buf))));
+}
+
 /* The note beside an attested status: who, when, on what evidence. */
 static void
 cap_rows(struct pdf *p, const cJSON *ids, const char *status)
@@ -526,10 +545,7 @@ sec_current(struct pdf *p)
 	bars = og_xcalloc((size_t)n, sizeof(*bars));
 	cJSON_ArrayForEach(a, areas) {
 		bars[i].label = og_rj_str(a, "name") ? og_rj_str(a, "name") : og_rj_str(a, "id");
-		bars[i].have = area_pct(a, &bars[i].value);
-		bars[i].have_ghost = og_rj_num(prev, og_rj_str(a, "id") ? og_rj_str(a, "id") : "", &bars[i].ghost);
-		bars[i].color = bars[i].have && bars[i].value >= 85 ? d->st->accent :
-				og_chart_tint(d->st->accent, 0.35);
+		area_bar(p, a, prev, d->st->accent, &bars[i]);
 		i++;
 	}
 	{
@@ -537,6 +553,8 @@ sec_current(struct pdf *p)
 
 		if (d->cr)
 			og_chart_hbars(d->cr, &d->cs, d->x, y, d->w, h, bars, (size_t)n, 100, "%", 0.38);
+		y = og_doc_box(d, og_chart_seg_legend(NULL, &d->cs, 0, 0, d->st->accent));
+		og_chart_seg_legend(d->cr, &d->cs, d->x + d->w * 0.38, y, d->st->accent);
 	}
 	free(bars);
 	if (prev)

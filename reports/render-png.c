@@ -16,6 +16,7 @@
 #include "render.h"
 #include "rdoc.h"
 #include "banner.h"
+#include "segbar.h"
 #include "runnote.h"
 
 #define W	1600.0
@@ -119,6 +120,7 @@ static void
 areas_card(struct png *g, double x, double y, double w, double h)
 {
 	struct og_bar bars[AREAS_MAX];
+	char figs[AREAS_MAX][64];
 	const cJSON *a, *snaps = og_rj_arr(g->hist, "snapshots");
 	const cJSON *prev = og_rj_count(snaps) >= 2 ?
 		og_rj_obj(cJSON_GetArrayItem(snaps, og_rj_count(snaps) - 2), "areas") : NULL;
@@ -133,6 +135,12 @@ areas_card(struct png *g, double x, double y, double w, double h)
 		bars[n].have_ghost = og_rj_num(prev, og_rj_str(a, "id") ? og_rj_str(a, "id") : "", &bars[n].ghost);
 		bars[n].color = bars[n].have && bars[n].value >= 85 ? g->st->accent
 								     : og_chart_tint(g->st->accent, 0.35);
+		/* met / missing / not observed, coverage beside (segbar.c) */
+		if (og_rj_area_segments(a, &bars[n].value, &bars[n].missing, &bars[n].unknown)) {
+			bars[n].segmented = true;
+			bars[n].color = g->st->accent;
+		}
+		bars[n].value_text = og_rj_area_figures(a, figs[n], sizeof(figs[n]));
 		n++;
 	}
 	if (n == 0) {
@@ -140,7 +148,8 @@ areas_card(struct png *g, double x, double y, double w, double h)
 			     og_muted, "not measured");
 		return;
 	}
-	og_chart_hbars(g->cr, &g->cs, x + 10, y + 60, w - 30, h - 76, bars, n, 100, "%", 0.42);
+	og_chart_hbars(g->cr, &g->cs, x + 10, y + 56, w - 30, h - 96, bars, n, 100, "%", 0.36);
+	og_chart_seg_legend(g->cr, &g->cs, x + 22, y + h - 34, g->st->accent);
 }
 
 static void
