@@ -22,6 +22,7 @@
 #include "rdoc.h"
 #include "runnote.h"
 #include "segbar.h"
+#include "scope.h"
 
 #define TOP_FINDINGS	10
 #define EVIDENCE_ROWS_MAX 200
@@ -479,6 +480,13 @@ sec_current(struct hr *r)
 		   "capabilities that were observed (or attested) in place; a capability that could "
 		   "not be observed counts as not in place. Coverage is the share that could be "
 		   "observed at all. Capabilities that do not apply to this project are left out.");
+	{
+		char *scope = og_rj_scope_line(r->report);
+
+		if (scope)
+			og_html_el(&r->h, "p", NULL, scope);
+		free(scope);
+	}
 	bars = og_xcalloc((size_t)n, sizeof(*bars));
 	vals = og_xcalloc((size_t)n, sizeof(*vals));
 	cJSON_ArrayForEach(a, areas) {

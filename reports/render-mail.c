@@ -19,6 +19,7 @@
 #include "rdoc.h"
 #include "runnote.h"
 #include "segbar.h"
+#include "scope.h"
 #include "render.h"
 
 #define TOP_GAPS		5
@@ -166,6 +167,7 @@ sum_level(struct w *w, const cJSON *report)
 	const cJSON *from = og_jget2(d, "level", "from");
 	const char *prev = og_jstr(og_jget(h, "previous_at"));
 	const cJSON *it;
+	char *scope;
 
 	if (!cJSON_IsNumber(level)) {
 		w_line(w, "p", "Maturity level: not assessed.");
@@ -206,6 +208,10 @@ sum_level(struct w *w, const cJSON *report)
 		      "<span style=\"" SEG_CSS HATCH_CSS "\"></span> not observed</p>\n", w->f);
 	else
 		fputs("  (# in place, x missing, ? not observed)\n", w->f);
+	scope = og_rj_scope_line(report);
+	if (scope)
+		w_line(w, "p", "%s", scope);
+	free(scope);
 }
 
 /* The incomplete-run banner (runnote.c), first thing in the mail. */

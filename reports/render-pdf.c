@@ -21,6 +21,7 @@
 #include "rdoc.h"
 #include "banner.h"
 #include "segbar.h"
+#include "scope.h"
 #include "runnote.h"
 
 #define TOP_FINDINGS	10
@@ -542,6 +543,12 @@ sec_current(struct pdf *p)
 		"that were observed (or attested) in place; a capability that could not be "
 		"observed counts as not in place. Coverage is the share that could be "
 		"observed at all. Capabilities that do not apply to this project are left out.");
+	{
+		char *scope = og_rj_scope_line(p->report);
+
+		if (scope)
+			para(p, keep(p, scope));
+	}
 	bars = og_xcalloc((size_t)n, sizeof(*bars));
 	cJSON_ArrayForEach(a, areas) {
 		bars[i].label = og_rj_str(a, "name") ? og_rj_str(a, "name") : og_rj_str(a, "id");

@@ -13,6 +13,7 @@
 #include "jsonget.h"
 #include "render.h"
 #include "runnote.h"
+#include "scope.h"
 
 #define TOP_GAPS	5
 
@@ -132,12 +133,16 @@ void
 og_render_run_note(const cJSON *report, FILE *out)
 {
 	char *text = og_rj_incomplete_text(report);
+	char *scope = og_rj_scope_line(report);
 	char *lines[OG_SINCE_LINES];
 	int n = og_rj_since_lines(report, lines);
 
 	if (text)
 		fprintf(out, "%s\n\n", text);
 	free(text);
+	if (scope)
+		fprintf(out, "%s\n\n", scope);
+	free(scope);
 	if (n)
 		fprintf(out, "Since %.10s:\n", str(og_jget(report, "history"), "previous_at"));
 	for (int i = 0; i < n; i++) {

@@ -119,6 +119,10 @@ def trivy_dropped():
         check("%s: never '%d fixed'" % (k, n), not re.search(r"\b%d fixed" % n, v))
         check("%s: incomplete-run banner naming trivy" % k,
               "Incomplete run" in v and "trivy" in v, v[:1500])
+        # the scope (repo.scope.* facts) is said, with counts per rule
+        check("%s: says what was left out of scope" % k,
+              re.search(r"Scope: \d+ product files assessed; left out as not the product: ", v)
+              and "tests" in v, v[:1500])
     check("mail on change: an unlike week is not a change", wanted(out, hist) == "no")
 
 
