@@ -130,7 +130,7 @@ def repo_failed():
     hist = os.path.join(tmp, "h-repo")
     out1, w1, _ = report("r1", 0, hist, [])
     check("week 1 is mailed", wanted(out1, hist) == "yes")
-    out, w2, term = report("r2", 1, hist, ["--set", "collectors.repo.limits.memory_mb=1"])
+    out, w2, term = report("r2", 1, hist, ["--set", "collectors.repo.limits.records=1"])
     c = {x["name"]: x["status"] for x in w2["collectors"]}
     check("week 2: the repo collector failed (%s)" % c.get("repo"), c.get("repo") == "failed")
     d = w2["history"]["delta"]
