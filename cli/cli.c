@@ -33,6 +33,7 @@ const struct og_cli_option og_cli_options[] = {
 	{ "template", 0, NULL, NULL, B(ATTEST), "write an attestations template for what the last report could not observe" },
 	{ "json", 0, NULL, NULL, B(PLUGINS) | B(HISTORY), "print JSON instead of a table" },
 	{ "lock", 0, "FILE", NULL, RUN | B(RENDER) | B(MERGE), "exit 75 at once if another run holds FILE" },
+	{ "log-level", 0, "LEVEL", NULL, ANY, "error|warn|info|debug: what is logged (default info)" },
 	{ "quiet", 0, NULL, NULL, ANY, "print nothing on success (a failed gate: one line on stderr)" },
 	{ "quiet-gates", 0, NULL, NULL, OUT, "with --quiet, say nothing about failed gates either" },
 	{ "wait", 0, NULL, NULL, B(REPORT) | B(RENDER), "wait while another run writes the output dir (default: exit 75 at once)" },
@@ -44,7 +45,6 @@ const struct og_cli_option og_cli_options[] = {
 	{ "format", 0, "LIST", "formats", OUT, "pdf,html,png,junit,json (default all)" },
 	{ "jobs", 0, "N", "jobs", RUN, "collectors run at once (default: CPUs)" },
 	{ "shard-from-env", 0, NULL, NULL, RUN, "--shard I/N from JOB_COMPLETION_INDEX (or OPSGRADE_SHARD_INDEX) and OPSGRADE_SHARD_COUNT" },
-	{ "coverage", 0, "FILE", "assessment.coverage", RUN | OUT, "Cobertura XML or lcov coverage file" },
 	{ "model", 0, "FILE", "assessment.model", OUT, "maturity model to use instead of the bundled one" },
 	{ "fail-on", 0, "SEVERITY", "gates.fail_on", OUT, "fail (exit 1) on an open finding this severe" },
 	{ "paper", 0, "a4|letter", "report.paper", OUT, "PDF paper size" },
@@ -427,6 +427,19 @@ og_cli_parse(int argc, char **argv, struct og_cli *ret)
 			c.template_ = true;
 		} else if (strcmp(o->name, "lock") == 0) {
 			c.lock = optarg;
+		} else if (strcmp(o->name, "log-level") == 0) {
+			static const char *const names[] = { "error", "warn", "info", "debug" };
+
+			c.log_level = -1;
+			for (int k = 0; k < 4; k++)
+				if (!strcmp(optarg, names[k]))
+					c.log_level = k;
+			if (c.log_level < 0) {
+				og_log_error("--log-level '%s': one of error, warn, info, debug",
+					     optarg);
+				goto fail;
+			}
+			c.has_log_level = true;
 		} else if (strcmp(o->name, "quiet") == 0) {
 			c.quiet = true;
 		} else if (strcmp(o->name, "quiet-gates") == 0) {

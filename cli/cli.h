@@ -66,6 +66,8 @@ struct og_cli {
 	bool json;
 	bool template_;		/* attest --template */
 	bool quiet;
+	bool has_log_level;	/* --log-level given */
+	int log_level;		/* enum og_log_prio */
 	bool quiet_gates;	/* with --quiet: not even a failed gate is said */
 	bool wait;		/* --wait: queue behind a run on the output dir */
 	bool help;

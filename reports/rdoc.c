@@ -610,7 +610,13 @@ og_cap_row(const cJSON *as, const char *id, const char *status, struct og_cap_ro
 	} else {
 		note = og_rj_str(cap, missing ? "current" : na ? "applicability" : "observe_hint");
 	}
-	ret->note = og_strdup0(note ? note : "");
+	/* decided on facts of a collector that crashed or was partial (an
+	 * unknown one's hint already names the failure) */
+	if ((met || missing) && og_rj_str(cap, "collector_problem"))
+		ret->note = og_asprintf("%s%s%s", note ? note : "", note ? " — " : "",
+					og_rj_str(cap, "collector_problem"));
+	else
+		ret->note = og_strdup0(note ? note : "");
 }
 
 void

@@ -170,7 +170,7 @@ og_mkdir_p(const char *path)
 
 /* ---- snapshot from a report ---- */
 
-/* "codeql,trivy" from a finding's "sources" array (new string). */
+/* "a,b" (collector names) from a finding's "sources" array (new string). */
 static char *
 sources_list(const cJSON *arr)
 {

@@ -52,7 +52,7 @@ int og_history_dir(const cJSON *config, const char *subject,
 		   char **ret_dir, char **ret_err);
 
 /* @subject reduced to a file-name-safe slug (as used for the directory
- * and the mailed PDF's name), at most 120 bytes; caller frees. */
+ * and the mailed attachment's name), at most 120 bytes; caller frees. */
 char *og_history_slug(const char *subject);
 
 /*

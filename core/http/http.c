@@ -27,6 +27,7 @@
 
 #include "core/conf.h"
 #include "core/credential.h"
+#include "core/fingerprint.h"
 #include "core/http/http.h"
 #include "core/secret.h"
 #include "core/util.h"
@@ -157,18 +158,6 @@ rng_next(struct og_http *h)
 	h->rng ^= h->rng << 25;
 	h->rng ^= h->rng >> 27;
 	return h->rng * UINT64_C(2685821657736338717);
-}
-
-static uint64_t
-fnv1a(uint64_t hash, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	for (size_t i = 0; i < len; i++) {
-		hash ^= p[i];
-		hash *= UINT64_C(1099511628211);
-	}
-	return hash;
 }
 
 static void
@@ -520,24 +509,26 @@ static char *
 cache_path(struct xfer *x)
 {
 	struct og_http *h = x->h;
-	uint64_t a = UINT64_C(14695981039346656037), b = UINT64_C(0x84222325cbf29ce4);
 	const char *owner = x->cred && x->origin_host
 			    ? credential_owner(h, x->cred, x->origin_host) : NULL;
 	const char *secret = owner ? secret_for(h, x->cred, owner) : NULL;
-	const char *parts[4] = { "GET", x->req->url, x->req->auth, secret };
+	const char **parts;
+	char name[OG_FINGERPRINT_LEN + 1];
+	size_t n = 4;
 
-	for (size_t i = 0; i < 4; i++) {
-		const char *s = parts[i] ? parts[i] : "";
-
-		a = fnv1a(a, s, strlen(s) + 1);
-		b = fnv1a(b, s, strlen(s) + 1);
-	}
-	for (const char *const *hd = x->req->headers; hd && *hd; hd++) {
-		a = fnv1a(a, *hd, strlen(*hd) + 1);
-		b = fnv1a(b, *hd, strlen(*hd) + 1);
-	}
-	return og_asprintf("%s/%016llx%016llx", h->cache_dir,
-			   (unsigned long long)a, (unsigned long long)b);
+	for (const char *const *hd = x->req->headers; hd && *hd; hd++)
+		n++;
+	parts = og_xcalloc(n, sizeof(*parts));
+	parts[0] = "GET";
+	parts[1] = x->req->url;
+	parts[2] = x->req->auth;
+	parts[3] = secret;	/* one-way: the name never reveals it */
+	n = 4;
+	for (const char *const *hd = x->req->headers; hd && *hd; hd++)
+		parts[n++] = *hd;
+	og_fingerprint_hex(parts, n, name);
+	free(parts);
+	return og_asprintf("%s/%s", h->cache_dir, name);
 }
 
 /*

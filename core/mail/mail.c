@@ -4,13 +4,16 @@
  *   multipart/mixed
  *     multipart/alternative
  *       text/plain            summary rendered by the caller (reports/)
- *       multipart/related     (text/html alone when there is no PNG)
+ *       multipart/related     (text/html alone when there is no image)
  *         text/html           same summary, <img src="cid:...">
- *         image/png           summary.png, inline
- *     application/pdf         report.pdf, attachment, base64
+ *         image/…             the caller's image, inline
+ *     application/…           the caller's attachment, base64
+ *
+ * Which files those are (a renderer's output) the caller says
+ * (struct og_mail_files): the transport names no renderer.
  *
  * libcurl adds MIME-Version and the multipart Content-Types; it does not
- * add Date or Message-ID, so we do.  Binary parts must be base64: a PDF
+ * add Date or Message-ID, so we do.  Binary parts must be base64: a document
  * sent 8bit has lines longer than SMTP allows (reports.md §4).  STARTTLS
  * is required for smtp:// unless mail.smtp_tls is "none".
  */
@@ -42,7 +45,6 @@
 #define SUBJECT_MAX		200	/* bytes of UTF-8 before encoding */
 #define TIMEOUT_DEFAULT		120
 #define CONNECT_TIMEOUT_MAX	30
-#define PNG_CID			"summary.png@opsgrade"
 
 /* ---- small helpers ---- */
 
@@ -518,32 +520,45 @@ add_text(curl_mime *m, const char *text, const char *type)
 	return p;
 }
 
+static const char *
+base_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b ? b + 1 : path;
+}
+
 static curl_mime *
 build_mime(CURL *curl, const char *text, const char *html,
-	   const char *png, const char *pdf, const char *pdfname,
-	   struct curl_slist **ret_pngh)
+	   const struct og_mail_files *files, const char *cid,
+	   struct curl_slist **ret_imgh)
 {
 	curl_mime *mime = curl_mime_init(curl);
 	curl_mime *alt = curl_mime_init(curl);
 	curl_mimepart *p;
 
 	add_text(alt, text, "text/plain; charset=utf-8");
-	if (png) {
+	if (cid) {
 		curl_mime *rel = curl_mime_init(curl);
 		struct curl_slist *h = NULL;
+		char *line;
 
 		add_text(rel, html, "text/html; charset=utf-8");
 		p = curl_mime_addpart(rel);
-		curl_mime_filedata(p, png);
-		curl_mime_filename(p, "summary.png");
-		curl_mime_type(p, "image/png");
+		curl_mime_filedata(p, files->image);
+		curl_mime_filename(p, base_name(files->image));
+		curl_mime_type(p, files->image_type);
 		curl_mime_encoder(p, "base64");
-		h = curl_slist_append(h, "Content-ID: <" PNG_CID ">");
-		h = curl_slist_append(h, "Content-Disposition: inline; "
-				      "filename=\"summary.png\"");
+		line = og_asprintf("Content-ID: <%s>", cid);
+		h = curl_slist_append(h, line);
+		free(line);
+		line = og_asprintf("Content-Disposition: inline; filename=\"%s\"",
+				   base_name(files->image));
+		h = curl_slist_append(h, line);
+		free(line);
 		/* Owned by us (take_ownership 0): freed after the send. */
 		curl_mime_headers(p, h, 0);
-		*ret_pngh = h;
+		*ret_imgh = h;
 		p = curl_mime_addpart(alt);
 		curl_mime_subparts(p, rel);
 		curl_mime_type(p, "multipart/related");
@@ -553,31 +568,26 @@ build_mime(CURL *curl, const char *text, const char *html,
 	p = curl_mime_addpart(mime);
 	curl_mime_subparts(p, alt);
 	curl_mime_type(p, "multipart/alternative");
-	if (pdf) {
+	if (files->attachment) {
 		p = curl_mime_addpart(mime);
-		curl_mime_filedata(p, pdf);
-		curl_mime_filename(p, pdfname);
-		curl_mime_type(p, "application/pdf");
+		curl_mime_filedata(p, files->attachment);
+		curl_mime_filename(p, files->attachment_name);
+		curl_mime_type(p, files->attachment_type);
 		curl_mime_encoder(p, "base64");
 	}
 	return mime;
 }
 
-/* "formats" (string or list) includes pdf; absent means the default
- * set, which does. */
-static bool
-wants_pdf(const cJSON *config)
+char *
+og_mail_attachment_name(const cJSON *report, const char *ext)
 {
-	const cJSON *f = og_jget(config, "formats"), *it;
+	char date[64], *slug, *name;
 
-	if (!f)
-		return true;
-	if (og_jstr(f))
-		return !strcmp(f->valuestring, "pdf");
-	cJSON_ArrayForEach(it, f)
-		if (og_jstr(it) && !strcmp(it->valuestring, "pdf"))
-			return true;
-	return false;
+	slug = og_history_slug(og_jstr_or(og_jget(report, "subject"), "unnamed"));
+	report_date(report, date, sizeof(date));
+	name = og_asprintf("opsgrade-%s-%s.%s", slug, date, ext);
+	free(slug);
+	return name;
 }
 
 static long
@@ -720,8 +730,9 @@ rcpt_watch(CURL *curl, curl_infotype type, char *data, size_t size, void *userp)
 }
 
 int
-og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
-	     og_mail_render_fn render, char **ret_err)
+og_mail_send(const cJSON *report, const cJSON *config,
+	     const struct og_mail_files *files, og_mail_render_fn render,
+	     char **ret_err)
 {
 	const char *to[RCPT_MAX];
 	const char *from = og_jstr(og_jget2(config, "mail", "from"));
@@ -729,10 +740,11 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 	const char *tls = og_jstr_or(og_jget2(config, "mail", "smtp_tls"),
 				 "required");
 	const char *cainfo = og_jstr(og_jget2(config, "mail", "cainfo"));
-	struct curl_slist *rcpt = NULL, *hdr = NULL, *pngh = NULL;
+	struct curl_slist *rcpt = NULL, *hdr = NULL, *imgh = NULL;
 	char *shown = NULL, *from_addr = NULL, *subj = NULL, *enc = NULL, *enc2 = NULL;
 	char *line = NULL, *text = NULL, *html = NULL, *err = NULL;
-	char *png = NULL, *pdf = NULL, *pdfname = NULL, *slug = NULL;
+	char *cid = NULL;
+	struct og_mail_files f = *files;
 	char *user = NULL, *pass = NULL, *to_line = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "", date[64];
 	curl_mime *mime = NULL;
@@ -780,25 +792,17 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 		to_line = t;
 	}
 
-	slug = og_history_slug(og_jstr_or(og_jget(report, "subject"), "unnamed"));
-	report_date(report, date, sizeof(date));
-	pdfname = og_asprintf("opsgrade-%s-%s.pdf", slug, date);
-	png = og_asprintf("%s/summary.png", outdir);
-	pdf = og_asprintf("%s/report.pdf", outdir);
-	if (!regular_file(png)) {
-		free(png);
-		png = NULL;
+	if (f.image && !regular_file(f.image))
+		f.image = NULL;
+	if (f.attachment && !regular_file(f.attachment)) {
+		og_log_warn("mail: %s not found; sending the summary without it",
+			    f.attachment);
+		f.attachment = NULL;
 	}
-	if (!regular_file(pdf)) {
-		/* Only worth a warning when a PDF was asked for. */
-		if (wants_pdf(config))
-			og_log_warn("mail: %s/report.pdf not found; sending "
-				    "the summary without the PDF", outdir);
-		free(pdf);
-		pdf = NULL;
-	}
-	text = render(report, false, NULL, pdf ? pdfname : NULL);
-	html = render(report, true, png ? PNG_CID : NULL, pdf ? pdfname : NULL);
+	if (f.image)
+		cid = og_asprintf("%s@opsgrade", base_name(f.image));
+	text = render(report, false, NULL, f.attachment ? f.attachment_name : NULL);
+	html = render(report, true, cid, f.attachment ? f.attachment_name : NULL);
 	if (!text || !html) {
 		r = -ENOMEM;
 		err = og_strdup0("mail: cannot render the summary");
@@ -831,7 +835,7 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 		err = og_strdup0("mail: cannot initialise libcurl");
 		goto out;
 	}
-	mime = build_mime(curl, text, html, png, pdf, pdfname, &pngh);
+	mime = build_mime(curl, text, html, &f, cid, &imgh);
 	timeout = timeout_seconds(config);
 	line = og_asprintf("<%s>", from_addr);
 	curl_easy_setopt(curl, CURLOPT_URL, url);
@@ -908,7 +912,7 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 out:
 	curl_mime_free(mime);
 	curl_easy_cleanup(curl);
-	curl_slist_free_all(pngh);
+	curl_slist_free_all(imgh);
 	curl_slist_free_all(hdr);
 	curl_slist_free_all(rcpt);
 	og_secret_free(user);
@@ -924,10 +928,7 @@ out:
 	free(rl.refused);
 	free(text);
 	free(html);
-	free(png);
-	free(pdf);
-	free(pdfname);
-	free(slug);
+	free(cid);
 	if (r < 0)
 		*ret_err = err;
 	else

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "gh.h"
+#include "hash.h"
 
 #define GH_ORG_CHUNK		48	/* repositories collected together */
 #define GH_WINDOW_DAYS_MAX	3650
@@ -280,16 +281,17 @@ collect_repo(struct gh *g)
 	return r;
 }
 
-static uint32_t
+/* The shard of a repository: its name hashed case-blind (GitHub names
+ * are), the same on every machine and run. */
+static uint64_t
 name_hash(const char *s)
 {
-	uint32_t h = 2166136261u;
+	char low[256];
+	size_t n = 0;
 
-	for (; *s; s++) {
-		h ^= (unsigned char)tolower((unsigned char)*s);
-		h *= 16777619u;
-	}
-	return h;
+	for (; s[n] && n < sizeof(low); n++)
+		low[n] = (char)tolower((unsigned char)s[n]);
+	return og_hash64(low, n, 0);
 }
 
 static int

@@ -142,15 +142,26 @@ static int
 cmd_mail(int argc, char **argv)
 {
 	cJSON *report, *config;
-	char *err = NULL;
+	char *err = NULL, *image, *pdf, *name;
+	struct og_mail_files files;
 	int r;
 
 	if (argc != 5)
 		return EX_USAGE;
 	report = load_json(argv[2]);
 	config = load_json(argv[3]);
-	r = og_mail_send(report, config, argv[4], og_render_mail_summary,
-			 &err);
+	/* what `opsgrade report` attaches with the default formats */
+	image = og_asprintf("%s/summary.png", argv[4]);
+	pdf = og_asprintf("%s/report.pdf", argv[4]);
+	name = og_mail_attachment_name(report, "pdf");
+	files = (struct og_mail_files){
+		.image = image, .image_type = "image/png", .attachment = pdf,
+		.attachment_name = name, .attachment_type = "application/pdf",
+	};
+	r = og_mail_send(report, config, &files, og_render_mail_summary, &err);
+	free(image);
+	free(pdf);
+	free(name);
 	if (r < 0) {
 		fprintf(stderr, "opsgrade: %s\n", err);
 		free(err);
