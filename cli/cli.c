@@ -36,6 +36,7 @@ const struct og_cli_option og_cli_options[] = {
 	{ "log-level", 0, "LEVEL", NULL, ANY, "error|warn|info|debug: what is logged (default info)" },
 	{ "quiet", 0, NULL, NULL, ANY, "print nothing on success (a failed gate: one line on stderr)" },
 	{ "quiet-gates", 0, NULL, NULL, OUT, "with --quiet, say nothing about failed gates either" },
+	{ "wait", 0, NULL, NULL, B(REPORT) | B(RENDER), "wait while another run writes the output dir (default: exit 75 at once)" },
 	{ "junit-strict", 0, NULL, NULL, OUT, "unmet capabilities are JUnit failures" },
 	{ "help", 'h', NULL, NULL, ANY, "show this help" },
 	{ "version", 0, NULL, NULL, ANY, "print the version and plugin ABI" },
@@ -443,6 +444,8 @@ og_cli_parse(int argc, char **argv, struct og_cli *ret)
 			c.quiet = true;
 		} else if (strcmp(o->name, "quiet-gates") == 0) {
 			c.quiet_gates = true;
+		} else if (strcmp(o->name, "wait") == 0) {
+			c.wait = true;
 		} else if (strcmp(o->name, "junit-strict") == 0) {
 			add_set(&c, og_strdup0("report.junit_strict=true"));
 		} else if (strcmp(o->name, "help") == 0) {

@@ -69,6 +69,7 @@ struct og_cli {
 	bool has_log_level;	/* --log-level given */
 	int log_level;		/* enum og_log_prio */
 	bool quiet_gates;	/* with --quiet: not even a failed gate is said */
+	bool wait;		/* --wait: queue behind a run on the output dir */
 	bool help;
 	bool version;
 	/* Config edits in command-line order: "key=value" (owned). */

@@ -129,6 +129,7 @@ og_pipeline_setup(struct og_pipeline *p)
 	int r;
 
 	p->lock_fd = -1;
+	p->pub.lock_fd = -1;
 	r = og_config_load(p->cli->config_path, &p->config, &err);
 	if (r < 0) {
 		og_log_error("%s", err);
@@ -252,6 +253,7 @@ bad:
 void
 og_pipeline_clear(struct og_pipeline *p)
 {
+	og_publish_end(&p->pub);
 	if (p->lock_fd >= 0)
 		close(p->lock_fd);
 	free(p->config_plugins);
@@ -479,26 +481,51 @@ write_model_only(struct og_pipeline *p, const cJSON *doc, const char *outdir,
 	return code;
 }
 
+/* The output directory locked for this run (report, render), from
+ * before collection on: a second run into it exits 75 at once, or
+ * waits with --wait.  EXIT_OK, EXIT_LOCKED or EXIT_OUTPUT. */
+static int
+lock_output(struct og_pipeline *p)
+{
+	const char *names[sizeof(renderers) / sizeof(renderers[0])];
+	char *err = NULL;
+	int r;
+
+	if (p->pub.outdir)
+		return EXIT_OK;
+	for (size_t k = 0; k < sizeof(renderers) / sizeof(renderers[0]); k++)
+		names[k] = renderers[k].file;
+	r = og_publish_lock(&p->pub, og_config_str(p->config, "output_dir",
+						   OG_DEFAULT_OUTPUT_DIR),
+			    p->cli->wait, names,
+			    sizeof(renderers) / sizeof(renderers[0]), &err);
+	if (r < 0) {
+		og_log_error("%s", err);
+		free(err);
+		return r == -EWOULDBLOCK ? EXIT_LOCKED : EXIT_OUTPUT;
+	}
+	return EXIT_OK;
+}
+
 /* report and render: every wanted format into OUTDIR.  One failing
  * renderer does not stop the others. */
 static int
 render_all(struct og_pipeline *p, const cJSON *doc, const char *outdir, int code)
 {
 	const char *names[sizeof(renderers) / sizeof(renderers[0])];
-	struct og_publish pub;
+	struct og_publish *pub = &p->pub;
 	size_t n = 0;
 	char *err = NULL;
 	bool failed = false;
 	int r;
 
-	for (size_t k = 0; k < sizeof(renderers) / sizeof(renderers[0]); k++)
-		names[k] = renderers[k].file;
-	r = og_publish_begin(&pub, outdir, names,
-			     sizeof(renderers) / sizeof(renderers[0]), &err);
-	if (r < 0) {
+	(void)outdir;
+	if ((r = lock_output(p)) != EXIT_OK)
+		return r;
+	if (og_publish_stage(pub, &err) < 0) {
 		og_log_error("%s", err);
 		free(err);
-		return r == -EWOULDBLOCK ? EXIT_LOCKED : EXIT_OUTPUT;
+		return EXIT_OUTPUT;
 	}
 	n = 0;
 	for (size_t k = 0; k < sizeof(renderers) / sizeof(renderers[0]); k++) {
@@ -506,7 +533,7 @@ render_all(struct og_pipeline *p, const cJSON *doc, const char *outdir, int code
 
 		if (!format_wanted(p->config, renderers[k].format))
 			continue;
-		path = og_publish_path(&pub, renderers[k].file);
+		path = og_publish_path(pub, renderers[k].file);
 		r = renderers[k].render(doc, p->render_config ? p->render_config
 							      : p->config, path, &err);
 		if (r < 0) {
@@ -525,7 +552,7 @@ render_all(struct og_pipeline *p, const cJSON *doc, const char *outdir, int code
 		og_log_error("nothing published in '%s': the previous files stay",
 			     outdir);
 		code = EXIT_OUTPUT;
-	} else if (og_publish_commit(&pub, names, n, &err) < 0) {
+	} else if (og_publish_commit(pub, names, n, &err) < 0) {
 		og_log_error("%s", err);
 		free(err);
 		code = EXIT_OUTPUT;
@@ -533,7 +560,8 @@ render_all(struct og_pipeline *p, const cJSON *doc, const char *outdir, int code
 		for (size_t i = 0; i < n; i++)
 			og_log_info("wrote %s/%s", outdir, names[i]);
 	}
-	og_publish_end(&pub);
+	/* the lock stays until the run ends: mail attaches these files */
+	og_publish_unstage(pub);
 	return code;
 }
 
@@ -746,6 +774,11 @@ og_pipeline_collect_and_report(struct og_pipeline *p)
 
 	if (jobs <= 0)
 		jobs = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
+	if (p->cli->cmd == OG_CMD_REPORT && (code = lock_output(p)) != EXIT_OK) {
+		og_model_free(m);
+		free(subject);
+		return code;
+	}
 	doc = new_document(subject);
 	collectors = cJSON_AddArrayToObject(doc, "collectors");
 	run = og_xcalloc(p->plugins->n + 1, sizeof(*run));
@@ -809,6 +842,8 @@ og_pipeline_render_from(struct og_pipeline *p)
 		og_log_error("render needs --from report.json");
 		return EXIT_USAGE;
 	}
+	if ((code = lock_output(p)) != EXIT_OK)
+		return code;
 	if (og_report_load(p->cli->from, &doc, &m, &err) < 0) {
 		og_log_error("%s", err);
 		free(err);

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "conf.h"
 #include "loader.h"
+#include "publish.h"
 
 enum {
 	EXIT_OK = 0,
@@ -28,6 +29,7 @@ struct og_pipeline {
 	struct og_config_plugin *config_plugins;
 	size_t n_config_plugins;
 	int lock_fd;
+	struct og_publish pub;	/* the output dir, locked from the start */
 	cJSON *render_config;	/* config with the effective "report" section */
 };
 

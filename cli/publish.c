@@ -108,41 +108,61 @@ clean_stale(const char *outdir, const char *const *names, size_t n)
 }
 
 int
-og_publish_begin(struct og_publish *pub, const char *outdir,
-		 const char *const *names, size_t n, char **ret_err)
+og_publish_lock(struct og_publish *pub, const char *outdir, bool wait,
+		const char *const *names, size_t n, char **ret_err)
 {
-	struct sigaction sa = { .sa_handler = on_fatal_signal };
-	int r;
-
 	*pub = (struct og_publish){ .lock_fd = -1 };
 	if (mkdir(outdir, 0755) < 0 && errno != EEXIST) {
-		r = -errno;
 		*ret_err = og_asprintf("cannot create '%s': %s", outdir, strerror(errno));
-		return r;
+		return -errno;
 	}
 	/* flock on the directory itself: no lock file among the outputs */
 	pub->lock_fd = open(outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (pub->lock_fd < 0) {
-		r = -errno;
 		*ret_err = og_asprintf("cannot open '%s': %s", outdir, strerror(errno));
-		goto out;
+		return -errno;
 	}
 	if (flock(pub->lock_fd, LOCK_EX | LOCK_NB) < 0) {
-		r = errno == EWOULDBLOCK ? -EWOULDBLOCK : -errno;
-		*ret_err = og_asprintf("another opsgrade run is writing '%s'; "
-				       "try again later", outdir);
-		goto out;
+		int r = errno == EWOULDBLOCK ? -EWOULDBLOCK : -errno;
+
+		if (r == -EWOULDBLOCK && wait) {
+			og_log_info("another opsgrade run is writing '%s'; "
+				    "waiting (--wait)", outdir);
+			while ((r = flock(pub->lock_fd, LOCK_EX) < 0 ? -errno : 0) ==
+			       -EINTR)
+				;
+		}
+		if (r < 0) {
+			*ret_err = r == -EWOULDBLOCK
+				? og_asprintf("another opsgrade run is writing "
+					      "'%s'; try again later (or --wait)",
+					      outdir)
+				: og_asprintf("cannot lock '%s': %s", outdir,
+					      strerror(-r));
+			close(pub->lock_fd);
+			pub->lock_fd = -1;
+			return r;
+		}
 	}
 	clean_stale(outdir, names, n);
 	pub->outdir = og_strdup0(outdir);
-	pub->staging = og_asprintf("%s/" STAGING_PREFIX "XXXXXX", outdir);
+	return 0;
+}
+
+int
+og_publish_stage(struct og_publish *pub, char **ret_err)
+{
+	struct sigaction sa = { .sa_handler = on_fatal_signal };
+
+	pub->staging = og_asprintf("%s/" STAGING_PREFIX "XXXXXX", pub->outdir);
 	if (!mkdtemp(pub->staging) || strlen(pub->staging) >= sizeof(staging_path)) {
-		r = -errno;
+		int r = -errno;
+
 		*ret_err = og_asprintf("cannot create a staging directory in "
-				       "'%s': %s", outdir, strerror(errno));
+				       "'%s': %s", pub->outdir, strerror(errno));
 		free(pub->staging);
 		pub->staging = NULL;
-		goto out;
+		return r;
 	}
 	(void)chmod(pub->staging, 0755);
 	strcpy(staging_path, pub->staging);
@@ -151,9 +171,7 @@ og_publish_begin(struct og_publish *pub, const char *outdir,
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	r = 0;
-out:
-	return r;
+	return 0;
 }
 
 char *
@@ -183,13 +201,21 @@ og_publish_commit(struct og_publish *pub, const char *const *names, size_t n,
 }
 
 void
-og_publish_end(struct og_publish *pub)
+og_publish_unstage(struct og_publish *pub)
 {
 	if (pub->staging) {
 		staging_live = 0;
 		remove_dir_safe(pub->staging);
+		free(pub->staging);
+		pub->staging = NULL;
 	}
-	if (pub->lock_fd >= 0)
+}
+
+void
+og_publish_end(struct og_publish *pub)
+{
+	og_publish_unstage(pub);
+	if (pub->outdir && pub->lock_fd >= 0)
 		close(pub->lock_fd);
 	free(pub->staging);
 	free(pub->outdir);

@@ -10,6 +10,7 @@
 #ifndef OG_PUBLISH_H
 #define OG_PUBLISH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct og_publish {
@@ -18,11 +19,19 @@ struct og_publish {
 	int lock_fd;
 };
 
-/* Create @outdir, lock it (-EWOULDBLOCK when another run holds it), clean
- * what a killed run left (staging dirs; ".NAME.XXXXXX" temp files of the
- * @n @names), and make the staging directory. */
-int og_publish_begin(struct og_publish *pub, const char *outdir,
-		     const char *const *names, size_t n, char **ret_err);
+/* Create @outdir, lock it (-EWOULDBLOCK when another run holds it, or
+ * wait for it when @wait) and clean what a killed run left (staging
+ * dirs; ".NAME.XXXXXX" temp files of the @n @names).  A run takes the
+ * lock before it collects, so a second run into the same directory
+ * exits at once instead of collecting for nothing. */
+int og_publish_lock(struct og_publish *pub, const char *outdir, bool wait,
+		    const char *const *names, size_t n, char **ret_err);
+
+/* Make the staging directory (the lock is held). */
+int og_publish_stage(struct og_publish *pub, char **ret_err);
+
+/* Remove the staging directory, if still there; the lock stays. */
+void og_publish_unstage(struct og_publish *pub);
 
 /* STAGING/@name; caller frees. */
 char *og_publish_path(const struct og_publish *pub, const char *name);
@@ -31,7 +40,8 @@ char *og_publish_path(const struct og_publish *pub, const char *name);
 int og_publish_commit(struct og_publish *pub, const char *const *names,
 		      size_t n, char **ret_err);
 
-/* Remove the staging directory (if still there), unlock, free. */
+/* Remove the staging directory (if still there), unlock, free; a
+ * zeroed or already ended @pub is fine. */
 void og_publish_end(struct og_publish *pub);
 
 #endif

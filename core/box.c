@@ -4,13 +4,19 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <stdint.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -174,11 +180,103 @@ sweep(void)
 	}
 }
 
+/* The plugin's private temporary directory (its TMPDIR, the one place
+ * Landlock lets it write), made and removed by the keeper. */
+static char private_tmp[4096];
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	(void)remove(path);
+	return 0;
+}
+
+static void
+make_private_tmp(void)
+{
+	const char *base = getenv("TMPDIR");
+
+	snprintf(private_tmp, sizeof(private_tmp), "%s/opsgrade-plugin-XXXXXX",
+		 base && base[0] == '/' ? base : "/tmp");
+	if (!mkdtemp(private_tmp))
+		private_tmp[0] = '\0';
+	else
+		setenv("TMPDIR", private_tmp, 1);
+}
+
+/* Landlock access rights by ABI version: v1 the first 13, v2 REFER,
+ * v3 TRUNCATE, v5 IOCTL_DEV (numbers, as Debian 12's header stops at v2). */
+#define LL_EXECUTE	(1ull << 0)
+#define LL_WRITE_FILE	(1ull << 1)
+#define LL_READ_FILE	(1ull << 2)
+#define LL_READ_DIR	(1ull << 3)
+#define LL_TRUNCATE	(1ull << 14)
+#define LL_IOCTL_DEV	(1ull << 15)
+
+struct ll_path_beneath {
+	uint64_t allowed_access;
+	int32_t parent_fd;
+} __attribute__((packed));
+
+static void
+landlock_allow(int ruleset, const char *path, uint64_t access)
+{
+	struct ll_path_beneath rule = { .allowed_access = access };
+
+	rule.parent_fd = open(path, O_PATH | O_CLOEXEC);
+	if (rule.parent_fd < 0)
+		return;
+	(void)syscall(SYS_landlock_add_rule, ruleset, 1 /* PATH_BENEATH */,
+		      &rule, 0);
+	close(rule.parent_fd);
+}
+
+/* The whole file system read-only (read, list, execute); write access
+ * only to the private temp dir and /dev/null.  Does nothing where the
+ * kernel has no Landlock (README "Security"). */
+static void
+landlock_restrict(void)
+{
+	long abi = getenv("OPSGRADE_NO_LANDLOCK") ? -1 :
+		   syscall(SYS_landlock_create_ruleset, NULL, 0,
+			   1 /* LANDLOCK_CREATE_RULESET_VERSION */);
+	uint64_t all, file_rights;
+	uint64_t attr;
+	int fd;
+
+	if (abi < 1)
+		return;
+	all = (1ull << 13) - 1;
+	if (abi >= 2)
+		all |= 1ull << 13;
+	if (abi >= 3)
+		all |= LL_TRUNCATE;
+	if (abi >= 5)
+		all |= LL_IOCTL_DEV;
+	file_rights = all & (LL_EXECUTE | LL_WRITE_FILE | LL_READ_FILE |
+			     LL_TRUNCATE | LL_IOCTL_DEV);
+	attr = all;	/* struct landlock_ruleset_attr { handled_access_fs } */
+	fd = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+	if (fd < 0)
+		return;
+	landlock_allow(fd, "/", LL_EXECUTE | LL_READ_FILE | LL_READ_DIR);
+	landlock_allow(fd, "/dev/null", file_rights & ~LL_EXECUTE);
+	if (private_tmp[0])
+		landlock_allow(fd, private_tmp, all);
+	(void)syscall(SYS_landlock_restrict_self, fd, 0);
+	close(fd);
+}
+
 /* Leave the keeper with @wstatus, the plugin's own: its exit code, or
  * death by the same signal. */
 static void __attribute__((noreturn))
 exit_like(int wstatus)
 {
+	if (private_tmp[0])
+		(void)nftw(private_tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	if (WIFSIGNALED(wstatus)) {
 		int sig = WTERMSIG(wstatus);
 		struct rlimit no_core = { 0, 0 };
@@ -191,19 +289,66 @@ exit_like(int wstatus)
 	_exit(WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 1);
 }
 
-/* Fork, and in the parent wait for the child and leave like it. */
+/* Wait for @pid, serving @b on @fd meanwhile; its wait status. */
+static int
+wait_serving(pid_t pid, const struct og_box_broker *b, int fd)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), wstatus = 0;
+
+	if (!b)
+		fd = -1;
+	for (;;) {
+		struct pollfd p[2];
+		nfds_t np = 0;
+		pid_t r;
+
+		if (fd >= 0)
+			p[np++] = (struct pollfd){ .fd = fd, .events = POLLIN };
+		if (pidfd >= 0)
+			p[np++] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+		if (np == 0 || fd < 0) {
+			/* nothing to serve: just wait */
+			while ((r = waitpid(pid, &wstatus, 0)) < 0 && errno == EINTR)
+				;
+			break;
+		}
+		/* without a pidfd (old kernel), look at the child 10 times a second */
+		if (poll(p, np, pidfd >= 0 ? -1 : 100) < 0 && errno != EINTR)
+			break;
+		if (fd >= 0 && p[0].revents && b->serve(b->ctx, fd) < 0) {
+			close(fd);
+			fd = -1;
+		}
+		r = waitpid(pid, &wstatus, WNOHANG);
+		if (r == pid || (r < 0 && errno != EINTR))
+			break;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (pidfd >= 0)
+		close(pidfd);
+	return wstatus;
+}
+
+/* Fork, and in the parent wait for the child (serving @b on @serve_fd)
+ * and leave like it. */
 static void
-fork_and_wait(int status_fd)
+fork_and_wait(int status_fd, const struct og_box_broker *b, int serve_fd,
+	      int child_fd)
 {
 	pid_t pid = fork();
 	int wstatus = 0;
 
-	if (pid == 0)
+	if (pid == 0) {
+		if (serve_fd >= 0)
+			close(serve_fd);
 		return;
+	}
 	if (pid < 0)
 		_exit(127);
-	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
-		;
+	if (child_fd >= 0)
+		close(child_fd);
+	wstatus = wait_serving(pid, b, serve_fd);
 	if (status_fd >= 0) {
 		/* the namespace's init can't die by a signal it raises:
 		 * hand the plugin's status to the keeper instead */
@@ -270,9 +415,9 @@ og_box_env_minimal(void)
 }
 
 int
-og_box_enter(const struct og_box_limits *lim)
+og_box_enter(const struct og_box_limits *lim, struct og_box_broker *broker)
 {
-	int status_pipe[2] = { -1, -1 };
+	int status_pipe[2] = { -1, -1 }, sv[2] = { -1, -1 };
 	bool pidns;
 
 	/* Own session and process group: the runner's kill(-pid) reaches
@@ -283,6 +428,9 @@ og_box_enter(const struct og_box_limits *lim)
 	og_secret_hide_env();
 	(void)prctl(PR_SET_CHILD_SUBREAPER, 1);
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (broker && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		_exit(127);
+	make_private_tmp();
 	pidns = enter_pid_namespace();
 	if (pidns && pipe2(status_pipe, O_CLOEXEC) < 0)
 		_exit(127);
@@ -297,8 +445,9 @@ og_box_enter(const struct og_box_limits *lim)
 			int plugin_status;
 
 			close(status_pipe[1]);
-			while (waitpid(init, &wstatus, 0) < 0 && errno == EINTR)
-				;
+			if (sv[1] >= 0)
+				close(sv[1]);
+			wstatus = wait_serving(init, broker, sv[0]);
 			/* else init itself died: leave with its status */
 			if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0 &&
 			    read(status_pipe[0], &plugin_status,
@@ -310,14 +459,18 @@ og_box_enter(const struct og_box_limits *lim)
 		/* the namespace's init: forks the plugin process, relays
 		 * its status; its exit kills all in the namespace */
 		close(status_pipe[0]);
+		if (sv[0] >= 0)
+			close(sv[0]);
 		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-		fork_and_wait(status_pipe[1]);
+		fork_and_wait(status_pipe[1], NULL, -1, -1);
 	} else {
-		fork_and_wait(-1);
+		fork_and_wait(-1, broker, sv[0], sv[1]);
 	}
 	/* the plugin process */
 	if (status_pipe[1] >= 0)
 		close(status_pipe[1]);
+	if (broker)
+		broker->fd = sv[1];
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 	(void)prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 #if !defined(__SANITIZE_ADDRESS__)
@@ -327,5 +480,6 @@ og_box_enter(const struct og_box_limits *lim)
 	set_limit(RLIMIT_CPU, lim->cpu_seconds);
 	set_limit(RLIMIT_FSIZE, lim->file_bytes);
 	set_limit(RLIMIT_NOFILE, lim->open_files);
+	landlock_restrict();
 	return 0;
 }

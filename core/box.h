@@ -47,8 +47,18 @@ void og_box_limits_from_config(const cJSON *config, const char *name,
 uint64_t og_collector_limit(const cJSON *config, const char *name,
 			    const char *key, uint64_t def);
 
-/* See above.  Returns 0 in the plugin process, never in the keeper. */
-int og_box_enter(const struct og_box_limits *lim);
+/* A service the keeper offers the plugin process over a socket (the
+ * credential broker, core/broker.h): @serve is called in the keeper
+ * each time the plugin's end has something to read; <0 stops serving. */
+struct og_box_broker {
+	int (*serve)(void *ctx, int fd);
+	void *ctx;
+	int fd;			/* out: the plugin process's end, or -1 */
+};
+
+/* See above.  Returns 0 in the plugin process, never in the keeper.
+ * @broker may be NULL. */
+int og_box_enter(const struct og_box_limits *lim, struct og_box_broker *broker);
 
 /* In a freshly forked child that will run plugin code: SIGPIPE ignored,
  * crash signals default (so the parent names them), stdin /dev/null,

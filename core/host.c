@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 #include "conf.h"
-#include "credential.h"
-#include "host.h"
+#include "broker.h"
 #include "http/http.h"
+#include "host.h"
 #include "jsonw.h"
 #include "model.h"
 #include "probe.h"
@@ -25,7 +25,7 @@
 struct og_ctx {
 	const struct og_plugin_entry *entry;
 	const cJSON *config;
-	struct og_credset creds;
+	int broker_fd;
 	int fd;
 	bool broken;		/* pipe closed: stop writing */
 	struct og_jw w;
@@ -468,18 +468,20 @@ host_set_partial(struct og_ctx *ctx, const char *reason)
 static bool
 host_secret_available(struct og_ctx *ctx, const char *name)
 {
-	const struct og_credential *c;
-	char *auth, *s = NULL;
+	return name && og_broker_available(ctx->broker_fd, name);
+}
 
-	if (!name)
-		return false;
-	auth = og_asprintf("secret:%s", name);
-	c = og_credset_find(&ctx->creds, auth);
-	free(auth);
-	if (c)
-		s = og_secret_credential(&ctx->creds, c, NULL);
-	og_secret_free(s);
-	return s != NULL;
+static int
+host_http_batch(struct og_ctx *ctx, const struct og_http_request *const *requests,
+		size_t n, struct og_http_response **ret_responses)
+{
+	return og_broker_batch(ctx->broker_fd, requests, n, ret_responses);
+}
+
+static void
+host_http_free(struct og_ctx *ctx, struct og_http_response *resp)
+{
+	og_http_response_free(resp);
 }
 
 static int64_t
@@ -507,19 +509,17 @@ static const struct og_host host_table = {
 	.secret_available = host_secret_available,
 	.now = host_now,
 	.parse_time = og_parse_time,
-	.http_batch = og_http_host_batch,
-	.http_free = og_http_host_free,
+	.http_batch = host_http_batch,
+	.http_free = host_http_free,
 	.fact = host_fact,
 };
 
 int
-og_host_run_child(const struct og_plugin_entry *e, const cJSON *config, int fd)
+og_host_run_child(const struct og_plugin_entry *e, const cJSON *config, int fd,
+		  int broker_fd)
 {
-	struct og_ctx ctx = {
-		.entry = e, .config = config, .fd = fd,
-		.creds = { .plugin = e->desc.name, .creds = e->credentials,
-			   .options = e->options, .config = config },
-	};
+	struct og_ctx ctx = { .entry = e, .config = config, .fd = fd,
+			      .broker_fd = broker_fd };
 	struct og_plugin code;
 	void *state = NULL;
 	uint32_t abi;
@@ -541,9 +541,6 @@ og_host_run_child(const struct og_plugin_entry *e, const cJSON *config, int fd)
 		free(why);
 		goto done;
 	}
-	/* The HTTP client starts on the first request, so collectors that
-	 * never use it never start curl. */
-	og_http_host_setup(config, e->desc.name, &ctx.creds);
 	r = code.init ? code.init(&ctx, &host_table, &state) : 0;
 	if (r < 0) {
 		host_log(&ctx, OG_LOG_ERROR, "init failed: %s", strerror(-r));
@@ -555,7 +552,6 @@ og_host_run_child(const struct og_plugin_entry *e, const cJSON *config, int fd)
 		if (code.fini)
 			code.fini(state);
 	}
-	og_http_host_teardown();
 done:
 	begin(&ctx, "done");
 	og_jw_key(&ctx.w, "rc");

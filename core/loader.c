@@ -164,9 +164,10 @@ og_plugin_set_fragments(const struct og_plugin_set *s, size_t *ret_n)
 	return v;
 }
 
-/* Fill @e from the file at e->path; never fails, records why instead. */
-static void
-load_entry(struct og_plugin_entry *e)
+/* Before the probe: the file's permissions; false (refused, with the
+ * reason) when it must not be loaded at all. */
+static bool
+precheck(struct og_plugin_entry *e)
 {
 	char *why = NULL;
 
@@ -174,9 +175,15 @@ load_entry(struct og_plugin_entry *e)
 	if (og_path_check_safe(e->path, &why) < 0) {
 		e->message = og_asprintf("refused: %s", why);
 		free(why);
-		return;
+		return false;
 	}
-	og_probe_entry(e);
+	return true;
+}
+
+/* After the probe: what the host checks of what it declared. */
+static void
+postcheck(struct og_plugin_entry *e)
+{
 	if (e->state != OG_PLUGIN_LOADED)
 		return;
 	e->state = OG_PLUGIN_REFUSED;
@@ -190,6 +197,22 @@ load_entry(struct og_plugin_entry *e)
 	if (find_fragment(e) < 0)
 		return;
 	e->state = OG_PLUGIN_LOADED;
+}
+
+/* Probe every entry that passes its permission check, all together. */
+static void
+load_entries(struct og_plugin_set *s)
+{
+	struct og_plugin_entry **todo = og_xcalloc(s->n + 1, sizeof(*todo));
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (precheck(&s->entries[i]))
+			todo[n++] = &s->entries[i];
+	og_probe_entries(todo, n);
+	for (size_t i = 0; i < n; i++)
+		postcheck(todo[i]);
+	free(todo);
 }
 
 static int
@@ -260,7 +283,6 @@ scan_dir(struct og_plugin_set *s, const char *dir, bool nested)
 					       sizeof(*s->entries));
 		memset(&s->entries[s->n], 0, sizeof(s->entries[0]));
 		s->entries[s->n].path = names[i];
-		load_entry(&s->entries[s->n]);
 		s->n++;
 	}
 	free(names);
@@ -291,6 +313,7 @@ og_loader_discover(const char *const *dirs, size_t n_dirs)
 	else
 		scan_dir(s, OG_PLUGINDIR, false);
 
+	load_entries(s);
 	/* First one of a name wins; later ones are reported. */
 	for (size_t i = 0; i < s->n; i++) {
 		struct og_plugin_entry *e = &s->entries[i];

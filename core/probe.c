@@ -22,6 +22,7 @@
 #define PROBE_STRING_MAX	4096	/* bytes, terminator not counted */
 #define PROBE_OUTPUT_MAX	(1u << 20)
 #define PROBE_LOADED_MARK	"loaded\n"
+#define PROBE_PARALLEL		8
 
 int
 og_plugin_open(const char *path, struct og_plugin *ret, uint32_t *ret_abi,
@@ -292,46 +293,6 @@ mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Read @fd to EOF, the deadline or the size cap; true when EOF came. */
-static bool
-read_answer(int fd, int timeout_s, char **ret, size_t *ret_len)
-{
-	long long deadline = mono_ms() + (long long)timeout_s * 1000;
-	char *buf = NULL;
-	size_t len = 0;
-	bool eof = false;
-
-	for (;;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		long long left = deadline - mono_ms();
-		char chunk[16384];
-		ssize_t n;
-
-		if (left <= 0)
-			break;
-		if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
-			break;
-		if (!p.revents)
-			continue;
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			eof = n == 0;
-			break;
-		}
-		if (len + (size_t)n > PROBE_OUTPUT_MAX)
-			break;
-		buf = og_xrealloc_array(buf, len + (size_t)n + 1, 1);
-		memcpy(buf + len, chunk, (size_t)n);
-		len += (size_t)n;
-		buf[len] = '\0';
-	}
-	*ret = buf;
-	*ret_len = len;
-	return eof;
-}
-
 static char *
 keep(struct og_plugin_entry *e, const cJSON *o, const char *key)
 {
@@ -478,56 +439,97 @@ probe_failure(bool loaded, bool timed_out, int timeout_s, int wstatus)
 			   WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1);
 }
 
-void
-og_probe_entry(struct og_plugin_entry *e)
+/* One probe in flight. */
+struct probe {
+	struct og_plugin_entry *e;
+	pid_t pid;
+	int fd;			/* -1 once EOF, the cap or an error ended it */
+	bool eof;
+	char *buf;
+	size_t len;
+};
+
+static void
+probe_start(struct probe *p, int timeout_s)
 {
 	struct og_box_limits lim;
-	int timeout_s = probe_timeout_s(), fds[2], wstatus = 0;
-	char *buf = NULL;
-	size_t len = 0, mark = strlen(PROBE_LOADED_MARK);
-	bool eof, loaded;
-	cJSON *d = NULL;
-	const cJSON *refused, *abi;
-	pid_t pid;
+	int fds[2];
 
-	e->state = OG_PLUGIN_REFUSED;
+	p->fd = -1;
 	og_box_limits_from_config(NULL, "", timeout_s, &lim);
 	if (pipe2(fds, O_CLOEXEC) < 0) {
-		e->message = og_asprintf("cannot probe: %s", strerror(errno));
+		p->e->message = og_asprintf("cannot probe: %s", strerror(errno));
 		return;
 	}
 	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		e->message = og_asprintf("cannot probe: %s", strerror(errno));
+	p->pid = fork();
+	if (p->pid < 0) {
+		p->e->message = og_asprintf("cannot probe: %s", strerror(errno));
+		p->pid = 0;
 		close(fds[0]);
 		close(fds[1]);
 		return;
 	}
-	if (pid == 0) {
+	if (p->pid == 0) {
 		close(fds[0]);
 		og_box_child_stdio();
-		og_box_enter(&lim);
+		og_box_enter(&lim, NULL);
 		/* a constructor has no business with any variable a
 		 * collector would be refused */
 		og_box_env_minimal();
-		probe_child(e->path, fds[1]);
+		probe_child(p->e->path, fds[1]);
 	}
 	close(fds[1]);
-	eof = read_answer(fds[0], timeout_s, &buf, &len);
-	close(fds[0]);
-	if (!eof) {
-		kill(-pid, SIGKILL);
-		kill(pid, SIGKILL);
+	p->fd = fds[0];
+}
+
+/* Take what @p's pipe has; close it at EOF, an error or the size cap. */
+static void
+probe_read(struct probe *p)
+{
+	char chunk[16384];
+	ssize_t n = read(p->fd, chunk, sizeof(chunk));
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n > 0 && p->len + (size_t)n <= PROBE_OUTPUT_MAX) {
+		p->buf = og_xrealloc_array(p->buf, p->len + (size_t)n + 1, 1);
+		memcpy(p->buf + p->len, chunk, (size_t)n);
+		p->len += (size_t)n;
+		p->buf[p->len] = '\0';
+		return;
 	}
-	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+	p->eof = n == 0;
+	close(p->fd);
+	p->fd = -1;
+}
+
+static void
+probe_finish(struct probe *p, int timeout_s)
+{
+	struct og_plugin_entry *e = p->e;
+	size_t mark = strlen(PROBE_LOADED_MARK);
+	const cJSON *refused, *abi;
+	int wstatus = 0;
+	bool loaded;
+	cJSON *d = NULL;
+
+	if (!p->pid)
+		return;
+	if (!p->eof) {
+		kill(-p->pid, SIGKILL);
+		kill(p->pid, SIGKILL);
+	}
+	if (p->fd >= 0)
+		close(p->fd);
+	while (waitpid(p->pid, &wstatus, 0) < 0 && errno == EINTR)
 		;
-	loaded = len >= mark && memcmp(buf, PROBE_LOADED_MARK, mark) == 0;
+	loaded = p->len >= mark && memcmp(p->buf, PROBE_LOADED_MARK, mark) == 0;
 	if (loaded)
-		d = og_json_parse(buf + mark, len - mark, false, NULL, NULL);
-	if (!eof || !cJSON_IsObject(d) || !WIFEXITED(wstatus) ||
+		d = og_json_parse(p->buf + mark, p->len - mark, false, NULL, NULL);
+	if (!p->eof || !cJSON_IsObject(d) || !WIFEXITED(wstatus) ||
 	    WEXITSTATUS(wstatus) != 0) {
-		e->message = probe_failure(loaded, !eof, timeout_s, wstatus);
+		e->message = probe_failure(loaded, !p->eof, timeout_s, wstatus);
 		goto out;
 	}
 	abi = cJSON_GetObjectItemCaseSensitive(d, "abi");
@@ -541,5 +543,45 @@ og_probe_entry(struct og_plugin_entry *e)
 	e->state = OG_PLUGIN_LOADED;
 out:
 	cJSON_Delete(d);
-	free(buf);
+	free(p->buf);
+}
+
+void
+og_probe_entries(struct og_plugin_entry *const *entries, size_t n)
+{
+	int timeout_s = probe_timeout_s();
+
+	/* a few at a time: each is three processes */
+	for (size_t base = 0; base < n; base += PROBE_PARALLEL) {
+		size_t k = n - base < PROBE_PARALLEL ? n - base : PROBE_PARALLEL;
+		struct probe ps[PROBE_PARALLEL] = { { 0 } };
+		long long deadline = mono_ms() + (long long)timeout_s * 1000;
+
+		for (size_t i = 0; i < k; i++) {
+			ps[i].e = entries[base + i];
+			ps[i].e->state = OG_PLUGIN_REFUSED;
+			probe_start(&ps[i], timeout_s);
+		}
+		for (;;) {
+			struct pollfd pfd[PROBE_PARALLEL];
+			size_t idx[PROBE_PARALLEL], np = 0;
+			long long left = deadline - mono_ms();
+
+			for (size_t i = 0; i < k; i++)
+				if (ps[i].fd >= 0) {
+					pfd[np] = (struct pollfd){ .fd = ps[i].fd,
+								   .events = POLLIN };
+					idx[np++] = i;
+				}
+			if (np == 0 || left <= 0)
+				break;
+			if (poll(pfd, np, (int)left) < 0 && errno != EINTR)
+				break;
+			for (size_t j = 0; j < np; j++)
+				if (pfd[j].revents)
+					probe_read(&ps[idx[j]]);
+		}
+		for (size_t i = 0; i < k; i++)
+			probe_finish(&ps[i], timeout_s);
+	}
 }

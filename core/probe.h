@@ -19,9 +19,10 @@
 /* Seconds a probe may take (OPSGRADE_PROBE_TIMEOUT overrides). */
 #define OG_PROBE_TIMEOUT_DEFAULT 10
 
-/* Fill @e (path set) from a probe child; on any failure e->state stays
- * OG_PLUGIN_REFUSED with e->message set.  Never fails otherwise. */
-void og_probe_entry(struct og_plugin_entry *e);
+/* Fill each of the @n entries (path set) from a probe child, several at
+ * once under one deadline; on any failure an entry's state is
+ * OG_PLUGIN_REFUSED with its message set.  Never fails otherwise. */
+void og_probe_entries(struct og_plugin_entry *const *entries, size_t n);
 
 /*
  * In a child process only: dlopen @path and read its descriptor into

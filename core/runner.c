@@ -15,6 +15,8 @@
 
 #include "conf.h"
 #include "box.h"
+#include "broker.h"
+#include "secret.h"
 #include "host.h"
 #include "jsonin.h"
 #include "report-json.h"
@@ -91,14 +93,31 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static int
+serve_broker(void *ctx, int fd)
+{
+	return og_broker_serve(ctx, fd);
+}
+
 static void
 child_main(const struct og_plugin_entry *e, const cJSON *config, int fd,
 	   const struct og_box_limits *box)
 {
+	struct og_broker broker = {
+		.name = e->desc.name, .config = config,
+		.creds = { .plugin = e->desc.name, .creds = e->credentials,
+			   .options = e->options, .config = config },
+	};
+	struct og_box_broker service = { .serve = serve_broker, .ctx = &broker,
+					 .fd = -1 };
+
 	og_box_child_stdio();
-	/* Returns in the plugin process only (see core/box.h). */
-	og_box_enter(box);
-	_exit(og_host_run_child(e, config, fd));
+	/* Returns in the plugin process only (see core/box.h); the keeper
+	 * serves the plugin's HTTP and secret questions meanwhile. */
+	og_box_enter(box, &service);
+	/* the secrets stay with the keeper: none in this process's memory */
+	og_secret_forget();
+	_exit(og_host_run_child(e, config, fd, service.fd));
 }
 
 /* Kill the collector's box: its process group (the keeper made it with

@@ -20,6 +20,8 @@ PACKAGES=(
 	git debhelper dpkg-dev lintian
 	# the HTML report in a real browser (headless, no X server needed)
 	chromium
+	# libFuzzer targets (scripts/fuzz.sh): clang and its fuzzer runtime
+	clang libclang-rt-14-dev
 )
 
 missing=()

@@ -22,6 +22,9 @@ echo "== ASan + UBSan build and tests"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 OG_NO_DLCLOSE=1 run_suite build-asan -Db_sanitize=address,undefined -Dbuildtype=debug
 
+echo "== libFuzzer targets, a few seconds each (tests/fuzz/README.md)"
+bash scripts/fuzz.sh "${OG_FUZZ_SECONDS:-6}"
+
 echo "== install + out-of-tree plugin via pkg-config"
 bash tests/install-test.sh build-ci
 

@@ -729,23 +729,19 @@ xfer_reset_attempt(struct xfer *x)
 	x->header_bytes = 0;
 }
 
-static void
-xfer_finish(struct xfer *x, long status, const char *error)
+struct og_http_response *
+og_http_response_make(long status, char *error, char **headers, size_t n_headers,
+		      char *body, size_t body_len, char *effective_url)
 {
 	struct response *r = og_xcalloc(1, sizeof(*r));
 
-	r->headers = og_xrealloc_array(x->headers, x->n_headers + 1,
-				       sizeof(char *));
-	r->headers[x->n_headers] = NULL;
-	r->n_headers = x->n_headers;
-	x->headers = NULL;
-	x->n_headers = 0;
-	r->body = x->body.p ? x->body.p : og_strdup0("");
-	r->body_len = x->body.p ? x->body.len : 0;
-	x->body.p = NULL;
-	r->error = error ? og_strdup0(error) : NULL;
-	r->effective_url = og_strdup0(x->url);
-
+	r->headers = og_xrealloc_array(headers, n_headers + 1, sizeof(char *));
+	r->headers[n_headers] = NULL;
+	r->n_headers = n_headers;
+	r->body = body ? body : og_strdup0("");
+	r->body_len = body ? body_len : 0;
+	r->error = error;
+	r->effective_url = effective_url;
 	r->pub.struct_size = sizeof(r->pub);
 	r->pub.status = status;
 	r->pub.error = r->error;
@@ -753,7 +749,18 @@ xfer_finish(struct xfer *x, long status, const char *error)
 	r->pub.body = r->body;
 	r->pub.body_len = r->body_len;
 	r->pub.effective_url = r->effective_url;
-	x->resp = r;
+	return &r->pub;
+}
+
+static void
+xfer_finish(struct xfer *x, long status, const char *error)
+{
+	x->resp = (struct response *)og_http_response_make(
+		status, error ? og_strdup0(error) : NULL, x->headers,
+		x->n_headers, x->body.p, x->body.len, og_strdup0(x->url));
+	x->headers = NULL;
+	x->n_headers = 0;
+	x->body.p = NULL;
 	x->state = XFER_DONE;
 	xfer_reset_attempt(x);
 }
@@ -1268,66 +1275,4 @@ og_http_response_free(struct og_http_response *pub)
 	free(r->error);
 	free(r->effective_url);
 	free(r);
-}
-
-/* ---- host glue: og_host.http_batch / http_free ------------------------ */
-
-/*
- * Each collector runs in its own child process, so the child's one
- * client lives here.  og_http_host_setup() records the config; the client
- * is made on the first batch, so collectors without HTTP never start curl.
- */
-static struct {
-	const cJSON *config;
-	const struct og_credset *creds;
-	char *name;
-	struct og_http *http;
-	int error;
-} host_http;
-
-void
-og_http_host_setup(const cJSON *config, const char *name,
-		   const struct og_credset *creds)
-{
-	og_http_host_teardown();
-	host_http.config = config;
-	host_http.creds = creds;
-	host_http.name = og_strdup0(name);
-}
-
-void
-og_http_host_teardown(void)
-{
-	host_http.http = og_http_free(host_http.http);
-	free(host_http.name);
-	host_http.name = NULL;
-	host_http.config = NULL;
-	host_http.error = 0;
-}
-
-int
-og_http_host_batch(struct og_ctx *ctx,
-		   const struct og_http_request *const *requests, size_t n,
-		   struct og_http_response **ret_responses)
-{
-	(void)ctx;
-	if (!host_http.http && !host_http.error) {
-		int r = og_http_new(host_http.config, host_http.name,
-				    &host_http.http);
-
-		if (r < 0)
-			host_http.error = r;
-		else
-			og_http_set_credentials(host_http.http, host_http.creds);
-	}
-	if (host_http.error)
-		return host_http.error;
-	return og_http_batch(host_http.http, requests, n, ret_responses);
-}
-
-void
-og_http_host_free(struct og_ctx *ctx, struct og_http_response *resp)
-{
-	(void)ctx;
-	og_http_response_free(resp);
 }

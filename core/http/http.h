@@ -2,8 +2,9 @@
  * Shared HTTP client (libcurl multi): pooled connections, bounded
  * concurrency, retries with backoff, rate limits (x-ratelimit-*,
  * Retry-After), Link pagination
- * helpers, a persistent ETag cache, size caps.  Offered to plugins as
- * og_host.http_batch / http_free (include/opsgrade/plugin.h).
+ * helpers, a persistent ETag cache, size caps.  Plugins reach it through
+ * their box's broker (core/broker.h), which runs it outside the plugin
+ * process.
  */
 #ifndef OG_HTTP_H
 #define OG_HTTP_H
@@ -31,6 +32,13 @@ int og_http_batch(struct og_http *h,
 		  const struct og_http_request *const *requests, size_t n,
 		  struct og_http_response **ret_responses);
 void og_http_response_free(struct og_http_response *r);
+/* A response owning @error, @headers (@n_headers of them), @body (NULL:
+ * empty) and @effective_url, as og_http_batch returns them; freed with
+ * og_http_response_free. */
+struct og_http_response *og_http_response_make(long status, char *error,
+					       char **headers, size_t n_headers,
+					       char *body, size_t body_len,
+					       char *effective_url);
 
 /*
  * Behaviour (config keys under "http", numbers or numeric strings):
@@ -53,20 +61,5 @@ void og_http_response_free(struct og_http_response *r);
 /* Requests sent on the wire and answers served from the cache so far. */
 void og_http_stats(const struct og_http *h, uint64_t *ret_sent,
 		   uint64_t *ret_cached);
-
-/*
- * Host glue.  In the collector's child, call og_http_host_setup(config,
- * collector_name) before init(), point og_host.http_batch at
- * og_http_host_batch and og_host.http_free at og_http_host_free, and call
- * og_http_host_teardown() after fini().  @config is borrowed until
- * teardown.  The client is created on the first batch.
- */
-void og_http_host_setup(const cJSON *config, const char *name,
-			const struct og_credset *creds);
-void og_http_host_teardown(void);
-int og_http_host_batch(struct og_ctx *ctx,
-		       const struct og_http_request *const *requests, size_t n,
-		       struct og_http_response **ret_responses);
-void og_http_host_free(struct og_ctx *ctx, struct og_http_response *resp);
 
 #endif

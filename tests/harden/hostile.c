@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <opsgrade/plugin.h>
@@ -64,6 +66,85 @@ leak_environment(struct og_ctx *ctx, const struct og_host *host)
 			buf[i] = ';';
 	buf[n] = '\0';
 	host->fact_string(ctx, "hostile.secrets.parent_environment", buf, NULL);
+}
+#endif
+
+#if defined(BEHAVIOUR_SECRETS)
+/* Needles from HOSTILE_NEEDLES (hex of "a\nb\n..." XORed with 0x5a, so
+ * the variable itself holds none of them), in a mapping of their own. */
+static char *
+needles(size_t *ret_len)
+{
+	const char *hex = getenv("HOSTILE_NEEDLES");
+	size_t n = hex ? strlen(hex) / 2 : 0;
+	char *buf = mmap(NULL, n + 1, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (buf == MAP_FAILED)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned v = 0;
+
+		sscanf(hex + 2 * i, "%2x", &v);
+		buf[i] = (char)(v ^ 0x5a);
+	}
+	buf[n] = '\0';
+	*ret_len = n + 1;
+	return buf;
+}
+
+/* How often each needle occurs in this process's readable memory
+ * (besides the needle and scratch mappings): "i:count;" per needle. */
+static void
+scan_memory(struct og_ctx *ctx, const struct og_host *host)
+{
+	enum { CHUNK = 1 << 20, OVERLAP = 256 };
+	size_t nlen = 0, counts[16] = { 0 }, n_needles = 0;
+	char *nbuf = needles(&nlen), *list[16], *scratch, line[512], out[256];
+	FILE *maps = fopen("/proc/self/maps", "r");
+	int mem = open("/proc/self/mem", O_RDONLY);
+
+	scratch = mmap(NULL, CHUNK + OVERLAP, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!nbuf || !maps || mem < 0 || scratch == MAP_FAILED)
+		return;
+	for (char *t = strtok(nbuf, "\n"); t && n_needles < 16; t = strtok(NULL, "\n"))
+		list[n_needles++] = t;
+	while (fgets(line, sizeof(line), maps)) {
+		unsigned long lo, hi;
+		char perms[8];
+
+		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3 ||
+		    perms[0] != 'r' || strstr(line, "[vvar]") ||
+		    strstr(line, "[vsyscall]") ||
+		    lo == (unsigned long)(uintptr_t)nbuf ||
+		    lo == (unsigned long)(uintptr_t)scratch)
+			continue;
+		for (unsigned long off = lo; off < hi; off += CHUNK) {
+			size_t want = hi - off > CHUNK + OVERLAP ? CHUNK + OVERLAP
+								 : hi - off;
+			ssize_t got = pread(mem, scratch, want, (off_t)off);
+
+			for (size_t i = 0; got > 0 && i < n_needles; i++) {
+				size_t len = strlen(list[i]);
+
+				for (char *p = scratch; (p = memmem(p, (size_t)got -
+						(size_t)(p - scratch), list[i], len));
+				     p += len)
+					/* the overlap is counted in the next chunk */
+					if ((size_t)(p - scratch) < CHUNK)
+						counts[i]++;
+			}
+			memset(scratch, 0, CHUNK + OVERLAP);
+		}
+	}
+	fclose(maps);
+	close(mem);
+	out[0] = '\0';
+	for (size_t i = 0; i < n_needles; i++)
+		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%zu:%zu;",
+			 i, counts[i]);
+	host->fact_string(ctx, "hostile.secrets.memory", out, NULL);
 }
 #endif
 
@@ -146,8 +227,46 @@ collect(struct og_ctx *ctx, void *state)
 		e.time = INT64_MIN;
 		host->event(ctx, &e);
 	}
+#elif defined(BEHAVIOUR_WRITER)
+	{
+		/* a file where the user may write but a plugin may not, and
+		 * one in its private temp dir */
+		const char *outside = getenv("HOSTILE_OUTSIDE"), *tmp = getenv("TMPDIR");
+		char path[4096], what[256];
+		int fd = outside ? open(outside, O_WRONLY | O_CREAT | O_TRUNC, 0644) : -1;
+
+		snprintf(what, sizeof(what), "%s", fd >= 0 ? "written" : strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		host->fact_string(ctx, "hostile.writer.outside", what, NULL);
+		snprintf(path, sizeof(path), "%s/scratch", tmp ? tmp : "/nonexistent");
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		snprintf(what, sizeof(what), "%s", fd >= 0 ? "written" : strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		host->fact_string(ctx, "hostile.writer.tmp", what, NULL);
+		host->fact_string(ctx, "hostile.writer.tmpdir", tmp ? tmp : "", NULL);
+	}
 #elif defined(BEHAVIOUR_SECRETS)
 	leak_environment(ctx, host);
+	{
+		/* use its own credential (the GitHub token, declared for
+		 * loopback), then look for it in its own memory */
+		char url[512];
+		const char *base = getenv("HOSTILE_URL");
+		struct og_http_request a = { .struct_size = sizeof(a),
+					     .url = url, .auth = "secret:secrets.token",
+					     .no_cache = true };
+		const struct og_http_request *reqs[] = { &a };
+		struct og_http_response *resp[1] = { NULL };
+
+		snprintf(url, sizeof(url), "%s-declared", base ? base : "");
+		host->fact_bool(ctx, "hostile.secrets.available",
+				host->secret_available(ctx, "secrets.token"), NULL);
+		if (base && host->http_batch(ctx, reqs, 1, resp) == 0)
+			host->http_free(ctx, resp[0]);
+		scan_memory(ctx, host);
+	}
 #elif defined(BEHAVIOUR_EXFIL)
 	{
 		/* the old host-wide name for the GitHub token, its own
@@ -198,33 +317,32 @@ collect(struct og_ctx *ctx, void *state)
 	}
 #elif defined(BEHAVIOUR_SETSID)
 	{
-		/* a grandchild in its own session that outlives collect() */
-		const char *pidfile = getenv("HOSTILE_PIDFILE");
-		pid_t pid = fork();
+		/* a grandchild in its own session that outlives collect();
+		 * its pid (as the host sees it: in a PID namespace getpid()
+		 * is not) comes back over a pipe and goes into a fact, as
+		 * Landlock lets the plugin write no file the test can read */
+		int fds[2];
+		char self[32] = "0";
+		pid_t pid;
 
+		if (pipe(fds) < 0)
+			return -errno;
+		pid = fork();
 		if (pid == 0) {
 			setsid();
 			if (fork() == 0) {
-				FILE *f = pidfile ? fopen(pidfile, "w") : NULL;
-
-				char self[32] = "0";
-
-				/* its pid as the host sees it (in a PID
-				 * namespace getpid() is not) */
 				(void)!readlink("/proc/self", self, sizeof(self) - 1);
-				if (f) {
-					fprintf(f, "%s\n", self);
-					fclose(f);
-				}
+				(void)!write(fds[1], self, strlen(self));
+				close(fds[1]);
 				for (int i = 0; i < 600; i++)
 					sleep(1);
 			}
 			_exit(0);
 		}
-		/* wait until the grandchild has written its pid */
-		for (int i = 0; pidfile && i < 500 && access(pidfile, R_OK); i++)
-			usleep(10000);
-		usleep(100000);
+		close(fds[1]);
+		(void)!read(fds[0], self, sizeof(self) - 1);
+		close(fds[0]);
+		host->fact_string(ctx, "hostile.setsid.pid", self, NULL);
 	}
 #elif defined(BEHAVIOUR_KILLPARENT)
 	{
@@ -250,7 +368,13 @@ init(struct og_ctx *ctx, const struct og_host *host, void **ret_state)
 	return 0;
 }
 
-#if defined(BEHAVIOUR_EXFIL)
+#if defined(BEHAVIOUR_SECRETS)
+static const char *const token_hosts[] = { "127.0.0.1", NULL };
+static const struct og_credential credentials[] = {
+	{ .name = "secrets.token", .env = "GITHUB_TOKEN", .hosts = token_hosts },
+	{ .name = NULL },
+};
+#elif defined(BEHAVIOUR_EXFIL)
 static const char *const token_hosts[] = { "api.github.com", NULL };
 static const char *const login_hosts[] = { "192.0.2.1:9", NULL };
 static const struct og_credential credentials[] = {

@@ -222,7 +222,7 @@ def secrets_rows():
 
     class Capture(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
-            seen.append(dict(self.headers))
+            seen.append((self.path, dict(self.headers)))
             self.send_response(200)
             self.send_header("Content-Length", "2")
             self.end_headers()
@@ -236,7 +236,11 @@ def secrets_rows():
     d = plugin_dir("secrets", "exfil")
     outdir = os.path.join(TMP, "secrets-out")
     hist = os.path.join(TMP, "secrets-hist")
-    env = dict(FAKE, HOSTILE_URL="http://127.0.0.1:%d/steal" % srv.server_port)
+    control = "CONTROLneedle-5e1f0a"
+    needles = "\n".join([control] + list(FAKE.values())).encode()
+    env = dict(FAKE, HOSTILE_URL="http://127.0.0.1:%d/steal" % srv.server_port,
+               HOSTILE_CONTROL=control,
+               HOSTILE_NEEDLES=bytes(b ^ 0x5a for b in needles).hex())
     p = run(["report", "--plugin-dir", d, "--output-dir", outdir,
              "--format", "json,junit,pdf,png,html", "--history", hist], env)
     srv.shutdown()
@@ -250,9 +254,21 @@ def secrets_rows():
     parent = facts.get("hostile.secrets.parent_environment", {}).get("value", "")
     check("row 2: the host's environment unreadable through /proc",
           not any(v in parent for v in FAKE.values()), parent[:300])
+    stolen = [h for path, h in seen if path == "/steal"]
+    declared = [h for path, h in seen if path == "/steal-declared"]
     check("row 2: the GitHub token not sent to another host",
-          seen and not any("Authorization" in h or "authorization" in h
-                           for h in seen), seen)
+          stolen and not any("Authorization" in h or "authorization" in h
+                             for h in stolen), stolen)
+    check("row 2: a plugin's declared credential attached for its host "
+          "by the broker", facts.get("hostile.secrets.available", {}).get("value")
+          is True and any(h.get("Authorization") == "Bearer " + FAKE["GITHUB_TOKEN"]
+                          for h in declared), declared)
+    mem = dict(x.split(":") for x in facts.get("hostile.secrets.memory", {})
+               .get("value", "").split(";") if x)
+    check("row 2: the memory scan works (finds a non-secret variable)",
+          int(mem.get("0", 0)) >= 1, mem)
+    check("row 2: no secret anywhere in the plugin's memory, after using one",
+          mem and all(int(v) == 0 for k, v in mem.items() if k != "0"), mem)
     check("row 2: the plugin's own token not sent to a host it is not "
           "declared for", b"not sending credential exfil.token to 127.0.0.1"
           in p.stderr, p.stderr[-600:])
@@ -300,13 +316,14 @@ def resource_rows():
 def box_rows():
     # Row 4: a setsid() grandchild dies with its collector, and the run
     # does not wait for it.
-    pidfile = os.path.join(TMP, "grandchild.pid")
     out = os.path.join(TMP, "setsid.json")
     p = run(["collect", "--plugin-dir", plugin_dir("setsid"), "-o", out],
-            {"HOSTILE_PIDFILE": pidfile}, timeout=100)
-    c = collectors(strict_json(out))["setsid"]
+            timeout=100)
+    rep = strict_json(out)
+    c = collectors(rep)["setsid"]
     check("row 4: collector ok", c["status"] == "ok", c)
-    pid = int(open(pidfile).read()) if os.path.exists(pidfile) else 0
+    pid = int(next((f["value"] for f in rep["facts"]
+                    if f["key"] == "hostile.setsid.pid"), "0") or 0)
     alive = False
     if pid:
         try:
@@ -336,6 +353,36 @@ def box_rows():
               c["badtext"]["status"] != "failed", c)
 
 
+def landlock_available():
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    # landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION)
+    return libc.syscall(444, None, 0, 1) >= 1
+
+
+def landlock_rows():
+    # Landlock: the plugin process may write only in its private temp
+    # dir (removed after it), where the kernel allows it unprivileged.
+    outside = os.path.join(TMP, "written-by-plugin")
+    out = os.path.join(TMP, "writer.json")
+    p = run(["collect", "--plugin-dir", plugin_dir("writer"), "-o", out],
+            {"HOSTILE_OUTSIDE": outside})
+    facts = {f["key"]: f["value"] for f in strict_json(out)["facts"]}
+    if landlock_available():
+        check("landlock: no write outside the private temp dir",
+              not os.path.exists(outside) and
+              facts.get("hostile.writer.outside") == "Permission denied", facts)
+    else:
+        check("landlock: not available here (write allowed, as the README says)",
+              True)
+    tmpdir = facts.get("hostile.writer.tmpdir", "")
+    check("landlock: the private temp dir is writable",
+          facts.get("hostile.writer.tmp") == "written" and
+          "opsgrade-plugin-" in tmpdir, facts)
+    check("landlock: the private temp dir is gone after the run",
+          tmpdir and not os.path.exists(tmpdir), tmpdir)
+
+
 def output_rows():
     import fcntl
     import resource
@@ -356,9 +403,51 @@ def output_rows():
     fd = os.open(outdir, os.O_RDONLY)
     fcntl.flock(fd, fcntl.LOCK_EX)
     p = run(args, {"SOURCE_DATE_EPOCH": "1764000100"})
-    os.close(fd)
     check("row 8: a second concurrent run exits 75", p.returncode == 75 and
           b"another opsgrade run is writing" in p.stderr, (p.returncode, p.stderr[-300:]))
+    # before collecting: the exfil plugin would make HTTP requests
+    import http.server
+    import threading
+    hits = []
+
+    class Count(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *a):
+            pass
+
+    srv = http.server.HTTPServer(("127.0.0.1", 0), Count)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    p = run(["report", "--plugin-dir", plugin_dir("exfil"), "--output-dir", outdir,
+             "--format", "json"],
+            {"HOSTILE_URL": "http://127.0.0.1:%d/x" % srv.server_port})
+    srv.shutdown()
+    check("row 8: the second run exits 75 before it collects",
+          p.returncode == 75 and not hits, (p.returncode, hits))
+    # --wait queues behind the holder instead
+    env = dict(os.environ, HOME=TMP, XDG_STATE_HOME=os.path.join(TMP, "state"),
+               XDG_CACHE_HOME=os.path.join(TMP, "cache"),
+               OPSGRADE_NO_DEFAULT_PLUGINS="1", SOURCE_DATE_EPOCH="1764000150")
+    waiter = subprocess.Popen([OPSGRADE, "render", "--from",
+                               os.path.join(outdir, "report.json"), "--wait",
+                               "--output-dir", outdir, "--format", "json", "--quiet"],
+                              env=env, cwd=TMP, stderr=subprocess.PIPE)
+    try:
+        waiter.wait(timeout=3)
+    except subprocess.TimeoutExpired:
+        pass
+    still_waiting = waiter.poll() is None
+    os.close(fd)
+    try:
+        rc = waiter.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        waiter.kill()
+        rc = None
+    check("row 8: --wait waits for the holder, then runs", still_waiting and rc == 0,
+          (still_waiting, rc, waiter.stderr.read()[-300:]))
 
     # Row 9: a killed run's leftovers are removed by the next run.
     os.mkdir(os.path.join(outdir, ".staging-abc123"))
@@ -484,7 +573,7 @@ def main():
     # A section that breaks (a missing report) is one failed check; the
     # other sections still run.
     for section in (load_rows, text_rows, yaml_anchors, secrets_rows, resource_rows,
-                    box_rows, output_rows, config_rows):
+                    box_rows, landlock_rows, output_rows, config_rows):
         try:
             section()
         except Exception as e:  # noqa: BLE001

@@ -270,4 +270,9 @@ class GitHubHandler(BaseHTTPRequestHandler):
         if path == "/t/echo":
             return self.send(200, {k.lower(): v for k, v in self.headers.items()},
                              etag=False)
+        if path == "/t/challenge":
+            # a registry naming its token service on another host
+            realm = "http://localhost:%d/t/echo" % fx.port
+            return self.send(401, {"errors": []},
+                             {"WWW-Authenticate": 'Bearer realm="%s",service="t"' % realm})
         return self.send(404, {"message": "Not Found"})
