@@ -173,7 +173,8 @@ og_pipeline_setup(struct og_pipeline *p)
 	if (r < 0)
 		goto bad;
 	/* before --set and PATH: those are relative to the cwd */
-	if ((r = og_subject_resolve_paths(p->config, p->cli->config_path, &err)) < 0)
+	if ((r = og_subject_resolve_paths(p->config, p->cli->config_path,
+					    p->config_plugins, p->n_config_plugins, &err)) < 0)
 		goto bad;
 	for (size_t i = 0; i < p->cli->n_sets; i++) {
 		char *a = NULL;
@@ -207,24 +208,6 @@ og_pipeline_setup(struct og_pipeline *p)
 			r = og_config_set(p->config, "collectors.repo.path",
 					  p->cli->inputs[0], &err);
 			if (r < 0)
-				goto bad;
-		}
-	}
-	/* The codeql collector reads GitHub code scanning alerts for the
-	 * repository the github collector is pointed at, unless told
-	 * otherwise; copying only into an existing section keeps codeql
-	 * opt-in. */
-	if (og_config_get(p->config, "collectors.codeql")) {
-		static const char *const inherit[][2] = {
-			{ "collectors.github.repo", "collectors.codeql.github_repo" },
-			{ "collectors.github.api_url", "collectors.codeql.github_api_url" },
-		};
-
-		for (size_t i = 0; i < 2; i++) {
-			const char *v = og_config_str(p->config, inherit[i][0], NULL);
-
-			if (v && !og_config_get(p->config, inherit[i][1]) &&
-			    og_config_set(p->config, inherit[i][1], v, &err) < 0)
 				goto bad;
 		}
 	}

@@ -24,17 +24,14 @@
 #include "util.h"
 
 /*
- * Config keys holding file or directory names (strings or lists).  The
- * collectors' ones are listed here until plugins can declare an option
- * as a path (docs/plugins.md); a key missing from this list keeps its
- * value as written.
+ * The core's config keys holding file or directory names (strings or
+ * lists); a collector marks its own with OG_OPTF_PATH.  A key missing
+ * from both keeps its value as written.
  */
 static const char *const path_keys[] = {
 	"output_dir", "plugin_dirs", "assessment.model", "assessment.extra_models",
 	"assessment.coverage", "attestations", "report.logo", "history.dir",
 	"mail.password_file", "mail.cainfo", "http.cache_dir",
-	"collectors.repo.path", "collectors.trivy.reports", "collectors.codeql.sarif",
-	"collectors.events.file", "collectors.github.token_file",
 };
 
 static void
@@ -49,11 +46,25 @@ resolve_one(cJSON *v, const char *dir)
 	free(abs);
 }
 
+static void
+resolve_key(cJSON *config, const char *key, const char *dir)
+{
+	cJSON *v = (cJSON *)og_config_get(config, key), *it;
+
+	if (cJSON_IsArray(v)) {
+		cJSON_ArrayForEach(it, v)
+			resolve_one(it, dir);
+	} else if (v) {
+		resolve_one(v, dir);
+	}
+}
+
 int
-og_subject_resolve_paths(cJSON *config, const char *config_path, char **ret_err)
+og_subject_resolve_paths(cJSON *config, const char *config_path,
+			 const struct og_config_plugin *plugins, size_t n_plugins,
+			 char **ret_err)
 {
 	char *copy, *dir, real[PATH_MAX];
-	cJSON *v, *it;
 
 	if (!config_path)
 		return 0;	/* ./opsgrade.json: relative to the cwd already */
@@ -66,16 +77,18 @@ og_subject_resolve_paths(cJSON *config, const char *config_path, char **ret_err)
 		return -errno;
 	}
 	free(copy);
-	for (size_t i = 0; i < sizeof(path_keys) / sizeof(path_keys[0]); i++) {
-		if (!(v = (cJSON *)og_config_get(config, path_keys[i])))
-			continue;
-		if (cJSON_IsArray(v)) {
-			cJSON_ArrayForEach(it, v)
-				resolve_one(it, real);
-		} else {
-			resolve_one(v, real);
+	for (size_t i = 0; i < sizeof(path_keys) / sizeof(path_keys[0]); i++)
+		resolve_key(config, path_keys[i], real);
+	for (size_t i = 0; i < n_plugins; i++)
+		for (const struct og_option *o = plugins[i].options; o && o->key; o++) {
+			char *key;
+
+			if (!(o->flags & OG_OPTF_PATH))
+				continue;
+			key = og_asprintf("collectors.%s.%s", plugins[i].name, o->key);
+			resolve_key(config, key, real);
+			free(key);
 		}
-	}
 	return 0;
 }
 
@@ -86,6 +99,24 @@ named(const cJSON *config, const char *key)
 
 	return (cJSON_IsString(v) && *v->valuestring) ||
 	       (cJSON_IsArray(v) && cJSON_GetArraySize(v) > 0);
+}
+
+/* Some option the collector marks OG_OPTF_SUBJECT is set. */
+static bool
+names_subject(const cJSON *config, const struct og_config_plugin *c)
+{
+	bool set = false;
+
+	for (const struct og_option *o = c->options; o && o->key && !set; o++) {
+		char *key;
+
+		if (!(o->flags & OG_OPTF_SUBJECT))
+			continue;
+		key = og_asprintf("collectors.%s.%s", c->name, o->key);
+		set = named(config, key);
+		free(key);
+	}
+	return set;
 }
 
 /* The checkout's .opsgrade/attestations.json, unless the config names
@@ -111,9 +142,6 @@ default_attestations(struct og_pipeline *p, const char *checkout)
 int
 og_subject_repo_scope(struct og_pipeline *p)
 {
-	static const char *const remote[] = {
-		"collectors.github.repo", "collectors.github.org", "collectors.registry.images",
-	};
 	const cJSON *en = og_config_get(p->config, "collectors.repo.enabled");
 	const char *path, *what;
 	char *err = NULL;
@@ -126,8 +154,8 @@ og_subject_repo_scope(struct og_pipeline *p)
 		return EXIT_OK;
 	if (cJSON_IsFalse(en) || (cJSON_IsString(en) && strcmp(en->valuestring, "true")))
 		return EXIT_OK;
-	for (size_t i = 0; i < sizeof(remote) / sizeof(remote[0]); i++)
-		other = other || named(p->config, remote[i]);
+	for (size_t i = 0; i < p->n_config_plugins; i++)
+		other = other || names_subject(p->config, &p->config_plugins[i]);
 	/* The current directory stands in only when nothing else was named. */
 	if (other && !p->cli->n_inputs && !og_config_get(p->config, "collectors.repo.path") &&
 	    !cJSON_IsTrue(en)) {

@@ -13,6 +13,7 @@
 #include "conf.h"
 #include "jsonin.h"
 #include "util.h"
+#include "value.h"
 
 enum key_type { K_STR, K_NUM, K_BOOL, K_LIST };
 
@@ -85,18 +86,27 @@ static const struct key schema[] = {
 
 /* Keys every collector section has, besides its declared options. */
 static const struct og_option common_options[] = {
-	{ "enabled", OG_OPT_BOOL, "run this collector (default: opt-in ones only when configured)" },
-	{ "timeout", OG_OPT_NUMBER, "seconds before the collector is killed (default 300)" },
+	{ .key = "enabled", .type = OG_OPT_BOOL,
+	  .help = "run this collector (default: opt-in ones only when configured)" },
+	{ .key = "timeout", .type = OG_OPT_NUMBER,
+	  .help = "seconds before the collector is killed (default 300)" },
 	/* the plugin's box (core/box.h) and the parent's budget for it
 	 * (core/runner.c); 0 = no limit */
-	{ "limits.memory_mb", OG_OPT_NUMBER, "address space of the plugin process (default 4096)" },
-	{ "limits.cpu_seconds", OG_OPT_NUMBER, "CPU seconds (default twice the timeout)" },
-	{ "limits.file_mb", OG_OPT_NUMBER, "largest file the plugin may write (default 1024)" },
-	{ "limits.open_files", OG_OPT_NUMBER, "open files (default 1024)" },
-	{ "limits.records", OG_OPT_NUMBER, "facts + findings + events it may send (default 2000000)" },
-	{ "limits.bytes", OG_OPT_NUMBER, "bytes it may send (default 2 GiB)" },
-	{ "limits.keys", OG_OPT_NUMBER, "distinct fact keys it may add (default 200000)" },
-	{ NULL, 0, NULL },
+	{ .key = "limits.memory_mb", .type = OG_OPT_NUMBER,
+	  .help = "address space of the plugin process (default 4096)" },
+	{ .key = "limits.cpu_seconds", .type = OG_OPT_NUMBER,
+	  .help = "CPU seconds (default twice the timeout)" },
+	{ .key = "limits.file_mb", .type = OG_OPT_NUMBER,
+	  .help = "largest file the plugin may write (default 1024)" },
+	{ .key = "limits.open_files", .type = OG_OPT_NUMBER,
+	  .help = "open files (default 1024)" },
+	{ .key = "limits.records", .type = OG_OPT_NUMBER,
+	  .help = "facts + findings + events it may send (default 2000000)" },
+	{ .key = "limits.bytes", .type = OG_OPT_NUMBER,
+	  .help = "bytes it may send (default 2 GiB)" },
+	{ .key = "limits.keys", .type = OG_OPT_NUMBER,
+	  .help = "distinct fact keys it may add (default 200000)" },
+	{ .key = NULL },
 };
 
 static const char *const type_names[] = { "a string", "a number", "true or false",
@@ -214,18 +224,19 @@ static bool
 value_fits(const cJSON *v, enum key_type t, bool lenient)
 {
 	const cJSON *it;
+	double d;
+	bool b;
 
-	/* Values set from the command line arrive as strings; a plugin reads
-	 * them as strings anyway, so accept them for its scalar options. */
-	if (lenient && cJSON_IsString(v) && t != K_LIST)
-		return true;
+	/* Values set from the command line arrive as strings: a number or
+	 * bool option takes one only when the one value reader reads it
+	 * ("7", "yes"; never "seven"). */
 	switch (t) {
 	case K_STR:
 		return cJSON_IsString(v);
 	case K_NUM:
-		return cJSON_IsNumber(v) && isfinite(v->valuedouble);
+		return (lenient || !cJSON_IsString(v)) && og_value_number(v, &d) == 0;
 	case K_BOOL:
-		return cJSON_IsBool(v);
+		return (lenient || !cJSON_IsString(v)) && og_value_bool(v, &b) == 0;
 	case K_LIST:
 		if (cJSON_IsString(v))
 			return true;
@@ -456,32 +467,17 @@ og_config_str(const cJSON *cfg, const char *path, const char *def)
 double
 og_config_num(const cJSON *cfg, const char *path, double def)
 {
-	const cJSON *v = og_config_get(cfg, path);
+	double d;
 
-	if (cJSON_IsNumber(v))
-		return v->valuedouble;
-	if (cJSON_IsString(v)) {
-		char *end;
-		double d = strtod(v->valuestring, &end);
-
-		if (end != v->valuestring && *end == '\0' && isfinite(d))
-			return d;
-	}
-	return def;
+	return og_value_number(og_config_get(cfg, path), &d) == 0 ? d : def;
 }
 
 bool
 og_config_bool(const cJSON *cfg, const char *path, bool def)
 {
-	const cJSON *v = og_config_get(cfg, path);
+	bool b;
 
-	if (cJSON_IsBool(v))
-		return cJSON_IsTrue(v);
-	if (cJSON_IsString(v))
-		return strcmp(v->valuestring, "true") == 0 ||
-		       strcmp(v->valuestring, "1") == 0 ||
-		       strcmp(v->valuestring, "yes") == 0;
-	return def;
+	return og_value_bool(og_config_get(cfg, path), &b) == 0 ? b : def;
 }
 
 size_t
@@ -562,22 +558,23 @@ set_leaf(cJSON *parent, const char *leaf, const char *path, const char *value,
 			cJSON_AddItemToObject(parent, leaf, cJSON_CreateArray());
 		return 0;
 	}
-	if (s && s->type == K_NUM) {
-		char *end;
-		double d = strtod(value, &end);
+	int type = s ? (int)s->type : ctype;
+	double d;
+	bool b;
 
-		if (end == value || *end || !isfinite(d)) {
+	if (type == K_NUM) {
+		if (og_value_text_number(value, &d) < 0) {
 			*ret_err = og_asprintf("%s: '%s' is not a number", path, value);
 			return -EINVAL;
 		}
 		v = cJSON_CreateNumber(d);
-	} else if (s && s->type == K_BOOL) {
-		if (strcmp(value, "true") && strcmp(value, "false")) {
+	} else if (type == K_BOOL) {
+		if (og_value_text_bool(value, &b) < 0) {
 			*ret_err = og_asprintf("%s: '%s' is not true or false", path,
 					       value);
 			return -EINVAL;
 		}
-		v = cJSON_CreateBool(value[0] == 't');
+		v = cJSON_CreateBool(b);
 	} else {
 		v = cJSON_CreateString(value);
 	}

@@ -16,6 +16,7 @@
 #include "model.h"
 #include "secret.h"
 #include "util.h"
+#include "value.h"
 
 #define OG_LOG_MESSAGE_MAX	4096	/* longer messages are cut */
 
@@ -113,11 +114,31 @@ stash(struct og_ctx *ctx, char *s)
 	return s;
 }
 
+/* collectors.NAME.KEY, or when unset there and the option is declared
+ * as consumed from another collector (og_option.from), that
+ * collector's setting.  Borrowed; NULL when neither is set. */
+static const char *
+option_path(struct og_ctx *ctx, const char *key, char **ret_path)
+{
+	const struct og_option *o = ctx->entry->desc.options;
+
+	*ret_path = og_asprintf("collectors.%s.%s", ctx->entry->desc.name, key);
+	if (og_config_get(ctx->config, *ret_path))
+		return *ret_path;
+	for (; o && o->key; o++)
+		if (!strcmp(o->key, key) && o->from && *o->from) {
+			free(*ret_path);
+			*ret_path = og_asprintf("collectors.%s", o->from);
+			break;
+		}
+	return *ret_path;
+}
+
 static const cJSON *
 option(struct og_ctx *ctx, const char *key)
 {
-	char *path = og_asprintf("collectors.%s.%s", ctx->entry->desc.name, key);
-	const cJSON *v = og_config_get(ctx->config, path);
+	char *path;
+	const cJSON *v = og_config_get(ctx->config, option_path(ctx, key, &path));
 
 	free(path);
 	return v;
@@ -140,12 +161,24 @@ host_config_get(struct og_ctx *ctx, const char *key)
 	return NULL;
 }
 
+static int
+host_config_bool(struct og_ctx *ctx, const char *key, bool *ret)
+{
+	return key && ret ? og_value_bool(option(ctx, key), ret) : -EINVAL;
+}
+
+static int
+host_config_number(struct og_ctx *ctx, const char *key, double *ret)
+{
+	return key && ret ? og_value_number(option(ctx, key), ret) : -EINVAL;
+}
+
 static const char *const *
 host_config_get_list(struct og_ctx *ctx, const char *key, size_t *ret_n)
 {
-	char *path = og_asprintf("collectors.%s.%s", ctx->entry->desc.name, key);
+	char *path;
 	const char **v = NULL;
-	size_t n = og_config_strv(ctx->config, path, &v);
+	size_t n = og_config_strv(ctx->config, option_path(ctx, key, &path), &v);
 
 	free(path);
 	*ret_n = n;
@@ -460,6 +493,8 @@ static const struct og_host host_table = {
 	.log = host_log,
 	.config_get = host_config_get,
 	.config_get_list = host_config_get_list,
+	.config_bool = host_config_bool,
+	.config_number = host_config_number,
 	.fact_bool = host_fact_bool,
 	.fact_number = host_fact_number,
 	.fact_string = host_fact_string,

@@ -13,6 +13,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "value.h"
+
 static inline const cJSON *
 og_jget(const cJSON *obj, const char *key)
 {
@@ -45,38 +47,19 @@ og_jstr_or(const cJSON *v, const char *dflt)
 	return s ? s : dflt;
 }
 
+/* A number, or a string the one value reader takes for one (value.h). */
 static inline bool
 og_jnum(const cJSON *v, double *ret)
 {
-	char *end;
-	double d;
-
-	if (cJSON_IsNumber(v)) {
-		*ret = v->valuedouble;
-		return true;
-	}
-	if (!og_jstr(v))
-		return false;
-	d = strtod(v->valuestring, &end);
-	if (end == v->valuestring || *end)
-		return false;
-	*ret = d;
-	return true;
+	return og_value_number(v, ret) == 0;
 }
 
 static inline bool
 og_jbool(const cJSON *v, bool dflt)
 {
-	const char *s;
+	bool b;
 
-	if (cJSON_IsBool(v))
-		return cJSON_IsTrue(v);
-	s = og_jstr(v);
-	if (s && (!strcmp(s, "true") || !strcmp(s, "1") || !strcmp(s, "yes")))
-		return true;
-	if (s && (!strcmp(s, "false") || !strcmp(s, "0") || !strcmp(s, "no")))
-		return false;
-	return dflt;
+	return og_value_bool(v, &b) == 0 ? b : dflt;
 }
 
 #endif

@@ -15,6 +15,7 @@
 
 #include "term.h"
 #include "util.h"
+#include "value.h"
 
 static enum og_log_prio log_max = OG_PRIO_INFO;
 
@@ -154,18 +155,13 @@ og_str_has_suffix(const char *s, const char *suffix)
 bool
 og_env_bool(const char *name)
 {
-	static const char *const yes[] = { "1", "true", "yes", "on" };
-	static const char *const no[] = { "0", "false", "no", "off" };
 	const char *v = getenv(name);
+	bool b;
 
 	if (!v || !*v)
 		return false;
-	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
-		if (strcasecmp(v, yes[i]) == 0)
-			return true;
-		if (strcasecmp(v, no[i]) == 0)
-			return false;
-	}
+	if (og_value_text_bool(v, &b) == 0)
+		return b;
 	/* Set to something else: the variable was meant to switch the
 	 * behaviour on (as presence did before), but say it is odd. */
 	og_log_warn("%s=%s is not a boolean (1/0, true/false, yes/no, "

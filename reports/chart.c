@@ -252,11 +252,25 @@ og_chart_timeline_height(const struct og_chart_style *cs, size_t n)
 	return cs->fs * 2.2 + (double)n * cs->fs * 2.0;
 }
 
+/* The effort after its bar, or before it when the bar ends near the right
+ * edge. */
+static void
+timeline_note(cairo_t *cr, const struct og_chart_style *cs, double bx, double bw,
+	      double right, double cy, const char *note)
+{
+	double size = cs->fs * 0.75, tw = og_text_width(cs->tx, note, size, 0) + 2;
+
+	if (bx + bw + cs->fs * 0.4 + tw <= right)
+		text_mid(cr, cs, bx + bw + cs->fs * 0.4, cy, tw, size, 0, og_muted, note);
+	else
+		text_mid(cr, cs, bx - cs->fs * 0.4 - tw, cy, tw, size, OG_TX_RIGHT, og_muted, note);
+}
+
 void
 og_chart_timeline(cairo_t *cr, const struct og_chart_style *cs, double x, double y,
 		  double w, double h, const struct og_tl_row *rows, size_t n, int weeks)
 {
-	double lw = w * 0.38, gx = x + lw, gw = w - lw, head = cs->fs * 2.2;
+	double lw = w * 0.42, gx = x + lw, gw = w - lw, head = cs->fs * 2.2;
 	double row = n ? (h - head) / (double)n : 0, colw;
 	char buf[16];
 
@@ -287,11 +301,18 @@ og_chart_timeline(cairo_t *cr, const struct og_chart_style *cs, double x, double
 			e = weeks;
 		bx = gx + colw * (s - 1) + 1;
 		bw = colw * (e - s + 1) - 2;
+		if (r->exact) {
+			/* as long as the effort; a short task is still a visible tick */
+			bx = gx + colw * fmin(fmax(r->from, 0), weeks);
+			bw = fmax(colw * (fmin(r->to, weeks) - fmax(r->from, 0)), bh * 0.6);
+		}
 		text_mid(cr, cs, x + (r->phase ? 0 : cs->fs), cy, lw - cs->fs * (r->phase ? 0.5 : 1.5),
 			 cs->fs * (r->phase ? 1.0 : 0.9), r->phase ? OG_TX_BOLD : 0,
 			 r->phase ? og_ink : og_muted, r->label);
-		og_chart_rrect(cr, bx, cy - bh / 2, bw, bh, bh / 3,
+		og_chart_rrect(cr, bx, cy - bh / 2, bw, bh, fmin(bh / 3, bw / 2),
 			       r->phase ? og_chart_tint(cs->accent, 0.7) : cs->accent);
+		if (r->note)
+			timeline_note(cr, cs, bx, bw, gx + gw, cy, r->note);
 	}
 	cairo_restore(cr);
 }

@@ -36,6 +36,9 @@ struct og_tl_row {
 	const char *label;
 	int start_week, end_week;	/* 1-based, inclusive */
 	bool phase;			/* a phase band, not an item */
+	bool exact;			/* from..to (weeks from the start, fractional) */
+	double from, to;		/* set: the bar is as long as the effort */
+	const char *note;		/* after the bar (the effort), may be NULL */
 };
 
 struct og_rung {
@@ -72,7 +75,7 @@ void og_chart_line(cairo_t *cr, const struct og_chart_style *cs, double x,
 		   double y, double w, double h, const double *v,
 		   const char *const *labels, size_t n, double min, double max,
 		   bool spark);
-/* Phases x weeks; label column 38% of @w. */
+/* Phases x weeks; label column 42% of @w. */
 void og_chart_timeline(cairo_t *cr, const struct og_chart_style *cs, double x,
 		       double y, double w, double h, const struct og_tl_row *rows,
 		       size_t n, int weeks);

@@ -250,6 +250,11 @@ og_html_timeline(struct og_html *h, const char *title, const struct og_html_span
 		double y = i * row, x0 = (double)(rows[i].start - 1) / weeks * W;
 		double x1 = (double)rows[i].end / weeks * W;
 
+		if (rows[i].exact) {
+			x0 = rows[i].from / weeks * W;
+			x1 = rows[i].to / weeks * W;
+		}
+
 		if (x0 < 0)
 			x0 = 0;
 		if (x1 > W)

@@ -60,6 +60,8 @@ struct og_html_span {
 	const char *label;
 	int start, end;		/* weeks, inclusive */
 	bool phase;
+	bool exact;		/* from..to: fractional weeks from the start */
+	double from, to;	/* (the bar as long as the effort) */
 };
 void og_html_timeline(struct og_html *h, const char *title, const struct og_html_span *rows,
 		      int n, int weeks);

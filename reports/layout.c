@@ -321,12 +321,86 @@ draw_row(struct og_doc *d, const struct og_col *cols, int ncols,
 	}
 }
 
+/* Width of the widest word of @s (what a column needs so that no word is
+ * split), skipping words that are obviously narrower than @have. */
+static double
+widest_word(struct og_doc *d, const char *s, double size, unsigned flags, double have)
+{
+	double best = 0;
+
+	while (s && *s) {
+		size_t n = strcspn(s, " \t\n");
+
+		/* no glyph of the text fonts is wider than 1 em */
+		if (n > 0 && (double)n * size > have) {
+			char *w = strndup(s, n);
+			double ww = og_text_width(d->tx, w, size, flags);
+
+			free(w);
+			if (ww > best)
+				best = ww;
+		}
+		s += n;
+		s += strspn(s, " \t\n");
+	}
+	return best;
+}
+
+#define TABLE_COLS_MAX	12
+#define COL_MIN_MAX	0.45	/* a longer token (path, hash) breaks instead */
+
+/* Widen a column whose longest word would otherwise be split ("Versio-n"),
+ * taking the room from columns with slack, in proportion to their slack. */
+static void
+fit_columns(struct og_doc *d, const struct og_col *cols, int ncols,
+	    const struct og_cell *cells, int nrows, bool header, double size,
+	    struct og_col *fit)
+{
+	double need[TABLE_COLS_MAX], deficit = 0, slack = 0;
+
+	for (int c = 0; c < ncols; c++) {
+		double cw = d->w * cols[c].frac - 2 * PAD, want = 0;
+
+		fit[c] = cols[c];
+		if (header)
+			want = widest_word(d, cols[c].title, size, OG_TX_BOLD, cw);
+		for (int r = 0; r < nrows; r++) {
+			const struct og_cell *cell = &cells[(size_t)r * ncols + c];
+			unsigned fl = cols[c].flags | cell->flags | (cell->chip ? OG_TX_BOLD : 0);
+			double ww = widest_word(d, cell->text, size, fl, cw - (cell->chip ? 8 : 0)) +
+				    (cell->chip ? 8 : 0);
+
+			if (ww > want)
+				want = ww;
+		}
+		need[c] = fmin((want + 2 * PAD + 1) / d->w, COL_MIN_MAX);
+		if (need[c] > cols[c].frac)
+			deficit += need[c] - cols[c].frac;
+		else
+			slack += cols[c].frac - need[c];
+	}
+	if (deficit <= 0 || slack <= 0)
+		return;
+	for (int c = 0; c < ncols; c++) {
+		if (need[c] > cols[c].frac)
+			fit[c].frac = need[c];
+		else
+			fit[c].frac -= (cols[c].frac - need[c]) * fmin(deficit / slack, 1);
+	}
+}
+
 void
-og_doc_table(struct og_doc *d, const struct og_col *cols, int ncols,
+og_doc_table(struct og_doc *d, const struct og_col *given, int ncols,
 	     const struct og_cell *cells, int nrows, bool header)
 {
 	double size = 8.5;
-	double hh = header ? row_height(d, cols, ncols, NULL, size, true) : 0;
+	struct og_col cols[TABLE_COLS_MAX];
+	double hh;
+
+	if (ncols > TABLE_COLS_MAX)
+		ncols = TABLE_COLS_MAX;
+	fit_columns(d, given, ncols, cells, nrows, header, size, cols);
+	hh = header ? row_height(d, cols, ncols, NULL, size, true) : 0;
 
 	/* the header and the first row stay together */
 	if (nrows > 0)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "core/value.h"
 #include "rdoc.h"
 
 #define SCALE_MAX	4.0
@@ -156,45 +157,6 @@ parse_hex_color(const char *s, struct og_rgb *ret)
 	return 0;
 }
 
-/* Config values may arrive as strings (--set a.b=c) or typed JSON. */
-static bool
-cfg_bool(const cJSON *it, bool *ret)
-{
-	if (cJSON_IsBool(it)) {
-		*ret = cJSON_IsTrue(it);
-		return true;
-	}
-	if (cJSON_IsString(it)) {
-		const char *s = it->valuestring;
-
-		if (!strcmp(s, "true") || !strcmp(s, "1") || !strcmp(s, "yes")) {
-			*ret = true;
-			return true;
-		}
-		if (!strcmp(s, "false") || !strcmp(s, "0") || !strcmp(s, "no")) {
-			*ret = false;
-			return true;
-		}
-	}
-	return false;
-}
-
-static bool
-cfg_num(const cJSON *it, double *ret)
-{
-	char *end;
-
-	if (cJSON_IsNumber(it)) {
-		*ret = it->valuedouble;
-		return isfinite(*ret);
-	}
-	if (cJSON_IsString(it) && it->valuestring[0]) {
-		*ret = strtod(it->valuestring, &end);
-		return *end == '\0' && isfinite(*ret);
-	}
-	return false;
-}
-
 int
 og_rstyle_load(const cJSON *config, struct og_rstyle *ret, char **ret_err)
 {
@@ -238,13 +200,13 @@ og_rstyle_load(const cJSON *config, struct og_rstyle *ret, char **ret_err)
 	st.font = strdup(s && *s ? s : "DejaVu Sans");
 	it = og_rj_item(sec, "scale");
 	if (it && !cJSON_IsNull(it)) {
-		if (!cfg_num(it, &st.scale) || st.scale < 1.0 || st.scale > SCALE_MAX) {
+		if (og_value_number(it, &st.scale) < 0 || st.scale < 1.0 || st.scale > SCALE_MAX) {
 			og_rerr(ret_err, "config report.scale: expected a number from 1 to %g", SCALE_MAX);
 			goto out;
 		}
 	}
 	it = og_rj_item(sec, "junit_strict");
-	if (it && !cJSON_IsNull(it) && !cfg_bool(it, &st.junit_strict)) {
+	if (it && !cJSON_IsNull(it) && og_value_bool(it, &st.junit_strict) < 0) {
 		og_rerr(ret_err, "config report.junit_strict: expected true or false");
 		goto out;
 	}

@@ -659,7 +659,8 @@ sec_roadmap(struct hr *r)
 		og_rj_num(ph, "end_week", &e);
 		labels[n] = og_asprintf("Phase %.0f: %s", og_rj_num(ph, "phase", &v) ? v : (double)n + 1,
 					str_or(ph, "name", ""));
-		rows[n] = (struct og_html_span){ labels[n], (int)s, (int)e, true };
+		rows[n] = (struct og_html_span){ .label = labels[n], .start = (int)s, .end = (int)e,
+						  .phase = true };
 		n++;
 		if ((int)e > weeks)
 			weeks = (int)e;
@@ -668,7 +669,12 @@ sec_roadmap(struct hr *r)
 				break;
 			og_rj_num(it, "start_week", &s);
 			og_rj_num(it, "end_week", &e);
-			rows[n++] = (struct og_html_span){ str_or(it, "title", ""), (int)s, (int)e, false };
+			labels[n] = og_asprintf("%s (%s)", str_or(it, "title", ""),
+						str_or(it, "effort", "effort not estimated"));
+			rows[n] = (struct og_html_span){ .label = labels[n], .start = (int)s, .end = (int)e };
+			rows[n].exact = og_rj_num(it, "from_week", &rows[n].from) &&
+					og_rj_num(it, "to_week", &rows[n].to);
+			n++;
 			if ((int)e > weeks)
 				weeks = (int)e;
 		}
@@ -681,8 +687,8 @@ sec_roadmap(struct hr *r)
 	} else {
 		og_html_timeline(&r->h, "Roadmap", rows, n, weeks);
 		fputs("<p class=\"note\">", r->h.f);
-		og_html_escf(&r->h, "%d weeks; phases run one after another, items are placed in "
-			     "the week they are planned.", weeks);
+		og_html_escf(&r->h, "%d weeks of one person's time (40 hours a week); phases run "
+			     "one after another and each bar is as long as its effort.", weeks);
 		fputs("</p>\n", r->h.f);
 	}
 	for (int i = 0; i < n; i++)

@@ -549,7 +549,7 @@ sec_current(struct pdf *p)
 		double h = n * 24.0 + 6, y = og_doc_box(d, h);
 
 		if (d->cr)
-			og_chart_hbars(d->cr, &d->cs, d->x, y, d->w, h, bars, (size_t)n, 100, "%", 0.32);
+			og_chart_hbars(d->cr, &d->cs, d->x, y, d->w, h, bars, (size_t)n, 100, "%", 0.38);
 	}
 	free(bars);
 	if (prev)
@@ -735,9 +735,10 @@ sec_roadmap(struct pdf *p)
 		og_rj_num(ph, "start_week", &s);
 		og_rj_num(ph, "end_week", &e);
 		rows[n++] = (struct og_tl_row){
-			keep(p, og_asprintf("Phase %.0f: %s", og_rj_num(ph, "phase", &v) ? v : (double)n,
-					    og_rj_str(ph, "name") ? og_rj_str(ph, "name") : "")),
-			(int)s, (int)e, true };
+			.label = keep(p, og_asprintf("Phase %.0f: %s",
+						     og_rj_num(ph, "phase", &v) ? v : (double)n,
+						     og_rj_str(ph, "name") ? og_rj_str(ph, "name") : "")),
+			.start_week = (int)s, .end_week = (int)e, .phase = true };
 		if ((int)e > weeks)
 			weeks = (int)e;
 		cJSON_ArrayForEach(it, og_rj_arr(ph, "items")) {
@@ -745,7 +746,11 @@ sec_roadmap(struct pdf *p)
 				break;
 			og_rj_num(it, "start_week", &s);
 			og_rj_num(it, "end_week", &e);
-			rows[n++] = (struct og_tl_row){ og_rj_str(it, "title"), (int)s, (int)e, false };
+			rows[n] = (struct og_tl_row){ .label = og_rj_str(it, "title"), .start_week = (int)s,
+							.end_week = (int)e };
+			rows[n].exact = og_rj_num(it, "from_week", &rows[n].from) &&
+					og_rj_num(it, "to_week", &rows[n].to);
+			rows[n++].note = effort_text(it);
 			if ((int)e > weeks)
 				weeks = (int)e;
 		}
@@ -761,8 +766,8 @@ sec_roadmap(struct pdf *p)
 		if (d->cr)
 			og_chart_timeline(d->cr, &d->cs, d->x, y, d->w, h, rows, n, weeks);
 		og_doc_space(d, 6);
-		note(p, keep(p, og_asprintf("%d weeks; phases run one after another, items are placed in "
-				 "the week they are planned.", weeks)));
+		note(p, keep(p, og_asprintf("%d weeks of one person's time (40 hours a week); phases run "
+				 "one after another and each bar is as long as its effort.", weeks)));
 	}
 
 	og_doc_heading(d, 2, "Quick wins");

@@ -1,6 +1,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -98,6 +100,92 @@ og_text_fini(struct og_text *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* A line broken inside a word reads as two words; pango (>= 1.44) would
+ * also insert a hyphen there ("deploymen-ts").  Words wrap whole; a token
+ * wider than its box is the only thing ever split, and then without a
+ * hyphen. */
+static void
+no_hyphens(PangoLayout *l)
+{
+	PangoAttrList *al = pango_attr_list_new();
+
+	pango_attr_list_insert(al, pango_attr_insert_hyphens_new(FALSE));
+	pango_layout_set_attributes(l, al);
+	pango_attr_list_unref(al);
+}
+
+/* A label meant for one line (chart labels, headers, tile values): shrink
+ * it to fit, down to FIT_MIN of its size; past that, wrap it at that size
+ * onto FIT_LINES lines rather than cut it off.  Only a text that would
+ * need more lines still than that is ellipsized. */
+#define FIT_MIN		0.72
+#define FIT_LINES	3
+
+static void
+fit_one_line(PangoLayout *l, PangoFontDescription *fd, double size, double width)
+{
+	PangoRectangle log;
+	double natural, scaled;
+
+	pango_layout_get_extents(l, NULL, &log);
+	natural = (double)log.width / PANGO_SCALE;
+	if (natural <= width) {
+		pango_layout_set_height(l, -1);
+		return;
+	}
+	/* glyph advances do not scale exactly with the size: measure again */
+	scaled = size;
+	for (int i = 0; i < 4 && natural > width && scaled > size * FIT_MIN; i++) {
+		scaled = fmax(scaled * width / natural * 0.99, size * FIT_MIN);
+		pango_font_description_set_absolute_size(fd, scaled * PANGO_SCALE);
+		pango_layout_set_font_description(l, fd);
+		pango_layout_get_extents(l, NULL, &log);
+		natural = (double)log.width / PANGO_SCALE;
+	}
+	pango_layout_set_height(l, natural <= width ? -1 : -FIT_LINES);
+}
+
+/* OG_LAYOUT_CHECK=1 (tests): say on stderr whenever a text is cut off
+ * (ellipsized) or a line breaks between two letters of a word, so a test
+ * can render hostile names and prove nothing is clipped. */
+static bool
+layout_check_enabled(void)
+{
+	static int on = -1;
+
+	if (on < 0) {
+		const char *e = getenv("OG_LAYOUT_CHECK");
+
+		on = e && *e && strcmp(e, "0") != 0;
+	}
+	return on;
+}
+
+static void
+layout_check(PangoLayout *l, double width)
+{
+	const char *s = pango_layout_get_text(l);
+	PangoLayoutIter *it;
+
+	if (width <= 0)
+		return;
+	if (pango_layout_is_ellipsized(l))
+		fprintf(stderr, "og-layout: ellipsized: %s (%.1f wide, %d lines)\n", s, width, pango_layout_get_line_count(l));
+	it = pango_layout_get_iter(l);
+	while (pango_layout_iter_next_line(it)) {
+		int at = pango_layout_iter_get_index(it);
+		gunichar a, b;
+
+		if (at <= 0)
+			continue;
+		a = g_utf8_get_char(g_utf8_prev_char(s + at));
+		b = g_utf8_get_char(s + at);
+		if (g_unichar_isalnum(a) && g_unichar_isalnum(b))
+			fprintf(stderr, "og-layout: word broken: %s\n", s);
+	}
+	pango_layout_iter_free(it);
+}
+
 PangoLayout *
 og_text_layout(struct og_text *t, const char *s, double size, unsigned flags,
 	       double width)
@@ -116,27 +204,28 @@ og_text_layout(struct og_text *t, const char *s, double size, unsigned flags,
 	if (flags & OG_TX_ITALIC)
 		pango_font_description_set_style(fd, PANGO_STYLE_ITALIC);
 	pango_layout_set_font_description(l, fd);
-	pango_font_description_free(fd);
 
-	if (width > 0) {
-		pango_layout_set_width(l, (int)(width * PANGO_SCALE));
-		if (flags & OG_TX_ONELINE) {
-			pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
-			pango_layout_set_height(l, -1);
-		} else {
-			/* long tokens (hashes, CVE ids, paths) break too */
-			pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-			pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
-			pango_layout_set_height(l, flags & OG_TX_CLAMP ? -OG_TX_CELL_LINES
-								 : -OG_TX_MAX_LINES);
-		}
-	}
+	no_hyphens(l);
 	if (flags & OG_TX_CENTER)
 		pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);
 	else if (flags & OG_TX_RIGHT)
 		pango_layout_set_alignment(l, PANGO_ALIGN_RIGHT);
 	pango_layout_set_text(l, clean, -1);
 	free(clean);
+	if (width > 0) {
+		/* long tokens (hashes, CVE ids, paths) break too */
+		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+		if (flags & OG_TX_ONELINE)
+			fit_one_line(l, fd, size, width);
+		else
+			pango_layout_set_height(l, flags & OG_TX_CLAMP ? -OG_TX_CELL_LINES
+								 : -OG_TX_MAX_LINES);
+		pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+	}
+	pango_font_description_free(fd);
+	if (layout_check_enabled())
+		layout_check(l, width);
 	return l;
 }
 

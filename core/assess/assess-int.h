@@ -12,6 +12,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "jsonget.h"
 #include "model.h"
 
 /* Caps on what a model file can make us allocate or recurse into. */
@@ -322,6 +323,5 @@ int og_gates(const cJSON *gates_cfg, const cJSON *assessment,
 	     struct og_model *m, cJSON **ret_gates, char **ret_err);
 
 /* config helpers (assess.c) */
-bool og_cfg_number(const cJSON *j, double *ret);
 
 #endif /* OG_ASSESS_INT_H */

@@ -22,27 +22,6 @@
 
 #define MODEL_FILE	"maturity-model.json"
 
-bool
-og_cfg_number(const cJSON *j, double *ret)
-{
-	char *end;
-	double v;
-
-	if (cJSON_IsNumber(j)) {
-		*ret = j->valuedouble;
-		return true;
-	}
-	/* --set a.b=0.9 may arrive as a string */
-	if (!cJSON_IsString(j) || !*j->valuestring)
-		return false;
-	errno = 0;
-	v = strtod(j->valuestring, &end);
-	if (*end || errno)
-		return false;
-	*ret = v;
-	return true;
-}
-
 static char *
 default_model_path(void)
 {
@@ -114,17 +93,17 @@ read_opts(const cJSON *config, struct opts *o, char **ret_err)
 	}
 
 	if ((j = cJSON_GetObjectItemCaseSensitive(a, "threshold"))) {
-		if (!og_cfg_number(j, &v) || !(v > 0) || v > 1)
+		if (!og_jnum(j, &v) || !(v > 0) || v > 1)
 			return cfg_err(ret_err, "threshold", "expected a number > 0 and <= 1");
 		o->threshold = v;
 	}
 	if ((j = cJSON_GetObjectItemCaseSensitive(a, "window_days"))) {
-		if (!og_cfg_number(j, &v) || v != floor(v) || v < 1 || v > 3650)
+		if (!og_jnum(j, &v) || v != floor(v) || v < 1 || v > 3650)
 			return cfg_err(ret_err, "window_days", "expected whole days, 1-3650");
 		o->window_days = (int)v;
 	}
 	if ((j = cJSON_GetObjectItemCaseSensitive(a, "band_year"))) {
-		if (!og_cfg_number(j, &v) || (v != 2021 && v != 2023))
+		if (!og_jnum(j, &v) || (v != 2021 && v != 2023))
 			return cfg_err(ret_err, "band_year", "expected 2021 or 2023");
 		o->band_year = (int)v;
 	}

@@ -73,7 +73,7 @@ gate_min_level(const cJSON *cfg, const cJSON *as, cJSON *out, char **ret_err)
 
 	if (!j)
 		return 0;
-	if (!og_cfg_number(j, &want) || want != floor(want) || want < 1 || want > OG_LEVEL_MAX)
+	if (!og_jnum(j, &want) || want != floor(want) || want < 1 || want > OG_LEVEL_MAX)
 		return bad(ret_err, "min_level", "expected an integer 1-5");
 	d = og_asprintf("maturity level at least %d", (int)want);
 	g = gate(out, "min_level", d, lv >= (int)want);
@@ -101,7 +101,7 @@ gate_max_findings(const cJSON *cfg, struct og_model *m, cJSON *out, char **ret_e
 			free(k);
 			return r;
 		}
-		if (!og_cfg_number(it, &v) || v < 0 || v != floor(v)) {
+		if (!og_jnum(it, &v) || v < 0 || v != floor(v)) {
 			char *k = og_asprintf("max_findings.%s", it->string);
 			int r = bad(ret_err, k, "expected a count >= 0");
 			free(k);
@@ -119,7 +119,7 @@ gate_max_findings(const cJSON *cfg, struct og_model *m, cJSON *out, char **ret_e
 
 		if (!j)
 			continue;
-		og_cfg_number(j, &v);
+		og_jnum(j, &v);
 		c = open_at(m, sev_order[s], false);
 		id = og_asprintf("max_findings.%s", name);
 		d = og_asprintf("at most %g open %s findings", v, name);
@@ -236,7 +236,7 @@ gate_kpis(const cJSON *cfg, const cJSON *as, cJSON *out, char **ret_err)
 
 			if (!bj)
 				continue;
-			if (!og_cfg_number(bj, &lim)) {
+			if (!og_jnum(bj, &lim)) {
 				char *k = og_asprintf("kpis.%s.%s", spec->string, bounds[bi]);
 				int r = bad(ret_err, k, "expected a number");
 				free(k);

@@ -782,7 +782,7 @@ og_kpis(struct og_model *m, const struct og_kpi_opts *o,
 			for (k = 0; k < n_defs; k++)
 				if (!strcmp(defs[k].id, it->string))
 					break;
-			if (k == n_defs || !og_cfg_number(it, &v) || !isfinite(v)) {
+			if (k == n_defs || !og_jnum(it, &v) || !isfinite(v)) {
 				*ret_err = og_asprintf("assessment.targets.%s: %s", it->string,
 						       k == n_defs ? "unknown KPI (see docs/report-json.md)"
 								   : "expected a number");

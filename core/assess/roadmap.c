@@ -8,6 +8,7 @@
  * OG_WEEK_MINUTES of effort, one after another; every phase starts on a
  * fresh week.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,73 @@ phase_name(const struct og_mm *mm, int phase)
 	return NULL;
 }
 
+#define PHASE_NAME_AREAS 2
+
+/* A phase is named from what it holds: the areas of its items, most items
+ * first (the model's phase name is only a scheduling hint, and dependencies
+ * move items to later phases, so "Observability" could hold E2E tests). */
+static char *
+phase_title(const struct og_mm *mm, const cJSON *items)
+{
+	size_t *count = og_xcalloc(mm->n_areas + 1, sizeof(*count)), shown = 0, distinct = 0;
+	char *out = NULL;
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, items) {
+		const struct og_mm_cap *cp = og_mm_cap(mm, cJSON_GetStringValue(
+							   cJSON_GetObjectItemCaseSensitive(it, "id")));
+
+		for (size_t a = 0; cp && a < mm->n_areas; a++)
+			if (strcmp(mm->areas[a].id, cp->area) == 0 && count[a]++ == 0)
+				distinct++;
+	}
+	while (shown < PHASE_NAME_AREAS && shown < distinct) {
+		size_t best = mm->n_areas;
+		char *next;
+
+		for (size_t a = 0; a < mm->n_areas; a++)
+			if (count[a] && (best == mm->n_areas || count[a] > count[best]))
+				best = a;
+		shown++;
+		next = og_asprintf("%s%s%s", out ? out : "",
+				   !out ? "" : shown == distinct ? " and " : ", ",
+				   mm->areas[best].name);
+		free(out);
+		out = next;
+		count[best] = 0;
+	}
+	if (distinct > shown) {
+		char *next = og_asprintf("%s and %zu more", out, distinct - shown);
+
+		free(out);
+		out = next;
+	}
+	free(count);
+	return out;
+}
+
+static void
+add_span(cJSON *it, double from, double to)
+{
+	cJSON_AddNumberToObject(it, "from_week", round(from * 10000) / 10000);
+	cJSON_AddNumberToObject(it, "to_week", round(to * 10000) / 10000);
+}
+
+/* Name every phase once its items are known. */
+static void
+name_phases(const struct og_mm *mm, cJSON *phases)
+{
+	cJSON *ph;
+
+	cJSON_ArrayForEach(ph, phases) {
+		char *t = phase_title(mm, cJSON_GetObjectItemCaseSensitive(ph, "items"));
+
+		if (t)
+			cJSON_ReplaceItemInObjectCaseSensitive(ph, "name", cJSON_CreateString(t));
+		free(t);
+	}
+}
+
 cJSON *
 og_roadmap(const struct og_scored *sc)
 {
@@ -94,6 +162,7 @@ og_roadmap(const struct og_scored *sc)
 	while (left--) {
 		size_t best = n;
 		int64_t rem;
+		double from;
 		const struct og_mm_cap *cp;
 		cJSON *it;
 
@@ -136,6 +205,9 @@ og_roadmap(const struct og_scored *sc)
 		cJSON_AddStringToObject(it, "title", cp->title);
 		cJSON_AddNumberToObject(it, "priority", cp->priority);
 		cJSON_AddNumberToObject(it, "start_week", (double)week);
+		/* where the work lies in fractional weeks from the roadmap's start,
+		 * so that a bar is drawn as long as its effort */
+		from = (double)((week - 1) * OG_WEEK_MINUTES + used) / OG_WEEK_MINUTES;
 		rem = cp->effort_minutes;
 		while (rem > OG_WEEK_MINUTES - used) {
 			rem -= OG_WEEK_MINUTES - used;
@@ -144,11 +216,13 @@ og_roadmap(const struct og_scored *sc)
 		}
 		used += rem;
 		cJSON_AddNumberToObject(it, "end_week", (double)week);
+		add_span(it, from, (double)((week - 1) * OG_WEEK_MINUTES + used) / OG_WEEK_MINUTES);
 		cJSON_AddStringToObject(it, "effort", cp->effort);
 		cJSON_AddItemToArray(items, it);
 	}
 	if (cur)
 		cJSON_AddNumberToObject(cur, "end_week", (double)week);
+	name_phases(mm, phases);
 	free(memo);
 	free(done);
 	return phases;

@@ -98,9 +98,11 @@ hello_fini(void *state)
 }
 
 static const struct og_option hello_options[] = {
-	{ "dir", OG_OPT_STRING, "directory to look at (default .)" },
-	{ "token_file", OG_OPT_STRING, "file holding the hello token" },
-	{ NULL, 0, NULL },
+	{ .key = "dir", .type = OG_OPT_STRING, .flags = OG_OPTF_PATH,
+	  .help = "directory to look at (default .)" },
+	{ .key = "token_file", .type = OG_OPT_STRING, .flags = OG_OPTF_PATH,
+	  .help = "file holding the hello token" },
+	{ .key = NULL },
 };
 
 /* HELLO_TOKEN, or the file named by collectors.hello.token_file (mode

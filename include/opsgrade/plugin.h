@@ -383,6 +383,16 @@ struct og_host {
 	 * -EINVAL for a rule that does not fit the type (ALL/ANY: bools;
 	 * MIN/MAX/SUM: numbers) and for SUM without a subject. */
 	int (*fact)(struct og_ctx *ctx, const struct og_fact *f);
+
+	/* Typed reads of this collector's options (ABI 2, added later:
+	 * test with OG_HOST_HAS).  The host validated the value against the
+	 * option's declared type before the run, with one answer for what
+	 * is a yes (true/1/yes/on, false/0/no/off) and a number ("7", never
+	 * "seven").  0 and *ret set; -ENOENT when unset (keep your default);
+	 * -EINVAL when the value is not of that type. */
+	int (*config_bool)(struct og_ctx *ctx, const char *key, bool *ret);
+	int (*config_number)(struct og_ctx *ctx, const char *key,
+			     double *ret);
 };
 
 /* An option the plugin accepts in collectors.<name>; the host rejects
@@ -394,10 +404,25 @@ enum og_option_type {
 	OG_OPT_LIST = 3,	/* list of strings; also accepts one string */
 };
 
+/* og_option.flags */
+#define OG_OPTF_PATH	(1u << 0)	/* file/dir names: relative ones are
+					 * resolved against the directory of
+					 * the config file that gave them */
+#define OG_OPTF_SUBJECT	(1u << 1)	/* names what is assessed (a remote
+					 * repository, an org, an image): when
+					 * set, the current directory is not
+					 * taken for a checkout */
+
 struct og_option {
 	const char *key;
 	enum og_option_type type;
 	const char *help;
+	unsigned flags;			/* OG_OPTF_*; 0 for a plain value */
+	/* A setting consumed from another collector: "github.repo" means
+	 * "when unset here, the value of collectors.github.repo".  Reads
+	 * (config_get & co.) fall back to it; nothing is copied.  NULL:
+	 * this option has no other source. */
+	const char *from;
 };
 
 /*

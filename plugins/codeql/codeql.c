@@ -1364,7 +1364,6 @@ static int
 codeql_init(struct og_ctx *ctx, const struct og_host *host, void **ret_state)
 {
 	struct cq_state *st = calloc(1, sizeof(*st));
-	const char *b;
 	int ret = -ENOMEM;
 
 	if (!st)
@@ -1378,8 +1377,7 @@ codeql_init(struct og_ctx *ctx, const struct og_host *host, void **ret_state)
 	ret = scan_inputs_load(ctx, host, "sarif", &st->in);
 	if (ret < 0)
 		goto fail;
-	b = host->config_get(ctx, "github_alerts");
-	st->github_alerts = b && strcmp(b, "true") == 0;
+	host->config_bool(ctx, "github_alerts", &st->github_alerts);
 	st->github_repo = host->config_get(ctx, "github_repo");
 	st->github_api = host->config_get(ctx, "github_api_url");
 	if (!st->github_api || !*st->github_api)
@@ -1446,14 +1444,18 @@ codeql_fini(void *state)
 }
 
 static const struct og_option codeql_options[] = {
-	{ "sarif", OG_OPT_LIST, "SARIF 2.1.0 files (files or glob patterns)" },
-	{ "github_alerts", OG_OPT_BOOL,
-	  "also read open code scanning alerts from the GitHub API" },
-	{ "github_repo", OG_OPT_STRING,
-	  "OWNER/REPO whose code scanning alerts to read" },
-	{ "github_api_url", OG_OPT_STRING,
-	  "GitHub API base URL (default https://api.github.com)" },
-	{ NULL, 0, NULL },
+	{ .key = "sarif", .type = OG_OPT_LIST, .flags = OG_OPTF_PATH,
+	  .help = "SARIF 2.1.0 files (files or glob patterns)" },
+	{ .key = "github_alerts", .type = OG_OPT_BOOL,
+	  .help = "also read open code scanning alerts from the GitHub API" },
+	/* consumed from the github collector unless set here */
+	{ .key = "github_repo", .type = OG_OPT_STRING, .from = "github.repo",
+	  .help = "OWNER/REPO whose code scanning alerts to read "
+		  "(default: collectors.github.repo)" },
+	{ .key = "github_api_url", .type = OG_OPT_STRING, .from = "github.api_url",
+	  .help = "GitHub API base URL (default: collectors.github.api_url, "
+		  "else https://api.github.com)" },
+	{ .key = NULL },
 };
 
 /* Command-line shorthands (shown in --help). */

@@ -183,8 +183,9 @@ events_fini(void *state)
 }
 
 static const struct og_option events_options[] = {
-	{ "file", OG_OPT_LIST, "JSON file(s) of events to import" },
-	{ NULL, 0, NULL },
+	{ .key = "file", .type = OG_OPT_LIST, .flags = OG_OPTF_PATH,
+	  .help = "JSON file(s) of events to import" },
+	{ .key = NULL },
 };
 
 OG_PLUGIN_DEFINE(

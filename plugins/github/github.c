@@ -20,18 +20,29 @@
 #define GH_LABEL_MAX		100
 
 static const struct og_option github_options[] = {
-	{ "repo", OG_OPT_STRING, "repository OWNER/NAME (--github)" },
-	{ "org", OG_OPT_STRING, "organisation: collect all its repositories (--github-org)" },
-	{ "api_url", OG_OPT_STRING, "API base URL; GHES: https://HOST/api/v3 (--github-url)" },
-	{ "token_file", OG_OPT_STRING, "file holding the token (else GITHUB_TOKEN / GH_TOKEN)" },
-	{ "shard", OG_OPT_STRING, "I/N: collect the I-th of N deterministic parts of the org (1-based)" },
-	{ "include_archived", OG_OPT_BOOL, "org mode: include archived repositories" },
-	{ "include_forks", OG_OPT_BOOL, "org mode: include forks" },
-	{ "prod_environment", OG_OPT_STRING, "regex for production environments, default (?i)prod" },
-	{ "deploy_workflow", OG_OPT_STRING, "regex for deploy workflow names (fallback), default (?i)deploy" },
-	{ "incident_label", OG_OPT_STRING, "issue label marking incidents, default incident" },
-	{ "window_days", OG_OPT_NUMBER, "KPI window in days, default 90" },
-	{ NULL, 0, NULL },
+	{ .key = "repo", .type = OG_OPT_STRING, .flags = OG_OPTF_SUBJECT,
+	  .help = "repository OWNER/NAME (--github)" },
+	{ .key = "org", .type = OG_OPT_STRING, .flags = OG_OPTF_SUBJECT,
+	  .help = "organisation: collect all its repositories (--github-org)" },
+	{ .key = "api_url", .type = OG_OPT_STRING,
+	  .help = "API base URL; GHES: https://HOST/api/v3 (--github-url)" },
+	{ .key = "token_file", .type = OG_OPT_STRING, .flags = OG_OPTF_PATH,
+	  .help = "file holding the token (else GITHUB_TOKEN / GH_TOKEN)" },
+	{ .key = "shard", .type = OG_OPT_STRING,
+	  .help = "I/N: collect the I-th of N deterministic parts of the org (1-based)" },
+	{ .key = "include_archived", .type = OG_OPT_BOOL,
+	  .help = "org mode: include archived repositories" },
+	{ .key = "include_forks", .type = OG_OPT_BOOL,
+	  .help = "org mode: include forks" },
+	{ .key = "prod_environment", .type = OG_OPT_STRING,
+	  .help = "regex for production environments, default (?i)prod" },
+	{ .key = "deploy_workflow", .type = OG_OPT_STRING,
+	  .help = "regex for deploy workflow names (fallback), default (?i)deploy" },
+	{ .key = "incident_label", .type = OG_OPT_STRING,
+	  .help = "issue label marking incidents, default incident" },
+	{ .key = "window_days", .type = OG_OPT_NUMBER,
+	  .help = "KPI window in days, default 90" },
+	{ .key = NULL },
 };
 
 static bool
@@ -51,20 +62,13 @@ valid_name(const char *s, bool slash)
 	return slash ? slashes == 1 : slashes == 0;
 }
 
-static bool
-config_bool(struct og_ctx *ctx, const struct og_host *host, const char *key)
-{
-	const char *v = host->config_get(ctx, key);
-
-	return v && (!strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "yes"));
-}
-
 static int
 github_init(struct og_ctx *ctx, const struct og_host *host, void **ret_state)
 {
 	struct gh *g = calloc(1, sizeof(*g));
 	const char *v;
-	int r = -EINVAL;
+	double d;
+	int r = -EINVAL, got;
 
 	if (!g)
 		return -ENOMEM;
@@ -133,19 +137,17 @@ github_init(struct og_ctx *ctx, const struct og_host *host, void **ret_state)
 		g->shard_i = i;
 		g->shard_n = n;
 	}
-	g->include_archived = config_bool(ctx, host, "include_archived");
-	g->include_forks = config_bool(ctx, host, "include_forks");
+	/* unset stays false; the host validated the type before the run */
+	host->config_bool(ctx, "include_archived", &g->include_archived);
+	host->config_bool(ctx, "include_forks", &g->include_forks);
 
 	g->window_days = 90;
-	v = host->config_get(ctx, "window_days");
-	if (v && *v) {
-		char *end;
-		long d = strtol(v, &end, 10);
-
-		if (*end || d < 1 || d > GH_WINDOW_DAYS_MAX) {
+	got = host->config_number(ctx, "window_days", &d);
+	if (got != -ENOENT) {
+		if (got < 0 || d < 1 || d > GH_WINDOW_DAYS_MAX || d != (int)d) {
 			host->log(ctx, OG_LOG_ERROR, "collectors.github.window_days: "
 				  "'%s' is not a number of days from 1 to %d",
-				  v, GH_WINDOW_DAYS_MAX);
+				  host->config_get(ctx, "window_days"), GH_WINDOW_DAYS_MAX);
 			goto fail;
 		}
 		g->window_days = (int)d;

@@ -76,17 +76,17 @@ struct state {
 };
 
 static const struct og_option options[] = {
-	{ "images", OG_OPT_LIST,
-	  "image references: host[:port]/name[:tag|@sha256:…]" },
-	{ "insecure", OG_OPT_LIST,
-	  "registry hosts to reach over plain HTTP (loopback always is)" },
-	{ "tags", OG_OPT_LIST,
-	  "tags to inspect for references without a tag" },
-	{ "tag_filter", OG_OPT_STRING,
-	  "POSIX extended regex a tag must match to be inspected" },
-	{ "max_tags", OG_OPT_NUMBER,
-	  "how many highest semver tags to inspect besides latest (5)" },
-	{ NULL, 0, NULL },
+	{ .key = "images", .type = OG_OPT_LIST, .flags = OG_OPTF_SUBJECT,
+	  .help = "image references: host[:port]/name[:tag|@sha256:…]" },
+	{ .key = "insecure", .type = OG_OPT_LIST,
+	  .help = "registry hosts to reach over plain HTTP (loopback always is)" },
+	{ .key = "tags", .type = OG_OPT_LIST,
+	  .help = "tags to inspect for references without a tag" },
+	{ .key = "tag_filter", .type = OG_OPT_STRING,
+	  .help = "POSIX extended regex a tag must match to be inspected" },
+	{ .key = "max_tags", .type = OG_OPT_NUMBER,
+	  .help = "how many highest semver tags to inspect besides latest (5)" },
+	{ .key = NULL },
 };
 
 static void
@@ -1044,7 +1044,8 @@ registry_init(struct og_ctx *ctx, const struct og_host *host, void **ret_state)
 	const char *v;
 	const char *const *list;
 	size_t n = 0;
-	int r = 0;
+	double d;
+	int r = 0, got;
 
 	s->ctx = ctx;
 	s->host = host;
@@ -1085,15 +1086,13 @@ registry_init(struct og_ctx *ctx, const struct og_host *host, void **ret_state)
 		s->have_filter = true;
 	}
 	s->max_tags = REG_MAX_TAGS_DEFAULT;
-	v = host->config_get(ctx, "max_tags");
-	if (v) {
-		char *end;
-		double d = strtod(v, &end);
-
-		if (*end || d < 0 || d > REG_MAX_TAGS_LIMIT || d != (size_t)d) {
+	got = host->config_number(ctx, "max_tags", &d);
+	if (got != -ENOENT) {
+		if (got < 0 || d < 0 || d > REG_MAX_TAGS_LIMIT || d != (size_t)d) {
 			host->log(ctx, OG_LOG_ERROR,
 				  "collectors.registry.max_tags: \"%s\" is not a "
-				  "whole number from 0 to %d", v, REG_MAX_TAGS_LIMIT);
+				  "whole number from 0 to %d",
+				  host->config_get(ctx, "max_tags"), REG_MAX_TAGS_LIMIT);
 			r = -EINVAL;
 			goto out;
 		}

@@ -509,11 +509,12 @@ repo_fini(void *state)
 }
 
 static const struct og_option repo_options[] = {
-	{ "path", OG_OPT_STRING, "checkout to inspect (default: .)" },
-	{ "exclude", OG_OPT_LIST, "paths that are not the product (gitignore "
+	{ .key = "path", .type = OG_OPT_STRING, .flags = OG_OPTF_PATH,
+	  .help = "checkout to inspect (default: .)" },
+	{ .key = "exclude", .type = OG_OPT_LIST, .help = "paths that are not the product (gitignore "
 				  "globs; `!glob` keeps what a default rule "
 				  "drops)" },
-	{ NULL, OG_OPT_STRING, NULL },
+	{ .key = NULL },
 };
 
 /* Command-line shorthands (shown in --help). */

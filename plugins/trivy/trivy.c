@@ -1148,9 +1148,9 @@ trivy_fini(void *state)
 }
 
 static const struct og_option trivy_options[] = {
-	{ "reports", OG_OPT_LIST,
-	  "Trivy JSON reports (files or glob patterns)" },
-	{ NULL, 0, NULL },
+	{ .key = "reports", .type = OG_OPT_LIST, .flags = OG_OPTF_PATH,
+	  .help = "Trivy JSON reports (files or glob patterns)" },
+	{ .key = NULL },
 };
 
 /* Command-line shorthands (shown in --help). */

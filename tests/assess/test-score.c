@@ -148,11 +148,12 @@ test_default_threshold(void)
 	 * b.l3q (phase hint 1, but it depends on a.l4 -> phase 2, 1440 min)
 	 * takes the remaining 1200 of week 3 and 240 of week 4. */
 	CHECK_NUM(cJSON_GetArraySize(t_get(as, "roadmap")), 2);
-	CHECK_STR(t_get(as, "roadmap.[0].name")->valuestring, "One");
+	/* phases are named from the areas they hold, not the model's hint */
+	CHECK_STR(t_get(as, "roadmap.[0].name")->valuestring, "Alpha");
 	CHECK_NUM(t_get(as, "roadmap.[0].start_week")->valuedouble, 1);
 	CHECK_NUM(t_get(as, "roadmap.[0].end_week")->valuedouble, 1);
 	CHECK_STR(t_get(as, "roadmap.[0].items.[0].id")->valuestring, "a.l2y");
-	CHECK_STR(t_get(as, "roadmap.[1].name")->valuestring, "Two");
+	CHECK_STR(t_get(as, "roadmap.[1].name")->valuestring, "Alpha and Beta");
 	CHECK_NUM(t_get(as, "roadmap.[1].start_week")->valuedouble, 2);
 	CHECK_NUM(t_get(as, "roadmap.[1].end_week")->valuedouble, 4);
 	CHECK_STR(t_get(as, "roadmap.[1].items.[0].id")->valuestring, "a.l4");
@@ -161,6 +162,13 @@ test_default_threshold(void)
 	CHECK_STR(t_get(as, "roadmap.[1].items.[1].id")->valuestring, "b.l3q");
 	CHECK_NUM(t_get(as, "roadmap.[1].items.[1].start_week")->valuedouble, 3);
 	CHECK_NUM(t_get(as, "roadmap.[1].items.[1].end_week")->valuedouble, 4);
+	/* bars as long as the effort: 45 min, 1.5 weeks, 0.6 weeks */
+	CHECK_NUM(t_get(as, "roadmap.[0].items.[0].from_week")->valuedouble, 0);
+	CHECK_NUM(t_get(as, "roadmap.[0].items.[0].to_week")->valuedouble, 0.0188);
+	CHECK_NUM(t_get(as, "roadmap.[1].items.[0].from_week")->valuedouble, 1);
+	CHECK_NUM(t_get(as, "roadmap.[1].items.[0].to_week")->valuedouble, 2.5);
+	CHECK_NUM(t_get(as, "roadmap.[1].items.[1].from_week")->valuedouble, 2.5);
+	CHECK_NUM(t_get(as, "roadmap.[1].items.[1].to_week")->valuedouble, 3.1);
 
 	/* quick wins: missing and at most an hour */
 	CHECK_NUM(cJSON_GetArraySize(t_get(as, "quick_wins")), 1);

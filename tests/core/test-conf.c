@@ -12,13 +12,13 @@
 CHECK_COUNTERS;
 
 static const struct og_option gh_opts[] = {
-	{ "repo", OG_OPT_STRING, "" },
-	{ "token_file", OG_OPT_STRING, "" },
-	{ NULL, 0, NULL },
+	{ .key = "repo", .type = OG_OPT_STRING, .help = "" },
+	{ .key = "token_file", .type = OG_OPT_STRING, .help = "" },
+	{ .key = NULL },
 };
 static const struct og_option trivy_opts[] = {
-	{ "reports", OG_OPT_LIST, "" },
-	{ NULL, 0, NULL },
+	{ .key = "reports", .type = OG_OPT_LIST, .help = "" },
+	{ .key = NULL },
 };
 static const struct og_config_plugin plugins[] = {
 	{ "github", gh_opts },

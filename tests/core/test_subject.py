@@ -93,6 +93,47 @@ with open(os.path.join(tmp, "gh2.json")) as f:
     st = {c["name"]: c["status"] for c in json.load(f)["collectors"]}
 check("--github with PATH: repo runs too", st.get("repo") == "ok", st)
 
+# Plugin-declared options (issue 14): a plugin marks its path options
+# (OG_OPTF_PATH: trivy.reports here, resolved against the config's
+# directory like the core's own), its typed options are read by the one
+# value reader ("seven" is no number, "yes" is a bool), and codeql
+# consumes github's repo through a declaration, not a copy.
+trivy_ex = os.path.join(src, "data/example/scans")
+os.symlink(trivy_ex, os.path.join(cfgdir, "scans"))
+with open(os.path.join(cfgdir, "trivy.json"), "w") as f:
+    json.dump({"collectors": {"repo": {"enabled": False},
+                              "trivy": {"reports": ["scans/acme-shop-image.trivy.json"]}}}, f)
+tj = os.path.join(tmp, "trivy-rel.json")
+p = run(["collect", "--config", os.path.join(cfgdir, "trivy.json"), "-o", tj], cwd=elsewhere)
+ok = p.returncode == 0 and os.path.exists(tj)
+check("a plugin's path option resolves against the config's directory", ok, (p.returncode, p.stderr))
+if ok:
+    with open(tj) as f:
+        d = json.load(f)
+    check("and trivy read it", {c["name"]: c["status"] for c in d["collectors"]}.get("trivy") == "ok"
+          and d["findings"], [c for c in d["collectors"] if c["name"] == "trivy"])
+for args, needle in ((["--set", "collectors.github.window_days=seven"],
+                      "collectors.github.window_days: 'seven' is not a number"),
+                     (["--set", "collectors.github.include_forks=maybe"],
+                      "collectors.github.include_forks: 'maybe' is not true or false")):
+    p = run(["collect", "-o", os.path.join(tmp, "t.json")] + gh + args)
+    check("typed option: %s" % needle, p.returncode == 2 and needle in p.stderr, (p.returncode, p.stderr))
+with open(os.path.join(cfgdir, "seven.json"), "w") as f:
+    json.dump({"collectors": {"github": {"repo": "acme/api", "window_days": "seven"}}}, f)
+p = run(["collect", "--config", os.path.join(cfgdir, "seven.json"), "-o", os.path.join(tmp, "t.json")])
+check("'seven' in a config file: exit 2 naming the file and option", p.returncode == 2 and
+      "seven.json: collectors.github.window_days: must be a number" in p.stderr, p.stderr)
+cq = os.path.join(tmp, "cq.json")
+p = run(["collect", "-o", cq, "--set", "collectors.codeql.github_alerts=yes"] + gh)
+ok = os.path.exists(cq)
+check("codeql with github_alerts=yes runs", ok, (p.returncode, p.stderr))
+if ok:
+    with open(cq) as f:
+        c = [c for c in json.load(f)["collectors"] if c["name"] == "codeql"]
+    check("codeql took github's repo (it asks for a token, not a repo)",
+          "GitHub token" in p.stderr and "github_repo = OWNER/REPO" not in p.stderr,
+          (c, p.stderr))
+
 # merge: different subjects need --subject
 a, b = os.path.join(tmp, "a.json"), os.path.join(tmp, "b.json")
 run(["collect", bare, "--subject", "alpha", "-o", a])

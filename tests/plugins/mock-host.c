@@ -12,6 +12,7 @@
 
 #include "mock-host.h"
 #include "util.h"
+#include "value.h"
 
 void
 og_mock_init(struct og_ctx *ctx)
@@ -127,6 +128,23 @@ mock_config_get(struct og_ctx *ctx, const char *key)
 	const char *const *v = mock_config_get_list(ctx, key, &n);
 
 	return v ? v[n - 1] : NULL;
+}
+
+/* Typed reads through the host's one value reader, as the real host. */
+static int
+mock_config_bool(struct og_ctx *ctx, const char *key, bool *ret)
+{
+	const char *v = mock_config_get(ctx, key);
+
+	return v ? og_value_text_bool(v, ret) : -ENOENT;
+}
+
+static int
+mock_config_number(struct og_ctx *ctx, const char *key, double *ret)
+{
+	const char *v = mock_config_get(ctx, key);
+
+	return v ? og_value_text_number(v, ret) : -ENOENT;
 }
 
 /* A fact line without its value, or NULL for a key the host refuses. */
@@ -453,6 +471,8 @@ const struct og_host og_mock_host = {
 	.log = mock_log,
 	.config_get = mock_config_get,
 	.config_get_list = mock_config_get_list,
+	.config_bool = mock_config_bool,
+	.config_number = mock_config_number,
 	.fact_bool = mock_fact_bool,
 	.fact_number = mock_fact_number,
 	.fact_string = mock_fact_string,
