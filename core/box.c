@@ -214,6 +214,61 @@ fork_and_wait(int status_fd)
 	exit_like(wstatus);
 }
 
+void
+og_box_child_stdio(void)
+{
+	int devnull = open("/dev/null", O_RDONLY);
+
+	signal(SIGPIPE, SIG_IGN);
+	/* A crash must end the child by its signal, so the parent can name
+	 * it; sanitizer runtimes would otherwise turn it into exit(1). */
+	signal(SIGSEGV, SIG_DFL);
+	signal(SIGBUS, SIG_DFL);
+	signal(SIGFPE, SIG_DFL);
+	signal(SIGILL, SIG_DFL);
+	signal(SIGABRT, SIG_DFL);
+	if (devnull >= 0) {
+		dup2(devnull, STDIN_FILENO);
+		close(devnull);
+	}
+	/* Plugins must not write into our stdout; their stray prints go to
+	 * stderr where a human sees them. */
+	dup2(STDERR_FILENO, STDOUT_FILENO);
+	fflush(NULL);
+}
+
+void
+og_box_env_minimal(void)
+{
+	static const char *const keep[] = {
+		"PATH", "LANG", "LC_", "TZ", "TMPDIR", "LD_LIBRARY_PATH",
+		"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS",
+	};
+	extern char **environ;
+
+	for (size_t i = 0; environ && environ[i];) {
+		char *eq = strchr(environ[i], '='), *name;
+		bool ok = false;
+
+		for (size_t k = 0; eq && k < sizeof(keep) / sizeof(keep[0]); k++) {
+			size_t n = strlen(keep[k]);
+
+			ok |= strncmp(environ[i], keep[k], n) == 0 &&
+			      (environ[i][n] == '=' || keep[k][n - 1] == '_');
+		}
+		if (ok || !eq) {
+			i++;
+			continue;
+		}
+		for (volatile char *p = eq + 1; *p; p++)
+			*p = '\0';
+		name = og_asprintf("%.*s", (int)(eq - environ[i]), environ[i]);
+		unsetenv(name);
+		free(name);
+	}
+	og_secret_forget();
+}
+
 int
 og_box_enter(const struct og_box_limits *lim)
 {

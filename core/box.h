@@ -50,6 +50,16 @@ uint64_t og_collector_limit(const cJSON *config, const char *name,
 /* See above.  Returns 0 in the plugin process, never in the keeper. */
 int og_box_enter(const struct og_box_limits *lim);
 
+/* In a freshly forked child that will run plugin code: SIGPIPE ignored,
+ * crash signals default (so the parent names them), stdin /dev/null,
+ * stdout to stderr. */
+void og_box_child_stdio(void);
+
+/* In a probe (descriptor reading, constructors only): wipe every
+ * variable but PATH, locale, TZ, TMPDIR and the loader's and sanitizers'
+ * own, and forget the secrets the keeper hid. */
+void og_box_env_minimal(void);
+
 /* Environment variables a plugin never sees (secrets by name). */
 bool og_box_env_is_secret(const char *name);
 

@@ -14,6 +14,7 @@
 #include "http/http.h"
 #include "jsonw.h"
 #include "model.h"
+#include "probe.h"
 #include "secret.h"
 #include "util.h"
 #include "value.h"
@@ -515,25 +516,43 @@ int
 og_host_run_child(const struct og_plugin_entry *e, const cJSON *config, int fd)
 {
 	struct og_ctx ctx = { .entry = e, .config = config, .fd = fd };
+	struct og_plugin code;
 	void *state = NULL;
+	uint32_t abi;
+	char *why = NULL;
 	int r;
 
 	og_jw_init(&ctx.w);
+	/* This process loads the plugin; the parent only has the probe's
+	 * copy of its declarations.  The file may have changed since. */
+	r = og_plugin_open(e->path, &code, &abi, &why);
+	if (r == 0 && (!code.name || strcmp(code.name, e->desc.name) ||
+		       !code.collect)) {
+		why = og_asprintf("refused: %s changed since it was probed",
+				  e->path);
+		r = -ESTALE;
+	}
+	if (r < 0) {
+		host_log(&ctx, OG_LOG_ERROR, "%s", why);
+		free(why);
+		goto done;
+	}
 	/* The HTTP client starts on the first request, so collectors that
 	 * never use it never start curl. */
 	og_http_host_setup(config, e->desc.name);
-	r = e->desc.init ? e->desc.init(&ctx, &host_table, &state) : 0;
+	r = code.init ? code.init(&ctx, &host_table, &state) : 0;
 	if (r < 0) {
 		host_log(&ctx, OG_LOG_ERROR, "init failed: %s", strerror(-r));
 	} else {
-		r = e->desc.collect(&ctx, state);
+		r = code.collect(&ctx, state);
 		if (r < 0)
 			host_log(&ctx, OG_LOG_ERROR, "collect failed: %s",
 				 strerror(-r));
-		if (e->desc.fini)
-			e->desc.fini(state);
+		if (code.fini)
+			code.fini(state);
 	}
 	og_http_host_teardown();
+done:
 	begin(&ctx, "done");
 	og_jw_key(&ctx.w, "rc");
 	og_jw_int(&ctx.w, r);

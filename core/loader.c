@@ -1,7 +1,6 @@
 #include "config.h"
 
 #include <dirent.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -11,10 +10,10 @@
 #include <unistd.h>
 
 #include "loader.h"
+#include "probe.h"
 #include "util.h"
 
 #define OG_PLUGINS_MAX 256
-#define OG_PLUGIN_ARRAY_MAX 1024	/* a list without its terminator stops here */
 
 bool
 og_running_uninstalled(void)
@@ -107,78 +106,11 @@ valid_name(const char *s)
 	return true;
 }
 
-/*
- * An array the plugin hands over, at this host's element size @size: a
- * plugin built against a newer SDK may have larger elements (their
- * extra members are not read), an older one smaller (zero-extended).
- * The first member of every element is a pointer that is NULL in the
- * terminator.  0 and *ret (NULL for no array), or -EINVAL / -E2BIG with
- * e->message set.
- */
+/* The checks that need no plugin code: a plugin names only its own
+ * credentials, "NAME." first. */
 static int
-copy_array(struct og_plugin_entry *e, const char *what, const void *arr,
-	   size_t step, size_t size, size_t min_step, void **ret)
+check_declarations(struct og_plugin_entry *e)
 {
-	const unsigned char *p = arr;
-	size_t n = 0;
-	unsigned char *out;
-
-	*ret = NULL;
-	if (!p)
-		return 0;
-	if (step < min_step) {
-		e->message = og_asprintf("refused: %s element size %zu is too "
-					 "small (rebuild against "
-					 "opsgrade/plugin.h)", what, step);
-		return -EINVAL;
-	}
-	while (n < OG_PLUGIN_ARRAY_MAX && *(const void *const *)(p + n * step))
-		n++;
-	if (n == OG_PLUGIN_ARRAY_MAX) {
-		e->message = og_asprintf("refused: more than %d %s, or the list "
-					 "has no terminator", OG_PLUGIN_ARRAY_MAX,
-					 what);
-		return -E2BIG;
-	}
-	out = og_xcalloc(n + 1, size);
-	for (size_t i = 0; i < n; i++)
-		memcpy(out + i * size, p + i * step, step < size ? step : size);
-	*ret = out;
-	return 0;
-}
-
-static int
-copy_declarations(struct og_plugin_entry *e)
-{
-	void *v;
-	int r;
-
-	r = copy_array(e, "options", e->desc.options, e->desc.option_size,
-		       sizeof(struct og_option),
-		       offsetof(struct og_option, help) + sizeof(const char *), &v);
-	if (r < 0)
-		return r;
-	e->options = v;
-	e->desc.options = e->options;
-	e->desc.option_size = sizeof(struct og_option);
-	r = copy_array(e, "flags", e->desc.flags, e->desc.flag_size,
-		       sizeof(struct og_flag),
-		       offsetof(struct og_flag, help) + sizeof(const char *), &v);
-	if (r < 0)
-		return r;
-	e->flags = v;
-	e->desc.flags = e->flags;
-	e->desc.flag_size = sizeof(struct og_flag);
-	r = copy_array(e, "credentials", e->desc.credentials,
-		       e->desc.credential_size, sizeof(struct og_credential),
-		       offsetof(struct og_credential, header) + sizeof(const char *),
-		       &v);
-	if (r < 0)
-		return r;
-	e->credentials = v;
-	e->desc.credentials = e->credentials;
-	e->desc.credential_size = sizeof(struct og_credential);
-	/* a plugin names only its own credentials: "NAME." first */
 	for (const struct og_credential *c = e->credentials; c && c->name; c++)
 		if (strncmp(c->name, e->desc.name, strlen(e->desc.name)) ||
 		    c->name[strlen(e->desc.name)] != '.') {
@@ -236,9 +168,7 @@ og_plugin_set_fragments(const struct og_plugin_set *s, size_t *ret_n)
 static void
 load_entry(struct og_plugin_entry *e)
 {
-	const struct og_plugin *d;
 	char *why = NULL;
-	uint32_t size;
 
 	e->state = OG_PLUGIN_REFUSED;
 	if (og_path_check_safe(e->path, &why) < 0) {
@@ -246,46 +176,16 @@ load_entry(struct og_plugin_entry *e)
 		free(why);
 		return;
 	}
-	e->handle = dlopen(e->path, RTLD_NOW | RTLD_LOCAL);
-	if (!e->handle) {
-		e->message = og_asprintf("cannot load: %s", dlerror());
+	og_probe_entry(e);
+	if (e->state != OG_PLUGIN_LOADED)
 		return;
-	}
-	d = dlsym(e->handle, OPSGRADE_PLUGIN_SYMBOL);
-	if (!d) {
-		e->message = og_asprintf("refused: no '%s' symbol (not an opsgrade "
-					 "plugin)", OPSGRADE_PLUGIN_SYMBOL);
-		return;
-	}
-	/* The ABI major comes first so it can be read before trusting any
-	 * other member's layout. */
-	e->abi_major = d->abi_major;
-	if (d->abi_major != OPSGRADE_PLUGIN_ABI) {
-		e->message = og_asprintf("refused: built for plugin ABI %u, this "
-					 "opsgrade supports ABI %u",
-					 d->abi_major, OPSGRADE_PLUGIN_ABI);
-		return;
-	}
-	size = d->struct_size;
-	if (size > sizeof(struct og_plugin)) {
-		e->message = og_asprintf("refused: descriptor is %u bytes, newer "
-					 "than this opsgrade's %zu (update opsgrade)",
-					 size, sizeof(struct og_plugin));
-		return;
-	}
-	if (size < offsetof(struct og_plugin, fini) + sizeof(d->fini)) {
-		e->message = og_asprintf("refused: descriptor of %u bytes is too "
-					 "small to be valid", size);
-		return;
-	}
-	memset(&e->desc, 0, sizeof(e->desc));
-	memcpy(&e->desc, d, size);
-	if (!valid_name(e->desc.name) || !e->desc.collect) {
+	e->state = OG_PLUGIN_REFUSED;
+	if (!valid_name(e->desc.name) || !e->has_collect) {
 		e->message = og_strdup0("refused: invalid name (use [a-z0-9_-]) "
 					"or no collect()");
 		return;
 	}
-	if (copy_declarations(e) < 0)
+	if (check_declarations(e) < 0)
 		return;
 	if (find_fragment(e) < 0)
 		return;
@@ -426,15 +326,20 @@ og_plugin_set_find(const struct og_plugin_set *s, const char *name)
 struct og_plugin_set *
 og_plugin_set_free(struct og_plugin_set *s)
 {
-	bool keep = og_env_bool("OG_NO_DLCLOSE");
-
 	if (!s)
 		return NULL;
 	for (size_t i = 0; i < s->n; i++) {
-		/* OG_NO_DLCLOSE=1 keeps plugins mapped so ASan and valgrind
-		 * can name functions inside them in leak reports. */
-		if (s->entries[i].handle && !keep)
-			dlclose(s->entries[i].handle);
+		struct og_plugin_entry *e = &s->entries[i];
+
+		for (size_t k = 0; k < e->n_strings; k++)
+			free(e->strings[k]);
+		free(e->strings);
+		for (size_t k = 0; k < e->n_strvs; k++) {
+			for (char **v = e->strvs[k]; *v; v++)
+				free(*v);
+			free(e->strvs[k]);
+		}
+		free(e->strvs);
 		free(s->entries[i].path);
 		free(s->entries[i].message);
 		free(s->entries[i].options);

@@ -1,6 +1,7 @@
 /*
- * Plugin discovery and loading: search order, permission checks, ABI
- * and size checks, duplicate names.
+ * Plugin discovery: search order, permission checks, duplicate names.
+ * Descriptors are read by probe children (core/probe.h), never by
+ * loading a plugin into this process.
  */
 #ifndef OG_LOADER_H
 #define OG_LOADER_H
@@ -20,14 +21,19 @@ struct og_plugin_entry {
 	char *path;
 	enum og_plugin_state state;
 	char *message;			/* why refused / duplicate; NULL when loaded */
-	struct og_plugin desc;		/* zero-extended copy; valid when loaded */
+	/* What a probe child read from the plugin (core/probe.h): the
+	 * declarations with pointers into @strings; init, collect and fini
+	 * are NULL here — plugin code never runs in this process. */
+	struct og_plugin desc;
+	bool has_collect;
 	uint32_t abi_major;		/* as read from the file (0 if unreadable) */
-	void *handle;			/* dlopen handle when loaded */
-	/* desc.options re-laid at this host's sizeof(struct og_option)
-	 * (the plugin's array steps by its option_size); owned */
-	struct og_option *options;
-	struct og_flag *flags;		/* desc.flags, the same way */
-	struct og_credential *credentials;	/* and desc.credentials */
+	struct og_option *options;	/* desc.options, at this host's sizes */
+	struct og_flag *flags;		/* desc.flags */
+	struct og_credential *credentials;	/* desc.credentials */
+	char **strings;			/* owned storage behind the above */
+	size_t n_strings;
+	char ***strvs;
+	size_t n_strvs;
 	/* The plugin's model fragment: <file without .so>.model.json next
 	 * to it (capabilities, rules, KPIs over its facts); NULL if none */
 	char *fragment;

@@ -72,24 +72,7 @@ static void
 child_main(const struct og_plugin_entry *e, const cJSON *config, int fd,
 	   const struct og_box_limits *box)
 {
-	int devnull = open("/dev/null", O_RDONLY);
-
-	signal(SIGPIPE, SIG_IGN);
-	/* A crash must end the child by its signal, so the parent can name
-	 * it; sanitizer runtimes would otherwise turn it into exit(1). */
-	signal(SIGSEGV, SIG_DFL);
-	signal(SIGBUS, SIG_DFL);
-	signal(SIGFPE, SIG_DFL);
-	signal(SIGILL, SIG_DFL);
-	signal(SIGABRT, SIG_DFL);
-	if (devnull >= 0) {
-		dup2(devnull, STDIN_FILENO);
-		close(devnull);
-	}
-	/* Plugins must not write into our stdout; their stray prints go to
-	 * stderr where a human sees them. */
-	dup2(STDERR_FILENO, STDOUT_FILENO);
-	fflush(NULL);
+	og_box_child_stdio();
 	/* Returns in the plugin process only (see core/box.h). */
 	og_box_enter(box);
 	_exit(og_host_run_child(e, config, fd));

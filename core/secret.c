@@ -30,6 +30,16 @@ og_secret_free(char *s)
 static char **hidden;
 static size_t n_hidden;
 
+void
+og_secret_forget(void)
+{
+	for (size_t i = 0; i < n_hidden; i++)
+		og_secret_free(hidden[i]);
+	free(hidden);
+	hidden = NULL;
+	n_hidden = 0;
+}
+
 static const char *
 secret_getenv(const char *name)
 {

@@ -34,6 +34,10 @@ char *og_secret_declared(const cJSON *config, const char *plugin,
  * the original bytes. */
 void og_secret_hide_env(void);
 
+/* Wipe what og_secret_hide_env() kept: in a process that will run
+ * plugin code and must resolve no secret. */
+void og_secret_forget(void);
+
 /* Treat environment variable @name as a secret from now on (a plugin
  * declared it as a credential): og_secret_hide_env hides it too.  Call
  * before the plugin processes start. */

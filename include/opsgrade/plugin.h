@@ -8,8 +8,13 @@
  *			 .collect = hello_collect, .fini = hello_fini)
  *
  * which defines `const struct og_plugin opsgrade_plugin` with abi_major
- * and struct_size filled in.  examples/plugin-hello/ is a complete one.  The host reads
- * the first two members (abi_major, struct_size) before anything else:
+ * and struct_size filled in.  examples/plugin-hello/ is a complete one.
+ * The opsgrade process itself never loads a plugin: a probe child loads
+ * it, reads the descriptor and sends the host a copy of the data in it
+ * (a constructor that crashes, exits or hangs, or a descriptor with bad
+ * pointers or a list without its terminator, gets the plugin refused
+ * with the reason).  The probe reads the first two members (abi_major,
+ * struct_size) before anything else:
  *
  *   - abi_major must equal the host's OPSGRADE_PLUGIN_ABI, or the plugin
  *     is refused with a message naming the file and both versions;

@@ -421,10 +421,63 @@ def config_rows():
               (p.returncode, p.stderr))
 
 
+LOAD_HOSTILE = {
+    "ctorsegv": "loading it (in a constructor?) crashed (SIGSEGV)",
+    "ctorexit": "loading it (in a constructor?) ended the process (exit status 0)",
+    "ctorhang": "loading it (in a constructor?) did not finish within 2 s",
+    "badpointer": "reading its descriptor crashed (SIGSEGV)",
+    "noterm": "more than 1024 entries or no terminator",
+    "longstring": "longer than 4096 bytes or not terminated",
+}
+
+
+def load_rows():
+    # Row 1: plugins hostile before any callback (constructors, bad
+    # descriptors) are read in a probe child: each command names them
+    # refused with the reason and goes on with the others.
+    d = plugin_dir("badtext", *LOAD_HOSTILE)
+    env = {"OPSGRADE_PROBE_TIMEOUT": "2"}
+    out = os.path.join(TMP, "load-out")
+    coll = os.path.join(TMP, "load-collect.json")
+    cmds = {
+        "report": ["report", "--plugin-dir", d, "--output-dir", out,
+                   "--format", "json,junit"],
+        "collect": ["collect", "--plugin-dir", d, "-o", coll],
+        "plugins": ["plugins", "--json", "--plugin-dir", d],
+        "render --from": ["render", "--from", os.path.join(out, "report.json"),
+                          "--plugin-dir", d, "--output-dir",
+                          os.path.join(TMP, "load-render"), "--format", "json"],
+        "merge": ["merge", coll, coll, "-o", os.path.join(TMP, "load-merged.json"),
+                  "--plugin-dir", d],
+    }
+    for name, args in cmds.items():
+        p = run(args, env, timeout=120)
+        err = p.stderr.decode(errors="replace")
+        if name == "plugins":
+            listed = {os.path.basename(e["path"]): e for e in json.loads(p.stdout)}
+            why = {n: listed.get("hostile-%s.so" % n, {}).get("message") or ""
+                   for n in LOAD_HOSTILE}
+        else:
+            why = {n: err for n in LOAD_HOSTILE}
+        check("row 1: %s: every hostile plugin refused with its reason" % name,
+              all(LOAD_HOSTILE[n] in why[n] for n in LOAD_HOSTILE),
+              (p.returncode, err[-1500:], why if name == "plugins" else ""))
+        check("row 1: %s: the run went on (rc %d)" % (name, p.returncode),
+              p.returncode in (0, 3) and b"Traceback" not in p.stderr,
+              err[-500:])
+        if name in ("report", "collect"):
+            path = os.path.join(out, "report.json") if name == "report" else coll
+            ok = os.path.exists(path) and \
+                collectors(strict_json(path)).get("badtext", {}).get("status") \
+                in ("ok", "partial")
+            check("row 1: %s: the good plugin's results are in the report" % name,
+                  ok)
+
+
 def main():
     # A section that breaks (a missing report) is one failed check; the
     # other sections still run.
-    for section in (text_rows, yaml_anchors, secrets_rows, resource_rows,
+    for section in (load_rows, text_rows, yaml_anchors, secrets_rows, resource_rows,
                     box_rows, output_rows, config_rows):
         try:
             section()
