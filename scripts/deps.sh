@@ -14,6 +14,8 @@ PACKAGES=(
 	# tests: PDF checks, XML validation, real registry and SMTP servers
 	qpdf poppler-utils libxml2-utils docker-registry apache2-utils
 	python3-aiosmtpd
+	# contrib/kubernetes and CI recipes: the test parses their YAML
+	python3-yaml
 	# the HTML report in a real browser (headless, no X server needed)
 	chromium
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The shipped Dockerfile and CI recipes pass opsgrade's own checks: the
 repo collector run over a checkout holding them (Dockerfile, .dockerignore,
-the GitHub Actions workflow and the GitLab job) reports a multi-stage,
+the GitHub Actions workflows, plain and org matrix, and the GitLab job) reports a multi-stage,
 non-root image on a digest-pinned base, and least-privilege, SHA-pinned,
 non-dangerous workflows.  No container engine is needed."""
 import json
@@ -24,6 +24,8 @@ def main():
     shutil.copy(os.path.join(SRC, ".dockerignore"), repo)
     shutil.copy(os.path.join(SRC, "contrib", "ci", "github-actions.yml"),
                 os.path.join(repo, ".github", "workflows", "opsgrade.yml"))
+    shutil.copy(os.path.join(SRC, "contrib", "ci", "github-actions-org.yml"),
+                os.path.join(repo, ".github", "workflows", "opsgrade-org.yml"))
     shutil.copy(os.path.join(SRC, "contrib", "ci", "gitlab-ci.yml"),
                 os.path.join(repo, ".gitlab-ci.yml"))
     out = os.path.join(tmp, "report.json")
@@ -44,7 +46,7 @@ def main():
                       ("scorecard.token_permissions", True),
                       ("scorecard.pinned_actions", True),
                       ("scorecard.dangerous_workflow", False),
-                      ("ci.workflows.count", 2)):
+                      ("ci.workflows.count", 3)):
         check("%s = %r (got %r)" % (key, want, facts.get(key)), facts.get(key) == want)
     shutil.rmtree(tmp, ignore_errors=True)
     return done()
