@@ -98,6 +98,18 @@ og_chart_gauge(cairo_t *cr, const struct og_chart_style *cs, double x, double y,
 	}
 }
 
+/* Whether some label would not fit its column even shrunk as far as a
+ * one-line label may be (text.c shrinks to 72 %). */
+static bool
+labels_need_own_line(const struct og_chart_style *cs, const struct og_bar *bars, size_t n,
+		     double lw)
+{
+	for (size_t i = 0; i < n; i++)
+		if (og_text_width(cs->tx, bars[i].label, cs->fs, 0) * 0.72 > lw)
+			return true;
+	return false;
+}
+
 void
 og_chart_hbars(cairo_t *cr, const struct og_chart_style *cs, double x, double y,
 	       double w, double h, const struct og_bar *bars, size_t n, double max,
@@ -106,17 +118,33 @@ og_chart_hbars(cairo_t *cr, const struct og_chart_style *cs, double x, double y,
 	double row, lw = w * label_frac;
 	double vw = og_text_width(cs->tx, "not measured", cs->fs * 0.85, OG_TX_ITALIC) + cs->fs * 0.3;
 	double bx = x + lw + cs->fs * 0.6, bw = w - lw - vw - cs->fs * 1.2;
+	bool stacked;
 	char buf[64];
 
 	if (n == 0 || bw <= 0)
 		return;
 	row = fmin(h / (double)n, cs->fs * 3.2);
+	stacked = labels_need_own_line(cs, bars, n, lw);
+	if (stacked) {
+		/* names too long for a label column: each on its own line above
+		 * its bar, across the chart */
+		bx = x;
+		bw = w - vw - cs->fs * 0.6;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct og_bar *b = &bars[i];
 		double cy = y + row * (i + 0.5), bh = fmin(row * 0.55, cs->fs * 1.4);
 		double frac = b->have && max > 0 ? fmin(fmax(b->value / max, 0), 1) : 0;
 
-		text_mid(cr, cs, x, cy, lw, cs->fs, OG_TX_RIGHT, og_ink, b->label);
+		if (stacked) {
+			double lh = og_text_draw(cr, cs->tx, bx, y + row * i, bw, cs->fs * 0.85,
+						 OG_TX_ONELINE, og_ink, b->label);
+
+			bh = fmin(fmax(row - lh - cs->fs * 0.4, 2), cs->fs * 0.9);
+			cy = y + row * i + lh + cs->fs * 0.15 + bh / 2;
+		} else {
+			text_mid(cr, cs, x, cy, lw, cs->fs, OG_TX_RIGHT, og_ink, b->label);
+		}
 		og_chart_rrect(cr, bx, cy - bh / 2, bw, bh, bh / 4, og_track);
 		if (b->have && frac > 0)
 			og_chart_rrect(cr, bx, cy - bh / 2, bw * frac, bh, bh / 4, b->color);

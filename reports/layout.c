@@ -322,17 +322,27 @@ draw_row(struct og_doc *d, const struct og_col *cols, int ncols,
 }
 
 /* Width of the widest word of @s (what a column needs so that no word is
- * split), skipping words that are obviously narrower than @have. */
+ * split).  Only the longest words (in bytes) are measured: a word with
+ * under 30 % of the bytes of the longest one cannot be wider (glyphs of
+ * the text fonts are 0.3 to 1 em wide). */
 static double
-widest_word(struct og_doc *d, const char *s, double size, unsigned flags, double have)
+widest_word(struct og_doc *d, const char *s, double size, unsigned flags)
 {
 	double best = 0;
+	size_t longest = 0;
 
+	for (const char *p = s; p && *p;) {
+		size_t n = strcspn(p, " \t\n");
+
+		if (n > longest)
+			longest = n;
+		p += n;
+		p += strspn(p, " \t\n");
+	}
 	while (s && *s) {
 		size_t n = strcspn(s, " \t\n");
 
-		/* no glyph of the text fonts is wider than 1 em */
-		if (n > 0 && (double)n * size > have) {
+		if (n > 0 && n * 10 >= longest * 3) {
 			char *w = strndup(s, n);
 			double ww = og_text_width(d->tx, w, size, flags);
 
@@ -359,16 +369,15 @@ fit_columns(struct og_doc *d, const struct og_col *cols, int ncols,
 	double need[TABLE_COLS_MAX], deficit = 0, slack = 0;
 
 	for (int c = 0; c < ncols; c++) {
-		double cw = d->w * cols[c].frac - 2 * PAD, want = 0;
+		double want = 0;
 
 		fit[c] = cols[c];
 		if (header)
-			want = widest_word(d, cols[c].title, size, OG_TX_BOLD, cw);
+			want = widest_word(d, cols[c].title, size, OG_TX_BOLD);
 		for (int r = 0; r < nrows; r++) {
 			const struct og_cell *cell = &cells[(size_t)r * ncols + c];
 			unsigned fl = cols[c].flags | cell->flags | (cell->chip ? OG_TX_BOLD : 0);
-			double ww = widest_word(d, cell->text, size, fl, cw - (cell->chip ? 8 : 0)) +
-				    (cell->chip ? 8 : 0);
+			double ww = widest_word(d, cell->text, size, fl) + (cell->chip ? 8 : 0);
 
 			if (ww > want)
 				want = ww;

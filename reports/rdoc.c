@@ -542,3 +542,18 @@ og_rj_coverage_line(const cJSON *as, char *buf, size_t size)
 	}
 	return buf;
 }
+
+const char *
+og_evidence_for_reader(const char *ev)
+{
+	size_t key;
+
+	if (!ev)
+		return NULL;
+	key = strspn(ev, "abcdefghijklmnopqrstuvwxyz0123456789_.-");
+	if (key > 0 && strchr(ev, '.') && strchr(ev, '.') < ev + key && strncmp(ev + key, ": ", 2) == 0)
+		ev += key + 2;
+	if (ev[0] == '/' && !strchr(ev, ' ') && strrchr(ev, '/')[1])
+		ev = strrchr(ev, '/') + 1;
+	return ev;
+}

@@ -65,6 +65,11 @@ struct og_rgb og_status_color(const char *status);
 /* Look-ups by id inside the assessment (borrowed, NULL when absent). */
 const char *og_area_name(const cJSON *assessment, const char *area_id);
 const char *og_cap_title(const cJSON *assessment, const char *cap_id);
+/* Evidence as the reader sees it outside the evidence appendix: without
+ * the fact key ("ci.present: .github/workflows/ci.yml" -> the location)
+ * and an absolute local path reduced to the file's name.  Points into
+ * @ev. */
+const char *og_evidence_for_reader(const char *ev);
 
 /*
  * Copy @s into a new string that any consumer can hold: invalid UTF-8

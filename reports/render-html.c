@@ -436,7 +436,7 @@ cap_rows(struct hr *r, const cJSON *ids, const char *status)
 		cap = og_json_find_id(og_rj_arr(r->as, "capabilities"), id->valuestring);
 		if (strcmp(status, "met") == 0) {
 			e = cJSON_GetArrayItem(og_rj_arr(cap, "evidence"), 0);
-			ev = cJSON_IsString(e) ? e->valuestring : NULL;
+			ev = og_evidence_for_reader(cJSON_IsString(e) ? e->valuestring : NULL);
 		} else {
 			ev = og_rj_str(cap, strcmp(status, "missing") == 0 ? "current" : "observe_hint");
 		}

@@ -501,7 +501,7 @@ cap_rows(struct pdf *p, const cJSON *ids, const char *status)
 		} else if (met) {
 			const cJSON *e = cJSON_GetArrayItem(og_rj_arr(cap, "evidence"), 0);
 
-			ev = cJSON_IsString(e) ? e->valuestring : NULL;
+			ev = og_evidence_for_reader(cJSON_IsString(e) ? e->valuestring : NULL);
 		} else if (missing) {
 			ev = og_rj_str(cap, "current");
 		} else if (na) {

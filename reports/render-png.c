@@ -66,7 +66,10 @@ header(struct png *g, cairo_surface_t *logo)
 	}
 	line = og_asprintf("DevOps maturity  \xc2\xb7  %s",
 			   og_rj_str(g->report, "subject") ? og_rj_str(g->report, "subject") : "unnamed subject");
-	og_text_draw(cr, g->tx, x, 18, W - x - 460, 32, OG_TX_BOLD | OG_TX_ONELINE, og_white, line);
+	/* one line however long the subject: the banner has room for no second */
+	og_text_draw(cr, g->tx, x, 18, W - x - 460,
+		     og_text_fit_size(g->tx, line, 32, OG_TX_BOLD, W - x - 460, 12),
+		     OG_TX_BOLD | OG_TX_ONELINE, og_white, line);
 	free(line);
 	og_text_draw(cr, g->tx, x, 60, W - x - 460, 17, OG_TX_ONELINE,
 		     og_chart_tint(g->st->accent, 0.7), org ? org : "opsgrade");

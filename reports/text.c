@@ -282,6 +282,18 @@ og_text_width(struct og_text *t, const char *s, double size, unsigned flags)
 	return w;
 }
 
+double
+og_text_fit_size(struct og_text *t, const char *s, double size, unsigned flags,
+		 double width, double min_size)
+{
+	double natural = og_text_width(t, s, size, flags);
+
+	if (natural <= width || natural <= 0)
+		return size;
+	/* 0.98: advances do not scale exactly with the size */
+	return fmax(size * width / natural * 0.98, min_size);
+}
+
 cairo_status_t
 og_out_cairo_write(void *closure, const unsigned char *data, unsigned int len)
 {

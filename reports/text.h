@@ -54,6 +54,10 @@ double og_text_layout_width(PangoLayout *l);
 /* Height of @s set in a box @w wide. */
 double og_text_measure(struct og_text *t, const char *s, double size,
 		       unsigned flags, double w);
+/* The largest size up to @size at which @s fits @width on one line, but
+ * not below @min_size (for a single-line slot such as a banner title). */
+double og_text_fit_size(struct og_text *t, const char *s, double size, unsigned flags,
+			double width, double min_size);
 /* Natural width of @s on one line. */
 double og_text_width(struct og_text *t, const char *s, double size, unsigned flags);
 /* Draw @s with its top-left at (x, y) in colour @c; returns its height.

@@ -800,7 +800,10 @@ og_kpis(struct og_model *m, const struct og_kpi_opts *o,
 			goto out;
 		res[5].measured = true;
 		res[5].value = pct;
-		res[5].evidence = og_strdup0(o->coverage);
+		/* the file's name: a local path means nothing to the reader */
+		res[5].evidence = og_asprintf("line rate in %s",
+					      strrchr(o->coverage, '/') ? strrchr(o->coverage, '/') + 1
+									: o->coverage);
 	} else {
 		res[5].reason = og_strdup0("no coverage report given (--coverage FILE, Cobertura XML or lcov)");
 	}

@@ -233,4 +233,5 @@ def main():
     sys.exit(done())
 
 
-main()
+if __name__ == "__main__":
+    main()
