@@ -16,7 +16,7 @@
 /* which commands take an option */
 #define RUN	(B(REPORT) | B(COLLECT))		/* collectors run */
 #define OUT	(B(REPORT) | B(RENDER) | B(MERGE))	/* assess and render */
-#define ANY	(B(REPORT) | B(COLLECT) | B(RENDER) | B(MERGE) | B(PLUGINS) | B(HISTORY))
+#define ANY	(B(REPORT) | B(COLLECT) | B(RENDER) | B(MERGE) | B(PLUGINS) | B(HISTORY) | B(ATTEST))
 
 /*
  * The core's options.  Those with a config key are shorthands: each sets
@@ -28,21 +28,22 @@ const struct og_cli_option og_cli_options[] = {
 	{ "config", 0, "FILE", NULL, ANY, "config file (default ./opsgrade.json if present)" },
 	{ "set", 0, "KEY=VALUE", NULL, ANY, "set any config key, e.g. collectors.NAME.KEY=V" },
 	{ "plugin-dir", 0, "DIR", NULL, RUN | OUT | B(PLUGINS), "search DIR for plugins first (repeatable)" },
-	{ "from", 0, "FILE", NULL, B(RENDER), "the report.json to render" },
-	{ "out", 'o', "FILE", NULL, B(COLLECT) | B(MERGE), "output file (collect default ./report.json)" },
+	{ "from", 0, "FILE", NULL, B(RENDER) | B(ATTEST), "the report.json to render (attest: default OUTPUT_DIR/report.json)" },
+	{ "out", 'o', "FILE", NULL, B(COLLECT) | B(MERGE) | B(ATTEST), "output file (collect default ./report.json; attest default stdout)" },
+	{ "template", 0, NULL, NULL, B(ATTEST), "write an attestations template for what the last report could not observe" },
 	{ "json", 0, NULL, NULL, B(PLUGINS) | B(HISTORY), "print JSON instead of a table" },
 	{ "lock", 0, "FILE", NULL, RUN | B(RENDER) | B(MERGE), "exit 75 at once if another run holds FILE" },
+	{ "log-level", 0, "LEVEL", NULL, ANY, "error|warn|info|debug: what is logged (default info)" },
 	{ "quiet", 0, NULL, NULL, ANY, "print nothing on success (a failed gate: one line on stderr)" },
 	{ "quiet-gates", 0, NULL, NULL, OUT, "with --quiet, say nothing about failed gates either" },
 	{ "junit-strict", 0, NULL, NULL, OUT, "unmet capabilities are JUnit failures" },
 	{ "help", 'h', NULL, NULL, ANY, "show this help" },
 	{ "version", 0, NULL, NULL, ANY, "print the version and plugin ABI" },
 	{ "subject", 0, "NAME", "subject", RUN | OUT | B(HISTORY), "what is assessed (default: repo, org or directory name)" },
-	{ "output-dir", 0, "DIR", "output_dir", RUN | OUT, "where reports are written (default ./opsgrade-report)" },
+	{ "output-dir", 0, "DIR", "output_dir", RUN | OUT | B(ATTEST), "where reports are written (default ./opsgrade-report)" },
 	{ "format", 0, "LIST", "formats", OUT, "pdf,html,png,junit,json (default all)" },
 	{ "jobs", 0, "N", "jobs", RUN, "collectors run at once (default: CPUs)" },
 	{ "shard-from-env", 0, NULL, NULL, RUN, "--shard I/N from JOB_COMPLETION_INDEX (or OPSGRADE_SHARD_INDEX) and OPSGRADE_SHARD_COUNT" },
-	{ "coverage", 0, "FILE", "assessment.coverage", RUN | OUT, "Cobertura XML or lcov coverage file" },
 	{ "model", 0, "FILE", "assessment.model", OUT, "maturity model to use instead of the bundled one" },
 	{ "fail-on", 0, "SEVERITY", "gates.fail_on", OUT, "fail (exit 1) on an open finding this severe" },
 	{ "paper", 0, "a4|letter", "report.paper", OUT, "PDF paper size" },
@@ -79,6 +80,11 @@ const struct og_cli_command og_cli_commands[] = {
 		"list discovered collector plugins and why any was refused" },
 	[OG_CMD_HISTORY] = { "history", "[--json] [--subject NAME] [--history DIR]",
 		"list every subject with history, or one subject's snapshots and trend" },
+	[OG_CMD_ATTEST] = { "attest", "--template [--from report.json] [-o FILE]",
+		"write an attestations file to fill in for what no collector observed",
+		"Lists every capability the report could not observe, with the question\n"
+		"to answer; set status, by and date, and save it as\n"
+		".opsgrade/attestations.json in the checkout (docs/scoring.md).\n" },
 	[OG_CMD_COMPLETION] = { "completion", "bash|zsh",
 		"print a shell completion script" },
 };
@@ -416,8 +422,23 @@ og_cli_parse(int argc, char **argv, struct og_cli *ret)
 			c.out = optarg;
 		} else if (strcmp(o->name, "json") == 0) {
 			c.json = true;
+		} else if (strcmp(o->name, "template") == 0) {
+			c.template_ = true;
 		} else if (strcmp(o->name, "lock") == 0) {
 			c.lock = optarg;
+		} else if (strcmp(o->name, "log-level") == 0) {
+			static const char *const names[] = { "error", "warn", "info", "debug" };
+
+			c.log_level = -1;
+			for (int k = 0; k < 4; k++)
+				if (!strcmp(optarg, names[k]))
+					c.log_level = k;
+			if (c.log_level < 0) {
+				og_log_error("--log-level '%s': one of error, warn, info, debug",
+					     optarg);
+				goto fail;
+			}
+			c.has_log_level = true;
 		} else if (strcmp(o->name, "quiet") == 0) {
 			c.quiet = true;
 		} else if (strcmp(o->name, "quiet-gates") == 0) {

@@ -19,6 +19,7 @@ enum og_command {
 	OG_CMD_MERGE,
 	OG_CMD_PLUGINS,
 	OG_CMD_HISTORY,
+	OG_CMD_ATTEST,
 	OG_CMD_COMPLETION,	/* hidden: print a shell completion script */
 };
 
@@ -63,7 +64,10 @@ struct og_cli {
 	size_t n_inputs;
 	const char *lock;
 	bool json;
+	bool template_;		/* attest --template */
 	bool quiet;
+	bool has_log_level;	/* --log-level given */
+	int log_level;		/* enum og_log_prio */
 	bool quiet_gates;	/* with --quiet: not even a failed gate is said */
 	bool help;
 	bool version;

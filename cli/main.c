@@ -132,7 +132,9 @@ main(int argc, char **argv)
 		return EXIT_OK;
 	if (r > 0)
 		return EXIT_USAGE;
-	if (cli.quiet)
+	if (cli.has_log_level)
+		og_log_set_level((enum og_log_prio)cli.log_level);
+	else if (cli.quiet)
 		og_log_set_level(OG_PRIO_WARN);
 	p.cli = &cli;
 	code = og_pipeline_setup(&p);
@@ -161,6 +163,9 @@ main(int argc, char **argv)
 		break;
 	case OG_CMD_HISTORY:
 		code = og_pipeline_history(&p);
+		break;
+	case OG_CMD_ATTEST:
+		code = og_cli_attest(&p);
 		break;
 	case OG_CMD_COMPLETION:
 		code = og_cli_completion(cli.inputs[0], p.plugins, stdout) ? EXIT_USAGE : EXIT_OK;

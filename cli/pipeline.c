@@ -157,9 +157,10 @@ og_pipeline_setup(struct og_pipeline *p)
 			continue;
 		/* a declared credential's variable never reaches a plugin */
 		for (const struct og_credential *c = e->desc.credentials;
-		     c && c->name; c++)
-			if (c->env)
-				og_secret_protect_env(c->env);
+		     c && c->name; c++) {
+			og_secret_protect_env_list(c->env);
+			og_secret_protect_env_list(c->user_env);
+		}
 		p->config_plugins[p->n_config_plugins].name = e->desc.name;
 		p->config_plugins[p->n_config_plugins].options = e->desc.options;
 		p->n_config_plugins++;
@@ -338,6 +339,10 @@ collector_json(const struct og_run_result *r)
 	cJSON_AddNumberToObject(counts, "facts", (double)r->n_facts);
 	cJSON_AddNumberToObject(counts, "findings", (double)r->n_findings);
 	cJSON_AddNumberToObject(counts, "events", (double)r->n_events);
+	cJSON_AddItemToObject(o, "log", r->log ? cJSON_Duplicate(r->log, 1)
+					       : cJSON_CreateArray());
+	if (r->log_dropped)
+		cJSON_AddNumberToObject(o, "log_dropped", (double)r->log_dropped);
 	return o;
 }
 
@@ -413,6 +418,32 @@ format_wanted(const cJSON *config, const char *format)
 		on |= strcmp(fmts[i], format) == 0;
 	free(fmts);
 	return on;
+}
+
+/* The mail carries the PNG summary inline and the PDF (when the PDF
+ * was asked for): the renderers' files, which only the CLI knows. */
+static int
+send_mail(struct og_pipeline *p, const cJSON *doc, const char *outdir)
+{
+	char *image = og_asprintf("%s/summary.png", outdir);
+	char *pdf = format_wanted(p->config, "pdf") ? og_asprintf("%s/report.pdf", outdir)
+						     : NULL;
+	char *name = og_mail_attachment_name(doc, "pdf"), *err = NULL;
+	struct og_mail_files files = {
+		.image = image, .image_type = "image/png",
+		.attachment = pdf, .attachment_name = name,
+		.attachment_type = "application/pdf",
+	};
+	int r = og_mail_send(doc, p->config, &files, og_render_mail_summary, &err);
+
+	if (r < 0) {
+		og_log_error("%s", err);
+		free(err);
+	}
+	free(image);
+	free(pdf);
+	free(name);
+	return r;
 }
 
 /* collect and merge: the model alone, to -o or OUTDIR/report.json. */
@@ -643,6 +674,11 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 		}
 	}
 	store_render_settings(p, doc);
+	/* report["run"]: a stored one (render --from) is kept; recording
+	 * the history adds what did not run although it ran last time. */
+	if (p->cli->cmd != OG_CMD_RENDER ||
+	    !cJSON_GetObjectItemCaseSensitive(doc, "run"))
+		og_history_run_state(doc, NULL);
 	if (!cJSON_GetObjectItemCaseSensitive(doc, "history"))
 		cJSON_AddNullToObject(doc, "history");
 	/* History before rendering: the renderers draw report["history"]. */
@@ -668,6 +704,7 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 	if (p->cli->cmd == OG_CMD_REPORT && !p->cli->quiet) {
 		FILE *term = og_term_stream(stdout);
 
+		og_render_run_note(doc, term ? term : stdout);
 		og_render_summary(cJSON_GetObjectItemCaseSensitive(doc, "assessment"),
 					cJSON_GetObjectItemCaseSensitive(doc, "gates"),
 					term ? term : stdout);
@@ -681,15 +718,14 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 		og_log_info("mail not sent: %s (--mail-on %s)",
 			    !strcmp(og_config_str(p->config, "mail.on", "always"), "failure")
 			    ? "no gate failed and the report is complete"
-			    : "nothing changed since the last report",
+			    : "nothing changed since the last mailed report",
 			    og_config_str(p->config, "mail.on", "always"));
 	if (p->cli->cmd == OG_CMD_REPORT && code != EXIT_OUTPUT &&
-	    og_mail_wanted(doc, p->config) &&
-	    og_mail_send(doc, p->config, outdir,
-			 og_render_mail_summary, &err) < 0) {
-		og_log_error("%s", err);
-		free(err);
-		code = EXIT_OUTPUT;
+	    og_mail_wanted(doc, p->config)) {
+		if (send_mail(p, doc, outdir) < 0)
+			code = EXIT_OUTPUT;
+		else if ((r = og_history_mark_mailed(doc, p->config)) < 0)
+			og_log_warn("history: cannot remember the mailed report: %s", strerror(-r));
 	}
 	return code;
 }
@@ -806,6 +842,26 @@ add_number(cJSON *dst, const cJSON *src, const char *key)
 		cJSON_SetNumberValue((cJSON *)a, a->valuedouble + b->valuedouble);
 }
 
+/* The shards' log lines, one after the other. */
+static void
+merge_log(cJSON *dst, const cJSON *src)
+{
+	const cJSON *from = cJSON_GetObjectItemCaseSensitive(src, "log"), *it;
+	cJSON *to = cJSON_GetObjectItemCaseSensitive(dst, "log");
+
+	if (!cJSON_IsArray(from))
+		return;
+	if (!cJSON_IsArray(to))
+		to = cJSON_AddArrayToObject(dst, "log");
+	cJSON_ArrayForEach(it, from)
+		cJSON_AddItemToArray(to, cJSON_Duplicate(it, 1));
+	if (!cJSON_GetObjectItemCaseSensitive(dst, "log_dropped") &&
+	    (it = cJSON_GetObjectItemCaseSensitive(src, "log_dropped")))
+		cJSON_AddItemToObject(dst, "log_dropped", cJSON_Duplicate(it, 1));
+	else
+		add_number(dst, src, "log_dropped");
+}
+
 /*
  * One entry per collector across shards: the worst status of the shards
  * that ran it (a skip counts only when no shard ran it), counts and
@@ -838,6 +894,7 @@ merge_collector(cJSON *collectors, const cJSON *c)
 		add_number(counts_dst, counts_src, "facts");
 		add_number(counts_dst, counts_src, "findings");
 		add_number(counts_dst, counts_src, "events");
+		merge_log(cur, c);
 		return;
 	}
 	cJSON_AddItemToArray(collectors, cJSON_Duplicate(c, 1));

@@ -46,6 +46,9 @@ int og_pipeline_collect_and_report(struct og_pipeline *p);
 int og_pipeline_render_from(struct og_pipeline *p);
 int og_pipeline_merge(struct og_pipeline *p);
 int og_pipeline_history(struct og_pipeline *p);
+
+/* `opsgrade attest --template` (cli/attest.c): exit code. */
+int og_cli_attest(struct og_pipeline *p);
 void og_pipeline_clear(struct og_pipeline *p);
 
 #endif

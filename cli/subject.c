@@ -30,7 +30,7 @@
  */
 static const char *const path_keys[] = {
 	"output_dir", "plugin_dirs", "assessment.model", "assessment.extra_models",
-	"assessment.coverage", "attestations", "report.logo", "history.dir",
+	"attestations", "report.logo", "history.dir",
 	"mail.password_file", "mail.cainfo", "http.cache_dir",
 };
 

@@ -123,17 +123,28 @@ static void
 check_assessment(const struct og_pipeline *p, int *n)
 {
 	struct og_model *m = og_model_new();
-	cJSON *as = NULL, *gates = NULL;
+	cJSON *as = NULL, *gates = NULL, *coll = cJSON_CreateArray(), *c;
 	char *err = NULL;
 	size_t n_frag;
 	const char **frag = og_plugin_set_fragments(p->plugins, &n_frag);
 
+	/* the collectors found, none run yet: observed_by is checked
+	 * against them */
+	for (size_t i = 0; i < p->plugins->n; i++) {
+		if (p->plugins->entries[i].state != OG_PLUGIN_LOADED)
+			continue;
+		c = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "name", p->plugins->entries[i].desc.name);
+		cJSON_AddStringToObject(c, "status", "skipped");
+		cJSON_AddItemToArray(coll, c);
+	}
 	/* the plugins' model fragments too: a bad one is found before any
 	 * collector runs, naming the file */
-	if (og_assess_ex(m, p->config, NULL, frag, n_frag, og_now(), &as,
+	if (og_assess_ex(m, p->config, coll, frag, n_frag, og_now(), &as,
 			 &gates, &err) < 0)
 		problem(n, err);
 	free(frag);
+	cJSON_Delete(coll);
 	cJSON_Delete(as);
 	cJSON_Delete(gates);
 	og_model_free(m);

@@ -37,9 +37,9 @@ og_box_env_is_secret(const char *name)
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (strstr(up, words[i]))
 			return true;
-	/* the registry user names an account: as private as its password */
-	return strcmp(up, "OPSGRADE_REGISTRY_USER") == 0 ||
-	       strcmp(up, "OPSGRADE_SMTP_USER") == 0;
+	/* the SMTP user names an account: as private as its password
+	 * (a plugin's user variables are protected as it declares them) */
+	return strcmp(up, "OPSGRADE_SMTP_USER") == 0;
 }
 
 uint64_t

@@ -39,7 +39,6 @@ static const struct key schema[] = {
 	{ "assessment.extra_models", K_LIST },
 	{ "assessment.threshold", K_NUM },
 	{ "assessment.window_days", K_NUM },
-	{ "assessment.coverage", K_STR },
 	{ "assessment.targets.*", K_NUM },
 	{ "assessment.band_year", K_NUM },
 
@@ -393,7 +392,7 @@ url_userinfo(const char *s, size_t *ret_len)
 }
 
 /*
- * A credential in a URL (--github-url https://user:token@host/) would end
+ * A credential in a URL (--set x.url=https://user:token@host/) would end
  * up on stderr, in report.json and in history: refuse it, naming the key
  * and the URL with the credential blanked out.
  */

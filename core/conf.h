@@ -20,7 +20,7 @@
 int og_config_load(const char *path, cJSON **ret_cfg, char **ret_err);
 
 /*
- * Set @path ("collectors.trivy.reports") to @value, typed by the schema
+ * Set @path ("collectors.NAME.files") to @value, typed by the schema
  * (bool / number / string); list keys append.  Creates intermediate
  * objects.  Errors name the key.
  */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "credential.h"
 #include "host.h"
 #include "http/http.h"
 #include "jsonw.h"
@@ -25,6 +26,7 @@
 struct og_ctx {
 	const struct og_plugin_entry *entry;
 	const cJSON *config;
+	struct og_credset creds;
 	int fd;
 	bool broken;		/* pipe closed: stop writing */
 	struct og_jw w;
@@ -439,20 +441,18 @@ host_set_partial(struct og_ctx *ctx, const char *reason)
 static bool
 host_secret_available(struct og_ctx *ctx, const char *name)
 {
-	const struct og_credential *c = ctx->entry->desc.credentials;
-	char *s = NULL;
-	bool ok;
+	const struct og_credential *c;
+	char *auth, *s = NULL;
 
 	if (!name)
 		return false;
-	for (; c && c->name && strcmp(c->name, name); c++)
-		;
-	s = c && c->name ? og_secret_declared(ctx->config, ctx->entry->desc.name, c)
-			 : og_secret_get(ctx->config, name);
-	ok = s != NULL;
-
+	auth = og_asprintf("secret:%s", name);
+	c = og_credset_find(&ctx->creds, auth);
+	free(auth);
+	if (c)
+		s = og_secret_credential(&ctx->creds, c, NULL);
 	og_secret_free(s);
-	return ok;
+	return s != NULL;
 }
 
 static int64_t
@@ -498,7 +498,11 @@ static const struct og_host host_table = {
 int
 og_host_run_child(const struct og_plugin_entry *e, const cJSON *config, int fd)
 {
-	struct og_ctx ctx = { .entry = e, .config = config, .fd = fd };
+	struct og_ctx ctx = {
+		.entry = e, .config = config, .fd = fd,
+		.creds = { .plugin = e->desc.name, .creds = e->credentials,
+			   .options = e->options, .config = config },
+	};
 	struct og_plugin code;
 	void *state = NULL;
 	uint32_t abi;
@@ -522,7 +526,7 @@ og_host_run_child(const struct og_plugin_entry *e, const cJSON *config, int fd)
 	}
 	/* The HTTP client starts on the first request, so collectors that
 	 * never use it never start curl. */
-	og_http_host_setup(config, e->desc.name);
+	og_http_host_setup(config, e->desc.name, &ctx.creds);
 	r = code.init ? code.init(&ctx, &host_table, &state) : 0;
 	if (r < 0) {
 		host_log(&ctx, OG_LOG_ERROR, "init failed: %s", strerror(-r));

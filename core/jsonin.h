@@ -1,7 +1,7 @@
 /*
  * The one way JSON text enters opsgrade: the core (plugin records,
  * report.json, config, history, the maturity model) and the plugins
- * (Trivy, SARIF, HTTP bodies) all parse through og_json_parse, so every
+ * (scan reports, HTTP bodies) all parse through og_json_parse, so every
  * string that reaches the model has passed the same UTF-8 check.
  *
  * Self-contained (libc + cJSON): compiled into libopsgrade and into the

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "fingerprint.h"
 #include "model.h"
 #include "strmap.h"
 #include "util.h"
@@ -552,61 +553,33 @@ og_model_finding_by_fingerprint(const struct og_model *m, const char *fp)
 	return m->findings[idx];
 }
 
+/* The one fingerprint format (fingerprint.h) over what makes a finding
+ * the same finding, into @out (OG_FINGERPRINT_LEN + 1 bytes). */
 static void
-hash_field(uint64_t h[2], const char *s)
+fingerprint_buf(const struct og_finding *f, char out[OG_FINGERPRINT_LEN + 1])
 {
-	/* Chaining each field's hash into the next keeps "ab"+"c" apart
-	 * from "a"+"bc" (the length is part of each hash). */
-	size_t len = s ? strlen(s) : 0;
+	const char *parts[4] = { og_finding_kind_name(f->kind), f->id };
+	char line[16];
 
-	h[0] = og_hash64(s ? s : "", len, h[0]);
-	h[1] ^= h[0] * 0x9e3779b97f4a7c15ULL;	/* second half: order-sensitive */
-}
-
-static void
-hex64(uint64_t v, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (int i = 15; i >= 0; i--, v >>= 4)
-		out[i] = digits[v & 15];
-}
-
-/* Fingerprint into @out (33 bytes). */
-static void
-fingerprint_buf(const struct og_finding *f, char out[33])
-{
-	uint64_t h[2] = { 0x6f707367ULL, 0x72616465ULL };
-
-	hash_field(h, og_finding_kind_name(f->kind));
-	hash_field(h, f->id);
 	if (f->kind == OG_FINDING_VULNERABILITY ||
 	    f->kind == OG_FINDING_LICENSE) {
 		/* The same CVE in the same package version is one finding
 		 * however many images or targets carry it. */
-		hash_field(h, f->package);
-		hash_field(h, f->installed_version);
+		parts[2] = f->package;
+		parts[3] = f->installed_version;
 	} else {
-		uint32_t line = f->n_locations ? f->locations[0].line : 0;
-		/* little-endian bytes, whatever the machine */
-		unsigned char lb[4] = { (unsigned char)line,
-					(unsigned char)(line >> 8),
-					(unsigned char)(line >> 16),
-					(unsigned char)(line >> 24) };
-
-		hash_field(h, f->n_locations ? f->locations[0].file : NULL);
-		h[0] = og_hash64(lb, sizeof(lb), h[0]);
-		h[1] = og_hash64(lb, sizeof(lb), h[1]);
+		snprintf(line, sizeof(line), "%u",
+			 (unsigned)(f->n_locations ? f->locations[0].line : 0));
+		parts[2] = f->n_locations ? f->locations[0].file : NULL;
+		parts[3] = line;
 	}
-	hex64(h[0], out);
-	hex64(h[1], out + 16);
-	out[32] = '\0';
+	og_fingerprint_hex(parts, 4, out);
 }
 
 char *
 og_finding_fingerprint(const struct og_finding *f)
 {
-	char buf[33];
+	char buf[OG_FINGERPRINT_LEN + 1];
 
 	fingerprint_buf(f, buf);
 	return og_strdup0(buf);
@@ -755,7 +728,7 @@ og_model_add_finding(struct og_model *m, const struct og_finding *f,
 	struct og_model_location inline_locs[INLINE_LOCATIONS], *locs = inline_locs;
 	struct og_model_finding v;
 	size_t n_tags = 0;
-	char fp[33];
+	char fp[OG_FINGERPRINT_LEN + 1];
 	int r;
 
 	if (!f->fingerprint || !*f->fingerprint)
@@ -1061,6 +1034,16 @@ cmp_finding_key(const void *a, const void *b)
 	if (x->key != y->key)
 		return x->key < y->key ? -1 : 1;
 	return cmp_finding(&x->f, &y->f);
+}
+
+void
+og_model_open_by_severity(struct og_model *m, size_t ret_counts[OG_SEV_SLOTS])
+{
+	memset(ret_counts, 0, OG_SEV_SLOTS * sizeof(*ret_counts));
+	for (size_t i = 0; i < m->n_findings; i++)
+		if (!m->findings[i]->suppressed &&
+		    (unsigned)m->findings[i]->severity < OG_SEV_SLOTS)
+			ret_counts[m->findings[i]->severity]++;
 }
 
 const struct og_model_finding *const *

@@ -166,6 +166,12 @@ const struct og_model_finding *const *og_model_findings(struct og_model *m,
 const struct og_model_event *const *og_model_events(struct og_model *m,
 						    size_t *ret_n);
 
+/* The one count of open findings: those not suppressed, by severity
+ * (@ret_counts indexed by enum og_severity, OG_SEV_UNKNOWN included).
+ * The security summary, the KPIs and the gates all read it. */
+#define OG_SEV_SLOTS	(OG_SEV_CRITICAL + 1)
+void og_model_open_by_severity(struct og_model *m, size_t ret_counts[OG_SEV_SLOTS]);
+
 /* Fingerprint a plugin finding that did not bring its own; hex, caller
  * frees.  Stable across runs and machines. */
 char *og_finding_fingerprint(const struct og_finding *f);

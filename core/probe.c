@@ -209,6 +209,11 @@ put_credentials(struct probe_out *o, const struct og_plugin *d)
 		put_strv(o, "hosts", c.hosts);
 		put_str(o, "scheme", c.scheme);
 		put_str(o, "header", c.header);
+		put_str(o, "user_env", c.user_env);
+		put_str(o, "hosts_option", c.hosts_option);
+		put_str(o, "insecure_option", c.insecure_option);
+		og_jw_key(&o->w, "flags");
+		og_jw_int(&o->w, (long long)c.flags);
 		og_jw_close(&o->w, '}');
 	}
 	og_jw_close(&o->w, ']');
@@ -357,6 +362,15 @@ keep_strv(struct og_plugin_entry *e, const cJSON *o, const char *key)
 	return (const char *const *)v;
 }
 
+static unsigned
+uint_of(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsNumber(v) && v->valuedouble >= 0 &&
+	       v->valuedouble <= 0xffffffffu ? (unsigned)v->valuedouble : 0;
+}
+
 static size_t
 array_of(const cJSON *d, const char *key, size_t elem, void **ret)
 {
@@ -392,8 +406,7 @@ decode(struct og_plugin_entry *e, const cJSON *d)
 		e->options[i].type = cJSON_IsNumber(t) ? (enum og_option_type)t->valueint
 						       : OG_OPT_STRING;
 		e->options[i].help = keep(e, it, "help");
-		t = cJSON_GetObjectItemCaseSensitive(it, "flags");
-		e->options[i].flags = cJSON_IsNumber(t) ? (unsigned)t->valuedouble : 0;
+		e->options[i].flags = uint_of(it, "flags");
 		e->options[i].from = keep(e, it, "from");
 		i += e->options[i].key != NULL;
 	}
@@ -419,6 +432,10 @@ decode(struct og_plugin_entry *e, const cJSON *d)
 		c->hosts = keep_strv(e, it, "hosts");
 		c->scheme = keep(e, it, "scheme");
 		c->header = keep(e, it, "header");
+		c->user_env = keep(e, it, "user_env");
+		c->hosts_option = keep(e, it, "hosts_option");
+		c->insecure_option = keep(e, it, "insecure_option");
+		c->flags = uint_of(it, "flags");
 		i += c->name != NULL;
 	}
 	e->desc.options = e->options;

@@ -58,6 +58,29 @@ og_run_result_clear(struct og_run_result *r)
 {
 	free(r->message);
 	r->message = NULL;
+	cJSON_Delete(r->log);
+	r->log = NULL;
+}
+
+/* Keep @msg in the collector's log when the run logs @level. */
+static void
+keep_log(struct og_run_result *res, enum og_log_prio level, const char *msg)
+{
+	static const char *const names[] = { "error", "warn", "info", "debug" };
+	cJSON *line;
+
+	if (!og_log_enabled(level))
+		return;
+	if (!res->log)
+		res->log = cJSON_CreateArray();
+	if (cJSON_GetArraySize(res->log) >= OG_COLLECTOR_LOG_MAX) {
+		res->log_dropped++;
+		return;
+	}
+	line = cJSON_CreateObject();
+	cJSON_AddStringToObject(line, "level", names[level]);
+	cJSON_AddStringToObject(line, "message", msg);
+	cJSON_AddItemToArray(res->log, line);
 }
 
 static long long
@@ -150,6 +173,7 @@ rejected(struct slot *s, const char *err)
 	char *why = og_asprintf("rejected a record: %s", err);
 
 	og_log_warn("[%s] %s", s->res->entry->desc.name, why);
+	keep_log(s->res, OG_PRIO_WARN, why);
 	s->partial = true;
 	add_reason(s, why);
 	free(why);
@@ -224,6 +248,8 @@ handle_json(struct slot *s, struct og_model *m, const char *text, size_t len)
 			level = OG_LOG_INFO;
 		og_log((enum og_log_prio)level, "[%s] %s", name,
 		       cJSON_IsString(msg) ? msg->valuestring : "");
+		keep_log(s->res, (enum og_log_prio)level,
+			 cJSON_IsString(msg) ? msg->valuestring : "");
 	} else if (!strcmp(t->valuestring, "partial")) {
 		const cJSON *why = cJSON_GetObjectItemCaseSensitive(o, "reason");
 

@@ -28,7 +28,14 @@ struct og_run_result {
 	char *message;
 	long long duration_ms;
 	size_t n_facts, n_findings, n_events;
+	/* The collector's log lines at the run's log level (--log-level),
+	 * for report.json: [{"level": "warn", "message": "…"}], at most
+	 * OG_COLLECTOR_LOG_MAX; later ones are counted in log_dropped. */
+	cJSON *log;
+	size_t log_dropped;
 };
+
+#define OG_COLLECTOR_LOG_MAX	200
 
 const char *og_run_status_name(enum og_run_status s);
 

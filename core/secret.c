@@ -8,6 +8,7 @@
 
 #include "box.h"
 #include "conf.h"
+#include "credential.h"
 #include "secret.h"
 #include "util.h"
 
@@ -65,6 +66,17 @@ og_secret_protect_env(const char *name)
 	protected_env = og_xrealloc_array(protected_env, n_protected_env + 1,
 					  sizeof(*protected_env));
 	protected_env[n_protected_env++] = og_strdup0(name);
+}
+
+void
+og_secret_protect_env_list(const char *list)
+{
+	char *copy = og_strdup0(list), *save = NULL;
+
+	for (char *t = copy ? strtok_r(copy, ":", &save) : NULL; t;
+	     t = strtok_r(NULL, ":", &save))
+		og_secret_protect_env(t);
+	free(copy);
 }
 
 static bool
@@ -145,20 +157,6 @@ file_secret(const char *path)
 	return buf;
 }
 
-char *
-og_secret_declared(const cJSON *config, const char *plugin,
-		   const struct og_credential *c)
-{
-	char *v = c->env ? env_secret(c->env) : NULL, *path;
-
-	if (v || !c->file_option)
-		return v;
-	path = og_asprintf("collectors.%s.%s", plugin, c->file_option);
-	v = file_secret(og_config_str(config, path, NULL));
-	free(path);
-	return v;
-}
-
 static int
 b64_val(int c)
 {
@@ -201,7 +199,8 @@ b64_decode(const char *in)
 	return out;
 }
 
-/* "user:password" for @host from the Docker CLI's config.json auths. */
+/* "user:password" for @host from the Docker CLI's config.json auths
+ * (@host NULL: its first entry, to say whether there is any). */
 static char *
 docker_config_secret(const char *host)
 {
@@ -220,22 +219,15 @@ docker_config_secret(const char *host)
 		goto out;
 	doc = cJSON_Parse(buf);
 	auths = cJSON_GetObjectItemCaseSensitive(doc, "auths");
-	entry = cJSON_GetObjectItemCaseSensitive(auths, host);
-	if (!entry) {
-		/* Docker Hub is stored under its legacy index URL. */
-		char *alt = og_asprintf("https://%s/v1/", host);
-
-		entry = cJSON_GetObjectItemCaseSensitive(auths, alt);
-		free(alt);
-	}
+	entry = host ? cJSON_GetObjectItemCaseSensitive(auths, host)
+		     : cJSON_GetArrayItem(auths, 0);
 	auth = cJSON_GetObjectItemCaseSensitive(entry, "auth");
 	if (cJSON_IsString(auth))
 		out = b64_decode(auth->valuestring);
 	else if (entry && (cJSON_GetObjectItemCaseSensitive(doc, "credsStore") ||
 			   cJSON_GetObjectItemCaseSensitive(doc, "credHelpers")))
 		og_log_warn("registry '%s': credentials are in a Docker credential "
-			    "helper, which opsgrade does not call; set "
-			    "OPSGRADE_REGISTRY_USER/OPSGRADE_REGISTRY_PASSWORD", host);
+			    "helper, which opsgrade does not call", host);
 	if (out && !strchr(out, ':')) {
 		og_secret_free(out);
 		out = NULL;
@@ -251,18 +243,17 @@ out:
 	return out;
 }
 
+static char *
+docker_config_any(void)
+{
+	return docker_config_secret(NULL);
+}
+
 char *
 og_secret_get(const cJSON *config, const char *name)
 {
 	char *s;
 
-	if (strcmp(name, "github.token") == 0) {
-		if ((s = env_secret("GITHUB_TOKEN")) || (s = env_secret("GH_TOKEN")))
-			return s;
-		return file_secret(og_config_str(config,
-						 "collectors.github.token_file",
-						 NULL));
-	}
 	if (strcmp(name, "smtp.user") == 0) {
 		if ((s = env_secret("OPSGRADE_SMTP_USER")))
 			return s;
@@ -273,13 +264,76 @@ og_secret_get(const cJSON *config, const char *name)
 			return s;
 		return file_secret(og_config_str(config, "mail.password_file", NULL));
 	}
-	if (strncmp(name, "registry:", 9) == 0) {
-		const char *u = secret_getenv("OPSGRADE_REGISTRY_USER");
-		const char *p = secret_getenv("OPSGRADE_REGISTRY_PASSWORD");
-
-		if (u && *u && p)
-			return og_asprintf("%s:%s", u, p);
-		return docker_config_secret(name + 9);
-	}
 	return NULL;
+}
+
+/* The first of the variables in @list ("A:B") that is set. */
+static char *
+env_list_secret(const char *list)
+{
+	char *copy = og_strdup0(list), *save = NULL, *v = NULL;
+
+	for (char *t = strtok_r(copy, ":", &save); t && !v;
+	     t = strtok_r(NULL, ":", &save))
+		v = env_secret(t);
+	free(copy);
+	return v;
+}
+
+/* The plugin's option @key (or the setting it consumes, og_option.from)
+ * as a string; borrowed. */
+static const char *
+option_str(const struct og_credset *s, const char *key)
+{
+	char *path = og_asprintf("collectors.%s.%s", s->plugin, key);
+	const char *v = og_config_str(s->config, path, NULL);
+
+	free(path);
+	for (const struct og_option *o = s->options; !v && o && o->key; o++)
+		if (!strcmp(o->key, key) && o->from && *o->from) {
+			path = og_asprintf("collectors.%s", o->from);
+			v = og_config_str(s->config, path, NULL);
+			free(path);
+		}
+	return v;
+}
+
+/* Docker keeps a registry on its default port under the bare name, and
+ * Docker Hub under its legacy index URL. */
+static char *
+docker_secret_for(const char *hostport)
+{
+	size_t n = strlen(hostport);
+	char *v = docker_config_secret(hostport), *bare;
+
+	if (v)
+		return v;
+	if (n > 4 && !strcmp(hostport + n - 4, ":443")) {
+		bare = og_asprintf("%.*s", (int)(n - 4), hostport);
+		if (!strcmp(bare, "registry-1.docker.io") || !strcmp(bare, "docker.io"))
+			v = docker_config_secret("https://index.docker.io/v1/");
+		if (!v)
+			v = docker_config_secret(bare);
+		free(bare);
+	}
+	return v;
+}
+
+char *
+og_secret_credential(const struct og_credset *s, const struct og_credential *c,
+		     const char *hostport)
+{
+	char *v = c->env ? env_list_secret(c->env) : NULL, *user, *both;
+
+	if (!v && c->file_option)
+		v = file_secret(option_str(s, c->file_option));
+	if (v && c->user_env && (user = env_list_secret(c->user_env))) {
+		both = og_asprintf("%s:%s", user, v);
+		og_secret_free(user);
+		og_secret_free(v);
+		v = both;
+	}
+	if (!v && (c->flags & OG_CRED_DOCKER_CONFIG))
+		v = hostport ? docker_secret_for(hostport) : docker_config_any();
+	return v;
 }

@@ -9,25 +9,23 @@
 
 #include <opsgrade/plugin.h>
 
+struct og_credset;
+
 /*
- * Look up secret @name:
- *   "github.token"    env GITHUB_TOKEN, GH_TOKEN, or file collectors.github.token_file
- *   "smtp.user"       env OPSGRADE_SMTP_USER or mail.user
- *   "smtp.password"   env OPSGRADE_SMTP_PASSWORD or file mail.password_file
- *   "registry:HOST"   "user:password" from env OPSGRADE_REGISTRY_USER /
- *                     OPSGRADE_REGISTRY_PASSWORD, else ~/.docker/config.json
- *                     auths[HOST].auth (base64 decoded) — DOCKER_CONFIG honoured
- * Returns a new string (caller wipes with og_secret_free), or NULL when
- * none is configured.  A file must not be readable by group/others.
+ * The host's own secrets ("smtp.user": env OPSGRADE_SMTP_USER or
+ * mail.user; "smtp.password": env OPSGRADE_SMTP_PASSWORD or file
+ * mail.password_file).  Returns a new string (caller wipes with
+ * og_secret_free), or NULL when none is configured.  A file must not be
+ * readable by group/others.
  */
 char *og_secret_get(const cJSON *config, const char *name);
 void og_secret_free(char *s);	/* zeroes, then frees; NULL-safe */
 
-/* A plugin's declared credential (struct og_credential) of plugin
- * @plugin: env @c->env, else the file named by its option
- * collectors.<plugin>.<c->file_option>.  As og_secret_get. */
-char *og_secret_declared(const cJSON *config, const char *plugin,
-			 const struct og_credential *c);
+/* The value of plugin credential @c (include/opsgrade/plugin.h: its
+ * variables, its file option, the Docker config entry for @hostport —
+ * any entry when @hostport is NULL).  As og_secret_get. */
+char *og_secret_credential(const struct og_credset *s,
+			   const struct og_credential *c, const char *hostport);
 
 /* In a plugin process: move every secret variable (og_box_env_is_secret)
  * out of the environment into memory only og_secret_get reads, and wipe
@@ -42,5 +40,7 @@ void og_secret_forget(void);
  * declared it as a credential): og_secret_hide_env hides it too.  Call
  * before the plugin processes start. */
 void og_secret_protect_env(const char *name);
+/* The same for each of "A:B" (og_credential.env); NULL-safe. */
+void og_secret_protect_env_list(const char *list);
 
 #endif

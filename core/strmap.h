@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hash.h"
+
 /* One entry per slot, hash beside key and value: a probe touches one
  * cache line, which is what a million-key merge waits on. */
 struct og_strmap_entry {
@@ -32,7 +34,5 @@ bool og_strmap_get(const struct og_strmap *m, const char *key, size_t *ret_val);
 size_t og_strmap_slot(struct og_strmap *m, const char *key, bool *ret_new);
 /* Insert or replace. */
 void og_strmap_put(struct og_strmap *m, const char *key, size_t val);
-
-uint64_t og_hash64(const void *data, size_t len, uint64_t seed);
 
 #endif

@@ -25,6 +25,12 @@ og_log_set_level(enum og_log_prio max)
 	log_max = max;
 }
 
+bool
+og_log_enabled(enum og_log_prio p)
+{
+	return p <= log_max;
+}
+
 static void
 oom(void)
 {

@@ -55,6 +55,7 @@ bool og_env_bool(const char *name);
 /* Logging: stderr, "opsgrade: " prefix; quiet mode drops info. */
 enum og_log_prio { OG_PRIO_ERROR, OG_PRIO_WARN, OG_PRIO_INFO, OG_PRIO_DEBUG };
 void og_log_set_level(enum og_log_prio max);
+bool og_log_enabled(enum og_log_prio p);
 void og_logv(enum og_log_prio p, const char *fmt, va_list ap);
 void og_log(enum og_log_prio p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

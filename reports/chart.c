@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "chart.h"
+#include "segbar.h"
 
 const struct og_rgb og_ink = { 0.13, 0.15, 0.18 };
 const struct og_rgb og_muted = { 0.42, 0.45, 0.50 };
@@ -121,6 +122,12 @@ og_chart_hbars(cairo_t *cr, const struct og_chart_style *cs, double x, double y,
 	bool stacked;
 	char buf[64];
 
+	/* the value column fits the widest value text */
+	for (size_t i = 0; i < n; i++)
+		if (bars[i].value_text)
+			vw = fmax(vw, og_text_width(cs->tx, bars[i].value_text, cs->fs,
+						    OG_TX_BOLD) + cs->fs * 0.3);
+	bw = w - lw - vw - cs->fs * 1.2;
 	if (n == 0 || bw <= 0)
 		return;
 	row = fmin(h / (double)n, cs->fs * 3.2);
@@ -146,7 +153,10 @@ og_chart_hbars(cairo_t *cr, const struct og_chart_style *cs, double x, double y,
 			text_mid(cr, cs, x, cy, lw, cs->fs, OG_TX_RIGHT, og_ink, b->label);
 		}
 		og_chart_rrect(cr, bx, cy - bh / 2, bw, bh, bh / 4, og_track);
-		if (b->have && frac > 0)
+		if (b->have && b->segmented)
+			og_chart_segments(cr, bx, cy - bh / 2, bw, bh, b->color,
+					  b->value, b->missing, b->unknown);
+		else if (b->have && frac > 0)
 			og_chart_rrect(cr, bx, cy - bh / 2, bw * frac, bh, bh / 4, b->color);
 		if (b->have_ghost && max > 0) {
 			double gx = bx + bw * fmin(fmax(b->ghost / max, 0), 1);

@@ -30,6 +30,10 @@ struct og_bar {
 	double ghost;
 	struct og_rgb color;
 	const char *value_text;	/* NULL: "%.0f%s" of value and unit */
+	/* segmented (segbar.c): value is the met share, then missing and
+	 * not observed (hatched) */
+	bool segmented;
+	double missing, unknown;
 };
 
 struct og_tl_row {

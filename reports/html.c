@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,9 @@ svg_text(struct og_html *h, double x, double y, const char *anchor, const char *
 	fputs("</text>", h->f);
 }
 
+static void svg_segments(struct og_html *h, int y, int w, const struct og_html_bar *b,
+			 const char *hex);
+
 void
 og_html_hbars(struct og_html *h, const char *title, const struct og_html_bar *bars,
 	      int n, double max)
@@ -217,6 +221,13 @@ og_html_hbars(struct og_html *h, const char *title, const struct og_html_bar *ba
 			frac = 0;
 		og_html_hex(bars[i].color, hex);
 		svg_text(h, 0, y + 14, "start", "lbl", bars[i].label);
+		if (bars[i].have && bars[i].segmented) {
+			/* the figures (completeness and coverage) after a
+			 * shorter bar: the label line has no room for them */
+			svg_segments(h, (int)y + 20, W * 9 / 16, &bars[i], hex);
+			svg_text(h, W, y + 32, "end", "fig", bars[i].value_text);
+			continue;
+		}
 		svg_text(h, W, y + 14, "end", bars[i].have ? "val" : "nm",
 			 bars[i].have ? bars[i].value_text : "not measured");
 		fprintf(h->f, "<rect x=\"0\" y=\"%d\" width=\"%d\" height=\"14\" rx=\"3\" class=\"track\"/>",
@@ -226,6 +237,49 @@ og_html_hbars(struct og_html *h, const char *title, const struct og_html_bar *ba
 				(int)y + 20, W * frac, hex);
 	}
 	svg_end(h);
+}
+
+/* Hatched grey for "not observed" (also in the legend). */
+#define HATCH_CSS "background:repeating-linear-gradient(135deg,#8c8c8c 0 2px,#e6e6e6 2px 5px)"
+
+static void
+svg_segments(struct og_html *h, int y, int w, const struct og_html_bar *b, const char *hex)
+{
+	double shares[3] = { b->value, b->missing, b->unknown }, x = 0;
+	static const char *const fills[3] = { NULL, "#d96b5c", NULL };
+
+	/* one hatch pattern per drawing: ids stay unique in the page */
+	fprintf(h->f, "<defs><pattern id=\"og-hatch-%d-%d\" width=\"5\" height=\"5\" "
+		"patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
+		"<rect width=\"5\" height=\"5\" fill=\"#e6e6e6\"/>"
+		"<rect width=\"2\" height=\"5\" fill=\"#8c8c8c\"/></pattern></defs>",
+		h->svg_id, y);
+	for (int k = 0; k < 3; k++) {
+		double sw = w * fmin(fmax(shares[k], 0), 100) / 100;
+
+		if (sw <= 0)
+			continue;
+		if (k == 2)
+			fprintf(h->f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"14\" "
+				"fill=\"url(#og-hatch-%d-%d)\"/>", x, y, sw, h->svg_id, y);
+		else
+			fprintf(h->f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"14\" "
+				"fill=\"%s\"/>", x, y, sw, k ? fills[k] : hex);
+		x += sw;
+	}
+}
+
+void
+og_html_seg_legend(struct og_html *h, struct og_rgb met)
+{
+	char hex[8];
+
+	og_html_hex(met, hex);
+	fprintf(h->f, "<p class=\"note\" style=\"font-style:normal\">"
+		"<span style=\"display:inline-block;width:1.4em;height:.8em;background:%s\"></span> in place "
+		"&nbsp;<span style=\"display:inline-block;width:1.4em;height:.8em;background:#d96b5c\"></span> missing "
+		"&nbsp;<span style=\"display:inline-block;width:1.4em;height:.8em;" HATCH_CSS "\"></span> not observed</p>\n",
+		hex);
 }
 
 void

@@ -49,7 +49,13 @@ struct og_html_bar {
 	double value;
 	const char *value_text;		/* shown at the bar's end */
 	struct og_rgb color;
+	/* value is the met share, then missing and not observed (hatched) */
+	bool segmented;
+	double missing, unknown;
 };
+
+/* The key to segmented bars: in place, missing, not observed. */
+void og_html_seg_legend(struct og_html *h, struct og_rgb met);
 
 /* Horizontal bars against @max; @title is the chart's text alternative
  * lead, the values follow it in the SVG <title>. */

@@ -557,3 +557,72 @@ og_evidence_for_reader(const char *ev)
 		ev = strrchr(ev, '/') + 1;
 	return ev;
 }
+
+char *
+og_decision_action_text(const cJSON *a)
+{
+	const char *kind = og_rj_str(a, "kind"), *title = og_rj_str(a, "title");
+	const char *hint = og_rj_str(a, "hint");
+
+	if (kind && strcmp(kind, "confirm") == 0)
+		return og_asprintf("Confirm whether it is in place: %s%s%s%s", title ? title : "",
+				   hint ? " (" : "", hint ? hint : "", hint ? ")" : "");
+	return og_strdup0(title ? title : "");
+}
+
+char *
+og_decision_horizon_text(const cJSON *h)
+{
+	const char *name = og_rj_str(h, "name"), *effort = og_rj_str(h, "effort");
+
+	if (og_rj_count(og_rj_arr(h, "actions")) == 0)
+		return og_asprintf("%s: nothing planned", name ? name : "");
+	return og_asprintf("%s: about %s of work", name ? name : "", effort ? effort : "unknown");
+}
+
+void
+og_cap_row(const cJSON *as, const char *id, const char *status, struct og_cap_row *ret)
+{
+	const cJSON *cap = og_json_find_id(og_rj_arr(as, "capabilities"), id);
+	const cJSON *att = og_rj_obj(cap, "attestation");
+	const char *src = og_rj_str(cap, "source"), *note;
+	bool met = !strcmp(status, "met"), missing = !strcmp(status, "missing");
+	bool na = !strcmp(status, "not_applicable");
+	bool attested = src && !strcmp(src, "attested");
+	const char *label = met ? "Implemented" : missing ? "Missing" :
+			    na ? "Not applicable" : "Not observed";
+
+	ret->title = og_cap_title(as, id);
+	ret->status = status;
+	ret->label = og_asprintf("%s%s", label, attested ? " (attested)" : "");
+	if (attested && !na) {
+		ret->note = og_asprintf("attested by %s on %s%s%s",
+					og_rj_str(att, "by") ? og_rj_str(att, "by") : "?",
+					og_rj_str(att, "date") ? og_rj_str(att, "date") : "?",
+					og_rj_str(att, "evidence") ? ": " : "",
+					og_rj_str(att, "evidence") ? og_rj_str(att, "evidence") : "");
+		return;
+	}
+	if (met) {
+		const cJSON *e = cJSON_GetArrayItem(og_rj_arr(cap, "evidence"), 0);
+
+		note = og_evidence_for_reader(cJSON_IsString(e) ? e->valuestring : NULL);
+	} else {
+		note = og_rj_str(cap, missing ? "current" : na ? "applicability" : "observe_hint");
+	}
+	/* decided on facts of a collector that crashed or was partial (an
+	 * unknown one's hint already names the failure) */
+	if ((met || missing) && og_rj_str(cap, "collector_problem"))
+		ret->note = og_asprintf("%s%s%s", note ? note : "", note ? " — " : "",
+					og_rj_str(cap, "collector_problem"));
+	else
+		ret->note = og_strdup0(note ? note : "");
+}
+
+void
+og_cap_row_fini(struct og_cap_row *row)
+{
+	free(row->label);
+	free(row->note);
+	memset(row, 0, sizeof(*row));
+}

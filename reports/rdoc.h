@@ -70,6 +70,26 @@ const char *og_cap_title(const cJSON *assessment, const char *cap_id);
  * and an absolute local path reduced to the file's name.  Points into
  * @ev. */
 const char *og_evidence_for_reader(const char *ev);
+/* Decision page wording shared by the PDF and HTML: an action of
+ * assessment.decision ("Confirm: Branch protection (enable the github
+ * collector)") and a horizon's heading ("This week: about 4.5 days of
+ * work").  Both allocated. */
+char *og_decision_action_text(const cJSON *action);
+
+/* One row of an area's capability table, worded once for the PDF and the
+ * HTML: @status is the area list it came from (met, missing, unknown,
+ * not_applicable); the label says "(attested)" when a person, not a
+ * collector, vouched for it. */
+struct og_cap_row {
+	const char *title;
+	const char *status;	/* for og_status_color */
+	char *label;		/* "Implemented", "Not observed", ... */
+	char *note;		/* evidence, current state, hint or reason */
+};
+void og_cap_row(const cJSON *assessment, const char *cap_id, const char *status,
+		struct og_cap_row *ret);
+void og_cap_row_fini(struct og_cap_row *row);
+char *og_decision_horizon_text(const cJSON *horizon);
 
 /*
  * Copy @s into a new string that any consumer can hold: invalid UTF-8

@@ -20,6 +20,9 @@
 #include "html.h"
 #include "render.h"
 #include "rdoc.h"
+#include "runnote.h"
+#include "segbar.h"
+#include "scope.h"
 
 #define TOP_FINDINGS	10
 #define EVIDENCE_ROWS_MAX 200
@@ -43,11 +46,12 @@ static const char *const section_titles[][2] = {
 	{ "kpis", "6. Metrics and KPIs" },
 	{ "portfolio", "6b. Portfolio of repositories" },
 	{ "security", "7. Security" },
-	{ "appendix", "8. Appendix: collectors, evidence, model" },
+	{ "decision", "8. Decision and next steps" },
+	{ "appendix", "9. Appendix: collectors, evidence, model" },
 };
 
 enum { S_SUMMARY, S_CURRENT, S_LADDER, S_GAPS, S_ROADMAP, S_KPIS, S_PORTFOLIO,
-       S_SECURITY, S_APPENDIX, S_COUNT };
+       S_SECURITY, S_DECISION, S_APPENDIX, S_COUNT };
 
 static void
 section(struct hr *r, int s)
@@ -83,14 +87,12 @@ effort_text(const cJSON *o, char *buf, size_t size)
 }
 
 static void
-pct_text(const cJSON *o, const char *key, char *buf, size_t size)
+pct_text(const cJSON *area, char *buf, size_t size)
 {
-	double v;
+	char tmp[64];
 
-	if (og_rj_num(o, key, &v))
-		snprintf(buf, size, "%.0f%%", v);
-	else
-		snprintf(buf, size, "not measured");
+	/* the assessment's own rounding ("33.3%"), as every output prints it */
+	snprintf(buf, size, "%s", og_rj_area_display(area, tmp, sizeof(tmp)));
 }
 
 /* ----------------------------------------------------------------- head */
@@ -124,6 +126,8 @@ head(struct hr *r)
 	      "h2,h3,h4{overflow-wrap:break-word}\n"
 	      ".level{font-size:1.3rem;font-weight:bold}\n"
 	      ".note{color:#4a4a4a;font-style:italic;font-size:.9rem}\n"
+	      ".banner{background:#fff3cc;border-left:4px solid #d98c0d;color:#663f00;"
+	      "padding:.6rem .8rem;border-radius:3px}\n"
 	      "table{width:100%;border-collapse:collapse;margin:.6rem 0;font-size:.9rem;"
 	      "table-layout:auto}\n"
 	      "caption{text-align:left;font-weight:bold;padding:.3rem 0}\n"
@@ -139,6 +143,7 @@ head(struct hr *r)
 	      "figure{margin:.8rem 0}svg{display:block;max-width:40rem;height:auto}\n"
 	      "svg text{font-family:\"DejaVu Sans\",sans-serif;font-size:15px;fill:#1a1a1a}\n"
 	      "svg .nm{fill:#4a4a4a;font-style:italic}svg .val{font-weight:bold}svg .ph{font-weight:bold}\n"
+	      "svg .fig{font-size:11px;font-weight:bold}\n"
 	      "svg .axis{fill:#4a4a4a;font-size:11px}svg .track{fill:#e6e6e6}\n"
 	      "svg .phase{fill:var(--accent)}svg .item{fill:var(--accent);opacity:.55}\n"
 	      "pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f5f5f5;padding:.6rem;"
@@ -166,6 +171,20 @@ head(struct hr *r)
 
 /* ---------------------------------------------------------------- cover */
 
+/* The incomplete-run banner (runnote.c), if any. */
+static void
+incomplete_banner(struct hr *r)
+{
+	char *text = og_rj_incomplete_text(r->report);
+
+	if (!text)
+		return;
+	fputs("<p class=\"banner\" role=\"alert\">", r->h.f);
+	og_html_esc(&r->h, text);
+	fputs("</p>\n", r->h.f);
+	free(text);
+}
+
 static void
 cover(struct hr *r)
 {
@@ -186,6 +205,7 @@ cover(struct hr *r)
 		 model ? str_or(model, "version", "") : "");
 	og_html_el(h, "p", NULL, line);
 	fputs("</div></header>\n<main>\n<section aria-label=\"Overview\">\n", h->f);
+	incomplete_banner(r);
 	if (have)
 		snprintf(line, sizeof(line), "Maturity level %.0f of 5: %s", level,
 			 str_or(r->as, "level_name", ""));
@@ -193,7 +213,8 @@ cover(struct hr *r)
 		snprintf(line, sizeof(line), "No maturity assessment in this report");
 	og_html_el(h, "p", "level", line);
 	if (have) {
-		struct og_html_bar bar = { "Maturity level", true, level, NULL, r->st->accent };
+		struct og_html_bar bar = { .label = "Maturity level", .have = true, .value = level,
+					   .color = r->st->accent };
 		char v[32];
 
 		snprintf(v, sizeof(v), "%.0f of 5", level);
@@ -254,6 +275,7 @@ area_list(struct hr *r, const cJSON *ids, const char *empty)
 	cJSON_ArrayForEach(id, ids) {
 		const cJSON *area;
 		double pct;
+		char shown[64];
 
 		if (!cJSON_IsString(id))
 			continue;
@@ -262,7 +284,8 @@ area_list(struct hr *r, const cJSON *ids, const char *empty)
 		area = og_json_find_id(og_rj_arr(r->as, "areas"), id->valuestring);
 		fputs("<li>", r->h.f);
 		if (og_rj_num(area, "completeness", &pct))
-			og_html_escf(&r->h, "%s: %.0f%% complete", og_area_name(r->as, id->valuestring), pct);
+			og_html_escf(&r->h, "%s: %s complete", og_area_name(r->as, id->valuestring),
+				     og_rj_area_display(area, shown, sizeof(shown)));
 		else
 			og_html_escf(&r->h, "%s: completeness not measured",
 				     og_area_name(r->as, id->valuestring));
@@ -327,12 +350,27 @@ gates(struct hr *r)
 	og_html_table_end(&r->h);
 }
 
+/* "Since the previous report", like for like (runnote.c). */
+static void
+since_items(struct hr *r)
+{
+	char *lines[OG_SINCE_LINES];
+	int n = og_rj_since_lines(r->report, lines);
+
+	for (int i = 0; i < n; i++) {
+		fputs("<li>", r->h.f);
+		og_html_esc(&r->h, lines[i]);
+		fputs("</li>\n", r->h.f);
+		free(lines[i]);
+	}
+}
+
 static void
 sec_summary(struct hr *r)
 {
 	struct og_html *h = &r->h;
-	const cJSON *next = og_rj_obj(r->as, "next_level"), *g, *delta, *lv;
-	double level, m, from, to, still;
+	const cJSON *next = og_rj_obj(r->as, "next_level"), *g, *delta;
+	double level, m;
 	int i = 0;
 	char date[40];
 
@@ -392,27 +430,11 @@ sec_summary(struct hr *r)
 		return;
 	}
 	delta = og_rj_obj(r->hist, "delta");
-	lv = og_rj_obj(delta, "level");
 	og_fmt_date(og_rj_str(r->hist, "previous_at"), true, date, sizeof(date));
 	fputs("<p>", h->f);
 	og_html_escf(h, "Compared with the report of %s:", date);
 	fputs("</p>\n<ul>\n", h->f);
-	if (og_rj_num(lv, "from", &from) && og_rj_num(lv, "to", &to)) {
-		fputs("<li>", h->f);
-		og_html_escf(h, "Maturity level %.0f \xe2\x86\x92 %.0f%s", from, to,
-			     to > from ? " (up)" : to < from ? " (down)" : " (unchanged)");
-		fputs("</li>\n", h->f);
-	}
-	fputs("<li>", h->f);
-	if (og_rj_num(delta, "findings_still_open", &still))
-		og_html_escf(h, "Findings: %d new, %d fixed, %.0f still open",
-			     og_rj_count(og_rj_arr(delta, "findings_new")),
-			     og_rj_count(og_rj_arr(delta, "findings_fixed")), still);
-	else
-		og_html_escf(h, "Findings: %d new, %d fixed, not measured still open",
-			     og_rj_count(og_rj_arr(delta, "findings_new")),
-			     og_rj_count(og_rj_arr(delta, "findings_fixed")));
-	fputs("</li>\n", h->f);
+	since_items(r);
 	id_list(r, "Capabilities gained", og_rj_arr(delta, "capabilities_gained"));
 	id_list(r, "Capabilities lost", og_rj_arr(delta, "capabilities_lost"));
 	fputs("</ul>\n", h->f);
@@ -424,27 +446,19 @@ static void
 cap_rows(struct hr *r, const cJSON *ids, const char *status)
 {
 	const cJSON *id;
-	const char *label = strcmp(status, "met") == 0 ? "Implemented" :
-			    strcmp(status, "missing") == 0 ? "Missing" : "Unknown";
 
 	cJSON_ArrayForEach(id, ids) {
-		const cJSON *cap, *e;
-		const char *ev;
+		struct og_cap_row row;
 
 		if (!cJSON_IsString(id))
 			continue;
-		cap = og_json_find_id(og_rj_arr(r->as, "capabilities"), id->valuestring);
-		if (strcmp(status, "met") == 0) {
-			e = cJSON_GetArrayItem(og_rj_arr(cap, "evidence"), 0);
-			ev = og_evidence_for_reader(cJSON_IsString(e) ? e->valuestring : NULL);
-		} else {
-			ev = og_rj_str(cap, strcmp(status, "missing") == 0 ? "current" : "observe_hint");
-		}
+		og_cap_row(r->as, id->valuestring, status, &row);
 		og_html_row_start(&r->h);
-		og_html_td(&r->h, og_cap_title(r->as, id->valuestring));
-		og_html_td_chip(&r->h, label, og_status_color(status));
-		og_html_td(&r->h, ev);
+		og_html_td(&r->h, row.title);
+		og_html_td_chip(&r->h, row.label, og_status_color(status));
+		og_html_td(&r->h, row.note);
 		og_html_row_end(&r->h);
+		og_cap_row_fini(&row);
 	}
 }
 
@@ -455,34 +469,48 @@ sec_current(struct hr *r)
 	const cJSON *areas = og_rj_arr(r->as, "areas"), *a;
 	int n = og_rj_count(areas), i = 0;
 	struct og_html_bar *bars;
-	char (*vals)[16];
+	char (*vals)[64];
 
 	section(r, S_CURRENT);
 	if (n == 0) {
 		og_html_note(&r->h, "Per-area completeness: not measured (no assessment in this report).");
 		return;
 	}
-	og_html_el(&r->h, "p", NULL, "Completeness is the weighted share of each area's capabilities "
-		   "that were observed in place, out of those that could be observed.");
+	og_html_el(&r->h, "p", NULL, "Completeness is the weighted share of each area's applicable "
+		   "capabilities that were observed (or attested) in place; a capability that could "
+		   "not be observed counts as not in place. Coverage is the share that could be "
+		   "observed at all. Capabilities that do not apply to this project are left out.");
+	{
+		char *scope = og_rj_scope_line(r->report);
+
+		if (scope)
+			og_html_el(&r->h, "p", NULL, scope);
+		free(scope);
+	}
 	bars = og_xcalloc((size_t)n, sizeof(*bars));
 	vals = og_xcalloc((size_t)n, sizeof(*vals));
 	cJSON_ArrayForEach(a, areas) {
 		bars[i].label = str_or(a, "name", str_or(a, "id", ""));
 		bars[i].have = og_rj_num(a, "completeness", &bars[i].value);
-		pct_text(a, "completeness", vals[i], sizeof(vals[i]));
-		bars[i].value_text = vals[i];
+		bars[i].value_text = og_rj_area_figures(a, vals[i], sizeof(vals[i]));
 		bars[i].color = bars[i].have && bars[i].value >= 85 ? r->st->accent :
 				(struct og_rgb){ 0.45, 0.45, 0.45 };
+		/* met / missing / not observed (segbar.c) */
+		if (og_rj_area_segments(a, &bars[i].value, &bars[i].missing, &bars[i].unknown)) {
+			bars[i].segmented = true;
+			bars[i].color = r->st->accent;
+		}
 		i++;
 	}
 	og_html_hbars(&r->h, "Completeness per area", bars, n, 100);
+	og_html_seg_legend(&r->h, r->st->accent);
 	free(bars);
 	free(vals);
 	cJSON_ArrayForEach(a, areas) {
 		char pct[16];
 		const char *name = str_or(a, "name", str_or(a, "id", ""));
 
-		pct_text(a, "completeness", pct, sizeof(pct));
+		pct_text(a, pct, sizeof(pct));
 		fputs("<h3>", r->h.f);
 		if (strcmp(pct, "not measured") == 0)
 			og_html_escf(&r->h, "%s: completeness not measured", name);
@@ -490,7 +518,7 @@ sec_current(struct hr *r)
 			og_html_escf(&r->h, "%s: %s complete", name, pct);
 		fputs("</h3>\n", r->h.f);
 		if (og_rj_count(og_rj_arr(a, "implemented")) + og_rj_count(og_rj_arr(a, "missing")) +
-		    og_rj_count(og_rj_arr(a, "unknown")) == 0) {
+		    og_rj_count(og_rj_arr(a, "unknown")) + og_rj_count(og_rj_arr(a, "not_applicable")) == 0) {
 			og_html_note(&r->h, "No capabilities of the model belong to this area.");
 			continue;
 		}
@@ -498,6 +526,7 @@ sec_current(struct hr *r)
 		cap_rows(r, og_rj_arr(a, "implemented"), "met");
 		cap_rows(r, og_rj_arr(a, "missing"), "missing");
 		cap_rows(r, og_rj_arr(a, "unknown"), "unknown");
+		cap_rows(r, og_rj_arr(a, "not_applicable"), "not_applicable");
 		og_html_table_end(&r->h);
 	}
 }
@@ -900,8 +929,9 @@ sec_portfolio(struct hr *r)
 
 			snprintf(k, sizeof(k), "%d", l);
 			snprintf(lab[l - 1], sizeof(lab[0]), "%d %s", l, str_or(lvl, "name", ""));
-			bars[l - 1] = (struct og_html_bar){ lab[l - 1], og_rj_num(dist, k, &v), v,
-							    val[l - 1], r->st->accent };
+			bars[l - 1] = (struct og_html_bar){ .label = lab[l - 1],
+				.have = og_rj_num(dist, k, &v), .value = v,
+				.value_text = val[l - 1], .color = r->st->accent };
 			snprintf(val[l - 1], sizeof(val[0]), "%.0f", v);
 			if (v > max)
 				max = v;
@@ -968,7 +998,8 @@ sec_security(struct hr *r)
 	og_rj_severity_counts(r->report, counts, &have);
 	for (int i = 0; i < 4; i++) {
 		snprintf(vals[i], sizeof(vals[i]), "%.0f", counts[i]);
-		bars[i] = (struct og_html_bar){ og_sev_names[i], have, counts[i], vals[i], og_sev_color(i) };
+		bars[i] = (struct og_html_bar){ .label = og_sev_names[i], .have = have,
+			.value = counts[i], .value_text = vals[i], .color = og_sev_color(i) };
 		if (counts[i] > max)
 			max = counts[i];
 	}
@@ -978,7 +1009,8 @@ sec_security(struct hr *r)
 		if (ns == 8 || !cJSON_IsNumber(src))
 			continue;
 		snprintf(svals[ns], sizeof(svals[ns]), "%.0f", src->valuedouble);
-		sbars[ns] = (struct og_html_bar){ src->string, true, src->valuedouble, svals[ns], r->st->accent };
+		sbars[ns] = (struct og_html_bar){ .label = src->string, .have = true,
+				.value = src->valuedouble, .value_text = svals[ns], .color = r->st->accent };
 		if (src->valuedouble > smax)
 			smax = src->valuedouble;
 		ns++;
@@ -1067,6 +1099,48 @@ evidence(struct hr *r)
 		og_html_note(&r->h, "No evidence recorded.");
 	if (rows > EVIDENCE_ROWS_MAX)
 		og_html_note(&r->h, "Only the first 200 rows are shown; report.json holds the rest.");
+}
+
+/* The same plan as the PDF's decision page (assessment.decision). */
+static void
+sec_decision(struct hr *r)
+{
+	static const char *const cols[] = { "Action", "Effort", "Why" };
+	const cJSON *dec = og_rj_obj(r->as, "decision"), *h, *a;
+	double later;
+
+	section(r, S_DECISION);
+	if (!dec) {
+		og_html_note(&r->h, "Decision and next steps: not measured (no assessment in this report).");
+		return;
+	}
+	og_html_el(&r->h, "p", NULL, og_rj_str(og_rj_obj(r->as, "next_level"), "text"));
+	gates(r);
+	cJSON_ArrayForEach(h, og_rj_arr(dec, "horizons")) {
+		char *t = og_decision_horizon_text(h);
+
+		og_html_heading(&r->h, 3, NULL, t);
+		free(t);
+		if (og_rj_count(og_rj_arr(h, "actions")) == 0)
+			continue;
+		og_html_table_start(&r->h, NULL, cols, 3, NULL);
+		cJSON_ArrayForEach(a, og_rj_arr(h, "actions")) {
+			t = og_decision_action_text(a);
+			og_html_row_start(&r->h);
+			og_html_td(&r->h, t);
+			og_html_td(&r->h, str_or(a, "effort", "not estimated"));
+			og_html_td(&r->h, str_or(a, "why", ""));
+			og_html_row_end(&r->h);
+			free(t);
+		}
+		og_html_table_end(&r->h);
+	}
+	if (og_rj_num(dec, "later", &later) && later > 0) {
+		fputs("<p class=\"note\">", r->h.f);
+		og_html_escf(&r->h, "%.0f more action%s after this quarter: see the roadmap.", later,
+			     later == 1 ? "" : "s");
+		fputs("</p>\n", r->h.f);
+	}
 }
 
 static void
@@ -1170,6 +1244,7 @@ og_render_html(const cJSON *report, const cJSON *config, const char *path, char 
 	sec_kpis(&r);
 	sec_portfolio(&r);
 	sec_security(&r);
+	sec_decision(&r);
 	sec_appendix(&r);
 	fputs("</section>\n</main>\n</body>\n</html>\n", r.h.f);
 	if (fclose(r.h.f) != 0) {

@@ -17,6 +17,9 @@
 #include "core/jsonget.h"
 #include "core/util.h"
 #include "rdoc.h"
+#include "runnote.h"
+#include "segbar.h"
+#include "scope.h"
 #include "render.h"
 
 #define TOP_GAPS		5
@@ -117,6 +120,43 @@ area_name(const cJSON *report, const char *id)
 	return id;
 }
 
+#define SEG_CSS "display:inline-block;height:10px;"
+#define HATCH_CSS "background:repeating-linear-gradient(135deg,#8c8c8c 0 2px,#e6e6e6 2px 5px);"
+
+/* One area: name, a met / missing / not observed bar (segbar.c) and
+ * completeness with coverage. */
+static void
+area_row(struct w *w, const cJSON *area)
+{
+	const char *name = og_jstr_or(og_jget(area, "name"), og_jstr_or(og_jget(area, "id"), "?"));
+	double s[3] = { 0, 0, 0 };
+	bool seg = og_rj_area_segments(area, &s[0], &s[1], &s[2]);
+	char figs[64], bar[24];
+	int k = 0;
+
+	og_rj_area_figures(area, figs, sizeof(figs));
+	if (w->html) {
+		fputs("<tr><td>", w->f);
+		esc(w, name);
+		fputs("</td><td style=\"white-space:nowrap\">", w->f);
+		for (int i = 0; seg && i < 3; i++)
+			if (s[i] > 0)
+				fprintf(w->f, "<span style=\"" SEG_CSS "width:%.0fpx;%s\"></span>",
+					1.6 * s[i], i == 0 ? "background:#0b6e4f" :
+					i == 1 ? "background:#d96b5c" : HATCH_CSS);
+		fputs("</td><td>", w->f);
+		esc(w, figs);
+		fputs("</td></tr>\n", w->f);
+		return;
+	}
+	/* 20 characters, as in the terminal summary */
+	for (int i = 0; seg && i < 3; i++)
+		for (int n = (int)(s[i] / 5 + 0.5); n > 0 && k < 20; n--)
+			bar[k++] = "#x?"[i];
+	bar[k] = '\0';
+	fprintf(w->f, "  %-34s %-20s  %s\n", name, bar, figs);
+}
+
 static void
 sum_level(struct w *w, const cJSON *report)
 {
@@ -127,13 +167,19 @@ sum_level(struct w *w, const cJSON *report)
 	const cJSON *from = og_jget2(d, "level", "from");
 	const char *prev = og_jstr(og_jget(h, "previous_at"));
 	const cJSON *it;
+	char *scope;
 
 	if (!cJSON_IsNumber(level)) {
 		w_line(w, "p", "Maturity level: not assessed.");
 		return;
 	}
-	if (prev && cJSON_IsNumber(from) &&
-	    (int)from->valuedouble != (int)level->valuedouble)
+	if (prev && cJSON_IsFalse(og_jget2(d, "level", "compared")))
+		w_line(w, "p", "Maturity level: %d of 5 (%s); not compared with "
+		       "%.10s (the two runs did not see the same evidence).",
+		       (int)level->valuedouble,
+		       og_jstr_or(og_jget(a, "level_name"), "?"), prev);
+	else if (prev && cJSON_IsNumber(from) &&
+		 (int)from->valuedouble != (int)level->valuedouble)
 		w_line(w, "p", "Maturity level: %d of 5 (%s), was %d on %.10s.",
 		       (int)level->valuedouble,
 		       og_jstr_or(og_jget(a, "level_name"), "?"),
@@ -153,25 +199,51 @@ sum_level(struct w *w, const cJSON *report)
 		return;
 	w_line(w, "h2", "Completeness by area");
 	w_block(w, "table", true);
-	cJSON_ArrayForEach(it, og_jget(a, "areas")) {
-		char buf[32];
-		const char *cells[2];
-		static const int widths[] = { 34, 0 };
-		const char *num = og_rj_area_display(it, buf, sizeof(buf));
-
-		cells[0] = og_jstr_or(og_jget(it, "name"),
-				  og_jstr_or(og_jget(it, "id"), "?"));
-		cells[1] = num;
-		w_row(w, false, cells, widths, 2);
-	}
+	cJSON_ArrayForEach(it, og_jget(a, "areas"))
+		area_row(w, it);
 	w_block(w, "table", false);
+	if (w->html)
+		fputs("<p style=\"color:#555;font-size:90%\"><span style=\"" SEG_CSS "background:#0b6e4f\">"
+		      "</span> in place <span style=\"" SEG_CSS "background:#d96b5c\"></span> missing "
+		      "<span style=\"" SEG_CSS HATCH_CSS "\"></span> not observed</p>\n", w->f);
+	else
+		fputs("  (# in place, x missing, ? not observed)\n", w->f);
+	scope = og_rj_scope_line(report);
+	if (scope)
+		w_line(w, "p", "%s", scope);
+	free(scope);
+}
+
+/* The incomplete-run banner (runnote.c), first thing in the mail. */
+static void
+sum_banner(struct w *w, const cJSON *report)
+{
+	char *text = og_rj_incomplete_text(report);
+
+	if (text)
+		w_line(w, "p", "%s", text);
+	free(text);
+}
+
+/* "Since the previous report", like for like (runnote.c). */
+static void
+sum_since(struct w *w, const cJSON *report)
+{
+	char *lines[OG_SINCE_LINES];
+	int n = og_rj_since_lines(report, lines);
+
+	if (n)
+		w_line(w, "p", "Since %.10s:", og_jstr_or(og_jget2(report,
+			"history", "previous_at"), "?"));
+	for (int i = 0; i < n; i++) {
+		w_line(w, "p", "%s.", lines[i]);
+		free(lines[i]);
+	}
 }
 
 static void
 sum_findings(struct w *w, const cJSON *report)
 {
-	const cJSON *h = og_jget(report, "history");
-	const cJSON *d = og_jget(h, "delta");
 	double c[OG_SEV_COUNT];
 	bool have;
 
@@ -184,30 +256,7 @@ sum_findings(struct w *w, const cJSON *report)
 	else
 		w_line(w, "p", "Open findings: critical %.0f, high %.0f, "
 		       "medium %.0f, low %.0f.", c[0], c[1], c[2], c[3]);
-	if (cJSON_IsObject(d) && cJSON_IsFalse(og_jget(d,
-						"findings_compared"))) {
-		w_line(w, "p", "Since %.10s: findings not compared (no "
-		       "scanner ran in one of the two runs); %d capabilities "
-		       "gained, %d lost.",
-		       og_jstr_or(og_jget(h, "previous_at"), "?"),
-		       cJSON_GetArraySize(og_jget(d, "capabilities_gained")),
-		       cJSON_GetArraySize(og_jget(d, "capabilities_lost")));
-	} else if (cJSON_IsObject(d)) {
-		const cJSON *nn = og_jget(d, "findings_new_count");
-		const cJSON *nf = og_jget(d, "findings_fixed_count");
-
-		w_line(w, "p", "Since %.10s: %d new, %d fixed, %d still open; "
-		       "%d capabilities gained, %d lost.",
-		       og_jstr_or(og_jget(h, "previous_at"), "?"),
-		       cJSON_IsNumber(nn) ? (int)nn->valuedouble :
-			cJSON_GetArraySize(og_jget(d, "findings_new")),
-		       cJSON_IsNumber(nf) ? (int)nf->valuedouble :
-			cJSON_GetArraySize(og_jget(d, "findings_fixed")),
-		       (int)cJSON_GetNumberValue(og_jget(d,
-					"findings_still_open")),
-		       cJSON_GetArraySize(og_jget(d, "capabilities_gained")),
-		       cJSON_GetArraySize(og_jget(d, "capabilities_lost")));
-	}
+	sum_since(w, report);
 }
 
 /* Critical findings new since the last snapshot (all open criticals
@@ -383,6 +432,7 @@ og_render_mail_summary(const cJSON *report, bool html, const char *png_cid,
 	w_line(&w, "p", "Generated %s by opsgrade %s.",
 	       og_jstr_or(og_jget(report, "generated_at"), "?"),
 	       og_jstr_or(og_jget(report, "opsgrade_version"), OG_VERSION));
+	sum_banner(&w, report);
 	if (html && png_cid)
 		fprintf(w.f, "<p><img src=\"cid:%s\" alt=\"Summary "
 			"dashboard\" style=\"max-width:100%%\"></p>\n", png_cid);

@@ -19,6 +19,10 @@
 #include "layout.h"
 #include "render.h"
 #include "rdoc.h"
+#include "banner.h"
+#include "segbar.h"
+#include "scope.h"
+#include "runnote.h"
 
 #define TOP_FINDINGS	10
 #define EVIDENCE_ROWS_MAX 200
@@ -34,7 +38,8 @@
 #define T_KPIS		"6. Metrics and KPIs"
 #define T_PORTFOLIO	"6b. Portfolio of repositories"
 #define T_SECURITY	"7. Security"
-#define T_APPENDIX	"8. Appendix: collectors, evidence, model"
+#define T_DECISION	"8. Decision and next steps"
+#define T_APPENDIX	"9. Appendix: collectors, evidence, model"
 
 struct pdf {
 	struct og_doc *d;
@@ -199,6 +204,33 @@ sec_gates(struct pdf *p)
 
 /* ---------------------------------------------------------------- cover */
 
+/* The incomplete-run banner (runnote.c) across the column, if any. */
+static void
+incomplete_banner(struct pdf *p)
+{
+	struct og_doc *d = p->d;
+	char *text = og_rj_incomplete_text(p->report);
+	double y;
+
+	if (!text)
+		return;
+	y = og_doc_box(d, og_banner_draw(NULL, d->tx, d->x, 0, d->w, 9.5, text));
+	og_banner_draw(d->cr, d->tx, d->x, y, d->w, 9.5, text);
+	og_doc_space(d, 6);
+	free(text);
+}
+
+/* "Since the previous report", like for like (runnote.c). */
+static void
+since_lines(struct pdf *p)
+{
+	char *lines[OG_SINCE_LINES];
+	int n = og_rj_since_lines(p->report, lines);
+
+	for (int i = 0; i < n; i++)
+		og_doc_bullet(p->d, "\xe2\x80\xa2", p->d->st->accent, keep(p, lines[i]));
+}
+
 static void
 cover(struct pdf *p)
 {
@@ -252,6 +284,7 @@ cover(struct pdf *p)
 		 model && og_rj_str(model, "version") ? " v" : "",
 		 model && og_rj_str(model, "version") ? og_rj_str(model, "version") : "");
 	og_doc_para(d, line, 9, 0, og_muted);
+	incomplete_banner(p);
 
 	{
 		double gy = og_doc_box(d, 150);
@@ -380,6 +413,7 @@ sec_summary(struct pdf *p)
 	int i = 0;
 
 	og_doc_heading(d, 1, T_SUMMARY);
+	incomplete_banner(p);
 	if (!p->as) {
 		para(p, "No maturity assessment was made for this report, so no level, strengths "
 			"or actions are given. The security and collector sections below are "
@@ -441,21 +475,10 @@ sec_summary(struct pdf *p)
 	}
 	{
 		char date[40];
-		const cJSON *lv = og_rj_obj(delta, "level");
-		double from, to, still;
 
 		og_fmt_date(og_rj_str(p->hist, "previous_at"), true, date, sizeof(date));
 		para(p, keep(p, og_asprintf("Compared with the report of %s:", date)));
-		if (og_rj_num(lv, "from", &from) && og_rj_num(lv, "to", &to))
-			og_doc_bullet(d, "\xe2\x80\xa2", d->st->accent,
-				      keep(p, og_asprintf("Maturity level %.0f \xe2\x86\x92 %.0f%s", from, to,
-					   to > from ? " (up)" : to < from ? " (down)" : " (unchanged)")));
-		og_doc_bullet(d, "\xe2\x80\xa2", d->st->accent,
-			      keep(p, og_asprintf("Findings: %d new, %d fixed, %s still open",
-				   og_rj_count(og_rj_arr(delta, "findings_new")),
-				   og_rj_count(og_rj_arr(delta, "findings_fixed")),
-				   og_rj_num(delta, "findings_still_open", &still) ?
-				   keep(p, og_asprintf("%.0f", still)) : "not measured")));
+		since_lines(p);
 		id_list_line(p, "Capabilities gained", og_rj_arr(delta, "capabilities_gained"));
 		id_list_line(p, "Capabilities lost", og_rj_arr(delta, "capabilities_lost"));
 	}
@@ -463,55 +486,39 @@ sec_summary(struct pdf *p)
 
 /* ---------------------------------------------------------- current state */
 
-/* The note beside an attested status: who, when, on what evidence. */
-static const char *
-attested_note(struct pdf *p, const cJSON *cap)
+/* An area's bar: met / missing / not observed segments with completeness
+ * and coverage beside it (segbar.c); a plain bar for an older report. */
+static void
+area_bar(struct pdf *p, const cJSON *a, const cJSON *prev, struct og_rgb accent,
+	 struct og_bar *b)
 {
-	const cJSON *a = og_rj_obj(cap, "attestation");
+	char buf[64];
 
-	return keep(p, og_asprintf("attested by %s on %s%s%s",
-				   og_rj_str(a, "by") ? og_rj_str(a, "by") : "?",
-				   og_rj_str(a, "date") ? og_rj_str(a, "date") : "?",
-				   og_rj_str(a, "evidence") ? ": " : "",
-				   og_rj_str(a, "evidence") ? og_rj_str(a, "evidence") : ""));
+	b->have = area_pct(a, &b->value);
+	b->have_ghost = og_rj_num(prev, og_rj_str(a, "id") ? og_rj_str(a, "id") : "", &b->ghost);
+	b->color = b->have && b->value >= 85 ? accent : og_chart_tint(accent, 0.35);
+	if (og_rj_area_segments(a, &b->value, &b->missing, &b->unknown)) {
+		b->segmented = true;
+		b->color = accent;
+	}
+	b->value_text = keep(p, og_strdup0(og_rj_area_figures(a, buf, sizeof(buf))));
 }
 
+/* The note beside an attested status: who, when, on what evidence. */
 static void
 cap_rows(struct pdf *p, const cJSON *ids, const char *status)
 {
 	const cJSON *id;
-	struct og_rgb c = og_status_color(status);
-	bool met = !strcmp(status, "met"), missing = !strcmp(status, "missing");
-	bool na = !strcmp(status, "not_applicable");
-	const char *label = met ? "Implemented" : missing ? "Missing" :
-			    na ? "Not applicable" : "Not observed";
 
 	cJSON_ArrayForEach(id, ids) {
-		const cJSON *cap;
-		const char *ev = NULL, *src;
-		bool attested;
+		struct og_cap_row row;
 
 		if (!cJSON_IsString(id))
 			continue;
-		cap = og_json_find_id(og_rj_arr(p->as, "capabilities"), id->valuestring);
-		src = og_rj_str(cap, "source");
-		attested = src && !strcmp(src, "attested");
-		if (attested && !na) {
-			ev = attested_note(p, cap);
-		} else if (met) {
-			const cJSON *e = cJSON_GetArrayItem(og_rj_arr(cap, "evidence"), 0);
-
-			ev = og_evidence_for_reader(cJSON_IsString(e) ? e->valuestring : NULL);
-		} else if (missing) {
-			ev = og_rj_str(cap, "current");
-		} else if (na) {
-			ev = og_rj_str(cap, "applicability");
-		} else {
-			ev = og_rj_str(cap, "observe_hint");
-		}
-		txt(p, og_cap_title(p->as, id->valuestring));
-		cell(p, attested ? keep(p, og_asprintf("%s (attested)", label)) : label, true, c, 0);
-		cell(p, ev ? ev : "", false, og_ink, 0);
+		og_cap_row(p->as, id->valuestring, status, &row);
+		txt(p, row.title);
+		cell(p, keep(p, row.label), true, og_status_color(status), 0);
+		txt(p, keep(p, row.note));
 	}
 }
 
@@ -536,13 +543,16 @@ sec_current(struct pdf *p)
 		"that were observed (or attested) in place; a capability that could not be "
 		"observed counts as not in place. Coverage is the share that could be "
 		"observed at all. Capabilities that do not apply to this project are left out.");
+	{
+		char *scope = og_rj_scope_line(p->report);
+
+		if (scope)
+			para(p, keep(p, scope));
+	}
 	bars = og_xcalloc((size_t)n, sizeof(*bars));
 	cJSON_ArrayForEach(a, areas) {
 		bars[i].label = og_rj_str(a, "name") ? og_rj_str(a, "name") : og_rj_str(a, "id");
-		bars[i].have = area_pct(a, &bars[i].value);
-		bars[i].have_ghost = og_rj_num(prev, og_rj_str(a, "id") ? og_rj_str(a, "id") : "", &bars[i].ghost);
-		bars[i].color = bars[i].have && bars[i].value >= 85 ? d->st->accent :
-				og_chart_tint(d->st->accent, 0.35);
+		area_bar(p, a, prev, d->st->accent, &bars[i]);
 		i++;
 	}
 	{
@@ -550,6 +560,8 @@ sec_current(struct pdf *p)
 
 		if (d->cr)
 			og_chart_hbars(d->cr, &d->cs, d->x, y, d->w, h, bars, (size_t)n, 100, "%", 0.38);
+		y = og_doc_box(d, og_chart_seg_legend(NULL, &d->cs, 0, 0, d->st->accent));
+		og_chart_seg_legend(d->cr, &d->cs, d->x + d->w * 0.38, y, d->st->accent);
 	}
 	free(bars);
 	if (prev)
@@ -1148,6 +1160,52 @@ appendix_attestations(struct pdf *p)
 	table(p, cols, 4, true);
 }
 
+/* ---------------------------------------------------------------- decision */
+
+/* What to do this week, this month and this quarter (assessment.decision),
+ * the smallest set that reaches the next level, and the gates: the page a
+ * reader acts on, before the appendix. */
+static void
+sec_decision(struct pdf *p)
+{
+	static const struct og_col cols[] = {
+		{ "Action", 0.56, 0 }, { "Effort", 0.14, 0 }, { "Why", 0.30, 0 },
+	};
+	const cJSON *dec = og_rj_obj(p->as, "decision"), *h, *a;
+	const char *next = og_rj_str(og_rj_obj(p->as, "next_level"), "text");
+	double later;
+
+	og_doc_heading(p->d, 1, T_DECISION);
+	if (!dec) {
+		note(p, "Decision and next steps: not measured (no assessment in this report).");
+		return;
+	}
+	if (next)
+		og_doc_para(p->d, next, 0, OG_TX_BOLD, og_ink);
+	gate_verdict(p, 0);
+	cJSON_ArrayForEach(a, og_rj_arr(p->report, "gates"))
+		if (og_rj_str(a, "status") && !strcmp(og_rj_str(a, "status"), "fail"))
+			og_doc_bullet(p->d, "\xe2\x9c\x97", og_status_color("needs improvement"),
+				      og_rj_str(a, "description") ? og_rj_str(a, "description")
+								 : og_rj_str(a, "id"));
+	cJSON_ArrayForEach(h, og_rj_arr(dec, "horizons")) {
+		og_doc_heading(p->d, 2, keep(p, og_decision_horizon_text(h)));
+		cJSON_ArrayForEach(a, og_rj_arr(h, "actions")) {
+			txt(p, keep(p, og_decision_action_text(a)));
+			txt(p, effort_text(a));
+			txt(p, og_rj_str(a, "why"));
+		}
+		if (p->n_cells)
+			table(p, cols, 3, true);
+	}
+	if (og_rj_num(dec, "later", &later) && later > 0)
+		note(p, keep(p, og_asprintf("%.0f more action%s after this quarter: see the roadmap.",
+					    later, later == 1 ? "" : "s")));
+	note(p, "Order: first what reaches the next level, then what a failing gate requires, "
+		"then the rest by impact per effort; the horizons hold one person's time "
+		"(40 hours a week).");
+}
+
 static void
 sec_appendix(struct pdf *p)
 {
@@ -1263,6 +1321,7 @@ content(struct pdf *p)
 	sec_kpis(p);
 	sec_portfolio(p);
 	sec_security(p);
+	sec_decision(p);
 	sec_appendix(p);
 	og_doc_finish(p->d);
 }

@@ -15,6 +15,9 @@
 #include "chart.h"
 #include "render.h"
 #include "rdoc.h"
+#include "banner.h"
+#include "segbar.h"
+#include "runnote.h"
 
 #define W	1600.0
 #define H	1000.0
@@ -117,6 +120,7 @@ static void
 areas_card(struct png *g, double x, double y, double w, double h)
 {
 	struct og_bar bars[AREAS_MAX];
+	char figs[AREAS_MAX][64];
 	const cJSON *a, *snaps = og_rj_arr(g->hist, "snapshots");
 	const cJSON *prev = og_rj_count(snaps) >= 2 ?
 		og_rj_obj(cJSON_GetArrayItem(snaps, og_rj_count(snaps) - 2), "areas") : NULL;
@@ -131,6 +135,12 @@ areas_card(struct png *g, double x, double y, double w, double h)
 		bars[n].have_ghost = og_rj_num(prev, og_rj_str(a, "id") ? og_rj_str(a, "id") : "", &bars[n].ghost);
 		bars[n].color = bars[n].have && bars[n].value >= 85 ? g->st->accent
 								     : og_chart_tint(g->st->accent, 0.35);
+		/* met / missing / not observed, coverage beside (segbar.c) */
+		if (og_rj_area_segments(a, &bars[n].value, &bars[n].missing, &bars[n].unknown)) {
+			bars[n].segmented = true;
+			bars[n].color = g->st->accent;
+		}
+		bars[n].value_text = og_rj_area_figures(a, figs[n], sizeof(figs[n]));
 		n++;
 	}
 	if (n == 0) {
@@ -138,7 +148,8 @@ areas_card(struct png *g, double x, double y, double w, double h)
 			     og_muted, "not measured");
 		return;
 	}
-	og_chart_hbars(g->cr, &g->cs, x + 10, y + 60, w - 30, h - 76, bars, n, 100, "%", 0.42);
+	og_chart_hbars(g->cr, &g->cs, x + 10, y + 56, w - 30, h - 96, bars, n, 100, "%", 0.36);
+	og_chart_seg_legend(g->cr, &g->cs, x + 22, y + h - 34, g->st->accent);
 }
 
 static void
@@ -284,13 +295,20 @@ og_render_png(const cJSON *report, const cJSON *config, const char *path,
 	cairo_surface_t *img = NULL, *logo = NULL;
 	struct png g = { 0 };
 	cairo_status_t cs;
+	char *banner = NULL;
+	double shift = 0;
 	int r;
 
 	r = og_render_setup_cairo(report, config, path, &st, &tx, &logo, ret_err);
 	if (r < 0)
 		return r;
+	/* An incomplete run gets a banner under the header: the canvas
+	 * grows by its height rather than crowding the cards. */
+	banner = og_rj_incomplete_text(report);
+	if (banner)
+		shift = og_banner_draw(NULL, &tx, 30, 0, W - 60, 17, banner) + 16;
 	img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)lround(W * st.scale),
-					 (int)lround(H * st.scale));
+					 (int)lround((H + shift) * st.scale));
 	g.cr = cairo_create(img);
 	g.tx = &tx;
 	g.st = &st;
@@ -303,6 +321,10 @@ og_render_png(const cJSON *report, const cJSON *config, const char *path,
 	cairo_paint(g.cr);
 
 	header(&g, logo);
+	if (banner) {
+		og_banner_draw(g.cr, &tx, 30, 112, W - 60, 17, banner);
+		cairo_translate(g.cr, 0, shift);
+	}
 	gauge_card(&g, 30, 120, 480, 420);
 	severity_card(&g, 30, 560, 480, 410);
 	areas_card(&g, 530, 120, 520, 420);
@@ -334,6 +356,7 @@ out:
 		cairo_surface_destroy(img);
 	if (logo)
 		cairo_surface_destroy(logo);
+	free(banner);
 	og_text_fini(&tx);
 	og_rstyle_clear(&st);
 	return r;

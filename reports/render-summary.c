@@ -5,11 +5,15 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
+#include "jsonget.h"
 #include "render.h"
+#include "runnote.h"
+#include "scope.h"
 
 #define TOP_GAPS	5
 
@@ -121,4 +125,30 @@ og_render_summary(const cJSON *as, const cJSON *gates, FILE *out)
 			if (!strcmp(str(it, "status"), "fail"))
 				fprintf(out, "  FAIL %s\n", str(it, "description"));
 	}
+}
+
+/* The incomplete-run banner and the like-for-like change since the
+ * previous report (runnote.c), above the summary. */
+void
+og_render_run_note(const cJSON *report, FILE *out)
+{
+	char *text = og_rj_incomplete_text(report);
+	char *scope = og_rj_scope_line(report);
+	char *lines[OG_SINCE_LINES];
+	int n = og_rj_since_lines(report, lines);
+
+	if (text)
+		fprintf(out, "%s\n\n", text);
+	free(text);
+	if (scope)
+		fprintf(out, "%s\n\n", scope);
+	free(scope);
+	if (n)
+		fprintf(out, "Since %.10s:\n", str(og_jget(report, "history"), "previous_at"));
+	for (int i = 0; i < n; i++) {
+		fprintf(out, "  %s\n", lines[i]);
+		free(lines[i]);
+	}
+	if (n)
+		fputc('\n', out);
 }

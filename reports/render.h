@@ -31,6 +31,10 @@ int og_render_junit(const cJSON *report, const cJSON *config,
 void og_render_summary(const cJSON *assessment, const cJSON *gates,
 		       FILE *out);
 
+/* Above the terminal summary: the incomplete-run banner and the change
+ * since the previous report, like for like (nothing when neither). */
+void og_render_run_note(const cJSON *report, FILE *out);
+
 /*
  * The mail's summary over the report document (og_mail_render_fn in
  * core/mail/mail.h): plain text, or HTML showing the inline image

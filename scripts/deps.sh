@@ -16,6 +16,8 @@ PACKAGES=(
 	python3-aiosmtpd
 	# contrib/kubernetes and CI recipes: the test parses their YAML
 	python3-yaml
+	# the Debian packages (tests/deb-test.sh): build and lintian
+	git debhelper dpkg-dev lintian
 	# the HTML report in a real browser (headless, no X server needed)
 	chromium
 )

@@ -2,7 +2,8 @@
 # README command 2: install what is missing, then build with warnings as
 # errors and run the whole suite twice: plain, and under ASan+UBSan.  Then
 # install into a scratch prefix and build the example plugin out of tree
-# with the installed pkg-config file.
+# with the installed pkg-config file, and build and check the Debian
+# packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
@@ -23,3 +24,6 @@ OG_NO_DLCLOSE=1 run_suite build-asan -Db_sanitize=address,undefined -Dbuildtype=
 
 echo "== install + out-of-tree plugin via pkg-config"
 bash tests/install-test.sh build-ci
+
+echo "== Debian packages (dpkg-buildpackage, lintian, contents)"
+bash tests/deb-test.sh

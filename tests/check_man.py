@@ -14,7 +14,7 @@ from ogtest import check, done  # noqa: E402
 
 built, src = sys.argv[1], sys.argv[2]
 pages = sorted(f for f in os.listdir(built) if re.search(r"\.[157]$", f))
-check("nine pages built %s" % pages, len(pages) == 9)
+check("ten pages built %s" % pages, len(pages) == 10)
 for page in pages:
     p = subprocess.run(["man", "--warnings", "-E", "UTF-8", "-l", os.path.join(built, page)],
                        capture_output=True, text=True, env=dict(os.environ, MANWIDTH="80"),
@@ -23,7 +23,7 @@ for page in pages:
           p.returncode == 0 and p.stderr.strip() == "" and "NAME" in p.stdout)
 
 env = dict(os.environ, OPSGRADE_NO_DEFAULT_PLUGINS="0")
-for cmd in ("report", "collect", "render", "merge", "plugins", "history"):
+for cmd in ("report", "collect", "render", "merge", "plugins", "history", "attest"):
     helptext = subprocess.run([os.environ["OPSGRADE"], cmd, "--help"], capture_output=True,
                               text=True, env=env, timeout=60).stdout
     options = set(re.findall(r"^\s+(?:-\w, )?--([a-z-]+)", helptext, re.M))

@@ -86,6 +86,8 @@ struct og_mm_cap {
 	struct og_mm_tool *tools;
 	size_t n_tools;
 	char *observed_by;	/* collector name that observes the facts */
+	char *origin;		/* the extension file that defined it; NULL:
+				 * the bundled model */
 	char *scorecard;	/* OpenSSF Scorecard check, may be NULL */
 	struct og_rule *rule;
 	/* Applicability: the project kinds it applies to (bit per enum
@@ -120,6 +122,8 @@ struct og_mm_kpi {
 	char *fact;
 	char *unit;
 	char *target_text;	/* may be NULL: made from the target */
+	char *unmeasured;	/* why, when no collector reported the fact;
+				 * may be NULL */
 	double target;
 	bool max;		/* the target is a maximum */
 	int decimals;
@@ -174,7 +178,14 @@ struct og_fact_env {
 	/* collectors that ran (ok/partial): their silence is an observation */
 	char **ran;
 	size_t n_ran;
+	/* collectors that failed or were partial, and why: "the X collector
+	 * failed: …", shown on every capability it observes */
+	char **trouble_name, **trouble_text;
+	size_t n_trouble;
 };
+/* "the X collector failed: why" when @collector failed or was partial in
+ * this run, else NULL (borrowed). */
+const char *og_env_trouble(const struct og_fact_env *env, const char *collector);
 const struct og_model_fact *og_env_fact(const struct og_fact_env *env,
 					const char *key);
 void og_env_add_number(struct og_fact_env *env, const char *key, double v,
@@ -286,6 +297,9 @@ cJSON *og_gaps(const struct og_scored *sc, const struct og_fact_env *env);
 cJSON *og_quick_wins(const struct og_scored *sc);
 /* actions.c: gap ids ranked by impact per effort (docs/report-json.md) */
 cJSON *og_top_actions(const cJSON *gaps);
+/* this week / this month / this quarter, from the finished assessment and
+ * the gate results */
+cJSON *og_decision(const cJSON *assessment, const cJSON *gates);
 cJSON *og_roadmap(const struct og_scored *sc);
 cJSON *og_costs(const struct og_scored *sc);
 
@@ -294,12 +308,10 @@ struct og_kpi_opts {
 	int64_t now;
 	int window_days;
 	int band_year;		/* 2021 or 2023 */
-	const char *coverage;	/* Cobertura XML or lcov path, may be NULL */
 	const cJSON *targets;	/* assessment.targets, may be NULL */
 };
 int og_kpis(struct og_model *m, const struct og_kpi_opts *o,
 	    struct og_fact_env *env, cJSON **ret_kpis, char **ret_err);
-int og_coverage_read(const char *path, double *ret_pct, char **ret_err);
 double og_median(double *v, size_t n);	/* sorts @v; n > 0 */
 cJSON *og_security(struct og_model *m, struct og_fact_env *env);
 
@@ -307,7 +319,7 @@ cJSON *og_security(struct og_model *m, struct og_fact_env *env);
 #define OG_PORTFOLIO_MAX	100000	/* repositories assessed one by one */
 struct og_portfolio_opts {
 	double threshold;
-	struct og_kpi_opts kpi;	/* coverage is ignored per repository */
+	struct og_kpi_opts kpi;
 };
 /*
  * When facts in @m name subjects of kind "repository": assess every one

@@ -45,7 +45,6 @@ struct opts {
 	double threshold;
 	int window_days;
 	int band_year;
-	const char *coverage;
 	const cJSON *targets;
 	const char *kind;	/* config project.kind, validated */
 	const char *attestations;	/* file, may be NULL */
@@ -107,11 +106,6 @@ read_opts(const cJSON *config, struct opts *o, char **ret_err)
 			return cfg_err(ret_err, "band_year", "expected 2021 or 2023");
 		o->band_year = (int)v;
 	}
-	if ((j = cJSON_GetObjectItemCaseSensitive(a, "coverage"))) {
-		if (!cJSON_IsString(j) || !*j->valuestring)
-			return cfg_err(ret_err, "coverage", "expected a file name");
-		o->coverage = j->valuestring;
-	}
 	if ((j = cJSON_GetObjectItemCaseSensitive(a, "targets"))) {
 		if (!cJSON_IsObject(j))
 			return cfg_err(ret_err, "targets", "expected an object {kpi: number}");
@@ -144,6 +138,38 @@ opts_fini(struct opts *o)
 	free(o->extra);
 }
 
+/*
+ * An extension's capability (extra_models, a plugin's fragment) must be
+ * observed by a collector of this run or by "assessment": a mistyped
+ * observed_by would otherwise leave it "unknown" for ever with a hint
+ * naming a collector that does not exist.  The bundled model may name
+ * collectors that are not installed (its hint says to enable them).
+ */
+static int
+check_observers(const struct og_mm *mm, const cJSON *collectors, char **ret_err)
+{
+	for (size_t i = 0; i < mm->n_caps; i++) {
+		const struct og_mm_cap *cp = &mm->caps[i];
+		const cJSON *it;
+		bool known = !cp->origin || !strcmp(cp->observed_by, "assessment");
+
+		cJSON_ArrayForEach(it, collectors) {
+			const cJSON *n = cJSON_GetObjectItemCaseSensitive(it, "name");
+
+			known = known || (cJSON_IsString(n) &&
+					  !strcmp(n->valuestring, cp->observed_by));
+		}
+		if (!known) {
+			*ret_err = og_asprintf("%s: capability %s: observed_by '%s' is "
+					       "no collector of this run (see "
+					       "'opsgrade plugins') nor \"assessment\"",
+					       cp->origin, cp->id, cp->observed_by);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static void
 collect_ran(const cJSON *collectors, struct og_fact_env *env)
 {
@@ -153,8 +179,27 @@ collect_ran(const cJSON *collectors, struct og_fact_env *env)
 		const cJSON *n = cJSON_GetObjectItemCaseSensitive(it, "name");
 		const cJSON *s = cJSON_GetObjectItemCaseSensitive(it, "status");
 
-		if (!cJSON_IsString(n) || !cJSON_IsString(s) ||
-		    (strcmp(s->valuestring, "ok") && strcmp(s->valuestring, "partial")))
+		const cJSON *msg = cJSON_GetObjectItemCaseSensitive(it, "message");
+		bool failed;
+
+		if (!cJSON_IsString(n) || !cJSON_IsString(s))
+			continue;
+		failed = !strcmp(s->valuestring, "failed");
+		if (failed || !strcmp(s->valuestring, "partial")) {
+			size_t k = env->n_trouble++;
+
+			env->trouble_name = og_xrealloc_array(env->trouble_name, k + 1,
+							      sizeof(char *));
+			env->trouble_text = og_xrealloc_array(env->trouble_text, k + 1,
+							      sizeof(char *));
+			env->trouble_name[k] = og_strdup0(n->valuestring);
+			env->trouble_text[k] = og_asprintf(
+				"the %s collector %s%s%s", n->valuestring,
+				failed ? "failed" : "was partial",
+				cJSON_IsString(msg) && *msg->valuestring ? ": " : "",
+				cJSON_IsString(msg) ? msg->valuestring : "");
+		}
+		if (failed || (strcmp(s->valuestring, "ok") && strcmp(s->valuestring, "partial")))
 			continue;
 		env->ran = og_xrealloc_array(env->ran, env->n_ran + 1, sizeof(char *));
 		env->ran[env->n_ran++] = og_strdup0(n->valuestring);
@@ -257,7 +302,7 @@ summary_text(const struct og_scored *sc, const cJSON *strengths,
 
 /*
  * Each area's completeness as every output prints it ("83.3%", "100%",
- * "not measured"): computed once here, so the PDF, PNG, mail and terminal
+ * "not measured"): computed once here, so every renderer
  * can't round one figure two ways.
  */
 static void
@@ -339,13 +384,15 @@ og_assess_ex(struct og_model *m, const cJSON *config, const cJSON *collectors,
 		goto out;
 	if ((r = og_attest_load(o.attestations, mm, &attest, &err)) < 0)
 		goto out;
+	if (collectors && (r = check_observers(mm, collectors, &err)) < 0)
+		goto out;
 	env.mm = mm;
 	collect_ran(collectors, &env);
 
 	security = og_security(m, &env);
 	ko = (struct og_kpi_opts){
 		.now = now, .window_days = o.window_days, .band_year = o.band_year,
-		.coverage = o.coverage, .targets = o.targets,
+		.targets = o.targets,
 	};
 	if ((r = og_kpis(m, &ko, &env, &kpis, &err)) < 0) {
 		cJSON_Delete(security);
@@ -407,6 +454,7 @@ og_assess_ex(struct og_model *m, const cJSON *config, const cJSON *collectors,
 	if ((r = og_gates(cJSON_GetObjectItemCaseSensitive(config, "gates"), as, m,
 			  &gates, &err)) < 0)
 		goto out;
+	cJSON_AddItemToObject(as, "decision", og_decision(as, gates));
 	*ret_assessment = as;
 	*ret_gates = gates;
 	as = NULL;

@@ -47,7 +47,9 @@ parse_entry(struct og_attest *a, const struct og_mm *mm, const cJSON *e,
 	    const char *file, char **ret_err)
 {
 	static const char *const known[] = {
-		"status", "by", "date", "evidence", "expires", "note", NULL,
+		"status", "by", "date", "evidence", "expires", "note",
+		/* what `opsgrade attest --template` writes for the reader */
+		"title", "question", "not_observed", NULL,
 	};
 	const cJSON *st = cJSON_GetObjectItemCaseSensitive(e, "status");
 	const cJSON *by = cJSON_GetObjectItemCaseSensitive(e, "by");
@@ -78,6 +80,11 @@ parse_entry(struct og_attest *a, const struct og_mm *mm, const cJSON *e,
 			goto out;
 		}
 	}
+	/* a template entry not answered yet: states nothing */
+	if (cJSON_IsString(st) && !strcmp(st->valuestring, "unknown")) {
+		r = 1;
+		goto out;
+	}
 	a->id = og_strdup0(e->string);
 	if (cJSON_IsString(st) && !strcmp(st->valuestring, "met"))
 		a->status = OG_CAP_MET;
@@ -87,7 +94,8 @@ parse_entry(struct og_attest *a, const struct og_mm *mm, const cJSON *e,
 		a->status = OG_CAP_NA;
 	else {
 		p = og_asprintf("%s.status", path);
-		r = afail(ret_err, file, p, "expected \"met\", \"missing\" or \"not_applicable\"");
+		r = afail(ret_err, file, p, "expected \"met\", \"missing\" or \"not_applicable\" "
+			  "(or \"unknown\": not stated yet)");
 		goto out;
 	}
 	if (!cJSON_IsString(by) || !*by->valuestring) {
@@ -187,7 +195,8 @@ og_attest_load(const char *file, const struct og_mm *mm, struct og_attest_set *s
 			set->n++;	/* free what it holds */
 			goto out;
 		}
-		set->n++;
+		if (r == 0)	/* 1: left at "unknown", nothing held */
+			set->n++;
 	}
 	r = 0;
 out:

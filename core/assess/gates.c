@@ -43,16 +43,14 @@ bad(char **ret_err, const char *key, const char *what)
 static size_t
 open_at(struct og_model *m, enum og_severity s, bool at_or_above)
 {
-	size_t n, c = 0;
-	const struct og_model_finding *const *fs = og_model_findings(m, &n);
+	size_t counts[OG_SEV_SLOTS], c = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		if (fs[i]->suppressed)
-			continue;
-		if (at_or_above ? (fs[i]->severity >= s && fs[i]->severity != OG_SEV_UNKNOWN)
-				: fs[i]->severity == s)
-			c++;
-	}
+	og_model_open_by_severity(m, counts);
+	if (!at_or_above)
+		return counts[s];
+	/* unknown severity is never "at or above" */
+	for (int k = s > OG_SEV_INFO ? (int)s : OG_SEV_INFO; k < OG_SEV_SLOTS; k++)
+		c += counts[k];
 	return c;
 }
 

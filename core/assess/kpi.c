@@ -1,8 +1,9 @@
 /*
  * KPIs: the four DORA metrics from delivery events (definitions and bands
  * as Four Keys and Apache DevLake compute them, for the 2021 and 2023
- * State of DevOps reports), build success rate, test coverage (Cobertura
- * XML or lcov) and the open-findings picture.
+ * State of DevOps reports), build success rate and the open-findings
+ * picture; then the model's KPIs over one fact each (plugins' fragments:
+ * test coverage comes from the coverage collector's).
  *
  * The window is the W whole UTC days ending with the day of `now`
  * (days today-W+1 .. today), never counting events after `now`.  A KPI
@@ -12,9 +13,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 
 #include "assess-int.h"
 #include "util.h"
@@ -64,8 +62,6 @@ static const struct kdef kdefs[] = {
 	    "DORA 2023 high band or better: restored within a day" }, NULL },
 	{ "build_success_rate", "Build success rate", "%", 1, 95, DIR_MIN,
 	  ">= %g%% of completed CI runs succeed", false, { 0, 0 }, { NULL, NULL }, NULL },
-	{ "test_coverage", "Test coverage", "%", 1, 80, DIR_MIN,
-	  ">= %g%% of lines covered", false, { 0, 0 }, { NULL, NULL }, NULL },
 	{ "open_critical_high", "Open critical/high findings", "findings", 0, 0, DIR_MAX,
 	  "<= %g open critical or high findings", false, { 0, 0 }, { NULL, NULL }, NULL },
 	{ "oldest_critical_age", "Age of the oldest open critical finding", "days", 0, 30,
@@ -435,115 +431,6 @@ kpi_builds(const struct og_model_event *const *ev, size_t n_ev,
 				  ok, ok + bad, other);
 }
 
-/* ---- coverage ---- */
-
-static int
-coverage_xml(const char *path, const char *buf, size_t len, double *ret,
-	     char **ret_err)
-{
-	xmlDocPtr doc = xmlReadMemory(buf, (int)len, path, NULL,
-				      XML_PARSE_NONET | XML_PARSE_NOERROR |
-				      XML_PARSE_NOWARNING);
-	xmlNodePtr root;
-	xmlChar *lv = NULL, *lc = NULL, *lr = NULL;
-	int r = -EINVAL;
-
-	if (!doc) {
-		const xmlError *e = xmlGetLastError();
-
-		*ret_err = og_asprintf("%s: not well-formed XML (line %d)", path, e ? e->line : 0);
-		return -EINVAL;
-	}
-	root = xmlDocGetRootElement(doc);
-	if (!root || xmlStrcmp(root->name, BAD_CAST "coverage")) {
-		*ret_err = og_asprintf("%s: not a Cobertura report (root element is not <coverage>)", path);
-		goto out;
-	}
-	lv = xmlGetProp(root, BAD_CAST "lines-valid");
-	lc = xmlGetProp(root, BAD_CAST "lines-covered");
-	lr = xmlGetProp(root, BAD_CAST "line-rate");
-	if (lv && lc && atof((const char *)lv) > 0) {
-		*ret = 100.0 * atof((const char *)lc) / atof((const char *)lv);
-		r = 0;
-	} else if (lr) {
-		char *end;
-		double v = strtod((const char *)lr, &end);
-
-		if (end != (char *)lr && !*end && v >= 0 && v <= 1) {
-			*ret = 100.0 * v;
-			r = 0;
-		}
-	}
-	if (r < 0)
-		*ret_err = og_asprintf("%s: <coverage> has no usable line-rate or lines-covered/lines-valid", path);
-out:
-	xmlFree(lv);
-	xmlFree(lc);
-	xmlFree(lr);
-	xmlFreeDoc(doc);
-	return r;
-}
-
-static int
-coverage_lcov(const char *path, const char *buf, double *ret, char **ret_err)
-{
-	double lf = 0, lh = 0;
-	size_t lineno = 0, records = 0;
-
-	for (const char *p = buf; *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t l = nl ? (size_t)(nl - p) : strlen(p);
-
-		lineno++;
-		if (l > 3 && (!strncmp(p, "LF:", 3) || !strncmp(p, "LH:", 3))) {
-			char *end;
-			double v = strtod(p + 3, &end);
-
-			if (end == p + 3 || v < 0) {
-				*ret_err = og_asprintf("%s:%zu: bad %.2s count", path, lineno, p);
-				return -EINVAL;
-			}
-			if (p[1] == 'F')
-				lf += v, records++;
-			else
-				lh += v;
-		}
-		p += l + (nl ? 1 : 0);
-	}
-	if (!records || lf <= 0 || lh > lf) {
-		*ret_err = og_asprintf("%s: not an lcov tracefile with LF/LH line counts", path);
-		return -EINVAL;
-	}
-	*ret = 100.0 * lh / lf;
-	return 0;
-}
-
-int
-og_coverage_read(const char *path, double *ret_pct, char **ret_err)
-{
-	char *buf = NULL;
-	size_t len;
-	const char *p;
-	double pct = 0;
-	int r = og_read_file(path, (size_t)256 << 20, &buf, &len);
-
-	if (r < 0) {
-		*ret_err = og_asprintf("%s: cannot read coverage report: %s", path,
-				       r == -EFBIG ? "larger than 256 MiB" : strerror(-r));
-		return r;
-	}
-	for (p = buf; *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'; p++)
-		;
-	if (*p == '<' || !strncmp(p, "\xEF\xBB\xBF<", 4))
-		r = coverage_xml(path, buf, len, &pct, ret_err);
-	else
-		r = coverage_lcov(path, buf, &pct, ret_err);
-	free(buf);
-	if (r >= 0)
-		*ret_pct = round(pct * 10) / 10;
-	return r;
-}
-
 /* ---- findings ---- */
 
 /* Findings are a measurement once a scanner looked: findings exist, or
@@ -562,7 +449,7 @@ static void
 kpi_findings(struct og_model *m, const struct og_fact_env *env,
 	     const struct win *w, struct kres *crit_high, struct kres *age)
 {
-	size_t n, c = 0, h = 0, dated = 0;
+	size_t n, c, h, dated = 0, counts[OG_SEV_SLOTS];
 	const struct og_model_finding *const *fs = og_model_findings(m, &n);
 	int64_t oldest = INT64_MAX;
 
@@ -572,16 +459,14 @@ kpi_findings(struct og_model *m, const struct og_fact_env *env,
 		age->reason = og_strdup0(crit_high->reason);
 		return;
 	}
+	og_model_open_by_severity(m, counts);
+	c = counts[OG_SEV_CRITICAL];
+	h = counts[OG_SEV_HIGH];
 	for (size_t i = 0; i < n; i++) {
 		int64_t t;
 
-		if (fs[i]->suppressed)
+		if (fs[i]->suppressed || fs[i]->severity != OG_SEV_CRITICAL)
 			continue;
-		if (fs[i]->severity == OG_SEV_HIGH)
-			h++;
-		if (fs[i]->severity != OG_SEV_CRITICAL)
-			continue;
-		c++;
 		if (fs[i]->published && og_parse_time(fs[i]->published, &t) >= 0) {
 			dated++;
 			if (t < oldest)
@@ -614,20 +499,17 @@ og_security(struct og_model *m, struct og_fact_env *env)
 		OG_SEV_CRITICAL, OG_SEV_HIGH, OG_SEV_MEDIUM, OG_SEV_LOW, OG_SEV_INFO,
 		OG_SEV_UNKNOWN,
 	};
-	size_t n, supp = 0, fix = 0, nofix = 0;
+	size_t n, supp = 0, fix = 0, nofix = 0, counts[OG_SEV_SLOTS];
 	const struct og_model_finding *const *fs = og_model_findings(m, &n);
 	cJSON *o = cJSON_CreateObject(), *open = cJSON_AddObjectToObject(o, "open");
 	cJSON *by = cJSON_CreateObject();
-	double cnt[6] = { 0 };
 
+	og_model_open_by_severity(m, counts);
 	for (size_t i = 0; i < n; i++) {
 		if (fs[i]->suppressed) {
 			supp++;
 			continue;
 		}
-		for (size_t s = 0; s < 6; s++)
-			if (fs[i]->severity == sevs[s])
-				cnt[s]++;
 		if (fs[i]->kind == OG_FINDING_VULNERABILITY) {
 			if (fs[i]->fixed_version && *fs[i]->fixed_version)
 				fix++;
@@ -643,8 +525,9 @@ og_security(struct og_model *m, struct og_fact_env *env)
 				cJSON_AddNumberToObject(by, fs[i]->sources[k], 1);
 		}
 	}
-	for (size_t s = 0; s < 6; s++)
-		cJSON_AddNumberToObject(open, og_severity_name(sevs[s]), cnt[s]);
+	for (size_t s = 0; s < sizeof(sevs) / sizeof(sevs[0]); s++)
+		cJSON_AddNumberToObject(open, og_severity_name(sevs[s]),
+					(double)counts[sevs[s]]);
 	cJSON_AddNumberToObject(o, "suppressed", (double)supp);
 	/* by_source keys sorted for byte-stable output */
 	{
@@ -666,12 +549,11 @@ og_security(struct og_model *m, struct og_fact_env *env)
 	cJSON_AddNumberToObject(o, "not_fixable", (double)nofix);
 	cJSON_AddBoolToObject(o, "scanned", scanned(m, env));
 	if (scanned(m, env)) {
-		static const char *const names[] = { "critical", "high", "medium", "low" };
-
 		for (size_t s = 0; s < 4; s++) {
-			char *k = og_asprintf("findings.open.%s", names[s]);
+			char *k = og_asprintf("findings.open.%s", og_severity_name(sevs[s]));
 
-			og_env_add_number(env, k, cnt[s], NULL, "open findings in this report");
+			og_env_add_number(env, k, (double)counts[sevs[s]], NULL,
+					  "open findings in this report");
 			free(k);
 		}
 	}
@@ -712,7 +594,9 @@ kpi_fact(const struct og_fact_env *env, const struct og_mm_kpi *k,
 	double p = pow(10, k->decimals);
 
 	if (!f) {
-		r->reason = og_asprintf("no fact %s (no collector reported it)", k->fact);
+		r->reason = k->unmeasured
+				    ? og_strdup0(k->unmeasured)
+				    : og_asprintf("no fact %s (no collector reported it)", k->fact);
 	} else if (f->type == OG_VALUE_UNKNOWN) {
 		r->reason = og_asprintf("%s: %s", k->fact, f->str ? f->str : "not observed");
 	} else if (f->type != OG_VALUE_NUMBER) {
@@ -793,26 +677,12 @@ og_kpis(struct og_model *m, const struct og_kpi_opts *o,
 			overridden[k] = true;
 		}
 	}
-	if (o->coverage) {
-		double pct;
-
-		if ((r = og_coverage_read(o->coverage, &pct, ret_err)) < 0)
-			goto out;
-		res[5].measured = true;
-		res[5].value = pct;
-		/* the file's name: a local path means nothing to the reader */
-		res[5].evidence = og_asprintf("line rate in %s",
-					      strrchr(o->coverage, '/') ? strrchr(o->coverage, '/') + 1
-									: o->coverage);
-	} else {
-		res[5].reason = og_strdup0("no coverage report given (--coverage FILE, Cobertura XML or lcov)");
-	}
 	kpi_deploy_freq(ev, n_ev, &w, &res[0]);
 	kpi_lead_time(ev, n_ev, &w, &res[1]);
 	kpi_cfr(ev, n_ev, &w, env, &res[2]);
 	kpi_restore(ev, n_ev, &w, &res[3]);
 	kpi_builds(ev, n_ev, &w, &res[4]);
-	kpi_findings(m, env, &w, &res[6], &res[7]);
+	kpi_findings(m, env, &w, &res[5], &res[6]);
 	for (size_t k = N_KPIS; k < n_defs; k++)
 		kpi_fact(env, defs[k].model, &res[k]);
 

@@ -111,7 +111,7 @@ get_array(struct ctx *c, const cJSON *obj, const char *key, const char *path,
 	return 0;
 }
 
-/* Ids: lowercase letters, digits, '.', '_', '-'; they end up in JUnit
+/* Ids: lowercase letters, digits, '.', '_', '-'; they end up in test-case
  * names and HTML anchors. */
 static bool
 id_ok(const char *s)
@@ -218,6 +218,7 @@ cap_fini(struct og_mm_cap *cp)
 		tool_fini(&cp->tools[i]);
 	free(cp->tools);
 	free(cp->observed_by);
+	free(cp->origin);
 	free(cp->scorecard);
 	og_rule_free(cp->rule);
 	og_rule_free(cp->applies_when);
@@ -593,6 +594,8 @@ parse_caps(struct ctx *c, const cJSON *doc, struct og_mm *mm, bool extension)
 		char *p = og_asprintf("$.capabilities[%zu]", i++);
 
 		r = parse_cap(c, it, p, &cp);
+		if (extension)
+			cp.origin = og_strdup0(c->file);
 		if (r >= 0 && (old = find_cap(mm, cp.id)) &&
 		    (size_t)(old - mm->caps) >= first) {
 			char *q = og_asprintf("%s.id", p);
@@ -647,7 +650,9 @@ parse_disable(struct ctx *c, const cJSON *doc, struct og_mm *mm)
 }
 
 /* "kpis": [{id, name, fact, unit, direction, target, decimals?,
- * target_text?}], a KPI over one number fact; a known id is replaced. */
+ * target_text?, unmeasured?}], a KPI over one number fact; a known id
+ * is replaced.  unmeasured: the reason shown when no collector reported
+ * the fact ("no coverage report given (--coverage FILE)"). */
 static int
 parse_kpis(struct ctx *c, const cJSON *doc, struct og_mm *mm)
 {
@@ -672,6 +677,8 @@ parse_kpis(struct ctx *c, const cJSON *doc, struct og_mm *mm)
 			 (r = get_str(c, j, "unit", path, true, &k.unit)) < 0 ||
 			 (r = get_str(c, j, "target_text", path, false,
 				      &k.target_text)) < 0 ||
+			 (r = get_str(c, j, "unmeasured", path, false,
+				      &k.unmeasured)) < 0 ||
 			 (r = get_int(c, j, "decimals", path, 0, 6, false,
 				      &k.decimals)) < 0)
 			;
@@ -688,6 +695,7 @@ parse_kpis(struct ctx *c, const cJSON *doc, struct og_mm *mm)
 			free(k.fact);
 			free(k.unit);
 			free(k.target_text);
+			free(k.unmeasured);
 			return r;
 		}
 		k.max = !strcmp(dir->valuestring, "max");
@@ -737,6 +745,7 @@ og_mm_kpi_fini(struct og_mm_kpi *k)
 	free(k->fact);
 	free(k->unit);
 	free(k->target_text);
+	free(k->unmeasured);
 }
 
 int

@@ -202,7 +202,6 @@ assess_repo(const struct og_mm *mm, const struct og_portfolio_opts *po,
 	int rc;
 
 	repo_ran(r, &env);
-	ko.coverage = NULL;	/* one coverage file is the org's, not a repo's */
 	sec = og_security(v, &env);
 	if ((rc = og_kpis(v, &ko, &env, &kpis, ret_err)) < 0)
 		goto out;

@@ -436,6 +436,15 @@ og_env_ran(const struct og_fact_env *env, const char *collector)
 	return false;
 }
 
+const char *
+og_env_trouble(const struct og_fact_env *env, const char *collector)
+{
+	for (size_t i = 0; i < env->n_trouble; i++)
+		if (!strcmp(env->trouble_name[i], collector))
+			return env->trouble_text[i];
+	return NULL;
+}
+
 void
 og_env_fini(struct og_fact_env *env)
 {
@@ -449,5 +458,11 @@ og_env_fini(struct og_fact_env *env)
 	for (size_t i = 0; i < env->n_ran; i++)
 		free(env->ran[i]);
 	free(env->ran);
+	for (size_t i = 0; i < env->n_trouble; i++) {
+		free(env->trouble_name[i]);
+		free(env->trouble_text[i]);
+	}
+	free(env->trouble_name);
+	free(env->trouble_text);
 	memset(env, 0, sizeof(*env));
 }

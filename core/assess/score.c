@@ -629,7 +629,9 @@ observe_hint(const struct og_mm_cap *cp, const struct og_fact_env *env)
 	if (!strcmp(cp->observed_by, "assessment"))
 		return og_strdup0("needs the delivery events, coverage report or scan results the KPIs come from");
 	if (!og_env_ran(env, cp->observed_by))
-		return og_asprintf("enable the %s collector", cp->observed_by);
+		return og_env_trouble(env, cp->observed_by)
+			       ? og_strdup0(og_env_trouble(env, cp->observed_by))
+			       : og_asprintf("enable the %s collector", cp->observed_by);
 	keys = cJSON_CreateArray();
 	og_rule_keys(cp->rule, keys);
 	absent = og_strdup0("");
@@ -683,6 +685,11 @@ og_score_capabilities(const struct og_scored *sc, const struct og_fact_env *env)
 		cJSON_AddStringToObject(o, "effort", cp->effort);
 		cJSON_AddNumberToObject(o, "effort_minutes", (double)cp->effort_minutes);
 		cJSON_AddStringToObject(o, "status", og_cap_status_name(sc->status[i]));
+		/* what "met" means: the question an attestation answers */
+		if (cp->target)
+			cJSON_AddStringToObject(o, "target", cp->target);
+		else
+			cJSON_AddNullToObject(o, "target");
 		if (sc->status[i] == OG_CAP_MISSING) {
 			cur = og_expand_template(cp->current, env);
 			cJSON_AddStringToObject(o, "current", cur);
@@ -706,6 +713,13 @@ og_score_capabilities(const struct og_scored *sc, const struct og_fact_env *env)
 			cJSON_AddNullToObject(o, "observe_hint");
 		}
 		cJSON_AddStringToObject(o, "observed_by", cp->observed_by);
+		/* facts sent before a crash still decide; the reader must see
+		 * that they may be incomplete */
+		if (og_env_trouble(env, cp->observed_by))
+			cJSON_AddStringToObject(o, "collector_problem",
+						og_env_trouble(env, cp->observed_by));
+		else
+			cJSON_AddNullToObject(o, "collector_problem");
 		if (sc->source[i] == OG_SRC_NONE)
 			cJSON_AddNullToObject(o, "source");
 		else

@@ -25,7 +25,7 @@
 #include <cjson/cJSON.h>
 
 #include "history/history.h"
-#include "history/keydiff.h"
+#include "history/compare.h"
 #include "jsonget.h"
 #include "jsonin.h"
 #include "util.h"
@@ -144,8 +144,8 @@ og_history_dir(const cJSON *config, const char *subject, char **ret_dir,
 }
 
 /* mkdir -p, new levels 0700 (history reveals security posture). */
-static int
-mkdir_p(const char *path)
+int
+og_mkdir_p(const char *path)
 {
 	char *p = og_strdup0(path);
 	int r = 0;
@@ -170,6 +170,29 @@ mkdir_p(const char *path)
 
 /* ---- snapshot from a report ---- */
 
+/* "a,b" (collector names) from a finding's "sources" array (new string). */
+static char *
+sources_list(const cJSON *arr)
+{
+	char *s = og_strdup0(""), *t;
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, arr) {
+		if (!cJSON_IsString(it) || strchr(it->valuestring, ','))
+			continue;
+		t = og_asprintf("%s%s%s", s, *s ? "," : "", it->valuestring);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+static bool
+is_str(const cJSON *v, const char *s)
+{
+	return cJSON_IsString(v) && !strcmp(v->valuestring, s);
+}
+
 /*
  * The snapshot's per-severity counts are the assessment's
  * (assessment.security.open, @counted), the one place findings are
@@ -178,11 +201,11 @@ mkdir_p(const char *path)
 static void
 add_sorted_open(cJSON *snap, const cJSON *findings, const cJSON *counted)
 {
-	struct { char *fp; const char *sev; } *v = NULL;
+	struct { char *fp; const char *sev; const cJSON *src; } *v = NULL;
 	size_t n = 0, cap = 0;
 	long counts[N_SEVERITIES] = { 0 };
 	const cJSON *f;
-	cJSON *open, *fps;
+	cJSON *open, *fps, *srcs;
 	bool truncated = false;
 
 	cJSON_ArrayForEach(f, findings) {
@@ -209,6 +232,7 @@ add_sorted_open(cJSON *snap, const cJSON *findings, const cJSON *counted)
 		}
 		v[n].fp = (char *)fp;
 		v[n].sev = severities[k];
+		v[n].src = og_jget(f, "sources");
 		n++;
 	}
 	/* The struct starts with the string pointer: str_cmp works on it. */
@@ -223,11 +247,18 @@ add_sorted_open(cJSON *snap, const cJSON *findings, const cJSON *counted)
 					? c->valuedouble : (double)counts[i]);
 	}
 	fps = cJSON_AddObjectToObject(snap, "findings");
+	srcs = cJSON_AddObjectToObject(snap, "finding_sources");
 	for (size_t i = 0; i < n; i++) {
+		char *list;
+
 		/* The report is deduplicated; guard anyway. */
 		if (i > 0 && !strcmp(v[i].fp, v[i - 1].fp))
 			continue;
 		cJSON_AddStringToObject(fps, v[i].fp, v[i].sev);
+		/* which collectors must run again before it can be "fixed" */
+		list = sources_list(v[i].src);
+		cJSON_AddStringToObject(srcs, v[i].fp, list);
+		free(list);
 	}
 	if (truncated)
 		cJSON_AddTrueToObject(snap, "findings_truncated");
@@ -253,6 +284,40 @@ map_by_id(const cJSON *arr, const char *member)
 			cJSON_AddNullToObject(obj, id);
 	}
 	return obj;
+}
+
+/*
+ * What the next run needs to compare like with like (compare.c): whether
+ * this run was complete, each collector's status, which collector each
+ * capability's status came from (add_sorted_open lists which collectors
+ * reported each open finding).
+ */
+static void
+add_like_for_like(cJSON *snap, const cJSON *report)
+{
+	const cJSON *a = og_jget(report, "assessment");
+	cJSON *cols = cJSON_AddObjectToObject(snap, "collectors");
+	cJSON *via = cJSON_AddObjectToObject(snap, "capability_via");
+	const cJSON *it;
+
+	cJSON_AddBoolToObject(snap, "complete", !cJSON_IsFalse(
+			og_jget2(report, "run", "complete")));
+	cJSON_ArrayForEach(it, og_jget(report, "collectors")) {
+		const char *name = og_jstr(og_jget(it, "name"));
+		const char *st = og_jstr(og_jget(it, "status"));
+
+		if (name && st && !og_jget(cols, name))
+			cJSON_AddStringToObject(cols, name, st);
+	}
+	cJSON_ArrayForEach(it, og_jget(a, "capabilities")) {
+		const char *id = og_jstr(og_jget(it, "id"));
+		const char *by = og_jstr(og_jget(it, "observed_by"));
+
+		if (is_str(og_jget(it, "source"), "attested"))
+			by = "attestation";
+		if (id && by && !og_jget(via, id))
+			cJSON_AddStringToObject(via, id, by);
+	}
 }
 
 static cJSON *
@@ -299,6 +364,7 @@ snapshot_from_report(const cJSON *report, const char *subject, int64_t at)
 			og_jget2(a, "security", "open"));
 	cJSON_AddItemToObject(s, "capabilities",
 			      map_by_id(og_jget(a, "capabilities"), "status"));
+	add_like_for_like(s, report);
 	cJSON_AddItemToObject(s, "gates",
 			      map_by_id(og_jget(report, "gates"), "status"));
 	return s;
@@ -457,7 +523,7 @@ static cJSON *
 series_entry(const cJSON *snap)
 {
 	static const char *const keep[] = {
-		"at", "level", "areas", "kpis", "open", "scanned",
+		"at", "level", "areas", "kpis", "open", "scanned", "complete",
 	};
 	const cJSON *model = og_jget(snap, "model");
 	cJSON *e = cJSON_CreateObject();
@@ -471,136 +537,6 @@ series_entry(const cJSON *snap)
 		cJSON_AddItemToObject(e, "model",
 				      cJSON_Duplicate(model, 1));
 	return e;
-}
-
-/* Keys of @before only / @now only (filtered by @keep) into the capped
- * lists; returns how many are in both. */
-static long
-key_diff(const struct og_member *b, size_t nb, const struct og_member *n,
-	 size_t nn, bool (*keep)(const cJSON *v), cJSON *added,
-	 cJSON *removed, long *ret_added, long *ret_removed)
-{
-	struct og_key_diff d = {
-		.before = b, .n_before = nb, .now = n, .n_now = nn,
-		.keep = keep, .added = added, .removed = removed,
-		.list_max = OG_HISTORY_DELTA_LIST_MAX,
-	};
-
-	og_key_diff(&d);
-	if (ret_added)
-		*ret_added = d.n_added;
-	if (ret_removed)
-		*ret_removed = d.n_removed;
-	return d.n_both;
-}
-
-static bool
-is_met(const cJSON *v)
-{
-	return cJSON_IsString(v) && !strcmp(v->valuestring, "met");
-}
-
-static bool
-is_critical_high(const cJSON *v)
-{
-	return cJSON_IsString(v) && (!strcmp(v->valuestring, "critical") ||
-				     !strcmp(v->valuestring, "high"));
-}
-
-static cJSON *
-level_value(const cJSON *snap)
-{
-	const cJSON *l = og_jget(snap, "level");
-
-	return cJSON_IsNumber(l) ? cJSON_CreateNumber(l->valuedouble) :
-				   cJSON_CreateNull();
-}
-
-static bool
-scanned(const cJSON *snap)
-{
-	return !cJSON_IsFalse(og_jget(snap, "scanned"));
-}
-
-static cJSON *
-compute_delta(const cJSON *prev, const cJSON *cur)
-{
-	/* Findings compare only when both runs scanned for them. */
-	static const char empty[] = "{}";
-	bool both = scanned(prev) && scanned(cur);
-	cJSON *none = cJSON_Parse(empty);
-	const cJSON *fprev = both ? og_jget(prev, "findings") : none;
-	const cJSON *fcur = both ? og_jget(cur, "findings") : none;
-	cJSON *d = cJSON_CreateObject();
-	cJSON *lv = cJSON_AddObjectToObject(d, "level");
-	cJSON *fnew = cJSON_AddArrayToObject(d, "findings_new");
-	cJSON *ffixed = cJSON_AddArrayToObject(d, "findings_fixed");
-	cJSON *gained = cJSON_CreateArray(), *lost = cJSON_CreateArray();
-	cJSON *chn = cJSON_CreateArray(), *chf = cJSON_CreateArray();
-	cJSON *gates = cJSON_CreateArray(), *open;
-	const cJSON *g;
-	struct og_member *fp, *fc, *cp, *cc;
-	size_t nfp, nfc, ncp, ncc;
-	long still, na, nr;
-
-	/* Each side sorted once, then merge walks: O(n log n) in all. */
-	fp = og_sorted_members(fprev, &nfp, NULL);
-	fc = og_sorted_members(fcur, &nfc, NULL);
-	cp = og_sorted_members(og_jget(prev, "capabilities"), &ncp, NULL);
-	cc = og_sorted_members(og_jget(cur, "capabilities"), &ncc, NULL);
-	cJSON_AddItemToObject(lv, "from", level_value(prev));
-	cJSON_AddItemToObject(lv, "to", level_value(cur));
-	still = key_diff(fp, nfp, fc, nfc, NULL, fnew, ffixed, &na, &nr);
-	if (both)
-		cJSON_AddNumberToObject(d, "findings_still_open",
-					(double)still);
-	else
-		cJSON_AddNullToObject(d, "findings_still_open");
-	cJSON_AddBoolToObject(d, "findings_compared", both);
-	key_diff(cp, ncp, cc, ncc, is_met, gained, lost, NULL, NULL);
-	cJSON_AddItemToObject(d, "capabilities_gained", gained);
-	cJSON_AddItemToObject(d, "capabilities_lost", lost);
-
-	/* Extensions (docs/report-json.md, "history"). */
-	cJSON_AddNumberToObject(d, "findings_new_count", (double)na);
-	cJSON_AddNumberToObject(d, "findings_fixed_count", (double)nr);
-	key_diff(fp, nfp, fc, nfc, is_critical_high, chn, chf, NULL, NULL);
-	cJSON_Delete(none);
-	free(fp);
-	free(fc);
-	free(cp);
-	free(cc);
-	cJSON_AddBoolToObject(d, "critical_high_changed",
-			      cJSON_GetArraySize(chn) ||
-			      cJSON_GetArraySize(chf));
-	cJSON_Delete(chn);
-	cJSON_Delete(chf);
-	/* A gate that appeared, vanished or flipped status. */
-	cJSON_ArrayForEach(g, og_jget(cur, "gates")) {
-		const cJSON *p = og_jget(og_jget(prev, "gates"), g->string);
-
-		if (!p || !cJSON_IsString(p) || !cJSON_IsString(g) ||
-		    strcmp(p->valuestring, g->valuestring))
-			cJSON_AddItemToArray(gates,
-					     cJSON_CreateString(g->string));
-	}
-	cJSON_ArrayForEach(g, og_jget(prev, "gates"))
-		if (!og_jget(og_jget(cur, "gates"), g->string))
-			cJSON_AddItemToArray(gates,
-					     cJSON_CreateString(g->string));
-	cJSON_AddItemToObject(d, "gates_changed", gates);
-	open = cJSON_AddObjectToObject(d, "open");
-	for (size_t i = 0; i < N_SEVERITIES; i++) {
-		const cJSON *a = og_jget(og_jget(prev, "open"), severities[i]);
-		const cJSON *b = og_jget(og_jget(cur, "open"), severities[i]);
-		cJSON *o = cJSON_AddObjectToObject(open, severities[i]);
-
-		cJSON_AddNumberToObject(o, "from",
-					cJSON_IsNumber(a) ? a->valuedouble : 0);
-		cJSON_AddNumberToObject(o, "to",
-					cJSON_IsNumber(b) ? b->valuedouble : 0);
-	}
-	return d;
 }
 
 /*
@@ -630,7 +566,7 @@ history_object(const struct snaps *s, size_t n_before, const cJSON *cur)
 	cJSON_AddStringToObject(h, "previous_at", ts);
 	cJSON_AddItemToObject(h, "current_at",
 			      cJSON_Duplicate(og_jget(cur, "at"), 0));
-	cJSON_AddItemToObject(h, "delta", compute_delta(prev, cur));
+	cJSON_AddItemToObject(h, "delta", og_history_delta(prev, cur));
 	return h;
 }
 
@@ -711,6 +647,65 @@ snapshot_filename(int64_t at, char *buf, size_t size)
 	snprintf(buf, size, SNAP_PREFIX "%s" SNAP_SUFFIX, compact);
 }
 
+/* ".mailed" holds the file name of the last snapshot whose report was
+ * mailed (a dot file: load_snapshots skips it quietly). */
+#define MAILED_MARK ".mailed"
+
+/*
+ * history.since_mailed: the delta against the last snapshot that was
+ * mailed, which --mail-on change compares with: a change whose mail
+ * failed (server down) is still news next week, while a run that was not
+ * mailed because nothing changed does not hide a slow drift.
+ */
+static void
+add_since_mailed(cJSON *hist, const char *dir, const struct snaps *s, size_t n_before,
+		 const cJSON *cur)
+{
+	char *path = og_asprintf("%s/" MAILED_MARK, dir), *buf = NULL, ts[32];
+	size_t len = 0;
+	cJSON *o;
+
+	if (!cJSON_IsObject(hist) || og_read_file(path, 256, &buf, &len) < 0)
+		goto out;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	for (size_t k = n_before; k-- > 0;) {
+		if (strcmp(s->v[k].file, buf) != 0)
+			continue;
+		o = cJSON_AddObjectToObject(hist, "since_mailed");
+		og_format_time(s->v[k].at, ts, sizeof(ts));
+		cJSON_AddStringToObject(o, "previous_at", ts);
+		cJSON_AddItemToObject(o, "delta", og_history_delta(s->v[k].doc, cur));
+		break;
+	}
+out:
+	free(buf);
+	free(path);
+}
+
+int
+og_history_mark_mailed(const cJSON *report, const cJSON *config)
+{
+	const char *subject = og_jstr(og_jget(report, "subject"));
+	const char *gen = og_jstr(og_jget(report, "generated_at"));
+	char *dir = NULL, *path, *err = NULL, name[64];
+	int64_t at;
+	int r;
+
+	if (!og_jbool(og_jget2(config, "history", "enabled"), true) || !gen ||
+	    og_parse_time(gen, &at) < 0)
+		return 0;
+	if ((r = og_history_dir(config, subject ? subject : "unnamed", &dir, &err)) < 0) {
+		free(err);
+		return r;
+	}
+	snapshot_filename(at, name, sizeof(name));
+	path = og_asprintf("%s/" MAILED_MARK, dir);
+	r = og_write_file_atomic(path, name, strlen(name));
+	free(path);
+	free(dir);
+	return r;
+}
+
 int
 og_history_record(cJSON *report, const cJSON *config, char **ret_err)
 {
@@ -734,7 +729,7 @@ og_history_record(cJSON *report, const cJSON *config, char **ret_err)
 	r = og_history_dir(config, subject, &dir, &err);
 	if (r < 0)
 		goto out;
-	r = mkdir_p(dir);
+	r = og_mkdir_p(dir);
 	if (r < 0) {
 		err = og_asprintf("history: cannot create %s: %s", dir,
 				  strerror(-r));
@@ -757,9 +752,13 @@ og_history_record(cJSON *report, const cJSON *config, char **ret_err)
 	 * later ones (a rerun with an older SOURCE_DATE_EPOCH) ignored. */
 	while (n_before < s.n && s.v[n_before].at < at)
 		n_before++;
+	/* A collector that ran last time and not now makes this run
+	 * incomplete; the snapshot records it. */
+	og_history_run_state(report, n_before ? s.v[n_before - 1].doc : NULL);
 
 	cur = snapshot_from_report(report, subject, at);
 	hist = history_object(&s, n_before, cur);
+	add_since_mailed(hist, dir, &s, n_before, cur);
 	if (!hist)
 		hist = cJSON_CreateNull();
 	if (og_jget(report, "history"))

@@ -14,9 +14,20 @@
  */
 int og_history_record(cJSON *report, const cJSON *config, char **ret_err);
 
+/*
+ * Set report["run"] = {complete, missing: [{collector, status, reason}]}:
+ * collectors that failed or were partial, and (given the previous
+ * snapshot) those that did not run although they ran last time.
+ */
+void og_history_run_state(cJSON *report, const cJSON *prev_snapshot);
+
 /* Remove the snapshot og_history_record stored for @report: a run whose
  * outputs were not published leaves no history either. */
 void og_history_forget(const cJSON *report, const cJSON *config);
+
+/* Remember @report's snapshot as the last one mailed: the next run's
+ * history.since_mailed compares with it.  0 or negative errno. */
+int og_history_mark_mailed(const cJSON *report, const cJSON *config);
 
 /* ---- appended by the delivery branch ---- */
 #include <stdbool.h>
@@ -41,7 +52,7 @@ int og_history_dir(const cJSON *config, const char *subject,
 		   char **ret_dir, char **ret_err);
 
 /* @subject reduced to a file-name-safe slug (as used for the directory
- * and the mailed PDF's name), at most 120 bytes; caller frees. */
+ * and the mailed attachment's name), at most 120 bytes; caller frees. */
 char *og_history_slug(const char *subject);
 
 /*
@@ -62,5 +73,8 @@ int og_history_list(const cJSON *config, const char *subject,
  * logging an error (no history at all is an empty list).
  */
 int og_history_subjects(const cJSON *config, cJSON **ret_listing);
+
+/* mkdir -p @path; levels it creates are 0700.  0 or negative errno. */
+int og_mkdir_p(const char *path);
 
 #endif

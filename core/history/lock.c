@@ -8,6 +8,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "history/history.h"
 #include "history/lock.h"
 
 int
@@ -16,6 +17,16 @@ og_lock_acquire(const char *path, int *ret_fd)
 	char pid[32];
 	int fd, r, n;
 
+	/* a lock under a directory that does not exist yet ("~/.cache" on a
+	 * fresh account, cron) is made there, not an error */
+	if (strrchr(path, '/') && strrchr(path, '/') != path) {
+		char *dir = strndup(path, (size_t)(strrchr(path, '/') - path));
+
+		r = dir ? og_mkdir_p(dir) : -ENOMEM;
+		free(dir);
+		if (r < 0)
+			return r;
+	}
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
 	if (fd < 0)
 		return -errno;

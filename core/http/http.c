@@ -26,12 +26,14 @@
 #include <curl/curl.h>
 
 #include "core/conf.h"
+#include "core/credential.h"
+#include "core/fingerprint.h"
 #include "core/http/http.h"
 #include "core/secret.h"
 #include "core/util.h"
 
 #define HTTP_MAX_IN_FLIGHT_DEFAULT	8
-#define HTTP_MAX_IN_FLIGHT_MAX		64	/* GitHub allows 100 concurrent */
+#define HTTP_MAX_IN_FLIGHT_MAX		64
 #define HTTP_CONNECT_TIMEOUT_DEFAULT	10.0	/* s */
 #define HTTP_TIMEOUT_DEFAULT		60.0	/* s */
 #define HTTP_MAX_WAIT_DEFAULT		60.0	/* s */
@@ -41,14 +43,13 @@
 #define HTTP_MAX_BYTES_MAX		((size_t)1 << 30)
 #define HTTP_BACKOFF_BASE_MS		250
 #define HTTP_BACKOFF_CAP_MS		30000
-#define HTTP_SECONDARY_WAIT_S		60	/* GitHub: wait >= 1 min */
+#define HTTP_SECONDARY_WAIT_S		60	/* no hint: wait at least a minute */
 #define HTTP_REDIRECTS_MAX		10
 #define HTTP_HEADERS_MAX		200	/* per response */
 #define HTTP_HEADER_BYTES_MAX		(64 * 1024)
 #define HTTP_BATCH_MAX			100000
 #define HTTP_HOSTS_MAX			16
-#define HTTP_SECRETS_MAX		8
-#define HTTP_API_VERSION		"2022-11-28"
+#define HTTP_SECRETS_MAX		32
 #define HTTP_CACHE_MAGIC		"opsgrade-http-cache 1\n"
 
 /* Rate-limit state per host, from the last answer's x-ratelimit-*. */
@@ -58,9 +59,19 @@ struct host_limit {
 	int64_t reset;		/* UTC epoch s */
 };
 
+/* A credential's value for one host, resolved once per og_http. */
 struct secret_slot {
-	char *name;
+	const struct og_credential *cred;
+	char *host;
 	char *value;		/* NULL when none is configured */
+};
+
+/* A token service a credential's host named in its 401 challenge
+ * (WWW-Authenticate realm): the credential may go there too. */
+struct realm {
+	const struct og_credential *cred;
+	char *realm_host;
+	char *owner_host;	/* the credential's host that named it */
 };
 
 struct og_http {
@@ -80,6 +91,9 @@ struct og_http {
 	size_t n_hosts;
 	struct secret_slot secrets[HTTP_SECRETS_MAX];
 	size_t n_secrets;
+	struct realm realms[HTTP_SECRETS_MAX];
+	size_t n_realms;
+	const struct og_credset *creds;	/* borrowed; NULL: no credentials */
 	uint64_t n_sent, n_cached;
 };
 
@@ -105,6 +119,7 @@ enum xfer_state { XFER_WAITING, XFER_RUNNING, XFER_DONE };
 struct xfer {
 	struct og_http *h;
 	const struct og_http_request *req;
+	const struct og_credential *cred;	/* what req->auth names */
 	enum xfer_state state;
 	CURL *easy;
 	struct curl_slist *slist;
@@ -143,18 +158,6 @@ rng_next(struct og_http *h)
 	h->rng ^= h->rng << 25;
 	h->rng ^= h->rng >> 27;
 	return h->rng * UINT64_C(2685821657736338717);
-}
-
-static uint64_t
-fnv1a(uint64_t hash, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	for (size_t i = 0; i < len; i++) {
-		hash ^= p[i];
-		hash *= UINT64_C(1099511628211);
-	}
-	return hash;
 }
 
 static void
@@ -227,99 +230,6 @@ bad:
 	og_log_error("config http.%s: expected a number from %g to %g",
 		     key, min, max);
 	return -EINVAL;
-}
-
-/* Lower-case host of @url, or NULL. */
-static char *
-url_host(const char *url)
-{
-	CURLU *u = curl_url();
-	char *host = NULL, *port = NULL, *out = NULL;
-
-	if (!u)
-		return NULL;
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
-		goto out;
-	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
-		goto out;
-	if (curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
-	    CURLUE_OK)
-		goto out;
-	out = og_asprintf("%s:%s", host, port);
-	for (char *c = out; *c; c++)
-		if (*c >= 'A' && *c <= 'Z')
-			*c = (char)(*c - 'A' + 'a');
-out:
-	curl_free(host);
-	curl_free(port);
-	curl_url_cleanup(u);
-	return out;
-}
-
-static bool
-host_equals_name(const char *hostport, const char *name)
-{
-	/* "registry:HOST" names a host with or without a port */
-	size_t n = strlen(name);
-
-	if (strcasecmp(hostport, name) == 0)
-		return true;
-	return strncasecmp(hostport, name, n) == 0 && hostport[n] == ':' &&
-	       !strchr(name, ':');
-}
-
-/* 127.0.0.0/8, ::1 and localhost: the only hosts plain HTTP may carry a
- * credential to (test fixtures, a registry on this machine). */
-static bool
-is_loopback_host(const char *hostport)
-{
-	return strncmp(hostport, "127.", 4) == 0 ||
-	       strncmp(hostport, "[::1]:", 6) == 0 ||
-	       strncasecmp(hostport, "localhost:", 10) == 0;
-}
-
-/* The host:port of the configured GitHub API (collectors.github.api_url,
- * else api.github.com): the only host the GitHub token goes to. */
-static bool
-is_github_api_host(const struct og_http *h, const char *hostport)
-{
-	const char *base = og_config_str(h->config, "collectors.github.api_url",
-					 "https://api.github.com");
-	char *want = url_host(base);
-	bool ok = want && strcmp(want, hostport) == 0;
-
-	free(want);
-	return ok;
-}
-
-/* Whether @auth's credential may travel over plain HTTP to @hostport:
- * loopback, or a registry the user named in collectors.registry.insecure
- * (--insecure-registry). */
-static bool
-plain_http_allowed(const struct og_http *h, const char *auth,
-		   const char *hostport)
-{
-	const char **list = NULL;
-	size_t n;
-	bool ok = false;
-
-	if (is_loopback_host(hostport))
-		return true;
-	if (strncmp(auth, "registry:", 9) != 0)
-		return false;
-	n = og_config_strv(h->config, "collectors.registry.insecure", &list);
-	for (size_t i = 0; i < n && !ok; i++)
-		ok = host_equals_name(hostport, list[i]);
-	free(list);
-	return ok;
-}
-
-static bool
-is_github_host(const char *hostport)
-{
-	return strncmp(hostport, "api.github.com:", 15) == 0 ||
-	       strstr(hostport, ".github.com:") != NULL ||
-	       strstr(hostport, ".ghe.com:") != NULL;
 }
 
 /* ---- creation ------------------------------------------------------ */
@@ -449,8 +359,12 @@ og_http_free(struct og_http *h)
 	for (size_t i = 0; i < h->n_hosts; i++)
 		free(h->hosts[i].host);
 	for (size_t i = 0; i < h->n_secrets; i++) {
-		free(h->secrets[i].name);
+		free(h->secrets[i].host);
 		og_secret_free(h->secrets[i].value);
+	}
+	for (size_t i = 0; i < h->n_realms; i++) {
+		free(h->realms[i].realm_host);
+		free(h->realms[i].owner_host);
 	}
 	free(h->name);
 	free(h->cache_dir);
@@ -467,103 +381,121 @@ og_http_stats(const struct og_http *h, uint64_t *ret_sent,
 	*ret_cached = h->n_cached;
 }
 
-/* ---- secrets --------------------------------------------------------- */
+/* ---- credentials ---------------------------------------------------- */
 
-/* The credential for @auth, resolved once per og_http; borrowed. */
-static const char *
-secret_for(struct og_http *h, const char *auth)
+void
+og_http_set_credentials(struct og_http *h, const struct og_credset *creds)
 {
-	const char *name = strcmp(auth, "github") == 0 ? "github.token" : auth;
+	h->creds = creds;
+}
 
+/* @c's value for @host, resolved once per og_http; borrowed. */
+static const char *
+secret_for(struct og_http *h, const struct og_credential *c, const char *host)
+{
 	for (size_t i = 0; i < h->n_secrets; i++)
-		if (strcmp(h->secrets[i].name, name) == 0)
+		if (h->secrets[i].cred == c && !strcmp(h->secrets[i].host, host))
 			return h->secrets[i].value;
 	if (h->n_secrets == HTTP_SECRETS_MAX)
 		return NULL;
-	h->secrets[h->n_secrets].name = og_strdup0(name);
-	h->secrets[h->n_secrets].value = og_secret_get(h->config, name);
+	h->secrets[h->n_secrets] = (struct secret_slot){
+		.cred = c, .host = og_strdup0(host),
+		.value = og_secret_credential(h->creds, c, host) };
 	return h->secrets[h->n_secrets++].value;
 }
 
-static char *
-base64(const char *s)
+/* The host whose credential @hostport may carry: itself when the
+ * credential may go there, the registry that named it as its token
+ * realm, else NULL. */
+static const char *
+credential_owner(struct og_http *h, const struct og_credential *c,
+		 const char *hostport)
 {
-	static const char tab[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t n = strlen(s), o = 0;
-	char *out = og_xmalloc(4 * ((n + 2) / 3) + 1);
+	if (og_credential_host_ok(h->creds, c, hostport))
+		return hostport;
+	for (size_t i = 0; i < h->n_realms; i++)
+		if (h->realms[i].cred == c &&
+		    !strcmp(h->realms[i].realm_host, hostport))
+			return h->realms[i].owner_host;
+	return NULL;
+}
 
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t v = (uint32_t)(unsigned char)s[i] << 16;
+/* A 401 from a credential's own host naming a token realm elsewhere:
+ * remember the realm so the credential may be exchanged there. */
+static void
+note_realm(struct xfer *x, const char *hostport)
+{
+	struct og_http *h = x->h;
+	const char *v = NULL, *p;
+	char *url, *realm;
 
-		if (i + 1 < n)
-			v |= (uint32_t)(unsigned char)s[i + 1] << 8;
-		if (i + 2 < n)
-			v |= (unsigned char)s[i + 2];
-		out[o++] = tab[(v >> 18) & 63];
-		out[o++] = tab[(v >> 12) & 63];
-		out[o++] = i + 1 < n ? tab[(v >> 6) & 63] : '=';
-		out[o++] = i + 2 < n ? tab[v & 63] : '=';
+	for (size_t i = 0; i < x->n_headers && !v; i++)
+		if (!strncmp(x->headers[i], "www-authenticate: ", 18))
+			v = x->headers[i] + 18;
+	if (!v || !x->cred || !og_credential_host_ok(h->creds, x->cred, hostport) ||
+	    !(p = strcasestr(v, "realm=\"")) || h->n_realms == HTTP_SECRETS_MAX)
+		return;
+	p += 7;
+	url = og_asprintf("%.*s", (int)strcspn(p, "\""), p);
+	realm = og_url_hostport(url);
+	free(url);
+	if (!realm || credential_owner(h, x->cred, realm)) {
+		free(realm);
+		return;
 	}
-	out[o] = '\0';
-	return out;
+	h->realms[h->n_realms++] = (struct realm){
+		.cred = x->cred, .realm_host = realm,
+		.owner_host = og_strdup0(hostport) };
 }
 
 /*
- * "Authorization: ..." for @x's current URL, or NULL when the request has
- * no credential, none is configured, or the URL left the credential's
- * host.  Caller wipes and frees.
+ * Attach @x's credential for its current URL when every rule allows it
+ * (include/opsgrade/plugin.h, og_credential): the request's own host (a
+ * redirect to another host goes on without it), one of the credential's
+ * hosts or a token realm one of them named, HTTPS unless loopback or
+ * named insecure.  A header line to add (caller wipes and frees), or
+ * NULL (Basic is set on the handle; or nothing to attach).
  */
 static char *
-auth_header(struct xfer *x, const char *hostport)
+attach_credential(struct xfer *x, const char *hostport)
 {
-	const char *auth = x->req->auth, *secret;
-	char *hdr = NULL;
+	const struct og_credential *c = x->cred;
+	const char *owner, *secret, *scheme, *colon;
+	char *user;
 
-	if (!auth || !hostport)
+	if (!c || !hostport || !x->origin_host || strcmp(hostport, x->origin_host))
 		return NULL;
-	if (strncmp(auth, "registry:", 9) == 0) {
-		/*
-		 * The registry itself, or the token realm its challenge
-		 * named when that is another host (Docker Hub's is
-		 * auth.docker.io): the plugin asked for that URL with this
-		 * credential, so it goes there — over HTTPS only, and never
-		 * to a host a redirect leads to.
-		 */
-		bool realm = x->origin_host && strcmp(hostport, x->origin_host) == 0 &&
-			     strncmp(x->req->url, "https://", 8) == 0;
-
-		if (!host_equals_name(hostport, auth + 9) && !realm)
-			return NULL;
-	} else if (!x->origin_host || strcmp(hostport, x->origin_host) != 0) {
-		return NULL;
-	} else if (strcmp(auth, "github") == 0 &&
-		   !is_github_api_host(x->h, hostport)) {
-		/* a plugin asking for the token to go elsewhere */
-		og_log_warn("not sending the GitHub token to %s: it goes only "
-			    "to the configured GitHub API", hostport);
+	owner = credential_owner(x->h, c, hostport);
+	if (!owner) {
+		og_log_warn("not sending credential %s to %s: it goes only to "
+			    "its declared hosts", c->name, hostport);
 		return NULL;
 	}
 	if (strncmp(x->url, "https://", 8) != 0 &&
-	    !plain_http_allowed(x->h, auth, hostport)) {
-		og_log_warn("not sending the %s credential over plain HTTP to "
-			    "%s (HTTPS only, unless loopback or named with "
-			    "--insecure-registry)", auth, hostport);
+	    !og_credential_plain_ok(x->h->creds, c, hostport)) {
+		og_log_warn("not sending credential %s over plain HTTP to %s "
+			    "(HTTPS only, unless loopback or named insecure, "
+			    "e.g. --insecure-registry)", c->name, hostport);
 		return NULL;
 	}
-	secret = secret_for(x->h, auth);
+	secret = secret_for(x->h, c, owner);
 	if (!secret)
 		return NULL;
-	if (strcmp(auth, "github") == 0) {
-		hdr = og_asprintf("Authorization: Bearer %s", secret);
-	} else {
-		char *b = base64(secret);
-
-		hdr = og_asprintf("Authorization: Basic %s", b);
-		wipe(b);
-		free(b);
+	scheme = c->scheme ? c->scheme : "Bearer";
+	if (!strcmp(scheme, "Basic")) {
+		/* libcurl builds the header; user:password as the Docker
+		 * config and the user variable give it */
+		colon = strchr(secret, ':');
+		user = og_asprintf("%.*s", (int)(colon ? colon - secret : 0), secret);
+		curl_easy_setopt(x->easy, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(x->easy, CURLOPT_USERNAME, user);
+		curl_easy_setopt(x->easy, CURLOPT_PASSWORD, colon ? colon + 1 : secret);
+		wipe(user);
+		free(user);
+		return NULL;
 	}
-	return hdr;
+	return og_asprintf("%s: %s%s%s", c->header ? c->header : "Authorization",
+			   scheme, *scheme ? " " : "", secret);
 }
 
 /* ---- ETag cache --------------------------------------------------- */
@@ -577,22 +509,26 @@ static char *
 cache_path(struct xfer *x)
 {
 	struct og_http *h = x->h;
-	uint64_t a = UINT64_C(14695981039346656037), b = UINT64_C(0x84222325cbf29ce4);
-	const char *secret = x->req->auth ? secret_for(h, x->req->auth) : NULL;
-	const char *parts[4] = { "GET", x->req->url, x->req->auth, secret };
+	const char *owner = x->cred && x->origin_host
+			    ? credential_owner(h, x->cred, x->origin_host) : NULL;
+	const char *secret = owner ? secret_for(h, x->cred, owner) : NULL;
+	const char **parts;
+	char name[OG_FINGERPRINT_LEN + 1];
+	size_t n = 4;
 
-	for (size_t i = 0; i < 4; i++) {
-		const char *s = parts[i] ? parts[i] : "";
-
-		a = fnv1a(a, s, strlen(s) + 1);
-		b = fnv1a(b, s, strlen(s) + 1);
-	}
-	for (const char *const *hd = x->req->headers; hd && *hd; hd++) {
-		a = fnv1a(a, *hd, strlen(*hd) + 1);
-		b = fnv1a(b, *hd, strlen(*hd) + 1);
-	}
-	return og_asprintf("%s/%016llx%016llx", h->cache_dir,
-			   (unsigned long long)a, (unsigned long long)b);
+	for (const char *const *hd = x->req->headers; hd && *hd; hd++)
+		n++;
+	parts = og_xcalloc(n, sizeof(*parts));
+	parts[0] = "GET";
+	parts[1] = x->req->url;
+	parts[2] = x->req->auth;
+	parts[3] = secret;	/* one-way: the name never reveals it */
+	n = 4;
+	for (const char *const *hd = x->req->headers; hd && *hd; hd++)
+		parts[n++] = *hd;
+	og_fingerprint_hex(parts, n, name);
+	free(parts);
+	return og_asprintf("%s/%s", h->cache_dir, name);
 }
 
 /*
@@ -767,17 +703,6 @@ find_header(char *const *headers, size_t n, const char *name)
 	return NULL;
 }
 
-static bool
-request_has_header(const struct og_http_request *req, const char *name)
-{
-	size_t len = strlen(name);
-
-	for (const char *const *hd = req->headers; hd && *hd; hd++)
-		if (strncasecmp(*hd, name, len) == 0 && (*hd)[len] == ':')
-			return true;
-	return false;
-}
-
 static void
 wipe_slist(struct curl_slist *l)
 {
@@ -882,7 +807,7 @@ xfer_start(struct xfer *x)
 	struct og_http *h = x->h;
 	const struct og_http_request *req = x->req;
 	const char *method = req->method ? req->method : "GET";
-	char *hostport = url_host(x->url), *auth = NULL;
+	char *hostport = og_url_hostport(x->url), *auth = NULL;
 	struct host_limit *lim;
 	char *hdr;
 	int r = 0;
@@ -945,23 +870,12 @@ xfer_start(struct xfer *x)
 
 	for (const char *const *hd = req->headers; hd && *hd; hd++)
 		x->slist = curl_slist_append(x->slist, *hd);
-	/* GitHub's headers go to GitHub hosts and to anything the GitHub
-	 * credential is meant for (GHES, the test fixture) */
-	if (is_github_host(hostport) ||
-	    (req->auth && strcmp(req->auth, "github") == 0)) {
-		if (!request_has_header(req, "Accept"))
-			x->slist = curl_slist_append(x->slist,
-				"Accept: application/vnd.github+json");
-		if (!request_has_header(req, "X-GitHub-Api-Version"))
-			x->slist = curl_slist_append(x->slist,
-				"X-GitHub-Api-Version: " HTTP_API_VERSION);
-	}
 	if (x->cached_etag && x->redirects == 0) {
 		hdr = og_asprintf("If-None-Match: %s", x->cached_etag);
 		x->slist = curl_slist_append(x->slist, hdr);
 		free(hdr);
 	}
-	auth = auth_header(x, hostport);
+	auth = attach_credential(x, hostport);
 	if (auth) {
 		x->slist = curl_slist_append(x->slist, auth);
 		wipe(auth);
@@ -1029,7 +943,8 @@ header_long(const struct xfer *x, const char *name, bool *ret_present)
 }
 
 /*
- * A rate-limit answer (403/429 with the headers or message GitHub uses):
+ * A rate-limit answer (403/429 with x-ratelimit-*, Retry-After or a
+ * "secondary rate limit" message):
  * wait and retry when the wait is short, else fail with the reset time.
  * Returns false when @status is not a rate limit.
  */
@@ -1073,8 +988,7 @@ handle_rate_limit(struct xfer *x, long status, struct host_limit *lim)
 		return true;
 	}
 	fail_rate_limited(x, status, now + wait,
-			  strcmp(what, "primary") == 0 ? "GitHub API" :
-			  "GitHub secondary");
+			  strcmp(what, "primary") == 0 ? "API" : "secondary");
 	return true;
 }
 
@@ -1104,7 +1018,7 @@ xfer_done(struct xfer *x, CURLcode code)
 {
 	struct og_http *h = x->h;
 	long status = 0;
-	char *hostport = url_host(x->url);
+	char *hostport = og_url_hostport(x->url);
 	struct host_limit *lim = hostport ? limit_for(h, hostport) : NULL;
 	bool has_rem, has_reset;
 	long remaining, reset;
@@ -1142,6 +1056,13 @@ xfer_done(struct xfer *x, CURLcode code)
 		lim->reset = reset;
 	}
 
+	if (status == 401 && x->cred) {
+		char *hp = og_url_hostport(x->url);
+
+		if (hp)
+			note_realm(x, hp);
+		free(hp);
+	}
 	if (handle_rate_limit(x, status, lim))
 		return;
 	if (status >= 500 && x->attempt <= h->retries) {
@@ -1245,7 +1166,18 @@ og_http_batch(struct og_http *h,
 			continue;
 		}
 		x->url = og_strdup0(x->req->url);
-		x->origin_host = url_host(x->url);
+		x->origin_host = og_url_hostport(x->url);
+		if (x->req->auth &&
+		    !(x->cred = og_credset_find(h->creds, x->req->auth))) {
+			char *msg = og_asprintf("auth '%s' is not \"secret:NAME\" "
+						"of a credential the plugin "
+						"declares", x->req->auth);
+
+			xfer_finish(x, 0, msg);
+			free(msg);
+			done++;
+			continue;
+		}
 		if (cacheable(h, x->req)) {
 			x->cache_path = cache_path(x);
 			cache_load(x);
@@ -1347,16 +1279,19 @@ og_http_response_free(struct og_http_response *pub)
  */
 static struct {
 	const cJSON *config;
+	const struct og_credset *creds;
 	char *name;
 	struct og_http *http;
 	int error;
 } host_http;
 
 void
-og_http_host_setup(const cJSON *config, const char *name)
+og_http_host_setup(const cJSON *config, const char *name,
+		   const struct og_credset *creds)
 {
 	og_http_host_teardown();
 	host_http.config = config;
+	host_http.creds = creds;
 	host_http.name = og_strdup0(name);
 }
 
@@ -1382,6 +1317,8 @@ og_http_host_batch(struct og_ctx *ctx,
 
 		if (r < 0)
 			host_http.error = r;
+		else
+			og_http_set_credentials(host_http.http, host_http.creds);
 	}
 	if (host_http.error)
 		return host_http.error;

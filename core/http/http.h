@@ -1,6 +1,7 @@
 /*
  * Shared HTTP client (libcurl multi): pooled connections, bounded
- * concurrency, retries with backoff, GitHub rate limits, Link pagination
+ * concurrency, retries with backoff, rate limits (x-ratelimit-*,
+ * Retry-After), Link pagination
  * helpers, a persistent ETag cache, size caps.  Offered to plugins as
  * og_host.http_batch / http_free (include/opsgrade/plugin.h).
  */
@@ -20,6 +21,11 @@ struct og_http;
  * (cache namespace, log prefix). */
 int og_http_new(const cJSON *config, const char *name, struct og_http **ret);
 struct og_http *og_http_free(struct og_http *h);
+
+/* The credentials requests may name (auth = "secret:NAME"), borrowed
+ * until og_http_free; without them every auth value is refused. */
+struct og_credset;
+void og_http_set_credentials(struct og_http *h, const struct og_credset *creds);
 
 int og_http_batch(struct og_http *h,
 		  const struct og_http_request *const *requests, size_t n,
@@ -55,7 +61,8 @@ void og_http_stats(const struct og_http *h, uint64_t *ret_sent,
  * og_http_host_teardown() after fini().  @config is borrowed until
  * teardown.  The client is created on the first batch.
  */
-void og_http_host_setup(const cJSON *config, const char *name);
+void og_http_host_setup(const cJSON *config, const char *name,
+			const struct og_credset *creds);
 void og_http_host_teardown(void);
 int og_http_host_batch(struct og_ctx *ctx,
 		       const struct og_http_request *const *requests, size_t n,

@@ -4,13 +4,16 @@
  *   multipart/mixed
  *     multipart/alternative
  *       text/plain            summary rendered by the caller (reports/)
- *       multipart/related     (text/html alone when there is no PNG)
+ *       multipart/related     (text/html alone when there is no image)
  *         text/html           same summary, <img src="cid:...">
- *         image/png           summary.png, inline
- *     application/pdf         report.pdf, attachment, base64
+ *         image/…             the caller's image, inline
+ *     application/…           the caller's attachment, base64
+ *
+ * Which files those are (a renderer's output) the caller says
+ * (struct og_mail_files): the transport names no renderer.
  *
  * libcurl adds MIME-Version and the multipart Content-Types; it does not
- * add Date or Message-ID, so we do.  Binary parts must be base64: a PDF
+ * add Date or Message-ID, so we do.  Binary parts must be base64: a document
  * sent 8bit has lines longer than SMTP allows (reports.md §4).  STARTTLS
  * is required for smtp:// unless mail.smtp_tls is "none".
  */
@@ -22,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -41,7 +45,6 @@
 #define SUBJECT_MAX		200	/* bytes of UTF-8 before encoding */
 #define TIMEOUT_DEFAULT		120
 #define CONNECT_TIMEOUT_MAX	30
-#define PNG_CID			"summary.png@opsgrade"
 
 /* ---- small helpers ---- */
 
@@ -71,14 +74,47 @@ header_safe(const char *s, bool allow_space)
 	return true;
 }
 
-/* The addr-spec of "addr" or "Name <addr>", validated; caller frees. */
+static bool
+utf8_valid(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
+			     (c & 0xf8) == 0xf0 ? 4 : 0;
+
+		if (len == 0 || i + len > n || (len == 2 && c < 0xc2))
+			return false;
+		for (size_t k = 1; k < len; k++)
+			if (((unsigned char)s[i + k] & 0xc0) != 0x80)
+				return false;
+		i += len;
+	}
+	return true;
+}
+
+/* A display name may be any UTF-8 text without control characters
+ * ("Jürgen Müller"); it goes out RFC 2047-encoded (display_header). */
+static bool
+display_name_ok(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] == 0x7f)
+			return false;
+	return utf8_valid(s, n);
+}
+
+/* The addr-spec of "addr" or "Name <addr>", validated; caller frees.  The
+ * address itself is printable ASCII (no SMTPUTF8). */
 static char *
 addr_spec(const char *s)
 {
 	const char *lt = strchr(s, '<'), *gt;
 	char *a;
 
-	if (!header_safe(s, true) || strlen(s) > ADDR_MAX)
+	if (strlen(s) > ADDR_MAX)
+		return NULL;
+	if (!header_safe(s, true) &&
+	    !(lt && display_name_ok(s, (size_t)(lt - s)) && header_safe(lt, true)))
 		return NULL;
 	if (lt) {
 		gt = strchr(lt, '>');
@@ -172,6 +208,29 @@ rfc2047(const char *s)
  * The week's verdict in a few words, so the subject differs when the news
  * does: "Level 3 · 1 gate failed · 5 new, 2 fixed".
  */
+/* "Name <addr>" for a From/To header: a non-ASCII display name as RFC 2047
+ * encoded words (surrounding quotes dropped), the address as it is. */
+static char *
+mailbox_header(const char *s)
+{
+	const char *lt = strchr(s, '<');
+	size_t b, e;
+	char *name, *enc, *out;
+
+	if (!lt || header_safe(s, true))
+		return og_strdup0(s);
+	for (b = 0; s + b < lt && (s[b] == ' ' || s[b] == '"'); b++)
+		;
+	for (e = (size_t)(lt - s); e > b && (s[e - 1] == ' ' || s[e - 1] == '"'); e--)
+		;
+	name = og_asprintf("%.*s", (int)(e - b), s + b);
+	enc = rfc2047(name);
+	out = og_asprintf("%s %s", enc, lt);
+	free(name);
+	free(enc);
+	return out;
+}
+
 static char *
 verdict_text(const cJSON *report)
 {
@@ -191,6 +250,11 @@ verdict_text(const cJSON *report)
 	if (total) {
 		t = failed ? og_asprintf("%s \u00b7 %d gate%s failed", s, failed, failed == 1 ? "" : "s")
 			   : og_asprintf("%s \u00b7 gates passed", s);
+		free(s);
+		s = t;
+	}
+	if (cJSON_IsFalse(og_jget2(report, "run", "complete"))) {
+		t = og_asprintf("%s \u00b7 incomplete run", s);
 		free(s);
 		s = t;
 	}
@@ -309,7 +373,8 @@ og_mail_wanted(const cJSON *report, const cJSON *config)
 	const char *to[1];
 	const char *on = og_jstr_or(og_jget2(config, "mail", "on"), "always");
 	const cJSON *h = og_jget(report, "history");
-	const cJSON *d = og_jget(h, "delta");
+	/* compared with the last report that was mailed, not the last run */
+	const cJSON *d = og_jget2(h, "since_mailed", "delta");
 	const cJSON *from = og_jget2(d, "level", "from");
 	const cJSON *now = og_jget2(d, "level", "to");
 
@@ -319,14 +384,20 @@ og_mail_wanted(const cJSON *report, const cJSON *config)
 		return report_failed(report);
 	if (strcmp(on, "change"))
 		return true;	/* "always" (config.c rejects others) */
-	/* change: no earlier snapshot counts as a change (first report). */
+	/* change: no earlier mailed snapshot counts as a change (the first
+	 * report, or the first mail since a failed or skipped one).
+	 * Only like-for-like changes count: a level or gate that moved
+	 * because a collector failed or was dropped is not news of the
+	 * team's (the delta's critical/high set is like for like). */
 	if (!cJSON_IsObject(d))
 		return true;
-	if (cJSON_IsNumber(from) != cJSON_IsNumber(now) ||
-	    (cJSON_IsNumber(from) &&
-	     (int)from->valuedouble != (int)now->valuedouble))
+	if (!cJSON_IsFalse(og_jget2(d, "level", "compared")) &&
+	    (cJSON_IsNumber(from) != cJSON_IsNumber(now) ||
+	     (cJSON_IsNumber(from) &&
+	      (int)from->valuedouble != (int)now->valuedouble)))
 		return true;
-	if (cJSON_GetArraySize(og_jget(d, "gates_changed")) > 0)
+	if (!cJSON_IsFalse(og_jget(d, "like_for_like")) &&
+	    cJSON_GetArraySize(og_jget(d, "gates_changed")) > 0)
 		return true;
 	return !cJSON_IsFalse(og_jget(d, "critical_high_changed"));
 }
@@ -449,32 +520,45 @@ add_text(curl_mime *m, const char *text, const char *type)
 	return p;
 }
 
+static const char *
+base_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b ? b + 1 : path;
+}
+
 static curl_mime *
 build_mime(CURL *curl, const char *text, const char *html,
-	   const char *png, const char *pdf, const char *pdfname,
-	   struct curl_slist **ret_pngh)
+	   const struct og_mail_files *files, const char *cid,
+	   struct curl_slist **ret_imgh)
 {
 	curl_mime *mime = curl_mime_init(curl);
 	curl_mime *alt = curl_mime_init(curl);
 	curl_mimepart *p;
 
 	add_text(alt, text, "text/plain; charset=utf-8");
-	if (png) {
+	if (cid) {
 		curl_mime *rel = curl_mime_init(curl);
 		struct curl_slist *h = NULL;
+		char *line;
 
 		add_text(rel, html, "text/html; charset=utf-8");
 		p = curl_mime_addpart(rel);
-		curl_mime_filedata(p, png);
-		curl_mime_filename(p, "summary.png");
-		curl_mime_type(p, "image/png");
+		curl_mime_filedata(p, files->image);
+		curl_mime_filename(p, base_name(files->image));
+		curl_mime_type(p, files->image_type);
 		curl_mime_encoder(p, "base64");
-		h = curl_slist_append(h, "Content-ID: <" PNG_CID ">");
-		h = curl_slist_append(h, "Content-Disposition: inline; "
-				      "filename=\"summary.png\"");
+		line = og_asprintf("Content-ID: <%s>", cid);
+		h = curl_slist_append(h, line);
+		free(line);
+		line = og_asprintf("Content-Disposition: inline; filename=\"%s\"",
+				   base_name(files->image));
+		h = curl_slist_append(h, line);
+		free(line);
 		/* Owned by us (take_ownership 0): freed after the send. */
 		curl_mime_headers(p, h, 0);
-		*ret_pngh = h;
+		*ret_imgh = h;
 		p = curl_mime_addpart(alt);
 		curl_mime_subparts(p, rel);
 		curl_mime_type(p, "multipart/related");
@@ -484,31 +568,26 @@ build_mime(CURL *curl, const char *text, const char *html,
 	p = curl_mime_addpart(mime);
 	curl_mime_subparts(p, alt);
 	curl_mime_type(p, "multipart/alternative");
-	if (pdf) {
+	if (files->attachment) {
 		p = curl_mime_addpart(mime);
-		curl_mime_filedata(p, pdf);
-		curl_mime_filename(p, pdfname);
-		curl_mime_type(p, "application/pdf");
+		curl_mime_filedata(p, files->attachment);
+		curl_mime_filename(p, files->attachment_name);
+		curl_mime_type(p, files->attachment_type);
 		curl_mime_encoder(p, "base64");
 	}
 	return mime;
 }
 
-/* "formats" (string or list) includes pdf; absent means the default
- * set, which does. */
-static bool
-wants_pdf(const cJSON *config)
+char *
+og_mail_attachment_name(const cJSON *report, const char *ext)
 {
-	const cJSON *f = og_jget(config, "formats"), *it;
+	char date[64], *slug, *name;
 
-	if (!f)
-		return true;
-	if (og_jstr(f))
-		return !strcmp(f->valuestring, "pdf");
-	cJSON_ArrayForEach(it, f)
-		if (og_jstr(it) && !strcmp(it->valuestring, "pdf"))
-			return true;
-	return false;
+	slug = og_history_slug(og_jstr_or(og_jget(report, "subject"), "unnamed"));
+	report_date(report, date, sizeof(date));
+	name = og_asprintf("opsgrade-%s-%s.%s", slug, date, ext);
+	free(slug);
+	return name;
 }
 
 static long
@@ -554,7 +633,7 @@ og_mail_check(const cJSON *config, char **ret_err)
 		if (!(a = addr_spec(to[i]))) {
 			*ret_err = og_asprintf("mail: recipient %zu (\"%s\") is not a valid "
 					       "address", i + 1, header_safe(to[i], true) ? to[i]
-					       : "(control characters)");
+					       : "(control or non-ASCII characters in the address)");
 			return -EINVAL;
 		}
 		free(a);
@@ -592,9 +671,68 @@ og_mail_check(const cJSON *config, char **ret_err)
 	return r;
 }
 
+/*
+ * Which recipients the server accepted and which it refused, with its
+ * words: read from the SMTP dialogue (libcurl sends one RCPT TO at a time
+ * and waits for its reply).  Only RCPT lines and their replies are looked
+ * at; nothing of the dialogue (AUTH!) is kept or logged.
+ */
+struct rcpt_log {
+	char cur[ADDR_MAX + 1];
+	bool waiting;
+	char *accepted, *refused;
+	size_t n_ok, n_bad;
+};
+
+static void
+append_list(char **list, const char *item)
+{
+	char *t = og_asprintf("%s%s%s", *list ? *list : "", *list ? ", " : "", item);
+
+	free(*list);
+	*list = t;
+}
+
+static int
+rcpt_watch(CURL *curl, curl_infotype type, char *data, size_t size, void *userp)
+{
+	struct rcpt_log *l = userp;
+	size_t n = strcspn(data, "\r\n");
+
+	(void)curl;
+	if (n > size)
+		n = size;
+	if (type == CURLINFO_HEADER_OUT && n > 8 && strncasecmp(data, "RCPT TO:", 8) == 0) {
+		const char *a = memchr(data, '<', n), *b = a ? memchr(a, '>', n - (size_t)(a - data)) : NULL;
+
+		if (a && b && (size_t)(b - a - 1) <= ADDR_MAX) {
+			snprintf(l->cur, sizeof(l->cur), "%.*s", (int)(b - a - 1), a + 1);
+			l->waiting = true;
+		}
+	} else if (type == CURLINFO_HEADER_IN && l->waiting && n >= 4 &&
+		   data[3] != '-') {	/* the last line of a multi-line reply */
+		if (data[0] == '2') {
+			append_list(&l->accepted, l->cur);
+			l->n_ok++;
+		} else {
+			char *t = og_asprintf("%s (%.*s)", l->cur, (int)(n > 200 ? 200 : n), data);
+
+			for (char *c = t; *c; c++)
+				if ((unsigned char)*c < 0x20 || (unsigned char)*c == 0x7f)
+					*c = ' ';
+			append_list(&l->refused, t);
+			free(t);
+			l->n_bad++;
+		}
+		l->waiting = false;
+	}
+	return 0;
+}
+
 int
-og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
-	     og_mail_render_fn render, char **ret_err)
+og_mail_send(const cJSON *report, const cJSON *config,
+	     const struct og_mail_files *files, og_mail_render_fn render,
+	     char **ret_err)
 {
 	const char *to[RCPT_MAX];
 	const char *from = og_jstr(og_jget2(config, "mail", "from"));
@@ -602,14 +740,16 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 	const char *tls = og_jstr_or(og_jget2(config, "mail", "smtp_tls"),
 				 "required");
 	const char *cainfo = og_jstr(og_jget2(config, "mail", "cainfo"));
-	struct curl_slist *rcpt = NULL, *hdr = NULL, *pngh = NULL;
-	char *shown = NULL, *from_addr = NULL, *subj = NULL, *enc = NULL;
+	struct curl_slist *rcpt = NULL, *hdr = NULL, *imgh = NULL;
+	char *shown = NULL, *from_addr = NULL, *subj = NULL, *enc = NULL, *enc2 = NULL;
 	char *line = NULL, *text = NULL, *html = NULL, *err = NULL;
-	char *png = NULL, *pdf = NULL, *pdfname = NULL, *slug = NULL;
+	char *cid = NULL;
+	struct og_mail_files f = *files;
 	char *user = NULL, *pass = NULL, *to_line = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "", date[64];
 	curl_mime *mime = NULL;
 	CURL *curl = NULL;
+	struct rcpt_log rl = { 0 };
 	bool smtps = false, plain;
 	size_t n_to;
 	long timeout, code = 0;
@@ -638,37 +778,31 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 			err = og_asprintf("mail: recipient %zu (\"%s\") is not "
 					  "a valid address", i + 1,
 					  header_safe(to[i], true) ? to[i] :
-					  "(control characters)");
+					  "(control or non-ASCII characters in the address)");
 			goto out;
 		}
 		t = og_asprintf("<%s>", a);
 		rcpt = curl_slist_append(rcpt, t);
 		free(t);
 		free(a);
-		t = og_asprintf("%s%s%s", to_line, i ? ", " : "", to[i]);
+		a = mailbox_header(to[i]);
+		t = og_asprintf("%s%s%s", to_line, i ? ", " : "", a);
+		free(a);
 		free(to_line);
 		to_line = t;
 	}
 
-	slug = og_history_slug(og_jstr_or(og_jget(report, "subject"), "unnamed"));
-	report_date(report, date, sizeof(date));
-	pdfname = og_asprintf("opsgrade-%s-%s.pdf", slug, date);
-	png = og_asprintf("%s/summary.png", outdir);
-	pdf = og_asprintf("%s/report.pdf", outdir);
-	if (!regular_file(png)) {
-		free(png);
-		png = NULL;
+	if (f.image && !regular_file(f.image))
+		f.image = NULL;
+	if (f.attachment && !regular_file(f.attachment)) {
+		og_log_warn("mail: %s not found; sending the summary without it",
+			    f.attachment);
+		f.attachment = NULL;
 	}
-	if (!regular_file(pdf)) {
-		/* Only worth a warning when a PDF was asked for. */
-		if (wants_pdf(config))
-			og_log_warn("mail: %s/report.pdf not found; sending "
-				    "the summary without the PDF", outdir);
-		free(pdf);
-		pdf = NULL;
-	}
-	text = render(report, false, NULL, pdf ? pdfname : NULL);
-	html = render(report, true, png ? PNG_CID : NULL, pdf ? pdfname : NULL);
+	if (f.image)
+		cid = og_asprintf("%s@opsgrade", base_name(f.image));
+	text = render(report, false, NULL, f.attachment ? f.attachment_name : NULL);
+	html = render(report, true, cid, f.attachment ? f.attachment_name : NULL);
 	if (!text || !html) {
 		r = -ENOMEM;
 		err = og_strdup0("mail: cannot render the summary");
@@ -682,7 +816,8 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 	free(line);
 	date_header(date, sizeof(date));
 	hdr = curl_slist_append(hdr, date);
-	line = og_asprintf("From: %s", from);
+	enc2 = mailbox_header(from);
+	line = og_asprintf("From: %s", enc2);
 	hdr = curl_slist_append(hdr, line);
 	free(line);
 	hdr = curl_slist_append(hdr, to_line);
@@ -700,13 +835,18 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 		err = og_strdup0("mail: cannot initialise libcurl");
 		goto out;
 	}
-	mime = build_mime(curl, text, html, png, pdf, pdfname, &pngh);
+	mime = build_mime(curl, text, html, &f, cid, &imgh);
 	timeout = timeout_seconds(config);
 	line = og_asprintf("<%s>", from_addr);
 	curl_easy_setopt(curl, CURLOPT_URL, url);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	curl_easy_setopt(curl, CURLOPT_MAIL_FROM, line);
 	curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
+	/* one refused recipient must not cost the others their mail */
+	curl_easy_setopt(curl, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1L);
+	curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, rcpt_watch);
+	curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &rl);
+	curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdr);
 	curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime);
 	curl_easy_setopt(curl, CURLOPT_USE_SSL,
@@ -749,6 +889,21 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 			free(err);
 			err = t;
 		}
+		if (rl.refused) {
+			char *t = og_asprintf("%s; refused by the server: %s", err, rl.refused);
+
+			free(err);
+			err = t;
+		}
+		goto out;
+	}
+	if (rl.n_bad) {
+		/* delivered to the others; each refusal named, exit 4 */
+		og_log_info("mail: delivered to %s via %s", rl.accepted ? rl.accepted : "nobody",
+			    shown);
+		r = -EIO;
+		err = og_asprintf("mail: %zu of %zu recipient%s refused by %s: %s", rl.n_bad, n_to,
+				  n_to == 1 ? "" : "s", shown, rl.refused);
 		goto out;
 	}
 	og_log_info("mail: sent to %zu recipient%s via %s", n_to,
@@ -757,7 +912,7 @@ og_mail_send(const cJSON *report, const cJSON *config, const char *outdir,
 out:
 	curl_mime_free(mime);
 	curl_easy_cleanup(curl);
-	curl_slist_free_all(pngh);
+	curl_slist_free_all(imgh);
 	curl_slist_free_all(hdr);
 	curl_slist_free_all(rcpt);
 	og_secret_free(user);
@@ -768,12 +923,12 @@ out:
 	free(from_addr);
 	free(subj);
 	free(enc);
+	free(enc2);
+	free(rl.accepted);
+	free(rl.refused);
 	free(text);
 	free(html);
-	free(png);
-	free(pdf);
-	free(pdfname);
-	free(slug);
+	free(cid);
 	if (r < 0)
 		*ret_err = err;
 	else

@@ -109,10 +109,12 @@ static const struct og_option hello_options[] = {
  * 600).  The host keeps it: the plugin's environment never holds it. */
 static const char *const hello_hosts[] = { "hello.example.com", NULL };
 
+/* Designated members: the struct grows at its end between ABI versions,
+ * and a plugin built with -Wextra must still compile. */
 static const struct og_credential hello_credentials[] = {
-	{ "hello.token", "HELLO_TOKEN", "token_file", hello_hosts, "Bearer",
-	  NULL },
-	{ NULL, NULL, NULL, NULL, NULL, NULL },
+	{ .name = "hello.token", .env = "HELLO_TOKEN", .file_option = "token_file",
+	  .hosts = hello_hosts, .scheme = "Bearer" },
+	{ .name = NULL },
 };
 
 static const struct og_flag hello_flags[] = {

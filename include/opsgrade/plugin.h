@@ -229,9 +229,14 @@ struct og_http_request {
 	const char *const *headers;	/* "Name: value", NULL-terminated */
 	const void *body;
 	size_t body_len;
-	/* Host-held credential to attach: "github", "registry:HOST" or NULL.
-	 * The host adds Authorization itself so secrets never enter plugin
-	 * memory or logs, and drops it on a redirect to another host. */
+	/* A credential to attach: "secret:NAME" of one of the plugin's
+	 * declared credentials (og_plugin.credentials), or NULL.  Requests
+	 * run in a host process that never runs plugin code (the broker);
+	 * it attaches the credential only for the credential's hosts, never
+	 * over plain HTTP to a non-loopback host unless the user named it
+	 * insecure, and never after a redirect to another host (the request
+	 * then goes on without it).  Any other value fails the request with
+	 * an error. */
 	const char *auth;
 	bool no_cache;			/* skip the ETag cache */
 	bool follow_redirects;
@@ -360,11 +365,10 @@ struct og_host {
 	 * failing it: the collector's status becomes "partial". */
 	void (*set_partial)(struct og_ctx *ctx, const char *reason);
 
-	/* Secrets by name: the plugin's declared credentials
-	 * (og_plugin.credentials) and the host's own ("github.token"),
-	 * resolved by the host from the environment or a token file.
-	 * Returns whether one is configured; the value itself is never
-	 * handed out. */
+	/* Whether the plugin's declared credential @name
+	 * (og_plugin.credentials) has a value: from the environment, a token
+	 * file or the Docker config.  The value itself is never handed out;
+	 * the broker attaches it (og_http_request.auth). */
 	bool (*secret_available)(struct og_ctx *ctx, const char *name);
 
 	/* HTTP.  http_batch runs up to @n requests concurrently (the host
@@ -446,14 +450,32 @@ struct og_flag {
 
 /*
  * A credential the plugin needs.  The host resolves it (the environment
- * variable @env, else the file named by the plugin's option
- * @file_option, which must not be readable by group or others), keeps it
- * out of the plugin's environment and memory, and answers
- * secret_available(@name).  The value never reaches the plugin.
- * @hosts (NULL-terminated) are the only hosts it may be sent to, with
- * @scheme ("Bearer", default, or "Basic" for "user:password") in
- * @header ("Authorization", default).
+ * variable @env — or the first set of several, "GITHUB_TOKEN:GH_TOKEN" —
+ * else the file named by the plugin's option @file_option, which must not
+ * be readable by group or others), keeps it out of the plugin's
+ * environment and memory, and answers secret_available(@name).  The
+ * value never reaches the plugin: a request names it with
+ * auth = "secret:NAME" and the broker attaches it.
+ *
+ * Where it may go: the hosts ("host" or "host:port") in @hosts, or, when
+ * the user set the plugin's option @hosts_option, the hosts of its
+ * value(s) instead (URLs, "host[:port]", or references whose first
+ * "/"-separated part is a host, like "127.0.0.1:5000/app:1").  A token
+ * service that such a host names in a 401's WWW-Authenticate realm gets
+ * it too (over HTTPS or loopback).  Plain HTTP only to loopback or to the
+ * hosts in the option @insecure_option (--insecure-registry).
+ *
+ * How: in @header ("Authorization", default) with @scheme ("Bearer",
+ * default; "Basic" for "user:password", whose user may come from the
+ * variable @user_env; "" for the bare value).  OG_CRED_DOCKER_CONFIG:
+ * when neither @env nor the file has a value, the Docker CLI's
+ * config.json entry for the request's host ("auths", $DOCKER_CONFIG).
+ * The members from @user_env on were added in ABI 2 (credential_size).
  */
+enum og_credential_flags {
+	OG_CRED_DOCKER_CONFIG = 1u << 0,
+};
+
 struct og_credential {
 	const char *name;		/* "hello.token": [a-z0-9._-], plugin name first */
 	const char *env;		/* "HELLO_TOKEN"; may be NULL */
@@ -461,6 +483,10 @@ struct og_credential {
 	const char *const *hosts;	/* where it may go; NULL: nowhere */
 	const char *scheme;
 	const char *header;
+	const char *user_env;		/* Basic: the user's variable */
+	const char *hosts_option;	/* option naming its hosts instead */
+	const char *insecure_option;	/* option naming plain-HTTP hosts */
+	unsigned flags;			/* OG_CRED_* */
 };
 
 struct og_plugin {

@@ -527,14 +527,14 @@ fingerprint(const cJSON *res, const char *id, const struct og_location *loc,
 	if (best) {
 		parts[3] = best->string;
 		parts[4] = best->valuestring;
-		scan_hash_hex(parts, 5, out);
+		og_fingerprint_hex(parts, 5, out);
 		return;
 	}
 	e = cJSON_GetObjectItemCaseSensitive(pfp, "primaryLocationLineHash");
 	if (cJSON_IsString(e) && *e->valuestring) {
 		parts[3] = "primaryLocationLineHash";
 		parts[4] = e->valuestring;
-		scan_hash_hex(parts, 5, out);
+		og_fingerprint_hex(parts, 5, out);
 		return;
 	}
 	cJSON_ArrayForEach(e, (cJSON_IsObject(pfp) ? pfp : NULL))
@@ -550,14 +550,14 @@ fingerprint(const cJSON *res, const char *id, const struct og_location *loc,
 						m[i]->valuestring);
 		parts[3] = "partialFingerprints";
 		parts[4] = joined;
-		scan_hash_hex(parts, 5, out);
+		og_fingerprint_hex(parts, 5, out);
 		return;
 	}
 	snprintf(lc, sizeof(lc), "%u:%u", loc ? loc->line : 0,
 		 loc ? loc->column : 0);
 	parts[3] = lc;
 	parts[4] = message;
-	scan_hash_hex(parts, 5, out);
+	og_fingerprint_hex(parts, 5, out);
 }
 
 static uint64_t
@@ -592,7 +592,7 @@ run_identity(struct cfile *cf, const char *id, const struct og_location *loc,
 	parts[0] = id;
 	parts[1] = loc ? loc->file : NULL;
 	parts[2] = lc;
-	scan_hash_hex(parts, 3, where);
+	og_fingerprint_hex(parts, 3, where);
 	k = sarif_occ_index(&cf->occ, hex64_prefix(fp) | 1,
 			    hex64_prefix(where) | 1, &repeat);
 	if (k == 0)
@@ -604,7 +604,7 @@ run_identity(struct cfile *cf, const char *id, const struct og_location *loc,
 		snprintf(occ, sizeof(occ), "occurrence:%u", k);
 		parts[1] = occ;
 	}
-	scan_hash_hex(parts, 2, fp);
+	og_fingerprint_hex(parts, 2, fp);
 	return repeat;
 }
 
@@ -725,16 +725,16 @@ location_key(const char *rule, const char *file, uint32_t line)
 	char lb[16];
 	const char *parts[3] = { rule, file, lb };
 	unsigned char d[32];
-	struct scan_sha256 s;
+	struct og_sha256 s;
 	uint64_t k = 0;
 	int i;
 
 	snprintf(lb, sizeof(lb), "%u", line);
-	scan_sha256_init(&s);
+	og_sha256_init(&s);
 	for (i = 0; i < 3; i++)
-		scan_sha256_update(&s, parts[i] ? parts[i] : "",
+		og_sha256_update(&s, parts[i] ? parts[i] : "",
 				   strlen(parts[i] ? parts[i] : "") + 1);
-	scan_sha256_final(&s, d);
+	og_sha256_final(&s, d);
 	for (i = 0; i < 8; i++)
 		k = k << 8 | d[i];
 	return k ? k : 1;
@@ -1175,7 +1175,7 @@ convert_api_alert(struct cq_state *st, const cJSON *a, const char *url,
 		parts[1] = f.id;
 		parts[2] = loc.file;
 		parts[3] = num;
-		scan_hash_hex(parts, 4, fp);
+		og_fingerprint_hex(parts, 4, fp);
 		f.fingerprint = fp;
 	}
 	f.struct_size = sizeof(f);
@@ -1203,7 +1203,7 @@ read_api_page(struct cq_state *st, int page, size_t *errors)
 	struct og_http_request req = {
 		.struct_size = sizeof(req),
 		.headers = headers,
-		.auth = "github",
+		.auth = "secret:codeql.github_token",
 		.follow_redirects = true,
 	};
 	const struct og_http_request *reqs[1] = { &req };
@@ -1280,7 +1280,7 @@ read_github_alerts(struct cq_state *st)
 		st->host->set_partial(st->ctx, "github_alerts not read");
 		return;
 	}
-	if (!st->host->secret_available(st->ctx, "github.token")) {
+	if (!st->host->secret_available(st->ctx, "codeql.github_token")) {
 		st->host->log(st->ctx, OG_LOG_ERROR, "github_alerts needs a "
 			      "GitHub token (GH_TOKEN or collectors.github."
 			      "token_file)");
@@ -1455,7 +1455,20 @@ static const struct og_option codeql_options[] = {
 	{ .key = "github_api_url", .type = OG_OPT_STRING, .from = "github.api_url",
 	  .help = "GitHub API base URL (default: collectors.github.api_url, "
 		  "else https://api.github.com)" },
+	{ .key = "github_token_file", .type = OG_OPT_STRING, .flags = OG_OPTF_PATH,
+	  .from = "github.token_file",
+	  .help = "file holding the GitHub token (default: "
+		  "collectors.github.token_file, else GITHUB_TOKEN / GH_TOKEN)" },
 	{ .key = NULL },
+};
+
+/* The GitHub token for the alerts API, only to the configured API. */
+static const char *const codeql_token_hosts[] = { "api.github.com", NULL };
+static const struct og_credential codeql_credentials[] = {
+	{ .name = "codeql.github_token", .env = "GITHUB_TOKEN:GH_TOKEN",
+	  .file_option = "github_token_file", .hosts = codeql_token_hosts,
+	  .hosts_option = "github_api_url", .scheme = "Bearer" },
+	{ .name = NULL },
 };
 
 /* Command-line shorthands (shown in --help). */
@@ -1468,4 +1481,5 @@ OG_PLUGIN_DEFINE(.name = "codeql", .version = "1.0",
 		 .summary = "SARIF 2.1.0 (CodeQL, Semgrep, …) code alerts",
 		 .init = codeql_init, .collect = codeql_collect,
 		 .fini = codeql_fini, .options = codeql_options,
-		 .flags = codeql_flags, .opt_in = true)
+		 .flags = codeql_flags, .credentials = codeql_credentials,
+		 .opt_in = true)

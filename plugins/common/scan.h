@@ -13,6 +13,8 @@
 #include <cjson/cJSON.h>
 #include <opsgrade/plugin.h>
 
+#include "fingerprint.h"
+
 #define SCAN_INPUTS_MAX		10000	/* files after glob expansion */
 #define SCAN_ITEM_ERRORS_LOGGED	20	/* per file; the rest are counted */
 
@@ -101,23 +103,6 @@ struct scan_seen {
 /* True when the tuple was not in the set (and adds it). */
 bool scan_seen_add(struct scan_seen *s, const char *const *parts, size_t n);
 void scan_seen_clear(struct scan_seen *s);
-
-/* ---- hashing ----------------------------------------------------------- */
-
-/* Lowercase hex SHA-256 of the parts joined with NUL bytes (NULL parts are
- * empty); @out has room for 65 bytes. */
-void scan_hash_hex(const char *const *parts, size_t n, char out[65]);
-
-struct scan_sha256 {
-	uint32_t h[8];
-	uint64_t len;
-	unsigned char buf[64];
-	size_t fill;
-};
-
-void scan_sha256_init(struct scan_sha256 *s);
-void scan_sha256_update(struct scan_sha256 *s, const void *data, size_t n);
-void scan_sha256_final(struct scan_sha256 *s, unsigned char out[32]);
 
 /* ---- strings ------------------------------------------------------------ */
 

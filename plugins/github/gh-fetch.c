@@ -340,7 +340,7 @@ gh_fetch(struct gh *g, struct gh_list *const *lists, size_t n)
 				.struct_size = sizeof(reqs[k]),
 				.url = l->next_url,
 				.headers = headers,
-				.auth = "github",
+				.auth = "secret:github.token",
 				.follow_redirects = true,
 			};
 			ptrs[k] = &reqs[k];

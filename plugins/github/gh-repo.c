@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "gh.h"
+#include "repofiles.h"
 
 enum {
 	L_REPO, L_PROT, L_RULES, L_TREE, L_RUNS, L_DEPLOYS, L_RELEASES,
@@ -817,106 +818,68 @@ out:
 static void
 emit_tree(struct gh_repo *r)
 {
+	/* The keys the git tree decides, by the kinds of file the shared
+	 * detector (plugins/common/repofiles.h) finds in it: the repo
+	 * collector's keys (docs/facts.md), which the maturity model reads,
+	 * so GitHub-only runs meet them too. */
+	static const struct {
+		const char *key;
+		unsigned kinds;
+	} keys[] = {
+		{ "ci.present", RF_BIT(RF_GH_WORKFLOW) | RF_BIT(RF_CI_CONFIG) },
+		{ "deps.automated_updates", RF_BIT(RF_DEPENDABOT) | RF_BIT(RF_RENOVATE) },
+		{ "github.codeowners", RF_BIT(RF_CODEOWNERS) },
+		{ "docs.codeowners", RF_BIT(RF_CODEOWNERS) },
+		{ "github.security_policy", RF_BIT(RF_SECURITY) },
+		{ "docs.security_policy", RF_BIT(RF_SECURITY) },
+		{ "container.dockerfile.present", RF_BIT(RF_DOCKERFILE) },
+		{ "container.dockerignore", RF_BIT(RF_DOCKERIGNORE) },
+		{ "container.compose", RF_BIT(RF_COMPOSE) },
+		{ "docs.readme", RF_BIT(RF_README) },
+		{ "docs.license", RF_BIT(RF_LICENSE) },
+		{ "docs.contributing", RF_BIT(RF_CONTRIBUTING) },
+		{ "release.changelog", RF_BIT(RF_CHANGELOG) },
+	};
+	const size_t nk = sizeof(keys) / sizeof(keys[0]);
 	const struct gh_list *l = &r->l[L_TREE];
 	const cJSON *tree = jget(l->object, "tree"), *it;
 	bool truncated = jbool(l->object, "truncated");
-	struct {
-		const char *key;
-		bool found;
-	} f[] = {
-		{ "ci.present", false },		/* 0 */
-		{ "deps.automated_updates", false },	/* 1 */
-		{ "github.codeowners", false },		/* 2 */
-		/* the repo collector's keys (docs/facts.md), which the
-		 * maturity model reads: GitHub-only runs must meet them */
-		{ "docs.codeowners", false },		/* 3 */
-		{ "github.security_policy", false },	/* 4 */
-		{ "docs.security_policy", false },	/* 5 */
-		{ "container.dockerfile.present", false }, /* 6 */
-		{ "container.dockerignore", false },	/* 7 */
-		{ "container.compose", false },		/* 8 */
-		{ "docs.readme", false },		/* 9 */
-		{ "docs.license", false },		/* 10 */
-		{ "docs.contributing", false },		/* 11 */
-		{ "release.changelog", false },		/* 12 */
-	};
-	size_t nf = sizeof(f) / sizeof(f[0]);
+	unsigned found = 0;
 	double workflows = 0;
-	bool dependabot = false, renovate = false;
 	char *ev = evidence(r, L_TREE);
 
 	if (!gh_list_ok(l) || !cJSON_IsArray(tree)) {
 		char *why = gh_list_reason(l, NULL);
 
-		for (size_t i = 0; i < nf; i++)
-			f_unknown(r, f[i].key, why);
+		for (size_t i = 0; i < nk; i++)
+			f_unknown(r, keys[i].key, why);
 		f_unknown(r, "ci.workflows.count", why);
 		f_unknown(r, "deps.update_tool", why);
 		free(why);
 		goto out;
 	}
 	cJSON_ArrayForEach(it, tree) {
-		const char *p = gh_str(it, "path"), *base;
+		const char *p = gh_str(it, "path");
 		const char *type = gh_str(it, "type");
-		bool top;
+		unsigned kind;
 
 		if (!p || !type || strcmp(type, "blob") != 0)
 			continue;
-		base = strrchr(p, '/');
-		base = base ? base + 1 : p;
-		top = base == p;
-		if (strncmp(p, ".github/workflows/", 18) == 0 &&
-		    !strchr(p + 18, '/') &&
-		    (strstr(base, ".yml") || strstr(base, ".yaml"))) {
-			workflows++;
-			f[0].found = true;
-		}
-		if (!strcmp(p, ".gitlab-ci.yml") || !strcmp(p, "Jenkinsfile") ||
-		    !strcmp(p, ".circleci/config.yml") ||
-		    !strcmp(p, "azure-pipelines.yml"))
-			f[0].found = true;
-		if (!strcmp(p, ".github/dependabot.yml") ||
-		    !strcmp(p, ".github/dependabot.yaml"))
-			f[1].found = dependabot = true;
-		if ((top || !strncmp(p, ".github/", 8)) &&
-		    (!strncmp(base, "renovate.json", 13) ||
-		     !strncmp(base, ".renovaterc", 11)))
-			f[1].found = renovate = true;
-		if (!strcmp(p, "CODEOWNERS") || !strcmp(p, ".github/CODEOWNERS") ||
-		    !strcmp(p, "docs/CODEOWNERS"))
-			f[2].found = f[3].found = true;
-		if (!strcasecmp(base, "SECURITY.md") &&
-		    (top || !strcmp(p, ".github/SECURITY.md") ||
-		     !strcasecmp(p, "docs/SECURITY.md")))
-			f[4].found = f[5].found = true;
-		if (!strncmp(base, "Dockerfile", 10) ||
-		    !strncmp(base, "Containerfile", 13) ||
-		    strstr(base, ".dockerfile"))
-			f[6].found = true;
-		if (!strcmp(base, ".dockerignore"))
-			f[7].found = true;
-		if (top && (!strncmp(base, "docker-compose.", 15) ||
-			    !strncmp(base, "compose.y", 9)))
-			f[8].found = true;
-		if (top && !strncasecmp(base, "README", 6))
-			f[9].found = true;
-		if (top && (!strncasecmp(base, "LICENSE", 7) ||
-			    !strncasecmp(base, "LICENCE", 7) ||
-			    !strncasecmp(base, "COPYING", 7)))
-			f[10].found = true;
-		if ((top || !strcmp(p, ".github/CONTRIBUTING.md") ||
-		     !strcasecmp(p, "docs/CONTRIBUTING.md")) &&
-		    !strncasecmp(base, "CONTRIBUTING", 12))
-			f[11].found = true;
-		if (top && (!strncasecmp(base, "CHANGELOG", 9) ||
-			    !strncasecmp(base, "CHANGES", 7)))
-			f[12].found = true;
+		kind = rf_classify(p);
+		/* no scopes in a tree listing: a compose file counts at the
+		 * top only (elsewhere it is usually a test's or a sample) */
+		if (strchr(p, '/'))
+			kind &= ~RF_BIT(RF_COMPOSE);
+		workflows += (kind & RF_BIT(RF_GH_WORKFLOW)) != 0;
+		found |= kind;
 	}
-	for (size_t i = 0; i < nf; i++) {
-		if (f[i].found || !truncated)
-			f_bool(r, f[i].key, f[i].found, ev);
+	for (size_t i = 0; i < nk; i++) {
+		bool on = (found & keys[i].kinds) != 0;
+
+		if (on || !truncated)
+			f_bool(r, keys[i].key, on, ev);
 		else
-			f_unknown(r, f[i].key, "not measured: the git tree is "
+			f_unknown(r, keys[i].key, "not measured: the git tree is "
 				  "larger than GitHub returns in one call "
 				  "(truncated)");
 	}
@@ -925,10 +888,12 @@ emit_tree(struct gh_repo *r)
 	else
 		f_num(r, "ci.workflows.count", workflows, NULL, ev);
 	/* same values as the repo collector's deps.update_tool */
-	if (f[1].found || !truncated)
-		f_str(r, "deps.update_tool", dependabot && renovate ?
-		      "dependabot+renovate" : dependabot ? "dependabot" :
-		      renovate ? "renovate" : "none", ev);
+	if ((found & keys[1].kinds) || !truncated)
+		f_str(r, "deps.update_tool",
+		      (found & RF_BIT(RF_DEPENDABOT)) && (found & RF_BIT(RF_RENOVATE))
+			      ? "dependabot+renovate"
+		      : (found & RF_BIT(RF_DEPENDABOT)) ? "dependabot"
+		      : (found & RF_BIT(RF_RENOVATE))	? "renovate" : "none", ev);
 	else
 		f_unknown(r, "deps.update_tool", "not measured: git tree truncated");
 out:

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "gh.h"
+#include "hash.h"
 
 #define GH_ORG_CHUNK		48	/* repositories collected together */
 #define GH_WINDOW_DAYS_MAX	3650
@@ -43,6 +44,16 @@ static const struct og_option github_options[] = {
 	{ .key = "window_days", .type = OG_OPT_NUMBER,
 	  .help = "KPI window in days, default 90" },
 	{ .key = NULL },
+};
+
+/* The token goes only to the API the user configured (api_url), else
+ * api.github.com; the host attaches it as Bearer (plugin.h). */
+static const char *const github_token_hosts[] = { "api.github.com", NULL };
+static const struct og_credential github_credentials[] = {
+	{ .name = "github.token", .env = "GITHUB_TOKEN:GH_TOKEN",
+	  .file_option = "token_file", .hosts = github_token_hosts,
+	  .hosts_option = "api_url", .scheme = "Bearer" },
+	{ .name = NULL },
 };
 
 static bool
@@ -270,16 +281,17 @@ collect_repo(struct gh *g)
 	return r;
 }
 
-static uint32_t
+/* The shard of a repository: its name hashed case-blind (GitHub names
+ * are), the same on every machine and run. */
+static uint64_t
 name_hash(const char *s)
 {
-	uint32_t h = 2166136261u;
+	char low[256];
+	size_t n = 0;
 
-	for (; *s; s++) {
-		h ^= (unsigned char)tolower((unsigned char)*s);
-		h *= 16777619u;
-	}
-	return h;
+	for (; s[n] && n < sizeof(low); n++)
+		low[n] = (char)tolower((unsigned char)s[n]);
+	return og_hash64(low, n, 0);
 }
 
 static int
@@ -450,4 +462,5 @@ OG_PLUGIN_DEFINE(.name = "github", .version = "1.0",
 		 .summary = "GitHub repository posture, CI history and DORA events (REST API)",
 		 .init = github_init, .collect = github_collect,
 		 .fini = github_fini, .options = github_options,
-		 .flags = github_flags, .opt_in = true)
+		 .flags = github_flags, .credentials = github_credentials,
+		 .opt_in = true)

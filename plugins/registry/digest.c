@@ -12,11 +12,11 @@
 void
 reg_sha256(const void *data, size_t len, unsigned char out[32])
 {
-	struct scan_sha256 s;
+	struct og_sha256 s;
 
-	scan_sha256_init(&s);
-	scan_sha256_update(&s, data, len);
-	scan_sha256_final(&s, out);
+	og_sha256_init(&s);
+	og_sha256_update(&s, data, len);
+	og_sha256_final(&s, out);
 }
 
 void

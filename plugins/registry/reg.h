@@ -18,6 +18,7 @@
 #define REG_MANIFEST_MAX	((size_t)4 << 20)	/* spec: 4 MiB */
 #define REG_CONFIG_MAX		((size_t)8 << 20)
 #define REG_TAGS_MAX		100000	/* tag list cap per repository */
+#define REG_CREDENTIAL		"registry.login"	/* its declared credential */
 #define REG_TAG_PAGES_MAX	200
 #define REG_PLATFORMS_MAX	16	/* per index; the rest are counted */
 #define REG_TOKEN_MAX		16384

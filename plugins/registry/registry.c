@@ -89,6 +89,17 @@ static const struct og_option options[] = {
 	{ .key = NULL },
 };
 
+/* Basic user:password for the registries of the images (and a token
+ * service one of them names), from the variables or the Docker CLI's
+ * config.json; over plain HTTP only to loopback or insecure[] hosts. */
+static const struct og_credential credentials[] = {
+	{ .name = REG_CREDENTIAL, .env = "OPSGRADE_REGISTRY_PASSWORD",
+	  .user_env = "OPSGRADE_REGISTRY_USER", .scheme = "Basic",
+	  .hosts_option = "images", .insecure_option = "insecure",
+	  .flags = OG_CRED_DOCKER_CONFIG },
+	{ .name = NULL },
+};
+
 static void
 fail_image(struct state *s, const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -1139,4 +1150,5 @@ OG_PLUGIN_DEFINE(.name = "registry", .version = "1.0",
 		 .summary = "Container images in OCI / Docker v2 registries: "
 			    "platforms, user, healthcheck, labels, signatures, SBOMs",
 		 .init = registry_init, .collect = registry_collect,
-		 .fini = registry_fini, .options = options, .flags = registry_flags, .opt_in = true)
+		 .fini = registry_fini, .options = options, .flags = registry_flags,
+		 .credentials = credentials, .opt_in = true)

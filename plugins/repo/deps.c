@@ -8,13 +8,8 @@
 #include <string.h>
 
 #include "repo.h"
+#include "repofiles.h"
 #include "ytree.h"
-
-static const char *const renovate_files[] = {
-	"renovate.json", "renovate.json5", ".renovaterc", ".renovaterc.json",
-	".renovaterc.json5", ".github/renovate.json", ".github/renovate.json5",
-	".gitlab/renovate.json", ".gitlab/renovate.json5", NULL,
-};
 
 static const char *const lockfiles[] = {
 	"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb",
@@ -58,17 +53,24 @@ dependabot(struct repo *r, const char *path)
 void
 repo_deps(struct repo *r)
 {
-	const struct repo_file *f = repo_find(r, ".github/dependabot.yml");
+	const struct repo_file *f;
+	bool bot = false, renovate = false;
 
-	if (!f)
-		f = repo_find(r, ".github/dependabot.yaml");
-	if (f && !f->is_dir)
-		dependabot(r, f->path);
-	for (size_t i = 0; renovate_files[i]; i++) {
-		f = repo_find(r, renovate_files[i]);
-		if (f && !f->is_dir) {
+	/* the file names: one detector with the github collector's tree */
+	for (size_t i = 0; i < r->n_files && !(bot && renovate); i++) {
+		unsigned kind;
+
+		f = &r->files[i];
+		if (f->is_dir)
+			continue;
+		kind = rf_classify(f->path);
+		if (!bot && (kind & RF_BIT(RF_DEPENDABOT))) {
+			bot = true;
+			dependabot(r, f->path);
+		}
+		if (!renovate && (kind & RF_BIT(RF_RENOVATE))) {
+			renovate = true;
 			repo_signal(r, SIG_DEPS_RENOVATE, f->path, 0);
-			break;
 		}
 	}
 	for (size_t i = 0; i < r->n_files; i++) {

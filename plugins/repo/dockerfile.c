@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "repo.h"
+#include "repofiles.h"
 
 #define MAX_ARGS	32
 #define MAX_STAGES	64
@@ -41,12 +42,7 @@ struct arg {
 static bool
 any_dockerfile(const struct repo_file *f)
 {
-	return !f->is_dir &&
-	       (!strcmp(f->base, "Dockerfile") ||
-		!strcmp(f->base, "Containerfile") ||
-		repo_has_prefix(f->base, "Dockerfile.") ||
-		repo_has_suffix(f->base, ".Dockerfile") ||
-		repo_has_suffix(f->base, ".dockerfile"));
+	return !f->is_dir && (rf_classify(f->path) & RF_BIT(RF_DOCKERFILE));
 }
 
 /* A Dockerfile of the product: not a test's, a docs sample or a dev

@@ -9,16 +9,7 @@
 #include <strings.h>
 
 #include "repo.h"
-
-/* Where GitHub looks for community files. */
-static bool
-in_community_dir(const struct repo_file *f)
-{
-	size_t dir = (size_t)(f->base - f->path);
-
-	return dir == 0 || (dir == 8 && !strncmp(f->path, ".github/", 8)) ||
-	       (dir == 5 && !strncmp(f->path, "docs/", 5));
-}
+#include "repofiles.h"
 
 static bool
 at_root(const struct repo_file *f)
@@ -30,15 +21,6 @@ static bool
 iprefix(const char *s, const char *prefix)
 {
 	return !strncasecmp(s, prefix, strlen(prefix));
-}
-
-/* Name without extension equals @stem (case-insensitive). */
-static bool
-istem(const char *base, const char *stem)
-{
-	size_t n = strlen(stem);
-
-	return !strncasecmp(base, stem, n) && (!base[n] || base[n] == '.');
 }
 
 static const struct {
@@ -83,27 +65,27 @@ license(struct repo *r, const struct repo_file *f)
 static void
 docs(struct repo *r, const struct repo_file *f)
 {
+	unsigned kind;
+
 	if (f->is_dir) {
 		if (!strcasecmp(f->base, "runbooks") ||
 		    !strcasecmp(f->base, "runbook"))
 			repo_signal(r, SIG_DOCS_RUNBOOKS, f->path, 0);
 		return;
 	}
-	if (at_root(f) && iprefix(f->base, "README"))
+	/* the names: one detector with the github collector's tree */
+	kind = rf_classify(f->path);
+	if (kind & RF_BIT(RF_README))
 		repo_signal(r, SIG_DOCS_README, f->path, 0);
-	if (in_community_dir(f) && istem(f->base, "SECURITY"))
+	if (kind & RF_BIT(RF_SECURITY))
 		repo_signal(r, SIG_DOCS_SECURITY, f->path, 0);
-	if (in_community_dir(f) && !strcmp(f->base, "CODEOWNERS"))
+	if (kind & RF_BIT(RF_CODEOWNERS))
 		repo_signal(r, SIG_DOCS_CODEOWNERS, f->path, 0);
-	if (in_community_dir(f) && istem(f->base, "CONTRIBUTING"))
+	if (kind & RF_BIT(RF_CONTRIBUTING))
 		repo_signal(r, SIG_DOCS_CONTRIBUTING, f->path, 0);
-	if (at_root(f) && (iprefix(f->base, "LICENSE") ||
-			   iprefix(f->base, "LICENCE") ||
-			   iprefix(f->base, "COPYING")))
+	if (kind & RF_BIT(RF_LICENSE))
 		license(r, f);
-	if (at_root(f) && (iprefix(f->base, "CHANGELOG") ||
-			   istem(f->base, "CHANGES") ||
-			   istem(f->base, "HISTORY") || istem(f->base, "NEWS")))
+	if (kind & RF_BIT(RF_CHANGELOG))
 		repo_signal(r, SIG_REL_CHANGELOG, f->path, 0);
 	if (repo_has_suffix(f->base, ".md") && repo_strcasestr(f->base, "runbook"))
 		repo_signal(r, SIG_DOCS_RUNBOOKS, f->path, 0);
@@ -254,10 +236,7 @@ static bool
 is_compose(const struct repo_file *f)
 {
 	return f->scope != SCOPE_DOCS && !f->is_dir &&
-	       (repo_has_prefix(f->base, "docker-compose.") ||
-		repo_has_prefix(f->base, "compose.")) &&
-	       (repo_has_suffix(f->base, ".yml") ||
-		repo_has_suffix(f->base, ".yaml"));
+	       (rf_classify(f->path) & RF_BIT(RF_COMPOSE));
 }
 
 void

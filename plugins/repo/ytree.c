@@ -10,6 +10,7 @@
 
 #include <yaml.h>
 
+#include "hash.h"
 #include "repo.h"
 #include "ytree.h"
 
@@ -69,11 +70,7 @@ add_kid(struct ynode *parent, struct ynode *kid)
 static size_t
 name_hash(const char *s)
 {
-	size_t h = 14695981039346656037u;	/* FNV-1a */
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
+	return (size_t)og_hash64(s, strlen(s), 0);
 }
 
 /* The slot holding @name, or the empty slot where it would go. */

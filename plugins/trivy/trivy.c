@@ -379,7 +379,7 @@ convert_misconf(struct tfile *tf, const cJSON *m, const char *suppression)
 	parts[2] = loc.file;
 	parts[3] = lineb;
 	parts[4] = message;
-	scan_hash_hex(parts, 5, fp);
+	og_fingerprint_hex(parts, 5, fp);
 	f.fingerprint = fp;
 	f.locations = &loc;
 	f.n_locations = 1;
@@ -469,7 +469,7 @@ convert_license(struct tfile *tf, const cJSON *l, const char *suppression)
 	parts[1] = f.id;
 	parts[2] = f.package;
 	parts[3] = f.package ? NULL : loc.file;
-	scan_hash_hex(parts, 4, fp);
+	og_fingerprint_hex(parts, 4, fp);
 	f.fingerprint = fp;
 	f.locations = &loc;
 	f.n_locations = 1;

@@ -9,7 +9,6 @@
  * compared with assessments of less evidence:
  *   - each collector's input dropped in turn (its facts, the findings only
  *     it reported, its events; the collector then counts as skipped),
- *   - the coverage file dropped (assessment.coverage),
  *   - every single fact dropped in turn,
  *   - 60 random subsets of the facts dropped (seeded, reproducible).
  * For each, no area completeness (null read as 0), no level and no
@@ -196,7 +195,7 @@ check_case(const struct figures *base, const char *drop, const bool *skip,
 int
 main(int argc, char **argv)
 {
-	cJSON *d = NULL, *cfg = NULL, *nocov;
+	cJSON *d = NULL, *cfg = NULL;
 	struct og_model *m = NULL;
 	char *err = NULL, *buf = NULL;
 	const cJSON *it;
@@ -241,12 +240,6 @@ main(int argc, char **argv)
 		check_case(&base, n->valuestring, NULL, cfg, what);
 		free(what);
 	}
-
-	nocov = cJSON_Duplicate(cfg, true);
-	cJSON_DeleteItemFromObjectCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(nocov, "assessment"), "coverage");
-	check_case(&base, NULL, NULL, nocov, "without the coverage file");
-	cJSON_Delete(nocov);
 
 	for (size_t i = 0; i < n_facts; i++) {
 		const cJSON *f = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "facts"),

@@ -20,11 +20,10 @@ static const struct og_mm facts_mm = {
 };
 
 static cJSON *
-kpis(struct og_model *m, int band_year, const char *coverage, char **ret_err)
+kpis(struct og_model *m, int band_year, char **ret_err)
 {
 	struct og_fact_env env = { .m = m, .mm = &facts_mm };
-	struct og_kpi_opts o = { .now = NOW, .window_days = 90, .band_year = band_year,
-				 .coverage = coverage };
+	struct og_kpi_opts o = { .now = NOW, .window_days = 90, .band_year = band_year };
 	cJSON *arr = NULL;
 
 	if (og_kpis(m, &o, &env, &arr, ret_err) < 0)
@@ -73,7 +72,7 @@ check_df(bool (*pred)(int), double value, const char *b2023, const char *b2021)
 {
 	struct og_model *m = deploys(pred);
 	char *err = NULL;
-	cJSON *a = kpis(m, 2023, NULL, &err), *b = kpis(m, 2021, NULL, &err);
+	cJSON *a = kpis(m, 2023, &err), *b = kpis(m, 2021, &err);
 
 	CHECK_NUM(k(a, "deployment_frequency", "value")->valuedouble, value);
 	CHECK_STR(k(a, "deployment_frequency", "band")->valuestring, b2023);
@@ -106,7 +105,7 @@ test_deployment_frequency(void)
 	for (int back = 0; back < 90; back++)
 		deploy_at(m, NOW - 3600 - (int64_t)back * DAY, "failure");
 	deploy_at(m, NOW - 100 * (int64_t)DAY, "success");	/* before the window */
-	a = kpis(m, 2023, NULL, &err);
+	a = kpis(m, 2023, &err);
 	CHECK_NUM(k(a, "deployment_frequency", "value")->valuedouble, 0);
 	CHECK_STR(k(a, "deployment_frequency", "band")->valuestring, "low");
 	CHECK_STR(k(a, "deployment_frequency", "status")->valuestring, "needs improvement");
@@ -115,7 +114,7 @@ test_deployment_frequency(void)
 
 	/* no deployment events at all: not measured, never 0 */
 	m = og_model_new();
-	a = kpis(m, 2023, NULL, &err);
+	a = kpis(m, 2023, &err);
 	CHECK(cJSON_IsNull(k(a, "deployment_frequency", "value")));
 	CHECK_STR(k(a, "deployment_frequency", "status")->valuestring, "not measured");
 	CHECK(cJSON_IsNull(k(a, "deployment_frequency", "band")));
@@ -135,7 +134,7 @@ test_deployment_frequency(void)
 		t_event(m, "deployment", "2026-11-27T08:00:00-05:00", a1);
 		t_event(m, "deployment", "2026-11-27T01:30:00+05:00", a1);
 	}
-	a = kpis(m, 2023, NULL, &err);
+	a = kpis(m, 2023, &err);
 	CHECK(strstr(k(a, "deployment_frequency", "evidence")->valuestring,
 		     "2 successful deployments on 2 distinct days"));
 	CHECK_STR(k(a, "deployment_frequency", "band")->valuestring, "low");
@@ -166,7 +165,7 @@ test_lead_time(void)
 	pr(m, "2026-11-21T12:00:00Z", "2026-11-21T08:00:00Z");
 	pr(m, "2026-11-22T12:00:00Z", "2026-11-21T01:00:00-05:00");
 	pr(m, "2026-11-22T13:00:00Z", "2026-11-22T14:00:00Z");	/* negative: ignored */
-	a = kpis(m, 2023, NULL, &err);
+	a = kpis(m, 2023, &err);
 	CHECK_NUM(k(a, "lead_time_for_changes", "value")->valuedouble, 4);
 	CHECK_STR(k(a, "lead_time_for_changes", "band")->valuestring, "elite");
 	CHECK_STR(k(a, "lead_time_for_changes", "bands.2021")->valuestring, "high");
@@ -183,7 +182,7 @@ test_lead_time(void)
 	pr(m, "2026-11-26T12:00:00Z", "2026-11-26T00:00:00Z");
 	deploy_at(m, NOW - 17 * (int64_t)DAY + 12 * 3600, "success");	/* 2026-11-11T00:00Z */
 	deploy_at(m, NOW - 16 * (int64_t)DAY, "failure");
-	a = kpis(m, 2023, NULL, &err);
+	a = kpis(m, 2023, &err);
 	CHECK_NUM(k(a, "lead_time_for_changes", "value")->valuedouble, 24);
 	CHECK_STR(k(a, "lead_time_for_changes", "band")->valuestring, "high");
 	CHECK_STR(k(a, "lead_time_for_changes", "status")->valuestring, "good");	/* high band */
@@ -192,7 +191,7 @@ test_lead_time(void)
 	og_model_free(m);
 
 	m = og_model_new();
-	a = kpis(m, 2023, NULL, &err);
+	a = kpis(m, 2023, &err);
 	CHECK_STR(k(a, "lead_time_for_changes", "status")->valuestring, "not measured");
 	cJSON_Delete(a);
 	og_model_free(m);
@@ -220,7 +219,7 @@ test_cfr_and_restore(void)
 	for (int back = 1; back <= 20; back++)
 		deploy_at(m, NOW - 2 * 3600 - (int64_t)back * DAY, "success");
 	/* no incident events and no github.incidents.tracked: not measured */
-	a = kpis(m, 2023, NULL, &err);
+	a = kpis(m, 2023, &err);
 	CHECK_STR(k(a, "change_failure_rate", "status")->valuestring, "not measured");
 	CHECK_STR(k(a, "time_to_restore", "status")->valuestring, "not measured");
 	cJSON_Delete(a);
@@ -235,7 +234,7 @@ test_cfr_and_restore(void)
 	incident(m, "2026-11-22T16:00:00Z", NULL);
 	incident(m, "2026-11-17T11:00:00Z", "2026-11-17T16:00:00+03:00");
 	incident(m, "2026-11-12T11:00:00Z", "2026-11-13T13:00:00Z");
-	a = kpis(m, 2023, NULL, &err);
+	a = kpis(m, 2023, &err);
 	CHECK_NUM(k(a, "change_failure_rate", "value")->valuedouble, 15);
 	CHECK_STR(k(a, "change_failure_rate", "band")->valuestring, "medium");
 	CHECK_STR(k(a, "change_failure_rate", "bands.2021")->valuestring, "elite");
@@ -298,80 +297,16 @@ test_builds(void)
 	for (int i = 0; i < 3; i++)
 		run_at(m, "2026-11-21T10:00:00Z", "skipped");
 	run_at(m, "2026-08-01T10:00:00Z", "failure");
-	a = kpis(m, 2023, NULL, &err);
+	a = kpis(m, 2023, &err);
 	CHECK_NUM(k(a, "build_success_rate", "value")->valuedouble, 95);
 	CHECK_STR(k(a, "build_success_rate", "status")->valuestring, "good");
 	CHECK(cJSON_IsNull(k(a, "build_success_rate", "band")));
 	cJSON_Delete(a);
 	run_at(m, "2026-11-22T10:00:00Z", "failure");	/* 19/21 = 90.476 -> 90.5 */
-	a = kpis(m, 2023, NULL, &err);
+	a = kpis(m, 2023, &err);
 	CHECK_NUM(k(a, "build_success_rate", "value")->valuedouble, 90.5);
 	CHECK_STR(k(a, "build_success_rate", "status")->valuestring, "needs improvement");
 	cJSON_Delete(a);
-	og_model_free(m);
-}
-
-static void
-test_coverage(void)
-{
-	struct og_model *m = og_model_new();
-	char *err = NULL, *p;
-	double pct;
-	cJSON *a;
-
-	p = t_tmpfile("<?xml version=\"1.0\"?>\n<!DOCTYPE coverage SYSTEM \"http://cobertura.sourceforge.net/xml/coverage-04.dtd\">\n"
-		      "<coverage line-rate=\"0.853\" branch-rate=\"0.5\" version=\"1\"><packages/></coverage>\n");
-	CHECK(og_coverage_read(p, &pct, &err) == 0);
-	CHECK_NUM(pct, 85.3);
-	a = kpis(m, 2023, p, &err);
-	CHECK_NUM(k(a, "test_coverage", "value")->valuedouble, 85.3);
-	/* one threshold: the capability's 80%, not a second, stricter one */
-	CHECK_STR(k(a, "test_coverage", "status")->valuestring, "good");
-	CHECK_NUM(k(a, "test_coverage", "target")->valuedouble, 80);
-	CHECK_STR(k(a, "test_coverage", "display")->valuestring, "85.3%");
-	cJSON_Delete(a);
-	unlink(p);
-	free(p);
-
-	p = t_tmpfile("<coverage lines-valid=\"1000\" lines-covered=\"901\" line-rate=\"0.9\"/>");
-	CHECK(og_coverage_read(p, &pct, &err) == 0);
-	CHECK_NUM(pct, 90.1);
-	unlink(p);
-	free(p);
-
-	/* lcov: 80 of 100 + 40 of 50 = 120 of 150 = 80% */
-	p = t_tmpfile("TN:\nSF:a.c\nDA:1,1\nLF:100\nLH:80\nend_of_record\nSF:b.c\nLF:50\nLH:40\nend_of_record\n");
-	CHECK(og_coverage_read(p, &pct, &err) == 0);
-	CHECK_NUM(pct, 80);
-	unlink(p);
-	free(p);
-
-	p = t_tmpfile("<report><line-rate>1</line-rate></report>");
-	CHECK(og_coverage_read(p, &pct, &err) < 0);
-	CHECK(err && strstr(err, "not a Cobertura report"));
-	free(err);
-	err = NULL;
-	a = kpis(m, 2023, p, &err);
-	CHECK(!a && err);
-	free(err);
-	err = NULL;
-	unlink(p);
-	free(p);
-
-	p = t_tmpfile("<coverage line-rate=\"0.5\"");
-	CHECK(og_coverage_read(p, &pct, &err) < 0);
-	CHECK(err && strstr(err, "not well-formed XML"));
-	free(err);
-	err = NULL;
-	unlink(p);
-	free(p);
-
-	p = t_tmpfile("SF:a.c\nLF:x\n");
-	CHECK(og_coverage_read(p, &pct, &err) < 0);
-	CHECK(err && strstr(err, ":2: bad LF count"));
-	free(err);
-	unlink(p);
-	free(p);
 	og_model_free(m);
 }
 
@@ -382,13 +317,13 @@ test_findings(void)
 	char *err = NULL;
 	cJSON *a;
 
-	a = kpis(m, 2023, NULL, &err);
+	a = kpis(m, 2023, &err);
 	CHECK_STR(k(a, "open_critical_high", "status")->valuestring, "not measured");
 	cJSON_Delete(a);
 
 	/* scanned, nothing found: a true zero */
 	t_fact_bool(m, "trivy.scan.present", true, "trivy");
-	a = kpis(m, 2023, NULL, &err);
+	a = kpis(m, 2023, &err);
 	CHECK_NUM(k(a, "open_critical_high", "value")->valuedouble, 0);
 	CHECK_STR(k(a, "oldest_critical_age", "status")->valuestring, "good");
 	CHECK(cJSON_IsNull(k(a, "oldest_critical_age", "value")));
@@ -402,7 +337,7 @@ test_findings(void)
 	t_finding(m, "CVE-2", OG_SEV_CRITICAL, "2020-01-01T00:00:00Z", true);
 	t_finding(m, "CVE-3", OG_SEV_HIGH, NULL, false);
 	t_finding(m, "CVE-4", OG_SEV_MEDIUM, NULL, false);
-	a = kpis(m, 2023, NULL, &err);
+	a = kpis(m, 2023, &err);
 	CHECK_NUM(k(a, "open_critical_high", "value")->valuedouble, 2);
 	CHECK_STR(k(a, "open_critical_high", "status")->valuestring, "needs improvement");
 	CHECK_NUM(k(a, "oldest_critical_age", "value")->valuedouble, 30);
@@ -418,7 +353,6 @@ main(void)
 	test_lead_time();
 	test_cfr_and_restore();
 	test_builds();
-	test_coverage();
 	test_findings();
 	return check_done();
 }

@@ -114,4 +114,47 @@ for name, entry, want in [
     check("%s: exit 2 naming the file and JSON path" % name,
           p.returncode == 2 and ("bad.json: " + want) in p.stderr and not os.path.exists(o2),
           (p.returncode, p.stderr[-800:]))
+
+
+# `opsgrade attest --template`: every capability the last report could not
+# observe, with its question, valid as written; one answer then counts.
+def attest(args):
+    return subprocess.run([opsgrade, "attest"] + args, capture_output=True, text=True,
+                          env=env, cwd=tmp, timeout=120)
+
+
+p = attest(["--template", "--from", os.path.join(out, "report.json")])
+check("attest --template exits 0", p.returncode == 0, p.stderr[-800:])
+tpl = json.loads(p.stdout)["attestations"]
+unknown = {c["id"] for c in a["capabilities"] if c["status"] == "unknown"}
+check("template lists exactly the %d unobserved capabilities (%d)" % (len(unknown), len(tpl)),
+      set(tpl) == unknown and "doc.oncall" not in tpl and "obs.slo" in tpl)
+e = tpl["db.migrations_automated"] if "db.migrations_automated" in tpl else next(iter(tpl.values()))
+check("each entry: status unknown, a question from the capability's target, why not observed",
+      all(v["status"] == "unknown" and v["question"].startswith("Is this so for acme-shop? ")
+          and len(v["question"]) > 30 and v["title"] for v in tpl.values())
+      and e.get("not_observed"), e)
+answered = dict(tpl)
+answered["obs.slo"] = dict(tpl["obs.slo"], status="met", by="SRE team", date="2026-11-01",
+                           evidence="https://wiki.example/slo")
+filled = os.path.join(tmp, "filled.json")
+with open(filled, "w") as f:
+    json.dump({"description": "x", "attestations": answered}, f)
+o3 = os.path.join(tmp, "out-tpl")
+p = report(o3, ["--set", "attestations=" + filled])
+check("the template, one answer filled in, is a valid attestations file (exit %d)" % p.returncode,
+      p.returncode in (0, 1), p.stderr[-800:])
+if p.returncode in (0, 1):
+    with open(os.path.join(o3, "report.json")) as f:
+        c3 = {c["id"]: c for c in json.load(f)["assessment"]["capabilities"]}
+    check("the answered entry is attested, the unanswered stay not observed",
+          c3["obs.slo"]["status"] == "met" and c3["obs.slo"]["source"] == "attested" and
+          all(c3[i]["status"] == "unknown" for i in unknown if i != "obs.slo"))
+p = attest(["--template", "--from", os.path.join(out, "report.json"), "-o", filled])
+check("attest --template -o an existing file: exit 2, not overwritten",
+      p.returncode == 2 and "not overwritten" in p.stderr and
+      json.load(open(filled))["attestations"]["obs.slo"]["status"] == "met", p.stderr)
+p = attest(["--template", "--output-dir", os.path.join(tmp, "nowhere")])
+check("attest --template without a report: exit 2 naming the file",
+      p.returncode == 2 and "nowhere/report.json" in p.stderr, p.stderr)
 sys.exit(done())

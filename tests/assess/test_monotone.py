@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Monotonicity (issue 11, docs/scoring.md): on the bundled example and
-the fixture trees, dropping each collector's input, the coverage file,
+the fixture trees, dropping each collector's input (the coverage collector's too),
 each fact, and random subsets of facts never raises an area's
 completeness, the level or a strength (assess-monotone does the
 dropping in-process).  Also prints the example's figures with and without
@@ -60,11 +60,11 @@ def run(name, report, cfg):
 
 
 ex_args = ["--trivy", os.path.join(ex, "scans/*.json"), "--sarif", os.path.join(ex, "scans/*.sarif"),
+           "--coverage", os.path.join(ex, "coverage.xml"),
            "--set", "collectors.events.file=" + events]
 example = collect("example", os.path.join(ex, "acme-shop"), ex_args)
 with open(os.path.join(ex, "opsgrade.json")) as f:
     ex_cfg = json.load(f)
-ex_cfg.setdefault("assessment", {})["coverage"] = os.path.join(ex, "coverage.xml")
 run("example as a service", example, ex_cfg)
 lib_cfg = json.loads(json.dumps(ex_cfg))
 lib_cfg["project"] = {"kind": "library"}

@@ -80,6 +80,48 @@ def main():
     check("bad.segv.started" in keys and "partial" in c["segv"]["message"],
           "facts before a crash kept and marked partial")
     check(keys["bad.good.started"]["source"] == "good", "fact source")
+    # per-collector log capture (issue 14): the run's level decides
+    check(any(x["level"] == "error" and x["message"] == "cannot read input"
+              for x in c["fail"]["log"]), "fail's log line kept: %s" % c["fail"]["log"])
+    check("debug line" not in p.stderr and not any("debug line" in x["message"] for x in
+          c["good"]["log"]), "no debug lines at the default level")
+    out_dbg = os.path.join(tmp, "r-debug.json")
+    p = run(["collect", "--plugin-dir", plugin_dir(tmp, "good"), "-o", out_dbg,
+             "--log-level", "debug"], tmp)
+    c_dbg = collectors(json.load(open(out_dbg)))
+    check("debug: [good] debug line from good" in p.stderr and
+          {"level": "debug", "message": "debug line from good"} in c_dbg["good"]["log"],
+          "--log-level debug shows and keeps plugin debug lines: %s" % p.stderr)
+    p = run(["collect", "--log-level", "chatty"], tmp)
+    check(p.returncode == 2 and "--log-level 'chatty'" in p.stderr, "bad --log-level: exit 2")
+
+    # A capability on a failed collector's facts says so; a mistyped
+    # observed_by in an extension model is refused, naming the file.
+    ext = os.path.join(tmp, "ext.json")
+    def ext_model(observer):
+        with open(ext, "w") as f:
+            json.dump({"capabilities": [{
+                "id": "docs.segv_started", "title": "Started", "area": "docs", "level": 2,
+                "weight": 1, "priority": 2, "effort": "1h", "phase": 1, "impact": "i",
+                "target": "t", "current": "c", "remediation": {"text": "r"},
+                "observed_by": observer,
+                "rule": {"fact": "bad.segv.started", "op": "==", "value": True}}]}, f)
+    ext_model("segv")
+    p = run(["render", "--from", out, "--plugin-dir", d, "--format", "json", "--output-dir",
+             os.path.join(tmp, "ext-out"), "--set", "assessment.extra_models=" + ext], tmp)
+    caps = {}
+    if os.path.exists(os.path.join(tmp, "ext-out", "report.json")):
+        with open(os.path.join(tmp, "ext-out", "report.json")) as f:
+            caps = {x["id"]: x for x in json.load(f)["assessment"]["capabilities"]}
+    cap = caps.get("docs.segv_started", {})
+    check(cap.get("status") == "met" and "the segv collector failed" in
+          (cap.get("collector_problem") or "") and "SIGSEGV" in cap["collector_problem"],
+          "capability on a crashed collector's facts names the crash: %s %s" % (cap, p.stderr))
+    ext_model("segvv")
+    p = run(["render", "--from", out, "--plugin-dir", d, "--format", "json", "--output-dir",
+             os.path.join(tmp, "ext-out2"), "--set", "assessment.extra_models=" + ext], tmp)
+    check(p.returncode == 2 and ext in p.stderr and "observed_by 'segvv'" in p.stderr,
+          "mistyped observed_by refused naming the file: %s" % p.stderr)
 
     # Unsafe permissions are refused with the reason.
     d = plugin_dir(tmp, "good")

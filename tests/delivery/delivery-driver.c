@@ -7,7 +7,9 @@
  *       og_history_record on REPORT, write the result to OUT
  *       (exit 75 when FILE is locked, 4 on failure)
  *   delivery-driver history CONFIG SUBJECT|- [--json]
- *   delivery-driver wanted REPORT CONFIG        prints yes / no
+ *   delivery-driver wanted REPORT CONFIG [--send-fails]
+ *       prints yes / no; a "yes" is then remembered as mailed, as after a
+ *       successful send, unless --send-fails
  *   delivery-driver mail REPORT CONFIG OUTDIR   exit 4 on failure
  *   delivery-driver hold-lock FILE              lock, print "locked",
  *                                               release at stdin EOF
@@ -120,11 +122,17 @@ cmd_wanted(int argc, char **argv)
 {
 	cJSON *report, *config;
 
-	if (argc != 4)
+	bool wanted, failed = argc == 5 && !strcmp(argv[4], "--send-fails");
+
+	if (argc != 4 && !failed)
 		return EX_USAGE;
 	report = load_json(argv[2]);
 	config = load_json(argv[3]);
-	puts(og_mail_wanted(report, config) ? "yes" : "no");
+	wanted = og_mail_wanted(report, config);
+	puts(wanted ? "yes" : "no");
+	/* as the CLI does after a successful send */
+	if (wanted && !failed)
+		og_history_mark_mailed(report, config);
 	cJSON_Delete(report);
 	cJSON_Delete(config);
 	return 0;
@@ -134,15 +142,26 @@ static int
 cmd_mail(int argc, char **argv)
 {
 	cJSON *report, *config;
-	char *err = NULL;
+	char *err = NULL, *image, *pdf, *name;
+	struct og_mail_files files;
 	int r;
 
 	if (argc != 5)
 		return EX_USAGE;
 	report = load_json(argv[2]);
 	config = load_json(argv[3]);
-	r = og_mail_send(report, config, argv[4], og_render_mail_summary,
-			 &err);
+	/* what `opsgrade report` attaches with the default formats */
+	image = og_asprintf("%s/summary.png", argv[4]);
+	pdf = og_asprintf("%s/report.pdf", argv[4]);
+	name = og_mail_attachment_name(report, "pdf");
+	files = (struct og_mail_files){
+		.image = image, .image_type = "image/png", .attachment = pdf,
+		.attachment_name = name, .attachment_type = "application/pdf",
+	};
+	r = og_mail_send(report, config, &files, og_render_mail_summary, &err);
+	free(image);
+	free(pdf);
+	free(name);
 	if (r < 0) {
 		fprintf(stderr, "opsgrade: %s\n", err);
 		free(err);
@@ -150,6 +169,24 @@ cmd_mail(int argc, char **argv)
 	cJSON_Delete(report);
 	cJSON_Delete(config);
 	return r < 0 ? 4 : 0;
+}
+
+/* mailtext REPORT [html]: the mail's summary, as og_mail_send would
+ * send it, on stdout (end-to-end tests read it without an SMTP server). */
+static int
+cmd_mailtext(int argc, char **argv)
+{
+	cJSON *report;
+	char *text;
+
+	if (argc != 3 && argc != 4)
+		return EX_USAGE;
+	report = load_json(argv[2]);
+	text = og_render_mail_summary(report, argc == 4, NULL, "report.pdf");
+	fputs(text, stdout);
+	free(text);
+	cJSON_Delete(report);
+	return 0;
 }
 
 static int
@@ -186,6 +223,8 @@ main(int argc, char **argv)
 		r = cmd_wanted(argc, argv);
 	else if (argc >= 2 && !strcmp(argv[1], "mail"))
 		r = cmd_mail(argc, argv);
+	else if (argc >= 2 && !strcmp(argv[1], "mailtext"))
+		r = cmd_mailtext(argc, argv);
 	else if (argc >= 2 && !strcmp(argv[1], "hold-lock"))
 		r = cmd_hold_lock(argc, argv);
 	if (r == EX_USAGE)

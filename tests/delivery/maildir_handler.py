@@ -1,6 +1,7 @@
 """aiosmtpd handler for the tests: stores each message in a Maildir with
 its envelope prepended as X-Envelope-From / X-Envelope-To headers, or
-refuses every message when created with mode "reject".
+refuses every message when created with mode "reject"; a recipient whose
+mailbox name starts with "refuse" is always refused (550).
 
     /usr/bin/python3 -m aiosmtpd -n -l 127.0.0.1:PORT \
         -c maildir_handler.MaildirHandler DIR [reject]
@@ -18,6 +19,13 @@ class MaildirHandler:
         if not 1 <= len(args) <= 2:
             parser.error("MaildirHandler needs DIR [reject]")
         return cls(*args)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        # a mailbox whose name starts with "refuse" does not exist here
+        if address.lower().startswith("refuse"):
+            return "550 5.1.1 <%s>: mailbox unavailable (test server)" % address
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.mode == "reject":

@@ -47,12 +47,13 @@ def sequence():
     dl = h["delta"]
     check(h["previous_at"] == "2026-11-18T00:00:00Z" or h["previous_at"].startswith("2026-11"),
           "previous_at is the first run's date (%s)" % h["previous_at"])
-    check(dl["level"] == {"from": 2, "to": 3}, "level delta 2 -> 3")
+    check(dl["level"] == {"from": 2, "to": 3, "compared": True}, "level delta 2 -> 3")
     check(dl["findings_new"] == ["dd"], "new findings: dd (suppressed ee not counted)")
     check(dl["findings_fixed"] == ["aa", "cc"], "fixed findings: aa, cc")
     check(dl["findings_still_open"] == 1, "one finding still open")
     check(dl["capabilities_gained"] == ["x"], "capability x gained")
-    check(dl["capabilities_lost"] == ["z"], "capability z lost (met -> unknown)")
+    check(dl["capabilities_lost"] == [] and dl["capabilities_not_rechecked"] == ["z"],
+          "capability z met -> unknown: not re-checked, not lost (issue 11)")
     check(dl["critical_high_changed"] is True, "critical/high set changed")
     check([s["level"] for s in h["snapshots"]] == [2, 3], "level series [2, 3]")
     check([s["kpis"]["deploy_frequency"] for s in h["snapshots"]] == [1.0, 4.5],
@@ -71,7 +72,7 @@ def sequence():
                 gates=gate_pass)
     out3, _ = record(d, r3, T0 + 2 * WEEK, cfg, "run3")
     dl = out3["history"]["delta"]
-    check(dl["level"] == {"from": 3, "to": 3} and dl["findings_new"] == ["ff"]
+    check(dl["level"] == {"from": 3, "to": 3, "compared": True} and dl["findings_new"] == ["ff"]
           and dl["critical_high_changed"] is False, "run3: only a new low finding")
     check(len(out3["history"]["snapshots"]) == 3, "three snapshots in the trend")
     check(run(["wanted", os.path.join(d, "run3.out.json"), cfg]).stdout.strip() == "no",
@@ -120,7 +121,7 @@ def sequence():
           "truncated snapshot is warned about: " + err.splitlines()[0] if err else "(no stderr)")
     check("notes.txt" in err and "foreign" in err, "foreign file is warned about")
     check("schema" in err and "20261221" in err, "wrong-schema JSON is warned about")
-    check(out5["history"]["delta"]["level"] == {"from": 3, "to": 4} and
+    check(out5["history"]["delta"]["level"] == {"from": 3, "to": 4, "compared": True} and
           len(out5["history"]["snapshots"]) == 5, "corrupt files skipped, trend intact")
     check(os.path.exists(trunc) and os.path.exists(foreign), "skipped files are not deleted")
 
@@ -132,7 +133,7 @@ def sequence():
     p = run(["history", cfg, "acme/widgets", "--json"])
     j = json.loads(p.stdout)
     check([s["level"] for s in j["snapshots"]] == [2, 3, 3, 3, 4]
-          and j["delta"]["level"] == {"from": 3, "to": 4}, "history --json trend and delta")
+          and j["delta"]["level"] == {"from": 3, "to": 4, "compared": True}, "history --json trend and delta")
 
 
 def retention():
@@ -194,6 +195,7 @@ def unscanned():
     cfg = write_json(os.path.join(d, "cfg.json"), {"history": {"dir": os.path.join(d, "h")},
                                                   "mail": {"to": "a@b.org", "on": "change"}})
     record(d, report(T0, 2, [finding("aa", "critical")], {}), T0, cfg, "scan")
+    run(["wanted", os.path.join(d, "scan.out.json"), cfg])      # mailed
     out, _ = record(d, report(T0 + WEEK, 2, [], {}, scanned=False), T0 + WEEK, cfg, "noscan")
     dl = out["history"]["delta"]
     check(dl["findings_compared"] is False and dl["findings_fixed"] == []
@@ -207,4 +209,34 @@ def unscanned():
           "history text shows '-' for the unscanned run")
 
 
-main([sequence, retention, default_dir, unwritable, unscanned])
+def lost_change():
+    """Week 2 changed but its mail failed: week 3 with the same inputs is
+    still a change, because it is compared with the last *mailed* report
+    (week 1), not the last run."""
+    d = os.path.join(TMP, "lost")
+    os.makedirs(d)
+    cfg = write_json(os.path.join(d, "cfg.json"), {"history": {"dir": os.path.join(d, "h")},
+                                                  "mail": {"to": "a@b.org", "on": "change"}})
+    w1 = report(T0, 2, [finding("aa", "critical")], {})
+    w2 = report(T0 + WEEK, 2, [finding("aa", "critical"), finding("bb", "high")], {})
+    record(d, w1, T0, cfg, "w1")
+    check(run(["wanted", os.path.join(d, "w1.out.json"), cfg]).stdout.strip() == "yes",
+          "week 1 mailed")
+    record(d, w2, T0 + WEEK, cfg, "w2")
+    check(run(["wanted", os.path.join(d, "w2.out.json"), cfg, "--send-fails"]).stdout.strip()
+          == "yes", "week 2 changed (its mail fails)")
+    out3, _ = record(d, report(T0 + 2 * WEEK, 2, [finding("aa", "critical"), finding("bb", "high")], {}),
+                     T0 + 2 * WEEK, cfg, "w3")
+    check(out3["history"]["delta"]["critical_high_changed"] is False
+          and out3["history"]["since_mailed"]["delta"]["critical_high_changed"] is True
+          and out3["history"]["since_mailed"]["previous_at"].startswith("2026-11"),
+          "week 3: no change since week 2, a change since the mailed week 1")
+    check(run(["wanted", os.path.join(d, "w3.out.json"), cfg]).stdout.strip() == "yes",
+          "week 3 is mailed: the change is not lost")
+    out4, _ = record(d, report(T0 + 3 * WEEK, 2, [finding("aa", "critical"), finding("bb", "high")], {}),
+                     T0 + 3 * WEEK, cfg, "w4")
+    check(run(["wanted", os.path.join(d, "w4.out.json"), cfg]).stdout.strip() == "no",
+          "week 4: nothing changed since the mailed week 3")
+
+
+main([sequence, retention, default_dir, unwritable, unscanned, lost_change])

@@ -34,6 +34,12 @@ def held():
     check(p.returncode == 0, "after release the run proceeds")
     p = run(["record", rin, cfg, os.path.join(TMP, "o.json"), "--lock",
              os.path.join(TMP, "no", "such", "dir.lock")])
+    check(p.returncode == 0 and os.path.exists(os.path.join(TMP, "no", "such", "dir.lock")),
+          "a lock's missing directory is created (cron on a fresh account)")
+    with open(os.path.join(TMP, "plainfile"), "w") as f:
+        f.write("x")
+    p = run(["record", rin, cfg, os.path.join(TMP, "o.json"), "--lock",
+             os.path.join(TMP, "plainfile", "x.lock")])
     check(p.returncode != 0 and "cannot open lock file" in p.stderr, "unopenable lock file reported")
 
 

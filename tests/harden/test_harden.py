@@ -253,8 +253,14 @@ def secrets_rows():
     check("row 2: the GitHub token not sent to another host",
           seen and not any("Authorization" in h or "authorization" in h
                            for h in seen), seen)
+    check("row 2: the plugin's own token not sent to a host it is not "
+          "declared for", b"not sending credential exfil.token to 127.0.0.1"
+          in p.stderr, p.stderr[-600:])
+    check("row 2: the old auth=\"github\" refused, not ignored",
+          "secret:NAME" in facts.get("hostile.exfil.github_auth", {}).get("value", ""),
+          facts.get("hostile.exfil.github_auth"))
     check("row 16: no credential over plain HTTP to a non-loopback host",
-          b"not sending the registry:192.0.2.1:9 credential over plain HTTP"
+          b"not sending credential exfil.login over plain HTTP to 192.0.2.1:9"
           in p.stderr, p.stderr[-600:])
     hits = grep_secrets(TMP)
     check("row 2: no fake secret in any output, log, history or cache file",

@@ -20,6 +20,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/credential.h"
 #include "core/http/http.h"
 #include "core/util.h"
 
@@ -122,10 +123,41 @@ run_round(struct og_http *h, const cJSON *round, cJSON *out)
 	return r;
 }
 
+/* The credentials the spec declares, as a plugin would (og_credential). */
+static struct og_credential *
+spec_credentials(const cJSON *spec)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(spec, "credentials"), *c;
+	struct og_credential *v = og_xcalloc((size_t)cJSON_GetArraySize(list) + 1,
+					     sizeof(*v));
+	size_t n = 0;
+
+	cJSON_ArrayForEach(c, list) {
+		const cJSON *hosts = cJSON_GetObjectItemCaseSensitive(c, "hosts"), *h;
+		const char **hv = og_xcalloc((size_t)cJSON_GetArraySize(hosts) + 1,
+					     sizeof(*hv));
+		size_t k = 0;
+
+		cJSON_ArrayForEach(h, hosts)
+			hv[k++] = cJSON_GetStringValue(h);
+		v[n++] = (struct og_credential){
+			.name = str_or_null(c, "name"), .env = str_or_null(c, "env"),
+			.user_env = str_or_null(c, "user_env"),
+			.hosts = hv, .hosts_option = str_or_null(c, "hosts_option"),
+			.insecure_option = str_or_null(c, "insecure_option"),
+			.scheme = str_or_null(c, "scheme"),
+			.header = str_or_null(c, "header"),
+		};
+	}
+	return v;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct og_http *h = NULL;
+	struct og_credential *creds = NULL;
+	struct og_credset set;
 	cJSON *spec = NULL, *out = NULL, *rounds_out;
 	const cJSON *round;
 	char *text = NULL, *printed;
@@ -155,6 +187,10 @@ main(int argc, char **argv)
 			strerror(-r));
 		goto out;
 	}
+	creds = spec_credentials(spec);
+	set = (struct og_credset){ .plugin = "github", .creds = creds,
+				   .config = cJSON_GetObjectItemCaseSensitive(spec, "config") };
+	og_http_set_credentials(h, &set);
 	out = cJSON_CreateObject();
 	rounds_out = cJSON_AddArrayToObject(out, "rounds");
 	cJSON_ArrayForEach(round,
@@ -178,6 +214,9 @@ main(int argc, char **argv)
 	ret = 0;
 out:
 	og_http_free(h);
+	for (struct og_credential *c = creds; c && c->name; c++)
+		free((void *)c->hosts);
+	free(creds);
 	cJSON_Delete(out);
 	cJSON_Delete(spec);
 	free(text);

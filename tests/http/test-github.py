@@ -572,8 +572,7 @@ def portfolio_checks(m, o, fx, tmp):
             ("tool", "lead_time_for_changes", None, None, "not measured"),
             ("tool", "open_critical_high", 0, None, "good"),
             ("lib", "deployment_frequency", 0, "low", "needs improvement"),
-            ("lib", "build_success_rate", None, None, "not measured"),
-            ("lib", "test_coverage", None, None, "not measured")]:
+            ("lib", "build_success_rate", None, None, "not measured")]:
         got = rows[name]["kpis"].get(kid)
         check("portfolio: %s %s = %r %s (%s)" % (name, kid, value, band, status),
               got == {"value": value, "status": status, "band": band}, got)

@@ -21,12 +21,26 @@ DRIVER = sys.argv[1]
 TOKEN = "tok-SECRET-123"
 
 
-def run(fx, rounds, http=None, env_extra=None, cache_dir=None):
+# Credentials as a plugin "github" declares them: the token for the API
+# it is configured with, a Basic login for the hosts of its images.
+CREDENTIALS = [
+    {"name": "github.token", "env": "GITHUB_TOKEN:GH_TOKEN",
+     "hosts": ["api.github.com"], "hosts_option": "api_url"},
+    {"name": "github.login", "env": "OPSGRADE_REGISTRY_PASSWORD",
+     "user_env": "OPSGRADE_REGISTRY_USER", "scheme": "Basic",
+     "hosts_option": "images", "insecure_option": "insecure"},
+]
+TOK = "secret:github.token"
+GH_HEADERS = ["Accept: application/vnd.github+json",
+              "X-GitHub-Api-Version: 2022-11-28"]
+
+
+def run(fx, rounds, http=None, env_extra=None, cache_dir=None, github=None):
     cfg = {"http": dict(http or {})}
     cfg["http"].setdefault("cache_dir", cache_dir or tmp_cache())
     # the fixture plays the GitHub API: the token goes only there
-    cfg["collectors"] = {"github": {"api_url": fx.url}}
-    spec = {"config": cfg, "rounds": rounds}
+    cfg["collectors"] = {"github": dict({"api_url": fx.url}, **(github or {}))}
+    spec = {"config": cfg, "rounds": rounds, "credentials": CREDENTIALS}
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(spec, f)
     env = dict(os.environ, GITHUB_TOKEN=TOKEN)
@@ -73,7 +87,7 @@ def req(fx, path, **kw):
 @case
 def pagination_and_headers(fx):
     # the client returns Link; following it is the plugin's job
-    out = run(fx, [[req(fx, "/t/paged", auth="github")]])
+    out = run(fx, [[req(fx, "/t/paged", auth=TOK, headers=GH_HEADERS)]])
     r = out["rounds"][0][0]
     check("paged: 200", r["status"] == 200, r)
     link = r["headers"].get("link", "")
@@ -82,7 +96,7 @@ def pagination_and_headers(fx):
     url = fx.url + "/t/paged"
     seen = []
     for _ in range(5):
-        out = run(fx, [[{"url": url, "auth": "github"}]])
+        out = run(fx, [[{"url": url, "auth": TOK}]])
         r = out["rounds"][0][0]
         seen += [x["n"] for x in json.loads(r["body"])]
         import re
@@ -102,8 +116,8 @@ def pagination_and_headers(fx):
 @case
 def etag_cache(fx):
     cache = tmp_cache()
-    first = run(fx, [[req(fx, "/t/etag", auth="github")]], cache_dir=cache)
-    second = run(fx, [[req(fx, "/t/etag", auth="github")]], cache_dir=cache)
+    first = run(fx, [[req(fx, "/t/etag", auth=TOK)]], cache_dir=cache)
+    second = run(fx, [[req(fx, "/t/etag", auth=TOK)]], cache_dir=cache)
     a, b = first["rounds"][0][0], second["rounds"][0][0]
     check("etag: first from network", a["status"] == 200 and not a["from_cache"], a)
     check("etag: second from cache", b["status"] == 200 and b["from_cache"], b)
@@ -114,10 +128,10 @@ def etag_cache(fx):
           reqs[1][2].get("if-none-match", "").startswith('"'), reqs[1][2])
     check("etag: stats", second["cached"] == 1 and second["sent"] == 1, second)
     # another credential is another cache entry (ETags vary by auth)
-    third = run(fx, [[req(fx, "/t/etag", auth="github")]], cache_dir=cache,
+    third = run(fx, [[req(fx, "/t/etag", auth=TOK)]], cache_dir=cache,
                 env_extra={"GITHUB_TOKEN": "other-token"})
     check("etag: keyed by token", not third["rounds"][0][0]["from_cache"])
-    fourth = run(fx, [[req(fx, "/t/etag", auth="github", no_cache=True)]],
+    fourth = run(fx, [[req(fx, "/t/etag", auth=TOK, no_cache=True)]],
                  cache_dir=cache)
     check("etag: no_cache skips", not fourth["rounds"][0][0]["from_cache"] and
           "if-none-match" not in fx.requests("/t/etag")[-1][2])
@@ -188,7 +202,7 @@ def slow_timeout(fx):
 
 @case
 def forbidden(fx):
-    out = run(fx, [[req(fx, "/t/forbidden", auth="github")]])
+    out = run(fx, [[req(fx, "/t/forbidden", auth=TOK)]])
     r = out["rounds"][0][0]
     check("403 permission passes through", r["status"] == 403 and
           r["error"] is None and "disabled" in r["body"] and
@@ -197,7 +211,7 @@ def forbidden(fx):
 
 @case
 def redirect_other_host(fx):
-    out = run(fx, [[req(fx, "/t/redirect", auth="github", follow_redirects=True)]])
+    out = run(fx, [[req(fx, "/t/redirect", auth=TOK, follow_redirects=True)]])
     r = out["rounds"][0][0]
     check("redirect: followed", r["status"] == 200 and "localhost" in r["effective_url"], r)
     first = fx.requests("/t/redirect")[0][2]
@@ -206,7 +220,7 @@ def redirect_other_host(fx):
     check("redirect: no Authorization on the other host", "authorization" not in landing,
           landing)
     # same host: the credential stays
-    out = run(fx, [[req(fx, "/t/redirect?to=" + fx.url + "/t/landing", auth="github",
+    out = run(fx, [[req(fx, "/t/redirect?to=" + fx.url + "/t/landing", auth=TOK,
                         follow_redirects=True)]])
     landing = fx.requests("/t/landing")[-1][2]
     check("redirect: same host keeps token", landing.get("authorization") ==
@@ -216,21 +230,32 @@ def redirect_other_host(fx):
 
 
 @case
-def registry_basic(fx):
-    out = run(fx, [[req(fx, "/t/echo", auth="registry:127.0.0.1:%d" % fx.port)]],
-              env_extra={"OPSGRADE_REGISTRY_USER": "u",
-                         "OPSGRADE_REGISTRY_PASSWORD": "p"})
+def declared_credentials(fx):
+    login = {"OPSGRADE_REGISTRY_USER": "u", "OPSGRADE_REGISTRY_PASSWORD": "p"}
+    out = run(fx, [[req(fx, "/t/echo", auth="secret:github.login")]],
+              env_extra=login, github={"images": ["127.0.0.1:%d/app:1" % fx.port]})
     r = json.loads(out["rounds"][0][0]["body"])
-    check("registry: basic auth", r.get("authorization") == "Basic dTpw", r)
-    check("registry: no github headers", "x-github-api-version" not in r, r)
-    # a token realm on another host gets the credential only over HTTPS:
-    # here the fixture (plain HTTP) is not the named registry
-    out = run(fx, [[req(fx, "/t/echo", auth="registry:registry.example:5000")]],
-              env_extra={"OPSGRADE_REGISTRY_USER": "u",
-                         "OPSGRADE_REGISTRY_PASSWORD": "p"})
+    check("credential: Basic for a host of its option", r.get("authorization") ==
+          "Basic dTpw", r)
+    check("credential: no GitHub headers added by the core",
+          "x-github-api-version" not in r, r)
+    # the fixture is not among the credential's hosts
+    out = run(fx, [[req(fx, "/t/echo", auth="secret:github.login")]],
+              env_extra=login, github={"images": ["registry.example:5000/app"]})
     r = json.loads(out["rounds"][0][0]["body"])
-    check("registry: no credential in clear text to another host",
+    check("credential: not to a host it is not declared for",
           "authorization" not in r, r)
+    # the token configured for another API host stays away from this one
+    out = run(fx, [[req(fx, "/t/echo", auth=TOK)]],
+              github={"api_url": "https://ghe.example/api/v3"})
+    r = json.loads(out["rounds"][0][0]["body"])
+    check("credential: token only to the configured API", "authorization" not in r, r)
+    # names the host does not know are refused, not ignored
+    for bad in ("github", "registry:127.0.0.1", "secret:other.token"):
+        out = run(fx, [[req(fx, "/t/echo", auth=bad)]])
+        r = out["rounds"][0][0]
+        check("credential: unknown auth %r refused" % bad, r["status"] == 0 and
+              "secret:NAME" in (r["error"] or "") and fx.hits("/t/echo") == 3, r)
 
 
 @case

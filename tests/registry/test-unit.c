@@ -476,7 +476,7 @@ set_secret(struct og_ctx *ctx, bool on)
 {
 	ctx->n_secrets = 0;
 	if (on)
-		og_mock_add_secret(ctx, "registry:reg.test");
+		og_mock_add_secret(ctx, "registry.login");
 }
 
 static struct og_http_response *
@@ -549,7 +549,7 @@ test_client(void)
 	CHECK(call.resp && call.resp->status == 200 && !call.err);
 	CHECK(n_seen == 3);
 	CHECK_STR(seen[1].url, "https://auth.test/token?service=svc&scope=repository%3Ax%2Fy%3Apull");
-	CHECK_STR(seen[1].auth, "registry:reg.test");
+	CHECK_STR(seen[1].auth, "secret:registry.login");
 	CHECK_STR(seen[2].authz, "Authorization: Bearer T0KEN");
 	reg_call_clear(c, &call);
 	CHECK(run_one(c, "https://reg.test/v2/x/y/blobs/z", &call) == 0);
@@ -586,7 +586,7 @@ test_client(void)
 	c = reg_client_new(&ctx, &og_mock_host);
 	run_one(c, "https://reg.test/v2/x/y/manifests/1", &call);
 	CHECK(n_seen == 2 && !call.err && call.resp->status == 200);
-	CHECK_STR(seen[1].auth, "registry:reg.test");
+	CHECK_STR(seen[1].auth, "secret:registry.login");
 	reg_call_clear(c, &call);
 	reg_client_free(c);
 

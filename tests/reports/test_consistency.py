@@ -96,6 +96,8 @@ def main():
     pdf = pdf_text(os.path.join(out, "report.pdf"))
     mail = mail_text(maildir) if server else None
     check(server is None or mail is not None, "the mail arrived at the SMTP server")
+    check(server is None or glob.glob(os.path.join(tmp, "history", "**", ".mailed"), recursive=True),
+          "the mailed report is remembered for the next --mail-on change")
     junit = ET.parse(os.path.join(out, "junit.xml")).getroot()
 
     # level
@@ -115,6 +117,23 @@ def main():
         check(len(nl["needs"]) <= len(nl["missing"]) + len(nl["unknown"]),
               "next level needs a subset")
 
+    # the decision page: the plan in report.json, in the PDF and the HTML
+    dec = a.get("decision")
+    check(dec is not None, "report.json carries the decision (this week / month / quarter)")
+    if dec and nl:
+        week = [x["id"] for x in dec["horizons"][0]["actions"]]
+        check(week[:len(nl["needs"])] == nl["needs"],
+              "this week starts with what reaches the next level %r" % week[:4])
+    html = flat(open(os.path.join(out, "report.html"), encoding="utf-8").read())
+    html = flat(html.replace("&amp;", "&").replace("&#39;", "'").replace("&quot;", '"'))
+    for h in (dec or {}).get("horizons", []):
+        for x in h["actions"]:
+            check(x["title"] in pdf and x["title"] in html,
+                  "%s: %r on the PDF and HTML decision page" % (h["name"], x["title"]))
+    head = "8. Decision and next steps"
+    check(head in pdf and pdf.rindex(head) < pdf.rindex("9. Appendix"),
+          "PDF: the decision page comes before the appendix")
+
     # areas
     for ar in a["areas"]:
         check(re.search(re.escape(ar["name"][:34]) + r" [#.x?]+ +" + re.escape(ar["display"]), term),
@@ -122,7 +141,9 @@ def main():
         check("%s: %s complete" % (ar["name"], ar["display"]) in pdf or ar["completeness"] is None,
               "PDF: area %s %s" % (ar["name"], ar["display"]))
         if mail:
-            check("%s %s" % (ar["name"], ar["display"]) in mail,
+            # the area's met / missing / not observed bar may sit between
+            check(re.search(re.escape(ar["name"]) + r" (?:[#x?]+ +)?" + re.escape(ar["display"]),
+                            mail),
                   "mail: area %s %s" % (ar["name"], ar["display"]))
 
     # KPIs: one display string and one status everywhere

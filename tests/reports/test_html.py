@@ -186,7 +186,7 @@ def main():
                                        text=True).stdout
                     check("printing gives every section",
                           all(s in t for s in ("1. Executive summary", "7. Security",
-                                               "8. Appendix")))
+                                               "8. Decision and next steps", "9. Appendix")))
     finally:
         if shots != tmp:
             print("screenshots in " + shots)

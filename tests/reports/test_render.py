@@ -153,7 +153,9 @@ class PdfTest(Base):
         outlines = json.loads(p.stdout)["outlines"]
         titles = [o["title"] for o in outlines]
         self.assertEqual(titles[0], "1. Executive summary")
-        self.assertEqual(len(titles), 8)
+        self.assertEqual(len(titles), 9)
+        self.assertEqual(titles[-2:], ["8. Decision and next steps",
+                                       "9. Appendix: collectors, evidence, model"])
         current = outlines[1]
         self.assertEqual(current["title"], "2. Current state")
         self.assertIn("CI/CD Pipeline: 90% complete", [k["title"] for k in current["kids"]])

@@ -15,6 +15,8 @@ collect(struct og_ctx *ctx, void *state)
 {
 	const struct og_host *host = state;
 
+	/* shown and kept in report.json only with --log-level debug */
+	host->log(ctx, OG_LOG_DEBUG, "debug line from " PLUGIN_NAME);
 	/* Something sent before the failure, to check it is kept. */
 	host->fact_bool(ctx, "bad." PLUGIN_NAME ".started", true, NULL);
 #if defined(BEHAVIOUR_SEGV)

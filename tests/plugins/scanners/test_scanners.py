@@ -284,11 +284,11 @@ def suite_github_alerts():
     with tempfile.TemporaryDirectory() as tmp:
         with open(os.path.join(tmp, http_name(url)), "w") as f:
             json.dump(alerts, f)
-        served = ["--http-dir", tmp, "--secret", "github.token"]
+        served = ["--http-dir", tmp, "--secret", "codeql.github_token"]
         _, objs = run(CODEQL, "sarif", [sarif], opts + served)
         finds = [o["finding"] for o in objs if "finding" in o]
         https = [o["http"] for o in objs if "http" in o]
-        check(len(https) == 1 and https[0]["auth"] == "github", "http %s" % https)
+        check(len(https) == 1 and https[0]["auth"] == "secret:codeql.github_token", "http %s" % https)
         sql = [f for f in finds if f["id"] == "js/sql-injection"]
         check(len(sql) == 2 and sql[0]["fingerprint"] == sql[1]["fingerprint"],
               "API alert at a SARIF result's place shares its fingerprint")
@@ -305,7 +305,7 @@ def suite_github_alerts():
         # No token: not read, partial; 404: partial with the URL logged.
         for extra, needle in ((["--http-dir", tmp], "GitHub token"),
                               (["--http-dir", "/nonexistent",
-                                "--secret", "github.token"], "HTTP 404")):
+                                "--secret", "codeql.github_token"], "HTTP 404")):
             _, objs = run(CODEQL, "sarif", [], opts + extra)
             check(status(objs)["status"] == "failed" and
                   any(needle in e for e in logs(objs)),

@@ -1,0 +1,45 @@
+/*
+ * Where and how a plugin's declared credential (struct og_credential)
+ * may be sent — the rules of include/opsgrade/plugin.h, in one place for
+ * the HTTP client that attaches credentials.  Knows no plugin and no
+ * service: hosts come from the declaration and the user's config.
+ */
+#ifndef OG_CREDENTIAL_H
+#define OG_CREDENTIAL_H
+
+#include <stdbool.h>
+
+#include <cjson/cJSON.h>
+
+#include <opsgrade/plugin.h>
+
+/* The credentials of one plugin, with what is needed to read the
+ * options that name their hosts (borrowed). */
+struct og_credset {
+	const char *plugin;
+	const struct og_credential *creds;	/* terminated by name == NULL */
+	const struct og_option *options;	/* for og_option.from */
+	const cJSON *config;
+};
+
+/* The declared credential an og_http_request.auth value names
+ * ("secret:NAME"), or NULL: unknown or not of this form. */
+const struct og_credential *og_credset_find(const struct og_credset *s,
+					    const char *auth);
+
+/* Whether @c may go to @hostport ("host:port", lowercase). */
+bool og_credential_host_ok(const struct og_credset *s,
+			   const struct og_credential *c, const char *hostport);
+
+/* Whether @c may go over plain HTTP to @hostport: loopback, or named in
+ * its insecure option. */
+bool og_credential_plain_ok(const struct og_credset *s,
+			    const struct og_credential *c, const char *hostport);
+
+/* 127.0.0.0/8, [::1] and localhost. */
+bool og_host_is_loopback(const char *hostport);
+
+/* "host:port" (lowercase, default port filled in) of @url, or NULL. */
+char *og_url_hostport(const char *url);
+
+#endif /* OG_CREDENTIAL_H */

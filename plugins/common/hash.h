@@ -1,0 +1,3 @@
+/* The core's one hash (core/hash.c is compiled into this library too),
+ * offered to the plugins without the rest of the core's headers. */
+#include "../../core/hash.h"
