@@ -18,6 +18,7 @@
 #include "probe.h"
 #include "secret.h"
 #include "util.h"
+#include "wire.h"
 #include "value.h"
 
 #define OG_LOG_MESSAGE_MAX	4096	/* longer messages are cut */
@@ -29,28 +30,23 @@ struct og_ctx {
 	int fd;
 	bool broken;		/* pipe closed: stop writing */
 	struct og_jw w;
+	struct og_wire_buf out;	/* frames not yet written */
 	char **stash;		/* strings handed to the plugin; freed at exit */
 	size_t n_stash;
 	const char ***lists;
 	size_t n_lists;
 };
 
-/* 0, or -EPIPE once the parent stopped reading (it closed the pipe:
- * deadline, limits): the plugin learns its records go nowhere. */
+/* Send what is queued in one write.  0, or -EPIPE once the parent
+ * stopped reading (it closed the pipe: deadline, limits): the plugin
+ * learns its records go nowhere. */
 static int
-emit_line(struct og_ctx *ctx)
+flush(struct og_ctx *ctx)
 {
-	const char *p;
-	size_t left;
+	const unsigned char *p = ctx->out.buf;
+	size_t left = ctx->out.len;
 
-	og_jw_close(&ctx->w, '}');
-	if (ctx->broken)
-		goto out;
-	/* One line per record; the parent parses line by line. */
-	ctx->w.buf[ctx->w.len] = '\n';
-	p = ctx->w.buf;
-	left = ctx->w.len + 1;
-	while (left) {
+	while (left && !ctx->broken) {
 		ssize_t n = write(ctx->fd, p, left);
 
 		if (n < 0 && errno == EINTR)
@@ -62,9 +58,35 @@ emit_line(struct og_ctx *ctx)
 		p += n;
 		left -= (size_t)n;
 	}
-out:
-	og_jw_reset(&ctx->w);
+	ctx->out.len = 0;
 	return ctx->broken ? -EPIPE : 0;
+}
+
+/* Findings are queued and sent in batches of FLUSH_BYTES (a large scan
+ * sends 100,000s: one write each cost more than the parent's decoding);
+ * every other record flushes the queue at once, so logs, facts and the
+ * final "done" are never held back and the order is kept. */
+#define FLUSH_BYTES	(64u << 10)
+
+static int
+queued(struct og_ctx *ctx)
+{
+	if (ctx->broken)
+		ctx->out.len = 0;
+	else if (ctx->out.len >= FLUSH_BYTES)
+		return flush(ctx);
+	return ctx->broken ? -EPIPE : 0;
+}
+
+/* The JSON record being built, as one frame. */
+static int
+emit_line(struct og_ctx *ctx)
+{
+	og_jw_close(&ctx->w, '}');
+	if (!ctx->broken)
+		og_wire_put_frame(&ctx->out, OG_WIRE_JSON, ctx->w.buf, ctx->w.len);
+	og_jw_reset(&ctx->w);
+	return flush(ctx);
 }
 
 static void
@@ -366,59 +388,10 @@ host_finding(struct og_ctx *ctx, const struct og_finding *f)
 			      isnan(c.score) ? "NaN" : "infinite");
 	fp = c.fingerprint && *c.fingerprint ? og_strdup0(c.fingerprint)
 					     : og_finding_fingerprint(&c);
-	begin(ctx, "finding");
-	og_jw_kstr(&ctx->w, "fingerprint", fp);
-	og_jw_kstr(&ctx->w, "kind", og_finding_kind_name(c.kind));
-	og_jw_kstr(&ctx->w, "id", c.id);
-	og_jw_kstr_opt(&ctx->w, "title", c.title);
-	og_jw_kstr(&ctx->w, "severity", og_severity_name(c.severity));
-	if (c.score >= 0 && isfinite(c.score)) {
-		og_jw_key(&ctx->w, "score");
-		og_jw_num(&ctx->w, c.score);
-	}
-	og_jw_kstr_opt(&ctx->w, "package", c.package);
-	og_jw_kstr_opt(&ctx->w, "installed_version", c.installed_version);
-	og_jw_kstr_opt(&ctx->w, "fixed_version", c.fixed_version);
-	og_jw_kstr_opt(&ctx->w, "status_detail", c.status_detail);
-	og_jw_kstr_opt(&ctx->w, "url", c.url);
-	og_jw_kstr_opt(&ctx->w, "published", c.published);
-	og_jw_kstr(&ctx->w, "status", c.suppressed ? "suppressed" : "open");
-	if (c.suppressed)
-		og_jw_kstr(&ctx->w, "suppression",
-			   c.suppression ? c.suppression : "suppressed");
-	og_jw_key(&ctx->w, "tools");
-	og_jw_open(&ctx->w, '[');
-	if (c.tool)
-		og_jw_str(&ctx->w, c.tool);
-	og_jw_close(&ctx->w, ']');
-	og_jw_key(&ctx->w, "tags");
-	og_jw_open(&ctx->w, '[');
-	for (const char *const *t = c.tags; t && *t; t++)
-		og_jw_str(&ctx->w, *t);
-	og_jw_close(&ctx->w, ']');
-	og_jw_key(&ctx->w, "locations");
-	og_jw_open(&ctx->w, '[');
-	for (size_t i = 0; i < c.n_locations; i++) {
-		const struct og_location *l = (const struct og_location *)
-			((const unsigned char *)c.locations + i * c.location_size);
-
-		og_jw_open(&ctx->w, '{');
-		og_jw_kstr_opt(&ctx->w, "target", l->target);
-		og_jw_kstr_opt(&ctx->w, "file", l->file);
-		og_jw_kstr_opt(&ctx->w, "layer", l->layer);
-		if (l->line) {
-			og_jw_key(&ctx->w, "line");
-			og_jw_int(&ctx->w, l->line);
-		}
-		if (l->column) {
-			og_jw_key(&ctx->w, "column");
-			og_jw_int(&ctx->w, l->column);
-		}
-		og_jw_close(&ctx->w, '}');
-	}
-	og_jw_close(&ctx->w, ']');
+	if (!ctx->broken)
+		og_wire_put_finding(&ctx->out, &c, fp);
 	free(fp);
-	return emit_line(ctx);
+	return queued(ctx);
 }
 
 static int
@@ -471,10 +444,13 @@ host_secret_available(struct og_ctx *ctx, const char *name)
 	return name && og_broker_available(ctx->broker_fd, name);
 }
 
+/* A request may take long: what is queued goes first, so the parent has
+ * it even if the collector is stopped while it waits. */
 static int
 host_http_batch(struct og_ctx *ctx, const struct og_http_request *const *requests,
 		size_t n, struct og_http_response **ret_responses)
 {
+	flush(ctx);
 	return og_broker_batch(ctx->broker_fd, requests, n, ret_responses);
 }
 
@@ -564,5 +540,6 @@ done:
 		free(ctx.lists[i]);
 	free(ctx.lists);
 	og_jw_clear(&ctx.w);
+	og_wire_buf_clear(&ctx.out);
 	return r < 0 ? 1 : 0;
 }

@@ -75,6 +75,29 @@ escape_unit(const unsigned char *p, size_t n)
 	return v;
 }
 
+/* Length of the run of ASCII bytes at @p that need no look (and, in
+ * JSON text, no backslash): eight bytes per step, since nearly all of a
+ * report is such runs and this pass reads every byte of it. */
+static size_t
+ascii_run(const unsigned char *p, size_t n, bool json)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	size_t k = 0;
+
+	for (; n - k >= 8; k += 8) {
+		uint64_t w, b;
+
+		memcpy(&w, p + k, 8);
+		b = w ^ (ones * '\\');
+		b = json ? (b - ones) & ~b : 0;
+		if ((w | b) & highs)
+			break;
+	}
+	while (k < n && p[k] < 0x80 && !(json && p[k] == '\\'))
+		k++;
+	return k;
+}
+
 /*
  * One pass over @in: with @out NULL, only count the output size and the
  * replacements; else write them.  @json: also interpret backslash escapes
@@ -97,12 +120,9 @@ fix_pass(const unsigned char *in, size_t len, bool json, unsigned char *out,
 		long s, u;
 
 		if (*p < 0x80 && !(json && *p == '\\')) {
-			size_t run = 1;
+			size_t run = 1 + ascii_run(p + 1, len - i - 1, json);
 
 			/* plain ASCII runs are copied in one go */
-			while (i + run < len && p[run] < 0x80 &&
-			       !(json && p[run] == '\\'))
-				run++;
 			EMIT(p, run);
 			i += run;
 			continue;
@@ -217,29 +237,51 @@ cmp_member(const void *a, const void *b)
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
-#define DEDUP_PAIRWISE_MAX 16	/* below this, sorting costs more */
+#define DEDUP_HASHED_MAX 64	/* objects up to this size: one hashed pass */
+#define DEDUP_SLOTS 128		/* a power of two, 2 x DEDUP_HASHED_MAX */
+
+/* Keep the last member of each key of a small object (every object of a
+ * scanner report): one pass over a table on the stack, strcmp only
+ * when two keys hash alike. */
+static void
+dedup_hashed(cJSON *o)
+{
+	cJSON *slot[DEDUP_SLOTS] = { 0 };
+	cJSON *c, *next;
+
+	for (c = o->child; c; c = next) {
+		const unsigned char *k = (const unsigned char *)
+					 (c->string ? c->string : "");
+		uint32_t h = 2166136261u;
+		size_t i;
+
+		next = c->next;
+		for (; *k; k++)
+			h = (h ^ *k) * 16777619u;
+		for (i = h & (DEDUP_SLOTS - 1); slot[i];
+		     i = (i + 1) & (DEDUP_SLOTS - 1))
+			if (strcmp(slot[i]->string ? slot[i]->string : "",
+				   c->string ? c->string : "") == 0)
+				break;
+		if (slot[i])
+			cJSON_Delete(cJSON_DetachItemViaPointer(o, slot[i]));
+		slot[i] = c;
+	}
+}
 
 static void
 dedup_object(cJSON *o)
 {
 	struct member *v;
 	size_t n = 0, i = 0;
-	cJSON *c, *next;
+	cJSON *c;
 
 	for (c = o->child; c; c = c->next)
 		n++;
 	if (n < 2)
 		return;
-	if (n <= DEDUP_PAIRWISE_MAX) {
-		for (c = o->child; c; c = next) {
-			next = c->next;
-			for (cJSON *d = next; d; d = d->next)
-				if (c->string && d->string &&
-				    strcmp(c->string, d->string) == 0) {
-					cJSON_Delete(cJSON_DetachItemViaPointer(o, c));
-					break;
-				}
-		}
+	if (n <= DEDUP_HASHED_MAX) {
+		dedup_hashed(o);
 		return;
 	}
 	v = malloc(n * sizeof(*v));

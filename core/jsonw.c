@@ -64,6 +64,26 @@ og_jw_close(struct og_jw *w, char c)
 	w->need_comma = true;
 }
 
+size_t
+og_jw_utf8_len(const unsigned char *p)
+{
+	unsigned char c = *p;
+	size_t n = 0;
+
+	if (c < 0x80)
+		n = 1;
+	else if ((c & 0xe0) == 0xc0 && c >= 0xc2)
+		n = 2;
+	else if ((c & 0xf0) == 0xe0)
+		n = 3;
+	else if ((c & 0xf8) == 0xf0 && c <= 0xf4)
+		n = 4;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			n = 0;
+	return n;
+}
+
 /* Escape as JSON; invalid UTF-8 bytes become U+FFFD so the parent's
  * parser never sees a broken string. */
 static void
@@ -74,7 +94,7 @@ put_string(struct og_jw *w, const char *s)
 	put(w, "\"", 1);
 	while (*p) {
 		unsigned char c = *p;
-		size_t n = 0;
+		size_t n;
 
 		if (c == '"' || c == '\\') {
 			char e[2] = { '\\', (char)c };
@@ -91,17 +111,7 @@ put_string(struct og_jw *w, const char *s)
 			p++;
 			continue;
 		}
-		if (c < 0x80)
-			n = 1;
-		else if ((c & 0xe0) == 0xc0 && c >= 0xc2)
-			n = 2;
-		else if ((c & 0xf0) == 0xe0)
-			n = 3;
-		else if ((c & 0xf8) == 0xf0 && c <= 0xf4)
-			n = 4;
-		for (size_t i = 1; i < n; i++)
-			if ((p[i] & 0xc0) != 0x80)
-				n = 0;
+		n = og_jw_utf8_len(p);
 		if (n == 0) {
 			put(w, "\xef\xbf\xbd", 3);
 			p++;

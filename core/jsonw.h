@@ -30,4 +30,9 @@ void og_jw_null(struct og_jw *w);
 void og_jw_kstr(struct og_jw *w, const char *k, const char *s);
 void og_jw_kstr_opt(struct og_jw *w, const char *k, const char *s);
 
+/* The length of the UTF-8 sequence at @p (NUL-terminated), or 0 for a
+ * byte the writers replace with U+FFFD.  A quick check: the parent's
+ * reader does the strict one (core/jsonin.h). */
+size_t og_jw_utf8_len(const unsigned char *p);
+
 #endif

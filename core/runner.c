@@ -22,13 +22,14 @@
 #include "report-json.h"
 #include "runner.h"
 #include "util.h"
+#include "wire.h"
 
 struct slot {
 	struct og_run_result *res;
 	pid_t pid;
 	int fd;			/* read end; -1 once EOF */
 	char *buf;
-	size_t len;
+	size_t len, cap;
 	long long start_ms, deadline_ms;
 	int timeout_s;
 	bool done_seen;		/* got the final "done" record */
@@ -166,7 +167,57 @@ add_reason(struct slot *s, const char *why)
 }
 
 static void
-handle_line(struct slot *s, struct og_model *m, const char *line)
+garbage(struct slot *s)
+{
+	fail(s, og_strdup0("sent data that is not an opsgrade record "
+			   "(garbage on the plugin pipe)"));
+}
+
+/* False (and the collector failed) past its budget of records. */
+static bool
+count_record(struct slot *s)
+{
+	if (++s->n_records <= s->max_records)
+		return true;
+	fail(s, og_asprintf("stopped: sent more than %" PRIu64
+			    " records (collectors.%s.limits.records)",
+			    s->max_records, s->res->entry->desc.name));
+	return false;
+}
+
+/* A bad record is the plugin's bug: keep the rest, say so. */
+static void
+rejected(struct slot *s, const char *err)
+{
+	char *why = og_asprintf("rejected a record: %s", err);
+
+	og_log_warn("[%s] %s", s->res->entry->desc.name, why);
+	keep_log(s->res, OG_PRIO_WARN, why);
+	s->partial = true;
+	add_reason(s, why);
+	free(why);
+}
+
+static void
+handle_finding(struct slot *s, struct og_model *m, const unsigned char *p,
+	       size_t n)
+{
+	size_t fixed = 0;
+	char *err = NULL;
+
+	if (!count_record(s))
+		return;
+	if (og_wire_add_finding(m, p, n, s->res->entry->desc.name, &fixed,
+				&err) < 0)
+		rejected(s, err);
+	else
+		s->res->n_findings++;
+	s->text_fixed += fixed;
+	free(err);
+}
+
+static void
+handle_json(struct slot *s, struct og_model *m, const char *text, size_t len)
 {
 	const char *name = s->res->entry->desc.name;
 	const cJSON *t;
@@ -176,21 +227,17 @@ handle_line(struct slot *s, struct og_model *m, const char *line)
 
 	size_t fixed = 0;
 
-	o = og_json_parse(line, strlen(line), false, &fixed, NULL);
+	o = og_json_parse(text, len, false, &fixed, NULL);
 	s->text_fixed += fixed;
 	t = cJSON_GetObjectItemCaseSensitive(o, "t");
 	if (!cJSON_IsString(t)) {
-		fail(s, og_strdup0("sent data that is not an opsgrade record "
-				   "(garbage on the plugin pipe)"));
+		garbage(s);
 		cJSON_Delete(o);
 		return;
 	}
 	if (!strcmp(t->valuestring, "fact") || !strcmp(t->valuestring, "finding") ||
 	    !strcmp(t->valuestring, "event")) {
-		if (++s->n_records > s->max_records) {
-			fail(s, og_asprintf("stopped: sent more than %" PRIu64
-					    " records (collectors.%s.limits.records)",
-					    s->max_records, name));
+		if (!count_record(s)) {
 			cJSON_Delete(o);
 			return;
 		}
@@ -237,27 +284,27 @@ handle_line(struct slot *s, struct og_model *m, const char *line)
 		fail(s, og_asprintf("sent an unknown record type '%s'",
 				    t->valuestring));
 	}
-	if (r < 0) {
-		/* A bad record is the plugin's bug: keep the rest, say so. */
-		og_log_warn("[%s] rejected a record: %s", name, err);
-		char *why = og_asprintf("rejected a record: %s", err);
-
-		keep_log(s->res, OG_PRIO_WARN, why);
-		s->partial = true;
-		add_reason(s, why);
-		free(why);
-	}
+	if (r < 0)
+		rejected(s, err);
 	free(err);
 	cJSON_Delete(o);
 }
 
+#define READ_CHUNK	(256u << 10)
+
+/* Read what the collector sent and handle every whole frame in it. */
 static void
 drain(struct slot *s, struct og_model *m)
 {
-	char chunk[65536];
+	size_t off = 0;
 	ssize_t n;
 
-	n = read(s->fd, chunk, sizeof(chunk));
+	if (s->cap - s->len < READ_CHUNK) {
+		s->cap = s->cap * 2 > s->len + READ_CHUNK ? s->cap * 2
+							  : s->len + READ_CHUNK;
+		s->buf = og_xrealloc_array(s->buf, s->cap, 1);
+	}
+	n = read(s->fd, s->buf + s->len, READ_CHUNK);
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n <= 0) {
@@ -275,32 +322,33 @@ drain(struct slot *s, struct og_model *m)
 		stop(s);
 		return;
 	}
-	s->buf = og_xrealloc_array(s->buf, s->len + (size_t)n + 1, 1);
-	memcpy(s->buf + s->len, chunk, (size_t)n);
 	s->len += (size_t)n;
-	s->buf[s->len] = '\0';
-	for (;;) {
-		char *nl = memchr(s->buf, '\n', s->len);
-		size_t used;
+	while (s->len - off >= OG_WIRE_HEAD) {
+		const unsigned char *h = (const unsigned char *)s->buf + off;
+		enum og_wire_type type;
+		int64_t len = og_wire_frame_len(h, &type);
 
-		if (!nl) {
-			if (s->len > OG_STREAM_LINE_MAX) {
-				fail(s, og_strdup0("sent a record over 16 MiB"));
-				stop(s);
-			}
-			return;
+		if (len < 0) {
+			garbage(s);
+		} else if (len > OG_STREAM_LINE_MAX) {
+			fail(s, og_strdup0("sent a record over 16 MiB"));
+		} else if (s->len - off - OG_WIRE_HEAD < (uint64_t)len) {
+			break;		/* the rest of it is still coming */
+		} else if (type == OG_WIRE_FINDING) {
+			handle_finding(s, m, h + OG_WIRE_HEAD, (size_t)len);
+		} else {
+			handle_json(s, m, (const char *)h + OG_WIRE_HEAD,
+				    (size_t)len);
 		}
-		*nl = '\0';
-		handle_line(s, m, s->buf);
 		if (s->failure) {
 			stop(s);
 			s->len = 0;
 			return;
 		}
-		used = (size_t)(nl - s->buf) + 1;
-		memmove(s->buf, s->buf + used, s->len - used);
-		s->len -= used;
+		off += OG_WIRE_HEAD + (size_t)len;
 	}
+	memmove(s->buf, s->buf + off, s->len - off);
+	s->len -= off;
 }
 
 /* collectors.NAME.limits.KEY, or @def; 0 means no limit. */

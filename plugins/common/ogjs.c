@@ -35,8 +35,11 @@ struct ogjs {
 	unsigned max_depth;
 	unsigned depth;
 	struct seg *segs;
-	/* capture for ogjs_value */
+	/* capture for ogjs_value: the bytes from buf[cap_from] on belong to
+	 * the value; they are copied out in spans (at a refill and at the
+	 * end), never byte by byte */
 	bool capturing;
+	size_t cap_from;
 	char *cap;
 	size_t cap_len, cap_size, cap_max;
 	int err;
@@ -262,12 +265,39 @@ ogjs_error(const struct ogjs *r)
 /* ---- bytes ----------------------------------------------------------- */
 
 static int
+capture(struct ogjs *r, const unsigned char *p, size_t n)
+{
+	if (r->cap_len + n > r->cap_max)
+		return ogjs_fail(r, "value larger than %zu bytes", r->cap_max);
+	if (r->cap_len + n + 1 > r->cap_size) {
+		size_t sz = r->cap_size ? r->cap_size : 4096;
+		char *p2;
+
+		while (sz < r->cap_len + n + 1)
+			sz *= 2;
+		p2 = realloc(r->cap, sz);
+		if (!p2)
+			return ogjs_fail(r, "out of memory");
+		r->cap = p2;
+		r->cap_size = sz;
+	}
+	memcpy(r->cap + r->cap_len, p, n);
+	r->cap_len += n;
+	return 0;
+}
+
+static int
 refill(struct ogjs *r)
 {
 	ssize_t n;
 
 	if (r->eof)
 		return 0;
+	if (r->capturing) {
+		if (capture(r, r->buf + r->cap_from, r->len - r->cap_from) < 0)
+			return r->err;
+		r->cap_from = 0;
+	}
 	r->base += r->len;
 	r->pos = r->len = 0;
 	do
@@ -299,34 +329,10 @@ peekc(struct ogjs *r)
 	return r->buf[r->pos];
 }
 
-static int
-capture(struct ogjs *r, const unsigned char *p, size_t n)
-{
-	if (r->cap_len + n > r->cap_max)
-		return ogjs_fail(r, "value larger than %zu bytes", r->cap_max);
-	if (r->cap_len + n + 1 > r->cap_size) {
-		size_t sz = r->cap_size ? r->cap_size : 4096;
-		char *p2;
-
-		while (sz < r->cap_len + n + 1)
-			sz *= 2;
-		p2 = realloc(r->cap, sz);
-		if (!p2)
-			return ogjs_fail(r, "out of memory");
-		r->cap = p2;
-		r->cap_size = sz;
-	}
-	memcpy(r->cap + r->cap_len, p, n);
-	r->cap_len += n;
-	return 0;
-}
-
-/* Consume the byte peekc() returned. */
+/* Consume the byte peekc() returned (a capture takes it with its span). */
 static inline int
 advance(struct ogjs *r)
 {
-	if (r->capturing && capture(r, &r->buf[r->pos], 1) < 0)
-		return r->err;
 	r->pos++;
 	return 0;
 }
@@ -340,7 +346,7 @@ skip_ws(struct ogjs *r)
 		c = peekc(r);
 		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
 			return c;
-		r->pos++;	/* whitespace is never captured */
+		r->pos++;
 	}
 }
 
@@ -417,6 +423,35 @@ put_utf8(char *out, size_t cap, size_t *n, unsigned cp)
 			out[(*n)++] = (char)b[i];
 }
 
+/* The first byte in [p, end) that ends a plain run inside a string: a
+ * quote, a backslash or a control byte; @end when there is none.  Eight
+ * bytes per step (SWAR): this scan is most of the time spent on a large
+ * report, and the per-byte loop was the hottest code of a collect. */
+static const unsigned char *
+plain_run_end(const unsigned char *p, const unsigned char *end)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+
+	while (end - p >= 8) {
+		uint64_t w, q, b, c;
+
+		memcpy(&w, p, 8);
+		q = w ^ (ones * '"');
+		b = w ^ (ones * '\\');
+		/* a byte is flagged when it is 0 (q, b) or below 0x20 (c);
+		 * bytes >= 0x80 never are (the ~w term) */
+		q = (q - ones) & ~q;
+		b = (b - ones) & ~b;
+		c = (w - ones * 0x20) & ~w;
+		if ((q | b | c) & highs)
+			break;
+		p += 8;
+	}
+	while (p < end && *p != '"' && *p != '\\' && *p >= 0x20)
+		p++;
+	return p;
+}
+
 /*
  * Read a string (reader at its opening quote).  When @out is given the
  * decoded text goes there, truncated to @cap - 1 bytes.  Surrogate pairs
@@ -434,19 +469,18 @@ read_string(struct ogjs *r, char *out, size_t cap)
 		return r->err;
 	for (;;) {
 		/* Fast path: run of plain bytes inside the buffer. */
-		if (!out && r->pos < r->len) {
+		if (r->pos < r->len) {
 			const unsigned char *p = r->buf + r->pos;
-			const unsigned char *end = r->buf + r->len;
-			const unsigned char *q = p;
+			const unsigned char *q = plain_run_end(p, r->buf + r->len);
+			size_t run = (size_t)(q - p);
 
-			while (q < end && *q != '"' && *q != '\\' && *q >= 0x20)
-				q++;
-			if (q > p) {
-				if (r->capturing &&
-				    capture(r, p, (size_t)(q - p)) < 0)
-					return r->err;
-				r->pos += (size_t)(q - p);
+			if (out && n + 1 < cap) {
+				size_t k = run < cap - 1 - n ? run : cap - 1 - n;
+
+				memcpy(out + n, p, k);
+				n += k;
 			}
+			r->pos += run;
 		}
 		c = peekc(r);
 		if (c < 0)
@@ -737,8 +771,11 @@ ogjs_value(struct ogjs *r, struct ogjs_arena *arena, cJSON **ret_json)
 	if (ogjs_peek(r) < 0)
 		return r->err;
 	r->capturing = true;
+	r->cap_from = r->pos;
 	r->cap_len = 0;
 	ret = ogjs_skip(r);
+	if (ret >= 0)
+		ret = capture(r, r->buf + r->cap_from, r->pos - r->cap_from);
 	r->capturing = false;
 	if (ret < 0)
 		return ret;
