@@ -153,25 +153,35 @@ int
 og_publish_stage(struct og_publish *pub, char **ret_err)
 {
 	struct sigaction sa = { .sa_handler = on_fatal_signal };
+	sigset_t fatal, old;
+	int r = 0;
 
-	pub->staging = og_asprintf("%s/" STAGING_PREFIX "XXXXXX", pub->outdir);
-	if (!mkdtemp(pub->staging) || strlen(pub->staging) >= sizeof(staging_path)) {
-		int r = -errno;
-
-		*ret_err = og_asprintf("cannot create a staging directory in "
-				       "'%s': %s", pub->outdir, strerror(errno));
-		free(pub->staging);
-		pub->staging = NULL;
-		return r;
-	}
-	(void)chmod(pub->staging, 0755);
-	strcpy(staging_path, pub->staging);
-	staging_live = 1;
+	/* The handler is in place before the directory exists: a signal
+	 * between the two would otherwise leave it behind. */
+	sigemptyset(&fatal);
+	sigaddset(&fatal, SIGTERM);
+	sigaddset(&fatal, SIGINT);
+	sigaddset(&fatal, SIGHUP);
+	sigprocmask(SIG_BLOCK, &fatal, &old);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	return 0;
+	pub->staging = og_asprintf("%s/" STAGING_PREFIX "XXXXXX", pub->outdir);
+	if (strlen(pub->staging) >= sizeof(staging_path) || !mkdtemp(pub->staging)) {
+		r = strlen(pub->staging) >= sizeof(staging_path) ? -ENAMETOOLONG : -errno;
+		*ret_err = og_asprintf("cannot create a staging directory in "
+				       "'%s': %s", pub->outdir, strerror(-r));
+		free(pub->staging);
+		pub->staging = NULL;
+		goto out;
+	}
+	(void)chmod(pub->staging, 0755);
+	strcpy(staging_path, pub->staging);
+	staging_live = 1;
+out:
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r;
 }
 
 char *
