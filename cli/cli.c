@@ -16,6 +16,10 @@
 /* which commands take an option */
 #define RUN	(B(REPORT) | B(COLLECT))		/* collectors run */
 #define OUT	(B(REPORT) | B(RENDER) | B(MERGE))	/* assess and render */
+/* merge writes report.json alone and keeps report.* settings for the
+ * render that follows, but not the formats: there --format would be
+ * accepted and ignored. */
+#define REND	(B(REPORT) | B(RENDER))
 #define ANY	(B(REPORT) | B(COLLECT) | B(RENDER) | B(MERGE) | B(PLUGINS) | B(HISTORY) | B(ATTEST))
 
 /*
@@ -42,7 +46,7 @@ const struct og_cli_option og_cli_options[] = {
 	{ "version", 0, NULL, NULL, ANY, "print the version and plugin ABI" },
 	{ "subject", 0, "NAME", "subject", RUN | OUT | B(HISTORY), "what is assessed (default: repo, org or directory name)" },
 	{ "output-dir", 0, "DIR", "output_dir", RUN | OUT | B(ATTEST), "where reports are written (default ./opsgrade-report)" },
-	{ "format", 0, "LIST", "formats", OUT, "pdf,html,png,junit,json (default all)" },
+	{ "format", 0, "LIST", "formats", REND, "pdf,html,png,junit,json (default all)" },
 	{ "jobs", 0, "N", "jobs", RUN, "collectors run at once (default: CPUs)" },
 	{ "shard-from-env", 0, NULL, NULL, RUN, "--shard I/N from JOB_COMPLETION_INDEX (or OPSGRADE_SHARD_INDEX) and OPSGRADE_SHARD_COUNT" },
 	{ "model", 0, "FILE", "assessment.model", OUT, "maturity model to use instead of the bundled one" },
