@@ -218,6 +218,15 @@ og_chart_vbars(cairo_t *cr, const struct og_chart_style *cs, double x, double y,
 	}
 }
 
+/* A label ending in '*' marks an incomplete run's point. */
+static bool
+starred(const char *const *labels, size_t i)
+{
+	size_t n = labels && labels[i] ? strlen(labels[i]) : 0;
+
+	return n && labels[i][n - 1] == '*';
+}
+
 void
 og_chart_line(cairo_t *cr, const struct og_chart_style *cs, double x, double y,
 	      double w, double h, const double *v, const char *const *labels,
@@ -260,8 +269,17 @@ og_chart_line(cairo_t *cr, const struct og_chart_style *cs, double x, double y,
 		double X = px + pw * i / (double)(n - 1);
 		double Y = py + ph * (1 - (fmin(fmax(v[i], min), max) - min) / (max - min));
 
+		cairo_new_sub_path(cr);
 		cairo_arc(cr, X, Y, fmax(2, cs->fs * 0.3), 0, 2 * M_PI);
-		cairo_fill(cr);
+		if (starred(labels, i)) {
+			/* hollow: that run rests on less evidence */
+			set(cr, og_white);
+			cairo_fill_preserve(cr);
+			set(cr, cs->accent);
+			cairo_stroke(cr);
+		} else {
+			cairo_fill(cr);
+		}
 	}
 	cairo_restore(cr);
 	if (n <= 16) {
@@ -271,6 +289,8 @@ og_chart_line(cairo_t *cr, const struct og_chart_style *cs, double x, double y,
 			char buf[32];
 
 			og_fmt_value(true, v[i], NULL, buf, sizeof(buf));
+			if (starred(labels, i) && strlen(buf) + 1 < sizeof(buf))
+				strcat(buf, "*");
 			text_mid(cr, cs, X - cs->fs * 3, Y - cs->fs * 1.1, cs->fs * 6, cs->fs * 0.85,
 				 OG_TX_CENTER | OG_TX_BOLD, og_ink, buf);
 		}

@@ -73,7 +73,8 @@ void og_chart_hbars(cairo_t *cr, const struct og_chart_style *cs, double x,
 void og_chart_vbars(cairo_t *cr, const struct og_chart_style *cs, double x,
 		    double y, double w, double h, const struct og_bar *bars,
 		    size_t n);
-/* Line through @v (n points); @labels under first and last point;
+/* Line through @v (n points); @labels under first and last point (a
+ * label ending in "*" marks an incomplete run: hollow point, starred value);
  * @spark: no grid.  n < 2 says "no history yet". */
 void og_chart_line(cairo_t *cr, const struct og_chart_style *cs, double x,
 		   double y, double w, double h, const double *v,

@@ -387,6 +387,30 @@ og_fmt_date(const char *rfc3339, bool long_form, char *buf, size_t size)
 }
 
 void
+og_fmt_snapshot_label(const cJSON *snap, char *buf, size_t size)
+{
+	size_t n;
+
+	og_fmt_date(og_rj_str(snap, "at"), false, buf, size);
+	n = strlen(buf);
+	if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(snap, "complete")) && n + 1 < size)
+		memcpy(buf + n, "*", 2);
+}
+
+const char *
+og_trend_note(const cJSON *snaps)
+{
+	const cJSON *s;
+
+	cJSON_ArrayForEach(s, snaps) {
+		if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(s, "complete")))
+			return "* incomplete run: a collector failed, was partial or did not run, "
+			       "so that point rests on less evidence than the others.";
+	}
+	return NULL;
+}
+
+void
 og_fmt_value(bool have, double v, const char *unit, char *buf, size_t size)
 {
 	char num[64];

@@ -103,6 +103,12 @@ char *og_text_clean(const char *s, size_t max, bool keep_newlines);
 /* "2026-11-27" from an RFC 3339 string (into @buf, at least 11 bytes);
  * "27 November 2026" with @long_form. */
 void og_fmt_date(const char *rfc3339, bool long_form, char *buf, size_t size);
+/* A trend point's label: the snapshot's date, with "*" when that run was
+ * incomplete (its figures rest on less evidence; og_trend_note says so). */
+void og_fmt_snapshot_label(const cJSON *snap, char *buf, size_t size);
+/* The sentence explaining that star when one of @snaps is incomplete,
+ * else NULL. */
+const char *og_trend_note(const cJSON *snaps);
 /* A number with its unit, "85.4%", "2.5/week", "0.5 h"; "not measured"
  * when @have is false. */
 void og_fmt_value(bool have, double v, const char *unit, char *buf, size_t size);

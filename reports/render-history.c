@@ -118,9 +118,11 @@ print_text(const cJSON *listing, FILE *out)
 				fprintf(out, " %5s", "-");
 		}
 		if (m >= 0)
-			fprintf(out, "  %5.1f%%\n", m);
+			fprintf(out, "  %5.1f%%", m);
 		else
-			fprintf(out, "  %6s\n", "-");
+			fprintf(out, "  %6s", "-");
+		/* like the charts: an incomplete run rests on less evidence */
+		fputs(cJSON_IsFalse(og_jget(doc, "complete")) ? "  incomplete run\n" : "\n", out);
 	}
 	print_trend(out, snaps);
 	if (!cJSON_IsObject(d))

@@ -846,7 +846,7 @@ sec_kpis(struct hr *r)
 			bool have = og_rj_num(og_rj_obj(s, "open"), "critical", &c) |
 				    og_rj_num(og_rj_obj(s, "open"), "high", &hi);
 
-			og_fmt_date(og_rj_str(s, "at"), false, dt, sizeof(dt));
+			og_fmt_snapshot_label(s, dt, sizeof(dt));
 			og_fmt_value(og_rj_num(s, "level", &l), l, NULL, lv, sizeof(lv));
 			og_fmt_value(have, c + hi, NULL, ch, sizeof(ch));
 			og_html_row_start(&r->h);
@@ -856,6 +856,8 @@ sec_kpis(struct hr *r)
 			og_html_row_end(&r->h);
 		}
 		og_html_table_end(&r->h);
+		if (og_trend_note(snaps))
+			og_html_note(&r->h, og_trend_note(snaps));
 	}
 }
 

@@ -884,7 +884,7 @@ sec_kpis(struct pdf *p)
 			char dt[16];
 
 			og_rj_num(s, "level", &lv[i]);
-			og_fmt_date(og_rj_str(s, "at"), false, dt, sizeof(dt));
+			og_fmt_snapshot_label(s, dt, sizeof(dt));
 			lab[i] = keep(p, strdup(dt));
 			i++;
 		}
@@ -893,6 +893,8 @@ sec_kpis(struct pdf *p)
 		if (d->cr)
 			og_chart_line(d->cr, &d->cs, d->x, y, d->w, 104, lv, lab, (size_t)n, 0.5, 5.5, false);
 		note(p, keep(p, og_asprintf("Level (1 to 5) in each of the last %d reports.", n)));
+		if (og_trend_note(snaps))
+			note(p, og_trend_note(snaps));
 		free(lv);
 		free(lab);
 	}
@@ -1113,7 +1115,7 @@ sec_security(struct pdf *p)
 			val[i] = c + h;
 			if (val[i] > max)
 				max = val[i];
-			og_fmt_date(og_rj_str(s, "at"), false, dt, sizeof(dt));
+			og_fmt_snapshot_label(s, dt, sizeof(dt));
 			lab[i] = keep(p, strdup(dt));
 			i++;
 		}
@@ -1121,6 +1123,8 @@ sec_security(struct pdf *p)
 		y = og_doc_box(d, 104);
 		if (d->cr)
 			og_chart_line(d->cr, &d->cs, d->x, y, d->w, 100, val, lab, (size_t)n, 0, max * 1.1, false);
+		if (og_trend_note(snaps))
+			note(p, og_trend_note(snaps));
 		free(val);
 		free(lab);
 	}

@@ -271,7 +271,8 @@ trend_card(struct png *g, double x, double y, double w, double h)
 	const char *lab[64];
 	char dates[64][16];
 
-	card(g, x, y, w, h, "Maturity level over time");
+	card(g, x, y, w, h, og_trend_note(snaps) ? "Maturity level over time (* incomplete run)"
+						   : "Maturity level over time");
 	cJSON_ArrayForEach(s, snaps) {
 		int j = idx++ - (all - n);	/* the last 64 snapshots */
 
@@ -279,7 +280,7 @@ trend_card(struct png *g, double x, double y, double w, double h)
 			continue;
 		v[j] = 0;
 		og_rj_num(s, "level", &v[j]);
-		og_fmt_date(og_rj_str(s, "at"), false, dates[j], sizeof(dates[j]));
+		og_fmt_snapshot_label(s, dates[j], sizeof(dates[j]));
 		lab[j] = dates[j];
 	}
 	og_chart_line(g->cr, &g->cs, x + 20, y + 56, w - 40, h - 70, v, lab, (size_t)n, 0.5, 5.5, true);

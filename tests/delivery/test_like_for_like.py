@@ -124,6 +124,16 @@ def trivy_dropped():
               re.search(r"Scope: \d+ product files assessed; left out as not the product: ", v)
               and "tests" in v, v[:1500])
     check("mail on change: an unlike week is not a change", wanted(out, hist) == "no")
+    # trends: the incomplete week is marked where the series is drawn
+    for k in ("PDF", "HTML"):
+        check("%s: trend marks the incomplete run" % k,
+              "* incomplete run:" in t[k] and re.search(r"\d{4}-\d\d-\d\d\*", t[k]), "")
+    h = subprocess.run([opsgrade, "history", "--history", hist], capture_output=True,
+                       text=True, env=base_env, cwd=tmp, timeout=60)
+    rows = [ln for ln in h.stdout.splitlines() if re.match(r"\d{4}-", ln)]
+    check("history: week 2 listed as an incomplete run, week 1 not",
+          len(rows) == 2 and "incomplete run" in rows[1] and "incomplete" not in rows[0],
+          h.stdout)
 
 
 def repo_failed():
