@@ -194,20 +194,29 @@ int
 og_publish_commit(struct og_publish *pub, const char *const *names, size_t n,
 		  char **ret_err)
 {
-	for (size_t i = 0; i < n; i++) {
+	sigset_t fatal, old;
+	int r = 0;
+
+	/* The renames take milliseconds; a SIGTERM/SIGINT/SIGHUP waits for
+	 * the last of them, so it cannot leave half a new set. */
+	sigemptyset(&fatal);
+	sigaddset(&fatal, SIGTERM);
+	sigaddset(&fatal, SIGINT);
+	sigaddset(&fatal, SIGHUP);
+	sigprocmask(SIG_BLOCK, &fatal, &old);
+	for (size_t i = 0; i < n && r == 0; i++) {
 		char *from = og_publish_path(pub, names[i]);
 		char *to = og_asprintf("%s/%s", pub->outdir, names[i]);
-		int r = rename(from, to) < 0 && errno != ENOENT ? -errno : 0;
 
+		r = rename(from, to) < 0 && errno != ENOENT ? -errno : 0;
 		if (r < 0)
 			*ret_err = og_asprintf("cannot publish '%s': %s", to,
 					       strerror(-r));
 		free(from);
 		free(to);
-		if (r < 0)
-			return r;
 	}
-	return 0;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r;
 }
 
 void

@@ -405,8 +405,8 @@ secret_for(struct og_http *h, const struct og_credential *c, const char *host)
 }
 
 /* The host whose credential @hostport may carry: itself when the
- * credential may go there, the registry that named it as its token
- * realm, else NULL. */
+ * credential may go there, the credential host that named it as its
+ * token realm (in a 401), else NULL. */
 static const char *
 credential_owner(struct og_http *h, const struct og_credential *c,
 		 const char *hostport)
@@ -474,8 +474,9 @@ attach_credential(struct xfer *x, const char *hostport)
 	if (strncmp(x->url, "https://", 8) != 0 &&
 	    !og_credential_plain_ok(x->h->creds, c, hostport)) {
 		og_log_warn("not sending credential %s over plain HTTP to %s "
-			    "(HTTPS only, unless loopback or named insecure, "
-			    "e.g. --insecure-registry)", c->name, hostport);
+			    "(HTTPS only, unless loopback%s%s)", c->name, hostport,
+			    c->insecure_option ? " or listed in the collector's option " : "",
+			    c->insecure_option ? c->insecure_option : "");
 		return NULL;
 	}
 	secret = secret_for(x->h, c, owner);
