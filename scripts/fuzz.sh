@@ -11,7 +11,7 @@ secs=${1:-8}
 shift || true
 dir=${FUZZ_BUILD:-build-fuzz}
 out=${OUT:-$(mktemp -d /tmp/og-fuzz-XXXXXX)}
-all=(config report record model attest history oci wwwauth trivy sarif github)
+all=(config report record wire model attest history oci wwwauth trivy sarif github)
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all[@]}"); fi
 
 if [ ! -f "$dir/build.ninja" ]; then
