@@ -114,7 +114,10 @@ scan_memory(struct og_ctx *ctx, const struct og_host *host)
 		unsigned long lo, hi;
 		char perms[8];
 
+		/* Past 64 GiB a mapping is a sanitizer's shadow (terabytes of
+		 * reserved zeros, hours to read), never a heap or a stack. */
 		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3 ||
+		    hi - lo > (64ul << 30) ||
 		    perms[0] != 'r' || strstr(line, "[vvar]") ||
 		    strstr(line, "[vsyscall]") ||
 		    lo == (unsigned long)(uintptr_t)nbuf ||

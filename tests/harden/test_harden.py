@@ -267,8 +267,14 @@ def secrets_rows():
                .get("value", "").split(";") if x)
     check("row 2: the memory scan works (finds a non-secret variable)",
           int(mem.get("0", 0)) >= 1, mem)
-    check("row 2: no secret anywhere in the plugin's memory, after using one",
-          mem and all(int(v) == 0 for k, v in mem.items() if k != "0"), mem)
+    # A sanitizer runtime caches /proc/self/environ at start-up (its own
+    # GetEnv) in the opsgrade process, before our code runs; fork passes
+    # that one copy on and nothing of ours can wipe it.  So under ASan one
+    # copy per secret is the runtime's; plain builds must show none.
+    allowed = 1 if "ASAN_OPTIONS" in os.environ else 0
+    check("row 2: no secret anywhere in the plugin's memory, after using one"
+          + (" (beyond the sanitizer's environment copy)" if allowed else ""),
+          mem and all(int(v) <= allowed for k, v in mem.items() if k != "0"), mem)
     check("row 2: the plugin's own token not sent to a host it is not "
           "declared for", b"not sending credential exfil.token to 127.0.0.1"
           in p.stderr, p.stderr[-600:])
