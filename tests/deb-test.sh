@@ -49,7 +49,9 @@ want=(/usr/bin/opsgrade /usr/share/opsgrade/maturity-model.json
       /usr/share/bash-completion/completions/opsgrade /usr/share/zsh/vendor-completions/_opsgrade
       /lib/systemd/system/opsgrade-report.service /lib/systemd/system/opsgrade-report.timer
       /usr/share/doc/opsgrade/examples/cron.example /usr/share/doc/opsgrade/copyright)
-plugins=$(grep -l shared_module "$src"/plugins/*/meson.build | xargs -n1 dirname | xargs -n1 basename)
+# the file names meson gives them (coverage's is coverage-reports: meson
+# reserves the target name "coverage"), not the folder names
+plugins=$(grep -ho "shared_module('[^']*'" "$src"/plugins/*/meson.build | sed "s/^shared_module('//; s/'\$//")
 for name in $plugins; do
 	want+=("/usr/lib/$triplet/opsgrade/plugins/$name.so")
 done
