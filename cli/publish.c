@@ -149,20 +149,30 @@ og_publish_lock(struct og_publish *pub, const char *outdir, bool wait,
 	return 0;
 }
 
-int
-og_publish_stage(struct og_publish *pub, char **ret_err)
+/* Hold SIGTERM/SIGINT/SIGHUP (saving the mask in @old) while the
+ * staging state changes, so the handler never sees it half done. */
+static void
+block_fatal(sigset_t *old)
 {
-	struct sigaction sa = { .sa_handler = on_fatal_signal };
-	sigset_t fatal, old;
-	int r = 0;
+	sigset_t fatal;
 
-	/* The handler is in place before the directory exists: a signal
-	 * between the two would otherwise leave it behind. */
 	sigemptyset(&fatal);
 	sigaddset(&fatal, SIGTERM);
 	sigaddset(&fatal, SIGINT);
 	sigaddset(&fatal, SIGHUP);
-	sigprocmask(SIG_BLOCK, &fatal, &old);
+	sigprocmask(SIG_BLOCK, &fatal, old);
+}
+
+int
+og_publish_stage(struct og_publish *pub, char **ret_err)
+{
+	struct sigaction sa = { .sa_handler = on_fatal_signal };
+	sigset_t old;
+	int r = 0;
+
+	/* The handler is in place before the directory exists: a signal
+	 * between the two would otherwise leave it behind. */
+	block_fatal(&old);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
@@ -194,16 +204,12 @@ int
 og_publish_commit(struct og_publish *pub, const char *const *names, size_t n,
 		  char **ret_err)
 {
-	sigset_t fatal, old;
+	sigset_t old;
 	int r = 0;
 
 	/* The renames take milliseconds; a SIGTERM/SIGINT/SIGHUP waits for
 	 * the last of them, so it cannot leave half a new set. */
-	sigemptyset(&fatal);
-	sigaddset(&fatal, SIGTERM);
-	sigaddset(&fatal, SIGINT);
-	sigaddset(&fatal, SIGHUP);
-	sigprocmask(SIG_BLOCK, &fatal, &old);
+	block_fatal(&old);
 	for (size_t i = 0; i < n && r == 0; i++) {
 		char *from = og_publish_path(pub, names[i]);
 		char *to = og_asprintf("%s/%s", pub->outdir, names[i]);
