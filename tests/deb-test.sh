@@ -95,7 +95,8 @@ og() {
 }
 og --version | grep -q "$ver" || fail "opsgrade --version is not $ver"
 for name in $plugins; do
-	og plugins | grep -q "^$name " || fail "packaged plugin $name not loaded: $(og plugins 2>&1)"
+	# a loaded plugin's line ends with its file's path
+	og plugins | grep -q "/$name\.so\$" || fail "packaged plugin $name.so not loaded: $(og plugins 2>&1)"
 done
 ex=$root/usr/share/doc/opsgrade/examples/example
 cp -r "$ex" "$tmp/example"
