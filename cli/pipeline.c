@@ -451,8 +451,8 @@ send_mail(struct og_pipeline *p, const cJSON *doc, const char *outdir)
 
 /* collect and merge: the model alone, to -o or OUTDIR/report.json. */
 static int
-write_model_only(struct og_pipeline *p, const cJSON *doc, const char *outdir,
-		 int code)
+write_model_only(struct og_pipeline *p, const cJSON *doc, struct og_model *m,
+		 const char *outdir, int code)
 {
 	char *path, *err = NULL;
 	int r;
@@ -470,7 +470,7 @@ write_model_only(struct og_pipeline *p, const cJSON *doc, const char *outdir,
 		}
 		path = og_asprintf("%s/report.json", outdir);
 	}
-	r = og_report_write(doc, path, &err);
+	r = og_report_write_model(doc, m, path, &err);
 	if (r < 0) {
 		og_log_error("%s", err);
 		free(err);
@@ -744,7 +744,7 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 	}
 
 	if (p->cli->cmd == OG_CMD_COLLECT || p->cli->cmd == OG_CMD_MERGE) {
-		code = write_model_only(p, doc, outdir, code);
+		code = write_model_only(p, doc, m, outdir, code);
 	} else {
 		r = render_all(p, doc, outdir, code);
 		if (p->cli->cmd == OG_CMD_REPORT && code != EXIT_OUTPUT &&
@@ -864,7 +864,12 @@ og_pipeline_collect_and_report(struct og_pipeline *p)
 		og_run_result_clear(&results[i]);
 	}
 	sort_collectors(doc);
-	og_report_add_model(doc, m);
+	/* collect only writes the document: its findings are printed from
+	 * the model (og_report_write_model), never one big tree */
+	if (p->cli->cmd == OG_CMD_COLLECT)
+		og_report_add_model_lazy(doc, m);
+	else
+		og_report_add_model(doc, m);
 	code = finish_report(p, doc, m);
 	/* A failed gate (1) outranks an incomplete run (3) for CI. */
 	if (code == EXIT_OK && incomplete)
@@ -1060,7 +1065,7 @@ og_pipeline_merge(struct og_pipeline *p)
 		cJSON_AddItemToObject(doc, "collectors", collectors);
 		collectors = NULL;
 		sort_collectors(doc);
-		og_report_add_model(doc, m);
+		og_report_add_model_lazy(doc, m);	/* only written */
 		code = finish_report(p, doc, m);
 	}
 	cJSON_Delete(collectors);
