@@ -104,36 +104,16 @@ value_names_host(const char *v, const char *hostport)
 	return ok;
 }
 
-/* The user's value(s) of the plugin's option @key, or of the setting it
- * consumes from another collector (og_option.from); a new array of
- * borrowed strings, NULL when unset. */
-static const char **
-option_values(const struct og_credset *s, const char *key, size_t *ret_n)
-{
-	char *path = og_asprintf("collectors.%s.%s", s->plugin, key);
-	const char **v = NULL;
-
-	*ret_n = og_config_strv(s->config, path, &v);
-	free(path);
-	for (const struct og_option *o = s->options; !*ret_n && o && o->key; o++)
-		if (!strcmp(o->key, key) && o->from && *o->from) {
-			path = og_asprintf("collectors.%s", o->from);
-			free(v);
-			v = NULL;
-			*ret_n = og_config_strv(s->config, path, &v);
-			free(path);
-		}
-	return v;
-}
-
 static bool
 option_names_host(const struct og_credset *s, const char *key,
 		  const char *hostport, bool *ret_set)
 {
 	size_t n = 0;
-	const char **v = key ? option_values(s, key, &n) : NULL;
+	const char **v = NULL;
 	bool ok = false;
 
+	if (key)
+		n = og_option_values(s->config, s->plugin, s->options, key, &v);
 	for (size_t i = 0; i < n && !ok; i++)
 		ok = value_names_host(v[i], hostport);
 	free(v);

@@ -250,6 +250,36 @@ collect(struct og_ctx *ctx, void *state)
 		host->fact_string(ctx, "hostile.writer.tmp", what, NULL);
 		host->fact_string(ctx, "hostile.writer.tmpdir", tmp ? tmp : "", NULL);
 	}
+#elif defined(BEHAVIOUR_READER)
+	{
+		/* its declared input, then files holding secrets that its
+		 * user may read but it may not: its own credential's file
+		 * (the keeper reads that), the Docker login, ~/.netrc, the
+		 * SMTP password file, an undeclared file in the cwd */
+		const char *home = getenv("HOME"), *smtp = getenv("HOSTILE_SMTP_FILE");
+		char docker[4096], netrc[4096];
+		const char *what[][2] = {
+			{ "input", host->config_get(ctx, "input") },
+			{ "token_file", host->config_get(ctx, "token_file") },
+			{ "docker_config", docker }, { "netrc", netrc },
+			{ "smtp_password", smtp }, { "undeclared", "undeclared.txt" },
+		};
+
+		snprintf(docker, sizeof(docker), "%s/.docker/config.json", home ? home : "");
+		snprintf(netrc, sizeof(netrc), "%s/.netrc", home ? home : "");
+		for (size_t i = 0; i < sizeof(what) / sizeof(what[0]); i++) {
+			char key[64], buf[256];
+			int fd = what[i][1] ? open(what[i][1], O_RDONLY) : -1;
+			ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+			snprintf(key, sizeof(key), "hostile.reader.%s", what[i][0]);
+			snprintf(buf, sizeof(buf), "%s", n >= 0 ? "read" :
+				 what[i][1] ? strerror(errno) : "unset");
+			if (fd >= 0)
+				close(fd);
+			host->fact_string(ctx, key, buf, NULL);
+		}
+	}
 #elif defined(BEHAVIOUR_SECRETS)
 	leak_environment(ctx, host);
 	{
@@ -387,9 +417,28 @@ static const struct og_credential credentials[] = {
 	  .hosts = login_hosts },
 	{ .name = NULL },
 };
+#elif defined(BEHAVIOUR_READER)
+static const char *const token_hosts[] = { "127.0.0.1", NULL };
+static const struct og_credential credentials[] = {
+	{ .name = "reader.token", .file_option = "token_file", .hosts = token_hosts },
+	{ .name = NULL },
+};
 #else
 static const struct og_credential credentials[] = { { .name = NULL } };
 #endif
 
+#if defined(BEHAVIOUR_READER)
+static const struct og_option options[] = {
+	{ .key = "input", .type = OG_OPT_STRING, .flags = OG_OPTF_PATH,
+	  .help = "a file it is meant to read" },
+	{ .key = "token_file", .type = OG_OPT_STRING, .flags = OG_OPTF_PATH,
+	  .help = "its token (for the keeper, not for it)" },
+	{ .key = NULL },
+};
+#else
+static const struct og_option options[] = { { .key = NULL } };
+#endif
+
 OG_PLUGIN_DEFINE(.name = PLUGIN_NAME, .version = "1", .summary = "hostile test plugin",
-		 .init = init, .collect = collect, .credentials = credentials)
+		 .init = init, .collect = collect, .credentials = credentials,
+		 .options = options)

@@ -389,6 +389,47 @@ def landlock_rows():
           tmpdir and not os.path.exists(tmpdir), tmpdir)
 
 
+def landlock_read_rows():
+    # Landlock reads: a plugin reads its declared inputs and the system's
+    # files, not the secrets its user may read (its own token file, the
+    # Docker login, ~/.netrc, the SMTP password file, the cwd).
+    os.makedirs(os.path.join(TMP, ".docker"), exist_ok=True)
+    files = {"docker": os.path.join(TMP, ".docker", "config.json"),
+             "netrc": os.path.join(TMP, ".netrc"),
+             "token": os.path.join(TMP, "reader-token"),
+             "smtp": os.path.join(TMP, "smtp-password"),
+             "input": os.path.join(TMP, "reader-input.txt"),
+             "undeclared": os.path.join(TMP, "undeclared.txt")}
+    for path in files.values():
+        with open(path, "w") as f:
+            f.write("FAKEreadable-c0ffee\n")
+        os.chmod(path, 0o600)
+    out = os.path.join(TMP, "reader.json")
+    p = run(["collect", "--plugin-dir", plugin_dir("reader"), "-o", out,
+             "--set", "collectors.reader.input=" + files["input"],
+             "--set", "collectors.reader.token_file=" + files["token"]],
+            {"HOSTILE_SMTP_FILE": files["smtp"]})
+    facts = {f["key"]: f["value"] for f in strict_json(out)["facts"]}
+    check("landlock reads: the plugin reads its declared input",
+          facts.get("hostile.reader.input") == "read", (facts, p.stderr[-400:]))
+    secret_files = ("token_file", "docker_config", "netrc", "smtp_password",
+                    "undeclared")
+    if landlock_available():
+        for what in secret_files:
+            check("landlock reads: %s refused to the plugin" % what,
+                  facts.get("hostile.reader." + what) == "Permission denied", facts)
+        p = run(["collect", "--plugin-dir", plugin_dir("reader"), "-o", out,
+                 "--set", "collectors.reader.input=" + files["input"]],
+                {"HOSTILE_SMTP_FILE": files["smtp"], "OPSGRADE_NO_LANDLOCK": "1"})
+        facts = {f["key"]: f["value"] for f in strict_json(out)["facts"]}
+        check("landlock reads: the test can fail (without Landlock the "
+              "plugin reads ~/.netrc)", facts.get("hostile.reader.netrc") == "read",
+              facts)
+    else:
+        print("# SKIP landlock reads: this kernel has no Landlock (ABI < 1), so "
+              "plugins may read any file their user can, as the README says")
+
+
 def output_rows():
     import fcntl
     import resource
@@ -501,6 +542,53 @@ def output_rows():
           not [n for n in os.listdir(outdir) if n.startswith(".")],
           os.listdir(outdir))
 
+    # Row 9: SIGKILL between two renames of the publish (a test hook
+    # stops there).  A reader then sees part of the new set, and the
+    # journal that says so; the next run finishes that publish first.
+    before = {n: open(os.path.join(outdir, n), "rb").read() for n in first}
+    p = subprocess.Popen([OPSGRADE] + args, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, cwd=TMP,
+                         env=dict(env, SOURCE_DATE_EPOCH="1764000500",
+                                  OPSGRADE_TEST_PUBLISH_PAUSE="1"))
+    import select
+    err = b""
+    deadline = time.time() + 120
+    while b"publish: paused" not in err and time.time() < deadline:
+        if select.select([p.stderr], [], [], 1)[0]:
+            chunk = os.read(p.stderr.fileno(), 4096)
+            if not chunk:
+                break
+            err += chunk
+    staged = {}
+    for n in os.listdir(outdir):
+        if n.startswith(".staging-"):
+            for f in os.listdir(os.path.join(outdir, n)):
+                staged[f] = open(os.path.join(outdir, n, f), "rb").read()
+    p.kill()
+    p.wait(60)
+    p.stderr.close()
+    seen = {n: open(os.path.join(outdir, n), "rb").read() for n in first}
+    moved = [n for n in first if seen[n] != before[n]]
+    check("row 9: killed between two renames (test hook reached)",
+          b"publish: paused" in err and len(moved) == 1 and
+          ".journal" in staged, (err[-300:], moved, sorted(staged)))
+    check("row 9: what a reader sees meanwhile: one new file, the rest old, "
+          "and the journal of the unfinished publish",
+          all(seen[n] == before[n] for n in first if n not in moved) and
+          any(os.path.exists(os.path.join(outdir, d, ".journal"))
+              for d in os.listdir(outdir) if d.startswith(".staging-")),
+          os.listdir(outdir))
+    p = run(args + ["--format", "json"], {"SOURCE_DATE_EPOCH": "1764000600"})
+    after = {n: open(os.path.join(outdir, n), "rb").read() for n in first}
+    check("row 9: the next run finishes the killed run's publish first",
+          p.returncode == 0 and b"finished publishing" in p.stderr and
+          all(after[n] == staged[n] for n in first if n in staged and
+              n != "report.json"),
+          (p.returncode, p.stderr[-400:]))
+    check("row 9: ... and leaves no staging dir",
+          sorted(os.listdir(outdir)) == ["junit.xml", "report.json", "report.pdf"],
+          os.listdir(outdir))
+
 
 def config_rows():
     # Row 10: a config file that is a FIFO is refused at once.
@@ -579,7 +667,7 @@ def main():
     # A section that breaks (a missing report) is one failed check; the
     # other sections still run.
     for section in (load_rows, text_rows, yaml_anchors, secrets_rows, resource_rows,
-                    box_rows, landlock_rows, output_rows, config_rows):
+                    box_rows, landlock_rows, landlock_read_rows, output_rows, config_rows):
         try:
             section()
         except Exception as e:  # noqa: BLE001
