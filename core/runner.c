@@ -112,9 +112,11 @@ is_credential_file(const struct og_plugin_entry *e, const char *key)
 }
 
 /* The inputs @e's options name (OG_OPTF_PATH values, credential files
- * excepted): what Landlock lets it read besides the system's files.  A
- * new NULL-terminated array of borrowed strings; called in the child,
- * which ends with the plugin. */
+ * excepted): what Landlock lets it read besides the system's files.
+ * Only values set for @e itself: a fallback to another collector's
+ * setting (og_option.from) could name that one's token file.  A new
+ * NULL-terminated array of borrowed strings; called in the child, which
+ * ends with the plugin. */
 static const char **
 plugin_reads(const struct og_plugin_entry *e, const cJSON *config)
 {
@@ -123,11 +125,14 @@ plugin_reads(const struct og_plugin_entry *e, const cJSON *config)
 
 	for (const struct og_option *o = e->options; o && o->key; o++) {
 		const char **v = NULL;
+		char *key;
 		size_t k;
 
 		if (!(o->flags & OG_OPTF_PATH) || is_credential_file(e, o->key))
 			continue;
-		k = og_option_values(config, e->desc.name, e->options, o->key, &v);
+		key = og_asprintf("collectors.%s.%s", e->desc.name, o->key);
+		k = og_config_strv(config, key, &v);
+		free(key);
 		all = og_xrealloc_array(all, n + k + 1, sizeof(*all));
 		memcpy(all + n, v, k * sizeof(*v));
 		n += k;
