@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "assess/assess.h"
+#include "credential.h"
 #include "history/history.h"
 #include "history/lock.h"
 #include "mail/mail.h"
@@ -318,7 +319,7 @@ new_document(const char *subject)
 }
 
 static cJSON *
-collector_json(const struct og_run_result *r)
+collector_json(const struct og_run_result *r, const cJSON *config)
 {
 	const struct og_plugin_entry *e = r->entry;
 	cJSON *o = cJSON_CreateObject(), *counts;
@@ -346,6 +347,8 @@ collector_json(const struct og_run_result *r)
 					       : cJSON_CreateArray());
 	if (r->log_dropped)
 		cJSON_AddNumberToObject(o, "log_dropped", (double)r->log_dropped);
+	/* what it may ask the broker for, and where that goes (an audit) */
+	cJSON_AddItemToObject(o, "credentials", og_plugin_credentials_json(e, config));
 	return o;
 }
 
@@ -822,7 +825,7 @@ og_pipeline_collect_and_report(struct og_pipeline *p)
 					: "disabled in config"),
 			};
 
-			cJSON_AddItemToArray(collectors, collector_json(&skip));
+			cJSON_AddItemToArray(collectors, collector_json(&skip, p->config));
 			og_run_result_clear(&skip);
 		}
 	}
@@ -838,7 +841,7 @@ og_pipeline_collect_and_report(struct og_pipeline *p)
 				    og_run_status_name(results[i].status),
 				    results[i].message ? results[i].message : "");
 		}
-		cJSON_AddItemToArray(collectors, collector_json(&results[i]));
+		cJSON_AddItemToArray(collectors, collector_json(&results[i], p->config));
 		og_run_result_clear(&results[i]);
 	}
 	sort_collectors(doc);
