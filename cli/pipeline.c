@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "assess/assess.h"
+#include "credential.h"
 #include "history/history.h"
 #include "history/lock.h"
 #include "mail/mail.h"
@@ -318,7 +319,7 @@ new_document(const char *subject)
 }
 
 static cJSON *
-collector_json(const struct og_run_result *r)
+collector_json(const struct og_run_result *r, const cJSON *config)
 {
 	const struct og_plugin_entry *e = r->entry;
 	cJSON *o = cJSON_CreateObject(), *counts;
@@ -346,6 +347,8 @@ collector_json(const struct og_run_result *r)
 					       : cJSON_CreateArray());
 	if (r->log_dropped)
 		cJSON_AddNumberToObject(o, "log_dropped", (double)r->log_dropped);
+	/* what it may ask the broker for, and where that goes (an audit) */
+	cJSON_AddItemToObject(o, "credentials", og_plugin_credentials_json(e, config));
 	return o;
 }
 
@@ -449,7 +452,7 @@ send_mail(struct og_pipeline *p, const cJSON *doc, const char *outdir)
 	return r;
 }
 
-/* collect and merge: the model alone, to -o or OUTDIR/report.json. */
+/* collect and merge -o: the model alone, to -o or OUTDIR/report.json. */
 static int
 write_model_only(struct og_pipeline *p, const cJSON *doc, struct og_model *m,
 		 const char *outdir, int code)
@@ -671,6 +674,24 @@ store_render_settings(struct og_pipeline *p, cJSON *doc)
 		cJSON_AddItemToObject(doc, "render", merged);
 }
 
+/* collect, and merge -o, only write the document: nothing reads its
+ * findings, so they are printed from the model one at a time
+ * (og_report_write_model) and never stand as one tree of ~2 KB each. */
+static bool
+only_written(const struct og_pipeline *p)
+{
+	return p->cli->cmd != OG_CMD_RENDER && !og_cli_delivers(p->cli);
+}
+
+static void
+add_model(const struct og_pipeline *p, cJSON *doc, struct og_model *m)
+{
+	if (only_written(p))
+		og_report_add_model_lazy(doc, m);
+	else
+		og_report_add_model(doc, m);
+}
+
 /*
  * Assess, render and (for report) deliver @doc built over @m.  Returns
  * the exit code contribution of gates/output.
@@ -735,7 +756,7 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 	if (!cJSON_GetObjectItemCaseSensitive(doc, "history"))
 		cJSON_AddNullToObject(doc, "history");
 	/* History before rendering: the renderers draw report["history"]. */
-	if (p->cli->cmd == OG_CMD_REPORT &&
+	if (og_cli_delivers(p->cli) &&
 	    og_history_record(doc, p->config, &err) < 0) {
 		og_log_error("%s", err);
 		free(err);
@@ -743,18 +764,18 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 		code = EXIT_OUTPUT;
 	}
 
-	if (p->cli->cmd == OG_CMD_COLLECT || p->cli->cmd == OG_CMD_MERGE) {
+	if (only_written(p)) {
 		code = write_model_only(p, doc, m, outdir, code);
 	} else {
 		r = render_all(p, doc, outdir, code);
-		if (p->cli->cmd == OG_CMD_REPORT && code != EXIT_OUTPUT &&
+		if (og_cli_delivers(p->cli) && code != EXIT_OUTPUT &&
 		    (r == EXIT_OUTPUT || r == EXIT_LOCKED))
 			og_history_forget(doc, p->config);
 		code = r;
 	}
 	if (p->cli->quiet && !p->cli->quiet_gates && code == EXIT_GATE)
 		quiet_gate_line(p, doc);
-	if (p->cli->cmd == OG_CMD_REPORT && !p->cli->quiet) {
+	if (og_cli_delivers(p->cli) && !p->cli->quiet) {
 		FILE *term = og_term_stream(stdout);
 
 		og_render_run_note(doc, term ? term : stdout);
@@ -766,14 +787,14 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 	}
 	/* Mail last, once every file is written (it attaches the final
 	 * report.pdf); a failed send leaves the files and exits 4. */
-	if (p->cli->cmd == OG_CMD_REPORT && code != EXIT_OUTPUT &&
+	if (og_cli_delivers(p->cli) && code != EXIT_OUTPUT &&
 	    og_config_get(p->config, "mail.to") && !og_mail_wanted(doc, p->config))
 		og_log_info("mail not sent: %s (--mail-on %s)",
 			    !strcmp(og_config_str(p->config, "mail.on", "always"), "failure")
 			    ? "no gate failed and the report is complete"
 			    : "nothing changed since the last mailed report",
 			    og_config_str(p->config, "mail.on", "always"));
-	if (p->cli->cmd == OG_CMD_REPORT && code != EXIT_OUTPUT &&
+	if (og_cli_delivers(p->cli) && code != EXIT_OUTPUT &&
 	    og_mail_wanted(doc, p->config)) {
 		if (send_mail(p, doc, outdir) < 0)
 			code = EXIT_OUTPUT;
@@ -844,7 +865,7 @@ og_pipeline_collect_and_report(struct og_pipeline *p)
 					: "disabled in config"),
 			};
 
-			cJSON_AddItemToArray(collectors, collector_json(&skip));
+			cJSON_AddItemToArray(collectors, collector_json(&skip, p->config));
 			og_run_result_clear(&skip);
 		}
 	}
@@ -860,16 +881,11 @@ og_pipeline_collect_and_report(struct og_pipeline *p)
 				    og_run_status_name(results[i].status),
 				    results[i].message ? results[i].message : "");
 		}
-		cJSON_AddItemToArray(collectors, collector_json(&results[i]));
+		cJSON_AddItemToArray(collectors, collector_json(&results[i], p->config));
 		og_run_result_clear(&results[i]);
 	}
 	sort_collectors(doc);
-	/* collect only writes the document: its findings are printed from
-	 * the model (og_report_write_model), never one big tree */
-	if (p->cli->cmd == OG_CMD_COLLECT)
-		og_report_add_model_lazy(doc, m);
-	else
-		og_report_add_model(doc, m);
+	add_model(p, doc, m);
 	code = finish_report(p, doc, m);
 	/* A failed gate (1) outranks an incomplete run (3) for CI. */
 	if (code == EXIT_OK && incomplete)
@@ -1018,10 +1034,15 @@ og_pipeline_merge(struct og_pipeline *p)
 	char *first = NULL;
 	int code = EXIT_OK;
 
-	if (p->cli->n_inputs < 1 || !p->cli->out) {
-		og_log_error("merge needs input files and -o out.json");
+	if (p->cli->n_inputs < 1) {
+		og_log_error("merge needs the report.json files to merge");
 		og_model_free(m);
 		return EXIT_USAGE;
+	}
+	/* like report: hold the output dir for the history and the mail */
+	if (og_cli_delivers(p->cli) && (code = lock_output(p)) != EXIT_OK) {
+		og_model_free(m);
+		return code;
 	}
 	collectors = cJSON_CreateArray();
 	for (size_t i = 0; i < p->cli->n_inputs; i++) {
@@ -1065,7 +1086,7 @@ og_pipeline_merge(struct og_pipeline *p)
 		cJSON_AddItemToObject(doc, "collectors", collectors);
 		collectors = NULL;
 		sort_collectors(doc);
-		og_report_add_model_lazy(doc, m);	/* only written */
+		add_model(p, doc, m);
 		code = finish_report(p, doc, m);
 	}
 	cJSON_Delete(collectors);
