@@ -7,6 +7,7 @@ no PATH the current directory is not assessed; merge of different
 subjects needs --subject."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -133,6 +134,24 @@ if ok:
     check("codeql took github's repo (it asks for a token, not a repo)",
           "GitHub token" in p.stderr and "github_repo = OWNER/REPO" not in p.stderr,
           (c, p.stderr))
+
+# PATH goes to whichever collector declares OG_OPTF_POSITIONAL: an
+# in-house one (no repo collector in its plugin dir) takes it instead
+pdir = tempfile.mkdtemp(dir=tmp)
+shutil.copy(os.path.join(os.environ["OG_BUILD_ROOT"], "tests", "core", "pathtaker.so"), pdir)
+pt = os.path.join(tmp, "pt.json")
+p = run(["collect", bare, "--plugin-dir", pdir, "-o", pt])
+ok = p.returncode in (0, 1) and os.path.exists(pt)
+check("an in-house collector takes PATH", ok, (p.returncode, p.stderr))
+if ok:
+    with open(pt) as f:
+        doc = json.load(f)
+    got = [x.get("value") for x in doc["facts"] if x["key"] == "pathtaker.dir"]
+    check("its option holds PATH", got == [bare], got)
+    check("and the subject is PATH's name", doc["subject"] == "bare", doc["subject"])
+p = run(["collect", "/nonexistent/dir", "--plugin-dir", pdir, "-o", pt])
+check("its PATH is checked like the repo collector's: exit 2 naming it",
+      p.returncode == 2 and "/nonexistent/dir" in p.stderr, (p.returncode, p.stderr))
 
 # merge: different subjects need --subject
 a, b = os.path.join(tmp, "a.json"), os.path.join(tmp, "b.json")
