@@ -167,6 +167,7 @@ og_pipeline_setup(struct og_pipeline *p)
 		p->n_config_plugins++;
 	}
 	og_config_register_plugins(p->config_plugins, p->n_config_plugins);
+	og_config_register_section("report", og_render_options);
 
 	r = og_config_validate(p->config,
 			       p->cli->config_path ? p->cli->config_path

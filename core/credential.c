@@ -51,10 +51,10 @@ og_host_is_loopback(const char *hostport)
 	       strncasecmp(hostport, "localhost:", 10) == 0;
 }
 
-/* "registry.example:5000", "localhost", "[::1]:5000", "10.0.0.1": a
- * host with an optional numeric port.  "nginx:1.25" is an image, not a
- * host; before a "/" (@in_path), a port alone also makes it a host, as
- * Docker reads references. */
+/* "host.example:5000", "localhost", "[::1]:5000", "10.0.0.1": a host
+ * with an optional numeric port.  "nginx:1.25" is a name and a tag, not
+ * a host; before a "/" (@in_path), a port alone also makes it a host,
+ * as OCI image references are read. */
 static bool
 looks_like_host(const char *s, bool in_path)
 {

@@ -111,8 +111,8 @@ get_array(struct ctx *c, const cJSON *obj, const char *key, const char *path,
 	return 0;
 }
 
-/* Ids: lowercase letters, digits, '.', '_', '-'; they end up in test-case
- * names and HTML anchors. */
+/* Ids: lowercase letters, digits, '.', '_', '-'; they end up in the
+ * reports' test-case names and anchors. */
 static bool
 id_ok(const char *s)
 {

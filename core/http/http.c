@@ -484,8 +484,8 @@ attach_credential(struct xfer *x, const char *hostport)
 		return NULL;
 	scheme = c->scheme ? c->scheme : "Bearer";
 	if (!strcmp(scheme, "Basic")) {
-		/* libcurl builds the header; user:password as the Docker
-		 * config and the user variable give it */
+		/* libcurl builds the header; user:password as a
+		 * credential source or the user variable gives it */
 		colon = strchr(secret, ':');
 		user = og_asprintf("%.*s", (int)(colon ? colon - secret : 0), secret);
 		curl_easy_setopt(x->easy, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
