@@ -773,35 +773,16 @@ convert_result(struct cfile *cf, const cJSON *res)
 }
 
 static int
+result_item(void *arg, cJSON *j)
+{
+	return convert_result(arg, j);
+}
+
+static int
 read_results(struct cfile *cf)
 {
-	struct ogjs *r = cf->r;
-	cJSON *j;
-	int ret;
-
-	if (ogjs_peek(r) == 'z')
-		return ogjs_skip(r);
-	ret = ogjs_expect(cf->r, '[', "an array of results");
-	if (ret < 0 || (ret = ogjs_enter_array(r)) < 0)
-		return ret;
-	while ((ret = ogjs_next_elem(r)) == 1) {
-		ret = ogjs_expect(cf->r, '{', "a result object");
-		if (ret < 0)
-			return ret;
-		if (cf->dry) {
-			if ((ret = ogjs_skip(r)) < 0)
-				return ret;
-			continue;
-		}
-		ret = ogjs_value(r, cf->st->item_arena, &j);
-		if (ret < 0)
-			return ret;
-		ret = convert_result(cf, j);
-		ogjs_arena_reset(cf->st->item_arena);
-		if (ret < 0)
-			return ret;
-	}
-	return ret;
+	return ogjs_each_object(cf->r, cf->st->item_arena, cf->dry,
+				"a result object", result_item, cf);
 }
 
 /* ---- runs and document ------------------------------------------------------ */

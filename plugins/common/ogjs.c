@@ -808,6 +808,36 @@ ogjs_value(struct ogjs *r, struct ogjs_arena *arena, cJSON **ret_json)
 }
 
 int
+ogjs_each_object(struct ogjs *r, struct ogjs_arena *arena, bool dry,
+		 const char *what, int (*fn)(void *arg, cJSON *item), void *arg)
+{
+	cJSON *j;
+	int ret;
+
+	if (ogjs_peek(r) == 'z')
+		return ogjs_skip(r);
+	ret = ogjs_expect(r, '[', "an array");
+	if (ret < 0 || (ret = ogjs_enter_array(r)) < 0)
+		return ret;
+	while ((ret = ogjs_next_elem(r)) == 1) {
+		if ((ret = ogjs_expect(r, '{', what)) < 0)
+			return ret;
+		if (dry) {
+			if ((ret = ogjs_skip(r)) < 0)
+				return ret;
+			continue;
+		}
+		if ((ret = ogjs_value(r, arena, &j)) < 0)
+			return ret;
+		ret = fn(arg, j);
+		ogjs_arena_reset(arena);
+		if (ret < 0)
+			return ret;
+	}
+	return ret;
+}
+
+int
 ogjs_string(struct ogjs *r, struct ogjs_arena *arena, char **dst)
 {
 	char *copy = NULL;
