@@ -45,6 +45,11 @@ void *og_xrealloc_array(void *p, size_t n, size_t size);
 /* og_xcalloc for big tables: huge-page backed when large (freed with
  * free()); page faults dominate filling big hash tables otherwise. */
 void *og_xcalloc_huge(size_t n, size_t size);
+/* @s is 1..@max of lowercase letters, digits and the characters of
+ * @punct: the alphabet of names and ids that end up in keys, file names
+ * and anchors. */
+bool og_name_ok(const char *s, size_t max, const char *punct);
+
 /* Out of memory: says so on stderr and aborts. */
 _Noreturn void og_oom(void);
 char *og_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -116,13 +116,7 @@ get_array(struct ctx *c, const cJSON *obj, const char *key, const char *path,
 static bool
 id_ok(const char *s)
 {
-	if (!*s || strlen(s) > 128)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		      *s == '.' || *s == '_' || *s == '-'))
-			return false;
-	return true;
+	return og_name_ok(s, 128, "._-");
 }
 
 static int

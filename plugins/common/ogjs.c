@@ -390,18 +390,6 @@ expect(struct ogjs *r, int want, const char *what)
 
 /* ---- strings, numbers, literals -------------------------------------- */
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static void
 put_utf8(char *out, size_t cap, size_t *n, unsigned cp)
 {
@@ -513,7 +501,7 @@ read_string(struct ogjs *r, char *out, size_t cap)
 		case 'u':
 			cp = 0;
 			for (i = 0; i < 4; i++) {
-				h = hexval(peekc(r));
+				h = og_json_hexval(peekc(r));
 				if (h < 0)
 					return SYNTAX_FAIL(r,
 						"bad \\u escape in string");
