@@ -140,17 +140,13 @@ default_attestations(struct og_pipeline *p, const char *checkout)
 }
 
 char *
-og_subject_positional(const struct og_pipeline *p, const char **ret_plugin)
+og_subject_positional(const struct og_pipeline *p, size_t i)
 {
-	for (size_t i = 0; i < p->n_config_plugins; i++)
-		for (const struct og_option *o = p->config_plugins[i].options;
-		     o && o->key; o++)
-			if (o->flags & OG_OPTF_POSITIONAL) {
-				if (ret_plugin)
-					*ret_plugin = p->config_plugins[i].name;
-				return og_asprintf("collectors.%s.%s",
-						   p->config_plugins[i].name, o->key);
-			}
+	for (const struct og_option *o = p->config_plugins[i].options;
+	     o && o->key; o++)
+		if (o->flags & OG_OPTF_POSITIONAL)
+			return og_asprintf("collectors.%s.%s",
+					   p->config_plugins[i].name, o->key);
 	return NULL;
 }
 
@@ -181,6 +177,15 @@ positional_scope(struct og_pipeline *p, const char *plugin, const char *key)
 		}
 		goto out;
 	}
+	/* Named, not left to the plugin's default: a plugin's box lets it
+	 * read only the inputs its options name (README "Security"). */
+	if (!og_config_get(p->config, key) &&
+	    og_config_set(p->config, key, ".", &err) < 0) {
+		og_log_error("%s", err);
+		free(err);
+		r = EXIT_USAGE;
+		goto out;
+	}
 	path = og_config_str(p->config, key, ".");
 	what = p->cli->n_inputs ? "PATH" : key;
 	if (stat(path, &st) < 0) {
@@ -203,16 +208,17 @@ out:
 int
 og_subject_positional_scope(struct og_pipeline *p)
 {
-	const char *plugin = NULL;
-	char *key;
-	int r;
+	int r = EXIT_OK;
 
 	if (p->cli->cmd != OG_CMD_REPORT && p->cli->cmd != OG_CMD_COLLECT)
 		return EXIT_OK;
-	if (!(key = og_subject_positional(p, &plugin)))
-		return EXIT_OK;
-	r = positional_scope(p, plugin, key);
-	free(key);
+	for (size_t i = 0; i < p->n_config_plugins && r == EXIT_OK; i++) {
+		char *key = og_subject_positional(p, i);
+
+		if (key)
+			r = positional_scope(p, p->config_plugins[i].name, key);
+		free(key);
+	}
 	return r;
 }
 
@@ -236,7 +242,9 @@ og_subject_default(const struct og_pipeline *p)
 			if (s && *s)
 				return og_strdup0(s);
 		}
-	key = og_subject_positional(p, NULL);
+	key = NULL;
+	for (size_t i = 0; i < p->n_config_plugins && !key; i++)
+		key = og_subject_positional(p, i);
 	s = key ? og_config_str(p->config, key, ".") : ".";
 	if (!realpath(s, real))
 		out = og_strdup0(s);

@@ -18,10 +18,11 @@ struct og_pipeline;
 int og_subject_resolve_paths(cJSON *config, const char *config_path,
 			     const struct og_config_plugin *plugins, size_t n_plugins,
 			     char **ret_err);
-/* The option that takes report/collect's PATH (OG_OPTF_POSITIONAL):
- * @ret_plugin gets the collector's name (borrowed), the return value
- * "collectors.NAME.KEY" (owned), or NULL when no collector declares one. */
-char *og_subject_positional(const struct og_pipeline *p, const char **ret_plugin);
+/* The option of collector p->config_plugins[@i] that takes
+ * report/collect's PATH (OG_OPTF_POSITIONAL), as "collectors.NAME.KEY"
+ * (owned), or NULL when it declares none.  Every collector declaring
+ * one gets PATH. */
+char *og_subject_positional(const struct og_pipeline *p, size_t i);
 /* report/collect: turn the PATH-taking collector off when another
  * subject was named and no PATH was given; else check its directory.  An
  * exit code. */

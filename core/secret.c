@@ -211,6 +211,7 @@ option_str(const struct og_credset *s, const char *key)
 /* Credential sources in other tools' file formats (og_secret_register_source). */
 struct cred_source {
 	unsigned flag;
+	const char *name;
 	og_cred_source_fn fn;
 };
 
@@ -218,10 +219,17 @@ static struct cred_source sources[SOURCES_MAX];
 static size_t n_sources;
 
 void
-og_secret_register_source(unsigned flag, og_cred_source_fn fn)
+og_secret_register_source(unsigned flag, const char *name, og_cred_source_fn fn)
 {
 	if (n_sources < SOURCES_MAX)
-		sources[n_sources++] = (struct cred_source){ flag, fn };
+		sources[n_sources++] = (struct cred_source){ flag, name, fn };
+}
+
+void
+og_secret_describe_sources(cJSON *o, unsigned flags)
+{
+	for (size_t i = 0; i < n_sources; i++)
+		cJSON_AddBoolToObject(o, sources[i].name, flags & sources[i].flag);
 }
 
 char *

@@ -33,10 +33,14 @@ char *og_secret_credential(const struct og_credset *s,
  * for "host:port" @hostport, or for any entry when @hostport is NULL (to
  * say whether there is one), or NULL. */
 typedef char *(*og_cred_source_fn)(const char *hostport);
-/* Consult @fn for credentials whose og_credential.flags include @flag
- * (OG_CRED_*), after their variables and file.  The composition root
- * registers the sources it offers before any plugin process starts. */
-void og_secret_register_source(unsigned flag, og_cred_source_fn fn);
+/* Consult @fn, named @name (shown in audits), for
+ * credentials whose og_credential.flags include @flag (OG_CRED_*),
+ * after their variables and file.  The composition root registers the
+ * sources it offers before any plugin process starts. */
+void og_secret_register_source(unsigned flag, const char *name,
+			       og_cred_source_fn fn);
+/* Add to @o, per registered source, "NAME": whether @flags ask for it. */
+void og_secret_describe_sources(cJSON *o, unsigned flags);
 
 /* In a plugin process: move every secret variable (og_box_env_is_secret)
  * out of the environment into memory only og_secret_get reads, and wipe

@@ -427,7 +427,7 @@ enum og_option_type {
 					 * local directory to assess; default
 					 * the current directory, which stands
 					 * in only when no OG_OPTF_SUBJECT
-					 * option is set); the first loaded
+					 * option is set); every loaded
 					 * plugin declaring one gets it */
 
 struct og_option {
