@@ -452,3 +452,12 @@ og_name_ok(const char *s, size_t max, const char *punct)
 			return false;
 	return true;
 }
+
+int64_t
+og_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

@@ -27,6 +27,8 @@ int og_commit_tmp(const char *tmp, const char *path);	/* rename + free-safe */
 
 /* The run's clock: SOURCE_DATE_EPOCH when set and valid, else time(). */
 int64_t og_now(void);
+/* Milliseconds on the monotonic clock (for timeouts and durations). */
+int64_t og_mono_ms(void);
 /* The times opsgrade can write: years 0000 to 9999 (RFC 3339). */
 #define OG_TIME_MIN	INT64_C(-62167219200)	/* 0000-01-01T00:00:00Z */
 #define OG_TIME_MAX	INT64_C(253402300799)	/* 9999-12-31T23:59:59Z */
