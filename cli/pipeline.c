@@ -169,6 +169,7 @@ og_pipeline_setup(struct og_pipeline *p)
 		p->n_config_plugins++;
 	}
 	og_config_register_plugins(p->config_plugins, p->n_config_plugins);
+	og_config_register_section("report", og_render_options);
 
 	r = og_config_validate(p->config,
 			       p->cli->config_path ? p->cli->config_path
@@ -200,26 +201,37 @@ og_pipeline_setup(struct og_pipeline *p)
 		if (r < 0)
 			goto bad;
 	}
-	/* report/collect PATH is the repo collector's checkout. */
+	/* report/collect PATH goes to the collector that declares it takes
+	 * it (OG_OPTF_POSITIONAL). */
 	if ((p->cli->cmd == OG_CMD_REPORT || p->cli->cmd == OG_CMD_COLLECT) &&
 	    p->cli->n_inputs > 0) {
+		size_t takers = 0;
+
 		if (p->cli->n_inputs > 1) {
 			og_log_error("%s takes one PATH, got %zu",
 				     og_command_name(p->cli->cmd), p->cli->n_inputs);
 			return EXIT_USAGE;
 		}
-		if (og_plugin_set_find(p->plugins, "repo")) {
-			r = og_config_set(p->config, "collectors.repo.path",
-					  p->cli->inputs[0], &err);
+		for (size_t i = 0; i < p->n_config_plugins; i++) {
+			char *key = og_subject_positional(p, i);
+
+			if (!key)
+				continue;
+			takers++;
+			r = og_config_set(p->config, key, p->cli->inputs[0], &err);
+			free(key);
 			if (r < 0)
 				goto bad;
 		}
+		if (!takers)
+			og_log_warn("PATH '%s' ignored: no collector found takes a PATH",
+				    p->cli->inputs[0]);
 	}
 	r = og_config_validate(p->config, "command line", p->config_plugins,
 			       p->n_config_plugins, &err);
 	if (r < 0)
 		goto bad;
-	if ((r = og_subject_repo_scope(p)) != EXIT_OK)
+	if ((r = og_subject_positional_scope(p)) != EXIT_OK)
 		return r;
 	if ((r = og_pipeline_validate(p)) != EXIT_OK)
 		return r;
@@ -285,24 +297,6 @@ collector_selected(const struct og_pipeline *p, const struct og_plugin_entry *e)
 	return on;
 }
 
-static char *
-default_subject(const struct og_pipeline *p)
-{
-	const char *s = og_config_str(p->config, "subject", NULL);
-	char real[PATH_MAX], *slash;
-
-	if (s)
-		return og_strdup0(s);
-	if ((s = og_config_str(p->config, "collectors.github.repo", NULL)))
-		return og_strdup0(s);
-	if ((s = og_config_str(p->config, "collectors.github.org", NULL)))
-		return og_strdup0(s);
-	s = og_config_str(p->config, "collectors.repo.path", ".");
-	if (!realpath(s, real))
-		return og_strdup0(s);
-	slash = strrchr(real, '/');
-	return og_strdup0(slash && slash[1] ? slash + 1 : real);
-}
 
 static cJSON *
 new_document(const char *subject)
@@ -833,7 +827,7 @@ og_pipeline_collect_and_report(struct og_pipeline *p)
 	struct og_run_result *results = NULL;
 	struct og_model *m = og_model_new();
 	cJSON *doc, *collectors;
-	char *subject = default_subject(p);
+	char *subject = og_subject_default(p);
 	size_t n = 0;
 	long jobs = (long)og_config_num(p->config, "jobs", 0);
 	struct og_progress progress;
@@ -1102,7 +1096,7 @@ og_pipeline_history(struct og_pipeline *p)
 	 * given: every subject with history, latest level and date. */
 	bool one = og_config_str(p->config, "subject", NULL) ||
 		   og_config_str(p->config, "history.dir", NULL);
-	char *subject = og_config_str(p->config, "subject", NULL) ? default_subject(p) : NULL;
+	char *subject = og_config_str(p->config, "subject", NULL) ? og_subject_default(p) : NULL;
 	cJSON *listing = NULL;
 	int r = one ? og_history_list(p->config, subject, &listing)
 		    : og_history_subjects(p->config, &listing);
