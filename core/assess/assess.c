@@ -417,6 +417,7 @@ og_assess_ex(struct og_model *m, const cJSON *config, const cJSON *collectors,
 	cJSON_AddStringToObject(mj, "id", mm->id);
 	cJSON_AddStringToObject(mj, "version", mm->version);
 	cJSON_AddStringToObject(mj, "path", mm->path);
+	cJSON_AddStringToObject(mj, "digest", mm->digest);
 	cJSON_AddNumberToObject(as, "threshold", o.threshold);
 	cJSON_AddItemToObject(as, "project", project_json(kind, kind_source, &env));
 	cJSON_AddNumberToObject(as, "level", sc.level);
