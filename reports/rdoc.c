@@ -672,6 +672,29 @@ og_decision_later_text(const cJSON *dec)
 			   later == 1 ? "" : "s");
 }
 
+char *
+og_top_action_text(const cJSON *as, int k)
+{
+	const cJSON *id;
+	double pr = 0;
+
+	cJSON_ArrayForEach(id, og_rj_arr(as, "top_actions")) {
+		const cJSON *g = cJSON_IsString(id) ?
+			og_json_find_id(og_rj_arr(as, "gaps"), id->valuestring) : NULL;
+		const char *area;
+
+		if (!g || k-- > 0)
+			continue;
+		area = og_area_name(as, og_rj_str(g, "area"));
+		og_rj_num(g, "priority", &pr);
+		return og_asprintf("%s (%s; priority %.0f, effort %s)",
+				   og_rj_str(g, "title") ? og_rj_str(g, "title") : id->valuestring,
+				   area ? area : "no area", pr,
+				   og_rj_str(g, "effort") ? og_rj_str(g, "effort") : "not estimated");
+	}
+	return NULL;
+}
+
 bool
 og_rj_gate_failed(const cJSON *g)
 {

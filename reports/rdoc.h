@@ -91,6 +91,11 @@ void og_cap_row(const cJSON *assessment, const char *cap_id, const char *status,
 void og_cap_row_fini(struct og_cap_row *row);
 char *og_decision_horizon_text(const cJSON *horizon);
 
+/* The @k-th of assessment.top_actions (impact per effort) as the summary
+ * pages list it: "Runbooks (Documentation & Incident Response; priority 2,
+ * effort 1 day)"; NULL past the end.  Allocated. */
+char *og_top_action_text(const cJSON *assessment, int k);
+
 /* Gates, worded once by the assessment (core/assess/gates.c) and printed
  * as they are by every output: the verdict ("Policy gates: 3 of 5 passed,
  * 2 failed"; counted into @buf only for a report.json older than

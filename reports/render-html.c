@@ -68,21 +68,11 @@ str_or(const cJSON *o, const char *key, const char *fallback)
 	return s ? s : fallback;
 }
 
-/* Same wording as the PDF's effort column. */
+/* The effort as the assessment words it ("1.5 days"), as in the PDF:
+ * never re-rounded from the minutes here. */
 static void
 effort_text(const cJSON *o, char *buf, size_t size)
 {
-	double m;
-
-	if (og_rj_num(o, "effort_minutes", &m) && m > 0) {
-		if (m < 60)
-			snprintf(buf, size, "%.0f min", m);
-		else if (m < 8 * 60)
-			snprintf(buf, size, "%.0f h", ceil(m / 60));
-		else
-			snprintf(buf, size, "%.0f d", ceil(m / 480));
-		return;
-	}
 	snprintf(buf, size, "%s", str_or(o, "effort", "not estimated"));
 }
 
@@ -250,17 +240,15 @@ kpi_tiles(struct hr *r, int max)
 		return;
 	fputs("<ul class=\"tiles\">\n", r->h.f);
 	cJSON_ArrayForEach(k, og_rj_arr(r->as, "kpis")) {
-		double v;
-		bool have = og_rj_num(k, "value", &v);
-		char val[64];
+		char buf[64];
 
 		if (i++ == max)
 			break;
-		og_fmt_value(have, v, og_rj_str(k, "unit"), val, sizeof(val));
+		/* the figure and status exactly as the assessment states them */
 		fputs("<li>", r->h.f);
 		og_html_esc(&r->h, str_or(k, "name", str_or(k, "id", "")));
-		og_html_el(&r->h, "span", "v", val);
-		og_html_esc(&r->h, have && og_rj_str(k, "status") ? og_rj_str(k, "status") : "not measured");
+		og_html_el(&r->h, "span", "v", og_rj_kpi_display(k, buf, sizeof(buf)));
+		og_html_esc(&r->h, og_rj_kpi_status(k));
 		fputs("</li>\n", r->h.f);
 	}
 	fputs("</ul>\n", r->h.f);
@@ -380,7 +368,7 @@ static void
 sec_summary(struct hr *r)
 {
 	struct og_html *h = &r->h;
-	const cJSON *next = og_rj_obj(r->as, "next_level"), *g, *delta;
+	const cJSON *next = og_rj_obj(r->as, "next_level"), *delta;
 	double level;
 	int i = 0;
 	char date[40];
@@ -411,21 +399,13 @@ sec_summary(struct hr *r)
 	area_list(r, og_rj_arr(r->as, "improvements"),
 		  "No area with a known completeness is below 85%.");
 	og_html_heading(h, 3, NULL, "Top three actions");
-	cJSON_ArrayForEach(g, og_rj_arr(r->as, "gaps")) {
-		double pr = 0;
-		char eff[64];
-		const char *area = og_area_name(r->as, og_rj_str(g, "area"));
-
-		if (i == 3)
-			break;
-		if (i++ == 0)
+	/* ranked by the assessment (top_actions: impact per effort), worded
+	 * as in the PDF */
+	for (char *t; i < 3 && (t = og_top_action_text(r->as, i)); i++) {
+		if (i == 0)
 			fputs("<ol>\n", h->f);
-		og_rj_num(g, "priority", &pr);
-		effort_text(g, eff, sizeof(eff));
-		fputs("<li>", h->f);
-		og_html_escf(h, "%s (%s; priority %.0f, effort %s)", str_or(g, "title", str_or(g, "id", "")),
-			     area ? area : "no area", pr, eff);
-		fputs("</li>\n", h->f);
+		og_html_el(h, "li", NULL, t);
+		free(t);
 	}
 	if (i)
 		fputs("</ol>\n", h->f);
@@ -981,10 +961,16 @@ findings_table(struct hr *r)
 		og_html_row_end(&r->h);
 		free(w);
 	}
-	if (shown)
+	if (shown) {
 		og_html_table_end(&r->h);
-	else
-		og_html_note(&r->h, "No open findings.");
+	} else {	/* no scan is not zero findings */
+		double c[OG_SEV_COUNT];
+		bool have;
+
+		og_rj_severity_counts(r->report, c, &have);
+		og_html_note(&r->h, have ? "No open findings."
+					 : "Open findings: not measured (no scan results).");
+	}
 }
 
 static void
@@ -1031,7 +1017,7 @@ sec_security(struct hr *r)
 		og_html_note(&r->h, "by source: not measured");
 	if (!have) {
 		og_html_note(&r->h, "Findings: not measured (no scanner results: give --trivy or --sarif, "
-			     "or enable the github collector).");
+			     "or connect GitHub code scanning).");
 	} else {
 		double fx = -1, nf = -1, sup = -1;
 		char fix[160] = "Fixability: not measured.", sp[96] = "";

@@ -412,7 +412,7 @@ sec_summary(struct pdf *p)
 {
 	struct og_doc *d = p->d;
 	double level;
-	const cJSON *g, *delta, *id;
+	const cJSON *delta;
 	int i = 0;
 
 	og_doc_heading(d, 1, T_SUMMARY);
@@ -449,24 +449,8 @@ sec_summary(struct pdf *p)
 
 	og_doc_heading(d, 3, "Top three actions");
 	/* ranked by the assessment: impact per effort */
-	cJSON_ArrayForEach(id, og_rj_arr(p->as, "top_actions")) {
-		double pr = 0;
-		const char *title, *area;
-
-		g = cJSON_IsString(id) ? og_json_find_id(og_rj_arr(p->as, "gaps"), id->valuestring) : NULL;
-		if (!g)
-			continue;
-		if (i == 3)
-			break;
-		title = og_rj_str(g, "title");
-		area = og_area_name(p->as, og_rj_str(g, "area"));
-		og_rj_num(g, "priority", &pr);
-		og_doc_bullet(d, keep(p, og_asprintf("%d.", i + 1)), d->st->accent,
-			      keep(p, og_asprintf("%s (%s; priority %.0f, effort %s)",
-				   title ? title : og_rj_str(g, "id"), area ? area : "no area",
-				   pr, effort_text(g))));
-		i++;
-	}
+	for (char *t; i < 3 && (t = og_top_action_text(p->as, i)); i++)
+		og_doc_bullet(d, keep(p, og_asprintf("%d.", i + 1)), d->st->accent, keep(p, t));
 	if (i == 0)
 		note(p, "No open gaps: nothing to act on.");
 
@@ -728,7 +712,7 @@ static void
 sec_roadmap(struct pdf *p)
 {
 	static const struct og_col qw[] = {
-		{ "Quick win", 0.52, 0 }, { "Effort", 0.14, 0 }, { "Priority", 0.14, 0 }, { "Impact", 0.20, 0 },
+		{ "Quick win", 0.32, 0 }, { "Effort", 0.13, 0 }, { "Priority", 0.11, 0 }, { "Impact", 0.44, 0 },
 	};
 	static const struct og_col cc[] = {
 		{ "Tool", 0.2, OG_TX_BOLD }, { "For", 0.28, 0 }, { "Tier", 0.1, 0 },
@@ -1046,7 +1030,7 @@ sec_security(struct pdf *p)
 	}
 	og_doc_space(d, 6);
 	if (!have) {
-		note(p, "Findings: not measured (no scanner results: give --trivy or --sarif, or enable the github collector).");
+		note(p, "Findings: not measured (no scanner results: give --trivy or --sarif, or connect GitHub code scanning).");
 	} else {
 		double fx = -1, nf = -1, sup = -1;
 
@@ -1094,8 +1078,8 @@ sec_security(struct pdf *p)
 	}
 	if (shown)
 		table(p, cols, 5, true);
-	else
-		note(p, "No open findings.");
+	else	/* no scan is not zero findings */
+		note(p, have ? "No open findings." : "Open findings: not measured (no scan results).");
 
 	if (og_rj_count(og_rj_arr(p->hist, "snapshots")) >= 2) {
 		const cJSON *snaps = og_rj_arr(p->hist, "snapshots"), *s;

@@ -700,12 +700,13 @@ observe_text(const struct og_mm_cap *cp, const struct og_fact_env *env)
 		return observe_hint(cp, env);
 	if (!og_env_ran(env, cp->observed_by) && og_env_trouble(env, cp->observed_by))
 		return og_asprintf("not observed: %s", og_env_trouble(env, cp->observed_by));
+	/* no collector named (issue 12): observe_detail names it for the
+	 * evidence appendix */
 	if (!og_env_ran(env, cp->observed_by))
-		return og_asprintf("not observed: the %s collector did not run; connect it "
-				   "(opsgrade report --help) or attest this", cp->observed_by);
-	return og_asprintf("not observed: what the %s collector found does not show it "
-			   "either way; attest it if it is in place (opsgrade attest --template)",
-			   cp->observed_by);
+		return og_strdup0("not observed: the source that shows it was not connected; "
+				  "connect it (opsgrade report --help) or attest this");
+	return og_strdup0("not observed: the evidence found does not show it either way; "
+			  "attest it if it is in place (opsgrade attest --template)");
 }
 
 cJSON *

@@ -124,8 +124,8 @@ test_default_threshold(void)
 	/* unknown is never missing; the report says what would observe it */
 	cap = og_json_find_id(t_get(as, "capabilities"), "c.l3u");
 	CHECK_STR(t_get(cap, "status")->valuestring, "unknown");
-	CHECK_STR(t_get(cap, "observe_hint")->valuestring, "not observed: the github collector "
-		  "did not run; connect it (opsgrade report --help) or attest this");
+	CHECK_STR(t_get(cap, "observe_hint")->valuestring, "not observed: the source that shows "
+		  "it was not connected; connect it (opsgrade report --help) or attest this");
 	CHECK_STR(t_get(cap, "observe_detail")->valuestring, "enable the github collector");
 	CHECK(!og_json_find_id(t_get(as, "gaps"), "c.l3u"));
 	cap = og_json_find_id(t_get(as, "capabilities"), "a.l2y");
