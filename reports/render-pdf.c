@@ -1262,6 +1262,9 @@ sec_appendix(struct pdf *p)
 		note(p, "Only the first 200 rows are shown; report.json holds the rest.");
 	appendix_attestations(p);
 
+	/* the report ends with this block whole: a lone row of it on a last
+	 * page reads as an empty page (issue 12) */
+	og_doc_ensure(d, 200);
 	og_doc_heading(d, 2, "Model and report");
 	txt(p, "Maturity model");
 	txt(p, model ? keep(p, og_asprintf("%s version %s", og_rj_str(model, "id") ? og_rj_str(model, "id") : "?",
