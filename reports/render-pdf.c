@@ -725,7 +725,6 @@ sec_roadmap(struct pdf *p)
 	int weeks = 1;
 	double v;
 
-	og_doc_heading(d, 1, T_ROADMAP);
 	cJSON_ArrayForEach(ph, og_rj_arr(p->as, "roadmap")) {
 		double s = 1, e = 1;
 
@@ -756,6 +755,11 @@ sec_roadmap(struct pdf *p)
 	}
 	if (weeks > 52)
 		weeks = 52;
+	/* the heading goes with its chart: never alone at the foot of a
+	 * page with the chart on the next (letter paper did that) */
+	if (n)
+		og_doc_ensure(d, og_chart_timeline_height(&d->cs, n) + 60);
+	og_doc_heading(d, 1, T_ROADMAP);
 	if (n == 0) {
 		note(p, p->as ? "No roadmap: there are no open gaps to schedule."
 			      : "Roadmap: not measured (no assessment in this report).");
