@@ -199,6 +199,7 @@ decision_card(struct png *g, double x, double y, double w, double h)
 
 	card(g, x, y, w, h, "Gates and next actions");
 	ty += og_text_draw(g->cr, g->tx, x + 22, ty, w - 44, 17, OG_TX_BOLD,
+			   og_rj_count(og_rj_arr(g->report, "gates")) == 0 ? og_muted :
 			   og_rj_gates_failed(og_rj_arr(g->report, "gates")) ? og_status_color("needs improvement")
 							 : og_status_color("good"),
 			   og_rj_gates_verdict(g->as, og_rj_arr(g->report, "gates"), line, sizeof(line))) + 6;

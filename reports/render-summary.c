@@ -94,7 +94,7 @@ og_render_summary(const cJSON *as, const cJSON *gates, FILE *out)
 			fprintf(out, " %6s  coverage %3.0f%%", str(it, "display"),
 				num(it, "coverage", 0));
 		} else {
-			fputs("(nothing applies)   ", out);
+			fprintf(out, "(%s)   ", str(it, "display"));
 		}
 		if (unk)
 			fprintf(out, "  %d not observed", unk);
