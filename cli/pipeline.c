@@ -169,6 +169,7 @@ og_pipeline_setup(struct og_pipeline *p)
 		p->n_config_plugins++;
 	}
 	og_config_register_plugins(p->config_plugins, p->n_config_plugins);
+	og_config_register_section("report", og_render_options);
 
 	r = og_config_validate(p->config,
 			       p->cli->config_path ? p->cli->config_path
@@ -200,26 +201,37 @@ og_pipeline_setup(struct og_pipeline *p)
 		if (r < 0)
 			goto bad;
 	}
-	/* report/collect PATH is the repo collector's checkout. */
+	/* report/collect PATH goes to the collector that declares it takes
+	 * it (OG_OPTF_POSITIONAL). */
 	if ((p->cli->cmd == OG_CMD_REPORT || p->cli->cmd == OG_CMD_COLLECT) &&
 	    p->cli->n_inputs > 0) {
+		size_t takers = 0;
+
 		if (p->cli->n_inputs > 1) {
 			og_log_error("%s takes one PATH, got %zu",
 				     og_command_name(p->cli->cmd), p->cli->n_inputs);
 			return EXIT_USAGE;
 		}
-		if (og_plugin_set_find(p->plugins, "repo")) {
-			r = og_config_set(p->config, "collectors.repo.path",
-					  p->cli->inputs[0], &err);
+		for (size_t i = 0; i < p->n_config_plugins; i++) {
+			char *key = og_subject_positional(p, i);
+
+			if (!key)
+				continue;
+			takers++;
+			r = og_config_set(p->config, key, p->cli->inputs[0], &err);
+			free(key);
 			if (r < 0)
 				goto bad;
 		}
+		if (!takers)
+			og_log_warn("PATH '%s' ignored: no collector found takes a PATH",
+				    p->cli->inputs[0]);
 	}
 	r = og_config_validate(p->config, "command line", p->config_plugins,
 			       p->n_config_plugins, &err);
 	if (r < 0)
 		goto bad;
-	if ((r = og_subject_repo_scope(p)) != EXIT_OK)
+	if ((r = og_subject_positional_scope(p)) != EXIT_OK)
 		return r;
 	if ((r = og_pipeline_validate(p)) != EXIT_OK)
 		return r;
@@ -285,24 +297,6 @@ collector_selected(const struct og_pipeline *p, const struct og_plugin_entry *e)
 	return on;
 }
 
-static char *
-default_subject(const struct og_pipeline *p)
-{
-	const char *s = og_config_str(p->config, "subject", NULL);
-	char real[PATH_MAX], *slash;
-
-	if (s)
-		return og_strdup0(s);
-	if ((s = og_config_str(p->config, "collectors.github.repo", NULL)))
-		return og_strdup0(s);
-	if ((s = og_config_str(p->config, "collectors.github.org", NULL)))
-		return og_strdup0(s);
-	s = og_config_str(p->config, "collectors.repo.path", ".");
-	if (!realpath(s, real))
-		return og_strdup0(s);
-	slash = strrchr(real, '/');
-	return og_strdup0(slash && slash[1] ? slash + 1 : real);
-}
 
 static cJSON *
 new_document(const char *subject)
@@ -454,8 +448,8 @@ send_mail(struct og_pipeline *p, const cJSON *doc, const char *outdir)
 
 /* collect and merge -o: the model alone, to -o or OUTDIR/report.json. */
 static int
-write_model_only(struct og_pipeline *p, const cJSON *doc, const char *outdir,
-		 int code)
+write_model_only(struct og_pipeline *p, const cJSON *doc, struct og_model *m,
+		 const char *outdir, int code)
 {
 	char *path, *err = NULL;
 	int r;
@@ -473,7 +467,7 @@ write_model_only(struct og_pipeline *p, const cJSON *doc, const char *outdir,
 		}
 		path = og_asprintf("%s/report.json", outdir);
 	}
-	r = og_report_write(doc, path, &err);
+	r = og_report_write_model(doc, m, path, &err);
 	if (r < 0) {
 		og_log_error("%s", err);
 		free(err);
@@ -718,6 +712,24 @@ store_render_settings(struct og_pipeline *p, cJSON *doc)
 		cJSON_AddItemToObject(doc, "render", merged);
 }
 
+/* collect, and merge -o, only write the document: nothing reads its
+ * findings, so they are printed from the model one at a time
+ * (og_report_write_model) and never stand as one tree of ~2 KB each. */
+static bool
+only_written(const struct og_pipeline *p)
+{
+	return p->cli->cmd != OG_CMD_RENDER && !og_cli_delivers(p->cli);
+}
+
+static void
+add_model(const struct og_pipeline *p, cJSON *doc, struct og_model *m)
+{
+	if (only_written(p))
+		og_report_add_model_lazy(doc, m);
+	else
+		og_report_add_model(doc, m);
+}
+
 /*
  * Assess, render and (for report) deliver @doc built over @m.  Returns
  * the exit code contribution of gates/output.
@@ -802,8 +814,8 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 		code = EXIT_OUTPUT;
 	}
 
-	if (p->cli->cmd != OG_CMD_RENDER && !og_cli_delivers(p->cli)) {
-		code = write_model_only(p, doc, outdir, code);
+	if (only_written(p)) {
+		code = write_model_only(p, doc, m, outdir, code);
 	} else {
 		r = render_all(p, doc, outdir, code);
 		if (og_cli_delivers(p->cli) && code != EXIT_OUTPUT &&
@@ -843,6 +855,28 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 	return code;
 }
 
+/*
+ * The report document and the model are a run's biggest structures
+ * (millions of small allocations for a large scan), and main() exits
+ * right after the run: freeing them one by one was 18 % of the CPU of
+ * `render --from` a 100 k-finding report, and the exit gives the pages
+ * back at once.  Optimised builds leave them to the exit; builds for
+ * checking (no optimisation, or a sanitizer) and OG_FREE_AT_EXIT=1 free
+ * them, so leak checkers still see every other leak.
+ */
+static void
+drop_run(cJSON *doc, struct og_model *m)
+{
+#if defined(__OPTIMIZE__) && !defined(__SANITIZE_ADDRESS__)
+	const char *e = getenv("OG_FREE_AT_EXIT");
+
+	if (!e || !*e || strcmp(e, "0") == 0)
+		return;
+#endif
+	cJSON_Delete(doc);
+	og_model_free(m);
+}
+
 int
 og_pipeline_collect_and_report(struct og_pipeline *p)
 {
@@ -850,7 +884,7 @@ og_pipeline_collect_and_report(struct og_pipeline *p)
 	struct og_run_result *results = NULL;
 	struct og_model *m = og_model_new();
 	cJSON *doc, *collectors;
-	char *subject = default_subject(p);
+	char *subject = og_subject_default(p);
 	size_t n = 0;
 	long jobs = (long)og_config_num(p->config, "jobs", 0);
 	struct og_progress progress;
@@ -902,13 +936,12 @@ og_pipeline_collect_and_report(struct og_pipeline *p)
 		og_run_result_clear(&results[i]);
 	}
 	sort_collectors(doc);
-	og_report_add_model(doc, m);
+	add_model(p, doc, m);
 	code = finish_report(p, doc, m);
 	/* A failed gate (1) outranks an incomplete run (3) for CI. */
 	if (code == EXIT_OK && incomplete)
 		code = EXIT_INCOMPLETE;
-	cJSON_Delete(doc);
-	og_model_free(m);
+	drop_run(doc, m);
 	free(results);
 	free(run);
 	free(subject);
@@ -935,8 +968,7 @@ og_pipeline_render_from(struct og_pipeline *p)
 		return EXIT_USAGE;
 	}
 	code = finish_report(p, doc, m);
-	cJSON_Delete(doc);
-	og_model_free(m);
+	drop_run(doc, m);
 	return code;
 }
 
@@ -1105,12 +1137,11 @@ og_pipeline_merge(struct og_pipeline *p)
 		cJSON_AddItemToObject(doc, "collectors", collectors);
 		collectors = NULL;
 		sort_collectors(doc);
-		og_report_add_model(doc, m);
+		add_model(p, doc, m);
 		code = finish_report(p, doc, m);
 	}
 	cJSON_Delete(collectors);
-	cJSON_Delete(doc);
-	og_model_free(m);
+	drop_run(doc, m);
 	free(first);
 	return code;
 }
@@ -1122,7 +1153,7 @@ og_pipeline_history(struct og_pipeline *p)
 	 * given: every subject with history, latest level and date. */
 	bool one = og_config_str(p->config, "subject", NULL) ||
 		   og_config_str(p->config, "history.dir", NULL);
-	char *subject = og_config_str(p->config, "subject", NULL) ? default_subject(p) : NULL;
+	char *subject = og_config_str(p->config, "subject", NULL) ? og_subject_default(p) : NULL;
 	cJSON *listing = NULL;
 	int r = one ? og_history_list(p->config, subject, &listing)
 		    : og_history_subjects(p->config, &listing);

@@ -114,18 +114,12 @@ get_array(struct ctx *c, const cJSON *obj, const char *key, const char *path,
 	return 0;
 }
 
-/* Ids: lowercase letters, digits, '.', '_', '-'; they end up in test-case
- * names and HTML anchors. */
+/* Ids: lowercase letters, digits, '.', '_', '-'; they end up in the
+ * reports' test-case names and anchors. */
 static bool
 id_ok(const char *s)
 {
-	if (!*s || strlen(s) > 128)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		      *s == '.' || *s == '_' || *s == '-'))
-			return false;
-	return true;
+	return og_name_ok(s, 128, "._-");
 }
 
 static int

@@ -510,7 +510,8 @@ repo_fini(void *state)
 }
 
 static const struct og_option repo_options[] = {
-	{ .key = "path", .type = OG_OPT_STRING, .flags = OG_OPTF_PATH,
+	{ .key = "path", .type = OG_OPT_STRING,
+	  .flags = OG_OPTF_PATH | OG_OPTF_POSITIONAL,
 	  .help = "checkout to inspect (default: .)" },
 	{ .key = "exclude", .type = OG_OPT_LIST, .help = "paths that are not the product (gitignore "
 				  "globs; `!glob` keeps what a default rule "
