@@ -7,6 +7,7 @@ no PATH the current directory is not assessed; merge of different
 subjects needs --subject."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -133,6 +134,40 @@ if ok:
     check("codeql took github's repo (it asks for a token, not a repo)",
           "GitHub token" in p.stderr and "github_repo = OWNER/REPO" not in p.stderr,
           (c, p.stderr))
+
+# PATH goes to whichever collector declares OG_OPTF_POSITIONAL: an
+# in-house one (no repo collector in its plugin dir) takes it instead
+pdir = tempfile.mkdtemp(dir=tmp)
+shutil.copy(os.path.join(os.environ["OG_BUILD_ROOT"], "tests", "core", "pathtaker.so"), pdir)
+pt = os.path.join(tmp, "pt.json")
+only = dict(env, OPSGRADE_NO_DEFAULT_PLUGINS="1")
+p = subprocess.run([opsgrade, "collect", bare, "--plugin-dir", pdir, "-o", pt],
+                   capture_output=True, text=True, env=only, cwd=tmp, timeout=120)
+ok = p.returncode in (0, 1) and os.path.exists(pt)
+check("an in-house collector takes PATH", ok, (p.returncode, p.stderr))
+if ok:
+    with open(pt) as f:
+        doc = json.load(f)
+    got = [x.get("value") for x in doc["facts"] if x["key"] == "pathtaker.dir"]
+    check("its option holds PATH", got == [bare], got)
+    check("and the subject is PATH's name", doc["subject"] == "bare", doc["subject"])
+    check("no repo collector ran", all(c["name"] != "repo" for c in doc["collectors"]),
+          doc["collectors"])
+p = subprocess.run([opsgrade, "collect", "/nonexistent/dir", "--plugin-dir", pdir, "-o", pt],
+                   capture_output=True, text=True, env=only, cwd=tmp, timeout=120)
+check("its PATH is checked like the repo collector's: exit 2 naming it",
+      p.returncode == 2 and "/nonexistent/dir" in p.stderr, (p.returncode, p.stderr))
+# with the repo collector too, both take the same PATH
+p = run(["collect", bare, "--plugin-dir", pdir, "-o", pt])
+ok = p.returncode in (0, 1) and os.path.exists(pt)
+check("repo and the in-house collector both take PATH", ok, (p.returncode, p.stderr))
+if ok:
+    with open(pt) as f:
+        doc = json.load(f)
+    got = [x.get("value") for x in doc["facts"] if x["key"] == "pathtaker.dir"]
+    repo = [c for c in doc["collectors"] if c["name"] == "repo"]
+    check("each read PATH", got == [bare] and repo and repo[0]["status"] == "ok",
+          (got, repo))
 
 # merge: different subjects need --subject
 a, b = os.path.join(tmp, "a.json"), os.path.join(tmp, "b.json")
