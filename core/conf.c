@@ -254,6 +254,20 @@ option_find(const struct og_option *opts, const char *key)
 	return NULL;
 }
 
+/* "reports, timeout, …": a plugin's option keys, or NULL for none. */
+static char *
+option_keys(const struct og_option *opts)
+{
+	char *list = NULL, *next;
+
+	for (; opts && opts->key; opts++) {
+		next = list ? og_asprintf("%s, %s", list, opts->key) : og_strdup0(opts->key);
+		free(list);
+		list = next;
+	}
+	return list;
+}
+
 static enum key_type
 option_key_type(enum og_option_type t)
 {
@@ -319,7 +333,12 @@ check_option(const char *origin, const char *cname,
 	if (!o)
 		o = option_find(common_options, key);
 	if (!o) {
-		*ret_err = og_asprintf("%s: %s: unknown key", origin, path);
+		char *keys = option_keys(p->options);
+
+		/* a user who guessed "files" learns it is "reports" */
+		*ret_err = og_asprintf("%s: %s: unknown key (the %s collector's keys: %s)",
+				       origin, path, cname, keys ? keys : "none");
+		free(keys);
 		r = -EINVAL;
 	} else if (!value_fits(item, option_key_type(o->type), true)) {
 		r = type_error(origin, path, option_key_type(o->type), ret_err);

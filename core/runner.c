@@ -280,7 +280,11 @@ handle_json(struct slot *s, struct og_model *m, const char *text, size_t len)
 	}
 	if (!strcmp(t->valuestring, "fact")) {
 		const cJSON *key = cJSON_GetObjectItemCaseSensitive(o, "key");
-		bool fresh = cJSON_IsString(key) && !og_model_fact(m, key->valuestring);
+		/* distinct keys: asking og_model_fact() would derive the
+		 * run-wide roll-ups again after every subject's fact, which
+		 * made a 1,000-repository org quadratic */
+		bool fresh = cJSON_IsString(key) &&
+			     !og_model_has_fact_key(m, key->valuestring);
 
 		r = og_fact_from_json(m, o, name, &err);
 		s->res->n_facts += r == 0;

@@ -72,7 +72,8 @@ main(void)
 		       "\"report\":{\"paper\":\"a4\"},\"gates\":{\"max_findings\":"
 		       "{\"critical\":0},\"kpis\":{\"dora.lead_time\":{\"max\":24}}}}") == NULL);
 	expect_error("{\"collectors\":{\"github\":{\"tokn\":\"x\"}}}",
-		     "opsgrade.json: collectors.github.tokn: unknown key");
+		     "opsgrade.json: collectors.github.tokn: unknown key "
+		     "(the github collector's keys: repo, token_file)");
 	expect_error("{\"collectors\":{\"nosuch\":{}}}", "collectors.nosuch: no such collector");
 	expect_error("{\"report\":{\"scale\":\"big\"}}", "report.scale: must be a number");
 	expect_error("{\"report\":{\"shade\":1}}", "report.shade: unknown key");
