@@ -607,15 +607,14 @@ quiet_gate_line(const struct og_pipeline *p, const cJSON *doc)
 	cJSON_ArrayForEach(g, gates) {
 		const cJSON *st = cJSON_GetObjectItemCaseSensitive(g, "status");
 		const cJSON *desc = cJSON_GetObjectItemCaseSensitive(g, "description");
-		const cJSON *act = cJSON_GetObjectItemCaseSensitive(g, "actual");
+		const cJSON *act = cJSON_GetObjectItemCaseSensitive(g, "actual_text");
 
 		if (!cJSON_IsString(st) || strcmp(st->valuestring, "fail") != 0)
 			continue;
+		/* worded as in every report (core/assess/gates.c) */
 		fprintf(stderr, " %s", cJSON_IsString(desc) ? desc->valuestring : "gate");
-		if (cJSON_IsNumber(act))
-			fprintf(stderr, " (actual %g)", act->valuedouble);
-		else if (cJSON_IsString(act))
-			fprintf(stderr, " (actual %s)", act->valuestring);
+		if (cJSON_IsString(act))
+			fprintf(stderr, " (%s)", act->valuestring);
 		failed--;
 		fputs(failed ? ";" : "", stderr);
 	}
@@ -632,6 +631,51 @@ reassessing(const struct og_pipeline *p, const cJSON *doc)
 {
 	return !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "assessment")) ||
 	       og_config_get(p->config, "assessment") || og_config_get(p->config, "gates");
+}
+
+/* "opsgrade-default 2026.11-2 (sha256:…)": the model a stored assessment
+ * was made with, or NULL when the report does not record one. */
+static char *
+model_text(const cJSON *assessment)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(assessment, "model");
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "id"));
+	const char *ver = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "version"));
+	const char *dg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "digest"));
+
+	if (!id)
+		return NULL;
+	return og_asprintf("%s %s (%s)", id, ver ? ver : "", dg ? dg : "no digest recorded");
+}
+
+/* Re-assessing a stored report with another maturity model changes its
+ * figures for a reason the reader cannot see: say so, naming both. */
+static void
+model_changed(const struct og_pipeline *p, const char *was, const cJSON *assessment)
+{
+	char *now;
+
+	if (!was)
+		return;
+	now = model_text(assessment);
+	if (now && strcmp(was, now))
+		og_log_warn("%s was assessed with maturity model %s; this run uses %s, "
+			    "so its figures may differ", p->cli->from, was, now);
+	free(now);
+}
+
+/* A re-assessment without gate settings of its own (say --model alone)
+ * judges the report by the policy it was made under, stored in
+ * doc.policy, rather than silently dropping the gates. */
+static void
+keep_policy(struct og_pipeline *p, const cJSON *doc)
+{
+	const cJSON *pol = cJSON_GetObjectItemCaseSensitive(doc, "policy");
+
+	if (!cJSON_IsObject(pol) || og_config_get(p->config, "gates"))
+		return;
+	cJSON_AddItemToObject(p->config, "gates", cJSON_Duplicate(pol, 1));
+	og_log_info("keeping the policy gates stored in %s", p->cli->from);
 }
 
 /*
@@ -710,11 +754,15 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 		og_log_info("rendering the stored assessment of %s", p->cli->from);
 	} else {
 		cJSON *assessment = NULL, *gates = NULL;
+		char *was_model = NULL;
 
 		if (p->cli->cmd == OG_CMD_RENDER &&
-		    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "assessment")))
+		    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "assessment"))) {
 			og_log_info("re-assessing %s with this run's assessment and gate "
 				    "settings", p->cli->from);
+			was_model = model_text(cJSON_GetObjectItemCaseSensitive(doc, "assessment"));
+			keep_policy(p, doc);
+		}
 		cJSON_DeleteItemFromObjectCaseSensitive(doc, "assessment");
 		cJSON_DeleteItemFromObjectCaseSensitive(doc, "gates");
 		if (p->cli->cmd == OG_CMD_COLLECT) {
@@ -733,10 +781,18 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 			if (r < 0) {
 				og_log_error("%s", err);
 				free(err);
+				free(was_model);
 				return EXIT_USAGE;
 			}
+			model_changed(p, was_model, assessment);
+			free(was_model);
 			cJSON_AddItemToObject(doc, "assessment", assessment);
 			cJSON_AddItemToObject(doc, "gates", gates);
+			/* the gate settings, so a re-assessment keeps the policy */
+			cJSON_DeleteItemFromObjectCaseSensitive(doc, "policy");
+			cJSON_AddItemToObject(doc, "policy", og_config_get(p->config, "gates")
+				? cJSON_Duplicate(og_config_get(p->config, "gates"), 1)
+				: cJSON_CreateNull());
 			if (og_gates_failed(gates))
 				code = EXIT_GATE;
 		}
@@ -769,7 +825,8 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 	}
 	if (p->cli->quiet && !p->cli->quiet_gates && code == EXIT_GATE)
 		quiet_gate_line(p, doc);
-	if (og_cli_delivers(p->cli) && !p->cli->quiet) {
+	/* render --from prints what the report printed: the same summary */
+	if ((og_cli_delivers(p->cli) || p->cli->cmd == OG_CMD_RENDER) && !p->cli->quiet) {
 		FILE *term = og_term_stream(stdout);
 
 		og_render_run_note(doc, term ? term : stdout);

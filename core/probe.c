@@ -36,7 +36,11 @@ og_plugin_open(const char *path, struct og_plugin *ret, uint32_t *ret_abi,
 	memset(ret, 0, sizeof(*ret));
 	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
-		*ret_why = og_asprintf("cannot load: %s", dlerror());
+		/* the loader says ENOENT for a library Landlock hid from it */
+		*ret_why = og_asprintf("cannot load: %s%s", dlerror(),
+				       og_box_landlock_abi() > 0
+				       ? " (a plugin may load libraries from the "
+					 "system directories and its own only)" : "");
 		return -ENOEXEC;
 	}
 	d = dlsym(h, OPSGRADE_PLUGIN_SYMBOL);

@@ -7,10 +7,13 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "assess-int.h"
+#include "fingerprint.h"
 #include "jsonin.h"
 #include "util.h"
 
@@ -866,7 +869,8 @@ og_mm_finish(struct og_mm *mm, char **ret_err)
 }
 
 static int
-load_one(const char *path, struct og_mm *mm, bool extension, char **ret_err)
+load_one(const char *path, struct og_mm *mm, bool extension,
+	 struct og_sha256 *sha, char **ret_err)
 {
 	char *text = NULL;
 	size_t len;
@@ -882,6 +886,10 @@ load_one(const char *path, struct og_mm *mm, bool extension, char **ret_err)
 		free(text);
 		return -EINVAL;
 	}
+	/* each file's length first: the digest of two files cannot equal
+	 * that of one file holding both */
+	og_sha256_update(sha, &(uint64_t){ len }, sizeof(uint64_t));
+	og_sha256_update(sha, text, len);
 	r = og_mm_parse(path, text, mm, extension, ret_err);
 	free(text);
 	return r;
@@ -892,9 +900,12 @@ og_mm_load(const char *path, const char *const *extra, size_t n_extra,
 	   struct og_mm **ret_mm, char **ret_err)
 {
 	struct og_mm *mm = og_xcalloc(1, sizeof(*mm));
+	struct og_sha256 sha;
+	unsigned char sum[32];
 	char *err = NULL;
 	int r;
 
+	og_sha256_init(&sha);
 	if (n_extra > OG_MM_EXTRA_MAX) {
 		*ret_err = og_asprintf("assessment.extra_models: at most %d files",
 				       OG_MM_EXTRA_MAX);
@@ -902,12 +913,12 @@ og_mm_load(const char *path, const char *const *extra, size_t n_extra,
 		return -E2BIG;
 	}
 	mm->path = og_strdup0(path);
-	if ((r = load_one(path, mm, false, &err)) < 0)
+	if ((r = load_one(path, mm, false, &sha, &err)) < 0)
 		goto fail;
 	for (size_t i = 0; i < n_extra; i++) {
 		char *joined;
 
-		if ((r = load_one(extra[i], mm, true, &err)) < 0)
+		if ((r = load_one(extra[i], mm, true, &sha, &err)) < 0)
 			goto fail;
 		joined = og_asprintf("%s, %s", mm->path, extra[i]);
 		free(mm->path);
@@ -915,6 +926,10 @@ og_mm_load(const char *path, const char *const *extra, size_t n_extra,
 	}
 	if ((r = og_mm_finish(mm, &err)) < 0)
 		goto fail;
+	og_sha256_final(&sha, sum);
+	memcpy(mm->digest, "sha256:", 7);
+	for (size_t i = 0; i < sizeof(sum); i++)
+		snprintf(mm->digest + 7 + 2 * i, 3, "%02x", sum[i]);
 	*ret_mm = mm;
 	return 0;
 fail:

@@ -187,6 +187,7 @@ static const struct {
 	{ "test.present", SIG_TEST_PRESENT, ALWAYS },
 	{ "test.coverage_config", SIG_TEST_COVERAGE, ALWAYS },
 	{ "test.e2e", SIG_TEST_E2E, ALWAYS },
+	{ "test.integration.present", SIG_TEST_INTEGRATION, ALWAYS },
 	{ "test.load", SIG_TEST_LOAD, ALWAYS },
 	{ "iac.terraform", SIG_IAC_TERRAFORM, ALWAYS },
 	{ "iac.kubernetes", SIG_IAC_KUBERNETES, ALWAYS },
