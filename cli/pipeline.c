@@ -345,6 +345,9 @@ collector_json(const struct og_run_result *r)
 					       : cJSON_CreateArray());
 	if (r->log_dropped)
 		cJSON_AddNumberToObject(o, "log_dropped", (double)r->log_dropped);
+	/* what it examined: the history compares like targets only */
+	cJSON_AddItemToObject(o, "targets", r->targets ? cJSON_Duplicate(r->targets, 1)
+						       : cJSON_CreateNull());
 	return o;
 }
 

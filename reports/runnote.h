@@ -14,7 +14,7 @@
  * complete.  New string. */
 char *og_rj_incomplete_text(const cJSON *report);
 
-#define OG_SINCE_LINES	3
+#define OG_SINCE_LINES	4
 
 /*
  * The change since the previous report as up to OG_SINCE_LINES new

@@ -15,6 +15,7 @@
 
 #include "gh.h"
 #include "hash.h"
+#include "target.h"
 
 #define GH_ORG_CHUNK		48	/* repositories collected together */
 #define GH_WINDOW_DAYS_MAX	3650
@@ -440,12 +441,33 @@ out:
 	return r;
 }
 
+/* The repository or organisation (its shard, and the API when it is not
+ * github.com's): what the history compares like with like. */
+static void
+declare_target(struct gh *g)
+{
+	bool dflt = !strcmp(g->api, "https://api.github.com");
+	char *id = NULL;
+	int n;
+
+	if (g->org && g->shard_n)
+		n = asprintf(&id, "%s%s%s (shard %u/%u)", dflt ? "" : g->api,
+			     dflt ? "" : " ", g->org, g->shard_i, g->shard_n);
+	else
+		n = asprintf(&id, "%s%s%s", dflt ? "" : g->api, dflt ? "" : " ",
+			     g->org ? g->org : g->repo);
+	if (n >= 0)
+		target_declare(g->ctx, g->host, g->org ? "org" : "repository", id);
+	free(id);
+}
+
 static int
 github_collect(struct og_ctx *ctx, void *state)
 {
 	struct gh *g = state;
 
 	(void)ctx;
+	declare_target(g);
 	return g->org ? collect_org(g) : collect_repo(g);
 }
 
