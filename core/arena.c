@@ -91,7 +91,8 @@ og_arena_strdup(struct og_arena *a, const char *s)
 char *
 og_arena_intern(struct og_arena *a, const char *s)
 {
-	size_t slot, len;
+	struct og_htab_slot *slot;
+	size_t len;
 	bool is_new;
 	char *copy;
 
@@ -99,10 +100,10 @@ og_arena_intern(struct og_arena *a, const char *s)
 		return NULL;
 	slot = og_strmap_slot(&a->strings, s, &is_new);
 	if (!is_new)
-		return (char *)a->strings.e[slot].key;
+		return (char *)slot->key;
 	len = strlen(s);
 	copy = og_arena_alloc(a, len + 1);
 	memcpy(copy, s, len);
-	a->strings.e[slot].key = copy;	/* the map must not keep @s */
+	slot->key = copy;	/* the map must not keep @s */
 	return copy;
 }

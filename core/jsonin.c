@@ -1,4 +1,5 @@
 #include "jsonin.h"
+#include "htab.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -238,34 +239,43 @@ cmp_member(const void *a, const void *b)
 }
 
 #define DEDUP_HASHED_MAX 64	/* objects up to this size: one hashed pass */
-#define DEDUP_SLOTS 128		/* a power of two, 2 x DEDUP_HASHED_MAX */
+
+static bool
+member_key_eq(const void *a, const void *b)
+{
+	return strcmp(a, b) == 0;
+}
 
 /* Keep the last member of each key of a small object (every object of a
- * scanner report): one pass over a table on the stack, strcmp only
- * when two keys hash alike. */
+ * scanner report): one pass over a table on the stack, sized to the
+ * object, strcmp only when two keys hash alike. */
 static void
-dedup_hashed(cJSON *o)
+dedup_hashed(cJSON *o, size_t n)
 {
-	cJSON *slot[DEDUP_SLOTS] = { 0 };
+	struct og_htab_slot buf[2 * DEDUP_HASHED_MAX];
+	struct og_htab t;
+	size_t cap = 4;
 	cJSON *c, *next;
 
+	while (cap * 3 <= n * 4)	/* load under 3/4 */
+		cap *= 2;
+	memset(buf, 0, cap * sizeof(*buf));
+	og_htab_init_buf(&t, buf, cap);
 	for (c = o->child; c; c = next) {
-		const unsigned char *k = (const unsigned char *)
-					 (c->string ? c->string : "");
-		uint32_t h = 2166136261u;
-		size_t i;
+		const char *k = c->string ? c->string : "";
+		struct og_htab_slot *s;
+		bool is_new;
 
 		next = c->next;
-		for (; *k; k++)
-			h = (h ^ *k) * 16777619u;
-		for (i = h & (DEDUP_SLOTS - 1); slot[i];
-		     i = (i + 1) & (DEDUP_SLOTS - 1))
-			if (strcmp(slot[i]->string ? slot[i]->string : "",
-				   c->string ? c->string : "") == 0)
-				break;
-		if (slot[i])
-			cJSON_Delete(cJSON_DetachItemViaPointer(o, slot[i]));
-		slot[i] = c;
+		s = og_htab_claim(&t, og_hash64(k, strlen(k), 0), member_key_eq,
+				  k, &is_new);
+		if (!s)
+			return;	/* cannot happen: the table is sized to @n */
+		if (!is_new) {
+			cJSON_Delete(cJSON_DetachItemViaPointer(o, (cJSON *)s->val));
+			s->key = k;	/* the deleted member owned the old key */
+		}
+		s->val = (size_t)(uintptr_t)c;
 	}
 }
 
@@ -281,7 +291,7 @@ dedup_object(cJSON *o)
 	if (n < 2)
 		return;
 	if (n <= DEDUP_HASHED_MAX) {
-		dedup_hashed(o);
+		dedup_hashed(o, n);
 		return;
 	}
 	v = malloc(n * sizeof(*v));

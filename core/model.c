@@ -625,11 +625,11 @@ static struct og_model_finding *
 finding_slot(struct og_model *m, const char *fp, bool *ret_new)
 {
 	struct og_model_finding *mf;
-	size_t slot;
+	struct og_htab_slot *slot;
 
 	slot = og_strmap_slot(&m->finding_idx, fp, ret_new);
 	if (!*ret_new)
-		return m->findings[m->finding_idx.e[slot].val];
+		return m->findings[slot->val];
 	if (m->n_findings >= OG_FINDINGS_MAX) {
 		/* Give the slot back: the map must not keep @fp. */
 		og_strmap_clear(&m->finding_idx);
@@ -640,8 +640,8 @@ finding_slot(struct og_model *m, const char *fp, bool *ret_new)
 	mf = og_arena_alloc(&m->arena, sizeof(*mf));
 	mf->fingerprint = og_arena_strdup(&m->arena, fp);
 	push_ptr((void ***)&m->findings, &m->n_findings, mf);
-	m->finding_idx.e[slot].key = mf->fingerprint;
-	m->finding_idx.e[slot].val = m->n_findings - 1;
+	slot->key = mf->fingerprint;
+	slot->val = m->n_findings - 1;
 	m->findings_dirty = true;
 	return mf;
 }
@@ -839,54 +839,16 @@ event_hash(const struct og_model_event *e)
 	return h;
 }
 
-/*
- * The events of a model, for "is this one already there?": open
- * addressing on the event's hash; every slot with an equal hash is
- * compared in full, so two distinct events are never taken for one.
- */
-struct event_set {
-	uint64_t *hashes;
-	uint32_t *idx;		/* event index + 1; 0 = empty slot */
-	size_t mask;
-};
-
-static void
-event_set_init(struct event_set *s, struct og_model_event *const *ev, size_t n)
-{
-	size_t cap = 16;
-
-	while (cap < n * 2)
-		cap *= 2;
-	s->hashes = og_xcalloc(cap, sizeof(*s->hashes));
-	s->idx = og_xcalloc(cap, sizeof(*s->idx));
-	s->mask = cap - 1;
-	for (size_t i = 0; i < n; i++) {
-		uint64_t h = event_hash(ev[i]);
-		size_t j = (size_t)h & s->mask;
-
-		while (s->idx[j])
-			j = (j + 1) & s->mask;
-		s->hashes[j] = h;
-		s->idx[j] = (uint32_t)(i + 1);	/* n <= OG_EVENTS_MAX */
-	}
-}
-
 static bool
-event_set_has(const struct event_set *s, struct og_model_event *const *ev,
-	      const struct og_model_event *e)
+event_key_eq(const void *a, const void *b)
 {
-	uint64_t h = event_hash(e);
-
-	for (size_t j = (size_t)h & s->mask; s->idx[j]; j = (j + 1) & s->mask)
-		if (s->hashes[j] == h && event_eq(ev[s->idx[j] - 1], e))
-			return true;
-	return false;
+	return event_eq(a, b);
 }
 
 int
 og_model_merge(struct og_model *dst, const struct og_model *src)
 {
-	struct event_set seen;
+	struct og_htab seen;
 	int r = 0;
 
 	for (size_t i = 0; i < src->n_facts && r == 0; i++)
@@ -899,16 +861,25 @@ og_model_merge(struct og_model *dst, const struct og_model *src)
 	 * itself must not double its events: skip events @dst already
 	 * holds.  Only @dst's own are indexed, so a report's repeated
 	 * events stay as they were. */
-	event_set_init(&seen, dst->events, dst->n_events);
+	og_htab_init(&seen);
+	if (!og_htab_reserve(&seen, dst->n_events))
+		og_oom();
+	/* every slot with an equal hash is compared in full, so two
+	 * distinct events are never taken for one */
+	for (size_t i = 0; i < dst->n_events; i++) {
+		bool is_new;
+
+		og_htab_claim(&seen, event_hash(dst->events[i]), event_key_eq,
+			      dst->events[i], &is_new);
+	}
 	for (size_t i = 0; i < src->n_events && r == 0; i++) {
 		const struct og_model_event *e = src->events[i];
 
-		if (event_set_has(&seen, dst->events, e))
+		if (og_htab_get(&seen, event_hash(e), event_key_eq, e))
 			continue;
 		r = og_model_add_event(dst, e);
 	}
-	free(seen.hashes);
-	free(seen.idx);
+	og_htab_clear(&seen);
 	return r;
 }
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "term.h"
+#include "hugemem.h"
 #include "util.h"
 #include "value.h"
 
@@ -31,8 +32,8 @@ og_log_enabled(enum og_log_prio p)
 	return p <= log_max;
 }
 
-static void
-oom(void)
+void
+og_oom(void)
 {
 	/* As Redis's zmalloc: running out of memory is not a recoverable
 	 * input error for a report generator; die loudly, never corrupt. */
@@ -52,7 +53,7 @@ og_logv(enum og_log_prio p, const char *fmt, va_list ap)
 	 * control character reaches the terminal raw, and one message
 	 * stays one line. */
 	if (vasprintf(&msg, fmt, ap) < 0)
-		oom();
+		og_oom();
 	safe = og_term_escape(msg, 0);
 	fprintf(stderr, "opsgrade: %s%s\n", prefix[p], safe);
 	free(safe);
@@ -75,7 +76,7 @@ og_xmalloc(size_t n)
 	void *p = malloc(n ? n : 1);
 
 	if (!p)
-		oom();
+		og_oom();
 	return p;
 }
 
@@ -85,29 +86,17 @@ og_xcalloc(size_t n, size_t size)
 	void *p = calloc(n ? n : 1, size ? size : 1);
 
 	if (!p)
-		oom();
+		og_oom();
 	return p;
 }
-
-#define HUGE_PAGE ((size_t)2 << 20)
 
 void *
 og_xcalloc_huge(size_t n, size_t size)
 {
-	size_t bytes;
-	void *p;
+	void *p = og_calloc_huge(n, size);
 
-	if (size && n > SIZE_MAX / size)
-		oom();
-	bytes = n * size;
-	if (bytes < 2 * HUGE_PAGE)
-		return og_xcalloc(n, size);
-	bytes = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-	p = aligned_alloc(HUGE_PAGE, bytes);
 	if (!p)
-		oom();
-	(void)madvise(p, bytes, MADV_HUGEPAGE);
-	memset(p, 0, bytes);
+		og_oom();
 	return p;
 }
 
@@ -115,10 +104,10 @@ void *
 og_xrealloc_array(void *p, size_t n, size_t size)
 {
 	if (size && n > SIZE_MAX / size)
-		oom();
+		og_oom();
 	p = realloc(p, n * size != 0 ? n * size : 1);
 	if (!p)
-		oom();
+		og_oom();
 	return p;
 }
 
@@ -131,7 +120,7 @@ og_strdup0(const char *s)
 		return NULL;
 	d = strdup(s);
 	if (!d)
-		oom();
+		og_oom();
 	return d;
 }
 
@@ -146,7 +135,7 @@ og_asprintf(const char *fmt, ...)
 	r = vasprintf(&s, fmt, ap);
 	va_end(ap);
 	if (r < 0)
-		oom();
+		og_oom();
 	return s;
 }
 

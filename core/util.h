@@ -45,6 +45,8 @@ void *og_xrealloc_array(void *p, size_t n, size_t size);
 /* og_xcalloc for big tables: huge-page backed when large (freed with
  * free()); page faults dominate filling big hash tables otherwise. */
 void *og_xcalloc_huge(size_t n, size_t size);
+/* Out of memory: says so on stderr and aborts. */
+_Noreturn void og_oom(void);
 char *og_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool og_str_has_suffix(const char *s, const char *suffix);
 /* A boolean environment variable: unset, empty, 0, false, no, off (any

@@ -356,55 +356,28 @@ parts_hash(const char *const *parts, size_t n)
 	for (size_t i = 0; i < n; i++)
 		h = parts[i] ? og_hash64(parts[i], strlen(parts[i]) + 1, h)
 			     : og_hash64("", 0, h ^ 1);
-	return h ? h : 1;	/* 0 marks an empty slot */
-}
-
-static bool
-seen_insert(uint64_t *slots, size_t cap, uint64_t h)
-{
-	size_t i = (size_t)(h ^ (h >> 29)) & (cap - 1);
-
-	while (slots[i]) {
-		if (slots[i] == h)
-			return false;
-		i = (i + 1) & (cap - 1);
-	}
-	slots[i] = h;
-	return true;
+	return h;
 }
 
 bool
 scan_seen_add(struct scan_seen *s, const char *const *parts, size_t n)
 {
-	uint64_t h = parts_hash(parts, n);
-	size_t i;
+	/* A set of 64-bit digests: equal digests are one key (no equality
+	 * test), so the key pointer only marks the slot used. */
+	static const char used;
+	bool is_new;
 
-	if (s->n >= SCAN_SEEN_MAX)
+	if (s->t.n >= SCAN_SEEN_MAX)
 		return true;
-	if ((s->n + 1) * 2 > s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 1024;
-		uint64_t *ns = calloc(nc, sizeof(*ns));
-
-		if (!ns)
-			return true;
-		for (i = 0; i < s->cap; i++)
-			if (s->slots[i])
-				seen_insert(ns, nc, s->slots[i]);
-		free(s->slots);
-		s->slots = ns;
-		s->cap = nc;
-	}
-	if (!seen_insert(s->slots, s->cap, h))
-		return false;
-	s->n++;
-	return true;
+	if (!og_htab_claim(&s->t, parts_hash(parts, n), NULL, &used, &is_new))
+		return true;	/* out of memory: counted as new */
+	return is_new;
 }
 
 void
 scan_seen_clear(struct scan_seen *s)
 {
-	free(s->slots);
-	memset(s, 0, sizeof(*s));
+	og_htab_clear(&s->t);
 }
 
 /* ---- strings ------------------------------------------------------------ */

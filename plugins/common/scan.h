@@ -14,6 +14,7 @@
 #include <opsgrade/plugin.h>
 
 #include "fingerprint.h"
+#include "htab.h"
 
 #define SCAN_INPUTS_MAX		10000	/* files after glob expansion */
 #define SCAN_ITEM_ERRORS_LOGGED	20	/* per file; the rest are counted */
@@ -96,8 +97,7 @@ size_t scan_counts_open(const struct scan_counts *c);
 #define SCAN_SEEN_MAX	((size_t)8 << 20)
 
 struct scan_seen {
-	uint64_t *slots;	/* 0 = empty */
-	size_t n, cap;
+	struct og_htab t;	/* zero-initialised: empty */
 };
 
 /* True when the tuple was not in the set (and adds it). */

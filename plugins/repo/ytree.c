@@ -10,7 +10,7 @@
 
 #include <yaml.h>
 
-#include "hash.h"
+#include "htab.h"
 #include "repo.h"
 #include "ytree.h"
 
@@ -26,11 +26,10 @@ struct builder {
 	struct ytree *t;
 	struct anchor *anchors;
 	size_t n_anchors, cap_anchors;
-	/* Open-addressed index into anchors (slot = index + 1, 0 = empty):
-	 * a workflow with 40k anchors and aliases took 5 s of CPU with a
-	 * linear search (issue 15 row 11). */
-	size_t *slots;
-	size_t n_slots;		/* a power of two, at least 2 * n_anchors */
+	/* Anchor name -> index into anchors: a workflow with 40k anchors
+	 * and aliases took 5 s of CPU with a linear search (issue 15 row
+	 * 11).  Keys are the anchors' own names. */
+	struct og_htab index;
 	struct ynode *stack[YTREE_MAX_DEPTH];
 	size_t depth;
 };
@@ -67,49 +66,32 @@ add_kid(struct ynode *parent, struct ynode *kid)
 	parent->kids[parent->n++] = kid;
 }
 
-static size_t
+static uint64_t
 name_hash(const char *s)
 {
-	return (size_t)og_hash64(s, strlen(s), 0);
+	return og_hash64(s, strlen(s), 0);
 }
 
-/* The slot holding @name, or the empty slot where it would go. */
-static size_t *
-anchor_slot(struct builder *b, const char *name)
+static bool
+name_eq(const void *a, const void *b)
 {
-	size_t mask = b->n_slots - 1, i = name_hash(name) & mask;
-
-	while (b->slots[i] && strcmp(b->anchors[b->slots[i] - 1].name, name))
-		i = (i + 1) & mask;
-	return &b->slots[i];
-}
-
-static void
-grow_slots(struct builder *b)
-{
-	size_t n = b->n_slots ? b->n_slots * 2 : 64;
-
-	free(b->slots);
-	b->slots = calloc(n, sizeof(*b->slots));
-	if (!b->slots)
-		abort();
-	b->n_slots = n;
-	for (size_t i = 0; i < b->n_anchors; i++)
-		*anchor_slot(b, b->anchors[i].name) = i + 1;
+	return strcmp(a, b) == 0;
 }
 
 static void
 remember_anchor(struct builder *b, const yaml_char_t *name, struct ynode *n)
 {
-	size_t *slot;
+	struct og_htab_slot *slot;
+	bool is_new;
 
 	if (!name)
 		return;
-	if (2 * (b->n_anchors + 1) > b->n_slots)
-		grow_slots(b);
-	slot = anchor_slot(b, (const char *)name);
-	if (*slot) {
-		b->anchors[*slot - 1].node = n;
+	slot = og_htab_claim(&b->index, name_hash((const char *)name), name_eq,
+			     name, &is_new);
+	if (!slot)
+		abort();
+	if (!is_new) {
+		b->anchors[slot->val].node = n;
 		return;
 	}
 	if (b->n_anchors == b->cap_anchors) {
@@ -119,19 +101,17 @@ remember_anchor(struct builder *b, const yaml_char_t *name, struct ynode *n)
 	}
 	b->anchors[b->n_anchors].name = repo_xstrdup((const char *)name);
 	b->anchors[b->n_anchors].node = n;
-	b->n_anchors++;
-	*slot = b->n_anchors;
+	slot->key = b->anchors[b->n_anchors].name;	/* outlives @name */
+	slot->val = b->n_anchors++;
 }
 
 static struct ynode *
 find_anchor(struct builder *b, const yaml_char_t *name)
 {
-	size_t *slot;
+	const struct og_htab_slot *slot =
+		og_htab_get(&b->index, name_hash((const char *)name), name_eq, name);
 
-	if (!b->n_slots)
-		return NULL;
-	slot = anchor_slot(b, (const char *)name);
-	return *slot ? b->anchors[*slot - 1].node : NULL;
+	return slot ? b->anchors[slot->val].node : NULL;
 }
 
 /* Attach a finished node to the open collection, or make it a document. */
@@ -246,7 +226,7 @@ ytree_parse(const char *buf, size_t len, struct ytree *ret_tree, char *err,
 	for (size_t i = 0; i < b.n_anchors; i++)
 		free(b.anchors[i].name);
 	free(b.anchors);
-	free(b.slots);
+	og_htab_clear(&b.index);
 	if (rc) {
 		ytree_free(&t);
 		return rc;
