@@ -1260,13 +1260,16 @@ sec_appendix(struct pdf *p)
 	}
 	cJSON_ArrayForEach(k, og_rj_arr(p->as, "capabilities")) {
 		const cJSON *e = cJSON_GetArrayItem(og_rj_arr(k, "evidence"), 0);
+		const char *detail = og_rj_str(k, "observe_detail");
 
-		if (!cJSON_IsString(e))
+		/* an unobserved one: the fact keys behind its hint's words */
+		if (!cJSON_IsString(e) && !detail)
 			continue;
 		if (rows++ >= EVIDENCE_ROWS_MAX)
 			break;
 		txt(p, og_rj_str(k, "title"));
-		txt(p, e->valuestring);
+		txt(p, cJSON_IsString(e) ? e->valuestring :
+		       keep(p, og_asprintf("not observed: %s", detail)));
 	}
 	cJSON_ArrayForEach(k, og_rj_arr(p->report, "facts")) {
 		const char *t = og_rj_str(k, "type");
