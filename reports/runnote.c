@@ -71,8 +71,8 @@ og_rj_incomplete_text(const cJSON *report)
 
 /* "trivy examined other targets (now nginx:1.25; before alpine:3.19)":
  * the kind prefix of each "kind:id" is left out, at most three each. */
-static char *
-targets_list(const cJSON *arr)
+char *
+og_rj_targets_text(const cJSON *arr)
 {
 	const cJSON *t;
 	char *s = NULL, *clean;
@@ -98,8 +98,8 @@ targets_list(const cJSON *arr)
 static char *
 targets_phrase(const cJSON *c)
 {
-	char *now = targets_list(og_jget(c, "targets_now"));
-	char *before = targets_list(og_jget(c, "targets_before"));
+	char *now = og_rj_targets_text(og_jget(c, "targets_now"));
+	char *before = og_rj_targets_text(og_jget(c, "targets_before"));
 	char *s = og_asprintf("%s examined other targets (now %s; before %s)",
 			      og_jstr_or(og_jget(c, "collector"), "?"), now, before);
 
