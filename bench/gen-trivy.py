@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """Write a synthetic Trivy JSON report (SchemaVersion 2) for benchmarks.
 
-usage: gen-trivy.py OUT.json [N_VULNS=100000]
+usage: gen-trivy.py OUT.json [N_VULNS=100000] [FIRST=0]
 
 The vulnerabilities are spread over results of 1000 each and look like
 real ones (CVSS, references, long descriptions), ~1.8 KB each, so 100 k
-gives a ~180 MB file.  Deterministic (seeded).
+gives a ~180 MB file.  Deterministic (seeded).  FIRST numbers the
+vulnerabilities from there on (CVE-2099-FIRST...): shards of one scan.
 """
 import json
 import random
@@ -13,6 +14,7 @@ import sys
 
 out = sys.argv[1]
 n = int(sys.argv[2]) if len(sys.argv) > 2 else 100000
+first = int(sys.argv[3]) if len(sys.argv) > 3 else 0
 rnd = random.Random(42)
 sevs = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"]
 words = ("buffer overflow use after free integer overflow null pointer "
@@ -69,6 +71,6 @@ with open(out, "w", encoding="utf-8") as f:
         for k in range(r * per, min(n, (r + 1) * per)):
             if k > r * per:
                 f.write(",\n")
-            f.write("      " + json.dumps(vuln(k), indent=None))
+            f.write("      " + json.dumps(vuln(first + k), indent=None))
         f.write("\n    ]}")
     f.write("\n  ]\n}\n")

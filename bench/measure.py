@@ -6,8 +6,10 @@ usage: measure.py NAME RUNS PREPARE CMD_A CMD_B [OUT.tsv]
 Each command is a shell string (bash -c) run in its own process group;
 PREPARE (may be "") runs untimed before every run of A.
 A and B alternate (A B A B ...) so drift on a loaded machine hits both.
-Per run: wall time, and peak RSS of the whole process tree (every
-process in the group, summed, sampled every 10 ms from /proc) besides
+Per run: wall time, and peak memory of the whole process tree (every
+process in the group, its proportional set size summed, sampled every
+10 ms from /proc: pages a forked renderer shares copy-on-write with its
+parent count once, as they are held once) besides
 the largest single process (/usr/bin/time's %M); wall from /usr/bin/time.
 Prints min/median/max and the median of the pairwise ratios A/B.
 """
@@ -18,6 +20,18 @@ import sys
 import time
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def pss(pid, rss):
+    """The process's proportional set size; its RSS when unreadable."""
+    try:
+        with open("/proc/%s/smaps_rollup" % pid, "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return rss
 
 
 def tree_rss(pgid):
@@ -33,7 +47,7 @@ def tree_rss(pgid):
         rest = s[s.rfind(b")") + 2:].split()
         # fields after comm: state ppid pgrp ... rss is field 24 (index 21)
         if int(rest[2]) == pgid:
-            total += int(rest[21]) * PAGE
+            total += pss(d, int(rest[21]) * PAGE)
     return total
 
 

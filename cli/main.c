@@ -15,6 +15,8 @@
 
 #include "cli.h"
 #include "conf.h"
+#include "credential.h"
+#include "jsonget.h"
 #include "loader.h"
 #include "model.h"
 #include "pipeline.h"
@@ -24,6 +26,49 @@
 #include "term.h"
 #include "util.h"
 
+
+/* A JSON array of strings as "a, b" (borrowed items; caller frees). */
+static char *
+joined(const cJSON *a, const char *prefix)
+{
+	char *out = og_strdup0(""), *more;
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, a) {
+		more = og_asprintf("%s%s%s%s", out, *out ? ", " : "", prefix,
+				   cJSON_IsString(it) ? it->valuestring : "?");
+		free(out);
+		out = more;
+	}
+	return out;
+}
+
+/* One line per declared credential: where its secret comes from and
+ * where it may go (og_credset_describe). */
+static void
+print_credentials(FILE *out, const cJSON *creds)
+{
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, creds) {
+		const char *file = og_jstr(og_jget(c, "file_option")), *hopt = og_jstr(og_jget(c, "hosts_option"));
+		char *env = joined(og_jget(c, "env"), "$");
+		char *user = joined(og_jget(c, "user_env"), "$");
+		char *to = joined(og_jget(c, "goes_to"), "");
+
+		fprintf(out, "             credential %s: from %s%s%s%s%s%s; to %s%s%s%s\n",
+			og_jstr_or(og_jget(c, "name"), "?"), *env ? env : "-",
+			*user ? " with user " : "", user,
+			file ? ", file " : "", file ? file : "",
+			og_jbool(og_jget(c, "docker_config"), false)
+				? ", the Docker login for the host" : "",
+			*to ? to : "nowhere", hopt ? " (or the hosts " : "",
+			hopt ? hopt : "", hopt ? " names)" : "");
+		free(user);
+		free(env);
+		free(to);
+	}
+}
 
 static int
 cmd_plugins(struct og_pipeline *p)
@@ -52,6 +97,9 @@ cmd_plugins(struct og_pipeline *p)
 				cJSON_AddStringToObject(o, "message", e->message);
 			if (ok && e->desc.summary)
 				cJSON_AddStringToObject(o, "summary", e->desc.summary);
+			if (e->credentials)
+				cJSON_AddItemToObject(o, "credentials",
+						      og_plugin_credentials_json(e, p->config));
 			cJSON_AddItemToArray(a, o);
 		}
 		text = cJSON_Print(a);
@@ -67,12 +115,16 @@ cmd_plugins(struct og_pipeline *p)
 	for (size_t i = 0; i < s->n; i++) {
 		const struct og_plugin_entry *e = &s->entries[i];
 
-		if (e->state == OG_PLUGIN_LOADED)
+		if (e->state == OG_PLUGIN_LOADED) {
+			cJSON *creds = og_plugin_credentials_json(e, p->config);
+
 			fprintf(out, "%-12s %-8s ABI %u  %s\n             %s\n",
 			       e->desc.name, e->desc.version ? e->desc.version : "?",
 			       e->abi_major, e->path,
 			       e->desc.summary ? e->desc.summary : "");
-		else
+			print_credentials(out, creds);
+			cJSON_Delete(creds);
+		} else
 			fprintf(out, "%-12s %-8s ABI %u  %s\n             %s\n",
 			       e->state == OG_PLUGIN_DUPLICATE ? e->desc.name : "-",
 			       e->state == OG_PLUGIN_DUPLICATE ? "duplicate" : "refused",

@@ -9,9 +9,11 @@
 #include <unistd.h>
 
 #include "assess/assess.h"
+#include "credential.h"
 #include "history/history.h"
 #include "history/lock.h"
 #include "mail/mail.h"
+#include "fanout.h"
 #include "progress.h"
 #include "pipeline.h"
 #include "publish.h"
@@ -317,7 +319,7 @@ new_document(const char *subject)
 }
 
 static cJSON *
-collector_json(const struct og_run_result *r)
+collector_json(const struct og_run_result *r, const cJSON *config)
 {
 	const struct og_plugin_entry *e = r->entry;
 	cJSON *o = cJSON_CreateObject(), *counts;
@@ -348,6 +350,8 @@ collector_json(const struct og_run_result *r)
 	/* what it examined: the history compares like targets only */
 	cJSON_AddItemToObject(o, "targets", r->targets ? cJSON_Duplicate(r->targets, 1)
 						       : cJSON_CreateNull());
+	/* what it may ask the broker for, and where that goes (an audit) */
+	cJSON_AddItemToObject(o, "credentials", og_plugin_credentials_json(e, config));
 	return o;
 }
 
@@ -510,14 +514,34 @@ lock_output(struct og_pipeline *p)
 	return EXIT_OK;
 }
 
-/* report and render: every wanted format into OUTDIR.  One failing
- * renderer does not stop the others. */
+struct render_job {
+	int (*render)(const cJSON *, const cJSON *, const char *, char **);
+	const cJSON *doc, *config;
+	char *path;
+};
+
+static int
+render_one(void *arg, char **ret_err)
+{
+	struct render_job *j = arg;
+
+	return j->render(j->doc, j->config, j->path, ret_err);
+}
+
+#define N_RENDERERS (sizeof(renderers) / sizeof(renderers[0]))
+
+/* report and render: every wanted format into OUTDIR, each in its own
+ * process at once (og_fanout_run).  One failing renderer does not stop
+ * the others. */
 static int
 render_all(struct og_pipeline *p, const cJSON *doc, const char *outdir, int code)
 {
-	const char *names[sizeof(renderers) / sizeof(renderers[0])];
+	const char *names[N_RENDERERS];
+	struct render_job rj[N_RENDERERS];
+	struct og_fanout_job jobs[N_RENDERERS];
+	size_t idx[N_RENDERERS];
 	struct og_publish *pub = &p->pub;
-	size_t n = 0;
+	size_t n = 0, nj = 0;
 	char *err = NULL;
 	bool failed = false;
 	int r;
@@ -530,24 +554,28 @@ render_all(struct og_pipeline *p, const cJSON *doc, const char *outdir, int code
 		free(err);
 		return EXIT_OUTPUT;
 	}
-	n = 0;
-	for (size_t k = 0; k < sizeof(renderers) / sizeof(renderers[0]); k++) {
-		char *path;
-
+	for (size_t k = 0; k < N_RENDERERS; k++) {
 		if (!format_wanted(p->config, renderers[k].format))
 			continue;
-		path = og_publish_path(pub, renderers[k].file);
-		r = renderers[k].render(doc, p->render_config ? p->render_config
-							      : p->config, path, &err);
-		if (r < 0) {
-			og_log_error("%s", err ? err : path);
+		rj[nj] = (struct render_job){
+			.render = renderers[k].render, .doc = doc,
+			.config = p->render_config ? p->render_config : p->config,
+			.path = og_publish_path(pub, renderers[k].file),
+		};
+		jobs[nj] = (struct og_fanout_job){ .run = render_one, .arg = &rj[nj] };
+		idx[nj++] = k;
+	}
+	og_fanout_run(jobs, nj);
+	/* reported in the formats' order, whichever finished first */
+	for (size_t i = 0; i < nj; i++) {
+		if (jobs[i].result < 0) {
+			og_log_error("%s", jobs[i].err ? jobs[i].err : rj[i].path);
 			failed = true;
 		} else {
-			names[n++] = renderers[k].file;
+			names[n++] = renderers[idx[i]].file;
 		}
-		free(err);
-		err = NULL;
-		free(path);
+		free(jobs[i].err);
+		free(rj[i].path);
 	}
 	/* All or nothing: a failed renderer leaves the previous run's files
 	 * as a consistent set. */
@@ -800,7 +828,7 @@ og_pipeline_collect_and_report(struct og_pipeline *p)
 					: "disabled in config"),
 			};
 
-			cJSON_AddItemToArray(collectors, collector_json(&skip));
+			cJSON_AddItemToArray(collectors, collector_json(&skip, p->config));
 			og_run_result_clear(&skip);
 		}
 	}
@@ -816,7 +844,7 @@ og_pipeline_collect_and_report(struct og_pipeline *p)
 				    og_run_status_name(results[i].status),
 				    results[i].message ? results[i].message : "");
 		}
-		cJSON_AddItemToArray(collectors, collector_json(&results[i]));
+		cJSON_AddItemToArray(collectors, collector_json(&results[i], p->config));
 		og_run_result_clear(&results[i]);
 	}
 	sort_collectors(doc);

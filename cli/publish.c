@@ -83,6 +83,81 @@ is_our_temp(const char *entry, const char *const *names, size_t n)
 	return false;
 }
 
+#define JOURNAL		".journal"
+
+static void
+fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+}
+
+/* Move the staged files @list[@n] into OUTDIR (those still staged: a
+ * rename already done is not redone), then make that durable. */
+static int
+move_staged(const char *outdir, const char *staging, const char *const *list,
+	    size_t n, char **ret_err)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < n && r == 0; i++) {
+		char *from = og_asprintf("%s/%s", staging, list[i]);
+		char *to = og_asprintf("%s/%s", outdir, list[i]);
+
+		r = rename(from, to) < 0 && errno != ENOENT ? -errno : 0;
+		if (r < 0)
+			*ret_err = og_asprintf("cannot publish '%s': %s", to,
+					       strerror(-r));
+		free(from);
+		free(to);
+#if OG_TEST_HOOKS
+		/* tests/harden: SIGKILL between two renames */
+		if (r == 0 && i == 0 && n > 1 && getenv("OPSGRADE_TEST_PUBLISH_PAUSE")) {
+			fprintf(stderr, "publish: paused after %s\n", list[0]);
+			for (int k = 0; k < 600; k++)
+				usleep(100000);
+		}
+#endif
+	}
+	fsync_dir(outdir);
+	return r;
+}
+
+/* A staging directory whose journal says its set was being published
+ * when the run died (SIGKILL, power loss): finish the publish — every
+ * file of the set was written and synced before the first rename, and
+ * the run's history snapshot is stored — so the directory holds one
+ * whole set again.  Only our output @names are moved. */
+static void
+finish_interrupted(const char *outdir, const char *staging,
+		   const char *const *names, size_t n)
+{
+	char *journal = og_asprintf("%s/" JOURNAL, staging), *text = NULL, *err = NULL;
+	const char *list[16];
+	size_t len = 0, k = 0;
+
+	if (og_read_file(journal, 4096, &text, &len) < 0)
+		goto cleanup;
+	for (char *line = strtok(text, "\n"); line && k < 16; line = strtok(NULL, "\n"))
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(line, names[i]))
+				list[k++] = names[i];
+	if (move_staged(outdir, staging, list, k, &err) < 0) {
+		og_log_warn("%s", err);
+		free(err);
+	} else {
+		og_log_warn("finished publishing the %zu files of a run killed while "
+			    "it published them in '%s'", k, outdir);
+	}
+cleanup:
+	free(text);
+	free(journal);
+}
+
 static void
 clean_stale(const char *outdir, const char *const *names, size_t n)
 {
@@ -96,8 +171,10 @@ clean_stale(const char *outdir, const char *const *names, size_t n)
 		    !is_our_temp(de->d_name, names, n))
 			continue;
 		path = og_asprintf("%s/%s", outdir, de->d_name);
-		if (de->d_name[1] == 's')
+		if (de->d_name[1] == 's') {
+			finish_interrupted(outdir, path, names, n);
 			remove_dir_safe(path);
+		}
 		else
 			(void)unlink(path);
 		og_log_info("removed %s, left by an interrupted run", path);
@@ -200,27 +277,54 @@ og_publish_path(const struct og_publish *pub, const char *name)
 	return og_asprintf("%s/%s", pub->staging, name);
 }
 
+/* Sync @n staged files and write the journal naming them: from here on
+ * the set is published even if this process dies (finish_interrupted). */
+static int
+write_journal(const struct og_publish *pub, const char *const *names, size_t n,
+	      char **ret_err)
+{
+	char *journal = og_publish_path(pub, JOURNAL), *text = og_strdup0("");
+	int r = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char *path = og_publish_path(pub, names[i]), *more;
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			if (fsync(fd) < 0 && r == 0)
+				r = -errno;
+			close(fd);
+		}
+		free(path);
+		more = og_asprintf("%s%s\n", text, names[i]);
+		free(text);
+		text = more;
+	}
+	if (r == 0)
+		r = og_write_file_atomic(journal, text, strlen(text));
+	if (r < 0)
+		*ret_err = og_asprintf("cannot write '%s': %s", journal, strerror(-r));
+	else
+		fsync_dir(pub->staging);
+	free(text);
+	free(journal);
+	return r;
+}
+
 int
 og_publish_commit(struct og_publish *pub, const char *const *names, size_t n,
 		  char **ret_err)
 {
 	sigset_t old;
-	int r = 0;
+	int r;
 
-	/* The renames take milliseconds; a SIGTERM/SIGINT/SIGHUP waits for
-	 * the last of them, so it cannot leave half a new set. */
+	/* SIGTERM/SIGINT/SIGHUP wait for the last rename; SIGKILL or power
+	 * loss between two renames leaves the journal, and the next run
+	 * finishes the publish before anything else. */
 	block_fatal(&old);
-	for (size_t i = 0; i < n && r == 0; i++) {
-		char *from = og_publish_path(pub, names[i]);
-		char *to = og_asprintf("%s/%s", pub->outdir, names[i]);
-
-		r = rename(from, to) < 0 && errno != ENOENT ? -errno : 0;
-		if (r < 0)
-			*ret_err = og_asprintf("cannot publish '%s': %s", to,
-					       strerror(-r));
-		free(from);
-		free(to);
-	}
+	r = write_journal(pub, names, n, ret_err);
+	if (r == 0)
+		r = move_staged(pub->outdir, pub->staging, names, n, ret_err);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return r;
 }

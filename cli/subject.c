@@ -168,6 +168,14 @@ og_subject_repo_scope(struct og_pipeline *p)
 		}
 		return EXIT_OK;
 	}
+	/* Named, not left to the plugin's default: a plugin's box lets it
+	 * read only the inputs its options name (README "Security"). */
+	if (!og_config_get(p->config, "collectors.repo.path") &&
+	    og_config_set(p->config, "collectors.repo.path", ".", &err) < 0) {
+		og_log_error("%s", err);
+		free(err);
+		return EXIT_USAGE;
+	}
 	path = og_config_str(p->config, "collectors.repo.path", ".");
 	what = p->cli->n_inputs ? "PATH" : "collectors.repo.path";
 	if (stat(path, &st) < 0) {

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <glob.h>
 #include <stdint.h>
 #include <sched.h>
 #include <signal.h>
@@ -22,6 +23,7 @@
 
 #include "box.h"
 #include "conf.h"
+#include "loader.h"
 #include "secret.h"
 #include "util.h"
 
@@ -71,6 +73,7 @@ void
 og_box_limits_from_config(const cJSON *config, const char *name, int timeout_s,
 			  struct og_box_limits *ret)
 {
+	*ret = (struct og_box_limits){ 0 };
 	ret->memory_bytes = limit_opt(config, name, "memory_mb",
 				      OG_BOX_MEMORY_MB_DEFAULT, 1 << 20);
 	ret->cpu_seconds = limit_opt(config, name, "cpu_seconds",
@@ -221,30 +224,133 @@ struct ll_path_beneath {
 	int32_t parent_fd;
 } __attribute__((packed));
 
+/* Rights a rule on a file (not a directory) may carry. */
+#define LL_FILE_RIGHTS	(LL_EXECUTE | LL_WRITE_FILE | LL_READ_FILE | \
+			 LL_TRUNCATE | LL_IOCTL_DEV)
+
 static void
 landlock_allow(int ruleset, const char *path, uint64_t access)
 {
 	struct ll_path_beneath rule = { .allowed_access = access };
+	struct stat st;
 
 	rule.parent_fd = open(path, O_PATH | O_CLOEXEC);
 	if (rule.parent_fd < 0)
 		return;
+	if (fstat(rule.parent_fd, &st) == 0 && !S_ISDIR(st.st_mode))
+		rule.allowed_access &= LL_FILE_RIGHTS;
 	(void)syscall(SYS_landlock_add_rule, ruleset, 1 /* PATH_BENEATH */,
 		      &rule, 0);
 	close(rule.parent_fd);
 }
 
-/* The whole file system read-only (read, list, execute); write access
- * only to the private temp dir and /dev/null.  Does nothing where the
- * kernel has no Landlock (README "Security"). */
-static void
-landlock_restrict(void)
+/* Files every plugin process may read: the loader's and libc's (name
+ * service, time zone, locale, TLS roots), /proc/self.  Not all of /etc:
+ * token and password files may live there (README "Security"). */
+static const char *const system_reads[] = {
+	"/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d",
+	"/etc/ld.so.preload", "/etc/localtime", "/etc/timezone",
+	"/etc/locale.alias", "/etc/nsswitch.conf", "/etc/passwd",
+	"/etc/group", "/etc/hosts", "/etc/host.conf", "/etc/resolv.conf",
+	"/etc/gai.conf", "/etc/services", "/etc/protocols", "/etc/ssl",
+	"/etc/ca-certificates", "/etc/pki", "/etc/gitconfig", "/etc/mime.types",
+	"/etc/os-release", "/proc/self", "/sys/devices/system/cpu",
+	"/dev/urandom", "/dev/random", "/dev/zero",
+};
+/* ... and may also execute. */
+static const char *const system_execs[] = {
+	"/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin",
+};
+
+/* The first line of file @name in @dir ("gitdir: X"), resolved against
+ * @dir when relative; NULL when absent or without @prefix. */
+static char *
+pointer_file(const char *dir, const char *name, const char *prefix)
 {
-	long abi = getenv("OPSGRADE_NO_LANDLOCK") ? -1 :
-		   syscall(SYS_landlock_create_ruleset, NULL, 0,
-			   1 /* LANDLOCK_CREATE_RULESET_VERSION */);
-	uint64_t all, file_rights;
-	uint64_t attr;
+	char *path = og_asprintf("%s/%s", dir, name), *text = NULL, *out = NULL;
+	size_t len = 0, n = strlen(prefix);
+
+	if (og_read_file(path, 4096, &text, &len) == 0 && !strncmp(text, prefix, n)) {
+		text[strcspn(text, "\r\n")] = '\0';
+		out = text[n] == '/' ? og_strdup0(text + n)
+				     : og_asprintf("%s/%s", dir, text + n);
+	}
+	free(text);
+	free(path);
+	return out;
+}
+
+/* A checkout's git dir is part of the checkout even where a ".git"
+ * file puts it elsewhere (worktrees, submodules): readable too, with
+ * the common dir a worktree's git dir names. */
+static void
+allow_git_dir(int fd, const char *checkout)
+{
+	char *gitdir = pointer_file(checkout, ".git", "gitdir: "), *common;
+
+	if (!gitdir)
+		return;
+	landlock_allow(fd, gitdir, LL_READ_FILE | LL_READ_DIR);
+	common = pointer_file(gitdir, "commondir", "");
+	if (common)
+		landlock_allow(fd, common, LL_READ_FILE | LL_READ_DIR);
+	free(common);
+	free(gitdir);
+}
+
+/* An input the plugin's options name: the path itself, or for a glob
+ * pattern each match, plus a listing (names only, no contents) of the
+ * directory the pattern starts in, so the plugin's own glob finds the
+ * same files. */
+static void
+allow_input(int fd, const char *pattern)
+{
+	const char *wild = strpbrk(pattern, "*?[");
+	glob_t g;
+
+	if (!wild) {
+		landlock_allow(fd, pattern, LL_READ_FILE | LL_READ_DIR);
+		allow_git_dir(fd, pattern);
+		return;
+	}
+	if (glob(pattern, GLOB_NOSORT, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++)
+			landlock_allow(fd, g.gl_pathv[i], LL_READ_FILE | LL_READ_DIR);
+		globfree(&g);
+	}
+	while (wild > pattern && wild[-1] != '/')
+		wild--;
+	if (wild == pattern) {
+		landlock_allow(fd, ".", LL_READ_DIR);
+	} else {
+		char *base = og_asprintf("%.*s", (int)(wild - pattern), pattern);
+
+		landlock_allow(fd, base, LL_READ_DIR);
+		free(base);
+	}
+}
+
+int
+og_box_landlock_abi(void)
+{
+	long abi;
+
+	if (getenv("OPSGRADE_NO_LANDLOCK"))
+		return 0;
+	abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
+		      1 /* LANDLOCK_CREATE_RULESET_VERSION */);
+	return abi < 1 ? 0 : (int)abi;
+}
+
+/* The file system as the plugin process sees it: read (and execute)
+ * only the system's files, its own directory, the data dir and its
+ * declared inputs; write only its private temp dir and /dev/null.
+ * Does nothing where the kernel has no Landlock (README "Security"). */
+static void
+landlock_restrict(const struct og_box_limits *lim)
+{
+	int abi = og_box_landlock_abi();
+	uint64_t all, attr;
 	int fd;
 
 	if (abi < 1)
@@ -256,14 +362,29 @@ landlock_restrict(void)
 		all |= LL_TRUNCATE;
 	if (abi >= 5)
 		all |= LL_IOCTL_DEV;
-	file_rights = all & (LL_EXECUTE | LL_WRITE_FILE | LL_READ_FILE |
-			     LL_TRUNCATE | LL_IOCTL_DEV);
 	attr = all;	/* struct landlock_ruleset_attr { handled_access_fs } */
 	fd = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
 	if (fd < 0)
 		return;
-	landlock_allow(fd, "/", LL_EXECUTE | LL_READ_FILE | LL_READ_DIR);
-	landlock_allow(fd, "/dev/null", file_rights & ~LL_EXECUTE);
+	for (size_t i = 0; i < sizeof(system_reads) / sizeof(*system_reads); i++)
+		landlock_allow(fd, system_reads[i], LL_READ_FILE | LL_READ_DIR);
+	for (size_t i = 0; i < sizeof(system_execs) / sizeof(*system_execs); i++)
+		landlock_allow(fd, system_execs[i],
+			       LL_EXECUTE | LL_READ_FILE | LL_READ_DIR);
+	landlock_allow(fd, og_data_dir(), LL_READ_FILE | LL_READ_DIR);
+	if (lim->plugin_path) {
+		char *dir = og_asprintf("%s", lim->plugin_path), *slash = strrchr(dir, '/');
+
+		if (slash)
+			*slash = '\0';
+		landlock_allow(fd, slash ? (*dir ? dir : "/") : ".",
+			       LL_EXECUTE | LL_READ_FILE | LL_READ_DIR);
+		free(dir);
+	}
+	for (const char *const *r = lim->reads; r && *r; r++)
+		allow_input(fd, *r);
+	landlock_allow(fd, "/dev/null", all & (LL_WRITE_FILE | LL_READ_FILE |
+					       LL_TRUNCATE | LL_IOCTL_DEV));
 	if (private_tmp[0])
 		landlock_allow(fd, private_tmp, all);
 	(void)syscall(SYS_landlock_restrict_self, fd, 0);
@@ -480,6 +601,6 @@ og_box_enter(const struct og_box_limits *lim, struct og_box_broker *broker)
 	set_limit(RLIMIT_CPU, lim->cpu_seconds);
 	set_limit(RLIMIT_FSIZE, lim->file_bytes);
 	set_limit(RLIMIT_NOFILE, lim->open_files);
-	landlock_restrict();
+	landlock_restrict(lim);
 	return 0;
 }

@@ -30,6 +30,12 @@ struct og_box_limits {
 	uint64_t cpu_seconds;		/* RLIMIT_CPU; 0 = none */
 	uint64_t file_bytes;		/* RLIMIT_FSIZE; 0 = none */
 	uint64_t open_files;		/* RLIMIT_NOFILE; 0 = none */
+	/* What the plugin process may read besides the system's files
+	 * (Landlock, where the kernel has it): its own .so's directory,
+	 * and the paths or glob patterns in @reads (NULL-terminated, may
+	 * be NULL; borrowed) — the inputs its options name. */
+	const char *plugin_path;
+	const char *const *reads;
 };
 
 /* Documented defaults (README "Security"); collectors.NAME.limits.*
@@ -69,6 +75,11 @@ void og_box_child_stdio(void);
  * variable but PATH, locale, TZ, TMPDIR and the loader's and sanitizers'
  * own, and forget the secrets the keeper hid. */
 void og_box_env_minimal(void);
+
+/* The kernel's Landlock ABI version, 0 when it has none or
+ * OPSGRADE_NO_LANDLOCK is set: without it a plugin may read and write
+ * any file its user can (README "Security"). */
+int og_box_landlock_abi(void);
 
 /* Environment variables a plugin never sees (secrets by name). */
 bool og_box_env_is_secret(const char *name);

@@ -503,6 +503,25 @@ og_config_strv(const cJSON *cfg, const char *path, const char ***ret_v)
 	return n;
 }
 
+size_t
+og_option_values(const cJSON *cfg, const char *plugin,
+		 const struct og_option *options, const char *key,
+		 const char ***ret_v)
+{
+	char *path = og_asprintf("collectors.%s.%s", plugin, key);
+	size_t n = og_config_strv(cfg, path, ret_v);
+
+	free(path);
+	for (const struct og_option *o = options; !n && o && o->key; o++)
+		if (!strcmp(o->key, key) && o->from && *o->from) {
+			path = og_asprintf("collectors.%s", o->from);
+			free(*ret_v);
+			n = og_config_strv(cfg, path, ret_v);
+			free(path);
+		}
+	return n;
+}
+
 static const struct og_config_plugin *known_plugins;
 static size_t n_known_plugins;
 

@@ -58,4 +58,11 @@ bool og_config_bool(const cJSON *cfg, const char *path, bool def);
  * (caller frees the vector only). */
 size_t og_config_strv(const cJSON *cfg, const char *path, const char ***ret_v);
 
+/* The user's value(s) of plugin @plugin's option @key, or of the setting
+ * it consumes from another collector (og_option.from, @options) when
+ * unset; as og_config_strv. */
+size_t og_option_values(const cJSON *cfg, const char *plugin,
+			const struct og_option *options, const char *key,
+			const char ***ret_v);
+
 #endif

@@ -8,6 +8,7 @@
 
 #include "conf.h"
 #include "credential.h"
+#include "loader.h"
 #include "util.h"
 
 const struct og_credential *
@@ -104,36 +105,16 @@ value_names_host(const char *v, const char *hostport)
 	return ok;
 }
 
-/* The user's value(s) of the plugin's option @key, or of the setting it
- * consumes from another collector (og_option.from); a new array of
- * borrowed strings, NULL when unset. */
-static const char **
-option_values(const struct og_credset *s, const char *key, size_t *ret_n)
-{
-	char *path = og_asprintf("collectors.%s.%s", s->plugin, key);
-	const char **v = NULL;
-
-	*ret_n = og_config_strv(s->config, path, &v);
-	free(path);
-	for (const struct og_option *o = s->options; !*ret_n && o && o->key; o++)
-		if (!strcmp(o->key, key) && o->from && *o->from) {
-			path = og_asprintf("collectors.%s", o->from);
-			free(v);
-			v = NULL;
-			*ret_n = og_config_strv(s->config, path, &v);
-			free(path);
-		}
-	return v;
-}
-
 static bool
 option_names_host(const struct og_credset *s, const char *key,
 		  const char *hostport, bool *ret_set)
 {
 	size_t n = 0;
-	const char **v = key ? option_values(s, key, &n) : NULL;
+	const char **v = NULL;
 	bool ok = false;
 
+	if (key)
+		n = og_option_values(s->config, s->plugin, s->options, key, &v);
 	for (size_t i = 0; i < n && !ok; i++)
 		ok = value_names_host(v[i], hostport);
 	free(v);
@@ -164,4 +145,152 @@ og_credential_plain_ok(const struct og_credset *s, const struct og_credential *c
 
 	return og_host_is_loopback(hostport) ||
 	       option_names_host(s, c->insecure_option, hostport, &set);
+}
+
+/* Whether variable list @list ("A:B") holds @var. */
+static bool
+list_has(const char *list, const char *var, size_t len)
+{
+	for (const char *p = list; p && *p;) {
+		size_t n = strcspn(p, ":");
+
+		if (n == len && !strncmp(p, var, len))
+			return true;
+		p += n + (p[n] == ':');
+	}
+	return false;
+}
+
+static bool
+same_hosts(const struct og_credential *a, const struct og_credential *b)
+{
+	const char *const *x = a->hosts, *const *y = b->hosts;
+	size_t nx = 0, ny = 0;
+
+	for (; x && x[nx]; nx++) {
+		bool found = false;
+
+		for (size_t j = 0; y && y[j] && !found; j++)
+			found = !strcasecmp(x[nx], y[j]);
+		if (!found)
+			return false;
+	}
+	while (y && y[ny])
+		ny++;
+	return nx == ny;
+}
+
+const char *
+og_credential_conflict(const struct og_credential *a, const struct og_credential *b,
+		       size_t *ret_len)
+{
+	const char *lists[] = { a->env, a->user_env };
+
+	for (size_t i = 0; i < 2; i++)
+		for (const char *p = lists[i]; p && *p;) {
+			size_t n = strcspn(p, ":");
+
+			if (n && (list_has(b->env, p, n) || list_has(b->user_env, p, n)) &&
+			    !same_hosts(a, b)) {
+				*ret_len = n;
+				return p;
+			}
+			p += n + (p[n] == ':');
+		}
+	return NULL;
+}
+
+/* The hosts one option value names ("https://h:1/x", "h:5000", "h/img"). */
+static void
+add_value_host(cJSON *to, const char *v)
+{
+	char *hp = strstr(v, "://") ? og_url_hostport(v) : NULL;
+	size_t n = strcspn(v, "/");
+
+	if (hp)
+		cJSON_AddItemToArray(to, cJSON_CreateString(hp));
+	else if (!strstr(v, "://")) {
+		char *name = og_asprintf("%.*s", (int)n, v);
+
+		if (looks_like_host(name, v[n] == '/'))
+			cJSON_AddItemToArray(to, cJSON_CreateString(name));
+		free(name);
+	}
+	free(hp);
+}
+
+static cJSON *
+var_list(const char *list)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (const char *p = list; p && *p;) {
+		size_t n = strcspn(p, ":");
+		char *v = og_asprintf("%.*s", (int)n, p);
+
+		if (n)
+			cJSON_AddItemToArray(a, cJSON_CreateString(v));
+		free(v);
+		p += n + (p[n] == ':');
+	}
+	return a;
+}
+
+static void
+add_option_key(cJSON *o, const char *json_key, const struct og_credset *s,
+	       const char *option)
+{
+	char *k = option ? og_asprintf("collectors.%s.%s", s->plugin, option) : NULL;
+
+	if (k)
+		cJSON_AddStringToObject(o, json_key, k);
+	else
+		cJSON_AddNullToObject(o, json_key);
+	free(k);
+}
+
+cJSON *
+og_credset_describe(const struct og_credset *s)
+{
+	cJSON *all = cJSON_CreateArray();
+
+	for (const struct og_credential *c = s->creds; c && c->name; c++) {
+		cJSON *o = cJSON_CreateObject(), *to;
+		const char **v = NULL;
+		size_t n = c->hosts_option
+			? og_option_values(s->config, s->plugin, s->options,
+					   c->hosts_option, &v) : 0;
+
+		cJSON_AddStringToObject(o, "name", c->name);
+		cJSON_AddItemToObject(o, "env", var_list(c->env));
+		cJSON_AddItemToObject(o, "user_env", var_list(c->user_env));
+		add_option_key(o, "file_option", s, c->file_option);
+		cJSON_AddBoolToObject(o, "docker_config", c->flags & OG_CRED_DOCKER_CONFIG);
+		cJSON_AddStringToObject(o, "header", c->header && *c->header
+					? c->header : "Authorization");
+		cJSON_AddStringToObject(o, "scheme", c->scheme ? c->scheme : "Bearer");
+		to = cJSON_AddArrayToObject(o, "hosts");
+		for (const char *const *h = c->hosts; h && *h; h++)
+			cJSON_AddItemToArray(to, cJSON_CreateString(*h));
+		add_option_key(o, "hosts_option", s, c->hosts_option);
+		add_option_key(o, "insecure_option", s, c->insecure_option);
+		/* where it goes in this run: the option's hosts when set */
+		to = cJSON_AddArrayToObject(o, "goes_to");
+		for (size_t i = 0; i < n; i++)
+			add_value_host(to, v[i]);
+		for (const char *const *h = c->hosts; !n && h && *h; h++)
+			cJSON_AddItemToArray(to, cJSON_CreateString(*h));
+		free(v);
+		cJSON_AddItemToArray(all, o);
+	}
+	return all;
+}
+
+cJSON *
+og_plugin_credentials_json(const struct og_plugin_entry *e, const cJSON *config)
+{
+	struct og_credset s = { .plugin = e->desc.name, .creds = e->credentials,
+				.options = e->options, .config = config };
+
+	return og_credset_describe(&s);
 }

@@ -36,6 +36,22 @@ bool og_credential_host_ok(const struct og_credset *s,
 bool og_credential_plain_ok(const struct og_credset *s,
 			    const struct og_credential *c, const char *hostport);
 
+/* The variable (of @a's env/user_env, @ret_len bytes) that @b takes too
+ * while declaring other hosts, or NULL: one variable's secret may go to
+ * one declared set of hosts only (core/loader.c refuses both plugins). */
+const char *og_credential_conflict(const struct og_credential *a,
+				   const struct og_credential *b, size_t *ret_len);
+
+/* What @s declares, for an administrator's audit (`opsgrade plugins`,
+ * report.json collectors[].credentials): per credential its variables,
+ * file option, Docker config use, header/scheme, declared hosts, the
+ * options naming hosts, and the hosts it goes to under this config. */
+cJSON *og_credset_describe(const struct og_credset *s);
+struct og_plugin_entry;
+/* The same for a discovered plugin. */
+cJSON *og_plugin_credentials_json(const struct og_plugin_entry *e,
+				  const cJSON *config);
+
 /* 127.0.0.0/8, [::1] and localhost. */
 bool og_host_is_loopback(const char *hostport);
 

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "credential.h"
 #include "loader.h"
 #include "probe.h"
 #include "util.h"
@@ -288,6 +289,48 @@ scan_dir(struct og_plugin_set *s, const char *dir, bool nested)
 	free(names);
 }
 
+/* The first credential of @b that conflicts with one of @a's (the same
+ * variable for other hosts); its message for @a, or NULL. */
+static char *
+conflict_with(const struct og_plugin_entry *a, const struct og_plugin_entry *b)
+{
+	for (const struct og_credential *x = a->credentials; x && x->name; x++)
+		for (const struct og_credential *y = b->credentials; y && y->name; y++) {
+			size_t len = 0;
+			const char *var = og_credential_conflict(x, y, &len);
+
+			if (var)
+				return og_asprintf("refused: its credential '%s' takes "
+						   "%.*s, which '%s' of plugin '%s' (%s) "
+						   "takes for other hosts; one variable's "
+						   "secret goes to one set of hosts",
+						   x->name, (int)len, var, y->name,
+						   b->desc.name, b->path);
+		}
+	return NULL;
+}
+
+/* A dropped-in plugin must not redirect another plugin's secret: two
+ * loaded plugins that take one variable for different declared hosts
+ * are both refused, loudly, until one is removed (README "Security"). */
+static void
+refuse_credential_conflicts(struct og_plugin_set *s)
+{
+	char **why = og_xcalloc(s->n + 1, sizeof(*why));
+
+	for (size_t i = 0; i < s->n; i++)
+		for (size_t j = 0; j < s->n && !why[i]; j++)
+			if (i != j && s->entries[i].state == OG_PLUGIN_LOADED &&
+			    s->entries[j].state == OG_PLUGIN_LOADED)
+				why[i] = conflict_with(&s->entries[i], &s->entries[j]);
+	for (size_t i = 0; i < s->n; i++)
+		if (why[i]) {
+			s->entries[i].state = OG_PLUGIN_REFUSED;
+			s->entries[i].message = why[i];
+		}
+	free(why);
+}
+
 struct og_plugin_set *
 og_loader_discover(const char *const *dirs, size_t n_dirs)
 {
@@ -333,6 +376,7 @@ og_loader_discover(const char *const *dirs, size_t n_dirs)
 			}
 		}
 	}
+	refuse_credential_conflicts(s);
 	return s;
 }
 

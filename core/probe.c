@@ -457,6 +457,7 @@ probe_start(struct probe *p, int timeout_s)
 
 	p->fd = -1;
 	og_box_limits_from_config(NULL, "", timeout_s, &lim);
+	lim.plugin_path = p->e->path;
 	if (pipe2(fds, O_CLOEXEC) < 0) {
 		p->e->message = og_asprintf("cannot probe: %s", strerror(errno));
 		return;

@@ -139,9 +139,52 @@ serve_broker(void *ctx, int fd)
 	return og_broker_serve(ctx, fd);
 }
 
+/* Whether option @key holds a credential's file: never readable to the
+ * plugin, only to the keeper that resolves it. */
+static bool
+is_credential_file(const struct og_plugin_entry *e, const char *key)
+{
+	for (const struct og_credential *c = e->credentials; c && c->name; c++)
+		if (c->file_option && !strcmp(c->file_option, key))
+			return true;
+	return false;
+}
+
+/* The inputs @e's options name (OG_OPTF_PATH values, credential files
+ * excepted): what Landlock lets it read besides the system's files.
+ * Only values set for @e itself: a fallback to another collector's
+ * setting (og_option.from) could name that one's token file.  A new
+ * NULL-terminated array of borrowed strings; called in the child, which
+ * ends with the plugin. */
+static const char **
+plugin_reads(const struct og_plugin_entry *e, const cJSON *config)
+{
+	const char **all = NULL;
+	size_t n = 0;
+
+	for (const struct og_option *o = e->options; o && o->key; o++) {
+		const char **v = NULL;
+		char *key;
+		size_t k;
+
+		if (!(o->flags & OG_OPTF_PATH) || is_credential_file(e, o->key))
+			continue;
+		key = og_asprintf("collectors.%s.%s", e->desc.name, o->key);
+		k = og_config_strv(config, key, &v);
+		free(key);
+		all = og_xrealloc_array(all, n + k + 1, sizeof(*all));
+		memcpy(all + n, v, k * sizeof(*v));
+		n += k;
+		free(v);
+	}
+	all = og_xrealloc_array(all, n + 1, sizeof(*all));
+	all[n] = NULL;
+	return all;
+}
+
 static void
 child_main(const struct og_plugin_entry *e, const cJSON *config, int fd,
-	   const struct og_box_limits *box)
+	   struct og_box_limits *box)
 {
 	struct og_broker broker = {
 		.name = e->desc.name, .config = config,
@@ -152,6 +195,8 @@ child_main(const struct og_plugin_entry *e, const cJSON *config, int fd,
 					 .fd = -1 };
 
 	og_box_child_stdio();
+	box->plugin_path = e->path;
+	box->reads = plugin_reads(e, config);
 	/* Returns in the plugin process only (see core/box.h); the keeper
 	 * serves the plugin's HTTP and secret questions meanwhile. */
 	og_box_enter(box, &service);
@@ -555,6 +600,9 @@ og_run_collectors_progress(const struct og_plugin_entry *const *entries, size_t 
 	 * the same user can't read its environment or memory through /proc
 	 * or ptrace it.  Restored after (leak checkers attach at exit). */
 	(void)prctl(PR_SET_DUMPABLE, 0);
+	if (n && !og_box_landlock_abi())
+		og_log_info("no Landlock here (old kernel, or OPSGRADE_NO_LANDLOCK): "
+			    "collectors may read and write any file you can");
 	if (jobs < 1)
 		jobs = 1;
 	for (size_t i = 0; i < n; i++) {

@@ -14,6 +14,11 @@
 #include "text.h"
 
 #define TEXT_BYTES_MAX	16384	/* one block of text: longer is cut with … */
+/* Layouts kept for reuse: the renderers measure a block (table rows,
+ * headings kept with what follows, page breaks) and then draw it, and
+ * shaping is most of a page's cost.  Bounded: past this many the cache
+ * is emptied, which costs only the shaping again. */
+#define LAYOUT_CACHE_MAX 4096
 
 static bool
 family_installed(PangoFontMap *map, const char *family)
@@ -51,6 +56,7 @@ og_text_init(struct og_text *t, const char *family)
 	t->mono = strdup("DejaVu Sans Mono");
 
 	t->ctx = pango_font_map_create_context(map);
+	t->layouts = g_hash_table_new_full(g_str_hash, g_str_equal, free, g_object_unref);
 	pango_cairo_context_set_resolution(t->ctx, 72.0);
 	fo = cairo_font_options_create();
 	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
@@ -93,6 +99,8 @@ og_render_setup_cairo(const cJSON *report, const cJSON *config,
 void
 og_text_fini(struct og_text *t)
 {
+	if (t->layouts)
+		g_hash_table_destroy(t->layouts);
 	if (t->ctx)
 		g_object_unref(t->ctx);
 	free(t->family);
@@ -229,6 +237,27 @@ og_text_layout(struct og_text *t, const char *s, double size, unsigned flags,
 	return l;
 }
 
+/* og_text_layout, made once for the same arguments: a new reference
+ * to a layout nobody changes after it is made (drawing does not). */
+static PangoLayout *
+layout_cached(struct og_text *t, const char *s, double size, unsigned flags,
+	      double width)
+{
+	/* %a: the doubles exactly, so a key never joins two sizes */
+	char *key = og_asprintf("%x|%a|%a|%s", flags, size, width, s ? s : "");
+	PangoLayout *l = g_hash_table_lookup(t->layouts, key);
+
+	if (l) {
+		free(key);
+		return g_object_ref(l);
+	}
+	if (g_hash_table_size(t->layouts) >= LAYOUT_CACHE_MAX)
+		g_hash_table_remove_all(t->layouts);
+	l = og_text_layout(t, s, size, flags, width);
+	g_hash_table_insert(t->layouts, key, g_object_ref(l));
+	return l;
+}
+
 double
 og_text_layout_height(PangoLayout *l)
 {
@@ -258,7 +287,7 @@ double
 og_text_draw(cairo_t *cr, struct og_text *t, double x, double y, double w,
 	     double size, unsigned flags, struct og_rgb c, const char *s)
 {
-	PangoLayout *l = og_text_layout(t, s, size, flags, w);
+	PangoLayout *l = layout_cached(t, s, size, flags, w);
 	double h = og_text_layout_height(l);
 
 	if (cr) {
@@ -275,7 +304,7 @@ og_text_draw(cairo_t *cr, struct og_text *t, double x, double y, double w,
 double
 og_text_width(struct og_text *t, const char *s, double size, unsigned flags)
 {
-	PangoLayout *l = og_text_layout(t, s, size, flags & ~OG_TX_ONELINE, -1);
+	PangoLayout *l = layout_cached(t, s, size, flags & ~OG_TX_ONELINE, -1);
 	double w = og_text_layout_width(l);
 
 	g_object_unref(l);

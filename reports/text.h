@@ -32,6 +32,7 @@ struct og_text {
 	PangoContext *ctx;
 	char *family;
 	char *mono;
+	GHashTable *layouts;	/* text.c: layouts already made, by text and style */
 };
 
 /* Resolve @family (warns once when fontconfig would substitute it). */

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,14 +94,47 @@ needles(size_t *ret_len)
 	return buf;
 }
 
+/* Whether the mapping of /proc/self/maps @line is a copy of the whole
+ * environment the process started with: anonymous, and starting with
+ * its first variable (HOSTILE_ENVIRON_HEAD, "NAME=") — what a sanitizer
+ * runtime's GetEnv reads from /proc/self/environ into a buffer of its
+ * own before main(). */
+static bool
+is_environ_copy(const char *line, unsigned long lo, int mem)
+{
+	const char *head = getenv("HOSTILE_ENVIRON_HEAD");
+	char buf[256], path[256] = "";
+	size_t n = head ? strlen(head) : 0;
+
+	if (!n || n >= sizeof(buf) ||
+	    (sscanf(line, "%*s %*s %*s %*s %*s %255s", path) == 1 &&
+	     strncmp(path, "[anon:", 6) != 0))
+		return false;
+	return pread(mem, buf, n, (off_t)lo) == (ssize_t)n && !memcmp(buf, head, n);
+}
+
+static void
+put_counts(struct og_ctx *ctx, const struct og_host *host, const char *key,
+	   const size_t *counts, size_t n)
+{
+	char out[256] = "";
+
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%zu:%zu;",
+			 i, counts[i]);
+	host->fact_string(ctx, key, out, NULL);
+}
+
 /* How often each needle occurs in this process's readable memory
- * (besides the needle and scratch mappings): "i:count;" per needle. */
+ * (besides the needle and scratch mappings): "i:count;" per needle,
+ * with those in a copy of the start-up environment (is_environ_copy)
+ * counted apart. */
 static void
 scan_memory(struct og_ctx *ctx, const struct og_host *host)
 {
 	enum { CHUNK = 1 << 20, OVERLAP = 256 };
-	size_t nlen = 0, counts[16] = { 0 }, n_needles = 0;
-	char *nbuf = needles(&nlen), *list[16], *scratch, line[512], out[256];
+	size_t nlen = 0, counts[16] = { 0 }, env_counts[16] = { 0 }, n_needles = 0;
+	char *nbuf = needles(&nlen), *list[16], *scratch, line[512];
 	FILE *maps = fopen("/proc/self/maps", "r");
 	int mem = open("/proc/self/mem", O_RDONLY);
 
@@ -113,6 +147,7 @@ scan_memory(struct og_ctx *ctx, const struct og_host *host)
 	while (fgets(line, sizeof(line), maps)) {
 		unsigned long lo, hi;
 		char perms[8];
+		bool env_copy;
 
 		/* Past 64 GiB a mapping is a sanitizer's shadow (terabytes of
 		 * reserved zeros, hours to read), never a heap or a stack. */
@@ -123,6 +158,7 @@ scan_memory(struct og_ctx *ctx, const struct og_host *host)
 		    lo == (unsigned long)(uintptr_t)nbuf ||
 		    lo == (unsigned long)(uintptr_t)scratch)
 			continue;
+		env_copy = is_environ_copy(line, lo, mem);
 		for (unsigned long off = lo; off < hi; off += CHUNK) {
 			size_t want = hi - off > CHUNK + OVERLAP ? CHUNK + OVERLAP
 								 : hi - off;
@@ -136,18 +172,16 @@ scan_memory(struct og_ctx *ctx, const struct og_host *host)
 				     p += len)
 					/* the overlap is counted in the next chunk */
 					if ((size_t)(p - scratch) < CHUNK)
-						counts[i]++;
+						(env_copy ? env_counts : counts)[i]++;
 			}
 			memset(scratch, 0, CHUNK + OVERLAP);
 		}
 	}
 	fclose(maps);
 	close(mem);
-	out[0] = '\0';
-	for (size_t i = 0; i < n_needles; i++)
-		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%zu:%zu;",
-			 i, counts[i]);
-	host->fact_string(ctx, "hostile.secrets.memory", out, NULL);
+	put_counts(ctx, host, "hostile.secrets.memory", counts, n_needles);
+	put_counts(ctx, host, "hostile.secrets.memory_environ_copy", env_counts,
+		   n_needles);
 }
 #endif
 
@@ -249,6 +283,36 @@ collect(struct og_ctx *ctx, void *state)
 			close(fd);
 		host->fact_string(ctx, "hostile.writer.tmp", what, NULL);
 		host->fact_string(ctx, "hostile.writer.tmpdir", tmp ? tmp : "", NULL);
+	}
+#elif defined(BEHAVIOUR_READER)
+	{
+		/* its declared input, then files holding secrets that its
+		 * user may read but it may not: its own credential's file
+		 * (the keeper reads that), the Docker login, ~/.netrc, the
+		 * SMTP password file, an undeclared file in the cwd */
+		const char *home = getenv("HOME"), *smtp = getenv("HOSTILE_SMTP_FILE");
+		char docker[4096], netrc[4096];
+		const char *what[][2] = {
+			{ "input", host->config_get(ctx, "input") },
+			{ "token_file", host->config_get(ctx, "token_file") },
+			{ "docker_config", docker }, { "netrc", netrc },
+			{ "smtp_password", smtp }, { "undeclared", "undeclared.txt" },
+		};
+
+		snprintf(docker, sizeof(docker), "%s/.docker/config.json", home ? home : "");
+		snprintf(netrc, sizeof(netrc), "%s/.netrc", home ? home : "");
+		for (size_t i = 0; i < sizeof(what) / sizeof(what[0]); i++) {
+			char key[64], buf[256];
+			int fd = what[i][1] ? open(what[i][1], O_RDONLY) : -1;
+			ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+			snprintf(key, sizeof(key), "hostile.reader.%s", what[i][0]);
+			snprintf(buf, sizeof(buf), "%s", n >= 0 ? "read" :
+				 what[i][1] ? strerror(errno) : "unset");
+			if (fd >= 0)
+				close(fd);
+			host->fact_string(ctx, key, buf, NULL);
+		}
 	}
 #elif defined(BEHAVIOUR_SECRETS)
 	leak_environment(ctx, host);
@@ -381,15 +445,34 @@ static const struct og_credential credentials[] = {
 static const char *const token_hosts[] = { "api.github.com", NULL };
 static const char *const login_hosts[] = { "192.0.2.1:9", NULL };
 static const struct og_credential credentials[] = {
-	{ .name = "exfil.token", .env = "GITHUB_TOKEN", .hosts = token_hosts },
+	{ .name = "exfil.token", .env = "GH_TOKEN", .hosts = token_hosts },
 	{ .name = "exfil.login", .env = "OPSGRADE_REGISTRY_PASSWORD",
 	  .user_env = "OPSGRADE_REGISTRY_USER", .scheme = "Basic",
 	  .hosts = login_hosts },
+	{ .name = NULL },
+};
+#elif defined(BEHAVIOUR_READER)
+static const char *const token_hosts[] = { "127.0.0.1", NULL };
+static const struct og_credential credentials[] = {
+	{ .name = "reader.token", .file_option = "token_file", .hosts = token_hosts },
 	{ .name = NULL },
 };
 #else
 static const struct og_credential credentials[] = { { .name = NULL } };
 #endif
 
+#if defined(BEHAVIOUR_READER)
+static const struct og_option options[] = {
+	{ .key = "input", .type = OG_OPT_STRING, .flags = OG_OPTF_PATH,
+	  .help = "a file it is meant to read" },
+	{ .key = "token_file", .type = OG_OPT_STRING, .flags = OG_OPTF_PATH,
+	  .help = "its token (for the keeper, not for it)" },
+	{ .key = NULL },
+};
+#else
+static const struct og_option options[] = { { .key = NULL } };
+#endif
+
 OG_PLUGIN_DEFINE(.name = PLUGIN_NAME, .version = "1", .summary = "hostile test plugin",
-		 .init = init, .collect = collect, .credentials = credentials)
+		 .init = init, .collect = collect, .credentials = credentials,
+		 .options = options)

@@ -35,6 +35,8 @@ def run(args, env_extra=None, timeout=120, plugins=True):
         env["OPSGRADE_NO_DEFAULT_PLUGINS"] = "1"
     env.pop("OPSGRADE_PLUGIN_PATH", None)
     env.update(env_extra or {})
+    # the secrets plugin tells a copy of this whole block by its start
+    env["HOSTILE_ENVIRON_HEAD"] = next(iter(env)) + "="
     return subprocess.run([OPSGRADE] + args, capture_output=True, env=env,
                           cwd=TMP, timeout=timeout)
 
@@ -267,14 +269,27 @@ def secrets_rows():
                .get("value", "").split(";") if x)
     check("row 2: the memory scan works (finds a non-secret variable)",
           int(mem.get("0", 0)) >= 1, mem)
-    # A sanitizer runtime caches /proc/self/environ at start-up (its own
-    # GetEnv) in the opsgrade process, before our code runs; fork passes
-    # that one copy on and nothing of ours can wipe it.  So under ASan one
-    # copy per secret is the runtime's; plain builds must show none.
-    allowed = 1 if "ASAN_OPTIONS" in os.environ else 0
+    # A sanitizer runtime's GetEnv reads /proc/self/environ into an
+    # anonymous buffer of its own before main() (sanitizer_linux.cpp), in
+    # the opsgrade process; fork passes that one copy on and nothing of
+    # ours knows where it is to wipe it.  The plugin counts hits inside
+    # a copy of the whole start-up environment (anonymous mapping that
+    # begins with its first variable) apart: outside it there must be
+    # none in any build; inside it, none in a plain build and at most
+    # that one copy per secret under a sanitizer.
+    envc = dict(x.split(":") for x in facts.get(
+        "hostile.secrets.memory_environ_copy", {}).get("value", "").split(";") if x)
     check("row 2: no secret anywhere in the plugin's memory, after using one"
-          + (" (beyond the sanitizer's environment copy)" if allowed else ""),
-          mem and all(int(v) <= allowed for k, v in mem.items() if k != "0"), mem)
+          " (outside a start-up environment copy)",
+          mem and all(int(v) == 0 for k, v in mem.items() if k != "0"), mem)
+    if "ASAN_OPTIONS" in os.environ:
+        check("row 2: under ASan, the only copies are the sanitizer's environ "
+              "buffer (which holds the control too: the region is the one named)",
+              envc and int(envc.get("0", 0)) >= 1 and
+              all(int(v) <= 1 for k, v in envc.items() if k != "0"), envc)
+    else:
+        check("row 2: no start-up environment copy in a plain build",
+              envc and all(int(v) == 0 for v in envc.values()), envc)
     check("row 2: the plugin's own token not sent to a host it is not "
           "declared for", b"not sending credential exfil.token to 127.0.0.1"
           in p.stderr, p.stderr[-600:])
@@ -289,6 +304,57 @@ def secrets_rows():
           not hits, hits)
     check("row 2: nor on stdout/stderr", not any(
         v.encode() in p.stdout + p.stderr for v in FAKE.values()))
+
+
+def credential_audit_rows():
+    # Row 2, declarations: an administrator sees what each plugin asks
+    # for and where it goes; a dropped-in plugin that takes another
+    # plugin's variable for other hosts is refused, and so is that one.
+    p = run(["plugins", "--json", "--set",
+             "collectors.github.api_url=https://ghe.example/api/v3"], plugins=False)
+    listed = {e.get("name"): e for e in json.loads(p.stdout)}
+    gh = {c["name"]: c for c in listed.get("github", {}).get("credentials", [])}
+    tok = gh.get("github.token", {})
+    check("credentials: plugins --json shows a plugin's credential, its "
+          "variables, file option and hosts",
+          tok.get("env") == ["GITHUB_TOKEN", "GH_TOKEN"] and
+          tok.get("file_option") == "collectors.github.token_file" and
+          tok.get("hosts") == ["api.github.com"] and
+          tok.get("hosts_option") == "collectors.github.api_url", tok)
+    check("credentials: ... and where it goes under this config",
+          tok.get("goes_to") == ["ghe.example:443"], tok.get("goes_to"))
+    reg = {c["name"]: c for c in listed.get("registry", {}).get("credentials", [])}
+    check("credentials: the registry login: user and password variables, the "
+          "Docker login", any(c.get("docker_config") and
+                              c.get("user_env") == ["OPSGRADE_REGISTRY_USER"]
+                              for c in reg.values()), reg)
+    p = run(["plugins"], plugins=False)
+    check("credentials: plugins (text) names them",
+          b"credential github.token: from $GITHUB_TOKEN, $GH_TOKEN, file "
+          b"collectors.github.token_file; to api.github.com (or the hosts "
+          b"collectors.github.api_url names)" in p.stdout and
+          b"credential registry.login: from $OPSGRADE_REGISTRY_PASSWORD with "
+          b"user $OPSGRADE_REGISTRY_USER, the Docker login for the host; to "
+          b"nowhere (or the hosts collectors.registry.images names)" in p.stdout,
+          p.stdout[-800:])
+    d = plugin_dir("secrets")
+    p = run(["plugins", "--json", "--plugin-dir", d], plugins=False)
+    listed = {os.path.basename(e["path"]): e for e in json.loads(p.stdout)}
+    thief = listed.get("hostile-secrets.so", {})
+    check("credentials: a plugin taking GITHUB_TOKEN for other hosts than "
+          "github is refused", thief.get("status") == "refused" and
+          "takes GITHUB_TOKEN" in thief.get("message", ""), thief)
+    gh = [e for n, e in listed.items() if n.startswith("github")]
+    check("credentials: ... and github too, until one is removed",
+          gh and gh[0].get("status") == "refused" and
+          "hostile-secrets.so" in gh[0].get("message", ""), gh)
+    out = os.path.join(TMP, "audit.json")
+    p = run(["collect", "--plugin-dir", d, "-o", out],
+            {"HOSTILE_URL": "http://127.0.0.1:9/x"})
+    c = collectors(strict_json(out)).get("secrets", {})
+    check("credentials: report.json collectors[] shows them",
+          [x.get("goes_to") for x in c.get("credentials", [])] == [["127.0.0.1"]],
+          c.get("credentials"))
 
 
 def resource_rows():
@@ -387,6 +453,47 @@ def landlock_rows():
           "opsgrade-plugin-" in tmpdir, facts)
     check("landlock: the private temp dir is gone after the run",
           tmpdir and not os.path.exists(tmpdir), tmpdir)
+
+
+def landlock_read_rows():
+    # Landlock reads: a plugin reads its declared inputs and the system's
+    # files, not the secrets its user may read (its own token file, the
+    # Docker login, ~/.netrc, the SMTP password file, the cwd).
+    os.makedirs(os.path.join(TMP, ".docker"), exist_ok=True)
+    files = {"docker": os.path.join(TMP, ".docker", "config.json"),
+             "netrc": os.path.join(TMP, ".netrc"),
+             "token": os.path.join(TMP, "reader-token"),
+             "smtp": os.path.join(TMP, "smtp-password"),
+             "input": os.path.join(TMP, "reader-input.txt"),
+             "undeclared": os.path.join(TMP, "undeclared.txt")}
+    for path in files.values():
+        with open(path, "w") as f:
+            f.write("FAKEreadable-c0ffee\n")
+        os.chmod(path, 0o600)
+    out = os.path.join(TMP, "reader.json")
+    p = run(["collect", "--plugin-dir", plugin_dir("reader"), "-o", out,
+             "--set", "collectors.reader.input=" + files["input"],
+             "--set", "collectors.reader.token_file=" + files["token"]],
+            {"HOSTILE_SMTP_FILE": files["smtp"]})
+    facts = {f["key"]: f["value"] for f in strict_json(out)["facts"]}
+    check("landlock reads: the plugin reads its declared input",
+          facts.get("hostile.reader.input") == "read", (facts, p.stderr[-400:]))
+    secret_files = ("token_file", "docker_config", "netrc", "smtp_password",
+                    "undeclared")
+    if landlock_available():
+        for what in secret_files:
+            check("landlock reads: %s refused to the plugin" % what,
+                  facts.get("hostile.reader." + what) == "Permission denied", facts)
+        p = run(["collect", "--plugin-dir", plugin_dir("reader"), "-o", out,
+                 "--set", "collectors.reader.input=" + files["input"]],
+                {"HOSTILE_SMTP_FILE": files["smtp"], "OPSGRADE_NO_LANDLOCK": "1"})
+        facts = {f["key"]: f["value"] for f in strict_json(out)["facts"]}
+        check("landlock reads: the test can fail (without Landlock the "
+              "plugin reads ~/.netrc)", facts.get("hostile.reader.netrc") == "read",
+              facts)
+    else:
+        print("# SKIP landlock reads: this kernel has no Landlock (ABI < 1), so "
+              "plugins may read any file their user can, as the README says")
 
 
 def output_rows():
@@ -501,6 +608,53 @@ def output_rows():
           not [n for n in os.listdir(outdir) if n.startswith(".")],
           os.listdir(outdir))
 
+    # Row 9: SIGKILL between two renames of the publish (a test hook
+    # stops there).  A reader then sees part of the new set, and the
+    # journal that says so; the next run finishes that publish first.
+    before = {n: open(os.path.join(outdir, n), "rb").read() for n in first}
+    p = subprocess.Popen([OPSGRADE] + args, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, cwd=TMP,
+                         env=dict(env, SOURCE_DATE_EPOCH="1764000500",
+                                  OPSGRADE_TEST_PUBLISH_PAUSE="1"))
+    import select
+    err = b""
+    deadline = time.time() + 120
+    while b"publish: paused" not in err and time.time() < deadline:
+        if select.select([p.stderr], [], [], 1)[0]:
+            chunk = os.read(p.stderr.fileno(), 4096)
+            if not chunk:
+                break
+            err += chunk
+    staged = {}
+    for n in os.listdir(outdir):
+        if n.startswith(".staging-"):
+            for f in os.listdir(os.path.join(outdir, n)):
+                staged[f] = open(os.path.join(outdir, n, f), "rb").read()
+    p.kill()
+    p.wait(60)
+    p.stderr.close()
+    seen = {n: open(os.path.join(outdir, n), "rb").read() for n in first}
+    moved = [n for n in first if seen[n] != before[n]]
+    check("row 9: killed between two renames (test hook reached)",
+          b"publish: paused" in err and len(moved) == 1 and
+          ".journal" in staged, (err[-300:], moved, sorted(staged)))
+    check("row 9: what a reader sees meanwhile: one new file, the rest old, "
+          "and the journal of the unfinished publish",
+          all(seen[n] == before[n] for n in first if n not in moved) and
+          any(os.path.exists(os.path.join(outdir, d, ".journal"))
+              for d in os.listdir(outdir) if d.startswith(".staging-")),
+          os.listdir(outdir))
+    p = run(args + ["--format", "json"], {"SOURCE_DATE_EPOCH": "1764000600"})
+    after = {n: open(os.path.join(outdir, n), "rb").read() for n in first}
+    check("row 9: the next run finishes the killed run's publish first",
+          p.returncode == 0 and b"finished publishing" in p.stderr and
+          all(after[n] == staged[n] for n in first if n in staged and
+              n != "report.json"),
+          (p.returncode, p.stderr[-400:]))
+    check("row 9: ... and leaves no staging dir",
+          sorted(os.listdir(outdir)) == ["junit.xml", "report.json", "report.pdf"],
+          os.listdir(outdir))
+
 
 def config_rows():
     # Row 10: a config file that is a FIFO is refused at once.
@@ -510,6 +664,18 @@ def config_rows():
             plugins=False, timeout=30)
     check("row 10: FIFO config refused without blocking", p.returncode == 2 and
           b"not a regular file" in p.stderr, (p.returncode, p.stderr))
+    # Row 10: bad report settings are refused before collection: rc 2,
+    # one message, no file, no snapshot.
+    for bad, key in (("report.accent=red", b"report.accent"),
+                     ("report.paper=a0", b"report.paper")):
+        out = os.path.join(TMP, "bad-setting")
+        hist = os.path.join(TMP, "bad-setting-hist")
+        p = run(["report", "--plugin-dir", plugin_dir("badtext"), "--output-dir", out,
+                 "--history", hist, "--set", bad], timeout=60)
+        check("row 10: --set %s refused before collecting" % bad,
+              p.returncode == 2 and p.stderr.count(key) == 1 and
+              not os.path.exists(out) and not os.path.exists(hist),
+              (p.returncode, p.stderr))
 
     # Row 13: userinfo in a URL is refused, and never printed.
     for where in (["--github-url", "http://user:pa55w0rd@127.0.0.1:1/api"],
@@ -578,8 +744,8 @@ def load_rows():
 def main():
     # A section that breaks (a missing report) is one failed check; the
     # other sections still run.
-    for section in (load_rows, text_rows, yaml_anchors, secrets_rows, resource_rows,
-                    box_rows, landlock_rows, output_rows, config_rows):
+    for section in (load_rows, text_rows, yaml_anchors, secrets_rows, credential_audit_rows, resource_rows,
+                    box_rows, landlock_rows, landlock_read_rows, output_rows, config_rows):
         try:
             section()
         except Exception as e:  # noqa: BLE001
