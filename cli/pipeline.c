@@ -933,6 +933,35 @@ merge_log(cJSON *dst, const cJSON *src)
  * that ran it (a skip counts only when no shard ran it), counts and
  * durations summed, so a failure in any shard stays visible.
  */
+/* The shards' targets together (sorted, each once): the merged run
+ * examined every shard's, and the history compares it as one. */
+static void
+merge_targets(cJSON *cur, const cJSON *c)
+{
+	cJSON *dst = cJSON_GetObjectItemCaseSensitive(cur, "targets");
+	const cJSON *src = cJSON_GetObjectItemCaseSensitive(c, "targets"), *t;
+
+	if (!cJSON_IsArray(src))
+		return;
+	if (!cJSON_IsArray(dst)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(cur, "targets");
+		cJSON_AddItemToObject(cur, "targets", cJSON_Duplicate(src, 1));
+		return;
+	}
+	cJSON_ArrayForEach(t, src) {
+		const cJSON *at;
+		int i = 0, cmp = 1;
+
+		if (!cJSON_IsString(t))
+			continue;
+		for (at = dst->child; at; at = at->next, i++)
+			if (cJSON_IsString(at) && (cmp = strcmp(at->valuestring, t->valuestring)) >= 0)
+				break;
+		if (!at || cmp != 0)
+			cJSON_InsertItemInArray(dst, i, cJSON_CreateString(t->valuestring));
+	}
+}
+
 static void
 merge_collector(cJSON *collectors, const cJSON *c)
 {
@@ -961,6 +990,7 @@ merge_collector(cJSON *collectors, const cJSON *c)
 		add_number(counts_dst, counts_src, "findings");
 		add_number(counts_dst, counts_src, "events");
 		merge_log(cur, c);
+		merge_targets(cur, c);
 		return;
 	}
 	cJSON_AddItemToArray(collectors, cJSON_Duplicate(c, 1));

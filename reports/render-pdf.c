@@ -139,13 +139,21 @@ kpi_display(struct pdf *p, const cJSON *k)
 	return keep(p, og_strdup0(og_rj_kpi_display(k, buf, sizeof(buf))));
 }
 
-/* The snapshot before this run, or NULL. */
+/* The snapshot this run is compared with (history.previous_at: the last
+ * complete run, not an incomplete one after it), or NULL. */
 static const cJSON *
 previous_snapshot(const struct pdf *p)
 {
 	const cJSON *snaps = og_rj_arr(p->hist, "snapshots");
+	const char *at = og_rj_str(p->hist, "previous_at");
 	int n = og_rj_count(snaps);
 
+	for (int i = n - 2; at && i >= 0; i--) {
+		const cJSON *s = cJSON_GetArrayItem(snaps, i);
+
+		if (og_rj_str(s, "at") && !strcmp(og_rj_str(s, "at"), at))
+			return s;
+	}
 	return n >= 2 ? cJSON_GetArrayItem(snaps, n - 2) : NULL;
 }
 
@@ -565,7 +573,7 @@ sec_current(struct pdf *p)
 	}
 	free(bars);
 	if (prev)
-		note(p, "The black tick on a bar marks the previous report.");
+		note(p, "The black tick on a bar marks the report this one is compared with.");
 	cJSON_ArrayForEach(a, areas) {
 		double pct;
 		const char *name = og_rj_str(a, "name") ? og_rj_str(a, "name") : og_rj_str(a, "id");

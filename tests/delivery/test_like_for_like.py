@@ -197,7 +197,8 @@ def other_target():
                                     True)):
         key = "same" if fixed else "other"
         hist = os.path.join(tmp, "h-target-" + key)
-        _, w1, _ = report("g1-" + key, 0, hist, sarif + trivy)
+        out1, w1, _ = report("g1-" + key, 0, hist, sarif + trivy)
+        check("%s: week 1 is mailed" % label, wanted(out1, hist) == "yes")
         check("%s: week 1 declares its target" % label,
               {c["name"]: c.get("targets") for c in w1["collectors"]}.get("trivy")
               == ["container_image:ghcr.io/acme/acme-shop"], w1["collectors"])
@@ -230,6 +231,8 @@ def other_target():
               ch and ch[0]["targets_before"] == ["container_image:ghcr.io/acme/acme-shop"]
               and ch[0]["targets_now"] == ["container_image:ghcr.io/acme/billing"], ch)
         check("%s: the level is not compared" % label, d["level"]["compared"] is False)
+        check("%s: mail on change: another target is not a change" % label,
+              wanted(out, hist) == "no")
         for k, v in t.items():
             check("%s, %s: says 'not re-checked'" % (label, k), "not re-checked" in v,
                   v[:3000])
