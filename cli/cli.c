@@ -19,7 +19,8 @@
 /* merge writes report.json alone and keeps report.* settings for the
  * render that follows, but not the formats: there --format would be
  * accepted and ignored. */
-#define REND	(B(REPORT) | B(RENDER))
+#define REND	(B(REPORT) | B(RENDER) | B(MERGE))
+#define DELIVER	(B(REPORT) | B(MERGE))			/* history and mail */
 #define ANY	(B(REPORT) | B(COLLECT) | B(RENDER) | B(MERGE) | B(PLUGINS) | B(HISTORY) | B(ATTEST))
 
 /*
@@ -40,7 +41,7 @@ const struct og_cli_option og_cli_options[] = {
 	{ "log-level", 0, "LEVEL", NULL, ANY, "error|warn|info|debug: what is logged (default info)" },
 	{ "quiet", 0, NULL, NULL, ANY, "print nothing on success (a failed gate: one line on stderr)" },
 	{ "quiet-gates", 0, NULL, NULL, OUT, "with --quiet, say nothing about failed gates either" },
-	{ "wait", 0, NULL, NULL, B(REPORT) | B(RENDER), "wait while another run writes the output dir (default: exit 75 at once)" },
+	{ "wait", 0, NULL, NULL, REND, "wait while another run writes the output dir (default: exit 75 at once)" },
 	{ "junit-strict", 0, NULL, NULL, OUT, "unmet capabilities are JUnit failures" },
 	{ "help", 'h', NULL, NULL, ANY, "show this help" },
 	{ "version", 0, NULL, NULL, ANY, "print the version and plugin ABI" },
@@ -55,13 +56,13 @@ const struct og_cli_option og_cli_options[] = {
 	{ "scale", 0, "N", "report.scale", OUT, "PNG scale factor (2 for HiDPI)" },
 	{ "junit-min-severity", 0, "SEV", "report.junit_min_severity", OUT, "findings in JUnit from this severity (default high)" },
 	{ "junit-schema", 0, "default|strict", "report.junit_schema", OUT, "JUnit flavour" },
-	{ "history", 0, "DIR", "history.dir", B(REPORT) | B(HISTORY), "history directory (default $XDG_STATE_HOME/opsgrade/SUBJECT)" },
-	{ "mail-to", 0, "ADDR", "mail.to", B(REPORT), "mail the report to ADDR (repeatable)" },
-	{ "mail-from", 0, "ADDR", "mail.from", B(REPORT), "sender address" },
-	{ "mail-subject", 0, "TEXT", "mail.subject", B(REPORT), "mail subject; {subject} {level} {verdict} {date} are replaced" },
-	{ "mail-on", 0, "WHEN", "mail.on", B(REPORT), "always|change|failure (default always)" },
-	{ "smtp-url", 0, "URL", "mail.smtp_url", B(REPORT), "smtp://host:587 (STARTTLS) or smtps://host:465" },
-	{ "smtp-tls", 0, "required|none", "mail.smtp_tls", B(REPORT), "none allows a plain connection" },
+	{ "history", 0, "DIR", "history.dir", DELIVER | B(HISTORY), "history directory (default $XDG_STATE_HOME/opsgrade/SUBJECT)" },
+	{ "mail-to", 0, "ADDR", "mail.to", DELIVER, "mail the report to ADDR (repeatable)" },
+	{ "mail-from", 0, "ADDR", "mail.from", DELIVER, "sender address" },
+	{ "mail-subject", 0, "TEXT", "mail.subject", DELIVER, "mail subject; {subject} {level} {verdict} {date} are replaced" },
+	{ "mail-on", 0, "WHEN", "mail.on", DELIVER, "always|change|failure (default always)" },
+	{ "smtp-url", 0, "URL", "mail.smtp_url", DELIVER, "smtp://host:587 (STARTTLS) or smtps://host:465" },
+	{ "smtp-tls", 0, "required|none", "mail.smtp_tls", DELIVER, "none allows a plain connection" },
 };
 const size_t og_cli_n_options = sizeof(og_cli_options) / sizeof(og_cli_options[0]);
 
@@ -78,7 +79,10 @@ const struct og_cli_command og_cli_commands[] = {
 	[OG_CMD_RENDER] = { "render", "--from report.json [OPTIONS]",
 		"render a report.json without collecting" },
 	[OG_CMD_MERGE] = { "merge", "A.json B.json... [-o out.json] [OPTIONS]",
-		"merge report.json shards (of --shard runs) into one and assess it",
+		"merge report.json shards (of --shard runs) into one report",
+		"Without -o, merge does what report does with the merged evidence:\n"
+		"writes every format into --output-dir, records history and mails\n"
+		"(--mail-to). With -o, it writes only the merged model to that file.\n"
 		"Reports about different subjects merge only with --subject NAME for\n"
 		"the combination.\n" },
 	[OG_CMD_PLUGINS] = { "plugins", "[--json] [--plugin-dir DIR]",
@@ -95,6 +99,12 @@ const struct og_cli_command og_cli_commands[] = {
 };
 
 #define N_CMDS	(sizeof(og_cli_commands) / sizeof(og_cli_commands[0]))
+
+bool
+og_cli_delivers(const struct og_cli *cli)
+{
+	return cli->cmd == OG_CMD_REPORT || (cli->cmd == OG_CMD_MERGE && !cli->out);
+}
 
 bool
 og_cli_command_listed(enum og_command cmd)

@@ -77,6 +77,11 @@ struct og_cli {
 	size_t n_sets;
 };
 
+/* Whether this run delivers a report: writes every format, records
+ * history and mails.  report does; merge does unless -o asks for the
+ * merged model alone (the org-wide report of a sharded run). */
+bool og_cli_delivers(const struct og_cli *cli);
+
 /* 0, or 2 (usage error, message printed), or -1 for "--help/--version
  * done, exit 0". */
 int og_cli_parse(int argc, char **argv, struct og_cli *ret);

@@ -455,7 +455,7 @@ send_mail(struct og_pipeline *p, const cJSON *doc, const char *outdir)
 	return r;
 }
 
-/* collect and merge: the model alone, to -o or OUTDIR/report.json. */
+/* collect and merge -o: the model alone, to -o or OUTDIR/report.json. */
 static int
 write_model_only(struct og_pipeline *p, const cJSON *doc, const char *outdir,
 		 int code)
@@ -741,7 +741,7 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 	if (!cJSON_GetObjectItemCaseSensitive(doc, "history"))
 		cJSON_AddNullToObject(doc, "history");
 	/* History before rendering: the renderers draw report["history"]. */
-	if (p->cli->cmd == OG_CMD_REPORT &&
+	if (og_cli_delivers(p->cli) &&
 	    og_history_record(doc, p->config, &err) < 0) {
 		og_log_error("%s", err);
 		free(err);
@@ -749,18 +749,18 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 		code = EXIT_OUTPUT;
 	}
 
-	if (p->cli->cmd == OG_CMD_COLLECT || p->cli->cmd == OG_CMD_MERGE) {
+	if (p->cli->cmd != OG_CMD_RENDER && !og_cli_delivers(p->cli)) {
 		code = write_model_only(p, doc, outdir, code);
 	} else {
 		r = render_all(p, doc, outdir, code);
-		if (p->cli->cmd == OG_CMD_REPORT && code != EXIT_OUTPUT &&
+		if (og_cli_delivers(p->cli) && code != EXIT_OUTPUT &&
 		    (r == EXIT_OUTPUT || r == EXIT_LOCKED))
 			og_history_forget(doc, p->config);
 		code = r;
 	}
 	if (p->cli->quiet && !p->cli->quiet_gates && code == EXIT_GATE)
 		quiet_gate_line(p, doc);
-	if (p->cli->cmd == OG_CMD_REPORT && !p->cli->quiet) {
+	if (og_cli_delivers(p->cli) && !p->cli->quiet) {
 		FILE *term = og_term_stream(stdout);
 
 		og_render_run_note(doc, term ? term : stdout);
@@ -772,14 +772,14 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 	}
 	/* Mail last, once every file is written (it attaches the final
 	 * report.pdf); a failed send leaves the files and exits 4. */
-	if (p->cli->cmd == OG_CMD_REPORT && code != EXIT_OUTPUT &&
+	if (og_cli_delivers(p->cli) && code != EXIT_OUTPUT &&
 	    og_config_get(p->config, "mail.to") && !og_mail_wanted(doc, p->config))
 		og_log_info("mail not sent: %s (--mail-on %s)",
 			    !strcmp(og_config_str(p->config, "mail.on", "always"), "failure")
 			    ? "no gate failed and the report is complete"
 			    : "nothing changed since the last mailed report",
 			    og_config_str(p->config, "mail.on", "always"));
-	if (p->cli->cmd == OG_CMD_REPORT && code != EXIT_OUTPUT &&
+	if (og_cli_delivers(p->cli) && code != EXIT_OUTPUT &&
 	    og_mail_wanted(doc, p->config)) {
 		if (send_mail(p, doc, outdir) < 0)
 			code = EXIT_OUTPUT;
@@ -1029,10 +1029,15 @@ og_pipeline_merge(struct og_pipeline *p)
 	char *first = NULL;
 	int code = EXIT_OK;
 
-	if (p->cli->n_inputs < 1 || !p->cli->out) {
-		og_log_error("merge needs input files and -o out.json");
+	if (p->cli->n_inputs < 1) {
+		og_log_error("merge needs the report.json files to merge");
 		og_model_free(m);
 		return EXIT_USAGE;
+	}
+	/* like report: hold the output dir for the history and the mail */
+	if (og_cli_delivers(p->cli) && (code = lock_output(p)) != EXIT_OK) {
+		og_model_free(m);
+		return code;
 	}
 	collectors = cJSON_CreateArray();
 	for (size_t i = 0; i < p->cli->n_inputs; i++) {

@@ -155,7 +155,7 @@ og_pipeline_validate(struct og_pipeline *p)
 {
 	enum og_command cmd = p->cli->cmd;
 	const char *outdir = og_config_str(p->config, "output_dir", OG_DEFAULT_OUTPUT_DIR);
-	bool renders = cmd == OG_CMD_REPORT || cmd == OG_CMD_RENDER;
+	bool renders = og_cli_delivers(p->cli) || cmd == OG_CMD_RENDER;
 	struct og_rstyle st;
 	char *err = NULL;
 	int n = 0;
@@ -170,7 +170,7 @@ og_pipeline_validate(struct og_pipeline *p)
 		else
 			og_rstyle_clear(&st);
 	}
-	if (cmd == OG_CMD_REPORT && og_mail_check(p->config, &err) < 0)
+	if (og_cli_delivers(p->cli) && og_mail_check(p->config, &err) < 0)
 		problem(&n, err);
 	if (p->cli->out && (cmd == OG_CMD_COLLECT || cmd == OG_CMD_MERGE))
 		check_writable("-o", p->cli->out, false, &n);

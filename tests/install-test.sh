@@ -51,6 +51,11 @@ cc -std=c99 -Wall -Wextra -Werror -shared -fPIC $(pkg-config --cflags opsgrade-p
 	{ echo "FAIL: plugindir variable"; exit 1; }
 cd "$prefix"
 og=$prefix/bin/opsgrade
+# the installed unit starts the CLI this install put in place
+unit=$prefix/lib/systemd/system/opsgrade-report.service
+[ -f "$prefix/lib/systemd/system/opsgrade-report.timer" ] &&
+	grep -q "^ExecStart=$og report " "$unit" ||
+	{ echo "FAIL: installed unit does not start $og: $(grep ExecStart "$unit" 2>&1)"; exit 1; }
 "$og" plugins --plugin-dir "$plugdir" | grep -q '^hello ' ||
 	{ echo "FAIL: hello plugin not discovered"; exit 1; }
 "$og" report --help --plugin-dir "$plugdir" | grep -q -- '--hello DIR .*\[hello\]' ||

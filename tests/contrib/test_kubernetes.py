@@ -358,10 +358,10 @@ def run_layout(objs, tmp, fx):
     check("shards split the org's 3 active repositories", sum(sizes) == 3, sizes)
 
     rc, text = wait_all([cl.start(objs[("Job", "opsgrade-merge")])])[0]
-    if not os.path.exists(cl.claim("shards", "report.json")):
+    if not os.path.exists(cl.claim("shards", "report", "report.json")):
         check("merge Job wrote report.json", False, text[-800:])
         return single
-    merged = load(cl.claim("shards", "report.json"))
+    merged = load(cl.claim("shards", "report", "report.json"))
     failed = [g["id"] for g in merged.get("gates") or [] if g["status"] == "fail"]
     check("merge Job: exit %d is the gates' verdict %s" % (rc, failed), failed and rc == 1, text[-800:])
     for f in ("report.json", "report.pdf", "report.html", "summary.png", "junit.xml"):
@@ -389,8 +389,10 @@ def run_layout(objs, tmp, fx):
     run = cl.claim("runs", job)
     check("CronJob: latest points at this run",
           os.path.realpath(cl.claim("runs", "latest")) == os.path.realpath(run))
-    if os.path.exists(os.path.join(run, "report.json")):
-        same_report("CronJob", load(os.path.join(run, "report.json")), single)
+    if os.path.exists(os.path.join(run, "report", "report.json")):
+        same_report("CronJob", load(os.path.join(run, "report", "report.json")), single)
+    check("CronJob: history on the claim for next week",
+          os.path.isdir(cl.claim("state", "opsgrade")), os.listdir(cl.claim()))
     check("CronJob rendered the PDF", os.path.exists(os.path.join(run, "report", "report.pdf")))
     return single
 
@@ -431,7 +433,11 @@ def run_workflow(tmp, fx, single, env0):
                 return TOKEN
             raise AssertionError("no local value for ${{ %s }}" % e)
         rcs = []
+        failed = False
         for st in jobs[name]["steps"]:
+            # as a runner does: after a failed step only if: always() steps run
+            if failed and "always()" not in str(st.get("if", "")):
+                continue
             w = {k: expr(str(v), ctx) for k, v in st.get("with", {}).items()}
             uses = st.get("uses", "").split("@")[0]
             if "run" in st:
@@ -441,8 +447,7 @@ def run_workflow(tmp, fx, single, env0):
                 p = subprocess.run(["sh", "-e", "-c", expr(st["run"], ctx)], cwd=ws, env=env,
                                    capture_output=True, text=True, timeout=TIMEOUT)
                 rcs.append((st.get("name"), p.returncode, p.stdout + p.stderr))
-                if p.returncode and not st.get("continue-on-error"):
-                    break
+                failed = failed or (p.returncode != 0 and not st.get("continue-on-error"))
             elif uses == "actions/upload-artifact":
                 dest = os.path.join(arts, w["name"])
                 os.makedirs(dest, exist_ok=True)
@@ -464,11 +469,14 @@ def run_workflow(tmp, fx, single, env0):
         _, rcs = run_job("shard", s)
         check("workflow: shard %d steps pass" % s, all(rc == 0 for _, rc, _ in rcs), rcs)
     ws, rcs = run_job("merge", "")
-    check("workflow: merge step passes", rcs and rcs[0][1] == 0, rcs[:1])
-    if os.path.exists(os.path.join(ws, "report.json")):
-        same_report("workflow", load(os.path.join(ws, "report.json")), single)
-    check("workflow: render's exit is the gate verdict (0 or 1)",
-          len(rcs) == 2 and rcs[1][1] in (0, 1), rcs[1:])
+    merged = os.path.join(ws, "opsgrade-report", "report.json")
+    check("workflow: the merge step's exit is the gate verdict (0 or 1)",
+          len(rcs) == 1 and rcs[0][1] in (0, 1), rcs)
+    if os.path.exists(merged):
+        same_report("workflow", load(merged), single)
+    for f in ("report.pdf", "report.html", "summary.png", "junit.xml"):
+        check("workflow: merge wrote " + f,
+              os.path.exists(os.path.join(ws, "opsgrade-report", f)))
 
 
 def main():

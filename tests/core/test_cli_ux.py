@@ -67,9 +67,9 @@ def did_you_mean():
     p = run(["render", "--trivy", "x.json"], env=WITH_PLUGINS)
     check("option of another command: exit 2, says so", p.returncode == 2 and
           "does not apply" in p.stderr, p.stderr)
-    # merge writes report.json alone: a format list there would be ignored
-    p = run(["merge", "a.json", "b.json", "--format", "pdf"])
-    check("merge --format: exit 2, does not apply", p.returncode == 2 and
+    # merge runs no collector: a collector concurrency there would be ignored
+    p = run(["merge", "a.json", "b.json", "--jobs", "2"])
+    check("merge --jobs: exit 2, does not apply", p.returncode == 2 and
           "does not apply" in p.stderr, p.stderr)
     p = run(["report", "--frobnicate"])
     check("nothing close: no suggestion", p.returncode == 2 and "did you mean" not in p.stderr)

@@ -2,7 +2,8 @@
 """End to end through the CLI ($OPSGRADE): `report` records history,
 `history [--json]` lists it, --lock exits 75, --quiet is silent, mail
 goes out after the files are written and a send failure exits 4 with the
-report left on disk.  Skipped while the CLI lacks the delivery wiring."""
+report left on disk; merge without -o delivers the org-wide report the
+same way.  Skipped while the CLI lacks the delivery wiring."""
 import email
 import email.policy
 import json
@@ -111,7 +112,55 @@ def mail():
     check(os.path.exists(os.path.join(OUT, "report.json")), "report left on disk")
 
 
+def merged_org_report():
+    """merge without -o is the org-wide report: every format, history,
+    mail (--mail-on change compares with the last mailed merge); with -o
+    it writes the merged model alone."""
+    out, hist = os.path.join(TMP, "org-out"), os.path.join(TMP, "org-h")
+    shards = []
+    for i in (1, 2):
+        shards.append(os.path.join(TMP, "shard-%d.json" % i))
+        p = og(["collect", "--subject", "acme", "-o", shards[-1], "--quiet"])
+        check(p.returncode in (0, 3), "shard %d collected (rc %d %s)" % (i, p.returncode, p.stderr))
+    only = os.path.join(TMP, "org-model.json")
+    p = og(["merge"] + shards + ["-o", only, "--history", hist])
+    check(p.returncode in (0, 1, 3) and os.path.exists(only) and not os.path.exists(hist),
+          "merge -o: the merged model only, no history (rc %d %s)" % (p.returncode, p.stderr))
+    if not have_aiosmtpd():
+        print("ok - # SKIP python3-aiosmtpd not installed")
+        return
+    md = os.path.join(TMP, "org-md")
+    srv = Aiosmtpd(md)
+    args = ["merge"] + shards + ["--output-dir", out, "--history", hist, "--mail-on", "change",
+                                 "--mail-to", "cto@example.org", "--mail-from", "og@example.org",
+                                 "--smtp-url", "smtp://127.0.0.1:%d" % srv.port,
+                                 "--smtp-tls", "none"]
+    try:
+        p1 = og(args, T0 + 35 * 86400)
+        with open(os.path.join(out, "report.pdf"), "rb") as f:
+            pdf1 = f.read()
+        p2 = og(args, T0 + 42 * 86400)
+    finally:
+        srv.stop()
+    msgs = [email.message_from_bytes(b, policy=email.policy.default)
+            for b in (mailbox.Maildir(md, create=False).get_bytes(k)
+                      for k in mailbox.Maildir(md, create=False).keys())]
+    check(p1.returncode in (0, 1, 3) and len(msgs) == 1 and "acme" in str(msgs[0]["Subject"]),
+          "merge mails the org report once (rc %d, %d mails, %s)"
+          % (p1.returncode, len(msgs), p1.stderr.strip()[-300:]))
+    for f in ("report.pdf", "report.html", "summary.png", "junit.xml", "report.json"):
+        check(os.path.exists(os.path.join(out, f)), "merge wrote " + f)
+    att = list(msgs[0].iter_attachments()) if msgs else []
+    check(att and att[0].get_content() == pdf1, "merge: attached PDF = written PDF")
+    check("mail not sent: nothing changed" in p2.stderr,
+          "second merge, same evidence, --mail-on change: says why no mail (%s)"
+          % p2.stderr.strip()[-300:])
+    p = og(["history", "--json", "--history", hist, "--subject", "acme"])
+    check(p.returncode == 0 and len(json.loads(p.stdout)["snapshots"]) == 2,
+          "merge recorded two org snapshots")
+
+
 if not wired():
     print("ok - # SKIP the CLI does not run `opsgrade history` yet (delivery not wired)")
     sys.exit(77)  # meson: skipped
-main([history_runs, lock, mail])
+main([history_runs, lock, mail, merged_org_report])

@@ -24,10 +24,12 @@ def units():
     if not exe or not os.access(exe, os.X_OK):
         exe = "/bin/true"  # verify checks that ExecStart's binary exists
     for name in ("opsgrade-report.service", "opsgrade-report.timer"):
-        with open(os.path.join(UNITS, name)) as f:
+        # the service is a template: meson puts the installed CLI's path in
+        src = os.path.join(UNITS, name + (".in" if name.endswith(".service") else ""))
+        with open(src) as f:
             text = f.read()
         with open(os.path.join(TMP, name), "w") as f:
-            f.write(text.replace("/usr/bin/opsgrade", exe))
+            f.write(text.replace("@bindir@/opsgrade", exe))
     p = subprocess.run([sa, "verify", "--man=no", "opsgrade-report.timer",
                         "opsgrade-report.service"], cwd=TMP, capture_output=True, text=True,
                        env=dict(os.environ, SYSTEMD_LOG_LEVEL="notice"))
@@ -41,8 +43,10 @@ def units():
           "timer: OnCalendar=weekly, Persistent=true")
     p = subprocess.run([sa, "calendar", cal], capture_output=True, text=True)
     check(p.returncode == 0 and "Mon *-*-* 00:00:00" in p.stdout, "calendar expression parses")
-    with open(os.path.join(UNITS, "opsgrade-report.service")) as f:
+    with open(os.path.join(UNITS, "opsgrade-report.service.in")) as f:
         svc = f.read()
+    check(re.search(r"^ExecStart=@bindir@/opsgrade ", svc, re.M),
+          "service: ExecStart is the installed CLI (@bindir@, filled in by meson)")
     check("--lock" in svc and "--quiet" in svc and "Type=oneshot" in svc,
           "service: oneshot, --quiet, --lock")
     start = re.search(r"^ExecStart=((?:.*\\\n)*.*)$", svc, re.M).group(1)

@@ -94,23 +94,55 @@ needles(size_t *ret_len)
 	return buf;
 }
 
-/* Whether the mapping of /proc/self/maps @line is a copy of the whole
- * environment the process started with: anonymous, and starting with
- * its first variable (HOSTILE_ENVIRON_HEAD, "NAME=") — what a sanitizer
- * runtime's GetEnv reads from /proc/self/environ into a buffer of its
- * own before main(). */
+enum { ENV_BACK = 64 << 10 };
+
+/* Whether the hit at @at (in the mapping [@lo, @hi) of /proc/self/maps
+ * @line) lies in a copy of the whole environment block the process
+ * started with, as /proc/self/environ gives it: in an anonymous mapping,
+ * inside a run of "NAME=value" strings that begins on a page boundary
+ * with the first variable (HOSTILE_ENVIRON_HEAD).  That is the buffer a
+ * sanitizer runtime's GetEnv (sanitizer_linux.cpp) maps and fills before
+ * main(); the environment on the stack does not start on a page. */
 static bool
-is_environ_copy(const char *line, unsigned long lo, int mem)
+in_environ_copy(const char *line, unsigned long lo, unsigned long at,
+		int mem, char *back)
 {
 	const char *head = getenv("HOSTILE_ENVIRON_HEAD");
-	char buf[256], path[256] = "";
+	char path[256] = "";
 	size_t n = head ? strlen(head) : 0;
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned long p = at & ~((unsigned long)page - 1);
 
-	if (!n || n >= sizeof(buf) ||
-	    (sscanf(line, "%*s %*s %*s %*s %*s %255s", path) == 1 &&
-	     strncmp(path, "[anon:", 6) != 0))
+	if (!n || (sscanf(line, "%*s %*s %*s %*s %*s %255s", path) == 1 &&
+		   strncmp(path, "[anon:", 6) != 0))
 		return false;
-	return pread(mem, buf, n, (off_t)lo) == (ssize_t)n && !memcmp(buf, head, n);
+	for (; p >= lo && at - p < ENV_BACK; p -= (unsigned long)page) {
+		size_t len = at - p;
+		bool strings = true;
+
+		if (pread(mem, back, len, (off_t)p) != (ssize_t)len)
+			return false;
+		if (len >= n && !memcmp(back, head, n)) {
+			/* NAME= after every NUL up to the hit */
+			for (size_t i = 0; i + 1 < len && strings; i++)
+				if (back[i] == '\0')
+					strings = back[i + 1] == '_' ||
+						  (back[i + 1] >= 'A' && back[i + 1] <= 'Z') ||
+						  (back[i + 1] >= 'a' && back[i + 1] <= 'z');
+			memset(back, 0, len);
+			return strings;
+		}
+		if (p < (unsigned long)page)
+			break;
+	}
+	memset(back, 0, ENV_BACK);
+	return false;
+}
+
+static bool
+holds(unsigned long lo, unsigned long hi, const void *p)
+{
+	return lo <= (unsigned long)(uintptr_t)p && (unsigned long)(uintptr_t)p < hi;
 }
 
 static void
@@ -127,27 +159,33 @@ put_counts(struct og_ctx *ctx, const struct og_host *host, const char *key,
 
 /* How often each needle occurs in this process's readable memory
  * (besides the needle and scratch mappings): "i:count;" per needle,
- * with those in a copy of the start-up environment (is_environ_copy)
+ * with those in a copy of the start-up environment (in_environ_copy)
  * counted apart. */
 static void
 scan_memory(struct og_ctx *ctx, const struct og_host *host)
 {
 	enum { CHUNK = 1 << 20, OVERLAP = 256 };
 	size_t nlen = 0, counts[16] = { 0 }, env_counts[16] = { 0 }, n_needles = 0;
-	char *nbuf = needles(&nlen), *list[16], *scratch, line[512];
+	char *nbuf = needles(&nlen), *list[16], *scratch, *back, line[512];
 	FILE *maps = fopen("/proc/self/maps", "r");
 	int mem = open("/proc/self/mem", O_RDONLY);
 
 	scratch = mmap(NULL, CHUNK + OVERLAP, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (!nbuf || !maps || mem < 0 || scratch == MAP_FAILED)
+	back = mmap(NULL, ENV_BACK, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!nbuf || !maps || mem < 0 || scratch == MAP_FAILED || back == MAP_FAILED)
 		return;
+	/* flagged apart, so the kernel merges them with no mapping of the
+	 * process's own (they are skipped by address) */
+	madvise(nbuf, nlen, MADV_DONTDUMP);
+	madvise(scratch, CHUNK + OVERLAP, MADV_DONTDUMP);
+	madvise(back, ENV_BACK, MADV_DONTDUMP);
 	for (char *t = strtok(nbuf, "\n"); t && n_needles < 16; t = strtok(NULL, "\n"))
 		list[n_needles++] = t;
 	while (fgets(line, sizeof(line), maps)) {
 		unsigned long lo, hi;
 		char perms[8];
-		bool env_copy;
 
 		/* Past 64 GiB a mapping is a sanitizer's shadow (terabytes of
 		 * reserved zeros, hours to read), never a heap or a stack. */
@@ -155,10 +193,8 @@ scan_memory(struct og_ctx *ctx, const struct og_host *host)
 		    hi - lo > (64ul << 30) ||
 		    perms[0] != 'r' || strstr(line, "[vvar]") ||
 		    strstr(line, "[vsyscall]") ||
-		    lo == (unsigned long)(uintptr_t)nbuf ||
-		    lo == (unsigned long)(uintptr_t)scratch)
+		    holds(lo, hi, nbuf) || holds(lo, hi, scratch) || holds(lo, hi, back))
 			continue;
-		env_copy = is_environ_copy(line, lo, mem);
 		for (unsigned long off = lo; off < hi; off += CHUNK) {
 			size_t want = hi - off > CHUNK + OVERLAP ? CHUNK + OVERLAP
 								 : hi - off;
@@ -172,7 +208,9 @@ scan_memory(struct og_ctx *ctx, const struct og_host *host)
 				     p += len)
 					/* the overlap is counted in the next chunk */
 					if ((size_t)(p - scratch) < CHUNK)
-						(env_copy ? env_counts : counts)[i]++;
+						(in_environ_copy(line, lo, off +
+							(unsigned long)(p - scratch), mem, back)
+						 ? env_counts : counts)[i]++;
 			}
 			memset(scratch, 0, CHUNK + OVERLAP);
 		}
