@@ -872,6 +872,9 @@ og_history_list(const cJSON *config, const char *subject, cJSON **ret_listing)
 	cJSON_AddItemToObject(doc, "previous_at",
 			      h ? cJSON_Duplicate(og_jget(h, "previous_at"), 0)
 				: cJSON_CreateNull());
+	cJSON_AddItemToObject(doc, "compared_with",
+			      h ? cJSON_Duplicate(og_jget(h, "compared_with"), 1)
+				: cJSON_CreateNull());
 	cJSON_AddItemToObject(doc, "delta",
 			      h ? cJSON_Duplicate(og_jget(h, "delta"), 1)
 				: cJSON_CreateNull());

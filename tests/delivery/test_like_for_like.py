@@ -272,6 +272,10 @@ def baseline():
     check("baseline: the level is compared", d["level"]["compared"] is True, d["level"])
     t = texts(out)
     t["terminal"] = " ".join(term.split())
+    h = subprocess.run([opsgrade, "history", "--history", hist], capture_output=True,
+                       text=True, env=base_env, cwd=tmp, timeout=60)
+    check("history: says it compares with the last complete run",
+          re.search(r"Since \S+ \(the last complete run\):", h.stdout), h.stdout)
     for k, v in t.items():
         check("%s: says which run it compares with" % k,
               "Compared with the report of %s, the last complete run" % w1["generated_at"][:10]
