@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "conf.h"
 #include "credential.h"
+#include "docker-auth.h"
 #include "jsonget.h"
 #include "loader.h"
 #include "model.h"
@@ -23,6 +24,7 @@
 #include "render.h"
 #include "report-json.h"
 #include "runner.h"
+#include "secret.h"
 #include "term.h"
 #include "util.h"
 
@@ -189,6 +191,9 @@ main(int argc, char **argv)
 	else if (cli.quiet)
 		og_log_set_level(OG_PRIO_WARN);
 	p.cli = &cli;
+	/* the credential-file formats this opsgrade offers to plugins */
+	og_secret_register_source(OG_CRED_DOCKER_CONFIG, "docker_config",
+				  og_docker_config_credential);
 	code = og_pipeline_setup(&p);
 	if (cli.help) {
 		/* plugins' flags are known once they are found, even when

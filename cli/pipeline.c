@@ -169,6 +169,7 @@ og_pipeline_setup(struct og_pipeline *p)
 		p->n_config_plugins++;
 	}
 	og_config_register_plugins(p->config_plugins, p->n_config_plugins);
+	og_config_register_section("report", og_render_options);
 
 	r = og_config_validate(p->config,
 			       p->cli->config_path ? p->cli->config_path
@@ -200,26 +201,37 @@ og_pipeline_setup(struct og_pipeline *p)
 		if (r < 0)
 			goto bad;
 	}
-	/* report/collect PATH is the repo collector's checkout. */
+	/* report/collect PATH goes to the collector that declares it takes
+	 * it (OG_OPTF_POSITIONAL). */
 	if ((p->cli->cmd == OG_CMD_REPORT || p->cli->cmd == OG_CMD_COLLECT) &&
 	    p->cli->n_inputs > 0) {
+		size_t takers = 0;
+
 		if (p->cli->n_inputs > 1) {
 			og_log_error("%s takes one PATH, got %zu",
 				     og_command_name(p->cli->cmd), p->cli->n_inputs);
 			return EXIT_USAGE;
 		}
-		if (og_plugin_set_find(p->plugins, "repo")) {
-			r = og_config_set(p->config, "collectors.repo.path",
-					  p->cli->inputs[0], &err);
+		for (size_t i = 0; i < p->n_config_plugins; i++) {
+			char *key = og_subject_positional(p, i);
+
+			if (!key)
+				continue;
+			takers++;
+			r = og_config_set(p->config, key, p->cli->inputs[0], &err);
+			free(key);
 			if (r < 0)
 				goto bad;
 		}
+		if (!takers)
+			og_log_warn("PATH '%s' ignored: no collector found takes a PATH",
+				    p->cli->inputs[0]);
 	}
 	r = og_config_validate(p->config, "command line", p->config_plugins,
 			       p->n_config_plugins, &err);
 	if (r < 0)
 		goto bad;
-	if ((r = og_subject_repo_scope(p)) != EXIT_OK)
+	if ((r = og_subject_positional_scope(p)) != EXIT_OK)
 		return r;
 	if ((r = og_pipeline_validate(p)) != EXIT_OK)
 		return r;
@@ -285,24 +297,6 @@ collector_selected(const struct og_pipeline *p, const struct og_plugin_entry *e)
 	return on;
 }
 
-static char *
-default_subject(const struct og_pipeline *p)
-{
-	const char *s = og_config_str(p->config, "subject", NULL);
-	char real[PATH_MAX], *slash;
-
-	if (s)
-		return og_strdup0(s);
-	if ((s = og_config_str(p->config, "collectors.github.repo", NULL)))
-		return og_strdup0(s);
-	if ((s = og_config_str(p->config, "collectors.github.org", NULL)))
-		return og_strdup0(s);
-	s = og_config_str(p->config, "collectors.repo.path", ".");
-	if (!realpath(s, real))
-		return og_strdup0(s);
-	slash = strrchr(real, '/');
-	return og_strdup0(slash && slash[1] ? slash + 1 : real);
-}
 
 static cJSON *
 new_document(const char *subject)
@@ -457,8 +451,8 @@ send_mail(struct og_pipeline *p, const cJSON *doc, const char *outdir)
 
 /* collect and merge -o: the model alone, to -o or OUTDIR/report.json. */
 static int
-write_model_only(struct og_pipeline *p, const cJSON *doc, const char *outdir,
-		 int code)
+write_model_only(struct og_pipeline *p, const cJSON *doc, struct og_model *m,
+		 const char *outdir, int code)
 {
 	char *path, *err = NULL;
 	int r;
@@ -476,7 +470,7 @@ write_model_only(struct og_pipeline *p, const cJSON *doc, const char *outdir,
 		}
 		path = og_asprintf("%s/report.json", outdir);
 	}
-	r = og_report_write(doc, path, &err);
+	r = og_report_write_model(doc, m, path, &err);
 	if (r < 0) {
 		og_log_error("%s", err);
 		free(err);
@@ -616,15 +610,14 @@ quiet_gate_line(const struct og_pipeline *p, const cJSON *doc)
 	cJSON_ArrayForEach(g, gates) {
 		const cJSON *st = cJSON_GetObjectItemCaseSensitive(g, "status");
 		const cJSON *desc = cJSON_GetObjectItemCaseSensitive(g, "description");
-		const cJSON *act = cJSON_GetObjectItemCaseSensitive(g, "actual");
+		const cJSON *act = cJSON_GetObjectItemCaseSensitive(g, "actual_text");
 
 		if (!cJSON_IsString(st) || strcmp(st->valuestring, "fail") != 0)
 			continue;
+		/* worded as in every report (core/assess/gates.c) */
 		fprintf(stderr, " %s", cJSON_IsString(desc) ? desc->valuestring : "gate");
-		if (cJSON_IsNumber(act))
-			fprintf(stderr, " (actual %g)", act->valuedouble);
-		else if (cJSON_IsString(act))
-			fprintf(stderr, " (actual %s)", act->valuestring);
+		if (cJSON_IsString(act))
+			fprintf(stderr, " (%s)", act->valuestring);
 		failed--;
 		fputs(failed ? ";" : "", stderr);
 	}
@@ -641,6 +634,51 @@ reassessing(const struct og_pipeline *p, const cJSON *doc)
 {
 	return !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "assessment")) ||
 	       og_config_get(p->config, "assessment") || og_config_get(p->config, "gates");
+}
+
+/* "opsgrade-default 2026.11-2 (sha256:…)": the model a stored assessment
+ * was made with, or NULL when the report does not record one. */
+static char *
+model_text(const cJSON *assessment)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(assessment, "model");
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "id"));
+	const char *ver = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "version"));
+	const char *dg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "digest"));
+
+	if (!id)
+		return NULL;
+	return og_asprintf("%s %s (%s)", id, ver ? ver : "", dg ? dg : "no digest recorded");
+}
+
+/* Re-assessing a stored report with another maturity model changes its
+ * figures for a reason the reader cannot see: say so, naming both. */
+static void
+model_changed(const struct og_pipeline *p, const char *was, const cJSON *assessment)
+{
+	char *now;
+
+	if (!was)
+		return;
+	now = model_text(assessment);
+	if (now && strcmp(was, now))
+		og_log_warn("%s was assessed with maturity model %s; this run uses %s, "
+			    "so its figures may differ", p->cli->from, was, now);
+	free(now);
+}
+
+/* A re-assessment without gate settings of its own (say --model alone)
+ * judges the report by the policy it was made under, stored in
+ * doc.policy, rather than silently dropping the gates. */
+static void
+keep_policy(struct og_pipeline *p, const cJSON *doc)
+{
+	const cJSON *pol = cJSON_GetObjectItemCaseSensitive(doc, "policy");
+
+	if (!cJSON_IsObject(pol) || og_config_get(p->config, "gates"))
+		return;
+	cJSON_AddItemToObject(p->config, "gates", cJSON_Duplicate(pol, 1));
+	og_log_info("keeping the policy gates stored in %s", p->cli->from);
 }
 
 /*
@@ -677,6 +715,24 @@ store_render_settings(struct og_pipeline *p, cJSON *doc)
 		cJSON_AddItemToObject(doc, "render", merged);
 }
 
+/* collect, and merge -o, only write the document: nothing reads its
+ * findings, so they are printed from the model one at a time
+ * (og_report_write_model) and never stand as one tree of ~2 KB each. */
+static bool
+only_written(const struct og_pipeline *p)
+{
+	return p->cli->cmd != OG_CMD_RENDER && !og_cli_delivers(p->cli);
+}
+
+static void
+add_model(const struct og_pipeline *p, cJSON *doc, struct og_model *m)
+{
+	if (only_written(p))
+		og_report_add_model_lazy(doc, m);
+	else
+		og_report_add_model(doc, m);
+}
+
 /*
  * Assess, render and (for report) deliver @doc built over @m.  Returns
  * the exit code contribution of gates/output.
@@ -701,11 +757,15 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 		og_log_info("rendering the stored assessment of %s", p->cli->from);
 	} else {
 		cJSON *assessment = NULL, *gates = NULL;
+		char *was_model = NULL;
 
 		if (p->cli->cmd == OG_CMD_RENDER &&
-		    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "assessment")))
+		    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "assessment"))) {
 			og_log_info("re-assessing %s with this run's assessment and gate "
 				    "settings", p->cli->from);
+			was_model = model_text(cJSON_GetObjectItemCaseSensitive(doc, "assessment"));
+			keep_policy(p, doc);
+		}
 		cJSON_DeleteItemFromObjectCaseSensitive(doc, "assessment");
 		cJSON_DeleteItemFromObjectCaseSensitive(doc, "gates");
 		if (p->cli->cmd == OG_CMD_COLLECT) {
@@ -724,10 +784,18 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 			if (r < 0) {
 				og_log_error("%s", err);
 				free(err);
+				free(was_model);
 				return EXIT_USAGE;
 			}
+			model_changed(p, was_model, assessment);
+			free(was_model);
 			cJSON_AddItemToObject(doc, "assessment", assessment);
 			cJSON_AddItemToObject(doc, "gates", gates);
+			/* the gate settings, so a re-assessment keeps the policy */
+			cJSON_DeleteItemFromObjectCaseSensitive(doc, "policy");
+			cJSON_AddItemToObject(doc, "policy", og_config_get(p->config, "gates")
+				? cJSON_Duplicate(og_config_get(p->config, "gates"), 1)
+				: cJSON_CreateNull());
 			if (og_gates_failed(gates))
 				code = EXIT_GATE;
 		}
@@ -749,8 +817,8 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 		code = EXIT_OUTPUT;
 	}
 
-	if (p->cli->cmd != OG_CMD_RENDER && !og_cli_delivers(p->cli)) {
-		code = write_model_only(p, doc, outdir, code);
+	if (only_written(p)) {
+		code = write_model_only(p, doc, m, outdir, code);
 	} else {
 		r = render_all(p, doc, outdir, code);
 		if (og_cli_delivers(p->cli) && code != EXIT_OUTPUT &&
@@ -760,7 +828,8 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 	}
 	if (p->cli->quiet && !p->cli->quiet_gates && code == EXIT_GATE)
 		quiet_gate_line(p, doc);
-	if (og_cli_delivers(p->cli) && !p->cli->quiet) {
+	/* render --from prints what the report printed: the same summary */
+	if ((og_cli_delivers(p->cli) || p->cli->cmd == OG_CMD_RENDER) && !p->cli->quiet) {
 		FILE *term = og_term_stream(stdout);
 
 		og_render_run_note(doc, term ? term : stdout);
@@ -789,6 +858,28 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 	return code;
 }
 
+/*
+ * The report document and the model are a run's biggest structures
+ * (millions of small allocations for a large scan), and main() exits
+ * right after the run: freeing them one by one was 18 % of the CPU of
+ * `render --from` a 100 k-finding report, and the exit gives the pages
+ * back at once.  Optimised builds leave them to the exit; builds for
+ * checking (no optimisation, or a sanitizer) and OG_FREE_AT_EXIT=1 free
+ * them, so leak checkers still see every other leak.
+ */
+static void
+drop_run(cJSON *doc, struct og_model *m)
+{
+#if defined(__OPTIMIZE__) && !defined(__SANITIZE_ADDRESS__)
+	const char *e = getenv("OG_FREE_AT_EXIT");
+
+	if (!e || !*e || strcmp(e, "0") == 0)
+		return;
+#endif
+	cJSON_Delete(doc);
+	og_model_free(m);
+}
+
 int
 og_pipeline_collect_and_report(struct og_pipeline *p)
 {
@@ -796,7 +887,7 @@ og_pipeline_collect_and_report(struct og_pipeline *p)
 	struct og_run_result *results = NULL;
 	struct og_model *m = og_model_new();
 	cJSON *doc, *collectors;
-	char *subject = default_subject(p);
+	char *subject = og_subject_default(p);
 	size_t n = 0;
 	long jobs = (long)og_config_num(p->config, "jobs", 0);
 	struct og_progress progress;
@@ -848,13 +939,12 @@ og_pipeline_collect_and_report(struct og_pipeline *p)
 		og_run_result_clear(&results[i]);
 	}
 	sort_collectors(doc);
-	og_report_add_model(doc, m);
+	add_model(p, doc, m);
 	code = finish_report(p, doc, m);
 	/* A failed gate (1) outranks an incomplete run (3) for CI. */
 	if (code == EXIT_OK && incomplete)
 		code = EXIT_INCOMPLETE;
-	cJSON_Delete(doc);
-	og_model_free(m);
+	drop_run(doc, m);
 	free(results);
 	free(run);
 	free(subject);
@@ -881,8 +971,7 @@ og_pipeline_render_from(struct og_pipeline *p)
 		return EXIT_USAGE;
 	}
 	code = finish_report(p, doc, m);
-	cJSON_Delete(doc);
-	og_model_free(m);
+	drop_run(doc, m);
 	return code;
 }
 
@@ -1081,12 +1170,11 @@ og_pipeline_merge(struct og_pipeline *p)
 		cJSON_AddItemToObject(doc, "collectors", collectors);
 		collectors = NULL;
 		sort_collectors(doc);
-		og_report_add_model(doc, m);
+		add_model(p, doc, m);
 		code = finish_report(p, doc, m);
 	}
 	cJSON_Delete(collectors);
-	cJSON_Delete(doc);
-	og_model_free(m);
+	drop_run(doc, m);
 	free(first);
 	return code;
 }
@@ -1098,7 +1186,7 @@ og_pipeline_history(struct og_pipeline *p)
 	 * given: every subject with history, latest level and date. */
 	bool one = og_config_str(p->config, "subject", NULL) ||
 		   og_config_str(p->config, "history.dir", NULL);
-	char *subject = og_config_str(p->config, "subject", NULL) ? default_subject(p) : NULL;
+	char *subject = og_config_str(p->config, "subject", NULL) ? og_subject_default(p) : NULL;
 	cJSON *listing = NULL;
 	int r = one ? og_history_list(p->config, subject, &listing)
 		    : og_history_subjects(p->config, &listing);

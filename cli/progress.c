@@ -5,15 +5,7 @@
 #include <unistd.h>
 
 #include "progress.h"
-
-static long long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "util.h"
 
 static void
 draw(void *ctx, size_t finished, size_t n, const char *const *running, size_t n_running,
@@ -21,7 +13,7 @@ draw(void *ctx, size_t finished, size_t n, const char *const *running, size_t n_
 {
 	static const char *const spin[] = { "|", "/", "-", "\\" };
 	struct og_progress *pg = ctx;
-	double secs = (double)(mono_ms() - pg->start_ms) / 1000;
+	double secs = (double)(og_mono_ms() - pg->start_ms) / 1000;
 
 	/* \r + erase line: the status line is redrawn in place */
 	fputs("\r\033[K", stderr);
@@ -46,7 +38,7 @@ void
 og_progress_init(struct og_progress *pg, bool quiet)
 {
 	pg->on = !quiet && isatty(STDERR_FILENO);
-	pg->start_ms = mono_ms();
+	pg->start_ms = og_mono_ms();
 	pg->tick = 0;
 	pg->hook.fn = pg->on ? draw : NULL;
 	pg->hook.ctx = pg;

@@ -139,56 +139,119 @@ default_attestations(struct og_pipeline *p, const char *checkout)
 	return r;
 }
 
-int
-og_subject_repo_scope(struct og_pipeline *p)
+char *
+og_subject_positional(const struct og_pipeline *p, size_t i)
 {
-	const cJSON *en = og_config_get(p->config, "collectors.repo.enabled");
+	for (const struct og_option *o = p->config_plugins[i].options;
+	     o && o->key; o++)
+		if (o->flags & OG_OPTF_POSITIONAL)
+			return og_asprintf("collectors.%s.%s",
+					   p->config_plugins[i].name, o->key);
+	return NULL;
+}
+
+static int
+positional_scope(struct og_pipeline *p, const char *plugin, const char *key)
+{
+	char *en_key = og_asprintf("collectors.%s.enabled", plugin);
+	const cJSON *en = og_config_get(p->config, en_key);
 	const char *path, *what;
 	char *err = NULL;
 	struct stat st;
 	bool other = false;
+	int r = EXIT_OK;
 
-	if (p->cli->cmd != OG_CMD_REPORT && p->cli->cmd != OG_CMD_COLLECT)
-		return EXIT_OK;
-	if (!og_plugin_set_find(p->plugins, "repo"))
-		return EXIT_OK;
 	if (cJSON_IsFalse(en) || (cJSON_IsString(en) && strcmp(en->valuestring, "true")))
-		return EXIT_OK;
+		goto out;
 	for (size_t i = 0; i < p->n_config_plugins; i++)
 		other = other || names_subject(p->config, &p->config_plugins[i]);
 	/* The current directory stands in only when nothing else was named. */
-	if (other && !p->cli->n_inputs && !og_config_get(p->config, "collectors.repo.path") &&
+	if (other && !p->cli->n_inputs && !og_config_get(p->config, key) &&
 	    !cJSON_IsTrue(en)) {
 		og_log_info("not assessing the current directory: another subject was "
 			    "named (give PATH to assess a checkout too)");
-		if (og_config_set(p->config, "collectors.repo.enabled", "false", &err) < 0) {
+		if (og_config_set(p->config, en_key, "false", &err) < 0) {
 			og_log_error("%s", err);
 			free(err);
-			return EXIT_USAGE;
+			r = EXIT_USAGE;
 		}
-		return EXIT_OK;
+		goto out;
 	}
 	/* Named, not left to the plugin's default: a plugin's box lets it
 	 * read only the inputs its options name (README "Security"). */
-	if (!og_config_get(p->config, "collectors.repo.path") &&
-	    og_config_set(p->config, "collectors.repo.path", ".", &err) < 0) {
+	if (!og_config_get(p->config, key) &&
+	    og_config_set(p->config, key, ".", &err) < 0) {
 		og_log_error("%s", err);
 		free(err);
-		return EXIT_USAGE;
+		r = EXIT_USAGE;
+		goto out;
 	}
-	path = og_config_str(p->config, "collectors.repo.path", ".");
-	what = p->cli->n_inputs ? "PATH" : "collectors.repo.path";
+	path = og_config_str(p->config, key, ".");
+	what = p->cli->n_inputs ? "PATH" : key;
 	if (stat(path, &st) < 0) {
 		og_log_error("%s '%s': %s", what, path, strerror(errno));
-		return EXIT_USAGE;
-	}
-	if (!S_ISDIR(st.st_mode)) {
+		r = EXIT_USAGE;
+	} else if (!S_ISDIR(st.st_mode)) {
 		og_log_error("%s '%s': not a directory (give the checkout to assess)", what, path);
-		return EXIT_USAGE;
-	}
-	if (access(path, R_OK | X_OK) < 0) {
+		r = EXIT_USAGE;
+	} else if (access(path, R_OK | X_OK) < 0) {
 		og_log_error("%s '%s': cannot be read: %s", what, path, strerror(errno));
-		return EXIT_USAGE;
+		r = EXIT_USAGE;
+	} else {
+		r = default_attestations(p, path);
 	}
-	return default_attestations(p, path);
+out:
+	free(en_key);
+	return r;
+}
+
+int
+og_subject_positional_scope(struct og_pipeline *p)
+{
+	int r = EXIT_OK;
+
+	if (p->cli->cmd != OG_CMD_REPORT && p->cli->cmd != OG_CMD_COLLECT)
+		return EXIT_OK;
+	for (size_t i = 0; i < p->n_config_plugins && r == EXIT_OK; i++) {
+		char *key = og_subject_positional(p, i);
+
+		if (key)
+			r = positional_scope(p, p->config_plugins[i].name, key);
+		free(key);
+	}
+	return r;
+}
+
+char *
+og_subject_default(const struct og_pipeline *p)
+{
+	const char *s = og_config_str(p->config, "subject", NULL);
+	char real[PATH_MAX], *slash, *key, *out;
+
+	if (s)
+		return og_strdup0(s);
+	for (size_t i = 0; i < p->n_config_plugins; i++)
+		for (const struct og_option *o = p->config_plugins[i].options;
+		     o && o->key; o++) {
+			if (!(o->flags & OG_OPTF_SUBJECT) || o->type != OG_OPT_STRING)
+				continue;
+			key = og_asprintf("collectors.%s.%s", p->config_plugins[i].name,
+					  o->key);
+			s = og_config_str(p->config, key, NULL);
+			free(key);
+			if (s && *s)
+				return og_strdup0(s);
+		}
+	key = NULL;
+	for (size_t i = 0; i < p->n_config_plugins && !key; i++)
+		key = og_subject_positional(p, i);
+	s = key ? og_config_str(p->config, key, ".") : ".";
+	if (!realpath(s, real))
+		out = og_strdup0(s);
+	else if ((slash = strrchr(real, '/')) && slash[1])
+		out = og_strdup0(slash + 1);
+	else
+		out = og_strdup0(real);
+	free(key);
+	return out;
 }

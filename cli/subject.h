@@ -18,8 +18,17 @@ struct og_pipeline;
 int og_subject_resolve_paths(cJSON *config, const char *config_path,
 			     const struct og_config_plugin *plugins, size_t n_plugins,
 			     char **ret_err);
-/* report/collect: turn the repo collector off when another subject was
- * named and no PATH was given; else check its path.  An exit code. */
-int og_subject_repo_scope(struct og_pipeline *p);
+/* The option of collector p->config_plugins[@i] that takes
+ * report/collect's PATH (OG_OPTF_POSITIONAL), as "collectors.NAME.KEY"
+ * (owned), or NULL when it declares none.  Every collector declaring
+ * one gets PATH. */
+char *og_subject_positional(const struct og_pipeline *p, size_t i);
+/* report/collect: turn the PATH-taking collector off when another
+ * subject was named and no PATH was given; else check its directory.  An
+ * exit code. */
+int og_subject_positional_scope(struct og_pipeline *p);
+/* What the report is about: "subject", else the first OG_OPTF_SUBJECT
+ * text option set, else the PATH's directory name.  Owned. */
+char *og_subject_default(const struct og_pipeline *p);
 
 #endif

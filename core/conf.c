@@ -23,8 +23,11 @@ struct key {
 };
 
 /*
- * Every key outside collectors.*; collectors are checked against the
- * options their plugins declare.  Keep in step with README "Config".
+ * Every key outside collectors.* and the registered sections;
+ * collectors are checked against the options their plugins declare, a
+ * section against the options its owner declares (the renderers'
+ * "report", og_config_register_section).  Keep in step with README
+ * "Config".
  */
 static const struct key schema[] = {
 	{ "subject", K_STR },
@@ -48,16 +51,6 @@ static const struct key schema[] = {
 	{ "gates.kpis.*.min", K_NUM },
 	{ "gates.kpis.*.max", K_NUM },
 	{ "gates.fail_on", K_STR },
-
-	{ "report.organisation", K_STR },
-	{ "report.logo", K_STR },
-	{ "report.accent", K_STR },
-	{ "report.paper", K_STR },
-	{ "report.font", K_STR },
-	{ "report.scale", K_NUM },
-	{ "report.junit_strict", K_BOOL },
-	{ "report.junit_min_severity", K_STR },
-	{ "report.junit_schema", K_STR },
 
 	{ "history.enabled", K_BOOL },
 	{ "history.dir", K_STR },
@@ -168,6 +161,63 @@ schema_find(const char *path)
 	return NULL;
 }
 
+#define SECTIONS_MAX 4
+
+static struct {
+	const char *name;
+	const struct og_option *options;
+} sections[SECTIONS_MAX];
+static size_t n_sections;
+
+void
+og_config_register_section(const char *section, const struct og_option *options)
+{
+	for (size_t i = 0; i < n_sections; i++)
+		if (!strcmp(sections[i].name, section)) {
+			sections[i].options = options;
+			return;
+		}
+	if (n_sections < SECTIONS_MAX) {
+		sections[n_sections].name = section;
+		sections[n_sections++].options = options;
+	}
+}
+
+static bool
+is_section(const char *path)
+{
+	for (size_t i = 0; i < n_sections; i++)
+		if (!strcmp(sections[i].name, path))
+			return true;
+	return false;
+}
+
+static const struct og_option *option_find(const struct og_option *opts,
+					   const char *key);
+static enum key_type option_key_type(enum og_option_type t);
+
+/* The type of top-level key @path (the schema's, or a registered
+ * section's option), or -1 when none declares it. */
+static int
+key_type(const char *path)
+{
+	const struct key *s = schema_find(path);
+
+	if (s)
+		return (int)s->type;
+	for (size_t i = 0; i < n_sections; i++) {
+		size_t len = strlen(sections[i].name);
+		const struct og_option *o;
+
+		if (strncmp(path, sections[i].name, len) || path[len] != '.')
+			continue;
+		o = option_find(sections[i].options, path + len + 1);
+		if (o)
+			return (int)option_key_type(o->type);
+	}
+	return -1;
+}
+
 /* Does some schema key live under @path (so @path may be an object)? */
 static bool
 schema_has_prefix(const char *path)
@@ -202,6 +252,20 @@ option_find(const struct og_option *opts, const char *key)
 		if (strcmp(opts->key, key) == 0)
 			return opts;
 	return NULL;
+}
+
+/* "reports, timeout, …": a plugin's option keys, or NULL for none. */
+static char *
+option_keys(const struct og_option *opts)
+{
+	char *list = NULL, *next;
+
+	for (; opts && opts->key; opts++) {
+		next = list ? og_asprintf("%s, %s", list, opts->key) : og_strdup0(opts->key);
+		free(list);
+		list = next;
+	}
+	return list;
 }
 
 static enum key_type
@@ -269,7 +333,12 @@ check_option(const char *origin, const char *cname,
 	if (!o)
 		o = option_find(common_options, key);
 	if (!o) {
-		*ret_err = og_asprintf("%s: %s: unknown key", origin, path);
+		char *keys = option_keys(p->options);
+
+		/* a user who guessed "files" learns it is "reports" */
+		*ret_err = og_asprintf("%s: %s: unknown key (the %s collector's keys: %s)",
+				       origin, path, cname, keys ? keys : "none");
+		free(keys);
 		r = -EINVAL;
 	} else if (!value_fits(item, option_key_type(o->type), true)) {
 		r = type_error(origin, path, option_key_type(o->type), ret_err);
@@ -347,17 +416,18 @@ validate_node(const cJSON *node, const char *prefix,
 	cJSON_ArrayForEach(k, node) {
 		char *path = *prefix ? og_asprintf("%s.%s", prefix, k->string)
 				     : og_strdup0(k->string);
-		const struct key *s = schema_find(path);
+		int t = key_type(path);
 		int r = 0;
 
 		if (!*prefix && strcmp(k->string, "collectors") == 0)
 			r = validate_collectors(k, v->origin, v->plugins,
 						v->n_plugins, ret_err);
-		else if (s && !value_fits(k, s->type, false))
-			r = type_error(v->origin, path, s->type, ret_err);
-		else if (!s && cJSON_IsObject(k) && schema_has_prefix(path))
+		else if (t >= 0 && !value_fits(k, (enum key_type)t, false))
+			r = type_error(v->origin, path, (enum key_type)t, ret_err);
+		else if (t < 0 && cJSON_IsObject(k) &&
+			 (schema_has_prefix(path) || is_section(path)))
 			r = validate_node(k, path, v, ret_err);
-		else if (!s) {
+		else if (t < 0) {
 			*ret_err = og_asprintf("%s: %s: unknown key", v->origin,
 					       path);
 			r = -EINVAL;
@@ -561,10 +631,10 @@ static int
 set_leaf(cJSON *parent, const char *leaf, const char *path, const char *value,
 	 char **ret_err)
 {
-	const struct key *s = schema_find(path);
+	int stype = key_type(path);
 	cJSON *cur = cJSON_GetObjectItemCaseSensitive(parent, leaf);
 	int ctype = collector_option_type(path);
-	bool is_list = (s && s->type == K_LIST) || ctype == K_LIST;
+	bool is_list = stype == K_LIST || ctype == K_LIST;
 	cJSON *v;
 
 	if (is_list && !*value) {
@@ -576,7 +646,7 @@ set_leaf(cJSON *parent, const char *leaf, const char *path, const char *value,
 			cJSON_AddItemToObject(parent, leaf, cJSON_CreateArray());
 		return 0;
 	}
-	int type = s ? (int)s->type : ctype;
+	int type = stype >= 0 ? stype : ctype;
 	double d;
 	bool b;
 

@@ -36,6 +36,13 @@ struct og_config_plugin {
 	const struct og_option *options;	/* NULL-key terminated, or NULL */
 };
 
+/* Declare the top-level section @section ("report") as @options: a
+ * layer above the core that owns those settings (the renderers) says
+ * which keys it reads and their types; the validator and --set then
+ * check them as the schema's own.  Borrowed; register before validating. */
+void og_config_register_section(const char *section,
+				const struct og_option *options);
+
 /* Tell og_config_set the collectors' option types (borrowed; keep alive). */
 void og_config_register_plugins(const struct og_config_plugin *plugins,
 				size_t n);

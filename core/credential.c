@@ -8,6 +8,7 @@
 
 #include "conf.h"
 #include "credential.h"
+#include "secret.h"
 #include "loader.h"
 #include "util.h"
 
@@ -52,10 +53,10 @@ og_host_is_loopback(const char *hostport)
 	       strncasecmp(hostport, "localhost:", 10) == 0;
 }
 
-/* "registry.example:5000", "localhost", "[::1]:5000", "10.0.0.1": a
- * host with an optional numeric port.  "nginx:1.25" is an image, not a
- * host; before a "/" (@in_path), a port alone also makes it a host, as
- * Docker reads references. */
+/* "host.example:5000", "localhost", "[::1]:5000", "10.0.0.1": a host
+ * with an optional numeric port.  "nginx:1.25" is a name and a tag, not
+ * a host; before a "/" (@in_path), a port alone also makes it a host,
+ * as OCI image references are read. */
 static bool
 looks_like_host(const char *s, bool in_path)
 {
@@ -265,7 +266,7 @@ og_credset_describe(const struct og_credset *s)
 		cJSON_AddItemToObject(o, "env", var_list(c->env));
 		cJSON_AddItemToObject(o, "user_env", var_list(c->user_env));
 		add_option_key(o, "file_option", s, c->file_option);
-		cJSON_AddBoolToObject(o, "docker_config", c->flags & OG_CRED_DOCKER_CONFIG);
+		og_secret_describe_sources(o, c->flags);
 		cJSON_AddStringToObject(o, "header", c->header && *c->header
 					? c->header : "Authorization");
 		cJSON_AddStringToObject(o, "scheme", c->scheme ? c->scheme : "Bearer");

@@ -44,8 +44,9 @@ const char *og_credential_conflict(const struct og_credential *a,
 
 /* What @s declares, for an administrator's audit (`opsgrade plugins`,
  * report.json collectors[].credentials): per credential its variables,
- * file option, Docker config use, header/scheme, declared hosts, the
- * options naming hosts, and the hosts it goes to under this config. */
+ * file option, the credential sources it asks for, header/scheme,
+ * declared hosts, the options naming hosts, and the hosts it goes to
+ * under this config. */
 cJSON *og_credset_describe(const struct og_credset *s);
 struct og_plugin_entry;
 /* The same for a discovered plugin. */

@@ -46,8 +46,8 @@ utf8_seq(const unsigned char *p, size_t n)
 	return (long)want;
 }
 
-static int
-hexval(unsigned char c)
+int
+og_json_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -67,7 +67,7 @@ escape_unit(const unsigned char *p, size_t n)
 	if (n < 6 || p[0] != '\\' || p[1] != 'u')
 		return -1;
 	for (int i = 2; i < 6; i++) {
-		int h = hexval(p[i]);
+		int h = og_json_hexval(p[i]);
 
 		if (h < 0)
 			return -1;

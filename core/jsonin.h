@@ -39,6 +39,9 @@ char *og_utf8_fix(const char *s, size_t *ret_n);
  * allocated @j. */
 void og_json_dedup_keys(cJSON *j);
 
+/* The value of hex digit @c (either case), or -1. */
+int og_json_hexval(int c);
+
 /*
  * Parse @len bytes (no terminator needed) with the fixes
  * above.  *ret_fixed (may be NULL) gets the number of replacements; on a

@@ -98,13 +98,7 @@ og_path_check_safe(const char *path, char **ret_why)
 static bool
 valid_name(const char *s)
 {
-	if (!s || !*s || strlen(s) > 64)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		      *s == '_' || *s == '-'))
-			return false;
-	return true;
+	return og_name_ok(s, 64, "_-");
 }
 
 /* The checks that need no plugin code: a plugin names only its own

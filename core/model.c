@@ -15,6 +15,7 @@
 
 struct og_model {
 	struct og_strmap fact_idx;	/* by ident: key, or key \x1f subject */
+	struct og_strmap key_idx;	/* every key added, whatever its subject */
 	struct og_model_fact **facts;
 	size_t n_facts;
 
@@ -124,6 +125,7 @@ og_model_new(void)
 	struct og_model *m = og_xcalloc(1, sizeof(*m));
 
 	og_strmap_init(&m->fact_idx);
+	og_strmap_init(&m->key_idx);
 	og_strmap_init(&m->derived_idx);
 	og_strmap_init(&m->finding_idx);
 	og_arena_init(&m->arena);
@@ -197,6 +199,7 @@ og_model_free(struct og_model *m)
 	free(m->sorted_findings);
 	free(m->sorted_events);
 	og_strmap_clear(&m->fact_idx);
+	og_strmap_clear(&m->key_idx);
 	og_strmap_clear(&m->finding_idx);
 	og_arena_clear(&m->arena);
 	free(m);
@@ -395,6 +398,7 @@ og_model_add_fact(struct og_model *m, const struct og_model_fact *f)
 			      OG_ROLLUP_NONE : f->rollup;
 		push_ptr((void ***)&m->facts, &m->n_facts, cur);
 		og_strmap_put(&m->fact_idx, cur->ident, m->n_facts - 1);
+		og_strmap_put(&m->key_idx, cur->key, 0);
 	} else {
 		cur = m->facts[idx];
 		rule = rollup_join(cur->rollup, f->rollup);
@@ -503,6 +507,14 @@ og_model_fact(const struct og_model *m, const char *key)
 	if (og_strmap_get(&m->derived_idx, key, &idx))
 		return m->derived[idx];
 	return NULL;
+}
+
+bool
+og_model_has_fact_key(const struct og_model *m, const char *key)
+{
+	size_t idx;
+
+	return og_strmap_get(&m->key_idx, key, &idx);
 }
 
 const struct og_model_fact *

@@ -144,6 +144,9 @@ int og_model_merge(struct og_model *dst, const struct og_model *src);
  * absent.  og_model_fact() is the run-wide fact (reported or derived). */
 const struct og_model_fact *og_model_fact(const struct og_model *m,
 					  const char *key);
+/* Whether any fact of @key was added, run-wide or for any subject.  No
+ * roll-up is derived for it: cheap on every record of a collection. */
+bool og_model_has_fact_key(const struct og_model *m, const char *key);
 const struct og_model_fact *og_model_subject_fact(const struct og_model *m,
 						  const char *subject,
 						  const char *key);

@@ -36,7 +36,11 @@ og_plugin_open(const char *path, struct og_plugin *ret, uint32_t *ret_abi,
 	memset(ret, 0, sizeof(*ret));
 	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
-		*ret_why = og_asprintf("cannot load: %s", dlerror());
+		/* the loader says ENOENT for a library Landlock hid from it */
+		*ret_why = og_asprintf("cannot load: %s%s", dlerror(),
+				       og_box_landlock_abi() > 0
+				       ? " (a plugin may load libraries from the "
+					 "system directories and its own only)" : "");
 		return -ENOEXEC;
 	}
 	d = dlsym(h, OPSGRADE_PLUGIN_SYMBOL);
@@ -282,15 +286,6 @@ probe_timeout_s(void)
 	long v = s ? strtol(s, NULL, 10) : 0;
 
 	return v > 0 && v < 3600 ? (int)v : OG_PROBE_TIMEOUT_DEFAULT;
-}
-
-static long long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static char *
@@ -556,7 +551,7 @@ og_probe_entries(struct og_plugin_entry *const *entries, size_t n)
 	for (size_t base = 0; base < n; base += PROBE_PARALLEL) {
 		size_t k = n - base < PROBE_PARALLEL ? n - base : PROBE_PARALLEL;
 		struct probe ps[PROBE_PARALLEL] = { { 0 } };
-		long long deadline = mono_ms() + (long long)timeout_s * 1000;
+		long long deadline = og_mono_ms() + (long long)timeout_s * 1000;
 
 		for (size_t i = 0; i < k; i++) {
 			ps[i].e = entries[base + i];
@@ -566,7 +561,7 @@ og_probe_entries(struct og_plugin_entry *const *entries, size_t n)
 		for (;;) {
 			struct pollfd pfd[PROBE_PARALLEL];
 			size_t idx[PROBE_PARALLEL], np = 0;
-			long long left = deadline - mono_ms();
+			long long left = deadline - og_mono_ms();
 
 			for (size_t i = 0; i < k; i++)
 				if (ps[i].fd >= 0) {

@@ -20,6 +20,11 @@ cJSON *og_event_to_json(const struct og_model_event *e);
 /* Add facts/findings/events arrays of @m to @doc, in canonical order.
  * The new items borrow @m's strings: delete @doc before @m. */
 void og_report_add_model(cJSON *doc, struct og_model *m);
+/* The same, but "findings" stays an empty array: for a document that is
+ * only written (collect, merge), og_report_write_model() prints them
+ * from @m one at a time, so a million findings never stand as one tree
+ * (~2 KB each). */
+void og_report_add_model_lazy(cJSON *doc, struct og_model *m);
 
 /*
  * Parse one fact / finding / event object into @m.  @where names the
@@ -47,5 +52,9 @@ const cJSON *og_json_find_id(const cJSON *arr, const char *id);
 
 /* Serialise @doc (pretty, stable) and write it atomically to @path. */
 int og_report_write(const cJSON *doc, const char *path, char **ret_err);
+/* og_report_write, with the findings of @m in place of @doc's (empty)
+ * "findings" (og_report_add_model_lazy); byte for byte the same text. */
+int og_report_write_model(const cJSON *doc, struct og_model *m,
+			  const char *path, char **ret_err);
 
 #endif

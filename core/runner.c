@@ -124,15 +124,6 @@ add_target(struct slot *s, const cJSON *o)
 	free(name);
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int
 serve_broker(void *ctx, int fd)
 {
@@ -328,7 +319,11 @@ handle_json(struct slot *s, struct og_model *m, const char *text, size_t len)
 	}
 	if (!strcmp(t->valuestring, "fact")) {
 		const cJSON *key = cJSON_GetObjectItemCaseSensitive(o, "key");
-		bool fresh = cJSON_IsString(key) && !og_model_fact(m, key->valuestring);
+		/* distinct keys: asking og_model_fact() would derive the
+		 * run-wide roll-ups again after every subject's fact, which
+		 * made a 1,000-repository org quadratic */
+		bool fresh = cJSON_IsString(key) &&
+			     !og_model_has_fact_key(m, key->valuestring);
 
 		r = og_fact_from_json(m, o, name, &err);
 		s->res->n_facts += r == 0;
@@ -484,7 +479,7 @@ start(struct slot *s, const cJSON *config)
 	close(fds[1]);
 	s->pid = pid;
 	s->fd = fds[0];
-	s->start_ms = now_ms();
+	s->start_ms = og_mono_ms();
 	s->deadline_ms = s->start_ms + (long long)s->timeout_s * 1000;
 	return 0;
 }
@@ -509,7 +504,7 @@ finish(struct slot *s)
 {
 	struct og_run_result *res = s->res;
 
-	res->duration_ms = now_ms() - s->start_ms;
+	res->duration_ms = og_mono_ms() - s->start_ms;
 	if (s->text_fixed)
 		og_log_warn("[%s] %zu invalid UTF-8 sequences in its records "
 			    "replaced with U+FFFD", res->entry->desc.name,
@@ -630,7 +625,7 @@ og_run_collectors_progress(const struct og_plugin_entry *const *entries, size_t 
 			}
 			active++;
 		}
-		now = now_ms();
+		now = og_mono_ms();
 		for (size_t i = 0; i < next; i++) {
 			struct slot *s = &slots[i];
 
@@ -659,7 +654,7 @@ og_run_collectors_progress(const struct og_plugin_entry *const *entries, size_t 
 				k++;
 			}
 		}
-		now = now_ms();
+		now = og_mono_ms();
 		for (size_t i = 0; i < next; i++) {
 			struct slot *s = &slots[i];
 

@@ -22,10 +22,25 @@ char *og_secret_get(const cJSON *config, const char *name);
 void og_secret_free(char *s);	/* zeroes, then frees; NULL-safe */
 
 /* The value of plugin credential @c (include/opsgrade/plugin.h: its
- * variables, its file option, the Docker config entry for @hostport —
- * any entry when @hostport is NULL).  As og_secret_get. */
+ * variables, its file option, else the registered sources its flags ask
+ * for, with @hostport — any entry when @hostport is NULL).  As
+ * og_secret_get. */
 char *og_secret_credential(const struct og_credset *s,
 			   const struct og_credential *c, const char *hostport);
+
+/* A source of credentials kept in another tool's file format: the
+ * value ("user:password" or a token; owned, wiped with og_secret_free)
+ * for "host:port" @hostport, or for any entry when @hostport is NULL (to
+ * say whether there is one), or NULL. */
+typedef char *(*og_cred_source_fn)(const char *hostport);
+/* Consult @fn, named @name (shown in audits), for
+ * credentials whose og_credential.flags include @flag (OG_CRED_*),
+ * after their variables and file.  The composition root registers the
+ * sources it offers before any plugin process starts. */
+void og_secret_register_source(unsigned flag, const char *name,
+			       og_cred_source_fn fn);
+/* Add to @o, per registered source, "NAME": whether @flags ask for it. */
+void og_secret_describe_sources(cJSON *o, unsigned flags);
 
 /* In a plugin process: move every secret variable (og_box_env_is_secret)
  * out of the environment into memory only og_secret_get reads, and wipe

@@ -440,3 +440,24 @@ og_parse_time(const char *s, int64_t *ret_t)
 		 sign * (oh * 3600 + om * 60);
 	return 0;
 }
+
+bool
+og_name_ok(const char *s, size_t max, const char *punct)
+{
+	if (!s || !*s || strlen(s) > max)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      strchr(punct, *s)))
+			return false;
+	return true;
+}
+
+int64_t
+og_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

@@ -27,6 +27,8 @@ int og_commit_tmp(const char *tmp, const char *path);	/* rename + free-safe */
 
 /* The run's clock: SOURCE_DATE_EPOCH when set and valid, else time(). */
 int64_t og_now(void);
+/* Milliseconds on the monotonic clock (for timeouts and durations). */
+int64_t og_mono_ms(void);
 /* The times opsgrade can write: years 0000 to 9999 (RFC 3339). */
 #define OG_TIME_MIN	INT64_C(-62167219200)	/* 0000-01-01T00:00:00Z */
 #define OG_TIME_MAX	INT64_C(253402300799)	/* 9999-12-31T23:59:59Z */
@@ -45,6 +47,11 @@ void *og_xrealloc_array(void *p, size_t n, size_t size);
 /* og_xcalloc for big tables: huge-page backed when large (freed with
  * free()); page faults dominate filling big hash tables otherwise. */
 void *og_xcalloc_huge(size_t n, size_t size);
+/* @s is 1..@max of lowercase letters, digits and the characters of
+ * @punct: the alphabet of names and ids that end up in keys, file names
+ * and anchors. */
+bool og_name_ok(const char *s, size_t max, const char *punct);
+
 /* Out of memory: says so on stderr and aborts. */
 _Noreturn void og_oom(void);
 char *og_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

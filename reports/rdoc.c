@@ -583,10 +583,10 @@ og_evidence_for_reader(const char *ev)
 }
 
 char *
-og_decision_action_text(const cJSON *a)
+og_decision_action_text(const cJSON *a, bool with_hint)
 {
 	const char *kind = og_rj_str(a, "kind"), *title = og_rj_str(a, "title");
-	const char *hint = og_rj_str(a, "hint");
+	const char *hint = with_hint ? og_rj_str(a, "hint") : NULL;
 
 	if (kind && strcmp(kind, "confirm") == 0)
 		return og_asprintf("Confirm whether it is in place: %s%s%s%s", title ? title : "",
@@ -602,6 +602,148 @@ og_decision_horizon_text(const cJSON *h)
 	if (og_rj_count(og_rj_arr(h, "actions")) == 0)
 		return og_asprintf("%s: nothing planned", name ? name : "");
 	return og_asprintf("%s: about %s of work", name ? name : "", effort ? effort : "unknown");
+}
+
+void
+og_decision_walk(const cJSON *as, int per, void (*emit)(void *, bool, const char *), void *ctx)
+{
+	const cJSON *h, *a;
+	char *t;
+
+	cJSON_ArrayForEach(h, og_rj_arr(og_rj_obj(as, "decision"), "horizons")) {
+		int n = 0, all = og_rj_count(og_rj_arr(h, "actions"));
+
+		t = og_decision_horizon_text(h);
+		emit(ctx, true, t);
+		free(t);
+		cJSON_ArrayForEach(a, og_rj_arr(h, "actions")) {
+			char *what;
+
+			if (n++ == per)
+				break;
+			what = og_decision_action_text(a, false);
+			t = og_asprintf("%s (%s; %s)", what, og_rj_str(a, "effort") ?
+					og_rj_str(a, "effort") : "effort not estimated",
+					og_rj_str(a, "why") ? og_rj_str(a, "why") : "");
+			emit(ctx, false, t);
+			free(t);
+			free(what);
+		}
+		if (all > per) {
+			t = og_asprintf("and %d more (see the report's decision page)", all - per);
+			emit(ctx, false, t);
+			free(t);
+		}
+	}
+	if ((t = og_decision_later_text(og_rj_obj(as, "decision"))))
+		emit(ctx, true, t);
+	free(t);
+}
+
+char *
+og_cost_note(const cJSON *opt)
+{
+	const char *alt = og_rj_str(opt, "alternative_to"), *noted = og_rj_str(opt, "noted");
+
+	if (alt)
+		return og_asprintf("alternative to %s: not in the total; noted %s", alt,
+				   noted ? noted : "?");
+	return og_asprintf("noted %s", noted ? noted : "?");
+}
+
+char *
+og_cost_total_text(const cJSON *costs)
+{
+	double v;
+
+	if (!og_rj_num(costs, "monthly_total_usd", &v))
+		return NULL;
+	return og_asprintf("Estimated monthly total (the cheapest option for each need): $%.0f", v);
+}
+
+char *
+og_decision_later_text(const cJSON *dec)
+{
+	double later;
+
+	if (!og_rj_num(dec, "later", &later) || later <= 0)
+		return NULL;
+	return og_asprintf("%.0f more action%s after this quarter: see the roadmap.", later,
+			   later == 1 ? "" : "s");
+}
+
+char *
+og_top_action_text(const cJSON *as, int k)
+{
+	const cJSON *id;
+	double pr = 0;
+
+	cJSON_ArrayForEach(id, og_rj_arr(as, "top_actions")) {
+		const cJSON *g = cJSON_IsString(id) ?
+			og_json_find_id(og_rj_arr(as, "gaps"), id->valuestring) : NULL;
+		const char *area;
+
+		if (!g || k-- > 0)
+			continue;
+		area = og_area_name(as, og_rj_str(g, "area"));
+		og_rj_num(g, "priority", &pr);
+		return og_asprintf("%s (%s; priority %.0f, effort %s)",
+				   og_rj_str(g, "title") ? og_rj_str(g, "title") : id->valuestring,
+				   area ? area : "no area", pr,
+				   og_rj_str(g, "effort") ? og_rj_str(g, "effort") : "not estimated");
+	}
+	return NULL;
+}
+
+bool
+og_rj_gate_failed(const cJSON *g)
+{
+	const char *st = og_rj_str(g, "status");
+
+	return !st || strcmp(st, "pass") != 0;
+}
+
+int
+og_rj_gates_failed(const cJSON *gates)
+{
+	const cJSON *g;
+	int n = 0;
+
+	cJSON_ArrayForEach(g, gates)
+		n += og_rj_gate_failed(g);
+	return n;
+}
+
+const char *
+og_rj_gates_verdict(const cJSON *as, const cJSON *gates, char *buf, size_t size)
+{
+	const char *t = og_rj_str(og_rj_obj(og_rj_obj(as, "decision"), "gates"), "text");
+	int total = og_rj_count(gates), failed = og_rj_gates_failed(gates);
+
+	if (t)
+		return t;
+	if (total == 0)
+		snprintf(buf, size, "No policy gates are configured.");
+	else
+		snprintf(buf, size, "Policy gates: %d of %d passed, %d failed", total - failed,
+			 total, failed);
+	return buf;
+}
+
+const char *
+og_rj_gate_text(const cJSON *g)
+{
+	const char *t = og_rj_str(g, "text");
+
+	if (!t)
+		t = og_rj_str(g, "description");
+	return t ? t : "a policy gate";
+}
+
+const char *
+og_rj_gate_fix(const cJSON *g)
+{
+	return og_rj_gate_failed(g) ? og_rj_str(og_rj_obj(g, "fix"), "text") : NULL;
 }
 
 void

@@ -72,9 +72,9 @@ const char *og_cap_title(const cJSON *assessment, const char *cap_id);
 const char *og_evidence_for_reader(const char *ev);
 /* Decision page wording shared by the PDF and HTML: an action of
  * assessment.decision ("Confirm: Branch protection (enable the github
- * collector)") and a horizon's heading ("This week: about 4.5 days of
- * work").  Both allocated. */
-char *og_decision_action_text(const cJSON *action);
+ * collector)"; the short summaries leave the hint out) and a horizon's
+ * heading ("This week: about 4.5 days of work").  Both allocated. */
+char *og_decision_action_text(const cJSON *action, bool with_hint);
 
 /* One row of an area's capability table, worded once for the PDF and the
  * HTML: @status is the area list it came from (met, missing, unknown,
@@ -90,6 +90,39 @@ void og_cap_row(const cJSON *assessment, const char *cap_id, const char *status,
 		struct og_cap_row *ret);
 void og_cap_row_fini(struct og_cap_row *row);
 char *og_decision_horizon_text(const cJSON *horizon);
+
+/* The @k-th of assessment.top_actions (impact per effort) as the summary
+ * pages list it: "Runbooks (Documentation & Incident Response; priority 2,
+ * effort 1 day)"; NULL past the end.  Allocated. */
+char *og_top_action_text(const cJSON *assessment, int k);
+
+/* Gates, worded once by the assessment (core/assess/gates.c) and printed
+ * as they are by every output: the verdict ("Policy gates: 3 of 5 passed,
+ * 2 failed"; counted into @buf only for a report.json older than
+ * assessment.decision.gates), one gate's line ("Maturity level at least
+ * 3: failed (level 1)") and, for a failed one, what passes it (NULL when
+ * the report does not say). */
+const char *og_rj_gates_verdict(const cJSON *assessment, const cJSON *gates,
+				char *buf, size_t size);
+int og_rj_gates_failed(const cJSON *gates);
+bool og_rj_gate_failed(const cJSON *gate);
+const char *og_rj_gate_text(const cJSON *gate);
+const char *og_rj_gate_fix(const cJSON *gate);
+
+/* The decision plan (assessment.decision) for the text summaries (mail,
+ * terminal): each horizon's heading, then at most @per of its actions
+ * ("Runbooks (1 day; priority 2)"), then "and 3 more (see the report)";
+ * @emit gets each line with @heading set for the horizons. */
+/* A cost option's note, for the PDF and HTML tables: "noted 2026-11-27"
+ * and, for an alternative, "alternative to Unleash: not in the total".
+ * Allocated. */
+char *og_cost_note(const cJSON *option);
+/* "Estimated monthly total (the cheapest option for each need): $75". */
+char *og_cost_total_text(const cJSON *costs);
+/* "4 more actions after this quarter: see the roadmap." or NULL. */
+char *og_decision_later_text(const cJSON *decision);
+void og_decision_walk(const cJSON *assessment, int per,
+		      void (*emit)(void *ctx, bool heading, const char *text), void *ctx);
 
 /*
  * Copy @s into a new string that any consumer can hold: invalid UTF-8

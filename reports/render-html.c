@@ -68,21 +68,11 @@ str_or(const cJSON *o, const char *key, const char *fallback)
 	return s ? s : fallback;
 }
 
-/* Same wording as the PDF's effort column. */
+/* The effort as the assessment words it ("1.5 days"), as in the PDF:
+ * never re-rounded from the minutes here. */
 static void
 effort_text(const cJSON *o, char *buf, size_t size)
 {
-	double m;
-
-	if (og_rj_num(o, "effort_minutes", &m) && m > 0) {
-		if (m < 60)
-			snprintf(buf, size, "%.0f min", m);
-		else if (m < 8 * 60)
-			snprintf(buf, size, "%.0f h", ceil(m / 60));
-		else
-			snprintf(buf, size, "%.0f d", ceil(m / 480));
-		return;
-	}
 	snprintf(buf, size, "%s", str_or(o, "effort", "not estimated"));
 }
 
@@ -250,17 +240,15 @@ kpi_tiles(struct hr *r, int max)
 		return;
 	fputs("<ul class=\"tiles\">\n", r->h.f);
 	cJSON_ArrayForEach(k, og_rj_arr(r->as, "kpis")) {
-		double v;
-		bool have = og_rj_num(k, "value", &v);
-		char val[64];
+		char buf[64];
 
 		if (i++ == max)
 			break;
-		og_fmt_value(have, v, og_rj_str(k, "unit"), val, sizeof(val));
+		/* the figure and status exactly as the assessment states them */
 		fputs("<li>", r->h.f);
 		og_html_esc(&r->h, str_or(k, "name", str_or(k, "id", "")));
-		og_html_el(&r->h, "span", "v", val);
-		og_html_esc(&r->h, have && og_rj_str(k, "status") ? og_rj_str(k, "status") : "not measured");
+		og_html_el(&r->h, "span", "v", og_rj_kpi_display(k, buf, sizeof(buf)));
+		og_html_esc(&r->h, og_rj_kpi_status(k));
 		fputs("</li>\n", r->h.f);
 	}
 	fputs("</ul>\n", r->h.f);
@@ -317,34 +305,45 @@ id_list(struct hr *r, const char *label, const cJSON *ids)
 	fputs("</li>\n", r->h.f);
 }
 
+/* Every gate as the assessment words it; on the decision page (@fixes)
+ * also each failed gate's line and what passes it. */
 static void
-gates(struct hr *r)
+gates(struct hr *r, bool fixes)
 {
-	static const char *const cols[] = { "Gate", "Result", "Actual", "Expected" };
+	static const char *const cols[] = { "Gate", "Result", "Now" };
 	const cJSON *g;
+	char buf[96];
 
+	og_html_heading(&r->h, 3, NULL, "Policy gates");
+	og_html_el(&r->h, "p", NULL, og_rj_gates_verdict(r->as, og_rj_arr(r->report, "gates"), buf, sizeof(buf)));
 	if (og_rj_count(og_rj_arr(r->report, "gates")) == 0)
 		return;
-	og_html_heading(&r->h, 3, NULL, "Policy gates");
-	og_html_table_start(&r->h, NULL, cols, 4, NULL);
+	if (fixes) {
+		fputs("<ul>\n", r->h.f);
+		cJSON_ArrayForEach(g, og_rj_arr(r->report, "gates")) {
+			if (!og_rj_gate_failed(g))
+				continue;
+			fputs("<li><strong>", r->h.f);
+			og_html_esc(&r->h, og_rj_gate_text(g));
+			fputs("</strong>", r->h.f);
+			if (og_rj_gate_fix(g)) {
+				fputs("<br>", r->h.f);
+				og_html_esc(&r->h, og_rj_gate_fix(g));
+			}
+			fputs("</li>\n", r->h.f);
+		}
+		fputs("</ul>\n", r->h.f);
+		return;
+	}
+	og_html_table_start(&r->h, NULL, cols, 3, NULL);
 	cJSON_ArrayForEach(g, og_rj_arr(r->report, "gates")) {
-		const char *st = str_or(g, "status", "unknown");
-		const cJSON *vals[2] = { og_rj_item(g, "actual"), og_rj_item(g, "expected") };
+		bool fail = og_rj_gate_failed(g);
 
 		og_html_row_start(&r->h);
-		og_html_td(&r->h, str_or(g, "description", str_or(g, "id", "")));
-		og_html_td_chip(&r->h, strcmp(st, "pass") == 0 ? "passed" :
-				strcmp(st, "fail") == 0 ? "failed" : st, og_status_color(st));
-		for (int i = 0; i < 2; i++) {
-			char buf[64];
-
-			if (cJSON_IsNumber(vals[i]))
-				og_fmt_value(true, vals[i]->valuedouble, NULL, buf, sizeof(buf));
-			else
-				snprintf(buf, sizeof(buf), "%s", cJSON_IsString(vals[i]) ?
-					 vals[i]->valuestring : "not measured");
-			og_html_td(&r->h, buf);
-		}
+		og_html_td(&r->h, str_or(g, "description", og_rj_gate_text(g)));
+		og_html_td_chip(&r->h, fail ? "failed" : "passed",
+				og_status_color(fail ? "fail" : "pass"));
+		og_html_td(&r->h, str_or(g, "actual_text", ""));
 		og_html_row_end(&r->h);
 	}
 	og_html_table_end(&r->h);
@@ -369,8 +368,8 @@ static void
 sec_summary(struct hr *r)
 {
 	struct og_html *h = &r->h;
-	const cJSON *next = og_rj_obj(r->as, "next_level"), *g, *delta;
-	double level, m;
+	const cJSON *next = og_rj_obj(r->as, "next_level"), *delta;
+	double level;
 	int i = 0;
 	char date[40];
 
@@ -379,7 +378,7 @@ sec_summary(struct hr *r)
 		og_html_el(h, "p", NULL, "No maturity assessment was made for this report, so no level, "
 			   "strengths or actions are given. The security and collector sections below "
 			   "are based on the collected findings.");
-		gates(r);
+		gates(r, false);
 		return;
 	}
 	fputs("<p class=\"level\">", h->f);
@@ -389,35 +388,24 @@ sec_summary(struct hr *r)
 	else
 		og_html_esc(h, "Maturity level: not measured.");
 	fputs("</p>\n", h->f);
-	if (next && og_rj_num(next, "level", &m)) {
-		fputs("<p>", h->f);
-		og_html_escf(h, "Reaching level %.0f (%s) needs %d more capabilities (listed in section 3).",
-			     m, str_or(next, "name", ""), og_rj_count(og_rj_arr(next, "needs")));
-		fputs("</p>\n", h->f);
-	}
+	/* the one sentence every output prints about the next level */
+	if (og_rj_str(next, "text"))
+		og_html_el(h, "p", NULL, og_rj_str(next, "text"));
 	kpi_tiles(r, 4);
-	gates(r);
+	gates(r, false);
 	og_html_heading(h, 3, NULL, "Strengths");
 	area_list(r, og_rj_arr(r->as, "strengths"), "No area is 85% complete yet.");
 	og_html_heading(h, 3, NULL, "Areas for improvement");
 	area_list(r, og_rj_arr(r->as, "improvements"),
 		  "No area with a known completeness is below 85%.");
 	og_html_heading(h, 3, NULL, "Top three actions");
-	cJSON_ArrayForEach(g, og_rj_arr(r->as, "gaps")) {
-		double pr = 0;
-		char eff[64];
-		const char *area = og_area_name(r->as, og_rj_str(g, "area"));
-
-		if (i == 3)
-			break;
-		if (i++ == 0)
+	/* ranked by the assessment (top_actions: impact per effort), worded
+	 * as in the PDF */
+	for (char *t; i < 3 && (t = og_top_action_text(r->as, i)); i++) {
+		if (i == 0)
 			fputs("<ol>\n", h->f);
-		og_rj_num(g, "priority", &pr);
-		effort_text(g, eff, sizeof(eff));
-		fputs("<li>", h->f);
-		og_html_escf(h, "%s (%s; priority %.0f, effort %s)", str_or(g, "title", str_or(g, "id", "")),
-			     area ? area : "no area", pr, eff);
-		fputs("</li>\n", h->f);
+		og_html_el(h, "li", NULL, t);
+		free(t);
 	}
 	if (i)
 		fputs("</ol>\n", h->f);
@@ -676,6 +664,7 @@ sec_roadmap(struct hr *r)
 	struct og_html_span rows[TIMELINE_ROWS_MAX];
 	char *labels[TIMELINE_ROWS_MAX] = { 0 };
 	int n = 0, weeks = 1, nq = 0;
+	char *total;
 	double v;
 
 	section(r, S_ROADMAP);
@@ -751,31 +740,24 @@ sec_roadmap(struct hr *r)
 	}
 	og_html_table_start(&r->h, NULL, cc, 5, NULL);
 	cJSON_ArrayForEach(it, og_rj_arr(costs, "options")) {
-		const char *per = og_rj_str(it, "per");
-		char cost[96];
+		char *note = og_cost_note(it);
 
-		if (!og_rj_num(it, "monthly_usd", &v))
-			snprintf(cost, sizeof(cost), "not known");
-		else if (v == 0)
-			snprintf(cost, sizeof(cost), "$0");
-		else
-			snprintf(cost, sizeof(cost), "$%.0f%s%s", v,
-				 per && strcmp(per, "month") ? " per " : "",
-				 per && strcmp(per, "month") ? per : "");
 		og_html_row_start(&r->h);
 		og_html_td(&r->h, og_rj_str(it, "tool"));
 		og_html_td(&r->h, og_cap_title(r->as, og_rj_str(it, "capability")));
 		og_html_td(&r->h, og_rj_str(it, "tier"));
-		og_html_td(&r->h, cost);
-		og_html_td(&r->h, og_rj_str(it, "noted"));
+		og_html_td(&r->h, str_or(it, "cost", "not known"));
+		og_html_td(&r->h, note);
 		og_html_row_end(&r->h);
+		free(note);
 	}
 	og_html_table_end(&r->h);
-	if (og_rj_num(costs, "monthly_total_usd", &v)) {
+	if ((total = og_cost_total_text(costs))) {
 		fputs("<p><strong>", r->h.f);
-		og_html_escf(&r->h, "Estimated monthly total for the options above: $%.0f", v);
+		og_html_esc(&r->h, total);
 		fputs("</strong></p>\n", r->h.f);
 	}
+	free(total);
 	if (og_rj_str(costs, "note"))
 		og_html_note(&r->h, og_rj_str(costs, "note"));
 }
@@ -979,10 +961,16 @@ findings_table(struct hr *r)
 		og_html_row_end(&r->h);
 		free(w);
 	}
-	if (shown)
+	if (shown) {
 		og_html_table_end(&r->h);
-	else
-		og_html_note(&r->h, "No open findings.");
+	} else {	/* no scan is not zero findings */
+		double c[OG_SEV_COUNT];
+		bool have;
+
+		og_rj_severity_counts(r->report, c, &have);
+		og_html_note(&r->h, have ? "No open findings."
+					 : "Open findings: not measured (no scan results).");
+	}
 }
 
 static void
@@ -1029,7 +1017,7 @@ sec_security(struct hr *r)
 		og_html_note(&r->h, "by source: not measured");
 	if (!have) {
 		og_html_note(&r->h, "Findings: not measured (no scanner results: give --trivy or --sarif, "
-			     "or enable the github collector).");
+			     "or connect GitHub code scanning).");
 	} else {
 		double fx = -1, nf = -1, sup = -1;
 		char fix[160] = "Fixability: not measured.", sp[96] = "";
@@ -1109,7 +1097,7 @@ sec_decision(struct hr *r)
 {
 	static const char *const cols[] = { "Action", "Effort", "Why" };
 	const cJSON *dec = og_rj_obj(r->as, "decision"), *h, *a;
-	double later;
+	char *later;
 
 	section(r, S_DECISION);
 	if (!dec) {
@@ -1117,7 +1105,7 @@ sec_decision(struct hr *r)
 		return;
 	}
 	og_html_el(&r->h, "p", NULL, og_rj_str(og_rj_obj(r->as, "next_level"), "text"));
-	gates(r);
+	gates(r, true);
 	cJSON_ArrayForEach(h, og_rj_arr(dec, "horizons")) {
 		char *t = og_decision_horizon_text(h);
 
@@ -1127,7 +1115,7 @@ sec_decision(struct hr *r)
 			continue;
 		og_html_table_start(&r->h, NULL, cols, 3, NULL);
 		cJSON_ArrayForEach(a, og_rj_arr(h, "actions")) {
-			t = og_decision_action_text(a);
+			t = og_decision_action_text(a, true);
 			og_html_row_start(&r->h);
 			og_html_td(&r->h, t);
 			og_html_td(&r->h, str_or(a, "effort", "not estimated"));
@@ -1137,12 +1125,9 @@ sec_decision(struct hr *r)
 		}
 		og_html_table_end(&r->h);
 	}
-	if (og_rj_num(dec, "later", &later) && later > 0) {
-		fputs("<p class=\"note\">", r->h.f);
-		og_html_escf(&r->h, "%.0f more action%s after this quarter: see the roadmap.", later,
-			     later == 1 ? "" : "s");
-		fputs("</p>\n", r->h.f);
-	}
+	if ((later = og_decision_later_text(dec)))
+		og_html_note(&r->h, later);
+	free(later);
 }
 
 static void

@@ -388,16 +388,6 @@ write_area(struct jw *j, const cJSON *area)
 	free(classname);
 }
 
-static char *
-json_compact(const cJSON *v)
-{
-	if (!v || cJSON_IsNull(v))
-		return strdup("null");
-	if (cJSON_IsString(v))
-		return strdup(v->valuestring);
-	return cJSON_PrintUnformatted(v);
-}
-
 static void
 write_gates(struct jw *j)
 {
@@ -407,22 +397,20 @@ write_gates(struct jw *j)
 	cJSON_ArrayForEach(g, j->gates) {
 		const char *id = og_rj_str(g, "id"), *desc = og_rj_str(g, "description");
 		char *name = og_asprintf("%s: %s", id ? id : "?", desc ? desc : "");
-		char *act = json_compact(og_rj_item(g, "actual"));
-		char *exp = json_compact(og_rj_item(g, "expected"));
-		char *msg = og_asprintf("actual %s, expected %s", act ? act : "?", exp ? exp : "?");
+		/* the gate's line as every output prints it, then what passes it */
+		char *body = og_asprintf("%s%s%s", og_rj_gate_text(g), og_rj_gate_fix(g) ? "\n" : "",
+					 og_rj_gate_fix(g) ? og_rj_gate_fix(g) : "");
 
 		case_start(j, "opsgrade.gates", name, NULL);
 		if (gate_verdict(g) == V_FAIL) {
 			start(j, "failure");
-			attr(j, "message", msg);
+			attr(j, "message", og_rj_gate_text(g));
 			attr(j, "type", "gate");
-			text(j, msg);
+			text(j, body);
 			end(j);
 		}
 		end(j);
-		free(msg);
-		free(exp);
-		free(act);
+		free(body);
 		free(name);
 	}
 	suite_end(j);

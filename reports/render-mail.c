@@ -24,6 +24,7 @@
 
 #define TOP_GAPS		5
 #define NEW_CRITICAL_MAX	10
+#define PLAN_PER_HORIZON	5	/* the attached report has them all */
 
 /* ---- the summary, once for text and once for HTML ---- */
 
@@ -207,6 +208,7 @@ sum_level(struct w *w, const cJSON *report)
 	const cJSON *it;
 	char *scope;
 
+	w_line(w, "h2", "Maturity");
 	if (!cJSON_IsNumber(level)) {
 		w_line(w, "p", "Maturity level: not assessed.");
 		return;
@@ -263,15 +265,16 @@ sum_banner(struct w *w, const cJSON *report)
 	free(text);
 }
 
-/* "Since the previous report", like for like (runnote.c). */
+/* "Since the previous report", like for like (runnote.c): on a phone
+ * right after the gates. */
 static void
-sum_since(struct w *w, const cJSON *report)
+sum_change(struct w *w, const cJSON *report)
 {
 	char *lines[OG_SINCE_LINES];
 	int n = og_rj_since_lines(report, lines);
 
 	if (n)
-		w_line(w, "p", "Since %.10s:", og_jstr_or(og_jget2(report,
+		w_line(w, "h2", "Since %.10s", og_jstr_or(og_jget2(report,
 			"history", "previous_at"), "?"));
 	for (int i = 0; i < n; i++) {
 		w_line(w, "p", "%s.", lines[i]);
@@ -294,7 +297,6 @@ sum_findings(struct w *w, const cJSON *report)
 	else
 		w_line(w, "p", "Open findings: critical %.0f, high %.0f, "
 		       "medium %.0f, low %.0f.", c[0], c[1], c[2], c[3]);
-	sum_since(w, report);
 }
 
 /* Critical findings new since the last snapshot (all open criticals
@@ -423,40 +425,62 @@ sum_kpis(struct w *w, const cJSON *report)
 		w_block(w, "table", false);
 }
 
+/* The gates as the assessment words them: the failed ones first, each
+ * with what passes it, then the passed ones. */
 static void
 sum_gates(struct w *w, const cJSON *report)
 {
-	const cJSON *g;
-	int pass = 0, fail = 0;
+	const cJSON *gates = og_jget(report, "gates"), *g;
+	char buf[96];
 
-	cJSON_ArrayForEach(g, og_jget(report, "gates")) {
-		if (!strcmp(og_jstr_or(og_jget(g, "status"), ""), "fail"))
-			fail++;
-		else
-			pass++;
-	}
-	if (pass + fail == 0)
+	if (cJSON_GetArraySize(gates) == 0)
 		return;
 	w_line(w, "h2", "Policy gates");
-	w_line(w, "p", "%d passed, %d failed.", pass, fail);
-	if (!fail)
-		return;
+	w_line(w, "p", "%s.", og_rj_gates_verdict(og_jget(report, "assessment"), gates, buf,
+						  sizeof(buf)));
 	w_block(w, "ul", true);
-	cJSON_ArrayForEach(g, og_jget(report, "gates")) {
-		char *act, *exp;
-
-		if (strcmp(og_jstr_or(og_jget(g, "status"), ""), "fail"))
-			continue;
-		act = cJSON_PrintUnformatted(og_jget(g, "actual"));
-		exp = cJSON_PrintUnformatted(og_jget(g, "expected"));
-		w_line(w, "li", "%s: %s (actual %s, expected %s)",
-		       og_jstr_or(og_jget(g, "id"), "?"),
-		       og_jstr_or(og_jget(g, "description"), ""),
-		       act ? act : "?", exp ? exp : "?");
-		free(act);
-		free(exp);
-	}
+	for (int pass = 0; pass < 2; pass++)
+		cJSON_ArrayForEach(g, gates) {
+			if (og_rj_gate_failed(g) == pass)
+				continue;
+			if (og_rj_gate_fix(g))
+				w_line(w, "li", "%s. %s", og_rj_gate_text(g), og_rj_gate_fix(g));
+			else
+				w_line(w, "li", "%s.", og_rj_gate_text(g));
+		}
 	w_block(w, "ul", false);
+}
+
+struct plan_w {
+	struct w *w;
+	bool list;		/* a <ul> is open */
+};
+
+static void
+plan_line(void *ctx, bool heading, const char *text)
+{
+	struct plan_w *pw = ctx;
+
+	if (heading == pw->list) {	/* a heading ends a list, an item starts one */
+		w_block(pw->w, "ul", !heading);
+		pw->list = !heading;
+	}
+	w_line(pw->w, heading ? "p" : "li", "%s", text);
+}
+
+/* The decision plan: this week, this month, this quarter. */
+static void
+sum_plan(struct w *w, const cJSON *report)
+{
+	const cJSON *a = og_jget(report, "assessment");
+	struct plan_w pw = { w, false };
+
+	if (!cJSON_IsObject(og_jget(a, "decision")))
+		return;
+	w_line(w, "h2", "Decision and next steps");
+	og_decision_walk(a, PLAN_PER_HORIZON, plan_line, &pw);
+	if (pw.list)
+		w_block(w, "ul", false);
 }
 
 /* One line: "Level 1 (Initial) · 2 of 5 gates failed". */
@@ -513,6 +537,8 @@ og_render_mail_summary(const cJSON *report, bool html, const char *png_cid,
 	sum_banner(&w, report);
 	sum_verdict(&w, report);
 	sum_gates(&w, report);
+	sum_change(&w, report);
+	sum_plan(&w, report);
 	if (html && png_cid)
 		fprintf(w.f, "<p><img src=\"cid:%s\" alt=\"Summary dashboard\" width=\"600\" "
 			"style=\"display:block;width:100%%;max-width:600px;height:auto\"></p>\n",

@@ -163,51 +163,54 @@ previous_snapshot(const struct pdf *p)
 static void
 gate_verdict(struct pdf *p, unsigned flags)
 {
-	const cJSON *g;
-	int total = 0, failed = 0;
+	char buf[96];
+	const char *t = og_rj_gates_verdict(p->as, og_rj_arr(p->report, "gates"), buf, sizeof(buf));
 
-	cJSON_ArrayForEach(g, og_rj_arr(p->report, "gates")) {
-		const char *st = og_rj_str(g, "status");
-
-		total++;
-		failed += st && !strcmp(st, "fail");
-	}
-	if (total == 0)
-		og_doc_para(p->d, "No policy gates are configured.", 0, flags, og_muted);
+	if (og_rj_count(og_rj_arr(p->report, "gates")) == 0)
+		og_doc_para(p->d, t, 0, flags, og_muted);
 	else
-		og_doc_para(p->d, keep(p, og_asprintf("Policy gates: %d of %d passed%s",
-				total - failed, total, failed ? keep(p, og_asprintf(
-				", %d failed", failed)) : "")), 0, flags | OG_TX_BOLD,
-			    failed ? og_status_color("needs improvement") : og_status_color("good"));
+		og_doc_para(p->d, t, 0, flags | OG_TX_BOLD,
+			    og_status_color(og_rj_gates_failed(og_rj_arr(p->report, "gates")) ? "needs improvement"
+									  : "good"));
 }
 
-/* The gate results with why each failed: the reason the run exits 1. */
+/* The failed gates, each with what passes it: the reason the run exits 1. */
+static void
+failed_gates(struct pdf *p)
+{
+	const cJSON *g;
+
+	cJSON_ArrayForEach(g, og_rj_arr(p->report, "gates")) {
+		if (!og_rj_gate_failed(g))
+			continue;
+		og_doc_bullet(p->d, "\xe2\x9c\x97", og_status_color("needs improvement"),
+			      og_rj_gate_text(g));
+		if (og_rj_gate_fix(g))
+			og_doc_para(p->d, og_rj_gate_fix(g), 0, 0, og_muted);
+	}
+}
+
+/* Every gate and its result, as the assessment words them. */
 static void
 sec_gates(struct pdf *p)
 {
 	static const struct og_col cols[] = {
-		{ "Gate", 0.52, 0 }, { "Result", 0.14, 0 }, { "Actual", 0.17, 0 },
-		{ "Required", 0.17, 0 },
+		{ "Gate", 0.58, 0 }, { "Result", 0.16, 0 }, { "Now", 0.26, 0 },
 	};
 	const cJSON *g;
 
 	og_doc_heading(p->d, 3, "Policy gates");
 	gate_verdict(p, 0);
 	cJSON_ArrayForEach(g, og_rj_arr(p->report, "gates")) {
-		const char *st = og_rj_str(g, "status");
-		bool fail = st && !strcmp(st, "fail");
-		const cJSON *a = og_rj_item(g, "actual"), *e = og_rj_item(g, "expected");
+		bool fail = og_rj_gate_failed(g);
 
-		txt(p, og_rj_str(g, "description") ? og_rj_str(g, "description") : og_rj_str(g, "id"));
+		txt(p, og_rj_str(g, "description") ? og_rj_str(g, "description") : og_rj_gate_text(g));
 		cell(p, fail ? "FAILED" : "passed", true,
 		     og_status_color(fail ? "needs improvement" : "good"), 0);
-		txt(p, cJSON_IsString(a) ? a->valuestring : cJSON_IsNumber(a)
-		       ? keep(p, og_asprintf("%g", a->valuedouble)) : "not measured");
-		txt(p, cJSON_IsString(e) ? e->valuestring : cJSON_IsNumber(e)
-		       ? keep(p, og_asprintf("%g", e->valuedouble)) : "");
+		txt(p, og_rj_str(g, "actual_text") ? og_rj_str(g, "actual_text") : "");
 	}
 	if (p->n_cells)
-		table(p, cols, 4, true);
+		table(p, cols, 3, true);
 }
 
 /* ---------------------------------------------------------------- cover */
@@ -417,7 +420,7 @@ sec_summary(struct pdf *p)
 {
 	struct og_doc *d = p->d;
 	double level;
-	const cJSON *g, *delta, *id;
+	const cJSON *delta;
 	int i = 0;
 
 	og_doc_heading(d, 1, T_SUMMARY);
@@ -454,24 +457,8 @@ sec_summary(struct pdf *p)
 
 	og_doc_heading(d, 3, "Top three actions");
 	/* ranked by the assessment: impact per effort */
-	cJSON_ArrayForEach(id, og_rj_arr(p->as, "top_actions")) {
-		double pr = 0;
-		const char *title, *area;
-
-		g = cJSON_IsString(id) ? og_json_find_id(og_rj_arr(p->as, "gaps"), id->valuestring) : NULL;
-		if (!g)
-			continue;
-		if (i == 3)
-			break;
-		title = og_rj_str(g, "title");
-		area = og_area_name(p->as, og_rj_str(g, "area"));
-		og_rj_num(g, "priority", &pr);
-		og_doc_bullet(d, keep(p, og_asprintf("%d.", i + 1)), d->st->accent,
-			      keep(p, og_asprintf("%s (%s; priority %.0f, effort %s)",
-				   title ? title : og_rj_str(g, "id"), area ? area : "no area",
-				   pr, effort_text(g))));
-		i++;
-	}
+	for (char *t; i < 3 && (t = og_top_action_text(p->as, i)); i++)
+		og_doc_bullet(d, keep(p, og_asprintf("%d.", i + 1)), d->st->accent, keep(p, t));
 	if (i == 0)
 		note(p, "No open gaps: nothing to act on.");
 
@@ -740,7 +727,7 @@ static void
 sec_roadmap(struct pdf *p)
 {
 	static const struct og_col qw[] = {
-		{ "Quick win", 0.52, 0 }, { "Effort", 0.14, 0 }, { "Priority", 0.14, 0 }, { "Impact", 0.20, 0 },
+		{ "Quick win", 0.32, 0 }, { "Effort", 0.13, 0 }, { "Priority", 0.11, 0 }, { "Impact", 0.44, 0 },
 	};
 	static const struct og_col cc[] = {
 		{ "Tool", 0.2, OG_TX_BOLD }, { "For", 0.28, 0 }, { "Tier", 0.1, 0 },
@@ -753,7 +740,6 @@ sec_roadmap(struct pdf *p)
 	int weeks = 1;
 	double v;
 
-	og_doc_heading(d, 1, T_ROADMAP);
 	cJSON_ArrayForEach(ph, og_rj_arr(p->as, "roadmap")) {
 		double s = 1, e = 1;
 
@@ -784,6 +770,11 @@ sec_roadmap(struct pdf *p)
 	}
 	if (weeks > 52)
 		weeks = 52;
+	/* the heading goes with its chart: never alone at the foot of a
+	 * page with the chart on the next (letter paper did that) */
+	if (n)
+		og_doc_ensure(d, og_chart_timeline_height(&d->cs, n) + 60);
+	og_doc_heading(d, 1, T_ROADMAP);
 	if (n == 0) {
 		note(p, p->as ? "No roadmap: there are no open gaps to schedule."
 			      : "Roadmap: not measured (no assessment in this report).");
@@ -811,24 +802,18 @@ sec_roadmap(struct pdf *p)
 
 	og_doc_heading(d, 2, "Cost considerations");
 	cJSON_ArrayForEach(it, og_rj_arr(costs, "options")) {
-		const char *tier = og_rj_str(it, "tier"), *per = og_rj_str(it, "per");
+		const char *tier = og_rj_str(it, "tier");
 
 		txt(p, og_rj_str(it, "tool"));
 		txt(p, og_cap_title(p->as, og_rj_str(it, "capability")));
 		cell(p, tier ? tier : "", false, og_ink, 0);
-		if (og_rj_num(it, "monthly_usd", &v))
-			txt(p, keep(p, v == 0 ? strdup("$0") : og_asprintf("$%.0f%s%s", v,
-					per && strcmp(per, "month") ? " per " : "",
-					per && strcmp(per, "month") ? per : "")));
-		else
-			txt(p, "not known");
-		txt(p, og_rj_str(it, "noted"));
+		txt(p, og_rj_str(it, "cost") ? og_rj_str(it, "cost") : "not known");
+		txt(p, keep(p, og_cost_note(it)));
 	}
 	if (p->n_cells) {
 		table(p, cc, 5, true);
-		if (og_rj_num(costs, "monthly_total_usd", &v))
-			og_doc_para(d, keep(p, og_asprintf("Estimated monthly total for the options above: $%.0f", v)),
-				    0, OG_TX_BOLD, og_ink);
+		if (og_cost_total_text(costs))
+			og_doc_para(d, keep(p, og_cost_total_text(costs)), 0, OG_TX_BOLD, og_ink);
 		if (og_rj_str(costs, "note"))
 			note(p, og_rj_str(costs, "note"));
 	} else {
@@ -1064,7 +1049,7 @@ sec_security(struct pdf *p)
 	}
 	og_doc_space(d, 6);
 	if (!have) {
-		note(p, "Findings: not measured (no scanner results: give --trivy or --sarif, or enable the github collector).");
+		note(p, "Findings: not measured (no scanner results: give --trivy or --sarif, or connect GitHub code scanning).");
 	} else {
 		double fx = -1, nf = -1, sup = -1;
 
@@ -1112,8 +1097,8 @@ sec_security(struct pdf *p)
 	}
 	if (shown)
 		table(p, cols, 5, true);
-	else
-		note(p, "No open findings.");
+	else	/* no scan is not zero findings */
+		note(p, have ? "No open findings." : "Open findings: not measured (no scan results).");
 
 	if (og_rj_count(og_rj_arr(p->hist, "snapshots")) >= 2) {
 		const cJSON *snaps = og_rj_arr(p->hist, "snapshots"), *s;
@@ -1192,7 +1177,7 @@ sec_decision(struct pdf *p)
 	};
 	const cJSON *dec = og_rj_obj(p->as, "decision"), *h, *a;
 	const char *next = og_rj_str(og_rj_obj(p->as, "next_level"), "text");
-	double later;
+	char *more;
 
 	og_doc_heading(p->d, 1, T_DECISION);
 	if (!dec) {
@@ -1202,24 +1187,19 @@ sec_decision(struct pdf *p)
 	if (next)
 		og_doc_para(p->d, next, 0, OG_TX_BOLD, og_ink);
 	gate_verdict(p, 0);
-	cJSON_ArrayForEach(a, og_rj_arr(p->report, "gates"))
-		if (og_rj_str(a, "status") && !strcmp(og_rj_str(a, "status"), "fail"))
-			og_doc_bullet(p->d, "\xe2\x9c\x97", og_status_color("needs improvement"),
-				      og_rj_str(a, "description") ? og_rj_str(a, "description")
-								 : og_rj_str(a, "id"));
+	failed_gates(p);
 	cJSON_ArrayForEach(h, og_rj_arr(dec, "horizons")) {
 		og_doc_heading(p->d, 2, keep(p, og_decision_horizon_text(h)));
 		cJSON_ArrayForEach(a, og_rj_arr(h, "actions")) {
-			txt(p, keep(p, og_decision_action_text(a)));
+			txt(p, keep(p, og_decision_action_text(a, true)));
 			txt(p, effort_text(a));
 			txt(p, og_rj_str(a, "why"));
 		}
 		if (p->n_cells)
 			table(p, cols, 3, true);
 	}
-	if (og_rj_num(dec, "later", &later) && later > 0)
-		note(p, keep(p, og_asprintf("%.0f more action%s after this quarter: see the roadmap.",
-					    later, later == 1 ? "" : "s")));
+	if ((more = og_decision_later_text(dec)))
+		note(p, keep(p, more));
 	note(p, "Order: first what reaches the next level, then what a failing gate requires, "
 		"then the rest by impact per effort; the horizons hold one person's time "
 		"(40 hours a week).");
@@ -1308,6 +1288,9 @@ sec_appendix(struct pdf *p)
 		note(p, "Only the first 200 rows are shown; report.json holds the rest.");
 	appendix_attestations(p);
 
+	/* the report ends with this block whole: a lone row of it on a last
+	 * page reads as an empty page (issue 12) */
+	og_doc_ensure(d, 200);
 	og_doc_heading(d, 2, "Model and report");
 	txt(p, "Maturity model");
 	txt(p, model ? keep(p, og_asprintf("%s version %s", og_rj_str(model, "id") ? og_rj_str(model, "id") : "?",
@@ -1316,7 +1299,10 @@ sec_appendix(struct pdf *p)
 	/* named by id, version and digest, never by a path on this machine */
 	if (og_rj_str(model, "digest")) {
 		txt(p, "Model digest");
-		txt(p, og_rj_str(model, "digest"));
+		/* 71 characters do not fit the column whole: the first 16 hex
+		 * digits identify it, report.json holds all of it */
+		txt(p, keep(p, og_asprintf("%.23s\xe2\x80\xa6 (in full in report.json)",
+					   og_rj_str(model, "digest"))));
 	}
 	if (og_rj_num(p->as, "threshold", &v)) {
 		txt(p, "Level threshold");

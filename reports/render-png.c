@@ -187,37 +187,31 @@ kpi_card(struct png *g, double x, double y, double w, double h)
 }
 
 /* The gate results (why the run failed) and the three actions to take
- * first (assessment.top_actions: impact per effort). */
+ * first (assessment.top_actions: impact per effort, as the executive
+ * summary lists them). */
 static void
 decision_card(struct png *g, double x, double y, double w, double h)
 {
 	const cJSON *it;
-	int total = 0, failed = 0, shown = 0, i = 0;
+	int shown = 0, i = 0;
 	double ty = y + 58;
 	char line[512];
 
 	card(g, x, y, w, h, "Gates and next actions");
-	cJSON_ArrayForEach(it, og_rj_arr(g->report, "gates")) {
-		total++;
-		failed += og_rj_str(it, "status") && !strcmp(og_rj_str(it, "status"), "fail");
-	}
-	if (total)
-		snprintf(line, sizeof(line), "Policy gates: %d of %d passed", total - failed, total);
-	else
-		snprintf(line, sizeof(line), "No policy gates configured");
 	ty += og_text_draw(g->cr, g->tx, x + 22, ty, w - 44, 17, OG_TX_BOLD,
-			   failed ? og_status_color("needs improvement") : og_status_color("good"),
-			   line) + 6;
+			   og_rj_count(og_rj_arr(g->report, "gates")) == 0 ? og_muted :
+			   og_rj_gates_failed(og_rj_arr(g->report, "gates")) ? og_status_color("needs improvement")
+							 : og_status_color("good"),
+			   og_rj_gates_verdict(g->as, og_rj_arr(g->report, "gates"), line, sizeof(line))) + 6;
 	cJSON_ArrayForEach(it, og_rj_arr(g->report, "gates")) {
-		if (!og_rj_str(it, "status") || strcmp(og_rj_str(it, "status"), "fail"))
+		if (!og_rj_gate_failed(it))
 			continue;
 		if (shown++ == 3) {
 			ty += og_text_draw(g->cr, g->tx, x + 22, ty, w - 44, 15, OG_TX_ITALIC, og_muted,
 					   "more failed gates in the report") + 4;
 			break;
 		}
-		snprintf(line, sizeof(line), "\xe2\x9c\x97 %s", og_rj_str(it, "description") ?
-			 og_rj_str(it, "description") : og_rj_str(it, "id"));
+		snprintf(line, sizeof(line), "\xe2\x9c\x97 %s", og_rj_gate_text(it));
 		ty += og_text_draw(g->cr, g->tx, x + 22, ty, w - 44, 15, OG_TX_CLAMP, og_ink, line) + 4;
 	}
 	ty += 14;

@@ -1,6 +1,7 @@
 /*
  * The one-screen terminal summary printed by `opsgrade report`: level,
- * areas, top gaps, KPIs, gates.  Reads only the assessment JSON, so it
+ * areas, KPIs, gates with what passes them, and the plan (this week,
+ * this month, this quarter) in place of a separate list of top gaps.  Reads only the assessment JSON, so it
  * works the same on a report read back from disk.
  */
 #include "config.h"
@@ -11,11 +12,18 @@
 #include <cjson/cJSON.h>
 
 #include "jsonget.h"
+#include "rdoc.h"
 #include "render.h"
 #include "runnote.h"
 #include "scope.h"
 
-#define TOP_GAPS	5
+#define PLAN_PER_HORIZON	3	/* one screen; the decision page has them all */
+
+static void
+plan_line(void *ctx, bool heading, const char *text)
+{
+	fprintf(ctx, heading ? "  %s\n" : "    - %s\n", text);
+}
 
 static const char *
 str(const cJSON *o, const char *k)
@@ -52,7 +60,6 @@ void
 og_render_summary(const cJSON *as, const cJSON *gates, FILE *out)
 {
 	const cJSON *it, *next;
-	int n = 0, fails = 0, total = 0;
 
 	if (!cJSON_IsObject(as)) {
 		fputs("No assessment.\n", out);
@@ -87,22 +94,12 @@ og_render_summary(const cJSON *as, const cJSON *gates, FILE *out)
 			fprintf(out, " %6s  coverage %3.0f%%", str(it, "display"),
 				num(it, "coverage", 0));
 		} else {
-			fputs("(nothing applies)   ", out);
+			fprintf(out, "(%s)   ", str(it, "display"));
 		}
 		if (unk)
 			fprintf(out, "  %d not observed", unk);
 		fputc('\n', out);
 	}
-
-	fputs("\nTop gaps\n", out);
-	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(as, "gaps")) {
-		if (n++ == TOP_GAPS)
-			break;
-		fprintf(out, "  P%d %-44.44s %s\n", (int)num(it, "priority", 3),
-			str(it, "title"), str(it, "effort"));
-	}
-	if (!n)
-		fputs("  none\n", out);
 
 	fputs("\nKPIs\n", out);
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(as, "kpis")) {
@@ -115,15 +112,21 @@ og_render_summary(const cJSON *as, const cJSON *gates, FILE *out)
 		fputc('\n', out);
 	}
 
-	cJSON_ArrayForEach(it, gates) {
-		total++;
-		fails += !strcmp(str(it, "status"), "fail");
+	if (og_rj_count(gates)) {
+		char buf[96];
+
+		fprintf(out, "\n%s\n", og_rj_gates_verdict(as, gates, buf, sizeof(buf)));
+		cJSON_ArrayForEach(it, gates) {
+			if (!og_rj_gate_failed(it))
+				continue;
+			fprintf(out, "  FAIL %s\n", og_rj_gate_text(it));
+			if (og_rj_gate_fix(it))
+				fprintf(out, "       %s\n", og_rj_gate_fix(it));
+		}
 	}
-	if (total) {
-		fprintf(out, "\nGates: %d of %d passed\n", total - fails, total);
-		cJSON_ArrayForEach(it, gates)
-			if (!strcmp(str(it, "status"), "fail"))
-				fprintf(out, "  FAIL %s\n", str(it, "description"));
+	if (og_rj_obj(as, "decision")) {
+		fputs("\nDecision and next steps\n", out);
+		og_decision_walk(as, PLAN_PER_HORIZON, plan_line, out);
 	}
 }
 

@@ -13,6 +13,13 @@
 
 #include <cjson/cJSON.h>
 
+#include <opsgrade/plugin.h>
+
+/* The keys of the "report" config section the renderers read, with
+ * their types (options.c); the CLI registers them with the validator
+ * (og_config_register_section). */
+extern const struct og_option og_render_options[];
+
 int og_render_json(const cJSON *report, const cJSON *config,
 		   const char *path, char **ret_err);
 int og_render_pdf(const cJSON *report, const cJSON *config,

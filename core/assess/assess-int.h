@@ -144,6 +144,9 @@ struct og_mm {
 	char *id;
 	char *version;
 	char *path;		/* first file; extras listed after ", " */
+	/* SHA-256 of the files' bytes in load order, "sha256:<hex>": which
+	 * model a stored report was assessed with (render --from compares) */
+	char digest[7 + 64 + 1];
 	struct og_mm_level levels[OG_LEVEL_MAX];
 	struct og_mm_area *areas;
 	size_t n_areas;

@@ -314,8 +314,10 @@ add_area_displays(cJSON *areas)
 		const cJSON *c = cJSON_GetObjectItemCaseSensitive(a, "completeness");
 		char buf[32];
 
+		/* null only when nothing in the area applies: that is not a
+		 * measurement that failed (the terminal said so, the PNG did not) */
 		if (!cJSON_IsNumber(c))
-			snprintf(buf, sizeof(buf), "not measured");
+			snprintf(buf, sizeof(buf), "nothing applies");
 		else if (c->valuedouble == floor(c->valuedouble))
 			snprintf(buf, sizeof(buf), "%.0f%%", c->valuedouble);
 		else
@@ -417,6 +419,7 @@ og_assess_ex(struct og_model *m, const cJSON *config, const cJSON *collectors,
 	cJSON_AddStringToObject(mj, "id", mm->id);
 	cJSON_AddStringToObject(mj, "version", mm->version);
 	cJSON_AddStringToObject(mj, "path", mm->path);
+	cJSON_AddStringToObject(mj, "digest", mm->digest);
 	cJSON_AddNumberToObject(as, "threshold", o.threshold);
 	cJSON_AddItemToObject(as, "project", project_json(kind, kind_source, &env));
 	cJSON_AddNumberToObject(as, "level", sc.level);

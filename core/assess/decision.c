@@ -3,8 +3,9 @@
  * quarter, so the report ends in a plan a CTO can act on.
  *
  * The order is the plan's: first the smallest set of actions that reaches
- * the next level (next_level.needs), then capabilities a failing gate
- * requires, then the other open gaps by impact per effort (top_actions).
+ * the next level (next_level.needs), then what each failing gate's fix
+ * names (gates.c: the smallest set for a min_level gate, a required
+ * capability), then the other open gaps by impact per effort (top_actions).
  * Walking that order, an action falls in the first horizon its cumulative
  * effort (one person, 40 h a week) ends within: a week, four weeks, 13
  * weeks; what ends later is counted, not listed.  An action on a
@@ -54,38 +55,78 @@ find_cap(const cJSON *caps, const char *id)
 	return NULL;
 }
 
-/* Capabilities that a failing required_capability gate names. */
-static cJSON *
-gate_required(const cJSON *gates)
+/* The failing gates, each with the capabilities its fix names (in gate
+ * order), and the plan's order: next level, then those, without repeats. */
+static bool
+gate_fix_has(const cJSON *g, const char *id)
 {
-	static const char prefix[] = "required_capability.";
-	cJSON *out = cJSON_CreateArray();
-	const cJSON *g;
-
-	cJSON_ArrayForEach(g, gates) {
-		const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(g, "id"));
-		const char *st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(g, "status"));
-
-		if (id && st && strcmp(st, "fail") == 0 &&
-		    strncmp(id, prefix, sizeof(prefix) - 1) == 0)
-			cJSON_AddItemToArray(out, cJSON_CreateString(id + sizeof(prefix) - 1));
-	}
-	return out;
+	return listed(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(g, "fix"),
+						       "actions"), id);
 }
 
+static bool
+failing(const cJSON *g)
+{
+	const char *st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(g, "status"));
+
+	return st && strcmp(st, "fail") == 0;
+}
+
+/* Why this action is in the plan: the level it is needed for and every
+ * failing gate whose fix names it, else its priority. */
 static char *
-why(const cJSON *cap, bool for_level, int level, bool for_gate)
+why(const cJSON *cap, bool for_level, int level, const cJSON *gates)
 {
 	const cJSON *pr = cJSON_GetObjectItemCaseSensitive(cap, "priority");
-	int p = cJSON_IsNumber(pr) ? pr->valueint : 3;
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cap, "id"));
+	const cJSON *g;
+	char *t = for_level ? og_asprintf("needed for level %d", level) : og_strdup0("");
 
-	if (for_level && for_gate)
-		return og_asprintf("needed for level %d; a failing gate requires it", level);
-	if (for_level)
-		return og_asprintf("needed for level %d", level);
-	if (for_gate)
-		return og_strdup0("a failing gate requires it");
-	return og_asprintf("priority %d", p);
+	cJSON_ArrayForEach(g, gates) {
+		char *u;
+
+		if (!failing(g) || !id || !gate_fix_has(g, id))
+			continue;
+		u = og_asprintf("%s%sgate \xe2\x80\x9c%s\xe2\x80\x9d", t,
+				*t ? "; " : "for the ",
+				cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(g, "description")));
+		free(t);
+		t = u;
+	}
+	if (!*t) {
+		free(t);
+		t = og_asprintf("priority %d", cJSON_IsNumber(pr) ? pr->valueint : 3);
+	}
+	return t;
+}
+
+/* {"total", "passed", "failed", "text"}: the gates' verdict, one sentence
+ * every output prints ("Policy gates: 3 of 5 passed, 2 failed"). */
+static cJSON *
+gates_verdict(const cJSON *gates)
+{
+	const cJSON *g;
+	int total = 0, failed = 0;
+	cJSON *o = cJSON_CreateObject();
+	char *t;
+
+	cJSON_ArrayForEach(g, gates) {
+		total++;
+		failed += failing(g);
+	}
+	if (total == 0)
+		t = og_strdup0("No policy gates are configured.");
+	else if (failed == 0)
+		t = og_asprintf("Policy gates: all %d passed", total);
+	else
+		t = og_asprintf("Policy gates: %d of %d passed, %d failed", total - failed, total,
+				failed);
+	cJSON_AddNumberToObject(o, "total", total);
+	cJSON_AddNumberToObject(o, "passed", total - failed);
+	cJSON_AddNumberToObject(o, "failed", failed);
+	cJSON_AddStringToObject(o, "text", t);
+	free(t);
+	return o;
 }
 
 static cJSON *
@@ -119,20 +160,26 @@ og_decision(const cJSON *as, const cJSON *gates)
 	const cJSON *next = cJSON_GetObjectItemCaseSensitive(as, "next_level");
 	const cJSON *needs = cJSON_GetObjectItemCaseSensitive(next, "needs");
 	const cJSON *lvl = cJSON_GetObjectItemCaseSensitive(next, "level");
-	const cJSON *lists[3], *it;
-	cJSON *req = gate_required(gates), *order = cJSON_CreateArray();
-	cJSON *out = cJSON_CreateObject(), *hz = cJSON_AddArrayToObject(out, "horizons");
+	const cJSON *it, *g;
+	cJSON *order = cJSON_CreateArray();
+	cJSON *out = cJSON_CreateObject(), *hz;
 	cJSON *items[N_HORIZONS];
 	int64_t done = 0, sums[N_HORIZONS] = { 0 };
 	int later = 0;
 
-	lists[0] = needs;
-	lists[1] = req;
-	lists[2] = cJSON_GetObjectItemCaseSensitive(as, "top_actions");
-	for (size_t l = 0; l < 3; l++)
-		cJSON_ArrayForEach(it, lists[l])
-			if (cJSON_IsString(it) && !listed(order, it->valuestring))
+	cJSON_AddItemToObject(out, "gates", gates_verdict(gates));
+	hz = cJSON_AddArrayToObject(out, "horizons");
+	cJSON_ArrayForEach(it, needs)
+		if (cJSON_IsString(it) && !listed(order, it->valuestring))
+			cJSON_AddItemToArray(order, cJSON_CreateString(it->valuestring));
+	cJSON_ArrayForEach(g, gates)
+		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(
+				   cJSON_GetObjectItemCaseSensitive(g, "fix"), "actions"))
+			if (failing(g) && cJSON_IsString(it) && !listed(order, it->valuestring))
 				cJSON_AddItemToArray(order, cJSON_CreateString(it->valuestring));
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(as, "top_actions"))
+		if (cJSON_IsString(it) && !listed(order, it->valuestring))
+			cJSON_AddItemToArray(order, cJSON_CreateString(it->valuestring));
 	for (size_t h = 0; h < N_HORIZONS; h++) {
 		cJSON *o = cJSON_CreateObject();
 
@@ -158,7 +205,7 @@ og_decision(const cJSON *as, const cJSON *gates)
 		sums[h] += cJSON_IsNumber(em) ? (int64_t)em->valuedouble : 0;
 		cJSON_AddItemToArray(items[h], action(cap, why(cap, listed(needs, it->valuestring),
 							       cJSON_IsNumber(lvl) ? lvl->valueint : 0,
-							       listed(req, it->valuestring))));
+							       gates)));
 	}
 	for (size_t h = 0; h < N_HORIZONS; h++) {
 		cJSON *o = cJSON_GetArrayItem(hz, (int)h);
@@ -170,7 +217,6 @@ og_decision(const cJSON *as, const cJSON *gates)
 	}
 	cJSON_AddNumberToObject(out, "later", later);
 	cJSON_AddNumberToObject(out, "week_minutes", WEEK_MINUTES);
-	cJSON_Delete(req);
 	cJSON_Delete(order);
 	return out;
 }

@@ -7,10 +7,13 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "assess-int.h"
+#include "fingerprint.h"
 #include "jsonin.h"
 #include "util.h"
 
@@ -111,18 +114,12 @@ get_array(struct ctx *c, const cJSON *obj, const char *key, const char *path,
 	return 0;
 }
 
-/* Ids: lowercase letters, digits, '.', '_', '-'; they end up in test-case
- * names and HTML anchors. */
+/* Ids: lowercase letters, digits, '.', '_', '-'; they end up in the
+ * reports' test-case names and anchors. */
 static bool
 id_ok(const char *s)
 {
-	if (!*s || strlen(s) > 128)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		      *s == '.' || *s == '_' || *s == '-'))
-			return false;
-	return true;
+	return og_name_ok(s, 128, "._-");
 }
 
 static int
@@ -926,7 +923,8 @@ og_mm_finish(struct og_mm *mm, char **ret_err)
 }
 
 static int
-load_one(const char *path, struct og_mm *mm, bool extension, char **ret_err)
+load_one(const char *path, struct og_mm *mm, bool extension,
+	 struct og_sha256 *sha, char **ret_err)
 {
 	char *text = NULL;
 	size_t len;
@@ -942,6 +940,10 @@ load_one(const char *path, struct og_mm *mm, bool extension, char **ret_err)
 		free(text);
 		return -EINVAL;
 	}
+	/* each file's length first: the digest of two files cannot equal
+	 * that of one file holding both */
+	og_sha256_update(sha, &(uint64_t){ len }, sizeof(uint64_t));
+	og_sha256_update(sha, text, len);
 	r = og_mm_parse(path, text, mm, extension, ret_err);
 	free(text);
 	return r;
@@ -952,9 +954,12 @@ og_mm_load(const char *path, const char *const *extra, size_t n_extra,
 	   struct og_mm **ret_mm, char **ret_err)
 {
 	struct og_mm *mm = og_xcalloc(1, sizeof(*mm));
+	struct og_sha256 sha;
+	unsigned char sum[32];
 	char *err = NULL;
 	int r;
 
+	og_sha256_init(&sha);
 	if (n_extra > OG_MM_EXTRA_MAX) {
 		*ret_err = og_asprintf("assessment.extra_models: at most %d files",
 				       OG_MM_EXTRA_MAX);
@@ -962,12 +967,12 @@ og_mm_load(const char *path, const char *const *extra, size_t n_extra,
 		return -E2BIG;
 	}
 	mm->path = og_strdup0(path);
-	if ((r = load_one(path, mm, false, &err)) < 0)
+	if ((r = load_one(path, mm, false, &sha, &err)) < 0)
 		goto fail;
 	for (size_t i = 0; i < n_extra; i++) {
 		char *joined;
 
-		if ((r = load_one(extra[i], mm, true, &err)) < 0)
+		if ((r = load_one(extra[i], mm, true, &sha, &err)) < 0)
 			goto fail;
 		joined = og_asprintf("%s, %s", mm->path, extra[i]);
 		free(mm->path);
@@ -975,6 +980,10 @@ og_mm_load(const char *path, const char *const *extra, size_t n_extra,
 	}
 	if ((r = og_mm_finish(mm, &err)) < 0)
 		goto fail;
+	og_sha256_final(&sha, sum);
+	memcpy(mm->digest, "sha256:", 7);
+	for (size_t i = 0; i < sizeof(sum); i++)
+		snprintf(mm->digest + 7 + 2 * i, 3, "%02x", sum[i]);
 	*ret_mm = mm;
 	return 0;
 fail:

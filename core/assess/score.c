@@ -270,29 +270,48 @@ level_plan(const struct og_scored *sc, int l, size_t **ret)
 	return out;
 }
 
-static cJSON *
-next_level(const struct og_scored *sc, int nl)
+/* "needs", "needs_effort_minutes", "needs_effort": the smallest set of
+ * actions that lifts level @l's own share to the threshold, by the same
+ * rule the level uses (empty when it cannot be reached that way). */
+static void
+add_needs(cJSON *o, const struct og_scored *sc, int l)
 {
 	const struct og_mm *mm = sc->mm;
-	cJSON *n = cJSON_CreateObject(), *needs;
-	size_t *plan, n_plan = level_plan(sc, nl, &plan);
+	size_t *plan, n_plan = level_plan(sc, l, &plan);
+	cJSON *needs = cJSON_AddArrayToObject(o, "needs");
 	int64_t effort = 0;
 	char *et;
 
-	cJSON_AddNumberToObject(n, "level", nl);
-	cJSON_AddStringToObject(n, "name", mm->levels[nl - 1].name);
-	/* the smallest set of actions that reaches the level, by the same
-	 * threshold rule the level uses */
-	needs = cJSON_AddArrayToObject(n, "needs");
 	for (size_t k = 0; k < n_plan; k++) {
 		cJSON_AddItemToArray(needs, cJSON_CreateString(mm->caps[plan[k]].id));
 		effort += mm->caps[plan[k]].effort_minutes;
 	}
-	cJSON_AddNumberToObject(n, "needs_effort_minutes", (double)effort);
+	cJSON_AddNumberToObject(o, "needs_effort_minutes", (double)effort);
 	et = og_effort_text(effort);
-	cJSON_AddStringToObject(n, "needs_effort", et);
+	cJSON_AddStringToObject(o, "needs_effort", et);
 	free(et);
 	free(plan);
+	if (n_plan == 0) {
+		struct tally t = tally(sc, l, NULL);
+
+		/* nothing needed, or nothing observed enough to close */
+		cJSON_AddBoolToObject(o, "needs_reachable",
+				      level_ok(&t, t.w[OG_CAP_MET], sc->threshold));
+	} else {
+		cJSON_AddBoolToObject(o, "needs_reachable", true);
+	}
+}
+
+static cJSON *
+next_level(const struct og_scored *sc, int nl)
+{
+	const struct og_mm *mm = sc->mm;
+	cJSON *n = cJSON_CreateObject();
+	char *et;
+
+	cJSON_AddNumberToObject(n, "level", nl);
+	cJSON_AddStringToObject(n, "name", mm->levels[nl - 1].name);
+	add_needs(n, sc, nl);
 	cJSON_AddItemToObject(n, "missing", ids_with(sc, nl, NULL, OG_CAP_MISSING));
 	cJSON_AddItemToObject(n, "unknown", ids_with(sc, nl, NULL, OG_CAP_UNKNOWN));
 	/* the one sentence every output prints about it */
@@ -372,6 +391,10 @@ og_score_levels(struct og_scored *sc, cJSON **ret_next)
 		cJSON_AddItemToObject(o, "not_applicable", ids_with(sc, l, NULL, OG_CAP_NA));
 		cJSON_AddItemToArray(levels, o);
 	}
+	/* each level not reached: what its own share still needs (a
+	 * min_level gate above the next level needs them all) */
+	for (int l = sc->level + 1; l <= OG_LEVEL_MAX; l++)
+		add_needs(cJSON_GetArrayItem(levels, l - 1), sc, l);
 	*ret_next = sc->level < OG_LEVEL_MAX ? next_level(sc, sc->level + 1)
 					     : cJSON_CreateNull();
 	return levels;
@@ -685,14 +708,15 @@ observe_text(const struct og_mm *mm, const struct og_mm_cap *cp,
 	 * plugins' fragments); the fact keys stay in observe_detail */
 	if (!og_env_ran(env, cp->observed_by) && connect)
 		return og_asprintf("not observed: %s", connect);
-	if (!og_env_ran(env, cp->observed_by))
-		return og_asprintf("not observed: the %s collector did not run; connect it "
-				   "(opsgrade report --help) or attest this", cp->observed_by);
-	if (cp->observe)
+	if (cp->observe && og_env_ran(env, cp->observed_by))
 		return og_asprintf("not observed: %s", cp->observe);
-	return og_asprintf("not observed: what the %s collector found does not show it "
-			   "either way; attest it if it is in place (opsgrade attest --template)",
-			   cp->observed_by);
+	/* no words in the model, and no collector named (issue 12):
+	 * observe_detail names it for the evidence appendix */
+	if (!og_env_ran(env, cp->observed_by))
+		return og_strdup0("not observed: the source that shows it was not connected; "
+				  "connect it (opsgrade report --help) or attest this");
+	return og_strdup0("not observed: the evidence found does not show it either way; "
+			  "attest it if it is in place (opsgrade attest --template)");
 }
 
 cJSON *

@@ -141,15 +141,6 @@ struct xfer {
 
 /* ---- small helpers ------------------------------------------------- */
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static uint64_t
 rng_next(struct og_http *h)
 {
@@ -311,7 +302,7 @@ og_http_new(const cJSON *config, const char *name, struct og_http **ret)
 	h->retries = (int)retries;
 	h->max_bytes = (size_t)max_bytes;
 	h->user_agent = og_asprintf("opsgrade/%s", OG_VERSION);
-	h->rng = (uint64_t)mono_ms() ^ ((uint64_t)getpid() << 32) ^
+	h->rng = (uint64_t)og_mono_ms() ^ ((uint64_t)getpid() << 32) ^
 		 UINT64_C(0x9e3779b97f4a7c15);
 
 	dir = cJSON_GetObjectItemCaseSensitive(http, "cache_dir");
@@ -484,8 +475,8 @@ attach_credential(struct xfer *x, const char *hostport)
 		return NULL;
 	scheme = c->scheme ? c->scheme : "Bearer";
 	if (!strcmp(scheme, "Basic")) {
-		/* libcurl builds the header; user:password as the Docker
-		 * config and the user variable give it */
+		/* libcurl builds the header; user:password as a
+		 * credential source or the user variable gives it */
 		colon = strchr(secret, ':');
 		user = og_asprintf("%.*s", (int)(colon ? colon - secret : 0), secret);
 		curl_easy_setopt(x->easy, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
@@ -832,7 +823,7 @@ xfer_start(struct xfer *x)
 			fail_rate_limited(x, 0, lim->reset, "API");
 			goto out;
 		}
-		x->not_before_ms = mono_ms() + (wait + 1) * 1000;
+		x->not_before_ms = og_mono_ms() + (wait + 1) * 1000;
 		lim->remaining = -1;	/* one probe after the reset */
 		goto out;
 	}
@@ -923,7 +914,7 @@ xfer_retry_after(struct xfer *x, int64_t delay_ms)
 {
 	xfer_reset_attempt(x);
 	x->state = XFER_WAITING;
-	x->not_before_ms = mono_ms() + delay_ms;
+	x->not_before_ms = og_mono_ms() + delay_ms;
 }
 
 static bool
@@ -1193,7 +1184,7 @@ og_http_batch(struct og_http *h,
 	}
 
 	while (done < n) {
-		int64_t now = mono_ms(), next = INT64_MAX;
+		int64_t now = og_mono_ms(), next = INT64_MAX;
 		long curl_timeout = -1;
 		int still, msgs, wait_ms;
 		CURLMsg *m;
@@ -1231,7 +1222,7 @@ og_http_batch(struct og_http *h,
 		if (done == n)
 			break;
 
-		now = mono_ms();
+		now = og_mono_ms();
 		for (size_t i = 0; i < n; i++)
 			if (xs[i].state == XFER_WAITING &&
 			    xs[i].not_before_ms < next)

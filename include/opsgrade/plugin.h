@@ -53,7 +53,9 @@
  *     array of such structs the plugin hands over carries its element
  *     size (og_finding.location_size, og_event.attr_size,
  *     og_plugin.option_size, flag_size, credential_size), so the host can step through an older or
- *     newer plugin's array;
+	 *     newer plugin's array;
+ *   - flag bits (OG_OPTF_*, OG_CRED_*) are only added, with the next
+ *     free bit; a host that does not know a bit ignores it;
  *   - start from the initialisers (struct og_finding f =
  *     OG_FINDING_INIT; or f = (struct og_finding)OG_FINDING_INIT; to
  *     reset): they set struct_size, the element sizes and the "unknown"
@@ -434,6 +436,12 @@ enum og_option_type {
 					 * repository, an org, an image): when
 					 * set, the current directory is not
 					 * taken for a checkout */
+#define OG_OPTF_POSITIONAL (1u << 2)	/* takes `report|collect PATH` (a
+					 * local directory to assess; default
+					 * the current directory, which stands
+					 * in only when no OG_OPTF_SUBJECT
+					 * option is set); every loaded
+					 * plugin declaring one gets it */
 
 struct og_option {
 	const char *key;

@@ -3,58 +3,40 @@
 
 #include "occurrence.h"
 
-static size_t
-slot(const struct sarif_occ *o, uint64_t k)
+/* Keys are digests (the one table with no equality test); each slot's
+ * value indexes o->e. */
+static struct sarif_occ_entry *
+find(const struct sarif_occ *o, uint64_t k)
 {
-	size_t i = (size_t)(k ^ k >> 29) & (o->cap - 1);
+	const struct og_htab_slot *s = og_htab_get(&o->t, k, NULL, NULL);
 
-	while (o->keys[i] && o->keys[i] != k)
-		i = (i + 1) & (o->cap - 1);
-	return i;
-}
-
-static bool
-grow(struct sarif_occ *o)
-{
-	struct sarif_occ n = { .cap = o->cap ? o->cap * 2 : 256 };
-
-	n.keys = calloc(n.cap, sizeof(*n.keys));
-	n.first = calloc(n.cap, sizeof(*n.first));
-	n.count = calloc(n.cap, sizeof(*n.count));
-	if (!n.keys || !n.first || !n.count) {
-		sarif_occ_clear(&n);
-		return false;
-	}
-	for (size_t i = 0; i < o->cap; i++) {
-		if (!o->keys[i])
-			continue;
-		size_t j = slot(&n, o->keys[i]);
-
-		n.keys[j] = o->keys[i];
-		n.first[j] = o->first[i];
-		n.count[j] = o->count[i];
-	}
-	n.n = o->n;
-	sarif_occ_clear(o);
-	*o = n;
-	return true;
+	return s ? &o->e[s->val] : NULL;
 }
 
 /* Insert @k (absent) with @first and @count; false when full. */
 static bool
 put(struct sarif_occ *o, uint64_t k, uint64_t first, uint32_t count)
 {
-	size_t i;
+	static const char used;
+	struct og_htab_slot *s;
+	bool is_new;
 
 	if (o->n >= SARIF_OCC_MAX)
 		return false;
-	if ((o->n + 1) * 2 > o->cap && !grow(o))
+	if (o->n == o->cap) {
+		size_t nc = o->cap ? o->cap * 2 : 256;
+		struct sarif_occ_entry *p = realloc(o->e, nc * sizeof(*p));
+
+		if (!p)
+			return false;
+		o->e = p;
+		o->cap = nc;
+	}
+	s = og_htab_claim(&o->t, k, NULL, &used, &is_new);
+	if (!s)
 		return false;
-	i = slot(o, k);
-	o->keys[i] = k;
-	o->first[i] = first;
-	o->count[i] = count;
-	o->n++;
+	o->e[o->n] = (struct sarif_occ_entry){ .first = first, .count = count };
+	s->val = o->n++;
 	return true;
 }
 
@@ -65,27 +47,24 @@ sarif_occ_index(struct sarif_occ *o, uint64_t fp, uint64_t loc,
 	/* A second key space for (fingerprint, location) pairs; the odd
 	 * multiplier keeps it apart from the plain fingerprints. */
 	uint64_t pair = (fp ^ (loc * 0x9e3779b97f4a7c15ULL)) | 1;
-	size_t i;
+	struct sarif_occ_entry *e, *p;
 	uint32_t k;
 
 	*ret_repeat = false;
 	fp |= 1;
-	if (o->cap && o->keys[i = slot(o, fp)]) {
-		if (o->first[i] == loc) {
+	if ((e = find(o, fp))) {
+		if (e->first == loc) {
 			*ret_repeat = true;
 			return 0;
 		}
-		k = o->count[i];
-		size_t j = slot(o, pair);
-
-		if (o->keys[j]) {
+		if ((p = find(o, pair))) {
 			*ret_repeat = true;
-			return o->count[j];
+			return p->count;
 		}
+		k = e->count;
 		if (!put(o, pair, 0, k))
 			return SARIF_OCC_UNTRACKED;
-		/* put() may have moved the table */
-		o->count[slot(o, fp)] = k + 1;
+		find(o, fp)->count = k + 1;	/* put() may have moved o->e */
 		return k;
 	}
 	return put(o, fp, loc, 1) ? 0 : SARIF_OCC_UNTRACKED;
@@ -94,8 +73,7 @@ sarif_occ_index(struct sarif_occ *o, uint64_t fp, uint64_t loc,
 void
 sarif_occ_clear(struct sarif_occ *o)
 {
-	free(o->keys);
-	free(o->first);
-	free(o->count);
+	og_htab_clear(&o->t);
+	free(o->e);
 	memset(o, 0, sizeof(*o));
 }

@@ -16,13 +16,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/htab.h"
+
 #define SARIF_OCC_MAX	((size_t)4 << 20)	/* entries per run */
 #define SARIF_OCC_UNTRACKED	UINT32_MAX
 
+struct sarif_occ_entry {
+	uint64_t first;		/* location of occurrence 0 (fingerprint keys) */
+	uint32_t count;		/* occurrences so far, or the index (pair keys) */
+};
+
 struct sarif_occ {
-	uint64_t *keys;		/* 0 = empty */
-	uint64_t *first;	/* location of occurrence 0 (fingerprint keys) */
-	uint32_t *count;	/* occurrences so far, or the index (location keys) */
+	struct og_htab t;	/* key -> index into e; zeroed: empty */
+	struct sarif_occ_entry *e;
 	size_t n, cap;
 };
 

@@ -390,18 +390,6 @@ expect(struct ogjs *r, int want, const char *what)
 
 /* ---- strings, numbers, literals -------------------------------------- */
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static void
 put_utf8(char *out, size_t cap, size_t *n, unsigned cp)
 {
@@ -513,7 +501,7 @@ read_string(struct ogjs *r, char *out, size_t cap)
 		case 'u':
 			cp = 0;
 			for (i = 0; i < 4; i++) {
-				h = hexval(peekc(r));
+				h = og_json_hexval(peekc(r));
 				if (h < 0)
 					return SYNTAX_FAIL(r,
 						"bad \\u escape in string");
@@ -805,6 +793,36 @@ ogjs_value(struct ogjs *r, struct ogjs_arena *arena, cJSON **ret_json)
 	}
 	*ret_json = json;
 	return 0;
+}
+
+int
+ogjs_each_object(struct ogjs *r, struct ogjs_arena *arena, bool dry,
+		 const char *what, int (*fn)(void *arg, cJSON *item), void *arg)
+{
+	cJSON *j;
+	int ret;
+
+	if (ogjs_peek(r) == 'z')
+		return ogjs_skip(r);
+	ret = ogjs_expect(r, '[', "an array");
+	if (ret < 0 || (ret = ogjs_enter_array(r)) < 0)
+		return ret;
+	while ((ret = ogjs_next_elem(r)) == 1) {
+		if ((ret = ogjs_expect(r, '{', what)) < 0)
+			return ret;
+		if (dry) {
+			if ((ret = ogjs_skip(r)) < 0)
+				return ret;
+			continue;
+		}
+		if ((ret = ogjs_value(r, arena, &j)) < 0)
+			return ret;
+		ret = fn(arg, j);
+		ogjs_arena_reset(arena);
+		if (ret < 0)
+			return ret;
+	}
+	return ret;
 }
 
 int

@@ -78,6 +78,14 @@ int ogjs_skip(struct ogjs *r);
  * lives until ogjs_arena_reset(@arena); never cJSON_Delete() it. */
 int ogjs_value(struct ogjs *r, struct ogjs_arena *arena, cJSON **ret_json);
 
+/* Stream an array of objects (or null: none), each parsed on its own
+ * into @arena, handed to @fn and the arena reset, so memory is bounded
+ * by one element; @dry: only check that each is an object.  @what names
+ * an element in errors ("a result object").  0, or the first error. */
+int ogjs_each_object(struct ogjs *r, struct ogjs_arena *arena, bool dry,
+		     const char *what, int (*fn)(void *arg, cJSON *item),
+		     void *arg);
+
 /* Read a string or null into *dst (malloc'd, NULL for null; the old
  * value is freed); any other type is an error. */
 int ogjs_string(struct ogjs *r, struct ogjs_arena *arena, char **dst);

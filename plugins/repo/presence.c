@@ -103,7 +103,7 @@ is_test_file(const struct repo_file *f)
 		"_test.go", ".test.js", ".test.ts", ".test.jsx", ".test.tsx",
 		".test.mjs", ".spec.js", ".spec.ts", ".spec.jsx", ".spec.tsx",
 		"_test.py", "Test.java", "Tests.java", "_spec.rb", "Test.kt",
-		"Tests.cs", "Test.php", NULL,
+		"Tests.cs", "Test.php", "IT.java", "IT.kt", NULL,
 	};
 
 	if (repo_has_prefix(b, "test_") && repo_has_suffix(b, ".py"))
@@ -136,6 +136,25 @@ coverage_in_config(struct repo *r, const struct repo_file *f)
 	free(buf);
 }
 
+/* tests/integration/cart.test.ts, integration_tests/…, cart_integration_test.go,
+ * test_integration_cart.py, CartIT.java */
+static bool
+is_integration_test(const struct repo_file *f)
+{
+	static const char *const dirs[] = {
+		"integration/", "integration-tests/", "integration_tests/", "integrationtests/", NULL,
+	};
+
+	for (size_t i = 0; dirs[i]; i++) {
+		const char *hit = strstr(f->path, dirs[i]);
+
+		if (hit && (hit == f->path || hit[-1] == '/'))
+			return true;
+	}
+	return strstr(f->base, "integration") != NULL || repo_has_suffix(f->base, "IT.java") ||
+	       repo_has_suffix(f->base, "IT.kt");
+}
+
 static void
 tests(struct repo *r, const struct repo_file *f)
 {
@@ -154,6 +173,9 @@ tests(struct repo *r, const struct repo_file *f)
 	if (is_test_file(f)) {
 		r->test_files++;
 		repo_signal(r, SIG_TEST_PRESENT, f->path, 0);
+		/* a test file, not an empty folder, shows integration tests */
+		if (is_integration_test(f))
+			repo_signal(r, SIG_TEST_INTEGRATION, f->path, 0);
 	}
 	if (iprefix(f->base, "playwright.config.") ||
 	    iprefix(f->base, "cypress.config.") || !strcmp(f->base, "cypress.json"))

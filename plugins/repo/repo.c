@@ -187,6 +187,7 @@ static const struct {
 	{ "test.present", SIG_TEST_PRESENT, ALWAYS },
 	{ "test.coverage_config", SIG_TEST_COVERAGE, ALWAYS },
 	{ "test.e2e", SIG_TEST_E2E, ALWAYS },
+	{ "test.integration.present", SIG_TEST_INTEGRATION, ALWAYS },
 	{ "test.load", SIG_TEST_LOAD, ALWAYS },
 	{ "iac.terraform", SIG_IAC_TERRAFORM, ALWAYS },
 	{ "iac.kubernetes", SIG_IAC_KUBERNETES, ALWAYS },
@@ -510,7 +511,8 @@ repo_fini(void *state)
 }
 
 static const struct og_option repo_options[] = {
-	{ .key = "path", .type = OG_OPT_STRING, .flags = OG_OPTF_PATH,
+	{ .key = "path", .type = OG_OPT_STRING,
+	  .flags = OG_OPTF_PATH | OG_OPTF_POSITIONAL,
 	  .help = "checkout to inspect (default: .)" },
 	{ .key = "exclude", .type = OG_OPT_LIST, .help = "paths that are not the product (gitignore "
 				  "globs; `!glob` keeps what a default rule "

@@ -137,6 +137,7 @@ enum repo_sig {
 	/* files and manifests */
 	SIG_TEST_PRESENT,
 	SIG_TEST_E2E,
+	SIG_TEST_INTEGRATION,
 	SIG_TEST_LOAD,
 	SIG_MON_PROMETHEUS,
 	SIG_MON_ALERTING,

@@ -142,6 +142,11 @@ walk_dir(struct repo *r, int dfd, const char *rel, unsigned depth,
 		char *child;
 		size_t len;
 
+		/* version-control metadata is not part of the checkout: not
+		 * even "left out as build output" (an empty repository said
+		 * "1 build output") */
+		if (!strcmp(names[i], ".git"))
+			continue;
 		if (fstatat(dirfd(d), names[i], &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))

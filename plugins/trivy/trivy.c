@@ -516,45 +516,35 @@ convert_modified(struct tfile *tf, const cJSON *m)
 	return 0;
 }
 
+struct item_ctx {
+	struct tfile *tf;
+	enum item_kind kind;
+};
+
+static int
+convert_item(void *arg, cJSON *j)
+{
+	struct item_ctx *c = arg;
+
+	switch (c->kind) {
+	case ITEM_VULN: return convert_vuln(c->tf, j, NULL);
+	case ITEM_MISCONF: return convert_misconf(c->tf, j, NULL);
+	case ITEM_SECRET: return convert_secret(c->tf, j, NULL);
+	case ITEM_LICENSE: return convert_license(c->tf, j, NULL);
+	case ITEM_MODIFIED: return convert_modified(c->tf, j);
+	}
+	return 0;
+}
+
 /* Stream an array of items, converting each (or, dry, checking that each
  * is an object). */
 static int
 read_items(struct tfile *tf, enum item_kind kind)
 {
-	struct ogjs *r = tf->r;
-	cJSON *j;
-	int ret;
+	struct item_ctx c = { .tf = tf, .kind = kind };
 
-	if (ogjs_peek(r) == 'z')
-		return ogjs_skip(r);
-	ret = ogjs_expect(tf->r, '[', "an array");
-	if (ret < 0 || (ret = ogjs_enter_array(r)) < 0)
-		return ret;
-	while ((ret = ogjs_next_elem(r)) == 1) {
-		ret = ogjs_expect(tf->r, '{', "an object");
-		if (ret < 0)
-			return ret;
-		if (tf->dry) {
-			ret = ogjs_skip(r);
-			if (ret < 0)
-				return ret;
-			continue;
-		}
-		ret = ogjs_value(r, tf->st->arena, &j);
-		if (ret < 0)
-			return ret;
-		switch (kind) {
-		case ITEM_VULN: ret = convert_vuln(tf, j, NULL); break;
-		case ITEM_MISCONF: ret = convert_misconf(tf, j, NULL); break;
-		case ITEM_SECRET: ret = convert_secret(tf, j, NULL); break;
-		case ITEM_LICENSE: ret = convert_license(tf, j, NULL); break;
-		case ITEM_MODIFIED: ret = convert_modified(tf, j); break;
-		}
-		ogjs_arena_reset(tf->st->arena);
-		if (ret < 0)
-			return ret;
-	}
-	return ret;
+	return ogjs_each_object(tf->r, tf->st->arena, tf->dry, "an object",
+				convert_item, &c);
 }
 
 /* ---- results ----------------------------------------------------------- */

@@ -95,7 +95,11 @@ main(void)
 	fputs(buf, stdout);
 	CHECK(lines <= 45);	/* one screen */
 	CHECK(strstr(buf, "Maturity: Level "));
-	CHECK(strstr(buf, "FAIL no open findings of severity critical or above"));
+	CHECK(strstr(buf, "FAIL No open findings rated critical or above: failed (1 open)"));
+	/* what passes each failed gate, and the plan */
+	CHECK(strstr(buf, "To pass, fix 1 finding: CVE-2026-1"));
+	CHECK(strstr(buf, "To pass: "));
+	CHECK(strstr(buf, "This week: about "));
 
 	free(buf);
 	free(a1);

@@ -124,8 +124,8 @@ test_default_threshold(void)
 	/* unknown is never missing; the report says what would observe it */
 	cap = og_json_find_id(t_get(as, "capabilities"), "c.l3u");
 	CHECK_STR(t_get(cap, "status")->valuestring, "unknown");
-	CHECK_STR(t_get(cap, "observe_hint")->valuestring, "not observed: the github collector "
-		  "did not run; connect it (opsgrade report --help) or attest this");
+	CHECK_STR(t_get(cap, "observe_hint")->valuestring, "not observed: the source that shows "
+		  "it was not connected; connect it (opsgrade report --help) or attest this");
 	CHECK_STR(t_get(cap, "observe_detail")->valuestring, "enable the github collector");
 	CHECK(!og_json_find_id(t_get(as, "gaps"), "c.l3u"));
 	cap = og_json_find_id(t_get(as, "capabilities"), "a.l2y");
@@ -176,9 +176,19 @@ test_default_threshold(void)
 	CHECK_NUM(cJSON_GetArraySize(t_get(as, "quick_wins")), 1);
 	CHECK_STR(t_get(as, "quick_wins.[0].id")->valuestring, "a.l2y");
 
-	/* costs: 4 options; PaidX counted once: 10 + 5.5 */
+	/* costs: 4 options for two needs; the tools of one need are
+	 * alternatives and only the cheapest counts: Free1 ($0) for the
+	 * first, PaidY ($5.50) for the second; PaidX is an alternative of
+	 * both, never added (issue 12: a paid flag service next to a free
+	 * one was summed) */
 	CHECK_NUM(cJSON_GetArraySize(t_get(as, "costs.options")), 4);
-	CHECK_NUM(t_get(as, "costs.monthly_total_usd")->valuedouble, 15.5);
+	CHECK_NUM(t_get(as, "costs.monthly_total_usd")->valuedouble, 5.5);
+	CHECK(cJSON_IsTrue(t_get(as, "costs.options.[0].counted")));
+	CHECK(cJSON_IsFalse(t_get(as, "costs.options.[1].counted")));
+	CHECK_STR(t_get(as, "costs.options.[1].alternative_to")->valuestring, "Free1");
+	CHECK_STR(t_get(as, "costs.options.[2].alternative_to")->valuestring, "PaidY");
+	CHECK(cJSON_IsTrue(t_get(as, "costs.options.[3].counted")));
+	CHECK_STR(t_get(as, "costs.options.[1].cost")->valuestring, "$10 per user");
 	CHECK_STR(t_get(as, "costs.options.[1].noted")->valuestring, "2026-01-02");
 
 	/* no events, no scans: every KPI not measured, with a reason */

@@ -20,6 +20,14 @@ static const struct og_option trivy_opts[] = {
 	{ .key = "reports", .type = OG_OPT_LIST, .help = "" },
 	{ .key = NULL },
 };
+/* A section declared by the layer that reads it (as the renderers
+ * declare "report"): the core's schema has no such keys. */
+static const struct og_option report_opts[] = {
+	{ .key = "scale", .type = OG_OPT_NUMBER },
+	{ .key = "paper", .type = OG_OPT_STRING },
+	{ .key = NULL },
+};
+
 static const struct og_config_plugin plugins[] = {
 	{ "github", gh_opts },
 	{ "trivy", trivy_opts },
@@ -59,13 +67,16 @@ main(void)
 	const char **v;
 
 	og_config_register_plugins(plugins, 2);
+	og_config_register_section("report", report_opts);
 	CHECK(validate("{\"collectors\":{\"github\":{\"repo\":\"a/b\"}},"
 		       "\"report\":{\"paper\":\"a4\"},\"gates\":{\"max_findings\":"
 		       "{\"critical\":0},\"kpis\":{\"dora.lead_time\":{\"max\":24}}}}") == NULL);
 	expect_error("{\"collectors\":{\"github\":{\"tokn\":\"x\"}}}",
-		     "opsgrade.json: collectors.github.tokn: unknown key");
+		     "opsgrade.json: collectors.github.tokn: unknown key "
+		     "(the github collector's keys: repo, token_file)");
 	expect_error("{\"collectors\":{\"nosuch\":{}}}", "collectors.nosuch: no such collector");
 	expect_error("{\"report\":{\"scale\":\"big\"}}", "report.scale: must be a number");
+	expect_error("{\"report\":{\"shade\":1}}", "report.shade: unknown key");
 	expect_error("{\"gates\":{\"kpis\":{\"x\":{\"mid\":1}}}}", "gates.kpis.x.mid: unknown key");
 	expect_error("{\"outputdir\":\"x\"}", "outputdir: unknown key");
 	expect_error("{\"formats\":[1]}", "formats: must be a list of strings");

@@ -6,6 +6,7 @@ give.  Exit 77 (skip) when docker-registry is missing.
 
 usage: test-registry.py OPSGRADE PLUGIN_DIR
 """
+import base64
 import json
 import os
 import shutil
@@ -21,10 +22,11 @@ OPSGRADE, PLUGIN_DIR = (os.path.abspath(a) for a in sys.argv[1:3])
 EPOCH = 1767225600          # 2026-01-01T00:00:00Z
 
 
-def collect(opts, auth=None, args=()):
+def collect(opts, auth=None, args=(), docker_auths=None):
     """Run `opsgrade collect` with collectors.registry = opts (only the
     plugins of PLUGIN_DIR); auth "user:password" is handed to the host
-    through its environment.  Returns dict with facts, logs, partial, rc
+    through its environment, docker_auths ({host: "user:password"})
+    through ~/.docker/config.json.  Returns dict with facts, logs, partial, rc
     (0 when the collector ran, ok or partial), raw (stdout + stderr)."""
     tmp = tempfile.mkdtemp(prefix="og-registry-cli-")
     cfg = {}
@@ -32,6 +34,11 @@ def collect(opts, auth=None, args=()):
         cfg[k] = int(v) if k == "max_tags" else v
     with open(os.path.join(tmp, "opsgrade.json"), "w") as f:
         json.dump({"collectors": {"registry": cfg}}, f)
+    if docker_auths:
+        os.makedirs(os.path.join(tmp, ".docker"))
+        with open(os.path.join(tmp, ".docker", "config.json"), "w") as f:
+            json.dump({"auths": {h: {"auth": base64.b64encode(a.encode()).decode()}
+                                 for h, a in docker_auths.items()}}, f)
     e = dict(os.environ, SOURCE_DATE_EPOCH=str(EPOCH),
              OPSGRADE_NO_DEFAULT_PLUGINS="1",
              XDG_CACHE_HOME=os.path.join(tmp, "cache"), HOME=tmp)
@@ -221,6 +228,8 @@ def test_basic(tmp):
         anon = collect({"images": img})
         good = collect({"images": img}, "ci:s3cret-pw")
         bad = collect({"images": img}, "ci:wrong")
+        docker = collect({"images": img}, docker_auths={reg.host: "ci:s3cret-pw"})
+        docker_bad = collect({"images": img}, docker_auths={reg.host: "ci:wrong"})
     finally:
         reg.stop()
     check(anon["partial"] and any_log(anon, "none is configured"),
@@ -233,6 +242,13 @@ def test_basic(tmp):
     check(bad["partial"] and any_log(bad, "access denied"),
           "basic: wrong password -> access denied after one retry")
     check("s3cret" not in good["raw"] + bad["raw"], "basic: password not logged")
+    # the Docker CLI's config.json, a credential source the CLI registers
+    check(docker["rc"] == 0 and not docker["partial"] and
+          val(docker, "registry.images.count") == 1,
+          "basic: credentials from ~/.docker/config.json work")
+    check(docker_bad["partial"] and any_log(docker_bad, "access denied"),
+          "basic: a wrong config.json password -> access denied")
+    check("s3cret" not in docker["raw"], "basic: config.json password not logged")
 
 
 def test_bearer(tmp):

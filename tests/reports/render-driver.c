@@ -36,6 +36,37 @@ load(const char *path)
 	return j;
 }
 
+/* The mail's summaries as og_mail_send builds them (the dashboard as
+ * cid:summary), so a test can compare them with a delivered mail. */
+static int
+mail_summary(const cJSON *report, bool html, const char *out, char **ret_err)
+{
+	char *text = og_render_mail_summary(report, html, html ? "summary" : NULL, "report.pdf");
+	FILE *f = fopen(out, "w");
+	int r = f && fputs(text, f) >= 0 ? 0 : -EIO;
+
+	if (f && fclose(f) != 0)
+		r = -EIO;
+	if (r < 0)
+		*ret_err = og_asprintf("%s: cannot write", out);
+	free(text);
+	return r;
+}
+
+static int
+mail_text(const cJSON *report, const cJSON *config, const char *out, char **ret_err)
+{
+	(void)config;
+	return mail_summary(report, false, out, ret_err);
+}
+
+static int
+mail_html(const cJSON *report, const cJSON *config, const char *out, char **ret_err)
+{
+	(void)config;
+	return mail_summary(report, true, out, ret_err);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -48,13 +79,15 @@ main(int argc, char **argv)
 		{ "junit", og_render_junit },
 		{ "pdf", og_render_pdf },
 		{ "png", og_render_png },
+		{ "mailtext", mail_text },
+		{ "mailhtml", mail_html },
 	};
 	cJSON *report = NULL, *config = NULL;
 	char *err = NULL;
 	int rc = 2, r;
 
 	if (argc < 4 || argc > 5) {
-		fprintf(stderr, "usage: render-driver html|json|junit|pdf|png in.json out [config.json]\n");
+		fprintf(stderr, "usage: render-driver html|json|junit|pdf|png|mailtext|mailhtml in.json out [config.json]\n");
 		return 2;
 	}
 	report = load(argv[2]);

@@ -3,8 +3,12 @@
 with the mail delivered to a real SMTP server (aiosmtpd), and every level,
 area figure, KPI, gate result and finding count in report.json must read
 the same in the PDF (pdftotext), the JUnit XML, the mail and the terminal
-summary.  Then `render --from report.json` without any config must
-reproduce every file byte for byte, and with --config say it re-assesses."""
+summary; so must each gate's wording, what passes a failed gate and the
+decision plan (this week / month / quarter), with no gate keys outside the
+appendix.  Then `render --from report.json` without any config must
+reproduce every file, the terminal summary and both mail summaries byte for
+byte; with --config or --model it re-assesses, says so, keeps the stored
+policy gates and says when the maturity model differs (SHA-256 digest)."""
 import email
 import email.policy
 import glob
@@ -16,8 +20,10 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
+import difflib
 
 OPSGRADE = os.environ["OPSGRADE"]
+RENDER_DRIVER = sys.argv[1] if len(sys.argv) > 1 else None
 SRC = os.environ["OG_SOURCE_ROOT"]
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
@@ -62,13 +68,33 @@ def pdf_text(path):
                                check=True).stdout)
 
 
-def mail_text(maildir):
+def first_diff(a, b):
+    d = [x for x in difflib.unified_diff(a.splitlines(), b.splitlines(), lineterm="", n=0)][2:6]
+    return " / ".join(d)
+
+
+def mail_parts(maildir):
+    """The delivered mail's text and HTML parts, line ends as rendered."""
     files = sorted(glob.glob(os.path.join(maildir, "new", "*")))
     if len(files) != 1:
         return None
     with open(files[0], "rb") as f:
         msg = email.message_from_binary_file(f, policy=email.policy.default)
-    return flat(str(msg["Subject"]) + " | " + msg.get_body(preferencelist=("plain",)).get_content())
+    parts = {}
+    for part in msg.walk():
+        if part.get_content_type() in ("text/plain", "text/html"):
+            parts[part.get_content_type()] = part.get_content().replace("\r\n", "\n")
+        elif part.get_content_type() == "image/png":
+            parts["cid"] = part.get("Content-ID", "").strip("<>")
+    parts["subject"] = str(msg["Subject"])
+    return parts
+
+
+def mail_text(maildir):
+    parts = mail_parts(maildir)
+    if parts is None:
+        return None
+    return flat(parts["subject"] + " | " + parts["text/plain"])
 
 
 def mail_on_phone(maildir, tmp):
@@ -217,18 +243,106 @@ def main():
                   "one threshold: %s is %s and KPI %s is %s" % (cap, ev[cap]["status"], kpi,
                                                                 k["status"]))
 
-    # gates
+    # gates: worded once (gates[].text, .fix.text, decision.gates.text) and
+    # printed as they are by every output; no gate key outside the appendix
+    verdict = a["decision"]["gates"]["text"]
     total = len(rj["gates"])
-    check("Gates: %d of %d passed" % (total - len(failed_gates), total) in term, "terminal: gates")
-    check("Policy gates: %d of %d passed" % (total - len(failed_gates), total) in pdf, "PDF: gates")
+    check(verdict == ("Policy gates: %d of %d passed, %d failed" % (
+        total - len(failed_gates), total, len(failed_gates)) if failed_gates else
+        "Policy gates: all %d passed" % total), "the gate verdict counts the gates: %r" % verdict)
+    pdf_body = pdf[:pdf.rindex("9. Appendix")]
+    for where, text in (("terminal", term), ("PDF", pdf), ("HTML", html), ("mail", mail)):
+        if text is None:
+            continue
+        check(verdict in text, "%s: gate verdict %r" % (where, verdict))
+        for g in failed_gates:
+            check(flat(g["text"]) in text, "%s: failed gate worded %r" % (where, g["text"]))
+            fix = g.get("fix")
+            check(fix and flat(fix["text"]) in text,
+                  "%s: what passes gate %s: %r" % (where, g["id"], fix and fix["text"]))
+        body = pdf_body if where == "PDF" else text
+        if where == "HTML":
+            body = re.sub(r"<[^>]*>", " ", text[:text.rindex("9. Appendix")])
+        for key in ("min_level", "max_findings", "required_capability", "fail_on", "kpi."):
+            check(key not in body, "%s: no gate key %r outside the appendix" % (where, key))
     for g in rj["gates"]:
         check(g["description"] in pdf, "PDF: gate %s listed" % g["id"])
+        if mail:
+            check(flat(g["text"]) in mail, "mail: gate %s worded %r" % (g["id"], g["text"]))
     gate_failures = [f for f in junit.iter("failure") if f.get("type") == "gate"]
     check(len(gate_failures) == len(failed_gates),
           "JUnit: %d gate failures for %d failed gates" % (len(gate_failures), len(failed_gates)))
+    check(sorted(f.get("message") for f in gate_failures) == sorted(g["text"] for g in failed_gates),
+          "JUnit: a failed gate's message is its text")
+
+    # what passes a failed gate, computed once: the min_level gate names the
+    # union of the levels' smallest sets, and they lead the plan; a findings
+    # gate names the open findings of its severity
+    levels = {lv["level"]: lv for lv in a["levels"]}
+    plan = [x["id"] for h in a["decision"]["horizons"] for x in h["actions"]]
+    for g in failed_gates:
+        fix = g.get("fix") or {}
+        if g["id"] == "min_level":
+            want = [c for lvl in range(a["level"] + 1, g["expected"] + 1)
+                    for c in levels[lvl].get("needs", [])]
+            check(fix.get("actions") == want, "min_level fix is the levels' smallest sets %r"
+                  % fix.get("actions"))
+            check(plan[:len(set(want) | set(nl["needs"]))] and
+                  set(plan[:len(set(want) | set(nl["needs"]))]) == set(want) | set(nl["needs"]),
+                  "the plan starts with the next level and the min_level gate's set")
+            for c in want:
+                act = next((x for h in a["decision"]["horizons"] for x in h["actions"]
+                            if x["id"] == c), None)
+                check(act is None or g["description"] in act["why"],
+                      "plan: %s says which gate needs it" % c)
+        if g["id"].startswith("max_findings."):
+            sev = g["id"].split(".", 1)[1]
+            open_fps = {f["fingerprint"] for f in rj["findings"]
+                        if f["severity"] == sev and f["status"] == "open"}
+            named = [f["fingerprint"] for f in fix.get("findings", [])]
+            check(len(named) == g["actual"] - g["expected"] and set(named) <= open_fps,
+                  "%s fix names %d open %s findings" % (g["id"], len(named), sev))
+
+    # the plan in the terminal and the mail (the first actions of each
+    # horizon; the PDF and HTML have them all, checked above)
+    for h in a["decision"]["horizons"]:
+        head = "%s: about %s of work" % (h["name"], h["effort"]) if h["actions"] else \
+            "%s: nothing planned" % h["name"]
+        check(head in term, "terminal: plan heading %r" % head)
+        if mail:
+            check(head in mail, "mail: plan heading %r" % head)
+        for x in h["actions"][:3]:
+            check(x["title"] in term, "terminal: plan action %r" % x["title"])
+            if mail:
+                check(x["title"] in mail, "mail: plan action %r" % x["title"])
     if mail:
-        for g in failed_gates:
-            check(g["description"] in mail, "mail: failed gate %s" % g["id"])
+        body = mail.split(" | ", 1)[1]
+        order = [body.find(verdict), body.find("Decision and next steps"), body.find("Maturity level:")]
+        check(0 <= order[0] < order[1] < order[2],
+              "mail: verdict and gates, then the plan, then the detail %r" % order)
+
+    # costs: alternatives for one need count once, the cheapest
+    costs = a["costs"]
+    by_need = {}
+    for o in costs["options"]:
+        by_need.setdefault(o["capability"], []).append(o)
+    counted = {}
+    for need, opts in by_need.items():
+        cheapest = min(o["monthly_usd"] for o in opts)
+        ones = [o for o in opts if o["counted"]]
+        check(len(ones) == 1 and ones[0]["monthly_usd"] == cheapest,
+              "costs: one counted option, the cheapest, for %s" % need)
+        for o in opts:
+            check(o["counted"] or o["alternative_to"] == ones[0]["tool"],
+                  "costs: %s is shown as an alternative" % o["tool"])
+        if ones and ones[0]["monthly_usd"] > 0:
+            counted[ones[0]["tool"]] = ones[0]["monthly_usd"]
+    check(costs["monthly_total_usd"] == round(sum(counted.values()), 2),
+          "costs: total %s is the cheapest option of each need" % costs["monthly_total_usd"])
+    total_text = "Estimated monthly total (the cheapest option for each need): $%.0f" % \
+        costs["monthly_total_usd"]
+    check(not costs["options"] or (total_text in pdf and total_text in html),
+          "PDF and HTML: %r" % total_text)
 
     # JUnit mapping (docs/junit.md): a gap and a blind spot read differently
     required = {g["id"].split(".", 1)[1] for g in rj["gates"]
@@ -283,6 +397,25 @@ def main():
     check(p2.returncode == p.returncode, "render --from exits like the report (%d vs %d: %s)"
           % (p2.returncode, p.returncode, p2.stderr))
     check("rendering the stored assessment" in p2.stderr, "render --from says what it renders")
+    check(p2.stdout == p.stdout, "render --from prints the same terminal summary %s"
+          % first_diff(p.stdout, p2.stdout))
+    parts = mail_parts(maildir) if server else None
+    if parts and RENDER_DRIVER:
+        for fmt, key in (("mailtext", "text/plain"), ("mailhtml", "text/html")):
+            dst = os.path.join(tmp, fmt)
+            subprocess.run([RENDER_DRIVER, fmt, os.path.join(again, "report.json"), dst],
+                           check=True, timeout=120)
+            mine = open(dst, encoding="utf-8").read()
+            sent = parts[key].replace("cid:" + parts.get("cid", "?"), "cid:summary")
+            # the attachment's dated name is the mail's, not the report's
+            sent = re.sub(r"attached as opsgrade-[^ <]*\.pdf", "attached as report.pdf", sent)
+            check(mine.rstrip("\n") == sent.rstrip("\n"),
+                  "render --from's report.json gives the delivered %s byte for byte %s"
+                  % (key, first_diff(sent, mine)))
+    model = a["model"]
+    check(re.fullmatch(r"sha256:[0-9a-f]{64}", model.get("digest", "")),
+          "report.json names the model's digest %r" % model.get("digest"))
+    check(model.get("id") and model.get("version"), "report.json names the model's id and version")
     for f in sorted(os.listdir(out)):
         if f in ("events.json",) or os.path.isdir(os.path.join(out, f)):
             continue
@@ -293,6 +426,27 @@ def main():
                          "--output-dir", os.path.join(tmp, "re")], capture_output=True,
                         text=True, env=env_for(tmp), cwd=empty, timeout=300)
     check("re-assessing" in p3.stderr, "render --from --config says it re-assesses")
+    check("assessed with maturity model" not in p3.stderr,
+          "the same model: no warning that it differs (%s)" % p3.stderr)
+    # another model (one changed byte): re-assessed under the stored policy,
+    # and the digest difference is said
+    other = os.path.join(tmp, "other-model.json")
+    text = open(os.path.join(SRC, "data", "maturity-model.json"), encoding="utf-8").read()
+    with open(other, "w", encoding="utf-8") as f:
+        f.write(text.replace('"version": "%s"' % model["version"],
+                             '"version": "%s-local"' % model["version"], 1))
+    p4 = subprocess.run([OPSGRADE, "render", "--from", os.path.join(out, "report.json"),
+                         "--model", other, "--output-dir", os.path.join(tmp, "other")],
+                        capture_output=True, text=True, env=env_for(tmp), cwd=empty, timeout=300)
+    check("re-assessing" in p4.stderr and model["digest"] in p4.stderr and
+          "was assessed with maturity model" in p4.stderr,
+          "render --from --model says the model differs, with the digests: %s" % p4.stderr)
+    check("keeping the policy gates" in p4.stderr and p4.returncode == p.returncode,
+          "render --from --model keeps the stored gates (exit %d)" % p4.returncode)
+    rj4 = json.load(open(os.path.join(tmp, "other", "report.json")))
+    check(rj4["assessment"]["model"]["digest"] != model["digest"] and
+          [g["id"] for g in rj4["gates"]] == [g["id"] for g in rj["gates"]],
+          "the re-assessed report names the other model and judges the same gates")
     shutil.rmtree(tmp, ignore_errors=True)
     sys.exit(done())
 

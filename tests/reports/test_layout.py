@@ -152,6 +152,23 @@ def main():
     check(p.returncode in (0, 1), "bare checkout runs rc=%d %s" % (p.returncode, p.stderr[-300:]))
     check(not layout_complaints(p.stderr), "bare: nothing cut off or split %s" % layout_complaints(p.stderr))
     judge_pdf("bare letter", os.path.join(tmp, "bare-out", "report.pdf"))
+    # an empty repository: its .git is not "left out as build output"
+    empty = os.path.join(tmp, "empty-repo")
+    os.makedirs(empty)
+    subprocess.run(["git", "init", "-q", empty], check=True, env=env, timeout=60)
+    p = subprocess.run([OPSGRADE, "report", empty, "--output-dir", os.path.join(tmp, "empty-out"),
+                        "--format", "json"], capture_output=True, text=True, env=env, cwd=tmp,
+                       timeout=300)
+    check("left out as not the product: nothing" in p.stdout,
+          "empty repository: nothing left out %r" % p.stdout[:200])
+    # nothing was scanned: that is "not measured", never "no open findings"
+    text = subprocess.run(["pdftotext", os.path.join(tmp, "bare-out", "report.pdf"), "-"],
+                          capture_output=True, text=True).stdout
+    check("No open findings." not in text and "Open findings: not measured" in text,
+          "bare: findings not measured, not zero")
+    named = re.findall(r".{30}\b(?:repo|github|registry|trivy|codeql|coverage|events) collector.{30}",
+                       re.sub(r"\s+", " ", text[:text.rfind("Appendix")]))
+    check(not named, "bare: no collector named before the appendix %r" % named[:3])
 
     hostile, names = make_hostile(report)
     src = os.path.join(tmp, "hostile.json")

@@ -41,6 +41,9 @@ collect(struct og_ctx *ctx, void *state)
 	host->set_partial(ctx, "one input unreadable");
 #elif defined(BEHAVIOUR_STDOUT)
 	puts("stray output that must not reach opsgrade's stdout");
+#elif defined(BEHAVIOUR_PATHTAKER)
+	/* an in-house collector that takes `report PATH` (OG_OPTF_POSITIONAL) */
+	host->fact_string(ctx, "pathtaker.dir", host->config_get(ctx, "dir"), NULL);
 #endif
 	return 0;
 }
@@ -79,6 +82,14 @@ struct not_a_plugin {
 };
 OG_EXPORT const struct not_a_plugin not_a_plugin;
 const struct not_a_plugin not_a_plugin = { init, collect };
+#elif defined(BEHAVIOUR_PATHTAKER)
+static const struct og_option pathtaker_options[] = {
+	{ .key = "dir", .type = OG_OPT_STRING,
+	  .flags = OG_OPTF_PATH | OG_OPTF_POSITIONAL, .help = "directory" },
+	{ .key = NULL },
+};
+OG_PLUGIN_DEFINE(.name = PLUGIN_NAME, .version = "1", .summary = "test",
+		 .init = init, .collect = collect, .options = pathtaker_options)
 #else
 OG_PLUGIN_DEFINE(.name = PLUGIN_NAME, .version = "1", .summary = "test",
 		 .init = init, .collect = collect)
