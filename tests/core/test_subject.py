@@ -25,9 +25,9 @@ env.pop("GH_TOKEN", None)
 bare = os.path.join(src, "tests/fixtures/repo/bare")
 
 
-def run(args, cwd=tmp):
-    return subprocess.run([opsgrade] + args, capture_output=True, text=True, env=env,
-                          cwd=cwd, timeout=120)
+def run(args, cwd=tmp, run_env=None):
+    return subprocess.run([opsgrade] + args, capture_output=True, text=True,
+                          env=run_env or env, cwd=cwd, timeout=120)
 
 
 def written(d):
@@ -141,33 +141,36 @@ pdir = tempfile.mkdtemp(dir=tmp)
 shutil.copy(os.path.join(os.environ["OG_BUILD_ROOT"], "tests", "core", "pathtaker.so"), pdir)
 pt = os.path.join(tmp, "pt.json")
 only = dict(env, OPSGRADE_NO_DEFAULT_PLUGINS="1")
-p = subprocess.run([opsgrade, "collect", bare, "--plugin-dir", pdir, "-o", pt],
-                   capture_output=True, text=True, env=only, cwd=tmp, timeout=120)
-ok = p.returncode in (0, 1) and os.path.exists(pt)
-check("an in-house collector takes PATH", ok, (p.returncode, p.stderr))
-if ok:
+
+
+def collect_pt(what, path, run_env=None):
+    """collect PATH with the pathtaker plugin; its report, or None."""
+    p = run(["collect", path, "--plugin-dir", pdir, "-o", pt], run_env=run_env)
+    ok = p.returncode in (0, 1) and os.path.exists(pt)
+    check(what, ok, (p.returncode, p.stderr))
+    if not ok:
+        return None
     with open(pt) as f:
         doc = json.load(f)
-    got = [x.get("value") for x in doc["facts"] if x["key"] == "pathtaker.dir"]
-    check("its option holds PATH", got == [bare], got)
+    doc["pathtaker"] = [x.get("value") for x in doc["facts"] if x["key"] == "pathtaker.dir"]
+    return doc
+
+
+doc = collect_pt("an in-house collector takes PATH", bare, only)
+if doc:
+    check("its option holds PATH", doc["pathtaker"] == [bare], doc["pathtaker"])
     check("and the subject is PATH's name", doc["subject"] == "bare", doc["subject"])
     check("no repo collector ran", all(c["name"] != "repo" for c in doc["collectors"]),
           doc["collectors"])
-p = subprocess.run([opsgrade, "collect", "/nonexistent/dir", "--plugin-dir", pdir, "-o", pt],
-                   capture_output=True, text=True, env=only, cwd=tmp, timeout=120)
+p = run(["collect", "/nonexistent/dir", "--plugin-dir", pdir, "-o", pt], run_env=only)
 check("its PATH is checked like the repo collector's: exit 2 naming it",
       p.returncode == 2 and "/nonexistent/dir" in p.stderr, (p.returncode, p.stderr))
 # with the repo collector too, both take the same PATH
-p = run(["collect", bare, "--plugin-dir", pdir, "-o", pt])
-ok = p.returncode in (0, 1) and os.path.exists(pt)
-check("repo and the in-house collector both take PATH", ok, (p.returncode, p.stderr))
-if ok:
-    with open(pt) as f:
-        doc = json.load(f)
-    got = [x.get("value") for x in doc["facts"] if x["key"] == "pathtaker.dir"]
+doc = collect_pt("repo and the in-house collector both take PATH", bare)
+if doc:
     repo = [c for c in doc["collectors"] if c["name"] == "repo"]
-    check("each read PATH", got == [bare] and repo and repo[0]["status"] == "ok",
-          (got, repo))
+    check("each read PATH", doc["pathtaker"] == [bare] and repo and
+          repo[0]["status"] == "ok", (doc["pathtaker"], repo))
 
 # merge: different subjects need --subject
 a, b = os.path.join(tmp, "a.json"), os.path.join(tmp, "b.json")
