@@ -752,6 +752,7 @@ sec_roadmap(struct pdf *p)
 						     og_rj_num(ph, "phase", &v) ? v : (double)n,
 						     og_rj_str(ph, "name") ? og_rj_str(ph, "name") : "")),
 			.start_week = (int)s, .end_week = (int)e, .phase = true };
+		rows[n - 1].exact = og_phase_span(ph, &rows[n - 1].from, &rows[n - 1].to);
 		if ((int)e > weeks)
 			weeks = (int)e;
 		cJSON_ArrayForEach(it, og_rj_arr(ph, "items")) {
