@@ -341,6 +341,9 @@ collector_json(const struct og_run_result *r, const cJSON *config)
 					       : cJSON_CreateArray());
 	if (r->log_dropped)
 		cJSON_AddNumberToObject(o, "log_dropped", (double)r->log_dropped);
+	/* what it examined: the history compares like targets only */
+	cJSON_AddItemToObject(o, "targets", r->targets ? cJSON_Duplicate(r->targets, 1)
+						       : cJSON_CreateNull());
 	/* what it may ask the broker for, and where that goes (an audit) */
 	cJSON_AddItemToObject(o, "credentials", og_plugin_credentials_json(e, config));
 	return o;
@@ -1019,6 +1022,35 @@ merge_log(cJSON *dst, const cJSON *src)
  * that ran it (a skip counts only when no shard ran it), counts and
  * durations summed, so a failure in any shard stays visible.
  */
+/* The shards' targets together (sorted, each once): the merged run
+ * examined every shard's, and the history compares it as one. */
+static void
+merge_targets(cJSON *cur, const cJSON *c)
+{
+	cJSON *dst = cJSON_GetObjectItemCaseSensitive(cur, "targets");
+	const cJSON *src = cJSON_GetObjectItemCaseSensitive(c, "targets"), *t;
+
+	if (!cJSON_IsArray(src))
+		return;
+	if (!cJSON_IsArray(dst)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(cur, "targets");
+		cJSON_AddItemToObject(cur, "targets", cJSON_Duplicate(src, 1));
+		return;
+	}
+	cJSON_ArrayForEach(t, src) {
+		const cJSON *at;
+		int i = 0, cmp = 1;
+
+		if (!cJSON_IsString(t))
+			continue;
+		for (at = dst->child; at; at = at->next, i++)
+			if (cJSON_IsString(at) && (cmp = strcmp(at->valuestring, t->valuestring)) >= 0)
+				break;
+		if (!at || cmp != 0)
+			cJSON_InsertItemInArray(dst, i, cJSON_CreateString(t->valuestring));
+	}
+}
+
 static void
 merge_collector(cJSON *collectors, const cJSON *c)
 {
@@ -1047,6 +1079,7 @@ merge_collector(cJSON *collectors, const cJSON *c)
 		add_number(counts_dst, counts_src, "findings");
 		add_number(counts_dst, counts_src, "events");
 		merge_log(cur, c);
+		merge_targets(cur, c);
 		return;
 	}
 	cJSON_AddItemToArray(collectors, cJSON_Duplicate(c, 1));

@@ -438,6 +438,17 @@ host_set_partial(struct og_ctx *ctx, const char *reason)
 	emit_line(ctx);
 }
 
+static int
+host_target(struct og_ctx *ctx, const char *kind, const char *id)
+{
+	if (!kind || !*kind || !id || !*id)
+		return refuse(ctx, "target without a kind or an id");
+	begin(ctx, "target");
+	og_jw_kstr(&ctx->w, "kind", kind);
+	og_jw_kstr(&ctx->w, "id", id);
+	return emit_line(ctx);
+}
+
 static bool
 host_secret_available(struct og_ctx *ctx, const char *name)
 {
@@ -488,6 +499,7 @@ static const struct og_host host_table = {
 	.http_batch = host_http_batch,
 	.http_free = host_http_free,
 	.fact = host_fact,
+	.target = host_target,
 };
 
 int

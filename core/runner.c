@@ -40,6 +40,7 @@ struct slot {
 	bool reaped;
 	int wstatus;
 	bool timed_out;
+	bool targets_cut;	/* past OG_COLLECTOR_TARGETS_MAX (said once) */
 	size_t text_fixed;	/* invalid UTF-8 replaced in its records */
 	/* the parent's budget for this collector; past one, it is stopped */
 	uint64_t max_records, max_bytes, max_keys;
@@ -62,6 +63,8 @@ og_run_result_clear(struct og_run_result *r)
 	r->message = NULL;
 	cJSON_Delete(r->log);
 	r->log = NULL;
+	cJSON_Delete(r->targets);
+	r->targets = NULL;
 }
 
 /* Keep @msg in the collector's log when the run logs @level. */
@@ -83,6 +86,42 @@ keep_log(struct og_run_result *res, enum og_log_prio level, const char *msg)
 	cJSON_AddStringToObject(line, "level", names[level]);
 	cJSON_AddStringToObject(line, "message", msg);
 	cJSON_AddItemToArray(res->log, line);
+}
+
+/* Add "kind:id" to the collector's sorted, unique target list (compared
+ * as a set by the history). */
+static void
+add_target(struct slot *s, const cJSON *o)
+{
+	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(o, "kind");
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "id");
+	const cJSON *at;
+	char *name;
+	int c = 1, i = 0;
+
+	if (!cJSON_IsString(kind) || !cJSON_IsString(id) ||
+	    !*kind->valuestring || !*id->valuestring)
+		return;
+	if (!s->res->targets)
+		s->res->targets = cJSON_CreateArray();
+	name = og_asprintf("%s:%s", kind->valuestring, id->valuestring);
+	for (at = s->res->targets->child; at; at = at->next, i++)
+		if ((c = strcmp(at->valuestring, name)) >= 0)
+			break;
+	if (at && c == 0) {
+		free(name);
+		return;
+	}
+	if (cJSON_GetArraySize(s->res->targets) >= OG_COLLECTOR_TARGETS_MAX) {
+		if (!s->targets_cut)
+			keep_log(s->res, OG_PRIO_WARN, "more targets than opsgrade "
+				 "keeps; the history compares the first ones only");
+		s->targets_cut = true;
+		free(name);
+		return;
+	}
+	cJSON_InsertItemInArray(s->res->targets, i, cJSON_CreateString(name));
+	free(name);
 }
 
 static int
@@ -315,6 +354,8 @@ handle_json(struct slot *s, struct og_model *m, const char *text, size_t len)
 		s->partial = true;
 		if (cJSON_IsString(why))
 			add_reason(s, why->valuestring);
+	} else if (!strcmp(t->valuestring, "target")) {
+		add_target(s, o);
 	} else if (!strcmp(t->valuestring, "done")) {
 		const cJSON *rc = cJSON_GetObjectItemCaseSensitive(o, "rc");
 

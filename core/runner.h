@@ -33,7 +33,13 @@ struct og_run_result {
 	 * OG_COLLECTOR_LOG_MAX; later ones are counted in log_dropped. */
 	cJSON *log;
 	size_t log_dropped;
+	/* What the collector examined (host->target): sorted unique
+	 * "kind:id" strings, at most OG_COLLECTOR_TARGETS_MAX; NULL when it
+	 * declared none. */
+	cJSON *targets;
 };
+
+#define OG_COLLECTOR_TARGETS_MAX	1000
 
 #define OG_COLLECTOR_LOG_MAX	200
 

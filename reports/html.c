@@ -195,6 +195,56 @@ svg_text(struct og_html *h, double x, double y, const char *anchor, const char *
 static void svg_segments(struct og_html *h, int y, int w, const struct og_html_bar *b,
 			 const char *hex);
 
+/* Where to end the first line of @s so that it fits @max characters,
+ * at a space (SVG text does not wrap; a cut label was issue 12). */
+static size_t
+label_break(const char *s, size_t max)
+{
+	size_t n = strlen(s), cut = 0;
+
+	if (n <= max)
+		return n;
+	for (size_t i = 0; i <= max; i++)
+		if (s[i] == ' ')
+			cut = i;
+	if (cut)
+		return cut;
+	/* one long word: cut it, but not inside a UTF-8 sequence */
+	for (cut = max; cut > 1 && ((unsigned char)s[cut] & 0xC0) == 0x80; cut--)
+		;
+	return cut;
+}
+
+/* @label as lines of at most @max characters (15 px text in a 400-unit
+ * drawing holds about 44; bold fewer), the first baseline at @y, 17
+ * units apart; returns how many (nothing is drawn unless @draw). */
+static int
+label_lines(struct og_html *h, double y, const char *label, const char *cls, size_t max,
+	    bool draw)
+{
+	const char *s = label ? label : "";
+	int k = 0;
+
+	while (*s) {
+		size_t len = label_break(s, max);
+
+		if (draw) {
+			fprintf(h->f, "<text x=\"0\" y=\"%.1f\" text-anchor=\"start\" class=\"%s\">",
+				y + 17 * k, cls);
+			char *line = strndup(s, len);
+
+			og_html_esc(h, line);
+			free(line);
+			fputs("</text>", h->f);
+		}
+		k++;
+		s += len;
+		while (*s == ' ')
+			s++;
+	}
+	return k ? k : 1;
+}
+
 void
 og_html_hbars(struct og_html *h, const char *title, const struct og_html_bar *bars,
 	      int n, double max)
@@ -202,8 +252,15 @@ og_html_hbars(struct og_html *h, const char *title, const struct og_html_bar *ba
 	/* Label above each bar: a narrow screen scales the whole drawing, so
 	 * labels beside the bars would shrink to unreadable. */
 	const int W = 400, row = 40;
+	double total = 4, y = 0;
 
-	svg_start(h, W, n * row + 4, title);
+	/* a label shares its line with the value unless the figures go
+	 * below (segmented): then it has the whole width */
+#define HBAR_LABEL_MAX(b) ((size_t)((b).have && (b).segmented ? 44 : 30))
+	for (int i = 0; i < n; i++)
+		total += row + 17 * (label_lines(h, 0, bars[i].label, "", HBAR_LABEL_MAX(bars[i]),
+						 false) - 1);
+	svg_start(h, W, (int)total, title);
 	for (int i = 0; i < n; i++) {
 		fputs(i ? "; " : ": ", h->f);
 		og_html_esc(h, bars[i].label);
@@ -211,8 +268,9 @@ og_html_hbars(struct og_html *h, const char *title, const struct og_html_bar *ba
 		og_html_esc(h, bars[i].have ? bars[i].value_text : "not measured");
 	}
 	fputs("</title>", h->f);
-	for (int i = 0; i < n; i++) {
-		double y = i * row, frac = bars[i].have && max > 0 ? bars[i].value / max : 0;
+	for (int i = 0; i < n; y += row, i++) {
+		double frac = bars[i].have && max > 0 ? bars[i].value / max : 0;
+		int lines = label_lines(h, y + 14, bars[i].label, "lbl", HBAR_LABEL_MAX(bars[i]), true);
 		char hex[8];
 
 		if (frac > 1)
@@ -220,7 +278,8 @@ og_html_hbars(struct og_html *h, const char *title, const struct og_html_bar *ba
 		if (frac < 0)
 			frac = 0;
 		og_html_hex(bars[i].color, hex);
-		svg_text(h, 0, y + 14, "start", "lbl", bars[i].label);
+		/* the value beside the label's last line, the bar below it */
+		y += 17 * (lines - 1);
 		if (bars[i].have && bars[i].segmented) {
 			/* the figures (completeness and coverage) after a
 			 * shorter bar: the label line has no room for them */
@@ -287,10 +346,14 @@ og_html_timeline(struct og_html *h, const char *title, const struct og_html_span
 		 int n, int weeks)
 {
 	const int W = 400, row = 34;
+	double total = 20, y = 0;
 
 	if (weeks < 1)
 		weeks = 1;
-	svg_start(h, W, n * row + 20, title);
+	for (int i = 0; i < n; i++)
+		total += row + 17 * (label_lines(h, 0, rows[i].label, "", rows[i].phase ? 38 : 44,
+						 false) - 1);
+	svg_start(h, W, (int)total, title);
 	for (int i = 0; i < n; i++) {
 		fputs(i ? "; " : ": ", h->f);
 		og_html_esc(h, rows[i].label);
@@ -301,8 +364,9 @@ og_html_timeline(struct og_html *h, const char *title, const struct og_html_span
 	}
 	fputs("</title>", h->f);
 	for (int i = 0; i < n; i++) {
-		double y = i * row, x0 = (double)(rows[i].start - 1) / weeks * W;
+		double x0 = (double)(rows[i].start - 1) / weeks * W;
 		double x1 = (double)rows[i].end / weeks * W;
+		int lines;
 
 		if (rows[i].exact) {
 			x0 = rows[i].from / weeks * W;
@@ -315,17 +379,20 @@ og_html_timeline(struct og_html *h, const char *title, const struct og_html_span
 			x1 = W;
 		if (x1 < x0 + 4)
 			x1 = x0 + 4;
-		svg_text(h, 0, y + 13, "start", rows[i].phase ? "lbl ph" : "lbl", rows[i].label);
+		lines = label_lines(h, y + 13, rows[i].label, rows[i].phase ? "lbl ph" : "lbl",
+				    rows[i].phase ? 38 : 44, true);
+		y += 17 * (lines - 1);
 		fprintf(h->f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"10\" rx=\"2\" class=\"%s\"/>",
 			x0, (int)y + 18, x1 - x0, rows[i].phase ? "phase" : "item");
+		y += row;
 	}
 	{
 		char wk[32];
 
 		snprintf(wk, sizeof(wk), "week 1");
-		svg_text(h, 0, n * row + 14, "start", "axis", wk);
+		svg_text(h, 0, y + 14, "start", "axis", wk);
 		snprintf(wk, sizeof(wk), "week %d", weeks);
-		svg_text(h, W, n * row + 14, "end", "axis", wk);
+		svg_text(h, W, y + 14, "end", "axis", wk);
 	}
 	svg_end(h);
 }

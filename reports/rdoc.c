@@ -672,6 +672,24 @@ og_decision_later_text(const cJSON *dec)
 			   later == 1 ? "" : "s");
 }
 
+bool
+og_phase_span(const cJSON *ph, double *ret_from, double *ret_to)
+{
+	const cJSON *it;
+	bool any = false;
+
+	cJSON_ArrayForEach(it, og_rj_arr(ph, "items")) {
+		double f, t;
+
+		if (!og_rj_num(it, "from_week", &f) || !og_rj_num(it, "to_week", &t))
+			return false;
+		*ret_from = any && *ret_from < f ? *ret_from : f;
+		*ret_to = any && *ret_to > t ? *ret_to : t;
+		any = true;
+	}
+	return any;
+}
+
 char *
 og_top_action_text(const cJSON *as, int k)
 {

@@ -91,6 +91,11 @@ void og_cap_row(const cJSON *assessment, const char *cap_id, const char *status,
 void og_cap_row_fini(struct og_cap_row *row);
 char *og_decision_horizon_text(const cJSON *horizon);
 
+/* A roadmap phase's extent in (fractional) weeks: from its first item's
+ * from_week to its last item's to_week, so the phase bar is as long as
+ * the work it holds, not whole weeks; false when its items have none. */
+bool og_phase_span(const cJSON *phase, double *ret_from, double *ret_to);
+
 /* The @k-th of assessment.top_actions (impact per effort) as the summary
  * pages list it: "Runbooks (Documentation & Incident Response; priority 2,
  * effort 1 day)"; NULL past the end.  Allocated. */

@@ -127,8 +127,16 @@ print_text(const cJSON *listing, FILE *out)
 	print_trend(out, snaps);
 	if (!cJSON_IsObject(d))
 		return;
-	fprintf(out, "\nSince %s:\n",
-		og_jstr_or(og_jget(listing, "previous_at"), "?"));
+	{
+		/* the baseline is the last complete run (history.compared_with) */
+		double after = 0;
+		const cJSON *cw = og_jget(listing, "compared_with");
+
+		og_jnum(og_jget(cw, "incomplete_after"), &after);
+		fprintf(out, "\nSince %s%s:\n",
+			og_jstr_or(og_jget(listing, "previous_at"), "?"),
+			after > 0 ? " (the last complete run)" : "");
+	}
 	fprintf(out, "  level            ");
 	print_level(out, og_jget2(d, "level", "from"));
 	fprintf(out, " ->");

@@ -679,6 +679,7 @@ sec_roadmap(struct hr *r)
 					str_or(ph, "name", ""));
 		rows[n] = (struct og_html_span){ .label = labels[n], .start = (int)s, .end = (int)e,
 						  .phase = true };
+		rows[n].exact = og_phase_span(ph, &rows[n].from, &rows[n].to);
 		n++;
 		if ((int)e > weeks)
 			weeks = (int)e;

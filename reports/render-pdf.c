@@ -139,13 +139,21 @@ kpi_display(struct pdf *p, const cJSON *k)
 	return keep(p, og_strdup0(og_rj_kpi_display(k, buf, sizeof(buf))));
 }
 
-/* The snapshot before this run, or NULL. */
+/* The snapshot this run is compared with (history.previous_at: the last
+ * complete run, not an incomplete one after it), or NULL. */
 static const cJSON *
 previous_snapshot(const struct pdf *p)
 {
 	const cJSON *snaps = og_rj_arr(p->hist, "snapshots");
+	const char *at = og_rj_str(p->hist, "previous_at");
 	int n = og_rj_count(snaps);
 
+	for (int i = n - 2; at && i >= 0; i--) {
+		const cJSON *s = cJSON_GetArrayItem(snaps, i);
+
+		if (og_rj_str(s, "at") && !strcmp(og_rj_str(s, "at"), at))
+			return s;
+	}
 	return n >= 2 ? cJSON_GetArrayItem(snaps, n - 2) : NULL;
 }
 
@@ -552,7 +560,7 @@ sec_current(struct pdf *p)
 	}
 	free(bars);
 	if (prev)
-		note(p, "The black tick on a bar marks the previous report.");
+		note(p, "The black tick on a bar marks the report this one is compared with.");
 	cJSON_ArrayForEach(a, areas) {
 		double pct;
 		const char *name = og_rj_str(a, "name") ? og_rj_str(a, "name") : og_rj_str(a, "id");
@@ -624,13 +632,18 @@ sec_ladder(struct pdf *p)
 	og_doc_heading(d, 2, keep(p, og_asprintf("What level %.0f (%s) still needs",
 				og_rj_num(next, "level", &v) ? v : cur + 1,
 				og_rj_str(next, "name") ? og_rj_str(next, "name") : "")));
-	if (og_rj_count(og_rj_arr(next, "needs")) > 0)
-		para(p, keep(p, og_asprintf("The smallest set of actions that reaches it, "
-				"%d of the %d missing capabilities at that level (about %s of work):",
-				og_rj_count(og_rj_arr(next, "needs")),
-				og_rj_arr(next, "missing") ? og_rj_count(og_rj_arr(next, "missing"))
-							   : og_rj_count(og_rj_arr(next, "needs")),
+	if (og_rj_count(og_rj_arr(next, "needs")) > 0) {
+		/* not yet met = missing + not observed: "2 of the 1 missing"
+		 * read as nonsense when a needed one was only unobserved */
+		int nm = og_rj_count(og_rj_arr(next, "missing"));
+		int nu = og_rj_count(og_rj_arr(next, "unknown"));
+
+		para(p, keep(p, og_asprintf("The smallest set of actions that reaches it: %d of the "
+				"%d capabilities at that level not yet in place (%d missing, %d not "
+				"observed), about %s of work:",
+				og_rj_count(og_rj_arr(next, "needs")), nm + nu, nm, nu,
 				og_rj_str(next, "needs_effort") ? og_rj_str(next, "needs_effort") : "unknown effort")));
+	}
 	cJSON_ArrayForEach(id, og_rj_arr(next, "needs")) {
 		const cJSON *cap;
 
@@ -638,9 +651,11 @@ sec_ladder(struct pdf *p)
 			continue;
 		cap = og_json_find_id(og_rj_arr(p->as, "capabilities"), id->valuestring);
 		og_doc_bullet(d, "\xe2\x96\xa1", d->st->accent,
-			      keep(p, og_asprintf("%s (%s)", og_cap_title(p->as, id->valuestring),
+			      keep(p, og_asprintf("%s (%s%s)", og_cap_title(p->as, id->valuestring),
 						  og_rj_str(cap, "effort") ? og_rj_str(cap, "effort")
-									  : "effort not estimated")));
+									  : "effort not estimated",
+						  !strcmp(og_rj_str(cap, "status") ? og_rj_str(cap, "status")
+							  : "", "unknown") ? "; not observed: confirm or attest it" : "")));
 	}
 	if (og_rj_count(og_rj_arr(next, "needs")) == 0)
 		note(p, "Closing the observed gaps alone does not reach it: too little of this "
@@ -737,6 +752,7 @@ sec_roadmap(struct pdf *p)
 						     og_rj_num(ph, "phase", &v) ? v : (double)n,
 						     og_rj_str(ph, "name") ? og_rj_str(ph, "name") : "")),
 			.start_week = (int)s, .end_week = (int)e, .phase = true };
+		rows[n - 1].exact = og_phase_span(ph, &rows[n - 1].from, &rows[n - 1].to);
 		if ((int)e > weeks)
 			weeks = (int)e;
 		cJSON_ArrayForEach(it, og_rj_arr(ph, "items")) {
@@ -1222,7 +1238,11 @@ sec_appendix(struct pdf *p)
 		       keep(p, v >= 1000 ? og_asprintf("%.1f s", v / 1000) : og_asprintf("%.0f ms", v)) :
 		       "not measured");
 		txt(p, cnt ? keep(p, og_asprintf("%.0f / %.0f / %.0f", nf, nfi, ne)) : "not measured");
-		txt(p, og_rj_str(c, "message") ? og_rj_str(c, "message") : "");
+		/* what it examined, which the history compares like with like */
+		txt(p, og_rj_str(c, "message") ? og_rj_str(c, "message") :
+		       cJSON_IsArray(og_rj_arr(c, "targets")) ?
+		       keep(p, og_asprintf("examined %s", keep(p, og_rj_targets_text(
+						   og_rj_arr(c, "targets"))))) : "");
 	}
 	if (p->n_cells)
 		table(p, cc, 6, true);
@@ -1240,13 +1260,16 @@ sec_appendix(struct pdf *p)
 	}
 	cJSON_ArrayForEach(k, og_rj_arr(p->as, "capabilities")) {
 		const cJSON *e = cJSON_GetArrayItem(og_rj_arr(k, "evidence"), 0);
+		const char *detail = og_rj_str(k, "observe_detail");
 
-		if (!cJSON_IsString(e))
+		/* an unobserved one: the fact keys behind its hint's words */
+		if (!cJSON_IsString(e) && !detail)
 			continue;
 		if (rows++ >= EVIDENCE_ROWS_MAX)
 			break;
 		txt(p, og_rj_str(k, "title"));
-		txt(p, e->valuestring);
+		txt(p, cJSON_IsString(e) ? e->valuestring :
+		       keep(p, og_asprintf("not observed: %s", detail)));
 	}
 	cJSON_ArrayForEach(k, og_rj_arr(p->report, "facts")) {
 		const char *t = og_rj_str(k, "type");

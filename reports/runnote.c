@@ -69,6 +69,45 @@ og_rj_incomplete_text(const cJSON *report)
 	return t;
 }
 
+/* "trivy examined other targets (now nginx:1.25; before alpine:3.19)":
+ * the kind prefix of each "kind:id" is left out, at most three each. */
+char *
+og_rj_targets_text(const cJSON *arr)
+{
+	const cJSON *t;
+	char *s = NULL, *clean;
+	int n = 0;
+
+	cJSON_ArrayForEach(t, arr) {
+		const char *v = og_jstr(t), *colon = v ? strchr(v, ':') : NULL;
+
+		if (!v)
+			continue;
+		if (n++ == 3) {
+			s = cat(s, ", ", "…");
+			break;
+		}
+		/* a plugin's words: cleaned and cut like any other */
+		clean = og_text_clean(colon && colon[1] ? colon + 1 : v, 80, false);
+		s = cat(s, ", ", clean ? clean : "?");
+		free(clean);
+	}
+	return s ? s : og_strdup0("none declared");
+}
+
+static char *
+targets_phrase(const cJSON *c)
+{
+	char *now = og_rj_targets_text(og_jget(c, "targets_now"));
+	char *before = og_rj_targets_text(og_jget(c, "targets_before"));
+	char *s = og_asprintf("%s examined other targets (now %s; before %s)",
+			      og_jstr_or(og_jget(c, "collector"), "?"), now, before);
+
+	free(now);
+	free(before);
+	return s;
+}
+
 /* Why the two runs are not alike: "repo failed", "trivy did not run",
  * "github ran only this time"; NULL when nothing is listed. */
 static char *
@@ -80,9 +119,13 @@ unlike_reason(const cJSON *delta)
 	cJSON_ArrayForEach(c, og_jget(delta, "collectors_changed")) {
 		const char *name = og_jstr_or(og_jget(c, "collector"), "?");
 		const char *now = og_jstr(og_jget(c, "now"));
+		const char *before = og_jstr(og_jget(c, "before"));
 		char *ph;
 
-		if (now && !strcmp(now, "ok"))
+		if (now && before && !strcmp(now, before) &&
+		    og_jget(c, "targets_now"))
+			ph = targets_phrase(c);
+		else if (now && !strcmp(now, "ok"))
 			ph = og_asprintf("%s ran only this time", name);
 		else if (now && (!strcmp(now, "failed") || !strcmp(now, "partial")))
 			ph = og_asprintf("%s %s", name, !strcmp(now, "failed")
@@ -147,7 +190,8 @@ findings_line(const cJSON *delta)
 				num(delta, "findings_fixed_count"));
 	if (norc) {
 		char *t = og_asprintf("%s; %d not re-checked (the collector that "
-				      "reported %s did not run again completely)",
+				      "reported %s did not run again completely "
+				      "over the same target)",
 				      s, norc, norc == 1 ? "it" : "them");
 		free(s);
 		s = t;
@@ -184,6 +228,27 @@ capabilities_line(const cJSON *delta)
 	return s;
 }
 
+/* Said when the delta does not compare with the run just before: the
+ * incomplete runs in between are passed over (history.compared_with). */
+static char *
+baseline_line(const cJSON *h)
+{
+	const cJSON *cw = og_jget(h, "compared_with");
+	int after = num(cw, "incomplete_after");
+	const char *at = og_jstr(og_jget(cw, "at"));
+
+	if (!at)
+		return NULL;
+	if (cJSON_IsFalse(og_jget(cw, "complete")))
+		return og_asprintf("Compared with the report of %.10s, which was "
+				   "incomplete: no complete run is in the history", at);
+	if (!after)
+		return NULL;
+	return og_asprintf("Compared with the report of %.10s, the last complete run "
+			   "(the %d later run%s %s incomplete)", at, after,
+			   after == 1 ? "" : "s", after == 1 ? "was" : "were");
+}
+
 int
 og_rj_since_lines(const cJSON *report, char *lines[OG_SINCE_LINES])
 {
@@ -192,8 +257,13 @@ og_rj_since_lines(const cJSON *report, char *lines[OG_SINCE_LINES])
 
 	if (!og_jstr(og_jget(h, "previous_at")) || !cJSON_IsObject(d))
 		return 0;
-	lines[0] = level_line(report, d);
-	lines[1] = findings_line(d);
-	lines[2] = capabilities_line(d);
-	return OG_SINCE_LINES;
+	int n = 0;
+	char *base = baseline_line(h);
+
+	if (base)
+		lines[n++] = base;
+	lines[n++] = level_line(report, d);
+	lines[n++] = findings_line(d);
+	lines[n++] = capabilities_line(d);
+	return n;
 }

@@ -14,11 +14,17 @@
  * complete.  New string. */
 char *og_rj_incomplete_text(const cJSON *report);
 
-#define OG_SINCE_LINES	3
+/* A collector's targets (collectors[].targets, "kind:id") for a reader:
+ * "ghcr.io/acme/api, acme/web, …" (the first three), "none declared"
+ * for an empty or absent list.  New string. */
+char *og_rj_targets_text(const cJSON *targets);
+
+#define OG_SINCE_LINES	4
 
 /*
  * The change since the previous report as up to OG_SINCE_LINES new
- * strings (level, findings, capabilities) into @lines; returns how many,
+ * strings (the baseline when it is not the run just before, level,
+ * findings, capabilities) into @lines; returns how many,
  * 0 when there is no earlier report.
  */
 int og_rj_since_lines(const cJSON *report, char *lines[OG_SINCE_LINES]);

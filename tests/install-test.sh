@@ -83,6 +83,9 @@ check("capability met", caps.get("docs.hello_runbook", {}).get("status") == "met
       caps.get("docs.hello_runbook"))
 check("KPI measured", kpis.get("hello_files", {}).get("value") == 1, kpis.get("hello_files"))
 check("fragment in the model path", "hello.model.json" in r["assessment"]["model"]["path"])
+hello = [c for c in r["collectors"] if c["name"] == "hello"]
+check("target declared through the SDK", hello and hello[0].get("targets") ==
+      ["directory:" + os.path.join(prefix, "site")], hello and hello[0].get("targets"))
 text = open(os.path.join(prefix, "report.txt")).read()
 check("capability in the PDF", "Runbook in the hello directory" in text)
 check("KPI in the PDF", "Files in the hello directory" in text)

@@ -96,6 +96,17 @@ struct og_mm_cap {
 	unsigned kinds;
 	struct og_rule *applies_when;
 	char *na_reason;
+	/* For a reader, what would let it be observed when its collector
+	 * ran and could not decide ("connect GitHub with a token that can
+	 * read branch protection"); NULL: the generic words. */
+	char *observe;
+};
+
+/* "collectors": {name: {"connect": …}}: what the reader does to connect
+ * a collector that did not run; the model names it, the core does not. */
+struct og_mm_collector {
+	char *name;
+	char *connect;
 };
 
 struct og_mm_area {
@@ -152,7 +163,12 @@ struct og_mm {
 	size_t n_scan_facts;
 	char **incident_facts;
 	size_t n_incident_facts;
+	struct og_mm_collector *collectors;
+	size_t n_collectors;
 };
+
+/* The model's "connect" words for collector @name, or NULL. */
+const char *og_mm_connect(const struct og_mm *mm, const char *name);
 
 /* model-load.c */
 int og_mm_load(const char *path, const char *const *extra, size_t n_extra,

@@ -220,6 +220,7 @@ cap_fini(struct og_mm_cap *cp)
 	og_rule_free(cp->rule);
 	og_rule_free(cp->applies_when);
 	free(cp->na_reason);
+	free(cp->observe);
 	memset(cp, 0, sizeof(*cp));
 }
 
@@ -365,6 +366,7 @@ parse_cap(struct ctx *c, const cJSON *j, const char *path,
 	    (r = get_str(c, j, "current", path, true, &cp->current)) < 0 ||
 	    (r = get_str(c, j, "observed_by", path, true, &cp->observed_by)) < 0 ||
 	    (r = get_str(c, j, "scorecard", path, false, &cp->scorecard)) < 0 ||
+	    (r = get_str(c, j, "observe", path, false, &cp->observe)) < 0 ||
 	    (r = get_str(c, j, "effort", path, true, &effort)) < 0)
 		goto out;
 
@@ -646,6 +648,57 @@ parse_disable(struct ctx *c, const cJSON *doc, struct og_mm *mm)
 	return 0;
 }
 
+/* "collectors": {name: {"connect": "…"}}; a later file (a plugin's
+ * fragment) replaces a name's words. */
+static int
+parse_collectors(struct ctx *c, const cJSON *doc, struct og_mm *mm)
+{
+	const cJSON *obj = cJSON_GetObjectItemCaseSensitive(doc, "collectors");
+	const cJSON *it;
+	int r = 0;
+
+	if (!obj)
+		return 0;
+	if (!cJSON_IsObject(obj))
+		return fail(c, "$.collectors", "expected an object {name: {\"connect\": text}}");
+	cJSON_ArrayForEach(it, obj) {
+		char *path = og_asprintf("$.collectors.%s", it->string), *connect = NULL;
+		size_t at;
+
+		if (!cJSON_IsObject(it))
+			r = fail(c, path, "expected an object");
+		else
+			r = get_str(c, it, "connect", path, true, &connect);
+		free(path);
+		if (r < 0)
+			return r;
+		for (at = 0; at < mm->n_collectors && strcmp(mm->collectors[at].name, it->string); at++)
+			;
+		if (at == mm->n_collectors) {
+			if (mm->n_collectors >= OG_MM_CAPS_MAX) {
+				free(connect);
+				return fail(c, "$.collectors", "too many collectors");
+			}
+			mm->collectors = og_xrealloc_array(mm->collectors, ++mm->n_collectors,
+							   sizeof(*mm->collectors));
+			mm->collectors[at].name = og_strdup0(it->string);
+		} else {
+			free(mm->collectors[at].connect);
+		}
+		mm->collectors[at].connect = connect;
+	}
+	return 0;
+}
+
+const char *
+og_mm_connect(const struct og_mm *mm, const char *name)
+{
+	for (size_t i = 0; mm && name && i < mm->n_collectors; i++)
+		if (!strcmp(mm->collectors[i].name, name))
+			return mm->collectors[i].connect;
+	return NULL;
+}
+
 /* "kpis": [{id, name, fact, unit, direction, target, decimals?,
  * target_text?, unmeasured?}], a KPI over one number fact; a known id
  * is replaced.  unmeasured: the reason shown when no collector reported
@@ -772,6 +825,7 @@ og_mm_parse(const char *name, const char *text, struct og_mm *mm,
 	    (r = parse_caps(&c, doc, mm, extension)) < 0 ||
 	    (r = parse_disable(&c, doc, mm)) < 0 ||
 	    (r = parse_kpis(&c, doc, mm)) < 0 ||
+	    (r = parse_collectors(&c, doc, mm)) < 0 ||
 	    (r = parse_keys(&c, doc, "scan_facts", &mm->scan_facts,
 			    &mm->n_scan_facts)) < 0 ||
 	    (r = parse_keys(&c, doc, "incident_facts", &mm->incident_facts,
@@ -781,7 +835,7 @@ og_mm_parse(const char *name, const char *text, struct og_mm *mm,
 		static const char *const known[] = {
 			"schema", "id", "version", "description", "levels", "phases",
 			"areas", "capabilities", "disable", "kpis", "scan_facts",
-			"incident_facts", NULL,
+			"incident_facts", "collectors", NULL,
 		};
 		bool ok = false;
 
@@ -970,6 +1024,11 @@ og_mm_free(struct og_mm *mm)
 	for (size_t i = 0; i < mm->n_incident_facts; i++)
 		free(mm->incident_facts[i]);
 	free(mm->incident_facts);
+	for (size_t i = 0; i < mm->n_collectors; i++) {
+		free(mm->collectors[i].name);
+		free(mm->collectors[i].connect);
+	}
+	free(mm->collectors);
 	free(mm);
 	return NULL;
 }

@@ -694,14 +694,24 @@ observe_hint(const struct og_mm_cap *cp, const struct og_fact_env *env)
  * fact keys; observe_detail keeps the keys for the evidence.
  */
 static char *
-observe_text(const struct og_mm_cap *cp, const struct og_fact_env *env)
+observe_text(const struct og_mm *mm, const struct og_mm_cap *cp,
+	     const struct og_fact_env *env)
 {
+	const char *connect = og_mm_connect(mm, cp->observed_by);
+
 	if (!strcmp(cp->observed_by, "assessment"))
-		return observe_hint(cp, env);
+		return cp->observe ? og_asprintf("not observed: %s", cp->observe)
+				   : observe_hint(cp, env);
 	if (!og_env_ran(env, cp->observed_by) && og_env_trouble(env, cp->observed_by))
 		return og_asprintf("not observed: %s", og_env_trouble(env, cp->observed_by));
-	/* no collector named (issue 12): observe_detail names it for the
-	 * evidence appendix */
+	/* the model's words for the reader (data/maturity-model.json,
+	 * plugins' fragments); the fact keys stay in observe_detail */
+	if (!og_env_ran(env, cp->observed_by) && connect)
+		return og_asprintf("not observed: %s", connect);
+	if (cp->observe && og_env_ran(env, cp->observed_by))
+		return og_asprintf("not observed: %s", cp->observe);
+	/* no words in the model, and no collector named (issue 12):
+	 * observe_detail names it for the evidence appendix */
 	if (!og_env_ran(env, cp->observed_by))
 		return og_strdup0("not observed: the source that shows it was not connected; "
 				  "connect it (opsgrade report --help) or attest this");
@@ -749,7 +759,7 @@ og_score_capabilities(const struct og_scored *sc, const struct og_fact_env *env)
 		if (sc->status[i] == OG_CAP_UNKNOWN && sc->why[i]) {
 			cJSON_AddStringToObject(o, "observe_hint", sc->why[i]);
 		} else if (sc->status[i] == OG_CAP_UNKNOWN) {
-			hint = observe_text(cp, env);
+			hint = observe_text(sc->mm, cp, env);
 			cJSON_AddStringToObject(o, "observe_hint", hint);
 			free(hint);
 			hint = observe_hint(cp, env);

@@ -40,10 +40,49 @@ ran_ok(const cJSON *snap, const char *name)
 	return is_str(og_jget(all, name), "ok");
 }
 
-/* Over the comma-separated collector list @srcs (NULL: not recorded):
- * whether every one (@all) or some one ran completely in @snap. */
+/* Every target collector @name examined in @a was examined again in @b
+ * (host->target; docs/report-json.md "history").  Snapshots from before
+ * targets, and a collector that declares none in either run, compare by
+ * status alone; declared in one run only: not the same. */
 static bool
-sources_ran(const cJSON *snap, const char *srcs, bool all)
+covers(const cJSON *a, const cJSON *b, const char *name)
+{
+	const cJSON *all_a = og_jget(a, "collector_targets");
+	const cJSON *all_b = og_jget(b, "collector_targets");
+	const cJSON *ta, *tb, *t, *u;
+
+	if (!cJSON_IsObject(all_a) || !cJSON_IsObject(all_b) || !name)
+		return true;
+	ta = og_jget(all_a, name);
+	tb = og_jget(all_b, name);
+	if (!ta || !tb)
+		return !ta && !tb;
+	cJSON_ArrayForEach(t, ta) {
+		bool found = false;
+
+		cJSON_ArrayForEach(u, tb)
+			if (cJSON_IsString(t) && cJSON_IsString(u) &&
+			    !strcmp(t->valuestring, u->valuestring)) {
+				found = true;
+				break;
+			}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+static bool
+same_targets(const cJSON *a, const cJSON *b, const char *name)
+{
+	return covers(a, b, name) && covers(b, a, name);
+}
+
+/* Over the comma-separated collector list @srcs (NULL: not recorded):
+ * whether every one (@all) or some one ran completely in @snap over
+ * every target it examined in @other. */
+static bool
+sources_ran(const cJSON *snap, const cJSON *other, const char *srcs, bool all)
 {
 	bool some = false;
 
@@ -54,7 +93,7 @@ sources_ran(const cJSON *snap, const char *srcs, bool all)
 		char name[128];
 
 		snprintf(name, sizeof(name), "%.*s", (int)n, p);
-		if (ran_ok(snap, name))
+		if (ran_ok(snap, name) && covers(other, snap, name))
 			some = true;
 		else if (all)
 			return false;
@@ -118,9 +157,10 @@ struct fcounts {
 
 /*
  * One merge walk over both sides.  Vanished: fixed when every collector
- * that reported it ran completely now, else not re-checked.  Appeared:
- * new when one of its collectors ran completely last time (and did not
- * see it), else it was not checked before.
+ * that reported it ran completely now over every target it examined
+ * then, else not re-checked.  Appeared: new when one of its collectors
+ * ran completely last time over every target it examines now (and did
+ * not see it), else it was not checked before.
  */
 static void
 compare_findings(struct fside *p, struct fside *c, bool scanned_both,
@@ -146,7 +186,8 @@ compare_findings(struct fside *p, struct fside *c, bool scanned_both,
 			const char *key = p->fp[i].key;
 
 			if (scanned_both &&
-			    sources_ran(c->snap, fside_sources(p, key), true)) {
+			    sources_ran(c->snap, p->snap, fside_sources(p, key),
+					true)) {
 				listed(fixed, &n->fixed, key);
 				n->ch_changed |= crit_high(p->fp[i].val);
 			} else {
@@ -157,7 +198,8 @@ compare_findings(struct fside *p, struct fside *c, bool scanned_both,
 			const char *key = c->fp[j].key;
 
 			if (scanned_both &&
-			    sources_ran(p->snap, fside_sources(c, key), false)) {
+			    sources_ran(p->snap, c->snap, fside_sources(c, key),
+					false)) {
 				listed(fresh, &n->fresh, key);
 				n->ch_changed |= crit_high(c->fp[j].val);
 			} else {
@@ -168,12 +210,19 @@ compare_findings(struct fside *p, struct fside *c, bool scanned_both,
 	}
 }
 
+/* The collector (or "attestation") capability @id's status came from. */
+static const char *
+cap_via(const cJSON *snap, const char *id)
+{
+	return og_jstr(og_jget(og_jget(snap, "capability_via"), id));
+}
+
 /* A status that was seen (observed or attested) by a collector that ran
  * completely in @snap. */
 static bool
 cap_observed(const cJSON *snap, const char *id, const cJSON *status)
 {
-	const char *via = og_jstr(og_jget(og_jget(snap, "capability_via"), id));
+	const char *via = cap_via(snap, id);
 
 	if (!is_str(status, "met") && !is_str(status, "missing") &&
 	    !is_str(status, "not_applicable"))
@@ -209,12 +258,17 @@ compare_capabilities(const cJSON *prev, const cJSON *cur, cJSON *d)
 		const cJSON *now = cmp >= 0 ? c[j].val : NULL;
 		bool seen_was = was && cap_observed(prev, id, was);
 		bool seen_now = now && cap_observed(cur, id, now);
+		/* a status seen over another target is not a re-check */
+		bool like = same_targets(prev, cur, cap_via(cur, id) ?
+					 cap_via(cur, id) : cap_via(prev, id));
 
-		if (seen_was && !seen_now && !is_str(was, "not_applicable"))
+		if (seen_was && !(seen_now && like) &&
+		    !is_str(was, "not_applicable"))
 			listed(norc, &nn, id);
 		else if (seen_was && is_str(was, "missing") && is_str(now, "met"))
 			listed(gained, &ng, id);
-		else if (seen_now && is_str(was, "met") && is_str(now, "missing"))
+		else if (seen_now && like && is_str(was, "met") &&
+			 is_str(now, "missing"))
 			listed(lost, &nl, id);
 		else if (!seen_was && seen_now && !is_str(now, "not_applicable"))
 			first++;
@@ -228,8 +282,23 @@ compare_capabilities(const cJSON *prev, const cJSON *cur, cJSON *d)
 				(double)first);
 }
 
+/* "targets_before"/"targets_now" of collector @name (null: none declared). */
+static void
+add_targets_changed(cJSON *e, const cJSON *prev, const cJSON *cur,
+		    const char *name)
+{
+	const cJSON *side[2] = { og_jget(og_jget(prev, "collector_targets"), name),
+				 og_jget(og_jget(cur, "collector_targets"), name) };
+	static const char *const keys[2] = { "targets_before", "targets_now" };
+
+	for (int i = 0; i < 2; i++)
+		cJSON_AddItemToObject(e, keys[i], side[i] ? cJSON_Duplicate(side[i], 1)
+							  : cJSON_CreateNull());
+}
+
 /*
- * Collectors whose "ran completely" differs between the runs, as
+ * Collectors whose "ran completely", or whose targets, differ between the
+ * runs, as
  * {collector, before, now} (status or null when absent).  Either run
  * incomplete, or any such difference, makes the runs unlike.
  */
@@ -252,7 +321,8 @@ compare_collectors(const cJSON *prev, const cJSON *cur, cJSON *d)
 			 * previous one only when absent now */
 			if (s == 0 && other)
 				continue;
-			if (ran_ok(prev, it->string) == ran_ok(cur, it->string))
+			if (ran_ok(prev, it->string) == ran_ok(cur, it->string) &&
+			    same_targets(prev, cur, it->string))
 				continue;
 			e = cJSON_CreateObject();
 			cJSON_AddStringToObject(e, "collector", it->string);
@@ -261,6 +331,8 @@ compare_collectors(const cJSON *prev, const cJSON *cur, cJSON *d)
 				cJSON_Duplicate(other, 0) : cJSON_CreateNull());
 			cJSON_AddItemToObject(e, "now", s == 1 ?
 				cJSON_Duplicate(it, 0) : cJSON_CreateNull());
+			if (!same_targets(prev, cur, it->string))
+				add_targets_changed(e, prev, cur, it->string);
 			cJSON_AddItemToArray(ch, e);
 		}
 	}

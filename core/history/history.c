@@ -288,9 +288,9 @@ map_by_id(const cJSON *arr, const char *member)
 
 /*
  * What the next run needs to compare like with like (compare.c): whether
- * this run was complete, each collector's status, which collector each
- * capability's status came from (add_sorted_open lists which collectors
- * reported each open finding).
+ * this run was complete, each collector's status and targets, which
+ * collector each capability's status came from (add_sorted_open lists
+ * which collectors reported each open finding).
  */
 static void
 add_like_for_like(cJSON *snap, const cJSON *report)
@@ -298,6 +298,8 @@ add_like_for_like(cJSON *snap, const cJSON *report)
 	const cJSON *a = og_jget(report, "assessment");
 	cJSON *cols = cJSON_AddObjectToObject(snap, "collectors");
 	cJSON *via = cJSON_AddObjectToObject(snap, "capability_via");
+	/* what each collector examined: a fix is one over the same target */
+	cJSON *tgts = cJSON_AddObjectToObject(snap, "collector_targets");
 	const cJSON *it;
 
 	cJSON_AddBoolToObject(snap, "complete", !cJSON_IsFalse(
@@ -306,8 +308,13 @@ add_like_for_like(cJSON *snap, const cJSON *report)
 		const char *name = og_jstr(og_jget(it, "name"));
 		const char *st = og_jstr(og_jget(it, "status"));
 
-		if (name && st && !og_jget(cols, name))
-			cJSON_AddStringToObject(cols, name, st);
+		const cJSON *targets = og_jget(it, "targets");
+
+		if (!name || !st || og_jget(cols, name))
+			continue;
+		cJSON_AddStringToObject(cols, name, st);
+		if (cJSON_IsArray(targets))
+			cJSON_AddItemToObject(tgts, name, cJSON_Duplicate(targets, 1));
 	}
 	cJSON_ArrayForEach(it, og_jget(a, "capabilities")) {
 		const char *id = og_jstr(og_jget(it, "id"));
@@ -544,17 +551,40 @@ series_entry(const cJSON *snap)
  * run, may be NULL: then the last of @s is "current").  NULL when there
  * is nothing earlier to compare with.
  */
+/*
+ * The snapshot this run is compared with: the most recent complete one.
+ * An incomplete run saw less, so comparing with it turns what it missed
+ * into "first observed" and "not checked before" next week; the last
+ * complete run is one whole baseline with one date the reader can be
+ * told (per-collector baselines would mix dates in one "since" line and
+ * give no run the level and gates could be compared with).  With no
+ * complete snapshot at all, the most recent one.  @ret_skipped: how many
+ * incomplete snapshots came after the baseline.
+ */
+static size_t
+baseline_index(const struct snaps *s, size_t n_before, size_t *ret_skipped)
+{
+	for (size_t k = n_before; k-- > 0;)
+		if (!cJSON_IsFalse(og_jget(s->v[k].doc, "complete"))) {
+			*ret_skipped = n_before - 1 - k;
+			return k;
+		}
+	*ret_skipped = 0;
+	return n_before - 1;
+}
+
 static cJSON *
 history_object(const struct snaps *s, size_t n_before, const cJSON *cur)
 {
 	const cJSON *prev;
-	size_t first;
-	cJSON *h, *arr;
+	size_t first, base, skipped;
+	cJSON *h, *arr, *cw;
 	char ts[32];
 
 	if (n_before == 0)
 		return NULL;
-	prev = s->v[n_before - 1].doc;
+	base = baseline_index(s, n_before, &skipped);
+	prev = s->v[base].doc;
 	h = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(h, "snapshots");
 	first = n_before + 1 > OG_HISTORY_SERIES_MAX ?
@@ -562,8 +592,13 @@ history_object(const struct snaps *s, size_t n_before, const cJSON *cur)
 	for (size_t i = first; i < n_before; i++)
 		cJSON_AddItemToArray(arr, series_entry(s->v[i].doc));
 	cJSON_AddItemToArray(arr, series_entry(cur));
-	og_format_time(s->v[n_before - 1].at, ts, sizeof(ts));
+	og_format_time(s->v[base].at, ts, sizeof(ts));
 	cJSON_AddStringToObject(h, "previous_at", ts);
+	/* which run the delta compares with, and why that one */
+	cw = cJSON_AddObjectToObject(h, "compared_with");
+	cJSON_AddStringToObject(cw, "at", ts);
+	cJSON_AddBoolToObject(cw, "complete", !cJSON_IsFalse(og_jget(prev, "complete")));
+	cJSON_AddNumberToObject(cw, "incomplete_after", (double)skipped);
 	cJSON_AddItemToObject(h, "current_at",
 			      cJSON_Duplicate(og_jget(cur, "at"), 0));
 	cJSON_AddItemToObject(h, "delta", og_history_delta(prev, cur));
@@ -836,6 +871,9 @@ og_history_list(const cJSON *config, const char *subject, cJSON **ret_listing)
 	}
 	cJSON_AddItemToObject(doc, "previous_at",
 			      h ? cJSON_Duplicate(og_jget(h, "previous_at"), 0)
+				: cJSON_CreateNull());
+	cJSON_AddItemToObject(doc, "compared_with",
+			      h ? cJSON_Duplicate(og_jget(h, "compared_with"), 1)
 				: cJSON_CreateNull());
 	cJSON_AddItemToObject(doc, "delta",
 			      h ? cJSON_Duplicate(og_jget(h, "delta"), 1)

@@ -54,6 +54,10 @@ hello_collect(struct og_ctx *ctx, void *state)
 	double files = 0;
 	int r;
 
+	/* what this run examined: the history compares like with like
+	 * (host->target came later in ABI 2: test for it) */
+	if (OG_HOST_HAS(h->host, target))
+		h->host->target(ctx, "directory", h->dir);
 	d = opendir(h->dir);
 	if (!d) {
 		/* tried and could not look: unknown, with the reason */

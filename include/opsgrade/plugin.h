@@ -404,6 +404,19 @@ struct og_host {
 	int (*config_bool)(struct og_ctx *ctx, const char *key, bool *ret);
 	int (*config_number)(struct og_ctx *ctx, const char *key,
 			     double *ret);
+
+	/* What this run examined (ABI 2, added later: test with
+	 * OG_HOST_HAS): one call per thing looked at, as @kind
+	 * ("container_image", "repository", "org", "checkout", "file",
+	 * "sarif") and @id, a stable name for it ("alpine:3.19",
+	 * "acme/api", a remote URL, a canonical path).  Not a version: the
+	 * same image next week is the same target.  The history compares a
+	 * collector's findings and capabilities only between runs over the
+	 * same targets; a finding that vanished while the collector looked
+	 * at something else is "not re-checked", never "fixed".  A plugin
+	 * that never calls it is compared by its status alone.  Both
+	 * strings are copied; -EINVAL when either is NULL or empty. */
+	int (*target)(struct og_ctx *ctx, const char *kind, const char *id);
 };
 
 /* An option the plugin accepts in collectors.<name>; the host rejects

@@ -206,6 +206,7 @@ code_scanning_read(struct cq_state *st)
 		st->host->set_partial(st->ctx, "github_alerts not read");
 		return;
 	}
+	target_declare(st->ctx, st->host, "code_scanning", st->github_repo);
 	for (page = 1; page <= GH_PAGES_MAX; page++) {
 		n = read_api_page(st, page, &errors);
 		if (n < 0)

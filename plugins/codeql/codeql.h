@@ -16,6 +16,7 @@
 #include <opsgrade/plugin.h>
 
 #include "../common/htab.h"
+#include "../common/target.h"
 #include "../common/ogjs.h"
 #include "../common/scan.h"
 #include "occurrence.h"

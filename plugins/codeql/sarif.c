@@ -49,6 +49,7 @@ struct cfile {
 	char **artifacts;		/* run.artifacts[i].location.uri */
 	size_t n_artifacts;
 	struct sarif_occ occ;		/* fingerprint occurrences in the run */
+	char *repository;		/* versionControlProvenance repositoryUri */
 };
 
 
@@ -78,6 +79,8 @@ run_clear(struct cfile *cf)
 	cf->driver = cf->extensions = NULL;
 	cf->tool_name = NULL;
 	cf->is_codeql = false;
+	free(cf->repository);
+	cf->repository = NULL;
 	sarif_occ_clear(&cf->occ);
 	ogjs_arena_reset(cf->st->run_arena);
 }
@@ -787,6 +790,46 @@ read_results(struct cfile *cf)
 
 /* ---- runs and document ------------------------------------------------------ */
 
+/* The repository the run analysed (versionControlProvenance[0]
+ * .repositoryUri): with the tool, the run's target. */
+static int
+read_provenance(struct cfile *cf)
+{
+	struct scan_item it = { { 0 } };
+	const cJSON *first;
+	const char *uri;
+	cJSON *vcp;
+	int ret;
+
+	if (cf->dry)
+		return ogjs_skip(cf->r);
+	ret = ogjs_value(cf->r, cf->st->run_arena, &vcp);
+	if (ret < 0)
+		return ret;
+	first = cJSON_IsArray(vcp) ? cJSON_GetArrayItem(vcp, 0) : NULL;
+	uri = first ? scan_str(&it, first, "repositoryUri") : NULL;
+	if (uri && *uri && !it.err[0]) {
+		free(cf->repository);
+		cf->repository = strdup(uri);
+	}
+	return 0;
+}
+
+/* What one run analysed: "TOOL REPOSITORY", or "TOOL FILE" (canonical
+ * path) when the log does not name the repository. */
+static void
+declare_run_target(struct cfile *cf)
+{
+	char *real = cf->repository ? NULL : realpath(cf->path, NULL);
+	char *id = NULL;
+
+	if (asprintf(&id, "%s %s", cf->tool_name ? cf->tool_name : "SARIF",
+		     cf->repository ? cf->repository : real ? real : cf->path) >= 0)
+		target_declare(cf->st->ctx, cf->st->host, "sarif", id);
+	free(id);
+	free(real);
+}
+
 static int
 run_key(void *arg, const char *key)
 {
@@ -798,6 +841,8 @@ run_key(void *arg, const char *key)
 		return read_results(cf);
 	if (strcmp(key, "artifacts") == 0)
 		return read_artifacts(cf);
+	if (strcmp(key, "versionControlProvenance") == 0)
+		return read_provenance(cf);
 	return ogjs_skip(cf->r);
 }
 
@@ -830,6 +875,7 @@ read_run(struct cfile *cf)
 		cf->st->runs++;
 		cq_note_tool(cf->st, cf->tool_name);
 		cf->st->codeql_seen |= cf->is_codeql;
+		declare_run_target(cf);
 	}
 	run_clear(cf);
 	return ret;

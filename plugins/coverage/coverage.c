@@ -18,6 +18,7 @@
 #include <opsgrade/plugin.h>
 
 #include "scan.h"
+#include "target.h"
 
 #define COVERAGE_FILE_MAX	((size_t)256 << 20)
 #define COVERAGE_FACT		"test.coverage.lines_percent"
@@ -234,6 +235,7 @@ coverage_collect(struct og_ctx *ctx, void *state)
 	for (size_t i = 0; i < st->in.n; i++) {
 		if ((r = read_report(st, st->in.paths[i], &one)) < 0)
 			return r;
+		target_declare_path(ctx, st->host, "file", st->in.paths[i]);
 		if (!one.counted && st->in.n > 1)
 			return fail(st, st->in.paths[i], "has only a line-rate, no line "
 				    "counts: it cannot be added to the other reports");

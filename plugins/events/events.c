@@ -19,6 +19,7 @@
 #include <opsgrade/plugin.h>
 
 #include "ogjs.h"
+#include "target.h"
 
 #define EVENTS_FILE_MAX_BYTES	(256u << 20)
 #define EVENTS_ATTRS_MAX	64
@@ -166,9 +167,11 @@ events_collect(struct og_ctx *ctx, void *state)
 	size_t n = 0, imported = 0, failed = 0;
 
 	files = ev->host->config_get_list(ctx, "file", &n);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		target_declare_path(ctx, ev->host, "file", files[i]);
 		if (import_file(ctx, ev->host, files[i], &imported) < 0)
 			failed++;
+	}
 	if (failed)
 		ev->host->set_partial(ctx, "some event files or entries were unreadable");
 	ev->host->fact_number(ctx, "events.imported", (double)imported, NULL,

@@ -15,6 +15,7 @@
 
 #include "gh.h"
 #include "hash.h"
+#include "target.h"
 
 #define GH_ORG_CHUNK		48	/* repositories collected together */
 #define GH_WINDOW_DAYS_MAX	3650
@@ -265,6 +266,21 @@ out:
 	return r;
 }
 
+/* A repository examined (with the API when it is not github.com's): what
+ * the history compares like with like.  An org's run declares each of its
+ * repositories, so merged shards are the whole org, and a repository
+ * that left the org leaves its findings "not re-checked". */
+static void
+declare_target(struct gh *g, const char *full_name)
+{
+	bool dflt = !strcmp(g->api, "https://api.github.com");
+	char *id = NULL;
+
+	if (asprintf(&id, "%s%s%s", dflt ? "" : g->api, dflt ? "" : " ", full_name) >= 0)
+		target_declare(g->ctx, g->host, "repository", id);
+	free(id);
+}
+
 static int
 collect_repo(struct gh *g)
 {
@@ -363,6 +379,8 @@ collect_org(struct gh *g)
 		picked[n_picked++] = it;
 	}
 	qsort(picked, n_picked, sizeof(*picked), cmp_full_name);
+	for (size_t i = 0; i < n_picked; i++)
+		declare_target(g, gh_str(picked[i], "full_name"));
 
 	for (size_t base = 0; base < n_picked && !g->stop; base += GH_ORG_CHUNK) {
 		size_t n = n_picked - base < GH_ORG_CHUNK ? n_picked - base :
@@ -446,6 +464,8 @@ github_collect(struct og_ctx *ctx, void *state)
 	struct gh *g = state;
 
 	(void)ctx;
+	if (!g->org)
+		declare_target(g, g->repo);
 	return g->org ? collect_org(g) : collect_repo(g);
 }
 

@@ -15,6 +15,7 @@
 
 #include "ogjs.h"
 #include "reg.h"
+#include "target.h"
 
 #define REG_IMAGES_MAX		256	/* image references per run */
 #define REG_MAX_TAGS_DEFAULT	5
@@ -1132,6 +1133,8 @@ registry_collect(struct og_ctx *ctx, void *data)
 				      "no images configured");
 		return 0;
 	}
+	for (size_t i = 0; i < s->n_images; i++)
+		target_declare_image(ctx, s->host, s->images[i]);
 	for (size_t i = 0; i < s->n_images; i++)
 		collect_one(s, s->images[i]);
 	emit_rollup(s);

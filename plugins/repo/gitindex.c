@@ -30,8 +30,8 @@ be32(const unsigned char *p)
 
 /* The git directory of the checkout at @root: `.git` itself, or where a
  * `.git` file (worktrees, submodules) points. */
-static char *
-git_dir(const struct repo *r)
+char *
+repo_git_dir(const struct repo *r)
 {
 	size_t n = strlen(r->root) + 8;
 	char *dotgit = repo_xrealloc(NULL, n, 1);
@@ -314,7 +314,7 @@ int
 repo_git_index(struct repo *r)
 {
 	struct parse ps = { .r = r };
-	char *gitdir = git_dir(r), *index = NULL;
+	char *gitdir = repo_git_dir(r), *index = NULL;
 	void *map = MAP_FAILED;
 	struct stat st;
 	size_t n, hs;

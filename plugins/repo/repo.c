@@ -459,6 +459,7 @@ repo_collect(struct og_ctx *ctx, void *state)
 			     r->root, strerror(-rc));
 		return rc;
 	}
+	repo_declare_target(r);
 	if (r->truncated)
 		r->host->set_partial(ctx, "directories deeper than 128 levels "
 				     "were not listed: facts judged on the "

@@ -270,6 +270,12 @@ bool repo_over_time(struct repo *r);
 /* 0: listed from .git/index; <0: not a git checkout (or an index this
  * reader steps aside for), nothing listed. */
 int repo_git_index(struct repo *r);
+/* The checkout's git directory (new string), or NULL: not a checkout. */
+char *repo_git_dir(const struct repo *r);
+
+/* ---- origin.c ---- */
+/* Declare the checkout as the run's target (host->target): its remote. */
+void repo_declare_target(struct repo *r);
 
 /* ---- glob.c ---- */
 bool repo_glob_match(const char *pat, const char *s);

@@ -20,6 +20,7 @@
 
 #include "../common/ogjs.h"
 #include "../common/scan.h"
+#include "../common/target.h"
 
 #define TRIVY_ITEM_MAX_BYTES	((size_t)16 << 20)
 #define TRIVY_ARTIFACTS_MAX	64
@@ -922,6 +923,17 @@ note_file(struct trivy_state *st, struct tfile *tf)
 		set_str(&st->created_at, tf->created_at);
 	if (!st->evidence)
 		st->evidence = strdup(tf->path);
+	/* what was scanned, not the file that says so: next week's report of
+	 * the same image is the same target; a cluster report is its cluster */
+	if (tf->format == FMT_K8S && tf->cluster && *tf->cluster)
+		target_declare(st->ctx, st->host, "cluster", tf->cluster);
+	else if (t && !strcmp(t, "container_image") && tf->artifact_name)
+		target_declare_image(st->ctx, st->host, tf->artifact_name);
+	else if (tf->artifact_name && *tf->artifact_name)
+		target_declare(st->ctx, st->host, t && *t ? t : "artifact",
+			       tf->artifact_name);
+	else
+		target_declare_path(st->ctx, st->host, "report", tf->path);
 	if (tf->artifact_name && *tf->artifact_name &&
 	    st->n_artifacts < TRIVY_ARTIFACTS_MAX) {
 		for (i = 0; i < st->n_artifacts; i++)

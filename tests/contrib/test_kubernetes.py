@@ -373,6 +373,11 @@ def run_layout(objs, tmp, fx):
     for f in ("report.json", "report.pdf", "report.html", "summary.png", "junit.xml"):
         check("merge Job rendered " + f, os.path.exists(cl.claim("shards", "report", f)))
     same_report("merge Job", merged, single)
+    # the history compares like targets: merged shards examined the org
+    gh = [{c["name"]: c.get("targets") for c in r["collectors"]}.get("github")
+          for r in (merged, single)]
+    check("merge Job: the shards' targets add up to the unsharded run's (%s)" % gh[1],
+          gh[0] == gh[1] and gh[1] and all(t.startswith("repository:") for t in gh[1]), gh)
 
     # a shard missing: an error naming it, never a report of part of the org
     os.rename(cl.claim("shards", "shard-1.json"), cl.claim("shards", "kept.json"))

@@ -6,7 +6,12 @@ the bundled example:
   the run is marked incomplete (banner, snapshot);
 - the repo collector failing in week 2: no capability is "lost", the level
   change is not compared, the mail does not say "was 3 ... lost", and
-  `--mail-on change` does not mail it; week 3 (repo back) "gains" nothing.
+  `--mail-on change` does not mail it; week 3 (repo back) "gains" nothing;
+- the same collector over another target (a Trivy scan of a different
+  image): what vanished is "not re-checked", never "fixed"; over the same
+  image (a new tag) it is "fixed";
+- complete, incomplete, complete: the third run compares with the first
+  (the last complete run), says so, and finds no spurious change.
 argv[1] is the delivery driver (its `mailtext` and `wanted` commands)."""
 import glob
 import json
@@ -166,9 +171,122 @@ def repo_failed():
           % len(d["capabilities_gained"]), d["capabilities_gained"] == [])
 
 
+def trivy_variant(name, artifact, keep_results):
+    """The example's Trivy scan as another image (@artifact), with only the
+    first @keep_results result sections: the others' findings vanish."""
+    with open(os.path.join(ex, "scans", "acme-shop-image.trivy.json")) as f:
+        d = json.load(f)
+    d["ArtifactName"] = artifact
+    d["Results"] = d["Results"][:keep_results]
+    path = os.path.join(tmp, name)
+    with open(path, "w") as f:
+        json.dump(d, f)
+    return path
+
+
+def trivy_findings(doc):
+    return {f["fingerprint"] for f in doc["findings"]
+            if f["status"] == "open" and "trivy" in f["sources"]}
+
+
+def other_target():
+    sarif = ["--sarif", os.path.join(ex, "scans", "acme-shop.codeql.sarif")]
+    trivy = ["--trivy", os.path.join(ex, "scans", "acme-shop-image.trivy.json")]
+    for label, artifact, fixed in (("other image", "ghcr.io/acme/billing:1.0", False),
+                                   ("same image, new tag", "ghcr.io/acme/acme-shop:2.4.1",
+                                    True)):
+        key = "same" if fixed else "other"
+        hist = os.path.join(tmp, "h-target-" + key)
+        out1, w1, _ = report("g1-" + key, 0, hist, sarif + trivy)
+        check("%s: week 1 is mailed" % label, wanted(out1, hist) == "yes")
+        check("%s: week 1 declares its target" % label,
+              {c["name"]: c.get("targets") for c in w1["collectors"]}.get("trivy")
+              == ["container_image:ghcr.io/acme/acme-shop"], w1["collectors"])
+        check("%s: the snapshot records the targets" % label,
+              latest_snapshot(hist).get("collector_targets", {}).get("trivy")
+              == ["container_image:ghcr.io/acme/acme-shop"])
+        variant = trivy_variant("trivy-%s.json" % key, artifact, 1)
+        out, w2, term = report("g2-" + key, 1, hist, sarif + ["--trivy", variant])
+        gone = len(trivy_findings(w1) - trivy_findings(w2))
+        check("%s: some Trivy findings vanish (%d)" % (label, gone), gone > 0)
+        check("%s: trivy ran completely" % label,
+              {c["name"]: c["status"] for c in w2["collectors"]}.get("trivy") == "ok")
+        d = w2["history"]["delta"]
+        t = texts(out)
+        t["terminal"] = " ".join(term.split())
+        if fixed:
+            check("%s: %d fixed, none not re-checked (%s, %s)" % (
+                label, gone, d["findings_fixed_count"], d["findings_not_rechecked_count"]),
+                d["findings_fixed_count"] == gone and d["findings_not_rechecked_count"] == 0)
+            check("%s: the level is compared" % label, d["level"]["compared"] is True)
+            for k, v in t.items():
+                check("%s, %s: says '%d fixed'" % (label, k, gone),
+                      re.search(r"\b%d fixed" % gone, v), v[:3000])
+            continue
+        check("%s: nothing fixed, %d not re-checked (%s, %s)" % (
+            label, gone, d["findings_fixed_count"], d["findings_not_rechecked_count"]),
+            d["findings_fixed_count"] == 0 and d["findings_not_rechecked_count"] == gone)
+        ch = [c for c in d["collectors_changed"] if c["collector"] == "trivy"]
+        check("%s: trivy listed as changed with both targets" % label,
+              ch and ch[0]["targets_before"] == ["container_image:ghcr.io/acme/acme-shop"]
+              and ch[0]["targets_now"] == ["container_image:ghcr.io/acme/billing"], ch)
+        check("%s: the level is not compared" % label, d["level"]["compared"] is False)
+        check("%s: mail on change: another target is not a change" % label,
+              wanted(out, hist) == "no")
+        for k, v in t.items():
+            check("%s, %s: says 'not re-checked'" % (label, k), "not re-checked" in v,
+                  v[:3000])
+            check("%s, %s: never '%d fixed'" % (label, k, gone),
+                  not re.search(r"\b%d fixed" % gone, v))
+            check("%s, %s: names the other target" % (label, k),
+                  "trivy examined other targets" in v and "acme/billing" in v, v[:3000])
+
+
+def baseline():
+    """complete, incomplete (the Trivy scan unreadable), complete."""
+    hist = os.path.join(tmp, "h-base")
+    sarif = ["--sarif", os.path.join(ex, "scans", "acme-shop.codeql.sarif")]
+    good = ["--trivy", os.path.join(ex, "scans", "acme-shop-image.trivy.json")]
+    broken = os.path.join(tmp, "broken.trivy.json")
+    with open(broken, "w") as f:
+        f.write('{"SchemaVersion": 2, "Results": [')
+    _, w1, _ = report("b1", 0, hist, sarif + good)
+    _, w2, _ = report("b2", 1, hist, sarif + ["--trivy", broken])
+    check("baseline: week 2 is incomplete (trivy %s)"
+          % {c["name"]: c["status"] for c in w2["collectors"]}.get("trivy"),
+          (w2.get("run") or {}).get("complete") is False)
+    out, w3, term = report("b3", 2, hist, sarif + good)
+    h = w3["history"]
+    d = h["delta"]
+    check("baseline: week 3 compares with week 1 (%s)" % h.get("previous_at"),
+          h.get("previous_at", "")[:10] == w1["generated_at"][:10], h.get("compared_with"))
+    check("baseline: compared_with says the last complete run, 1 incomplete after",
+          h.get("compared_with", {}).get("complete") is True and
+          h.get("compared_with", {}).get("incomplete_after") == 1, h.get("compared_with"))
+    for k in ("findings_fixed_count", "findings_new_count", "findings_not_rechecked_count",
+              "findings_unchecked_before_count", "capabilities_not_rechecked_count",
+              "capabilities_first_observed_count"):
+        check("baseline: week 3 %s is 0 (%s)" % (k, d.get(k)), d.get(k) == 0)
+    check("baseline: nothing gained or lost",
+          d["capabilities_gained"] == [] and d["capabilities_lost"] == [])
+    check("baseline: the level is compared", d["level"]["compared"] is True, d["level"])
+    t = texts(out)
+    t["terminal"] = " ".join(term.split())
+    h = subprocess.run([opsgrade, "history", "--history", hist], capture_output=True,
+                       text=True, env=base_env, cwd=tmp, timeout=60)
+    check("history: says it compares with the last complete run",
+          re.search(r"Since \S+ \(the last complete run\):", h.stdout), h.stdout)
+    for k, v in t.items():
+        check("%s: says which run it compares with" % k,
+              "Compared with the report of %s, the last complete run" % w1["generated_at"][:10]
+              in v, v[:3000])
+
+
 try:
     trivy_dropped()
     repo_failed()
+    other_target()
+    baseline()
 finally:
     code = done()
     if code == 0:

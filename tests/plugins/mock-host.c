@@ -359,6 +359,20 @@ mock_set_partial(struct og_ctx *ctx, const char *reason)
 	emit(ctx, "partial", cJSON_CreateString(reason ? reason : ""));
 }
 
+static int
+mock_target(struct og_ctx *ctx, const char *kind, const char *id)
+{
+	cJSON *o;
+
+	if (!kind || !*kind || !id || !*id)
+		return -EINVAL;
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "kind", kind);
+	cJSON_AddStringToObject(o, "id", id);
+	emit(ctx, "target", o);
+	return 0;
+}
+
 static bool
 mock_secret_available(struct og_ctx *ctx, const char *name)
 {
@@ -486,6 +500,7 @@ const struct og_host og_mock_host = {
 	.http_batch = mock_http_batch,
 	.http_free = mock_http_free,
 	.now = mock_now,
+	.target = mock_target,
 	/* the real parser, so plugin unit tests see what the host does */
 	.parse_time = og_parse_time,
 };

@@ -186,6 +186,15 @@ def main():
             check(name in text, "hostile %s: %s reads whole in the PDF" % (paper, key))
         check(hostile["subject"] in text, "hostile %s: the subject reads whole" % paper)
         check("123456.7" in text, "hostile %s: a 6-digit KPI value is shown" % paper)
+        if paper == "a4":
+            # SVG text does not wrap: the HTML roadmap breaks long labels into
+            # lines that fit its 400-unit drawing (15 px text, ~44 characters)
+            import html as htmllib
+            page = open(os.path.join(out, "report.html"), encoding="utf-8").read()
+            labels = [htmllib.unescape(t) for t in
+                      re.findall(r'<text [^>]*class="lbl[^"]*">([^<]*)</text>', page)]
+            long = [t for t in labels if len(t) > 44]
+            check(labels and not long, "hostile html: roadmap labels fit their drawing %r" % long[:3])
     shutil.rmtree(tmp, ignore_errors=True)
     return done()
 

@@ -16,7 +16,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from repohelp import EXE, check, facts, finish, run, setup  # noqa: E402
+from repohelp import EXE, check, facts, finish, run, setup, tree  # noqa: E402
 
 PLUGIN_DIR, SRC = sys.argv[1:3]
 HERE = os.path.join(SRC, "tests", "plugins", "repo")
@@ -130,6 +130,41 @@ def example_end_to_end():
         set(got.items()) ^ set(want.items()), key=str)
 
 
+def checkout_target():
+    """The checkout's target (host->target) is its remote without scheme,
+    user, password or ".git"; without a remote, its canonical path."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = os.path.join(tmp, "co")
+        tree(repo, {"README.md": "x\n"})
+        git = ["git", "-C", repo, "-c", "init.defaultBranch=main"]
+        subprocess.run(git + ["init", "-q"], check=True, timeout=60)
+        out = os.path.join(tmp, "report.json")
+        env = dict(os.environ, HOME=tmp, XDG_CACHE_HOME=os.path.join(tmp, "cache"),
+                   XDG_STATE_HOME=os.path.join(tmp, "state"),
+                   OPSGRADE_NO_DEFAULT_PLUGINS="1")
+
+        def target():
+            subprocess.run([EXE, "collect", "--plugin-dir", PLUGIN_DIR, "--set",
+                            "collectors.repo.path=" + repo, "-o", out, "--quiet"],
+                           capture_output=True, env=env, cwd=tmp, timeout=120)
+            with open(out) as f:
+                text = f.read()
+            assert "s3cret" not in text, "the remote's password leaked"
+            return [c for c in json.loads(text)["collectors"]
+                    if c["name"] == "repo"][0]["targets"]
+        got = target()
+        assert got == ["checkout:" + os.path.realpath(repo)], got
+        for url, want in (("https://bot:s3cret@github.com/acme/api.git", "github.com/acme/api"),
+                          ("git@github.com:acme/api.git", "github.com/acme/api"),
+                          ("ssh://git@git.example.org:2222/acme/api", "git.example.org:2222/acme/api")):
+            subprocess.run(["git", "-C", repo, "remote", "remove", "origin"],
+                           capture_output=True, timeout=60)
+            subprocess.run(["git", "-C", repo, "remote", "add", "origin", url],
+                           check=True, timeout=60)
+            got = target()
+            assert got == ["checkout:" + want], (url, got)
+
+
 check("mature fixture: exact facts and evidence",
       exact("mature", os.path.join(SRC, "tests/fixtures/repo/mature")))
 check("bare fixture: exact facts and evidence",
@@ -143,4 +178,5 @@ check("example acme-shop: plugin facts",
       exact("acme-shop", os.path.join(SRC, "data/example/acme-shop")))
 check("example acme-shop end to end through opsgrade collect",
       example_end_to_end)
+check("the checkout's target is its remote, without credentials", checkout_target)
 finish()
