@@ -97,8 +97,8 @@ struct og_mm_cap {
 	struct og_rule *applies_when;
 	char *na_reason;
 	/* For a reader, what would let it be observed when its collector
-	 * ran and could not decide ("connect GitHub with a token that can
-	 * read branch protection"); NULL: the generic words. */
+	 * ran and could not decide (the model's words, such as which
+	 * token permission is missing); NULL: the generic words. */
 	char *observe;
 };
 
