@@ -315,7 +315,7 @@ add_area_displays(cJSON *areas)
 		char buf[32];
 
 		/* null only when nothing in the area applies: that is not a
-		 * measurement that failed (the terminal said so, the PNG did not) */
+		 * measurement that failed, and every renderer shows this text */
 		if (!cJSON_IsNumber(c))
 			snprintf(buf, sizeof(buf), "nothing applies");
 		else if (c->valuedouble == floor(c->valuedouble))
