@@ -48,6 +48,12 @@ try:
         check("%s: hint in words, no fact key (%s)" % (c["id"], h),
               h.startswith("not observed: ") and not keyish.search(h.replace("e.g.", "")))
         check("%s: the fact keys stay in observe_detail" % c["id"], c.get("observe_detail"))
+    # the words name what to do, never a collector (issue 12); check every
+    # capability's and collector's words, not only the example's unknowns
+    words = [c.get("observe", "") for c in model["capabilities"]] + \
+        [v["connect"] for v in model["collectors"].values()]
+    named = [w for w in words if re.search(r"\b[a-z]+ collector\b", w)]
+    check("the model's words name no collector (%d)" % len(named), not named, named[:3])
     gh = model["collectors"]["github"]["connect"]
     check("github did not run: its model words (%s)" % caps["sec.branch_protection"]["observe_hint"],
           caps["sec.branch_protection"]["observe_hint"] == "not observed: " + gh)
