@@ -21,6 +21,25 @@ struct child {
 	int fd;		/* read end of the child's error pipe */
 };
 
+/* The children not yet reaped, for og_fanout_kill_children. */
+#define LIVE_MAX	16
+static volatile pid_t live[LIVE_MAX];
+
+void
+og_fanout_kill_children(void)
+{
+	for (size_t i = 0; i < LIVE_MAX; i++) {
+		pid_t pid = live[i];
+
+		if (pid > 0) {
+			kill(pid, SIGKILL);
+			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+				;
+			live[i] = 0;
+		}
+	}
+}
+
 static void
 run_here(struct og_fanout_job *j)
 {
@@ -117,6 +136,9 @@ finish(struct og_fanout_job *j, struct child *c)
 	close(c->fd);
 	while ((r = waitpid(c->pid, &st, 0)) < 0 && errno == EINTR)
 		;
+	for (size_t i = 0; i < LIVE_MAX; i++)
+		if (live[i] == c->pid)
+			live[i] = 0;
 	if (r < 0) {
 		j->result = -1;
 	} else if (WIFSIGNALED(st)) {
@@ -149,6 +171,8 @@ og_fanout_run(struct og_fanout_job *jobs, size_t n)
 		int r = start(&jobs[i], &kids[i]);
 
 		forked[i] = r == 0;
+		if (r == 0 && i < LIVE_MAX)
+			live[i] = kids[i].pid;
 		if (r < 0)
 			og_log_debug("fanout: fork: %s; running the job in this process",
 				     strerror(-r));

@@ -16,6 +16,10 @@ struct og_fanout_job {
 	char *err;				/* out: owned by the caller, may be NULL */
 };
 
+/* Kill and reap the children og_fanout_run is waiting for; async-signal-
+ * safe, for a fatal-signal handler (og_publish_on_fatal_signal). */
+void og_fanout_kill_children(void);
+
 /* Runs every job and waits for all of them.  With one job, or when a
  * child cannot be made, jobs run here one after the other. */
 void og_fanout_run(struct og_fanout_job *jobs, size_t n);

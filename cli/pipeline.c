@@ -559,7 +559,9 @@ render_all(struct og_pipeline *p, const cJSON *doc, const char *outdir, int code
 		jobs[nj] = (struct og_fanout_job){ .run = render_one, .arg = &rj[nj] };
 		idx[nj++] = k;
 	}
+	og_publish_on_fatal_signal(og_fanout_kill_children);
 	og_fanout_run(jobs, nj);
+	og_publish_on_fatal_signal(NULL);
 	/* reported in the formats' order, whichever finished first */
 	for (size_t i = 0; i < nj; i++) {
 		if (jobs[i].result < 0) {

@@ -12,6 +12,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "publish.h"
@@ -58,9 +59,19 @@ remove_dir_safe(const char *dir)
 	(void)rmdir(dir);
 }
 
+static void (*volatile fatal_hook)(void);
+
+void
+og_publish_on_fatal_signal(void (*hook)(void))
+{
+	fatal_hook = hook;
+}
+
 static void
 on_fatal_signal(int sig)
 {
+	if (fatal_hook)
+		fatal_hook();
 	if (staging_live)
 		remove_dir_safe(staging_path);
 	signal(sig, SIG_DFL);
@@ -184,6 +195,27 @@ clean_stale(const char *outdir, const char *const *names, size_t n)
 		closedir(d);
 }
 
+/*
+ * flock(LOCK_NB), tried for up to a second.  A run that was just killed
+ * releases the lock only when the children it forked (renderers, plugin
+ * boxes, which share the locked descriptor) have died of PDEATHSIG: a
+ * few milliseconds, during which the next run must not be told another
+ * run is writing.  A run that really is writing holds it far longer.
+ */
+static bool
+lock_soon(int fd)
+{
+	for (int i = 0; i < 50; i++) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return true;
+		if (errno != EWOULDBLOCK)
+			return false;
+		(void)nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000 * 1000 }, NULL);
+	}
+	errno = EWOULDBLOCK;
+	return false;
+}
+
 int
 og_publish_lock(struct og_publish *pub, const char *outdir, bool wait,
 		const char *const *names, size_t n, char **ret_err)
@@ -199,7 +231,7 @@ og_publish_lock(struct og_publish *pub, const char *outdir, bool wait,
 		*ret_err = og_asprintf("cannot open '%s': %s", outdir, strerror(errno));
 		return -errno;
 	}
-	if (flock(pub->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+	if (!lock_soon(pub->lock_fd)) {
 		int r = errno == EWOULDBLOCK ? -EWOULDBLOCK : -errno;
 
 		if (r == -EWOULDBLOCK && wait) {

@@ -28,6 +28,12 @@ int og_publish_lock(struct og_publish *pub, const char *outdir, bool wait,
 		    const char *const *names, size_t n, char **ret_err);
 
 /* Make the staging directory (the lock is held). */
+/* @hook runs first in the SIGTERM/SIGINT/SIGHUP handler (it must be
+ * async-signal-safe).  The renderers' forked children share the output
+ * lock: the hook kills and reaps them, so the lock is free as soon as
+ * this process is gone rather than when the kernel gets to them. */
+void og_publish_on_fatal_signal(void (*hook)(void));
+
 int og_publish_stage(struct og_publish *pub, char **ret_err);
 
 /* Remove the staging directory, if still there; the lock stays. */
