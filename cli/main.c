@@ -168,8 +168,9 @@ print_help(struct og_pipeline *p)
 			}
 			snprintf(left, sizeof(left), "--%s %s", f->flag,
 				 f->arg ? f->arg : "VALUE");
-			printf("  %-26s %s [%s]\n", left, f->help ? f->help : "",
-			       e->desc.name);
+			/* the config key too: the same setting in opsgrade.json */
+			printf("  %-26s %s [collectors.%s.%s]\n", left,
+			       f->help ? f->help : "", e->desc.name, f->option);
 		}
 	}
 }

@@ -58,7 +58,7 @@ unit=$prefix/lib/systemd/system/opsgrade-report.service
 	{ echo "FAIL: installed unit does not start $og: $(grep ExecStart "$unit" 2>&1)"; exit 1; }
 "$og" plugins --plugin-dir "$plugdir" | grep -q '^hello ' ||
 	{ echo "FAIL: hello plugin not discovered"; exit 1; }
-"$og" report --help --plugin-dir "$plugdir" | grep -q -- '--hello DIR .*\[hello\]' ||
+"$og" report --help --plugin-dir "$plugdir" | grep -q -- '--hello DIR .*\[collectors\.hello\.dir\]' ||
 	{ echo "FAIL: --hello not in report --help"; exit 1; }
 mkdir -p "$prefix/site"
 echo "restart with systemctl" >"$prefix/site/RUNBOOK.md"

@@ -50,6 +50,11 @@ def help_per_command():
     check("render --help lists --from and rendering, no collectors",
           {"from", "paper", "format"} <= render and not {"trivy", "github", "mail-to"} & render)
     check("report --help has mail and collectors", {"mail-to", "trivy", "quiet-gates"} <= report)
+    out = run(["report", "--help"], env=WITH_PLUGINS).stdout
+    check("a collector flag names the config key it sets",
+          re.search(r"^\s+--trivy FILE .*\[collectors\.trivy\.reports\]$", out, re.M), out)
+    check("merge --help offers the report's delivery (mail, formats, history)",
+          {"mail-to", "mail-on", "format", "history", "out"} <= options_in_help("merge"))
     check("history --help is short", options_in_help("history") & {"subject", "json", "history"}
           == {"subject", "json", "history"} and "trivy" not in options_in_help("history"))
     p = run(["--help"])
