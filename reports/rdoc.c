@@ -433,33 +433,33 @@ og_fmt_value(bool have, double v, const char *unit, char *buf, size_t size)
 		snprintf(buf, size, "%s %s", num, unit);
 }
 
-const char *
-og_rj_kpi_display(const cJSON *kpi, char *buf, size_t size)
+/* @o's stored "display", or (for a report.json written before
+ * "display" existed) its number @num_key formatted with @unit. */
+static const char *
+stored_display(const cJSON *o, const char *num_key, const char *unit,
+	       char *buf, size_t size)
 {
-	const char *s = og_rj_str(kpi, "display");
+	const char *s = og_rj_str(o, "display");
 	double v = 0;
 	bool have;
 
 	if (s)
 		return s;
-	/* a report.json written before "display" existed */
-	have = og_rj_num(kpi, "value", &v);
-	og_fmt_value(have, v, og_rj_str(kpi, "unit"), buf, size);
+	have = og_rj_num(o, num_key, &v);
+	og_fmt_value(have, v, unit, buf, size);
 	return buf;
+}
+
+const char *
+og_rj_kpi_display(const cJSON *kpi, char *buf, size_t size)
+{
+	return stored_display(kpi, "value", og_rj_str(kpi, "unit"), buf, size);
 }
 
 const char *
 og_rj_area_display(const cJSON *area, char *buf, size_t size)
 {
-	const char *s = og_rj_str(area, "display");
-	double v = 0;
-	bool have;
-
-	if (s)
-		return s;
-	have = og_rj_num(area, "completeness", &v);
-	og_fmt_value(have, v, "%", buf, size);
-	return buf;
+	return stored_display(area, "completeness", "%", buf, size);
 }
 
 const char *
