@@ -23,6 +23,7 @@
 #include "runner.h"
 #include "secret.h"
 #include "term.h"
+#include "jsonget.h"
 #include "util.h"
 
 
@@ -1039,18 +1040,9 @@ merge_targets(cJSON *cur, const cJSON *c)
 		cJSON_AddItemToObject(cur, "targets", cJSON_Duplicate(src, 1));
 		return;
 	}
-	cJSON_ArrayForEach(t, src) {
-		const cJSON *at;
-		int i = 0, cmp = 1;
-
-		if (!cJSON_IsString(t))
-			continue;
-		for (at = dst->child; at; at = at->next, i++)
-			if (cJSON_IsString(at) && (cmp = strcmp(at->valuestring, t->valuestring)) >= 0)
-				break;
-		if (!at || cmp != 0)
-			cJSON_InsertItemInArray(dst, i, cJSON_CreateString(t->valuestring));
-	}
+	cJSON_ArrayForEach(t, src)
+		if (cJSON_IsString(t))
+			og_jset_add(dst, t->valuestring);
 }
 
 static void

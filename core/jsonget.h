@@ -62,4 +62,31 @@ og_jbool(const cJSON *v, bool dflt)
 	return og_value_bool(v, &b) == 0 ? b : dflt;
 }
 
+/*
+ * Add @str to @set, an array of strings kept sorted and unique; returns
+ * whether it was added.  Built by detaching and re-appending, not with
+ * cJSON_InsertItemInArray: Debian 12's cJSON (1.7.15-1+deb12u4) refuses
+ * an insert before an item that was appended, and the item is lost.
+ */
+static inline bool
+og_jset_add(cJSON *set, const char *str)
+{
+	cJSON *at, *tail;
+	int i = 0, cmp = 1;
+
+	for (at = set->child; at; at = at->next, i++)
+		if (cJSON_IsString(at) && (cmp = strcmp(at->valuestring, str)) >= 0)
+			break;
+	if (at && cmp == 0)
+		return false;
+	tail = cJSON_CreateArray();
+	while (cJSON_GetArraySize(set) > i)
+		cJSON_AddItemToArray(tail, cJSON_DetachItemFromArray(set, i));
+	cJSON_AddItemToArray(set, cJSON_CreateString(str));
+	while (tail->child)
+		cJSON_AddItemToArray(set, cJSON_DetachItemFromArray(tail, 0));
+	cJSON_Delete(tail);
+	return true;
+}
+
 #endif

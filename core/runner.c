@@ -21,6 +21,7 @@
 #include "jsonin.h"
 #include "report-json.h"
 #include "runner.h"
+#include "jsonget.h"
 #include "util.h"
 #include "wire.h"
 
@@ -97,7 +98,6 @@ add_target(struct slot *s, const cJSON *o)
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "id");
 	const cJSON *at;
 	char *name;
-	int c = 1, i = 0;
 
 	if (!cJSON_IsString(kind) || !cJSON_IsString(id) ||
 	    !*kind->valuestring || !*id->valuestring)
@@ -105,13 +105,11 @@ add_target(struct slot *s, const cJSON *o)
 	if (!s->res->targets)
 		s->res->targets = cJSON_CreateArray();
 	name = og_asprintf("%s:%s", kind->valuestring, id->valuestring);
-	for (at = s->res->targets->child; at; at = at->next, i++)
-		if ((c = strcmp(at->valuestring, name)) >= 0)
-			break;
-	if (at && c == 0) {
-		free(name);
-		return;
-	}
+	for (at = s->res->targets->child; at; at = at->next)
+		if (!strcmp(at->valuestring, name)) {
+			free(name);
+			return;
+		}
 	if (cJSON_GetArraySize(s->res->targets) >= OG_COLLECTOR_TARGETS_MAX) {
 		if (!s->targets_cut)
 			keep_log(s->res, OG_PRIO_WARN, "more targets than opsgrade "
@@ -120,7 +118,7 @@ add_target(struct slot *s, const cJSON *o)
 		free(name);
 		return;
 	}
-	cJSON_InsertItemInArray(s->res->targets, i, cJSON_CreateString(name));
+	og_jset_add(s->res->targets, name);
 	free(name);
 }
 

@@ -45,6 +45,11 @@ p, r = collect(tmp, good, bad, trunc, os.path.join(tmp, "missing.json"))
 check(p.returncode == 3, "bad input makes the run incomplete")
 c = r["collectors"][0]
 check(c["status"] == "partial", "partial status")
+# every file is a target, sorted, each once (a sorted insert after an
+# append once lost one: Debian's cJSON refuses that insert)
+want = sorted("file:" + os.path.realpath(os.path.join(tmp, f))
+              for f in ("good.json", "bad.json", "trunc.json", "missing.json"))
+check(c.get("targets") == want, "targets: %s" % c.get("targets"))
 check("bad.json: [0]: needs" in p.stderr, "bad entry named: " + p.stderr)
 check("trunc.json: invalid JSON at byte" in p.stderr, "truncated file named")
 check("missing.json" in p.stderr, "missing file named")
