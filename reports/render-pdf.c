@@ -812,9 +812,11 @@ sec_roadmap(struct pdf *p)
 		txt(p, keep(p, og_cost_note(it)));
 	}
 	if (p->n_cells) {
+		char *total = og_cost_total_text(costs);
+
 		table(p, cc, 5, true);
-		if (og_cost_total_text(costs))
-			og_doc_para(d, keep(p, og_cost_total_text(costs)), 0, OG_TX_BOLD, og_ink);
+		if (total)
+			og_doc_para(d, keep(p, total), 0, OG_TX_BOLD, og_ink);
 		if (og_rj_str(costs, "note"))
 			note(p, og_rj_str(costs, "note"));
 	} else {
