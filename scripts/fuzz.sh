@@ -19,7 +19,9 @@ if [ ! -f "$dir/build.ninja" ]; then
 		-Db_sanitize=address,undefined -Db_lundef=false \
 		-Dbuildtype=debugoptimized >/dev/null
 fi
-ninja -C "$dir" $(printf 'tests/fuzz/fuzz-%s ' "${targets[@]}") >/dev/null
+mkdir -p "$out"
+ninja -C "$dir" $(printf 'tests/fuzz/fuzz-%s ' "${targets[@]}") >"$out/build.log" 2>&1 ||
+	{ grep -E 'error|FAILED|undefined' "$out/build.log" | head -30; echo "fuzz: build failed ($out/build.log)"; exit 1; }
 
 # seeds: the suite's own inputs for each reader
 seeds() {
