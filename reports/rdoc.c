@@ -92,6 +92,27 @@ og_sev_rank(const char *s)
 	return OG_SEV_COUNT - 1;
 }
 
+int
+og_finding_rank(const struct og_model_finding *f)
+{
+	return f->severity >= OG_SEV_INFO && f->severity <= OG_SEV_CRITICAL
+	       ? OG_SEV_CRITICAL - (int)f->severity : OG_SEV_COUNT - 1;
+}
+
+char *
+og_finding_where(const struct og_model_finding *f)
+{
+	const struct og_model_location *loc = f->n_locations ? &f->locations[0] : NULL;
+
+	if (f->package)
+		return og_strdup0(f->package);
+	if (!loc)
+		return NULL;
+	if (loc->file && loc->line)
+		return og_asprintf("%s:%u", loc->file, (unsigned)loc->line);
+	return og_strdup0(loc->file ? loc->file : loc->target);
+}
+
 struct og_rgb
 og_sev_color(int rank)
 {

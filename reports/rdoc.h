@@ -53,6 +53,12 @@ int og_rj_count(const cJSON *arr);
 /* Severity names in rank order and their rank (unknown strings -> 5). */
 extern const char *const og_sev_names[OG_SEV_COUNT];
 int og_sev_rank(const char *s);
+/* A finding's severity as that rank. */
+int og_finding_rank(const struct og_model_finding *f);
+/* Where a finding is, for the top-findings tables: its package, else
+ * its first location's file (with ":line") or target; NULL when none.
+ * Allocated. */
+char *og_finding_where(const struct og_model_finding *f);
 /* Open findings per severity (og_sev_names order) from the assessment's
  * security block, the one place they are counted.  *ret_have is false
  * when no scanner ran or there is no assessment ("not measured", not

@@ -41,6 +41,7 @@ struct jw {
 	struct og_out out;
 	const struct og_rstyle *st;
 	const cJSON *report, *assessment, *gates;
+	const struct og_report *rep;	/* the findings */
 	char timestamp[32];
 	char hostname[256];
 	int err;		/* first libxml2 failure */
@@ -153,15 +154,11 @@ cap_verdict(const struct jw *j, const cJSON *cap, const char **ret_gate)
 }
 
 static enum verdict
-finding_verdict(const struct jw *j, const cJSON *f)
+finding_verdict(const struct jw *j, const struct og_model_finding *f)
 {
-	const char *status = og_rj_str(f, "status");
-
-	if (og_sev_rank(og_rj_str(f, "severity")) > j->st->junit_min_rank)
+	if (og_finding_rank(f) > j->st->junit_min_rank)
 		return V_NONE;
-	if (status && strcmp(status, "suppressed") == 0)
-		return V_SKIP;
-	return V_FAIL;
+	return f->suppressed ? V_SKIP : V_FAIL;
 }
 
 static enum verdict
@@ -218,10 +215,9 @@ static struct counts
 findings_counts(const struct jw *j)
 {
 	struct counts c = { 0 };
-	const cJSON *f;
 
-	cJSON_ArrayForEach(f, og_rj_arr(j->report, "findings"))
-		count(&c, finding_verdict(j, f));
+	for (size_t i = 0; i < j->rep->n_findings; i++)
+		count(&c, finding_verdict(j, j->rep->findings[i]));
 	return c;
 }
 
@@ -427,14 +423,12 @@ write_gates(struct jw *j)
  */
 
 static char *
-finding_classname(const cJSON *f, const char **ret_file)
+finding_classname(const struct og_model_finding *f, const char **ret_file)
 {
-	const cJSON *src = cJSON_GetArrayItem(og_rj_arr(f, "sources"), 0);
-	const cJSON *loc = cJSON_GetArrayItem(og_rj_arr(f, "locations"), 0);
 	char *d, *c;
 
-	*ret_file = og_rj_str(loc, "file");
-	d = dotless(cJSON_IsString(src) ? src->valuestring : "unknown");
+	*ret_file = f->n_locations ? f->locations[0].file : NULL;
+	d = dotless(f->n_sources ? f->sources[0] : "unknown");
 	c = og_asprintf("opsgrade.findings.%s", d);
 	free(d);
 	return c;
@@ -442,33 +436,30 @@ finding_classname(const cJSON *f, const char **ret_file)
 
 /* "target/package", else the file(:line), else the target, else the kind. */
 static char *
-finding_where(const cJSON *f)
+finding_where(const struct og_model_finding *f)
 {
-	const cJSON *loc = cJSON_GetArrayItem(og_rj_arr(f, "locations"), 0);
-	const char *target = og_rj_str(loc, "target"), *file = og_rj_str(loc, "file");
-	const char *pkg = og_rj_str(f, "package");
-	double line;
+	const struct og_model_location *loc = f->n_locations ? &f->locations[0] : NULL;
+	const char *target = loc ? loc->target : NULL, *file = loc ? loc->file : NULL;
+	const char *pkg = f->package;
 
 	if (pkg && target)
 		return og_asprintf("%s/%s", target, pkg);
 	if (pkg)
 		return strdup(pkg);
-	if (file && og_rj_num(loc, "line", &line))
-		return og_asprintf("%s:%.0f", file, line);
+	if (file && loc->line)
+		return og_asprintf("%s:%u", file, (unsigned)loc->line);
 	if (file)
 		return strdup(file);
 	if (target)
 		return strdup(target);
-	return strdup(og_rj_str(f, "kind") ? og_rj_str(f, "kind") : "finding");
+	return strdup(og_finding_kind_name(f->kind));
 }
 
 static char *
-finding_body(const cJSON *f)
+finding_body(const struct og_model_finding *f)
 {
-	const cJSON *loc, *t;
 	size_t cap = 4096, len = 0;
 	char *b = og_xmalloc(cap);
-	const char *url = og_rj_str(f, "url"), *title = og_rj_str(f, "title");
 
 #define APPEND(...) do { \
 		int n_ = snprintf(b + len, cap - len, __VA_ARGS__); \
@@ -481,26 +472,25 @@ finding_body(const cJSON *f)
 		len += (size_t)n_; \
 	} while (0)
 
-	APPEND("%s %s\n", og_rj_str(f, "id") ? og_rj_str(f, "id") : "?", title ? title : "");
-	cJSON_ArrayForEach(loc, og_rj_arr(f, "locations")) {
-		double line;
+	APPEND("%s %s\n", f->id ? f->id : "?", f->title ? f->title : "");
+	for (size_t i = 0; i < f->n_locations; i++) {
+		const struct og_model_location *loc = &f->locations[i];
 
 		if (len > BODY_MAX)
 			break;
-		APPEND("at %s", og_rj_str(loc, "target") ? og_rj_str(loc, "target") : "");
-		if (og_rj_str(loc, "file"))
-			APPEND("%s%s", og_rj_str(loc, "target") ? " " : "", og_rj_str(loc, "file"));
-		if (og_rj_num(loc, "line", &line))
-			APPEND(":%.0f", line);
+		APPEND("at %s", loc->target ? loc->target : "");
+		if (loc->file)
+			APPEND("%s%s", loc->target ? " " : "", loc->file);
+		if (loc->line)
+			APPEND(":%u", (unsigned)loc->line);
 		APPEND("\n");
 	}
-	if (og_rj_str(f, "installed_version"))
-		APPEND("installed: %s\n", og_rj_str(f, "installed_version"));
-	if (url)
-		APPEND("%s\n", url);
-	cJSON_ArrayForEach(t, og_rj_arr(f, "tools"))
-		if (cJSON_IsString(t))
-			APPEND("tool: %s\n", t->valuestring);
+	if (f->installed_version)
+		APPEND("installed: %s\n", f->installed_version);
+	if (f->url)
+		APPEND("%s\n", f->url);
+	for (size_t i = 0; i < f->n_tools; i++)
+		APPEND("tool: %s\n", f->tools[i]);
 #undef APPEND
 	return b;
 }
@@ -508,13 +498,12 @@ finding_body(const cJSON *f)
 static void
 write_findings(struct jw *j)
 {
-	const cJSON *f;
-
 	suite_start(j, "findings", "opsgrade.findings", findings_counts(j));
-	cJSON_ArrayForEach(f, og_rj_arr(j->report, "findings")) {
+	for (size_t i = 0; i < j->rep->n_findings; i++) {
+		const struct og_model_finding *f = j->rep->findings[i];
 		enum verdict v = finding_verdict(j, f);
-		const char *id = og_rj_str(f, "id"), *title = og_rj_str(f, "title");
-		const char *sev = og_rj_str(f, "severity"), *fix = og_rj_str(f, "fixed_version");
+		const char *id = f->id, *title = f->title;
+		const char *sev = og_severity_name(f->severity), *fix = f->fixed_version;
 		const char *file;
 		char *cls, *name, *msg, *body, *where;
 
@@ -527,16 +516,16 @@ write_findings(struct jw *j)
 		free(where);
 		case_start(j, cls, name, file);
 		if (v == V_SKIP) {
-			const char *why = og_rj_str(f, "suppression");
+			const char *why = f->suppression;
 
 			msg = og_asprintf("suppressed: %s", why ? why : "no reason given");
 			skipped(j, msg);
 		} else {
-			msg = fix && *fix ? og_asprintf("%s; fixed in %s", sev ? sev : "unknown", fix)
-					  : og_asprintf("%s; no fix available", sev ? sev : "unknown");
+			msg = fix && *fix ? og_asprintf("%s; fixed in %s", sev, fix)
+					  : og_asprintf("%s; no fix available", sev);
 			start(j, "failure");
 			attr(j, "message", msg);
-			attr(j, "type", sev ? sev : "unknown");
+			attr(j, "type", sev);
 			body = finding_body(f);
 			text(j, body);
 			free(body);
@@ -580,9 +569,10 @@ set_timestamp(struct jw *j)
 }
 
 int
-og_render_junit(const cJSON *report, const cJSON *config, const char *path,
+og_render_junit(const struct og_report *rep, const cJSON *config, const char *path,
 		char **ret_err)
 {
+	const cJSON *report = rep->doc;
 	struct og_rstyle st = { 0 };
 	struct jw j = { .out = { .fd = -1 } };
 	xmlOutputBufferPtr ob;
@@ -597,6 +587,7 @@ og_render_junit(const cJSON *report, const cJSON *config, const char *path,
 		return r;
 	j.st = &st;
 	j.report = report;
+	j.rep = rep;
 	j.assessment = og_rj_obj(report, "assessment");
 	j.gates = og_rj_arr(report, "gates");
 	set_timestamp(&j);

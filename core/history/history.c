@@ -170,17 +170,16 @@ og_mkdir_p(const char *path)
 
 /* ---- snapshot from a report ---- */
 
-/* "a,b" (collector names) from a finding's "sources" array (new string). */
+/* "a,b" (collector names) from a finding's sources (new string). */
 static char *
-sources_list(const cJSON *arr)
+sources_list(const struct og_model_finding *f)
 {
 	char *s = og_strdup0(""), *t;
-	const cJSON *it;
 
-	cJSON_ArrayForEach(it, arr) {
-		if (!cJSON_IsString(it) || strchr(it->valuestring, ','))
+	for (size_t i = 0; i < f->n_sources; i++) {
+		if (strchr(f->sources[i], ','))
 			continue;
-		t = og_asprintf("%s%s%s", s, *s ? "," : "", it->valuestring);
+		t = og_asprintf("%s%s%s", s, *s ? "," : "", f->sources[i]);
 		free(s);
 		s = t;
 	}
@@ -199,22 +198,21 @@ is_str(const cJSON *v, const char *s)
  * counted; the fingerprints are listed here for the next run's delta.
  */
 static void
-add_sorted_open(cJSON *snap, const cJSON *findings, const cJSON *counted)
+add_sorted_open(cJSON *snap, const struct og_report *rep, const cJSON *counted)
 {
-	struct { char *fp; const char *sev; const cJSON *src; } *v = NULL;
+	struct { char *fp; const char *sev; const struct og_model_finding *src; } *v = NULL;
 	size_t n = 0, cap = 0;
 	long counts[N_SEVERITIES] = { 0 };
-	const cJSON *f;
 	cJSON *open, *fps, *srcs;
 	bool truncated = false;
 
-	cJSON_ArrayForEach(f, findings) {
-		const char *st = og_jstr(og_jget(f, "status"));
-		const char *fp = og_jstr(og_jget(f, "fingerprint"));
-		const char *sev = og_jstr(og_jget(f, "severity"));
+	for (size_t j = 0; j < rep->n_findings; j++) {
+		const struct og_model_finding *f = rep->findings[j];
+		const char *fp = f->fingerprint;
+		const char *sev = og_severity_name(f->severity);
 		size_t k = N_SEVERITIES - 1;	/* "unknown" */
 
-		if (!st || strcmp(st, "open"))
+		if (f->suppressed)
 			continue;
 		for (size_t i = 0; sev && i < N_SEVERITIES; i++)
 			if (!strcmp(sev, severities[i]))
@@ -232,7 +230,7 @@ add_sorted_open(cJSON *snap, const cJSON *findings, const cJSON *counted)
 		}
 		v[n].fp = (char *)fp;
 		v[n].sev = severities[k];
-		v[n].src = og_jget(f, "sources");
+		v[n].src = f;
 		n++;
 	}
 	/* The struct starts with the string pointer: str_cmp works on it. */
@@ -328,8 +326,9 @@ add_like_for_like(cJSON *snap, const cJSON *report)
 }
 
 static cJSON *
-snapshot_from_report(const cJSON *report, const char *subject, int64_t at)
+snapshot_from_report(const struct og_report *rep, const char *subject, int64_t at)
 {
+	const cJSON *report = rep->doc;
 	const cJSON *a = og_jget(report, "assessment");
 	const cJSON *model = og_jget(a, "model");
 	const cJSON *level = og_jget(a, "level");
@@ -367,7 +366,7 @@ snapshot_from_report(const cJSON *report, const char *subject, int64_t at)
 	 * so trends and deltas do not read "0 open" or "all fixed". */
 	cJSON_AddBoolToObject(s, "scanned", !cJSON_IsFalse(
 			og_jget2(a, "security", "scanned")));
-	add_sorted_open(s, og_jget(report, "findings"),
+	add_sorted_open(s, rep,
 			og_jget2(a, "security", "open"));
 	cJSON_AddItemToObject(s, "capabilities",
 			      map_by_id(og_jget(a, "capabilities"), "status"));
@@ -742,8 +741,9 @@ og_history_mark_mailed(const cJSON *report, const cJSON *config)
 }
 
 int
-og_history_record(cJSON *report, const cJSON *config, char **ret_err)
+og_history_record(const struct og_report *rep, const cJSON *config, char **ret_err)
 {
+	cJSON *report = rep->doc;
 	const char *subject = og_jstr(og_jget(report, "subject"));
 	const char *gen = og_jstr(og_jget(report, "generated_at"));
 	struct snaps s = { 0 };
@@ -791,7 +791,7 @@ og_history_record(cJSON *report, const cJSON *config, char **ret_err)
 	 * incomplete; the snapshot records it. */
 	og_history_run_state(report, n_before ? s.v[n_before - 1].doc : NULL);
 
-	cur = snapshot_from_report(report, subject, at);
+	cur = snapshot_from_report(rep, subject, at);
 	hist = history_object(&s, n_before, cur);
 	add_since_mailed(hist, dir, &s, n_before, cur);
 	if (!hist)
