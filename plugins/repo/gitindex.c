@@ -345,7 +345,7 @@ parse_entries(struct parse *ps, const unsigned char *base, size_t size,
 		default:	/* symlinks are not followed, never listed */
 			break;
 		}
-		if ((i & 4095) == 0 && repo_listing_stops(ps->r))
+		if ((i & 15) == 0 && repo_listing_stops(ps->r))
 			return 0;
 		/* what was parsed need not stay resident */
 		if ((size_t)(p - base) - dropped > DROP_EVERY) {
