@@ -1,4 +1,4 @@
-/* report.json as render --from and merge read it (og_report_load). */
+/* report.json as render --from and merge read it (og_report_load, core/report-load.c). */
 #include "config.h"
 
 #include <cjson/cJSON.h>
