@@ -39,6 +39,10 @@ char *og_utf8_fix(const char *s, size_t *ret_n);
  * allocated @j. */
 void og_json_dedup_keys(cJSON *j);
 
+/* Length of the valid UTF-8 sequence at @p (@n bytes left), or minus
+ * the length of the invalid subpart that one U+FFFD replaces. */
+long og_utf8_seq(const unsigned char *p, size_t n);
+
 /* The value of hex digit @c (either case), or -1. */
 int og_json_hexval(int c);
 
