@@ -41,7 +41,7 @@ const struct og_cli_option og_cli_options[] = {
 	{ "log-level", 0, "LEVEL", NULL, ANY, "error|warn|info|debug: what is logged (default info)" },
 	{ "quiet", 0, NULL, NULL, ANY, "print nothing on success (a failed gate: one line on stderr)" },
 	{ "quiet-gates", 0, NULL, NULL, OUT, "with --quiet, say nothing about failed gates either" },
-	{ "wait", 0, NULL, NULL, REND, "wait while another run writes the output dir (default: exit 75 at once)" },
+	{ "wait", 0, NULL, NULL, REND, "wait while another run writes the output dir (default: exit 75 when it still holds it after a second)" },
 	{ "junit-strict", 0, NULL, NULL, OUT, "unmet capabilities are JUnit failures" },
 	{ "help", 'h', NULL, NULL, ANY, "show this help" },
 	{ "version", 0, NULL, NULL, ANY, "print the version and plugin ABI" },

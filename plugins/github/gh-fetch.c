@@ -14,7 +14,7 @@
 #include "gh.h"
 #include "ogjs.h"
 
-#define GH_BATCH_MAX	256	/* requests handed to the host at once */
+#define GH_BATCH_MAX	1024	/* requests handed to the host at once */
 
 static char *
 xstrdup(const char *s)

@@ -17,7 +17,7 @@
 #include "hash.h"
 #include "target.h"
 
-#define GH_ORG_CHUNK		48	/* repositories collected together */
+#define GH_ORG_CHUNK		64	/* repositories collected together */
 #define GH_WINDOW_DAYS_MAX	3650
 #define GH_LABEL_MAX		100
 

@@ -598,15 +598,39 @@ def output_rows():
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                          env=dict(env, SOURCE_DATE_EPOCH="1764000400"), cwd=TMP)
     import time
+    marker = b"SOURCE_DATE_EPOCH=1764000400"
+
+    def run_tree():
+        """Processes of that run (the parent, renderers, plugin boxes),
+        told by their environment: reparented ones too."""
+        pids = []
+        for d in os.listdir("/proc"):
+            if d.isdigit():
+                try:
+                    if marker in open("/proc/%s/environ" % d, "rb").read().split(b"\0"):
+                        pids.append(int(d))
+                except OSError:
+                    pass
+        return pids
     for _ in range(2000):
-        if any(n.startswith(".staging-") for n in os.listdir(outdir)):
+        if any(n.startswith(".staging-") for n in os.listdir(outdir)) and \
+                len(run_tree()) > 1:
             break
         time.sleep(0.005)
+    forked = len(run_tree()) > 1
     p.send_signal(signal.SIGTERM)
     p.wait(60)
     check("row 9: SIGTERM leaves no staging dir or temp file",
           not [n for n in os.listdir(outdir) if n.startswith(".")],
           os.listdir(outdir))
+    # The renderers are forked children that share the locked directory:
+    # the signal handler kills and reaps them, so nothing of the run is
+    # left and the next run gets the lock (not exit 75).
+    check("row 9: SIGTERM while rendering leaves no process of the run",
+          forked and run_tree() == [], (forked, run_tree()))
+    p = run(args, {"SOURCE_DATE_EPOCH": "1764000450"})
+    check("row 9: the run right after a SIGTERM gets the lock", p.returncode == 0,
+          (p.returncode, p.stderr[-300:]))
 
     # Row 9: SIGKILL between two renames of the publish (a test hook
     # stops there).  A reader then sees part of the new set, and the
