@@ -34,12 +34,18 @@ family_installed(PangoFontMap *map, const char *family)
 	return found;
 }
 
+/* The default fontmap with a reference of our own, for the shutdown. */
+static PangoFontMap *font_map;
+
 int
 og_text_init(struct og_text *t, const char *family)
 {
 	static bool warned;
 	PangoFontMap *map = pango_cairo_font_map_get_default();
 	cairo_font_options_t *fo;
+
+	if (!font_map)
+		font_map = g_object_ref(map);
 
 	memset(t, 0, sizeof(*t));
 	if (!family || !*family)
@@ -335,8 +341,29 @@ og_out_cairo_write(void *closure, const unsigned char *data, unsigned int len)
 void
 og_render_shutdown(void)
 {
-	/* order matters: the fontmap holds cairo fonts which hold FcPatterns */
+	PangoFontMap *map = font_map;
+
+#if defined(__OPTIMIZE__) && !defined(__SANITIZE_ADDRESS__)
+	/* Optimised builds leave the caches to the exit (as the run's
+	 * document and model): only leak checkers need them freed. */
+	const char *e = getenv("OG_FREE_AT_EXIT");
+
+	if (!e || !*e || strcmp(e, "0") == 0)
+		return;
+#endif
+	if (!map)
+		return;
+	font_map = NULL;
+	/* Order matters: the fontmap holds cairo fonts which hold
+	 * FcPatterns.  Pango sorts fonts in a worker thread whose pending
+	 * jobs hold references to the fontmap: if that thread dropped the
+	 * last one, it would free the fonts while cairo's caches are being
+	 * reset here (an assertion in cairo).  Wait (bounded) until ours is
+	 * the only reference, so the map is freed on this thread. */
 	pango_cairo_font_map_set_default(NULL);
+	for (int i = 0; i < 5000 && g_atomic_int_get((const gint *)&G_OBJECT(map)->ref_count) > 1; i++)
+		g_usleep(1000);
+	g_object_unref(map);
 	cairo_debug_reset_static_data();
 	FcFini();
 }
