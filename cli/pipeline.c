@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -564,6 +565,12 @@ render_all(struct og_pipeline *p, const struct og_report *rep, const char *outdi
 		idx[nj++] = k;
 	}
 	og_publish_on_fatal_signal(og_fanout_kill_children);
+	/* The renderers fork with the parent's heap shared copy-on-write;
+	 * its free chunks, consolidated here once, would otherwise be
+	 * walked (and the pages copied) by the first large malloc in every
+	 * process.  The free pages go back to the system too. */
+	if (nj > 1)
+		malloc_trim(0);
 	og_fanout_run(jobs, nj);
 	og_publish_on_fatal_signal(NULL);
 	/* reported in the formats' order, whichever finished first */

@@ -387,6 +387,26 @@ og_text_clean(const char *s, size_t max, bool keep_newlines)
 	return out;
 }
 
+const char *
+og_text_clean_view(const char *s, size_t max, bool keep_newlines, char **ret_owned)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	*ret_owned = NULL;
+	if (!s)
+		return NULL;
+	/* printable ASCII (most of what scanners write) that fits is what
+	 * og_text_clean would copy unchanged */
+	for (; *p; p++)
+		if ((*p < 0x20 || *p >= 0x7f) &&
+		    !(keep_newlines && (*p == '\n' || *p == '\t')))
+			break;
+	if (!*p && (size_t)(p - (const unsigned char *)s) + 3 <= (max < 8 ? 8 : max))
+		return s;
+	*ret_owned = og_text_clean(s, max, keep_newlines);
+	return *ret_owned;
+}
+
 void
 og_fmt_date(const char *rfc3339, bool long_form, char *buf, size_t size)
 {

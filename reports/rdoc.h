@@ -143,6 +143,10 @@ void og_decision_walk(const cJSON *assessment, int per,
  * with "…".  NULL in, NULL out.
  */
 char *og_text_clean(const char *s, size_t max, bool keep_newlines);
+/* The same text without a copy when there is nothing to clean: @s, or
+ * the cleaned copy, which *ret_owned then holds (caller frees it). */
+const char *og_text_clean_view(const char *s, size_t max, bool keep_newlines,
+			       char **ret_owned);
 
 /* "2026-11-27" from an RFC 3339 string (into @buf, at least 11 bytes);
  * "27 November 2026" with @long_form. */

@@ -59,10 +59,11 @@ chk(struct jw *j, int rc)
 static void
 attr(struct jw *j, const char *name, const char *value)
 {
-	char *c = og_text_clean(value ? value : "", ATTR_MAX, false);
+	char *owned;
+	const char *c = og_text_clean_view(value ? value : "", ATTR_MAX, false, &owned);
 
 	chk(j, xmlTextWriterWriteAttribute(j->w, BAD_CAST name, BAD_CAST c));
-	free(c);
+	free(owned);
 }
 
 static void
@@ -77,10 +78,11 @@ attr_long(struct jw *j, const char *name, long v)
 static void
 text(struct jw *j, const char *s)
 {
-	char *c = og_text_clean(s ? s : "", BODY_MAX, true);
+	char *owned;
+	const char *c = og_text_clean_view(s ? s : "", BODY_MAX, true, &owned);
 
 	chk(j, xmlTextWriterWriteString(j->w, BAD_CAST c));
-	free(c);
+	free(owned);
 }
 
 static void
@@ -422,121 +424,183 @@ write_gates(struct jw *j)
  * attribute, for annotations).
  */
 
-static char *
-finding_classname(const struct og_model_finding *f, const char **ret_file)
+/* A text built piece by piece, its storage kept from one finding to
+ * the next (100 k findings: no allocation and no printf each). */
+struct sb {
+	char *s;
+	size_t len, cap;
+};
+
+static void
+sb_add(struct sb *b, const char *s, size_t n)
 {
-	char *d, *c;
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->s = og_xrealloc_array(b->s, b->cap, 1);
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void
+sb_put(struct sb *b, const char *s)
+{
+	if (s)
+		sb_add(b, s, strlen(s));
+}
+
+static void
+sb_putu(struct sb *b, unsigned v)
+{
+	char d[16];
+	int n = 0;
+
+	do {
+		d[15 - n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	sb_add(b, d + 16 - n, (size_t)n);
+}
+
+static const char *
+sb_reset(struct sb *b)
+{
+	sb_add(b, "", 0);
+	b->len = 0;
+	return b->s;
+}
+
+/* "opsgrade.findings.<source with '_' for '.'>"; *ret_file the first
+ * location's file. */
+static void
+finding_classname(struct sb *b, const struct og_model_finding *f, const char **ret_file)
+{
+	size_t at;
 
 	*ret_file = f->n_locations ? f->locations[0].file : NULL;
-	d = dotless(f->n_sources ? f->sources[0] : "unknown");
-	c = og_asprintf("opsgrade.findings.%s", d);
-	free(d);
-	return c;
+	sb_put(b, "opsgrade.findings.");
+	at = b->len;
+	sb_put(b, f->n_sources ? f->sources[0] : "unknown");
+	for (char *p = b->s + at; *p; p++)
+		if (*p == '.')
+			*p = '_';
 }
 
 /* "target/package", else the file(:line), else the target, else the kind. */
-static char *
-finding_where(const struct og_model_finding *f)
+static void
+finding_where(struct sb *b, const struct og_model_finding *f)
 {
 	const struct og_model_location *loc = f->n_locations ? &f->locations[0] : NULL;
 	const char *target = loc ? loc->target : NULL, *file = loc ? loc->file : NULL;
-	const char *pkg = f->package;
 
-	if (pkg && target)
-		return og_asprintf("%s/%s", target, pkg);
-	if (pkg)
-		return strdup(pkg);
-	if (file && loc->line)
-		return og_asprintf("%s:%u", file, (unsigned)loc->line);
-	if (file)
-		return strdup(file);
-	if (target)
-		return strdup(target);
-	return strdup(og_finding_kind_name(f->kind));
+	if (f->package) {
+		if (target) {
+			sb_put(b, target);
+			sb_put(b, "/");
+		}
+		sb_put(b, f->package);
+	} else if (file) {
+		sb_put(b, file);
+		if (loc->line) {
+			sb_put(b, ":");
+			sb_putu(b, loc->line);
+		}
+	} else {
+		sb_put(b, target ? target : og_finding_kind_name(f->kind));
+	}
 }
 
-static char *
-finding_body(const struct og_model_finding *f)
+static void
+finding_body(struct sb *b, const struct og_model_finding *f)
 {
-	size_t cap = 4096, len = 0;
-	char *b = og_xmalloc(cap);
-
-#define APPEND(...) do { \
-		int n_ = snprintf(b + len, cap - len, __VA_ARGS__); \
-		if (n_ < 0) n_ = 0; \
-		if ((size_t)n_ >= cap - len) { \
-			cap = (cap + (size_t)n_) * 2; \
-			b = og_xrealloc_array(b, cap, 1); \
-			n_ = snprintf(b + len, cap - len, __VA_ARGS__); \
-		} \
-		len += (size_t)n_; \
-	} while (0)
-
-	APPEND("%s %s\n", f->id ? f->id : "?", f->title ? f->title : "");
+	sb_put(b, f->id ? f->id : "?");
+	sb_put(b, " ");
+	sb_put(b, f->title);
+	sb_put(b, "\n");
 	for (size_t i = 0; i < f->n_locations; i++) {
 		const struct og_model_location *loc = &f->locations[i];
 
-		if (len > BODY_MAX)
+		if (b->len > BODY_MAX)
 			break;
-		APPEND("at %s", loc->target ? loc->target : "");
-		if (loc->file)
-			APPEND("%s%s", loc->target ? " " : "", loc->file);
-		if (loc->line)
-			APPEND(":%u", (unsigned)loc->line);
-		APPEND("\n");
+		sb_put(b, "at ");
+		sb_put(b, loc->target);
+		if (loc->file) {
+			sb_put(b, loc->target ? " " : "");
+			sb_put(b, loc->file);
+		}
+		if (loc->line) {
+			sb_put(b, ":");
+			sb_putu(b, loc->line);
+		}
+		sb_put(b, "\n");
 	}
-	if (f->installed_version)
-		APPEND("installed: %s\n", f->installed_version);
-	if (f->url)
-		APPEND("%s\n", f->url);
-	for (size_t i = 0; i < f->n_tools; i++)
-		APPEND("tool: %s\n", f->tools[i]);
-#undef APPEND
-	return b;
+	if (f->installed_version) {
+		sb_put(b, "installed: ");
+		sb_put(b, f->installed_version);
+		sb_put(b, "\n");
+	}
+	if (f->url) {
+		sb_put(b, f->url);
+		sb_put(b, "\n");
+	}
+	for (size_t i = 0; i < f->n_tools; i++) {
+		sb_put(b, "tool: ");
+		sb_put(b, f->tools[i]);
+		sb_put(b, "\n");
+	}
 }
 
 static void
 write_findings(struct jw *j)
 {
+	struct sb cls = { 0 }, name = { 0 }, msg = { 0 };
+
 	suite_start(j, "findings", "opsgrade.findings", findings_counts(j));
 	for (size_t i = 0; i < j->rep->n_findings; i++) {
 		const struct og_model_finding *f = j->rep->findings[i];
 		enum verdict v = finding_verdict(j, f);
-		const char *id = f->id, *title = f->title;
 		const char *sev = og_severity_name(f->severity), *fix = f->fixed_version;
 		const char *file;
-		char *cls, *name, *msg, *body, *where;
 
 		if (v == V_NONE)
 			continue;
-		cls = finding_classname(f, &file);
-		where = finding_where(f);
-		name = title ? og_asprintf("%s %s (%s)", id ? id : "?", title, where)
-			     : og_asprintf("%s (%s)", id ? id : "?", where);
-		free(where);
-		case_start(j, cls, name, file);
+		finding_classname(&cls, f, &file);
+		sb_put(&name, f->id ? f->id : "?");
+		sb_put(&name, " ");
+		if (f->title) {
+			sb_put(&name, f->title);
+			sb_put(&name, " ");
+		}
+		sb_put(&name, "(");
+		finding_where(&name, f);
+		sb_put(&name, ")");
+		case_start(j, sb_reset(&cls), sb_reset(&name), file);
 		if (v == V_SKIP) {
-			const char *why = f->suppression;
-
-			msg = og_asprintf("suppressed: %s", why ? why : "no reason given");
-			skipped(j, msg);
+			sb_put(&msg, "suppressed: ");
+			sb_put(&msg, f->suppression ? f->suppression : "no reason given");
+			skipped(j, sb_reset(&msg));
 		} else {
-			msg = fix && *fix ? og_asprintf("%s; fixed in %s", sev, fix)
-					  : og_asprintf("%s; no fix available", sev);
+			sb_put(&msg, sev);
+			if (fix && *fix) {
+				sb_put(&msg, "; fixed in ");
+				sb_put(&msg, fix);
+			} else {
+				sb_put(&msg, "; no fix available");
+			}
 			start(j, "failure");
-			attr(j, "message", msg);
+			attr(j, "message", sb_reset(&msg));
 			attr(j, "type", sev);
-			body = finding_body(f);
-			text(j, body);
-			free(body);
+			finding_body(&msg, f);
+			text(j, sb_reset(&msg));
 			end(j);
 		}
 		end(j);
-		free(msg);
-		free(name);
-		free(cls);
 	}
 	suite_end(j);
+	free(cls.s);
+	free(name.s);
+	free(msg.s);
 }
 
 static int

@@ -174,16 +174,72 @@ og_mkdir_p(const char *path)
 static char *
 sources_list(const struct og_model_finding *f)
 {
-	char *s = og_strdup0(""), *t;
+	size_t len = 1, o = 0;
+	char *s;
 
+	for (size_t i = 0; i < f->n_sources; i++)
+		len += strlen(f->sources[i]) + 1;
+	s = og_xmalloc(len);
 	for (size_t i = 0; i < f->n_sources; i++) {
-		if (strchr(f->sources[i], ','))
+		size_t n = strlen(f->sources[i]);
+
+		if (memchr(f->sources[i], ',', n))
 			continue;
-		t = og_asprintf("%s%s%s", s, *s ? "," : "", f->sources[i]);
-		free(s);
-		s = t;
+		if (o)
+			s[o++] = ',';
+		memcpy(s + o, f->sources[i], n);
+		o += n;
 	}
+	s[o] = '\0';
 	return s;
+}
+
+struct open_fp {
+	char *fp;		/* first: str_cmp sorts by it */
+	const char *sev;
+	const struct og_model_finding *src;
+};
+
+/*
+ * @v (@n) in fingerprint order.  They come in the report's order: by
+ * severity, each severity's run by fingerprint, so merging the (at most
+ * six) runs is enough; anything else is sorted.
+ */
+static void
+sort_by_fingerprint(struct open_fp *v, size_t n)
+{
+	size_t start[N_SEVERITIES + 1], head[N_SEVERITIES], runs = 0;
+	struct open_fp *out;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i == 0 || v[i].sev != v[i - 1].sev) {
+			if (runs == N_SEVERITIES)
+				goto unsorted;
+			start[runs++] = i;
+		} else if (strcmp(v[i - 1].fp, v[i].fp) > 0) {
+			goto unsorted;
+		}
+	}
+	start[runs] = n;
+	if (runs < 2)
+		return;
+	out = og_xcalloc(n, sizeof(*out));
+	memcpy(head, start, runs * sizeof(*head));
+	for (size_t o = 0; o < n; o++) {
+		size_t best = N_SEVERITIES;
+
+		for (size_t r = 0; r < runs; r++)
+			if (head[r] < start[r + 1] &&
+			    (best == N_SEVERITIES ||
+			     strcmp(v[head[r]].fp, v[head[best]].fp) < 0))
+				best = r;
+		out[o] = v[head[best]++];
+	}
+	memcpy(v, out, n * sizeof(*v));
+	free(out);
+	return;
+unsorted:
+	qsort(v, n, sizeof(*v), str_cmp);
 }
 
 static bool
@@ -200,7 +256,7 @@ is_str(const cJSON *v, const char *s)
 static void
 add_sorted_open(cJSON *snap, const struct og_report *rep, const cJSON *counted)
 {
-	struct { char *fp; const char *sev; const struct og_model_finding *src; } *v = NULL;
+	struct open_fp *v = NULL;
 	size_t n = 0, cap = 0;
 	long counts[N_SEVERITIES] = { 0 };
 	cJSON *open, *fps, *srcs;
@@ -209,14 +265,12 @@ add_sorted_open(cJSON *snap, const struct og_report *rep, const cJSON *counted)
 	for (size_t j = 0; j < rep->n_findings; j++) {
 		const struct og_model_finding *f = rep->findings[j];
 		const char *fp = f->fingerprint;
-		const char *sev = og_severity_name(f->severity);
-		size_t k = N_SEVERITIES - 1;	/* "unknown" */
+		/* severities[]: critical .. info, then unknown */
+		size_t k = f->severity >= OG_SEV_INFO && f->severity <= OG_SEV_CRITICAL
+			   ? (size_t)(OG_SEV_CRITICAL - f->severity) : N_SEVERITIES - 1;
 
 		if (f->suppressed)
 			continue;
-		for (size_t i = 0; sev && i < N_SEVERITIES; i++)
-			if (!strcmp(sev, severities[i]))
-				k = i;
 		counts[k]++;
 		if (!fp)
 			continue;
@@ -233,9 +287,7 @@ add_sorted_open(cJSON *snap, const struct og_report *rep, const cJSON *counted)
 		v[n].src = f;
 		n++;
 	}
-	/* The struct starts with the string pointer: str_cmp works on it. */
-	if (n > 1)
-		qsort(v, n, sizeof(*v), str_cmp);
+	sort_by_fingerprint(v, n);
 
 	open = cJSON_AddObjectToObject(snap, "open");
 	for (size_t i = 0; i < N_SEVERITIES; i++) {
