@@ -56,8 +56,8 @@ gh_list_ok(const struct gh_list *l)
 	return l->status >= 200 && l->status < 300 && !l->error;
 }
 
-char *
-gh_list_reason(const struct gh_list *l, const char *needs)
+static char *
+list_reason(const struct gh_list *l, const char *needs)
 {
 	if (l->error)
 		return gh_xasprintf("not measured: %s", l->error);
@@ -73,6 +73,20 @@ gh_list_reason(const struct gh_list *l, const char *needs)
 	return gh_xasprintf("not measured: %s answered HTTP %ld%s%s",
 			 l->path, l->status, l->message ? ": " : "",
 			 l->message ? l->message : "");
+}
+
+char *
+gh_list_reason(const struct gh_list *l, const char *needs)
+{
+	char *why = list_reason(l, needs), *note, *out;
+
+	if (!l->carried)
+		return why;
+	note = gh_list_carried_note(l);
+	out = gh_xasprintf("%s%s", why, note);
+	free(note);
+	free(why);
+	return out;
 }
 
 /* ---- Link header ----------------------------------------------------- */

@@ -256,10 +256,58 @@ f_unknown_list(struct gh_repo *r, const struct gh_list *l, const char *needs,
 	free(why);
 }
 
+/* @s followed by @l's carried-over note (gh-memo.c), if any; takes @s */
+static char *
+with_note(char *s, const struct gh_list *l)
+{
+	char *note, *out;
+
+	if (!l->carried)
+		return s;
+	note = gh_list_carried_note(l);
+	out = gh_xasprintf("%s%s", s, note);
+	free(note);
+	free(s);
+	return out;
+}
+
 static char *
 evidence(struct gh_repo *r, int which)
 {
-	return gh_xasprintf("GET %s", r->l[which].path);
+	return with_note(gh_xasprintf("GET %s", r->l[which].path), &r->l[which]);
+}
+
+/* The lists an unchanged repository may answer from the memory of an
+ * earlier run (gh-memo.c), under names that stay the same from run to
+ * run (paths carry dates). */
+static const char *const memo_names[L_N] = {
+	[L_PROT] = "protection", [L_RULES] = "rules", [L_TREE] = "tree",
+	[L_DEPLOYS] = "deployments", [L_RELEASES] = "releases",
+	[L_PULLS] = "pulls", [L_ISSUES] = "issues",
+	[L_DEPENDABOT] = "dependabot_alerts",
+	[L_CS_ALERTS] = "code_scanning_alerts",
+	[L_CS_ANALYSES] = "code_scanning_analyses",
+	[L_VULN_ALERTS] = "vulnerability_alerts",
+	[L_ENVS] = "environments", [L_HOOKS] = "hooks", [L_COMMITS] = "commits",
+};
+
+static size_t
+memo_lists(struct gh_repo *r, struct gh_list **lists, const char **names)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < L_N; i++) {
+		if (!memo_names[i])
+			continue;
+		lists[n] = &r->l[i];
+		names[n++] = memo_names[i];
+	}
+	/* the runs window unsplit: a 404 there is Actions being off */
+	if (r->n_pieces == 1) {
+		lists[n] = &r->pieces[0].list;
+		names[n++] = "runs";
+	}
+	return n;
 }
 
 /* ---- construction and phases ------------------------------------------ */
@@ -438,6 +486,13 @@ start_phase1(struct gh_repo *r)
 		r->branch_enc, since90);
 	r->l[L_COMMITS].max_pages = 1;
 	r->phase = 1;
+	{
+		struct gh_list *lists[L_N + 1];
+		const char *names[L_N + 1];
+		size_t n = memo_lists(r, lists, names);
+
+		gh_memo_apply(g, r->full, r->repo, lists, names, n);
+	}
 }
 
 size_t
@@ -736,7 +791,9 @@ emit_protection(struct gh_repo *r)
 	bool known = (classic || classic_none) && rules_ok;
 	const cJSON *reviews = classic ? jget(p, "required_pull_request_reviews") : NULL;
 	const cJSON *checks = classic ? jget(p, "required_status_checks") : NULL;
-	char *ev = classic ? evidence(r, L_PROT) : evidence(r, L_RULES);
+	/* a remembered "not protected" decides as much as a fresh one:
+	 * the facts say so whichever list gives their evidence */
+	char *ev = classic ? evidence(r, L_PROT) : with_note(evidence(r, L_RULES), cl);
 	char *why = NULL;
 	/* [0] the number, [1..8] the booleans in GH_PROTECTION_BOOLS order */
 	static const char *const all[] = {
@@ -752,6 +809,7 @@ emit_protection(struct gh_repo *r)
 				   r->branch, r->branch_guessed
 				   ? "the repository names no default branch"
 				   : "an empty repository?");
+		why = with_note(why, cl);
 		for (size_t i = 0; all[i]; i++)
 			f_unknown(r, all[i], why);
 		goto out;
@@ -961,6 +1019,8 @@ emit_alert_counts(struct gh_repo *r, int which, const char *base,
 					"analysis on the default branch");
 		else
 			why = gh_list_reason(l, needs);
+		if (!strstr(why, "[carried over"))
+			why = with_note(why, l);
 		for (size_t i = 0; i < 4; i++) {
 			snprintf(key, sizeof(key), "%s.%s", base, sev[i]);
 			f_unknown(r, key, why);
@@ -1596,4 +1656,12 @@ gh_repo_emit(struct gh_repo *r, bool org_mode)
 	emit_pulls(r);
 	emit_incidents(r);
 	emit_activity(r);
+	{
+		struct gh_list *lists[L_N + 1];
+		const char *names[L_N + 1];
+		size_t n = memo_lists(r, lists, names);
+
+		gh_memo_record(r->g, r->full, r->repo,
+			       (const struct gh_list *const *)lists, names, n);
+	}
 }

@@ -52,6 +52,10 @@ struct gh_list {
 	bool truncated;		/* stopped at max_pages */
 	bool rate_limited;
 	char *path;		/* API path, for evidence */
+	/* answered from the memory of an earlier run (gh-memo.c), not asked:
+	 * status and message are what GitHub said at observed_at */
+	bool carried;
+	int64_t observed_at;
 };
 
 /* Configuration and shared state of one run. */
@@ -73,6 +77,9 @@ struct gh {
 	bool partial_said;
 	bool stop;		/* a rate limit ended this run */
 	uint64_t requests;
+	struct gh_memo *memo;	/* gh-memo.c; NULL: remember nothing */
+	int recheck_days;
+	size_t carried_repos, carried_answers;
 };
 
 /* gh-fetch.c */
@@ -82,6 +89,23 @@ int gh_fetch(struct gh *g, struct gh_list *const *lists, size_t n);
 bool gh_list_ok(const struct gh_list *l);
 /* "not measured" reason for a failed list, caller frees */
 char *gh_list_reason(const struct gh_list *l, const char *needs);
+
+/* gh-memo.c: answers without an ETag remembered between runs */
+struct gh_memo;
+void gh_memo_open(struct gh *g);
+void gh_memo_close(struct gh *g);	/* writes this run's memory */
+/* Lists @names[i] of repository @full that an unchanged repository
+ * (@repo: its listing entry) answered within recheck_days: filled from
+ * the memory and marked carried; how many. */
+size_t gh_memo_apply(struct gh *g, const char *full, const cJSON *repo,
+		     struct gh_list *const *lists, const char *const *names,
+		     size_t n);
+void gh_memo_record(struct gh *g, const char *full, const cJSON *repo,
+		    const struct gh_list *const *lists,
+		    const char *const *names, size_t n);
+/* "" or the note a fact made from a carried answer ends with; caller
+ * frees */
+char *gh_list_carried_note(const struct gh_list *l);
 
 /* Link header: the URL of rel=@rel, caller frees; NULL when absent. */
 char *gh_link_find(const char *link, const char *rel);

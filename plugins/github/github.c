@@ -19,6 +19,8 @@
 
 #define GH_ORG_CHUNK		64	/* repositories collected together */
 #define GH_WINDOW_DAYS_MAX	3650
+#define GH_RECHECK_DAYS_DEFAULT	7
+#define GH_RECHECK_DAYS_MAX	365
 #define GH_LABEL_MAX		100
 
 static const struct og_option github_options[] = {
@@ -44,6 +46,10 @@ static const struct og_option github_options[] = {
 	  .help = "issue label marking incidents, default incident" },
 	{ .key = "window_days", .type = OG_OPT_NUMBER,
 	  .help = "KPI window in days, default 90" },
+	{ .key = "recheck_days", .type = OG_OPT_NUMBER,
+	  .help = "days an unchanged repository's answers without an ETag "
+		  "(404, 403, 204) are reused before asking again, default 7; "
+		  "0: always ask" },
 	{ .key = NULL },
 };
 
@@ -163,6 +169,18 @@ github_init(struct og_ctx *ctx, const struct og_host *host, void **ret_state)
 			goto fail;
 		}
 		g->window_days = (int)d;
+	}
+	g->recheck_days = GH_RECHECK_DAYS_DEFAULT;
+	got = host->config_number(ctx, "recheck_days", &d);
+	if (got != -ENOENT) {
+		if (got < 0 || d < 0 || d > GH_RECHECK_DAYS_MAX || d != (int)d) {
+			host->log(ctx, OG_LOG_ERROR, "collectors.github.recheck_days: "
+				  "'%s' is not a number of days from 0 to %d",
+				  host->config_get(ctx, "recheck_days"),
+				  GH_RECHECK_DAYS_MAX);
+			goto fail;
+		}
+		g->recheck_days = (int)d;
 	}
 	g->incident_label = host->config_get(ctx, "incident_label");
 	if (!g->incident_label || !*g->incident_label)
@@ -462,11 +480,21 @@ static int
 github_collect(struct og_ctx *ctx, void *state)
 {
 	struct gh *g = state;
+	int r;
 
 	(void)ctx;
 	if (!g->org)
 		declare_target(g, g->repo);
-	return g->org ? collect_org(g) : collect_repo(g);
+	gh_memo_open(g);
+	r = g->org ? collect_org(g) : collect_repo(g);
+	if (g->carried_repos)
+		g->host->log(g->ctx, OG_LOG_INFO, "%zu answers of %zu unchanged "
+			     "repositories carried over from earlier runs "
+			     "(no ETag to ask again for free; asked again "
+			     "after recheck_days = %d)", g->carried_answers,
+			     g->carried_repos, g->recheck_days);
+	gh_memo_close(g);
+	return r;
 }
 
 /* Command-line shorthands (shown in --help). */
