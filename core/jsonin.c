@@ -203,6 +203,12 @@ og_json_text_fix(const char *text, size_t len, char **ret_text, size_t *ret_len)
 	return fix_copy(text, len, true, ret_text, ret_len);
 }
 
+size_t
+og_utf8_fix_n(const char *s, size_t len, char **ret_text, size_t *ret_len)
+{
+	return fix_copy(s, len, false, ret_text, ret_len);
+}
+
 char *
 og_utf8_fix(const char *s, size_t *ret_n)
 {

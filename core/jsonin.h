@@ -34,6 +34,11 @@ size_t og_json_text_fix(const char *text, size_t len, char **ret_text,
  * (may be NULL) gets the count. */
 char *og_utf8_fix(const char *s, size_t *ret_n);
 
+/* og_json_text_fix() for the @len bytes of a plain (unescaped) string,
+ * which may hold NUL bytes. */
+size_t og_utf8_fix_n(const char *s, size_t len, char **ret_text,
+		     size_t *ret_len);
+
 /* Drop all but the last member of each key in every object under @j, as
  * jq and Python do.  Call while cJSON's hooks are the ones that
  * allocated @j. */

@@ -781,11 +781,53 @@ result_item(void *arg, cJSON *j)
 	return convert_result(arg, j);
 }
 
+/* What convert_result() reads of a result; the rest (codeFlows,
+ * relatedLocations, snippets, stacks …) is skipped, not built.  A key
+ * added there must be added here. */
+static const struct ogjs_keep keep_component[] = {
+	{ "index", NULL }, { NULL, NULL },
+};
+static const struct ogjs_keep keep_rule_ref[] = {
+	{ "id", NULL }, { "index", NULL }, { "toolComponent", keep_component },
+	{ NULL, NULL },
+};
+static const struct ogjs_keep keep_message[] = {
+	{ "text", NULL }, { "id", NULL }, { "arguments", NULL }, { NULL, NULL },
+};
+static const struct ogjs_keep keep_artifact_location[] = {
+	{ "uri", NULL }, { "index", NULL }, { NULL, NULL },
+};
+static const struct ogjs_keep keep_region[] = {
+	{ "startLine", NULL }, { "startColumn", NULL }, { NULL, NULL },
+};
+static const struct ogjs_keep keep_physical[] = {
+	{ "artifactLocation", keep_artifact_location },
+	{ "region", keep_region }, { NULL, NULL },
+};
+static const struct ogjs_keep keep_location[] = {
+	{ "physicalLocation", keep_physical }, { NULL, NULL },
+};
+static const struct ogjs_keep keep_suppression[] = {
+	{ "status", NULL }, { NULL, NULL },
+};
+static const struct ogjs_keep keep_properties[] = {
+	{ "security-severity", NULL }, { NULL, NULL },
+};
+static const struct ogjs_keep keep_result[] = {
+	{ "ruleId", NULL }, { "rule", keep_rule_ref }, { "ruleIndex", NULL },
+	{ "kind", NULL }, { "level", NULL }, { "baselineState", NULL },
+	{ "message", keep_message }, { "locations", keep_location },
+	{ "suppressions", keep_suppression },
+	{ "properties", keep_properties }, { "fingerprints", NULL },
+	{ "partialFingerprints", NULL }, { NULL, NULL },
+};
+
 static int
 read_results(struct cfile *cf)
 {
 	return ogjs_each_object(cf->r, cf->st->item_arena, cf->dry,
-				"a result object", result_item, cf);
+				"a result object", keep_result, result_item,
+				cf);
 }
 
 /* ---- runs and document ------------------------------------------------------ */

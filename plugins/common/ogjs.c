@@ -8,11 +8,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define OGJS_BUF		65536
 #define OGJS_VALUE_DEFAULT	((size_t)64 << 20)
@@ -35,13 +40,14 @@ struct ogjs {
 	unsigned max_depth;
 	unsigned depth;
 	struct seg *segs;
-	/* capture for ogjs_value: the bytes from buf[cap_from] on belong to
-	 * the value; they are copied out in spans (at a refill and at the
-	 * end), never byte by byte */
-	bool capturing;
-	size_t cap_from;
-	char *cap;
-	size_t cap_len, cap_size, cap_max;
+	size_t cap_max;		/* bytes of one ogjs_value() */
+	/* a value being built (ogjs_value_keep): where it started, so a
+	 * refill can enforce cap_max as the capture did */
+	bool building;
+	uint64_t build_from;
+	/* one decoded string (escapes resolved), reused */
+	char *sb;
+	size_t sb_len, sb_size;
 	int err;
 	char errmsg[768];
 	size_t text_fixed;	/* invalid UTF-8 / lone surrogates replaced */
@@ -265,39 +271,14 @@ ogjs_error(const struct ogjs *r)
 /* ---- bytes ----------------------------------------------------------- */
 
 static int
-capture(struct ogjs *r, const unsigned char *p, size_t n)
-{
-	if (r->cap_len + n > r->cap_max)
-		return ogjs_fail(r, "value larger than %zu bytes", r->cap_max);
-	if (r->cap_len + n + 1 > r->cap_size) {
-		size_t sz = r->cap_size ? r->cap_size : 4096;
-		char *p2;
-
-		while (sz < r->cap_len + n + 1)
-			sz *= 2;
-		p2 = realloc(r->cap, sz);
-		if (!p2)
-			return ogjs_fail(r, "out of memory");
-		r->cap = p2;
-		r->cap_size = sz;
-	}
-	memcpy(r->cap + r->cap_len, p, n);
-	r->cap_len += n;
-	return 0;
-}
-
-static int
 refill(struct ogjs *r)
 {
 	ssize_t n;
 
 	if (r->eof)
 		return 0;
-	if (r->capturing) {
-		if (capture(r, r->buf + r->cap_from, r->len - r->cap_from) < 0)
-			return r->err;
-		r->cap_from = 0;
-	}
+	if (r->building && r->base + r->len - r->build_from > r->cap_max)
+		return ogjs_fail(r, "value larger than %zu bytes", r->cap_max);
 	r->base += r->len;
 	r->pos = r->len = 0;
 	do
@@ -329,7 +310,7 @@ peekc(struct ogjs *r)
 	return r->buf[r->pos];
 }
 
-/* Consume the byte peekc() returned (a capture takes it with its span). */
+/* Consume the byte peekc() returned. */
 static inline int
 advance(struct ogjs *r)
 {
@@ -390,34 +371,31 @@ expect(struct ogjs *r, int want, const char *what)
 
 /* ---- strings, numbers, literals -------------------------------------- */
 
-static void
-put_utf8(char *out, size_t cap, size_t *n, unsigned cp)
-{
-	unsigned char b[4];
-	size_t k = 0, i;
-
-	if (cp < 0x80) {
-		b[k++] = (unsigned char)cp;
-	} else if (cp < 0x800) {
-		b[k++] = (unsigned char)(0xc0 | (cp >> 6));
-		b[k++] = (unsigned char)(0x80 | (cp & 0x3f));
-	} else {
-		b[k++] = (unsigned char)(0xe0 | (cp >> 12));
-		b[k++] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-		b[k++] = (unsigned char)(0x80 | (cp & 0x3f));
-	}
-	for (i = 0; i < k; i++)
-		if (out && *n + 1 < cap)
-			out[(*n)++] = (char)b[i];
-}
-
 /* The first byte in [p, end) that ends a plain run inside a string: a
- * quote, a backslash or a control byte; @end when there is none.  Eight
- * bytes per step (SWAR): this scan is most of the time spent on a large
- * report, and the per-byte loop was the hottest code of a collect. */
+ * quote, a backslash or a control byte; @end when there is none.  This
+ * scan is most of the time spent on a large report (every byte of it is
+ * looked at twice: the dry pass and the real one), so it goes sixteen
+ * bytes a step with SSE2 (every x86-64 has it), else eight (SWAR). */
 static const unsigned char *
 plain_run_end(const unsigned char *p, const unsigned char *end)
 {
+#ifdef __SSE2__
+	const __m128i q = _mm_set1_epi8('"'), b = _mm_set1_epi8('\\');
+	const __m128i c = _mm_set1_epi8(0x1f);
+
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		/* a control byte is one that min(v, 0x1f) leaves as it is */
+		__m128i m = _mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, b)),
+			_mm_cmpeq_epi8(_mm_min_epu8(v, c), v));
+		int bits = _mm_movemask_epi8(m);
+
+		if (bits)
+			return p + __builtin_ctz((unsigned)bits);
+		p += 16;
+	}
+#else
 	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
 
 	while (end - p >= 8) {
@@ -435,21 +413,122 @@ plain_run_end(const unsigned char *p, const unsigned char *end)
 			break;
 		p += 8;
 	}
+#endif
 	while (p < end && *p != '"' && *p != '\\' && *p >= 0x20)
 		p++;
 	return p;
 }
 
+/* Where read_string() puts the decoded text: a fixed buffer, truncated
+ * (keys: @grow false), or the reader's growing scratch r->sb (values). */
+struct sink {
+	char *out;
+	size_t cap, n;
+	bool grow;
+	unsigned high;		/* a high surrogate waiting for its low half */
+};
+
+static int
+sink_put(struct ogjs *r, struct sink *o, const void *p, size_t k)
+{
+	if (!o)
+		return 0;
+	if (o->grow) {
+		if (r->sb_size - r->sb_len < k + 1) {
+			size_t sz = r->sb_size ? r->sb_size : 256;
+			char *p2;
+
+			while (sz - r->sb_len < k + 1)
+				sz *= 2;
+			p2 = realloc(r->sb, sz);
+			if (!p2)
+				return ogjs_fail(r, "out of memory");
+			r->sb = p2;
+			r->sb_size = sz;
+		}
+		memcpy(r->sb + r->sb_len, p, k);
+		r->sb_len += k;
+		return 0;
+	}
+	if (o->n + 1 < o->cap) {
+		if (k > o->cap - 1 - o->n)
+			k = o->cap - 1 - o->n;
+		memcpy(o->out + o->n, p, k);
+		o->n += k;
+	}
+	return 0;
+}
+
+/* Anything but a low half after a high one: the high one was lone. */
+static int
+sink_lone_high(struct ogjs *r, struct sink *o)
+{
+	if (!o || !o->high)
+		return 0;
+	o->high = 0;
+	r->text_fixed++;
+	return sink_put(r, o, "\xef\xbf\xbd", 3);
+}
+
+/* Put code point @cp as UTF-8.  A lone surrogate half (a high one not
+ * followed by a low one, or a low one alone) becomes U+FFFD and is
+ * counted: one "\uD800" costs one character, not the value. */
+static int
+sink_cp(struct ogjs *r, struct sink *o, unsigned cp)
+{
+	unsigned char b[4];
+	size_t k = 0;
+
+	if (!o)
+		return 0;
+	if (o->high && cp >= 0xdc00 && cp <= 0xdfff) {
+		cp = 0x10000 + ((o->high - 0xd800) << 10) + (cp - 0xdc00);
+		o->high = 0;
+		b[0] = (unsigned char)(0xf0 | (cp >> 18));
+		b[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+		b[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		b[3] = (unsigned char)(0x80 | (cp & 0x3f));
+		return sink_put(r, o, b, 4);
+	}
+	if (sink_lone_high(r, o) < 0)
+		return r->err;
+	if (cp >= 0xd800 && cp <= 0xdbff) {
+		o->high = cp;
+		return 0;
+	}
+	if (cp >= 0xdc00 && cp <= 0xdfff) {
+		r->text_fixed++;
+		cp = 0xfffd;
+	}
+	if (cp < 0x80) {
+		b[k++] = (unsigned char)cp;
+	} else if (cp < 0x800) {
+		b[k++] = (unsigned char)(0xc0 | (cp >> 6));
+		b[k++] = (unsigned char)(0x80 | (cp & 0x3f));
+	} else {
+		b[k++] = (unsigned char)(0xe0 | (cp >> 12));
+		b[k++] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		b[k++] = (unsigned char)(0x80 | (cp & 0x3f));
+	}
+	return sink_put(r, o, b, k);
+}
+
+static int
+sink_text(struct ogjs *r, struct sink *o, const void *p, size_t k)
+{
+	if (sink_lone_high(r, o) < 0)
+		return r->err;
+	return sink_put(r, o, p, k);
+}
+
 /*
- * Read a string (reader at its opening quote).  When @out is given the
- * decoded text goes there, truncated to @cap - 1 bytes.  Surrogate pairs
- * are decoded per unit: only keys are decoded, and those are ASCII in
- * every format we read.
+ * Read a string (reader at its opening quote), decoded into @o (NULL:
+ * only checked).  Raw bytes are copied as they are; the caller checks
+ * their UTF-8 (utf8_fix_sb) where it keeps the text.
  */
 static int
-read_string(struct ogjs *r, char *out, size_t cap)
+read_string(struct ogjs *r, struct sink *o)
 {
-	size_t n = 0;
 	int c, i, h;
 	unsigned cp;
 
@@ -462,12 +541,8 @@ read_string(struct ogjs *r, char *out, size_t cap)
 			const unsigned char *q = plain_run_end(p, r->buf + r->len);
 			size_t run = (size_t)(q - p);
 
-			if (out && n + 1 < cap) {
-				size_t k = run < cap - 1 - n ? run : cap - 1 - n;
-
-				memcpy(out + n, p, k);
-				n += k;
-			}
+			if (run && sink_text(r, o, p, run) < 0)
+				return r->err;
 			r->pos += run;
 		}
 		c = peekc(r);
@@ -481,8 +556,10 @@ read_string(struct ogjs *r, char *out, size_t cap)
 		if (c == '"')
 			break;
 		if (c != '\\') {
-			if (out && n + 1 < cap)
-				out[n++] = (char)c;
+			unsigned char b = (unsigned char)c;
+
+			if (sink_text(r, o, &b, 1) < 0)
+				return r->err;
 			continue;
 		}
 		c = peekc(r);
@@ -509,27 +586,107 @@ read_string(struct ogjs *r, char *out, size_t cap)
 					return r->err;
 				cp = cp * 16 + (unsigned)h;
 			}
-			put_utf8(out, cap, &n, cp);
+			if (sink_cp(r, o, cp) < 0)
+				return r->err;
 			continue;
 		default:
 			return SYNTAX_FAIL(r, "bad escape \\%c in string",
 					 c >= 0x20 && c < 0x7f ? c : '?');
 		}
-		if (out && n + 1 < cap)
-			out[n++] = (char)c;
+		{
+			unsigned char b = (unsigned char)c;
+
+			if (sink_text(r, o, &b, 1) < 0)
+				return r->err;
+		}
 	}
-	if (out)
-		out[n] = '\0';
+	if (sink_lone_high(r, o) < 0)	/* lone at the end */
+		return r->err;
+	if (o && !o->grow)
+		o->out[o->n] = '\0';
+	else if (o)
+		r->sb[r->sb_len] = '\0';
 	return 0;
 }
 
+/* Read a string value into r->sb (r->sb_len bytes, NUL-terminated). */
 static int
-digits(struct ogjs *r)
+read_string_sb(struct ogjs *r)
+{
+	struct sink o = { .grow = true };
+
+	r->sb_len = 0;
+	if (sink_put(r, &o, "", 0) < 0)
+		return r->err;
+	return read_string(r, &o);
+}
+
+/* Replace invalid UTF-8 in r->sb with U+FFFD (counted), as the core's
+ * text check does; a string of ASCII only is looked at eight bytes a
+ * step and left alone. */
+static int
+utf8_fix_sb(struct ogjs *r)
+{
+	const unsigned char *p = (const unsigned char *)r->sb;
+	size_t i = 0, fixed, len;
+	char *fix;
+
+	for (; r->sb_len - i >= 8; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + i, 8);
+		if (w & 0x8080808080808080u)
+			break;
+	}
+	while (i < r->sb_len && p[i] < 0x80)
+		i++;
+	if (i == r->sb_len)
+		return 0;
+	fixed = og_utf8_fix_n(r->sb, r->sb_len, &fix, &len);
+	if (fixed == (size_t)-1)
+		return ogjs_fail(r, "out of memory");
+	if (!fix)
+		return 0;
+	r->text_fixed += fixed;
+	r->sb_len = 0;
+	{
+		struct sink o = { .grow = true };
+		int ret = sink_put(r, &o, fix, len + 1);
+
+		free(fix);
+		if (ret < 0)
+			return ret;
+	}
+	r->sb_len = len;
+	return 0;
+}
+
+/* A number's text, for a value that keeps it (NULL: only checked). */
+#define OGJS_NUMBER_MAX 64
+
+struct numtext {
+	char s[OGJS_NUMBER_MAX];
+	size_t n;		/* may exceed the buffer: then too long */
+};
+
+static int
+take(struct ogjs *r, struct numtext *t, int c)
+{
+	if (t) {
+		if (t->n + 1 < sizeof(t->s))
+			t->s[t->n] = (char)c;
+		t->n++;
+	}
+	return advance(r);
+}
+
+static int
+digits(struct ogjs *r, struct numtext *t)
 {
 	int c, n = 0;
 
 	while ((c = peekc(r)) >= '0' && c <= '9') {
-		if (advance(r) < 0)
+		if (take(r, t, c) < 0)
 			return r->err;
 		n++;
 	}
@@ -540,32 +697,34 @@ digits(struct ogjs *r)
 }
 
 static int
-read_number(struct ogjs *r)
+read_number(struct ogjs *r, struct numtext *t)
 {
 	int c = peekc(r);
 
-	if (c == '-' && advance(r) < 0)
+	if (c == '-' && take(r, t, c) < 0)
 		return r->err;
 	if (peekc(r) == '0') {
-		if (advance(r) < 0)
+		if (take(r, t, '0') < 0)
 			return r->err;
-	} else if (digits(r) < 0) {
+	} else if (digits(r, t) < 0) {
 		return r->err;
 	}
 	if (peekc(r) == '.') {
-		if (advance(r) < 0 || digits(r) < 0)
+		if (take(r, t, '.') < 0 || digits(r, t) < 0)
 			return r->err;
 	}
 	c = peekc(r);
 	if (c == 'e' || c == 'E') {
-		if (advance(r) < 0)
+		if (take(r, t, c) < 0)
 			return r->err;
 		c = peekc(r);
-		if ((c == '+' || c == '-') && advance(r) < 0)
+		if ((c == '+' || c == '-') && take(r, t, c) < 0)
 			return r->err;
-		if (digits(r) < 0)
+		if (digits(r, t) < 0)
 			return r->err;
 	}
+	if (t)
+		t->s[t->n < sizeof(t->s) ? t->n : sizeof(t->s) - 1] = '\0';
 	return 0;
 }
 
@@ -694,8 +853,16 @@ ogjs_next_key(struct ogjs *r, const char **ret_key)
 	if (c != '"')
 		return SYNTAX_FAIL(r, "expected a key string, found %s",
 				 describe(c));
-	if (read_string(r, s->key, sizeof(s->key)) < 0)
-		return r->err;
+	{
+		/* a key's lone surrogates are not counted: the count is of
+		 * the values read */
+		struct sink o = { .out = s->key, .cap = sizeof(s->key) };
+		size_t fixed = r->text_fixed;
+
+		if (read_string(r, &o) < 0)
+			return r->err;
+		r->text_fixed = fixed;
+	}
 	if (expect(r, ':', "':'") < 0)
 		return r->err;
 	*ret_key = s->key;
@@ -731,9 +898,9 @@ ogjs_skip(struct ogjs *r)
 				return r->err;
 		return ret;
 	case '"':
-		return read_string(r, NULL, 0);
+		return read_string(r, NULL);
 	case 'n':
-		return read_number(r);
+		return read_number(r, NULL);
 	case 't':
 		return read_literal(r, "true");
 	case 'f':
@@ -745,59 +912,287 @@ ogjs_skip(struct ogjs *r)
 	}
 }
 
+/* ---- values as cJSON trees ------------------------------------------- */
+
+/*
+ * One value read into a cJSON tree in the arena as the reader walks it:
+ * no copy of its text, no second parse.  Members a keep list leaves out
+ * are skipped (their grammar still checked).  The tree is what
+ * cJSON_Parse of the value, with the core's UTF-8 repair and last-key-
+ * wins, would give, less the members left out.
+ */
+struct build {
+	struct ogjs *r;
+	struct ogjs_arena *a;
+	bool full;		/* the arena cap was hit, or a number cJSON
+				 * would refuse: go on checking, keep nothing */
+	bool dup;		/* some object may hold a key twice */
+	cJSON spare;		/* what nodes point at once full */
+};
+
+static cJSON *
+node(struct build *b, int type)
+{
+	cJSON *j = b->full ? NULL : arena_alloc(b->a, sizeof(*j));
+
+	if (!j) {
+		b->full = true;
+		j = &b->spare;
+	}
+	memset(j, 0, sizeof(*j));
+	j->type = type;
+	return j;
+}
+
+/* r->sb copied into the arena. */
+static char *
+sb_text(struct build *b)
+{
+	char *p = b->full ? NULL : arena_alloc(b->a, b->r->sb_len + 1);
+
+	if (!p) {
+		b->full = true;
+		return NULL;
+	}
+	memcpy(p, b->r->sb, b->r->sb_len + 1);
+	return p;
+}
+
+/* Link @child as the last of @parent's children (cJSON's layout: the
+ * first child's prev is the last). */
+static void
+append(struct build *b, cJSON *parent, cJSON *child)
+{
+	cJSON *c;
+
+	if (b->full)
+		return;
+	if (!parent->child) {
+		parent->child = child;
+		child->prev = child;
+		return;
+	}
+	c = parent->child->prev;
+	c->next = child;
+	child->prev = c;
+	parent->child->prev = child;
+}
+
+/* Note that @key (@len bytes) is a member of the object whose keys so far
+ * set the bits of *seen: a key twice in one object sends the tree to the
+ * dedup pass.  One bit per key hash, so nearly every object is cleared
+ * without a single strcmp. */
+static void
+note_key(struct build *b, uint64_t *seen, const char *key, size_t len)
+{
+	uint64_t bit = 1;
+	unsigned h = (unsigned)len * 31u;
+
+	if (len)
+		h += (unsigned char)key[0] * 7u + (unsigned char)key[len - 1] +
+		     (unsigned char)key[len / 2] * 3u;
+	bit <<= h & 63;
+	if (*seen & bit)
+		b->dup = true;
+	*seen |= bit;
+}
+
+/* The keep entry that matches @key: kept (*ret_sub what to keep of its
+ * value), or false. */
+static bool
+keep_find(const struct ogjs_keep *keep, const char *key,
+	  const struct ogjs_keep **ret_sub)
+{
+	*ret_sub = NULL;
+	if (!keep)
+		return true;
+	for (; keep->key; keep++)
+		if ((keep->key[0] == '*' && !keep->key[1]) ||
+		    (keep->key[0] == key[0] && strcmp(keep->key, key) == 0)) {
+			*ret_sub = keep->sub;
+			return true;
+		}
+	return false;
+}
+
+static int build_value(struct build *b, const struct ogjs_keep *keep,
+		       cJSON **ret);
+
+static int
+build_object(struct build *b, const struct ogjs_keep *keep, cJSON **ret)
+{
+	struct ogjs *r = b->r;
+	const struct ogjs_keep *sub;
+	cJSON *obj, *child;
+	uint64_t seen = 0;
+	size_t k;
+	char *key;
+	int c, more;
+
+	if (ogjs_enter_object(r) < 0)
+		return r->err;
+	obj = node(b, cJSON_Object);
+	while ((more = next_member(r, '}')) == 1) {
+		struct seg *s = &r->segs[r->depth - 1];
+
+		c = skip_ws(r);
+		if (c != '"')
+			return SYNTAX_FAIL(r, "expected a key string, found %s",
+					 describe(c));
+		if (read_string_sb(r) < 0)
+			return r->err;
+		k = r->sb_len < sizeof(s->key) - 1 ? r->sb_len :
+		    sizeof(s->key) - 1;
+		memcpy(s->key, r->sb, k);
+		s->key[k] = '\0';
+		if (expect(r, ':', "':'") < 0 || utf8_fix_sb(r) < 0)
+			return r->err;
+		if (!keep_find(keep, r->sb, &sub)) {
+			if (ogjs_skip(r) < 0)
+				return r->err;
+			continue;
+		}
+		note_key(b, &seen, r->sb, r->sb_len);
+		key = sb_text(b);
+		if (build_value(b, sub, &child) < 0)
+			return r->err;
+		child->string = key;
+		append(b, obj, child);
+	}
+	if (more < 0)
+		return more;
+	*ret = obj;
+	return 0;
+}
+
+static int
+build_array(struct build *b, const struct ogjs_keep *keep, cJSON **ret)
+{
+	struct ogjs *r = b->r;
+	cJSON *arr, *child;
+	int more;
+
+	if (ogjs_enter_array(r) < 0)
+		return r->err;
+	arr = node(b, cJSON_Array);
+	while ((more = ogjs_next_elem(r)) == 1) {
+		if (build_value(b, keep, &child) < 0)
+			return r->err;
+		append(b, arr, child);
+	}
+	if (more < 0)
+		return more;
+	*ret = arr;
+	return 0;
+}
+
+static int
+build_value(struct build *b, const struct ogjs_keep *keep, cJSON **ret)
+{
+	struct ogjs *r = b->r;
+	struct numtext num;
+	cJSON *j;
+	double d;
+	int t = ogjs_peek(r);
+
+	switch (t) {
+	case '{':
+		return build_object(b, keep, ret);
+	case '[':
+		return build_array(b, keep, ret);
+	case '"':
+		if (read_string_sb(r) < 0 || utf8_fix_sb(r) < 0)
+			return r->err;
+		j = node(b, cJSON_String);
+		j->valuestring = sb_text(b);
+		break;
+	case 'n':
+		num.n = 0;
+		if (read_number(r, &num) < 0)
+			return r->err;
+		/* cJSON reads at most 63 characters of a number and then
+		 * fails on the rest: the same value fails here */
+		if (num.n >= sizeof(num.s))
+			b->full = true;
+		d = strtod(num.s, NULL);
+		j = node(b, cJSON_Number);
+		j->valuedouble = d;
+		j->valueint = d >= INT_MAX ? INT_MAX : d <= (double)INT_MIN ?
+			      INT_MIN : (int)d;
+		break;
+	case 't':
+		if (read_literal(r, "true") < 0)
+			return r->err;
+		j = node(b, cJSON_True);
+		break;
+	case 'f':
+		if (read_literal(r, "false") < 0)
+			return r->err;
+		j = node(b, cJSON_False);
+		break;
+	case 'z':
+		if (read_literal(r, "null") < 0)
+			return r->err;
+		j = node(b, cJSON_NULL);
+		break;
+	default:
+		return t < 0 ? t : r->err;
+	}
+	*ret = j;
+	return 0;
+}
+
 int
-ogjs_value(struct ogjs *r, struct ogjs_arena *arena, cJSON **ret_json)
+ogjs_value_keep(struct ogjs *r, struct ogjs_arena *arena,
+		const struct ogjs_keep *keep, cJSON **ret_json)
 {
 	cJSON_Hooks hooks = { .malloc_fn = hook_malloc, .free_fn = hook_free };
-	const char *end = NULL;
+	struct build b = { .r = r, .a = arena };
 	unsigned depth0 = r->depth;
-	char *fixed_text = NULL;
-	size_t fixed, fixed_len = 0;
-	cJSON *json;
+	uint64_t from, len;
+	cJSON *json = NULL;
 	int ret;
 
 	if (ogjs_peek(r) < 0)
 		return r->err;
-	r->capturing = true;
-	r->cap_from = r->pos;
-	r->cap_len = 0;
-	ret = ogjs_skip(r);
-	if (ret >= 0)
-		ret = capture(r, r->buf + r->cap_from, r->pos - r->cap_from);
-	r->capturing = false;
+	from = ogjs_offset(r);
+	r->building = true;
+	r->build_from = from;
+	ret = build_value(&b, keep, &json);
+	r->building = false;
 	if (ret < 0)
 		return ret;
-	if (capture(r, (const unsigned char *)"", 1) < 0)
-		return r->err;
-	r->cap_len--;
-	/* One lone "\uD800" must cost one character, not the whole file. */
-	fixed = og_json_text_fix(r->cap, r->cap_len, &fixed_text, &fixed_len);
-	if (fixed == (size_t)-1)
-		return ogjs_fail(r, "out of memory");
-	r->text_fixed += fixed;
-	hook_arena = arena;
-	cJSON_InitHooks(&hooks);
-	json = cJSON_ParseWithLengthOpts(fixed_text ? fixed_text : r->cap,
-					 fixed_text ? fixed_len : r->cap_len,
-					 &end, false);
-	og_json_dedup_keys(json);
-	cJSON_InitHooks(NULL);
-	hook_arena = NULL;
-	free(fixed_text);
-	if (!json) {
-		/* The grammar was checked above, so this is the arena cap, a
-		 * nesting level cJSON refuses, or a bad number. */
+	len = ogjs_offset(r) - from;
+	/* the limit the copied text had, with its terminating NUL */
+	if (len + 1 > r->cap_max)
+		return ogjs_fail(r, "value larger than %zu bytes", r->cap_max);
+	if (b.full) {
 		r->depth = depth0;
 		return ogjs_fail(r, "cannot parse this value (%zu bytes): "
-				 "too large or too deep", r->cap_len);
+				 "too large or too deep", (size_t)len);
+	}
+	if (b.dup) {
+		/* the dropped members go back to the arena (a no-op) */
+		hook_arena = arena;
+		cJSON_InitHooks(&hooks);
+		og_json_dedup_keys(json);
+		cJSON_InitHooks(NULL);
+		hook_arena = NULL;
 	}
 	*ret_json = json;
 	return 0;
 }
 
 int
+ogjs_value(struct ogjs *r, struct ogjs_arena *arena, cJSON **ret_json)
+{
+	return ogjs_value_keep(r, arena, NULL, ret_json);
+}
+
+int
 ogjs_each_object(struct ogjs *r, struct ogjs_arena *arena, bool dry,
-		 const char *what, int (*fn)(void *arg, cJSON *item), void *arg)
+		 const char *what, const struct ogjs_keep *keep,
+		 int (*fn)(void *arg, cJSON *item), void *arg)
 {
 	cJSON *j;
 	int ret;
@@ -815,7 +1210,7 @@ ogjs_each_object(struct ogjs *r, struct ogjs_arena *arena, bool dry,
 				return ret;
 			continue;
 		}
-		if ((ret = ogjs_value(r, arena, &j)) < 0)
+		if ((ret = ogjs_value_keep(r, arena, keep, &j)) < 0)
 			return ret;
 		ret = fn(arg, j);
 		ogjs_arena_reset(arena);
@@ -910,7 +1305,7 @@ ogjs_free(struct ogjs *r)
 		close(r->fd);
 		free(r->segs);
 		free(r->name);
-		free(r->cap);
+		free(r->sb);
 		free(r);
 	}
 	return NULL;
@@ -937,7 +1332,7 @@ ogjs_rewind(struct ogjs *r)
 	r->depth = 0;
 	r->err = 0;
 	r->errmsg[0] = '\0';
-	r->capturing = false;
+	r->building = false;
 	r->text_fixed = 0;
 	return 0;
 }

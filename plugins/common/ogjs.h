@@ -3,9 +3,10 @@
  *
  * Trivy and SARIF reports can be hundreds of megabytes, so they are never
  * held as one DOM.  The reader walks the document byte by byte (own 64 KiB
- * buffer over read(2)), tracks the JSON path of where it is, and hands a
- * single value of interest (one vulnerability, one SARIF result, one
- * tool object) to cJSON, parsed into an arena that the caller resets.
+ * buffer over read(2)), tracks the JSON path of where it is, and builds
+ * a single value of interest (one vulnerability, one SARIF result, one
+ * tool object) as a cJSON tree in an arena that the caller resets, in
+ * the same walk, keeping only the members the caller reads.
  *
  * Every structural call validates the grammar, so a skipped value is
  * still checked.  The first error is sticky and carries the file name,
@@ -74,17 +75,34 @@ int ogjs_next_elem(struct ogjs *r);
 /* Skip (and validate) the next value. */
 int ogjs_skip(struct ogjs *r);
 
-/* Validate the next value and parse it with cJSON into @arena.  The tree
+/* Validate the next value and read it as a cJSON tree into @arena, in
+ * the one walk (UTF-8 repaired, duplicate keys keep the last).  The tree
  * lives until ogjs_arena_reset(@arena); never cJSON_Delete() it. */
 int ogjs_value(struct ogjs *r, struct ogjs_arena *arena, cJSON **ret_json);
 
-/* Stream an array of objects (or null: none), each parsed on its own
- * into @arena, handed to @fn and the arena reset, so memory is bounded
- * by one element; @dry: only check that each is an object.  @what names
- * an element in errors ("a result object").  0, or the first error. */
+/* What of an object to keep: a list ended by a NULL key; "*" matches
+ * any key.  @sub says what to keep of the member's value when it is an
+ * object, or of the objects in it when it is an array (NULL: all).
+ * Large values nobody reads (descriptions, references, code flows) are
+ * then skipped, not built. */
+struct ogjs_keep {
+	const char *key;
+	const struct ogjs_keep *sub;
+};
+
+/* ogjs_value() keeping only what @keep lists (NULL: everything); the
+ * limits (max_value_bytes, depth, grammar) apply to the whole value. */
+int ogjs_value_keep(struct ogjs *r, struct ogjs_arena *arena,
+		    const struct ogjs_keep *keep, cJSON **ret_json);
+
+/* Stream an array of objects (or null: none), each read on its own
+ * into @arena (keeping what @keep lists), handed to @fn and the arena
+ * reset, so memory is bounded by one element; @dry: only check that
+ * each is an object.  @what names an element in errors ("a result
+ * object").  0, or the first error. */
 int ogjs_each_object(struct ogjs *r, struct ogjs_arena *arena, bool dry,
-		     const char *what, int (*fn)(void *arg, cJSON *item),
-		     void *arg);
+		     const char *what, const struct ogjs_keep *keep,
+		     int (*fn)(void *arg, cJSON *item), void *arg);
 
 /* Read a string or null into *dst (malloc'd, NULL for null; the old
  * value is freed); any other type is an error. */

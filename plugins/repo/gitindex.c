@@ -3,15 +3,21 @@
  * (Documentation/gitformat-index.txt: versions 2, 3 and 4, SHA-1 or
  * SHA-256 object names).  Reading the index is one sequential pass over
  * one file, with no fork of git and no directory walk, so a checkout of
- * a million files lists in well under a second.  Anything this reader
- * does not handle (a split index, a sparse index, a corrupt file) makes
- * it step aside: the caller walks the tree instead and says so.
+ * a million files lists in well under a second.  git itself is never
+ * run: in a hostile checkout its config (core.fsmonitor and the like)
+ * could run commands.  Sparse checkouts list what is checked out: entries
+ * marked skip-worktree and the directory entries of a sparse index are
+ * counted, not listed.  Anything this reader does not handle (a split
+ * index, a corrupt file) makes it step aside: the caller walks the tree
+ * instead and says so.  An entry whose path could leave the checkout
+ * (`..`, `.git`, absolute) is never listed, only counted.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -118,13 +124,35 @@ struct parse {
 	struct repo *r;
 	char *path;		/* current path; v4 derives it from the last */
 	size_t len, cap;
-	/* the directories of the last path listed, with their classes */
-	size_t dir_len[REPO_MAX_DEPTH];
-	struct repo_class dir_class[REPO_MAX_DEPTH];
-	unsigned depth;
+	/* the directories of the last path listed, with their classes:
+	 * grown as needed, so no depth is too deep for the index */
+	size_t *dir_len;
+	struct repo_class *dir_class;
+	size_t depth, dir_cap;
 	char *last;		/* the last path listed */
 	size_t last_len, last_cap;
 };
+
+/* git's verify_path() refuses these; a crafted index need not. */
+static bool
+safe_path(const char *p, size_t n)
+{
+	const char *end = p + n;
+
+	if (!n || *p == '/' || p[n - 1] == '/')
+		return false;
+	while (p < end) {
+		const char *slash = memchr(p, '/', (size_t)(end - p));
+		size_t c = (size_t)((slash ? slash : end) - p);
+
+		if (c == 0 || (c == 1 && p[0] == '.') ||
+		    (c == 2 && p[0] == '.' && p[1] == '.') ||
+		    (c == 4 && !strncasecmp(p, ".git", 4)))
+			return false;
+		p += c + 1;
+	}
+	return true;
+}
 
 static void
 reserve(char **buf, size_t *cap, size_t n)
@@ -161,9 +189,13 @@ add_path(struct parse *ps, uint64_t size, bool gitlink)
 		struct repo_class parent = ps->depth ?
 			ps->dir_class[ps->depth - 1] : (struct repo_class){ 0 };
 
-		if (ps->depth == REPO_MAX_DEPTH) {
-			r->truncated = true;
-			return;
+		if (ps->depth == ps->dir_cap) {
+			ps->dir_cap = ps->dir_cap ? ps->dir_cap * 2 : 64;
+			ps->dir_len = repo_xrealloc(ps->dir_len, ps->dir_cap,
+						    sizeof(*ps->dir_len));
+			ps->dir_class = repo_xrealloc(ps->dir_class,
+						      ps->dir_cap,
+						      sizeof(*ps->dir_class));
 		}
 		*slash = '\0';
 		c = repo_scope_of(r, path, true, parent);
@@ -231,6 +263,10 @@ undo_listing(struct repo *r)
 	repo_files_free(r);
 	r->n_listed = 0;
 	r->truncated = false;
+	r->list_full = false;
+	r->n_sparse = r->n_unsafe = 0;
+	free(r->sparse_first);
+	r->sparse_first = NULL;
 	for (int i = 0; i < SR__COUNT; i++) {
 		free(r->scope_first[i]);
 		r->scope_first[i] = NULL;
@@ -288,12 +324,28 @@ parse_entries(struct parse *ps, const unsigned char *base, size_t size,
 		memcpy(ps->path + ps->len, q, n);
 		ps->len += n;
 		ps->path[ps->len] = '\0';
-		if ((mode & 0170000) == 0040000)
-			return -ENOTSUP;	/* sparse index: a directory */
-		if (!(ext & 0x4000) &&	/* skip-worktree: not checked out */
-		    ((mode & 0170000) == 0100000 || (mode & 0170000) == 0160000))
-			add_path(ps, fsize, (mode & 0170000) == 0160000);
-		if ((i & 4095) == 0 && repo_over_time(ps->r))
+		switch (mode & 0170000) {
+		case 0040000:	/* sparse index: a directory left out */
+			if (!(ext & 0x4000))
+				return -EINVAL;
+			/* fall through */
+		case 0100000:
+		case 0160000:	/* a submodule */
+			if (ext & 0x4000) {	/* skip-worktree */
+				if (!ps->r->n_sparse++)
+					ps->r->sparse_first =
+						repo_xstrdup(ps->path);
+			} else if (!safe_path(ps->path, ps->len)) {
+				ps->r->n_unsafe++;
+			} else {
+				add_path(ps, fsize,
+					 (mode & 0170000) == 0160000);
+			}
+			break;
+		default:	/* symlinks are not followed, never listed */
+			break;
+		}
+		if ((i & 4095) == 0 && repo_listing_stops(ps->r))
 			return 0;
 		/* what was parsed need not stay resident */
 		if ((size_t)(p - base) - dropped > DROP_EVERY) {
@@ -307,6 +359,11 @@ parse_entries(struct parse *ps, const unsigned char *base, size_t size,
 	}
 	if (has_extension(p, end, hs, "link"))
 		return -ENOTSUP;	/* split index: entries live elsewhere */
+	if (ps->r->n_unsafe)
+		ps->r->host->log(ps->r->ctx, OG_LOG_WARN, ".git/index: %zu "
+				 "entries with a path that could leave the "
+				 "checkout (.., .git, absolute) not listed",
+				 ps->r->n_unsafe);
 	return 0;
 }
 
@@ -321,15 +378,28 @@ repo_git_index(struct repo *r)
 	int fd = -1, rc = -ENOENT;
 
 	if (!gitdir)
-		return -ENOENT;
+		return -ENOENT;	/* not a checkout: no .git */
 	n = strlen(gitdir) + 8;
 	index = repo_xrealloc(NULL, n, 1);
 	snprintf(index, n, "%s/index", gitdir);
 	hs = hash_size(gitdir);
 	fd = open(index, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (size_t)st.st_size < 12 + hs)
+	if (fd < 0) {
+		/* nothing added yet (git init), or a --no-checkout clone */
+		r->host->log(r->ctx, OG_LOG_INFO, "%s: %s; walking the tree "
+			     "instead", index, strerror(errno));
 		goto cleanup;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (size_t)st.st_size < 12 + hs) {
+		r->host->log(r->ctx, OG_LOG_WARN, "%s: not a git index (too "
+			     "short or not a file); walking the tree instead",
+			     index);
+		r->index_error = repo_xstrdup("not a git index (too short or "
+					      "not a file)");
+		rc = -EINVAL;
+		goto cleanup;
+	}
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (map == MAP_FAILED) {
 		rc = -errno;
@@ -338,11 +408,15 @@ repo_git_index(struct repo *r)
 	madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
 	rc = parse_entries(&ps, map, (size_t)st.st_size, hs);
 	if (rc < 0) {
+		const char *why = rc == -ENOTSUP ?
+			"a split index (core.splitIndex), not read" :
+			"not a git index this reader understands";
+
 		r->host->log(r->ctx, OG_LOG_WARN, "%s: %s; walking the tree "
-			     "instead", index, rc == -ENOTSUP ?
-			     "split or sparse index not read" :
-			     "not a git index this reader understands");
+			     "instead (untracked files count, .gitignore is "
+			     "honoured)", index, why);
 		undo_listing(r);
+		r->index_error = repo_xstrdup(why);
 		goto cleanup;
 	}
 	r->git_index = repo_xstrdup(".git/index");
@@ -353,6 +427,8 @@ cleanup:
 		close(fd);
 	free(ps.path);
 	free(ps.last);
+	free(ps.dir_len);
+	free(ps.dir_class);
 	free(index);
 	free(gitdir);
 	return rc;

@@ -454,6 +454,12 @@ repo_collect(struct og_ctx *ctx, void *state)
 	int rc;
 
 	rc = repo_walk(r);
+	if (rc == -EMEDIUMTYPE) {
+		r->host->log(ctx, OG_LOG_ERROR, "%s is a bare git repository: "
+			     "it has no checkout to inspect (point at a clone "
+			     "or a worktree)", r->root);
+		return rc;
+	}
 	if (rc < 0) {
 		r->host->log(ctx, OG_LOG_ERROR, "cannot read checkout %s: %s",
 			     r->root, strerror(-rc));

@@ -25,6 +25,10 @@
 #define REPO_READ_BUDGET	((uint64_t)256 << 20)	/* bytes read per run */
 #define REPO_TIME_BUDGET	120	/* seconds for the listing */
 #define REPO_TIME_BUDGET_TEXT	"120 s"
+/* memory the listing may hold (paths and their records): ~6 M files of
+ * 150-byte paths, far beyond the 1 M of a large monorepo */
+#define REPO_LIST_BUDGET	((size_t)1 << 30)
+#define REPO_LIST_BUDGET_TEXT	"1 GiB"
 
 /* Where a path stands (scope.c). */
 enum repo_scope {
@@ -206,6 +210,14 @@ struct repo {
 	size_t n_listed;		/* files seen, excluded ones too */
 	bool truncated;			/* deeper than REPO_MAX_DEPTH */
 	bool out_of_time;
+	bool list_full;			/* REPO_LIST_BUDGET spent */
+	size_t list_bytes;		/* what the listing holds */
+	size_t n_sparse;		/* index entries not checked out */
+	char *sparse_first;
+	size_t n_unsafe;		/* index paths that could escape */
+	char *index_error;		/* why .git/index was not used */
+	size_t n_read, n_too_big, n_over_budget;
+	char *too_big_first, *over_budget_first;
 	long deadline;			/* CLOCK_MONOTONIC seconds */
 	uint64_t read_bytes;
 	bool read_budget_spent;
@@ -266,7 +278,9 @@ void repo_files_free(struct repo *r);
 const struct repo_file *repo_find(const struct repo *r, const char *path);
 void repo_list(struct repo *r, const char *rel, size_t n, bool is_dir,
 	       uint64_t size, struct repo_class c);
-bool repo_over_time(struct repo *r);
+void repo_emit_budgets(struct repo *r);
+/* True once a listing budget (time, memory) is spent; the run says so. */
+bool repo_listing_stops(struct repo *r);
 /* 0: listed from .git/index; <0: not a git checkout (or an index this
  * reader steps aside for), nothing listed. */
 int repo_git_index(struct repo *r);

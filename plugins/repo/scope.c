@@ -322,6 +322,15 @@ repo_scope_emit(struct repo *r)
 	repo_emit_string(r, "repo.walk.mode",
 			 r->git_index ? "git-index" : "filesystem",
 			 r->git_index ? r->git_index : NULL);
+	if (r->index_error)
+		repo_emit_string(r, "repo.walk.index_error", r->index_error,
+				 ".git/index");
+	if (r->git_index) {
+		repo_emit_number(r, "repo.walk.not_checked_out",
+				 (double)r->n_sparse, r->sparse_first);
+		repo_emit_number(r, "repo.walk.unsafe_paths",
+				 (double)r->n_unsafe, NULL);
+	}
 	for (size_t i = 0; i < r->n_files; i++)
 		if (!r->files[i].is_dir && r->files[i].scope == SCOPE_PRODUCT)
 			product++;
@@ -341,6 +350,7 @@ repo_scope_emit(struct repo *r)
 	repo_emit_number(r, "repo.scope.excluded", (double)total, NULL);
 	repo_emit_set(r, "repo.scope.rules", &rules);
 	repo_emit_number(r, "repo.read.bytes", (double)r->read_bytes, NULL);
+	repo_emit_budgets(r);
 	repo_set_free(&rules);
 }
 
@@ -353,4 +363,8 @@ repo_scope_free(struct repo *r)
 	repo_patterns_free(&r->attributes);
 	for (int i = 0; i < SR__COUNT; i++)
 		free(r->scope_first[i]);
+	free(r->sparse_first);
+	free(r->index_error);
+	free(r->too_big_first);
+	free(r->over_budget_first);
 }

@@ -16,19 +16,75 @@
 #include "repo.h"
 #include "ytree.h"
 
+/* Open @rel below @root with no symlink in any component and no `..`:
+ * a checkout whose directory was swapped for a link (or an index naming
+ * a path through one) must not make us read outside it. */
+static int
+open_beneath(const char *root, const char *rel)
+{
+	char *copy = repo_xstrdup(rel), *comp = copy, *slash;
+	int dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd = -1;
+
+	if (dfd < 0)
+		goto cleanup;
+	for (;;) {
+		int next;
+
+		slash = strchr(comp, '/');
+		if (slash)
+			*slash = '\0';
+		if (!*comp || !strcmp(comp, ".") || !strcmp(comp, "..")) {
+			errno = EINVAL;
+			goto cleanup;
+		}
+		if (!slash)
+			break;
+		next = openat(dfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			      O_CLOEXEC);
+		if (next < 0) {
+			struct stat st;
+
+			/* say "symbolic link", as for the last component */
+			if (errno == ENOTDIR &&
+			    fstatat(dfd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISLNK(st.st_mode))
+				errno = ELOOP;
+			goto cleanup;
+		}
+		close(dfd);
+		dfd = next;
+		comp = slash + 1;
+	}
+	fd = openat(dfd, comp, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+cleanup:
+	if (dfd >= 0) {
+		int e = errno;
+
+		close(dfd);
+		errno = e;
+	}
+	free(copy);
+	return fd;
+}
+
+/* What was not read, and why, for the report (repo.read.skipped.*). */
+static void
+skipped(size_t *count, char **first, const char *rel)
+{
+	if (!(*count)++)
+		*first = repo_xstrdup(rel);
+}
+
 int
 repo_read(struct repo *r, const char *rel, char **ret_buf,
 	  size_t *ret_len)
 {
-	size_t plen = strlen(r->root) + strlen(rel) + 2;
-	char *path = repo_xrealloc(NULL, plen, 1);
 	char *buf = NULL;
 	size_t len = 0;
 	struct stat st;
 	int fd, rc = 0;
 
-	snprintf(path, plen, "%s/%s", r->root, rel);
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	fd = open_beneath(r->root, rel);
 	if (fd < 0) {
 		rc = -errno;
 		goto cleanup;
@@ -42,6 +98,7 @@ repo_read(struct repo *r, const char *rel, char **ret_buf,
 		goto cleanup;
 	}
 	if ((uint64_t)st.st_size > REPO_MAX_READ) {
+		skipped(&r->n_too_big, &r->too_big_first, rel);
 		rc = -EFBIG;
 		goto cleanup;
 	}
@@ -51,6 +108,7 @@ repo_read(struct repo *r, const char *rel, char **ret_buf,
 					     "their budget (256 MiB): facts "
 					     "judged on the files read");
 		r->read_budget_spent = true;
+		skipped(&r->n_over_budget, &r->over_budget_first, rel);
 		rc = -EDQUOT;
 		goto cleanup;
 	}
@@ -71,6 +129,7 @@ repo_read(struct repo *r, const char *rel, char **ret_buf,
 	}
 	buf[len] = '\0';
 	r->read_bytes += len;
+	r->n_read++;
 	*ret_buf = buf;
 	*ret_len = len;
 	buf = NULL;
@@ -78,7 +137,6 @@ cleanup:
 	if (fd >= 0)
 		close(fd);
 	free(buf);
-	free(path);
 	return rc;
 }
 

@@ -6,8 +6,10 @@
  * Either way every path gets its scope (scope.c), excluded paths are only
  * tallied, and the result is a path-sorted list of files and directories
  * so every analyser sees the same, deterministic view.  Symlinks are not
- * followed and never listed.  There is no file count or depth limit: a
- * time budget bounds a hostile tree instead, and the run says so.
+ * followed and never listed.  There is no file count limit: budgets of
+ * time and memory bound a hostile tree instead, and the run says which
+ * one it spent (the filesystem walk also stops 128 directories deep,
+ * where it would hold too many descriptors).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -41,6 +43,7 @@ arena_strdup(struct repo *r, const char *s, size_t n)
 		size_t cap = n + 1 > CHUNK ? n + 1 : CHUNK;
 
 		c = repo_xrealloc(NULL, sizeof(*c) + cap, 1);
+		r->list_bytes += sizeof(*c) + cap;
 		c->used = 0;
 		c->next = r->chunks;
 		r->chunks = c;
@@ -53,12 +56,19 @@ arena_strdup(struct repo *r, const char *s, size_t n)
 }
 
 bool
-repo_over_time(struct repo *r)
+repo_listing_stops(struct repo *r)
 {
 	struct timespec ts;
 
-	if (r->out_of_time)
+	if (r->out_of_time || r->list_full)
 		return true;
+	if (r->list_bytes > REPO_LIST_BUDGET) {
+		r->list_full = true;
+		r->host->set_partial(r->ctx, "listing stopped at its memory "
+				     "budget (" REPO_LIST_BUDGET_TEXT "): facts "
+				     "judged on the part listed");
+		return true;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	if (ts.tv_sec >= r->deadline) {
 		r->out_of_time = true;
@@ -76,6 +86,8 @@ repo_list(struct repo *r, const char *rel, size_t n, bool is_dir,
 {
 	struct repo_file *f;
 
+	if (r->list_full)
+		return;
 	if (!is_dir)
 		r->n_listed++;
 	if (c.scope == SCOPE_EXCLUDED || c.rule == SR_TESTS ||
@@ -88,6 +100,8 @@ repo_list(struct repo *r, const char *rel, size_t n, bool is_dir,
 			return;
 	}
 	if (r->n_files == r->cap_files) {
+		r->list_bytes += (r->cap_files ? r->cap_files : 256) *
+				 sizeof(*r->files);
 		r->cap_files = r->cap_files ? r->cap_files * 2 : 256;
 		r->files = repo_xrealloc(r->files, r->cap_files,
 					 sizeof(*r->files));
@@ -136,7 +150,7 @@ walk_dir(struct repo *r, int dfd, const char *rel, unsigned depth,
 	}
 	if (n > 1)	/* qsort(NULL, 0) is undefined */
 		qsort(names, n, sizeof(*names), cmp_name);
-	for (size_t i = 0; i < n && !repo_over_time(r); i++) {
+	for (size_t i = 0; i < n && !repo_listing_stops(r); i++) {
 		struct repo_class c;
 		struct stat st;
 		char *child;
@@ -192,12 +206,13 @@ cmp_file(const void *a, const void *b)
 /* The index lists files in byte order already; only the directories
  * derived from them are out of place ("a/b" belongs before "a/b-c").
  * Sorting a million deep paths costs most of a run, merging two sorted
- * runs costs one pass. */
+ * runs costs one pass; the files are merged in place from the end, so
+ * only the directories are copied. */
 static void
 sort_listing(struct repo *r)
 {
-	struct repo_file *files, *dirs, *out;
-	size_t nf = 0, nd = 0, i = 0, j = 0, k = 0;
+	struct repo_file *dirs, *v = r->files;
+	size_t nf = 0, nd = 0, k = r->n_files;
 	bool sorted = true;
 
 	if (!r->git_index) {
@@ -205,30 +220,46 @@ sort_listing(struct repo *r)
 			qsort(r->files, r->n_files, sizeof(*r->files), cmp_file);
 		return;
 	}
-	files = repo_xrealloc(NULL, r->n_files + 1, sizeof(*files));
-	dirs = repo_xrealloc(NULL, r->n_files + 1, sizeof(*dirs));
+	for (size_t x = 0; x < r->n_files; x++)
+		nd += v[x].is_dir;
+	dirs = repo_xrealloc(NULL, nd + 1, sizeof(*dirs));
+	nd = 0;
 	for (size_t x = 0; x < r->n_files; x++) {
-		if (r->files[x].is_dir) {
-			dirs[nd++] = r->files[x];
-		} else {
-			if (nf && strcmp(files[nf - 1].path, r->files[x].path) > 0)
-				sorted = false;
-			files[nf++] = r->files[x];
+		if (v[x].is_dir) {
+			dirs[nd++] = v[x];
+			continue;
 		}
+		if (nf && strcmp(v[nf - 1].path, v[x].path) > 0)
+			sorted = false;
+		v[nf++] = v[x];
 	}
 	if (!sorted)	/* not what git writes: trust nothing */
-		qsort(files, nf, sizeof(*files), cmp_file);
+		qsort(v, nf, sizeof(*v), cmp_file);
 	if (nd > 1)
 		qsort(dirs, nd, sizeof(*dirs), cmp_file);
-	out = r->files;
-	while (i < nf || j < nd) {
-		if (j == nd || (i < nf && strcmp(files[i].path, dirs[j].path) < 0))
-			out[k++] = files[i++];
+	while (nd) {	/* the files stay below k until they move */
+		if (nf && strcmp(v[nf - 1].path, dirs[nd - 1].path) > 0)
+			v[--k] = v[--nf];
 		else
-			out[k++] = dirs[j++];
+			v[--k] = dirs[--nd];
 	}
-	free(files);
 	free(dirs);
+}
+
+/* A bare repository (HEAD, objects/ and refs/ at the root, no .git)
+ * has no checkout: walking it would report git's internals. */
+static bool
+is_bare_repository(int dfd)
+{
+	struct stat st;
+
+	return fstatat(dfd, ".git", &st, AT_SYMLINK_NOFOLLOW) < 0 &&
+	       fstatat(dfd, "HEAD", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISREG(st.st_mode) &&
+	       fstatat(dfd, "objects", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISDIR(st.st_mode) &&
+	       fstatat(dfd, "refs", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISDIR(st.st_mode);
 }
 
 int
@@ -242,6 +273,10 @@ repo_walk(struct repo *r)
 	fd = open(r->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	if (is_bare_repository(fd)) {
+		close(fd);
+		return -EMEDIUMTYPE;
+	}
 	repo_scope_init(r);
 	rc = repo_git_index(r);
 	if (rc == 0) {
@@ -260,6 +295,33 @@ repo_walk(struct repo *r)
 		f->base = slash ? slash + 1 : f->path;
 	}
 	return 0;
+}
+
+/* The budgets that bound this run, and what each one left out: a report
+ * reader sees what was examined, not only that something was not. */
+void
+repo_emit_budgets(struct repo *r)
+{
+	static const struct {
+		const char *key, *unit;
+		double v;
+	} budgets[] = {
+		{ "repo.budget.listing_seconds", "s", REPO_TIME_BUDGET },
+		{ "repo.budget.listing_bytes", "bytes", (double)REPO_LIST_BUDGET },
+		{ "repo.budget.read_bytes", "bytes", (double)REPO_READ_BUDGET },
+		{ "repo.budget.file_bytes", "bytes", (double)REPO_MAX_READ },
+	};
+
+	for (size_t i = 0; i < sizeof(budgets) / sizeof(budgets[0]); i++)
+		r->host->fact_number(r->ctx, budgets[i].key, budgets[i].v,
+				     budgets[i].unit, NULL);
+	repo_emit_number(r, "repo.read.files", (double)r->n_read, NULL);
+	repo_emit_number(r, "repo.read.skipped.too_big", (double)r->n_too_big,
+			 r->too_big_first);
+	repo_emit_number(r, "repo.read.skipped.budget",
+			 (double)r->n_over_budget, r->over_budget_first);
+	repo_emit_bool(r, "repo.walk.complete", !r->out_of_time &&
+		       !r->list_full && !r->truncated, NULL);
 }
 
 void

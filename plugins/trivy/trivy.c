@@ -536,6 +536,44 @@ convert_item(void *arg, cJSON *j)
 	return 0;
 }
 
+/* What the converters above read of an item; the rest (Description,
+ * References, CVSS vectors, DataSource, Code of a secret …) is skipped,
+ * not built.  A key added to a converter must be added here. */
+static const struct ogjs_keep keep_cvss_source[] = {
+	{ "V3Score", NULL }, { "V40Score", NULL }, { "V2Score", NULL },
+	{ NULL, NULL },
+};
+static const struct ogjs_keep keep_cvss[] = {
+	{ "*", keep_cvss_source }, { NULL, NULL },
+};
+static const struct ogjs_keep keep_layer[] = {
+	{ "Digest", NULL }, { "DiffID", NULL }, { NULL, NULL },
+};
+static const struct ogjs_keep keep_cause[] = {
+	{ "StartLine", NULL }, { NULL, NULL },
+};
+
+#define KEEP_ITEM_KEYS							\
+	{ "VulnerabilityID", NULL }, { "PkgName", NULL },		\
+	{ "InstalledVersion", NULL }, { "FixedVersion", NULL },		\
+	{ "Status", NULL }, { "Title", NULL }, { "PrimaryURL", NULL },	\
+	{ "PublishedDate", NULL }, { "SeveritySource", NULL },		\
+	{ "Severity", NULL }, { "VendorSeverity", NULL },		\
+	{ "CVSS", keep_cvss }, { "CweIDs", NULL }, { "PkgPath", NULL },	\
+	{ "Layer", keep_layer }, { "ID", NULL }, { "AVDID", NULL },	\
+	{ "Message", NULL }, { "CauseMetadata", keep_cause },		\
+	{ "RuleID", NULL }, { "StartLine", NULL }, { "Name", NULL },	\
+	{ "Category", NULL }, { "FilePath", NULL }, { "Link", NULL }
+
+/* ExperimentalModifiedFindings wrap one item in Finding. */
+static const struct ogjs_keep keep_finding[] = {
+	KEEP_ITEM_KEYS, { NULL, NULL },
+};
+static const struct ogjs_keep keep_item[] = {
+	KEEP_ITEM_KEYS, { "Type", NULL }, { "Source", NULL },
+	{ "Finding", keep_finding }, { NULL, NULL },
+};
+
 /* Stream an array of items, converting each (or, dry, checking that each
  * is an object). */
 static int
@@ -544,7 +582,7 @@ read_items(struct tfile *tf, enum item_kind kind)
 	struct item_ctx c = { .tf = tf, .kind = kind };
 
 	return ogjs_each_object(tf->r, tf->st->arena, tf->dry, "an object",
-				convert_item, &c);
+				keep_item, convert_item, &c);
 }
 
 /* ---- results ----------------------------------------------------------- */

@@ -100,5 +100,17 @@ def tree(root, files):
             f.write(text)
 
 
+def git(root, *args):
+    """Run the real git in ROOT, with no user or system config."""
+    subprocess.run(["git", "-C", root, "-c", "user.email=t@example.com",
+                    "-c", "user.name=t", "-c", "init.defaultBranch=main",
+                    "-c", "protocol.file.allow=always"]
+                   + list(args), check=True, capture_output=True,
+                   timeout=120,
+                   env=dict(os.environ, GIT_CONFIG_NOSYSTEM="1",
+                            GIT_CONFIG_GLOBAL=os.devnull,
+                            HOME=os.path.dirname(root)))
+
+
 def finish():
     sys.exit(1 if failures else 0)

@@ -10,13 +10,11 @@ usage: test_trees.py PLUGIN_DIR SOURCE_ROOT
 """
 import json
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from repohelp import check, facts, finish, run, setup, tree  # noqa: E402
+from repohelp import check, facts, finish, git, run, setup, tree  # noqa: E402
 
 PLUGIN_DIR, SRC = sys.argv[1:3]
 setup(PLUGIN_DIR)
@@ -137,14 +135,6 @@ def scope_gitignore_without_git():
     expect(f, "container.compose", False)
     expect(f, "repo.scope.excluded.gitignored", 3)
     expect(f, "repo.scope.excluded.build-output", 1, "node_modules")
-
-
-def git(root, *args):
-    subprocess.run(["git", "-C", root, "-c", "user.email=t@example.com",
-                    "-c", "user.name=t", "-c", "init.defaultBranch=main"]
-                   + list(args), check=True, capture_output=True,
-                   env=dict(os.environ, GIT_CONFIG_NOSYSTEM="1",
-                            HOME=os.path.dirname(root)))
 
 
 def git_index_listing():
