@@ -254,10 +254,7 @@ gh_memo_apply(struct gh *g, const char *full, const cJSON *repo,
 		l->observed_at = (int64_t)at->valuedouble;
 		carried++;
 	}
-	if (carried) {
-		g->carried_repos++;
-		g->carried_answers += carried;
-	}
+	g->carried_answers += carried;
 	return carried;
 }
 
