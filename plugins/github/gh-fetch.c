@@ -45,6 +45,7 @@ gh_list_clear(struct gh_list *l)
 	free(l->error);
 	free(l->message);
 	free(l->path);
+	free(l->body);
 	cJSON_Delete(l->items);
 	cJSON_Delete(l->object);
 	memset(l, 0, sizeof(*l));
@@ -322,6 +323,11 @@ gh_fetch(struct gh *g, struct gh_list *const *lists, size_t n)
 		"X-GitHub-Api-Version: 2022-11-28",
 		NULL,
 	};
+	static const char *const post_headers[] = {
+		"Accept: application/json",
+		"Content-Type: application/json",
+		NULL,
+	};
 	struct og_http_request *reqs = calloc(GH_BATCH_MAX, sizeof(*reqs));
 	const struct og_http_request **ptrs = calloc(GH_BATCH_MAX,
 						      sizeof(*ptrs));
@@ -352,10 +358,14 @@ gh_fetch(struct gh *g, struct gh_list *const *lists, size_t n)
 			}
 			reqs[k] = (struct og_http_request){
 				.struct_size = sizeof(reqs[k]),
+				.method = l->method,
 				.url = l->next_url,
-				.headers = headers,
+				.headers = l->body ? post_headers : headers,
+				.body = l->body,
+				.body_len = l->body ? strlen(l->body) : 0,
 				.auth = "secret:github.token",
-				.follow_redirects = true,
+				/* a POST is not repeated elsewhere */
+				.follow_redirects = !l->body,
 			};
 			ptrs[k] = &reqs[k];
 			which[k] = l;

@@ -113,8 +113,9 @@ gh_memo_open(struct gh *g)
 				m->old = NULL;
 			}
 		} else {
-			g->host->log(g->ctx, OG_LOG_INFO, "ignoring %s: not "
-				     "this collector's memory of %s", m->path,
+			g->host->log(g->ctx, OG_LOG_INFO, "ignoring %s: damaged, "
+				     "or not this collector's memory of %s "
+				     "(everything is asked again)", m->path,
 				     g->api);
 		}
 		cJSON_Delete(doc);
@@ -254,10 +255,7 @@ gh_memo_apply(struct gh *g, const char *full, const cJSON *repo,
 		l->observed_at = (int64_t)at->valuedouble;
 		carried++;
 	}
-	if (carried) {
-		g->carried_repos++;
-		g->carried_answers += carried;
-	}
+	g->carried_answers += carried;
 	return carried;
 }
 
