@@ -237,7 +237,8 @@ child_main(const struct og_plugin_entry *e, const cJSON *config, int fd,
 	og_box_child_stdio();
 	box->plugin_path = e->path;
 	box->reads = plugin_reads(e, config);
-	cache_dir = collector_cache_dir(e, config, &broker.creds);
+	cache_dir = e->desc.cache ? collector_cache_dir(e, config, &broker.creds)
+				  : NULL;
 	box->cache_dir = cache_dir;
 	/* Returns in the plugin process only (see core/box.h); the keeper
 	 * serves the plugin's HTTP and secret questions meanwhile. */

@@ -425,8 +425,9 @@ struct og_host {
 	 * token (or none) gets another directory, so what a token could see
 	 * is never read back under a different one.  Under
 	 * $XDG_CACHE_HOME/opsgrade/collectors/ (or http.cache_dir's
-	 * collectors/ when that is set); the host never reads it, so the
-	 * plugin checks what it reads back like any input. */
+	 * collectors/ when that is set), for plugins that set
+	 * og_plugin.cache; the host never reads it, so the plugin checks
+	 * what it reads back like any input. */
 	const char *(*cache_dir)(struct og_ctx *ctx);
 };
 
@@ -549,6 +550,11 @@ struct og_plugin {
 	/* Credentials, terminated by name == NULL; may be NULL */
 	const struct og_credential *credentials;
 	size_t credential_size;		/* sizeof(struct og_credential) */
+
+	/* true: keep a directory for this collector between runs
+	 * (og_host.cache_dir).  Added later in ABI 2: older plugins read
+	 * false, and collectors that keep nothing create no directory. */
+	bool cache;
 };
 
 #define OG_PLUGIN_DEFINE(...)                                               \

@@ -567,4 +567,4 @@ OG_PLUGIN_DEFINE(.name = "github", .version = "1.0",
 		 .init = github_init, .collect = github_collect,
 		 .fini = github_fini, .options = github_options,
 		 .flags = github_flags, .credentials = github_credentials,
-		 .opt_in = true)
+		 .opt_in = true, .cache = true)
