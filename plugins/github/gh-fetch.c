@@ -77,17 +77,23 @@ list_reason(const struct gh_list *l, const char *needs)
 }
 
 char *
-gh_list_reason(const struct gh_list *l, const char *needs)
+gh_with_note(char *s, const struct gh_list *l)
 {
-	char *why = list_reason(l, needs), *note, *out;
+	char *note, *out;
 
 	if (!l->carried)
-		return why;
+		return s;
 	note = gh_list_carried_note(l);
-	out = gh_xasprintf("%s%s", why, note);
+	out = gh_xasprintf("%s%s", s, note);
 	free(note);
-	free(why);
+	free(s);
 	return out;
+}
+
+char *
+gh_list_reason(const struct gh_list *l, const char *needs)
+{
+	return gh_with_note(list_reason(l, needs), l);
 }
 
 /* ---- Link header ----------------------------------------------------- */

@@ -264,25 +264,11 @@ f_unknown_list(struct gh_repo *r, const struct gh_list *l, const char *needs,
 	free(why);
 }
 
-/* @s followed by @l's carried-over note (gh-memo.c), if any; takes @s */
-static char *
-with_note(char *s, const struct gh_list *l)
-{
-	char *note, *out;
-
-	if (!l->carried)
-		return s;
-	note = gh_list_carried_note(l);
-	out = gh_xasprintf("%s%s", s, note);
-	free(note);
-	free(s);
-	return out;
-}
-
 static char *
 evidence(struct gh_repo *r, int which)
 {
-	return with_note(gh_xasprintf("GET %s", r->l[which].path), &r->l[which]);
+	return gh_with_note(gh_xasprintf("GET %s", r->l[which].path),
+			    &r->l[which]);
 }
 
 /* The lists an unchanged repository may answer from the memory of an
@@ -856,7 +842,8 @@ emit_protection(struct gh_repo *r)
 	const cJSON *checks = classic ? jget(p, "required_status_checks") : NULL;
 	/* a remembered "not protected" decides as much as a fresh one:
 	 * the facts say so whichever list gives their evidence */
-	char *ev = classic ? evidence(r, L_PROT) : with_note(evidence(r, L_RULES), cl);
+	char *ev = classic ? evidence(r, L_PROT)
+			   : gh_with_note(evidence(r, L_RULES), cl);
 	char *why = NULL;
 	/* [0] the number, [1..8] the booleans in GH_PROTECTION_BOOLS order */
 	static const char *const all[] = {
@@ -872,7 +859,7 @@ emit_protection(struct gh_repo *r)
 				   r->branch, r->branch_guessed
 				   ? "the repository names no default branch"
 				   : "an empty repository?");
-		why = with_note(why, cl);
+		why = gh_with_note(why, cl);
 		for (size_t i = 0; all[i]; i++)
 			f_unknown(r, all[i], why);
 		goto out;
@@ -1083,7 +1070,7 @@ emit_alert_counts(struct gh_repo *r, int which, const char *base,
 		else
 			why = gh_list_reason(l, needs);
 		if (!strstr(why, "[carried over"))
-			why = with_note(why, l);
+			why = gh_with_note(why, l);
 		for (size_t i = 0; i < 4; i++) {
 			snprintf(key, sizeof(key), "%s.%s", base, sev[i]);
 			f_unknown(r, key, why);

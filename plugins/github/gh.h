@@ -112,6 +112,8 @@ void gh_memo_record(struct gh *g, const char *full, const cJSON *repo,
 /* "" or the note a fact made from a carried answer ends with; caller
  * frees */
 char *gh_list_carried_note(const struct gh_list *l);
+/* @s followed by @l's carried-over note, if any; takes @s */
+char *gh_with_note(char *s, const struct gh_list *l);
 
 /* gh-graphql.c: settings of a batch of repositories in one query */
 struct gh_gql {
