@@ -212,6 +212,7 @@ struct repo {
 	bool out_of_time;
 	bool list_full;			/* REPO_LIST_BUDGET spent */
 	size_t list_bytes;		/* what the listing holds */
+	unsigned stop_calls;		/* the clock is read every 256th */
 	size_t n_sparse;		/* index entries not checked out */
 	char *sparse_first;
 	size_t n_unsafe;		/* index paths that could escape */
