@@ -280,6 +280,43 @@ og_commit_tmp(const char *tmp, const char *path)
 }
 
 int
+og_mkdir_p(const char *path)
+{
+	char *p = og_strdup0(path);
+	int r = 0;
+
+	for (char *s = p + 1; ; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+
+			*s = '\0';
+			if (mkdir(p, 0700) < 0 && errno != EEXIST) {
+				r = -errno;
+				break;
+			}
+			*s = c;
+			if (!c)
+				break;
+		}
+	}
+	free(p);
+	return r;
+}
+
+char *
+og_user_cache_dir(const char *sub)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+
+	if (xdg && xdg[0] == '/')
+		return og_asprintf("%s/opsgrade/%s", xdg, sub);
+	if (home && home[0] == '/')
+		return og_asprintf("%s/.cache/opsgrade/%s", home, sub);
+	return NULL;
+}
+
+int
 og_write_file_atomic(const char *path, const void *data, size_t len)
 {
 	const char *p = data;

@@ -19,6 +19,42 @@
  * shaping is most of a page's cost.  Bounded: past this many the cache
  * is emptied, which costs only the shaping again. */
 #define LAYOUT_CACHE_MAX 4096
+/* Every text is shaped at one size per style and drawn scaled to its own.
+ * Fontconfig resolves a font set for each size (a substitution and a
+ * sort: 85 of them for the example PDF, most of its font time), while
+ * with unhinted metrics and unrounded glyph positions a layout scales
+ * exactly: a text shaped at 10 points and drawn at 0.85 is the text set
+ * at 8.5 points. */
+#define SHAPE_SIZE	10.0
+
+struct laid {
+	PangoLayout *l;
+	double scale;		/* drawn at this multiple of SHAPE_SIZE */
+};
+
+static void laid_free(void *p);
+
+/* The font description for the style bits of @flags, made once. */
+static const PangoFontDescription *
+style_font(struct og_text *t, unsigned flags)
+{
+	unsigned i = (flags & OG_TX_BOLD ? 1 : 0) | (flags & OG_TX_ITALIC ? 2 : 0) |
+		     (flags & OG_TX_LIGHT ? 4 : 0) | (flags & OG_TX_MONO ? 8 : 0);
+	PangoFontDescription *fd = t->fonts[i];
+
+	if (fd)
+		return fd;
+	fd = t->fonts[i] = pango_font_description_new();
+	pango_font_description_set_family(fd, flags & OG_TX_MONO ? t->mono : t->family);
+	pango_font_description_set_absolute_size(fd, SHAPE_SIZE * PANGO_SCALE);
+	if (flags & OG_TX_BOLD)
+		pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
+	else if (flags & OG_TX_LIGHT)
+		pango_font_description_set_weight(fd, PANGO_WEIGHT_LIGHT);
+	if (flags & OG_TX_ITALIC)
+		pango_font_description_set_style(fd, PANGO_STYLE_ITALIC);
+	return fd;
+}
 
 static bool
 family_installed(PangoFontMap *map, const char *family)
@@ -62,8 +98,13 @@ og_text_init(struct og_text *t, const char *family)
 	t->mono = strdup("DejaVu Sans Mono");
 
 	t->ctx = pango_font_map_create_context(map);
-	t->layouts = g_hash_table_new_full(g_str_hash, g_str_equal, free, g_object_unref);
+	t->layouts = g_hash_table_new_full(g_str_hash, g_str_equal, free, laid_free);
 	pango_cairo_context_set_resolution(t->ctx, 72.0);
+	/* Pango (>= 1.44) rounds glyph positions to whole device units: whole
+	 * points here, up to 6 % of a glyph at 8.5 points (uneven letter
+	 * spacing, and a position correction for every glyph in the PDF).
+	 * Unrounded positions also scale exactly (SHAPE_SIZE). */
+	pango_context_set_round_glyph_positions(t->ctx, FALSE);
 	fo = cairo_font_options_create();
 	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
 	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
@@ -109,6 +150,9 @@ og_text_fini(struct og_text *t)
 		g_hash_table_destroy(t->layouts);
 	if (t->ctx)
 		g_object_unref(t->ctx);
+	for (size_t i = 0; i < sizeof(t->fonts) / sizeof(t->fonts[0]); i++)
+		if (t->fonts[i])
+			pango_font_description_free(t->fonts[i]);
 	free(t->family);
 	free(t->mono);
 	memset(t, 0, sizeof(*t));
@@ -131,32 +175,27 @@ no_hyphens(PangoLayout *l)
 /* A label meant for one line (chart labels, headers, tile values): shrink
  * it to fit, down to FIT_MIN of its size; past that, wrap it at that size
  * onto FIT_LINES lines rather than cut it off.  Only a text that would
- * need more lines still than that is ellipsized. */
+ * need more lines still than that is ellipsized.  Returns the scale to
+ * draw @l at (laid out at SHAPE_SIZE, unwrapped so far). */
 #define FIT_MIN		0.72
 #define FIT_LINES	3
 
-static void
-fit_one_line(PangoLayout *l, PangoFontDescription *fd, double size, double width)
+static double
+fit_one_line(PangoLayout *l, double scale, double width)
 {
 	PangoRectangle log;
-	double natural, scaled;
+	double natural;
 
 	pango_layout_get_extents(l, NULL, &log);
-	natural = (double)log.width / PANGO_SCALE;
-	if (natural <= width) {
+	natural = (double)log.width / PANGO_SCALE;	/* at SHAPE_SIZE */
+	if (natural * scale <= width || natural <= 0) {
 		pango_layout_set_height(l, -1);
-		return;
+		return scale;
 	}
-	/* glyph advances do not scale exactly with the size: measure again */
-	scaled = size;
-	for (int i = 0; i < 4 && natural > width && scaled > size * FIT_MIN; i++) {
-		scaled = fmax(scaled * width / natural * 0.99, size * FIT_MIN);
-		pango_font_description_set_absolute_size(fd, scaled * PANGO_SCALE);
-		pango_layout_set_font_description(l, fd);
-		pango_layout_get_extents(l, NULL, &log);
-		natural = (double)log.width / PANGO_SCALE;
-	}
-	pango_layout_set_height(l, natural <= width ? -1 : -FIT_LINES);
+	/* 0.99: the wrap width is set in whole Pango units */
+	scale = fmax(width / natural * 0.99, scale * FIT_MIN);
+	pango_layout_set_height(l, natural * scale <= width ? -1 : -FIT_LINES);
+	return scale;
 }
 
 /* OG_LAYOUT_CHECK=1 (tests): say on stderr whenever a text is cut off
@@ -200,25 +239,18 @@ layout_check(PangoLayout *l, double width)
 	pango_layout_iter_free(it);
 }
 
-PangoLayout *
-og_text_layout(struct og_text *t, const char *s, double size, unsigned flags,
-	       double width)
+/* @s laid out for @size and @width: shaped at SHAPE_SIZE, to be drawn at
+ * @ret->scale. */
+static void
+text_layout(struct og_text *t, const char *s, double size, unsigned flags,
+	    double width, struct laid *ret)
 {
 	PangoLayout *l = pango_layout_new(t->ctx);
-	PangoFontDescription *fd = pango_font_description_new();
 	char *clean = og_text_clean(s ? s : "", TEXT_BYTES_MAX,
 				    !(flags & OG_TX_ONELINE));
+	double scale = size / SHAPE_SIZE;
 
-	pango_font_description_set_family(fd, flags & OG_TX_MONO ? t->mono : t->family);
-	pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
-	if (flags & OG_TX_BOLD)
-		pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
-	else if (flags & OG_TX_LIGHT)
-		pango_font_description_set_weight(fd, PANGO_WEIGHT_LIGHT);
-	if (flags & OG_TX_ITALIC)
-		pango_font_description_set_style(fd, PANGO_STYLE_ITALIC);
-	pango_layout_set_font_description(l, fd);
-
+	pango_layout_set_font_description(l, style_font(t, flags));
 	no_hyphens(l);
 	if (flags & OG_TX_CENTER)
 		pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);
@@ -226,60 +258,70 @@ og_text_layout(struct og_text *t, const char *s, double size, unsigned flags,
 		pango_layout_set_alignment(l, PANGO_ALIGN_RIGHT);
 	pango_layout_set_text(l, clean, -1);
 	free(clean);
-	if (width > 0) {
+	if (width > 0 && scale > 0) {
 		/* long tokens (hashes, CVE ids, paths) break too */
 		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
 		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
 		if (flags & OG_TX_ONELINE)
-			fit_one_line(l, fd, size, width);
+			scale = fit_one_line(l, scale, width);
 		else
 			pango_layout_set_height(l, flags & OG_TX_CLAMP ? -OG_TX_CELL_LINES
 								 : -OG_TX_MAX_LINES);
-		pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+		pango_layout_set_width(l, (int)(width / scale * PANGO_SCALE));
 	}
-	pango_font_description_free(fd);
 	if (layout_check_enabled())
 		layout_check(l, width);
-	return l;
+	ret->l = l;
+	ret->scale = scale;
 }
 
-/* og_text_layout, made once for the same arguments: a new reference
- * to a layout nobody changes after it is made (drawing does not). */
-static PangoLayout *
+static void
+laid_free(void *p)
+{
+	struct laid *d = p;
+
+	g_object_unref(d->l);
+	free(d);
+}
+
+/* text_layout, made once for the same arguments: a layout nobody changes
+ * after it is made (drawing does not), owned by the cache. */
+static const struct laid *
 layout_cached(struct og_text *t, const char *s, double size, unsigned flags,
 	      double width)
 {
 	/* %a: the doubles exactly, so a key never joins two sizes */
 	char *key = og_asprintf("%x|%a|%a|%s", flags, size, width, s ? s : "");
-	PangoLayout *l = g_hash_table_lookup(t->layouts, key);
+	struct laid *d = g_hash_table_lookup(t->layouts, key);
 
-	if (l) {
+	if (d) {
 		free(key);
-		return g_object_ref(l);
+		return d;
 	}
 	if (g_hash_table_size(t->layouts) >= LAYOUT_CACHE_MAX)
 		g_hash_table_remove_all(t->layouts);
-	l = og_text_layout(t, s, size, flags, width);
-	g_hash_table_insert(t->layouts, key, g_object_ref(l));
-	return l;
+	d = og_xcalloc(1, sizeof(*d));
+	text_layout(t, s, size, flags, width, d);
+	g_hash_table_insert(t->layouts, key, d);
+	return d;
 }
 
-double
-og_text_layout_height(PangoLayout *l)
+static double
+laid_height(const struct laid *d)
 {
 	PangoRectangle log;
 
-	pango_layout_get_extents(l, NULL, &log);
-	return (double)log.height / PANGO_SCALE;
+	pango_layout_get_extents(d->l, NULL, &log);
+	return (double)log.height / PANGO_SCALE * d->scale;
 }
 
-double
-og_text_layout_width(PangoLayout *l)
+static double
+laid_width(const struct laid *d)
 {
 	PangoRectangle log;
 
-	pango_layout_get_extents(l, NULL, &log);
-	return (double)log.width / PANGO_SCALE;
+	pango_layout_get_extents(d->l, NULL, &log);
+	return (double)log.width / PANGO_SCALE * d->scale;
 }
 
 double
@@ -293,28 +335,24 @@ double
 og_text_draw(cairo_t *cr, struct og_text *t, double x, double y, double w,
 	     double size, unsigned flags, struct og_rgb c, const char *s)
 {
-	PangoLayout *l = layout_cached(t, s, size, flags, w);
-	double h = og_text_layout_height(l);
+	const struct laid *d = layout_cached(t, s, size, flags, w);
+	double h = laid_height(d);
 
-	if (cr) {
+	if (cr && d->scale > 0) {
 		cairo_save(cr);
 		cairo_set_source_rgb(cr, c.r, c.g, c.b);
 		cairo_move_to(cr, x, y);
-		pango_cairo_show_layout(cr, l);
+		cairo_scale(cr, d->scale, d->scale);
+		pango_cairo_show_layout(cr, d->l);
 		cairo_restore(cr);
 	}
-	g_object_unref(l);
 	return h;
 }
 
 double
 og_text_width(struct og_text *t, const char *s, double size, unsigned flags)
 {
-	PangoLayout *l = layout_cached(t, s, size, flags & ~OG_TX_ONELINE, -1);
-	double w = og_text_layout_width(l);
-
-	g_object_unref(l);
-	return w;
+	return laid_width(layout_cached(t, s, size, flags & ~OG_TX_ONELINE, -1));
 }
 
 double

@@ -32,6 +32,7 @@ struct og_text {
 	PangoContext *ctx;
 	char *family;
 	char *mono;
+	PangoFontDescription *fonts[16];	/* by style bits, at one size (text.c) */
 	GHashTable *layouts;	/* text.c: layouts already made, by text and style */
 };
 
@@ -45,12 +46,6 @@ int og_render_setup_cairo(const cJSON *report, const cJSON *config,
 			  const char *path, struct og_rstyle *ret_st,
 			  struct og_text *ret_tx, cairo_surface_t **ret_logo,
 			  char **ret_err);
-
-/* A layout for @s (cleaned), @size in points, @width (<= 0: no wrap). */
-PangoLayout *og_text_layout(struct og_text *t, const char *s, double size,
-			    unsigned flags, double width);
-double og_text_layout_height(PangoLayout *l);
-double og_text_layout_width(PangoLayout *l);
 
 /* Height of @s set in a box @w wide. */
 double og_text_measure(struct og_text *t, const char *s, double size,
