@@ -978,22 +978,25 @@ append(struct build *b, cJSON *parent, cJSON *child)
 	parent->child->prev = child;
 }
 
-/* Note that @key (@len bytes) is a member of the object whose keys so far
- * set the bits of *seen: a key twice in one object sends the tree to the
- * dedup pass.  One bit per key hash, so nearly every object is cleared
- * without a single strcmp. */
+/* Note that @key (@len bytes) is a member of @obj, whose keys so far set
+ * the bits of *seen: a key twice in one object sends the tree to the
+ * dedup pass.  One bit per key hash, so most keys are cleared without a
+ * strcmp; a shared bit is settled by comparing with the members. */
 static void
-note_key(struct build *b, uint64_t *seen, const char *key, size_t len)
+note_key(struct build *b, const cJSON *obj, uint64_t *seen, const char *key,
+	 size_t len)
 {
 	uint64_t bit = 1;
 	unsigned h = (unsigned)len * 31u;
+	const cJSON *c;
 
 	if (len)
 		h += (unsigned char)key[0] * 7u + (unsigned char)key[len - 1] +
 		     (unsigned char)key[len / 2] * 3u;
 	bit <<= h & 63;
-	if (*seen & bit)
-		b->dup = true;
+	if ((*seen & bit) && !b->full)
+		for (c = obj->child; c && !b->dup; c = c->next)
+			b->dup = !strcmp(c->string, key);
 	*seen |= bit;
 }
 
@@ -1008,11 +1011,46 @@ keep_find(const struct ogjs_keep *keep, const char *key,
 		return true;
 	for (; keep->key; keep++)
 		if ((keep->key[0] == '*' && !keep->key[1]) ||
-		    (keep->key[0] == key[0] && strcmp(keep->key, key) == 0)) {
+		    (keep->key[0] == key[0] && keep->key[1] == key[1] &&
+		     strcmp(keep->key, key) == 0)) {
 			*ret_sub = keep->sub;
 			return true;
 		}
 	return false;
+}
+
+/* The double strtod() gives for a number's text.  Most numbers in a
+ * report (scores, severities, lines) have few digits and no exponent:
+ * an integer mantissa below 2^53 divided by an exact power of ten is
+ * correctly rounded, so it is the same double, without strtod's cost. */
+static double
+number_value(const struct numtext *t)
+{
+	static const double pow10[] = {
+		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+		1e11, 1e12, 1e13, 1e14, 1e15,
+	};
+	const char *p = t->s;
+	uint64_t m = 0;
+	int digits = 0, frac = -1;
+	bool neg = *p == '-';
+
+	if (neg)
+		p++;
+	for (; *p; p++) {
+		if (*p == '.' && frac < 0) {
+			frac = 0;
+			continue;
+		}
+		if (*p < '0' || *p > '9' || ++digits > 15)
+			return strtod(t->s, NULL);
+		m = m * 10 + (uint64_t)(*p - '0');
+		if (frac >= 0)
+			frac++;
+	}
+	if (!m && neg)
+		return -0.0;
+	return (neg ? -1.0 : 1.0) * ((double)m / pow10[frac > 0 ? frac : 0]);
 }
 
 static int build_value(struct build *b, const struct ogjs_keep *keep,
@@ -1052,7 +1090,7 @@ build_object(struct build *b, const struct ogjs_keep *keep, cJSON **ret)
 				return r->err;
 			continue;
 		}
-		note_key(b, &seen, r->sb, r->sb_len);
+		note_key(b, obj, &seen, r->sb, r->sb_len);
 		key = sb_text(b);
 		if (build_value(b, sub, &child) < 0)
 			return r->err;
@@ -1114,7 +1152,7 @@ build_value(struct build *b, const struct ogjs_keep *keep, cJSON **ret)
 		 * fails on the rest: the same value fails here */
 		if (num.n >= sizeof(num.s))
 			b->full = true;
-		d = strtod(num.s, NULL);
+		d = number_value(&num);
 		j = node(b, cJSON_Number);
 		j->valuedouble = d;
 		j->valueint = d >= INT_MAX ? INT_MAX : d <= (double)INT_MIN ?

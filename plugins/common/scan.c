@@ -160,7 +160,13 @@ member(const cJSON *obj, const char *key)
 
 	if (!cJSON_IsObject(obj))
 		return NULL;
-	j = cJSON_GetObjectItemCaseSensitive(obj, key);
+	/* cJSON_GetObjectItemCaseSensitive() less a strcmp call per member:
+	 * an item's converter looks up a dozen keys among twenty members,
+	 * and this was the plugin's busiest libc call */
+	for (j = obj->child; j; j = j->next)
+		if (j->string && j->string[0] == key[0] &&
+		    strcmp(j->string, key) == 0)
+			break;
 	return cJSON_IsNull(j) ? NULL : j;
 }
 
