@@ -455,6 +455,7 @@ sink_put(struct ogjs *r, struct sink *o, const void *p, size_t k)
 			k = o->cap - 1 - o->n;
 		memcpy(o->out + o->n, p, k);
 		o->n += k;
+		o->out[o->n] = '\0';	/* a key cut short still reads right */
 	}
 	return 0;
 }
@@ -534,6 +535,8 @@ read_string(struct ogjs *r, struct sink *o)
 
 	if (advance(r) < 0)
 		return r->err;
+	if (o && !o->grow)
+		o->out[0] = '\0';
 	for (;;) {
 		/* Fast path: run of plain bytes inside the buffer. */
 		if (r->pos < r->len) {
@@ -875,8 +878,10 @@ ogjs_next_elem(struct ogjs *r)
 	return next_member(r, ']');
 }
 
-int
-ogjs_skip(struct ogjs *r)
+/* The value at the reader, checked member by member with the path kept
+ * current: what words an error. */
+static int
+skip_slow(struct ogjs *r)
 {
 	const char *key;
 	int t, ret;
@@ -887,14 +892,14 @@ ogjs_skip(struct ogjs *r)
 		if (ogjs_enter_object(r) < 0)
 			return r->err;
 		while ((ret = ogjs_next_key(r, &key)) == 1)
-			if (ogjs_skip(r) < 0)
+			if (skip_slow(r) < 0)
 				return r->err;
 		return ret;
 	case '[':
 		if (ogjs_enter_array(r) < 0)
 			return r->err;
 		while ((ret = ogjs_next_elem(r)) == 1)
-			if (ogjs_skip(r) < 0)
+			if (skip_slow(r) < 0)
 				return r->err;
 		return ret;
 	case '"':
@@ -910,6 +915,99 @@ ogjs_skip(struct ogjs *r)
 	default:
 		return t < 0 ? t : r->err;
 	}
+}
+
+static int seek_to(struct ogjs *r, uint64_t off);
+
+/*
+ * Skip (and check) the next value: the dry pass over a whole report and
+ * every member nobody reads go through here.  One loop with a stack of
+ * its own instead of a call per token and a path kept up to date; it can
+ * only say "valid".  On anything else (a grammar error, nesting too
+ * deep, a read error) the reader goes back to the value's start and
+ * skip_slow() finds the problem again and words it with its path.
+ */
+int
+ogjs_skip(struct ogjs *r)
+{
+	unsigned char kind[OGJS_DEPTH_MAX];
+	unsigned base = r->depth, d = 0;
+	uint64_t start;
+	int c;
+
+	if (r->err)
+		return r->err;
+	c = skip_ws(r);
+	start = ogjs_offset(r);
+value:
+	switch (c) {
+	case '{':
+	case '[':
+		if (base + d >= r->max_depth)
+			goto slow;
+		r->pos++;
+		kind[d++] = (unsigned char)(c == '{' ? '}' : ']');
+		c = skip_ws(r);
+		if (c == kind[d - 1]) {
+			r->pos++;
+			d--;
+			goto after;
+		}
+		if (kind[d - 1] == '}')
+			goto key;
+		goto value;
+	case '"':
+		if (read_string(r, NULL) < 0)
+			goto slow;
+		goto after;
+	case 't':
+		if (read_literal(r, "true") < 0)
+			goto slow;
+		goto after;
+	case 'f':
+		if (read_literal(r, "false") < 0)
+			goto slow;
+		goto after;
+	case 'n':
+		if (read_literal(r, "null") < 0)
+			goto slow;
+		goto after;
+	default:
+		if (c != '-' && (c < '0' || c > '9'))
+			goto slow;
+		if (read_number(r, NULL) < 0)
+			goto slow;
+		goto after;
+	}
+key:
+	if (c != '"' || read_string(r, NULL) < 0 || skip_ws(r) != ':')
+		goto slow;
+	r->pos++;
+	c = skip_ws(r);
+	goto value;
+after:
+	if (!d)
+		return 0;
+	c = skip_ws(r);
+	if (c == ',') {
+		r->pos++;
+		c = skip_ws(r);
+		if (kind[d - 1] == '}')
+			goto key;
+		goto value;
+	}
+	if (c == kind[d - 1]) {
+		r->pos++;
+		d--;
+		goto after;
+	}
+slow:
+	r->err = 0;
+	r->errmsg[0] = '\0';
+	r->depth = base;
+	if ((c = seek_to(r, start)) < 0)
+		return ogjs_fail(r, "seek failed: %s", strerror(-c));
+	return skip_slow(r);
 }
 
 /* ---- values as cJSON trees ------------------------------------------- */
