@@ -1076,6 +1076,18 @@ append(struct build *b, cJSON *parent, cJSON *child)
 	parent->child->prev = child;
 }
 
+/* strcmp(a, b) == 0 for the short keys of a report, inline: a libc call
+ * per candidate key was a tenth of a collector's time. */
+static inline bool
+key_eq(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
 /* Note that @key (@len bytes) is a member of @obj, whose keys so far set
  * the bits of *seen: a key twice in one object sends the tree to the
  * dedup pass.  One bit per key hash, so most keys are cleared without a
@@ -1094,7 +1106,7 @@ note_key(struct build *b, const cJSON *obj, uint64_t *seen, const char *key,
 	bit <<= h & 63;
 	if ((*seen & bit) && !b->full)
 		for (c = obj->child; c && !b->dup; c = c->next)
-			b->dup = !strcmp(c->string, key);
+			b->dup = key_eq(c->string, key);
 	*seen |= bit;
 }
 
@@ -1109,8 +1121,7 @@ keep_find(const struct ogjs_keep *keep, const char *key,
 		return true;
 	for (; keep->key; keep++)
 		if ((keep->key[0] == '*' && !keep->key[1]) ||
-		    (keep->key[0] == key[0] && keep->key[1] == key[1] &&
-		     strcmp(keep->key, key) == 0)) {
+		    key_eq(keep->key, key)) {
 			*ret_sub = keep->sub;
 			return true;
 		}
