@@ -26,12 +26,15 @@ if [ -z "${OG_BENCH_REPO_DIR:-}" ]; then
 	fi
 fi
 co=$OG_BENCH_REPO_DIR/co-$n
+aside=$OG_BENCH_REPO_DIR/git-aside-$n
+unaside() { if [ -d "$aside" ] && [ ! -e "$co/.git" ]; then mv "$aside" "$co/.git"; fi; }
+unaside	# a run killed while .git was aside
 if [ ! -f "$co/.git/index" ]; then
 	echo "generating $n files in $co (once) ..."
 	python3 bench/gen-checkout.py "$co" "$n"
 fi
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'unaside; rm -rf "$tmp"' EXIT
 export HOME=$tmp XDG_CACHE_HOME=$tmp/cache XDG_STATE_HOME=$tmp/state
 export OPSGRADE_NO_DEFAULT_PLUGINS=1
 fmt="%e %U %S %M"
@@ -52,18 +55,29 @@ for i in $(seq "$runs"); do
 	one "git ls-files -z" git -C "$co" ls-files -z
 	one "find -type f" find "$co/" -path "$co/.git" -prune -o -type f -print
 done
-python3 - "$tmp/report.json" <<'PY'
+verdict() {
+	python3 - "$1" <<'PY'
 import json, sys
 rep = json.load(open(sys.argv[1]))
 col = [c for c in rep["collectors"] if c["name"] == "repo"][0]
 f = {x["key"]: x.get("value") for x in rep["facts"]}
-print("repo collector: %s; walk %s, %s files listed, %s bytes read"
+print("repo collector: %s; walk %s, %s files listed, %s files / %s bytes read"
       % (col["status"], f.get("repo.walk.mode"), f.get("repo.files.count"),
-         f.get("repo.read.bytes")))
+         f.get("repo.read.files"), f.get("repo.read.bytes")))
 if col["status"] != "ok":
     sys.exit("repo collector did not complete: %s" % col.get("message"))
 PY
-sort "$tmp/times" | awk '{w[$1" "$2" "$3]=w[$1" "$2" "$3]" "$NF} END {for (k in w) print k":"w[k]}' |
+}
+verdict "$tmp/report.json"
+mv "$co/.git" "$aside"
+for i in $(seq "$runs"); do
+	one "opsgrade repo (no git)" "$b/cli/opsgrade" collect --quiet \
+		--plugin-dir "$b/plugins/repo" \
+		--set "collectors.repo.path=$co" -o "$tmp/report-fs.json"
+done
+mv "$aside" "$co/.git"
+verdict "$tmp/report-fs.json"
+sort "$tmp/times" | awk '{k=$1; for (i = 2; i < NF; i++) k=k" "$i; w[k]=w[k]" "$NF} END {for (k in w) print k":"w[k]}' |
 while IFS=: read -r name walls; do
 	med=$(echo $walls | tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 	printf 'median wall %-22s %s s\n' "$name" "$med"

@@ -954,6 +954,22 @@ og_pipeline_collect_and_report(struct og_pipeline *p)
 	return code;
 }
 
+/* The loader leaves "findings" empty (the model holds them); the
+ * renderers still read the document's. */
+static void
+fill_findings(cJSON *doc, struct og_model *m)
+{
+	cJSON *a = cJSON_GetObjectItemCaseSensitive(doc, "findings");
+	const struct og_model_finding *const *fs;
+	size_t n;
+
+	if (!cJSON_IsArray(a) || a->child)
+		return;
+	fs = og_model_findings(m, &n);
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(a, og_finding_to_json(fs[i]));
+}
+
 int
 og_pipeline_render_from(struct og_pipeline *p)
 {
@@ -973,6 +989,7 @@ og_pipeline_render_from(struct og_pipeline *p)
 		free(err);
 		return EXIT_USAGE;
 	}
+	fill_findings(doc, m);
 	code = finish_report(p, doc, m);
 	drop_run(doc, m);
 	return code;
@@ -1103,73 +1120,92 @@ merge_subject_ok(const struct og_pipeline *p, const cJSON *d, const char *file,
 	return false;
 }
 
+/* What a merge has gathered from the shards taken so far. */
+struct merge {
+	struct og_pipeline *p;
+	struct og_model *m;
+	cJSON *doc, *collectors;
+	const char *subject, *first_file;
+	char *first;
+};
+
+/* Shard @i, loaded: into the merge (og_report_load_each). */
+static int
+merge_one(void *arg, size_t i, cJSON *d, struct og_model *part)
+{
+	struct merge *x = arg;
+	const char *file = x->p->cli->inputs[i];
+	cJSON *c;
+	int r;
+
+	if (!merge_subject_ok(x->p, d, file, &x->first, &x->first_file)) {
+		og_model_free(part);
+		cJSON_Delete(d);
+		return EXIT_USAGE;
+	}
+	/* moved, not copied: a million findings over 20 shards */
+	if ((r = og_model_merge_move(x->m, part)) < 0) {
+		og_log_error("merge: %s: %s", file, strerror(-r));
+		cJSON_Delete(d);
+		return EXIT_USAGE;
+	}
+	if (!x->subject) {
+		const cJSON *s = cJSON_GetObjectItemCaseSensitive(d, "subject");
+
+		if (cJSON_IsString(s))
+			x->subject = og_config_str(x->p->config, "subject", NULL);
+		if (!x->subject && cJSON_IsString(s)) {
+			x->doc = new_document(s->valuestring);
+			x->subject = "";
+		}
+	}
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(d, "collectors"))
+		if (cJSON_IsObject(c) &&
+		    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(c, "name")))
+			merge_collector(x->collectors, c);
+	cJSON_Delete(d);
+	return 0;
+}
+
 int
 og_pipeline_merge(struct og_pipeline *p)
 {
-	struct og_model *m = og_model_new();
-	cJSON *doc = NULL, *collectors = NULL;
-	const char *subject = NULL, *first_file = NULL;
-	char *first = NULL;
-	int code = EXIT_OK;
+	struct merge x = { .p = p };
+	char *err = NULL;
+	int code = EXIT_OK, r;
 
 	if (p->cli->n_inputs < 1) {
 		og_log_error("merge needs the report.json files to merge");
-		og_model_free(m);
 		return EXIT_USAGE;
 	}
 	/* like report: hold the output dir for the history and the mail */
-	if (og_cli_delivers(p->cli) && (code = lock_output(p)) != EXIT_OK) {
-		og_model_free(m);
+	if (og_cli_delivers(p->cli) && (code = lock_output(p)) != EXIT_OK)
 		return code;
-	}
-	collectors = cJSON_CreateArray();
-	for (size_t i = 0; i < p->cli->n_inputs; i++) {
-		struct og_model *part = NULL;
-		cJSON *d = NULL, *c;
-		char *err = NULL;
-
-		if (og_report_load(p->cli->inputs[i], &d, &part, &err) < 0) {
-			og_log_error("%s", err);
-			free(err);
-			code = EXIT_USAGE;
-			break;
-		}
-		if (!merge_subject_ok(p, d, p->cli->inputs[i], &first, &first_file)) {
-			og_model_free(part);
-			cJSON_Delete(d);
-			code = EXIT_USAGE;
-			break;
-		}
-		og_model_merge(m, part);
-		og_model_free(part);
-		if (!subject) {
-			const cJSON *s = cJSON_GetObjectItemCaseSensitive(d, "subject");
-
-			if (cJSON_IsString(s))
-				subject = og_config_str(p->config, "subject", NULL);
-			if (!subject && cJSON_IsString(s)) {
-				doc = new_document(s->valuestring);
-				subject = "";
-			}
-		}
-		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(d, "collectors"))
-			if (cJSON_IsObject(c) &&
-			    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(c, "name")))
-				merge_collector(collectors, c);
-		cJSON_Delete(d);
+	x.m = og_model_new();
+	x.collectors = cJSON_CreateArray();
+	/* the shards load side by side, one a core; they are taken in
+	 * order, so the result is the same as one after the other */
+	r = og_report_load_each((const char *const *)p->cli->inputs,
+				p->cli->n_inputs, 0, merge_one, &x, &err);
+	if (r < 0) {
+		og_log_error("%s", err);
+		free(err);
+		code = EXIT_USAGE;
+	} else if (r > 0) {
+		code = r;
 	}
 	if (code == EXIT_OK) {
-		if (!doc)
-			doc = new_document(subject ? subject : "merged");
-		cJSON_AddItemToObject(doc, "collectors", collectors);
-		collectors = NULL;
-		sort_collectors(doc);
-		add_model(p, doc, m);
-		code = finish_report(p, doc, m);
+		if (!x.doc)
+			x.doc = new_document(x.subject ? x.subject : "merged");
+		cJSON_AddItemToObject(x.doc, "collectors", x.collectors);
+		x.collectors = NULL;
+		sort_collectors(x.doc);
+		add_model(p, x.doc, x.m);
+		code = finish_report(p, x.doc, x.m);
 	}
-	cJSON_Delete(collectors);
-	drop_run(doc, m);
-	free(first);
+	cJSON_Delete(x.collectors);
+	drop_run(x.doc, x.m);
+	free(x.first);
 	return code;
 }
 

@@ -107,3 +107,23 @@ og_arena_intern(struct og_arena *a, const char *s)
 	slot->key = copy;	/* the map must not keep @s */
 	return copy;
 }
+
+void
+og_arena_adopt(struct og_arena *dst, struct og_arena *src)
+{
+	struct og_arena_chunk *tail = src->head;
+
+	if (!tail)
+		return;
+	while (tail->next)
+		tail = tail->next;
+	/* behind @dst's head, which stays the chunk it allocates from */
+	if (dst->head) {
+		tail->next = dst->head->next;
+		dst->head->next = src->head;
+	} else {
+		dst->head = src->head;
+	}
+	src->head = NULL;
+	og_strmap_clear(&src->strings);
+}

@@ -28,4 +28,9 @@ char *og_arena_strdup(struct og_arena *a, const char *s);
  * that repeat a lot (package names, targets, tool names). */
 char *og_arena_intern(struct og_arena *a, const char *s);
 
+/* Move @src's memory into @dst, which frees it; what lives there stays
+ * where it is.  @src is left empty.  @src's interned strings are not
+ * known to @dst (a later intern may copy one again). */
+void og_arena_adopt(struct og_arena *dst, struct og_arena *src);
+
 #endif

@@ -8,13 +8,10 @@
 static const unsigned char bom[3] = { 0xef, 0xbb, 0xbf };
 static const unsigned char replacement[3] = { 0xef, 0xbf, 0xbd };	/* U+FFFD */
 
-/*
- * Length of the valid UTF-8 sequence at @p (RFC 3629, table 3-7 of the
- * Unicode standard), or minus the length of the maximal invalid subpart
- * to replace with one U+FFFD, as the standard recommends.
- */
-static long
-utf8_seq(const unsigned char *p, size_t n)
+/* RFC 3629, table 3-7 of the Unicode standard; the maximal invalid
+ * subpart is replaced as the standard recommends. */
+long
+og_utf8_seq(const unsigned char *p, size_t n)
 {
 	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
 	size_t want, i;
@@ -153,7 +150,7 @@ fix_pass(const unsigned char *in, size_t len, bool json, unsigned char *out,
 			fixed++;
 			continue;
 		}
-		s = utf8_seq(p, len - i);
+		s = og_utf8_seq(p, len - i);
 		if (s > 0) {
 			EMIT(p, (size_t)s);
 			i += (size_t)s;

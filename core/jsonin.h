@@ -44,6 +44,10 @@ size_t og_utf8_fix_n(const char *s, size_t len, char **ret_text,
  * allocated @j. */
 void og_json_dedup_keys(cJSON *j);
 
+/* Length of the valid UTF-8 sequence at @p (@n bytes left), or minus
+ * the length of the invalid subpart that one U+FFFD replaces. */
+long og_utf8_seq(const unsigned char *p, size_t n);
+
 /* The value of hex digit @c (either case), or -1. */
 int og_json_hexval(int c);
 

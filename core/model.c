@@ -220,15 +220,24 @@ push_ptr(void ***arr, size_t *n, void *p)
 static bool
 strset_slot(char *const *v, size_t n, const char *s, size_t *ret_i)
 {
-	size_t i = 0;
+	size_t lo = 0, hi = n;
 
 	if (!s || !*s)
 		return false;
-	while (i < n && strcmp(v[i], s) < 0)
-		i++;
-	if (i < n && strcmp(v[i], s) == 0)
-		return false;
-	*ret_i = i;
+	/* binary: a finding may carry thousands of tags or locations'
+	 * targets, and a sorted input then appends */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(v[mid], s);
+
+		if (c == 0)
+			return false;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*ret_i = lo;
 	return true;
 }
 
@@ -632,9 +641,11 @@ add_location(struct og_arena *a, struct og_model_finding *mf,
 	l->layer = og_arena_intern(a, layer);
 }
 
-/* Find or create the finding with @fp; *ret_new says which. */
+/* Find or create the finding with @fp; *ret_new says which.  A new one
+ * is @adopt when given (it lives in memory @m will own). */
 static struct og_model_finding *
-finding_slot(struct og_model *m, const char *fp, bool *ret_new)
+finding_slot(struct og_model *m, const char *fp, bool *ret_new,
+	     struct og_model_finding *adopt)
 {
 	struct og_model_finding *mf;
 	struct og_htab_slot *slot;
@@ -649,8 +660,12 @@ finding_slot(struct og_model *m, const char *fp, bool *ret_new)
 			og_strmap_put(&m->finding_idx, m->findings[i]->fingerprint, i);
 		return NULL;
 	}
-	mf = og_arena_alloc(&m->arena, sizeof(*mf));
-	mf->fingerprint = og_arena_strdup(&m->arena, fp);
+	if (adopt) {
+		mf = adopt;
+	} else {
+		mf = og_arena_alloc(&m->arena, sizeof(*mf));
+		mf->fingerprint = og_arena_strdup(&m->arena, fp);
+	}
 	push_ptr((void ***)&m->findings, &m->n_findings, mf);
 	slot->key = mf->fingerprint;
 	slot->val = m->n_findings - 1;
@@ -700,6 +715,9 @@ merge_fields(struct og_arena *a, struct og_model_finding *mf,
 	set_if_empty(a, &mf->published, src->published, true);
 }
 
+static void merge_finding(struct og_model *m, struct og_model_finding *mf,
+			  const struct og_model_finding *f, bool is_new);
+
 int
 og_model_add_model_finding(struct og_model *m, const struct og_model_finding *f)
 {
@@ -710,9 +728,18 @@ og_model_add_model_finding(struct og_model *m, const struct og_model_finding *f)
 	    (unsigned)f->kind > OG_FINDING_LICENSE ||
 	    (unsigned)f->severity > OG_SEV_CRITICAL)
 		return -EINVAL;
-	mf = finding_slot(m, f->fingerprint, &is_new);
+	mf = finding_slot(m, f->fingerprint, &is_new, NULL);
 	if (!mf)
 		return -E2BIG;
+	merge_finding(m, mf, f, is_new);
+	return 0;
+}
+
+/* Merge @f into @mf, new (empty) or not. */
+static void
+merge_finding(struct og_model *m, struct og_model_finding *mf,
+	      const struct og_model_finding *f, bool is_new)
+{
 	merge_fields(&m->arena, mf, f, is_new);
 	m->findings_dirty = true;
 	for (size_t i = 0; i < f->n_tags; i++)
@@ -727,7 +754,6 @@ og_model_add_model_finding(struct og_model *m, const struct og_model_finding *f)
 		add_location(&m->arena, mf, l->target, l->file, l->line, l->column,
 			     l->layer);
 	}
-	return 0;
 }
 
 #define INLINE_LOCATIONS 8
@@ -857,18 +883,13 @@ event_key_eq(const void *a, const void *b)
 	return event_eq(a, b);
 }
 
-int
-og_model_merge(struct og_model *dst, const struct og_model *src)
+/* Events of @src that @dst does not hold yet into @dst. */
+static int
+merge_events(struct og_model *dst, const struct og_model *src)
 {
 	struct og_htab seen;
 	int r = 0;
 
-	for (size_t i = 0; i < src->n_facts && r == 0; i++)
-		r = og_model_add_fact(dst, src->facts[i]);
-	for (size_t i = 0; i < src->n_findings && r == 0; i++)
-		r = og_model_add_model_finding(dst, src->findings[i]);
-	if (r < 0)
-		return r;
 	/* Shards of one org run never overlap, but merging a report with
 	 * itself must not double its events: skip events @dst already
 	 * holds.  Only @dst's own are indexed, so a report's repeated
@@ -892,6 +913,44 @@ og_model_merge(struct og_model *dst, const struct og_model *src)
 		r = og_model_add_event(dst, e);
 	}
 	og_htab_clear(&seen);
+	return r;
+}
+
+int
+og_model_merge(struct og_model *dst, const struct og_model *src)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < src->n_facts && r == 0; i++)
+		r = og_model_add_fact(dst, src->facts[i]);
+	for (size_t i = 0; i < src->n_findings && r == 0; i++)
+		r = og_model_add_model_finding(dst, src->findings[i]);
+	return r < 0 ? r : merge_events(dst, src);
+}
+
+int
+og_model_merge_move(struct og_model *dst, struct og_model *src)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < src->n_facts && r == 0; i++)
+		r = og_model_add_fact(dst, src->facts[i]);
+	/* a finding @dst does not have moves over as it is, pointer and
+	 * all (its memory with it, below); one it has merges into it */
+	for (size_t i = 0; i < src->n_findings && r == 0; i++) {
+		struct og_model_finding *f = src->findings[i], *mf;
+		bool is_new;
+
+		mf = finding_slot(dst, f->fingerprint, &is_new, f);
+		if (!mf)
+			r = -E2BIG;
+		else if (!is_new)
+			merge_finding(dst, mf, f, false);
+	}
+	if (r == 0)
+		r = merge_events(dst, src);
+	og_arena_adopt(&dst->arena, &src->arena);
+	og_model_free(src);
 	return r;
 }
 

@@ -139,6 +139,9 @@ int og_model_add_event(struct og_model *m, const struct og_model_event *e);
 
 /* Union of @src into @dst (facts, findings, events). */
 int og_model_merge(struct og_model *dst, const struct og_model *src);
+/* The same, consuming @src (freed, whatever the result): its findings
+ * that @dst lacks move over without a copy (merge of many shards). */
+int og_model_merge_move(struct og_model *dst, struct og_model *src);
 
 /* Lookups: borrowed, live with @m (until the next add).  NULL when
  * absent.  og_model_fact() is the run-wide fact (reported or derived). */

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "finding-in.h"
 #include "jsonin.h"
+#include "jsonrd.h"
 #include "report-load.h"
 #include "util.h"
 
@@ -70,20 +72,6 @@ get_strv(const cJSON *o, const char *key, char ***ret, size_t *ret_n,
 	}
 	*ret = out;
 	*ret_n = n;
-	return 0;
-}
-
-/* An optional line or column number (absent: 0). */
-static int
-get_u32(const cJSON *o, const char *key, uint32_t *ret, char **ret_err)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	if (v && (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 4e9)) {
-		*ret_err = og_asprintf("'%s' must be a non-negative number", key);
-		return -EINVAL;
-	}
-	*ret = v ? (uint32_t)v->valuedouble : 0;
 	return 0;
 }
 
@@ -199,110 +187,16 @@ out:
 	return r;
 }
 
-static int
-location_from_json(const cJSON *lo, struct og_model_location *l, char **ret_err)
-{
-	const char *s;
-	int r;
-
-	if (!cJSON_IsObject(lo)) {
-		*ret_err = og_strdup0("a location must be an object");
-		return -EINVAL;
-	}
-	if ((r = get_str(lo, "target", &s, ret_err)) < 0)
-		return r;
-	l->target = (char *)s;
-	if ((r = get_str(lo, "file", &s, ret_err)) < 0)
-		return r;
-	l->file = (char *)s;
-	if ((r = get_str(lo, "layer", &s, ret_err)) < 0)
-		return r;
-	l->layer = (char *)s;
-	if ((r = get_u32(lo, "line", &l->line, ret_err)) < 0)
-		return r;
-	return get_u32(lo, "column", &l->column, ret_err);
-}
-
 int
 og_finding_from_json(struct og_model *m, const cJSON *o, const char *source,
 		     char **ret_err)
 {
-	struct og_model_finding f = { 0 };
-	const char *kind, *sev, *status, *src1 = source;
-	const cJSON *v, *locs, *lo;
-	char **read_sources = NULL;	/* owned; f.sources may point elsewhere */
-	size_t i = 0;
+	struct og_finding_in *x = og_finding_in_new();
 	int r;
 
-	if (!cJSON_IsObject(o)) {
-		*ret_err = og_strdup0("a finding must be an object");
-		return -EINVAL;
-	}
-	if ((r = get_req_str(o, "fingerprint", (const char **)&f.fingerprint, ret_err)) < 0 ||
-	    (r = get_req_str(o, "kind", &kind, ret_err)) < 0 ||
-	    (r = get_req_str(o, "id", (const char **)&f.id, ret_err)) < 0 ||
-	    (r = get_req_str(o, "severity", &sev, ret_err)) < 0 ||
-	    (r = get_str(o, "status", &status, ret_err)) < 0 ||
-	    (r = get_str(o, "title", (const char **)&f.title, ret_err)) < 0 ||
-	    (r = get_str(o, "package", (const char **)&f.package, ret_err)) < 0 ||
-	    (r = get_str(o, "installed_version", (const char **)&f.installed_version, ret_err)) < 0 ||
-	    (r = get_str(o, "fixed_version", (const char **)&f.fixed_version, ret_err)) < 0 ||
-	    (r = get_str(o, "status_detail", (const char **)&f.status_detail, ret_err)) < 0 ||
-	    (r = get_str(o, "suppression", (const char **)&f.suppression, ret_err)) < 0 ||
-	    (r = get_str(o, "url", (const char **)&f.url, ret_err)) < 0 ||
-	    (r = get_str(o, "published", (const char **)&f.published, ret_err)) < 0 ||
-	    (r = get_strv(o, "tags", &f.tags, &f.n_tags, ret_err)) < 0 ||
-	    (r = get_strv(o, "tools", &f.tools, &f.n_tools, ret_err)) < 0 ||
-	    (r = get_strv(o, "sources", &read_sources, &f.n_sources, ret_err)) < 0)
-		goto out;
-	f.sources = read_sources;
-	if (og_finding_kind_from_name(kind, &f.kind) < 0) {
-		*ret_err = og_asprintf("unknown finding kind '%s'", kind);
-		r = -EINVAL;
-		goto out;
-	}
-	f.severity = og_severity_from_name(sev);
-	if (f.severity == OG_SEV_UNKNOWN && strcmp(sev, "unknown") != 0) {
-		*ret_err = og_asprintf("unknown severity '%s'", sev);
-		r = -EINVAL;
-		goto out;
-	}
-	f.suppressed = status && !strcmp(status, "suppressed");
-	v = cJSON_GetObjectItemCaseSensitive(o, "score");
-	f.score = cJSON_IsNumber(v) && isfinite(v->valuedouble) ? v->valuedouble : -1;
-	if (source) {
-		/* From a plugin stream: the collector is the only source. */
-		f.sources = (char **)&src1;
-		f.n_sources = 1;
-	}
-	locs = cJSON_GetObjectItemCaseSensitive(o, "locations");
-	if (locs && !cJSON_IsArray(locs)) {
-		*ret_err = og_strdup0("'locations' must be an array");
-		r = -EINVAL;
-		goto out;
-	}
-	f.locations = og_xcalloc((size_t)cJSON_GetArraySize(locs) + 1,
-				 sizeof(*f.locations));
-	cJSON_ArrayForEach(lo, locs) {
-		char *err = NULL;
-
-		r = location_from_json(lo, &f.locations[i], &err);
-		if (r < 0) {
-			*ret_err = og_asprintf("locations[%zu]: %s", i, err);
-			free(err);
-			goto out;
-		}
-		i++;
-	}
-	f.n_locations = i;
-	r = og_model_add_model_finding(m, &f);
-	if (r < 0)
-		*ret_err = og_asprintf("finding rejected: %s", strerror(-r));
-out:
-	free(f.tags);
-	free(f.tools);
-	free(read_sources);
-	free(f.locations);
+	og_finding_in_from_cjson(x, o);
+	r = og_finding_in_add(x, m, source, ret_err);
+	og_finding_in_free(x);
 	return r;
 }
 
@@ -383,54 +277,261 @@ load_array(struct og_model *m, const cJSON *doc, const char *key,
 	return 0;
 }
 
-int
-og_report_load(const char *path, cJSON **ret_doc, struct og_model **ret_m,
-	       char **ret_err)
-{
-	struct og_model *m = NULL;
-	const cJSON *schema;
-	cJSON *doc = NULL;
-	char *buf = NULL;
-	size_t len, off = 0, fixed = 0;
-	int r;
 
-	r = og_read_file(path, OG_REPORT_MAX_BYTES, &buf, &len);
-	if (r < 0) {
-		*ret_err = og_asprintf("cannot read '%s': %s", path, strerror(-r));
-		return r;
-	}
+/* The document parsed whole: for what the streaming reader leaves to it
+ * (a root that is not an object, a second "findings" member). */
+static int
+load_tree(const char *path, const char *buf, size_t len, cJSON **ret_doc,
+	  struct og_model *m, char **ret_err)
+{
+	size_t off = 0, fixed = 0;
+	cJSON *doc;
+
 	doc = og_json_parse(buf, len, false, &fixed, &off);
 	if (!doc) {
 		*ret_err = og_asprintf("%s: invalid JSON at byte %zu", path, off);
-		r = -EINVAL;
-		goto out;
+		return -EINVAL;
 	}
 	if (fixed)
 		og_log_warn("%s: %zu invalid UTF-8 sequences replaced with U+FFFD",
 			    path, fixed);
-	schema = cJSON_GetObjectItemCaseSensitive(doc, "schema");
-	if (!cJSON_IsObject(doc) || !cJSON_IsString(schema) ||
+	*ret_doc = doc;
+	return 0;
+}
+
+/* A load in progress. */
+struct load {
+	const char *path;
+	struct og_jr r;
+	cJSON *doc;
+	struct og_model *m;
+	struct og_finding_in *x;
+	size_t fixed;		/* in members parsed as trees */
+	/* the first finding refused: reported after what comes before it
+	 * (the syntax of the whole file, the schema, the facts) */
+	char *findings_err;
+	int findings_r;
+};
+
+/* The findings array at the cursor, each into the model as it is read:
+ * about 2 KB of tree a finding never built. */
+static bool
+stream_findings(struct load *l)
+{
+	bool first = true;
+	size_t i = 0;
+	int more;
+
+	l->r.p++;
+	while ((more = og_jr_element(&l->r, &first)) > 0) {
+		char *err = NULL;
+		int r;
+
+		if (!og_finding_in_read(l->x, &l->r, 2))
+			return false;
+		if (!l->findings_err &&
+		    (r = og_finding_in_add(l->x, l->m, NULL, &err)) < 0) {
+			l->findings_err = og_asprintf("%s: findings[%zu]: %s", l->path,
+						      i, err ? err : "invalid");
+			l->findings_r = r;
+			free(err);
+		}
+		og_jr_release(&l->r);
+		i++;
+	}
+	return more == 0;
+}
+
+/* A member kept as a tree (all but the findings): its text checked and
+ * passed over, then parsed as og_json_parse parses a whole file. */
+static bool
+tree_member(struct load *l, const char *key, size_t key_len)
+{
+	const unsigned char *a;
+	size_t fixed = l->r.fixed, n_fixed = 0, off = 0;
+	char *name;
+	cJSON *v;
+
+	og_jr_peek(&l->r);
+	a = l->r.p;
+	if (!og_jr_skip(&l->r, 1))
+		return false;
+	l->r.fixed = fixed;	/* og_json_parse counts them */
+	v = og_json_parse((const char *)a, (size_t)(l->r.p - a), false,
+			  &n_fixed, &off);
+	if (!v) {
+		l->r.p = a + off;
+		return og_jr_fail(&l->r);
+	}
+	l->fixed += n_fixed;
+	name = og_xmalloc(key_len + 1);
+	memcpy(name, key, key_len);
+	name[key_len] = '\0';
+	/* a repeated key: the last stands, where it stands */
+	cJSON_DeleteItemFromObjectCaseSensitive(l->doc, name);
+	cJSON_AddItemToObject(l->doc, name, v);
+	free(name);
+	return true;
+}
+
+/*
+ * Read the document member by member: 1 when read (syntax checked to the
+ * end), 0 when load_tree must do it, -EINVAL on a syntax error.
+ */
+static int
+load_stream(struct load *l)
+{
+	static const unsigned char bom[3] = { 0xef, 0xbb, 0xbf };
+	const char *key;
+	size_t key_len;
+	bool first = true, ok = true, findings = false;
+	int more;
+
+	if (l->r.end - l->r.p >= 3 && !memcmp(l->r.p, bom, 3))
+		l->r.p += 3;
+	if (og_jr_peek(&l->r) != '{')
+		return 0;
+	l->r.p++;
+	while (ok && (more = og_jr_member(&l->r, &first, &key, &key_len)) > 0) {
+		if (key_len == 8 && !memcmp(key, "findings", 8)) {
+			/* a second one would replace what is in the model */
+			if (findings)
+				return 0;
+			findings = true;
+			if (og_jr_peek(&l->r) == '[') {
+				/* in place, empty: the model holds them */
+				cJSON_AddItemToObject(l->doc, "findings",
+						      cJSON_CreateArray());
+				ok = stream_findings(l);
+				og_jr_release(&l->r);
+				continue;
+			}
+		}
+		ok = tree_member(l, key, key_len);
+		og_jr_release(&l->r);
+	}
+	if (ok && more == 0) {
+		while (l->r.p < l->r.end && strchr(" \t\n\r", *l->r.p) && *l->r.p)
+			l->r.p++;
+		if (l->r.p == l->r.end)
+			return 1;
+		og_jr_fail(&l->r);
+	}
+	return -EINVAL;
+}
+
+/* Findings read as a tree (load_tree) live in the model alone, as the
+ * streamed ones do. */
+static void
+empty_findings(cJSON *doc)
+{
+	cJSON *a = cJSON_GetObjectItemCaseSensitive(doc, "findings");
+
+	while (cJSON_IsArray(a) && a->child)
+		cJSON_Delete(cJSON_DetachItemViaPointer(a, a->child));
+}
+
+static int
+load(struct og_report_buf *b, const char *path, bool stream, cJSON **ret_doc,
+     struct og_model **ret_m, char **ret_err)
+{
+	struct load l = { .path = path };
+	const cJSON *schema;
+	size_t len;
+	char *buf;
+	int r;
+
+	r = og_read_file_into(path, OG_REPORT_MAX_BYTES, &b->buf, &b->cap, &len);
+	buf = b->buf;
+	if (r < 0) {
+		*ret_err = og_asprintf("cannot read '%s': %s", path, strerror(-r));
+		return r;
+	}
+	og_jr_init(&l.r, buf, len);
+	l.doc = cJSON_CreateObject();
+	l.m = og_model_new();
+	l.x = og_finding_in_new();
+	r = stream ? load_stream(&l) : 0;
+	if (r == 0) {
+		/* start again from nothing */
+		cJSON_Delete(l.doc);
+		l.doc = NULL;
+		og_model_free(l.m);
+		l.m = og_model_new();
+		free(l.findings_err);
+		l.findings_err = NULL;
+		if ((r = load_tree(path, buf, len, &l.doc, l.m, ret_err)) < 0)
+			goto out;
+	} else if (r < 0) {
+		*ret_err = og_asprintf("%s: invalid JSON at byte %zu", path,
+				       l.r.err_off);
+		goto out;
+	} else if (l.fixed + l.r.fixed) {
+		og_log_warn("%s: %zu invalid UTF-8 sequences replaced with U+FFFD",
+			    path, l.fixed + l.r.fixed);
+	}
+	schema = cJSON_GetObjectItemCaseSensitive(l.doc, "schema");
+	if (!cJSON_IsObject(l.doc) || !cJSON_IsString(schema) ||
 	    strcmp(schema->valuestring, OG_REPORT_SCHEMA) != 0) {
 		*ret_err = og_asprintf("%s: not an opsgrade report (schema must be '%s')",
 				       path, OG_REPORT_SCHEMA);
 		r = -EINVAL;
 		goto out;
 	}
-	m = og_model_new();
-	if ((r = load_array(m, doc, "facts", path, og_fact_from_json, ret_err)) < 0 ||
-	    (r = load_array(m, doc, "findings", path, og_finding_from_json, ret_err)) < 0 ||
-	    (r = load_array(m, doc, "events", path, og_event_from_json, ret_err)) < 0)
+	if ((r = load_array(l.m, l.doc, "facts", path, og_fact_from_json, ret_err)) < 0)
 		goto out;
-	*ret_doc = doc;
-	doc = NULL;
+	if (l.findings_err) {
+		*ret_err = l.findings_err;
+		l.findings_err = NULL;
+		r = l.findings_r;
+		goto out;
+	}
+	if ((r = load_array(l.m, l.doc, "findings", path, og_finding_from_json, ret_err)) < 0 ||
+	    (r = load_array(l.m, l.doc, "events", path, og_event_from_json, ret_err)) < 0)
+		goto out;
+	if (stream)
+		empty_findings(l.doc);
+	*ret_doc = l.doc;
+	l.doc = NULL;
 	if (ret_m) {
-		*ret_m = m;
-		m = NULL;
+		*ret_m = l.m;
+		l.m = NULL;
 	}
 	r = 0;
 out:
-	og_model_free(m);
-	cJSON_Delete(doc);
-	free(buf);
+	free(l.findings_err);
+	og_finding_in_free(l.x);
+	og_jr_clear(&l.r);
+	og_model_free(l.m);
+	cJSON_Delete(l.doc);
+	return r;
+}
+
+int
+og_report_load_buf(struct og_report_buf *b, const char *path, cJSON **ret_doc,
+		   struct og_model **ret_m, char **ret_err)
+{
+	return load(b, path, true, ret_doc, ret_m, ret_err);
+}
+
+int
+og_report_load(const char *path, cJSON **ret_doc, struct og_model **ret_m,
+	       char **ret_err)
+{
+	struct og_report_buf b = { 0 };
+	int r = load(&b, path, true, ret_doc, ret_m, ret_err);
+
+	free(b.buf);
+	return r;
+}
+
+int
+og_report_load_tree(const char *path, cJSON **ret_doc, struct og_model **ret_m,
+		    char **ret_err)
+{
+	struct og_report_buf b = { 0 };
+	int r = load(&b, path, false, ret_doc, ret_m, ret_err);
+
+	free(b.buf);
 	return r;
 }

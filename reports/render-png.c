@@ -18,6 +18,7 @@
 #include "banner.h"
 #include "segbar.h"
 #include "runnote.h"
+#include "png-write.h"
 
 #define W	1600.0
 #define H	1000.0
@@ -292,7 +293,7 @@ og_render_png(const cJSON *report, const cJSON *config, const char *path,
 	cairo_status_t cs;
 	char *banner = NULL;
 	double shift = 0;
-	int r;
+	int r, enc;
 
 	r = og_render_setup_cairo(report, config, path, &st, &tx, &logo, ret_err);
 	if (r < 0)
@@ -339,11 +340,10 @@ og_render_png(const cJSON *report, const cJSON *config, const char *path,
 		og_rerr(ret_err, "%s: cannot create a temporary file: %s", path, strerror(-r));
 		goto out;
 	}
-	cs = cairo_surface_write_to_png_stream(img, og_out_cairo_write, &out);
-	r = og_out_finish(&out, path, cs == CAIRO_STATUS_SUCCESS);
+	enc = og_png_write(img, &out);
+	r = og_out_finish(&out, path, enc == 0);
 	if (r < 0)
-		og_rerr(ret_err, "%s: PNG not written: %s", path,
-			cs != CAIRO_STATUS_SUCCESS ? cairo_status_to_string(cs) : strerror(-r));
+		og_rerr(ret_err, "%s: PNG not written: %s", path, strerror(enc < 0 ? -enc : -r));
 out:
 	if (out.tmp)
 		og_out_finish(&out, path, false);

@@ -19,6 +19,44 @@
  * shaping is most of a page's cost.  Bounded: past this many the cache
  * is emptied, which costs only the shaping again. */
 #define LAYOUT_CACHE_MAX 4096
+/* Every text is shaped at one size per style and drawn scaled to its own.
+ * Fontconfig resolves a font set for each size (a substitution and a
+ * sort: 85 of them for the example PDF, most of its font time), while
+ * with unhinted metrics and unrounded glyph positions a layout scales
+ * exactly: a text shaped at 10 points and drawn at 0.85 is the text set
+ * at 8.5 points. */
+#define SHAPE_SIZE	10.0
+
+struct laid {
+	PangoLayout *l;
+	double scale;		/* drawn at this multiple of SHAPE_SIZE */
+};
+
+static void laid_free(void *p);
+static guint lkey_hash(gconstpointer p);
+static gboolean lkey_equal(gconstpointer pa, gconstpointer pb);
+
+/* The font description for the style bits of @flags, made once. */
+static const PangoFontDescription *
+style_font(struct og_text *t, unsigned flags)
+{
+	unsigned i = (flags & OG_TX_BOLD ? 1 : 0) | (flags & OG_TX_ITALIC ? 2 : 0) |
+		     (flags & OG_TX_LIGHT ? 4 : 0) | (flags & OG_TX_MONO ? 8 : 0);
+	PangoFontDescription *fd = t->fonts[i];
+
+	if (fd)
+		return fd;
+	fd = t->fonts[i] = pango_font_description_new();
+	pango_font_description_set_family(fd, flags & OG_TX_MONO ? t->mono : t->family);
+	pango_font_description_set_absolute_size(fd, SHAPE_SIZE * PANGO_SCALE);
+	if (flags & OG_TX_BOLD)
+		pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
+	else if (flags & OG_TX_LIGHT)
+		pango_font_description_set_weight(fd, PANGO_WEIGHT_LIGHT);
+	if (flags & OG_TX_ITALIC)
+		pango_font_description_set_style(fd, PANGO_STYLE_ITALIC);
+	return fd;
+}
 
 static bool
 family_installed(PangoFontMap *map, const char *family)
@@ -34,12 +72,18 @@ family_installed(PangoFontMap *map, const char *family)
 	return found;
 }
 
+/* The default fontmap with a reference of our own, for the shutdown. */
+static PangoFontMap *font_map;
+
 int
 og_text_init(struct og_text *t, const char *family)
 {
 	static bool warned;
 	PangoFontMap *map = pango_cairo_font_map_get_default();
 	cairo_font_options_t *fo;
+
+	if (!font_map)
+		font_map = g_object_ref(map);
 
 	memset(t, 0, sizeof(*t));
 	if (!family || !*family)
@@ -56,8 +100,13 @@ og_text_init(struct og_text *t, const char *family)
 	t->mono = strdup("DejaVu Sans Mono");
 
 	t->ctx = pango_font_map_create_context(map);
-	t->layouts = g_hash_table_new_full(g_str_hash, g_str_equal, free, g_object_unref);
+	t->layouts = g_hash_table_new_full(lkey_hash, lkey_equal, free, laid_free);
 	pango_cairo_context_set_resolution(t->ctx, 72.0);
+	/* Pango (>= 1.44) rounds glyph positions to whole device units: whole
+	 * points here, up to 6 % of a glyph at 8.5 points (uneven letter
+	 * spacing, and a position correction for every glyph in the PDF).
+	 * Unrounded positions also scale exactly (SHAPE_SIZE). */
+	pango_context_set_round_glyph_positions(t->ctx, FALSE);
 	fo = cairo_font_options_create();
 	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
 	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
@@ -96,13 +145,32 @@ og_render_setup_cairo(const cJSON *report, const cJSON *config,
 	return 0;
 }
 
+/* Optimised builds leave the font caches and laid-out texts to the exit
+ * (as the run's document and model; a render is once per process): only
+ * leak checkers need them freed, and freeing the example PDF's 2,000
+ * layouts one by one was 4 % of its CPU.  OG_FREE_AT_EXIT=1 frees them. */
+static bool
+leave_to_exit(void)
+{
+#if defined(__OPTIMIZE__) && !defined(__SANITIZE_ADDRESS__)
+	const char *e = getenv("OG_FREE_AT_EXIT");
+
+	return !e || !*e || strcmp(e, "0") == 0;
+#else
+	return false;
+#endif
+}
+
 void
 og_text_fini(struct og_text *t)
 {
-	if (t->layouts)
+	if (t->layouts && !leave_to_exit())
 		g_hash_table_destroy(t->layouts);
 	if (t->ctx)
 		g_object_unref(t->ctx);
+	for (size_t i = 0; i < sizeof(t->fonts) / sizeof(t->fonts[0]); i++)
+		if (t->fonts[i])
+			pango_font_description_free(t->fonts[i]);
 	free(t->family);
 	free(t->mono);
 	memset(t, 0, sizeof(*t));
@@ -125,32 +193,27 @@ no_hyphens(PangoLayout *l)
 /* A label meant for one line (chart labels, headers, tile values): shrink
  * it to fit, down to FIT_MIN of its size; past that, wrap it at that size
  * onto FIT_LINES lines rather than cut it off.  Only a text that would
- * need more lines still than that is ellipsized. */
+ * need more lines still than that is ellipsized.  Returns the scale to
+ * draw @l at (laid out at SHAPE_SIZE, unwrapped so far). */
 #define FIT_MIN		0.72
 #define FIT_LINES	3
 
-static void
-fit_one_line(PangoLayout *l, PangoFontDescription *fd, double size, double width)
+static double
+fit_one_line(PangoLayout *l, double scale, double width)
 {
 	PangoRectangle log;
-	double natural, scaled;
+	double natural;
 
 	pango_layout_get_extents(l, NULL, &log);
-	natural = (double)log.width / PANGO_SCALE;
-	if (natural <= width) {
+	natural = (double)log.width / PANGO_SCALE;	/* at SHAPE_SIZE */
+	if (natural * scale <= width || natural <= 0) {
 		pango_layout_set_height(l, -1);
-		return;
+		return scale;
 	}
-	/* glyph advances do not scale exactly with the size: measure again */
-	scaled = size;
-	for (int i = 0; i < 4 && natural > width && scaled > size * FIT_MIN; i++) {
-		scaled = fmax(scaled * width / natural * 0.99, size * FIT_MIN);
-		pango_font_description_set_absolute_size(fd, scaled * PANGO_SCALE);
-		pango_layout_set_font_description(l, fd);
-		pango_layout_get_extents(l, NULL, &log);
-		natural = (double)log.width / PANGO_SCALE;
-	}
-	pango_layout_set_height(l, natural <= width ? -1 : -FIT_LINES);
+	/* 0.99: the wrap width is set in whole Pango units */
+	scale = fmax(width / natural * 0.99, scale * FIT_MIN);
+	pango_layout_set_height(l, natural * scale <= width ? -1 : -FIT_LINES);
+	return scale;
 }
 
 /* OG_LAYOUT_CHECK=1 (tests): say on stderr whenever a text is cut off
@@ -194,25 +257,18 @@ layout_check(PangoLayout *l, double width)
 	pango_layout_iter_free(it);
 }
 
-PangoLayout *
-og_text_layout(struct og_text *t, const char *s, double size, unsigned flags,
-	       double width)
+/* @s laid out for @size and @width: shaped at SHAPE_SIZE, to be drawn at
+ * @ret->scale. */
+static void
+text_layout(struct og_text *t, const char *s, double size, unsigned flags,
+	    double width, struct laid *ret)
 {
 	PangoLayout *l = pango_layout_new(t->ctx);
-	PangoFontDescription *fd = pango_font_description_new();
 	char *clean = og_text_clean(s ? s : "", TEXT_BYTES_MAX,
 				    !(flags & OG_TX_ONELINE));
+	double scale = size / SHAPE_SIZE;
 
-	pango_font_description_set_family(fd, flags & OG_TX_MONO ? t->mono : t->family);
-	pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
-	if (flags & OG_TX_BOLD)
-		pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
-	else if (flags & OG_TX_LIGHT)
-		pango_font_description_set_weight(fd, PANGO_WEIGHT_LIGHT);
-	if (flags & OG_TX_ITALIC)
-		pango_font_description_set_style(fd, PANGO_STYLE_ITALIC);
-	pango_layout_set_font_description(l, fd);
-
+	pango_layout_set_font_description(l, style_font(t, flags));
 	no_hyphens(l);
 	if (flags & OG_TX_CENTER)
 		pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);
@@ -220,60 +276,111 @@ og_text_layout(struct og_text *t, const char *s, double size, unsigned flags,
 		pango_layout_set_alignment(l, PANGO_ALIGN_RIGHT);
 	pango_layout_set_text(l, clean, -1);
 	free(clean);
-	if (width > 0) {
+	if (width > 0 && scale > 0) {
 		/* long tokens (hashes, CVE ids, paths) break too */
 		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
 		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
 		if (flags & OG_TX_ONELINE)
-			fit_one_line(l, fd, size, width);
+			scale = fit_one_line(l, scale, width);
 		else
 			pango_layout_set_height(l, flags & OG_TX_CLAMP ? -OG_TX_CELL_LINES
 								 : -OG_TX_MAX_LINES);
-		pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+		pango_layout_set_width(l, (int)(width / scale * PANGO_SCALE));
 	}
-	pango_font_description_free(fd);
 	if (layout_check_enabled())
 		layout_check(l, width);
-	return l;
+	ret->l = l;
+	ret->scale = scale;
 }
 
-/* og_text_layout, made once for the same arguments: a new reference
- * to a layout nobody changes after it is made (drawing does not). */
-static PangoLayout *
+static void
+laid_free(void *p)
+{
+	struct laid *d = p;
+
+	g_object_unref(d->l);
+	free(d);
+}
+
+static double
+laid_height(const struct laid *d)
+{
+	PangoRectangle log;
+
+	pango_layout_get_extents(d->l, NULL, &log);
+	return (double)log.height / PANGO_SCALE * d->scale;
+}
+
+static double
+laid_width(const struct laid *d)
+{
+	PangoRectangle log;
+
+	pango_layout_get_extents(d->l, NULL, &log);
+	return (double)log.width / PANGO_SCALE * d->scale;
+}
+
+/* What a layout is made from: the cache's key (the text follows the
+ * struct in the same allocation; a lookup points at the caller's). */
+struct lkey {
+	unsigned flags;
+	double size, width;
+	const char *s;
+};
+
+static guint
+lkey_hash(gconstpointer p)
+{
+	const struct lkey *k = p;
+	guint64 a, b;
+
+	memcpy(&a, &k->size, sizeof(a));
+	memcpy(&b, &k->width, sizeof(b));
+	return g_str_hash(k->s) ^ (guint)(k->flags * 0x9e3779b1u) ^
+	       (guint)(a ^ a >> 32) * 31u ^ (guint)(b ^ b >> 32) * 131u;
+}
+
+static gboolean
+lkey_equal(gconstpointer pa, gconstpointer pb)
+{
+	const struct lkey *a = pa, *b = pb;
+
+	return a->flags == b->flags && a->size == b->size && a->width == b->width &&
+	       strcmp(a->s, b->s) == 0;
+}
+
+/* text_layout, made once for the same arguments: a layout nobody changes
+ * after it is made (drawing does not), owned by the cache. */
+static const struct laid *
 layout_cached(struct og_text *t, const char *s, double size, unsigned flags,
 	      double width)
 {
-	/* %a: the doubles exactly, so a key never joins two sizes */
-	char *key = og_asprintf("%x|%a|%a|%s", flags, size, width, s ? s : "");
-	PangoLayout *l = g_hash_table_lookup(t->layouts, key);
+	struct lkey want = { flags, size, width, s ? s : "" }, *key;
+	struct laid *d = g_hash_table_lookup(t->layouts, &want);
+	size_t n;
 
-	if (l) {
-		free(key);
-		return g_object_ref(l);
+	if (d)
+		return d;
+	if (width > 0 && !(flags & (OG_TX_ONELINE | OG_TX_CENTER | OG_TX_RIGHT))) {
+		/* a table measures a cell's words on one line (og_text_widest_
+		 * word) before its rows: when that line fits the box, it is
+		 * the wrapped layout too, without shaping the text again */
+		struct lkey line = { flags & ~OG_TX_CLAMP, size, -1, want.s };
+		const struct laid *u = g_hash_table_lookup(t->layouts, &line);
+
+		if (u && laid_width(u) <= width)
+			return u;
 	}
 	if (g_hash_table_size(t->layouts) >= LAYOUT_CACHE_MAX)
 		g_hash_table_remove_all(t->layouts);
-	l = og_text_layout(t, s, size, flags, width);
-	g_hash_table_insert(t->layouts, key, g_object_ref(l));
-	return l;
-}
-
-double
-og_text_layout_height(PangoLayout *l)
-{
-	PangoRectangle log;
-
-	pango_layout_get_extents(l, NULL, &log);
-	return (double)log.height / PANGO_SCALE;
-}
-
-double
-og_text_layout_width(PangoLayout *l)
-{
-	PangoRectangle log;
-
-	pango_layout_get_extents(l, NULL, &log);
-	return (double)log.width / PANGO_SCALE;
+	n = strlen(want.s) + 1;
+	key = og_xmalloc(sizeof(*key) + n);
+	*key = want;
+	key->s = memcpy(key + 1, want.s, n);
+	d = og_xcalloc(1, sizeof(*d));
+	text_layout(t, s, size, flags, width, d);
+	g_hash_table_insert(t->layouts, key, d);
+	return d;
 }
 
 double
@@ -287,28 +394,55 @@ double
 og_text_draw(cairo_t *cr, struct og_text *t, double x, double y, double w,
 	     double size, unsigned flags, struct og_rgb c, const char *s)
 {
-	PangoLayout *l = layout_cached(t, s, size, flags, w);
-	double h = og_text_layout_height(l);
+	const struct laid *d = layout_cached(t, s, size, flags, w);
+	double h = laid_height(d);
 
-	if (cr) {
+	if (cr && d->scale > 0) {
 		cairo_save(cr);
 		cairo_set_source_rgb(cr, c.r, c.g, c.b);
 		cairo_move_to(cr, x, y);
-		pango_cairo_show_layout(cr, l);
+		cairo_scale(cr, d->scale, d->scale);
+		pango_cairo_show_layout(cr, d->l);
 		cairo_restore(cr);
 	}
-	g_object_unref(l);
 	return h;
 }
 
 double
 og_text_width(struct og_text *t, const char *s, double size, unsigned flags)
 {
-	PangoLayout *l = layout_cached(t, s, size, flags & ~OG_TX_ONELINE, -1);
-	double w = og_text_layout_width(l);
+	return laid_width(layout_cached(t, s, size, flags & ~OG_TX_ONELINE, -1));
+}
 
-	g_object_unref(l);
-	return w;
+double
+og_text_widest_word(struct og_text *t, const char *s, double size, unsigned flags)
+{
+	const struct laid *d = layout_cached(t, s, size, flags & ~OG_TX_ONELINE, -1);
+	const char *text = pango_layout_get_text(d->l);
+	PangoLayoutIter *it = pango_layout_get_iter(d->l);
+	PangoLayoutLine *line = NULL;
+	int word = 0, widest = 0;
+
+	/* one pass over the clusters: a word is the run of clusters between
+	 * white space (or line ends), its width the sum of their advances */
+	do {
+		PangoRectangle log;
+		PangoLayoutLine *now = pango_layout_iter_get_line_readonly(it);
+		int at = pango_layout_iter_get_index(it);
+
+		if (now != line || g_unichar_isspace(g_utf8_get_char(text + at))) {
+			word = 0;
+			line = now;
+			if (g_unichar_isspace(g_utf8_get_char(text + at)))
+				continue;
+		}
+		pango_layout_iter_get_cluster_extents(it, NULL, &log);
+		word += log.width;
+		if (word > widest)
+			widest = word;
+	} while (pango_layout_iter_next_cluster(it));
+	pango_layout_iter_free(it);
+	return (double)widest / PANGO_SCALE * d->scale;
 }
 
 double
@@ -335,8 +469,21 @@ og_out_cairo_write(void *closure, const unsigned char *data, unsigned int len)
 void
 og_render_shutdown(void)
 {
-	/* order matters: the fontmap holds cairo fonts which hold FcPatterns */
+	PangoFontMap *map = font_map;
+
+	if (!map || leave_to_exit())
+		return;
+	font_map = NULL;
+	/* Order matters: the fontmap holds cairo fonts which hold
+	 * FcPatterns.  Pango sorts fonts in a worker thread whose pending
+	 * jobs hold references to the fontmap: if that thread dropped the
+	 * last one, it would free the fonts while cairo's caches are being
+	 * reset here (an assertion in cairo).  Wait (bounded) until ours is
+	 * the only reference, so the map is freed on this thread. */
 	pango_cairo_font_map_set_default(NULL);
+	for (int i = 0; i < 5000 && g_atomic_int_get((const gint *)&G_OBJECT(map)->ref_count) > 1; i++)
+		g_usleep(1000);
+	g_object_unref(map);
 	cairo_debug_reset_static_data();
 	FcFini();
 }

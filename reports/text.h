@@ -32,6 +32,7 @@ struct og_text {
 	PangoContext *ctx;
 	char *family;
 	char *mono;
+	PangoFontDescription *fonts[16];	/* by style bits, at one size (text.c) */
 	GHashTable *layouts;	/* text.c: layouts already made, by text and style */
 };
 
@@ -46,12 +47,6 @@ int og_render_setup_cairo(const cJSON *report, const cJSON *config,
 			  struct og_text *ret_tx, cairo_surface_t **ret_logo,
 			  char **ret_err);
 
-/* A layout for @s (cleaned), @size in points, @width (<= 0: no wrap). */
-PangoLayout *og_text_layout(struct og_text *t, const char *s, double size,
-			    unsigned flags, double width);
-double og_text_layout_height(PangoLayout *l);
-double og_text_layout_width(PangoLayout *l);
-
 /* Height of @s set in a box @w wide. */
 double og_text_measure(struct og_text *t, const char *s, double size,
 		       unsigned flags, double w);
@@ -59,6 +54,9 @@ double og_text_measure(struct og_text *t, const char *s, double size,
  * not below @min_size (for a single-line slot such as a banner title). */
 double og_text_fit_size(struct og_text *t, const char *s, double size, unsigned flags,
 			double width, double min_size);
+/* Width of the widest word of @s (what a table column needs so that no
+ * word is split). */
+double og_text_widest_word(struct og_text *t, const char *s, double size, unsigned flags);
 /* Natural width of @s on one line. */
 double og_text_width(struct og_text *t, const char *s, double size, unsigned flags);
 /* Draw @s with its top-left at (x, y) in colour @c; returns its height.

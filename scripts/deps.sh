@@ -9,6 +9,8 @@ PACKAGES=(
 	scdoc man-db
 	libcjson-dev libcurl4-openssl-dev libxml2-dev libcairo2-dev
 	libpango1.0-dev libyaml-dev
+	# summary.png encoded with libpng's fast settings (reports/png-write.c)
+	libpng-dev
 	# fonts the PDF/PNG use
 	fonts-dejavu-core
 	# tests: PDF checks, XML validation, real registry and SMTP servers

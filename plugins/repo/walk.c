@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "repo.h"
+#include "repofiles.h"
 
 #define CHUNK	((size_t)1 << 20)
 
@@ -69,6 +70,9 @@ repo_listing_stops(struct repo *r)
 				     "judged on the part listed");
 		return true;
 	}
+	/* a clock read per file was 1 % of a walk */
+	if (r->stop_calls++ & 255)
+		return false;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	if (ts.tv_sec >= r->deadline) {
 		r->out_of_time = true;
@@ -109,26 +113,50 @@ repo_list(struct repo *r, const char *rel, size_t n, bool is_dir,
 	f = &r->files[r->n_files++];
 	f->path = arena_strdup(r, rel, n);
 	f->base = NULL;
+	/* the analysers ask for a file's kinds several times each */
+	f->kinds = is_dir ? 0 : rf_classify(f->path);
 	f->is_dir = is_dir;
 	f->scope = c.scope;
 	f->size = size;
 }
 
+struct entry {
+	char *name;
+	bool dir;
+};
+
+/* Siblings in the order their paths take in the listing: a directory
+ * compares as "name/", so a depth-first walk yields the files already in
+ * byte order of their full paths ("a/b-c" < "a/b/x") and only the
+ * directories need a sort (sort_listing). */
 static int
-cmp_name(const void *a, const void *b)
+cmp_entry(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const struct entry *x = a, *y = b;
+	const unsigned char *p = (const unsigned char *)x->name;
+	const unsigned char *q = (const unsigned char *)y->name;
+	int cp, cq;
+
+	while (*p && *p == *q) {
+		p++;
+		q++;
+	}
+	cp = *p ? *p : x->dir ? '/' : 0;
+	cq = *q ? *q : y->dir ? '/' : 0;
+	return cp - cq;
 }
 
-/* @dfd is owned by this function (closed via closedir). */
+/* @dfd is owned by this function (closed via closedir).  @rel is the
+ * directory's path in a buffer of @cap bytes the children's paths are
+ * built in. */
 static int
-walk_dir(struct repo *r, int dfd, const char *rel, unsigned depth,
-	 struct repo_class parent)
+walk_dir(struct repo *r, int dfd, char **rel, size_t *cap, size_t rel_len,
+	 unsigned depth, struct repo_class parent)
 {
 	DIR *d = fdopendir(dfd);
 	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
+	struct entry *names = NULL;
+	size_t n = 0, ncap = 0;
 
 	if (!d) {
 		int rc = -errno;
@@ -137,38 +165,50 @@ walk_dir(struct repo *r, int dfd, const char *rel, unsigned depth,
 		return rc;
 	}
 	while ((de = readdir(d))) {
+		struct stat st;
+
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			names = repo_xrealloc(names, cap, sizeof(*names));
+		if (n == ncap) {
+			ncap = ncap ? ncap * 2 : 32;
+			names = repo_xrealloc(names, ncap, sizeof(*names));
 		}
-		names[n++] = repo_xstrdup(de->d_name);
+		names[n].name = repo_xstrdup(de->d_name);
+		names[n++].dir = de->d_type == DT_DIR ||
+			(de->d_type == DT_UNKNOWN &&
+			 fstatat(dirfd(d), de->d_name, &st,
+				 AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode));
 		/* nested .gitignore files apply to what is below them */
 		if (!strcmp(de->d_name, ".gitignore"))
-			repo_scope_gitignore(r, rel);
+			repo_scope_gitignore(r, *rel);
 	}
 	if (n > 1)	/* qsort(NULL, 0) is undefined */
-		qsort(names, n, sizeof(*names), cmp_name);
+		qsort(names, n, sizeof(*names), cmp_entry);
 	for (size_t i = 0; i < n && !repo_listing_stops(r); i++) {
+		const char *name = names[i].name;
+		size_t nlen = strlen(name), len;
 		struct repo_class c;
 		struct stat st;
 		char *child;
-		size_t len;
 
 		/* version-control metadata is not part of the checkout: not
 		 * even "left out as build output" (an empty repository said
 		 * "1 build output") */
-		if (!strcmp(names[i], ".git"))
+		if (!strcmp(name, ".git"))
 			continue;
-		if (fstatat(dirfd(d), names[i], &st, AT_SYMLINK_NOFOLLOW) < 0)
+		if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
 			continue;
-		len = strlen(rel) + strlen(names[i]) + 2;
-		child = repo_xrealloc(NULL, len, 1);
-		snprintf(child, len, "%s%s%s", rel, *rel ? "/" : "", names[i]);
-		len = strlen(child);
+		len = rel_len + !!rel_len + nlen;
+		if (len + 1 > *cap) {
+			*cap = (len + 1) * 2;
+			*rel = repo_xrealloc(*rel, *cap, 1);
+		}
+		child = *rel;
+		if (rel_len)
+			child[rel_len] = '/';
+		memcpy(child + rel_len + !!rel_len, name, nlen + 1);
 		c = repo_scope_of(r, child, S_ISDIR(st.st_mode), parent);
 		if (S_ISREG(st.st_mode)) {
 			repo_list(r, child, len, false, (uint64_t)st.st_size, c);
@@ -177,20 +217,21 @@ walk_dir(struct repo *r, int dfd, const char *rel, unsigned depth,
 			if (depth + 1 > REPO_MAX_DEPTH) {
 				r->truncated = true;
 			} else {
-				int cfd = openat(dirfd(d), names[i],
+				int cfd = openat(dirfd(d), name,
 						 O_RDONLY | O_DIRECTORY |
 						 O_NOFOLLOW | O_CLOEXEC);
 
 				if (cfd >= 0)
-					walk_dir(r, cfd, child, depth + 1, c);
+					walk_dir(r, cfd, rel, cap, len,
+						 depth + 1, c);
 			}
 		} else {
 			repo_list(r, child, len, true, 0, c);
 		}
-		free(child);
+		(*rel)[rel_len] = '\0';
 	}
 	for (size_t i = 0; i < n; i++)
-		free(names[i]);
+		free(names[i].name);
 	free(names);
 	closedir(d);
 	return 0;
@@ -203,8 +244,9 @@ cmp_file(const void *a, const void *b)
 		      ((const struct repo_file *)b)->path);
 }
 
-/* The index lists files in byte order already; only the directories
- * derived from them are out of place ("a/b" belongs before "a/b-c").
+/* Both listings give the files in byte order already (the index is
+ * sorted, the walk goes in cmp_entry order); only the directories are out
+ * of place ("a/b" belongs before "a/b-c").
  * Sorting a million deep paths costs most of a run, merging two sorted
  * runs costs one pass; the files are merged in place from the end, so
  * only the directories are copied. */
@@ -215,11 +257,6 @@ sort_listing(struct repo *r)
 	size_t nf = 0, nd = 0, k = r->n_files;
 	bool sorted = true;
 
-	if (!r->git_index) {
-		if (r->n_files > 1)
-			qsort(r->files, r->n_files, sizeof(*r->files), cmp_file);
-		return;
-	}
 	for (size_t x = 0; x < r->n_files; x++)
 		nd += v[x].is_dir;
 	dirs = repo_xrealloc(NULL, nd + 1, sizeof(*dirs));
@@ -233,7 +270,8 @@ sort_listing(struct repo *r)
 			sorted = false;
 		v[nf++] = v[x];
 	}
-	if (!sorted)	/* not what git writes: trust nothing */
+	if (!sorted)	/* not what git writes, or a tree that changed
+			 * under the walk: trust nothing */
 		qsort(v, nf, sizeof(*v), cmp_file);
 	if (nd > 1)
 		qsort(dirs, nd, sizeof(*dirs), cmp_file);
@@ -282,8 +320,13 @@ repo_walk(struct repo *r)
 	if (rc == 0) {
 		close(fd);
 	} else {
+		size_t cap = 256;
+		char *rel = repo_xrealloc(NULL, cap, 1);
+
+		rel[0] = '\0';
 		repo_scope_gitignore(r, "");
-		rc = walk_dir(r, fd, "", 0, (struct repo_class){ 0 });
+		rc = walk_dir(r, fd, &rel, &cap, 0, 0, (struct repo_class){ 0 });
+		free(rel);
 		if (rc < 0)
 			return rc;
 	}

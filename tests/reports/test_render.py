@@ -242,8 +242,9 @@ def make_png(w, h, rgb):
             chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
-def decode_png(path):
-    """Return (width, height) after checking every CRC and inflating IDAT."""
+def decode_png(path, pixels=False):
+    """Return (width, height) after checking every CRC and inflating IDAT;
+    with @pixels, also a function (x, y) -> (r, g, b) over the unfiltered rows."""
     with open(path, "rb") as f:
         data = f.read()
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
@@ -259,9 +260,30 @@ def decode_png(path):
         elif kind == b"IDAT":
             idat += body
         pos += 12 + n
-    pixels = zlib.decompress(idat)
-    assert len(pixels) == h * (1 + w * bpp), "pixel data size"
-    return w, h
+    raw = zlib.decompress(idat)
+    assert len(raw) == h * (1 + w * bpp), "pixel data size"
+    if not pixels:
+        return w, h
+    rows, prev, stride = [], bytearray(w * bpp), w * bpp
+    for y in range(h):
+        kind, row = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride if kind else 0):
+            a = row[i - bpp] if i >= bpp else 0
+            b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+            if kind == 1:
+                row[i] = (row[i] + a) & 255
+            elif kind == 2:
+                row[i] = (row[i] + b) & 255
+            elif kind == 3:
+                row[i] = (row[i] + (a + b) // 2) & 255
+            elif kind == 4:
+                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                row[i] = (row[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+            else:
+                raise AssertionError("filter type %d" % kind)
+        rows.append(row)
+        prev = row
+    return w, h, lambda x, y: tuple(rows[y][x * bpp:x * bpp + 3])
 
 
 def variants():
@@ -297,6 +319,27 @@ class PngTest(Base):
         out = self.path("summary.png")
         self.render("png", os.path.join(FIX, "report-full.json"), out)
         self.assertEqual(decode_png(out), (1600, 1000))
+        self.no_temporaries()
+
+    def test_pixels_and_reproducible(self):
+        # summary.png is encoded by our own libpng settings: the rows must
+        # decode to the drawn colours (channel order: the accent band)
+        # and the same document must give the same bytes
+        outs = [self.path("a.png"), self.path("b.png")]
+        for out in outs:
+            self.render("png", os.path.join(FIX, "report-full.json"), out,
+                        {"report": {"accent": "#AA3300"}})
+        w, h, px = decode_png(outs[0], pixels=True)
+        self.assertEqual((w, h), (1600, 1000))
+        self.assertEqual(px(5, 5), (0xAA, 0x33, 0x00))
+        for got, want in zip(px(w - 1, h - 1), (0.95, 0.96, 0.97)):
+            self.assertLessEqual(abs(got - want * 255), 1)
+        with open(outs[0], "rb") as fa, open(outs[1], "rb") as fb:
+            self.assertEqual(fa.read(), fb.read())
+
+    def test_unwritable(self):
+        self.render("png", os.path.join(FIX, "report-full.json"), self.path("nodir/summary.png"),
+                    expect=4)
         self.no_temporaries()
 
     def test_scale(self):

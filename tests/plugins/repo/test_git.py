@@ -2,8 +2,8 @@
 """repo collector on git checkouts made by the real git: only what version
 control tracks is listed (untracked build output and ignored files are
 not), sparse checkouts with and without a sparse index, submodules,
-worktrees, deep paths, symlinks, a split or corrupt index (the tree is
-walked instead, and the report says why), a bare repository, and an
+worktrees, deep paths, symlinks, a split index, a corrupt index or a
+missing shared index (the tree is walked instead, and the report says why), a bare repository, and an
 index crafted with paths that would leave the checkout.
 
 usage: test_git.py PLUGIN_DIR SOURCE_ROOT
@@ -214,20 +214,46 @@ def hostile_paths():
 
 
 def split_index():
-    """a split index (core.splitIndex) is not read: the tree is walked,
-    honouring .gitignore, and the report says why"""
-    with tempfile.TemporaryDirectory() as tmp:
-        root = committed(tmp, {".gitignore": "out/\n",
-                               "Chart.yaml": "name: x\n"})
-        git(root, "update-index", "--split-index")
-        tree(root, {"out/Dockerfile": "FROM x\n"})
-        lines, err = run(root)
-        f = facts(lines)
-        expect(f, "repo.walk.mode", "filesystem")
-        assert "split index" in val(f, "repo.walk.index_error"), f
-        expect(f, "iac.helm", True, "Chart.yaml")
-        expect(f, "container.dockerfile.present", False)
-        assert "walking the tree instead" in err, err
+    """a split index (core.splitIndex, in versions 2 and 4) is read over
+    its shared index: entries deleted, replaced and added since the
+    shared index was written all count as git says"""
+    for version in ("2", "4"):
+        with tempfile.TemporaryDirectory() as tmp:
+            files = {"src/f%02d.c" % i: "x\n" for i in range(40)}
+            files.update({"Dockerfile": "FROM x\n",
+                          "charts/x/Chart.yaml": "name: x\n",
+                          "z/last.txt": "x\n"})
+            root = committed(tmp, files)
+            git(root, "config", "core.splitIndex", "true")
+            git(root, "update-index", "--index-version", version)
+            git(root, "update-index", "--split-index")
+            git(root, "rm", "-q", "--cached", "charts/x/Chart.yaml")
+            tree(root, {"Dockerfile": "FROM x\nUSER 1000\n",
+                        "infra/main.tf": "x\n", "a.txt": "x\n",
+                        "untracked/Chart.yaml": "name: y\n"})
+            git(root, "add", "Dockerfile", "infra/main.tf", "a.txt")
+            with open(os.path.join(root, ".git", "index"), "rb") as fh:
+                assert b"link" in fh.read(), "git wrote no split index"
+            shared = [n for n in os.listdir(os.path.join(root, ".git"))
+                      if n.startswith("sharedindex.")]
+            assert shared, "no shared index"
+            lines, err = run(root)
+            f = facts(lines)
+            expect(f, "repo.walk.mode", "git-index", ".git/index")
+            expect(f, "iac.helm", False)             # deleted, untracked
+            expect(f, "iac.terraform", True, "infra/main.tf")     # added
+            expect(f, "container.dockerfile.nonroot", True, "Dockerfile:2")
+            expect(f, "repo.files.count", 40 + 4)
+            assert "walking the tree" not in err, err
+            # the shared index gone: the tree is walked, and said
+            for n in shared:
+                os.remove(os.path.join(root, ".git", n))
+            lines, err = run(root)
+            f = facts(lines)
+            expect(f, "repo.walk.mode", "filesystem")
+            assert "shared index is missing" in val(
+                f, "repo.walk.index_error"), f
+            assert "walking the tree instead" in err, err
 
 
 def corrupt_index():
@@ -264,7 +290,7 @@ check("submodule: another project, tallied", submodule)
 check("worktree, index v4, 150 levels deep", worktree_deep_v4)
 check("symlinks never followed, not even through a directory", symlinks)
 check("crafted index: paths leaving the checkout", hostile_paths)
-check("split index: walked instead, said", split_index)
+check("split index (v2, v4) over its shared index; shared index missing", split_index)
 check("corrupt index: walked instead, said", corrupt_index)
 check("bare repository: failed with the reason", bare_repository)
 finish()
