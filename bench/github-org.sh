@@ -21,8 +21,12 @@ cfg = {"collectors": {"github": {"org": "bench", "api_url": fx.url, "timeout": 3
        "http": {"cache_dir": cache.name, "max_in_flight": in_flight}}
 with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
     json.dump(cfg, f)
+# everything the runs keep (the HTTP cache, the collector's memory of
+# answers without an ETag) stays in the temporary cache directory
 env = dict(os.environ, GITHUB_TOKEN="bench-token", SOURCE_DATE_EPOCH=str(ghdata.NOW),
-           OPSGRADE_NO_DEFAULT_PLUGINS="1")
+           OPSGRADE_NO_DEFAULT_PLUGINS="1", HOME=cache.name,
+           XDG_CACHE_HOME=os.path.join(cache.name, "xdg-cache"),
+           XDG_STATE_HOME=os.path.join(cache.name, "xdg-state"))
 out = f.name + ".report.json"
 
 def once(label):

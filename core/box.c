@@ -344,7 +344,8 @@ og_box_landlock_abi(void)
 
 /* The file system as the plugin process sees it: read (and execute)
  * only the system's files, its own directory, the data dir and its
- * declared inputs; write only its private temp dir and /dev/null.
+ * declared inputs; write only its private temp dir, its cache dir and
+ * /dev/null.
  * Does nothing where the kernel has no Landlock (README "Security"). */
 static void
 landlock_restrict(const struct og_box_limits *lim)
@@ -393,6 +394,8 @@ landlock_restrict(const struct og_box_limits *lim)
 					       LL_TRUNCATE | LL_IOCTL_DEV));
 	if (private_tmp[0])
 		landlock_allow(fd, private_tmp, all);
+	if (lim->cache_dir)
+		landlock_allow(fd, lim->cache_dir, all);
 	(void)syscall(SYS_landlock_restrict_self, fd, 0);
 	close(fd);
 }

@@ -36,6 +36,9 @@ struct og_box_limits {
 	 * be NULL; borrowed) — the inputs its options name. */
 	const char *plugin_path;
 	const char *const *reads;
+	/* A directory the plugin may also write (its cache between runs,
+	 * og_host.cache_dir), or NULL; borrowed. */
+	const char *cache_dir;
 };
 
 /* Documented defaults (README "Security"); collectors.NAME.limits.*

@@ -28,6 +28,7 @@ struct og_ctx {
 	const cJSON *config;
 	int broker_fd;
 	int fd;
+	const char *cache_dir;	/* og_host.cache_dir; NULL: none */
 	bool broken;		/* pipe closed: stop writing */
 	struct og_jw w;
 	struct og_wire_buf out;	/* frames not yet written */
@@ -471,6 +472,12 @@ host_http_free(struct og_ctx *ctx, struct og_http_response *resp)
 	og_http_response_free(resp);
 }
 
+static const char *
+host_cache_dir(struct og_ctx *ctx)
+{
+	return ctx->cache_dir;
+}
+
 static int64_t
 host_now(struct og_ctx *ctx)
 {
@@ -500,14 +507,15 @@ static const struct og_host host_table = {
 	.http_free = host_http_free,
 	.fact = host_fact,
 	.target = host_target,
+	.cache_dir = host_cache_dir,
 };
 
 int
 og_host_run_child(const struct og_plugin_entry *e, const cJSON *config, int fd,
-		  int broker_fd)
+		  int broker_fd, const char *cache_dir)
 {
 	struct og_ctx ctx = { .entry = e, .config = config, .fd = fd,
-			      .broker_fd = broker_fd };
+			      .broker_fd = broker_fd, .cache_dir = cache_dir };
 	struct og_plugin code;
 	void *state = NULL;
 	uint32_t abi;

@@ -16,6 +16,6 @@
  * collect() returned 0.
  */
 int og_host_run_child(const struct og_plugin_entry *e, const cJSON *config,
-		      int fd, int broker_fd);
+		      int fd, int broker_fd, const char *cache_dir);
 
 #endif

@@ -144,17 +144,8 @@ hex4(const unsigned char *p)
 static long
 low_surrogate(const unsigned char *p, const unsigned char *end)
 {
-	long v = 0;
+	long v = og_json_escape_unit(p, (size_t)(end - p));
 
-	if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
-		return -1;
-	for (int i = 2; i < 6; i++) {
-		int h = og_json_hexval(p[i]);
-
-		if (h < 0)
-			return -1;
-		v = v * 16 + h;
-	}
 	return v >= 0xdc00 && v <= 0xdfff ? v : -1;
 }
 
@@ -348,13 +339,14 @@ skip_string(struct og_jr *r)
 	return true;
 }
 
-int
-og_jr_member(struct og_jr *r, bool *first, const char **key, size_t *key_len)
+/* Before the next member or element: 0 at @close (consumed), 1 at the
+ * first one or after its comma, -1 on a syntax error. */
+static int
+next_item(struct og_jr *r, bool *first, int close)
 {
-	const unsigned char *s, *q;
 	int c = og_jr_peek(r);
 
-	if (c == '}') {
+	if (c == close) {
 		r->p++;
 		return 0;
 	}
@@ -362,10 +354,20 @@ og_jr_member(struct og_jr *r, bool *first, const char **key, size_t *key_len)
 		if (c != ',')
 			return og_jr_fail(r), -1;
 		r->p++;
-		c = og_jr_peek(r);
 	}
 	*first = false;
-	if (c != '"')
+	return 1;
+}
+
+int
+og_jr_member(struct og_jr *r, bool *first, const char **key, size_t *key_len)
+{
+	const unsigned char *s, *q;
+	int more = next_item(r, first, '}');
+
+	if (more <= 0)
+		return more;
+	if (og_jr_peek(r) != '"')
 		return og_jr_fail(r), -1;
 	/* a key without escapes is used in place */
 	s = r->p + 1;
@@ -385,21 +387,47 @@ og_jr_member(struct og_jr *r, bool *first, const char **key, size_t *key_len)
 int
 og_jr_element(struct og_jr *r, bool *first)
 {
-	int c = og_jr_peek(r);
+	return next_item(r, first, ']');
+}
 
-	if (c == ']') {
-		r->p++;
-		return 0;
+/*
+ * A number of at most 15 digits with no exponent, as "4.4" or "1200":
+ * the digits as an integer divided by a power of ten, both exact in a
+ * double, is the correctly rounded value strtod gives (Clinger's fast
+ * path).  False when the number is not of that form.
+ */
+static bool
+simple_number(struct og_jr *r, double *ret)
+{
+	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+					1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
+					1e15 };
+	const unsigned char *p = r->p;
+	uint64_t v = 0;
+	int digits = 0, frac = -1;
+	bool neg = p < r->end && *p == '-';
+
+	for (p += neg; p < r->end; p++) {
+		if (*p >= '0' && *p <= '9') {
+			v = v * 10 + (uint64_t)(*p - '0');
+			digits++;
+			if (frac >= 0)
+				frac++;
+		} else if (*p == '.' && frac < 0) {
+			frac = 0;
+		} else {
+			break;
+		}
 	}
-	if (!*first) {
-		if (c != ',')
-			return og_jr_fail(r), -1;
-		r->p++;
-		if (og_jr_peek(r) < 0)
-			return og_jr_fail(r), -1;
-	}
-	*first = false;
-	return 1;
+	if (!digits || digits > 15 || frac == 0 ||
+	    (p < r->end && (*p == 'e' || *p == 'E' || *p == '+' || *p == '-' ||
+			    *p == '.')))
+		return false;
+	*ret = (double)v / pow10[frac > 0 ? frac : 0];
+	if (neg)
+		*ret = -*ret;
+	r->p = p;
+	return true;
 }
 
 bool
@@ -411,6 +439,8 @@ og_jr_number(struct og_jr *r, double *ret)
 
 	if (c != '-' && (c < '0' || c > '9'))
 		return og_jr_fail(r);
+	if (simple_number(r, ret))
+		return true;
 	/* cJSON's number: the run of these characters, as far as strtod
 	 * reads it */
 	while (n < sizeof(buf) - 1 && r->p + n < r->end && r->p[n] &&

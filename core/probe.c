@@ -265,6 +265,8 @@ probe_child(const char *path, int fd)
 		og_jw_bool(&o.w, d.collect != NULL);
 		og_jw_key(&o.w, "opt_in");
 		og_jw_bool(&o.w, d.opt_in);
+		og_jw_key(&o.w, "cache");
+		og_jw_bool(&o.w, d.cache);
 		put_options(&o, &d);
 		put_flags(&o, &d);
 		put_credentials(&o, &d);
@@ -350,6 +352,7 @@ decode(struct og_plugin_entry *e, const cJSON *d)
 	e->desc.version = keep(e, d, "version");
 	e->desc.summary = keep(e, d, "summary");
 	e->desc.opt_in = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(d, "opt_in"));
+	e->desc.cache = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(d, "cache"));
 	e->has_collect = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(d, "collect"));
 
 	array_of(d, "options", sizeof(struct og_option), &v);

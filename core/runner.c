@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "credential.h"
+#include "fingerprint.h"
 #include "box.h"
 #include "broker.h"
 #include "secret.h"
@@ -171,6 +173,53 @@ plugin_reads(const struct og_plugin_entry *e, const cJSON *config)
 	return all;
 }
 
+/*
+ * The collector's cache directory (og_host.cache_dir), created: under
+ * http.cache_dir's collectors/ when set, else the user's cache, then the
+ * collector's name and a one-way fingerprint of its credentials' values,
+ * so that answers one token could see are never read back under another
+ * (the HTTP cache keys its entries the same way).  NULL when there is no
+ * place for it.
+ */
+static char *
+collector_cache_dir(const struct og_plugin_entry *e, const cJSON *config,
+		    const struct og_credset *creds)
+{
+	const char *root = og_config_str(config, "http.cache_dir", NULL);
+	char *base = root && *root ? og_asprintf("%s/collectors", root)
+				   : og_user_cache_dir("collectors");
+	const char **parts = NULL;
+	char **values = NULL, fp[OG_FINGERPRINT_LEN + 1], *dir = NULL;
+	size_t n = 0;
+
+	if (!base)
+		return NULL;
+	for (const struct og_credential *c = e->credentials; c && c->name; c++)
+		n++;
+	parts = og_xcalloc(2 * n + 1, sizeof(*parts));
+	values = og_xcalloc(n + 1, sizeof(*values));
+	n = 0;
+	for (const struct og_credential *c = e->credentials; c && c->name; c++) {
+		values[n] = og_secret_credential(creds, c, NULL);
+		parts[2 * n] = c->name;
+		parts[2 * n + 1] = values[n];
+		n++;
+	}
+	og_fingerprint_hex(parts, 2 * n, fp);
+	for (size_t i = 0; i < n; i++)
+		og_secret_free(values[i]);
+	fp[16] = '\0';
+	dir = og_asprintf("%s/%s/%s", base, e->desc.name, fp);
+	if (og_mkdir_p(dir) < 0) {
+		free(dir);
+		dir = NULL;
+	}
+	free(values);
+	free(parts);
+	free(base);
+	return dir;
+}
+
 static void
 child_main(const struct og_plugin_entry *e, const cJSON *config, int fd,
 	   struct og_box_limits *box)
@@ -183,15 +232,20 @@ child_main(const struct og_plugin_entry *e, const cJSON *config, int fd,
 	struct og_box_broker service = { .serve = serve_broker, .ctx = &broker,
 					 .fd = -1 };
 
+	char *cache_dir;
+
 	og_box_child_stdio();
 	box->plugin_path = e->path;
 	box->reads = plugin_reads(e, config);
+	cache_dir = e->desc.cache ? collector_cache_dir(e, config, &broker.creds)
+				  : NULL;
+	box->cache_dir = cache_dir;
 	/* Returns in the plugin process only (see core/box.h); the keeper
 	 * serves the plugin's HTTP and secret questions meanwhile. */
 	og_box_enter(box, &service);
 	/* the secrets stay with the keeper: none in this process's memory */
 	og_secret_forget();
-	_exit(og_host_run_child(e, config, fd, service.fd));
+	_exit(og_host_run_child(e, config, fd, service.fd, cache_dir));
 }
 
 /* Kill the collector's box: its process group (the keeper made it with

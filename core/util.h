@@ -15,10 +15,23 @@
 /* Read all of @path (at most @max bytes) into a NUL-terminated buffer.
  * Returns 0, -ENOENT, -EFBIG when larger than @max, or -errno. */
 int og_read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len);
+/* The same into *@buf of *@cap bytes, grown when too small (the caller
+ * keeps it, whatever the result): a big buffer read again and again is
+ * not paged in anew each time. */
+int og_read_file_into(const char *path, size_t max, char **buf, size_t *cap,
+		      size_t *ret_len);
 
 /* Write @len bytes to a temporary file next to @path, fsync, rename into
  * place: a killed run never leaves a half-written file at @path. */
 int og_write_file_atomic(const char *path, const void *data, size_t len);
+
+/* mkdir -p @path; levels it creates are 0700 (history and caches
+ * reveal security posture).  0 or negative errno. */
+int og_mkdir_p(const char *path);
+
+/* $XDG_CACHE_HOME/opsgrade/@sub, else $HOME/.cache/opsgrade/@sub
+ * (absolute variables only); NULL when neither is set. */
+char *og_user_cache_dir(const char *sub);
 
 /* Temporary name for @path in the same directory ("dir/.name.XXXXXX"),
  * opened; *ret_tmp is the caller's to free.  Finish with og_commit_tmp. */

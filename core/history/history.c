@@ -143,31 +143,6 @@ og_history_dir(const cJSON *config, const char *subject, char **ret_dir,
 	return 0;
 }
 
-/* mkdir -p, new levels 0700 (history reveals security posture). */
-int
-og_mkdir_p(const char *path)
-{
-	char *p = og_strdup0(path);
-	int r = 0;
-
-	for (char *s = p + 1; ; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		char c = *s;
-
-		*s = '\0';
-		if (mkdir(p, 0700) < 0 && errno != EEXIST) {
-			r = -errno;
-			break;
-		}
-		*s = c;
-		if (c == '\0')
-			break;
-	}
-	free(p);
-	return r;
-}
-
 /* ---- snapshot from a report ---- */
 
 /* "a,b" (collector names) from a finding's sources (new string). */

@@ -78,7 +78,4 @@ int og_history_list(const cJSON *config, const char *subject,
  */
 int og_history_subjects(const cJSON *config, cJSON **ret_listing);
 
-/* mkdir -p @path; levels it creates are 0700.  0 or negative errno. */
-int og_mkdir_p(const char *path);
-
 #endif

@@ -10,6 +10,7 @@
 
 #include "history/history.h"
 #include "history/lock.h"
+#include "util.h"
 
 int
 og_lock_acquire(const char *path, int *ret_fd)

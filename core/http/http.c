@@ -225,43 +225,6 @@ bad:
 
 /* ---- creation ------------------------------------------------------ */
 
-static char *
-default_cache_dir(void)
-{
-	const char *xdg = getenv("XDG_CACHE_HOME");
-	const char *home = getenv("HOME");
-
-	if (xdg && xdg[0] == '/')
-		return og_asprintf("%s/opsgrade/http", xdg);
-	if (home && home[0] == '/')
-		return og_asprintf("%s/.cache/opsgrade/http", home);
-	return NULL;
-}
-
-static int
-mkdir_p(const char *path)
-{
-	char *p = og_strdup0(path);
-	int r = 0;
-
-	for (char *s = p + 1; ; s++) {
-		if (*s == '/' || *s == '\0') {
-			char c = *s;
-
-			*s = '\0';
-			if (mkdir(p, 0700) < 0 && errno != EEXIST) {
-				r = -errno;
-				break;
-			}
-			*s = c;
-			if (!c)
-				break;
-		}
-	}
-	free(p);
-	return r;
-}
-
 int
 og_http_new(const cJSON *config, const char *name, struct og_http **ret)
 {
@@ -313,7 +276,7 @@ og_http_new(const cJSON *config, const char *name, struct og_http **ret)
 		og_http_free(h);
 		return -EINVAL;
 	} else {
-		char *d = default_cache_dir();
+		char *d = og_user_cache_dir("http");
 
 		if (d)
 			h->cache_dir = og_asprintf("%s/%s", d, h->name);
@@ -569,7 +532,7 @@ cache_store(struct xfer *x, long status)
 	char line[64];
 	int r;
 
-	if (mkdir_p(x->h->cache_dir) < 0)
+	if (og_mkdir_p(x->h->cache_dir) < 0)
 		return;
 	buf_append(&b, HTTP_CACHE_MAGIC, strlen(HTTP_CACHE_MAGIC));
 	snprintf(line, sizeof(line), "status %ld\n", status);

@@ -417,6 +417,18 @@ struct og_host {
 	 * that never calls it is compared by its status alone.  Both
 	 * strings are copied; -EINVAL when either is NULL or empty. */
 	int (*target)(struct og_ctx *ctx, const char *kind, const char *id);
+
+	/* A directory this collector may keep files in between runs (ABI 2,
+	 * added later: test with OG_HOST_HAS), or NULL when there is none.
+	 * Besides its private TMPDIR it is the only place the plugin process
+	 * may write.  One per collector and credential: a run with another
+	 * token (or none) gets another directory, so what a token could see
+	 * is never read back under a different one.  Under
+	 * $XDG_CACHE_HOME/opsgrade/collectors/ (or http.cache_dir's
+	 * collectors/ when that is set), for plugins that set
+	 * og_plugin.cache; the host never reads it, so the plugin checks
+	 * what it reads back like any input. */
+	const char *(*cache_dir)(struct og_ctx *ctx);
 };
 
 /* An option the plugin accepts in collectors.<name>; the host rejects
@@ -538,6 +550,11 @@ struct og_plugin {
 	/* Credentials, terminated by name == NULL; may be NULL */
 	const struct og_credential *credentials;
 	size_t credential_size;		/* sizeof(struct og_credential) */
+
+	/* true: keep a directory for this collector between runs
+	 * (og_host.cache_dir).  Added later in ABI 2: older plugins read
+	 * false, and collectors that keep nothing create no directory. */
+	bool cache;
 };
 
 #define OG_PLUGIN_DEFINE(...)                                               \

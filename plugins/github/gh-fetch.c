@@ -45,6 +45,7 @@ gh_list_clear(struct gh_list *l)
 	free(l->error);
 	free(l->message);
 	free(l->path);
+	free(l->body);
 	cJSON_Delete(l->items);
 	cJSON_Delete(l->object);
 	memset(l, 0, sizeof(*l));
@@ -56,8 +57,8 @@ gh_list_ok(const struct gh_list *l)
 	return l->status >= 200 && l->status < 300 && !l->error;
 }
 
-char *
-gh_list_reason(const struct gh_list *l, const char *needs)
+static char *
+list_reason(const struct gh_list *l, const char *needs)
 {
 	if (l->error)
 		return gh_xasprintf("not measured: %s", l->error);
@@ -73,6 +74,26 @@ gh_list_reason(const struct gh_list *l, const char *needs)
 	return gh_xasprintf("not measured: %s answered HTTP %ld%s%s",
 			 l->path, l->status, l->message ? ": " : "",
 			 l->message ? l->message : "");
+}
+
+char *
+gh_with_note(char *s, const struct gh_list *l)
+{
+	char *note, *out;
+
+	if (!l->carried)
+		return s;
+	note = gh_list_carried_note(l);
+	out = gh_xasprintf("%s%s", s, note);
+	free(note);
+	free(s);
+	return out;
+}
+
+char *
+gh_list_reason(const struct gh_list *l, const char *needs)
+{
+	return gh_with_note(list_reason(l, needs), l);
 }
 
 /* ---- Link header ----------------------------------------------------- */
@@ -308,6 +329,11 @@ gh_fetch(struct gh *g, struct gh_list *const *lists, size_t n)
 		"X-GitHub-Api-Version: 2022-11-28",
 		NULL,
 	};
+	static const char *const post_headers[] = {
+		"Accept: application/json",
+		"Content-Type: application/json",
+		NULL,
+	};
 	struct og_http_request *reqs = calloc(GH_BATCH_MAX, sizeof(*reqs));
 	const struct og_http_request **ptrs = calloc(GH_BATCH_MAX,
 						      sizeof(*ptrs));
@@ -338,10 +364,14 @@ gh_fetch(struct gh *g, struct gh_list *const *lists, size_t n)
 			}
 			reqs[k] = (struct og_http_request){
 				.struct_size = sizeof(reqs[k]),
+				.method = l->method,
 				.url = l->next_url,
-				.headers = headers,
+				.headers = l->body ? post_headers : headers,
+				.body = l->body,
+				.body_len = l->body ? strlen(l->body) : 0,
 				.auth = "secret:github.token",
-				.follow_redirects = true,
+				/* a POST is not repeated elsewhere */
+				.follow_redirects = !l->body,
 			};
 			ptrs[k] = &reqs[k];
 			which[k] = l;

@@ -55,6 +55,14 @@ struct gh_repo {
 	struct gh_list *pr_reviews;
 	const cJSON **review_of;
 	size_t n_reviews;
+
+	/* settings by GraphQL (gh-graphql.c): asked with the batch's query
+	 * instead of L_VULN_ALERTS and L_ENVS */
+	bool settings_pending;	/* the batch's query has not answered yet */
+	size_t carried;		/* answers carried over (gh-memo.c) */
+	bool gql;		/* it did: the nodes below are the answer */
+	cJSON *gql_r, *gql_v;	/* owned copies of the rN / vN objects */
+	char *gql_r_why, *gql_v_why;
 };
 
 /* ---- small helpers --------------------------------------------------- */
@@ -259,7 +267,58 @@ f_unknown_list(struct gh_repo *r, const struct gh_list *l, const char *needs,
 static char *
 evidence(struct gh_repo *r, int which)
 {
-	return gh_xasprintf("GET %s", r->l[which].path);
+	return gh_with_note(gh_xasprintf("GET %s", r->l[which].path),
+			    &r->l[which]);
+}
+
+/* The lists an unchanged repository may answer from the memory of an
+ * earlier run (gh-memo.c), under names that stay the same from run to
+ * run (paths carry dates). */
+static const char *const memo_names[L_N] = {
+	[L_PROT] = "protection", [L_RULES] = "rules", [L_TREE] = "tree",
+	[L_DEPLOYS] = "deployments", [L_RELEASES] = "releases",
+	[L_PULLS] = "pulls", [L_ISSUES] = "issues",
+	[L_DEPENDABOT] = "dependabot_alerts",
+	[L_CS_ALERTS] = "code_scanning_alerts",
+	[L_CS_ANALYSES] = "code_scanning_analyses",
+	[L_VULN_ALERTS] = "vulnerability_alerts",
+	[L_ENVS] = "environments", [L_HOOKS] = "hooks", [L_COMMITS] = "commits",
+};
+
+static size_t memo_lists(struct gh_repo *r, struct gh_list **lists,
+			 const char **names);
+
+/* Fill what an unchanged repository answered before into the lists not
+ * asked yet (the others are left alone). */
+static void
+memo_apply(struct gh_repo *r)
+{
+	struct gh_list *lists[L_N + 1];
+	const char *names[L_N + 1];
+	size_t n = memo_lists(r, lists, names), had = r->carried;
+
+	r->carried += gh_memo_apply(r->g, r->full, r->repo, lists, names, n);
+	if (!had && r->carried)
+		r->g->carried_repos++;
+}
+
+static size_t
+memo_lists(struct gh_repo *r, struct gh_list **lists, const char **names)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < L_N; i++) {
+		if (!memo_names[i])
+			continue;
+		lists[n] = &r->l[i];
+		names[n++] = memo_names[i];
+	}
+	/* the runs window unsplit: a 404 there is Actions being off */
+	if (r->n_pieces == 1) {
+		lists[n] = &r->pieces[0].list;
+		names[n++] = "runs";
+	}
+	return n;
 }
 
 /* ---- construction and phases ------------------------------------------ */
@@ -309,6 +368,10 @@ gh_repo_free(struct gh_repo *r)
 	free(r->pr_reviews);
 	free(r->review_of);
 	cJSON_Delete(r->repo);
+	cJSON_Delete(r->gql_r);
+	cJSON_Delete(r->gql_v);
+	free(r->gql_r_why);
+	free(r->gql_v_why);
 	free(r->branch);
 	free(r->branch_enc);
 	free(r->full);
@@ -376,6 +439,42 @@ encode_segment(const char *s)
 	return out;
 }
 
+/* The settings GraphQL would answer, by REST (two requests). */
+static void
+settings_rest(struct gh_repo *r)
+{
+	list_at(r, L_VULN_ALERTS, false, "/repos/%s/vulnerability-alerts",
+		r->full);
+	list_at(r, L_ENVS, false, "/repos/%s/environments?per_page=%d",
+		r->full, GH_PER_PAGE);
+}
+
+bool
+gh_repo_wants_settings(const struct gh_repo *r)
+{
+	return r->phase == 1 && r->settings_pending;
+}
+
+void
+gh_repo_settings(struct gh_repo *r, const struct gh_gql *q, size_t i)
+{
+	const cJSON *node;
+
+	r->settings_pending = false;
+	if (!q->ok) {
+		/* asked in the next phase, beside phase 2's lists, unless
+		 * remembered */
+		settings_rest(r);
+		memo_apply(r);
+		return;
+	}
+	r->gql = true;
+	node = gh_gql_node(q, 'r', i, &r->gql_r_why);
+	r->gql_r = node ? cJSON_Duplicate(node, true) : NULL;
+	node = gh_gql_node(q, 'v', i, &r->gql_v_why);
+	r->gql_v = node ? cJSON_Duplicate(node, true) : NULL;
+}
+
 static void
 start_phase1(struct gh_repo *r)
 {
@@ -428,9 +527,10 @@ start_phase1(struct gh_repo *r)
 		GH_PER_PAGE);
 	list_at(r, L_CS_ANALYSES, false,
 		"/repos/%s/code-scanning/analyses?per_page=1", f);
-	list_at(r, L_VULN_ALERTS, false, "/repos/%s/vulnerability-alerts", f);
-	list_at(r, L_ENVS, false, "/repos/%s/environments?per_page=%d", f,
-		GH_PER_PAGE);
+	if (g->use_graphql)
+		r->settings_pending = true;
+	else
+		settings_rest(r);
 	list_at(r, L_HOOKS, true, "/repos/%s/hooks?per_page=%d", f,
 		GH_PER_PAGE);
 	list_at(r, L_COMMITS, true,
@@ -438,6 +538,7 @@ start_phase1(struct gh_repo *r)
 		r->branch_enc, since90);
 	r->l[L_COMMITS].max_pages = 1;
 	r->phase = 1;
+	memo_apply(r);
 }
 
 size_t
@@ -453,6 +554,9 @@ gh_repo_pending(struct gh_repo *r, struct gh_list **out, size_t max)
 			PUSH(&r->l[i]);
 		PUSH(&r->pieces[0].list);
 	} else {
+		/* settings by REST when the GraphQL query failed */
+		PUSH(&r->l[L_VULN_ALERTS]);
+		PUSH(&r->l[L_ENVS]);
 		for (size_t i = 0; i < r->n_pieces; i++)
 			PUSH(&r->pieces[i].list);
 		for (size_t i = 0; i < r->n_statuses; i++)
@@ -736,7 +840,10 @@ emit_protection(struct gh_repo *r)
 	bool known = (classic || classic_none) && rules_ok;
 	const cJSON *reviews = classic ? jget(p, "required_pull_request_reviews") : NULL;
 	const cJSON *checks = classic ? jget(p, "required_status_checks") : NULL;
-	char *ev = classic ? evidence(r, L_PROT) : evidence(r, L_RULES);
+	/* a remembered "not protected" decides as much as a fresh one:
+	 * the facts say so whichever list gives their evidence */
+	char *ev = classic ? evidence(r, L_PROT)
+			   : gh_with_note(evidence(r, L_RULES), cl);
 	char *why = NULL;
 	/* [0] the number, [1..8] the booleans in GH_PROTECTION_BOOLS order */
 	static const char *const all[] = {
@@ -752,6 +859,7 @@ emit_protection(struct gh_repo *r)
 				   r->branch, r->branch_guessed
 				   ? "the repository names no default branch"
 				   : "an empty repository?");
+		why = gh_with_note(why, cl);
 		for (size_t i = 0; all[i]; i++)
 			f_unknown(r, all[i], why);
 		goto out;
@@ -961,6 +1069,8 @@ emit_alert_counts(struct gh_repo *r, int which, const char *base,
 					"analysis on the default branch");
 		else
 			why = gh_list_reason(l, needs);
+		if (!strstr(why, "[carried over"))
+			why = gh_with_note(why, l);
 		for (size_t i = 0; i < 4; i++) {
 			snprintf(key, sizeof(key), "%s.%s", base, sev[i]);
 			f_unknown(r, key, why);
@@ -999,14 +1109,21 @@ emit_security(struct gh_repo *r)
 {
 	const struct gh_list *va = &r->l[L_VULN_ALERTS], *da = &r->l[L_DEPENDABOT];
 	const struct gh_list *an = &r->l[L_CS_ANALYSES], *hk = &r->l[L_HOOKS];
-	bool admin = jbool(jget(r->repo, "permissions"), "admin");
+	bool admin = jbool(jget(r->repo, "permissions"), "admin") ||
+		     jbool(r->gql_r, "viewerCanAdminister");
+	const cJSON *hv = jget(r->gql_v, "hasVulnerabilityAlertsEnabled");
 	char *ev;
 
 	emit_alert_counts(r, L_DEPENDABOT, "github.dependabot.alerts", false);
 	emit_alert_counts(r, L_CS_ALERTS, "github.code_scanning.alerts", true);
 
-	/* Dependabot alerts on? several answers can tell */
-	if (va->status == 204 && !va->error) {
+	/* Dependabot alerts on? several answers can tell; GraphQL's switch
+	 * is read like REST's: on is on, off only when an admin asked */
+	if (r->gql && cJSON_IsBool(hv) && (cJSON_IsTrue(hv) || admin)) {
+		ev = gh_xasprintf("POST /graphql repository(owner, name)"
+				  ".hasVulnerabilityAlertsEnabled");
+		f_bool(r, "github.vulnerability_alerts", cJSON_IsTrue(hv), ev);
+	} else if (va->status == 204 && !va->error) {
 		ev = evidence(r, L_VULN_ALERTS);
 		f_bool(r, "github.vulnerability_alerts", true, ev);
 	} else if (gh_list_ok(da)) {
@@ -1020,7 +1137,11 @@ emit_security(struct gh_repo *r)
 		ev = evidence(r, L_VULN_ALERTS);
 		f_bool(r, "github.vulnerability_alerts", false, ev);
 	} else {
-		char *why = gh_list_reason(va, NEEDS_ADMIN);
+		char *why = !r->gql ? gh_list_reason(va, NEEDS_ADMIN) :
+			gh_xasprintf("%s (%s)", r->gql_v_why ? r->gql_v_why :
+				     "not measured: hasVulnerabilityAlertsEnabled "
+				     "is false for a token without admin rights",
+				     NEEDS_ADMIN);
 
 		ev = NULL;
 		f_unknown(r, "github.vulnerability_alerts", why);
@@ -1154,16 +1275,68 @@ out:
 	free(ev);
 }
 
+/* The environments from GraphQL, in REST's shape (total_count,
+ * environments[].name, protection_rules[].type in lower case), so one
+ * reading serves both; NULL when GraphQL gave none. */
+static cJSON *
+gql_environments(const cJSON *gql_r)
+{
+	const cJSON *conn = jget(gql_r, "environments"), *e, *p;
+	const cJSON *tc = jget(conn, "totalCount");
+	cJSON *o, *arr;
+
+	if (!cJSON_IsNumber(tc) || !cJSON_IsArray(jget(conn, "nodes")))
+		return NULL;
+	o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "total_count", tc->valuedouble);
+	arr = cJSON_AddArrayToObject(o, "environments");
+	cJSON_ArrayForEach(e, jget(conn, "nodes")) {
+		cJSON *env = cJSON_CreateObject(), *rules;
+
+		if (gh_str(e, "name"))
+			cJSON_AddStringToObject(env, "name", gh_str(e, "name"));
+		rules = cJSON_AddArrayToObject(env, "protection_rules");
+		cJSON_ArrayForEach(p, jget(jget(e, "protectionRules"), "nodes")) {
+			const char *t = gh_str(p, "type");
+			cJSON *rule = cJSON_CreateObject();
+
+			if (t) {
+				char *low = gh_xasprintf("%s", t);
+
+				for (char *c = low; *c; c++)
+					*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+				cJSON_AddStringToObject(rule, "type", low);
+				free(low);
+			}
+			cJSON_AddItemToArray(rules, rule);
+		}
+		cJSON_AddItemToArray(arr, env);
+	}
+	return o;
+}
+
 static void
 emit_environments(struct gh_repo *r)
 {
 	const struct gh_list *l = &r->l[L_ENVS];
-	const cJSON *envs = jget(l->object, "environments"), *e;
-	const cJSON *tc = jget(l->object, "total_count");
+	cJSON *gql = r->gql ? gql_environments(r->gql_r) : NULL;
+	const cJSON *obj = r->gql ? gql : l->object;
+	const cJSON *envs = jget(obj, "environments"), *e;
+	const cJSON *tc = jget(obj, "total_count");
 	bool prod_seen = false, prot = false;
-	char *ev = evidence(r, L_ENVS);
+	char *ev = r->gql ? gh_xasprintf("POST /graphql repository(owner, name)"
+					 ".environments") : evidence(r, L_ENVS);
 
-	if (!gh_list_ok(l) || !cJSON_IsArray(envs)) {
+	if (r->gql && !gql) {
+		static const char *const keys[] = { "github.environments.count",
+			"github.environments.protected", NULL };
+
+		for (size_t i = 0; keys[i]; i++)
+			f_unknown(r, keys[i], r->gql_r_why ? r->gql_r_why :
+				  "not measured: GraphQL gave no environments");
+		goto out;
+	}
+	if (!r->gql && (!gh_list_ok(l) || !cJSON_IsArray(envs))) {
 		static const char *const keys[] = { "github.environments.count",
 			"github.environments.protected", NULL };
 
@@ -1187,13 +1360,18 @@ emit_environments(struct gh_repo *r)
 				prot = true;
 		}
 	}
-	if (prod_seen)
+	if (prod_seen || prot)
 		f_bool(r, "github.environments.protected", prot, ev);
+	else if (cJSON_IsNumber(tc) && tc->valuedouble > cJSON_GetArraySize(envs))
+		f_unknown(r, "github.environments.protected", "not measured: "
+			  "more environments than were read, none of them "
+			  "production");
 	else
 		f_unknown(r, "github.environments.protected",
 			  "not measured: no production environment (by "
 			  "prod_environment)");
 out:
+	cJSON_Delete(gql);
 	free(ev);
 }
 
@@ -1596,4 +1774,12 @@ gh_repo_emit(struct gh_repo *r, bool org_mode)
 	emit_pulls(r);
 	emit_incidents(r);
 	emit_activity(r);
+	{
+		struct gh_list *lists[L_N + 1];
+		const char *names[L_N + 1];
+		size_t n = memo_lists(r, lists, names);
+
+		gh_memo_record(r->g, r->full, r->repo,
+			       (const struct gh_list *const *)lists, names, n);
+	}
 }

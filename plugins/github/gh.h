@@ -23,6 +23,7 @@
 #define GH_DEPLOY_STATUS_MAX	300	/* deployments whose statuses we read */
 #define GH_REPOS_MAX		100000
 #define GH_URL_MAX		4096
+#define GH_GQL_ENVS		50	/* environments read per repository */
 
 struct gh;
 
@@ -52,6 +53,12 @@ struct gh_list {
 	bool truncated;		/* stopped at max_pages */
 	bool rate_limited;
 	char *path;		/* API path, for evidence */
+	/* answered from the memory of an earlier run (gh-memo.c), not asked:
+	 * status and message are what GitHub said at observed_at */
+	bool carried;
+	int64_t observed_at;
+	const char *method;	/* NULL: GET */
+	char *body;		/* a POST's body, owned */
 };
 
 /* Configuration and shared state of one run. */
@@ -73,6 +80,14 @@ struct gh {
 	bool partial_said;
 	bool stop;		/* a rate limit ended this run */
 	uint64_t requests;
+	struct gh_memo *memo;	/* gh-memo.c; NULL: remember nothing */
+	int recheck_days;
+	size_t carried_repos, carried_answers;
+	/* repository settings by GraphQL (gh-graphql.c): with a token,
+	 * until a query fails as a whole; then REST for the rest */
+	bool use_graphql;
+	size_t gql_queries;	/* answered, and their rateLimit.cost */
+	double gql_points;
 };
 
 /* gh-fetch.c */
@@ -82,6 +97,51 @@ int gh_fetch(struct gh *g, struct gh_list *const *lists, size_t n);
 bool gh_list_ok(const struct gh_list *l);
 /* "not measured" reason for a failed list, caller frees */
 char *gh_list_reason(const struct gh_list *l, const char *needs);
+
+/* gh-memo.c: answers without an ETag remembered between runs */
+struct gh_memo;
+void gh_memo_open(struct gh *g);
+void gh_memo_close(struct gh *g);	/* writes this run's memory */
+/* Lists @names[i] of repository @full that an unchanged repository
+ * (@repo: its listing entry) answered within recheck_days: filled from
+ * the memory and marked carried; how many. */
+size_t gh_memo_apply(struct gh *g, const char *full, const cJSON *repo,
+		     struct gh_list *const *lists, const char *const *names,
+		     size_t n);
+void gh_memo_record(struct gh *g, const char *full, const cJSON *repo,
+		    const struct gh_list *const *lists,
+		    const char *const *names, size_t n);
+/* "" or the note a fact made from a carried answer ends with; caller
+ * frees */
+char *gh_list_carried_note(const struct gh_list *l);
+/* @s followed by @l's carried-over note, if any; takes @s */
+char *gh_with_note(char *s, const struct gh_list *l);
+
+/* gh-graphql.c: settings of a batch of repositories in one query */
+struct gh_gql {
+	struct gh_list list;	/* the POST */
+	size_t n;
+	bool ok;		/* an answer with data */
+	double cost;		/* its rateLimit.cost (points), 0 unknown */
+	char *why;		/* when not: the reason, for the log */
+};
+char *gh_graphql_url(const char *api);	/* caller frees */
+void gh_gql_init(struct gh_gql *q, struct gh *g,
+		 const char *const *full_names, size_t n);
+void gh_gql_clear(struct gh_gql *q);
+/* After the fetch: whether the query answered (else q->why says why,
+ * and the repositories ask REST). */
+bool gh_gql_settle(struct gh_gql *q);
+/* Repository @i's object under alias 'r' or 'v' (see gh-graphql.c), or
+ * NULL; *ret_why (caller frees) is set when it or a field of it failed. */
+const cJSON *gh_gql_node(const struct gh_gql *q, char kind, size_t i,
+			 char **ret_why);
+
+struct gh_repo;
+/* gh-repo.c: the settings GraphQL answered for repository @i of @q, or,
+ * when @q failed as a whole, ask REST for them in the next phase. */
+void gh_repo_settings(struct gh_repo *r, const struct gh_gql *q, size_t i);
+bool gh_repo_wants_settings(const struct gh_repo *r);
 
 /* Link header: the URL of rel=@rel, caller frees; NULL when absent. */
 char *gh_link_find(const char *link, const char *rel);

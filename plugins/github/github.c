@@ -19,6 +19,8 @@
 
 #define GH_ORG_CHUNK		64	/* repositories collected together */
 #define GH_WINDOW_DAYS_MAX	3650
+#define GH_RECHECK_DAYS_DEFAULT	7
+#define GH_RECHECK_DAYS_MAX	365
 #define GH_LABEL_MAX		100
 
 static const struct og_option github_options[] = {
@@ -44,6 +46,10 @@ static const struct og_option github_options[] = {
 	  .help = "issue label marking incidents, default incident" },
 	{ .key = "window_days", .type = OG_OPT_NUMBER,
 	  .help = "KPI window in days, default 90" },
+	{ .key = "recheck_days", .type = OG_OPT_NUMBER,
+	  .help = "days an unchanged repository's answers without an ETag "
+		  "(404, 403, 204) are reused before asking again, default 7; "
+		  "0: always ask" },
 	{ .key = NULL },
 };
 
@@ -164,6 +170,18 @@ github_init(struct og_ctx *ctx, const struct og_host *host, void **ret_state)
 		}
 		g->window_days = (int)d;
 	}
+	g->recheck_days = GH_RECHECK_DAYS_DEFAULT;
+	got = host->config_number(ctx, "recheck_days", &d);
+	if (got != -ENOENT) {
+		if (got < 0 || d < 0 || d > GH_RECHECK_DAYS_MAX || d != (int)d) {
+			host->log(ctx, OG_LOG_ERROR, "collectors.github.recheck_days: "
+				  "'%s' is not a number of days from 0 to %d",
+				  host->config_get(ctx, "recheck_days"),
+				  GH_RECHECK_DAYS_MAX);
+			goto fail;
+		}
+		g->recheck_days = (int)d;
+	}
 	g->incident_label = host->config_get(ctx, "incident_label");
 	if (!g->incident_label || !*g->incident_label)
 		g->incident_label = "incident";
@@ -195,7 +213,9 @@ github_init(struct og_ctx *ctx, const struct og_host *host, void **ret_state)
 		r = -ENOTSUP;
 		goto fail;
 	}
-	if (!host->secret_available(ctx, "github.token"))
+	/* GraphQL answers only with a token */
+	g->use_graphql = host->secret_available(ctx, "github.token");
+	if (!g->use_graphql)
 		host->log(ctx, OG_LOG_WARN, "no GitHub token (GITHUB_TOKEN, "
 			  "GH_TOKEN or collectors.github.token_file): "
 			  "unauthenticated requests are limited to 60 an hour "
@@ -227,29 +247,84 @@ github_fini(void *state)
 	free(g);
 }
 
+/*
+ * The settings GraphQL answers, for the repositories of a batch that
+ * want them now (gh-graphql.c): one query for them all, asked beside
+ * their phase's REST lists.  Returns the repositories' indexes in
+ * @which (the query's rN aliases), their count in *ret_n.
+ */
+static bool
+settings_query(struct gh *g, struct gh_repo **repos, const char *const *names,
+	       size_t n, struct gh_gql *q, size_t *which, size_t *ret_n)
+{
+	const char **asked = calloc(n ? n : 1, sizeof(*asked));
+	size_t k = 0;
+
+	if (!asked)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (gh_repo_wants_settings(repos[i])) {
+			which[k] = i;
+			asked[k++] = names[i];
+		}
+	if (k)
+		gh_gql_init(q, g, asked, k);
+	free(asked);
+	*ret_n = k;
+	return k > 0;
+}
+
+/* Hand each repository its part of the query's answer; a query that
+ * failed as a whole sends them to REST, and the rest of the run too. */
+static void
+settings_deliver(struct gh *g, struct gh_repo **repos, struct gh_gql *q,
+		 const size_t *which, size_t k)
+{
+	if (gh_gql_settle(q)) {
+		g->gql_queries++;
+		g->gql_points += q->cost;
+	} else if (g->use_graphql) {
+		g->use_graphql = false;
+		g->host->log(g->ctx, OG_LOG_INFO, "GraphQL unavailable (%s): "
+			     "repository settings by REST instead", q->why);
+	}
+	for (size_t j = 0; j < k; j++)
+		gh_repo_settings(repos[which[j]], q, j);
+	gh_gql_clear(q);
+}
+
 /* Run a set of repositories through their phases together. */
 static int
-run_repos(struct gh *g, struct gh_repo **repos, size_t n)
+run_repos(struct gh *g, struct gh_repo **repos, const char *const *names,
+	  size_t n)
 {
 	size_t cap = n * 64 + 16;
 	struct gh_list **pending = calloc(cap, sizeof(*pending));
 	bool *active = calloc(n ? n : 1, sizeof(*active));
+	size_t *which = calloc(n ? n : 1, sizeof(*which));
 	int r = 0;
 
-	if (!pending || !active) {
+	if (!pending || !active || !which) {
 		r = -ENOMEM;
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
 		active[i] = true;
 	for (;;) {
-		size_t k = 0, live = 0;
+		size_t k = 0, live = 0, n_gql = 0;
+		struct gh_gql q;
+		bool gql = g->use_graphql &&
+			   settings_query(g, repos, names, n, &q, which, &n_gql);
 
+		if (gql)
+			pending[k++] = &q.list;
 		for (size_t i = 0; i < n; i++)
 			if (active[i])
 				k += gh_repo_pending(repos[i], pending + k,
 						     cap - k);
 		r = gh_fetch(g, pending, k);
+		if (gql)
+			settings_deliver(g, repos, &q, which, n_gql);
 		if (r < 0)
 			goto out;
 		for (size_t i = 0; i < n; i++) {
@@ -263,6 +338,7 @@ run_repos(struct gh *g, struct gh_repo **repos, size_t n)
 out:
 	free(pending);
 	free(active);
+	free(which);
 	return r;
 }
 
@@ -287,7 +363,7 @@ collect_repo(struct gh *g)
 	struct gh_repo *repo = gh_repo_new(g, g->repo, NULL);
 	int r;
 
-	r = run_repos(g, &repo, 1);
+	r = run_repos(g, &repo, &g->repo, 1);
 	if (r == 0)
 		gh_repo_emit(repo, false);
 	gh_repo_free(repo);
@@ -386,12 +462,13 @@ collect_org(struct gh *g)
 		size_t n = n_picked - base < GH_ORG_CHUNK ? n_picked - base :
 			   GH_ORG_CHUNK;
 		struct gh_repo *repos[GH_ORG_CHUNK];
+		const char *names[GH_ORG_CHUNK];
 
-		for (size_t i = 0; i < n; i++)
-			repos[i] = gh_repo_new(g, gh_str(picked[base + i],
-							 "full_name"),
-					       picked[base + i]);
-		r = run_repos(g, repos, n);
+		for (size_t i = 0; i < n; i++) {
+			names[i] = gh_str(picked[base + i], "full_name");
+			repos[i] = gh_repo_new(g, names[i], picked[base + i]);
+		}
+		r = run_repos(g, repos, names, n);
 		for (size_t i = 0; i < n; i++) {
 			if (r == 0)
 				gh_repo_emit(repos[i], true);
@@ -462,11 +539,26 @@ static int
 github_collect(struct og_ctx *ctx, void *state)
 {
 	struct gh *g = state;
+	int r;
 
 	(void)ctx;
 	if (!g->org)
 		declare_target(g, g->repo);
-	return g->org ? collect_org(g) : collect_repo(g);
+	gh_memo_open(g);
+	r = g->org ? collect_org(g) : collect_repo(g);
+	if (g->carried_repos)
+		g->host->log(g->ctx, OG_LOG_INFO, "%zu answers of %zu unchanged "
+			     "repositories carried over from earlier runs "
+			     "(no ETag to ask again for free; asked again "
+			     "after recheck_days = %d)", g->carried_answers,
+			     g->carried_repos, g->recheck_days);
+	if (g->gql_queries)
+		g->host->log(g->ctx, OG_LOG_INFO, "%zu GraphQL queries for "
+			     "repository settings, %.0f points of the GraphQL "
+			     "rate limit (their rateLimit.cost)", g->gql_queries,
+			     g->gql_points);
+	gh_memo_close(g);
+	return r;
 }
 
 /* Command-line shorthands (shown in --help). */
@@ -483,4 +575,4 @@ OG_PLUGIN_DEFINE(.name = "github", .version = "1.0",
 		 .init = github_init, .collect = github_collect,
 		 .fini = github_fini, .options = github_options,
 		 .flags = github_flags, .credentials = github_credentials,
-		 .opt_in = true)
+		 .opt_in = true, .cache = true)

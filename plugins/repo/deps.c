@@ -63,7 +63,7 @@ repo_deps(struct repo *r)
 		f = &r->files[i];
 		if (f->is_dir)
 			continue;
-		kind = rf_classify(f->path);
+		kind = f->kinds;
 		if (!bot && (kind & RF_BIT(RF_DEPENDABOT))) {
 			bot = true;
 			dependabot(r, f->path);

@@ -42,7 +42,7 @@ struct arg {
 static bool
 any_dockerfile(const struct repo_file *f)
 {
-	return !f->is_dir && (rf_classify(f->path) & RF_BIT(RF_DOCKERFILE));
+	return !f->is_dir && (f->kinds & RF_BIT(RF_DOCKERFILE));
 }
 
 /* A Dockerfile of the product: not a test's, a docs sample or a dev

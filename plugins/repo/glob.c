@@ -149,7 +149,8 @@ repo_patterns_add(struct repo_patterns *ps, const char *line, const char *base,
 	p->glob[n] = '\0';
 	/* a slash inside (not at the end) anchors too, as in gitignore;
 	 * a leading double star and slash means "at any depth" again */
-	if (strchr(p->glob, '/') && strncmp(p->glob, "**/", 3))
+	p->any_depth = !strncmp(p->glob, "**/", 3);
+	if (strchr(p->glob, '/') && !p->any_depth)
 		p->anchored = true;
 	p->shape = PAT_GLOB;
 	if (!strpbrk(p->glob, "*?[\\")) {
@@ -172,21 +173,18 @@ repo_patterns_add(struct repo_patterns *ps, const char *line, const char *base,
 }
 
 static bool
-shape_match(const struct repo_pattern *p, const char *s)
+shape_match(const struct repo_pattern *p, const char *s, size_t n)
 {
-	size_t n;
-
 	switch (p->shape) {
 	case PAT_EXACT:
-		return !strcmp(p->glob, s);
+		return n == p->lit_len && !memcmp(p->glob, s, n);
 	case PAT_SUFFIX:
-		n = strlen(s);
 		return n >= p->lit_len &&
 		       !memcmp(s + n - p->lit_len, p->glob + 1, p->lit_len) &&
 		       !memchr(s, '/', n - p->lit_len);
 	case PAT_PREFIX:
-		return !strncmp(s, p->glob, p->lit_len) &&
-		       !strchr(s + p->lit_len, '/');
+		return n >= p->lit_len && !memcmp(s, p->glob, p->lit_len) &&
+		       !memchr(s + p->lit_len, '/', n - p->lit_len);
 	default:
 		return repo_glob_match(p->glob, s);
 	}
@@ -194,7 +192,7 @@ shape_match(const struct repo_pattern *p, const char *s)
 
 bool
 repo_pattern_matches_name(const struct repo_pattern *p, const char *path,
-			  const char *name, bool is_dir)
+			  const char *name, size_t name_len, bool is_dir)
 {
 	size_t bl = p->base_len;
 	const char *rel = path;
@@ -207,18 +205,18 @@ repo_pattern_matches_name(const struct repo_pattern *p, const char *path,
 		rel = path + bl + 1;
 	}
 	if (p->anchored)
-		return shape_match(p, rel);
-	return shape_match(p, name) ||
-	       (!strncmp(p->glob, "**/", 3) && repo_glob_match(p->glob, rel));
+		return shape_match(p, rel, strlen(rel));
+	return shape_match(p, name, name_len) ||
+	       (p->any_depth && repo_glob_match(p->glob, rel));
 }
 
 bool
 repo_pattern_matches(const struct repo_pattern *p, const char *path, bool is_dir)
 {
 	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
 
-	return repo_pattern_matches_name(p, path, slash ? slash + 1 : path,
-					 is_dir);
+	return repo_pattern_matches_name(p, path, name, strlen(name), is_dir);
 }
 
 const struct repo_pattern *

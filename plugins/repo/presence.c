@@ -74,7 +74,7 @@ docs(struct repo *r, const struct repo_file *f)
 		return;
 	}
 	/* the names: one detector with the github collector's tree */
-	kind = rf_classify(f->path);
+	kind = f->kinds;
 	if (kind & RF_BIT(RF_README))
 		repo_signal(r, SIG_DOCS_README, f->path, 0);
 	if (kind & RF_BIT(RF_SECURITY))
@@ -258,7 +258,7 @@ static bool
 is_compose(const struct repo_file *f)
 {
 	return f->scope != SCOPE_DOCS && !f->is_dir &&
-	       (rf_classify(f->path) & RF_BIT(RF_COMPOSE));
+	       (f->kinds & RF_BIT(RF_COMPOSE));
 }
 
 void

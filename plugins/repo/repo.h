@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <opsgrade/plugin.h>
 
@@ -67,6 +68,7 @@ struct repo_file {
 	const char *path;	/* relative to the root, '/'-separated */
 	const char *base;	/* points into path: the last component */
 	uint64_t size;
+	unsigned kinds;		/* rf_classify() of a file, once */
 	bool is_dir;
 	uint8_t scope;		/* enum repo_scope, never SCOPE_EXCLUDED */
 };
@@ -81,6 +83,7 @@ struct repo_pattern {
 	/* Most patterns are a name, `*.ext` or `name*`: matched without
 	 * the glob engine (a million files meet each default pattern). */
 	enum { PAT_GLOB, PAT_EXACT, PAT_SUFFIX, PAT_PREFIX } shape;
+	bool any_depth;			/* starts with double star and slash */
 	size_t lit_len;			/* length of the literal part */
 	size_t base_len;
 };
@@ -301,7 +304,7 @@ bool repo_pattern_matches(const struct repo_pattern *p, const char *path,
 			  bool is_dir);
 /* The same, with @name the last component of @path (hot loops). */
 bool repo_pattern_matches_name(const struct repo_pattern *p, const char *path,
-			       const char *name, bool is_dir);
+			       const char *name, size_t name_len, bool is_dir);
 /* The last pattern with @tag matching @path, or NULL. */
 const struct repo_pattern *repo_patterns_match(const struct repo_patterns *ps,
 					       const char *path, bool is_dir,
@@ -352,8 +355,20 @@ int repo_read_yaml(struct repo *r, const char *rel, const char *what,
 char *repo_next_line(char *buf, size_t len, size_t *pos);
 /* 1-based line of byte @off in @buf. */
 unsigned repo_line_of(const char *buf, size_t off);
-bool repo_has_suffix(const char *s, const char *suffix);
-bool repo_has_prefix(const char *s, const char *prefix);
+/* Inline: the analysers test each of a million names against literal
+ * suffixes, whose lengths then fold to constants. */
+static inline bool
+repo_has_suffix(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && !memcmp(s + a - b, suffix, b);
+}
+static inline bool
+repo_has_prefix(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
 /* Case-insensitive substring search. */
 const char *repo_strcasestr(const char *hay, const char *needle);
 

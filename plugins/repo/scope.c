@@ -246,6 +246,7 @@ repo_scope_of(struct repo *r, const char *path, bool is_dir,
 	bool attr_unset[SR__COUNT] = { 0 };
 	bool included = false;
 	const char *name = strrchr(path, '/');
+	size_t name_len;
 
 	if (parent.scope == SCOPE_EXCLUDED)
 		return parent;
@@ -276,6 +277,7 @@ repo_scope_of(struct repo *r, const char *path, bool is_dir,
 		return parent;
 	}
 	parent.pending = 0;
+	name_len = strlen(name);
 	p = repo_patterns_match(&r->attributes, path, is_dir, SR_DOCUMENTATION);
 	if (p && !p->negate)
 		return (struct repo_class){ SCOPE_DOCS, SR_DOCUMENTATION, 0 };
@@ -286,7 +288,7 @@ repo_scope_of(struct repo *r, const char *path, bool is_dir,
 		enum repo_srule rule = (enum repo_srule)d->tag;
 
 		if (attr_unset[rule] || (included && rule != SR_TESTS) ||
-		    !repo_pattern_matches_name(d, path, name, is_dir) ||
+		    !repo_pattern_matches_name(d, path, name, name_len, is_dir) ||
 		    (rule == SR_EXAMPLES && package_dirs(path)))
 			continue;
 		if (rule == SR_TESTS)

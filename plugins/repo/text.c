@@ -171,20 +171,6 @@ repo_line_of(const char *buf, size_t off)
 	return line;
 }
 
-bool
-repo_has_suffix(const char *s, const char *suffix)
-{
-	size_t a = strlen(s), b = strlen(suffix);
-
-	return a >= b && !strcmp(s + a - b, suffix);
-}
-
-bool
-repo_has_prefix(const char *s, const char *prefix)
-{
-	return !strncmp(s, prefix, strlen(prefix));
-}
-
 const char *
 repo_strcasestr(const char *hay, const char *needle)
 {

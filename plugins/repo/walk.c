@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "repo.h"
+#include "repofiles.h"
 
 #define CHUNK	((size_t)1 << 20)
 
@@ -112,6 +113,8 @@ repo_list(struct repo *r, const char *rel, size_t n, bool is_dir,
 	f = &r->files[r->n_files++];
 	f->path = arena_strdup(r, rel, n);
 	f->base = NULL;
+	/* the analysers ask for a file's kinds several times each */
+	f->kinds = is_dir ? 0 : rf_classify(f->path);
 	f->is_dir = is_dir;
 	f->scope = c.scope;
 	f->size = size;

@@ -37,6 +37,8 @@ def repo_obj(full, **kw):
         "archived": False, "fork": False, "visibility": "private",
         "license": {"spdx_id": "MIT"}, "topics": ["web"],
         "permissions": {"admin": False, "push": True, "pull": True},
+        "created_at": iso(NOW - 400 * DAY), "updated_at": iso(NOW - 20 * DAY),
+        "pushed_at": iso(NOW - 2 * DAY),
     }
     o.update(kw)
     return o

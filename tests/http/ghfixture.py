@@ -9,7 +9,8 @@ client sent.  Two kinds of routes:
 * API routes from a table: Fixture.routes[path] = Route(...), with
   Link pagination over lists (per_page, page), ETags on every 200 and 304
   for a matching If-None-Match (which, as on GitHub, is not counted
-  against the rate limit).
+  against the rate limit);
+* POST /graphql answered from the same table (ghgraphql.py).
 """
 
 import gzip
@@ -21,6 +22,8 @@ import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import ghgraphql
 
 PAGE_MAX = 100
 
@@ -56,6 +59,11 @@ class Fixture:
         self.server = None
         self.thread = None
         self.max_log = 200000
+        # POST /graphql (ghgraphql.py): False answers 404 like a server
+        # without it; graphql_mode "errors" / "rate-limited" answers every
+        # query with that error (HTTP 200, as GitHub does)
+        self.graphql = True
+        self.graphql_mode = None
 
     # -- lifecycle ----------------------------------------------------
     def start(self):
@@ -174,6 +182,22 @@ class GitHubHandler(BaseHTTPRequestHandler):
         return self.serve_route(route, path, query)
 
     do_HEAD = do_GET
+
+    def do_POST(self):
+        parsed = urllib.parse.urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length > 0 else b""
+        hdrs = {k.lower(): v for k, v in self.headers.items()}
+        # GitHub: /graphql; GHES: /api/graphql beside the REST /api/v3
+        where = self.fx.prefix[:-len("/v3")] if self.fx.prefix.endswith("/v3") else ""
+        path = parsed.path[len(where):] if parsed.path.startswith(where + "/") else None
+        self.fx.record("POST", path or parsed.path, hdrs)
+        if self.fx.latency:
+            time.sleep(self.fx.latency)
+        if path != "/graphql" or not self.fx.graphql:
+            return self.send(404, {"message": "Not Found"})
+        status, answer = ghgraphql.answer(self.fx, body, "authorization" in hdrs)
+        return self.send(status, answer, {"x-ratelimit-resource": "graphql"}, etag=False)
 
     # -- table routes -------------------------------------------------
     def serve_route(self, route, path, query):
