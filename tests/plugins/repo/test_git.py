@@ -15,24 +15,11 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from repohelp import check, facts, finish, git, run, setup, tree  # noqa: E402
+from repohelp import (check, expect, facts, finish, git, run,  # noqa: E402
+                      setup, tree, val)
 
 PLUGIN_DIR, SRC = sys.argv[1:3]
 setup(PLUGIN_DIR)
-
-
-def val(f, key):
-    assert key in f, "%s not emitted" % key
-    return f[key]["value"]
-
-
-def expect(f, key, value, evidence=Ellipsis):
-    got = val(f, key)
-    assert got == value, "%s = %r, want %r (evidence %s)" % (
-        key, got, value, f[key]["evidence"])
-    if evidence is not Ellipsis:
-        assert f[key]["evidence"] == evidence, "%s evidence %r, want %r" % (
-            key, f[key]["evidence"], evidence)
 
 
 def committed(tmp, files, name="co"):
