@@ -123,16 +123,18 @@ loc_push(struct og_finding_in *x)
 	return &x->locs[x->n_locs++];
 }
 
-/* The index of @key (@len bytes) among @keys, trying *@hint first. */
+/* The index of @key (@len bytes) among @keys, trying *@hint first: the
+ * writer's order makes that the one nearly always. */
 static int
 key_index(const char *const *keys, int n, const char *key, size_t len,
 	  int *hint)
 {
 	for (int k = 0; k < n; k++) {
-		int i = (*hint + k) % n;
+		int i = *hint + k < n ? *hint + k : *hint + k - n;
 
-		if (strlen(keys[i]) == len && !memcmp(keys[i], key, len)) {
-			*hint = (i + 1) % n;
+		if (keys[i][0] == key[0] && !strncmp(keys[i], key, len) &&
+		    !keys[i][len]) {
+			*hint = i + 1 < n ? i + 1 : 0;
 			return i;
 		}
 	}

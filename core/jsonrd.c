@@ -402,6 +402,46 @@ og_jr_element(struct og_jr *r, bool *first)
 	return 1;
 }
 
+/*
+ * A number of at most 15 digits with no exponent, as "4.4" or "1200":
+ * the digits as an integer divided by a power of ten, both exact in a
+ * double, is the correctly rounded value strtod gives (Clinger's fast
+ * path).  False when the number is not of that form.
+ */
+static bool
+simple_number(struct og_jr *r, double *ret)
+{
+	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+					1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
+					1e15 };
+	const unsigned char *p = r->p;
+	uint64_t v = 0;
+	int digits = 0, frac = -1;
+	bool neg = p < r->end && *p == '-';
+
+	for (p += neg; p < r->end; p++) {
+		if (*p >= '0' && *p <= '9') {
+			v = v * 10 + (uint64_t)(*p - '0');
+			digits++;
+			if (frac >= 0)
+				frac++;
+		} else if (*p == '.' && frac < 0) {
+			frac = 0;
+		} else {
+			break;
+		}
+	}
+	if (!digits || digits > 15 || frac == 0 ||
+	    (p < r->end && (*p == 'e' || *p == 'E' || *p == '+' || *p == '-' ||
+			    *p == '.')))
+		return false;
+	*ret = (double)v / pow10[frac > 0 ? frac : 0];
+	if (neg)
+		*ret = -*ret;
+	r->p = p;
+	return true;
+}
+
 bool
 og_jr_number(struct og_jr *r, double *ret)
 {
@@ -411,6 +451,8 @@ og_jr_number(struct og_jr *r, double *ret)
 
 	if (c != '-' && (c < '0' || c > '9'))
 		return og_jr_fail(r);
+	if (simple_number(r, ret))
+		return true;
 	/* cJSON's number: the run of these characters, as far as strtod
 	 * reads it */
 	while (n < sizeof(buf) - 1 && r->p + n < r->end && r->p[n] &&

@@ -41,6 +41,7 @@ static void *
 worker(void *arg)
 {
 	struct pool *p = arg;
+	struct og_report_buf b = { 0 };
 
 	for (;;) {
 		struct slot s = { 0 };
@@ -52,12 +53,13 @@ worker(void *arg)
 			pthread_cond_wait(&p->cv, &p->mu);
 		if (p->stop || p->next >= p->n) {
 			pthread_mutex_unlock(&p->mu);
+			free(b.buf);
 			return NULL;
 		}
 		i = p->next++;
 		pthread_mutex_unlock(&p->mu);
 
-		s.r = og_report_load(p->paths[i], &s.doc, &s.m, &s.err);
+		s.r = og_report_load_buf(&b, p->paths[i], &s.doc, &s.m, &s.err);
 		s.done = true;
 		pthread_mutex_lock(&p->mu);
 		p->slots[i] = s;
@@ -87,6 +89,7 @@ og_report_load_each(const char *const *paths, size_t n, unsigned jobs,
 		    void *ctx, char **ret_err)
 {
 	struct pool p = { .paths = paths, .n = n };
+	struct og_report_buf b = { 0 };
 	pthread_t threads[JOBS_MAX];
 	unsigned started = 0;
 	size_t i;
@@ -109,7 +112,7 @@ og_report_load_each(const char *const *paths, size_t n, unsigned jobs,
 		if (!started && !p.slots[i].done && p.next == i) {
 			p.next++;
 			pthread_mutex_unlock(&p.mu);
-			s.r = og_report_load(paths[i], &s.doc, &s.m, &s.err);
+			s.r = og_report_load_buf(&b, paths[i], &s.doc, &s.m, &s.err);
 			pthread_mutex_lock(&p.mu);
 		} else {
 			while (!p.slots[i].done)
@@ -139,6 +142,7 @@ og_report_load_each(const char *const *paths, size_t n, unsigned jobs,
 		og_model_free(p.slots[i].m);
 		free(p.slots[i].err);
 	}
+	free(b.buf);
 	pthread_cond_destroy(&p.cv);
 	pthread_mutex_destroy(&p.mu);
 	free(p.slots);

@@ -432,16 +432,17 @@ empty_findings(cJSON *doc)
 }
 
 static int
-load(const char *path, bool stream, cJSON **ret_doc, struct og_model **ret_m,
-     char **ret_err)
+load(struct og_report_buf *b, const char *path, bool stream, cJSON **ret_doc,
+     struct og_model **ret_m, char **ret_err)
 {
 	struct load l = { .path = path };
 	const cJSON *schema;
-	char *buf = NULL;
 	size_t len;
+	char *buf;
 	int r;
 
-	r = og_read_file(path, OG_REPORT_MAX_BYTES, &buf, &len);
+	r = og_read_file_into(path, OG_REPORT_MAX_BYTES, &b->buf, &b->cap, &len);
+	buf = b->buf;
 	if (r < 0) {
 		*ret_err = og_asprintf("cannot read '%s': %s", path, strerror(-r));
 		return r;
@@ -503,20 +504,34 @@ out:
 	og_jr_clear(&l.r);
 	og_model_free(l.m);
 	cJSON_Delete(l.doc);
-	free(buf);
 	return r;
+}
+
+int
+og_report_load_buf(struct og_report_buf *b, const char *path, cJSON **ret_doc,
+		   struct og_model **ret_m, char **ret_err)
+{
+	return load(b, path, true, ret_doc, ret_m, ret_err);
 }
 
 int
 og_report_load(const char *path, cJSON **ret_doc, struct og_model **ret_m,
 	       char **ret_err)
 {
-	return load(path, true, ret_doc, ret_m, ret_err);
+	struct og_report_buf b = { 0 };
+	int r = load(&b, path, true, ret_doc, ret_m, ret_err);
+
+	free(b.buf);
+	return r;
 }
 
 int
 og_report_load_tree(const char *path, cJSON **ret_doc, struct og_model **ret_m,
 		    char **ret_err)
 {
-	return load(path, false, ret_doc, ret_m, ret_err);
+	struct og_report_buf b = { 0 };
+	int r = load(&b, path, false, ret_doc, ret_m, ret_err);
+
+	free(b.buf);
+	return r;
 }

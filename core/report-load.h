@@ -34,6 +34,14 @@ int og_event_from_json(struct og_model *m, const cJSON *o, const char *source,
  */
 int og_report_load(const char *path, cJSON **ret_doc, struct og_model **ret_m,
 		   char **ret_err);
+/* The same, reading into @b's buffer, which is kept for the next load
+ * (free(b->buf) after the last): shards of a merge one after another. */
+struct og_report_buf {
+	char *buf;
+	size_t cap;
+};
+int og_report_load_buf(struct og_report_buf *b, const char *path,
+		       cJSON **ret_doc, struct og_model **ret_m, char **ret_err);
 /* The same through one cJSON tree of the whole file (its "findings"
  * stay in the document too): the reference the streaming reader is
  * tested and fuzzed against. */

@@ -165,11 +165,11 @@ og_env_bool(const char *name)
 }
 
 int
-og_read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len)
+og_read_file_into(const char *path, size_t max, char **buf, size_t *cap,
+		  size_t *ret_len)
 {
 	struct stat st;
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	size_t len = 0;
 	int fd, r;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -187,20 +187,23 @@ og_read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len)
 		r = -EFBIG;
 		goto out;
 	}
-	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
-	buf = og_xmalloc(cap);
+	if (*cap < (S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536)) {
+		*cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
+		free(*buf);
+		*buf = og_xmalloc(*cap);
+	}
 	for (;;) {
 		ssize_t n;
 
-		if (len + 1 >= cap) {
-			if (cap > max) {
+		if (len + 1 >= *cap) {
+			if (*cap > max) {
 				r = -EFBIG;
 				goto out;
 			}
-			cap *= 2;
-			buf = og_xrealloc_array(buf, cap, 1);
+			*cap *= 2;
+			*buf = og_xrealloc_array(*buf, *cap, 1);
 		}
-		n = read(fd, buf + len, cap - len - 1);
+		n = read(fd, *buf + len, *cap - len - 1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -215,15 +218,26 @@ og_read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len)
 			goto out;
 		}
 	}
-	buf[len] = '\0';
-	*ret_buf = buf;
-	buf = NULL;
+	(*buf)[len] = '\0';
 	if (ret_len)
 		*ret_len = len;
 	r = 0;
 out:
-	free(buf);
 	close(fd);
+	return r;
+}
+
+int
+og_read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len)
+{
+	char *buf = NULL;
+	size_t cap = 0;
+	int r = og_read_file_into(path, max, &buf, &cap, ret_len);
+
+	if (r < 0)
+		free(buf);
+	else
+		*ret_buf = buf;
 	return r;
 }
 

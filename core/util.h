@@ -15,6 +15,11 @@
 /* Read all of @path (at most @max bytes) into a NUL-terminated buffer.
  * Returns 0, -ENOENT, -EFBIG when larger than @max, or -errno. */
 int og_read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len);
+/* The same into *@buf of *@cap bytes, grown when too small (the caller
+ * keeps it, whatever the result): a big buffer read again and again is
+ * not paged in anew each time. */
+int og_read_file_into(const char *path, size_t max, char **buf, size_t *cap,
+		      size_t *ret_len);
 
 /* Write @len bytes to a temporary file next to @path, fsync, rename into
  * place: a killed run never leaves a half-written file at @path. */

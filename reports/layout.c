@@ -321,41 +321,6 @@ draw_row(struct og_doc *d, const struct og_col *cols, int ncols,
 	}
 }
 
-/* Width of the widest word of @s (what a column needs so that no word is
- * split).  Only the longest words (in bytes) are measured: a word with
- * under 30 % of the bytes of the longest one cannot be wider (glyphs of
- * the text fonts are 0.3 to 1 em wide). */
-static double
-widest_word(struct og_doc *d, const char *s, double size, unsigned flags)
-{
-	double best = 0;
-	size_t longest = 0;
-
-	for (const char *p = s; p && *p;) {
-		size_t n = strcspn(p, " \t\n");
-
-		if (n > longest)
-			longest = n;
-		p += n;
-		p += strspn(p, " \t\n");
-	}
-	while (s && *s) {
-		size_t n = strcspn(s, " \t\n");
-
-		if (n > 0 && n * 10 >= longest * 3) {
-			char *w = strndup(s, n);
-			double ww = og_text_width(d->tx, w, size, flags);
-
-			free(w);
-			if (ww > best)
-				best = ww;
-		}
-		s += n;
-		s += strspn(s, " \t\n");
-	}
-	return best;
-}
-
 #define TABLE_COLS_MAX	12
 #define COL_MIN_MAX	0.45	/* a longer token (path, hash) breaks instead */
 
@@ -373,11 +338,12 @@ fit_columns(struct og_doc *d, const struct og_col *cols, int ncols,
 
 		fit[c] = cols[c];
 		if (header)
-			want = widest_word(d, cols[c].title, size, OG_TX_BOLD);
+			want = og_text_widest_word(d->tx, cols[c].title ? cols[c].title : "", size, OG_TX_BOLD);
 		for (int r = 0; r < nrows; r++) {
 			const struct og_cell *cell = &cells[(size_t)r * ncols + c];
 			unsigned fl = cols[c].flags | cell->flags | (cell->chip ? OG_TX_BOLD : 0);
-			double ww = widest_word(d, cell->text, size, fl) + (cell->chip ? 8 : 0);
+			double ww = og_text_widest_word(d->tx, cell->text ? cell->text : "", size, fl) +
+				    (cell->chip ? 8 : 0);
 
 			if (ww > want)
 				want = ww;

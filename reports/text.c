@@ -33,6 +33,8 @@ struct laid {
 };
 
 static void laid_free(void *p);
+static guint lkey_hash(gconstpointer p);
+static gboolean lkey_equal(gconstpointer pa, gconstpointer pb);
 
 /* The font description for the style bits of @flags, made once. */
 static const PangoFontDescription *
@@ -98,7 +100,7 @@ og_text_init(struct og_text *t, const char *family)
 	t->mono = strdup("DejaVu Sans Mono");
 
 	t->ctx = pango_font_map_create_context(map);
-	t->layouts = g_hash_table_new_full(g_str_hash, g_str_equal, free, laid_free);
+	t->layouts = g_hash_table_new_full(lkey_hash, lkey_equal, free, laid_free);
 	pango_cairo_context_set_resolution(t->ctx, 72.0);
 	/* Pango (>= 1.44) rounds glyph positions to whole device units: whole
 	 * points here, up to 6 % of a glyph at 8.5 points (uneven letter
@@ -143,10 +145,26 @@ og_render_setup_cairo(const cJSON *report, const cJSON *config,
 	return 0;
 }
 
+/* Optimised builds leave the font caches and laid-out texts to the exit
+ * (as the run's document and model; a render is once per process): only
+ * leak checkers need them freed, and freeing the example PDF's 2,000
+ * layouts one by one was 4 % of its CPU.  OG_FREE_AT_EXIT=1 frees them. */
+static bool
+leave_to_exit(void)
+{
+#if defined(__OPTIMIZE__) && !defined(__SANITIZE_ADDRESS__)
+	const char *e = getenv("OG_FREE_AT_EXIT");
+
+	return !e || !*e || strcmp(e, "0") == 0;
+#else
+	return false;
+#endif
+}
+
 void
 og_text_fini(struct og_text *t)
 {
-	if (t->layouts)
+	if (t->layouts && !leave_to_exit())
 		g_hash_table_destroy(t->layouts);
 	if (t->ctx)
 		g_object_unref(t->ctx);
@@ -284,28 +302,6 @@ laid_free(void *p)
 	free(d);
 }
 
-/* text_layout, made once for the same arguments: a layout nobody changes
- * after it is made (drawing does not), owned by the cache. */
-static const struct laid *
-layout_cached(struct og_text *t, const char *s, double size, unsigned flags,
-	      double width)
-{
-	/* %a: the doubles exactly, so a key never joins two sizes */
-	char *key = og_asprintf("%x|%a|%a|%s", flags, size, width, s ? s : "");
-	struct laid *d = g_hash_table_lookup(t->layouts, key);
-
-	if (d) {
-		free(key);
-		return d;
-	}
-	if (g_hash_table_size(t->layouts) >= LAYOUT_CACHE_MAX)
-		g_hash_table_remove_all(t->layouts);
-	d = og_xcalloc(1, sizeof(*d));
-	text_layout(t, s, size, flags, width, d);
-	g_hash_table_insert(t->layouts, key, d);
-	return d;
-}
-
 static double
 laid_height(const struct laid *d)
 {
@@ -322,6 +318,69 @@ laid_width(const struct laid *d)
 
 	pango_layout_get_extents(d->l, NULL, &log);
 	return (double)log.width / PANGO_SCALE * d->scale;
+}
+
+/* What a layout is made from: the cache's key (the text follows the
+ * struct in the same allocation; a lookup points at the caller's). */
+struct lkey {
+	unsigned flags;
+	double size, width;
+	const char *s;
+};
+
+static guint
+lkey_hash(gconstpointer p)
+{
+	const struct lkey *k = p;
+	guint64 a, b;
+
+	memcpy(&a, &k->size, sizeof(a));
+	memcpy(&b, &k->width, sizeof(b));
+	return g_str_hash(k->s) ^ (guint)(k->flags * 0x9e3779b1u) ^
+	       (guint)(a ^ a >> 32) * 31u ^ (guint)(b ^ b >> 32) * 131u;
+}
+
+static gboolean
+lkey_equal(gconstpointer pa, gconstpointer pb)
+{
+	const struct lkey *a = pa, *b = pb;
+
+	return a->flags == b->flags && a->size == b->size && a->width == b->width &&
+	       strcmp(a->s, b->s) == 0;
+}
+
+/* text_layout, made once for the same arguments: a layout nobody changes
+ * after it is made (drawing does not), owned by the cache. */
+static const struct laid *
+layout_cached(struct og_text *t, const char *s, double size, unsigned flags,
+	      double width)
+{
+	struct lkey want = { flags, size, width, s ? s : "" }, *key;
+	struct laid *d = g_hash_table_lookup(t->layouts, &want);
+	size_t n;
+
+	if (d)
+		return d;
+	if (width > 0 && !(flags & (OG_TX_ONELINE | OG_TX_CENTER | OG_TX_RIGHT))) {
+		/* a table measures a cell's words on one line (og_text_widest_
+		 * word) before its rows: when that line fits the box, it is
+		 * the wrapped layout too, without shaping the text again */
+		struct lkey line = { flags & ~OG_TX_CLAMP, size, -1, want.s };
+		const struct laid *u = g_hash_table_lookup(t->layouts, &line);
+
+		if (u && laid_width(u) <= width)
+			return u;
+	}
+	if (g_hash_table_size(t->layouts) >= LAYOUT_CACHE_MAX)
+		g_hash_table_remove_all(t->layouts);
+	n = strlen(want.s) + 1;
+	key = og_xmalloc(sizeof(*key) + n);
+	*key = want;
+	key->s = memcpy(key + 1, want.s, n);
+	d = og_xcalloc(1, sizeof(*d));
+	text_layout(t, s, size, flags, width, d);
+	g_hash_table_insert(t->layouts, key, d);
+	return d;
 }
 
 double
@@ -356,6 +415,37 @@ og_text_width(struct og_text *t, const char *s, double size, unsigned flags)
 }
 
 double
+og_text_widest_word(struct og_text *t, const char *s, double size, unsigned flags)
+{
+	const struct laid *d = layout_cached(t, s, size, flags & ~OG_TX_ONELINE, -1);
+	const char *text = pango_layout_get_text(d->l);
+	PangoLayoutIter *it = pango_layout_get_iter(d->l);
+	PangoLayoutLine *line = NULL;
+	int word = 0, widest = 0;
+
+	/* one pass over the clusters: a word is the run of clusters between
+	 * white space (or line ends), its width the sum of their advances */
+	do {
+		PangoRectangle log;
+		PangoLayoutLine *now = pango_layout_iter_get_line_readonly(it);
+		int at = pango_layout_iter_get_index(it);
+
+		if (now != line || g_unichar_isspace(g_utf8_get_char(text + at))) {
+			word = 0;
+			line = now;
+			if (g_unichar_isspace(g_utf8_get_char(text + at)))
+				continue;
+		}
+		pango_layout_iter_get_cluster_extents(it, NULL, &log);
+		word += log.width;
+		if (word > widest)
+			widest = word;
+	} while (pango_layout_iter_next_cluster(it));
+	pango_layout_iter_free(it);
+	return (double)widest / PANGO_SCALE * d->scale;
+}
+
+double
 og_text_fit_size(struct og_text *t, const char *s, double size, unsigned flags,
 		 double width, double min_size)
 {
@@ -381,15 +471,7 @@ og_render_shutdown(void)
 {
 	PangoFontMap *map = font_map;
 
-#if defined(__OPTIMIZE__) && !defined(__SANITIZE_ADDRESS__)
-	/* Optimised builds leave the caches to the exit (as the run's
-	 * document and model): only leak checkers need them freed. */
-	const char *e = getenv("OG_FREE_AT_EXIT");
-
-	if (!e || !*e || strcmp(e, "0") == 0)
-		return;
-#endif
-	if (!map)
+	if (!map || leave_to_exit())
 		return;
 	font_map = NULL;
 	/* Order matters: the fontmap holds cairo fonts which hold

@@ -54,6 +54,9 @@ double og_text_measure(struct og_text *t, const char *s, double size,
  * not below @min_size (for a single-line slot such as a banner title). */
 double og_text_fit_size(struct og_text *t, const char *s, double size, unsigned flags,
 			double width, double min_size);
+/* Width of the widest word of @s (what a table column needs so that no
+ * word is split). */
+double og_text_widest_word(struct og_text *t, const char *s, double size, unsigned flags);
 /* Natural width of @s on one line. */
 double og_text_width(struct og_text *t, const char *s, double size, unsigned flags);
 /* Draw @s with its top-left at (x, y) in colour @c; returns its height.

@@ -197,6 +197,47 @@ test_keys_and_text(void)
 	OK(HEAD "\"findings\":[" F(",\"tags\":[\"b\"]") "," F(",\"tags\":[\"a\"]") "]}");
 }
 
+/* Numbers read as strtod reads them (the short ones take a fast path):
+ * scores and line numbers of many shapes. */
+static void
+test_numbers(void)
+{
+	static const char *const nums[] = {
+		"0", "-0", "7", "007", "9.8", "0.1", "0.30000000000000004",
+		"4.35", "10.0", "1.", "5e0", "1E1", "2.5e-3", "123456789012345",
+		"1234567890123456", "999999999999999.9", "0.000000000000001",
+		"3.14159265358979323846", "1e308", "1e-320", "4294967295",
+	};
+	unsigned seed = 1;
+
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		char *t = og_asprintf(HEAD "\"findings\":[{\"fingerprint\":\"f\","
+				      "\"kind\":\"secret\",\"id\":\"x\",\"severity\":\"low\","
+				      "\"score\":%s,\"locations\":[{\"file\":\"a\",\"line\":%s}]}]}",
+				      nums[i], nums[i]);
+
+		free(LOAD(t));
+		free(t);
+	}
+	for (int i = 0; i < 300; i++) {
+		char num[40];
+		int k = 0;
+
+		seed = seed * 1103515245u + 12345u;
+		k += snprintf(num + k, sizeof(num) - (size_t)k, "%u",
+			      (seed >> 8) % 100000);
+		seed = seed * 1103515245u + 12345u;
+		snprintf(num + k, sizeof(num) - (size_t)k, ".%0*u",
+			 (int)(seed >> 28) % 10 + 1, (seed >> 4) % 1000000000u);
+		{
+			char *t = og_asprintf(HEAD "\"findings\":[" F(",\"score\":%s") "]}", num);
+
+			free(LOAD(t));
+			free(t);
+		}
+	}
+}
+
 static void
 test_depth(void)
 {
@@ -297,6 +338,7 @@ main(void)
 	test_types();
 	test_order_of_errors();
 	test_keys_and_text();
+	test_numbers();
 	test_depth();
 	test_sizes();
 	test_merge_move();
