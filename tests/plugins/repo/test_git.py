@@ -232,6 +232,17 @@ def split_index():
             expect(f, "container.dockerfile.nonroot", True, "Dockerfile:2")
             expect(f, "repo.files.count", 40 + 4)
             assert "walking the tree" not in err, err
+            # a shared index claiming more entries than it can hold
+            path = os.path.join(root, ".git", shared[0])
+            with open(path, "rb") as fh:
+                good = fh.read()
+            with open(path, "wb") as fh:
+                fh.write(good[:8] + b"\xff\xff\xff\xf0" + good[12:])
+            lines, err = run(root)
+            f = facts(lines)
+            expect(f, "repo.walk.mode", "filesystem")
+            expect(f, "repo.walk.index_error",
+                   "a split index this reader does not understand")
             # the shared index gone: the tree is walked, and said
             for n in shared:
                 os.remove(os.path.join(root, ".git", n))
