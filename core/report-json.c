@@ -149,13 +149,12 @@ og_event_to_json(const struct og_model_event *e)
 	return o;
 }
 
-/* "findings" stays an empty array: the findings are read from the
+/* "findings" and "events" stay empty arrays: they are read from the
  * model (struct og_report) and printed from it (og_report_write). */
 void
 og_report_add_model(cJSON *doc, struct og_model *m)
 {
 	const struct og_model_fact *const *facts;
-	const struct og_model_event *const *events;
 	cJSON *a;
 	size_t n;
 
@@ -164,10 +163,7 @@ og_report_add_model(cJSON *doc, struct og_model *m)
 	for (size_t i = 0; i < n; i++)
 		cJSON_AddItemToArray(a, og_fact_to_json(facts[i]));
 	cJSON_AddArrayToObject(doc, "findings");
-	events = og_model_events(m, &n);
-	a = cJSON_AddArrayToObject(doc, "events");
-	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(a, og_event_to_json(events[i]));
+	cJSON_AddArrayToObject(doc, "events");
 }
 
 const cJSON *

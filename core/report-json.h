@@ -16,8 +16,8 @@ cJSON *og_fact_to_json(const struct og_model_fact *f);
 cJSON *og_finding_to_json(const struct og_model_finding *f);
 cJSON *og_event_to_json(const struct og_model_event *e);
 
-/* Add the facts and events of @m to @doc, in canonical order, and an
- * empty "findings": the findings stay in the model (core/report.h).
+/* Add the facts of @m to @doc, in canonical order, and empty "findings"
+ * and "events": those stay in the model (core/report.h).
  * The new items borrow @m's strings: delete @doc before @m. */
 void og_report_add_model(cJSON *doc, struct og_model *m);
 

@@ -13,20 +13,29 @@
 #include <unistd.h>
 
 #include "jsonpr.h"
+#include "report-json.h"
 #include "report.h"
 #include "util.h"
+
+/* A loaded report.json's tree of @key: the model holds them now. */
+static void
+empty_array(cJSON *doc, const char *key)
+{
+	cJSON *a = cJSON_GetObjectItemCaseSensitive(doc, key);
+
+	if (cJSON_IsArray(a))
+		while (a->child)
+			cJSON_Delete(cJSON_DetachItemViaPointer(a, a->child));
+}
 
 void
 og_report_init(struct og_report *r, cJSON *doc, struct og_model *m)
 {
-	cJSON *a = cJSON_GetObjectItemCaseSensitive(doc, "findings");
-
 	r->doc = doc;
 	r->findings = og_model_findings(m, &r->n_findings);
-	/* a loaded report.json's tree: the model holds them now */
-	if (cJSON_IsArray(a))
-		while (a->child)
-			cJSON_Delete(cJSON_DetachItemViaPointer(a, a->child));
+	r->events = og_model_events(m, &r->n_events);
+	empty_array(doc, "findings");
+	empty_array(doc, "events");
 }
 
 static void
@@ -104,8 +113,9 @@ finding(struct og_jp *jp, const struct og_model_finding *f)
 	og_jp_close(jp);
 }
 
-/* The document as cJSON_Print would print it, its "findings" member
- * from the model. */
+/* The document as cJSON_Print would print it, its "findings" and
+ * "events" members from the model (an event goes through a small tree
+ * of its own, made and freed in turn: never all of them at once). */
 static void
 print_doc(struct og_jp *jp, const struct og_report *r)
 {
@@ -118,14 +128,23 @@ print_doc(struct og_jp *jp, const struct og_report *r)
 	og_jp_open(jp, '{');
 	for (it = r->doc->child; it; it = it->next) {
 		og_jp_key(jp, it->string);
-		if (strcmp(it->string, "findings") != 0) {
+		if (strcmp(it->string, "findings") == 0) {
+			og_jp_open(jp, '[');
+			for (size_t i = 0; i < r->n_findings; i++)
+				finding(jp, r->findings[i]);
+			og_jp_close(jp);
+		} else if (strcmp(it->string, "events") == 0) {
+			og_jp_open(jp, '[');
+			for (size_t i = 0; i < r->n_events; i++) {
+				cJSON *e = og_event_to_json(r->events[i]);
+
+				og_jp_cjson(jp, e);
+				cJSON_Delete(e);
+			}
+			og_jp_close(jp);
+		} else {
 			og_jp_cjson(jp, it);
-			continue;
 		}
-		og_jp_open(jp, '[');
-		for (size_t i = 0; i < r->n_findings; i++)
-			finding(jp, r->findings[i]);
-		og_jp_close(jp);
 	}
 	og_jp_close(jp);
 }

@@ -20,18 +20,21 @@ struct og_report {
 	 * while the model is and nothing is added to it */
 	const struct og_model_finding *const *findings;
 	size_t n_findings;
+	/* the same for the events: a collector may send millions */
+	const struct og_model_event *const *events;
+	size_t n_events;
 };
 
 /*
- * @doc with the findings of @m.  Empties a findings tree @doc holds
- * (a loaded report.json), keeping the member where it is: the model is
- * the one copy.  The sorted view is made here, once, before renderers
+ * @doc with the findings and events of @m.  Empties the findings and
+ * events trees @doc holds (a loaded report.json), keeping the members
+ * where they are: the model is the one copy.  The sorted view is made here, once, before renderers
  * fork and share it.
  */
 void og_report_init(struct og_report *r, cJSON *doc, struct og_model *m);
 
 /* Write @r as report.json, atomically (temporary file + rename), the
- * findings streamed from the model: byte for byte what cJSON_Print
+ * findings and events streamed from the model: byte for byte what cJSON_Print
  * prints for the whole tree. */
 int og_report_write(const struct og_report *r, const char *path,
 		    char **ret_err);

@@ -1184,7 +1184,7 @@ sec_appendix(struct hr *r)
 	kv_row(r, "Generated at", og_rj_str(r->report, "generated_at"));
 	kv_row(r, "opsgrade version", og_rj_str(r->report, "opsgrade_version"));
 	snprintf(buf, sizeof(buf), "%d / %d / %d", og_rj_count(og_rj_arr(r->report, "facts")),
-		 (int)r->rep->n_findings, og_rj_count(og_rj_arr(r->report, "events")));
+		 (int)r->rep->n_findings, (int)r->rep->n_events);
 	kv_row(r, "Facts / findings / events", buf);
 	og_html_table_end(&r->h);
 }

@@ -1314,8 +1314,7 @@ sec_appendix(struct pdf *p)
 	txt(p, og_rj_str(p->report, "opsgrade_version"));
 	txt(p, "Facts / findings / events");
 	txt(p, keep(p, og_asprintf("%d / %d / %d", og_rj_count(og_rj_arr(p->report, "facts")),
-				   (int)p->rep->n_findings,
-				   og_rj_count(og_rj_arr(p->report, "events")))));
+				   (int)p->rep->n_findings, (int)p->rep->n_events)));
 	table(p, kv, 2, false);
 }
 

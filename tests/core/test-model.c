@@ -450,6 +450,7 @@ static char *
 tree_text(cJSON *doc, struct og_model *m)
 {
 	const struct og_model_finding *const *fs;
+	const struct og_model_event *const *es;
 	cJSON *copy = cJSON_Duplicate(doc, 1);
 	cJSON *a = cJSON_GetObjectItem(copy, "findings");
 	size_t n;
@@ -458,6 +459,10 @@ tree_text(cJSON *doc, struct og_model *m)
 	fs = og_model_findings(m, &n);
 	for (size_t i = 0; i < n; i++)
 		cJSON_AddItemToArray(a, og_finding_to_json(fs[i]));
+	a = cJSON_GetObjectItem(copy, "events");
+	es = og_model_events(m, &n);
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(a, og_event_to_json(es[i]));
 	s = cJSON_Print(copy);
 	t = og_asprintf("%s\n", s);
 	free(s);
@@ -505,6 +510,9 @@ test_round_trip(void)
 	s1 = report_text(doc, m);
 	CHECK(s1 && s2 && !strcmp(s1, s2));
 	CHECK(s1 && strstr(s1, "CVE-2") && strstr(s1, "\"line\":\t12"));
+	/* the events are the model's too, not a tree in the document */
+	CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "events")) == 0);
+	CHECK(s1 && strstr(s1, "\"environment\":\t\"production\""));
 	free(s2);
 	CHECK(og_write_file_atomic("test-model-rt.json", s1, strlen(s1)) == 0);
 	doc2 = NULL;
