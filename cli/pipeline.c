@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -401,7 +402,7 @@ ensure_dir(const char *dir)
 static const struct {
 	const char *format;
 	const char *file;
-	int (*render)(const cJSON *, const cJSON *, const char *, char **);
+	int (*render)(const struct og_report *, const cJSON *, const char *, char **);
 } renderers[] = {
 	{ "json", "report.json", og_render_json },
 	{ "junit", "junit.xml", og_render_junit },
@@ -427,8 +428,9 @@ format_wanted(const cJSON *config, const char *format)
 /* The mail carries the PNG summary inline and the PDF (when the PDF
  * was asked for): the renderers' files, which only the CLI knows. */
 static int
-send_mail(struct og_pipeline *p, const cJSON *doc, const char *outdir)
+send_mail(struct og_pipeline *p, const struct og_report *rep, const char *outdir)
 {
+	const cJSON *doc = rep->doc;
 	char *image = og_asprintf("%s/summary.png", outdir);
 	char *pdf = format_wanted(p->config, "pdf") ? og_asprintf("%s/report.pdf", outdir)
 						     : NULL;
@@ -438,7 +440,7 @@ send_mail(struct og_pipeline *p, const cJSON *doc, const char *outdir)
 		.attachment = pdf, .attachment_name = name,
 		.attachment_type = "application/pdf",
 	};
-	int r = og_mail_send(doc, p->config, &files, og_render_mail_summary, &err);
+	int r = og_mail_send(rep, p->config, &files, og_render_mail_summary, &err);
 
 	if (r < 0) {
 		og_log_error("%s", err);
@@ -452,7 +454,7 @@ send_mail(struct og_pipeline *p, const cJSON *doc, const char *outdir)
 
 /* collect and merge -o: the model alone, to -o or OUTDIR/report.json. */
 static int
-write_model_only(struct og_pipeline *p, const cJSON *doc, struct og_model *m,
+write_model_only(struct og_pipeline *p, const struct og_report *rep,
 		 const char *outdir, int code)
 {
 	char *path, *err = NULL;
@@ -471,7 +473,7 @@ write_model_only(struct og_pipeline *p, const cJSON *doc, struct og_model *m,
 		}
 		path = og_asprintf("%s/report.json", outdir);
 	}
-	r = og_report_write_model(doc, m, path, &err);
+	r = og_report_write(rep, path, &err);
 	if (r < 0) {
 		og_log_error("%s", err);
 		free(err);
@@ -510,8 +512,9 @@ lock_output(struct og_pipeline *p)
 }
 
 struct render_job {
-	int (*render)(const cJSON *, const cJSON *, const char *, char **);
-	const cJSON *doc, *config;
+	int (*render)(const struct og_report *, const cJSON *, const char *, char **);
+	const struct og_report *rep;
+	const cJSON *config;
 	char *path;
 };
 
@@ -520,7 +523,7 @@ render_one(void *arg, char **ret_err)
 {
 	struct render_job *j = arg;
 
-	return j->render(j->doc, j->config, j->path, ret_err);
+	return j->render(j->rep, j->config, j->path, ret_err);
 }
 
 #define N_RENDERERS (sizeof(renderers) / sizeof(renderers[0]))
@@ -529,7 +532,8 @@ render_one(void *arg, char **ret_err)
  * process at once (og_fanout_run).  One failing renderer does not stop
  * the others. */
 static int
-render_all(struct og_pipeline *p, const cJSON *doc, const char *outdir, int code)
+render_all(struct og_pipeline *p, const struct og_report *rep, const char *outdir,
+	   int code)
 {
 	const char *names[N_RENDERERS];
 	struct render_job rj[N_RENDERERS];
@@ -553,7 +557,7 @@ render_all(struct og_pipeline *p, const cJSON *doc, const char *outdir, int code
 		if (!format_wanted(p->config, renderers[k].format))
 			continue;
 		rj[nj] = (struct render_job){
-			.render = renderers[k].render, .doc = doc,
+			.render = renderers[k].render, .rep = rep,
 			.config = p->render_config ? p->render_config : p->config,
 			.path = og_publish_path(pub, renderers[k].file),
 		};
@@ -561,6 +565,12 @@ render_all(struct og_pipeline *p, const cJSON *doc, const char *outdir, int code
 		idx[nj++] = k;
 	}
 	og_publish_on_fatal_signal(og_fanout_kill_children);
+	/* The renderers fork with the parent's heap shared copy-on-write;
+	 * its free chunks, consolidated here once, would otherwise be
+	 * walked (and the pages copied) by the first large malloc in every
+	 * process.  The free pages go back to the system too. */
+	if (nj > 1)
+		malloc_trim(0);
 	og_fanout_run(jobs, nj);
 	og_publish_on_fatal_signal(NULL);
 	/* reported in the formats' order, whichever finished first */
@@ -718,22 +728,11 @@ store_render_settings(struct og_pipeline *p, cJSON *doc)
 		cJSON_AddItemToObject(doc, "render", merged);
 }
 
-/* collect, and merge -o, only write the document: nothing reads its
- * findings, so they are printed from the model one at a time
- * (og_report_write_model) and never stand as one tree of ~2 KB each. */
+/* collect, and merge -o, only write the document. */
 static bool
 only_written(const struct og_pipeline *p)
 {
 	return p->cli->cmd != OG_CMD_RENDER && !og_cli_delivers(p->cli);
-}
-
-static void
-add_model(const struct og_pipeline *p, cJSON *doc, struct og_model *m)
-{
-	if (only_written(p))
-		og_report_add_model_lazy(doc, m);
-	else
-		og_report_add_model(doc, m);
 }
 
 /*
@@ -745,8 +744,13 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 {
 	const char *outdir = og_config_str(p->config, "output_dir",
 					   OG_DEFAULT_OUTPUT_DIR);
+	struct og_report rep;
 	char *err = NULL;
 	int r, code = EXIT_OK;
+
+	/* The findings are read from the model by everything below, never
+	 * from a tree in @doc (a loaded report.json's is dropped here). */
+	og_report_init(&rep, doc, m);
 
 	/* collect writes only the model.  render --from keeps the stored
 	 * assessment and gates unless this run brings its own assessment
@@ -813,7 +817,7 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 		cJSON_AddNullToObject(doc, "history");
 	/* History before rendering: the renderers draw report["history"]. */
 	if (og_cli_delivers(p->cli) &&
-	    og_history_record(doc, p->config, &err) < 0) {
+	    og_history_record(&rep, p->config, &err) < 0) {
 		og_log_error("%s", err);
 		free(err);
 		err = NULL;
@@ -821,9 +825,9 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 	}
 
 	if (only_written(p)) {
-		code = write_model_only(p, doc, m, outdir, code);
+		code = write_model_only(p, &rep, outdir, code);
 	} else {
-		r = render_all(p, doc, outdir, code);
+		r = render_all(p, &rep, outdir, code);
 		if (og_cli_delivers(p->cli) && code != EXIT_OUTPUT &&
 		    (r == EXIT_OUTPUT || r == EXIT_LOCKED))
 			og_history_forget(doc, p->config);
@@ -853,7 +857,7 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 			    og_config_str(p->config, "mail.on", "always"));
 	if (og_cli_delivers(p->cli) && code != EXIT_OUTPUT &&
 	    og_mail_wanted(doc, p->config)) {
-		if (send_mail(p, doc, outdir) < 0)
+		if (send_mail(p, &rep, outdir) < 0)
 			code = EXIT_OUTPUT;
 		else if ((r = og_history_mark_mailed(doc, p->config)) < 0)
 			og_log_warn("history: cannot remember the mailed report: %s", strerror(-r));
@@ -942,7 +946,7 @@ og_pipeline_collect_and_report(struct og_pipeline *p)
 		og_run_result_clear(&results[i]);
 	}
 	sort_collectors(doc);
-	add_model(p, doc, m);
+	og_report_add_model(doc, m);
 	code = finish_report(p, doc, m);
 	/* A failed gate (1) outranks an incomplete run (3) for CI. */
 	if (code == EXIT_OK && incomplete)
@@ -952,22 +956,6 @@ og_pipeline_collect_and_report(struct og_pipeline *p)
 	free(run);
 	free(subject);
 	return code;
-}
-
-/* The loader leaves "findings" empty (the model holds them); the
- * renderers still read the document's. */
-static void
-fill_findings(cJSON *doc, struct og_model *m)
-{
-	cJSON *a = cJSON_GetObjectItemCaseSensitive(doc, "findings");
-	const struct og_model_finding *const *fs;
-	size_t n;
-
-	if (!cJSON_IsArray(a) || a->child)
-		return;
-	fs = og_model_findings(m, &n);
-	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(a, og_finding_to_json(fs[i]));
 }
 
 int
@@ -989,7 +977,6 @@ og_pipeline_render_from(struct og_pipeline *p)
 		free(err);
 		return EXIT_USAGE;
 	}
-	fill_findings(doc, m);
 	code = finish_report(p, doc, m);
 	drop_run(doc, m);
 	return code;
@@ -1200,7 +1187,7 @@ og_pipeline_merge(struct og_pipeline *p)
 		cJSON_AddItemToObject(x.doc, "collectors", x.collectors);
 		x.collectors = NULL;
 		sort_collectors(x.doc);
-		add_model(p, x.doc, x.m);
+		og_report_add_model(x.doc, x.m);
 		code = finish_report(p, x.doc, x.m);
 	}
 	cJSON_Delete(x.collectors);

@@ -55,9 +55,8 @@ og_json_hexval(int c)
 	return -1;
 }
 
-/* The code unit of a "\uXXXX" escape at @p, or -1. */
-static long
-escape_unit(const unsigned char *p, size_t n)
+long
+og_json_escape_unit(const unsigned char *p, size_t n)
 {
 	long v = 0;
 
@@ -126,7 +125,7 @@ fix_pass(const unsigned char *in, size_t len, bool json, unsigned char *out,
 			continue;
 		}
 		if (*p == '\\') {
-			u = escape_unit(p, len - i);
+			u = og_json_escape_unit(p, len - i);
 			if (u < 0xd800 || u > 0xdfff) {
 				/* any other escape: the unit and what it
 				 * escapes stay as they are */
@@ -137,7 +136,7 @@ fix_pass(const unsigned char *in, size_t len, bool json, unsigned char *out,
 				continue;
 			}
 			if (u <= 0xdbff) {
-				long lo = escape_unit(p + 6, len - i - 6);
+				long lo = og_json_escape_unit(p + 6, len - i - 6);
 
 				if (lo >= 0xdc00 && lo <= 0xdfff) {
 					EMIT(p, 12);

@@ -48,6 +48,9 @@ void og_json_dedup_keys(cJSON *j);
  * the length of the invalid subpart that one U+FFFD replaces. */
 long og_utf8_seq(const unsigned char *p, size_t n);
 
+/* The code unit of a "\uXXXX" escape at @p (@n bytes left), or -1. */
+long og_json_escape_unit(const unsigned char *p, size_t n);
+
 /* The value of hex digit @c (either case), or -1. */
 int og_json_hexval(int c);
 

@@ -212,6 +212,42 @@ og_jp_bool(struct og_jp *p, bool b)
 		og_jp_raw(p, "false", 5);
 }
 
+/*
+ * A number with at most one decimal below 1e13 (line numbers, counts,
+ * CVSS scores), which "%1.15g" prints exactly and which reads back: its
+ * digits, without snprintf and sscanf.  -0 and the rest: false.
+ */
+static bool
+short_number(double d, char *b, int *ret_n)
+{
+	char tmp[24];
+	long long k;
+	int n = 0, t = 0;
+
+	if (!(fabs(d) < 1e13) || (d == 0 && signbit(d)))
+		return false;
+	k = llround(d * 10);
+	if ((double)k / 10 != d)
+		return false;
+	if (k < 0) {
+		b[n++] = '-';
+		k = -k;
+	}
+	if (k % 10) {
+		tmp[t++] = (char)('0' + k % 10);
+		tmp[t++] = '.';
+	}
+	k /= 10;
+	do {
+		tmp[t++] = (char)('0' + k % 10);
+		k /= 10;
+	} while (k);
+	while (t)
+		b[n++] = tmp[--t];
+	*ret_n = n;
+	return true;
+}
+
 /* cJSON's print_number (1.7.15, Debian 12): 15 digits unless they do
  * not read back within its compare_double, then 17. */
 void
@@ -221,6 +257,10 @@ og_jp_num(struct og_jp *p, double d)
 	int n;
 
 	before_value(p);
+	if (short_number(d, b, &n)) {
+		og_jp_raw(p, b, (size_t)n);
+		return;
+	}
 	if (isnan(d) || isinf(d)) {
 		n = snprintf(b, sizeof(b), "null");
 	} else {

@@ -144,17 +144,8 @@ hex4(const unsigned char *p)
 static long
 low_surrogate(const unsigned char *p, const unsigned char *end)
 {
-	long v = 0;
+	long v = og_json_escape_unit(p, (size_t)(end - p));
 
-	if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
-		return -1;
-	for (int i = 2; i < 6; i++) {
-		int h = og_json_hexval(p[i]);
-
-		if (h < 0)
-			return -1;
-		v = v * 16 + h;
-	}
 	return v >= 0xdc00 && v <= 0xdfff ? v : -1;
 }
 
@@ -348,13 +339,14 @@ skip_string(struct og_jr *r)
 	return true;
 }
 
-int
-og_jr_member(struct og_jr *r, bool *first, const char **key, size_t *key_len)
+/* Before the next member or element: 0 at @close (consumed), 1 at the
+ * first one or after its comma, -1 on a syntax error. */
+static int
+next_item(struct og_jr *r, bool *first, int close)
 {
-	const unsigned char *s, *q;
 	int c = og_jr_peek(r);
 
-	if (c == '}') {
+	if (c == close) {
 		r->p++;
 		return 0;
 	}
@@ -362,10 +354,20 @@ og_jr_member(struct og_jr *r, bool *first, const char **key, size_t *key_len)
 		if (c != ',')
 			return og_jr_fail(r), -1;
 		r->p++;
-		c = og_jr_peek(r);
 	}
 	*first = false;
-	if (c != '"')
+	return 1;
+}
+
+int
+og_jr_member(struct og_jr *r, bool *first, const char **key, size_t *key_len)
+{
+	const unsigned char *s, *q;
+	int more = next_item(r, first, '}');
+
+	if (more <= 0)
+		return more;
+	if (og_jr_peek(r) != '"')
 		return og_jr_fail(r), -1;
 	/* a key without escapes is used in place */
 	s = r->p + 1;
@@ -385,21 +387,7 @@ og_jr_member(struct og_jr *r, bool *first, const char **key, size_t *key_len)
 int
 og_jr_element(struct og_jr *r, bool *first)
 {
-	int c = og_jr_peek(r);
-
-	if (c == ']') {
-		r->p++;
-		return 0;
-	}
-	if (!*first) {
-		if (c != ',')
-			return og_jr_fail(r), -1;
-		r->p++;
-		if (og_jr_peek(r) < 0)
-			return og_jr_fail(r), -1;
-	}
-	*first = false;
-	return 1;
+	return next_item(r, first, ']');
 }
 
 /*

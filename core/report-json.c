@@ -1,14 +1,7 @@
 #include "config.h"
 
-#include <errno.h>
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "jsonin.h"
-#include "jsonpr.h"
 #include "report-json.h"
 #include "util.h"
 
@@ -156,11 +149,12 @@ og_event_to_json(const struct og_model_event *e)
 	return o;
 }
 
-static void
-add_model(cJSON *doc, struct og_model *m, bool findings)
+/* "findings" stays an empty array: the findings are read from the
+ * model (struct og_report) and printed from it (og_report_write). */
+void
+og_report_add_model(cJSON *doc, struct og_model *m)
 {
 	const struct og_model_fact *const *facts;
-	const struct og_model_finding *const *fs;
 	const struct og_model_event *const *events;
 	cJSON *a;
 	size_t n;
@@ -169,97 +163,11 @@ add_model(cJSON *doc, struct og_model *m, bool findings)
 	a = cJSON_AddArrayToObject(doc, "facts");
 	for (size_t i = 0; i < n; i++)
 		cJSON_AddItemToArray(a, og_fact_to_json(facts[i]));
-	fs = og_model_findings(m, &n);
-	a = cJSON_AddArrayToObject(doc, "findings");
-	for (size_t i = 0; findings && i < n; i++)
-		cJSON_AddItemToArray(a, og_finding_to_json(fs[i]));
+	cJSON_AddArrayToObject(doc, "findings");
 	events = og_model_events(m, &n);
 	a = cJSON_AddArrayToObject(doc, "events");
 	for (size_t i = 0; i < n; i++)
 		cJSON_AddItemToArray(a, og_event_to_json(events[i]));
-}
-
-void
-og_report_add_model(cJSON *doc, struct og_model *m)
-{
-	add_model(doc, m, true);
-}
-
-void
-og_report_add_model_lazy(cJSON *doc, struct og_model *m)
-{
-	add_model(doc, m, false);
-}
-
-/* @doc as cJSON_Print would print it; with @m, its "findings" member
- * printed from the model, each finding's tree made and freed in turn. */
-static void
-print_doc(struct og_jp *jp, const cJSON *doc, struct og_model *m)
-{
-	const struct og_model_finding *const *fs;
-	const cJSON *it;
-	size_t n;
-
-	if (!m || !cJSON_IsObject(doc)) {
-		og_jp_cjson(jp, doc);
-		return;
-	}
-	og_jp_open(jp, '{');
-	for (it = doc->child; it; it = it->next) {
-		og_jp_key(jp, it->string);
-		if (strcmp(it->string, "findings") != 0) {
-			og_jp_cjson(jp, it);
-			continue;
-		}
-		og_jp_open(jp, '[');
-		fs = og_model_findings(m, &n);
-		for (size_t i = 0; i < n; i++) {
-			cJSON *f = og_finding_to_json(fs[i]);
-
-			og_jp_cjson(jp, f);
-			cJSON_Delete(f);
-		}
-		og_jp_close(jp);
-	}
-	og_jp_close(jp);
-}
-
-int
-og_report_write_model(const cJSON *doc, struct og_model *m,
-		      const char *path, char **ret_err)
-{
-	struct og_jp jp;
-	char *tmp = NULL;
-	int fd = -1, r;
-
-	r = og_open_tmp(path, &fd, &tmp);
-	if (r < 0)
-		goto out;
-	/* Streamed: the text is never whole in memory (it is about as big
-	 * as the input scans). */
-	og_jp_init(&jp, fd);
-	print_doc(&jp, doc, m);
-	og_jp_raw(&jp, "\n", 1);
-	r = og_jp_finish(&jp);
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0)
-		r = og_commit_tmp(tmp, path);
-	else
-		(void)unlink(tmp);
-out:
-	if (r < 0)
-		*ret_err = og_asprintf("cannot write '%s': %s", path, strerror(-r));
-	free(tmp);
-	return r;
-}
-
-int
-og_report_write(const cJSON *doc, const char *path, char **ret_err)
-{
-	return og_report_write_model(doc, NULL, path, ret_err);
 }
 
 const cJSON *

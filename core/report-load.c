@@ -514,24 +514,28 @@ og_report_load_buf(struct og_report_buf *b, const char *path, cJSON **ret_doc,
 	return load(b, path, true, ret_doc, ret_m, ret_err);
 }
 
-int
-og_report_load(const char *path, cJSON **ret_doc, struct og_model **ret_m,
-	       char **ret_err)
+/* A load with a buffer of its own. */
+static int
+load_once(const char *path, bool stream, cJSON **ret_doc,
+	  struct og_model **ret_m, char **ret_err)
 {
 	struct og_report_buf b = { 0 };
-	int r = load(&b, path, true, ret_doc, ret_m, ret_err);
+	int r = load(&b, path, stream, ret_doc, ret_m, ret_err);
 
 	free(b.buf);
 	return r;
 }
 
 int
+og_report_load(const char *path, cJSON **ret_doc, struct og_model **ret_m,
+	       char **ret_err)
+{
+	return load_once(path, true, ret_doc, ret_m, ret_err);
+}
+
+int
 og_report_load_tree(const char *path, cJSON **ret_doc, struct og_model **ret_m,
 		    char **ret_err)
 {
-	struct og_report_buf b = { 0 };
-	int r = load(&b, path, false, ret_doc, ret_m, ret_err);
-
-	free(b.buf);
-	return r;
+	return load_once(path, false, ret_doc, ret_m, ret_err);
 }

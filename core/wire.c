@@ -11,6 +11,26 @@
 #include "util.h"
 #include "wire.h"
 
+/* True when the @n bytes at @p are all ASCII: looked at eight a step,
+ * since nearly every string of a report is, and then needs no UTF-8 check. */
+static bool
+all_ascii(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	for (; n - i >= 8; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + i, 8);
+		if (w & 0x8080808080808080u)
+			return false;
+	}
+	for (; i < n; i++)
+		if (p[i] & 0x80)
+			return false;
+	return true;
+}
+
 /* ---- child side ------------------------------------------------------ */
 
 void
@@ -67,14 +87,15 @@ put_str(struct og_wire_buf *b, const char *s)
 		put_varint(b, 0);
 		return;
 	}
-	while (p[n] && p[n] < 0x80)
-		n++;
-	ascii = n;
-	if (!p[n]) {
+	n = strlen(s);
+	if (all_ascii(p, n)) {
 		put_varint(b, n + 1);
 		put_bytes(b, p, n);
 		return;
 	}
+	for (n = 0; p[n] < 0x80; n++)
+		;
+	ascii = n;
 	for (size_t i = ascii, k; p[i]; i += k ? k : 1) {
 		k = og_jw_utf8_len(p + i);
 		n += k ? k : 3;
@@ -238,6 +259,8 @@ get_str(struct rd *r)
 	s[n] = '\0';
 	r->used += (size_t)n + 1;
 	r->p += n;
+	if (all_ascii((const unsigned char *)s, (size_t)n))
+		return s;
 	fix = og_utf8_fix(s, &fixed);
 	if (!fix)
 		return s;
@@ -275,6 +298,9 @@ og_wire_add_finding(struct og_model *m, const unsigned char *p, size_t n,
 {
 	struct rd r = { .p = p, .end = p + n };
 	struct og_model_finding f = { 0 };
+	/* a finding frame is a few hundred bytes: no allocation for it */
+	char scratch[2048];
+	struct og_model_location locs[4];
 	char **strs[] = {
 		&f.fingerprint, &f.id, &f.title, &f.package,
 		&f.installed_version, &f.fixed_version, &f.status_detail,
@@ -289,7 +315,7 @@ og_wire_add_finding(struct og_model *m, const unsigned char *p, size_t n,
 		*ret_err = og_strdup0("finding record too short");
 		return -EINVAL;
 	}
-	r.scratch = og_xcalloc(n + 1, 1);
+	r.scratch = n < sizeof(scratch) ? scratch : og_xmalloc(n + 1);
 	f.kind = (enum og_finding_kind)p[0];
 	f.severity = (enum og_severity)p[1];
 	f.suppressed = p[2] & 1;
@@ -322,7 +348,9 @@ og_wire_add_finding(struct og_model *m, const unsigned char *p, size_t n,
 	}
 	if (r.err)
 		goto out;
-	f.locations = og_xcalloc((size_t)n_loc + 1, sizeof(*f.locations));
+	f.locations = n_loc < sizeof(locs) / sizeof(locs[0]) ? locs :
+		      og_xcalloc((size_t)n_loc + 1, sizeof(*f.locations));
+	memset(f.locations, 0, ((size_t)n_loc + 1) * sizeof(*f.locations));
 	for (size_t i = 0; i < n_loc && !r.err; i++) {
 		struct og_model_location *l = &f.locations[i];
 		uint64_t line, col;
@@ -359,7 +387,9 @@ out:
 		free(r.fixes[i]);
 	free(r.fixes);
 	free(f.tags);
-	free(f.locations);
-	free(r.scratch);
+	if (f.locations != locs)
+		free(f.locations);
+	if (r.scratch != scratch)
+		free(r.scratch);
 	return ret;
 }

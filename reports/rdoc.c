@@ -92,6 +92,27 @@ og_sev_rank(const char *s)
 	return OG_SEV_COUNT - 1;
 }
 
+int
+og_finding_rank(const struct og_model_finding *f)
+{
+	return f->severity >= OG_SEV_INFO && f->severity <= OG_SEV_CRITICAL
+	       ? OG_SEV_CRITICAL - (int)f->severity : OG_SEV_COUNT - 1;
+}
+
+char *
+og_finding_where(const struct og_model_finding *f)
+{
+	const struct og_model_location *loc = f->n_locations ? &f->locations[0] : NULL;
+
+	if (f->package)
+		return og_strdup0(f->package);
+	if (!loc)
+		return NULL;
+	if (loc->file && loc->line)
+		return og_asprintf("%s:%u", loc->file, (unsigned)loc->line);
+	return og_strdup0(loc->file ? loc->file : loc->target);
+}
+
 struct og_rgb
 og_sev_color(int rank)
 {
@@ -364,6 +385,26 @@ og_text_clean(const char *s, size_t max, bool keep_newlines)
 	}
 	out[o] = '\0';
 	return out;
+}
+
+const char *
+og_text_clean_view(const char *s, size_t max, bool keep_newlines, char **ret_owned)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	*ret_owned = NULL;
+	if (!s)
+		return NULL;
+	/* printable ASCII (most of what scanners write) that fits is what
+	 * og_text_clean would copy unchanged */
+	for (; *p; p++)
+		if ((*p < 0x20 || *p >= 0x7f) &&
+		    !(keep_newlines && (*p == '\n' || *p == '\t')))
+			break;
+	if (!*p && (size_t)(p - (const unsigned char *)s) + 3 <= (max < 8 ? 8 : max))
+		return s;
+	*ret_owned = og_text_clean(s, max, keep_newlines);
+	return *ret_owned;
 }
 
 void

@@ -53,6 +53,12 @@ int og_rj_count(const cJSON *arr);
 /* Severity names in rank order and their rank (unknown strings -> 5). */
 extern const char *const og_sev_names[OG_SEV_COUNT];
 int og_sev_rank(const char *s);
+/* A finding's severity as that rank. */
+int og_finding_rank(const struct og_model_finding *f);
+/* Where a finding is, for the top-findings tables: its package, else
+ * its first location's file (with ":line") or target; NULL when none.
+ * Allocated. */
+char *og_finding_where(const struct og_model_finding *f);
 /* Open findings per severity (og_sev_names order) from the assessment's
  * security block, the one place they are counted.  *ret_have is false
  * when no scanner ran or there is no assessment ("not measured", not
@@ -137,6 +143,10 @@ void og_decision_walk(const cJSON *assessment, int per,
  * with "…".  NULL in, NULL out.
  */
 char *og_text_clean(const char *s, size_t max, bool keep_newlines);
+/* The same text without a copy when there is nothing to clean: @s, or
+ * the cleaned copy, which *ret_owned then holds (caller frees it). */
+const char *og_text_clean_view(const char *s, size_t max, bool keep_newlines,
+			       char **ret_owned);
 
 /* "2026-11-27" from an RFC 3339 string (into @buf, at least 11 bytes);
  * "27 November 2026" with @long_form. */

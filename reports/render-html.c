@@ -33,6 +33,7 @@ struct hr {
 	struct og_html h;
 	const struct og_rstyle *st;
 	const cJSON *report, *as, *hist;
+	const struct og_report *rep;	/* the findings */
 	const char *subject;
 	char date_long[40];
 };
@@ -931,33 +932,26 @@ static void
 findings_table(struct hr *r)
 {
 	static const char *const cols[] = { "Severity", "ID", "Title", "Package / location", "Fixed in" };
-	const cJSON *f;
 	int shown = 0;
 
 	og_html_heading(&r->h, 3, NULL, "Top 10 open findings");
-	cJSON_ArrayForEach(f, og_rj_arr(r->report, "findings")) {
-		const char *st = og_rj_str(f, "status"), *fix = og_rj_str(f, "fixed_version");
-		const cJSON *loc = cJSON_GetArrayItem(og_rj_arr(f, "locations"), 0);
-		const char *where = og_rj_str(f, "package");
-		int rank = og_sev_rank(og_rj_str(f, "severity"));
-		char *w = NULL;
-		double v;
+	/* sorted most severe first: the first open ones are the top */
+	for (size_t i = 0; i < r->rep->n_findings && shown < TOP_FINDINGS; i++) {
+		const struct og_model_finding *f = r->rep->findings[i];
+		const char *fix = f->fixed_version;
+		int rank = og_finding_rank(f);
+		char *w;
 
-		if (shown == TOP_FINDINGS)
-			break;
-		if (st && strcmp(st, "suppressed") == 0)
+		if (f->suppressed)
 			continue;
-		if (!where)
-			where = og_rj_str(loc, "file") ? og_rj_str(loc, "file") : og_rj_str(loc, "target");
-		if (og_rj_num(loc, "line", &v) && og_rj_str(loc, "file") && !og_rj_str(f, "package"))
-			where = w = og_asprintf("%s:%.0f", where, v);
+		w = og_finding_where(f);
 		if (shown++ == 0)
 			og_html_table_start(&r->h, NULL, cols, 5, NULL);
 		og_html_row_start(&r->h);
 		og_html_td_chip(&r->h, og_sev_names[rank], og_sev_color(rank));
-		og_html_td(&r->h, og_rj_str(f, "id"));
-		og_html_td(&r->h, str_or(f, "title", "(no title)"));
-		og_html_td(&r->h, where);
+		og_html_td(&r->h, f->id);
+		og_html_td(&r->h, f->title ? f->title : "(no title)");
+		og_html_td(&r->h, w);
 		og_html_td(&r->h, fix && *fix ? fix : "no fix yet");
 		og_html_row_end(&r->h);
 		free(w);
@@ -1190,14 +1184,16 @@ sec_appendix(struct hr *r)
 	kv_row(r, "Generated at", og_rj_str(r->report, "generated_at"));
 	kv_row(r, "opsgrade version", og_rj_str(r->report, "opsgrade_version"));
 	snprintf(buf, sizeof(buf), "%d / %d / %d", og_rj_count(og_rj_arr(r->report, "facts")),
-		 og_rj_count(og_rj_arr(r->report, "findings")), og_rj_count(og_rj_arr(r->report, "events")));
+		 (int)r->rep->n_findings, og_rj_count(og_rj_arr(r->report, "events")));
 	kv_row(r, "Facts / findings / events", buf);
 	og_html_table_end(&r->h);
 }
 
 int
-og_render_html(const cJSON *report, const cJSON *config, const char *path, char **ret_err)
+og_render_html(const struct og_report *rep, const cJSON *config, const char *path,
+	       char **ret_err)
 {
+	const cJSON *report = rep->doc;
 	struct og_rstyle st = { 0 };
 	struct og_out out = { .fd = -1 };
 	struct hr r = { 0 };
@@ -1217,6 +1213,7 @@ og_render_html(const cJSON *report, const cJSON *config, const char *path, char 
 	subject = og_text_clean(str_or(report, "subject", "unnamed subject"), 300, false);
 	r.st = &st;
 	r.report = report;
+	r.rep = rep;
 	r.as = og_rj_obj(report, "assessment");
 	r.hist = og_rj_obj(report, "history");
 	r.subject = subject;

@@ -1,7 +1,7 @@
 /*
- * report.json: the document as read, written canonically.  cJSON keeps
- * member order and prints numbers the same way every time, so rendering
- * one document twice gives identical bytes.  The writer is the core's
+ * report.json: the document as read, written canonically, its findings
+ * from the model.  cJSON keeps member order and prints numbers the same
+ * way every time, so rendering one document twice gives identical bytes.  The writer is the core's
  * (og_report_write), so collect, merge and render share one format.
  */
 #include "config.h"
@@ -14,10 +14,10 @@
 #include "util.h"
 
 int
-og_render_json(const cJSON *report, const cJSON *config, const char *path,
-	       char **ret_err)
+og_render_json(const struct og_report *report, const cJSON *config,
+	       const char *path, char **ret_err)
 {
-	if (!cJSON_IsObject(report)) {
+	if (!cJSON_IsObject(report->doc)) {
 		*ret_err = og_asprintf("%s: the report document is not a JSON object",
 				       path);
 		return -EINVAL;

@@ -41,6 +41,7 @@ struct jw {
 	struct og_out out;
 	const struct og_rstyle *st;
 	const cJSON *report, *assessment, *gates;
+	const struct og_report *rep;	/* the findings */
 	char timestamp[32];
 	char hostname[256];
 	int err;		/* first libxml2 failure */
@@ -58,10 +59,11 @@ chk(struct jw *j, int rc)
 static void
 attr(struct jw *j, const char *name, const char *value)
 {
-	char *c = og_text_clean(value ? value : "", ATTR_MAX, false);
+	char *owned;
+	const char *c = og_text_clean_view(value ? value : "", ATTR_MAX, false, &owned);
 
 	chk(j, xmlTextWriterWriteAttribute(j->w, BAD_CAST name, BAD_CAST c));
-	free(c);
+	free(owned);
 }
 
 static void
@@ -76,10 +78,11 @@ attr_long(struct jw *j, const char *name, long v)
 static void
 text(struct jw *j, const char *s)
 {
-	char *c = og_text_clean(s ? s : "", BODY_MAX, true);
+	char *owned;
+	const char *c = og_text_clean_view(s ? s : "", BODY_MAX, true, &owned);
 
 	chk(j, xmlTextWriterWriteString(j->w, BAD_CAST c));
-	free(c);
+	free(owned);
 }
 
 static void
@@ -153,15 +156,11 @@ cap_verdict(const struct jw *j, const cJSON *cap, const char **ret_gate)
 }
 
 static enum verdict
-finding_verdict(const struct jw *j, const cJSON *f)
+finding_verdict(const struct jw *j, const struct og_model_finding *f)
 {
-	const char *status = og_rj_str(f, "status");
-
-	if (og_sev_rank(og_rj_str(f, "severity")) > j->st->junit_min_rank)
+	if (og_finding_rank(f) > j->st->junit_min_rank)
 		return V_NONE;
-	if (status && strcmp(status, "suppressed") == 0)
-		return V_SKIP;
-	return V_FAIL;
+	return f->suppressed ? V_SKIP : V_FAIL;
 }
 
 static enum verdict
@@ -218,10 +217,9 @@ static struct counts
 findings_counts(const struct jw *j)
 {
 	struct counts c = { 0 };
-	const cJSON *f;
 
-	cJSON_ArrayForEach(f, og_rj_arr(j->report, "findings"))
-		count(&c, finding_verdict(j, f));
+	for (size_t i = 0; i < j->rep->n_findings; i++)
+		count(&c, finding_verdict(j, j->rep->findings[i]));
 	return c;
 }
 
@@ -426,128 +424,183 @@ write_gates(struct jw *j)
  * attribute, for annotations).
  */
 
-static char *
-finding_classname(const cJSON *f, const char **ret_file)
-{
-	const cJSON *src = cJSON_GetArrayItem(og_rj_arr(f, "sources"), 0);
-	const cJSON *loc = cJSON_GetArrayItem(og_rj_arr(f, "locations"), 0);
-	char *d, *c;
+/* A text built piece by piece, its storage kept from one finding to
+ * the next (100 k findings: no allocation and no printf each). */
+struct sb {
+	char *s;
+	size_t len, cap;
+};
 
-	*ret_file = og_rj_str(loc, "file");
-	d = dotless(cJSON_IsString(src) ? src->valuestring : "unknown");
-	c = og_asprintf("opsgrade.findings.%s", d);
-	free(d);
-	return c;
+static void
+sb_add(struct sb *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->s = og_xrealloc_array(b->s, b->cap, 1);
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void
+sb_put(struct sb *b, const char *s)
+{
+	if (s)
+		sb_add(b, s, strlen(s));
+}
+
+static void
+sb_putu(struct sb *b, unsigned v)
+{
+	char d[16];
+	int n = 0;
+
+	do {
+		d[15 - n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	sb_add(b, d + 16 - n, (size_t)n);
+}
+
+static const char *
+sb_reset(struct sb *b)
+{
+	sb_add(b, "", 0);
+	b->len = 0;
+	return b->s;
+}
+
+/* "opsgrade.findings.<source with '_' for '.'>"; *ret_file the first
+ * location's file. */
+static void
+finding_classname(struct sb *b, const struct og_model_finding *f, const char **ret_file)
+{
+	size_t at;
+
+	*ret_file = f->n_locations ? f->locations[0].file : NULL;
+	sb_put(b, "opsgrade.findings.");
+	at = b->len;
+	sb_put(b, f->n_sources ? f->sources[0] : "unknown");
+	for (char *p = b->s + at; *p; p++)
+		if (*p == '.')
+			*p = '_';
 }
 
 /* "target/package", else the file(:line), else the target, else the kind. */
-static char *
-finding_where(const cJSON *f)
+static void
+finding_where(struct sb *b, const struct og_model_finding *f)
 {
-	const cJSON *loc = cJSON_GetArrayItem(og_rj_arr(f, "locations"), 0);
-	const char *target = og_rj_str(loc, "target"), *file = og_rj_str(loc, "file");
-	const char *pkg = og_rj_str(f, "package");
-	double line;
+	const struct og_model_location *loc = f->n_locations ? &f->locations[0] : NULL;
+	const char *target = loc ? loc->target : NULL, *file = loc ? loc->file : NULL;
 
-	if (pkg && target)
-		return og_asprintf("%s/%s", target, pkg);
-	if (pkg)
-		return strdup(pkg);
-	if (file && og_rj_num(loc, "line", &line))
-		return og_asprintf("%s:%.0f", file, line);
-	if (file)
-		return strdup(file);
-	if (target)
-		return strdup(target);
-	return strdup(og_rj_str(f, "kind") ? og_rj_str(f, "kind") : "finding");
+	if (f->package) {
+		if (target) {
+			sb_put(b, target);
+			sb_put(b, "/");
+		}
+		sb_put(b, f->package);
+	} else if (file) {
+		sb_put(b, file);
+		if (loc->line) {
+			sb_put(b, ":");
+			sb_putu(b, loc->line);
+		}
+	} else {
+		sb_put(b, target ? target : og_finding_kind_name(f->kind));
+	}
 }
 
-static char *
-finding_body(const cJSON *f)
+static void
+finding_body(struct sb *b, const struct og_model_finding *f)
 {
-	const cJSON *loc, *t;
-	size_t cap = 4096, len = 0;
-	char *b = og_xmalloc(cap);
-	const char *url = og_rj_str(f, "url"), *title = og_rj_str(f, "title");
+	sb_put(b, f->id ? f->id : "?");
+	sb_put(b, " ");
+	sb_put(b, f->title);
+	sb_put(b, "\n");
+	for (size_t i = 0; i < f->n_locations; i++) {
+		const struct og_model_location *loc = &f->locations[i];
 
-#define APPEND(...) do { \
-		int n_ = snprintf(b + len, cap - len, __VA_ARGS__); \
-		if (n_ < 0) n_ = 0; \
-		if ((size_t)n_ >= cap - len) { \
-			cap = (cap + (size_t)n_) * 2; \
-			b = og_xrealloc_array(b, cap, 1); \
-			n_ = snprintf(b + len, cap - len, __VA_ARGS__); \
-		} \
-		len += (size_t)n_; \
-	} while (0)
-
-	APPEND("%s %s\n", og_rj_str(f, "id") ? og_rj_str(f, "id") : "?", title ? title : "");
-	cJSON_ArrayForEach(loc, og_rj_arr(f, "locations")) {
-		double line;
-
-		if (len > BODY_MAX)
+		if (b->len > BODY_MAX)
 			break;
-		APPEND("at %s", og_rj_str(loc, "target") ? og_rj_str(loc, "target") : "");
-		if (og_rj_str(loc, "file"))
-			APPEND("%s%s", og_rj_str(loc, "target") ? " " : "", og_rj_str(loc, "file"));
-		if (og_rj_num(loc, "line", &line))
-			APPEND(":%.0f", line);
-		APPEND("\n");
+		sb_put(b, "at ");
+		sb_put(b, loc->target);
+		if (loc->file) {
+			sb_put(b, loc->target ? " " : "");
+			sb_put(b, loc->file);
+		}
+		if (loc->line) {
+			sb_put(b, ":");
+			sb_putu(b, loc->line);
+		}
+		sb_put(b, "\n");
 	}
-	if (og_rj_str(f, "installed_version"))
-		APPEND("installed: %s\n", og_rj_str(f, "installed_version"));
-	if (url)
-		APPEND("%s\n", url);
-	cJSON_ArrayForEach(t, og_rj_arr(f, "tools"))
-		if (cJSON_IsString(t))
-			APPEND("tool: %s\n", t->valuestring);
-#undef APPEND
-	return b;
+	if (f->installed_version) {
+		sb_put(b, "installed: ");
+		sb_put(b, f->installed_version);
+		sb_put(b, "\n");
+	}
+	if (f->url) {
+		sb_put(b, f->url);
+		sb_put(b, "\n");
+	}
+	for (size_t i = 0; i < f->n_tools; i++) {
+		sb_put(b, "tool: ");
+		sb_put(b, f->tools[i]);
+		sb_put(b, "\n");
+	}
 }
 
 static void
 write_findings(struct jw *j)
 {
-	const cJSON *f;
+	struct sb cls = { 0 }, name = { 0 }, msg = { 0 };
 
 	suite_start(j, "findings", "opsgrade.findings", findings_counts(j));
-	cJSON_ArrayForEach(f, og_rj_arr(j->report, "findings")) {
+	for (size_t i = 0; i < j->rep->n_findings; i++) {
+		const struct og_model_finding *f = j->rep->findings[i];
 		enum verdict v = finding_verdict(j, f);
-		const char *id = og_rj_str(f, "id"), *title = og_rj_str(f, "title");
-		const char *sev = og_rj_str(f, "severity"), *fix = og_rj_str(f, "fixed_version");
+		const char *sev = og_severity_name(f->severity), *fix = f->fixed_version;
 		const char *file;
-		char *cls, *name, *msg, *body, *where;
 
 		if (v == V_NONE)
 			continue;
-		cls = finding_classname(f, &file);
-		where = finding_where(f);
-		name = title ? og_asprintf("%s %s (%s)", id ? id : "?", title, where)
-			     : og_asprintf("%s (%s)", id ? id : "?", where);
-		free(where);
-		case_start(j, cls, name, file);
+		finding_classname(&cls, f, &file);
+		sb_put(&name, f->id ? f->id : "?");
+		sb_put(&name, " ");
+		if (f->title) {
+			sb_put(&name, f->title);
+			sb_put(&name, " ");
+		}
+		sb_put(&name, "(");
+		finding_where(&name, f);
+		sb_put(&name, ")");
+		case_start(j, sb_reset(&cls), sb_reset(&name), file);
 		if (v == V_SKIP) {
-			const char *why = og_rj_str(f, "suppression");
-
-			msg = og_asprintf("suppressed: %s", why ? why : "no reason given");
-			skipped(j, msg);
+			sb_put(&msg, "suppressed: ");
+			sb_put(&msg, f->suppression ? f->suppression : "no reason given");
+			skipped(j, sb_reset(&msg));
 		} else {
-			msg = fix && *fix ? og_asprintf("%s; fixed in %s", sev ? sev : "unknown", fix)
-					  : og_asprintf("%s; no fix available", sev ? sev : "unknown");
+			sb_put(&msg, sev);
+			if (fix && *fix) {
+				sb_put(&msg, "; fixed in ");
+				sb_put(&msg, fix);
+			} else {
+				sb_put(&msg, "; no fix available");
+			}
 			start(j, "failure");
-			attr(j, "message", msg);
-			attr(j, "type", sev ? sev : "unknown");
-			body = finding_body(f);
-			text(j, body);
-			free(body);
+			attr(j, "message", sb_reset(&msg));
+			attr(j, "type", sev);
+			finding_body(&msg, f);
+			text(j, sb_reset(&msg));
 			end(j);
 		}
 		end(j);
-		free(msg);
-		free(name);
-		free(cls);
 	}
 	suite_end(j);
+	free(cls.s);
+	free(name.s);
+	free(msg.s);
 }
 
 static int
@@ -580,9 +633,10 @@ set_timestamp(struct jw *j)
 }
 
 int
-og_render_junit(const cJSON *report, const cJSON *config, const char *path,
+og_render_junit(const struct og_report *rep, const cJSON *config, const char *path,
 		char **ret_err)
 {
+	const cJSON *report = rep->doc;
 	struct og_rstyle st = { 0 };
 	struct jw j = { .out = { .fd = -1 } };
 	xmlOutputBufferPtr ob;
@@ -597,6 +651,7 @@ og_render_junit(const cJSON *report, const cJSON *config, const char *path,
 		return r;
 	j.st = &st;
 	j.report = report;
+	j.rep = rep;
 	j.assessment = og_rj_obj(report, "assessment");
 	j.gates = og_rj_arr(report, "gates");
 	set_timestamp(&j);

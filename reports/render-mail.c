@@ -302,23 +302,23 @@ sum_findings(struct w *w, const cJSON *report)
 /* Critical findings new since the last snapshot (all open criticals
  * when there is no history). */
 static void
-sum_new_critical(struct w *w, const cJSON *report)
+sum_new_critical(struct w *w, const struct og_report *rep)
 {
-	const cJSON *d = og_jget2(report, "history", "delta");
+	const cJSON *d = og_jget2(rep->doc, "history", "delta");
 	const cJSON *fresh = og_jget(d, "findings_new");
-	const cJSON *f;
 	int shown = 0, more = 0;
 
-	cJSON_ArrayForEach(f, og_jget(report, "findings")) {
-		const char *fp = og_jstr_or(og_jget(f, "fingerprint"), "");
+	/* sorted most severe first: the criticals lead */
+	for (size_t i = 0; i < rep->n_findings &&
+	     rep->findings[i]->severity == OG_SEV_CRITICAL; i++) {
+		const struct og_model_finding *f = rep->findings[i];
 		bool is_new = !cJSON_IsArray(fresh);
 		const cJSON *x;
 
-		if (strcmp(og_jstr_or(og_jget(f, "severity"), ""), "critical") ||
-		    strcmp(og_jstr_or(og_jget(f, "status"), ""), "open"))
+		if (f->suppressed)
 			continue;
 		cJSON_ArrayForEach(x, fresh)
-			if (cJSON_IsString(x) && !strcmp(x->valuestring, fp))
+			if (cJSON_IsString(x) && !strcmp(x->valuestring, f->fingerprint))
 				is_new = true;
 		if (!is_new)
 			continue;
@@ -331,13 +331,11 @@ sum_new_critical(struct w *w, const cJSON *report)
 			       "New critical findings" : "Critical findings");
 			w_block(w, "ul", true);
 		}
-		w_line(w, "li", "%s%s%s%s%s%s", og_jstr_or(og_jget(f, "id"), "?"),
-		       og_jstr(og_jget(f, "package")) ? " in " : "",
-		       og_jstr_or(og_jget(f, "package"), ""),
-		       og_jstr(og_jget(f, "fixed_version")) ?
-				" (fixed in " : "",
-		       og_jstr_or(og_jget(f, "fixed_version"), ""),
-		       og_jstr(og_jget(f, "fixed_version")) ? ")" : "");
+		w_line(w, "li", "%s%s%s%s%s%s", f->id ? f->id : "?",
+		       f->package ? " in " : "", f->package ? f->package : "",
+		       f->fixed_version ? " (fixed in " : "",
+		       f->fixed_version ? f->fixed_version : "",
+		       f->fixed_version ? ")" : "");
 	}
 	if (more)
 		w_line(w, "li", "and %d more", more);
@@ -510,9 +508,10 @@ sum_verdict(struct w *w, const cJSON *report)
 }
 
 char *
-og_render_mail_summary(const cJSON *report, bool html, const char *png_cid,
+og_render_mail_summary(const struct og_report *rep, bool html, const char *png_cid,
 		       const char *pdfname)
 {
+	const cJSON *report = rep->doc;
 	const char *subj = og_jstr_or(og_jget(report, "subject"), "unnamed");
 	char *buf = NULL;
 	size_t len = 0;
@@ -547,7 +546,7 @@ og_render_mail_summary(const cJSON *report, bool html, const char *png_cid,
 	sum_gaps(&w, report);
 	sum_kpis(&w, report);
 	sum_findings(&w, report);
-	sum_new_critical(&w, report);
+	sum_new_critical(&w, rep);
 	w_line(&w, "p", "Generated %s by opsgrade %s.",
 	       og_jstr_or(og_jget(report, "generated_at"), "?"),
 	       og_jstr_or(og_jget(report, "opsgrade_version"), OG_VERSION));

@@ -44,6 +44,7 @@
 struct pdf {
 	struct og_doc *d;
 	const cJSON *report, *as, *hist;
+	const struct og_report *rep;	/* the findings */
 	const char *subject;
 	char date_long[40];
 	char **pool;			/* strings owned for one pass */
@@ -1010,8 +1011,8 @@ sec_security(struct pdf *p)
 		{ "Package / location", 0.20, 0 }, { "Fixed in", 0.18, 0 },
 	};
 	struct og_doc *d = p->d;
-	const cJSON *sec = og_rj_obj(p->as, "security"), *f, *src;
-	double counts[OG_SEV_COUNT], v, total = 0;
+	const cJSON *sec = og_rj_obj(p->as, "security"), *src;
+	double counts[OG_SEV_COUNT], total = 0;
 	struct og_bar bars[OG_SEV_COUNT], sbars[8];
 	size_t ns = 0;
 	bool have;
@@ -1072,27 +1073,21 @@ sec_security(struct pdf *p)
 	og_doc_heading(d, 2, total <= TOP_FINDINGS ? "Open findings"
 		       : keep(p, og_asprintf("The %d most severe of %.0f open findings",
 					     TOP_FINDINGS, total)));
-	cJSON_ArrayForEach(f, og_rj_arr(p->report, "findings")) {
-		const char *st = og_rj_str(f, "status"), *fix = og_rj_str(f, "fixed_version");
-		const cJSON *loc = cJSON_GetArrayItem(og_rj_arr(f, "locations"), 0);
-		const char *where = og_rj_str(f, "package");
-		int rank = og_sev_rank(og_rj_str(f, "severity"));
+	/* sorted most severe first: the first open ones are the top */
+	for (size_t i = 0; i < p->rep->n_findings && shown < TOP_FINDINGS; i++) {
+		const struct og_model_finding *f = p->rep->findings[i];
+		const char *fix = f->fixed_version;
+		int rank = og_finding_rank(f);
 
-		if (shown == TOP_FINDINGS)
-			break;
-		if (st && strcmp(st, "suppressed") == 0)
+		if (f->suppressed)
 			continue;
-		if (!where)
-			where = og_rj_str(loc, "file") ? og_rj_str(loc, "file") : og_rj_str(loc, "target");
-		if (og_rj_num(loc, "line", &v) && og_rj_str(loc, "file") && !og_rj_str(f, "package"))
-			where = keep(p, og_asprintf("%s:%.0f", where, v));
 		cell(p, og_sev_names[rank], true, og_sev_color(rank), 0);
-		txt(p, og_rj_str(f, "id"));
-		txt(p, og_rj_str(f, "title") ? og_rj_str(f, "title") : "(no title)");
-		txt(p, where);
+		txt(p, f->id);
+		txt(p, f->title ? f->title : "(no title)");
+		txt(p, keep(p, og_finding_where(f)));
 		if (fix && *fix)
 			cell(p, fix, false, og_ink, OG_TX_BOLD);
-		else if (og_rj_str(f, "kind") && strcmp(og_rj_str(f, "kind"), "vulnerability"))
+		else if (f->kind != OG_FINDING_VULNERABILITY)
 			cell(p, "\xe2\x80\x94", false, og_muted, 0);	/* no package to upgrade */
 		else
 			cell(p, "no fix yet", false, og_ink, OG_TX_ITALIC);
@@ -1319,7 +1314,7 @@ sec_appendix(struct pdf *p)
 	txt(p, og_rj_str(p->report, "opsgrade_version"));
 	txt(p, "Facts / findings / events");
 	txt(p, keep(p, og_asprintf("%d / %d / %d", og_rj_count(og_rj_arr(p->report, "facts")),
-				   og_rj_count(og_rj_arr(p->report, "findings")),
+				   (int)p->rep->n_findings,
 				   og_rj_count(og_rj_arr(p->report, "events")))));
 	table(p, kv, 2, false);
 }
@@ -1386,9 +1381,10 @@ same_sections(const struct og_doc *a, const struct og_doc_section *b, int nb)
 }
 
 int
-og_render_pdf(const cJSON *report, const cJSON *config, const char *path,
+og_render_pdf(const struct og_report *rep, const cJSON *config, const char *path,
 	      char **ret_err)
 {
+	const cJSON *report = rep->doc;
 	struct og_rstyle st = { 0 };
 	struct og_text tx = { 0 };
 	struct og_out out = { .fd = -1 };
@@ -1410,6 +1406,7 @@ og_render_pdf(const cJSON *report, const cJSON *config, const char *path,
 							     : "unnamed subject", 300, false);
 	p.d = d;
 	p.report = report;
+	p.rep = rep;
 	p.as = og_rj_obj(report, "assessment");
 	p.hist = og_rj_obj(report, "history");
 	p.subject = subject;

@@ -282,9 +282,10 @@ trend_card(struct png *g, double x, double y, double w, double h)
 }
 
 int
-og_render_png(const cJSON *report, const cJSON *config, const char *path,
+og_render_png(const struct og_report *rep, const cJSON *config, const char *path,
 	      char **ret_err)
 {
+	const cJSON *report = rep->doc;
 	struct og_rstyle st = { 0 };
 	struct og_text tx = { 0 };
 	struct og_out out = { .fd = -1 };

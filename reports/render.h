@@ -1,7 +1,8 @@
 /*
- * Renderers.  Each reads only the report document (report.json as a
- * cJSON tree, docs/report-json.md) and the "report" config section, and
- * writes one file atomically (temporary name + rename).
+ * Renderers.  Each reads only the report (the report.json document,
+ * docs/report-json.md, with its findings from the model: core/report.h)
+ * and the "report" config section, and writes one file atomically
+ * (temporary name + rename).
  *
  * Return 0, or a negative errno with *ret_err set (caller frees).
  */
@@ -15,20 +16,22 @@
 
 #include <opsgrade/plugin.h>
 
+#include "report.h"
+
 /* The keys of the "report" config section the renderers read, with
  * their types (options.c); the CLI registers them with the validator
  * (og_config_register_section). */
 extern const struct og_option og_render_options[];
 
-int og_render_json(const cJSON *report, const cJSON *config,
+int og_render_json(const struct og_report *report, const cJSON *config,
 		   const char *path, char **ret_err);
-int og_render_pdf(const cJSON *report, const cJSON *config,
+int og_render_pdf(const struct og_report *report, const cJSON *config,
 		  const char *path, char **ret_err);
-int og_render_png(const cJSON *report, const cJSON *config,
+int og_render_png(const struct og_report *report, const cJSON *config,
 		  const char *path, char **ret_err);
-int og_render_html(const cJSON *report, const cJSON *config,
+int og_render_html(const struct og_report *report, const cJSON *config,
 		   const char *path, char **ret_err);
-int og_render_junit(const cJSON *report, const cJSON *config,
+int og_render_junit(const struct og_report *report, const cJSON *config,
 		    const char *path, char **ret_err);
 
 /*
@@ -48,7 +51,7 @@ void og_render_run_note(const cJSON *report, FILE *out);
  * @png_cid (NULL: none) and naming the attached PDF @pdfname (NULL:
  * none).  Returns a new string (caller frees).
  */
-char *og_render_mail_summary(const cJSON *report, bool html,
+char *og_render_mail_summary(const struct og_report *report, bool html,
 			     const char *png_cid, const char *pdfname);
 
 /*

@@ -145,21 +145,76 @@ og_history_dir(const cJSON *config, const char *subject, char **ret_dir,
 
 /* ---- snapshot from a report ---- */
 
-/* "a,b" (collector names) from a finding's "sources" array (new string). */
+/* "a,b" (collector names) from a finding's sources (new string). */
 static char *
-sources_list(const cJSON *arr)
+sources_list(const struct og_model_finding *f)
 {
-	char *s = og_strdup0(""), *t;
-	const cJSON *it;
+	size_t len = 1, o = 0;
+	char *s;
 
-	cJSON_ArrayForEach(it, arr) {
-		if (!cJSON_IsString(it) || strchr(it->valuestring, ','))
+	for (size_t i = 0; i < f->n_sources; i++)
+		len += strlen(f->sources[i]) + 1;
+	s = og_xmalloc(len);
+	for (size_t i = 0; i < f->n_sources; i++) {
+		size_t n = strlen(f->sources[i]);
+
+		if (memchr(f->sources[i], ',', n))
 			continue;
-		t = og_asprintf("%s%s%s", s, *s ? "," : "", it->valuestring);
-		free(s);
-		s = t;
+		if (o)
+			s[o++] = ',';
+		memcpy(s + o, f->sources[i], n);
+		o += n;
 	}
+	s[o] = '\0';
 	return s;
+}
+
+struct open_fp {
+	char *fp;		/* first: str_cmp sorts by it */
+	const char *sev;
+	const struct og_model_finding *src;
+};
+
+/*
+ * @v (@n) in fingerprint order.  They come in the report's order: by
+ * severity, each severity's run by fingerprint, so merging the (at most
+ * six) runs is enough; anything else is sorted.
+ */
+static void
+sort_by_fingerprint(struct open_fp *v, size_t n)
+{
+	size_t start[N_SEVERITIES + 1], head[N_SEVERITIES], runs = 0;
+	struct open_fp *out;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i == 0 || v[i].sev != v[i - 1].sev) {
+			if (runs == N_SEVERITIES)
+				goto unsorted;
+			start[runs++] = i;
+		} else if (strcmp(v[i - 1].fp, v[i].fp) > 0) {
+			goto unsorted;
+		}
+	}
+	start[runs] = n;
+	if (runs < 2)
+		return;
+	out = og_xcalloc(n, sizeof(*out));
+	memcpy(head, start, runs * sizeof(*head));
+	for (size_t o = 0; o < n; o++) {
+		size_t best = N_SEVERITIES;
+
+		for (size_t r = 0; r < runs; r++)
+			if (head[r] < start[r + 1] &&
+			    (best == N_SEVERITIES ||
+			     strcmp(v[head[r]].fp, v[head[best]].fp) < 0))
+				best = r;
+		out[o] = v[head[best]++];
+	}
+	memcpy(v, out, n * sizeof(*v));
+	free(out);
+	return;
+unsorted:
+	qsort(v, n, sizeof(*v), str_cmp);
 }
 
 static bool
@@ -174,26 +229,23 @@ is_str(const cJSON *v, const char *s)
  * counted; the fingerprints are listed here for the next run's delta.
  */
 static void
-add_sorted_open(cJSON *snap, const cJSON *findings, const cJSON *counted)
+add_sorted_open(cJSON *snap, const struct og_report *rep, const cJSON *counted)
 {
-	struct { char *fp; const char *sev; const cJSON *src; } *v = NULL;
+	struct open_fp *v = NULL;
 	size_t n = 0, cap = 0;
 	long counts[N_SEVERITIES] = { 0 };
-	const cJSON *f;
 	cJSON *open, *fps, *srcs;
 	bool truncated = false;
 
-	cJSON_ArrayForEach(f, findings) {
-		const char *st = og_jstr(og_jget(f, "status"));
-		const char *fp = og_jstr(og_jget(f, "fingerprint"));
-		const char *sev = og_jstr(og_jget(f, "severity"));
-		size_t k = N_SEVERITIES - 1;	/* "unknown" */
+	for (size_t j = 0; j < rep->n_findings; j++) {
+		const struct og_model_finding *f = rep->findings[j];
+		const char *fp = f->fingerprint;
+		/* severities[]: critical .. info, then unknown */
+		size_t k = f->severity >= OG_SEV_INFO && f->severity <= OG_SEV_CRITICAL
+			   ? (size_t)(OG_SEV_CRITICAL - f->severity) : N_SEVERITIES - 1;
 
-		if (!st || strcmp(st, "open"))
+		if (f->suppressed)
 			continue;
-		for (size_t i = 0; sev && i < N_SEVERITIES; i++)
-			if (!strcmp(sev, severities[i]))
-				k = i;
 		counts[k]++;
 		if (!fp)
 			continue;
@@ -207,12 +259,10 @@ add_sorted_open(cJSON *snap, const cJSON *findings, const cJSON *counted)
 		}
 		v[n].fp = (char *)fp;
 		v[n].sev = severities[k];
-		v[n].src = og_jget(f, "sources");
+		v[n].src = f;
 		n++;
 	}
-	/* The struct starts with the string pointer: str_cmp works on it. */
-	if (n > 1)
-		qsort(v, n, sizeof(*v), str_cmp);
+	sort_by_fingerprint(v, n);
 
 	open = cJSON_AddObjectToObject(snap, "open");
 	for (size_t i = 0; i < N_SEVERITIES; i++) {
@@ -303,8 +353,9 @@ add_like_for_like(cJSON *snap, const cJSON *report)
 }
 
 static cJSON *
-snapshot_from_report(const cJSON *report, const char *subject, int64_t at)
+snapshot_from_report(const struct og_report *rep, const char *subject, int64_t at)
 {
+	const cJSON *report = rep->doc;
 	const cJSON *a = og_jget(report, "assessment");
 	const cJSON *model = og_jget(a, "model");
 	const cJSON *level = og_jget(a, "level");
@@ -342,7 +393,7 @@ snapshot_from_report(const cJSON *report, const char *subject, int64_t at)
 	 * so trends and deltas do not read "0 open" or "all fixed". */
 	cJSON_AddBoolToObject(s, "scanned", !cJSON_IsFalse(
 			og_jget2(a, "security", "scanned")));
-	add_sorted_open(s, og_jget(report, "findings"),
+	add_sorted_open(s, rep,
 			og_jget2(a, "security", "open"));
 	cJSON_AddItemToObject(s, "capabilities",
 			      map_by_id(og_jget(a, "capabilities"), "status"));
@@ -717,8 +768,9 @@ og_history_mark_mailed(const cJSON *report, const cJSON *config)
 }
 
 int
-og_history_record(cJSON *report, const cJSON *config, char **ret_err)
+og_history_record(const struct og_report *rep, const cJSON *config, char **ret_err)
 {
+	cJSON *report = rep->doc;
 	const char *subject = og_jstr(og_jget(report, "subject"));
 	const char *gen = og_jstr(og_jget(report, "generated_at"));
 	struct snaps s = { 0 };
@@ -766,7 +818,7 @@ og_history_record(cJSON *report, const cJSON *config, char **ret_err)
 	 * incomplete; the snapshot records it. */
 	og_history_run_state(report, n_before ? s.v[n_before - 1].doc : NULL);
 
-	cur = snapshot_from_report(report, subject, at);
+	cur = snapshot_from_report(rep, subject, at);
 	hist = history_object(&s, n_before, cur);
 	add_since_mailed(hist, dir, &s, n_before, cur);
 	if (!hist)

@@ -7,12 +7,16 @@
 
 #include <cjson/cJSON.h>
 
+#include "report.h"
+
 /*
  * Load earlier snapshots for the report's subject (config "history"),
- * add report["history"], then store this run's snapshot atomically.
- * Corrupt or foreign files are warned about and skipped.
+ * add report->doc["history"], then store this run's snapshot (with the
+ * open findings' fingerprints) atomically.  Corrupt or foreign files are
+ * warned about and skipped.
  */
-int og_history_record(cJSON *report, const cJSON *config, char **ret_err);
+int og_history_record(const struct og_report *report, const cJSON *config,
+		      char **ret_err);
 
 /*
  * Set report["run"] = {complete, missing: [{collector, status, reason}]}:

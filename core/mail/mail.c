@@ -730,10 +730,11 @@ rcpt_watch(CURL *curl, curl_infotype type, char *data, size_t size, void *userp)
 }
 
 int
-og_mail_send(const cJSON *report, const cJSON *config,
+og_mail_send(const struct og_report *rep, const cJSON *config,
 	     const struct og_mail_files *files, og_mail_render_fn render,
 	     char **ret_err)
 {
+	const cJSON *report = rep->doc;
 	const char *to[RCPT_MAX];
 	const char *from = og_jstr(og_jget2(config, "mail", "from"));
 	const char *url = og_jstr(og_jget2(config, "mail", "smtp_url"));
@@ -801,8 +802,8 @@ og_mail_send(const cJSON *report, const cJSON *config,
 	}
 	if (f.image)
 		cid = og_asprintf("%s@opsgrade", base_name(f.image));
-	text = render(report, false, NULL, f.attachment ? f.attachment_name : NULL);
-	html = render(report, true, cid, f.attachment ? f.attachment_name : NULL);
+	text = render(rep, false, NULL, f.attachment ? f.attachment_name : NULL);
+	html = render(rep, true, cid, f.attachment ? f.attachment_name : NULL);
 	if (!text || !html) {
 		r = -ENOMEM;
 		err = og_strdup0("mail: cannot render the summary");

@@ -8,18 +8,20 @@
 
 #include <cjson/cJSON.h>
 
+#include "report.h"
+
 /* Whether config "mail" asks for a message for this report ("on":
  * always / change / failure), given report["history"] and gates. */
 bool og_mail_wanted(const cJSON *report, const cJSON *config);
 
 /*
- * Renders the message body over the report document: plain text
+ * Renders the message body over the report: plain text
  * (@html false) or HTML that shows the inline image @image_cid (NULL: no
  * image) and names the attachment @attachment_name (NULL: none).
  * Returns a new string or NULL.  The mail transport formats nothing
  * itself: the CLI passes og_render_mail_summary (reports/render.h).
  */
-typedef char *(*og_mail_render_fn)(const cJSON *report, bool html,
+typedef char *(*og_mail_render_fn)(const struct og_report *report, bool html,
 				   const char *image_cid,
 				   const char *attachment_name);
 
@@ -51,7 +53,7 @@ int og_mail_check(const cJSON *config, char **ret_err);
 
 /* Send @report to config "mail" with @files and the text and HTML
  * bodies from @render.  0 or negative errno with *ret_err. */
-int og_mail_send(const cJSON *report, const cJSON *config,
+int og_mail_send(const struct og_report *report, const cJSON *config,
 		 const struct og_mail_files *files, og_mail_render_fn render,
 		 char **ret_err);
 

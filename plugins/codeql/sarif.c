@@ -31,6 +31,16 @@ struct rule_ref {
 	const cJSON *rule;
 };
 
+/* The members of one rules array by position: a result's ruleIndex is
+ * then found at once, not by walking hundreds of rules per result. */
+#define SARIF_RULE_LISTS	8
+
+struct rule_list {
+	const cJSON *rules;
+	const cJSON **v;
+	size_t n;
+};
+
 struct cfile {
 	struct cq_state *st;
 	struct ogjs *r;
@@ -44,6 +54,8 @@ struct cfile {
 	const cJSON *extensions;
 	struct rule_ref *by_id;		/* sorted by id */
 	size_t n_by_id;
+	struct rule_list lists[SARIF_RULE_LISTS];
+	size_t n_lists;
 	const char *tool_name;
 	bool is_codeql;
 	char **artifacts;		/* run.artifacts[i].location.uri */
@@ -71,6 +83,9 @@ run_clear(struct cfile *cf)
 		free(cf->artifacts[i]);
 	free(cf->artifacts);
 	free(cf->by_id);
+	for (i = 0; i < cf->n_lists; i++)
+		free(cf->lists[i].v);
+	cf->n_lists = 0;
 	cf->artifacts = NULL;
 	cf->n_artifacts = 0;
 	cf->by_id = NULL;
@@ -212,6 +227,40 @@ component_rules(const struct cfile *cf, const cJSON *result_rule)
 	return cJSON_GetObjectItemCaseSensitive(comp, "rules");
 }
 
+/* cJSON_GetArrayItem(@rules, @idx) (which walks any node's children),
+ * from a table made the first time @rules is asked. */
+static const cJSON *
+nth_rule(struct cfile *cf, const cJSON *rules, double idx)
+{
+	struct rule_list *l = NULL;
+	const cJSON *c;
+	size_t i, n = 0;
+
+	if (!rules || idx < 0)
+		return NULL;
+	for (i = 0; i < cf->n_lists && !l; i++)
+		if (cf->lists[i].rules == rules)
+			l = &cf->lists[i];
+	if (!l && cf->n_lists < SARIF_RULE_LISTS) {
+		for (c = rules->child; c; c = c->next)
+			n++;
+		l = &cf->lists[cf->n_lists];
+		l->v = malloc((n ? n : 1) * sizeof(*l->v));
+		if (l->v) {
+			l->rules = rules;
+			l->n = 0;
+			for (c = rules->child; c; c = c->next)
+				l->v[l->n++] = c;
+			cf->n_lists++;
+		} else {
+			l = NULL;
+		}
+	}
+	if (!l)
+		return cJSON_GetArrayItem(rules, (int)idx);
+	return (size_t)idx < l->n ? l->v[(size_t)idx] : NULL;
+}
+
 static const cJSON *
 rule_by_id(const struct cfile *cf, const char *id)
 {
@@ -251,7 +300,7 @@ resolve_rule(struct cfile *cf, struct scan_item *it, const cJSON *res,
 		scan_num(it, res, "ruleIndex", &idx);
 	if (idx >= 0 && idx < 1e9) {
 		rules = component_rules(cf, rref);
-		rule = cJSON_GetArrayItem(rules, (int)idx);
+		rule = nth_rule(cf, rules, idx);
 		/* An index that disagrees with the id is not trusted. */
 		if (rule && *id) {
 			const cJSON *rid = cJSON_GetObjectItemCaseSensitive(

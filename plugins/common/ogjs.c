@@ -455,6 +455,7 @@ sink_put(struct ogjs *r, struct sink *o, const void *p, size_t k)
 			k = o->cap - 1 - o->n;
 		memcpy(o->out + o->n, p, k);
 		o->n += k;
+		o->out[o->n] = '\0';	/* a key cut short still reads right */
 	}
 	return 0;
 }
@@ -534,6 +535,8 @@ read_string(struct ogjs *r, struct sink *o)
 
 	if (advance(r) < 0)
 		return r->err;
+	if (o && !o->grow)
+		o->out[0] = '\0';
 	for (;;) {
 		/* Fast path: run of plain bytes inside the buffer. */
 		if (r->pos < r->len) {
@@ -875,8 +878,10 @@ ogjs_next_elem(struct ogjs *r)
 	return next_member(r, ']');
 }
 
-int
-ogjs_skip(struct ogjs *r)
+/* The value at the reader, checked member by member with the path kept
+ * current: what words an error. */
+static int
+skip_slow(struct ogjs *r)
 {
 	const char *key;
 	int t, ret;
@@ -887,14 +892,14 @@ ogjs_skip(struct ogjs *r)
 		if (ogjs_enter_object(r) < 0)
 			return r->err;
 		while ((ret = ogjs_next_key(r, &key)) == 1)
-			if (ogjs_skip(r) < 0)
+			if (skip_slow(r) < 0)
 				return r->err;
 		return ret;
 	case '[':
 		if (ogjs_enter_array(r) < 0)
 			return r->err;
 		while ((ret = ogjs_next_elem(r)) == 1)
-			if (ogjs_skip(r) < 0)
+			if (skip_slow(r) < 0)
 				return r->err;
 		return ret;
 	case '"':
@@ -910,6 +915,99 @@ ogjs_skip(struct ogjs *r)
 	default:
 		return t < 0 ? t : r->err;
 	}
+}
+
+static int seek_to(struct ogjs *r, uint64_t off);
+
+/*
+ * Skip (and check) the next value: the dry pass over a whole report and
+ * every member nobody reads go through here.  One loop with a stack of
+ * its own instead of a call per token and a path kept up to date; it can
+ * only say "valid".  On anything else (a grammar error, nesting too
+ * deep, a read error) the reader goes back to the value's start and
+ * skip_slow() finds the problem again and words it with its path.
+ */
+int
+ogjs_skip(struct ogjs *r)
+{
+	unsigned char kind[OGJS_DEPTH_MAX];
+	unsigned base = r->depth, d = 0;
+	uint64_t start;
+	int c;
+
+	if (r->err)
+		return r->err;
+	c = skip_ws(r);
+	start = ogjs_offset(r);
+value:
+	switch (c) {
+	case '{':
+	case '[':
+		if (base + d >= r->max_depth)
+			goto slow;
+		r->pos++;
+		kind[d++] = (unsigned char)(c == '{' ? '}' : ']');
+		c = skip_ws(r);
+		if (c == kind[d - 1]) {
+			r->pos++;
+			d--;
+			goto after;
+		}
+		if (kind[d - 1] == '}')
+			goto key;
+		goto value;
+	case '"':
+		if (read_string(r, NULL) < 0)
+			goto slow;
+		goto after;
+	case 't':
+		if (read_literal(r, "true") < 0)
+			goto slow;
+		goto after;
+	case 'f':
+		if (read_literal(r, "false") < 0)
+			goto slow;
+		goto after;
+	case 'n':
+		if (read_literal(r, "null") < 0)
+			goto slow;
+		goto after;
+	default:
+		if (c != '-' && (c < '0' || c > '9'))
+			goto slow;
+		if (read_number(r, NULL) < 0)
+			goto slow;
+		goto after;
+	}
+key:
+	if (c != '"' || read_string(r, NULL) < 0 || skip_ws(r) != ':')
+		goto slow;
+	r->pos++;
+	c = skip_ws(r);
+	goto value;
+after:
+	if (!d)
+		return 0;
+	c = skip_ws(r);
+	if (c == ',') {
+		r->pos++;
+		c = skip_ws(r);
+		if (kind[d - 1] == '}')
+			goto key;
+		goto value;
+	}
+	if (c == kind[d - 1]) {
+		r->pos++;
+		d--;
+		goto after;
+	}
+slow:
+	r->err = 0;
+	r->errmsg[0] = '\0';
+	r->depth = base;
+	if ((c = seek_to(r, start)) < 0)
+		return ogjs_fail(r, "seek failed: %s", strerror(-c));
+	return skip_slow(r);
 }
 
 /* ---- values as cJSON trees ------------------------------------------- */
@@ -978,22 +1076,37 @@ append(struct build *b, cJSON *parent, cJSON *child)
 	parent->child->prev = child;
 }
 
-/* Note that @key (@len bytes) is a member of the object whose keys so far
- * set the bits of *seen: a key twice in one object sends the tree to the
- * dedup pass.  One bit per key hash, so nearly every object is cleared
- * without a single strcmp. */
+/* strcmp(a, b) == 0 for the short keys of a report, inline: a libc call
+ * per candidate key was a tenth of a collector's time. */
+static inline bool
+key_eq(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+/* Note that @key (@len bytes) is a member of @obj, whose keys so far set
+ * the bits of *seen: a key twice in one object sends the tree to the
+ * dedup pass.  One bit per key hash, so most keys are cleared without a
+ * strcmp; a shared bit is settled by comparing with the members. */
 static void
-note_key(struct build *b, uint64_t *seen, const char *key, size_t len)
+note_key(struct build *b, const cJSON *obj, uint64_t *seen, const char *key,
+	 size_t len)
 {
 	uint64_t bit = 1;
 	unsigned h = (unsigned)len * 31u;
+	const cJSON *c;
 
 	if (len)
 		h += (unsigned char)key[0] * 7u + (unsigned char)key[len - 1] +
 		     (unsigned char)key[len / 2] * 3u;
 	bit <<= h & 63;
-	if (*seen & bit)
-		b->dup = true;
+	if ((*seen & bit) && !b->full)
+		for (c = obj->child; c && !b->dup; c = c->next)
+			b->dup = key_eq(c->string, key);
 	*seen |= bit;
 }
 
@@ -1008,11 +1121,45 @@ keep_find(const struct ogjs_keep *keep, const char *key,
 		return true;
 	for (; keep->key; keep++)
 		if ((keep->key[0] == '*' && !keep->key[1]) ||
-		    (keep->key[0] == key[0] && strcmp(keep->key, key) == 0)) {
+		    key_eq(keep->key, key)) {
 			*ret_sub = keep->sub;
 			return true;
 		}
 	return false;
+}
+
+/* The double strtod() gives for a number's text.  Most numbers in a
+ * report (scores, severities, lines) have few digits and no exponent:
+ * an integer mantissa below 2^53 divided by an exact power of ten is
+ * correctly rounded, so it is the same double, without strtod's cost. */
+static double
+number_value(const struct numtext *t)
+{
+	static const double pow10[] = {
+		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+		1e11, 1e12, 1e13, 1e14, 1e15,
+	};
+	const char *p = t->s;
+	uint64_t m = 0;
+	int digits = 0, frac = -1;
+	bool neg = *p == '-';
+
+	if (neg)
+		p++;
+	for (; *p; p++) {
+		if (*p == '.' && frac < 0) {
+			frac = 0;
+			continue;
+		}
+		if (*p < '0' || *p > '9' || ++digits > 15)
+			return strtod(t->s, NULL);
+		m = m * 10 + (uint64_t)(*p - '0');
+		if (frac >= 0)
+			frac++;
+	}
+	if (!m && neg)
+		return -0.0;
+	return (neg ? -1.0 : 1.0) * ((double)m / pow10[frac > 0 ? frac : 0]);
 }
 
 static int build_value(struct build *b, const struct ogjs_keep *keep,
@@ -1052,7 +1199,7 @@ build_object(struct build *b, const struct ogjs_keep *keep, cJSON **ret)
 				return r->err;
 			continue;
 		}
-		note_key(b, &seen, r->sb, r->sb_len);
+		note_key(b, obj, &seen, r->sb, r->sb_len);
 		key = sb_text(b);
 		if (build_value(b, sub, &child) < 0)
 			return r->err;
@@ -1114,7 +1261,7 @@ build_value(struct build *b, const struct ogjs_keep *keep, cJSON **ret)
 		 * fails on the rest: the same value fails here */
 		if (num.n >= sizeof(num.s))
 			b->full = true;
-		d = strtod(num.s, NULL);
+		d = number_value(&num);
 		j = node(b, cJSON_Number);
 		j->valuedouble = d;
 		j->valueint = d >= INT_MAX ? INT_MAX : d <= (double)INT_MIN ?

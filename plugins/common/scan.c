@@ -160,7 +160,19 @@ member(const cJSON *obj, const char *key)
 
 	if (!cJSON_IsObject(obj))
 		return NULL;
-	j = cJSON_GetObjectItemCaseSensitive(obj, key);
+	/* cJSON_GetObjectItemCaseSensitive() less a strcmp call per member:
+	 * an item's converter looks up a dozen keys among twenty members,
+	 * and this was the plugin's busiest libc call */
+	for (j = obj->child; j; j = j->next) {
+		const char *a = j->string, *b = key;
+
+		while (a && *a && *a == *b) {
+			a++;
+			b++;
+		}
+		if (a && *a == *b)
+			break;
+	}
 	return cJSON_IsNull(j) ? NULL : j;
 }
 
@@ -407,14 +419,26 @@ scan_tags_reset(struct scan_tags *t)
 	t->v[0] = NULL;
 }
 
+/* The next "cwe" at or after @p, in any case, or NULL. */
+static const char *
+find_cwe(const char *p)
+{
+	for (; *p; p++)
+		if ((*p | 0x20) == 'c' && (p[1] | 0x20) == 'w' &&
+		    (p[2] | 0x20) == 'e')
+			return p;
+	return NULL;
+}
+
 void
 scan_tags_add_cwe(struct scan_tags *t, const char *s)
 {
 	const char *p;
 
-	for (p = s; p && (p = strcasestr(p, "cwe")); ) {
-		unsigned long id;
-		char *end, name[16];
+	for (p = s; p && (p = find_cwe(p)); ) {
+		unsigned long id = 0;
+		bool big = false;
+		char name[16];
 		size_t i;
 
 		p += 3;
@@ -422,11 +446,23 @@ scan_tags_add_cwe(struct scan_tags *t, const char *s)
 			p++;
 		if (!isdigit((unsigned char)*p))
 			continue;
-		id = strtoul(p, &end, 10);
-		p = end;
-		if (id == 0 || id > 99999)
+		for (; isdigit((unsigned char)*p); p++) {
+			id = id * 10 + (unsigned long)(*p - '0');
+			if (id > 99999) {
+				big = true;
+				id = 0;
+			}
+		}
+		if (big || id == 0)
 			continue;
-		snprintf(name, sizeof(name), "CWE-%lu", id);
+		/* "CWE-%lu", without a printf per tag */
+		i = sizeof(name) - 1;
+		name[i] = '\0';
+		do
+			name[--i] = (char)('0' + id % 10);
+		while (id /= 10);
+		memcpy(name + i - 4, "CWE-", 4);
+		memmove(name, name + i - 4, sizeof(name) - (i - 4));
 		for (i = 0; i < t->n && strcmp(t->v[i], name) != 0; i++)
 			;
 		if (i < t->n || t->n >= 32)

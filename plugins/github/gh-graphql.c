@@ -150,6 +150,13 @@ gh_gql_settle(struct gh_gql *q)
 		return false;
 	}
 	q->ok = true;
+	{
+		const cJSON *c = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(data, "rateLimit"), "cost");
+
+		if (cJSON_IsNumber(c) && c->valuedouble >= 0)
+			q->cost = c->valuedouble;
+	}
 	return true;
 }
 

@@ -86,6 +86,8 @@ struct gh {
 	/* repository settings by GraphQL (gh-graphql.c): with a token,
 	 * until a query fails as a whole; then REST for the rest */
 	bool use_graphql;
+	size_t gql_queries;	/* answered, and their rateLimit.cost */
+	double gql_points;
 };
 
 /* gh-fetch.c */
@@ -120,6 +122,7 @@ struct gh_gql {
 	struct gh_list list;	/* the POST */
 	size_t n;
 	bool ok;		/* an answer with data */
+	double cost;		/* its rateLimit.cost (points), 0 unknown */
 	char *why;		/* when not: the reason, for the log */
 };
 char *gh_graphql_url(const char *api);	/* caller frees */

@@ -280,7 +280,10 @@ static void
 settings_deliver(struct gh *g, struct gh_repo **repos, struct gh_gql *q,
 		 const size_t *which, size_t k)
 {
-	if (!gh_gql_settle(q) && g->use_graphql) {
+	if (gh_gql_settle(q)) {
+		g->gql_queries++;
+		g->gql_points += q->cost;
+	} else if (g->use_graphql) {
 		g->use_graphql = false;
 		g->host->log(g->ctx, OG_LOG_INFO, "GraphQL unavailable (%s): "
 			     "repository settings by REST instead", q->why);
@@ -549,6 +552,11 @@ github_collect(struct og_ctx *ctx, void *state)
 			     "(no ETag to ask again for free; asked again "
 			     "after recheck_days = %d)", g->carried_answers,
 			     g->carried_repos, g->recheck_days);
+	if (g->gql_queries)
+		g->host->log(g->ctx, OG_LOG_INFO, "%zu GraphQL queries for "
+			     "repository settings, %.0f points of the GraphQL "
+			     "rate limit (their rateLimit.cost)", g->gql_queries,
+			     g->gql_points);
 	gh_memo_close(g);
 	return r;
 }

@@ -31,36 +31,26 @@ load_diff_same(cJSON *a, cJSON *b)
 	return same;
 }
 
+/* The sorted items of two models, as @to prints them, are the same. */
+#define LOAD_DIFF_ITEMS(a, b, view, to) do {				\
+		size_t na_, nb_;					\
+		const void *const *va_ = (const void *const *)view(a, &na_); \
+		const void *const *vb_ = (const void *const *)view(b, &nb_); \
+									\
+		if (na_ != nb_)						\
+			return false;					\
+		for (size_t i_ = 0; i_ < na_; i_++)			\
+			if (!load_diff_same(to(va_[i_]), to(vb_[i_])))	\
+				return false;				\
+	} while (0)
+
 /* The two models hold the same facts, findings and events, in order. */
 static inline bool
 load_diff_models(struct og_model *a, struct og_model *b)
 {
-	const struct og_model_finding *const *fa, *const *fb;
-	const struct og_model_fact *const *ca, *const *cb;
-	const struct og_model_event *const *ea, *const *eb;
-	size_t na, nb;
-
-	fa = og_model_findings(a, &na);
-	fb = og_model_findings(b, &nb);
-	if (na != nb)
-		return false;
-	for (size_t i = 0; i < na; i++)
-		if (!load_diff_same(og_finding_to_json(fa[i]), og_finding_to_json(fb[i])))
-			return false;
-	ca = og_model_facts(a, &na);
-	cb = og_model_facts(b, &nb);
-	if (na != nb)
-		return false;
-	for (size_t i = 0; i < na; i++)
-		if (!load_diff_same(og_fact_to_json(ca[i]), og_fact_to_json(cb[i])))
-			return false;
-	ea = og_model_events(a, &na);
-	eb = og_model_events(b, &nb);
-	if (na != nb)
-		return false;
-	for (size_t i = 0; i < na; i++)
-		if (!load_diff_same(og_event_to_json(ea[i]), og_event_to_json(eb[i])))
-			return false;
+	LOAD_DIFF_ITEMS(a, b, og_model_findings, og_finding_to_json);
+	LOAD_DIFF_ITEMS(a, b, og_model_facts, og_fact_to_json);
+	LOAD_DIFF_ITEMS(a, b, og_model_events, og_event_to_json);
 	return true;
 }
 

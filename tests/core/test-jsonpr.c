@@ -135,9 +135,42 @@ random_value(int depth)
 	}
 }
 
+/* Numbers as report.json holds them (lines, counts, one-decimal scores)
+ * and their neighbours, one by one against cJSON's own text. */
+static void
+numbers(void)
+{
+	static const double edge[] = {
+		0, -0.0, 0.05, 0.1, -0.1, 0.25, 9.95, 99.99, 1e12 + 0.5,
+		9999999999999.9, 1e13, 1e13 - 1, -1e13 + 0.5, 1e15, 1e16 + 1,
+		123456789012.3, 0.7 + 0.1, 2.675, 1e-5, 4294967296.5,
+	};
+	char what[64];
+
+	for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
+		cJSON *v = cJSON_CreateNumber(edge[i]);
+
+		snprintf(what, sizeof(what), "number %.17g", edge[i]);
+		same(v, what);
+		cJSON_Delete(v);
+	}
+	for (int k = -20000; k <= 200000; k += 37) {
+		double d[] = { k / 10.0, k * 0.1, k / 100.0, k + 0.5, k * 1e7 + 0.1 };
+
+		for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
+			cJSON *v = cJSON_CreateNumber(d[i]);
+
+			snprintf(what, sizeof(what), "number %.17g", d[i]);
+			same(v, what);
+			cJSON_Delete(v);
+		}
+	}
+}
+
 int
 main(void)
 {
+	numbers();
 	struct og_jp p;
 	char *s;
 	size_t n;

@@ -29,6 +29,7 @@
 #include "history/lock.h"
 #include "mail/mail.h"
 #include "render.h"
+#include "report-json.h"
 #include "util.h"
 
 static cJSON *
@@ -54,11 +55,28 @@ load_json(const char *path)
 	return doc;
 }
 
+/* A report.json as the CLI reads one (render --from): its findings in
+ * the model, none in the document. */
+static void
+load_report(const char *path, struct og_report *ret, struct og_model **ret_m)
+{
+	cJSON *doc = NULL;
+	char *err = NULL;
+
+	if (og_report_load(path, &doc, ret_m, &err) < 0) {
+		fprintf(stderr, "delivery-driver: %s\n", err);
+		exit(2);
+	}
+	og_report_init(ret, doc, *ret_m);
+}
+
 static int
 cmd_record(int argc, char **argv)
 {
-	cJSON *report, *config;
-	char *err = NULL, *text;
+	struct og_report report;
+	struct og_model *m;
+	cJSON *config;
+	char *err = NULL;
 	int fd = -1, r;
 
 	if (argc != 5 && !(argc == 7 && !strcmp(argv[5], "--lock")))
@@ -79,20 +97,20 @@ cmd_record(int argc, char **argv)
 			return 4;
 		}
 	}
-	report = load_json(argv[2]);
+	load_report(argv[2], &report, &m);
 	config = load_json(argv[3]);
-	r = og_history_record(report, config, &err);
+	r = og_history_record(&report, config, &err);
 	if (r < 0) {
 		fprintf(stderr, "opsgrade: %s\n", err);
 		free(err);
 		r = 4;
 		goto out;
 	}
-	text = cJSON_Print(report);
-	r = og_write_file_atomic(argv[4], text, strlen(text)) < 0 ? 4 : 0;
-	free(text);
+	r = og_report_write(&report, argv[4], &err) < 0 ? 4 : 0;
+	free(err);
 out:
-	cJSON_Delete(report);
+	cJSON_Delete(report.doc);
+	og_model_free(m);
 	cJSON_Delete(config);
 	og_lock_release(fd);
 	return r;
@@ -141,24 +159,26 @@ cmd_wanted(int argc, char **argv)
 static int
 cmd_mail(int argc, char **argv)
 {
-	cJSON *report, *config;
+	struct og_report report;
+	struct og_model *m;
+	cJSON *config;
 	char *err = NULL, *image, *pdf, *name;
 	struct og_mail_files files;
 	int r;
 
 	if (argc != 5)
 		return EX_USAGE;
-	report = load_json(argv[2]);
+	load_report(argv[2], &report, &m);
 	config = load_json(argv[3]);
 	/* what `opsgrade report` attaches with the default formats */
 	image = og_asprintf("%s/summary.png", argv[4]);
 	pdf = og_asprintf("%s/report.pdf", argv[4]);
-	name = og_mail_attachment_name(report, "pdf");
+	name = og_mail_attachment_name(report.doc, "pdf");
 	files = (struct og_mail_files){
 		.image = image, .image_type = "image/png", .attachment = pdf,
 		.attachment_name = name, .attachment_type = "application/pdf",
 	};
-	r = og_mail_send(report, config, &files, og_render_mail_summary, &err);
+	r = og_mail_send(&report, config, &files, og_render_mail_summary, &err);
 	free(image);
 	free(pdf);
 	free(name);
@@ -166,7 +186,8 @@ cmd_mail(int argc, char **argv)
 		fprintf(stderr, "opsgrade: %s\n", err);
 		free(err);
 	}
-	cJSON_Delete(report);
+	cJSON_Delete(report.doc);
+	og_model_free(m);
 	cJSON_Delete(config);
 	return r < 0 ? 4 : 0;
 }
@@ -176,16 +197,18 @@ cmd_mail(int argc, char **argv)
 static int
 cmd_mailtext(int argc, char **argv)
 {
-	cJSON *report;
+	struct og_report report;
+	struct og_model *m;
 	char *text;
 
 	if (argc != 3 && argc != 4)
 		return EX_USAGE;
-	report = load_json(argv[2]);
-	text = og_render_mail_summary(report, argc == 4, NULL, "report.pdf");
+	load_report(argv[2], &report, &m);
+	text = og_render_mail_summary(&report, argc == 4, NULL, "report.pdf");
 	fputs(text, stdout);
 	free(text);
-	cJSON_Delete(report);
+	cJSON_Delete(report.doc);
+	og_model_free(m);
 	return 0;
 }
 

@@ -163,15 +163,36 @@ def first_of(args):
     return n
 
 
+def query_cost(sel, mult=1):
+    """GitHub's formula: each connection (a field with first/last) needs
+    one request per node of its parent connections; the sum / 100,
+    rounded, at least 1 (docs: rate limits for the GraphQL API)."""
+    total = 0
+    for item in sel or []:
+        if item[0] == "fragment":
+            total += query_cost(item[2], mult)
+            continue
+        _, _, _, args, sub = item
+        n = args.get("first", args.get("last"))
+        if isinstance(n, int):
+            total += mult
+            total += query_cost(sub, mult * n)
+        else:
+            total += query_cost(sub, mult)
+    return total
+
+
 class Executor:
     def __init__(self, fx):
         self.fx = fx
         self.errors = []
+        self.cost = 1
 
     def route(self, path):
         return self.fx.routes.get(path)
 
     def run(self, sel):
+        self.cost = max(1, round(query_cost(sel) / 100))
         data = {}
         for item in sel:
             if item[0] != "field":
@@ -188,7 +209,7 @@ class Executor:
     def rate_limit(self, sub):
         with self.fx.lock:
             rem = self.fx.remaining
-        vals = {"limit": self.fx.rate_limit or 5000, "cost": 1, "remaining": rem,
+        vals = {"limit": self.fx.rate_limit or 5000, "cost": self.cost, "remaining": rem,
                 "used": (self.fx.rate_limit or 5000) - rem,
                 "resetAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))}
         return {a: vals[n] for _, a, n, _, _ in sub}

@@ -87,6 +87,9 @@ def settings_by_graphql():
               f.get("type") == "unknown" and "Resource not accessible" in f.get("reason", "") and
               "FORBIDDEN" in f.get("reason", "") and "admin" in f.get("reason", ""), f)
         check("graphql: no partial run for a refused field", "GraphQL unavailable" not in err, err)
+        # 3 repositories: (3 environments + 3 x 50 protectionRules) / 100
+        check("graphql: the log gives the queries' rateLimit.cost",
+              "1 GraphQL queries for repository settings, 2 points" in err, err)
     finally:
         fx.stop()
 

@@ -1,8 +1,10 @@
 /*
  * render-driver FORMAT in.json out [config.json]
  *
- * Test driver until the CLI's "opsgrade render --from" exists: runs one
- * renderer on a report document.  Exit 0, 2 (input), 4 (output).
+ * Runs one renderer on a report.json, read as `opsgrade render --from`
+ * reads it (og_report_load: the findings into the model, none left in
+ * the document), without assessing it again.  Exit 0, 2 (input), 4
+ * (output).
  */
 #include "config.h"
 
@@ -13,6 +15,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/report-json.h"
 #include "core/util.h"
 #include "render.h"
 
@@ -39,7 +42,7 @@ load(const char *path)
 /* The mail's summaries as og_mail_send builds them (the dashboard as
  * cid:summary), so a test can compare them with a delivered mail. */
 static int
-mail_summary(const cJSON *report, bool html, const char *out, char **ret_err)
+mail_summary(const struct og_report *report, bool html, const char *out, char **ret_err)
 {
 	char *text = og_render_mail_summary(report, html, html ? "summary" : NULL, "report.pdf");
 	FILE *f = fopen(out, "w");
@@ -54,14 +57,14 @@ mail_summary(const cJSON *report, bool html, const char *out, char **ret_err)
 }
 
 static int
-mail_text(const cJSON *report, const cJSON *config, const char *out, char **ret_err)
+mail_text(const struct og_report *report, const cJSON *config, const char *out, char **ret_err)
 {
 	(void)config;
 	return mail_summary(report, false, out, ret_err);
 }
 
 static int
-mail_html(const cJSON *report, const cJSON *config, const char *out, char **ret_err)
+mail_html(const struct og_report *report, const cJSON *config, const char *out, char **ret_err)
 {
 	(void)config;
 	return mail_summary(report, true, out, ret_err);
@@ -72,7 +75,7 @@ main(int argc, char **argv)
 {
 	static const struct {
 		const char *name;
-		int (*fn)(const cJSON *, const cJSON *, const char *, char **);
+		int (*fn)(const struct og_report *, const cJSON *, const char *, char **);
 	} formats[] = {
 		{ "html", og_render_html },
 		{ "json", og_render_json },
@@ -83,6 +86,8 @@ main(int argc, char **argv)
 		{ "mailhtml", mail_html },
 	};
 	cJSON *report = NULL, *config = NULL;
+	struct og_model *m = NULL;
+	struct og_report rep;
 	char *err = NULL;
 	int rc = 2, r;
 
@@ -90,15 +95,17 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: render-driver html|json|junit|pdf|png|mailtext|mailhtml in.json out [config.json]\n");
 		return 2;
 	}
-	report = load(argv[2]);
-	if (!report)
+	if (og_report_load(argv[2], &report, &m, &err) < 0) {
+		fprintf(stderr, "render-driver: %s\n", err);
 		goto out;
+	}
+	og_report_init(&rep, report, m);
 	if (argc == 5 && !(config = load(argv[4])))
 		goto out;
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
 		if (strcmp(formats[i].name, argv[1]) != 0)
 			continue;
-		r = formats[i].fn(report, config, argv[3], &err);
+		r = formats[i].fn(&rep, config, argv[3], &err);
 		if (r < 0) {
 			fprintf(stderr, "render-driver: %s\n", err ? err : strerror(-r));
 			rc = r == -EINVAL ? 2 : 4;
@@ -113,5 +120,6 @@ out:
 	free(err);
 	cJSON_Delete(config);
 	cJSON_Delete(report);
+	og_model_free(m);
 	return rc;
 }

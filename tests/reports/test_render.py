@@ -521,8 +521,13 @@ class ReproTest(Base):
     def test_json_round_trip(self):
         out = self.path("report.json")
         self.render("json", os.path.join(FIX, "report-full.json"), out)
+        want = load_fixture("report-full.json")
+        # the findings are read into the model, which holds an empty
+        # string as absent (written null)
+        want["findings"] = [{k: None if v == "" else v for k, v in f.items()}
+                            for f in want["findings"]]
         with open(out, encoding="utf-8") as f:
-            self.assertEqual(json.load(f), load_fixture("report-full.json"))
+            self.assertEqual(json.load(f), want)
         self.no_temporaries()
 
     def test_unwritable_leaves_old_file(self):

@@ -1,0 +1,162 @@
+/*
+ * report.json written streaming: the document's members as cJSON_Print
+ * prints them, and its "findings" straight from the model's structs,
+ * one at a time, with no tree per finding (core/jsonpr.c prints each
+ * value the way cJSON does).  Strings entered the model validated
+ * (og_text and the loaders), so they are printed as they are.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "jsonpr.h"
+#include "report.h"
+#include "util.h"
+
+void
+og_report_init(struct og_report *r, cJSON *doc, struct og_model *m)
+{
+	cJSON *a = cJSON_GetObjectItemCaseSensitive(doc, "findings");
+
+	r->doc = doc;
+	r->findings = og_model_findings(m, &r->n_findings);
+	/* a loaded report.json's tree: the model holds them now */
+	if (cJSON_IsArray(a))
+		while (a->child)
+			cJSON_Delete(cJSON_DetachItemViaPointer(a, a->child));
+}
+
+static void
+strv(struct og_jp *jp, char *const *v, size_t n)
+{
+	og_jp_open(jp, '[');
+	for (size_t i = 0; i < n; i++)
+		og_jp_str(jp, v[i]);
+	og_jp_close(jp);
+}
+
+static void
+member(struct og_jp *jp, const char *key, const char *s)
+{
+	og_jp_key(jp, key);
+	og_jp_str(jp, s);
+}
+
+static void
+location(struct og_jp *jp, const struct og_model_location *l)
+{
+	og_jp_open(jp, '{');
+	if (l->target)
+		member(jp, "target", l->target);
+	if (l->file)
+		member(jp, "file", l->file);
+	if (l->line) {
+		og_jp_key(jp, "line");
+		og_jp_num(jp, l->line);
+	}
+	if (l->column) {
+		og_jp_key(jp, "column");
+		og_jp_num(jp, l->column);
+	}
+	if (l->layer)
+		member(jp, "layer", l->layer);
+	og_jp_close(jp);
+}
+
+/* The members and their order are docs/report-json.md's (and
+ * og_finding_to_json's, which tests compare with). */
+static void
+finding(struct og_jp *jp, const struct og_model_finding *f)
+{
+	og_jp_open(jp, '{');
+	member(jp, "fingerprint", f->fingerprint);
+	member(jp, "kind", og_finding_kind_name(f->kind));
+	member(jp, "id", f->id);
+	member(jp, "title", f->title);
+	member(jp, "severity", og_severity_name(f->severity));
+	og_jp_key(jp, "score");
+	if (f->score >= 0)
+		og_jp_num(jp, f->score);
+	else
+		og_jp_null(jp);
+	member(jp, "package", f->package);
+	member(jp, "installed_version", f->installed_version);
+	member(jp, "fixed_version", f->fixed_version);
+	member(jp, "status", f->suppressed ? "suppressed" : "open");
+	member(jp, "suppression", f->suppression);
+	member(jp, "status_detail", f->status_detail);
+	member(jp, "url", f->url);
+	member(jp, "published", f->published);
+	og_jp_key(jp, "tags");
+	strv(jp, f->tags, f->n_tags);
+	og_jp_key(jp, "tools");
+	strv(jp, f->tools, f->n_tools);
+	og_jp_key(jp, "sources");
+	strv(jp, f->sources, f->n_sources);
+	og_jp_key(jp, "locations");
+	og_jp_open(jp, '[');
+	for (size_t i = 0; i < f->n_locations; i++)
+		location(jp, &f->locations[i]);
+	og_jp_close(jp);
+	og_jp_close(jp);
+}
+
+/* The document as cJSON_Print would print it, its "findings" member
+ * from the model. */
+static void
+print_doc(struct og_jp *jp, const struct og_report *r)
+{
+	const cJSON *it;
+
+	if (!cJSON_IsObject(r->doc)) {
+		og_jp_cjson(jp, r->doc);
+		return;
+	}
+	og_jp_open(jp, '{');
+	for (it = r->doc->child; it; it = it->next) {
+		og_jp_key(jp, it->string);
+		if (strcmp(it->string, "findings") != 0) {
+			og_jp_cjson(jp, it);
+			continue;
+		}
+		og_jp_open(jp, '[');
+		for (size_t i = 0; i < r->n_findings; i++)
+			finding(jp, r->findings[i]);
+		og_jp_close(jp);
+	}
+	og_jp_close(jp);
+}
+
+int
+og_report_write(const struct og_report *rep, const char *path, char **ret_err)
+{
+	struct og_jp jp;
+	char *tmp = NULL;
+	int fd = -1, r;
+
+	r = og_open_tmp(path, &fd, &tmp);
+	if (r < 0)
+		goto out;
+	/* Streamed: the text is never whole in memory (it is about as big
+	 * as the input scans). */
+	og_jp_init(&jp, fd);
+	print_doc(&jp, rep);
+	og_jp_raw(&jp, "\n", 1);
+	r = og_jp_finish(&jp);
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0)
+		r = og_commit_tmp(tmp, path);
+	else
+		(void)unlink(tmp);
+out:
+	if (r < 0)
+		*ret_err = og_asprintf("cannot write '%s': %s", path, strerror(-r));
+	free(tmp);
+	return r;
+}
