@@ -132,8 +132,8 @@ key_index(const char *const *keys, int n, const char *key, size_t len,
 	for (int k = 0; k < n; k++) {
 		int i = *hint + k < n ? *hint + k : *hint + k - n;
 
-		if (keys[i][0] == key[0] && !strncmp(keys[i], key, len) &&
-		    !keys[i][len]) {
+		if (keys[i][0] == key[0] && strnlen(keys[i], len + 1) == len &&
+		    !memcmp(keys[i], key, len)) {
 			*hint = i + 1 < n ? i + 1 : 0;
 			return i;
 		}

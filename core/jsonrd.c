@@ -374,7 +374,8 @@ og_jr_member(struct og_jr *r, bool *first, const char **key, size_t *key_len)
 	q = plain_end(s, r->end);
 	if (q < r->end && *q == '"') {
 		*key = (const char *)s;
-		*key_len = (size_t)(q - s);
+		/* a raw NUL ends a key, as in cJSON's C string */
+		*key_len = strnlen(*key, (size_t)(q - s));
 		r->p = q + 1;
 	} else {
 		if (!(*key = og_jr_string(r)))

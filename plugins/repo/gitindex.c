@@ -554,6 +554,10 @@ read_split(struct parse *ps, const char *gitdir, const unsigned char *main,
 	if (map == MAP_FAILED)
 		goto cleanup;
 	s->base_count = be32((const unsigned char *)map + 8);
+	/* a count the file cannot hold would make the bitmaps a memory bomb */
+	if (s->base_count > ((size_t)st.st_size - 12 - hs) /
+			    (ENTRY_FIXED + hs + 4))
+		goto cleanup;
 	s->del = repo_xrealloc(NULL, (size_t)s->base_count + 1, 1);
 	s->rep = repo_xrealloc(NULL, (size_t)s->base_count + 1, 1);
 	memset(s->del, 0, (size_t)s->base_count + 1);

@@ -191,8 +191,16 @@ test_keys_and_text(void)
 	/* a byte order mark is accepted; whitespace of every kind */
 	OK("\xef\xbb\xbf" HEAD "\"findings\":[" F("") "]}");
 	OK(" \t\r\n" HEAD "\"findings\"\n:\t[ " F(" ,\"tags\" : [ \"a\" , \"b\" ] ") " ] } \n");
-	/* an escaped NUL ends the string, as cJSON reads it */
+	/* an escaped NUL ends the string, as cJSON reads it; so does a raw
+	 * one, in a string and in a key (found by fuzz-report) */
 	OK(HEAD "\"findings\":[" F(",\"title\":\"ab\\u0000cd\"") "]}");
+	{
+		static const char raw[] = HEAD "\"findings\":[" F(",\"title\":\"ab\0cd\","
+					       "\"id\0xyz\":\"CVE-2\",\"sc\0\":1") "],"
+					  "\"sub\0ject\":\"s\"}";
+
+		free(load_both(raw, sizeof(raw) - 1, __LINE__));
+	}
 	/* the same finding twice merges, as it always did */
 	OK(HEAD "\"findings\":[" F(",\"tags\":[\"b\"]") "," F(",\"tags\":[\"a\"]") "]}");
 }

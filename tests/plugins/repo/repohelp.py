@@ -81,6 +81,25 @@ def facts(lines):
     return {l["fact"]: l for l in lines if "fact" in l}
 
 
+def val(f, key):
+    assert key in f, "%s not emitted" % key
+    return f[key]["value"]
+
+
+def ev(f, key):
+    assert key in f, "%s not emitted" % key
+    return f[key]["evidence"]
+
+
+def expect(f, key, value, evidence=Ellipsis):
+    got = val(f, key)
+    assert got == value, "%s = %r, want %r (evidence %s)" % (
+        key, got, value, f[key]["evidence"])
+    if evidence is not Ellipsis:
+        assert ev(f, key) == evidence, "%s evidence %r, want %r" % (
+            key, ev(f, key), evidence)
+
+
 def check(name, fn):
     global failures
     try:

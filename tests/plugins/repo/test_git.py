@@ -15,24 +15,11 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from repohelp import check, facts, finish, git, run, setup, tree  # noqa: E402
+from repohelp import (check, expect, facts, finish, git, run,  # noqa: E402
+                      setup, tree, val)
 
 PLUGIN_DIR, SRC = sys.argv[1:3]
 setup(PLUGIN_DIR)
-
-
-def val(f, key):
-    assert key in f, "%s not emitted" % key
-    return f[key]["value"]
-
-
-def expect(f, key, value, evidence=Ellipsis):
-    got = val(f, key)
-    assert got == value, "%s = %r, want %r (evidence %s)" % (
-        key, got, value, f[key]["evidence"])
-    if evidence is not Ellipsis:
-        assert f[key]["evidence"] == evidence, "%s evidence %r, want %r" % (
-            key, f[key]["evidence"], evidence)
 
 
 def committed(tmp, files, name="co"):
@@ -245,6 +232,17 @@ def split_index():
             expect(f, "container.dockerfile.nonroot", True, "Dockerfile:2")
             expect(f, "repo.files.count", 40 + 4)
             assert "walking the tree" not in err, err
+            # a shared index claiming more entries than it can hold
+            path = os.path.join(root, ".git", shared[0])
+            with open(path, "rb") as fh:
+                good = fh.read()
+            with open(path, "wb") as fh:
+                fh.write(good[:8] + b"\xff\xff\xff\xf0" + good[12:])
+            lines, err = run(root)
+            f = facts(lines)
+            expect(f, "repo.walk.mode", "filesystem")
+            expect(f, "repo.walk.index_error",
+                   "a split index this reader does not understand")
             # the shared index gone: the tree is walked, and said
             for n in shared:
                 os.remove(os.path.join(root, ".git", n))

@@ -14,7 +14,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from repohelp import check, facts, finish, git, run, setup, tree  # noqa: E402
+from repohelp import (check, expect, facts, finish, git, run,  # noqa: E402
+                      setup, tree, val)
 
 PLUGIN_DIR, SRC = sys.argv[1:3]
 setup(PLUGIN_DIR)
@@ -32,25 +33,6 @@ def collect(files, status="ok", args=(), prepare=None):
             prepare(root)
         lines, _ = run(root, status, args)
     return facts(lines), lines
-
-
-def val(f, key):
-    assert key in f, "%s not emitted" % key
-    return f[key]["value"]
-
-
-def ev(f, key):
-    assert key in f, "%s not emitted" % key
-    return f[key]["evidence"]
-
-
-def expect(f, key, value, evidence=Ellipsis):
-    got = val(f, key)
-    assert got == value, "%s = %r, want %r (evidence %s)" % (
-        key, got, value, f[key]["evidence"])
-    if evidence is not Ellipsis:
-        assert ev(f, key) == evidence, "%s evidence %r, want %r" % (
-            key, ev(f, key), evidence)
 
 
 def workflow(run_lines, extra_steps=""):
