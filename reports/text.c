@@ -100,6 +100,12 @@ og_text_init(struct og_text *t, const char *family)
 	t->mono = strdup("DejaVu Sans Mono");
 
 	t->ctx = pango_font_map_create_context(map);
+	/* A line broken inside a word reads as two words; pango (>= 1.44)
+	 * would also insert a hyphen there ("deploymen-ts").  Words wrap
+	 * whole; a token wider than its box is the only thing ever split,
+	 * and then without a hyphen.  Every layout shares this list. */
+	t->attrs = pango_attr_list_new();
+	pango_attr_list_insert(t->attrs, pango_attr_insert_hyphens_new(FALSE));
 	t->layouts = g_hash_table_new_full(lkey_hash, lkey_equal, free, laid_free);
 	pango_cairo_context_set_resolution(t->ctx, 72.0);
 	/* Pango (>= 1.44) rounds glyph positions to whole device units: whole
@@ -168,26 +174,14 @@ og_text_fini(struct og_text *t)
 		g_hash_table_destroy(t->layouts);
 	if (t->ctx)
 		g_object_unref(t->ctx);
+	if (t->attrs)
+		pango_attr_list_unref(t->attrs);
 	for (size_t i = 0; i < sizeof(t->fonts) / sizeof(t->fonts[0]); i++)
 		if (t->fonts[i])
 			pango_font_description_free(t->fonts[i]);
 	free(t->family);
 	free(t->mono);
 	memset(t, 0, sizeof(*t));
-}
-
-/* A line broken inside a word reads as two words; pango (>= 1.44) would
- * also insert a hyphen there ("deploymen-ts").  Words wrap whole; a token
- * wider than its box is the only thing ever split, and then without a
- * hyphen. */
-static void
-no_hyphens(PangoLayout *l)
-{
-	PangoAttrList *al = pango_attr_list_new();
-
-	pango_attr_list_insert(al, pango_attr_insert_hyphens_new(FALSE));
-	pango_layout_set_attributes(l, al);
-	pango_attr_list_unref(al);
 }
 
 /* A label meant for one line (chart labels, headers, tile values): shrink
@@ -269,7 +263,7 @@ text_layout(struct og_text *t, const char *s, double size, unsigned flags,
 	double scale = size / SHAPE_SIZE;
 
 	pango_layout_set_font_description(l, style_font(t, flags));
-	no_hyphens(l);
+	pango_layout_set_attributes(l, t->attrs);
 	if (flags & OG_TX_CENTER)
 		pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);
 	else if (flags & OG_TX_RIGHT)

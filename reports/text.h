@@ -30,6 +30,7 @@ enum {
 
 struct og_text {
 	PangoContext *ctx;
+	PangoAttrList *attrs;	/* every layout's: no hyphens at breaks */
 	char *family;
 	char *mono;
 	PangoFontDescription *fonts[16];	/* by style bits, at one size (text.c) */
