@@ -113,6 +113,12 @@ finding(struct og_jp *jp, const struct og_model_finding *f)
 	og_jp_close(jp);
 }
 
+static void
+finding_at(struct og_jp *jp, const void *findings, size_t i)
+{
+	finding(jp, ((const struct og_model_finding *const *)findings)[i]);
+}
+
 /* The document as cJSON_Print would print it, its "findings" and
  * "events" members from the model (an event goes through a small tree
  * of its own, made and freed in turn: never all of them at once). */
@@ -130,8 +136,8 @@ print_doc(struct og_jp *jp, const struct og_report *r)
 		og_jp_key(jp, it->string);
 		if (strcmp(it->string, "findings") == 0) {
 			og_jp_open(jp, '[');
-			for (size_t i = 0; i < r->n_findings; i++)
-				finding(jp, r->findings[i]);
+			/* on threads: most of a big report's text */
+			og_jp_each(jp, r->n_findings, finding_at, r->findings);
 			og_jp_close(jp);
 		} else if (strcmp(it->string, "events") == 0) {
 			og_jp_open(jp, '[');
@@ -164,15 +170,7 @@ og_report_write(const struct og_report *rep, const char *path, char **ret_err)
 	og_jp_init(&jp, fd);
 	print_doc(&jp, rep);
 	og_jp_raw(&jp, "\n", 1);
-	r = og_jp_finish(&jp);
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0)
-		r = og_commit_tmp(tmp, path);
-	else
-		(void)unlink(tmp);
+	r = og_finish_tmp(fd, og_jp_finish(&jp), tmp, path);
 out:
 	if (r < 0)
 		*ret_err = og_asprintf("cannot write '%s': %s", path, strerror(-r));
