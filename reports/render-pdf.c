@@ -280,12 +280,16 @@ cover(struct pdf *p)
 	og_text_draw(cr, d->tx, d->x, 46, d->w * 0.7, 10, OG_TX_BOLD | OG_TX_ONELINE,
 		     og_chart_tint(d->st->accent, 0.75),
 		     d->st->organisation ? d->st->organisation : "opsgrade");
-	if (cr)
+	if (cr) {
+		og_text_flush(cr, d->tx);
 		cairo_tag_begin(cr, "H1", NULL);
+	}
 	og_text_draw(cr, d->tx, d->x, 66, d->w, 26, OG_TX_BOLD | OG_TX_ONELINE, og_white,
 		     "DevOps Maturity Assessment");
-	if (cr)
+	if (cr) {
+		og_text_flush(cr, d->tx);
 		cairo_tag_end(cr, "H1");
+	}
 	og_text_draw(cr, d->tx, d->x, 110, d->w * 0.8, 15, OG_TX_ONELINE,
 		     og_chart_tint(d->st->accent, 0.88), p->subject);
 	d->y = band + 22;
@@ -1435,6 +1439,7 @@ og_render_pdf(const struct og_report *rep, const cJSON *config, const char *path
 	surface = cairo_pdf_surface_create_for_stream(og_out_cairo_write, &out, d->pw, d->ph);
 	set_metadata(surface, &p, &st);
 	cr = cairo_create(surface);
+	og_text_batch(&tx);
 	og_doc_init(d, cr, surface, &tx, &st);
 	d->known = known;
 	d->n_known = n_known;
@@ -1448,6 +1453,7 @@ og_render_pdf(const struct og_report *rep, const cJSON *config, const char *path
 	 * xref for link annotations in an untagged file (reports.md §1.2). */
 	cairo_tag_begin(cr, "Document", NULL);
 	content(&p);
+	og_text_flush(cr, &tx);
 	cairo_tag_end(cr, "Document");
 	pool_free(&p);
 	if (d->page != total)

@@ -12,6 +12,7 @@
 #include "core/util.h"
 #include "render.h"
 #include "text.h"
+#include "textbatch.h"
 
 #define TEXT_BYTES_MAX	16384	/* one block of text: longer is cut with … */
 /* Layouts kept for reuse: the renderers measure a block (table rows,
@@ -170,6 +171,7 @@ leave_to_exit(void)
 void
 og_text_fini(struct og_text *t)
 {
+	og_tbatch_free(t->batch);
 	if (t->layouts && !leave_to_exit())
 		g_hash_table_destroy(t->layouts);
 	if (t->ctx)
@@ -392,6 +394,9 @@ og_text_draw(cairo_t *cr, struct og_text *t, double x, double y, double w,
 	double h = laid_height(d);
 
 	if (cr && d->scale > 0) {
+		if (t->batch && og_tbatch_add(t->batch, cr, d->l, x, y, d->scale, c))
+			return h;
+		og_tbatch_flush(t->batch, cr);	/* what was asked before stays below */
 		cairo_save(cr);
 		cairo_set_source_rgb(cr, c.r, c.g, c.b);
 		cairo_move_to(cr, x, y);
@@ -400,6 +405,23 @@ og_text_draw(cairo_t *cr, struct og_text *t, double x, double y, double w,
 		cairo_restore(cr);
 	}
 	return h;
+}
+
+/* OG_TEXT_DIRECT=1 (tests): pango draws every text itself, so a test can
+ * compare the batched PDF with what pango alone makes of it. */
+void
+og_text_batch(struct og_text *t)
+{
+	const char *e = getenv("OG_TEXT_DIRECT");
+
+	if (!t->batch && !(e && *e && strcmp(e, "0") != 0))
+		t->batch = og_tbatch_new();
+}
+
+void
+og_text_flush(cairo_t *cr, struct og_text *t)
+{
+	og_tbatch_flush(t->batch, cr);
 }
 
 double
