@@ -313,6 +313,12 @@ og_jp_key(struct og_jp *p, const char *k)
 }
 
 void
+og_jp_string(struct og_jp *p, const char *s)
+{
+	string(p, s);
+}
+
+void
 og_jp_str(struct og_jp *p, const char *s)
 {
 	before_value(p);

@@ -48,6 +48,10 @@ void og_jp_null(struct og_jp *p);
 /* A whole cJSON value, as cJSON_Print would print it at this depth. */
 void og_jp_cjson(struct og_jp *p, const cJSON *v);
 void og_jp_raw(struct og_jp *p, const char *s, size_t n);
+/* @s quoted and escaped as cJSON prints a string, with nothing before it
+ * (no separator, no indentation): for compact text built with og_jp_raw
+ * around it (history snapshots). */
+void og_jp_string(struct og_jp *p, const char *s);
 
 /*
  * Elements 0..@n-1 of the array open in @p, each printed by @fn: on

@@ -224,15 +224,7 @@ og_report_write(const struct og_report *rep, const char *path, char **ret_err)
 	og_jp_init(&jp, fd);
 	print_doc(&jp, rep);
 	og_jp_raw(&jp, "\n", 1);
-	r = og_jp_finish(&jp);
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0)
-		r = og_commit_tmp(tmp, path);
-	else
-		(void)unlink(tmp);
+	r = og_finish_tmp(fd, og_jp_finish(&jp), tmp, path);
 out:
 	if (r < 0)
 		*ret_err = og_asprintf("cannot write '%s': %s", path, strerror(-r));

@@ -4,6 +4,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -407,6 +408,90 @@ test_finding_dedup(void)
 	og_model_free(m);
 }
 
+/* A finding of fingerprint @fp into @m. */
+static void
+add_fp(struct og_model *m, const char *fp, enum og_severity sev)
+{
+	struct og_model_finding f = { .fingerprint = (char *)fp, .id = "CVE-1",
+				      .severity = sev, .score = -1 };
+
+	CHECK(og_model_add_model_finding(m, &f) == 0);
+}
+
+/* Fingerprint @i: hex mostly, some sharing their first 15 digits (the
+ * packed sort key's tie), some not hex at all. */
+static void
+fp_of(unsigned i, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	uint64_t x = i * 0x9e3779b97f4a7c15u;
+
+	for (int k = 0; k < 64; k++, x = x * 6364136223846793005u + 1442695040888963407u)
+		out[k] = hex[x >> 60];
+	if (i % 7 == 0)
+		memcpy(out, "0000000000000000", 16);	/* ties on the key */
+	if (i % 11 == 0)
+		out[i % 5] = "gZ-_x"[i % 5];		/* not hex */
+	out[64] = '\0';
+}
+
+/*
+ * A merge of shards whose findings were sorted (og_model_findings, as the
+ * merge's loading threads do) merges their runs instead of sorting: the
+ * order must be the one sorting all findings gives, also when a shard was
+ * not sorted, when shards overlap, and after a later add.
+ */
+static void
+test_sorted_runs(void)
+{
+	for (int mode = 0; mode < 4; mode++) {
+		struct og_model *all = og_model_new(), *dst = og_model_new();
+		const struct og_model_finding *const *want, *const *got;
+		size_t nw, ng;
+		char fp[65];
+
+		for (unsigned s = 0; s < 9; s++) {
+			struct og_model *part = og_model_new();
+			/* mode 2: every shard repeats some of the one before */
+			unsigned from = s * 300 - (mode == 2 && s ? 40 : 0);
+
+			for (unsigned i = from; i < s * 300 + 300 - s * 20; i++) {
+				enum og_severity sev = (enum og_severity)(i % 6);
+
+				fp_of(i, fp);
+				add_fp(part, fp, sev);
+				add_fp(all, fp, sev);
+			}
+			/* mode 1: one shard unsorted */
+			if (!(mode == 1 && s == 4))
+				(void)og_model_findings(part, &ng);
+			CHECK(og_model_merge_move(dst, part) == 0);
+			if (s == 5)	/* asked for midway: runs merged, more to come */
+				(void)og_model_findings(dst, &ng);
+		}
+		if (mode == 3) {
+			fp_of(8, fp);
+			add_fp(all, fp, OG_SEV_CRITICAL);	/* raises one */
+			add_fp(dst, fp, OG_SEV_CRITICAL);
+			fp_of(100000, fp);
+			add_fp(all, fp, OG_SEV_LOW);
+			add_fp(dst, fp, OG_SEV_LOW);
+		}
+		want = og_model_findings(all, &nw);
+		got = og_model_findings(dst, &ng);
+		CHECK(nw == ng);
+		for (size_t i = 0; i < nw && i < ng; i++)
+			if (strcmp(want[i]->fingerprint, got[i]->fingerprint) ||
+			    want[i]->severity != got[i]->severity) {
+				CHECK_FAIL("mode %d: finding %zu: want %s got %s", mode,
+					   i, want[i]->fingerprint, got[i]->fingerprint);
+				break;
+			}
+		og_model_free(all);
+		og_model_free(dst);
+	}
+}
+
 static void
 test_fingerprint_stable(void)
 {
@@ -634,6 +719,7 @@ main(void)
 {
 	test_fact_merge();
 	test_finding_dedup();
+	test_sorted_runs();
 	test_fingerprint_stable();
 	test_round_trip();
 	test_bad_json();
