@@ -15,6 +15,7 @@
 #include "box.h"
 #include "jsonin.h"
 #include "jsonw.h"
+#include "probe-cache.h"
 #include "probe.h"
 #include "util.h"
 
@@ -445,6 +446,8 @@ struct probe {
 	bool eof;
 	char *buf;
 	size_t len;
+	char *cache;		/* where a clean answer is kept, or NULL */
+	char tag[OG_PROBE_CACHE_TAG];
 };
 
 static void
@@ -513,8 +516,10 @@ probe_finish(struct probe *p, int timeout_s)
 	bool loaded;
 	cJSON *d = NULL;
 
+	if (!p->pid && !p->buf)
+		goto out;
 	if (!p->pid)
-		return;
+		goto answered;		/* from the cache */
 	if (!p->eof) {
 		kill(-p->pid, SIGKILL);
 		kill(p->pid, SIGKILL);
@@ -523,6 +528,7 @@ probe_finish(struct probe *p, int timeout_s)
 		close(p->fd);
 	while (waitpid(p->pid, &wstatus, 0) < 0 && errno == EINTR)
 		;
+answered:
 	loaded = p->len >= mark && memcmp(p->buf, PROBE_LOADED_MARK, mark) == 0;
 	if (loaded)
 		d = og_json_parse(p->buf + mark, p->len - mark, false, NULL, NULL);
@@ -540,9 +546,40 @@ probe_finish(struct probe *p, int timeout_s)
 	}
 	decode(e, d);
 	e->state = OG_PLUGIN_LOADED;
+	if (p->pid && p->cache)
+		og_probe_cache_put(p->cache, p->tag, p->buf, p->len);
 out:
 	cJSON_Delete(d);
 	free(p->buf);
+	free(p->cache);
+}
+
+/* A clean answer kept by an earlier run for the file as it is now; one
+ * that does not read as such (cut short, edited) is probed again. */
+static bool
+cached_answer(struct probe *p)
+{
+	size_t mark = strlen(PROBE_LOADED_MARK);
+	cJSON *d = NULL;
+	bool ok;
+
+	p->fd = -1;
+	p->cache = og_probe_cache_path(p->e->path, p->tag);
+	if (!p->cache ||
+	    og_probe_cache_get(p->cache, p->tag, PROBE_OUTPUT_MAX, &p->buf,
+			       &p->len) < 0)
+		return false;
+	if (p->len >= mark && memcmp(p->buf, PROBE_LOADED_MARK, mark) == 0)
+		d = og_json_parse(p->buf + mark, p->len - mark, false, NULL, NULL);
+	ok = cJSON_IsObject(d) && !cJSON_GetObjectItemCaseSensitive(d, "refused");
+	cJSON_Delete(d);
+	if (!ok) {
+		free(p->buf);
+		p->buf = NULL;
+		p->len = 0;
+	}
+	p->eof = ok;
+	return ok;
 }
 
 void
@@ -559,7 +596,9 @@ og_probe_entries(struct og_plugin_entry *const *entries, size_t n)
 		for (size_t i = 0; i < k; i++) {
 			ps[i].e = entries[base + i];
 			ps[i].e->state = OG_PLUGIN_REFUSED;
-			probe_start(&ps[i], timeout_s);
+			ps[i].fd = -1;
+			if (!cached_answer(&ps[i]))
+				probe_start(&ps[i], timeout_s);
 		}
 		for (;;) {
 			struct pollfd pfd[PROBE_PARALLEL];

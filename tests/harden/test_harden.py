@@ -765,10 +765,77 @@ def load_rows():
                   ok)
 
 
+def probe_cache_rows():
+    # A probe's clean answer is kept per plugin path and used while the
+    # plugin file and this build are unchanged: never for a plugin whose
+    # probe failed, never when stale, edited, cut short or writable by
+    # others (it would declare what the plugin does not).
+    d = plugin_dir("badtext", "ctorsegv")
+    cache = os.path.join(TMP, "probe-cache")
+    kept = os.path.join(cache, "opsgrade", "probe")
+    env = {"XDG_CACHE_HOME": cache, "OPSGRADE_PROBE_TIMEOUT": "5"}
+    so = os.path.join(d, "hostile-badtext.so")
+
+    def listed():
+        p = run(["plugins", "--json", "--plugin-dir", d], env)
+        return p.returncode, {os.path.basename(e["path"]): e
+                              for e in json.loads(p.stdout or b"[]")}
+
+    def entries():
+        return [os.path.join(kept, f) for f in sorted(os.listdir(kept))] \
+            if os.path.isdir(kept) else []
+
+    def plant(version, mode=0o644):
+        with open(entries()[0]) as f:
+            tag, answer = f.read().split("\n", 1)
+        with open(entries()[0], "w") as f:
+            f.write(tag + "\n" + answer.replace('"version":"1"',
+                                                '"version":"%s"' % version))
+        os.chmod(entries()[0], mode)
+
+    rc, first = listed()
+    files = entries()
+    check("probe cache: one answer kept, for the plugin that loaded",
+          rc == 0 and len(files) == 1 and
+          '"name":"badtext"' in open(files[0]).read(), (rc, files))
+    check("probe cache: the crashing plugin is refused, not kept",
+          "crashed" in (first.get("hostile-ctorsegv.so", {}).get("message") or ""),
+          first.get("hostile-ctorsegv.so"))
+    plant("9.9-kept")
+    rc, again = listed()
+    check("probe cache: an unchanged plugin is answered from the cache",
+          again.get("hostile-badtext.so", {}).get("version") == "9.9-kept",
+          again.get("hostile-badtext.so"))
+    check("probe cache: the crashing plugin is probed again every run",
+          "crashed" in (again.get("hostile-ctorsegv.so", {}).get("message") or ""))
+    plant("9.9-shared", 0o666)
+    rc, shared = listed()
+    check("probe cache: an answer others can write is not used",
+          shared.get("hostile-badtext.so", {}).get("version") == "1",
+          shared.get("hostile-badtext.so"))
+    plant("9.9-stale")
+    st = os.stat(so)
+    os.utime(so, ns=(st.st_atime_ns, st.st_mtime_ns + 1000000000))
+    rc, stale = listed()
+    check("probe cache: a changed plugin file is probed again",
+          stale.get("hostile-badtext.so", {}).get("version") == "1",
+          stale.get("hostile-badtext.so"))
+    with open(entries()[0]) as f:
+        tag = f.read().split("\n", 1)[0]
+    with open(entries()[0], "w") as f:
+        f.write(tag + "\nloaded\n{\"abi\":2,\"name\":")
+    rc, cut = listed()
+    check("probe cache: an answer cut short is probed again",
+          rc == 0 and cut.get("hostile-badtext.so", {}).get("state") ==
+          first.get("hostile-badtext.so", {}).get("state") and
+          cut.get("hostile-badtext.so", {}).get("version") == "1",
+          cut.get("hostile-badtext.so"))
+
+
 def main():
     # A section that breaks (a missing report) is one failed check; the
     # other sections still run.
-    for section in (load_rows, text_rows, yaml_anchors, secrets_rows, credential_audit_rows, resource_rows,
+    for section in (load_rows, probe_cache_rows, text_rows, yaml_anchors, secrets_rows, credential_audit_rows, resource_rows,
                     box_rows, landlock_rows, landlock_read_rows, output_rows, config_rows):
         try:
             section()
