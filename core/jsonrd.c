@@ -119,6 +119,26 @@ plain_end(const unsigned char *p, const unsigned char *end)
 	return p;
 }
 
+/* plain_end that stops at a NUL byte too (which ends a key): the end of
+ * the usual key in one pass. */
+static const unsigned char *
+plain_key_end(const unsigned char *p, const unsigned char *end)
+{
+#if OG_SWAR
+	for (; end - p >= 8; p += 8) {
+		uint64_t w = og_swar_load(p);
+		uint64_t hit = og_swar_eq(w, '"') | og_swar_eq(w, '\\') |
+			       og_swar_lt(w, 1) | (w & OG_SWAR_HIGHS);
+
+		if (hit)
+			return p + og_swar_first(hit);
+	}
+#endif
+	while (p < end && *p != '"' && *p != '\\' && *p && *p < 0x80)
+		p++;
+	return p;
+}
+
 /* Four hex digits at @p as cJSON reads them: a digit that is not one
  * makes the unit 0 (U+0000). */
 static long
@@ -367,8 +387,12 @@ og_jr_member(struct og_jr *r, bool *first, const char **key, size_t *key_len)
 		return og_jr_fail(r), -1;
 	/* a key without escapes is used in place */
 	s = r->p + 1;
-	q = plain_end(s, r->end);
+	q = plain_key_end(s, r->end);
 	if (q < r->end && *q == '"') {
+		*key = (const char *)s;
+		*key_len = (size_t)(q - s);
+		r->p = q + 1;
+	} else if ((q = plain_end(s, r->end)) < r->end && *q == '"') {
 		*key = (const char *)s;
 		/* a raw NUL ends a key, as in cJSON's C string */
 		*key_len = strnlen(*key, (size_t)(q - s));
