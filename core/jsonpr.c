@@ -3,12 +3,14 @@
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "jsonpr.h"
+#include "swar.h"
 #include "util.h"
 
 #define BUF_SIZE	(256 * 1024)
@@ -25,12 +27,35 @@ og_jp_init(struct og_jp *p, int fd)
 	p->buf = og_xmalloc(p->cap);
 }
 
-static void
-flush(struct og_jp *p)
+void
+og_jp_init_mem(struct og_jp *p, const struct og_jp *at, bool later,
+	       char *buf, size_t cap)
 {
-	const char *s = p->buf;
-	size_t n = p->len;
+	memset(p, 0, sizeof(*p));
+	p->fd = -1;
+	p->mem = true;
+	p->buf = buf ? buf : og_xmalloc(BUF_SIZE);
+	p->cap = buf ? cap : BUF_SIZE;
+	/* only the array's own level: elements never close it */
+	p->depth = at->depth;
+	p->level[p->depth] = IN_ARRAY |
+		((later || (at->level[at->depth] & HAS_MEMBER)) ? HAS_MEMBER : 0);
+}
 
+void
+og_jp_splice(struct og_jp *p, const char *s, size_t n, int err)
+{
+	og_jp_raw(p, s, n);
+	if (err && !p->err)
+		p->err = err;
+	/* every element prints something: text means the array has one */
+	if (n)
+		p->level[p->depth] |= HAS_MEMBER;
+}
+
+static void
+write_all(struct og_jp *p, const char *s, size_t n)
+{
 	while (n > 0 && !p->err) {
 		ssize_t w = write(p->fd, s, n);
 
@@ -42,13 +67,26 @@ flush(struct og_jp *p)
 		s += w;
 		n -= (size_t)w;
 	}
+}
+
+/* Room for more: written out, or in memory a bigger buffer. */
+static void
+flush(struct og_jp *p)
+{
+	if (p->mem) {
+		p->buf = og_xrealloc_array(p->buf, p->cap, 2);
+		p->cap *= 2;
+		return;
+	}
+	write_all(p, p->buf, p->len);
 	p->len = 0;
 }
 
 int
 og_jp_finish(struct og_jp *p)
 {
-	flush(p);
+	if (!p->mem)
+		flush(p);
 	free(p->buf);
 	p->buf = NULL;
 	return p->err;
@@ -57,6 +95,13 @@ og_jp_finish(struct og_jp *p)
 void
 og_jp_raw(struct og_jp *p, const char *s, size_t n)
 {
+	/* a block as big as the buffer (a chunk of og_jp_each) goes out
+	 * as it is */
+	if (n >= p->cap && !p->mem) {
+		flush(p);
+		write_all(p, s, n);
+		return;
+	}
 	while (p->len + n > p->cap) {
 		size_t k = p->cap - p->len;
 
@@ -129,23 +174,83 @@ og_jp_close(struct og_jp *p)
 	p->depth--;
 }
 
-/* cJSON's print_string_ptr: the escapes it writes and nothing else
- * (bytes >= 0x80 pass through).  Runs without escapes are copied
- * whole. */
+static bool
+special(unsigned char c)
+{
+	return c < 32 || c == '"' || c == '\\';
+}
+
+/*
+ * How many bytes of the string @u print as they are: all but quotes,
+ * backslashes and bytes below 0x20 (bytes >= 0x80 pass through); it
+ * stops at the NUL too, which is below 0x20.  Eight bytes a step, and
+ * with no strlen first (most of the time of writing a million findings
+ * went to the two passes): a word that does not cross a 4 KiB boundary
+ * lies in one page, mapped whole, so reading past the NUL there is safe
+ * (as glibc's strlen does); only ASan, which checks the bytes of the
+ * allocation, must not look.
+ */
+#if OG_SWAR
+typedef uint64_t __attribute__((may_alias, aligned(1))) unaligned_u64;
+
+__attribute__((no_sanitize_address))
+static size_t
+plain_prefix(const unsigned char *u)
+{
+	size_t i = 0;
+
+	for (;;) {
+		for (; ((uintptr_t)(u + i) & 4095) <= 4096 - 8; i += 8) {
+			uint64_t w = *(const unaligned_u64 *)(u + i);
+			uint64_t hit = og_swar_eq(w, '"') | og_swar_eq(w, '\\') |
+				       og_swar_lt(w, 0x20);
+
+			if (hit)
+				return i + og_swar_first(hit);
+		}
+		do {
+			if (special(u[i]))
+				return i;
+			i++;
+		} while ((uintptr_t)(u + i) & 4095);
+	}
+}
+#else
+static size_t
+plain_prefix(const unsigned char *u)
+{
+	size_t i = 0;
+
+	while (!special(u[i]))
+		i++;
+	return i;
+}
+#endif
+
+/* cJSON's print_string_ptr: the escapes it writes and nothing else.
+ * Most strings need none and fit the buffer: one copy. */
 static void
 string(struct og_jp *p, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *u = (const unsigned char *)(s ? s : "");
+	size_t run = plain_prefix(u);
 
+	if (!u[run] && p->cap - p->len >= run + 2) {
+		char *o = p->buf + p->len;
+
+		o[0] = '"';
+		memcpy(o + 1, u, run);
+		o[run + 1] = '"';
+		p->len += run + 2;
+		return;
+	}
 	put(p, '"');
 	for (;;) {
-		const unsigned char *run = u;
 		char esc[6];
 
-		while (*u >= 32 && *u != '"' && *u != '\\')
-			u++;
-		og_jp_raw(p, (const char *)run, (size_t)(u - run));
+		og_jp_raw(p, (const char *)u, run);
+		u += run;
 		if (!*u)
 			break;
 		esc[0] = '\\';
@@ -162,11 +267,12 @@ string(struct og_jp *p, const char *s)
 			esc[4] = hex[*u >> 4];
 			esc[5] = hex[*u & 15];
 			og_jp_raw(p, esc, 6);
-			u++;
-			continue;
+			goto next;
 		}
 		og_jp_raw(p, esc, 2);
+next:
 		u++;
+		run = plain_prefix(u);
 	}
 	put(p, '"');
 }
@@ -175,7 +281,28 @@ void
 og_jp_key(struct og_jp *p, const char *k)
 {
 	unsigned char *l = &p->level[p->depth];
+	size_t n;
 
+	if (!k)
+		k = "";
+	n = plain_prefix((const unsigned char *)k);
+	/* the usual key (plain, short) straight into the buffer */
+	if (!k[n] && p->cap - p->len >= n + p->depth + 6) {
+		char *o = p->buf + p->len;
+
+		if (*l & HAS_MEMBER)
+			*o++ = ',';
+		*l |= HAS_MEMBER;
+		*o++ = '\n';
+		memset(o, '\t', p->depth);
+		o += p->depth;
+		*o++ = '"';
+		memcpy(o, k, n);
+		o += n;
+		memcpy(o, "\":\t", 3);
+		p->len = (size_t)(o + 3 - p->buf);
+		return;
+	}
 	if (*l & HAS_MEMBER)
 		put(p, ',');
 	*l |= HAS_MEMBER;
@@ -183,6 +310,12 @@ og_jp_key(struct og_jp *p, const char *k)
 	tabs(p, p->depth);
 	string(p, k);
 	og_jp_raw(p, ":\t", 2);
+}
+
+void
+og_jp_string(struct og_jp *p, const char *s)
+{
+	string(p, s);
 }
 
 void

@@ -12,6 +12,7 @@
 
 #include "jsonin.h"
 #include "jsonrd.h"
+#include "swar.h"
 #include "util.h"
 
 #define CHUNK_SIZE ((size_t)64 << 10)
@@ -103,19 +104,14 @@ og_jr_expect(struct og_jr *r, int c)
 static const unsigned char *
 plain_end(const unsigned char *p, const unsigned char *end)
 {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-
+#if OG_SWAR
 	for (; end - p >= 8; p += 8) {
-		uint64_t w, q, b, hit;
+		uint64_t w = og_swar_load(p);
+		uint64_t hit = og_swar_eq(w, '"') | og_swar_eq(w, '\\') |
+			       (w & OG_SWAR_HIGHS);
 
-		memcpy(&w, p, 8);
-		q = w ^ (ones * '"');
-		b = w ^ (ones * '\\');
-		/* the lowest flagged byte is exact (borrows only run up) */
-		hit = (((q - ones) & ~q) | ((b - ones) & ~b) | w) & highs;
 		if (hit)
-			return p + (__builtin_ctzll(hit) >> 3);
+			return p + og_swar_first(hit);
 	}
 #endif
 	while (p < end && *p != '"' && *p != '\\' && *p < 0x80)

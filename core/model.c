@@ -29,6 +29,13 @@ struct og_model {
 	struct og_strmap finding_idx;
 	struct og_model_finding **findings;
 	size_t n_findings;
+	/* The findings' sort keys as runs, each in order: a loaded report's
+	 * findings sort once, on its loading thread, and a merge that only
+	 * adds findings takes its runs along, so the merged order is a
+	 * merge of runs rather than a sort of a million findings.  NULL
+	 * when a change made them stale. */
+	struct finding_key *keys;
+	size_t *run_ends, n_runs;
 
 	struct og_model_event **events;
 	size_t n_events;
@@ -42,6 +49,14 @@ struct og_model {
 	const struct og_model_finding **sorted_findings;
 	const struct og_model_event **sorted_events;
 	bool facts_dirty, findings_dirty, events_dirty;
+};
+
+/* A finding with its order packed into one integer: severity, then the
+ * first 15 hex digits of the fingerprint, so most comparisons never touch
+ * the finding itself (the sort is otherwise bound by cache misses). */
+struct finding_key {
+	uint64_t key;
+	const struct og_model_finding *f;
 };
 
 static const char *const severity_names[] = {
@@ -198,6 +213,8 @@ og_model_free(struct og_model *m)
 	free(m->sorted_facts);
 	free(m->sorted_findings);
 	free(m->sorted_events);
+	free(m->keys);
+	free(m->run_ends);
 	og_strmap_clear(&m->fact_idx);
 	og_strmap_clear(&m->key_idx);
 	og_strmap_clear(&m->finding_idx);
@@ -641,6 +658,18 @@ add_location(struct og_arena *a, struct og_model_finding *mf,
 	l->layer = og_arena_intern(a, layer);
 }
 
+/* The findings changed: their order must be made again. */
+static void
+findings_changed(struct og_model *m)
+{
+	m->findings_dirty = true;
+	free(m->keys);
+	free(m->run_ends);
+	m->keys = NULL;
+	m->run_ends = NULL;
+	m->n_runs = 0;
+}
+
 /* Find or create the finding with @fp; *ret_new says which.  A new one
  * is @adopt when given (it lives in memory @m will own). */
 static struct og_model_finding *
@@ -669,7 +698,7 @@ finding_slot(struct og_model *m, const char *fp, bool *ret_new,
 	push_ptr((void ***)&m->findings, &m->n_findings, mf);
 	slot->key = mf->fingerprint;
 	slot->val = m->n_findings - 1;
-	m->findings_dirty = true;
+	findings_changed(m);
 	return mf;
 }
 
@@ -741,7 +770,7 @@ merge_finding(struct og_model *m, struct og_model_finding *mf,
 	      const struct og_model_finding *f, bool is_new)
 {
 	merge_fields(&m->arena, mf, f, is_new);
-	m->findings_dirty = true;
+	findings_changed(m);
 	for (size_t i = 0; i < f->n_tags; i++)
 		astrset_add(&m->arena, &mf->tags, &mf->n_tags, f->tags[i]);
 	for (size_t i = 0; i < f->n_tools; i++)
@@ -928,11 +957,34 @@ og_model_merge(struct og_model *dst, const struct og_model *src)
 	return r < 0 ? r : merge_events(dst, src);
 }
 
+/* @src's sort runs after @dst's (their findings moved over unchanged). */
+static void
+take_runs(struct og_model *dst, struct og_model *src, size_t n_dst)
+{
+	size_t n = n_dst + src->n_findings;
+
+	dst->keys = og_xrealloc_array(dst->keys, n + 1, sizeof(*dst->keys));
+	if (src->n_findings)
+		memcpy(dst->keys + n_dst, src->keys,
+		       src->n_findings * sizeof(*dst->keys));
+	dst->run_ends = og_xrealloc_array(dst->run_ends, dst->n_runs + src->n_runs + 1,
+					  sizeof(*dst->run_ends));
+	for (size_t i = 0; i < src->n_runs; i++)
+		dst->run_ends[dst->n_runs++] = n_dst + src->run_ends[i];
+}
+
 int
 og_model_merge_move(struct og_model *dst, struct og_model *src)
 {
+	/* the runs stay good if every finding of @src is new to @dst */
+	struct finding_key *keys = dst->keys;
+	size_t *run_ends = dst->run_ends, n_runs = dst->n_runs;
+	size_t n_dst = dst->n_findings;
+	bool runs = (keys || !n_dst) && (src->keys || !src->n_findings);
 	int r = 0;
 
+	dst->keys = NULL;
+	dst->run_ends = NULL;
 	for (size_t i = 0; i < src->n_facts && r == 0; i++)
 		r = og_model_add_fact(dst, src->facts[i]);
 	/* a finding @dst does not have moves over as it is, pointer and
@@ -942,10 +994,21 @@ og_model_merge_move(struct og_model *dst, struct og_model *src)
 		bool is_new;
 
 		mf = finding_slot(dst, f->fingerprint, &is_new, f);
-		if (!mf)
+		if (!mf) {
 			r = -E2BIG;
-		else if (!is_new)
+		} else if (!is_new) {
 			merge_finding(dst, mf, f, false);
+			runs = false;
+		}
+	}
+	if (runs && r == 0) {
+		dst->keys = keys;
+		dst->run_ends = run_ends;
+		dst->n_runs = n_runs;
+		take_runs(dst, src, n_dst);
+	} else {
+		free(keys);
+		free(run_ends);
 	}
 	if (r == 0)
 		r = merge_events(dst, src);
@@ -1042,14 +1105,6 @@ og_model_facts(struct og_model *m, size_t *ret_n)
 	return (const struct og_model_fact *const *)m->sorted_facts;
 }
 
-/* A finding with its order packed into one integer: severity, then the
- * first 15 hex digits of the fingerprint, so most comparisons never touch
- * the finding itself (the sort is otherwise bound by cache misses). */
-struct finding_key {
-	uint64_t key;
-	const struct og_model_finding *f;
-};
-
 static uint64_t
 pack_key(const struct og_model_finding *f)
 {
@@ -1088,26 +1143,71 @@ og_model_open_by_severity(struct og_model *m, size_t ret_counts[OG_SEV_SLOTS])
 			ret_counts[m->findings[i]->severity]++;
 }
 
+/* Runs @a (@na keys) and @b (@nb) merged into @out. */
+static void
+merge2(const struct finding_key *a, size_t na, const struct finding_key *b,
+       size_t nb, struct finding_key *out)
+{
+	size_t i = 0, j = 0, o = 0;
+
+	while (i < na && j < nb)
+		out[o++] = cmp_finding_key(&b[j], &a[i]) < 0 ? b[j++] : a[i++];
+	memcpy(out + o, a + i, (na - i) * sizeof(*out));
+	o += na - i;
+	memcpy(out + o, b + j, (nb - j) * sizeof(*out));
+}
+
+/* The runs merged pairwise until one is left: n log(runs), the keys
+ * read in sequence, no finding touched but on a tie of 60 bits. */
+static void
+merge_runs(struct og_model *m)
+{
+	size_t n = m->n_findings;
+	struct finding_key *tmp = og_xrealloc_array(NULL, n + 1, sizeof(*tmp)), *t;
+
+	while (m->n_runs > 1) {
+		size_t k = 0;
+
+		for (size_t i = 0; i < m->n_runs; i += 2) {
+			size_t a0 = i ? m->run_ends[i - 1] : 0, a1 = m->run_ends[i];
+			size_t b1 = i + 1 < m->n_runs ? m->run_ends[i + 1] : a1;
+
+			merge2(m->keys + a0, a1 - a0, m->keys + a1, b1 - a1, tmp + a0);
+			m->run_ends[k++] = b1;
+		}
+		m->n_runs = k;
+		t = m->keys;
+		m->keys = tmp;
+		tmp = t;
+	}
+	free(tmp);
+}
+
 const struct og_model_finding *const *
 og_model_findings(struct og_model *m, size_t *ret_n)
 {
-	struct finding_key *keys;
 	size_t n = m->n_findings;
 
 	*ret_n = n;
 	if (!m->findings_dirty && m->sorted_findings)
 		return (const struct og_model_finding *const *)m->sorted_findings;
-	keys = og_xcalloc_huge(n + 1, sizeof(*keys));
-	for (size_t i = 0; i < n; i++)
-		keys[i] = (struct finding_key){ pack_key(m->findings[i]),
-						m->findings[i] };
-	if (n > 1)
-		qsort(keys, n, sizeof(*keys), cmp_finding_key);
+	if (m->keys) {
+		merge_runs(m);
+	} else {
+		m->keys = og_xrealloc_array(NULL, n + 1, sizeof(*m->keys));
+		for (size_t i = 0; i < n; i++)
+			m->keys[i] = (struct finding_key){ pack_key(m->findings[i]),
+							   m->findings[i] };
+		if (n > 1)
+			qsort(m->keys, n, sizeof(*m->keys), cmp_finding_key);
+		m->run_ends = og_xrealloc_array(NULL, 1, sizeof(*m->run_ends));
+		m->run_ends[0] = n;
+		m->n_runs = 1;
+	}
 	m->sorted_findings = og_xrealloc_array(m->sorted_findings, n + 1,
 					       sizeof(*m->sorted_findings));
 	for (size_t i = 0; i < n; i++)
-		m->sorted_findings[i] = keys[i].f;
-	free(keys);
+		m->sorted_findings[i] = m->keys[i].f;
 	m->findings_dirty = false;
 	return (const struct og_model_finding *const *)m->sorted_findings;
 }

@@ -280,6 +280,20 @@ og_commit_tmp(const char *tmp, const char *path)
 }
 
 int
+og_finish_tmp(int fd, int r, const char *tmp, const char *path)
+{
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0)
+		r = og_commit_tmp(tmp, path);
+	else
+		(void)unlink(tmp);
+	return r;
+}
+
+int
 og_mkdir_p(const char *path)
 {
 	char *p = og_strdup0(path);

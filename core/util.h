@@ -37,6 +37,10 @@ char *og_user_cache_dir(const char *sub);
  * opened; *ret_tmp is the caller's to free.  Finish with og_commit_tmp. */
 int og_open_tmp(const char *path, int *ret_fd, char **ret_tmp);
 int og_commit_tmp(const char *tmp, const char *path);	/* rename + free-safe */
+/* End a write into @fd (from og_open_tmp) whose result so far is @r: when
+ * 0, fsync, close and og_commit_tmp; else close and remove @tmp.  Returns
+ * the first error (-errno) or 0. */
+int og_finish_tmp(int fd, int r, const char *tmp, const char *path);
 
 /* The run's clock: SOURCE_DATE_EPOCH when set and valid, else time(). */
 int64_t og_now(void);

@@ -99,8 +99,10 @@ og_doc_new_page(struct og_doc *d)
 {
 	if (d->page > 0) {
 		draw_footer(d);
-		if (d->cr)
+		if (d->cr) {
+			og_text_flush(d->cr, d->tx);
 			cairo_show_page(d->cr);
+		}
 	}
 	d->page++;
 	d->y = d->top;
@@ -113,8 +115,10 @@ og_doc_finish(struct og_doc *d)
 {
 	if (d->page > 0) {
 		draw_footer(d);
-		if (d->cr)
+		if (d->cr) {
+			og_text_flush(d->cr, d->tx);
 			cairo_show_page(d->cr);
+		}
 	}
 }
 
@@ -138,6 +142,7 @@ tag(struct og_doc *d, const char *name, bool begin)
 {
 	if (!d->cr)
 		return;
+	og_text_flush(d->cr, d->tx);	/* a tag takes what is drawn inside it */
 	if (begin)
 		cairo_tag_begin(d->cr, name, NULL);
 	else
@@ -427,14 +432,17 @@ og_doc_contents(struct og_doc *d)
 			char attrs[48];
 
 			snprintf(attrs, sizeof(attrs), "page=%d", s->page);
+			og_text_flush(d->cr, d->tx);
 			cairo_tag_begin(d->cr, CAIRO_TAG_LINK, attrs);
 		}
 		og_text_draw(d->cr, d->tx, d->x, d->y, d->w - 60, size,
 			     OG_TX_ONELINE | OG_TX_BOLD, og_ink, s->title);
 		og_text_draw(d->cr, d->tx, d->x + d->w - 60, d->y, 60, size,
 			     OG_TX_RIGHT | OG_TX_ONELINE, og_muted, pg);
-		if (d->cr)
+		if (d->cr) {
+			og_text_flush(d->cr, d->tx);
 			cairo_tag_end(d->cr, CAIRO_TAG_LINK);
+		}
 		d->y += h + 4;
 	}
 }

@@ -280,12 +280,16 @@ cover(struct pdf *p)
 	og_text_draw(cr, d->tx, d->x, 46, d->w * 0.7, 10, OG_TX_BOLD | OG_TX_ONELINE,
 		     og_chart_tint(d->st->accent, 0.75),
 		     d->st->organisation ? d->st->organisation : "opsgrade");
-	if (cr)
+	if (cr) {
+		og_text_flush(cr, d->tx);
 		cairo_tag_begin(cr, "H1", NULL);
+	}
 	og_text_draw(cr, d->tx, d->x, 66, d->w, 26, OG_TX_BOLD | OG_TX_ONELINE, og_white,
 		     "DevOps Maturity Assessment");
-	if (cr)
+	if (cr) {
+		og_text_flush(cr, d->tx);
 		cairo_tag_end(cr, "H1");
+	}
 	og_text_draw(cr, d->tx, d->x, 110, d->w * 0.8, 15, OG_TX_ONELINE,
 		     og_chart_tint(d->st->accent, 0.88), p->subject);
 	d->y = band + 22;
@@ -540,7 +544,7 @@ sec_current(struct pdf *p)
 		"observed counts as not in place. Coverage is the share that could be "
 		"observed at all. Capabilities that do not apply to this project are left out.");
 	{
-		char *scope = og_rj_scope_line(p->report);
+		char *scope = og_scope_line(p->rep);
 
 		if (scope)
 			para(p, keep(p, scope));
@@ -1268,15 +1272,15 @@ sec_appendix(struct pdf *p)
 		txt(p, cJSON_IsString(e) ? e->valuestring :
 		       keep(p, og_asprintf("not observed: %s", detail)));
 	}
-	cJSON_ArrayForEach(k, og_rj_arr(p->report, "facts")) {
-		const char *t = og_rj_str(k, "type");
+	for (size_t i = 0; i < p->rep->n_facts; i++) {
+		const struct og_model_fact *f = p->rep->facts[i];
 
-		if (!t || strcmp(t, "unknown") != 0)
+		if (f->type != OG_VALUE_UNKNOWN)
 			continue;
 		if (rows++ >= EVIDENCE_ROWS_MAX)
 			break;
-		txt(p, keep(p, og_asprintf("Fact %s", og_rj_str(k, "key") ? og_rj_str(k, "key") : "")));
-		txt(p, keep(p, og_asprintf("unknown: %s", og_rj_str(k, "reason") ? og_rj_str(k, "reason") : "")));
+		txt(p, keep(p, og_asprintf("Fact %s", f->key ? f->key : "")));
+		txt(p, keep(p, og_asprintf("unknown: %s", f->str ? f->str : "")));
 	}
 	if (p->n_cells)
 		table(p, ev, 2, true);
@@ -1313,7 +1317,7 @@ sec_appendix(struct pdf *p)
 	txt(p, "opsgrade version");
 	txt(p, og_rj_str(p->report, "opsgrade_version"));
 	txt(p, "Facts / findings / events");
-	txt(p, keep(p, og_asprintf("%d / %d / %d", og_rj_count(og_rj_arr(p->report, "facts")),
+	txt(p, keep(p, og_asprintf("%d / %d / %d", (int)p->rep->n_facts,
 				   (int)p->rep->n_findings, (int)p->rep->n_events)));
 	table(p, kv, 2, false);
 }
@@ -1435,6 +1439,7 @@ og_render_pdf(const struct og_report *rep, const cJSON *config, const char *path
 	surface = cairo_pdf_surface_create_for_stream(og_out_cairo_write, &out, d->pw, d->ph);
 	set_metadata(surface, &p, &st);
 	cr = cairo_create(surface);
+	og_text_batch(&tx);
 	og_doc_init(d, cr, surface, &tx, &st);
 	d->known = known;
 	d->n_known = n_known;
@@ -1448,6 +1453,7 @@ og_render_pdf(const struct og_report *rep, const cJSON *config, const char *path
 	 * xref for link annotations in an untagged file (reports.md §1.2). */
 	cairo_tag_begin(cr, "Document", NULL);
 	content(&p);
+	og_text_flush(cr, &tx);
 	cairo_tag_end(cr, "Document");
 	pool_free(&p);
 	if (d->page != total)

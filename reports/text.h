@@ -35,6 +35,7 @@ struct og_text {
 	char *mono;
 	PangoFontDescription *fonts[16];	/* by style bits, at one size (text.c) */
 	GHashTable *layouts;	/* text.c: layouts already made, by text and style */
+	struct og_tbatch *batch;	/* NULL: each text drawn at once */
 };
 
 /* Resolve @family (warns once when fontconfig would substitute it). */
@@ -65,6 +66,13 @@ double og_text_width(struct og_text *t, const char *s, double size, unsigned fla
 double og_text_draw(cairo_t *cr, struct og_text *t, double x, double y,
 		    double w, double size, unsigned flags, struct og_rgb c,
 		    const char *s);
+
+/* From now on texts are queued and drawn a few cairo calls at a time
+ * (textbatch.h: the PDF); og_text_flush draws what is queued.  Whoever
+ * draws then flushes before a page ends, a tag begins or ends, or
+ * something is drawn that may cover a text. */
+void og_text_batch(struct og_text *t);
+void og_text_flush(cairo_t *cr, struct og_text *t);
 
 /* cairo_write_func_t onto a struct og_out (PDF and PNG streams). */
 cairo_status_t og_out_cairo_write(void *closure, const unsigned char *data,

@@ -108,12 +108,6 @@ complete(const cJSON *snap)
 	return !cJSON_IsFalse(og_jget(snap, "complete"));
 }
 
-static bool
-crit_high(const cJSON *v)
-{
-	return is_str(v, "critical") || is_str(v, "high");
-}
-
 static void
 listed(cJSON *list, long *count, const char *key)
 {
@@ -122,90 +116,53 @@ listed(cJSON *list, long *count, const char *key)
 	++*count;
 }
 
-/* One snapshot's open findings, sorted, with their sources walked in step
- * (both objects have the same keys, so the pointer only moves forward). */
-struct fside {
-	const cJSON *snap;
-	struct og_member *fp, *src;
-	size_t n, n_src, k;
-};
-
-static void
-fside_init(struct fside *s, const cJSON *snap)
+static bool
+crit_high_sev(const struct og_snap_finding *f)
 {
-	s->snap = snap;
-	s->fp = og_sorted_members(og_jget(snap, "findings"), &s->n, NULL);
-	s->src = og_sorted_members(og_jget(snap, "finding_sources"),
-				   &s->n_src, NULL);
-	s->k = 0;
+	return f->sev <= 1;	/* og_snap_severities: critical, high */
 }
 
-static const char *
-fside_sources(struct fside *s, const char *fp)
-{
-	while (s->k < s->n_src && strcmp(s->src[s->k].key, fp) < 0)
-		s->k++;
-	if (s->k < s->n_src && !strcmp(s->src[s->k].key, fp))
-		return og_jstr(s->src[s->k].val);
-	return NULL;
-}
-
-struct fcounts {
-	long fresh, fixed, not_rechecked, unchecked_before, both;
+/* The findings walk's state: both snapshots, the lists, the counts. */
+struct fwalk {
+	const cJSON *prev, *cur;
+	bool scanned_both;
+	cJSON *fresh, *fixed, *norc;
+	long n_fresh, n_fixed, n_not_rechecked, n_unchecked_before, n_both;
 	bool ch_changed;
 };
 
 /*
- * One merge walk over both sides.  Vanished: fixed when every collector
- * that reported it ran completely now over every target it examined
- * then, else not re-checked.  Appeared: new when one of its collectors
- * ran completely last time over every target it examines now (and did
- * not see it), else it was not checked before.
+ * One fingerprint of the merge walk.  Vanished: fixed when every
+ * collector that reported it ran completely now over every target it
+ * examined then, else not re-checked.  Appeared: new when one of its
+ * collectors ran completely last time over every target it examines now
+ * (and did not see it), else it was not checked before.
  */
 static void
-compare_findings(struct fside *p, struct fside *c, bool scanned_both,
-		 cJSON *d, struct fcounts *n)
+compare_finding(void *ctx, const struct og_snap_finding *was,
+		const struct og_snap_finding *now)
 {
-	cJSON *fresh = cJSON_AddArrayToObject(d, "findings_new");
-	cJSON *fixed = cJSON_AddArrayToObject(d, "findings_fixed");
-	cJSON *norc = cJSON_AddArrayToObject(d, "findings_not_rechecked");
-	size_t i = 0, j = 0;
+	struct fwalk *w = ctx;
 
-	while (i < p->n || j < c->n) {
-		int cmp = i == p->n ? 1 : j == c->n ? -1 :
-			  strcmp(p->fp[i].key, c->fp[j].key);
-
-		if (cmp == 0) {
-			n->both++;
-			if (scanned_both &&
-			    crit_high(p->fp[i].val) != crit_high(c->fp[j].val))
-				n->ch_changed = true;
-			i++;
-			j++;
-		} else if (cmp < 0) {
-			const char *key = p->fp[i].key;
-
-			if (scanned_both &&
-			    sources_ran(c->snap, p->snap, fside_sources(p, key),
-					true)) {
-				listed(fixed, &n->fixed, key);
-				n->ch_changed |= crit_high(p->fp[i].val);
-			} else {
-				listed(norc, &n->not_rechecked, key);
-			}
-			i++;
+	if (was && now) {
+		w->n_both++;
+		if (w->scanned_both && crit_high_sev(was) != crit_high_sev(now))
+			w->ch_changed = true;
+	} else if (was) {
+		if (w->scanned_both &&
+		    sources_ran(w->cur, w->prev, was->sources, true)) {
+			listed(w->fixed, &w->n_fixed, was->fp);
+			w->ch_changed |= crit_high_sev(was);
 		} else {
-			const char *key = c->fp[j].key;
-
-			if (scanned_both &&
-			    sources_ran(p->snap, c->snap, fside_sources(c, key),
-					false)) {
-				listed(fresh, &n->fresh, key);
-				n->ch_changed |= crit_high(c->fp[j].val);
-			} else {
-				n->unchecked_before++;
-			}
-			j++;
+			listed(w->norc, &w->n_not_rechecked, was->fp);
+		}
+	} else {
+		if (w->scanned_both &&
+		    sources_ran(w->prev, w->cur, now->sources, false)) {
+			listed(w->fresh, &w->n_fresh, now->fp);
+			w->ch_changed |= crit_high_sev(now);
+		} else {
+			w->n_unchecked_before++;
 		}
 	}
 }
@@ -392,13 +349,16 @@ compare_open(const cJSON *prev, const cJSON *cur, cJSON *d)
 }
 
 cJSON *
-og_history_delta(const cJSON *prev, const cJSON *cur)
+og_history_delta(const struct og_snapshot *ps, const struct og_snapshot *cs)
 {
-	bool both = scanned(prev) && scanned(cur), like;
-	struct fside fp, fc;
-	struct fcounts n = { 0 };
+	const cJSON *prev = ps->doc, *cur = cs->doc;
+	/* a list let go is not "no findings": not compared (history.c keeps
+	 * every list it compares; this is the guard) */
+	bool both = scanned(prev) && scanned(cur) && !ps->findings_dropped &&
+		    !cs->findings_dropped, like;
 	cJSON *d = cJSON_CreateObject();
 	cJSON *lv = cJSON_AddObjectToObject(d, "level");
+	struct fwalk w = { .prev = prev, .cur = cur };
 
 	like = compare_collectors(prev, cur, d);
 	cJSON_AddBoolToObject(d, "like_for_like", like);
@@ -407,25 +367,23 @@ og_history_delta(const cJSON *prev, const cJSON *cur)
 	/* A level from a run that saw less is not a change of the team's. */
 	cJSON_AddBoolToObject(lv, "compared", like);
 
-	fside_init(&fp, prev);
-	fside_init(&fc, cur);
-	compare_findings(&fp, &fc, both, d, &n);
-	free(fp.fp);
-	free(fp.src);
-	free(fc.fp);
-	free(fc.src);
+	w.scanned_both = both;
+	w.fresh = cJSON_AddArrayToObject(d, "findings_new");
+	w.fixed = cJSON_AddArrayToObject(d, "findings_fixed");
+	w.norc = cJSON_AddArrayToObject(d, "findings_not_rechecked");
+	og_snap_walk(ps->f, ps->n, cs->f, cs->n, compare_finding, &w);
 	if (both)
-		cJSON_AddNumberToObject(d, "findings_still_open", (double)n.both);
+		cJSON_AddNumberToObject(d, "findings_still_open", (double)w.n_both);
 	else
 		cJSON_AddNullToObject(d, "findings_still_open");
 	cJSON_AddBoolToObject(d, "findings_compared", both);
-	cJSON_AddNumberToObject(d, "findings_new_count", (double)n.fresh);
-	cJSON_AddNumberToObject(d, "findings_fixed_count", (double)n.fixed);
+	cJSON_AddNumberToObject(d, "findings_new_count", (double)w.n_fresh);
+	cJSON_AddNumberToObject(d, "findings_fixed_count", (double)w.n_fixed);
 	cJSON_AddNumberToObject(d, "findings_not_rechecked_count",
-				(double)n.not_rechecked);
+				(double)w.n_not_rechecked);
 	cJSON_AddNumberToObject(d, "findings_unchecked_before_count",
-				(double)n.unchecked_before);
-	cJSON_AddBoolToObject(d, "critical_high_changed", n.ch_changed);
+				(double)w.n_unchecked_before);
+	cJSON_AddBoolToObject(d, "critical_high_changed", w.ch_changed);
 	compare_capabilities(prev, cur, d);
 	compare_gates(prev, cur, d);
 	compare_open(prev, cur, d);

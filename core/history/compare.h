@@ -9,10 +9,13 @@
 
 #include <cjson/cJSON.h>
 
+#include "history/snapshot.h"
+
 /* Per-delta list cap (the counts stay exact). */
 #define OG_COMPARE_LIST_MAX	1000
 
 /* report["history"]["delta"] between snapshot @prev and @cur (new tree). */
-cJSON *og_history_delta(const cJSON *prev, const cJSON *cur);
+cJSON *og_history_delta(const struct og_snapshot *prev,
+			 const struct og_snapshot *cur);
 
 #endif

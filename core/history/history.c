@@ -26,6 +26,7 @@
 
 #include "history/history.h"
 #include "history/compare.h"
+#include "history/snapshot.h"
 #include "jsonget.h"
 #include "jsonin.h"
 #include "util.h"
@@ -35,15 +36,12 @@
 #define DIR_LOCK	".opsgrade-history.lock"
 #define SUBJECT_DIR_MAX	120
 
-static const char *const severities[] = {
-	"critical", "high", "medium", "low", "info", "unknown",
-};
-#define N_SEVERITIES (sizeof(severities) / sizeof(severities[0]))
+#define N_SEVERITIES OG_SNAP_SEVERITIES
 
 struct snap {
 	char *file;		/* basename in the directory */
 	int64_t at;
-	cJSON *doc;
+	struct og_snapshot s;
 };
 
 struct snaps {
@@ -56,7 +54,7 @@ snaps_clear(struct snaps *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		free(s->v[i].file);
-		cJSON_Delete(s->v[i].doc);
+		og_snapshot_clear(&s->v[i].s);
 	}
 	free(s->v);
 	s->v = NULL;
@@ -71,12 +69,6 @@ snap_cmp(const void *a, const void *b)
 	if (x->at != y->at)
 		return x->at < y->at ? -1 : 1;
 	return strcmp(x->file, y->file);
-}
-
-static int
-str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* ---- directory ---- */
@@ -145,16 +137,16 @@ og_history_dir(const cJSON *config, const char *subject, char **ret_dir,
 
 /* ---- snapshot from a report ---- */
 
-/* "a,b" (collector names) from a finding's sources (new string). */
+/* "a,b" (collector names) from a finding's sources, in @a. */
 static char *
-sources_list(const struct og_model_finding *f)
+sources_list(struct og_arena *a, const struct og_model_finding *f)
 {
 	size_t len = 1, o = 0;
 	char *s;
 
 	for (size_t i = 0; i < f->n_sources; i++)
 		len += strlen(f->sources[i]) + 1;
-	s = og_xmalloc(len);
+	s = og_arena_alloc(a, len);
 	for (size_t i = 0; i < f->n_sources; i++) {
 		size_t n = strlen(f->sources[i]);
 
@@ -169,29 +161,23 @@ sources_list(const struct og_model_finding *f)
 	return s;
 }
 
-struct open_fp {
-	char *fp;		/* first: str_cmp sorts by it */
-	const char *sev;
-	const struct og_model_finding *src;
-};
-
 /*
  * @v (@n) in fingerprint order.  They come in the report's order: by
  * severity, each severity's run by fingerprint, so merging the (at most
  * six) runs is enough; anything else is sorted.
  */
 static void
-sort_by_fingerprint(struct open_fp *v, size_t n)
+sort_by_fingerprint(struct og_snapshot *snap)
 {
-	size_t start[N_SEVERITIES + 1], head[N_SEVERITIES], runs = 0;
-	struct open_fp *out;
+	struct og_snap_finding *v = snap->f, *out;
+	size_t n = snap->n, start[N_SEVERITIES + 1], head[N_SEVERITIES], runs = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		if (i == 0 || v[i].sev != v[i - 1].sev) {
 			if (runs == N_SEVERITIES)
 				goto unsorted;
 			start[runs++] = i;
-		} else if (strcmp(v[i - 1].fp, v[i].fp) > 0) {
+		} else if (strcmp(v[i - 1].fp, v[i].fp) >= 0) {
 			goto unsorted;
 		}
 	}
@@ -210,11 +196,15 @@ sort_by_fingerprint(struct open_fp *v, size_t n)
 				best = r;
 		out[o] = v[head[best]++];
 	}
-	memcpy(v, out, n * sizeof(*v));
+	/* the model holds a fingerprint once; guard anyway */
+	snap->n = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!snap->n || strcmp(out[i].fp, v[snap->n - 1].fp))
+			v[snap->n++] = out[i];
 	free(out);
 	return;
 unsorted:
-	qsort(v, n, sizeof(*v), str_cmp);
+	og_snapshot_sort(snap, NULL);
 }
 
 static bool
@@ -227,67 +217,56 @@ is_str(const cJSON *v, const char *s)
  * The snapshot's per-severity counts are the assessment's
  * (assessment.security.open, @counted), the one place findings are
  * counted; the fingerprints are listed here for the next run's delta.
+ * "findings" and "finding_sources" stand in @snap's document as empty
+ * objects: the list holds them (og_snapshot_write prints it there).
  */
 static void
-add_sorted_open(cJSON *snap, const struct og_report *rep, const cJSON *counted)
+add_sorted_open(struct og_snapshot *snap, const struct og_report *rep,
+		const cJSON *counted)
 {
-	struct open_fp *v = NULL;
-	size_t n = 0, cap = 0;
 	long counts[N_SEVERITIES] = { 0 };
-	cJSON *open, *fps, *srcs;
+	const char *last = NULL;
+	cJSON *open;
 	bool truncated = false;
 
 	for (size_t j = 0; j < rep->n_findings; j++) {
 		const struct og_model_finding *f = rep->findings[j];
 		const char *fp = f->fingerprint;
-		/* severities[]: critical .. info, then unknown */
+		/* og_snap_severities: critical .. info, then unknown */
 		size_t k = f->severity >= OG_SEV_INFO && f->severity <= OG_SEV_CRITICAL
 			   ? (size_t)(OG_SEV_CRITICAL - f->severity) : N_SEVERITIES - 1;
+		char *list;
 
 		if (f->suppressed)
 			continue;
 		counts[k]++;
 		if (!fp)
 			continue;
-		if (n == OG_HISTORY_FINDINGS_MAX) {
+		if (snap->n == OG_HISTORY_FINDINGS_MAX) {
 			truncated = true;
 			continue;
 		}
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			v = og_xrealloc_array(v, cap, sizeof(*v));
-		}
-		v[n].fp = (char *)fp;
-		v[n].sev = severities[k];
-		v[n].src = f;
-		n++;
+		/* which collectors must run again before it can be "fixed";
+		 * most findings share one list: kept once */
+		list = sources_list(&snap->arena, f);
+		if (last && !strcmp(list, last))
+			list = (char *)last;
+		last = list;
+		og_snapshot_add(snap, fp, list, (unsigned)k);
 	}
-	sort_by_fingerprint(v, n);
+	sort_by_fingerprint(snap);
 
-	open = cJSON_AddObjectToObject(snap, "open");
+	open = cJSON_AddObjectToObject(snap->doc, "open");
 	for (size_t i = 0; i < N_SEVERITIES; i++) {
-		const cJSON *c = og_jget(counted, severities[i]);
+		const cJSON *c = og_jget(counted, og_snap_severities[i]);
 
-		cJSON_AddNumberToObject(open, severities[i], cJSON_IsNumber(c)
+		cJSON_AddNumberToObject(open, og_snap_severities[i], cJSON_IsNumber(c)
 					? c->valuedouble : (double)counts[i]);
 	}
-	fps = cJSON_AddObjectToObject(snap, "findings");
-	srcs = cJSON_AddObjectToObject(snap, "finding_sources");
-	for (size_t i = 0; i < n; i++) {
-		char *list;
-
-		/* The report is deduplicated; guard anyway. */
-		if (i > 0 && !strcmp(v[i].fp, v[i - 1].fp))
-			continue;
-		cJSON_AddStringToObject(fps, v[i].fp, v[i].sev);
-		/* which collectors must run again before it can be "fixed" */
-		list = sources_list(v[i].src);
-		cJSON_AddStringToObject(srcs, v[i].fp, list);
-		free(list);
-	}
+	cJSON_AddObjectToObject(snap->doc, "findings");
+	cJSON_AddObjectToObject(snap->doc, "finding_sources");
 	if (truncated)
-		cJSON_AddTrueToObject(snap, "findings_truncated");
-	free(v);
+		cJSON_AddTrueToObject(snap->doc, "findings_truncated");
 }
 
 /* {id: member} from an array of objects carrying "id". */
@@ -352,15 +331,17 @@ add_like_for_like(cJSON *snap, const cJSON *report)
 	}
 }
 
-static cJSON *
-snapshot_from_report(const struct og_report *rep, const char *subject, int64_t at)
+/* This run's snapshot into @snap (from og_snapshot_init). */
+static void
+snapshot_from_report(struct og_snapshot *snap, const struct og_report *rep,
+		     const char *subject, int64_t at)
 {
 	const cJSON *report = rep->doc;
 	const cJSON *a = og_jget(report, "assessment");
 	const cJSON *model = og_jget(a, "model");
 	const cJSON *level = og_jget(a, "level");
 	char ts[32];
-	cJSON *s = cJSON_CreateObject();
+	cJSON *s = snap->doc = cJSON_CreateObject();
 
 	og_format_time(at, ts, sizeof(ts));
 	cJSON_AddStringToObject(s, "schema", OG_HISTORY_SCHEMA);
@@ -393,25 +374,24 @@ snapshot_from_report(const struct og_report *rep, const char *subject, int64_t a
 	 * so trends and deltas do not read "0 open" or "all fixed". */
 	cJSON_AddBoolToObject(s, "scanned", !cJSON_IsFalse(
 			og_jget2(a, "security", "scanned")));
-	add_sorted_open(s, rep,
-			og_jget2(a, "security", "open"));
+	add_sorted_open(snap, rep, og_jget2(a, "security", "open"));
 	cJSON_AddItemToObject(s, "capabilities",
 			      map_by_id(og_jget(a, "capabilities"), "status"));
 	add_like_for_like(s, report);
 	cJSON_AddItemToObject(s, "gates",
 			      map_by_id(og_jget(report, "gates"), "status"));
-	return s;
 }
 
 /* ---- reading the directory ---- */
 
 /* NULL when @doc is a valid snapshot, else why not (static text). */
 static const char *
-snapshot_invalid(const cJSON *doc, int64_t *ret_at)
+snapshot_invalid(const struct og_snapshot *snap, int64_t *ret_at)
 {
 	static const char *const objects[] = {
 		"areas", "kpis", "open", "findings", "capabilities", "gates",
 	};
+	const cJSON *doc = snap->doc;
 	const char *schema = og_jstr(og_jget(doc, "schema"));
 	const char *at = og_jstr(og_jget(doc, "at"));
 	const cJSON *level = og_jget(doc, "level");
@@ -435,9 +415,8 @@ snapshot_invalid(const cJSON *doc, int64_t *ret_at)
 	cJSON_ArrayForEach(it, og_jget(doc, "open"))
 		if (!cJSON_IsNumber(it))
 			return "$.open has a non-number count";
-	cJSON_ArrayForEach(it, og_jget(doc, "findings"))
-		if (!cJSON_IsString(it))
-			return "$.findings has a non-string severity";
+	if (snap->bad_severity)
+		return "$.findings has a non-string severity";
 	cJSON_ArrayForEach(it, og_jget(doc, "capabilities"))
 		if (!cJSON_IsString(it))
 			return "$.capabilities has a non-string status";
@@ -451,12 +430,74 @@ is_snapshot_name(const char *name)
 	       og_str_has_suffix(name, SNAP_SUFFIX);
 }
 
+#define NONE ((size_t)-1)
+
+/*
+ * Which snapshots' finding lists are kept while the directory is read:
+ * each one holds as many entries as the run had findings (100 k findings:
+ * ~10 MB), and a year of weekly runs is 52 of them, while a delta only
+ * ever compares with the latest complete snapshot before @before, or the
+ * latest one (and `history` lists the latest against the one before it),
+ * and with the mailed one.  So the two latest and the two latest complete
+ * before @before keep theirs, and @mailed; the others are let go as soon
+ * as they are outranked.
+ */
+struct keep {
+	int64_t before;		/* INT64_MAX: every snapshot counts */
+	const char *mailed;	/* file name, or NULL */
+	size_t all[2], complete[2];	/* indices, latest first */
+};
+
+/* Put @i into @top (latest first) if it ranks; the one pushed out (or @i
+ * itself when it does not rank), else NONE. */
+static size_t
+rank(size_t top[2], size_t i, const struct snap *v)
+{
+	size_t out;
+
+	if (top[0] == NONE || snap_cmp(&v[i], &v[top[0]]) > 0) {
+		out = top[1];
+		top[1] = top[0];
+		top[0] = i;
+	} else if (top[1] == NONE || snap_cmp(&v[i], &v[top[1]]) > 0) {
+		out = top[1];
+		top[1] = i;
+	} else {
+		out = i;
+	}
+	return out;
+}
+
+static bool
+kept(const struct keep *k, const struct snap *v, size_t i)
+{
+	return i == k->all[0] || i == k->all[1] || i == k->complete[0] ||
+	       i == k->complete[1] || (k->mailed && !strcmp(v[i].file, k->mailed));
+}
+
+static void
+keep_or_drop(struct keep *k, struct snaps *s, size_t i)
+{
+	size_t out[2] = { i, NONE };
+
+	if (s->v[i].at < k->before) {
+		out[0] = rank(k->all, i, s->v);
+		if (!cJSON_IsFalse(og_jget(s->v[i].s.doc, "complete")))
+			out[1] = rank(k->complete, i, s->v);
+	}
+	for (int j = 0; j < 2; j++)
+		if (out[j] != NONE && !kept(k, s->v, out[j]))
+			og_snapshot_drop_findings(&s->v[out[j]].s);
+}
+
 /*
  * Load every valid snapshot in @dir whose subject is @subject (any when
  * NULL), sorted oldest first.  A missing directory is empty history.
+ * Finding lists are kept as @k says (NULL: all).
  */
 static int
-load_snapshots(const char *dir, const char *subject, struct snaps *out)
+load_snapshots(const char *dir, const char *subject, struct keep *k,
+	       struct snaps *out)
 {
 	struct snaps s = { 0 };
 	size_t cap = 0, seen = 0;
@@ -474,7 +515,7 @@ load_snapshots(const char *dir, const char *subject, struct snaps *out)
 		const char *why = NULL;
 		char *path, *buf = NULL;
 		size_t len, off = 0;
-		cJSON *doc = NULL;
+		struct og_snapshot snap;
 		int64_t at = 0;
 		struct stat st;
 		int r;
@@ -511,26 +552,27 @@ load_snapshots(const char *dir, const char *subject, struct snaps *out)
 			free(path);
 			continue;
 		}
-		doc = og_json_parse(buf, len, false, NULL, &off);
-		if (!doc) {
+		og_snapshot_init(&snap);
+		if (og_snapshot_read(&snap, buf, len, &off) < 0) {
 			og_log_warn("history: %s: corrupt snapshot (invalid "
 				    "JSON near byte %zu of %zu), skipped",
 				    path, off, len);
-		} else if ((why = snapshot_invalid(doc, &at))) {
+			why = "corrupt";
+		} else if ((why = snapshot_invalid(&snap, &at))) {
 			og_log_warn("history: %s: %s, skipped", path, why);
 		} else if (subject &&
-			   strcmp(og_jget(doc, "subject")->valuestring,
+			   strcmp(og_jget(snap.doc, "subject")->valuestring,
 				  subject)) {
 			og_log_warn("history: %s: belongs to subject \"%s\", "
 				    "not \"%s\", skipped", path,
-				    og_jget(doc, "subject")->valuestring,
+				    og_jget(snap.doc, "subject")->valuestring,
 				    subject);
 			why = "foreign";
 		}
 		free(buf);
 		free(path);
-		if (!doc || why) {
-			cJSON_Delete(doc);
+		if (why) {
+			og_snapshot_clear(&snap);
 			continue;
 		}
 		if (s.n == cap) {
@@ -539,7 +581,9 @@ load_snapshots(const char *dir, const char *subject, struct snaps *out)
 		}
 		s.v[s.n].file = og_strdup0(name);
 		s.v[s.n].at = at;
-		s.v[s.n].doc = doc;
+		s.v[s.n].s = snap;
+		if (k)
+			keep_or_drop(k, &s, s.n);
 		s.n++;
 	}
 	closedir(d);
@@ -591,7 +635,7 @@ static size_t
 baseline_index(const struct snaps *s, size_t n_before, size_t *ret_skipped)
 {
 	for (size_t k = n_before; k-- > 0;)
-		if (!cJSON_IsFalse(og_jget(s->v[k].doc, "complete"))) {
+		if (!cJSON_IsFalse(og_jget(s->v[k].s.doc, "complete"))) {
 			*ret_skipped = n_before - 1 - k;
 			return k;
 		}
@@ -600,9 +644,10 @@ baseline_index(const struct snaps *s, size_t n_before, size_t *ret_skipped)
 }
 
 static cJSON *
-history_object(const struct snaps *s, size_t n_before, const cJSON *cur)
+history_object(const struct snaps *s, size_t n_before,
+	       const struct og_snapshot *cur_snap)
 {
-	const cJSON *prev;
+	const cJSON *prev, *cur = cur_snap->doc;
 	size_t first, base, skipped;
 	cJSON *h, *arr, *cw;
 	char ts[32];
@@ -610,13 +655,13 @@ history_object(const struct snaps *s, size_t n_before, const cJSON *cur)
 	if (n_before == 0)
 		return NULL;
 	base = baseline_index(s, n_before, &skipped);
-	prev = s->v[base].doc;
+	prev = s->v[base].s.doc;
 	h = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(h, "snapshots");
 	first = n_before + 1 > OG_HISTORY_SERIES_MAX ?
 		n_before + 1 - OG_HISTORY_SERIES_MAX : 0;
 	for (size_t i = first; i < n_before; i++)
-		cJSON_AddItemToArray(arr, series_entry(s->v[i].doc));
+		cJSON_AddItemToArray(arr, series_entry(s->v[i].s.doc));
 	cJSON_AddItemToArray(arr, series_entry(cur));
 	og_format_time(s->v[base].at, ts, sizeof(ts));
 	cJSON_AddStringToObject(h, "previous_at", ts);
@@ -627,7 +672,7 @@ history_object(const struct snaps *s, size_t n_before, const cJSON *cur)
 	cJSON_AddNumberToObject(cw, "incomplete_after", (double)skipped);
 	cJSON_AddItemToObject(h, "current_at",
 			      cJSON_Duplicate(og_jget(cur, "at"), 0));
-	cJSON_AddItemToObject(h, "delta", og_history_delta(prev, cur));
+	cJSON_AddItemToObject(h, "delta", og_history_delta(&s->v[base].s, cur_snap));
 	return h;
 }
 
@@ -718,29 +763,36 @@ snapshot_filename(int64_t at, char *buf, size_t size)
  * failed (server down) is still news next week, while a run that was not
  * mailed because nothing changed does not hide a slow drift.
  */
-static void
-add_since_mailed(cJSON *hist, const char *dir, const struct snaps *s, size_t n_before,
-		 const cJSON *cur)
+static char *
+mailed_mark(const char *dir)
 {
-	char *path = og_asprintf("%s/" MAILED_MARK, dir), *buf = NULL, ts[32];
+	char *path = og_asprintf("%s/" MAILED_MARK, dir), *buf = NULL;
 	size_t len = 0;
+
+	if (og_read_file(path, 256, &buf, &len) == 0)
+		buf[strcspn(buf, "\r\n")] = '\0';
+	free(path);
+	return buf;
+}
+
+static void
+add_since_mailed(cJSON *hist, const char *mailed, const struct snaps *s,
+		 size_t n_before, const struct og_snapshot *cur)
+{
+	char ts[32];
 	cJSON *o;
 
-	if (!cJSON_IsObject(hist) || og_read_file(path, 256, &buf, &len) < 0)
-		goto out;
-	buf[strcspn(buf, "\r\n")] = '\0';
+	if (!cJSON_IsObject(hist) || !mailed)
+		return;
 	for (size_t k = n_before; k-- > 0;) {
-		if (strcmp(s->v[k].file, buf) != 0)
+		if (strcmp(s->v[k].file, mailed) != 0)
 			continue;
 		o = cJSON_AddObjectToObject(hist, "since_mailed");
 		og_format_time(s->v[k].at, ts, sizeof(ts));
 		cJSON_AddStringToObject(o, "previous_at", ts);
-		cJSON_AddItemToObject(o, "delta", og_history_delta(s->v[k].doc, cur));
+		cJSON_AddItemToObject(o, "delta", og_history_delta(&s->v[k].s, cur));
 		break;
 	}
-out:
-	free(buf);
-	free(path);
 }
 
 int
@@ -774,9 +826,11 @@ og_history_record(const struct og_report *rep, const cJSON *config, char **ret_e
 	const char *subject = og_jstr(og_jget(report, "subject"));
 	const char *gen = og_jstr(og_jget(report, "generated_at"));
 	struct snaps s = { 0 };
-	char *dir = NULL, *path = NULL, *text = NULL, *err = NULL;
+	char *dir = NULL, *path = NULL, *err = NULL, *mailed = NULL;
 	char name[64];
-	cJSON *cur = NULL, *hist;
+	struct og_snapshot cur;
+	struct keep keep = { .all = { NONE, NONE }, .complete = { NONE, NONE } };
+	cJSON *hist;
 	size_t n_before = 0;
 	int64_t at;
 	int lockfd = -1, r;
@@ -787,6 +841,7 @@ og_history_record(const struct og_report *rep, const cJSON *config, char **ret_e
 		subject = "unnamed";
 	if (!gen || og_parse_time(gen, &at) < 0)
 		at = og_now();
+	og_snapshot_init(&cur);
 
 	r = og_history_dir(config, subject, &dir, &err);
 	if (r < 0)
@@ -804,7 +859,10 @@ og_history_record(const struct og_report *rep, const cJSON *config, char **ret_e
 				  strerror(-r));
 		goto out;
 	}
-	r = load_snapshots(dir, subject, &s);
+	mailed = mailed_mark(dir);
+	keep.before = at;
+	keep.mailed = mailed;
+	r = load_snapshots(dir, subject, &keep, &s);
 	if (r < 0) {
 		err = og_asprintf("history: cannot read %s: %s", dir,
 				  strerror(-r));
@@ -816,11 +874,11 @@ og_history_record(const struct og_report *rep, const cJSON *config, char **ret_e
 		n_before++;
 	/* A collector that ran last time and not now makes this run
 	 * incomplete; the snapshot records it. */
-	og_history_run_state(report, n_before ? s.v[n_before - 1].doc : NULL);
+	og_history_run_state(report, n_before ? s.v[n_before - 1].s.doc : NULL);
 
-	cur = snapshot_from_report(rep, subject, at);
-	hist = history_object(&s, n_before, cur);
-	add_since_mailed(hist, dir, &s, n_before, cur);
+	snapshot_from_report(&cur, rep, subject, at);
+	hist = history_object(&s, n_before, &cur);
+	add_since_mailed(hist, mailed, &s, n_before, &cur);
 	if (!hist)
 		hist = cJSON_CreateNull();
 	if (og_jget(report, "history"))
@@ -830,13 +888,7 @@ og_history_record(const struct og_report *rep, const cJSON *config, char **ret_e
 
 	snapshot_filename(at, name, sizeof(name));
 	path = og_asprintf("%s/%s", dir, name);
-	text = cJSON_PrintUnformatted(cur);
-	if (!text) {
-		r = -ENOMEM;
-		err = og_strdup0("history: out of memory");
-		goto out;
-	}
-	r = og_write_file_atomic(path, text, strlen(text));
+	r = og_snapshot_write(&cur, path);
 	if (r < 0) {
 		err = og_asprintf("history: cannot write %s: %s", path,
 				  strerror(-r));
@@ -848,8 +900,8 @@ out:
 	if (lockfd >= 0)
 		close(lockfd);
 	snaps_clear(&s);
-	cJSON_Delete(cur);
-	free(text);
+	og_snapshot_clear(&cur);
+	free(mailed);
 	free(path);
 	free(dir);
 	if (r < 0)
@@ -864,6 +916,8 @@ out:
 int
 og_history_list(const cJSON *config, const char *subject, cJSON **ret_listing)
 {
+	struct keep keep = { .before = INT64_MAX, .all = { NONE, NONE },
+			     .complete = { NONE, NONE } };
 	struct snaps s = { 0 };
 	char *dir = NULL, *err = NULL;
 	cJSON *h = NULL, *doc = NULL, *arr;
@@ -874,13 +928,13 @@ og_history_list(const cJSON *config, const char *subject, cJSON **ret_listing)
 		og_log_error("%s", err);
 		goto out;
 	}
-	r = load_snapshots(dir, subject, &s);
+	r = load_snapshots(dir, subject, &keep, &s);
 	if (r < 0) {
 		og_log_error("history: cannot read %s: %s", dir, strerror(-r));
 		goto out;
 	}
 	if (s.n >= 2)
-		h = history_object(&s, s.n - 1, s.v[s.n - 1].doc);
+		h = history_object(&s, s.n - 1, &s.v[s.n - 1].s);
 	doc = cJSON_CreateObject();
 	cJSON_AddStringToObject(doc, "dir", dir);
 	if (subject)
@@ -889,10 +943,10 @@ og_history_list(const cJSON *config, const char *subject, cJSON **ret_listing)
 		cJSON_AddNullToObject(doc, "subject");
 	arr = cJSON_AddArrayToObject(doc, "snapshots");
 	for (size_t i = 0; i < s.n; i++) {
-		cJSON *e = series_entry(s.v[i].doc);
+		cJSON *e = series_entry(s.v[i].s.doc);
 
 		cJSON_AddItemToObject(e, "subject", cJSON_Duplicate(
-				og_jget(s.v[i].doc, "subject"), 0));
+				og_jget(s.v[i].s.doc, "subject"), 0));
 		cJSON_AddStringToObject(e, "file", s.v[i].file);
 		cJSON_AddItemToArray(arr, e);
 	}

@@ -1,7 +1,8 @@
 /*
- * Set differences of two JSON objects' keys (history snapshots: finding
- * fingerprints, capability ids), by one merge walk over both key lists
- * sorted once: O(n log n) comparisons in all, never a lookup by key.
+ * An object's members sorted by key, for a merge walk over two of them
+ * (capability ids of two snapshots): O(n log n) comparisons in all,
+ * never a lookup by key.  The findings, much larger, never stand as an
+ * object: history/snapshot.h walks them as a sorted list.
  */
 #ifndef OG_HISTORY_KEYDIFF_H
 #define OG_HISTORY_KEYDIFF_H
@@ -21,20 +22,5 @@ struct og_member {
  * frees); *ret_cmps, when given, grows by the key comparisons made. */
 struct og_member *og_sorted_members(const cJSON *obj, size_t *ret_n,
 				    unsigned long *ret_cmps);
-
-struct og_key_diff {
-	const struct og_member *before, *now;	/* sorted */
-	size_t n_before, n_now;
-	/* A key counts on a side only when @keep(value) holds (NULL: all). */
-	bool (*keep)(const cJSON *v);
-	cJSON *added, *removed;	/* arrays of keys, capped at list_max */
-	size_t list_max;
-	/* out */
-	long n_added, n_removed, n_both;
-	unsigned long comparisons;	/* key comparisons made by the walk */
-};
-
-/* Walk both sorted lists once, filling the out members of @d. */
-void og_key_diff(struct og_key_diff *d);
 
 #endif

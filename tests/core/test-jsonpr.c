@@ -21,24 +21,33 @@
 
 CHECK_COUNTERS;
 
+/* Finish @p, which prints to the memfd @fd: the text, NUL-ended. */
 static char *
-printed(const cJSON *v, size_t *ret_len)
+finished(struct og_jp *p, int fd, size_t *ret_len)
 {
-	int fd = memfd_create("jsonpr", MFD_CLOEXEC);
-	struct og_jp p;
 	off_t len;
 	char *buf;
 
-	og_jp_init(&p, fd);
-	og_jp_cjson(&p, v);
-	CHECK(og_jp_finish(&p) == 0);
+	CHECK(og_jp_finish(p) == 0);
 	len = lseek(fd, 0, SEEK_END);
 	buf = og_xmalloc((size_t)len + 1);
 	CHECK(pread(fd, buf, (size_t)len, 0) == len);
 	buf[len] = '\0';
 	close(fd);
-	*ret_len = (size_t)len;
+	if (ret_len)
+		*ret_len = (size_t)len;
 	return buf;
+}
+
+static char *
+printed(const cJSON *v, size_t *ret_len)
+{
+	int fd = memfd_create("jsonpr", MFD_CLOEXEC);
+	struct og_jp p;
+
+	og_jp_init(&p, fd);
+	og_jp_cjson(&p, v);
+	return finished(&p, fd, ret_len);
 }
 
 static void
@@ -167,13 +176,156 @@ numbers(void)
 	}
 }
 
+/* {@s: @s} printed from @s itself (not a copy), as cJSON prints @v. */
+static void
+same_in_place(const cJSON *v, const char *s, const char *what)
+{
+	int fd = memfd_create("jsonpr", MFD_CLOEXEC);
+	char *want = cJSON_Print(v), *got;
+	struct og_jp p;
+
+	og_jp_init(&p, fd);
+	og_jp_open(&p, '{');
+	og_jp_key(&p, s);
+	og_jp_str(&p, s);
+	og_jp_close(&p);
+	got = finished(&p, fd, NULL);
+	check_count++;
+	if (strcmp(want, got) != 0)
+		CHECK_FAIL("%s: want %s got %s", what, want, got);
+	cJSON_free(want);
+	free(got);
+}
+
+/* Every byte at every place of short strings (the printer scans eight
+ * bytes a step; the word boundaries and the tail are where it can go
+ * wrong), and two escapes in a row. */
+static void
+strings(void)
+{
+	char buf[40], what[64];
+
+	for (size_t len = 1; len <= 20; len++)
+		for (size_t at = 0; at < len; at++)
+			for (int b = 1; b < 256; b++) {
+				cJSON *v;
+
+				memset(buf, b & 1 ? 'a' : 0xe9, len);
+				buf[len] = '\0';
+				buf[at] = (char)b;
+				if (at + 1 < len && b % 7 == 0)
+					buf[at + 1] = '"';
+				v = cJSON_CreateArray();
+				cJSON_AddItemToArray(v, cJSON_CreateString(buf));
+				snprintf(what, sizeof(what), "byte %d at %zu of %zu", b, at, len);
+				same(v, what);
+				cJSON_Delete(v);
+			}
+	/* strings that end at the last byte of a page whose next page is
+	 * not readable: the printer reads words, never past the page */
+	{
+		long pg = sysconf(_SC_PAGESIZE);
+		char *map = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		CHECK(map != MAP_FAILED);
+		if (map == MAP_FAILED)
+			return;
+		CHECK(mprotect(map + pg, (size_t)pg, PROT_NONE) == 0);
+		for (int len = 0; len < 40; len++)
+			for (int esc = 0; esc < 2; esc++) {
+				char *str = map + pg - 1 - len;
+				cJSON *v;
+
+				memset(str, 'x', (size_t)len);
+				str[len] = '\0';
+				if (esc && len)
+					str[len / 2] = '\n';
+				v = cJSON_CreateObject();
+				cJSON_AddItemToObject(v, str, cJSON_CreateString(str));
+				snprintf(what, sizeof(what), "%d bytes at a page end", len);
+				same_in_place(v, str, what);
+				cJSON_Delete(v);
+			}
+		munmap(map, (size_t)pg * 2);
+	}
+}
+
+static void
+elem_cjson(struct og_jp *p, const void *ctx, size_t i)
+{
+	og_jp_cjson(p, cJSON_GetArrayItem(ctx, (int)i));
+}
+
+/* og_jp_each on threads prints what one loop prints: elements of an
+ * array nested in objects (tabs), chunk sizes that divide the count and
+ * do not, an element before and after the threaded ones. */
+static void
+each(void)
+{
+	static const size_t counts[] = { 0, 1, 2, 5, 64, 1000 };
+	static const size_t pers[] = { 1, 3, 64, 1000 };
+
+	for (size_t a = 0; a < sizeof(counts) / sizeof(counts[0]); a++)
+		for (size_t b = 0; b < sizeof(pers) / sizeof(pers[0]); b++)
+			for (int before = 0; before < 2; before++) {
+				size_t n = counts[a];
+				cJSON *want = cJSON_CreateObject(), *items = cJSON_CreateArray();
+				cJSON *arr = cJSON_AddArrayToObject(
+					cJSON_AddObjectToObject(want, "o"), "a");
+				int fd = memfd_create("jsonpr", MFD_CLOEXEC);
+				struct og_jp p;
+				char *got, *w, what[64];
+
+				for (size_t i = 0; i < n; i++) {
+					cJSON_AddItemToArray(items, random_value(0));
+					if (i % 3 == 0)	/* long enough to grow a chunk's buffer */
+						cJSON_AddItemToArray(items, cJSON_CreateString(
+							"a string of a hundred characters or so, which "
+							"a few hundred of fill a chunk buffer several times"));
+				}
+				n = (size_t)cJSON_GetArraySize(items);
+				og_jp_init(&p, fd);
+				og_jp_open(&p, '{');
+				og_jp_key(&p, "o");
+				og_jp_open(&p, '{');
+				og_jp_key(&p, "a");
+				og_jp_open(&p, '[');
+				if (before) {
+					og_jp_str(&p, "first");
+					cJSON_AddItemToArray(arr, cJSON_CreateString("first"));
+				}
+				og_jp_each_in(&p, n, elem_cjson, items, pers[b], 2);
+				for (size_t i = 0; i < n; i++)
+					cJSON_AddItemToArray(arr, cJSON_Duplicate(
+						cJSON_GetArrayItem(items, (int)i), 1));
+				og_jp_num(&p, 7);
+				cJSON_AddItemToArray(arr, cJSON_CreateNumber(7));
+				og_jp_close(&p);
+				og_jp_close(&p);
+				og_jp_close(&p);
+				got = finished(&p, fd, NULL);
+				w = cJSON_Print(want);
+				snprintf(what, sizeof(what), "each %zu by %zu%s", n, pers[b],
+					 before ? " after one" : "");
+				check_count++;
+				if (strcmp(w, got) != 0)
+					CHECK_FAIL("%s: differs from cJSON_Print", what);
+				cJSON_free(w);
+				free(got);
+				cJSON_Delete(want);
+				cJSON_Delete(items);
+			}
+}
+
 int
 main(void)
 {
 	numbers();
+	strings();
+	each();
 	struct og_jp p;
 	char *s;
-	size_t n;
 	cJSON *big;
 
 	fixture("tests/fixtures/report-full.json");
@@ -220,17 +372,12 @@ main(void)
 		og_jp_close(&p);
 		cJSON_AddObjectToObject(want, "e");
 		og_jp_close(&p);
-		CHECK(og_jp_finish(&p) == 0);
-		n = (size_t)lseek(fd, 0, SEEK_END);
-		s = og_xmalloc(n + 1);
-		CHECK(pread(fd, s, n, 0) == (ssize_t)n);
-		s[n] = '\0';
+		s = finished(&p, fd, NULL);
 		w = cJSON_Print(want);
 		CHECK_STR(s, w);
 		cJSON_free(w);
 		cJSON_Delete(want);
 		free(s);
-		close(fd);
 	}
 	return check_done();
 }
