@@ -839,7 +839,7 @@ finish_report(struct og_pipeline *p, cJSON *doc, struct og_model *m)
 	if ((og_cli_delivers(p->cli) || p->cli->cmd == OG_CMD_RENDER) && !p->cli->quiet) {
 		FILE *term = og_term_stream(stdout);
 
-		og_render_run_note(doc, term ? term : stdout);
+		og_render_run_note(&rep, term ? term : stdout);
 		og_render_summary(cJSON_GetObjectItemCaseSensitive(doc, "assessment"),
 					cJSON_GetObjectItemCaseSensitive(doc, "gates"),
 					term ? term : stdout);
@@ -946,7 +946,7 @@ og_pipeline_collect_and_report(struct og_pipeline *p)
 		og_run_result_clear(&results[i]);
 	}
 	sort_collectors(doc);
-	og_report_add_model(doc, m);
+	og_report_add_model(doc);
 	code = finish_report(p, doc, m);
 	/* A failed gate (1) outranks an incomplete run (3) for CI. */
 	if (code == EXIT_OK && incomplete)
@@ -1187,7 +1187,7 @@ og_pipeline_merge(struct og_pipeline *p)
 		cJSON_AddItemToObject(x.doc, "collectors", x.collectors);
 		x.collectors = NULL;
 		sort_collectors(x.doc);
-		og_report_add_model(x.doc, x.m);
+		og_report_add_model(x.doc);
 		code = finish_report(p, x.doc, x.m);
 	}
 	cJSON_Delete(x.collectors);

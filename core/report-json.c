@@ -149,19 +149,13 @@ og_event_to_json(const struct og_model_event *e)
 	return o;
 }
 
-/* "findings" and "events" stay empty arrays: they are read from the
- * model (struct og_report) and printed from it (og_report_write). */
+/* "facts", "findings" and "events" stay empty arrays: they are read
+ * from the model (struct og_report) and printed from it
+ * (og_report_write). */
 void
-og_report_add_model(cJSON *doc, struct og_model *m)
+og_report_add_model(cJSON *doc)
 {
-	const struct og_model_fact *const *facts;
-	cJSON *a;
-	size_t n;
-
-	facts = og_model_facts(m, &n);
-	a = cJSON_AddArrayToObject(doc, "facts");
-	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(a, og_fact_to_json(facts[i]));
+	cJSON_AddArrayToObject(doc, "facts");
 	cJSON_AddArrayToObject(doc, "findings");
 	cJSON_AddArrayToObject(doc, "events");
 }

@@ -16,10 +16,10 @@ cJSON *og_fact_to_json(const struct og_model_fact *f);
 cJSON *og_finding_to_json(const struct og_model_finding *f);
 cJSON *og_event_to_json(const struct og_model_event *e);
 
-/* Add the facts of @m to @doc, in canonical order, and empty "findings"
- * and "events": those stay in the model (core/report.h).
- * The new items borrow @m's strings: delete @doc before @m. */
-void og_report_add_model(cJSON *doc, struct og_model *m);
+/* Add the empty "facts", "findings" and "events" members to @doc, where
+ * report.json lists the model's (core/report.h): the model is their one
+ * copy. */
+void og_report_add_model(cJSON *doc);
 
 /* The member of array @arr whose "id" is @id (borrowed), or NULL; NULL
  * @arr or @id find nothing. */

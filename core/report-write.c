@@ -1,9 +1,10 @@
 /*
  * report.json written streaming: the document's members as cJSON_Print
- * prints them, and its "findings" straight from the model's structs,
- * one at a time, with no tree per finding (core/jsonpr.c prints each
- * value the way cJSON does).  Strings entered the model validated
- * (og_text and the loaders), so they are printed as they are.
+ * prints them, and its "facts", "findings" and "events" straight from
+ * the model's structs, one at a time, with no tree per item
+ * (core/jsonpr.c prints each value the way cJSON does).  Strings entered
+ * the model validated (og_text and the loaders), so they are printed as
+ * they are.
  */
 #include "config.h"
 
@@ -16,27 +17,6 @@
 #include "report-json.h"
 #include "report.h"
 #include "util.h"
-
-/* A loaded report.json's tree of @key: the model holds them now. */
-static void
-empty_array(cJSON *doc, const char *key)
-{
-	cJSON *a = cJSON_GetObjectItemCaseSensitive(doc, key);
-
-	if (cJSON_IsArray(a))
-		while (a->child)
-			cJSON_Delete(cJSON_DetachItemViaPointer(a, a->child));
-}
-
-void
-og_report_init(struct og_report *r, cJSON *doc, struct og_model *m)
-{
-	r->doc = doc;
-	r->findings = og_model_findings(m, &r->n_findings);
-	r->events = og_model_events(m, &r->n_events);
-	empty_array(doc, "findings");
-	empty_array(doc, "events");
-}
 
 static void
 strv(struct og_jp *jp, char *const *v, size_t n)
@@ -114,14 +94,87 @@ finding(struct og_jp *jp, const struct og_model_finding *f)
 }
 
 static void
+time_member(struct og_jp *jp, const char *key, int64_t t)
+{
+	char buf[32];
+
+	og_format_time(t, buf, sizeof(buf));
+	member(jp, key, buf);
+}
+
+/* As og_fact_to_json builds it (tests compare the two). */
+static void
+fact(struct og_jp *jp, const struct og_model_fact *f)
+{
+	og_jp_open(jp, '{');
+	member(jp, "key", f->key);
+	member(jp, "type", og_value_type_name(f->type));
+	og_jp_key(jp, "value");
+	switch (f->type) {
+	case OG_VALUE_BOOL:
+		og_jp_bool(jp, f->b);
+		break;
+	case OG_VALUE_NUMBER:
+		og_jp_num(jp, f->num);
+		if (f->unit)
+			member(jp, "unit", f->unit);
+		break;
+	case OG_VALUE_STRING:
+		og_jp_str(jp, f->str ? f->str : "");
+		break;
+	case OG_VALUE_LIST:
+		strv(jp, f->list, f->n_list);
+		break;
+	case OG_VALUE_UNKNOWN:
+		og_jp_null(jp);
+		member(jp, "reason", f->str);
+		break;
+	}
+	member(jp, "source", f->source);
+	og_jp_key(jp, "sources");
+	strv(jp, f->sources, f->n_sources);
+	member(jp, "evidence", f->evidence);
+	time_member(jp, "observed_at", f->observed_at);
+	if (f->subject)
+		member(jp, "subject", f->subject);
+	if (f->subject_kind)
+		member(jp, "subject_kind", f->subject_kind);
+	if (og_rollup_name(f->rollup))
+		member(jp, "rollup", og_rollup_name(f->rollup));
+	if (f->n_parts) {
+		og_jp_key(jp, "parts");
+		og_jp_num(jp, (double)f->n_parts);
+	}
+	og_jp_close(jp);
+}
+
+/* As og_event_to_json builds it. */
+static void
+event(struct og_jp *jp, const struct og_model_event *e)
+{
+	og_jp_open(jp, '{');
+	member(jp, "type", e->type);
+	time_member(jp, "time", e->time);
+	member(jp, "id", e->id);
+	member(jp, "source", e->source);
+	if (e->subject)
+		member(jp, "subject", e->subject);
+	og_jp_key(jp, "attrs");
+	og_jp_open(jp, '{');
+	for (size_t i = 0; i < e->n_attrs; i++)
+		member(jp, e->attrs[i].key, e->attrs[i].value ? e->attrs[i].value : "");
+	og_jp_close(jp);
+	og_jp_close(jp);
+}
+
+static void
 finding_at(struct og_jp *jp, const void *findings, size_t i)
 {
 	finding(jp, ((const struct og_model_finding *const *)findings)[i]);
 }
 
-/* The document as cJSON_Print would print it, its "findings" and
- * "events" members from the model (an event goes through a small tree
- * of its own, made and freed in turn: never all of them at once). */
+/* The document as cJSON_Print would print it, its "facts", "findings"
+ * and "events" members from the model. */
 static void
 print_doc(struct og_jp *jp, const struct og_report *r)
 {
@@ -134,19 +187,20 @@ print_doc(struct og_jp *jp, const struct og_report *r)
 	og_jp_open(jp, '{');
 	for (it = r->doc->child; it; it = it->next) {
 		og_jp_key(jp, it->string);
-		if (strcmp(it->string, "findings") == 0) {
+		if (strcmp(it->string, "facts") == 0) {
+			og_jp_open(jp, '[');
+			for (size_t i = 0; i < r->n_facts; i++)
+				fact(jp, r->facts[i]);
+			og_jp_close(jp);
+		} else if (strcmp(it->string, "findings") == 0) {
 			og_jp_open(jp, '[');
 			/* on threads: most of a big report's text */
 			og_jp_each(jp, r->n_findings, finding_at, r->findings);
 			og_jp_close(jp);
 		} else if (strcmp(it->string, "events") == 0) {
 			og_jp_open(jp, '[');
-			for (size_t i = 0; i < r->n_events; i++) {
-				cJSON *e = og_event_to_json(r->events[i]);
-
-				og_jp_cjson(jp, e);
-				cJSON_Delete(e);
-			}
+			for (size_t i = 0; i < r->n_events; i++)
+				event(jp, r->events[i]);
 			og_jp_close(jp);
 		} else {
 			og_jp_cjson(jp, it);

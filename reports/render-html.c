@@ -470,7 +470,7 @@ sec_current(struct hr *r)
 		   "not be observed counts as not in place. Coverage is the share that could be "
 		   "observed at all. Capabilities that do not apply to this project are left out.");
 	{
-		char *scope = og_rj_scope_line(r->report);
+		char *scope = og_scope_line(r->rep);
 
 		if (scope)
 			og_html_el(&r->h, "p", NULL, scope);
@@ -1065,16 +1065,16 @@ evidence(struct hr *r)
 			break;
 		kv_row(r, og_rj_str(k, "title"), e->valuestring);
 	}
-	cJSON_ArrayForEach(k, og_rj_arr(r->report, "facts")) {
-		const char *t = og_rj_str(k, "type");
+	for (size_t i = 0; i < r->rep->n_facts; i++) {
+		const struct og_model_fact *f = r->rep->facts[i];
 		char *a, *b;
 
-		if (!t || strcmp(t, "unknown") != 0)
+		if (f->type != OG_VALUE_UNKNOWN)
 			continue;
 		if (rows++ >= EVIDENCE_ROWS_MAX)
 			break;
-		a = og_asprintf("Fact %s", str_or(k, "key", ""));
-		b = og_asprintf("unknown: %s", str_or(k, "reason", ""));
+		a = og_asprintf("Fact %s", f->key ? f->key : "");
+		b = og_asprintf("unknown: %s", f->str ? f->str : "");
 		kv_row(r, a, b);
 		free(a);
 		free(b);
@@ -1183,7 +1183,7 @@ sec_appendix(struct hr *r)
 	kv_row(r, "Report schema", og_rj_str(r->report, "schema"));
 	kv_row(r, "Generated at", og_rj_str(r->report, "generated_at"));
 	kv_row(r, "opsgrade version", og_rj_str(r->report, "opsgrade_version"));
-	snprintf(buf, sizeof(buf), "%d / %d / %d", og_rj_count(og_rj_arr(r->report, "facts")),
+	snprintf(buf, sizeof(buf), "%d / %d / %d", (int)r->rep->n_facts,
 		 (int)r->rep->n_findings, (int)r->rep->n_events);
 	kv_row(r, "Facts / findings / events", buf);
 	og_html_table_end(&r->h);

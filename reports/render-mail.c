@@ -197,8 +197,9 @@ area_row(struct w *w, const cJSON *area)
 }
 
 static void
-sum_level(struct w *w, const cJSON *report)
+sum_level(struct w *w, const struct og_report *rep)
 {
+	const cJSON *report = rep->doc;
 	const cJSON *a = og_jget(report, "assessment");
 	const cJSON *h = og_jget(report, "history");
 	const cJSON *d = og_jget(h, "delta");
@@ -248,7 +249,7 @@ sum_level(struct w *w, const cJSON *report)
 		      "<span style=\"" SEG_CSS HATCH_CSS "\"></span> not observed</p>\n", w->f);
 	else
 		fputs("  (# in place, x missing, ? not observed)\n", w->f);
-	scope = og_rj_scope_line(report);
+	scope = og_scope_line(rep);
 	if (scope)
 		w_line(w, "p", "%s", scope);
 	free(scope);
@@ -542,7 +543,7 @@ og_render_mail_summary(const struct og_report *rep, bool html, const char *png_c
 		fprintf(w.f, "<p><img src=\"cid:%s\" alt=\"Summary dashboard\" width=\"600\" "
 			"style=\"display:block;width:100%%;max-width:600px;height:auto\"></p>\n",
 			png_cid);
-	sum_level(&w, report);
+	sum_level(&w, rep);
 	sum_gaps(&w, report);
 	sum_kpis(&w, report);
 	sum_findings(&w, report);

@@ -544,7 +544,7 @@ sec_current(struct pdf *p)
 		"observed counts as not in place. Coverage is the share that could be "
 		"observed at all. Capabilities that do not apply to this project are left out.");
 	{
-		char *scope = og_rj_scope_line(p->report);
+		char *scope = og_scope_line(p->rep);
 
 		if (scope)
 			para(p, keep(p, scope));
@@ -1272,15 +1272,15 @@ sec_appendix(struct pdf *p)
 		txt(p, cJSON_IsString(e) ? e->valuestring :
 		       keep(p, og_asprintf("not observed: %s", detail)));
 	}
-	cJSON_ArrayForEach(k, og_rj_arr(p->report, "facts")) {
-		const char *t = og_rj_str(k, "type");
+	for (size_t i = 0; i < p->rep->n_facts; i++) {
+		const struct og_model_fact *f = p->rep->facts[i];
 
-		if (!t || strcmp(t, "unknown") != 0)
+		if (f->type != OG_VALUE_UNKNOWN)
 			continue;
 		if (rows++ >= EVIDENCE_ROWS_MAX)
 			break;
-		txt(p, keep(p, og_asprintf("Fact %s", og_rj_str(k, "key") ? og_rj_str(k, "key") : "")));
-		txt(p, keep(p, og_asprintf("unknown: %s", og_rj_str(k, "reason") ? og_rj_str(k, "reason") : "")));
+		txt(p, keep(p, og_asprintf("Fact %s", f->key ? f->key : "")));
+		txt(p, keep(p, og_asprintf("unknown: %s", f->str ? f->str : "")));
 	}
 	if (p->n_cells)
 		table(p, ev, 2, true);
@@ -1317,7 +1317,7 @@ sec_appendix(struct pdf *p)
 	txt(p, "opsgrade version");
 	txt(p, og_rj_str(p->report, "opsgrade_version"));
 	txt(p, "Facts / findings / events");
-	txt(p, keep(p, og_asprintf("%d / %d / %d", og_rj_count(og_rj_arr(p->report, "facts")),
+	txt(p, keep(p, og_asprintf("%d / %d / %d", (int)p->rep->n_facts,
 				   (int)p->rep->n_findings, (int)p->rep->n_events)));
 	table(p, kv, 2, false);
 }

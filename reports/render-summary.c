@@ -133,10 +133,11 @@ og_render_summary(const cJSON *as, const cJSON *gates, FILE *out)
 /* The incomplete-run banner and the like-for-like change since the
  * previous report (runnote.c), above the summary. */
 void
-og_render_run_note(const cJSON *report, FILE *out)
+og_render_run_note(const struct og_report *rep, FILE *out)
 {
+	const cJSON *report = rep->doc;
 	char *text = og_rj_incomplete_text(report);
-	char *scope = og_rj_scope_line(report);
+	char *scope = og_scope_line(rep);
 	char *lines[OG_SINCE_LINES];
 	int n = og_rj_since_lines(report, lines);
 

@@ -43,7 +43,7 @@ void og_render_summary(const cJSON *assessment, const cJSON *gates,
 
 /* Above the terminal summary: the incomplete-run banner and the change
  * since the previous report, like for like (nothing when neither). */
-void og_render_run_note(const cJSON *report, FILE *out);
+void og_render_run_note(const struct og_report *rep, FILE *out);
 
 /*
  * The mail's summary over the report document (og_mail_render_fn in

@@ -9,12 +9,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonget.h"
-#include "rdoc.h"
 #include "scope.h"
 #include "util.h"
 
 #define PREFIX "repo.scope.excluded."
+
+struct og_scope_row {
+	const char *rule;	/* "test-fixtures" */
+	const char *meaning;	/* "test data: counts for nothing" */
+	double files;
+	const char *example;	/* first path, may be NULL */
+};
+
+#define OG_SCOPE_ROWS_MAX	16
 
 /* The repo collector's rules, in the order it applies them; "limited"
  * ones still count for their own capabilities. */
@@ -35,42 +42,32 @@ static const struct {
 };
 #define N_RULES (sizeof(rules) / sizeof(rules[0]))
 
-static const cJSON *
-fact(const cJSON *report, const char *key)
+/* Rows from @rep's facts in rule order; returns how many (0: the repo
+ * collector did not report its scope).  *ret_product: product files, or
+ * -1 when not reported. */
+static int
+scope_rows(const struct og_report *rep, struct og_scope_row *rows, int max,
+	   double *ret_product)
 {
-	const cJSON *f;
-
-	cJSON_ArrayForEach(f, og_jget(report, "facts"))
-		if (!strcmp(og_jstr_or(og_jget(f, "key"), ""), key) &&
-		    !og_jget(f, "subject"))
-			return f;
-	return NULL;
-}
-
-int
-og_rj_scope_rows(const cJSON *report, struct og_scope_row *rows, int max,
-		 double *ret_product)
-{
-	const cJSON *pf = fact(report, "repo.scope.product_files");
+	const struct og_model_fact *pf = og_report_fact(rep, "repo.scope.product_files");
 	int n = 0;
 
 	*ret_product = -1;
 	if (!pf)
 		return 0;
-	if (!og_rj_num(pf, "value", ret_product))
-		*ret_product = -1;
+	if (pf->type == OG_VALUE_NUMBER)
+		*ret_product = pf->num;
 	for (size_t i = 0; i < N_RULES && n < max; i++) {
 		char key[64];
-		const cJSON *f;
-		double v;
+		const struct og_model_fact *f;
 
 		snprintf(key, sizeof(key), PREFIX "%s", rules[i].rule);
-		f = fact(report, key);
-		if (!f || !og_rj_num(f, "value", &v) || v <= 0)
+		f = og_report_fact(rep, key);
+		if (!f || f->type != OG_VALUE_NUMBER || f->num <= 0)
 			continue;
 		rows[n] = (struct og_scope_row){
 			.rule = rules[i].rule, .meaning = rules[i].meaning,
-			.files = v, .example = og_jstr(og_jget(f, "evidence")),
+			.files = f->num, .example = f->evidence,
 		};
 		n++;
 	}
@@ -78,11 +75,11 @@ og_rj_scope_rows(const cJSON *report, struct og_scope_row *rows, int max,
 }
 
 char *
-og_rj_scope_line(const cJSON *report)
+og_scope_line(const struct og_report *rep)
 {
 	struct og_scope_row rows[OG_SCOPE_ROWS_MAX];
 	double product;
-	int n = og_rj_scope_rows(report, rows, OG_SCOPE_ROWS_MAX, &product);
+	int n = scope_rows(rep, rows, OG_SCOPE_ROWS_MAX, &product);
 	char *out, *left = og_strdup0(""), *lim = og_strdup0(""), *t;
 
 	if (product < 0 && n == 0) {

@@ -192,6 +192,39 @@ check_case(const struct figures *base, const char *drop, const bool *skip,
 	og_model_free(m);
 }
 
+/* The loaded model (its strings are borrowed by @doc's items). */
+static struct og_model *loaded;
+
+static cJSON *
+array_of(cJSON *d, const char *key)
+{
+	cJSON *a = cJSON_GetObjectItemCaseSensitive(d, key);
+
+	return cJSON_IsArray(a) ? a : cJSON_AddArrayToObject(d, key);
+}
+
+/* The loaded items as trees in @d's arrays, to drop one by one: the
+ * loader leaves those arrays empty (the model is their one copy). */
+static void
+fill(cJSON *d, struct og_model *m)
+{
+	const struct og_model_fact *const *fs;
+	const struct og_model_finding *const *gs;
+	const struct og_model_event *const *es;
+	size_t n;
+
+	loaded = m;
+	fs = og_model_facts(m, &n);
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(array_of(d, "facts"), og_fact_to_json(fs[i]));
+	gs = og_model_findings(m, &n);
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(array_of(d, "findings"), og_finding_to_json(gs[i]));
+	es = og_model_events(m, &n);
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(array_of(d, "events"), og_event_to_json(es[i]));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -210,7 +243,7 @@ main(int argc, char **argv)
 	}
 	if (og_report_load(argv[1], &d, &m, &err) < 0)
 		die(argv[1], err);
-	og_model_free(m);
+	fill(d, m);
 	if (og_read_file(argv[2], 1 << 20, &buf, &len) < 0 || !(cfg = cJSON_Parse(buf)))
 		die(argv[2], NULL);
 	free(buf);
@@ -269,6 +302,7 @@ main(int argc, char **argv)
 	free(base.strengths);
 	free(skip);
 	cJSON_Delete(d);
+	og_model_free(loaded);
 	cJSON_Delete(cfg);
 	return violations ? 1 : 0;
 }

@@ -275,6 +275,8 @@ test_event_merge(void)
 	og_model_free(b);
 }
 
+static char *report_text(cJSON *doc, struct og_model *m);
+
 /* A model with rollup facts and repeating event ids written to report
  * JSON, read back, merged with itself: the same document every time. */
 static char *
@@ -284,8 +286,8 @@ model_json(struct og_model *m)
 	char *s;
 
 	cJSON_AddStringToObject(doc, "schema", OG_REPORT_SCHEMA);
-	og_report_add_model(doc, m);
-	s = cJSON_Print(doc);
+	og_report_add_model(doc);
+	s = report_text(doc, m);
 	cJSON_Delete(doc);
 	return s;
 }
@@ -540,7 +542,9 @@ report_text(cJSON *doc, struct og_model *m)
 	size_t len;
 
 	og_report_init(&rep, doc, m);
+	CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "facts")) == 0);
 	CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "findings")) == 0);
+	CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "events")) == 0);
 	CHECK(og_report_write(&rep, "test-model-text.json", &err) == 0);
 	CHECK(og_read_file("test-model-text.json", OG_FILE_MAX_BYTES, &buf, &len) == 0);
 	remove("test-model-text.json");
@@ -553,16 +557,21 @@ report_text(cJSON *doc, struct og_model *m)
 static char *
 tree_text(cJSON *doc, struct og_model *m)
 {
-	const struct og_model_finding *const *fs;
+	const struct og_model_fact *const *fs;
+	const struct og_model_finding *const *gs;
 	const struct og_model_event *const *es;
 	cJSON *copy = cJSON_Duplicate(doc, 1);
-	cJSON *a = cJSON_GetObjectItem(copy, "findings");
+	cJSON *a = cJSON_GetObjectItem(copy, "facts");
 	size_t n;
 	char *s, *t;
 
-	fs = og_model_findings(m, &n);
+	fs = og_model_facts(m, &n);
 	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(a, og_finding_to_json(fs[i]));
+		cJSON_AddItemToArray(a, og_fact_to_json(fs[i]));
+	a = cJSON_GetObjectItem(copy, "findings");
+	gs = og_model_findings(m, &n);
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(a, og_finding_to_json(gs[i]));
 	a = cJSON_GetObjectItem(copy, "events");
 	es = og_model_events(m, &n);
 	for (size_t i = 0; i < n; i++)
@@ -572,6 +581,38 @@ tree_text(cJSON *doc, struct og_model *m)
 	free(s);
 	cJSON_Delete(copy);
 	return t;
+}
+
+/* A fact of every type and member report.json has. */
+static void
+add_round_trip_facts(struct og_model *m)
+{
+	char *list[] = { "a", "b\"c", NULL }, *srcs[] = { "a", "b" };
+	struct og_model_fact f[] = {
+		{ .key = "n.ms", .type = OG_VALUE_NUMBER, .num = 0.1 + 0.2,
+		  .unit = "ms", .source = "repo", .observed_at = 1700000000 },
+		{ .key = "n.big", .type = OG_VALUE_NUMBER, .num = -1e300,
+		  .source = "repo", .evidence = "\x7f\x1f\xe6\xbc\xa2" },
+		{ .key = "s", .type = OG_VALUE_STRING, .str = "x\ny\\",
+		  .sources = srcs, .n_sources = 2, .source = "b" },
+		{ .key = "s.empty", .type = OG_VALUE_STRING, .source = "repo" },
+		{ .key = "l", .type = OG_VALUE_LIST, .list = list, .n_list = 2,
+		  .source = "repo" },
+		{ .key = "l.none", .type = OG_VALUE_LIST, .source = "repo" },
+		{ .key = "u", .type = OG_VALUE_UNKNOWN, .str = "no \"token\"",
+		  .source = "github" },
+		{ .key = "u.none", .type = OG_VALUE_UNKNOWN, .source = "github",
+		  .observed_at = -62167219201 },
+		{ .key = "r", .type = OG_VALUE_NUMBER, .num = 2, .rollup = OG_ROLLUP_SUM,
+		  .subject = "acme/a", .subject_kind = "repository", .source = "github" },
+		{ .key = "r", .type = OG_VALUE_NUMBER, .num = 3.5, .rollup = OG_ROLLUP_SUM,
+		  .subject = "acme/b", .source = "github" },
+		{ .key = "b.sub", .type = OG_VALUE_BOOL, .b = false,
+		  .subject = "acme/b", .subject_kind = "repository", .source = "github" },
+	};
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		CHECK(og_model_add_fact(m, &f[i]) == 0);
 }
 
 static void
@@ -586,6 +627,8 @@ test_round_trip(void)
 		{ .target = "t", .layer = "sha256:1" },
 	};
 	struct og_model_attr attrs[] = { { "environment", "production" } };
+	struct og_model_attr odd[] = { { "k\x01\t\"", "v\\\xc3\xa9" },
+				       { "k2", "" } };
 	struct og_model_event e = { .type = "deployment", .time = 1700000000,
 				    .id = "d1", .source = "github",
 				    .attrs = attrs, .n_attrs = 1 };
@@ -603,20 +646,34 @@ test_round_trip(void)
 	a.suppression = "VEX: not affected";
 	a.score = 1.0 / 3;
 	add_bool(m, "ci.present", true, "repo", ".github/workflows/ci.yml:1");
+	add_round_trip_facts(m);
 	CHECK(og_model_add_finding(m, &a, "trivy") == 0);
 	CHECK(og_model_add_finding(m, &b, "codeql") == 0);
 	CHECK(og_model_add_event(m, &e) == 0);
+	e.subject = "acme/w\"eb";
+	e.id = NULL;
+	e.time = -1;
+	attrs[0].value = NULL;
+	CHECK(og_model_add_event(m, &e) == 0);
+	e.attrs = odd;
+	e.n_attrs = 2;
+	CHECK(og_model_add_event(m, &e) == 0);
 	cJSON_AddStringToObject(doc, "schema", OG_REPORT_SCHEMA);
-	og_report_add_model(doc, m);
+	og_report_add_model(doc);
 	cJSON_AddStringToObject(doc, "after", "the findings");
 	/* streamed from the model, byte for byte cJSON_Print's text */
 	s2 = tree_text(doc, m);
 	s1 = report_text(doc, m);
 	CHECK(s1 && s2 && !strcmp(s1, s2));
 	CHECK(s1 && strstr(s1, "CVE-2") && strstr(s1, "\"line\":\t12"));
-	/* the events are the model's too, not a tree in the document */
+	/* the facts and events are the model's too, not trees in the
+	 * document */
+	CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "facts")) == 0);
 	CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "events")) == 0);
 	CHECK(s1 && strstr(s1, "\"environment\":\t\"production\""));
+	CHECK(s1 && strstr(s1, "\"unit\":\t\"ms\"") && strstr(s1, "\"parts\":\t2") &&
+	      strstr(s1, "\"reason\":\tnull") && strstr(s1, "\"subject_kind\"") &&
+	      strstr(s1, "\"value\":\t[\"a\", \"b\\\"c\"]"));
 	free(s2);
 	CHECK(og_write_file_atomic("test-model-rt.json", s1, strlen(s1)) == 0);
 	doc2 = NULL;

@@ -582,10 +582,14 @@ class ReproTest(Base):
         out = self.path("report.json")
         self.render("json", os.path.join(FIX, "report-full.json"), out)
         want = load_fixture("report-full.json")
-        # the findings are read into the model, which holds an empty
-        # string as absent (written null)
+        # the facts and findings are read into the model, which holds an
+        # empty string as absent (written null) and writes a fact's
+        # optional members (unit, subject, rollup) only when present
         want["findings"] = [{k: None if v == "" else v for k, v in f.items()}
                             for f in want["findings"]]
+        want["facts"] = [{k: v for k, v in f.items() if v is not None or k not in
+                          ("unit", "subject", "subject_kind", "rollup")}
+                         for f in want["facts"]]
         with open(out, encoding="utf-8") as f:
             self.assertEqual(json.load(f), want)
         self.no_temporaries()
