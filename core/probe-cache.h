@@ -15,7 +15,7 @@
 
 /*
  * The cache file for @plugin_path (one per path), or NULL (no cache
- * directory, or the file cannot be examined).  @ret_tag gets what an
+ * directory, the file cannot be examined, or OPSGRADE_PROBE_CACHE=0).  @ret_tag gets what an
  * answer kept there must be tagged with to count: it changes with
  * anything that could change the answer -- the plugin file's identity,
  * size and times (ctime moves on every write, chmod and rename) and the

@@ -773,7 +773,8 @@ def probe_cache_rows():
     d = plugin_dir("badtext", "ctorsegv")
     cache = os.path.join(TMP, "probe-cache")
     kept = os.path.join(cache, "opsgrade", "probe")
-    env = {"XDG_CACHE_HOME": cache, "OPSGRADE_PROBE_TIMEOUT": "5"}
+    env = {"XDG_CACHE_HOME": cache, "OPSGRADE_PROBE_TIMEOUT": "5",
+           "OPSGRADE_PROBE_CACHE": "1"}
     so = os.path.join(d, "hostile-badtext.so")
 
     def listed():
