@@ -564,6 +564,19 @@ tree_text(cJSON *doc, struct og_model *m)
 	return t;
 }
 
+/* @doc made a report of @m, with a member after the items: its text as
+ * og_report_write streams it (*ret_stream) and as cJSON_Print prints the
+ * whole tree (*ret_tree). */
+static void
+both_texts(cJSON *doc, struct og_model *m, char **ret_stream, char **ret_tree)
+{
+	cJSON_AddStringToObject(doc, "schema", OG_REPORT_SCHEMA);
+	og_report_add_model(doc);
+	cJSON_AddStringToObject(doc, "after", "the items");
+	*ret_tree = tree_text(doc, m);
+	*ret_stream = report_text(doc, m);
+}
+
 /* A fact of every type and member report.json has. */
 static void
 add_round_trip_facts(struct og_model *m)
@@ -639,12 +652,8 @@ test_round_trip(void)
 	e.attrs = odd;
 	e.n_attrs = 2;
 	CHECK(og_model_add_event(m, &e) == 0);
-	cJSON_AddStringToObject(doc, "schema", OG_REPORT_SCHEMA);
-	og_report_add_model(doc);
-	cJSON_AddStringToObject(doc, "after", "the findings");
 	/* streamed from the model, byte for byte cJSON_Print's text */
-	s2 = tree_text(doc, m);
-	s1 = report_text(doc, m);
+	both_texts(doc, m, &s1, &s2);
 	CHECK(s1 && s2 && !strcmp(s1, s2));
 	CHECK(s1 && strstr(s1, "CVE-2") && strstr(s1, "\"line\":\t12"));
 	/* the facts and events are the model's too, not trees in the
@@ -704,11 +713,7 @@ test_many_round_trip(void)
 		CHECK(og_model_add_fact(m, &f) == 0);
 		CHECK(og_model_add_event(m, &e) == 0);
 	}
-	cJSON_AddStringToObject(doc, "schema", OG_REPORT_SCHEMA);
-	og_report_add_model(doc);
-	cJSON_AddStringToObject(doc, "after", "the items");
-	s2 = tree_text(doc, m);
-	s1 = report_text(doc, m);
+	both_texts(doc, m, &s1, &s2);
 	CHECK(s1 && s2 && strlen(s1) > 1000000 && !strcmp(s1, s2));
 	free(s1);
 	free(s2);

@@ -57,6 +57,24 @@ load_both(const char *text, size_t len, int line)
 
 #define LOAD(text) load_both((text), strlen(text), __LINE__)
 
+/* @item (an object ending in a member "x":, in an array) with @n nested
+ * arrays as the value of "x", and the array and document closed: loaded
+ * both ways. */
+static void
+load_nested(const char *item, int n, int line)
+{
+	size_t len = strlen(item) - 1;	/* reopen the object */
+	char *buf = og_xmalloc(len + 2 * (size_t)n + 8);
+
+	memcpy(buf, item, len);
+	memset(buf + len, '[', (size_t)n);
+	memset(buf + len + n, ']', (size_t)n);
+	len += 2 * (size_t)n;
+	memcpy(buf + len, "}]}", 3);
+	free(load_both(buf, len + 3, line));
+	free(buf);
+}
+
 /* @text must load, both ways the same. */
 #define OK(text) do {							\
 		char *e_ = LOAD(text);					\
@@ -215,20 +233,8 @@ test_facts_events(void)
 	OK(HEAD "\"facts\":[" FACT(",\"key\":\"k\xff\xc0\xaf\",\"evidence\":\"\\ud800x\xed\xa0\x80\"") "],"
 	   "\"events\":[" EVENT(",\"attrs\":{\"\xfe\":\"\xf4\x90\x80\x80\\udc00\"}") "]}");
 	/* nesting counted from the document, in an item */
-	for (int n = 994; n <= 1000; n += 3) {
-		size_t len = 0;
-		char *buf = og_xmalloc(64 + 2 * (size_t)n + 200);
-
-		len += (size_t)sprintf(buf, "%s", HEAD "\"events\":[" EVENT(",\"x\":"));
-		len -= 1;
-		for (int i = 0; i < n; i++)
-			buf[len++] = '[';
-		for (int i = 0; i < n; i++)
-			buf[len++] = ']';
-		len += (size_t)sprintf(buf + len, "}]}");
-		free(load_both(buf, len, __LINE__));
-		free(buf);
-	}
+	for (int n = 994; n <= 1000; n += 3)
+		load_nested(HEAD "\"events\":[" EVENT(",\"x\":"), n, __LINE__);
 }
 
 static void
@@ -343,20 +349,8 @@ static void
 test_depth(void)
 {
 	/* nesting: cJSON's 1000 levels, counted from the document */
-	for (int n = 990; n <= 1000; n += 5) {
-		size_t len = 0;
-		char *buf = og_xmalloc(64 + 2 * (size_t)n + 200);
-
-		len += (size_t)sprintf(buf, "%s", HEAD "\"findings\":[" F(",\"x\":"));
-		len -= 1;	/* reopen the finding's object */
-		for (int i = 0; i < n; i++)
-			buf[len++] = '[';
-		for (int i = 0; i < n; i++)
-			buf[len++] = ']';
-		len += (size_t)sprintf(buf + len, "}]}");
-		free(load_both(buf, len, __LINE__));
-		free(buf);
-	}
+	for (int n = 990; n <= 1000; n += 5)
+		load_nested(HEAD "\"findings\":[" F(",\"x\":"), n, __LINE__);
 }
 
 static void
