@@ -24,32 +24,67 @@ static const uint32_t K[64] = {
 
 #define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 
-static void
-sha256_block(struct og_sha256 *s, const unsigned char *p)
+static inline uint32_t
+load_be32(const unsigned char *p)
 {
-	uint32_t w[64], a, b, c, d, e, f, g, h, t1, t2;
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * The rounds written out, eight at a time with the working variables
+ * renamed instead of moved, and the message schedule kept as sixteen
+ * words computed as the rounds need them: a finding's fingerprint is
+ * one or two blocks, and the rolled loop with its 64-word schedule cost
+ * a third more.  Same function, same digest (FIPS 180-4 §6.2.2).
+ */
+#define S0(x)	(ROR(x, 2) ^ ROR(x, 13) ^ ROR(x, 22))
+#define S1(x)	(ROR(x, 6) ^ ROR(x, 11) ^ ROR(x, 25))
+#define s0(x)	(ROR(x, 7) ^ ROR(x, 18) ^ ((x) >> 3))
+#define s1(x)	(ROR(x, 17) ^ ROR(x, 19) ^ ((x) >> 10))
+#define CH(e, f, g)	((g) ^ ((e) & ((f) ^ (g))))
+#define MAJ(a, b, c)	(((a) & (b)) | ((c) & ((a) | (b))))
+#define W(i)	w[(i) & 15]
+#define SCHED(i)							\
+	(W(i) += s1(W((i) - 2)) + W((i) - 7) + s0(W((i) - 15)))
+#define ROUND(a, b, c, d, e, f, g, h, i, wi)				\
+	do {								\
+		uint32_t t1_ = (h) + S1(e) + CH(e, f, g) + K[i] + (wi);	\
+		(d) += t1_;						\
+		(h) = t1_ + S0(a) + MAJ(a, b, c);			\
+	} while (0)
+#define ROUNDS8(i, X)							\
+	do {								\
+		ROUND(a, b, c, d, e, f, g, h, (i) + 0, X((i) + 0));	\
+		ROUND(h, a, b, c, d, e, f, g, (i) + 1, X((i) + 1));	\
+		ROUND(g, h, a, b, c, d, e, f, (i) + 2, X((i) + 2));	\
+		ROUND(f, g, h, a, b, c, d, e, (i) + 3, X((i) + 3));	\
+		ROUND(e, f, g, h, a, b, c, d, (i) + 4, X((i) + 4));	\
+		ROUND(d, e, f, g, h, a, b, c, (i) + 5, X((i) + 5));	\
+		ROUND(c, d, e, f, g, h, a, b, (i) + 6, X((i) + 6));	\
+		ROUND(b, c, d, e, f, g, h, a, (i) + 7, X((i) + 7));	\
+	} while (0)
+
+static void
+sha256_block(uint32_t st[8], const unsigned char *p)
+{
+	uint32_t w[16], a, b, c, d, e, f, g, h;
 	int i;
 
 	for (i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (i = 16; i < 64; i++)
-		w[i] = (ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10)) +
-		       w[i - 7] +
-		       (ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3)) +
-		       w[i - 16];
-	a = s->h[0]; b = s->h[1]; c = s->h[2]; d = s->h[3];
-	e = s->h[4]; f = s->h[5]; g = s->h[6]; h = s->h[7];
-	for (i = 0; i < 64; i++) {
-		t1 = h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) +
-		     ((e & f) ^ (~e & g)) + K[i] + w[i];
-		t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) +
-		     ((a & b) ^ (a & c) ^ (b & c));
-		h = g; g = f; f = e; e = d + t1;
-		d = c; c = b; b = a; a = t1 + t2;
-	}
-	s->h[0] += a; s->h[1] += b; s->h[2] += c; s->h[3] += d;
-	s->h[4] += e; s->h[5] += f; s->h[6] += g; s->h[7] += h;
+		w[i] = load_be32(p + 4 * i);
+	a = st[0]; b = st[1]; c = st[2]; d = st[3];
+	e = st[4]; f = st[5]; g = st[6]; h = st[7];
+	ROUNDS8(0, W);
+	ROUNDS8(8, W);
+	ROUNDS8(16, SCHED);
+	ROUNDS8(24, SCHED);
+	ROUNDS8(32, SCHED);
+	ROUNDS8(40, SCHED);
+	ROUNDS8(48, SCHED);
+	ROUNDS8(56, SCHED);
+	st[0] += a; st[1] += b; st[2] += c; st[3] += d;
+	st[4] += e; st[5] += f; st[6] += g; st[7] += h;
 }
 
 void
@@ -79,7 +114,7 @@ og_sha256_update(struct og_sha256 *s, const void *data, size_t n)
 		p += k;
 		n -= k;
 		if (s->fill == 64) {
-			sha256_block(s, s->buf);
+			sha256_block(s->h, s->buf);
 			s->fill = 0;
 		}
 	}
@@ -107,14 +142,72 @@ og_sha256_final(struct og_sha256 *s, unsigned char out[32])
 	}
 }
 
+/* Up to this many bytes of parts are joined in one buffer and hashed
+ * block by block, without the streaming interface's copies (a finding's
+ * parts are a few dozen bytes); longer ones stream. */
+#define JOINED_MAX	1024
+
+static void
+to_hex(const unsigned char d[32], char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < 32; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+/* SHA-256 of @len bytes at @m, which has room for the padding (up to 72
+ * bytes more). */
+static void
+sha256_padded(unsigned char *m, size_t len, unsigned char d[32])
+{
+	uint32_t st[8] = {
+		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+	};
+	uint64_t bits = (uint64_t)len * 8;
+	size_t total = (len + 1 + 8 + 63) & ~(size_t)63, i;
+
+	m[len] = 0x80;
+	memset(m + len + 1, 0, total - len - 1 - 8);
+	for (i = 0; i < 8; i++)
+		m[total - 8 + i] = (unsigned char)(bits >> (56 - 8 * i));
+	for (i = 0; i < total; i += 64)
+		sha256_block(st, m + i);
+	for (i = 0; i < 8; i++) {
+		d[4 * i] = (unsigned char)(st[i] >> 24);
+		d[4 * i + 1] = (unsigned char)(st[i] >> 16);
+		d[4 * i + 2] = (unsigned char)(st[i] >> 8);
+		d[4 * i + 3] = (unsigned char)st[i];
+	}
+}
+
 void
 og_fingerprint_hex(const char *const *parts, size_t n, char out[65])
 {
-	static const char hex[] = "0123456789abcdef";
+	unsigned char m[JOINED_MAX + 72], d[32];
 	struct og_sha256 s;
-	unsigned char d[32];
-	size_t i;
+	size_t i, len = 0;
 
+	for (i = 0; i < n; i++) {
+		size_t k = parts[i] ? strlen(parts[i]) : 0;
+
+		if (len + (i > 0) + k > JOINED_MAX)
+			break;
+		if (i)
+			m[len++] = '\0';
+		memcpy(m + len, parts[i] ? parts[i] : "", k);
+		len += k;
+	}
+	if (i == n) {
+		sha256_padded(m, len, d);
+		to_hex(d, out);
+		return;
+	}
 	og_sha256_init(&s);
 	for (i = 0; i < n; i++) {
 		if (i)
@@ -123,9 +216,5 @@ og_fingerprint_hex(const char *const *parts, size_t n, char out[65])
 			og_sha256_update(&s, parts[i], strlen(parts[i]));
 	}
 	og_sha256_final(&s, d);
-	for (i = 0; i < 32; i++) {
-		out[2 * i] = hex[d[i] >> 4];
-		out[2 * i + 1] = hex[d[i] & 15];
-	}
-	out[64] = '\0';
+	to_hex(d, out);
 }

@@ -31,6 +31,8 @@
 struct laid {
 	PangoLayout *l;
 	double scale;		/* drawn at this multiple of SHAPE_SIZE */
+	double dx;		/* and this far right (points): alignment in its box */
+	int widest;		/* widest word, Pango units at SHAPE_SIZE; -1 not yet */
 };
 
 static void laid_free(void *p);
@@ -195,13 +197,8 @@ og_text_fini(struct og_text *t)
 #define FIT_LINES	3
 
 static double
-fit_one_line(PangoLayout *l, double scale, double width)
+fit_one_line(PangoLayout *l, double scale, double width, double natural)
 {
-	PangoRectangle log;
-	double natural;
-
-	pango_layout_get_extents(l, NULL, &log);
-	natural = (double)log.width / PANGO_SCALE;	/* at SHAPE_SIZE */
 	if (natural * scale <= width || natural <= 0) {
 		pango_layout_set_height(l, -1);
 		return scale;
@@ -254,10 +251,11 @@ layout_check(PangoLayout *l, double width)
 }
 
 /* @s laid out for @size and @width: shaped at SHAPE_SIZE, to be drawn at
- * @ret->scale. */
+ * @ret->scale.  @natural: a one-line text's width on one line at
+ * SHAPE_SIZE (one_line_fit). */
 static void
 text_layout(struct og_text *t, const char *s, double size, unsigned flags,
-	    double width, struct laid *ret)
+	    double width, double natural, struct laid *ret)
 {
 	PangoLayout *l = pango_layout_new(t->ctx);
 	char *clean = og_text_clean(s ? s : "", TEXT_BYTES_MAX,
@@ -277,7 +275,7 @@ text_layout(struct og_text *t, const char *s, double size, unsigned flags,
 		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
 		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
 		if (flags & OG_TX_ONELINE)
-			scale = fit_one_line(l, scale, width);
+			scale = fit_one_line(l, scale, width, natural);
 		else
 			pango_layout_set_height(l, flags & OG_TX_CLAMP ? -OG_TX_CELL_LINES
 								 : -OG_TX_MAX_LINES);
@@ -287,6 +285,8 @@ text_layout(struct og_text *t, const char *s, double size, unsigned flags,
 		layout_check(l, width);
 	ret->l = l;
 	ret->scale = scale;
+	ret->dx = 0;
+	ret->widest = -1;
 }
 
 static void
@@ -345,9 +345,55 @@ lkey_equal(gconstpointer pa, gconstpointer pb)
 	       strcmp(a->s, b->s) == 0;
 }
 
+/* Width of @u's text at SHAPE_SIZE. */
+static double
+natural_width(const struct laid *u)
+{
+	PangoRectangle log;
+
+	pango_layout_get_extents(u->l, NULL, &log);
+	return (double)log.width / PANGO_SCALE;
+}
+
+/* A one-line text that fits its box at its size is its layout on one line
+ * (@u), placed where pango would align it in a box @width wide; laying it
+ * out again for the box would shape it again for nothing.  Pango's rule
+ * (get_x_offset in pango-layout.c) in its units: right, the box less the
+ * line; centred, half that, rounded to a whole unit when both are whole.
+ * Right-to-left lines align the other way: those are laid out again. */
+static bool
+one_line_fit(const struct laid *u, unsigned flags, double scale, double width, struct laid *ret)
+{
+	PangoLayoutLine *line;
+	PangoRectangle log;
+	int box, off = 0;
+
+	if (pango_layout_get_line_count(u->l) != 1)
+		return false;
+	line = pango_layout_get_line_readonly(u->l, 0);
+	if (line->resolved_dir != PANGO_DIRECTION_LTR)
+		return false;
+	pango_layout_line_get_extents(line, NULL, &log);
+	if ((double)log.width / PANGO_SCALE * scale > width)
+		return false;
+	box = (int)(width / scale * PANGO_SCALE);	/* as text_layout sets it */
+	if (flags & OG_TX_RIGHT) {
+		off = box - log.width;
+	} else if (flags & OG_TX_CENTER) {
+		off = (box - log.width) / 2;
+		if (((box | log.width) & (PANGO_SCALE - 1)) == 0)
+			off = PANGO_UNITS_ROUND(off);
+	}
+	ret->l = g_object_ref(u->l);
+	ret->scale = scale;
+	ret->dx = (double)off / PANGO_SCALE * scale;
+	ret->widest = -1;
+	return true;
+}
+
 /* text_layout, made once for the same arguments: a layout nobody changes
  * after it is made (drawing does not), owned by the cache. */
-static const struct laid *
+static struct laid *
 layout_cached(struct og_text *t, const char *s, double size, unsigned flags,
 	      double width)
 {
@@ -362,10 +408,20 @@ layout_cached(struct og_text *t, const char *s, double size, unsigned flags,
 		 * word) before its rows: when that line fits the box, it is
 		 * the wrapped layout too, without shaping the text again */
 		struct lkey line = { flags & ~OG_TX_CLAMP, size, -1, want.s };
-		const struct laid *u = g_hash_table_lookup(t->layouts, &line);
+		struct laid *u = g_hash_table_lookup(t->layouts, &line);
 
 		if (u && laid_width(u) <= width)
 			return u;
+	}
+	d = og_xcalloc(1, sizeof(*d));
+	if ((flags & OG_TX_ONELINE) && width > 0 && size > 0) {
+		/* its width on one line decides its size (fit_one_line) */
+		const struct laid *u = layout_cached(t, want.s, size, flags & ~(OG_TX_CENTER | OG_TX_RIGHT), -1);
+
+		if (!one_line_fit(u, flags, size / SHAPE_SIZE, width, d))
+			text_layout(t, want.s, size, flags, width, natural_width(u), d);
+	} else {
+		text_layout(t, want.s, size, flags, width, -1, d);
 	}
 	if (g_hash_table_size(t->layouts) >= LAYOUT_CACHE_MAX)
 		g_hash_table_remove_all(t->layouts);
@@ -373,8 +429,6 @@ layout_cached(struct og_text *t, const char *s, double size, unsigned flags,
 	key = og_xmalloc(sizeof(*key) + n);
 	*key = want;
 	key->s = memcpy(key + 1, want.s, n);
-	d = og_xcalloc(1, sizeof(*d));
-	text_layout(t, s, size, flags, width, d);
 	g_hash_table_insert(t->layouts, key, d);
 	return d;
 }
@@ -394,6 +448,7 @@ og_text_draw(cairo_t *cr, struct og_text *t, double x, double y, double w,
 	double h = laid_height(d);
 
 	if (cr && d->scale > 0) {
+		x += d->dx;
 		if (t->batch && og_tbatch_add(t->batch, cr, d->l, x, y, d->scale, c))
 			return h;
 		og_tbatch_flush(t->batch, cr);	/* what was asked before stays below */
@@ -433,12 +488,17 @@ og_text_width(struct og_text *t, const char *s, double size, unsigned flags)
 double
 og_text_widest_word(struct og_text *t, const char *s, double size, unsigned flags)
 {
-	const struct laid *d = layout_cached(t, s, size, flags & ~OG_TX_ONELINE, -1);
-	const char *text = pango_layout_get_text(d->l);
-	PangoLayoutIter *it = pango_layout_get_iter(d->l);
+	struct laid *d = layout_cached(t, s, size, flags & ~OG_TX_ONELINE, -1);
+	const char *text;
+	PangoLayoutIter *it;
 	PangoLayoutLine *line = NULL;
 	int word = 0, widest = 0;
 
+	/* every pass measures the table again: kept with the layout */
+	if (d->widest >= 0)
+		return (double)d->widest / PANGO_SCALE * d->scale;
+	text = pango_layout_get_text(d->l);
+	it = pango_layout_get_iter(d->l);
 	/* one pass over the clusters: a word is the run of clusters between
 	 * white space (or line ends), its width the sum of their advances */
 	do {
@@ -458,6 +518,7 @@ og_text_widest_word(struct og_text *t, const char *s, double size, unsigned flag
 			widest = word;
 	} while (pango_layout_iter_next_cluster(it));
 	pango_layout_iter_free(it);
+	d->widest = widest;
 	return (double)widest / PANGO_SCALE * d->scale;
 }
 

@@ -352,7 +352,10 @@ cJSON *
 og_history_delta(const struct og_snapshot *ps, const struct og_snapshot *cs)
 {
 	const cJSON *prev = ps->doc, *cur = cs->doc;
-	bool both = scanned(prev) && scanned(cur), like;
+	/* a list let go is not "no findings": not compared (history.c keeps
+	 * every list it compares; this is the guard) */
+	bool both = scanned(prev) && scanned(cur) && !ps->findings_dropped &&
+		    !cs->findings_dropped, like;
 	cJSON *d = cJSON_CreateObject();
 	cJSON *lv = cJSON_AddObjectToObject(d, "level");
 	struct fwalk w = { .prev = prev, .cur = cur };

@@ -137,16 +137,20 @@ og_history_dir(const cJSON *config, const char *subject, char **ret_dir,
 
 /* ---- snapshot from a report ---- */
 
-/* "a,b" (collector names) from a finding's sources, in @a. */
+/* "a,b" (collector names) from a finding's sources, in *@buf (grown). */
 static char *
-sources_list(struct og_arena *a, const struct og_model_finding *f)
+sources_list(char **buf, size_t *cap, const struct og_model_finding *f)
 {
 	size_t len = 1, o = 0;
 	char *s;
 
 	for (size_t i = 0; i < f->n_sources; i++)
 		len += strlen(f->sources[i]) + 1;
-	s = og_arena_alloc(a, len);
+	if (len > *cap) {
+		*cap = len;
+		*buf = og_xrealloc_array(*buf, len, 1);
+	}
+	s = *buf;
 	for (size_t i = 0; i < f->n_sources; i++) {
 		size_t n = strlen(f->sources[i]);
 
@@ -226,6 +230,8 @@ add_sorted_open(struct og_snapshot *snap, const struct og_report *rep,
 {
 	long counts[N_SEVERITIES] = { 0 };
 	const char *last = NULL;
+	char *buf = NULL;
+	size_t cap = 0;
 	cJSON *open;
 	bool truncated = false;
 
@@ -248,12 +254,12 @@ add_sorted_open(struct og_snapshot *snap, const struct og_report *rep,
 		}
 		/* which collectors must run again before it can be "fixed";
 		 * most findings share one list: kept once */
-		list = sources_list(&snap->arena, f);
-		if (last && !strcmp(list, last))
-			list = (char *)last;
-		last = list;
-		og_snapshot_add(snap, fp, list, (unsigned)k);
+		list = sources_list(&buf, &cap, f);
+		if (!last || strcmp(list, last))
+			last = og_arena_strdup(&snap->arena, list);
+		og_snapshot_add(snap, fp, last, (unsigned)k);
 	}
+	free(buf);
 	sort_by_fingerprint(snap);
 
 	open = cJSON_AddObjectToObject(snap->doc, "open");
@@ -430,12 +436,74 @@ is_snapshot_name(const char *name)
 	       og_str_has_suffix(name, SNAP_SUFFIX);
 }
 
+#define NONE ((size_t)-1)
+
+/*
+ * Which snapshots' finding lists are kept while the directory is read:
+ * each one holds as many entries as the run had findings (100 k findings:
+ * ~10 MB), and a year of weekly runs is 52 of them, while a delta only
+ * ever compares with the latest complete snapshot before @before, or the
+ * latest one (and `history` lists the latest against the one before it),
+ * and with the mailed one.  So the two latest and the two latest complete
+ * before @before keep theirs, and @mailed; the others are let go as soon
+ * as they are outranked.
+ */
+struct keep {
+	int64_t before;		/* INT64_MAX: every snapshot counts */
+	const char *mailed;	/* file name, or NULL */
+	size_t all[2], complete[2];	/* indices, latest first */
+};
+
+/* Put @i into @top (latest first) if it ranks; the one pushed out (or @i
+ * itself when it does not rank), else NONE. */
+static size_t
+rank(size_t top[2], size_t i, const struct snap *v)
+{
+	size_t out;
+
+	if (top[0] == NONE || snap_cmp(&v[i], &v[top[0]]) > 0) {
+		out = top[1];
+		top[1] = top[0];
+		top[0] = i;
+	} else if (top[1] == NONE || snap_cmp(&v[i], &v[top[1]]) > 0) {
+		out = top[1];
+		top[1] = i;
+	} else {
+		out = i;
+	}
+	return out;
+}
+
+static bool
+kept(const struct keep *k, const struct snap *v, size_t i)
+{
+	return i == k->all[0] || i == k->all[1] || i == k->complete[0] ||
+	       i == k->complete[1] || (k->mailed && !strcmp(v[i].file, k->mailed));
+}
+
+static void
+keep_or_drop(struct keep *k, struct snaps *s, size_t i)
+{
+	size_t out[2] = { i, NONE };
+
+	if (s->v[i].at < k->before) {
+		out[0] = rank(k->all, i, s->v);
+		if (!cJSON_IsFalse(og_jget(s->v[i].s.doc, "complete")))
+			out[1] = rank(k->complete, i, s->v);
+	}
+	for (int j = 0; j < 2; j++)
+		if (out[j] != NONE && !kept(k, s->v, out[j]))
+			og_snapshot_drop_findings(&s->v[out[j]].s);
+}
+
 /*
  * Load every valid snapshot in @dir whose subject is @subject (any when
  * NULL), sorted oldest first.  A missing directory is empty history.
+ * Finding lists are kept as @k says (NULL: all).
  */
 static int
-load_snapshots(const char *dir, const char *subject, struct snaps *out)
+load_snapshots(const char *dir, const char *subject, struct keep *k,
+	       struct snaps *out)
 {
 	struct snaps s = { 0 };
 	size_t cap = 0, seen = 0;
@@ -520,6 +588,8 @@ load_snapshots(const char *dir, const char *subject, struct snaps *out)
 		s.v[s.n].file = og_strdup0(name);
 		s.v[s.n].at = at;
 		s.v[s.n].s = snap;
+		if (k)
+			keep_or_drop(k, &s, s.n);
 		s.n++;
 	}
 	closedir(d);
@@ -699,19 +769,29 @@ snapshot_filename(int64_t at, char *buf, size_t size)
  * failed (server down) is still news next week, while a run that was not
  * mailed because nothing changed does not hide a slow drift.
  */
-static void
-add_since_mailed(cJSON *hist, const char *dir, const struct snaps *s, size_t n_before,
-		 const struct og_snapshot *cur)
+static char *
+mailed_mark(const char *dir)
 {
-	char *path = og_asprintf("%s/" MAILED_MARK, dir), *buf = NULL, ts[32];
+	char *path = og_asprintf("%s/" MAILED_MARK, dir), *buf = NULL;
 	size_t len = 0;
+
+	if (og_read_file(path, 256, &buf, &len) == 0)
+		buf[strcspn(buf, "\r\n")] = '\0';
+	free(path);
+	return buf;
+}
+
+static void
+add_since_mailed(cJSON *hist, const char *mailed, const struct snaps *s,
+		 size_t n_before, const struct og_snapshot *cur)
+{
+	char ts[32];
 	cJSON *o;
 
-	if (!cJSON_IsObject(hist) || og_read_file(path, 256, &buf, &len) < 0)
-		goto out;
-	buf[strcspn(buf, "\r\n")] = '\0';
+	if (!cJSON_IsObject(hist) || !mailed)
+		return;
 	for (size_t k = n_before; k-- > 0;) {
-		if (strcmp(s->v[k].file, buf) != 0)
+		if (strcmp(s->v[k].file, mailed) != 0)
 			continue;
 		o = cJSON_AddObjectToObject(hist, "since_mailed");
 		og_format_time(s->v[k].at, ts, sizeof(ts));
@@ -719,9 +799,6 @@ add_since_mailed(cJSON *hist, const char *dir, const struct snaps *s, size_t n_b
 		cJSON_AddItemToObject(o, "delta", og_history_delta(&s->v[k].s, cur));
 		break;
 	}
-out:
-	free(buf);
-	free(path);
 }
 
 int
@@ -755,9 +832,10 @@ og_history_record(const struct og_report *rep, const cJSON *config, char **ret_e
 	const char *subject = og_jstr(og_jget(report, "subject"));
 	const char *gen = og_jstr(og_jget(report, "generated_at"));
 	struct snaps s = { 0 };
-	char *dir = NULL, *path = NULL, *err = NULL;
+	char *dir = NULL, *path = NULL, *err = NULL, *mailed = NULL;
 	char name[64];
 	struct og_snapshot cur;
+	struct keep keep = { .all = { NONE, NONE }, .complete = { NONE, NONE } };
 	cJSON *hist;
 	size_t n_before = 0;
 	int64_t at;
@@ -787,7 +865,10 @@ og_history_record(const struct og_report *rep, const cJSON *config, char **ret_e
 				  strerror(-r));
 		goto out;
 	}
-	r = load_snapshots(dir, subject, &s);
+	mailed = mailed_mark(dir);
+	keep.before = at;
+	keep.mailed = mailed;
+	r = load_snapshots(dir, subject, &keep, &s);
 	if (r < 0) {
 		err = og_asprintf("history: cannot read %s: %s", dir,
 				  strerror(-r));
@@ -803,7 +884,7 @@ og_history_record(const struct og_report *rep, const cJSON *config, char **ret_e
 
 	snapshot_from_report(&cur, rep, subject, at);
 	hist = history_object(&s, n_before, &cur);
-	add_since_mailed(hist, dir, &s, n_before, &cur);
+	add_since_mailed(hist, mailed, &s, n_before, &cur);
 	if (!hist)
 		hist = cJSON_CreateNull();
 	if (og_jget(report, "history"))
@@ -826,6 +907,7 @@ out:
 		close(lockfd);
 	snaps_clear(&s);
 	og_snapshot_clear(&cur);
+	free(mailed);
 	free(path);
 	free(dir);
 	if (r < 0)
@@ -840,6 +922,8 @@ out:
 int
 og_history_list(const cJSON *config, const char *subject, cJSON **ret_listing)
 {
+	struct keep keep = { .before = INT64_MAX, .all = { NONE, NONE },
+			     .complete = { NONE, NONE } };
 	struct snaps s = { 0 };
 	char *dir = NULL, *err = NULL;
 	cJSON *h = NULL, *doc = NULL, *arr;
@@ -850,7 +934,7 @@ og_history_list(const cJSON *config, const char *subject, cJSON **ret_listing)
 		og_log_error("%s", err);
 		goto out;
 	}
-	r = load_snapshots(dir, subject, &s);
+	r = load_snapshots(dir, subject, &keep, &s);
 	if (r < 0) {
 		og_log_error("history: cannot read %s: %s", dir, strerror(-r));
 		goto out;

@@ -32,6 +32,17 @@ og_snapshot_clear(struct og_snapshot *s)
 }
 
 void
+og_snapshot_drop_findings(struct og_snapshot *s)
+{
+	free(s->f);
+	s->f = NULL;
+	s->n = s->cap = 0;
+	og_arena_clear(&s->arena);
+	og_arena_init(&s->arena);
+	s->findings_dropped = true;
+}
+
+void
 og_snapshot_add(struct og_snapshot *s, const char *fp, const char *sources,
 		unsigned sev)
 {

@@ -39,11 +39,16 @@ struct og_snapshot {
 	struct og_snap_finding *f;
 	size_t n, cap;
 	bool bad_severity;	/* read: a "findings" value not a string */
+	/* the list was let go (og_snapshot_drop_findings): not comparable */
+	bool findings_dropped;
 	struct og_arena arena;	/* strings of @f not borrowed */
 };
 
 void og_snapshot_init(struct og_snapshot *s);
 void og_snapshot_clear(struct og_snapshot *s);
+/* Let the finding list go, keeping the document: a snapshot only drawn
+ * in the trend.  og_history_delta never counts its findings. */
+void og_snapshot_drop_findings(struct og_snapshot *s);
 
 /* Append a finding (strings borrowed: the caller keeps them alive, or
  * copies them into s->arena). */

@@ -101,12 +101,12 @@ convert_api_alert(struct cq_state *st, const cJSON *a, const char *url,
 	if (st->host->finding(st->ctx, &f) < 0)
 		return;
 	if (!known) {
-		scan_count(&st->alerts, &f);
+		scan_count(&st->t.alerts, &f);
 		if (strcasestr(f.tool, "codeql"))
-			scan_count(&st->codeql_alerts, &f);
+			scan_count(&st->t.codeql_alerts, &f);
 	}
 	cq_note_tool(st, f.tool);
-	st->codeql_seen |= strcasestr(f.tool, "codeql") != NULL;
+	st->t.codeql_seen |= strcasestr(f.tool, "codeql") != NULL;
 	st->api_alerts++;
 }
 

@@ -69,15 +69,15 @@ emit_facts(struct cq_state *st)
 	if (!st->evidence)
 		st->evidence = strdup(ev);
 	h->fact_bool(st->ctx, "sast.present",
-		     st->runs > 0 || st->api_alerts > 0, st->evidence);
+		     st->t.runs > 0 || st->api_alerts > 0, st->evidence);
 	h->fact_list(st->ctx, "sast.tools", (const char *const *)st->tools,
 		     st->n_tools, st->evidence);
-	h->fact_number(st->ctx, "sast.runs.count", (double)st->runs, NULL,
+	h->fact_number(st->ctx, "sast.runs.count", (double)st->t.runs, NULL,
 		       st->evidence);
-	fact_counts(st, "sast.alerts", &st->alerts);
-	h->fact_bool(st->ctx, "codeql.present", st->codeql_seen, st->evidence);
-	if (st->codeql_seen)
-		fact_counts(st, "codeql.alerts", &st->codeql_alerts);
+	fact_counts(st, "sast.alerts", &st->t.alerts);
+	h->fact_bool(st->ctx, "codeql.present", st->t.codeql_seen, st->evidence);
+	if (st->t.codeql_seen)
+		fact_counts(st, "codeql.alerts", &st->t.codeql_alerts);
 }
 
 /* ---- plugin ---------------------------------------------------------------------- */
@@ -92,6 +92,7 @@ codeql_init(struct og_ctx *ctx, const struct og_host *host, void **ret_state)
 		return -ENOMEM;
 	st->ctx = ctx;
 	st->host = host;
+	scan_hold_init(&st->hold, ctx, host);
 	st->run_arena = ogjs_arena_new(SARIF_TOOL_MAX_BYTES * 4);
 	st->item_arena = ogjs_arena_new(SARIF_ITEM_MAX_BYTES * 8);
 	if (!st->run_arena || !st->item_arena)
@@ -156,6 +157,7 @@ codeql_fini(void *state)
 	if (!st)
 		return;
 	scan_inputs_clear(&st->in);
+	scan_hold_free(&st->hold);
 	ogjs_arena_free(st->run_arena);
 	ogjs_arena_free(st->item_arena);
 	for (i = 0; i < st->n_tools; i++)

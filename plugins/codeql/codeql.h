@@ -18,6 +18,7 @@
 #include "../common/htab.h"
 #include "../common/target.h"
 #include "../common/ogjs.h"
+#include "../common/overlap.h"
 #include "../common/scan.h"
 #include "occurrence.h"
 
@@ -32,16 +33,24 @@ struct cq_locindex {
 	size_t n, cap;
 };
 
-struct cq_state {
-	struct og_ctx *ctx;
-	const struct og_host *host;
-	struct scan_inputs in;
-	struct ogjs_arena *run_arena, *item_arena;
-	size_t files_ok, files_failed, runs;
-	int last_err;		/* why the last failed file failed */
+/* What the real pass of a SARIF file adds up (with tools beyond
+ * n_tools): put back as it was when the file turns out broken. */
+struct cq_tally {
+	size_t runs;
 	struct scan_counts alerts, codeql_alerts;
 	size_t not_alerts;		/* kind pass/notApplicable/… */
 	bool codeql_seen;
+};
+
+struct cq_state {
+	struct og_ctx *ctx;
+	const struct og_host *host;
+	struct scan_hold hold;		/* what the host hears, maybe later */
+	struct scan_inputs in;
+	struct ogjs_arena *run_arena, *item_arena;
+	size_t files_ok, files_failed;
+	int last_err;		/* why the last failed file failed */
+	struct cq_tally t;
 	char *tools[SARIF_TOOLS_MAX];	/* lowercase driver names */
 	size_t n_tools;
 	char *evidence;

@@ -46,6 +46,7 @@ struct cfile {
 	struct ogjs *r;
 	const char *path;
 	bool dry;
+	struct scan_overlap *ov;	/* the dry pass beside this real one */
 	char *version;
 	size_t item_errors;
 	/* current run */
@@ -68,8 +69,8 @@ struct cfile {
 static void
 item_error(struct cfile *cf, const char *msg)
 {
-	scan_item_error(cf->st->ctx, cf->st->host, cf->r, cf->path,
-			&cf->item_errors, msg);
+	scan_item_error(&cf->st->hold, cf->r, cf->path, &cf->item_errors,
+			msg);
 }
 
 /* ---- run context ------------------------------------------------------- */
@@ -752,7 +753,7 @@ convert_result(struct cfile *cf, const cJSON *res)
 	/* Only "fail" (the default) is an alert; pass, notApplicable,
 	 * informational, review and open are not. */
 	if (kind && strcmp(kind, "fail") != 0) {
-		st->not_alerts++;
+		st->t.not_alerts++;
 		return 0;
 	}
 	rprops = cJSON_GetObjectItemCaseSensitive(rule, "properties");
@@ -809,15 +810,15 @@ convert_result(struct cfile *cf, const cJSON *res)
 	repeat = run_identity(cf, f.id, f.n_locations ? &locs[0] : NULL, fp);
 	f.fingerprint = fp;
 	f.struct_size = sizeof(f);
-	if (st->host->finding(st->ctx, &f) < 0) {
+	if (scan_hold_finding(&st->hold, &f) < 0) {
 		item_error(cf, "the host refused the finding");
 		return 0;
 	}
 	if (repeat)
 		return 0;	/* one finding, already counted */
-	scan_count(&st->alerts, &f);
+	scan_count(&st->t.alerts, &f);
 	if (cf->is_codeql)
-		scan_count(&st->codeql_alerts, &f);
+		scan_count(&st->t.codeql_alerts, &f);
 	if (st->by_location && f.n_locations)
 		cq_locindex_put(st->by_location, cq_location_key(f.id, locs[0].file,
 							locs[0].line), fp);
@@ -827,7 +828,11 @@ convert_result(struct cfile *cf, const cJSON *res)
 static int
 result_item(void *arg, cJSON *j)
 {
-	return convert_result(arg, j);
+	struct cfile *cf = arg;
+
+	if (cf->ov && scan_overlap_check(cf->ov) < 0)
+		return -ECANCELED;	/* the file is broken: stop */
+	return convert_result(cf, j);
 }
 
 /* What convert_result() reads of a result; the rest (codeFlows,
@@ -916,7 +921,7 @@ declare_run_target(struct cfile *cf)
 
 	if (asprintf(&id, "%s %s", cf->tool_name ? cf->tool_name : "SARIF",
 		     cf->repository ? cf->repository : real ? real : cf->path) >= 0)
-		target_declare(cf->st->ctx, cf->st->host, "sarif", id);
+		scan_hold_target(&cf->st->hold, "sarif", id);
 	free(id);
 	free(real);
 }
@@ -963,9 +968,9 @@ read_run(struct cfile *cf)
 		ret = ogjs_defer_run(cf->r, &d, run_key, cf);
 	ogjs_defer_clear(&d);
 	if (ret >= 0 && !cf->dry) {
-		cf->st->runs++;
+		cf->st->t.runs++;
 		cq_note_tool(cf->st, cf->tool_name);
-		cf->st->codeql_seen |= cf->is_codeql;
+		cf->st->t.codeql_seen |= cf->is_codeql;
 		declare_run_target(cf);
 	}
 	run_clear(cf);
@@ -1032,24 +1037,116 @@ read_document(struct cfile *cf)
 	return ret;
 }
 
+/* The dry pass, then the real one: for a file that cannot be read by
+ * two readers at once (a pipe: which then fails to rewind), or when the
+ * real pass has effects that cannot be taken back (the location index
+ * for GitHub's alerts). */
+static int
+read_in_turn(struct cfile *cf)
+{
+	int ret;
+
+	cf->dry = true;
+	ret = read_document(cf);
+	free(cf->version);
+	cf->version = NULL;
+	if (ret >= 0 && (ret = ogjs_rewind(cf->r)) >= 0) {
+		cf->dry = false;
+		ret = read_document(cf);
+	}
+	return ret;
+}
+
+/* The dry pass on its thread: its own reader and arenas, and a copy of
+ * the state that only the real pass changes. */
+struct dry_job {
+	struct cq_state st;
+	struct cfile cf;
+};
+
+static int
+dry_pass(void *arg)
+{
+	struct dry_job *dj = arg;
+
+	return read_document(&dj->cf);
+}
+
+/* Both passes at once (overlap.h).  When the dry pass fails, the real
+ * pass's findings, logs and targets were held and are dropped, and its
+ * counts are taken back: *ret_bad is then the dry pass's reader, whose
+ * error names the problem. */
+static int
+read_overlapped(struct cfile *cf, struct dry_job *dj,
+		const struct ogjs **ret_bad)
+{
+	struct cq_state *st = cf->st;
+	struct cq_tally saved = st->t;
+	size_t n_tools = st->n_tools;
+	struct scan_overlap ov;
+	int ret, v;
+
+	scan_overlap_start(&ov, &st->hold, dry_pass, dj);
+	cf->ov = &ov;
+	ret = read_document(cf);
+	cf->ov = NULL;
+	v = scan_overlap_finish(&ov);
+	if (v >= 0)
+		return ret;
+	st->t = saved;
+	while (st->n_tools > n_tools)
+		free(st->tools[--st->n_tools]);
+	*ret_bad = dj->cf.r;
+	return v;
+}
+
+static struct dry_job *
+dry_job_new(struct cq_state *st, const char *path)
+{
+	struct dry_job *dj = calloc(1, sizeof(*dj));
+
+	if (!dj)
+		return NULL;
+	dj->st = *st;
+	dj->st.run_arena = ogjs_arena_new(SARIF_TOOL_MAX_BYTES * 4);
+	dj->st.item_arena = ogjs_arena_new(SARIF_ITEM_MAX_BYTES * 8);
+	dj->cf = (struct cfile){ .st = &dj->st, .path = path, .dry = true };
+	return dj;
+}
+
+static void
+dry_job_free(struct dry_job *dj)
+{
+	if (!dj)
+		return;
+	run_clear(&dj->cf);
+	free(dj->cf.version);
+	ogjs_free(dj->cf.r);
+	ogjs_arena_free(dj->st.run_arena);
+	ogjs_arena_free(dj->st.item_arena);
+	free(dj);
+}
+
 void
 sarif_read_file(struct cq_state *st, const char *path)
 {
 	struct cfile cf = { .st = st, .path = path };
 	struct ogjs_limits lim = { .max_value_bytes = SARIF_TOOL_MAX_BYTES };
+	struct dry_job *dj = NULL;
+	const struct ogjs *bad;
 	int ret;
 
 	ret = ogjs_open(path, NULL, &lim, &cf.r);
+	bad = cf.r;
 	if (ret < 0)
 		goto failed;
-	cf.dry = true;
-	ret = read_document(&cf);
-	free(cf.version);
-	cf.version = NULL;
-	if (ret >= 0 && (ret = ogjs_rewind(cf.r)) >= 0) {
-		cf.dry = false;
-		ret = read_document(&cf);
-	}
+	if (!st->by_location)
+		dj = dry_job_new(st, path);
+	if (dj && dj->st.run_arena && dj->st.item_arena &&
+	    ogjs_open_twin(cf.r, &dj->cf.r) == 0)
+		ret = read_overlapped(&cf, dj, &bad);
+	else
+		ret = read_in_turn(&cf);
 	if (ret < 0)
 		goto failed;
 	st->files_ok++;
@@ -1060,11 +1157,11 @@ sarif_read_file(struct cq_state *st, const char *path)
 failed:
 	st->files_failed++;
 	st->last_err = ret;
-	scan_file_failed(st->ctx, st->host, cf.r, path, ret, "SARIF file");
+	scan_file_failed(st->ctx, st->host, bad, path, ret, "SARIF file");
 cleanup:
 	run_clear(&cf);
 	free(cf.version);
 	ogjs_free(cf.r);
 	ogjs_arena_reset(st->item_arena);
+	dry_job_free(dj);
 }
-

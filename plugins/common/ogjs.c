@@ -9,10 +9,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifdef __SSE2__
@@ -32,6 +35,7 @@ struct seg {
 
 struct ogjs {
 	int fd;
+	bool positioned;	/* a twin: pread() at base, never lseek() */
 	char *name;
 	unsigned char buf[OGJS_BUF];
 	size_t pos, len;
@@ -48,6 +52,7 @@ struct ogjs {
 	/* one decoded string (escapes resolved), reused */
 	char *sb;
 	size_t sb_len, sb_size;
+	bool sb_high;		/* r->sb has a byte >= 0x80 */
 	int err;
 	char errmsg[768];
 	size_t text_fixed;	/* invalid UTF-8 / lone surrogates replaced */
@@ -148,8 +153,10 @@ ogjs_arena_strdup(struct ogjs_arena *a, const char *s)
 }
 
 /* cJSON's hooks are process-global and shared with the host, so they
- * point at the arena only for the duration of one parse. */
+ * point at the arena only for the duration of one parse, and one thread
+ * at a time (a dry pass may run beside the real one: ogjs_open_twin). */
 static struct ogjs_arena *hook_arena;
+static pthread_mutex_t hook_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void *
 hook_malloc(size_t n)
@@ -282,7 +289,9 @@ refill(struct ogjs *r)
 	r->base += r->len;
 	r->pos = r->len = 0;
 	do
-		n = read(r->fd, r->buf, sizeof(r->buf));
+		n = r->positioned ? pread(r->fd, r->buf, sizeof(r->buf),
+					  (off_t)r->base)
+				  : read(r->fd, r->buf, sizeof(r->buf));
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		int e = -errno;
@@ -377,8 +386,10 @@ expect(struct ogjs *r, int want, const char *what)
  * looked at twice: the dry pass and the real one), so it goes sixteen
  * bytes a step with SSE2 (every x86-64 has it), else eight (SWAR). */
 static const unsigned char *
-plain_run_end(const unsigned char *p, const unsigned char *end)
+plain_run_end(const unsigned char *p, const unsigned char *end,
+	      unsigned *ret_high)
 {
+	unsigned high = 0;
 #ifdef __SSE2__
 	const __m128i q = _mm_set1_epi8('"'), b = _mm_set1_epi8('\\');
 	const __m128i c = _mm_set1_epi8(0x1f);
@@ -390,9 +401,17 @@ plain_run_end(const unsigned char *p, const unsigned char *end)
 			_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, b)),
 			_mm_cmpeq_epi8(_mm_min_epu8(v, c), v));
 		int bits = _mm_movemask_epi8(m);
+		/* the bytes >= 0x80 of the run, so the UTF-8 check of a
+		 * kept string needs no second look at an ASCII one */
+		unsigned hi = (unsigned)_mm_movemask_epi8(v);
 
-		if (bits)
-			return p + __builtin_ctz((unsigned)bits);
+		if (bits) {
+			unsigned at = (unsigned)__builtin_ctz((unsigned)bits);
+
+			*ret_high |= high | (hi & ((1u << at) - 1));
+			return p + at;
+		}
+		high |= hi;
 		p += 16;
 	}
 #else
@@ -411,11 +430,13 @@ plain_run_end(const unsigned char *p, const unsigned char *end)
 		c = (w - ones * 0x20) & ~w;
 		if ((q | b | c) & highs)
 			break;
+		high |= (w & highs) != 0;
 		p += 8;
 	}
 #endif
 	while (p < end && *p != '"' && *p != '\\' && *p >= 0x20)
-		p++;
+		high |= *p++ >= 0x80;
+	*ret_high |= high;
 	return p;
 }
 
@@ -425,6 +446,7 @@ struct sink {
 	char *out;
 	size_t cap, n;
 	bool grow;
+	unsigned hibyte;	/* nonzero: a byte >= 0x80 was put */
 	unsigned high;		/* a high surrogate waiting for its low half */
 };
 
@@ -482,6 +504,7 @@ sink_cp(struct ogjs *r, struct sink *o, unsigned cp)
 
 	if (!o)
 		return 0;
+	o->hibyte |= cp >= 0x80;	/* also what a lone half becomes */
 	if (o->high && cp >= 0xdc00 && cp <= 0xdfff) {
 		cp = 0x10000 + ((o->high - 0xd800) << 10) + (cp - 0xdc00);
 		o->high = 0;
@@ -541,11 +564,15 @@ read_string(struct ogjs *r, struct sink *o)
 		/* Fast path: run of plain bytes inside the buffer. */
 		if (r->pos < r->len) {
 			const unsigned char *p = r->buf + r->pos;
-			const unsigned char *q = plain_run_end(p, r->buf + r->len);
+			unsigned hi = 0;
+			const unsigned char *q = plain_run_end(p, r->buf + r->len,
+							       &hi);
 			size_t run = (size_t)(q - p);
 
 			if (run && sink_text(r, o, p, run) < 0)
 				return r->err;
+			if (o)
+				o->hibyte |= hi;
 			r->pos += run;
 		}
 		c = peekc(r);
@@ -561,6 +588,8 @@ read_string(struct ogjs *r, struct sink *o)
 		if (c != '\\') {
 			unsigned char b = (unsigned char)c;
 
+			if (o)
+				o->hibyte |= b >= 0x80;
 			if (sink_text(r, o, &b, 1) < 0)
 				return r->err;
 			continue;
@@ -617,16 +646,19 @@ static int
 read_string_sb(struct ogjs *r)
 {
 	struct sink o = { .grow = true };
+	int ret;
 
 	r->sb_len = 0;
 	if (sink_put(r, &o, "", 0) < 0)
 		return r->err;
-	return read_string(r, &o);
+	ret = read_string(r, &o);
+	r->sb_high = o.hibyte != 0;
+	return ret;
 }
 
 /* Replace invalid UTF-8 in r->sb with U+FFFD (counted), as the core's
- * text check does; a string of ASCII only is looked at eight bytes a
- * step and left alone. */
+ * text check does; a string of ASCII only (read_string saw no byte
+ * >= 0x80) is left alone. */
 static int
 utf8_fix_sb(struct ogjs *r)
 {
@@ -634,6 +666,8 @@ utf8_fix_sb(struct ogjs *r)
 	size_t i = 0, fixed, len;
 	char *fix;
 
+	if (!r->sb_high)
+		return 0;
 	for (; r->sb_len - i >= 8; i += 8) {
 		uint64_t w;
 
@@ -1111,7 +1145,7 @@ note_key(struct build *b, const cJSON *obj, uint64_t *seen, const char *key,
 }
 
 /* The keep entry that matches @key: kept (*ret_sub what to keep of its
- * value), or false. */
+ * value), or false.  The first entry that matches wins. */
 static bool
 keep_find(const struct ogjs_keep *keep, const char *key,
 	  const struct ogjs_keep **ret_sub)
@@ -1126,6 +1160,121 @@ keep_find(const struct ogjs_keep *keep, const char *key,
 			return true;
 		}
 	return false;
+}
+
+/*
+ * The same answer by a hash of the key: a vulnerability has twenty
+ * members and its keep list thirty entries, and walking the list for
+ * each member was a tenth of the real pass.  An index per keep list,
+ * made on first use and kept for the process (lists are static data);
+ * past KEEP_LISTS lists, or for a list too long, keep_find() serves.
+ */
+#define KEEP_SLOTS	128	/* a power of two */
+#define KEEP_LISTS	32
+#define KEEP_LEN_MAX	100	/* entries, so the slots stay sparse */
+
+struct keep_index {
+	_Atomic(const struct ogjs_keep *) list;	/* set once filled */
+	unsigned wild;			/* 1 + position of the first "*" */
+	unsigned char slot[KEEP_SLOTS];	/* 1 + position; 0: empty */
+};
+
+static struct keep_index keep_indexes[KEEP_LISTS];
+static pthread_mutex_t keep_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static inline unsigned
+keep_hash(const char *key, size_t len)
+{
+	unsigned h = (unsigned)len * 31u;
+
+	if (len)
+		h += (unsigned char)key[0] * 7u + (unsigned char)key[len - 1] +
+		     (unsigned char)key[len / 2] * 3u;
+	return h & (KEEP_SLOTS - 1);
+}
+
+static void
+keep_index_fill(struct keep_index *x, const struct ogjs_keep *keep)
+{
+	unsigned i, h;
+
+	memset(x->slot, 0, sizeof(x->slot));
+	x->wild = 0;
+	for (i = 0; keep[i].key; i++) {
+		if (keep[i].key[0] == '*' && !keep[i].key[1]) {
+			if (!x->wild)
+				x->wild = i + 1;
+			continue;
+		}
+		h = keep_hash(keep[i].key, strlen(keep[i].key));
+		while (x->slot[h] && !key_eq(keep[x->slot[h] - 1].key,
+					     keep[i].key))
+			h = (h + 1) & (KEEP_SLOTS - 1);
+		if (!x->slot[h])	/* a key listed twice: the first */
+			x->slot[h] = (unsigned char)(i + 1);
+	}
+}
+
+/* The index of @keep, or NULL (then keep_find). */
+static const struct keep_index *
+keep_index_of(const struct ogjs_keep *keep)
+{
+	struct keep_index *x = NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < KEEP_LISTS; i++) {
+		const struct ogjs_keep *l = atomic_load_explicit(
+			&keep_indexes[i].list, memory_order_acquire);
+
+		if (l == keep)
+			return &keep_indexes[i];
+		if (!l)
+			break;
+	}
+	if (i == KEEP_LISTS)
+		return NULL;
+	while (keep[n].key)
+		if (++n > KEEP_LEN_MAX)
+			return NULL;
+	pthread_mutex_lock(&keep_lock);
+	for (i = 0; i < KEEP_LISTS; i++) {
+		const struct ogjs_keep *l = atomic_load_explicit(
+			&keep_indexes[i].list, memory_order_relaxed);
+
+		if (l == keep || !l) {
+			x = &keep_indexes[i];
+			if (!l) {
+				keep_index_fill(x, keep);
+				atomic_store_explicit(&x->list, keep,
+						      memory_order_release);
+			}
+			break;
+		}
+	}
+	pthread_mutex_unlock(&keep_lock);
+	return x;
+}
+
+/* keep_find() through @x: the exact entry or the first "*", whichever
+ * comes first in the list. */
+static inline bool
+keep_lookup(const struct keep_index *x, const struct ogjs_keep *keep,
+	    const char *key, const struct ogjs_keep **ret_sub)
+{
+	unsigned h = keep_hash(key, strlen(key)), best = x->wild;
+
+	while (x->slot[h]) {
+		unsigned i = x->slot[h];
+
+		if (key_eq(keep[i - 1].key, key)) {
+			if (!best || i < best)
+				best = i;
+			break;
+		}
+		h = (h + 1) & (KEEP_SLOTS - 1);
+	}
+	*ret_sub = best ? keep[best - 1].sub : NULL;
+	return best != 0;
 }
 
 /* The double strtod() gives for a number's text.  Most numbers in a
@@ -1169,6 +1318,7 @@ static int
 build_object(struct build *b, const struct ogjs_keep *keep, cJSON **ret)
 {
 	struct ogjs *r = b->r;
+	const struct keep_index *ix = keep ? keep_index_of(keep) : NULL;
 	const struct ogjs_keep *sub;
 	cJSON *obj, *child;
 	uint64_t seen = 0;
@@ -1194,7 +1344,8 @@ build_object(struct build *b, const struct ogjs_keep *keep, cJSON **ret)
 		s->key[k] = '\0';
 		if (expect(r, ':', "':'") < 0 || utf8_fix_sb(r) < 0)
 			return r->err;
-		if (!keep_find(keep, r->sb, &sub)) {
+		if (!(ix ? keep_lookup(ix, keep, r->sb, &sub) :
+			   keep_find(keep, r->sb, &sub))) {
 			if (ogjs_skip(r) < 0)
 				return r->err;
 			continue;
@@ -1320,11 +1471,13 @@ ogjs_value_keep(struct ogjs *r, struct ogjs_arena *arena,
 	}
 	if (b.dup) {
 		/* the dropped members go back to the arena (a no-op) */
+		pthread_mutex_lock(&hook_lock);
 		hook_arena = arena;
 		cJSON_InitHooks(&hooks);
 		og_json_dedup_keys(json);
 		cJSON_InitHooks(NULL);
 		hook_arena = NULL;
+		pthread_mutex_unlock(&hook_lock);
 	}
 	*ret_json = json;
 	return 0;
@@ -1407,42 +1560,78 @@ ogjs_expect_end(struct ogjs *r)
 
 /* ---- lifecycle and marks -------------------------------------------- */
 
-int
-ogjs_open(const char *path, const char *display,
-	  const struct ogjs_limits *limits, struct ogjs **ret_reader)
+/* A reader over @fd, which it owns once this succeeds (the caller
+ * closes it when this fails). */
+static int
+ogjs_open_fd(int fd, const char *name, const struct ogjs_limits *limits,
+	     struct ogjs **ret_reader)
 {
 	struct ogjs *r;
 	unsigned depth = limits && limits->max_depth ? limits->max_depth :
 			 OGJS_DEPTH_DEFAULT;
-	int fd, e;
 
 	if (depth > OGJS_DEPTH_MAX)
 		depth = OGJS_DEPTH_MAX;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
 	r = calloc(1, sizeof(*r));
 	if (!r)
-		goto nomem;
+		return -ENOMEM;
 	r->segs = calloc(depth, sizeof(*r->segs));
-	r->name = strdup(display ? display : path);
-	if (!r->segs || !r->name)
-		goto nomem;
+	r->name = strdup(name);
+	if (!r->segs || !r->name) {
+		free(r->segs);
+		free(r->name);
+		free(r);
+		return -ENOMEM;
+	}
 	r->fd = fd;
 	r->max_depth = depth;
 	r->cap_max = limits && limits->max_value_bytes ?
 		     limits->max_value_bytes : OGJS_VALUE_DEFAULT;
 	*ret_reader = r;
 	return 0;
-nomem:
-	e = -ENOMEM;
-	close(fd);
-	if (r) {
-		free(r->segs);
-		free(r->name);
-		free(r);
+}
+
+int
+ogjs_open(const char *path, const char *display,
+	  const struct ogjs_limits *limits, struct ogjs **ret_reader)
+{
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = ogjs_open_fd(fd, display ? display : path, limits, ret_reader);
+	if (ret < 0)
+		close(fd);
+	return ret;
+}
+
+int
+ogjs_open_twin(const struct ogjs *r, struct ogjs **ret_twin)
+{
+	struct ogjs_limits lim = { .max_depth = r->max_depth,
+				   .max_value_bytes = r->cap_max };
+	struct ogjs *t;
+	struct stat sb;
+	int fd, ret;
+
+	if (fstat(r->fd, &sb) < 0)
+		return -errno;
+	if (!S_ISREG(sb.st_mode))
+		return -ESPIPE;
+	/* the same open file (not the path again: it may have been
+	 * replaced), read at offsets of its own */
+	fd = fcntl(r->fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	ret = ogjs_open_fd(fd, r->name, &lim, &t);
+	if (ret < 0) {
+		close(fd);
+		return ret;
 	}
-	return e;
+	t->positioned = true;
+	*ret_twin = t;
+	return 0;
 }
 
 struct ogjs *
@@ -1461,7 +1650,7 @@ ogjs_free(struct ogjs *r)
 static int
 seek_to(struct ogjs *r, uint64_t off)
 {
-	if (lseek(r->fd, (off_t)off, SEEK_SET) < 0)
+	if (!r->positioned && lseek(r->fd, (off_t)off, SEEK_SET) < 0)
 		return -errno;
 	r->base = off;
 	r->pos = r->len = 0;

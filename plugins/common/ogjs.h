@@ -49,6 +49,13 @@ int ogjs_open(const char *path, const char *display,
 	      const struct ogjs_limits *limits, struct ogjs **ret_reader);
 struct ogjs *ogjs_free(struct ogjs *r);		/* NULL-safe, returns NULL */
 
+/* A second reader of @r's open file, at byte 0, that reads at offsets of
+ * its own (pread), so it and @r can run on two threads without moving
+ * each other: a dry pass beside the real one.  -ESPIPE when the file is
+ * not a regular one (a pipe can be read once only).  Free it with
+ * ogjs_free(). */
+int ogjs_open_twin(const struct ogjs *r, struct ogjs **ret_twin);
+
 /* Back to byte 0 with an empty path and no error. */
 int ogjs_rewind(struct ogjs *r);
 

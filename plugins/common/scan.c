@@ -4,6 +4,7 @@
 #include "scan.h"
 #include "ogjs.h"
 #include "hash.h"
+#include "overlap.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -250,15 +251,14 @@ scan_u32(struct scan_item *it, const cJSON *obj, const char *key)
 }
 
 void
-scan_item_error(struct og_ctx *ctx, const struct og_host *host,
-		const struct ogjs *r, const char *file, size_t *count,
-		const char *msg)
+scan_item_error(struct scan_hold *hold, const struct ogjs *r,
+		const char *file, size_t *count, const char *msg)
 {
 	char path[256];
 
 	if ((*count)++ < SCAN_ITEM_ERRORS_LOGGED)
-		host->log(ctx, OG_LOG_ERROR, "%s: %s: %s; item skipped", file,
-			  ogjs_path(r, path, sizeof(path)), msg);
+		scan_hold_log(hold, OG_LOG_ERROR, "%s: %s: %s; item skipped",
+			      file, ogjs_path(r, path, sizeof(path)), msg);
 }
 
 void
@@ -377,13 +377,34 @@ scan_seen_add(struct scan_seen *s, const char *const *parts, size_t n)
 	/* A set of 64-bit digests: equal digests are one key (no equality
 	 * test), so the key pointer only marks the slot used. */
 	static const char used;
+	struct og_htab_slot *slot;
 	bool is_new;
 
 	if (s->t.n >= SCAN_SEEN_MAX)
 		return true;
-	if (!og_htab_claim(&s->t, parts_hash(parts, n), NULL, &used, &is_new))
+	slot = og_htab_claim(&s->t, parts_hash(parts, n), NULL, &used, &is_new);
+	if (!slot)
 		return true;	/* out of memory: counted as new */
-	return is_new;
+	/* val: the mark it was added under + 1; 0: taken back */
+	if (!is_new && slot->val)
+		return false;
+	slot->val = s->gen + 1;
+	return true;
+}
+
+size_t
+scan_seen_mark(struct scan_seen *s)
+{
+	return ++s->gen;
+}
+
+void
+scan_seen_retract(struct scan_seen *s, size_t mark)
+{
+	/* a table has no removal; a slot taken back stays, as absent */
+	for (size_t i = 0; i < s->t.cap; i++)
+		if (s->t.slot[i].key && s->t.slot[i].val == mark + 1)
+			s->t.slot[i].val = 0;
 }
 
 void

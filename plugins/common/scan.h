@@ -57,11 +57,11 @@ void scan_item_fail(struct scan_item *it, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Log "FILE: $.path: msg; item skipped" (the first SCAN_ITEM_ERRORS_LOGGED
- * per file) and count it in *count. */
+ * per file) through @hold and count it in *count. */
 struct ogjs;
-void scan_item_error(struct og_ctx *ctx, const struct og_host *host,
-		     const struct ogjs *r, const char *file, size_t *count,
-		     const char *msg);
+struct scan_hold;
+void scan_item_error(struct scan_hold *hold, const struct ogjs *r,
+		     const char *file, size_t *count, const char *msg);
 /* A whole file failed (cannot open: @err; or the reader's error, which
  * names the file, the byte and what is wrong): log "…; @skipped skipped"
  * and make that the partial reason, so a failed run says which file and
@@ -98,11 +98,16 @@ size_t scan_counts_open(const struct scan_counts *c);
 
 struct scan_seen {
 	struct og_htab t;	/* zero-initialised: empty */
+	size_t gen;		/* what keys added now are marked with */
 };
 
 /* True when the tuple was not in the set (and adds it). */
 bool scan_seen_add(struct scan_seen *s, const char *const *parts, size_t n);
 void scan_seen_clear(struct scan_seen *s);
+/* Mark the keys added from now on, to take them all back with
+ * scan_seen_retract(@s, mark) (a file that turned out broken). */
+size_t scan_seen_mark(struct scan_seen *s);
+void scan_seen_retract(struct scan_seen *s, size_t mark);
 
 /* ---- strings ------------------------------------------------------------ */
 

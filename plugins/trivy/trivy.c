@@ -19,6 +19,7 @@
 #include <opsgrade/plugin.h>
 
 #include "../common/ogjs.h"
+#include "../common/overlap.h"
 #include "../common/scan.h"
 #include "../common/target.h"
 
@@ -40,20 +41,27 @@ enum item_kind {
 	ITEM_MODIFIED,		/* ExperimentalModifiedFindings */
 };
 
+/* What the real pass of a file adds up: put back as it was when the
+ * file turns out broken (read_overlapped). */
+struct trivy_tally {
+	struct scan_counts vulns, misconfs, secrets, licenses;
+	size_t vulns_fixable;		/* open vulns with a FixedVersion */
+	size_t vulns_emitted;		/* before merging across targets */
+	size_t misconf_passed;		/* PASS entries + MisconfSummary */
+	bool image_scanned, fs_scanned, misconf_scanned, secret_scanned;
+	bool license_scanned;
+};
+
 struct trivy_state {
 	struct og_ctx *ctx;
 	const struct og_host *host;
+	struct scan_hold hold;		/* what the host hears, maybe later */
 	struct scan_inputs in;
 	struct ogjs_arena *arena;
 	size_t files_ok, files_failed;
 	int last_err;		/* why the last failed file failed */
-	struct scan_counts vulns, misconfs, secrets, licenses;
-	size_t vulns_fixable;		/* open vulns with a FixedVersion */
-	size_t vulns_emitted;		/* before merging across targets */
+	struct trivy_tally t;
 	struct scan_seen vulns_seen;	/* distinct id + package + version */
-	size_t misconf_passed;		/* PASS entries + MisconfSummary */
-	bool image_scanned, fs_scanned, misconf_scanned, secret_scanned;
-	bool license_scanned;
 	char *version;			/* Trivy.Version of the first report */
 	char *created_at;		/* newest CreatedAt */
 	char *artifacts[TRIVY_ARTIFACTS_MAX];
@@ -67,6 +75,7 @@ struct tfile {
 	struct ogjs *r;
 	const char *path;
 	bool dry;			/* shape check only, emit nothing */
+	struct scan_overlap *ov;	/* the dry pass beside this real one */
 	enum trivy_format format;
 	bool have_schema;
 	double schema;
@@ -91,8 +100,8 @@ set_str(char **dst, const char *s)
 static void
 item_error(struct tfile *tf, const char *msg)
 {
-	scan_item_error(tf->st->ctx, tf->st->host, tf->r, tf->path,
-			&tf->item_errors, msg);
+	scan_item_error(&tf->st->hold, tf->r, tf->path, &tf->item_errors,
+			msg);
 }
 
 static int
@@ -114,9 +123,9 @@ trivy_severity(struct tfile *tf, const char *s)
 		return sev;
 	if (!tf->sev_warned) {
 		tf->sev_warned = true;
-		tf->st->host->log(tf->st->ctx, OG_LOG_WARN,
-				  "%s: unknown severity \"%s\" read as unknown",
-				  tf->path, s);
+		scan_hold_log(&tf->st->hold, OG_LOG_WARN,
+			      "%s: unknown severity \"%s\" read as unknown",
+			      tf->path, s);
 	}
 	return OG_SEV_UNKNOWN;
 }
@@ -244,7 +253,7 @@ emit(struct tfile *tf, struct og_finding *f, struct scan_counts *c)
 
 	f->struct_size = sizeof(*f);
 	f->tool = "Trivy";
-	ret = tf->st->host->finding(tf->st->ctx, f);
+	ret = scan_hold_finding(&tf->st->hold, f);
 	if (ret < 0) {
 		item_error(tf, "the host refused the finding");
 		return;
@@ -252,8 +261,8 @@ emit(struct tfile *tf, struct og_finding *f, struct scan_counts *c)
 	if (!c)
 		return;		/* a duplicate of a counted finding */
 	scan_count(c, f);
-	if (c == &tf->st->vulns && !f->suppressed && f->fixed_version)
-		tf->st->vulns_fixable++;
+	if (c == &tf->st->t.vulns && !f->suppressed && f->fixed_version)
+		tf->st->t.vulns_fixable++;
 }
 
 static int
@@ -319,9 +328,9 @@ convert_vuln(struct tfile *tf, const cJSON *v, const char *suppression)
 	parts[0] = f.id;
 	parts[1] = f.package;
 	parts[2] = f.installed_version;
-	emit(tf, &f, scan_seen_add(&st->vulns_seen, parts, 3) ? &st->vulns :
+	emit(tf, &f, scan_seen_add(&st->vulns_seen, parts, 3) ? &st->t.vulns :
 		     NULL);
-	st->vulns_emitted++;
+	st->t.vulns_emitted++;
 	return 0;
 }
 
@@ -361,7 +370,7 @@ convert_misconf(struct tfile *tf, const cJSON *m, const char *suppression)
 	}
 	/* PASS is evidence that a check ran, not a finding. */
 	if (status && strcmp(status, "PASS") == 0) {
-		tf->st->misconf_passed++;
+		tf->st->t.misconf_passed++;
 		return 0;
 	}
 	f.status_detail = status;
@@ -384,7 +393,7 @@ convert_misconf(struct tfile *tf, const cJSON *m, const char *suppression)
 	f.fingerprint = fp;
 	f.locations = &loc;
 	f.n_locations = 1;
-	emit(tf, &f, &tf->st->misconfs);
+	emit(tf, &f, &tf->st->t.misconfs);
 	return 0;
 }
 
@@ -420,7 +429,7 @@ convert_secret(struct tfile *tf, const cJSON *s, const char *suppression)
 	}
 	f.locations = &loc;
 	f.n_locations = 1;
-	emit(tf, &f, &tf->st->secrets);
+	emit(tf, &f, &tf->st->t.secrets);
 	return 0;
 }
 
@@ -474,7 +483,7 @@ convert_license(struct tfile *tf, const cJSON *l, const char *suppression)
 	f.fingerprint = fp;
 	f.locations = &loc;
 	f.n_locations = 1;
-	emit(tf, &f, &tf->st->licenses);
+	emit(tf, &f, &tf->st->t.licenses);
 	return 0;
 }
 
@@ -526,6 +535,8 @@ convert_item(void *arg, cJSON *j)
 {
 	struct item_ctx *c = arg;
 
+	if (c->tf->ov && scan_overlap_check(c->tf->ov) < 0)
+		return -ECANCELED;	/* the file is broken: stop */
 	switch (c->kind) {
 	case ITEM_VULN: return convert_vuln(c->tf, j, NULL);
 	case ITEM_MISCONF: return convert_misconf(c->tf, j, NULL);
@@ -601,11 +612,11 @@ read_misconf_summary(struct tfile *tf)
 	if (!cJSON_IsObject(j) && !cJSON_IsNull(j))
 		ret = ogjs_fail(tf->r, "expected an object");
 	else if (scan_num(&it, j, "Successes", &ok) && !tf->dry && ok > 0)
-		tf->st->misconf_passed += (size_t)ok;
+		tf->st->t.misconf_passed += (size_t)ok;
 	if (ret == 0 && it.err[0])
 		ret = ogjs_fail(tf->r, "%s", it.err);
 	ogjs_arena_reset(tf->st->arena);
-	tf->st->misconf_scanned = tf->st->misconf_scanned || !tf->dry;
+	tf->st->t.misconf_scanned = tf->st->t.misconf_scanned || !tf->dry;
 	return ret;
 }
 
@@ -638,9 +649,9 @@ result_key(void *arg, const char *key)
 		if (strcmp(key, arrays[i].key) != 0)
 			continue;
 		if (!tf->dry) {
-			st->misconf_scanned |= arrays[i].kind == ITEM_MISCONF;
-			st->secret_scanned |= arrays[i].kind == ITEM_SECRET;
-			st->license_scanned |= arrays[i].kind == ITEM_LICENSE;
+			st->t.misconf_scanned |= arrays[i].kind == ITEM_MISCONF;
+			st->t.secret_scanned |= arrays[i].kind == ITEM_SECRET;
+			st->t.license_scanned |= arrays[i].kind == ITEM_LICENSE;
 		}
 		return read_items(tf, arrays[i].kind);
 	}
@@ -664,15 +675,15 @@ note_class(struct tfile *tf)
 	if (tf->dry || !tf->class)
 		return;
 	if (strcmp(tf->class, "config") == 0)
-		st->misconf_scanned = true;
+		st->t.misconf_scanned = true;
 	else if (strcmp(tf->class, "secret") == 0)
-		st->secret_scanned = true;
+		st->t.secret_scanned = true;
 	else if (strcmp(tf->class, "license") == 0 ||
 		 strcmp(tf->class, "license-file") == 0)
-		st->license_scanned = true;
+		st->t.license_scanned = true;
 	else if (strcmp(tf->class, "os-pkgs") == 0 &&
 		 tf->format != FMT_V2)
-		st->image_scanned = true;	/* legacy / k8s images */
+		st->t.image_scanned = true;	/* legacy / k8s images */
 }
 
 static int
@@ -948,12 +959,12 @@ note_file(struct trivy_state *st, struct tfile *tf)
 	size_t i;
 
 	if (t && (strcmp(t, "container_image") == 0 || strcmp(t, "vm") == 0))
-		st->image_scanned = true;
+		st->t.image_scanned = true;
 	if (t && (strcmp(t, "filesystem") == 0 ||
 		  strcmp(t, "repository") == 0))
-		st->fs_scanned = true;
+		st->t.fs_scanned = true;
 	if (tf->format == FMT_K8S)
-		st->image_scanned = true;
+		st->t.image_scanned = true;
 	if (!st->version && tf->version)
 		st->version = strdup(tf->version);
 	if (tf->created_at && (!st->created_at ||
@@ -983,26 +994,91 @@ note_file(struct trivy_state *st, struct tfile *tf)
 	}
 }
 
+/* The dry pass, then the real one: for a file that cannot be read by
+ * two readers at once (a pipe: which then fails to rewind). */
+static int
+read_in_turn(struct tfile *tf)
+{
+	int ret;
+
+	tf->dry = true;
+	ret = read_document(tf);
+	if (ret < 0)
+		return ret;
+	tfile_clear(tf);
+	ret = ogjs_rewind(tf->r);
+	tf->dry = false;
+	if (ret >= 0)
+		ret = read_document(tf);
+	return ret;
+}
+
+/* The dry pass on its thread: its own reader and arena, and a copy of
+ * the state that only the real pass changes. */
+struct dry_job {
+	struct trivy_state st;
+	struct tfile tf;
+};
+
+static int
+dry_pass(void *arg)
+{
+	struct dry_job *dj = arg;
+
+	return read_document(&dj->tf);
+}
+
+/* Both passes at once (overlap.h).  When the dry pass fails, the real
+ * pass's findings and logs were held and are dropped, and its counts
+ * are taken back: *ret_bad is then the dry pass's reader, whose error
+ * names the problem. */
+static int
+read_overlapped(struct tfile *tf, struct dry_job *dj,
+		const struct ogjs **ret_bad)
+{
+	struct trivy_state *st = tf->st;
+	struct trivy_tally saved = st->t;
+	size_t mark = scan_seen_mark(&st->vulns_seen);
+	struct scan_overlap ov;
+	int ret, v;
+
+	scan_overlap_start(&ov, &st->hold, dry_pass, dj);
+	tf->ov = &ov;
+	ret = read_document(tf);
+	tf->ov = NULL;
+	v = scan_overlap_finish(&ov);
+	if (v >= 0)
+		return ret;
+	st->t = saved;
+	scan_seen_retract(&st->vulns_seen, mark);
+	*ret_bad = dj->tf.r;
+	return v;
+}
+
 static void
 read_file(struct trivy_state *st, const char *path)
 {
 	struct tfile tf = { .st = st, .path = path };
 	struct ogjs_limits lim = { .max_value_bytes = TRIVY_ITEM_MAX_BYTES };
+	struct dry_job *dj = NULL;
+	const struct ogjs *bad = NULL;
 	int ret;
 
 	ret = ogjs_open(path, NULL, &lim, &tf.r);
+	bad = tf.r;
 	if (ret < 0)
 		goto failed;
-	/* Dry pass: grammar and shape; nothing is emitted. */
-	tf.dry = true;
-	ret = read_document(&tf);
-	if (ret < 0)
-		goto failed;
-	tfile_clear(&tf);
-	ret = ogjs_rewind(tf.r);
-	tf.dry = false;
-	if (ret >= 0)
-		ret = read_document(&tf);
+	dj = calloc(1, sizeof(*dj));
+	if (dj) {
+		dj->st = *st;
+		dj->st.arena = ogjs_arena_new(TRIVY_ITEM_MAX_BYTES * 8);
+		dj->tf = (struct tfile){ .st = &dj->st, .path = path,
+					 .dry = true };
+	}
+	if (dj && dj->st.arena && ogjs_open_twin(tf.r, &dj->tf.r) == 0)
+		ret = read_overlapped(&tf, dj, &bad);
+	else
+		ret = read_in_turn(&tf);
 	if (ret < 0)
 		goto failed;
 	note_file(st, &tf);
@@ -1012,11 +1088,17 @@ read_file(struct trivy_state *st, const char *path)
 failed:
 	st->files_failed++;
 	st->last_err = ret;
-	scan_file_failed(st->ctx, st->host, tf.r, path, ret, "report");
+	scan_file_failed(st->ctx, st->host, bad, path, ret, "report");
 cleanup:
 	tfile_clear(&tf);
 	ogjs_free(tf.r);
 	ogjs_arena_reset(st->arena);
+	if (dj) {
+		tfile_clear(&dj->tf);
+		ogjs_free(dj->tf.r);
+		ogjs_arena_free(dj->st.arena);
+		free(dj);
+	}
 }
 
 /* ---- facts --------------------------------------------------------------- */
@@ -1058,7 +1140,7 @@ static void
 emit_facts(struct trivy_state *st)
 {
 	const struct og_host *h = st->host;
-	size_t open = scan_counts_open(&st->vulns);
+	size_t open = scan_counts_open(&st->t.vulns);
 
 	if (!st->files_ok) {
 		h->fact_unknown(st->ctx, "trivy.scan.present",
@@ -1068,42 +1150,42 @@ emit_facts(struct trivy_state *st)
 	h->fact_bool(st->ctx, "trivy.scan.present", true, st->evidence);
 	h->fact_number(st->ctx, "trivy.reports.count", (double)st->files_ok,
 		       NULL, st->evidence);
-	h->fact_bool(st->ctx, "trivy.image.scanned", st->image_scanned,
+	h->fact_bool(st->ctx, "trivy.image.scanned", st->t.image_scanned,
 		     st->evidence);
-	h->fact_bool(st->ctx, "trivy.fs.scanned", st->fs_scanned,
+	h->fact_bool(st->ctx, "trivy.fs.scanned", st->t.fs_scanned,
 		     st->evidence);
 	/* These scanners leave no trace when they find nothing. */
-	fact_seen(st, "trivy.misconfig.scanned", st->misconf_scanned,
+	fact_seen(st, "trivy.misconfig.scanned", st->t.misconf_scanned,
 		  "no misconfiguration results in the Trivy reports");
-	fact_seen(st, "trivy.secret.scanned", st->secret_scanned,
+	fact_seen(st, "trivy.secret.scanned", st->t.secret_scanned,
 		  "no secret results in the Trivy reports (none found, or "
 		  "the scanner was off)");
-	fact_seen(st, "trivy.license.scanned", st->license_scanned,
+	fact_seen(st, "trivy.license.scanned", st->t.license_scanned,
 		  "no licence results in the Trivy reports");
 	/* Counts only for scanners that left a trace: a 0 would claim
 	 * they looked. */
-	fact_counts(st, "vulns", &st->vulns, true);
-	if (st->misconf_scanned)
-		fact_counts(st, "misconfigs", &st->misconfs, true);
-	if (st->secret_scanned)
-		fact_counts(st, "secrets", &st->secrets, false);
-	if (st->license_scanned)
-		fact_counts(st, "licenses", &st->licenses, false);
-	if (st->misconf_scanned)
+	fact_counts(st, "vulns", &st->t.vulns, true);
+	if (st->t.misconf_scanned)
+		fact_counts(st, "misconfigs", &st->t.misconfs, true);
+	if (st->t.secret_scanned)
+		fact_counts(st, "secrets", &st->t.secrets, false);
+	if (st->t.license_scanned)
+		fact_counts(st, "licenses", &st->t.licenses, false);
+	if (st->t.misconf_scanned)
 		h->fact_number(st->ctx, "trivy.misconfigs.passed",
-			       (double)st->misconf_passed, NULL,
+			       (double)st->t.misconf_passed, NULL,
 			       st->evidence);
 	if (open)
 		h->fact_number(st->ctx, "trivy.vulns.fixable_ratio",
-			       (double)st->vulns_fixable / (double)open,
+			       (double)st->t.vulns_fixable / (double)open,
 			       "ratio", st->evidence);
 	else
 		h->fact_unknown(st->ctx, "trivy.vulns.fixable_ratio",
 				"no open vulnerabilities");
 	h->fact_number(st->ctx, "trivy.vulns.occurrences",
-		       (double)st->vulns_emitted, NULL, st->evidence);
+		       (double)st->t.vulns_emitted, NULL, st->evidence);
 	h->fact_number(st->ctx, "trivy.vulns.fixable",
-		       (double)st->vulns_fixable, NULL, st->evidence);
+		       (double)st->t.vulns_fixable, NULL, st->evidence);
 	if (st->version)
 		h->fact_string(st->ctx, "trivy.version", st->version,
 			       st->evidence);
@@ -1128,6 +1210,7 @@ trivy_init(struct og_ctx *ctx, const struct og_host *host, void **ret_state)
 		return -ENOMEM;
 	st->ctx = ctx;
 	st->host = host;
+	scan_hold_init(&st->hold, ctx, host);
 	st->arena = ogjs_arena_new(TRIVY_ITEM_MAX_BYTES * 8);
 	if (!st->arena) {
 		free(st);
@@ -1178,6 +1261,7 @@ trivy_fini(void *state)
 		return;
 	scan_inputs_clear(&st->in);
 	scan_seen_clear(&st->vulns_seen);
+	scan_hold_free(&st->hold);
 	ogjs_arena_free(st->arena);
 	free(st->version);
 	free(st->created_at);

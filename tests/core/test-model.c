@@ -413,7 +413,9 @@ static void
 add_fp(struct og_model *m, const char *fp, enum og_severity sev)
 {
 	struct og_model_finding f = { .fingerprint = (char *)fp, .id = "CVE-1",
-				      .severity = sev, .score = -1 };
+				      .severity = sev, .score = -1,
+				      .suppressed = fp[63] == '7',
+				      .suppression = fp[63] == '7' ? "VEX" : NULL };
 
 	CHECK(og_model_add_model_finding(m, &f) == 0);
 }
@@ -436,10 +438,11 @@ fp_of(unsigned i, char out[65])
 }
 
 /*
- * A merge of shards whose findings were sorted (og_model_findings, as the
- * merge's loading threads do) merges their runs instead of sorting: the
- * order must be the one sorting all findings gives, also when a shard was
- * not sorted, when shards overlap, and after a later add.
+ * A merge of shards whose findings were sorted and counted (as the merge's
+ * loading threads do) merges their runs instead of sorting and adds their
+ * open counts: the order and counts must be the ones of all findings in
+ * one model, also when a shard was not sorted, when shards overlap, and
+ * after a later add (which raises one finding, unsuppresses another).
  */
 static void
 test_sorted_runs(void)
@@ -447,7 +450,7 @@ test_sorted_runs(void)
 	for (int mode = 0; mode < 4; mode++) {
 		struct og_model *all = og_model_new(), *dst = og_model_new();
 		const struct og_model_finding *const *want, *const *got;
-		size_t nw, ng;
+		size_t nw, ng, cw[OG_SEV_SLOTS], cg[OG_SEV_SLOTS];
 		char fp[65];
 
 		for (unsigned s = 0; s < 9; s++) {
@@ -462,9 +465,11 @@ test_sorted_runs(void)
 				add_fp(part, fp, sev);
 				add_fp(all, fp, sev);
 			}
-			/* mode 1: one shard unsorted */
-			if (!(mode == 1 && s == 4))
+			/* mode 1: one shard unsorted, uncounted */
+			if (!(mode == 1 && s == 4)) {
 				(void)og_model_findings(part, &ng);
+				og_model_open_by_severity(part, cw);
+			}
 			CHECK(og_model_merge_move(dst, part) == 0);
 			if (s == 5)	/* asked for midway: runs merged, more to come */
 				(void)og_model_findings(dst, &ng);
@@ -473,10 +478,24 @@ test_sorted_runs(void)
 			fp_of(8, fp);
 			add_fp(all, fp, OG_SEV_CRITICAL);	/* raises one */
 			add_fp(dst, fp, OG_SEV_CRITICAL);
+			for (unsigned i = 0; i < 300; i++) {
+				struct og_model_finding f = { .fingerprint = fp, .id = "CVE-1",
+							      .severity = OG_SEV_INFO, .score = -1 };
+
+				fp_of(i, fp);	/* an open copy: open now */
+				if (fp[63] == '7') {
+					CHECK(og_model_add_model_finding(all, &f) == 0);
+					CHECK(og_model_add_model_finding(dst, &f) == 0);
+					break;
+				}
+			}
 			fp_of(100000, fp);
 			add_fp(all, fp, OG_SEV_LOW);
 			add_fp(dst, fp, OG_SEV_LOW);
 		}
+		og_model_open_by_severity(all, cw);
+		og_model_open_by_severity(dst, cg);
+		CHECK(!memcmp(cw, cg, sizeof(cw)));
 		want = og_model_findings(all, &nw);
 		got = og_model_findings(dst, &ng);
 		CHECK(nw == ng);

@@ -239,4 +239,49 @@ def lost_change():
           "week 4: nothing changed since the mailed week 3")
 
 
-main([sequence, retention, default_dir, unwritable, unscanned, lost_change])
+def kept_lists():
+    """Reading the directory, only the snapshots a delta can compare with
+    keep their findings (history.c, struct keep): the baseline, the latest
+    complete run, behind two incomplete runs and after four other complete
+    ones; the mailed run, older than all of them.  Each delta must count
+    against the right run, never against a list let go."""
+    d = os.path.join(TMP, "kept")
+    os.makedirs(d)
+    cfg = write_json(os.path.join(d, "cfg.json"), {"history": {"dir": os.path.join(d, "h")},
+                                                  "mail": {"to": "a@b.org", "on": "change"}})
+    record(d, report(T0, 2, [finding("aa", "critical"), finding("bb", "high")], {}), T0, cfg, "w0")
+    check(run(["wanted", os.path.join(d, "w0.out.json"), cfg]).stdout.strip() == "yes",
+          "week 0 mailed")
+    for w in range(1, 8):
+        fs = [finding("aa", "critical"), finding("w%d" % w, "low")]
+        if w < 6:
+            fs.append(finding("cc", "low"))
+        doc = report(T0 + w * WEEK, 2, fs, {})
+        if w >= 6:
+            doc["collectors"][0]["status"] = "partial"
+        record(d, doc, T0 + w * WEEK, cfg, "w%d" % w)
+    out, _ = record(d, report(T0 + 8 * WEEK, 2, [finding("aa", "critical"), finding("cc", "low"),
+                                                 finding("dd", "low")], {}),
+                    T0 + 8 * WEEK, cfg, "w8")
+    h = out["history"]
+    dl = h["delta"]
+    check(h["compared_with"]["incomplete_after"] == 2 and
+          h["compared_with"]["at"] == h["snapshots"][5]["at"],
+          "week 8 compares with week 5, the latest complete run: %s" % h["compared_with"])
+    check(dl["findings_compared"] is True and dl["findings_new"] == ["dd"] and
+          dl["findings_fixed"] == ["w5"] and dl["findings_still_open"] == 2,
+          "delta against week 5: new dd, fixed w5, 2 still open (%s, %s, %s)" % (
+              dl["findings_new"], dl["findings_fixed"], dl["findings_still_open"]))
+    sm = h["since_mailed"]["delta"]
+    check(sm["findings_compared"] is True and sm["findings_new"] == ["cc", "dd"] and
+          sm["findings_fixed"] == ["bb"] and sm["findings_still_open"] == 1,
+          "since the mailed week 0: new cc, dd, fixed bb, 1 still open (%s, %s, %s)" % (
+              sm["findings_new"], sm["findings_fixed"], sm["findings_still_open"]))
+    p = run(["history", cfg, "acme/widgets", "--json"])
+    j = json.loads(p.stdout)
+    check(len(j["snapshots"]) == 9 and j["delta"]["findings_new"] == ["dd"] and
+          j["delta"]["findings_fixed"] == ["w5"] and j["delta"]["findings_still_open"] == 2,
+          "history --json: the latest against week 5 (%s)" % j["delta"].get("findings_new"))
+
+
+main([sequence, retention, default_dir, unwritable, unscanned, lost_change, kept_lists])

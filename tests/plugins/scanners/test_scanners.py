@@ -433,7 +433,56 @@ def suite_badinput():
         check(status(objs)["findings"] == 0 and
               any("larger than" in e for e in logs(objs)),
               "huge item: %s" % logs(objs))
+        broken_late(tmp)
     print("badinput: ok")
+
+
+def big_trivy(n, tail=""):
+    """A Trivy report of @n vulnerabilities (one with an unknown severity,
+    which logs a warning), large enough that the real pass has converted
+    most of it before the dry pass beside it reaches the end."""
+    items = ['{"VulnerabilityID": "CVE-2099-%d", "PkgName": "p%d", '
+             '"InstalledVersion": "1", "Severity": "%s", "Title": "%s"}' %
+             (i, i % 50, "BOGUS" if i == 7 else "HIGH", "t" * 200)
+             for i in range(n)]
+    return ('{"SchemaVersion": 2, "ArtifactName": "a", "Results": '
+            '[{"Target": "x", "Vulnerabilities": [' + ", ".join(items) +
+            tail + ']}]}')
+
+
+def broken_late(tmp):
+    # Broken near its end: nothing of it reaches the host, and a good
+    # report beside it with the same findings reads as if alone (its
+    # counts, distinct keys and logs are not touched by the broken one).
+    text = big_trivy(20000)
+    good = os.path.join(tmp, "b-good.json")
+    broken = os.path.join(tmp, "a-broken.json")
+    with open(good, "w", encoding="utf-8") as f:
+        f.write(text)
+    with open(broken, "w", encoding="utf-8") as f:
+        f.write(text[:-3])
+    _, alone = run(TRIVY, "reports", [good])
+    _, both = run(TRIVY, "reports", [broken, good])
+    check(status(alone)["findings"] == 20000, "good alone: %s" %
+          status(alone))
+    keep = [o for o in alone if "finding" in o or "fact" in o]
+    check([o for o in both if "finding" in o or "fact" in o] == keep,
+          "a report broken late changed what its neighbour gives")
+    check(logs(both, "warn") == logs(alone, "warn"),
+          "warnings: %s" % logs(both, "warn"))
+    check(any(broken in e and "truncated" in e for e in logs(both)),
+          "no error naming the broken report: %s" % logs(both))
+    # Whole but with an item over the cap near its end: the dry pass
+    # passes, the real one fails there, and what came before it stays
+    # (as when the passes ran in turn).
+    with open(broken, "w", encoding="utf-8") as f:
+        f.write(big_trivy(3000, ', {"VulnerabilityID": "CVE-1", '
+                          '"Description": "' + "A" * (17 << 20) + '"}'))
+    _, objs = run(TRIVY, "reports", [broken])
+    check(status(objs)["findings"] == 3000 and
+          any("larger than" in e for e in logs(objs)),
+          "huge item late: %s %s" % (status(objs), logs(objs)))
+    print("ok broken late")
 
 
 def fuzz_files():
