@@ -31,17 +31,26 @@ enum {
 	F_PUBLISHED, F_TAGS, F_TOOLS, F_SOURCES, F_LOCATIONS, F_N
 };
 
-static const char *const finding_keys[F_N] = {
-	"fingerprint", "kind", "id", "title", "severity", "score", "package",
-	"installed_version", "fixed_version", "status", "suppression",
-	"status_detail", "url", "published", "tags", "tools", "sources",
-	"locations",
+/* A member name and its length (matched by length and bytes). */
+struct key {
+	const char *s;
+	size_t n;
+};
+
+#define KEY(s) { s, sizeof(s) - 1 }
+
+static const struct key finding_keys[F_N] = {
+	KEY("fingerprint"), KEY("kind"), KEY("id"), KEY("title"),
+	KEY("severity"), KEY("score"), KEY("package"), KEY("installed_version"),
+	KEY("fixed_version"), KEY("status"), KEY("suppression"),
+	KEY("status_detail"), KEY("url"), KEY("published"), KEY("tags"),
+	KEY("tools"), KEY("sources"), KEY("locations"),
 };
 
 enum { L_TARGET, L_FILE, L_LINE, L_COLUMN, L_LAYER, L_N };
 
-static const char *const location_keys[L_N] = {
-	"target", "file", "line", "column", "layer",
+static const struct key location_keys[L_N] = {
+	KEY("target"), KEY("file"), KEY("line"), KEY("column"), KEY("layer"),
 };
 
 #define NO_BAD SIZE_MAX
@@ -126,14 +135,13 @@ loc_push(struct og_finding_in *x)
 /* The index of @key (@len bytes) among @keys, trying *@hint first: the
  * writer's order makes that the one nearly always. */
 static int
-key_index(const char *const *keys, int n, const char *key, size_t len,
+key_index(const struct key *keys, int n, const char *key, size_t len,
 	  int *hint)
 {
 	for (int k = 0; k < n; k++) {
 		int i = *hint + k < n ? *hint + k : *hint + k - n;
 
-		if (keys[i][0] == key[0] && strnlen(keys[i], len + 1) == len &&
-		    !memcmp(keys[i], key, len)) {
+		if (keys[i].n == len && !memcmp(keys[i].s, key, len)) {
 			*hint = i + 1 < n ? i + 1 : 0;
 			return i;
 		}
@@ -386,12 +394,12 @@ get_strv(const struct og_finding_in *x, int field, char ***ret, size_t *ret_n,
 		return 0;
 	if (t != JV_ARRAY) {
 		*ret_err = og_asprintf("'%s' must be an array of strings",
-				       finding_keys[field]);
+				       finding_keys[field].s);
 		return -EINVAL;
 	}
 	if (sv->bad != NO_BAD) {
 		*ret_err = og_asprintf("'%s[%zu]' must be a string",
-				       finding_keys[field], sv->bad);
+				       finding_keys[field].s, sv->bad);
 		return -EINVAL;
 	}
 	*ret = (char **)sv->v;
@@ -437,7 +445,7 @@ location_check(const struct loc_in *in, struct og_model_location *l,
 	return get_u32(&in->v[L_COLUMN], "column", &l->column, ret_err);
 }
 
-#define STR(field, dst) get_str(&x->v[field], finding_keys[field], \
+#define STR(field, dst) get_str(&x->v[field], finding_keys[field].s, \
 				(const char **)(dst), ret_err)
 
 int

@@ -100,21 +100,23 @@ og_jr_expect(struct og_jr *r, int c)
 	return true;
 }
 
-/* The first quote, backslash or non-ASCII byte in [p, end), or end. */
-static const unsigned char *
-plain_end(const unsigned char *p, const unsigned char *end)
+/* The first quote, backslash or non-ASCII byte in [p, end), or end; with
+ * @nul a NUL byte too (it ends a key: the usual key's end and its NUL
+ * check in one pass). */
+static inline const unsigned char *
+plain_end(const unsigned char *p, const unsigned char *end, bool nul)
 {
 #if OG_SWAR
 	for (; end - p >= 8; p += 8) {
 		uint64_t w = og_swar_load(p);
 		uint64_t hit = og_swar_eq(w, '"') | og_swar_eq(w, '\\') |
-			       (w & OG_SWAR_HIGHS);
+			       (w & OG_SWAR_HIGHS) | (nul ? og_swar_lt(w, 1) : 0);
 
 		if (hit)
 			return p + og_swar_first(hit);
 	}
 #endif
-	while (p < end && *p != '"' && *p != '\\' && *p < 0x80)
+	while (p < end && *p != '"' && *p != '\\' && *p < 0x80 && (*p || !nul))
 		p++;
 	return p;
 }
@@ -239,7 +241,7 @@ decode(struct og_jr *r, const unsigned char *q, const unsigned char *e,
 	long s;
 
 	while (q < e) {
-		const unsigned char *run = plain_end(q, e);
+		const unsigned char *run = plain_end(q, e, false);
 
 		if (out)
 			memcpy(out + o, q, (size_t)(run - q));
@@ -286,7 +288,7 @@ og_jr_string(struct og_jr *r)
 		return NULL;
 	}
 	s = r->p + 1;
-	q = plain_end(s, r->end);
+	q = plain_end(s, r->end, false);
 	if (q < r->end && *q == '"') {
 		out = (unsigned char *)scratch(r, (size_t)(q - s) + 1);
 		memcpy(out, s, (size_t)(q - s));
@@ -318,7 +320,7 @@ og_jr_string(struct og_jr *r)
 static bool
 skip_string(struct og_jr *r)
 {
-	const unsigned char *q = plain_end(r->p + 1, r->end), *e;
+	const unsigned char *q = plain_end(r->p + 1, r->end, false), *e;
 	size_t len = 0;
 
 	if (q < r->end && *q == '"') {
@@ -367,8 +369,12 @@ og_jr_member(struct og_jr *r, bool *first, const char **key, size_t *key_len)
 		return og_jr_fail(r), -1;
 	/* a key without escapes is used in place */
 	s = r->p + 1;
-	q = plain_end(s, r->end);
+	q = plain_end(s, r->end, true);
 	if (q < r->end && *q == '"') {
+		*key = (const char *)s;
+		*key_len = (size_t)(q - s);
+		r->p = q + 1;
+	} else if ((q = plain_end(s, r->end, false)) < r->end && *q == '"') {
 		*key = (const char *)s;
 		/* a raw NUL ends a key, as in cJSON's C string */
 		*key_len = strnlen(*key, (size_t)(q - s));

@@ -36,6 +36,11 @@ struct og_model {
 	 * when a change made them stale. */
 	struct finding_key *keys;
 	size_t *run_ends, n_runs;
+	/* Open findings by severity, counted once (assessing asks often and
+	 * each count walks a million findings); a merge of new findings
+	 * adds its shard's counts. */
+	size_t open_counts[OG_SEV_SLOTS];
+	bool counts_ok;
 
 	struct og_model_event **events;
 	size_t n_events;
@@ -663,6 +668,7 @@ static void
 findings_changed(struct og_model *m)
 {
 	m->findings_dirty = true;
+	m->counts_ok = false;
 	free(m->keys);
 	free(m->run_ends);
 	m->keys = NULL;
@@ -976,12 +982,18 @@ take_runs(struct og_model *dst, struct og_model *src, size_t n_dst)
 int
 og_model_merge_move(struct og_model *dst, struct og_model *src)
 {
-	/* the runs stay good if every finding of @src is new to @dst */
+	/* the runs and counts stay good if every finding of @src is new
+	 * to @dst */
 	struct finding_key *keys = dst->keys;
 	size_t *run_ends = dst->run_ends, n_runs = dst->n_runs;
 	size_t n_dst = dst->n_findings;
 	bool runs = (keys || !n_dst) && (src->keys || !src->n_findings);
+	bool counts = (dst->counts_ok || !n_dst) && src->counts_ok;
+	size_t open_counts[OG_SEV_SLOTS];
 	int r = 0;
+
+	for (int k = 0; k < OG_SEV_SLOTS; k++)
+		open_counts[k] = n_dst ? dst->open_counts[k] : 0;
 
 	dst->keys = NULL;
 	dst->run_ends = NULL;
@@ -998,8 +1010,13 @@ og_model_merge_move(struct og_model *dst, struct og_model *src)
 			r = -E2BIG;
 		} else if (!is_new) {
 			merge_finding(dst, mf, f, false);
-			runs = false;
+			runs = counts = false;
 		}
+	}
+	if (counts && r == 0) {
+		for (int k = 0; k < OG_SEV_SLOTS; k++)
+			dst->open_counts[k] = open_counts[k] + src->open_counts[k];
+		dst->counts_ok = true;
 	}
 	if (runs && r == 0) {
 		dst->keys = keys;
@@ -1136,11 +1153,15 @@ cmp_finding_key(const void *a, const void *b)
 void
 og_model_open_by_severity(struct og_model *m, size_t ret_counts[OG_SEV_SLOTS])
 {
-	memset(ret_counts, 0, OG_SEV_SLOTS * sizeof(*ret_counts));
-	for (size_t i = 0; i < m->n_findings; i++)
-		if (!m->findings[i]->suppressed &&
-		    (unsigned)m->findings[i]->severity < OG_SEV_SLOTS)
-			ret_counts[m->findings[i]->severity]++;
+	if (!m->counts_ok) {
+		memset(m->open_counts, 0, sizeof(m->open_counts));
+		for (size_t i = 0; i < m->n_findings; i++)
+			if (!m->findings[i]->suppressed &&
+			    (unsigned)m->findings[i]->severity < OG_SEV_SLOTS)
+				m->open_counts[m->findings[i]->severity]++;
+		m->counts_ok = true;
+	}
+	memcpy(ret_counts, m->open_counts, sizeof(m->open_counts));
 }
 
 /* Runs @a (@na keys) and @b (@nb) merged into @out. */

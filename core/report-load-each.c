@@ -60,10 +60,15 @@ worker(void *arg)
 		pthread_mutex_unlock(&p->mu);
 
 		s.r = og_report_load_buf(&b, p->paths[i], &s.doc, &s.m, &s.err);
-		/* its order made here, side by side with the other loads: the
-		 * caller's merge then merges sorted runs */
-		if (s.r >= 0)
+		/* its order and counts made here, side by side with the other
+		 * loads: the caller's merge then merges sorted runs and adds
+		 * counts */
+		if (s.r >= 0) {
+			size_t counts[OG_SEV_SLOTS];
+
 			(void)og_model_findings(s.m, &(size_t){ 0 });
+			og_model_open_by_severity(s.m, counts);
+		}
 		s.done = true;
 		pthread_mutex_lock(&p->mu);
 		p->slots[i] = s;

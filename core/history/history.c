@@ -137,16 +137,20 @@ og_history_dir(const cJSON *config, const char *subject, char **ret_dir,
 
 /* ---- snapshot from a report ---- */
 
-/* "a,b" (collector names) from a finding's sources, in @a. */
+/* "a,b" (collector names) from a finding's sources, in *@buf (grown). */
 static char *
-sources_list(struct og_arena *a, const struct og_model_finding *f)
+sources_list(char **buf, size_t *cap, const struct og_model_finding *f)
 {
 	size_t len = 1, o = 0;
 	char *s;
 
 	for (size_t i = 0; i < f->n_sources; i++)
 		len += strlen(f->sources[i]) + 1;
-	s = og_arena_alloc(a, len);
+	if (len > *cap) {
+		*cap = len;
+		*buf = og_xrealloc_array(*buf, len, 1);
+	}
+	s = *buf;
 	for (size_t i = 0; i < f->n_sources; i++) {
 		size_t n = strlen(f->sources[i]);
 
@@ -226,6 +230,8 @@ add_sorted_open(struct og_snapshot *snap, const struct og_report *rep,
 {
 	long counts[N_SEVERITIES] = { 0 };
 	const char *last = NULL;
+	char *buf = NULL;
+	size_t cap = 0;
 	cJSON *open;
 	bool truncated = false;
 
@@ -248,12 +254,12 @@ add_sorted_open(struct og_snapshot *snap, const struct og_report *rep,
 		}
 		/* which collectors must run again before it can be "fixed";
 		 * most findings share one list: kept once */
-		list = sources_list(&snap->arena, f);
-		if (last && !strcmp(list, last))
-			list = (char *)last;
-		last = list;
-		og_snapshot_add(snap, fp, list, (unsigned)k);
+		list = sources_list(&buf, &cap, f);
+		if (!last || strcmp(list, last))
+			last = og_arena_strdup(&snap->arena, list);
+		og_snapshot_add(snap, fp, last, (unsigned)k);
 	}
+	free(buf);
 	sort_by_fingerprint(snap);
 
 	open = cJSON_AddObjectToObject(snap->doc, "open");

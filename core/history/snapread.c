@@ -16,12 +16,22 @@
 #include "jsonrd.h"
 #include "util.h"
 
+/* A "finding_sources" member until the join: its key where it stands in
+ * the text (100 k copies would be megabytes for a moment), or decoded
+ * into rd.keys when it has escapes; its value in the snapshot's arena. */
+struct src_ent {
+	const char *key;	/* @len bytes, not NUL-terminated */
+	size_t len;
+	const char *sources;	/* NULL: not a string */
+	uint32_t pos;		/* order read: the last of a key stands */
+};
+
 struct rd {
 	struct og_jr r;
 	struct og_snapshot *s;
-	/* "finding_sources", keyed by fingerprint; its keys live in its
-	 * arena (dropped after the join), its values in s->arena */
-	struct og_snapshot src;
+	struct src_ent *src;
+	size_t n_src, cap_src;
+	struct og_arena keys;
 	const char *last_src;	/* most findings share one list: one copy */
 };
 
@@ -74,23 +84,79 @@ tree_value(struct rd *d)
 	return v;
 }
 
+static void
+add_source(struct rd *d, const char *key, size_t len, const char *v)
+{
+	struct src_ent *e;
+
+	/* a key with escapes was decoded into scratch: keep a copy */
+	if ((uintptr_t)key < (uintptr_t)d->r.start ||
+	    (uintptr_t)key >= (uintptr_t)d->r.end)
+		key = copy_key(&d->keys, key, len);
+	if (v && (!d->last_src || strcmp(v, d->last_src)))
+		d->last_src = og_arena_strdup(&d->s->arena, v);
+	if (d->n_src == d->cap_src) {
+		d->cap_src = d->cap_src ? 2 * d->cap_src : 64;
+		d->src = og_xrealloc_array(d->src, d->cap_src, sizeof(*d->src));
+	}
+	e = &d->src[d->n_src];
+	e->key = key;
+	e->len = len;
+	e->sources = v ? d->last_src : NULL;
+	e->pos = (uint32_t)d->n_src++;
+}
+
+/* @k (@n bytes, no NUL among them) against the string @s, in strcmp's
+ * order. */
+static int
+key_cmp(const char *k, size_t n, const char *s)
+{
+	int c = strncmp(k, s, n);
+
+	return c ? c : -(s[n] != '\0');
+}
+
+static int
+key_order(const struct src_ent *x, const struct src_ent *y)
+{
+	int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+
+	if (c || x->len == y->len)
+		return c;
+	return x->len < y->len ? -1 : 1;
+}
+
+static int
+src_cmp(const void *a, const void *b)
+{
+	const struct src_ent *x = a, *y = b;
+	int c = key_order(x, y);
+
+	if (c)
+		return c;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
 /* "findings" ({fingerprint: severity}) or, @sources, "finding_sources"
  * ({fingerprint: "a,b"}) at the cursor, an object, into its list. */
 static bool
 read_list(struct rd *d, bool sources)
 {
-	struct og_snapshot *s = sources ? &d->src : d->s;
+	struct og_snapshot *s = d->s;
 	bool first = true;
 	const char *key;
 	size_t key_len;
 	int more;
 
 	/* a repeated member: the last stands */
-	s->n = 0;
-	s->bad_severity = false;
+	if (sources) {
+		d->n_src = 0;
+	} else {
+		s->n = 0;
+		s->bad_severity = false;
+	}
 	d->r.p++;
 	while ((more = og_jr_member(&d->r, &first, &key, &key_len)) > 0) {
-		char *fp = copy_key(&s->arena, key, key_len);
 		const char *v = NULL;
 
 		if (og_jr_peek(&d->r) == '"') {
@@ -99,32 +165,43 @@ read_list(struct rd *d, bool sources)
 		} else if (!og_jr_skip(&d->r, 2)) {
 			return false;
 		}
-		if (!sources) {
+		if (sources) {
+			add_source(d, key, key_len, v);
+		} else {
 			if (!v)
 				s->bad_severity = true;
-			og_snapshot_add(s, fp, NULL, v ? severity_index(v) : OG_SNAP_SEVERITIES);
-		} else {
-			if (v && (!d->last_src || strcmp(v, d->last_src)))
-				d->last_src = og_arena_strdup(&d->s->arena, v);
-			og_snapshot_add(s, fp, v ? d->last_src : NULL, 0);
+			og_snapshot_add(s, copy_key(&s->arena, key, key_len), NULL,
+					v ? severity_index(v) : OG_SNAP_SEVERITIES);
 		}
 		og_jr_release(&d->r);
 	}
 	return more == 0;
 }
 
-/* Each finding's collectors from "finding_sources" (both lists sorted);
- * a fingerprint listed there only is ignored, as it always was. */
+/* Each finding's collectors from "finding_sources" (@s sorted), the last
+ * of a key standing; a fingerprint listed there only is ignored, as it
+ * always was. */
 static void
-join_sources(struct og_snapshot *s, struct og_snapshot *src)
+join_sources(struct og_snapshot *s, struct rd *d)
 {
-	size_t k = 0;
+	struct src_ent *v = d->src;
+	size_t n = d->n_src, k = 0, i;
 
-	for (size_t i = 0; i < s->n; i++) {
-		while (k < src->n && strcmp(src->f[k].fp, s->f[i].fp) < 0)
+	/* ours are in order with no key twice: one pass */
+	for (i = 1; i < n && key_order(&v[i - 1], &v[i]) < 0; i++)
+		;
+	if (i < n)
+		qsort(v, n, sizeof(*v), src_cmp);
+	for (i = 0; i < s->n; i++) {
+		int c = 1;
+
+		while (k < n && (c = key_cmp(v[k].key, v[k].len, s->f[i].fp)) < 0)
 			k++;
-		if (k < src->n && !strcmp(src->f[k].fp, s->f[i].fp))
-			s->f[i].sources = src->f[k].sources;
+		/* of equal keys, sorted by position: the last */
+		while (c == 0 && k + 1 < n && !key_cmp(v[k + 1].key, v[k + 1].len, s->f[i].fp))
+			k++;
+		if (k < n && c == 0)
+			s->f[i].sources = v[k].sources;
 	}
 }
 
@@ -164,7 +241,7 @@ read_object(struct rd *d)
 				d->s->n = 0;
 				d->s->bad_severity = false;
 			} else if (ss) {
-				d->src.n = 0;
+				d->n_src = 0;
 			}
 			v = tree_value(d);
 			if (v)
@@ -188,7 +265,7 @@ og_snapshot_read(struct og_snapshot *s, const char *text, size_t len,
 	struct rd d = { .s = s };
 	int r;
 
-	og_snapshot_init(&d.src);
+	og_arena_init(&d.keys);
 	og_jr_init(&d.r, text, len);
 	r = read_object(&d);
 	if (r == 0) {
@@ -205,11 +282,11 @@ og_snapshot_read(struct og_snapshot *s, const char *text, size_t len,
 		r = -EINVAL;
 	} else {
 		og_snapshot_sort(s, NULL);
-		og_snapshot_sort(&d.src, NULL);
-		join_sources(s, &d.src);
+		join_sources(s, &d);
 		r = 0;
 	}
 	og_jr_clear(&d.r);
-	og_snapshot_clear(&d.src);
+	free(d.src);
+	og_arena_clear(&d.keys);
 	return r < 0 ? r : 0;
 }

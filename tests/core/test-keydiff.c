@@ -275,6 +275,19 @@ odd_files(void)
 	CHECK_NUM(num(og_jget(s.doc, "level")), 2);
 	CHECK(cJSON_GetArraySize(s.doc) == 3);
 	og_snapshot_clear(&s);
+
+	/* a key with escapes is the key it decodes to, on either side */
+	CHECK(read_text(&s, "{\"findings\":{\"ab\":\"low\",\"c\\\"d\":\"high\"},"
+			"\"finding_sources\":{\"a\\u0062\":\"trivy\",\"c\\u0022d\":\"codeql\"}}",
+			&off) == 0);
+	CHECK(s.n == 2);
+	if (s.n == 2) {
+		CHECK_STR(s.f[0].fp, "ab");
+		CHECK_STR(s.f[0].sources, "trivy");
+		CHECK_STR(s.f[1].fp, "c\"d");
+		CHECK_STR(s.f[1].sources, "codeql");
+	}
+	og_snapshot_clear(&s);
 }
 
 int

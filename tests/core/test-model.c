@@ -413,7 +413,9 @@ static void
 add_fp(struct og_model *m, const char *fp, enum og_severity sev)
 {
 	struct og_model_finding f = { .fingerprint = (char *)fp, .id = "CVE-1",
-				      .severity = sev, .score = -1 };
+				      .severity = sev, .score = -1,
+				      .suppressed = fp[63] == '7',
+				      .suppression = fp[63] == '7' ? "VEX" : NULL };
 
 	CHECK(og_model_add_model_finding(m, &f) == 0);
 }
@@ -436,10 +438,11 @@ fp_of(unsigned i, char out[65])
 }
 
 /*
- * A merge of shards whose findings were sorted (og_model_findings, as the
- * merge's loading threads do) merges their runs instead of sorting: the
- * order must be the one sorting all findings gives, also when a shard was
- * not sorted, when shards overlap, and after a later add.
+ * A merge of shards whose findings were sorted and counted (as the merge's
+ * loading threads do) merges their runs instead of sorting and adds their
+ * open counts: the order and counts must be the ones of all findings in
+ * one model, also when a shard was not sorted, when shards overlap, and
+ * after a later add (which raises one finding, unsuppresses another).
  */
 static void
 test_sorted_runs(void)
@@ -447,7 +450,7 @@ test_sorted_runs(void)
 	for (int mode = 0; mode < 4; mode++) {
 		struct og_model *all = og_model_new(), *dst = og_model_new();
 		const struct og_model_finding *const *want, *const *got;
-		size_t nw, ng;
+		size_t nw, ng, cw[OG_SEV_SLOTS], cg[OG_SEV_SLOTS];
 		char fp[65];
 
 		for (unsigned s = 0; s < 9; s++) {
@@ -462,9 +465,11 @@ test_sorted_runs(void)
 				add_fp(part, fp, sev);
 				add_fp(all, fp, sev);
 			}
-			/* mode 1: one shard unsorted */
-			if (!(mode == 1 && s == 4))
+			/* mode 1: one shard unsorted, uncounted */
+			if (!(mode == 1 && s == 4)) {
 				(void)og_model_findings(part, &ng);
+				og_model_open_by_severity(part, cw);
+			}
 			CHECK(og_model_merge_move(dst, part) == 0);
 			if (s == 5)	/* asked for midway: runs merged, more to come */
 				(void)og_model_findings(dst, &ng);
@@ -473,10 +478,24 @@ test_sorted_runs(void)
 			fp_of(8, fp);
 			add_fp(all, fp, OG_SEV_CRITICAL);	/* raises one */
 			add_fp(dst, fp, OG_SEV_CRITICAL);
+			for (unsigned i = 0; i < 300; i++) {
+				struct og_model_finding f = { .fingerprint = fp, .id = "CVE-1",
+							      .severity = OG_SEV_INFO, .score = -1 };
+
+				fp_of(i, fp);	/* an open copy: open now */
+				if (fp[63] == '7') {
+					CHECK(og_model_add_model_finding(all, &f) == 0);
+					CHECK(og_model_add_model_finding(dst, &f) == 0);
+					break;
+				}
+			}
 			fp_of(100000, fp);
 			add_fp(all, fp, OG_SEV_LOW);
 			add_fp(dst, fp, OG_SEV_LOW);
 		}
+		og_model_open_by_severity(all, cw);
+		og_model_open_by_severity(dst, cg);
+		CHECK(!memcmp(cw, cg, sizeof(cw)));
 		want = og_model_findings(all, &nw);
 		got = og_model_findings(dst, &ng);
 		CHECK(nw == ng);
@@ -564,6 +583,19 @@ tree_text(cJSON *doc, struct og_model *m)
 	return t;
 }
 
+/* @doc made a report of @m, with a member after the items: its text as
+ * og_report_write streams it (*ret_stream) and as cJSON_Print prints the
+ * whole tree (*ret_tree). */
+static void
+both_texts(cJSON *doc, struct og_model *m, char **ret_stream, char **ret_tree)
+{
+	cJSON_AddStringToObject(doc, "schema", OG_REPORT_SCHEMA);
+	og_report_add_model(doc);
+	cJSON_AddStringToObject(doc, "after", "the items");
+	*ret_tree = tree_text(doc, m);
+	*ret_stream = report_text(doc, m);
+}
+
 /* A fact of every type and member report.json has. */
 static void
 add_round_trip_facts(struct og_model *m)
@@ -639,12 +671,8 @@ test_round_trip(void)
 	e.attrs = odd;
 	e.n_attrs = 2;
 	CHECK(og_model_add_event(m, &e) == 0);
-	cJSON_AddStringToObject(doc, "schema", OG_REPORT_SCHEMA);
-	og_report_add_model(doc);
-	cJSON_AddStringToObject(doc, "after", "the findings");
 	/* streamed from the model, byte for byte cJSON_Print's text */
-	s2 = tree_text(doc, m);
-	s1 = report_text(doc, m);
+	both_texts(doc, m, &s1, &s2);
 	CHECK(s1 && s2 && !strcmp(s1, s2));
 	CHECK(s1 && strstr(s1, "CVE-2") && strstr(s1, "\"line\":\t12"));
 	/* the facts and events are the model's too, not trees in the
@@ -670,6 +698,45 @@ test_round_trip(void)
 	cJSON_Delete(doc);
 	cJSON_Delete(doc2);
 	og_model_free(back);
+	og_model_free(m);
+}
+
+/* Thousands of facts and events: report.json formats them in chunks on
+ * threads (og_jp_each), and the text is still the one tree's. */
+static void
+test_many_round_trip(void)
+{
+	struct og_model *m = og_model_new();
+	cJSON *doc = cJSON_CreateObject();
+	char key[32], subject[32], value[32], *list[] = { key, value };
+	char *s1, *s2;
+
+	for (size_t i = 0; i < 5000; i++) {
+		struct og_model_attr attr = { "n", value };
+		struct og_model_event e = { .type = i % 3 ? "deployment" : "workflow_run",
+					    .time = 1700000000 + (int64_t)(i % 977) * 3600,
+					    .id = key, .source = "github",
+					    .subject = i % 2 ? subject : NULL,
+					    .attrs = &attr, .n_attrs = 1 };
+		struct og_model_fact f = { .key = key, .type = (enum og_value_type)(i % 5),
+					   .b = i % 7 == 0, .num = (double)i / 8,
+					   .str = i % 5 == 0 ? NULL : value, .list = list,
+					   .n_list = i % 3, .source = "repo",
+					   .evidence = i % 4 ? value : NULL,
+					   .observed_at = (int64_t)i * 86400,
+					   .subject = i % 6 ? NULL : subject };
+
+		snprintf(key, sizeof(key), "k.%05zu", i % 2500);
+		snprintf(subject, sizeof(subject), "acme/r%zu", i % 11);
+		snprintf(value, sizeof(value), "v\t%zu\"\xc3\xa9", i);
+		CHECK(og_model_add_fact(m, &f) == 0);
+		CHECK(og_model_add_event(m, &e) == 0);
+	}
+	both_texts(doc, m, &s1, &s2);
+	CHECK(s1 && s2 && strlen(s1) > 1000000 && !strcmp(s1, s2));
+	free(s1);
+	free(s2);
+	cJSON_Delete(doc);
 	og_model_free(m);
 }
 
@@ -722,6 +789,7 @@ main(void)
 	test_sorted_runs();
 	test_fingerprint_stable();
 	test_round_trip();
+	test_many_round_trip();
 	test_bad_json();
 	test_time_parse();
 	test_rollup();
