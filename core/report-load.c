@@ -279,7 +279,8 @@ load_array(struct og_model *m, const cJSON *doc, const char *key,
 
 
 /* The document parsed whole: for what the streaming reader leaves to it
- * (a root that is not an object, a second "findings" member). */
+ * (a root that is not an object, a second "facts", "findings" or
+ * "events" member). */
 static int
 load_tree(const char *path, const char *buf, size_t len, cJSON **ret_doc,
 	  struct og_model *m, char **ret_err)
@@ -299,6 +300,20 @@ load_tree(const char *path, const char *buf, size_t len, cJSON **ret_doc,
 	return 0;
 }
 
+/* The arrays read item by item, in the order their errors are reported
+ * (after the syntax of the whole file and the schema), as load() checks
+ * them when they are trees. */
+enum { FACTS, FINDINGS, EVENTS, N_ARRAYS };
+
+static const struct array {
+	const char *key;
+	int (*one)(struct og_model *, const cJSON *, const char *, char **);
+} arrays[N_ARRAYS] = {
+	[FACTS] = { "facts", og_fact_from_json },
+	[FINDINGS] = { "findings", og_finding_from_json },
+	[EVENTS] = { "events", og_event_from_json },
+};
+
 /* A load in progress. */
 struct load {
 	const char *path;
@@ -307,16 +322,57 @@ struct load {
 	struct og_model *m;
 	struct og_finding_in *x;
 	size_t fixed;		/* in members parsed as trees */
-	/* the first finding refused: reported after what comes before it
-	 * (the syntax of the whole file, the schema, the facts) */
-	char *findings_err;
-	int findings_r;
+	/* per array, the first item refused: reported after what comes
+	 * before it (the syntax of the whole file, the schema, the arrays
+	 * before it in arrays[]) */
+	char *err[N_ARRAYS];
+	int err_r[N_ARRAYS];
 };
 
-/* The findings array at the cursor, each into the model as it is read:
- * about 2 KB of tree a finding never built. */
+/* Item @i of array @a refused with @r and @err (freed): kept if it is
+ * the array's first. */
+static void
+refused(struct load *l, int a, size_t i, int r, char *err)
+{
+	if (!l->err[a]) {
+		l->err[a] = og_asprintf("%s: %s[%zu]: %s", l->path, arrays[a].key,
+					i, err ? err : "invalid");
+		l->err_r[a] = r;
+	}
+	free(err);
+}
+
+/* The value at the cursor, nested @depth deep: its text checked and
+ * passed over, then parsed as og_json_parse parses a whole file.  NULL
+ * on a syntax error. */
+static cJSON *
+tree_at(struct load *l, unsigned depth)
+{
+	const unsigned char *a;
+	size_t fixed = l->r.fixed, n_fixed = 0, off = 0;
+	cJSON *v;
+
+	og_jr_peek(&l->r);
+	a = l->r.p;
+	if (!og_jr_skip(&l->r, depth))
+		return NULL;
+	l->r.fixed = fixed;	/* og_json_parse counts them */
+	v = og_json_parse((const char *)a, (size_t)(l->r.p - a), false,
+			  &n_fixed, &off);
+	if (!v) {
+		l->r.p = a + off;
+		og_jr_fail(&l->r);
+		return NULL;
+	}
+	l->fixed += n_fixed;
+	return v;
+}
+
+/* The array @a at the cursor, each item into the model as it is read:
+ * a finding decoded straight from the text (about 2 KB of tree it never
+ * built), a fact or an event as a small tree of its own, freed at once. */
 static bool
-stream_findings(struct load *l)
+stream_array(struct load *l, int a)
 {
 	bool first = true;
 	size_t i = 0;
@@ -325,45 +381,39 @@ stream_findings(struct load *l)
 	l->r.p++;
 	while ((more = og_jr_element(&l->r, &first)) > 0) {
 		char *err = NULL;
-		int r;
+		int r = 0;
 
-		if (!og_finding_in_read(l->x, &l->r, 2))
-			return false;
-		if (!l->findings_err &&
-		    (r = og_finding_in_add(l->x, l->m, NULL, &err)) < 0) {
-			l->findings_err = og_asprintf("%s: findings[%zu]: %s", l->path,
-						      i, err ? err : "invalid");
-			l->findings_r = r;
-			free(err);
+		if (a == FINDINGS) {
+			if (!og_finding_in_read(l->x, &l->r, 2))
+				return false;
+			if (!l->err[a])
+				r = og_finding_in_add(l->x, l->m, NULL, &err);
+		} else {
+			cJSON *v = tree_at(l, 2);
+
+			if (!v)
+				return false;
+			if (!l->err[a])
+				r = arrays[a].one(l->m, v, NULL, &err);
+			cJSON_Delete(v);
 		}
+		if (r < 0)
+			refused(l, a, i, r, err);
 		og_jr_release(&l->r);
 		i++;
 	}
 	return more == 0;
 }
 
-/* A member kept as a tree (all but the findings): its text checked and
- * passed over, then parsed as og_json_parse parses a whole file. */
+/* A member kept as a tree (all but the arrays of items). */
 static bool
 tree_member(struct load *l, const char *key, size_t key_len)
 {
-	const unsigned char *a;
-	size_t fixed = l->r.fixed, n_fixed = 0, off = 0;
 	char *name;
-	cJSON *v;
+	cJSON *v = tree_at(l, 1);
 
-	og_jr_peek(&l->r);
-	a = l->r.p;
-	if (!og_jr_skip(&l->r, 1))
+	if (!v)
 		return false;
-	l->r.fixed = fixed;	/* og_json_parse counts them */
-	v = og_json_parse((const char *)a, (size_t)(l->r.p - a), false,
-			  &n_fixed, &off);
-	if (!v) {
-		l->r.p = a + off;
-		return og_jr_fail(&l->r);
-	}
-	l->fixed += n_fixed;
 	name = og_xmalloc(key_len + 1);
 	memcpy(name, key, key_len);
 	name[key_len] = '\0';
@@ -384,8 +434,8 @@ load_stream(struct load *l)
 	static const unsigned char bom[3] = { 0xef, 0xbb, 0xbf };
 	const char *key;
 	size_t key_len;
-	bool first = true, ok = true, findings = false;
-	int more;
+	bool first = true, ok = true, seen[N_ARRAYS] = { false };
+	int more, a;
 
 	if (l->r.end - l->r.p >= 3 && !memcmp(l->r.p, bom, 3))
 		l->r.p += 3;
@@ -393,16 +443,20 @@ load_stream(struct load *l)
 		return 0;
 	l->r.p++;
 	while (ok && (more = og_jr_member(&l->r, &first, &key, &key_len)) > 0) {
-		if (key_len == 8 && !memcmp(key, "findings", 8)) {
+		for (a = 0; a < N_ARRAYS; a++)
+			if (key_len == strlen(arrays[a].key) &&
+			    !memcmp(key, arrays[a].key, key_len))
+				break;
+		if (a < N_ARRAYS) {
 			/* a second one would replace what is in the model */
-			if (findings)
+			if (seen[a])
 				return 0;
-			findings = true;
+			seen[a] = true;
 			if (og_jr_peek(&l->r) == '[') {
 				/* in place, empty: the model holds them */
-				cJSON_AddItemToObject(l->doc, "findings",
+				cJSON_AddItemToObject(l->doc, arrays[a].key,
 						      cJSON_CreateArray());
-				ok = stream_findings(l);
+				ok = stream_array(l, a);
 				og_jr_release(&l->r);
 				continue;
 			}
@@ -420,15 +474,27 @@ load_stream(struct load *l)
 	return -EINVAL;
 }
 
-/* Findings read as a tree (load_tree) live in the model alone, as the
+/* Items read as a tree (load_tree) live in the model alone, as the
  * streamed ones do. */
 static void
-empty_findings(cJSON *doc)
+empty_arrays(cJSON *doc)
 {
-	cJSON *a = cJSON_GetObjectItemCaseSensitive(doc, "findings");
+	for (int k = 0; k < N_ARRAYS; k++) {
+		cJSON *a = cJSON_GetObjectItemCaseSensitive(doc, arrays[k].key);
 
-	while (cJSON_IsArray(a) && a->child)
-		cJSON_Delete(cJSON_DetachItemViaPointer(a, a->child));
+		while (cJSON_IsArray(a) && a->child)
+			cJSON_Delete(cJSON_DetachItemViaPointer(a, a->child));
+	}
+}
+
+/* What load() leaves: the errors kept for later. */
+static void
+clear_errors(struct load *l)
+{
+	for (int k = 0; k < N_ARRAYS; k++) {
+		free(l->err[k]);
+		l->err[k] = NULL;
+	}
 }
 
 static int
@@ -458,8 +524,7 @@ load(struct og_report_buf *b, const char *path, bool stream, cJSON **ret_doc,
 		l.doc = NULL;
 		og_model_free(l.m);
 		l.m = og_model_new();
-		free(l.findings_err);
-		l.findings_err = NULL;
+		clear_errors(&l);
 		if ((r = load_tree(path, buf, len, &l.doc, l.m, ret_err)) < 0)
 			goto out;
 	} else if (r < 0) {
@@ -478,19 +543,21 @@ load(struct og_report_buf *b, const char *path, bool stream, cJSON **ret_doc,
 		r = -EINVAL;
 		goto out;
 	}
-	if ((r = load_array(l.m, l.doc, "facts", path, og_fact_from_json, ret_err)) < 0)
-		goto out;
-	if (l.findings_err) {
-		*ret_err = l.findings_err;
-		l.findings_err = NULL;
-		r = l.findings_r;
-		goto out;
+	/* an array streamed left an empty one in the document, and its
+	 * first error; one that was not is read here */
+	for (int k = 0; k < N_ARRAYS; k++) {
+		if (l.err[k]) {
+			*ret_err = l.err[k];
+			l.err[k] = NULL;
+			r = l.err_r[k];
+			goto out;
+		}
+		if ((r = load_array(l.m, l.doc, arrays[k].key, path, arrays[k].one,
+				    ret_err)) < 0)
+			goto out;
 	}
-	if ((r = load_array(l.m, l.doc, "findings", path, og_finding_from_json, ret_err)) < 0 ||
-	    (r = load_array(l.m, l.doc, "events", path, og_event_from_json, ret_err)) < 0)
-		goto out;
 	if (stream)
-		empty_findings(l.doc);
+		empty_arrays(l.doc);
 	*ret_doc = l.doc;
 	l.doc = NULL;
 	if (ret_m) {
@@ -499,7 +566,7 @@ load(struct og_report_buf *b, const char *path, bool stream, cJSON **ret_doc,
 	}
 	r = 0;
 out:
-	free(l.findings_err);
+	clear_errors(&l);
 	og_finding_in_free(l.x);
 	og_jr_clear(&l.r);
 	og_model_free(l.m);

@@ -27,10 +27,11 @@ int og_event_from_json(struct og_model *m, const cJSON *o, const char *source,
 
 /*
  * Load report.json at @path: the document (caller owns) and its model.
- * Errors name the file and the JSON path.  The findings go from the text
- * into the model one at a time, never as one tree: the document's
- * "findings" is an empty array where the file has it (core/report.h),
- * the rest of the document is a cJSON tree.
+ * Errors name the file and the JSON path.  The facts, findings and events
+ * go from the text into the model one at a time, never as one tree: the
+ * document's "facts", "findings" and "events" are empty arrays where the
+ * file has them (core/report.h), the rest of the document is a cJSON
+ * tree.
  */
 int og_report_load(const char *path, cJSON **ret_doc, struct og_model **ret_m,
 		   char **ret_err);
@@ -42,9 +43,9 @@ struct og_report_buf {
 };
 int og_report_load_buf(struct og_report_buf *b, const char *path,
 		       cJSON **ret_doc, struct og_model **ret_m, char **ret_err);
-/* The same through one cJSON tree of the whole file (its "findings"
- * stay in the document too): the reference the streaming reader is
- * tested and fuzzed against. */
+/* The same through one cJSON tree of the whole file (its facts, findings
+ * and events stay in the document too): the reference the streaming
+ * reader is tested and fuzzed against. */
 int og_report_load_tree(const char *path, cJSON **ret_doc,
 			struct og_model **ret_m, char **ret_err);
 

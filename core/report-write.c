@@ -167,10 +167,23 @@ event(struct og_jp *jp, const struct og_model_event *e)
 	og_jp_close(jp);
 }
 
+/* og_jp_each's callbacks: the printers above touch nothing shared */
+static void
+fact_at(struct og_jp *jp, const void *facts, size_t i)
+{
+	fact(jp, ((const struct og_model_fact *const *)facts)[i]);
+}
+
 static void
 finding_at(struct og_jp *jp, const void *findings, size_t i)
 {
 	finding(jp, ((const struct og_model_finding *const *)findings)[i]);
+}
+
+static void
+event_at(struct og_jp *jp, const void *events, size_t i)
+{
+	event(jp, ((const struct og_model_event *const *)events)[i]);
 }
 
 /* The document as cJSON_Print would print it, its "facts", "findings"
@@ -189,18 +202,17 @@ print_doc(struct og_jp *jp, const struct og_report *r)
 		og_jp_key(jp, it->string);
 		if (strcmp(it->string, "facts") == 0) {
 			og_jp_open(jp, '[');
-			for (size_t i = 0; i < r->n_facts; i++)
-				fact(jp, r->facts[i]);
+			og_jp_each(jp, r->n_facts, fact_at, r->facts);
 			og_jp_close(jp);
 		} else if (strcmp(it->string, "findings") == 0) {
 			og_jp_open(jp, '[');
-			/* on threads: most of a big report's text */
+			/* on threads, as the facts and events: most of a
+			 * big report's text */
 			og_jp_each(jp, r->n_findings, finding_at, r->findings);
 			og_jp_close(jp);
 		} else if (strcmp(it->string, "events") == 0) {
 			og_jp_open(jp, '[');
-			for (size_t i = 0; i < r->n_events; i++)
-				event(jp, r->events[i]);
+			og_jp_each(jp, r->n_events, event_at, r->events);
 			og_jp_close(jp);
 		} else {
 			og_jp_cjson(jp, it);

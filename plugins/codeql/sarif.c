@@ -41,6 +41,20 @@ struct rule_list {
 	size_t n;
 };
 
+/* What a result takes from its rule, the same for all the rule's
+ * results: found once per rule and run (a run has hundreds of rules and
+ * up to millions of results, and these lookups among a rule's members
+ * were a tenth of the plugin). */
+struct rule_view {
+	const cJSON *props;		/* rule.properties */
+	const char *level;		/* defaultConfiguration.level, or NULL */
+	const char *title;		/* shortDescription, name, or the first
+					 * line of fullDescription; or NULL */
+	const char *help;		/* helpUri */
+	struct scan_tags tags;		/* its CWE tags */
+	char line[256];			/* fullDescription's first line */
+};
+
 struct cfile {
 	struct cq_state *st;
 	struct ogjs *r;
@@ -63,6 +77,9 @@ struct cfile {
 	size_t n_artifacts;
 	struct sarif_occ occ;		/* fingerprint occurrences in the run */
 	char *repository;		/* versionControlProvenance repositoryUri */
+	struct og_htab view_ix;		/* rule -> index into views */
+	struct rule_view **views;	/* what results take from their rule */
+	size_t n_views, cap_views;
 };
 
 
@@ -98,6 +115,12 @@ run_clear(struct cfile *cf)
 	free(cf->repository);
 	cf->repository = NULL;
 	sarif_occ_clear(&cf->occ);
+	for (i = 0; i < cf->n_views; i++)
+		free(cf->views[i]);
+	free(cf->views);
+	cf->views = NULL;
+	cf->n_views = cf->cap_views = 0;
+	og_htab_clear(&cf->view_ix);
 	ogjs_arena_reset(cf->st->run_arena);
 }
 
@@ -114,9 +137,9 @@ index_rules(struct cfile *cf, const cJSON *component, size_t *cap)
 {
 	const cJSON *rules, *rule, *id;
 
-	rules = cJSON_GetObjectItemCaseSensitive(component, "rules");
+	rules = scan_get(component, "rules");
 	cJSON_ArrayForEach(rule, (cJSON_IsArray(rules) ? rules : NULL)) {
-		id = cJSON_GetObjectItemCaseSensitive(rule, "id");
+		id = scan_get(rule, "id");
 		if (!cJSON_IsString(id))
 			continue;
 		if (cf->n_by_id == *cap) {
@@ -221,11 +244,11 @@ component_rules(const struct cfile *cf, const cJSON *result_rule)
 {
 	const cJSON *tc, *idx, *comp = cf->driver;
 
-	tc = cJSON_GetObjectItemCaseSensitive(result_rule, "toolComponent");
-	idx = cJSON_GetObjectItemCaseSensitive(tc, "index");
+	tc = scan_get(result_rule, "toolComponent");
+	idx = scan_get(tc, "index");
 	if (cJSON_IsNumber(idx))
 		comp = cJSON_GetArrayItem(cf->extensions, idx->valueint);
-	return cJSON_GetObjectItemCaseSensitive(comp, "rules");
+	return scan_get(comp, "rules");
 }
 
 /* cJSON_GetArrayItem(@rules, @idx) (which walks any node's children),
@@ -304,8 +327,7 @@ resolve_rule(struct cfile *cf, struct scan_item *it, const cJSON *res,
 		rule = nth_rule(cf, rules, idx);
 		/* An index that disagrees with the id is not trusted. */
 		if (rule && *id) {
-			const cJSON *rid = cJSON_GetObjectItemCaseSensitive(
-				rule, "id");
+			const cJSON *rid = scan_get(rule, "id");
 
 			if (cJSON_IsString(rid) &&
 			    strcmp(rid->valuestring, *id) != 0 &&
@@ -317,7 +339,7 @@ resolve_rule(struct cfile *cf, struct scan_item *it, const cJSON *res,
 	if (!rule)
 		rule = rule_by_id(cf, *id);
 	if (!*id && rule) {
-		const cJSON *rid = cJSON_GetObjectItemCaseSensitive(rule, "id");
+		const cJSON *rid = scan_get(rule, "id");
 
 		*id = cJSON_IsString(rid) ? rid->valuestring : NULL;
 	}
@@ -329,7 +351,7 @@ resolve_rule(struct cfile *cf, struct scan_item *it, const cJSON *res,
 static bool
 security_severity(const cJSON *props, enum og_severity *sev, double *score)
 {
-	const cJSON *ss = cJSON_GetObjectItemCaseSensitive(props,
+	const cJSON *ss = scan_get(props,
 							   "security-severity");
 	double d;
 	char *end;
@@ -371,8 +393,7 @@ sarif_level_severity(const char *level, enum og_severity *sev)
 static const char *
 text_of(const cJSON *obj, const char *key)
 {
-	const cJSON *t = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(obj, key), "text");
+	const cJSON *t = scan_get(scan_get(obj, key), "text");
 
 	return cJSON_IsString(t) && *t->valuestring ? t->valuestring : NULL;
 }
@@ -394,12 +415,10 @@ resolve_message(struct scan_item *it, const cJSON *msg, const cJSON *rule,
 
 	if (text || !(id = scan_str(it, msg, "id")))
 		return text;
-	ms = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(rule, "messageStrings"), id);
+	ms = scan_get(scan_get(rule, "messageStrings"), id);
 	fmt = NULL;
 	for (int i = 0; i < 2 && !fmt; i++) {
-		const cJSON *t = cJSON_GetObjectItemCaseSensitive(
-			ms, i ? "markdown" : "text");
+		const cJSON *t = scan_get(ms, i ? "markdown" : "text");
 
 		fmt = cJSON_IsString(t) ? t->valuestring : NULL;
 	}
@@ -505,8 +524,8 @@ static void
 fingerprint(const cJSON *res, const char *id, const struct og_location *loc,
 	    const char *message, char out[65])
 {
-	const cJSON *fp = cJSON_GetObjectItemCaseSensitive(res, "fingerprints");
-	const cJSON *pfp = cJSON_GetObjectItemCaseSensitive(res,
+	const cJSON *fp = scan_get(res, "fingerprints");
+	const cJSON *pfp = scan_get(res,
 						"partialFingerprints");
 	const cJSON *e, *best = NULL, *m[32];
 	const char *parts[5];
@@ -528,7 +547,7 @@ fingerprint(const cJSON *res, const char *id, const struct og_location *loc,
 		og_fingerprint_hex(parts, 5, out);
 		return;
 	}
-	e = cJSON_GetObjectItemCaseSensitive(pfp, "primaryLocationLineHash");
+	e = scan_get(pfp, "primaryLocationLineHash");
 	if (cJSON_IsString(e) && *e->valuestring) {
 		parts[3] = "primaryLocationLineHash";
 		parts[4] = e->valuestring;
@@ -587,21 +606,24 @@ run_identity(struct cfile *cf, const char *id, const struct og_location *loc,
 
 	snprintf(lc, sizeof(lc), "%u:%u", loc ? loc->line : 0,
 		 loc ? loc->column : 0);
+	/* no file and "" are one place, as in the SHA-256 of the parts */
 	parts[0] = id;
-	parts[1] = loc ? loc->file : NULL;
+	parts[1] = loc && loc->file ? loc->file : "";
 	parts[2] = lc;
-	og_fingerprint_hex(parts, 3, where);
+	/* The run's table needs a 64-bit key of the place, not its SHA-256:
+	 * that is computed only when it becomes part of the fingerprint. */
 	k = sarif_occ_index(&cf->occ, hex64_prefix(fp) | 1,
-			    hex64_prefix(where) | 1, &repeat);
+			    scan_parts_hash(parts, 3) | 1, &repeat);
 	if (k == 0)
 		return repeat;
-	parts[0] = fp;
 	if (k == SARIF_OCC_UNTRACKED) {
+		og_fingerprint_hex(parts, 3, where);
 		parts[1] = where;
 	} else {
 		snprintf(occ, sizeof(occ), "occurrence:%u", k);
 		parts[1] = occ;
 	}
+	parts[0] = fp;
 	og_fingerprint_hex(parts, 2, fp);
 	return repeat;
 }
@@ -663,8 +685,7 @@ derive_rule_id(const struct cfile *cf, const char *message,
 
 	*rule = NULL;
 	for (size_t i = 0; message && i < cf->n_by_id; i++) {
-		const cJSON *nm = cJSON_GetObjectItemCaseSensitive(
-			cf->by_id[i].rule, "name");
+		const cJSON *nm = scan_get(cf->by_id[i].rule, "name");
 		const char *cand[2] = { cf->by_id[i].id,
 			cJSON_IsString(nm) ? nm->valuestring : "" };
 
@@ -704,17 +725,85 @@ add_cwes(struct scan_tags *tags, const cJSON *props)
 {
 	const cJSON *arr, *e;
 
-	arr = cJSON_GetObjectItemCaseSensitive(props, "tags");
+	arr = scan_get(props, "tags");
 	cJSON_ArrayForEach(e, (cJSON_IsArray(arr) ? arr : NULL))
 		if (cJSON_IsString(e))
 			scan_tags_add_cwe(tags, e->valuestring);
 	/* Semgrep: properties.cwe = ["CWE-79: …"] or a string. */
-	arr = cJSON_GetObjectItemCaseSensitive(props, "cwe");
+	arr = scan_get(props, "cwe");
 	if (cJSON_IsString(arr))
 		scan_tags_add_cwe(tags, arr->valuestring);
 	cJSON_ArrayForEach(e, (cJSON_IsArray(arr) ? arr : NULL))
 		if (cJSON_IsString(e))
 			scan_tags_add_cwe(tags, e->valuestring);
+}
+
+static void
+view_fill(struct rule_view *v, const cJSON *rule)
+{
+	const cJSON *j;
+
+	v->props = scan_get(rule, "properties");
+	j = scan_get(scan_get(rule, "defaultConfiguration"), "level");
+	v->level = cJSON_IsString(j) ? j->valuestring : NULL;
+	v->title = text_of(rule, "shortDescription");
+	if (!v->title) {
+		j = scan_get(rule, "name");
+		v->title = cJSON_IsString(j) ? j->valuestring : NULL;
+	}
+	if (!v->title)
+		v->title = scan_first_line(text_of(rule, "fullDescription"),
+					   v->line, sizeof(v->line));
+	j = scan_get(rule, "helpUri");
+	v->help = cJSON_IsString(j) ? j->valuestring : NULL;
+	scan_tags_reset(&v->tags);
+	add_cwes(&v->tags, v->props);
+}
+
+static bool
+same_rule(const void *a, const void *b)
+{
+	return a == b;
+}
+
+/* @rule's view, made the first time (in *@spare without a rule or
+ * memory). */
+static const struct rule_view *
+rule_view(struct cfile *cf, const cJSON *rule, struct rule_view *spare)
+{
+	uint64_t h = og_hash64(&rule, sizeof(rule), 0);
+	struct og_htab_slot *s;
+	struct rule_view *v;
+	bool is_new;
+
+	if (!rule)
+		goto spare;
+	s = og_htab_get(&cf->view_ix, h, same_rule, rule);
+	if (s)
+		return cf->views[s->val];
+	if (cf->n_views == cf->cap_views) {
+		size_t nc = cf->cap_views ? cf->cap_views * 2 : 64;
+		struct rule_view **p = realloc(cf->views, nc * sizeof(*p));
+
+		if (!p)
+			goto spare;
+		cf->views = p;
+		cf->cap_views = nc;
+	}
+	v = malloc(sizeof(*v));
+	s = v ? og_htab_claim(&cf->view_ix, h, same_rule, rule, &is_new) :
+		NULL;
+	if (!s) {
+		free(v);
+		goto spare;
+	}
+	view_fill(v, rule);
+	s->val = cf->n_views;
+	cf->views[cf->n_views++] = v;
+	return v;
+spare:
+	view_fill(spare, rule);
+	return spare;
 }
 
 static int
@@ -724,15 +813,15 @@ convert_result(struct cfile *cf, const cJSON *res)
 	struct og_finding f = { 0 };
 	struct og_location locs[SARIF_LOCATIONS_MAX];
 	struct scan_item it = { { 0 } };
-	struct scan_tags tags;
-	const cJSON *rule, *rprops, *dc, *msg;
-	const char *kind, *level, *baseline, *message = NULL, *help;
+	const struct rule_view *view;
+	struct rule_view spare;
+	const cJSON *rule, *msg;
+	const char *kind, *level, *baseline, *message = NULL;
 	char title[256], fp[65], derived[160], msgbuf[2048];
 	bool ruleless = false, repeat;
 	enum og_severity sev;
 	double score = -1;
 
-	scan_tags_reset(&tags);
 	rule = resolve_rule(cf, &it, res, &f.id);
 	kind = scan_str(&it, res, "kind");
 	level = scan_str(&it, res, "level");
@@ -756,19 +845,15 @@ convert_result(struct cfile *cf, const cJSON *res)
 		st->t.not_alerts++;
 		return 0;
 	}
-	rprops = cJSON_GetObjectItemCaseSensitive(rule, "properties");
-	if (!level) {
-		dc = cJSON_GetObjectItemCaseSensitive(rule,
-						      "defaultConfiguration");
-		dc = cJSON_GetObjectItemCaseSensitive(dc, "level");
-		level = cJSON_IsString(dc) ? dc->valuestring : "warning";
-	}
+	view = rule_view(cf, rule, &spare);
+	if (!level)
+		level = view->level ? view->level : "warning";
 	if (!sarif_level_severity(level, &sev)) {
 		item_error(cf, "level: not one of none, note, warning, error");
 		return 0;
 	}
 	if (!security_severity(scan_obj(&it, res, "properties"), &sev, &score))
-		security_severity(rprops, &sev, &score);
+		security_severity(view->props, &sev, &score);
 	f.kind = OG_FINDING_CODE_ALERT;
 	f.severity = sev;
 	f.score = score;
@@ -776,26 +861,12 @@ convert_result(struct cfile *cf, const cJSON *res)
 	f.title = ruleless ? scan_first_line(message, title, sizeof(title)) :
 		  NULL;
 	if (!f.title)
-		f.title = text_of(rule, "shortDescription");
-	if (!f.title) {
-		const cJSON *name = cJSON_GetObjectItemCaseSensitive(rule,
-								     "name");
-
-		f.title = cJSON_IsString(name) ? name->valuestring : NULL;
-	}
-	if (!f.title)
-		f.title = scan_first_line(text_of(rule, "fullDescription"),
-					  title, sizeof(title));
+		f.title = view->title;
 	if (!f.title)
 		f.title = scan_first_line(message, title, sizeof(title));
-	help = NULL;
-	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(rule, "helpUri")))
-		help = cJSON_GetObjectItemCaseSensitive(rule, "helpUri")
-			       ->valuestring;
-	f.url = help;
+	f.url = view->help;
 	f.tool = cf->tool_name;
-	add_cwes(&tags, rprops);
-	f.tags = tags.n ? tags.v : NULL;
+	f.tags = view->tags.n ? view->tags.v : NULL;
 	f.locations = f.n_locations ? locs : NULL;
 	if (baseline && strcmp(baseline, "existing") == 0)
 		baseline = "unchanged";

@@ -153,6 +153,29 @@ type_name(const cJSON *j)
 	return "invalid";
 }
 
+static inline bool
+key_is(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+const cJSON *
+scan_get(const cJSON *obj, const char *key)
+{
+	const cJSON *j;
+
+	if (!obj || !key)
+		return NULL;
+	for (j = obj->child; j && j->string; j = j->next)
+		if (key_is(j->string, key))
+			return j;
+	return NULL;
+}
+
 /* The member @key of @obj or NULL; JSON null counts as absent. */
 static const cJSON *
 member(const cJSON *obj, const char *key)
@@ -161,19 +184,7 @@ member(const cJSON *obj, const char *key)
 
 	if (!cJSON_IsObject(obj))
 		return NULL;
-	/* cJSON_GetObjectItemCaseSensitive() less a strcmp call per member:
-	 * an item's converter looks up a dozen keys among twenty members,
-	 * and this was the plugin's busiest libc call */
-	for (j = obj->child; j; j = j->next) {
-		const char *a = j->string, *b = key;
-
-		while (a && *a && *a == *b) {
-			a++;
-			b++;
-		}
-		if (a && *a == *b)
-			break;
-	}
+	j = scan_get(obj, key);
 	return cJSON_IsNull(j) ? NULL : j;
 }
 
@@ -359,8 +370,8 @@ scan_counts_open(const struct scan_counts *c)
 
 /* ---- distinct keys --------------------------------------------------- */
 
-static uint64_t
-parts_hash(const char *const *parts, size_t n)
+uint64_t
+scan_parts_hash(const char *const *parts, size_t n)
 {
 	uint64_t h = 0;
 
@@ -382,7 +393,8 @@ scan_seen_add(struct scan_seen *s, const char *const *parts, size_t n)
 
 	if (s->t.n >= SCAN_SEEN_MAX)
 		return true;
-	slot = og_htab_claim(&s->t, parts_hash(parts, n), NULL, &used, &is_new);
+	slot = og_htab_claim(&s->t, scan_parts_hash(parts, n), NULL, &used,
+			     &is_new);
 	if (!slot)
 		return true;	/* out of memory: counted as new */
 	/* val: the mark it was added under + 1; 0: taken back */

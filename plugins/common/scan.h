@@ -56,6 +56,12 @@ uint32_t scan_u32(struct scan_item *it, const cJSON *obj, const char *key);
 void scan_item_fail(struct scan_item *it, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* cJSON_GetObjectItemCaseSensitive() (the same answer: the first member
+ * named @key, JSON null included), comparing inline: a converter looks
+ * up dozens of keys per item among rules of twenty members, and the
+ * libc strcmp call per member was a tenth of the codeql plugin. */
+const cJSON *scan_get(const cJSON *obj, const char *key);
+
 /* Log "FILE: $.path: msg; item skipped" (the first SCAN_ITEM_ERRORS_LOGGED
  * per file) through @hold and count it in *count. */
 struct ogjs;
@@ -100,6 +106,9 @@ struct scan_seen {
 	struct og_htab t;	/* zero-initialised: empty */
 	size_t gen;		/* what keys added now are marked with */
 };
+
+/* A 64-bit digest of a tuple of strings (NULL differs from ""). */
+uint64_t scan_parts_hash(const char *const *parts, size_t n);
 
 /* True when the tuple was not in the set (and adds it). */
 bool scan_seen_add(struct scan_seen *s, const char *const *parts, size_t n);

@@ -62,6 +62,7 @@ load_diff_models(struct og_model *a, struct og_model *b)
 static inline char *
 load_diff(const char *path, char **ret_err)
 {
+	static const char *const keys[] = { "facts", "findings", "events" };
 	struct og_model *m1 = NULL, *m2 = NULL;
 	cJSON *d1 = NULL, *d2 = NULL, *f1, *f2;
 	char *e1 = NULL, *e2 = NULL, *why = NULL;
@@ -77,17 +78,22 @@ load_diff(const char *path, char **ret_err)
 					     strstr(e2, ": invalid JSON at byte ")))
 			why = og_asprintf("errors differ: stream '%s', tree '%s'", e1, e2);
 	} else {
-		f1 = cJSON_DetachItemFromObjectCaseSensitive(d1, "findings");
-		f2 = cJSON_DetachItemFromObjectCaseSensitive(d2, "findings");
-		if (!f1 != !f2 || (f1 && f1->type != f2->type) ||
-		    (cJSON_IsArray(f1) && f1->child))
-			why = og_strdup0("the documents' findings members differ");
-		else if (!load_diff_same(cJSON_Duplicate(d1, 1), cJSON_Duplicate(d2, 1)))
+		/* the streaming loader's arrays are empty: the model holds
+		 * their items (compared below) */
+		for (size_t k = 0; k < 3 && !why; k++) {
+			f1 = cJSON_DetachItemFromObjectCaseSensitive(d1, keys[k]);
+			f2 = cJSON_DetachItemFromObjectCaseSensitive(d2, keys[k]);
+			if (!f1 != !f2 || (f1 && f1->type != f2->type) ||
+			    (cJSON_IsArray(f1) && f1->child))
+				why = og_asprintf("the documents' %s members differ",
+						  keys[k]);
+			cJSON_Delete(f1);
+			cJSON_Delete(f2);
+		}
+		if (!why && !load_diff_same(cJSON_Duplicate(d1, 1), cJSON_Duplicate(d2, 1)))
 			why = og_strdup0("the documents differ");
-		else if (!load_diff_models(m1, m2))
+		else if (!why && !load_diff_models(m1, m2))
 			why = og_strdup0("the models differ");
-		cJSON_Delete(f1);
-		cJSON_Delete(f2);
 	}
 	if (ret_err) {
 		*ret_err = e1;

@@ -583,6 +583,19 @@ tree_text(cJSON *doc, struct og_model *m)
 	return t;
 }
 
+/* @doc made a report of @m, with a member after the items: its text as
+ * og_report_write streams it (*ret_stream) and as cJSON_Print prints the
+ * whole tree (*ret_tree). */
+static void
+both_texts(cJSON *doc, struct og_model *m, char **ret_stream, char **ret_tree)
+{
+	cJSON_AddStringToObject(doc, "schema", OG_REPORT_SCHEMA);
+	og_report_add_model(doc);
+	cJSON_AddStringToObject(doc, "after", "the items");
+	*ret_tree = tree_text(doc, m);
+	*ret_stream = report_text(doc, m);
+}
+
 /* A fact of every type and member report.json has. */
 static void
 add_round_trip_facts(struct og_model *m)
@@ -658,12 +671,8 @@ test_round_trip(void)
 	e.attrs = odd;
 	e.n_attrs = 2;
 	CHECK(og_model_add_event(m, &e) == 0);
-	cJSON_AddStringToObject(doc, "schema", OG_REPORT_SCHEMA);
-	og_report_add_model(doc);
-	cJSON_AddStringToObject(doc, "after", "the findings");
 	/* streamed from the model, byte for byte cJSON_Print's text */
-	s2 = tree_text(doc, m);
-	s1 = report_text(doc, m);
+	both_texts(doc, m, &s1, &s2);
 	CHECK(s1 && s2 && !strcmp(s1, s2));
 	CHECK(s1 && strstr(s1, "CVE-2") && strstr(s1, "\"line\":\t12"));
 	/* the facts and events are the model's too, not trees in the
@@ -689,6 +698,45 @@ test_round_trip(void)
 	cJSON_Delete(doc);
 	cJSON_Delete(doc2);
 	og_model_free(back);
+	og_model_free(m);
+}
+
+/* Thousands of facts and events: report.json formats them in chunks on
+ * threads (og_jp_each), and the text is still the one tree's. */
+static void
+test_many_round_trip(void)
+{
+	struct og_model *m = og_model_new();
+	cJSON *doc = cJSON_CreateObject();
+	char key[32], subject[32], value[32], *list[] = { key, value };
+	char *s1, *s2;
+
+	for (size_t i = 0; i < 5000; i++) {
+		struct og_model_attr attr = { "n", value };
+		struct og_model_event e = { .type = i % 3 ? "deployment" : "workflow_run",
+					    .time = 1700000000 + (int64_t)(i % 977) * 3600,
+					    .id = key, .source = "github",
+					    .subject = i % 2 ? subject : NULL,
+					    .attrs = &attr, .n_attrs = 1 };
+		struct og_model_fact f = { .key = key, .type = (enum og_value_type)(i % 5),
+					   .b = i % 7 == 0, .num = (double)i / 8,
+					   .str = i % 5 == 0 ? NULL : value, .list = list,
+					   .n_list = i % 3, .source = "repo",
+					   .evidence = i % 4 ? value : NULL,
+					   .observed_at = (int64_t)i * 86400,
+					   .subject = i % 6 ? NULL : subject };
+
+		snprintf(key, sizeof(key), "k.%05zu", i % 2500);
+		snprintf(subject, sizeof(subject), "acme/r%zu", i % 11);
+		snprintf(value, sizeof(value), "v\t%zu\"\xc3\xa9", i);
+		CHECK(og_model_add_fact(m, &f) == 0);
+		CHECK(og_model_add_event(m, &e) == 0);
+	}
+	both_texts(doc, m, &s1, &s2);
+	CHECK(s1 && s2 && strlen(s1) > 1000000 && !strcmp(s1, s2));
+	free(s1);
+	free(s2);
+	cJSON_Delete(doc);
 	og_model_free(m);
 }
 
@@ -741,6 +789,7 @@ main(void)
 	test_sorted_runs();
 	test_fingerprint_stable();
 	test_round_trip();
+	test_many_round_trip();
 	test_bad_json();
 	test_time_parse();
 	test_rollup();

@@ -2,8 +2,8 @@
  * The streaming report.json loader (core/report-load.c): every input
  * here is also read through one whole cJSON tree and the two must agree
  * (load-diff.h); the errors name the file and the JSON path; truncation
- * at every byte, wrong types in a finding, duplicate keys, odd text and
- * hostile sizes.
+ * at every byte, wrong types in a finding, a fact and an event, duplicate
+ * keys and members, the order of errors, odd text and hostile sizes.
  */
 #include "config.h"
 
@@ -56,6 +56,24 @@ load_both(const char *text, size_t len, int line)
 }
 
 #define LOAD(text) load_both((text), strlen(text), __LINE__)
+
+/* @item (an object ending in a member "x":, in an array) with @n nested
+ * arrays as the value of "x", and the array and document closed: loaded
+ * both ways. */
+static void
+load_nested(const char *item, int n, int line)
+{
+	size_t len = strlen(item) - 1;	/* reopen the object */
+	char *buf = og_xmalloc(len + 2 * (size_t)n + 8);
+
+	memcpy(buf, item, len);
+	memset(buf + len, '[', (size_t)n);
+	memset(buf + len + n, ']', (size_t)n);
+	len += 2 * (size_t)n;
+	memcpy(buf + len, "}]}", 3);
+	free(load_both(buf, len + 3, line));
+	free(buf);
+}
 
 /* @text must load, both ways the same. */
 #define OK(text) do {							\
@@ -146,6 +164,79 @@ test_types(void)
 	OK(HEAD "\"findings\":[" F(",\"x\":[{\"y\":[null,true,false,-0.5e+3,\"\\u00e9\"]}]") "]}");
 }
 
+#define FACT(extra) "{\"key\":\"k\",\"type\":\"bool\",\"value\":true" extra "}"
+#define EVENT(extra) "{\"type\":\"deployment\",\"time\":\"2026-01-02T03:04:05Z\"" extra "}"
+
+/* Facts and events: each item a small tree, read as the whole tree's
+ * would be. */
+static void
+test_facts_events(void)
+{
+	OK(HEAD "\"facts\":[" FACT("") "," FACT(",\"key\":\"j\"") "]}");
+	OK(HEAD "\"facts\":null,\"events\":null}");
+	OK(HEAD "\"facts\":[],\"events\":[]}");
+	OK(HEAD "\"events\":[" EVENT("") "," EVENT(",\"id\":\"d1\",\"attrs\":{\"a\":\"b\"}") "]}");
+	/* every type and optional member; a derived fact is recomputed */
+	OK(HEAD "\"facts\":[{\"key\":\"n\",\"type\":\"number\",\"value\":-0.5e+3,\"unit\":\"ms\"},"
+	   "{\"key\":\"s\",\"type\":\"string\",\"value\":\"x\\u00e9\",\"evidence\":null},"
+	   "{\"key\":\"l\",\"type\":\"list\",\"value\":[\"a\",\"b\"],\"sources\":[\"repo\"]},"
+	   "{\"key\":\"u\",\"type\":\"unknown\",\"value\":null,\"reason\":\"r\"},"
+	   "{\"key\":\"c\",\"type\":\"number\",\"value\":2,\"subject\":\"a/b\",\"rollup\":\"sum\"},"
+	   "{\"key\":\"c\",\"type\":\"number\",\"value\":2,\"parts\":1},"
+	   "{\"key\":\"t\",\"type\":\"bool\",\"value\":false,\"observed_at\":\"2026-01-01\"}]}");
+	BAD(HEAD "\"facts\":{}}", "'facts' must be an array");
+	BAD(HEAD "\"facts\":\"x\"}", "'facts' must be an array");
+	BAD(HEAD "\"events\":3}", "'events' must be an array");
+	BAD(HEAD "\"facts\":[" FACT("") ",3]}", "facts[1]: a fact must be an object");
+	BAD(HEAD "\"facts\":[{\"type\":\"bool\"}]}", "facts[0]: 'key' is missing");
+	BAD(HEAD "\"facts\":[" FACT(",\"value\":3") "]}", "facts[0]: fact 'k': value does not match type 'bool'");
+	BAD(HEAD "\"facts\":[" FACT(",\"sources\":[1]") "]}", "'sources[0]' must be a string");
+	BAD(HEAD "\"facts\":[" FACT(",\"observed_at\":\"soon\"") "]}", "'observed_at' is not an RFC 3339 time");
+	BAD(HEAD "\"facts\":[" FACT(",\"rollup\":\"most\"") "]}", "rollup 'most' is not one of");
+	BAD(HEAD "\"facts\":[" FACT(",\"rollup\":\"sum\"") "]}", "fact 'k' rejected");
+	BAD(HEAD "\"facts\":[{\"key\":\"k\",\"type\":\"list\",\"value\":\"a\"}]}",
+	    "facts[0]: 'value' must be an array of strings");
+	BAD(HEAD "\"events\":[" EVENT("") ",[]]}", "events[1]: an event must be an object");
+	BAD(HEAD "\"events\":[{\"time\":\"2026-01-01\"}]}", "events[0]: 'type' is missing");
+	BAD(HEAD "\"events\":[" EVENT(",\"time\":5") "]}", "events[0]: 'time' must be a string");
+	BAD(HEAD "\"events\":[" EVENT(",\"attrs\":[]") "]}", "'attrs' must be an object");
+	BAD(HEAD "\"events\":[" EVENT(",\"attrs\":{\"a\":1}") "]}", "attrs.a must be a string");
+	BAD(HEAD "\"events\":[" EVENT(",\"type\":\"\"") "]}", "event rejected");
+	/* the first refused item is named, not a later one */
+	BAD(HEAD "\"facts\":[" FACT("") ",{}," FACT(",\"value\":1") "]}", "facts[1]: 'key' is missing");
+	/* a syntax error inside an item, at the end of one, after the array */
+	BAD(HEAD "\"facts\":[" FACT(",\"value\":tru") "]}", "invalid JSON at byte");
+	BAD(HEAD "\"facts\":[" FACT("") "" FACT("") "]}", "invalid JSON at byte");
+	BAD(HEAD "\"events\":[" EVENT(",") "]}", "invalid JSON at byte");
+	BAD(HEAD "\"events\":[" EVENT("") ",]}", "invalid JSON at byte");
+	BAD(HEAD "\"events\":[" EVENT("") "]", "invalid JSON at byte");
+	BAD(HEAD "\"facts\":[" FACT(",\"key\":\"\\ud8\"") "]}", "invalid JSON at byte");
+	/* duplicate keys keep the last, in an item and in its attrs */
+	OK(HEAD "\"facts\":[" FACT(",\"value\":3,\"value\":false,\"key\":5,\"key\":\"z\"") "]}");
+	OK(HEAD "\"events\":[" EVENT(",\"attrs\":{\"a\":1,\"a\":\"x\"},\"attrs\":{\"b\":\"y\",\"b\":\"z\"}") "]}");
+	/* two members of one array: the last wins (read as one tree) */
+	OK(HEAD "\"facts\":[" FACT("") "],\"facts\":[" FACT(",\"key\":\"j\"") "]}");
+	OK(HEAD "\"events\":[" EVENT("") "],\"events\":[]}");
+	OK(HEAD "\"facts\":3,\"facts\":[" FACT("") "]}");
+	BAD(HEAD "\"facts\":[" FACT(",\"type\":1") "],\"facts\":{}}", "'facts' must be an array");
+	BAD(HEAD "\"events\":[" EVENT(",\"type\":1") "],\"events\":[1]}", "events[0]: an event must be an object");
+	/* keys written with escapes, a NUL ending one */
+	OK(HEAD "\"f\\u0061cts\":[" FACT("") "],\"ev\\u0065nts\":[" EVENT("") "]}");
+	{
+		static const char raw[] = HEAD "\"facts\0x\":[" FACT(",\"key\":\"a\0b\"") "],"
+					  "\"events\":[" EVENT(",\"id\":\"i\0d\"") "]}";
+
+		free(load_both(raw, sizeof(raw) - 1, __LINE__));
+	}
+	/* invalid UTF-8 and lone surrogates become U+FFFD, counted, in the
+	 * items as anywhere */
+	OK(HEAD "\"facts\":[" FACT(",\"key\":\"k\xff\xc0\xaf\",\"evidence\":\"\\ud800x\xed\xa0\x80\"") "],"
+	   "\"events\":[" EVENT(",\"attrs\":{\"\xfe\":\"\xf4\x90\x80\x80\\udc00\"}") "]}");
+	/* nesting counted from the document, in an item */
+	for (int n = 994; n <= 1000; n += 3)
+		load_nested(HEAD "\"events\":[" EVENT(",\"x\":"), n, __LINE__);
+}
+
 static void
 test_order_of_errors(void)
 {
@@ -157,6 +248,14 @@ test_order_of_errors(void)
 	    "facts[0]: 'type' is missing");
 	BAD(HEAD "\"events\":[1],\"findings\":[{\"fingerprint\":1}]}",
 	    "findings[0]: 'fingerprint' must be a string");
+	/* facts before findings before events, wherever they stand */
+	BAD(HEAD "\"events\":[1],\"findings\":[1],\"facts\":[1]}", "facts[0]: a fact must be an object");
+	BAD(HEAD "\"events\":[1],\"facts\":[],\"findings\":[1]}", "findings[0]: a finding must be an object");
+	BAD(HEAD "\"events\":[1],\"facts\":[" FACT("") "]}", "events[0]: an event must be an object");
+	BAD(HEAD "\"events\":[1],\"facts\":7}", "'facts' must be an array");
+	BAD("{\"events\":[1],\"facts\":[1],\"schema\":\"x\"}", "not an opsgrade report");
+	BAD("{\"events\":[1],\"facts\":[1],\"schema\":\"opsgrade.report/1\"", "invalid JSON at byte");
+	BAD(HEAD "\"facts\":[1],\"events\":[" EVENT("") "],}", "invalid JSON at byte");
 	BAD("[]", "not an opsgrade report");
 	BAD("", "invalid JSON at byte 0");
 	BAD(HEAD "\"findings\":[" F("") "]} x", "invalid JSON at byte");
@@ -250,20 +349,8 @@ static void
 test_depth(void)
 {
 	/* nesting: cJSON's 1000 levels, counted from the document */
-	for (int n = 990; n <= 1000; n += 5) {
-		size_t len = 0;
-		char *buf = og_xmalloc(64 + 2 * (size_t)n + 200);
-
-		len += (size_t)sprintf(buf, "%s", HEAD "\"findings\":[" F(",\"x\":"));
-		len -= 1;	/* reopen the finding's object */
-		for (int i = 0; i < n; i++)
-			buf[len++] = '[';
-		for (int i = 0; i < n; i++)
-			buf[len++] = ']';
-		len += (size_t)sprintf(buf + len, "}]}");
-		free(load_both(buf, len, __LINE__));
-		free(buf);
-	}
+	for (int n = 990; n <= 1000; n += 5)
+		load_nested(HEAD "\"findings\":[" F(",\"x\":"), n, __LINE__);
 }
 
 static void
@@ -344,6 +431,7 @@ main(void)
 	og_log_set_level(OG_PRIO_ERROR);
 	test_fixtures();
 	test_types();
+	test_facts_events();
 	test_order_of_errors();
 	test_keys_and_text();
 	test_numbers();
