@@ -6,11 +6,15 @@ usage: measure.py NAME RUNS PREPARE CMD_A CMD_B [OUT.tsv]
 Each command is a shell string (bash -c) run in its own process group;
 PREPARE (may be "") runs untimed before every run of A.
 A and B alternate (A B A B ...) so drift on a loaded machine hits both.
-Per run: wall time, and peak memory of the whole process tree (every
-process in the group, its proportional set size summed, sampled every
-10 ms from /proc: pages a forked renderer shares copy-on-write with its
-parent count once, as they are held once) besides
-the largest single process (/usr/bin/time's %M); wall from /usr/bin/time.
+Per run: wall time and the largest single process (/usr/bin/time's
+%e and %M).  The peak memory of the whole process tree (every process in
+the group, its proportional set size summed, sampled every 10 ms from
+/proc: pages a forked renderer shares copy-on-write with its parent
+count once, as they are held once) comes from one more, untimed run of
+each command: reading smaps_rollup walks a process's page tables under
+its memory lock, which slows a command in proportion to its size (jq's
+780 MB ran 1.6x slower sampled than not), so sampling would skew the
+timed runs' ratio.
 Prints min/median/max and the median of the pairwise ratios A/B.
 """
 import os
@@ -51,7 +55,7 @@ def tree_rss(pgid):
     return total
 
 
-def run(cmd, tfile):
+def run(cmd, tfile, sample):
     t0 = time.monotonic()
     p = subprocess.Popen(["/usr/bin/time", "-f", "%e %M", "-o", tfile,
                           "bash", "-c", cmd], start_new_session=True,
@@ -61,8 +65,12 @@ def run(cmd, tfile):
         pid, status, ru = os.wait4(p.pid, os.WNOHANG)
         if pid:
             break
-        peak = max(peak, tree_rss(p.pid))
-        time.sleep(0.01)
+        if sample:
+            peak = max(peak, tree_rss(p.pid))
+            time.sleep(0.01)
+        else:
+            pid, status, ru = os.wait4(p.pid, 0)
+            break
     err = p.stderr.read().decode(errors="replace")
     p.stderr.close()
     rc = os.waitstatus_to_exitcode(status)
@@ -86,18 +94,22 @@ def main():
     runs = int(runs)
     tfile = "/tmp/og-measure-%d.time" % os.getpid()
     res = {"A": [], "B": []}
-    for i in range(runs + 1):		# the first pair warms the cache
+    tree = {"A": 0, "B": 0}
+    # the first pair warms the cache and samples the tree's memory
+    for i in range(runs + 1):
         for k, cmd in (("A", a), ("B", b)):
             if not cmd:
                 continue
             if prep and k == "A":
                 subprocess.run(["bash", "-c", prep], check=True)
-            wall, tree, single, rc, err = run(cmd, tfile)
+            wall, peak, single, rc, err = run(cmd, tfile, i == 0)
             if rc not in (0, 1, 3):
                 sys.stderr.write("%s %s: exit %d\n%s" % (name, k, rc, err[-2000:]))
                 sys.exit(1)
             if i:
-                res[k].append((wall, tree, single))
+                res[k].append((wall, max(tree[k], single), single))
+            else:
+                tree[k] = peak
     line = [name]
     for k in ("A", "B"):
         if not res[k]:
