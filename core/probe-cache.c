@@ -3,7 +3,6 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -145,9 +144,13 @@ void
 og_probe_cache_put(const char *cpath, const char *tag, const char *buf,
 		   size_t len)
 {
-	char *text = og_asprintf("%s\n%.*s", tag, (int)len, buf);
+	size_t tlen = strlen(tag);
+	char *text = og_xmalloc(tlen + 1 + len);
 
-	if (len > INT_MAX || og_write_file_atomic(cpath, text, strlen(text)) < 0)
+	memcpy(text, tag, tlen);
+	text[tlen] = '\n';
+	memcpy(text + tlen + 1, buf, len);
+	if (og_write_file_atomic(cpath, text, tlen + 1 + len) < 0)
 		og_log_debug("probe cache: cannot write %s", cpath);
 	free(text);
 }
